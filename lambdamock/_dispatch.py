@@ -1,0 +1,136 @@
+"""Serves one Lambda HTTP request: route, decode, validate, run the operation, encode."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any, Mapping, Optional
+from urllib.parse import parse_qs, urlsplit
+
+from botocore import xform_name
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
+
+from lambdamock import operations
+from lambdamock.errors import LambdaError, NotServedError
+from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error
+from lambdamock.protocol.router import Router
+from lambdamock.protocol.validate import validate
+from lambdamock.state.service import Service
+
+# The active mocks, innermost last. A process-wide stack (not thread-local):
+# handler threads and test threads must all reach the same mock.
+_active: list[Service] = []
+_active_lock = threading.Lock()
+
+
+def push(service: Service) -> None:
+    with _active_lock:
+        _active.append(service)
+
+
+def remove(service: Service) -> None:
+    with _active_lock:
+        _active.remove(service)
+
+
+def current() -> Optional[Service]:
+    # Reading the last item of a list is atomic; no lock on the hot path.
+    try:
+        return _active[-1]
+    except IndexError:
+        return None
+
+
+_routers: dict[str, Router] = {}
+
+
+def _router(service_model: ServiceModel) -> Router:
+    # Every client carries its own ServiceModel object; routes depend only on the API version.
+    found = _routers.get(service_model.api_version)
+    if found is None:
+        found = _routers.setdefault(service_model.api_version, Router(service_model))
+    return found
+
+
+class _RawBody:
+    """The ``raw`` of a botocore response: what StreamingBody and ``content`` read."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._offset = 0
+
+    def read(self, amt: Optional[int] = None) -> bytes:
+        end = len(self._data) if amt is None else self._offset + amt
+        chunk = self._data[self._offset : end]
+        self._offset += len(chunk)
+        return chunk
+
+    def stream(self, **_: Any) -> Any:
+        chunk = self.read()
+        while chunk:
+            yield chunk
+            chunk = self.read()
+
+    def close(self) -> None:
+        """Nothing to release: the body is in memory."""
+
+
+def _body(request: AWSPreparedRequest) -> bytes:
+    body = request.body
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    data = body.read()
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _error_response(service_model: ServiceModel, error: LambdaError) -> Response:
+    try:
+        shape: Optional[Shape] = service_model.shape_for(error.code)
+    except NoShapeFoundError:
+        shape = None
+    status = shape.metadata["error"]["httpStatusCode"] if shape is not None else error.status
+    return encode_error(status, error.code, error.message, error.fields, shape)
+
+
+def _serve(service: Service, request: Request, operation_model: OperationModel, region: str) -> Response:
+    service_model = operation_model.service_model
+    match = _router(service_model).match(request.method, request.path, request.query)
+    if match is None:
+        return encode_error(404, "UnknownOperationException", "Unknown operation", {}, None)
+    operation = operations.find(service_model.api_version, xform_name(match.operation.name))
+    if operation is None:
+        raise NotServedError(
+            f"lambdamock does not serve the Lambda operation {match.operation.name} "
+            f"(API {service_model.api_version}) yet"
+        )
+    call = operations.Call(service, service.region(region), str(uuid.uuid4()))
+    try:
+        params = decode(match.operation, match.labels, request)
+        validate(match.operation.input_shape, params)
+        response = encode(match.operation, operation(call, params))
+    except LambdaError as error:
+        response = _error_response(service_model, error)
+    response.headers["x-amzn-RequestId"] = call.request_id
+    return response
+
+
+def serve(
+    service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any]
+) -> AWSResponse:
+    """Answer a prepared botocore request the way the Lambda service would."""
+    url = urlsplit(request.url)
+    decoded = Request(
+        request.method,
+        url.path,
+        parse_qs(url.query, keep_blank_values=True),
+        request.headers,
+        _body(request),
+    )
+    region = context.get("client_region") or "us-east-1"
+    response = _serve(service, decoded, operation_model, region)
+    return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))

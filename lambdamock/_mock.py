@@ -1,0 +1,108 @@
+"""The LambdaMock lifecycle: decorator, context manager, start/stop."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Optional, TypeVar, overload
+
+from lambdamock import _dispatch, _patch
+from lambdamock.state.service import Service
+
+T = TypeVar("T")
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+class LambdaMock:
+    """An in-memory AWS Lambda serving every boto3 Lambda call while active.
+
+    Each activation (``start()``, ``with``, or a decorated call) begins with
+    empty state; ``state`` exposes it for assertions.
+    """
+
+    def __init__(self, *, account_id: str = DEFAULT_ACCOUNT_ID, concurrency_limit: int = 1000) -> None:
+        self.account_id = account_id
+        self.concurrency_limit = concurrency_limit
+        self._service: Optional[Service] = None
+
+    # -- lifecycle ------------------------------------------------------
+
+    def start(self) -> "LambdaMock":
+        if self._service is not None:
+            raise RuntimeError("this LambdaMock is already started")
+        service = Service(self.account_id, self.concurrency_limit)
+        _patch.acquire()
+        _dispatch.push(service)
+        self._service = service
+        return self
+
+    def stop(self) -> None:
+        service = self._service
+        if service is None:
+            raise RuntimeError("lambdamock: stop() called on a LambdaMock that is not started")
+        self._service = None
+        _dispatch.remove(service)
+        _patch.release()
+
+    def __enter__(self) -> "LambdaMock":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def started(self) -> bool:
+        return self._service is not None
+
+    # -- decorating -----------------------------------------------------
+
+    def _fresh(self) -> "LambdaMock":
+        return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit)
+
+    def __call__(self, target: T) -> T:
+        """Decorate a function, coroutine function or class (its ``test*`` methods)."""
+        if inspect.isclass(target):
+            for name, member in list(vars(target).items()):
+                if name.startswith("test") and callable(member):
+                    setattr(target, name, self(member))
+            return target
+        func: Callable[..., Any] = target  # type: ignore[assignment]
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    # -- inspection -----------------------------------------------------
+
+    @property
+    def state(self) -> Service:
+        """The live backend state of this activation (read it; change it through boto3)."""
+        if self._service is None:
+            raise RuntimeError("this LambdaMock is not started")
+        return self._service
+
+
+@overload
+def mock_lambda(target: T) -> T: ...
+
+
+@overload
+def mock_lambda(*, account_id: str = ..., concurrency_limit: int = ...) -> LambdaMock: ...
+
+
+def mock_lambda(target: Any = None, **options: Any) -> Any:
+    """``@mock_lambda``, ``@mock_lambda(...)``, ``with mock_lambda() as m`` or ``m = mock_lambda(); m.start()``."""
+    mock = LambdaMock(**options)
+    return mock if target is None else mock(target)

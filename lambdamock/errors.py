@@ -1,0 +1,79 @@
+"""Exceptions named after the AWS Lambda error codes they are sent as."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+class LambdaError(Exception):
+    """An error answered to the caller in AWS's error form.
+
+    The class name is the AWS error code; the HTTP status comes from the
+    service model's error shape (400 when the model does not know the code).
+    """
+
+    # Only for codes the service model does not define; modeled codes take the model's status.
+    status = 400
+
+    def __init__(self, message: str, type_: Optional[str] = "User", **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields: dict[str, Any] = {"Type": type_, **fields}
+
+    @property
+    def code(self) -> str:
+        return type(self).__name__
+
+
+class ValidationException(LambdaError):
+    def __init__(self, message: str) -> None:
+        # AWS sends model validation failures without a Type.
+        super().__init__(message, type_=None)
+
+
+class ResourceNotFoundException(LambdaError):
+    pass
+
+
+class ResourceConflictException(LambdaError):
+    pass
+
+
+class InvalidParameterValueException(LambdaError):
+    pass
+
+
+class InvalidRequestContentException(LambdaError):
+    pass
+
+
+class PreconditionFailedException(LambdaError):
+    pass
+
+
+class RequestEntityTooLargeException(LambdaError):
+    status = 413
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, type_=None)
+
+
+class TooManyRequestsException(LambdaError):
+    pass
+
+
+class ServiceException(LambdaError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, type_="Service")
+
+
+class AccessDeniedException(LambdaError):
+    status = 403
+
+    def __init__(self) -> None:
+        # AWS answers a foreign account's ARN with an empty message.
+        super().__init__("", type_=None)
+
+
+class NotServedError(NotImplementedError):
+    """Raised, never answered: lambdamock does not serve this operation yet."""

@@ -1,0 +1,74 @@
+"""What every operation shares: the call context and function lookups with AWS's errors."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from lambdamock.errors import (
+    AccessDeniedException,
+    InvalidParameterValueException,
+    ResourceNotFoundException,
+)
+from lambdamock.state import names
+from lambdamock.state.functions import LATEST, Function, Version
+from lambdamock.state.service import Region, Service
+
+
+class Call:
+    """The request's place in the world: which mock, account and region."""
+
+    __slots__ = ("service", "region", "request_id")
+
+    def __init__(self, service: Service, region: Region, request_id: str) -> None:
+        self.service = service
+        self.region = region
+        self.request_id = request_id
+
+    def arn(self, name: str) -> str:
+        return names.function_arn(self.region.name, self.region.account_id, name)
+
+
+def split_reference(call: Call, reference: str, qualifier: Optional[str]) -> tuple[str, Optional[str]]:
+    """Name and qualifier from a function reference plus a Qualifier parameter."""
+    parsed = names.parse(reference)
+    if parsed is None:
+        # The model's pattern rejects such names before we get here; this is
+        # the last line for references that slip through it.
+        raise InvalidParameterValueException(f"Invalid function name: {reference}")
+    if parsed.region is not None and parsed.region != call.region.name:
+        raise ResourceNotFoundException(
+            f"Functions from '{parsed.region}' are not reachable in this region ('{call.region.name}')"
+        )
+    if parsed.account is not None and parsed.account != call.region.account_id:
+        raise AccessDeniedException()
+    if parsed.qualifier is not None and qualifier is not None and parsed.qualifier != qualifier:
+        raise InvalidParameterValueException(
+            "The derived qualifier from the function name does not match the specified qualifier."
+        )
+    return parsed.name, parsed.qualifier if parsed.qualifier is not None else qualifier
+
+
+def not_found(call: Call, name: str, qualifier: Optional[str] = None) -> ResourceNotFoundException:
+    arn = call.arn(name)
+    return ResourceNotFoundException(f"Function not found: {arn}:{qualifier}" if qualifier else f"Function not found: {arn}")
+
+
+def function(call: Call, reference: str, qualifier: Optional[str] = None) -> tuple[Function, Optional[str]]:
+    """The function a reference names (404 when missing) and the qualifier it carries."""
+    name, qualifier = split_reference(call, reference, qualifier)
+    found = call.region.functions.get(name)
+    if found is None:
+        raise not_found(call, name, qualifier)
+    return found, qualifier
+
+
+def version(call: Call, reference: str, qualifier: Optional[str] = None) -> Version:
+    """The version a reference names: $LATEST when unqualified."""
+    found, qualifier = function(call, reference, qualifier)
+    resolved = found.get(qualifier)
+    if resolved is None:
+        raise not_found(call, found.name, qualifier)
+    return resolved
+
+
+__all__ = ["LATEST", "Call", "function", "not_found", "split_reference", "version"]

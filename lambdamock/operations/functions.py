@@ -1,0 +1,280 @@
+"""Functions and versions: create, read, update, publish, list, delete."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator, Optional
+
+from lambdamock.errors import (
+    InvalidParameterValueException,
+    PreconditionFailedException,
+    ResourceConflictException,
+)
+from lambdamock.operations import _code
+from lambdamock.operations._base import LATEST, Call, function, not_found, split_reference, version
+from lambdamock.operations.views import code_location, configuration
+from lambdamock.state.functions import Function, Version
+
+# Configuration members stored as sent and returned as such.
+_PASSTHROUGH = ("DeadLetterConfig", "KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage")
+_DEPRECATED_RUNTIMES = frozenset(
+    "python2.7 python3.6 python3.7 nodejs nodejs4.3 nodejs4.3-edge nodejs6.10 nodejs8.10 nodejs10.x "
+    "nodejs12.x nodejs14.x java8 dotnetcore1.0 dotnetcore2.0 dotnetcore2.1 dotnetcore3.1 go1.x ruby2.5 "
+    "ruby2.7 provided".split()
+)
+_PRECONDITION = (
+    "The Revision Id provided does not match the latest Revision Id. "
+    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+)
+_ENVIRONMENT_LIMIT = 4096
+_NAME_LIMIT = 64
+
+
+def _settings(params: dict[str, Any], current: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """Response-shaped configuration members from request members."""
+    out = dict(current or {})
+    for key in _PASSTHROUGH:
+        if key in params:
+            out[key] = params[key]
+    if "VpcConfig" in params:
+        out["VpcConfig"] = {**params["VpcConfig"], "VpcId": ""}
+    if "Layers" in params:
+        out["Layers"] = [{"Arn": arn, "CodeSize": 0} for arn in params["Layers"]]
+    if "ImageConfig" in params:
+        out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
+    if "SnapStart" in params:
+        out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
+    if "LoggingConfig" in params:
+        out["LoggingConfig"] = {**out.get("LoggingConfig", {}), **params["LoggingConfig"]}
+    return out
+
+
+def _check_runtime(runtime: Optional[str]) -> None:
+    if runtime in _DEPRECATED_RUNTIMES:
+        raise InvalidParameterValueException(
+            f"The runtime parameter of {runtime} is no longer supported for creating or updating AWS Lambda "
+            "functions. We recommend you use a supported runtime while creating or updating functions."
+        )
+
+
+def _environment(params: dict[str, Any]) -> Optional[dict[str, str]]:
+    if "Environment" not in params:
+        return None
+    variables = params["Environment"].get("Variables") or {}
+    measured = json.dumps(variables, separators=(",", ":"))
+    if len(measured.encode("utf-8")) > _ENVIRONMENT_LIMIT:
+        raise InvalidParameterValueException(
+            "Lambda was unable to configure your environment variables because the environment variables "
+            f"you have provided exceeded the 4KB limit. String measured: {measured}"
+        )
+    return dict(variables)
+
+
+def _check_revision(current: Version, expected: Optional[str]) -> None:
+    if expected is not None and expected != current.revision_id:
+        raise PreconditionFailedException(_PRECONDITION)
+
+
+def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    name, _ = split_reference(call, params["FunctionName"], None)
+    if len(name) > _NAME_LIMIT:
+        raise InvalidParameterValueException(
+            f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {_NAME_LIMIT}"
+        )
+    package_type = params.get("PackageType", "Zip")
+    runtime, handler = params.get("Runtime"), params.get("Handler")
+    if package_type == "Zip":
+        if not runtime or not handler:
+            raise InvalidParameterValueException(
+                "Runtime and Handler are mandatory parameters for functions created with deployment packages."
+            )
+        _check_runtime(runtime)
+    elif runtime or handler or params.get("Layers"):
+        raise InvalidParameterValueException(
+            "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
+        )
+    environment = _environment(params)
+    settings = _settings(params, {"LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}})
+    # Fetched before taking the lock: S3 may be slow or remote.
+    code = _code.load(call.region.name, params["Code"], package_type)
+    created = Version(
+        name=name,
+        arn=call.arn(name),
+        version=LATEST,
+        code=code,
+        runtime=runtime,
+        handler=handler,
+        role=params["Role"],
+        description=params.get("Description", ""),
+        timeout=params.get("Timeout", 3),
+        memory_size=params.get("MemorySize", 128),
+        package_type=package_type,
+    ).changed(environment=environment, settings=settings)
+    with call.service.lock:
+        if name in call.region.functions:
+            raise ResourceConflictException(f"Function already exist: {name}")
+        entry = Function(created, tags=dict(params.get("Tags") or {}))
+        call.region.add(entry)
+        shown = entry.publish(None) if params.get("Publish") else created
+        # The response reports Pending; by the next call Lambda has made it Active.
+        entry.latest = created.settled()
+    return configuration(shown, state="Pending", update=None)
+
+
+def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    with call.service.lock:
+        found, qualifier = function(call, params["FunctionName"], params.get("Qualifier"))
+        resolved = found.get(qualifier)
+        if resolved is None:
+            raise not_found(call, found.name, qualifier)
+        out: dict[str, Any] = {
+            "Configuration": configuration(resolved, qualified=qualifier is not None),
+            "Code": code_location(call.region.name, resolved),
+        }
+        if found.tags:
+            out["Tags"] = dict(found.tags)
+        return out
+
+
+def get_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    with call.service.lock:
+        found, qualifier = function(call, params["FunctionName"], params.get("Qualifier"))
+        resolved = found.get(qualifier)
+        if resolved is None:
+            raise not_found(call, found.name, qualifier)
+        return configuration(resolved, qualified=qualifier is not None)
+
+
+def _page(items: Iterator[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[dict[str, Any]], Optional[str]]:
+    """Up to ``limit`` items and, when more follow, the marker of the last one."""
+    out: list[dict[str, Any]] = []
+    last = None
+    for key, item in items:
+        if len(out) == limit:
+            return out, last
+        out.append(item)
+        last = key
+    return out, None
+
+
+def _versions_after(found: Function, marker: Optional[str]) -> Iterator[tuple[str, Version]]:
+    """$LATEST then published versions in number order, after ``marker``."""
+    order = [found.latest, *sorted(found.versions.values(), key=lambda v: int(v.version))]
+    keys = [v.version for v in order]
+    start = keys.index(marker) + 1 if marker in keys else 0
+    for item in order[start:]:
+        yield item.version, item
+
+
+def _listed(item: Version) -> dict[str, Any]:
+    return configuration(item, qualified=True, listing=True)
+
+
+def list_functions(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    every = params.get("FunctionVersion") == "ALL"
+    marker = params.get("Marker")
+    # The marker is "<name>" or, with FunctionVersion=ALL, "<name>:<version>".
+    after_name, _, after_version = (marker or "").partition(":")
+    functions = call.region.functions
+
+    def items() -> Iterator[tuple[str, dict[str, Any]]]:
+        if every and after_name in functions:
+            for key, item in _versions_after(functions[after_name], after_version):
+                yield f"{after_name}:{key}", _listed(item)
+        for name in call.region.names_after(after_name if marker else None):
+            if every:
+                for key, item in _versions_after(functions[name], None):
+                    yield f"{name}:{key}", _listed(item)
+            else:
+                yield name, configuration(functions[name].latest, listing=True)
+
+    with call.service.lock:
+        page, next_marker = _page(items(), params.get("MaxItems") or 50)
+    out: dict[str, Any] = {"Functions": page}
+    if next_marker is not None:
+        out["NextMarker"] = next_marker
+    return out
+
+
+def list_versions_by_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    with call.service.lock:
+        found, _ = function(call, params["FunctionName"])
+        pairs = ((key, _listed(item)) for key, item in _versions_after(found, params.get("Marker")))
+        page, next_marker = _page(pairs, params.get("MaxItems") or 50)
+    out: dict[str, Any] = {"Versions": page}
+    if next_marker is not None:
+        out["NextMarker"] = next_marker
+    return out
+
+
+_CONFIG_MEMBERS = (
+    ("Role", "role"), ("Handler", "handler"), ("Description", "description"),
+    ("Timeout", "timeout"), ("MemorySize", "memory_size"), ("Runtime", "runtime"),
+)
+
+
+def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    changes = {attribute: params[member] for member, attribute in _CONFIG_MEMBERS if member in params}
+    _check_runtime(changes.get("runtime"))
+    if "Environment" in params:
+        changes["environment"] = _environment(params)
+    with call.service.lock:
+        found, _ = function(call, params["FunctionName"])
+        _check_revision(found.latest, params.get("RevisionId"))
+        changes["settings"] = _settings(params, dict(found.latest.settings))
+        updated = found.latest.changed(**changes)
+        found.latest = updated.settled()
+    return configuration(updated, update="InProgress")
+
+
+def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    with call.service.lock:
+        found, _ = function(call, params["FunctionName"])
+        _check_revision(found.latest, params.get("RevisionId"))
+        package_type = found.latest.package_type
+    if package_type == "Image" and not params.get("ImageUri"):
+        raise InvalidParameterValueException("Please provide ImageUri when updating a function with packageType Image.")
+    code = _code.load(call.region.name, params, package_type)
+    with call.service.lock:
+        found, _ = function(call, params["FunctionName"])
+        updated = found.latest.changed(code=code)
+        if params.get("DryRun"):
+            return configuration(updated)
+        found.latest = updated
+        shown = found.publish(None) if params.get("Publish") else updated
+        found.latest = updated.settled()
+    return configuration(shown, update="InProgress" if shown is updated else "Successful")
+
+
+def publish_version(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    with call.service.lock:
+        found, _ = function(call, params["FunctionName"])
+        latest = found.latest
+        _check_revision(latest, params.get("RevisionId"))
+        expected = params.get("CodeSha256")
+        if expected is not None and expected != latest.code.sha256:
+            raise InvalidParameterValueException(
+                f"CodeSHA256 ({expected}) is different from current CodeSHA256 in $LATEST "
+                f"({latest.code.sha256}). Please try again with the CodeSHA256 in $LATEST."
+            )
+        return configuration(found.publish(params.get("Description")))
+
+
+def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    name, qualifier = split_reference(call, params["FunctionName"], params.get("Qualifier"))
+    # AWS checks the qualifier's form before it looks for the function.
+    if qualifier is not None and qualifier.startswith(LATEST):
+        raise InvalidParameterValueException("$LATEST version cannot be deleted without deleting the function.")
+    if qualifier is not None and not qualifier.isdigit():
+        raise InvalidParameterValueException("Deletion of aliases is not currently supported.")
+    with call.service.lock:
+        found = call.region.functions.get(name)
+        if found is None:
+            raise not_found(call, name)
+        if qualifier is None:
+            call.region.remove(name)
+        else:
+            # Deleting a version that does not exist succeeds, as on AWS.
+            found.versions.pop(qualifier, None)
+    return {"StatusCode": 204}

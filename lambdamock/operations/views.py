@@ -1,0 +1,86 @@
+"""Domain objects rendered in the API's output shapes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Optional
+
+from lambdamock.state.functions import LATEST, Version
+
+# Lambda's own timestamp form for LastModified (a string in the model).
+_LAST_MODIFIED = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def last_modified(version: Version) -> str:
+    stamp = version.last_modified
+    return stamp.strftime(_LAST_MODIFIED)[:-3] + "+0000"
+
+
+def configuration(
+    version: Version,
+    *,
+    qualified: bool = False,
+    listing: bool = False,
+    state: str = "Active",
+    update: Optional[str] = "Successful",
+) -> dict[str, Any]:
+    """A FunctionConfiguration as AWS renders it.
+
+    ``qualified`` gives $LATEST a qualified ARN (as when the caller named it);
+    ``listing`` drops the state members, which list operations leave out;
+    ``state``/``update`` are what a create or update response reports.
+    """
+    arn = version.arn if version.version == LATEST and not qualified else version.qualified_arn
+    out: dict[str, Any] = {
+        "FunctionName": version.name,
+        "FunctionArn": arn,
+        "Role": version.role,
+        "CodeSize": version.code.size,
+        "Description": version.description,
+        "Timeout": version.timeout,
+        "MemorySize": version.memory_size,
+        "LastModified": last_modified(version),
+        "CodeSha256": version.code.sha256,
+        "Version": version.version,
+        "TracingConfig": {"Mode": "PassThrough"},
+        "RevisionId": version.revision_id,
+        "PackageType": version.package_type,
+        "Architectures": ["x86_64"],
+        "EphemeralStorage": {"Size": 512},
+        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+    }
+    if version.package_type == "Zip":
+        out["Runtime"] = version.runtime
+        out["Handler"] = version.handler
+    if version.environment is not None:
+        out["Environment"] = {"Variables": dict(version.environment)}
+    out.update(version.settings)
+    if listing:
+        return out
+    if version.package_type == "Zip":
+        digest = hashlib.sha256(str(version.runtime).encode()).hexdigest()
+        region = version.arn.split(":")[3]
+        out["RuntimeVersionConfig"] = {"RuntimeVersionArn": f"arn:aws:lambda:{region}::runtime:{digest}"}
+    out["State"] = state
+    if state == "Pending":
+        out["StateReason"] = "The function is being created."
+        out["StateReasonCode"] = "Creating"
+    if update is not None:
+        out["LastUpdateStatus"] = update
+    if update == "InProgress":
+        out["LastUpdateStatusReason"] = "The function is being created."
+        out["LastUpdateStatusReasonCode"] = "Creating"
+    return out
+
+
+def code_location(region: str, version: Version) -> dict[str, Any]:
+    if version.code.image_uri is not None:
+        return {"RepositoryType": "ECR", "ImageUri": version.code.image_uri}
+    return {
+        "RepositoryType": "S3",
+        "Location": (
+            f"https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/"
+            f"{version.arn.split(':')[4]}/{version.name}-{version.revision_id}"
+        ),
+    }
+

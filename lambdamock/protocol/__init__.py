@@ -1,0 +1,1 @@
+"""The REST-JSON wire protocol, driven by botocore's service models."""

@@ -1,0 +1,1 @@
+"""The in-memory domain: functions, versions and their tables."""

@@ -1,0 +1,136 @@
+"""Functions and their versions: $LATEST is replaced on change, published versions never change."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping, Optional
+
+LATEST = "$LATEST"
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def new_revision() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Code:
+    """A deployment package: zip bytes, or an image URI for image functions."""
+
+    zip: bytes = b""
+    image_uri: Optional[str] = None
+    sha256: str = ""
+    size: int = 0
+
+    @classmethod
+    def from_zip(cls, data: bytes) -> "Code":
+        digest = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+        return cls(zip=data, sha256=digest, size=len(data))
+
+    @classmethod
+    def from_image(cls, uri: str) -> "Code":
+        # AWS reports the image manifest digest; the URI's hash stands in for it.
+        return cls(image_uri=uri, sha256=hashlib.sha256(uri.encode()).hexdigest(), size=0)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version's code and configuration, as FunctionConfiguration reports it."""
+
+    name: str
+    arn: str  # unqualified function ARN
+    version: str
+    code: Code
+    runtime: Optional[str]
+    handler: Optional[str]
+    role: str
+    description: str = ""
+    timeout: int = 3
+    memory_size: int = 128
+    # None when the function was never given an Environment (AWS then omits it).
+    environment: Optional[Mapping[str, str]] = None
+    package_type: str = "Zip"
+    # Every other configuration member, in the API's shape (TracingConfig, VpcConfig, ...).
+    settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    last_modified: datetime.datetime = field(default_factory=now)
+    revision_id: str = field(default_factory=new_revision)
+
+    @property
+    def qualified_arn(self) -> str:
+        return f"{self.arn}:{self.version}"
+
+    def changed(self, **changes: Any) -> "Version":
+        """A new $LATEST with these changes, a new RevisionId and LastModified."""
+        if changes.get("environment") is not None:
+            changes["environment"] = MappingProxyType(dict(changes["environment"]))
+        if "settings" in changes:
+            changes["settings"] = MappingProxyType(dict(changes["settings"]))
+        return dataclasses.replace(self, last_modified=now(), revision_id=new_revision(), **changes)
+
+    def settled(self) -> "Version":
+        """The version once Lambda finished creating or updating it: a fresh RevisionId."""
+        return dataclasses.replace(self, revision_id=new_revision())
+
+    def same_content(self, other: "Version") -> bool:
+        """True when publishing ``self`` would add nothing over ``other``."""
+        return (
+            self.code.sha256 == other.code.sha256
+            and self.runtime == other.runtime
+            and self.handler == other.handler
+            and self.role == other.role
+            and self.description == other.description
+            and self.timeout == other.timeout
+            and self.memory_size == other.memory_size
+            and self.environment == other.environment
+            and dict(self.settings) == dict(other.settings)
+        )
+
+
+@dataclass
+class Function:
+    """A function: its $LATEST, its published versions and what hangs off them."""
+
+    latest: Version
+    versions: dict[str, Version] = field(default_factory=dict)
+    last_number: int = 0
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.latest.name
+
+    @property
+    def arn(self) -> str:
+        return self.latest.arn
+
+    def publish(self, description: Optional[str]) -> Version:
+        """Publish $LATEST, or return the newest version when nothing changed."""
+        if self.last_number and str(self.last_number) in self.versions:
+            newest = self.versions[str(self.last_number)]
+            if self.latest.same_content(newest):
+                return newest
+        self.last_number += 1
+        number = str(self.last_number)
+        version = dataclasses.replace(
+            self.latest,
+            version=number,
+            description=self.latest.description if description is None else description,
+            last_modified=now(),
+            revision_id=new_revision(),
+        )
+        self.versions[number] = version
+        return version
+
+    def get(self, qualifier: Optional[str]) -> Optional[Version]:
+        if qualifier in (None, LATEST):
+            return self.latest
+        return self.versions.get(qualifier)  # type: ignore[arg-type]
