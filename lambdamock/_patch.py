@@ -36,7 +36,7 @@ class _Answering:
 
 
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    request, operation_model, context = args
+    _, operation_model, context = args
     service = _dispatch.current()
     if service is None or operation_model.service_model.endpoint_prefix != "lambda":
         return wrapped(*args, **kwargs)

@@ -18,7 +18,7 @@ _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 class Request:
     """What the codec needs of an HTTP request."""
 
-    __slots__ = ("method", "path", "query", "headers", "body")
+    __slots__ = ("body", "headers", "method", "path", "query")
 
     def __init__(
         self,
@@ -38,7 +38,7 @@ class Request:
 class Response:
     """An HTTP response as bytes, ready to hand to botocore."""
 
-    __slots__ = ("status", "headers", "body")
+    __slots__ = ("body", "headers", "status")
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status = status
@@ -79,7 +79,7 @@ def _from_json(shape: Shape, value: Any) -> Any:
     if value is None:
         return None
     if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
+        members = shape.members
         out = {}
         for name, member in members.items():
             key = member.serialization.get("name", name)
@@ -87,9 +87,9 @@ def _from_json(shape: Shape, value: Any) -> Any:
                 out[name] = _from_json(member, value[key])
         return out
     if kind == "list" and isinstance(value, list):
-        return [_from_json(shape.member, item) for item in value]  # type: ignore[attr-defined]
+        return [_from_json(shape.member, item) for item in value]
     if kind == "map" and isinstance(value, dict):
-        return {key: _from_json(shape.value, item) for key, item in value.items()}  # type: ignore[attr-defined]
+        return {key: _from_json(shape.value, item) for key, item in value.items()}
     if kind == "blob" and isinstance(value, str):
         return base64.b64decode(value)
     if kind == "timestamp":
@@ -116,7 +116,7 @@ def decode(operation: OperationModel, labels: Mapping[str, str], request: Reques
             elif location == "querystring":
                 if member.type_name == "list" and wire in request.query:
                     params[name] = [
-                        _scalar_from_text(member.member, v)  # type: ignore[attr-defined]
+                        _scalar_from_text(member.member, v)
                         for v in request.query[wire]
                     ]
                 elif wire in request.query:
@@ -125,9 +125,11 @@ def decode(operation: OperationModel, labels: Mapping[str, str], request: Reques
                 if wire in request.headers:
                     params[name] = _scalar_from_text(member, request.headers[wire])
             elif name == payload_name:
+                if not request.body:
+                    continue
                 if member.type_name in ("blob", "string"):
                     params[name] = request.body
-                elif request.body:
+                else:
                     params[name] = _from_json(member, _load_json(request.body))
             else:
                 body_members[name] = member
@@ -180,14 +182,14 @@ def _to_json(shape: Shape, value: Any) -> Any:
     kind = shape.type_name
     if kind == "structure":
         out = {}
-        for name, member in shape.members.items():  # type: ignore[attr-defined]
+        for name, member in shape.members.items():
             if name in value and value[name] is not None:
                 out[member.serialization.get("name", name)] = _to_json(member, value[name])
         return out
     if kind == "list":
-        return [_to_json(shape.member, item) for item in value]  # type: ignore[attr-defined]
+        return [_to_json(shape.member, item) for item in value]
     if kind == "map":
-        return {key: _to_json(shape.value, item) for key, item in value.items()}  # type: ignore[attr-defined]
+        return {key: _to_json(shape.value, item) for key, item in value.items()}
     if kind == "blob":
         return base64.b64encode(value).decode("ascii")
     if kind == "timestamp":

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any, Iterator
 
 from botocore.model import Shape
 
-from lambdamock.errors import ValidationException
+from lambdamock.errors import InvalidParameterValueException, ValidationException
 
 # Java regex lookbehind is written the same way in Python; the model's
 # patterns are anchored by the service, so they must match the whole value.
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(text: str) -> "re.Pattern[str]":
     return re.compile(text, re.DOTALL)
 
@@ -82,24 +82,25 @@ def _check(shape: Shape, value: Any, path: str) -> Iterator[str]:
     if kind == "string":
         if "pattern" in meta and _pattern(meta["pattern"]).fullmatch(value) is None:
             yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: {meta['pattern']}"
-        if shape.enum and value not in shape.enum:
+        # "runtime" is left to _check_runtime: Lambda answers it with its own error.
+        if shape.enum and value not in shape.enum and path != "runtime":
             yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(shape.enum)}]"
     elif kind == "structure":
         yield from _check_members(shape, value, path + ".")
     elif kind == "list":
         for index, item in enumerate(value, 1):
             if item is not None:
-                yield from _check(shape.member, item, f"{path}.{index}.member")  # type: ignore[attr-defined]
+                yield from _check(shape.member, item, f"{path}.{index}.member")
     elif kind == "map":
         for key, item in value.items():
-            yield from _check(shape.key, key, f"{path}.key")  # type: ignore[attr-defined]
+            yield from _check(shape.key, key, f"{path}.key")
             if item is not None:
-                yield from _check(shape.value, item, f"{path}.{key}.member")  # type: ignore[attr-defined]
+                yield from _check(shape.value, item, f"{path}.{key}.member")
 
 
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
-    required = shape.required_members  # type: ignore[attr-defined]
-    for name, member in shape.members.items():  # type: ignore[attr-defined]
+    required = shape.required_members
+    for name, member in shape.members.items():
         path = prefix + _wire_name(name)
         value = params.get(name)
         if value is None:
@@ -109,11 +110,28 @@ def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterato
         yield from _check(member, value, path)
 
 
+def _check_runtime(shape: Shape, params: dict[str, Any]) -> None:
+    # Lambda answers an unknown runtime with its own error, not the model's
+    # ValidationException, and admits layer-style ARNs too.
+    members = shape.members
+    runtime = params.get("Runtime")
+    if "Runtime" not in members or not isinstance(runtime, str):
+        return
+    allowed = members["Runtime"].enum
+    if allowed and runtime not in allowed:
+        raise InvalidParameterValueException(
+            f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: "
+            f"[{', '.join(allowed)}] or be a valid ARN"
+        )
+
+
 def validate(shape: Shape | None, params: dict[str, Any]) -> None:
     """Raise AWS's ValidationException listing every violated constraint."""
     if shape is None:
         return
     problems = list(_check_members(shape, params, ""))
+    if not problems:
+        _check_runtime(shape, params)
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"

@@ -1,0 +1,183 @@
+"""The botocore seam: which requests lambdamock takes, and what it leaves as it found it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import boto3
+import botocore.auth
+import botocore.endpoint
+import pytest
+from botocore.awsrequest import AWSResponse
+from moto import mock_aws
+
+from lambdamock import mock_lambda
+from tests.helpers import ROLE, zip_of
+
+ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
+ORIGINAL_ADD_AUTH = botocore.auth.SigV4Auth.__dict__["add_auth"]
+
+
+def create(client, name: str = "f") -> None:
+    client.create_function(
+        FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+        Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return e\n"})},
+    )
+
+
+def test_client_created_before_start_is_mocked():
+    client = boto3.client("lambda", region_name="us-east-1")
+    with mock_lambda():
+        create(client)
+        assert client.get_function(FunctionName="f")["Configuration"]["FunctionName"] == "f"
+
+
+def test_endpoint_url_override_is_mocked():
+    client = boto3.client("lambda", region_name="us-east-1", endpoint_url="http://localhost:1")
+    with mock_lambda():
+        create(client)
+        assert [f["FunctionName"] for f in client.list_functions()["Functions"]] == ["f"]
+
+
+@pytest.mark.parametrize("lambdamock_first", [True, False], ids=["lambdamock-outer", "moto-outer"])
+def test_with_moto_lambda_goes_to_lambdamock_and_the_rest_to_moto(lambdamock_first):
+    outer, inner = (mock_lambda(), mock_aws()) if lambdamock_first else (mock_aws(), mock_lambda())
+    with outer, inner:
+        lam = boto3.client("lambda", region_name="us-east-1")
+        create(lam)
+        # moto's Lambda would list nothing: it never saw the function.
+        assert lam.list_functions()["Functions"][0]["FunctionName"] == "f"
+        # Only lambdamock runs a handler without Docker.
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="code-bucket")
+        s3.put_object(Bucket="code-bucket", Key="k", Body=b"x")
+        assert s3.get_object(Bucket="code-bucket", Key="k")["Body"].read() == b"x"
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        assert sqs.create_queue(QueueName="q")["QueueUrl"].endswith("/q")
+        iam = boto3.client("iam", region_name="us-east-1")
+        assert iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["RoleName"] == "r"
+
+
+def test_other_services_pass_through_untouched():
+    seen = []
+
+    class Raw:
+        def stream(self, **_):
+            yield b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>"
+
+    def answer(request, **_):
+        seen.append(request)
+        return AWSResponse(request.url, 200, {}, Raw())
+
+    s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    s3.meta.events.register("before-send.s3", answer)
+    with mock_lambda():
+        s3.list_buckets()
+    assert len(seen) == 1
+    assert seen[0].url.startswith("https://s3.amazonaws.com/")
+
+
+def test_last_stop_restores_the_original_attributes():
+    outer = mock_lambda().start()
+    inner = mock_lambda().start()
+    assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is not ORIGINAL_DO_GET_RESPONSE
+    inner.stop()
+    assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is not ORIGINAL_DO_GET_RESPONSE
+    outer.stop()
+    assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
+    assert botocore.auth.SigV4Auth.__dict__["add_auth"] is ORIGINAL_ADD_AUTH
+
+
+def test_private_botocore_names_we_patch_exist():
+    # Pinned: a botocore release that renames these breaks the seam loudly here.
+    import inspect
+
+    assert list(inspect.signature(ORIGINAL_DO_GET_RESPONSE).parameters) == [
+        "self", "request", "operation_model", "context"
+    ]
+    endpoint = boto3.client("lambda", region_name="us-east-1")._endpoint
+    assert hasattr(endpoint, "_event_emitter")
+    assert list(inspect.signature(ORIGINAL_ADD_AUTH).parameters) == ["self", "request"]
+
+
+def test_stray_stop_raises():
+    mock = mock_lambda()
+    with pytest.raises(RuntimeError):
+        mock.stop()
+    mock.start()
+    mock.stop()
+    with pytest.raises(RuntimeError):
+        mock.stop()
+
+
+def test_works_with_no_aws_configuration(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import boto3
+        from lambdamock import mock_lambda
+        from tests.helpers import zip_of
+        with mock_lambda():
+            c = boto3.client("lambda", region_name="eu-west-1")
+            c.create_function(FunctionName="f", Runtime="python3.12", Role={ROLE!r}, Handler="app.handler",
+                              Code={{"ZipFile": zip_of({{"app.py": "x = 1"}})}})
+            print(c.get_function(FunctionName="f")["Configuration"]["FunctionArn"])
+        """
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": ":".join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60, cwd=str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "arn:aws:lambda:eu-west-1:123456789012:function:f"
+
+
+def test_nested_mocks_each_have_their_own_state():
+    client = boto3.client("lambda", region_name="us-east-1")
+    with mock_lambda():
+        create(client, "outer")
+        with mock_lambda():
+            assert client.list_functions()["Functions"] == []
+            create(client, "inner")
+        assert [f["FunctionName"] for f in client.list_functions()["Functions"]] == ["outer"]
+
+
+def test_many_threads_share_one_mock():
+    client = boto3.client("lambda", region_name="us-east-1")
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            for n in range(10):
+                create(client, f"f-{index}-{n}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    with mock_lambda():
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors
+        pages = client.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 50})
+        assert sum(len(page["Functions"]) for page in pages) == 160
+
+
+def test_concurrent_start_stop_from_many_threads_restores_botocore():
+    barrier = threading.Barrier(8)
+
+    def cycle() -> None:
+        barrier.wait(timeout=30)
+        for _ in range(50):
+            with mock_lambda():
+                pass
+
+    threads = [threading.Thread(target=cycle) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
