@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import Any, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
@@ -17,30 +16,6 @@ from lambdamock.protocol.codec import Request, Response, decode, encode, encode_
 from lambdamock.protocol.router import Router
 from lambdamock.protocol.validate import validate
 from lambdamock.state.service import Service
-
-# The active mocks, innermost last. A process-wide stack (not thread-local):
-# handler threads and test threads must all reach the same mock.
-_active: list[Service] = []
-_active_lock = threading.Lock()
-
-
-def push(service: Service) -> None:
-    with _active_lock:
-        _active.append(service)
-
-
-def remove(service: Service) -> None:
-    with _active_lock:
-        _active.remove(service)
-
-
-def current() -> Optional[Service]:
-    # Reading the last item of a list is atomic; no lock on the hot path.
-    try:
-        return _active[-1]
-    except IndexError:
-        return None
-
 
 _routers: dict[str, Router] = {}
 
@@ -99,7 +74,7 @@ def _error_response(service_model: ServiceModel, error: LambdaError) -> Response
 
 def _serve(service: Service, request: Request, operation_model: OperationModel, region: str) -> Response:
     service_model = operation_model.service_model
-    match = _router(service_model).match(request.method, request.path, request.query)
+    match = _router(service_model).match(request.method, request.path, request.query, operation_model.name)
     if match is None:
         return encode_error(404, "UnknownOperationException", "Unknown operation", {}, None)
     operation = operations.find(service_model.api_version, xform_name(match.operation.name))

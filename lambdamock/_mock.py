@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, Optional, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, overload
 
-from lambdamock import _dispatch, _patch
-from lambdamock.state.service import Service
+from lambdamock import _active, _patch
+
+if TYPE_CHECKING:
+    from lambdamock.state.invocations import Invocation
+    from lambdamock.state.service import Service
 
 T = TypeVar("T")
 
@@ -31,9 +34,12 @@ class LambdaMock:
     def start(self) -> "LambdaMock":
         if self._service is not None:
             raise RuntimeError("this LambdaMock is already started")
+        # Imported on first start: ``import lambdamock`` stays cheap.
+        from lambdamock.state.service import Service
+
         service = Service(self.account_id, self.concurrency_limit)
         _patch.acquire()
-        _dispatch.push(service)
+        _active.push(service)
         self._service = service
         return self
 
@@ -42,7 +48,8 @@ class LambdaMock:
         if service is None:
             raise RuntimeError("lambdamock: stop() called on a LambdaMock that is not started")
         self._service = None
-        _dispatch.remove(service)
+        _active.remove(service)
+        service.close()
         _patch.release()
 
     def __enter__(self) -> "LambdaMock":
@@ -85,6 +92,19 @@ class LambdaMock:
         return run  # type: ignore[return-value]
 
     # -- inspection -----------------------------------------------------
+
+    @property
+    def invocations(self) -> list[Invocation]:
+        """Every invocation run so far, oldest first (retries included)."""
+        return self.state.invoker.records
+
+    def wait(self, timeout: Optional[float] = 10.0) -> None:
+        """Block until all background invocations have finished.
+
+        Raises TimeoutError when they have not finished within ``timeout`` seconds.
+        """
+        if not self.state.invoker.wait(timeout):
+            raise TimeoutError(f"background invocations still running after {timeout} s")
 
     @property
     def state(self) -> Service:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import wrapt
 from botocore.credentials import ReadOnlyCredentials
 
-from lambdamock import _dispatch
+from lambdamock import _active
 
 # Signing needs credentials even though nothing leaves the process; these
 # stand in when a Lambda client has none (a machine with no AWS set-up).
@@ -37,7 +37,7 @@ class _Answering:
 
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     _, operation_model, context = args
-    service = _dispatch.current()
+    service = _active.current()
     if service is None or operation_model.service_model.endpoint_prefix != "lambda":
         return wrapped(*args, **kwargs)
     endpoint = copy.copy(instance)
@@ -50,11 +50,14 @@ def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
 
 
 def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> Any:
-    return _dispatch.serve(service, request, operation_model, context)
+    # Imported on the first Lambda request: ``import lambdamock`` stays cheap.
+    from lambdamock._dispatch import serve
+
+    return serve(service, request, operation_model, context)
 
 
 def _add_auth(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    if instance.credentials is None and instance._service_name == "lambda" and _dispatch.current() is not None:
+    if instance.credentials is None and instance._service_name == "lambda" and _active.current() is not None:
         instance.credentials = _FAKE_CREDENTIALS
     return wrapped(*args, **kwargs)
 

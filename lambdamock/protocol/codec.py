@@ -123,7 +123,10 @@ def decode(operation: OperationModel, labels: Mapping[str, str], request: Reques
                     params[name] = _scalar_from_text(member, request.query[wire][0])
             elif location == "header":
                 if wire in request.headers:
-                    params[name] = _scalar_from_text(member, request.headers[wire])
+                    value = request.headers[wire]
+                    # Prepared requests may carry header values as bytes.
+                    text = value.decode("utf-8") if isinstance(value, bytes) else value
+                    params[name] = _scalar_from_text(member, text)
             elif name == payload_name:
                 if not request.body:
                     continue
@@ -197,6 +200,38 @@ def _to_json(shape: Shape, value: Any) -> Any:
     return value
 
 
+_plain_shapes: dict[tuple[str, str], bool] = {}
+
+
+def _plain(api_version: str, shape: Shape) -> bool:
+    """True when the output JSON of ``shape`` is the value itself: no blobs,
+    timestamps or renamed members anywhere below it, so encoding can skip the walk."""
+    key = (api_version, shape.name)
+    found = _plain_shapes.get(key)
+    if found is None:
+        found = _plain_shapes[key] = _is_plain(shape, set())
+    return found
+
+
+def _is_plain(shape: Shape, seen: set[str]) -> bool:
+    if shape.name in seen:
+        return True
+    seen.add(shape.name)
+    kind = shape.type_name
+    if kind in ("blob", "timestamp"):
+        return False
+    if kind == "structure":
+        return all(
+            member.serialization.get("name", name) == name and _is_plain(member, seen)
+            for name, member in shape.members.items()
+        )
+    if kind == "list":
+        return _is_plain(shape.member, seen)
+    if kind == "map":
+        return _is_plain(shape.value, seen)
+    return True
+
+
 def _header_text(shape: Shape, value: Any) -> str:
     if shape.type_name == "timestamp":
         return str(_timestamp(shape, value, "rfc822"))
@@ -230,6 +265,8 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
                 body = value if isinstance(value, bytes) else str(value).encode("utf-8")
             else:
                 body = json.dumps(_to_json(member, value)).encode("utf-8")
+        elif _plain(operation.service_model.api_version, member):
+            document[name] = value
         else:
             document[member.serialization.get("name", name)] = _to_json(member, value)
     if body is None:

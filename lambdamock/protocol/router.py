@@ -47,22 +47,41 @@ class Router:
 
     def __init__(self, service_model: ServiceModel) -> None:
         self._routes: dict[str, list[Route]] = {}
+        self._by_name: dict[str, Route] = {}
         for name in service_model.operation_names:
             operation = service_model.operation_model(name)
             pattern, query = _compile(operation.http["requestUri"])
-            self._routes.setdefault(operation.http["method"], []).append(
-                Route(operation, pattern, query)
-            )
+            route = self._by_name[name] = Route(operation, pattern, query)
+            self._routes.setdefault(operation.http["method"], []).append(route)
         for routes in self._routes.values():
             # More literal query pairs first, so ``?List=ALL`` wins over the bare path.
             routes.sort(key=lambda route: -len(route.query))
 
-    def match(self, method: str, path: str, query: dict[str, list[str]]) -> Optional[Match]:
+    def match(
+        self, method: str, path: str, query: dict[str, list[str]], hint: Optional[str] = None
+    ) -> Optional[Match]:
+        """The operation for this request; ``hint`` names the likely one, tried first."""
+        hinted = self._by_name.get(hint) if hint else None
+        if hinted is not None and hinted.operation.http["method"] == method:
+            found = self._try(hinted, path, query)
+            # A hinted route that matches is the answer unless a route with
+            # more literal query pairs also matches (List=ALL over Get).
+            if found is not None and not any(
+                len(route.query) > len(hinted.query) and self._try(route, path, query)
+                for route in self._routes[method]
+            ):
+                return found
         for route in self._routes.get(method, ()):
-            found = route.pattern.match(path)
-            if found is None:
-                continue
-            if all(value in query.get(key, ()) or (not value and key in query) for key, value in route.query):
-                labels = {key: unquote(value) for key, value in found.groupdict().items()}
-                return Match(route.operation, labels)
+            found = self._try(route, path, query)
+            if found is not None:
+                return found
         return None
+
+    @staticmethod
+    def _try(route: Route, path: str, query: dict[str, list[str]]) -> Optional[Match]:
+        found = route.pattern.match(path)
+        if found is None:
+            return None
+        if not all(value in query.get(key, ()) or (not value and key in query) for key, value in route.query):
+            return None
+        return Match(route.operation, {key: unquote(value) for key, value in found.groupdict().items()})

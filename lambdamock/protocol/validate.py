@@ -11,29 +11,32 @@ from botocore.model import Shape
 
 from lambdamock.errors import InvalidParameterValueException, ValidationException
 
-# Java regex lookbehind is written the same way in Python; the model's
-# patterns are anchored by the service, so they must match the whole value.
+_NOT_NULL = "Member must not be null"
 
 
 @cache
 def _pattern(text: str) -> "re.Pattern[str]":
+    # The service anchors the model's patterns: they must match the whole value.
     return re.compile(text, re.DOTALL)
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "null"
+def _java(value: Any, shape: Shape | None = None) -> str:
+    """A value as the Java service prints it inside messages."""
     if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    if isinstance(value, bytes):
-        return "'java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]'" % (len(value), len(value))
+        return str(value).lower()
+    if shape is not None and shape.type_name in ("float", "double") and isinstance(value, (int, float)):
+        return repr(float(value))
+    if isinstance(value, (bytes, bytearray)):
+        return "java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]" % (len(value), len(value))
     if isinstance(value, datetime.datetime):
-        return f"'{value.isoformat()}'"
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return "'[" + ", ".join(str(item) for item in value) + "]'"
+        member = getattr(shape, "member", None)
+        return "[" + ", ".join(_java(item, member) for item in value) + "]"
     if isinstance(value, dict):
-        return "'{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}'"
-    return f"'{value}'"
+        key, item = getattr(shape, "key", None), getattr(shape, "value", None)
+        return "{" + ", ".join(f"{_java(k, key)}={_java(v, item)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _wire_name(name: str) -> str:
@@ -61,41 +64,76 @@ def _type_ok(shape: Shape, value: Any) -> bool:
     return True
 
 
-def _check(shape: Shape, value: Any, path: str) -> Iterator[str]:
-    if not _type_ok(shape, value):
-        yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must be of type {shape.type_name}"
-        return
+def _bound(shape: Shape, key: str) -> str:
+    return _java(shape.metadata[key], shape)
+
+
+def _violations(shape: Shape, value: Any, path: str = "") -> Iterator[str]:
+    """The constraints ``value`` breaks at this level, in AWS's phrasing."""
     meta = shape.metadata
     kind = shape.type_name
     if kind in ("integer", "long", "float", "double"):
         if "min" in meta and value < meta["min"]:
-            yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {meta['min']}"
+            yield f"Member must have value greater than or equal to {_bound(shape, 'min')}"
         if "max" in meta and value > meta["max"]:
-            yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must have value less than or equal to {meta['max']}"
-        return
-    if kind in ("string", "blob", "list", "map"):
-        size = len(value)
-        if "min" in meta and size < meta["min"]:
-            yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {meta['min']}"
-        if "max" in meta and size > meta["max"]:
-            yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must have length less than or equal to {meta['max']}"
+            yield f"Member must have value less than or equal to {_bound(shape, 'max')}"
+    elif kind in ("string", "blob", "list", "map"):
+        if "min" in meta and len(value) < meta["min"]:
+            yield f"Member must have length greater than or equal to {meta['min']}"
+        if "max" in meta and len(value) > meta["max"]:
+            yield f"Member must have length less than or equal to {meta['max']}"
     if kind == "string":
         if "pattern" in meta and _pattern(meta["pattern"]).fullmatch(value) is None:
-            yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: {meta['pattern']}"
+            yield f"Member must satisfy regular expression pattern: {meta['pattern']}"
         # "runtime" is left to _check_runtime: Lambda answers it with its own error.
         if shape.enum and value not in shape.enum and path != "runtime":
-            yield f"Value {_show(value)} at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(shape.enum)}]"
-    elif kind == "structure":
+            yield f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
+
+
+def _all_constraints(shape: Shape) -> str:
+    """Every constraint of an element shape, as AWS lists them for list members and map entries."""
+    meta = shape.metadata
+    found = []
+    if shape.type_name in ("integer", "long", "float", "double"):
+        found += [f"Member must have value less than or equal to {_bound(shape, 'max')}"] if "max" in meta else []
+        found += [f"Member must have value greater than or equal to {_bound(shape, 'min')}"] if "min" in meta else []
+    else:
+        found += [f"Member must have length less than or equal to {meta['max']}"] if "max" in meta else []
+        found += [f"Member must have length greater than or equal to {meta['min']}"] if "min" in meta else []
+        found += [f"Member must satisfy regular expression pattern: {meta['pattern']}"] if "pattern" in meta else []
+        found += [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"] if shape.enum else []
+    return ", ".join(found)
+
+
+def _elements_fail(shape: Shape, items: Any) -> bool:
+    return any(item is None or not _type_ok(shape, item) or next(_violations(shape, item), None) for item in items)
+
+
+def _check(shape: Shape, value: Any, path: str) -> Iterator[str]:
+    prefix = f"Value '{_java(value, shape)}' at '{path}' failed to satisfy constraint: "
+    if not _type_ok(shape, value):
+        yield f"{prefix}Member must be of type {shape.type_name}"
+        return
+    for problem in _violations(shape, value, path):
+        yield prefix + problem
+    kind = shape.type_name
+    if kind == "structure":
         yield from _check_members(shape, value, path + ".")
     elif kind == "list":
-        for index, item in enumerate(value, 1):
-            if item is not None:
-                yield from _check(shape.member, item, f"{path}.{index}.member")
+        member = shape.member
+        if member.type_name == "structure":
+            for index, item in enumerate(value, 1):
+                yield from _check(member, item, f"{path}.{index}.member")
+        elif _elements_fail(member, value):
+            yield f"{prefix}Member must satisfy constraint: [{_all_constraints(member)}, {_NOT_NULL}]"
     elif kind == "map":
-        for key, item in value.items():
-            yield from _check(shape.key, key, f"{path}.key")
-            if item is not None:
-                yield from _check(shape.value, item, f"{path}.{key}.member")
+        if _elements_fail(shape.key, value.keys()):
+            yield f"{prefix}Map keys must satisfy constraint: [{_all_constraints(shape.key)}]"
+        if shape.value.type_name == "structure":
+            for key, item in value.items():
+                yield from _check(shape.value, item, f"{path}.{key}")
+        elif _elements_fail(shape.value, value.values()):
+            yield f"{prefix}Map value must satisfy constraint: [{_all_constraints(shape.value)}, {_NOT_NULL}]"
 
 
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
@@ -105,7 +143,7 @@ def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterato
         value = params.get(name)
         if value is None:
             if name in required:
-                yield f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+                yield f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"
             continue
         yield from _check(member, value, path)
 

@@ -7,6 +7,7 @@ import threading
 from typing import Iterator, Optional
 
 from lambdamock.state.functions import Function
+from lambdamock.state.invocations import Invoker
 
 
 class Region:
@@ -42,6 +43,7 @@ class Service:
         self.concurrency_limit = concurrency_limit
         self.lock = threading.RLock()
         self._regions: dict[str, Region] = {}
+        self.invoker = Invoker()
 
     def region(self, name: str) -> Region:
         with self.lock:
@@ -53,3 +55,6 @@ class Service:
     @property
     def regions(self) -> dict[str, Region]:
         return dict(self._regions)
+
+    def close(self) -> None:
+        self.invoker.close()

@@ -1,0 +1,35 @@
+"""Quickstart: create a function from a zip and invoke it, with no AWS and no Docker."""
+
+import io
+import json
+import zipfile
+
+import boto3
+
+from lambdamock import mock_lambda
+
+HANDLER = """
+def handler(event, context):
+    return {"greeting": f"hello {event['name']}", "version": context.function_version}
+"""
+
+
+def package(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", source)
+    return buffer.getvalue()
+
+
+with mock_lambda() as mock:
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(
+        FunctionName="greeter",
+        Runtime="python3.12",
+        Role="arn:aws:iam::123456789012:role/greeter",
+        Handler="app.handler",
+        Code={"ZipFile": package(HANDLER)},
+    )
+    response = client.invoke(FunctionName="greeter", Payload=json.dumps({"name": "world"}))
+    print(json.loads(response["Payload"].read()))
+    print(f"{len(mock.invocations)} invocation, cold start: {mock.invocations[0].cold}")

@@ -1,0 +1,126 @@
+"""Invoke and InvokeAsync: run the function's handler, synchronously or in the background."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Optional
+
+from lambdamock.errors import (
+    InvalidRequestContentException,
+    RequestEntityTooLargeException,
+)
+from lambdamock.operations._base import LATEST, Call, not_found, split_reference
+from lambdamock.runtime import FunctionSpec
+from lambdamock.state.functions import Version
+from lambdamock.state.invocations import Job
+
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
+ASYNC_PAYLOAD_LIMIT = 1024 * 1024
+RESPONSE_LIMIT = SYNC_PAYLOAD_LIMIT + 100
+_TAIL_BYTES = 4096
+_TOO_LARGE = json.dumps(
+    {
+        "errorMessage": f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
+        "errorType": "Function.ResponseSizeTooLarge",
+    }
+).encode()
+
+
+def _spec(call: Call, version: Version) -> FunctionSpec:
+    """What the runtime needs to run this version."""
+    return FunctionSpec(
+        function_name=version.name,
+        function_arn=version.arn,
+        version=version.version,
+        handler=version.handler or "",
+        runtime=version.runtime or "",
+        code=version.code.zip,
+        code_sha256=version.code.sha256,
+        timeout=version.timeout,
+        memory_size=version.memory_size,
+        environment=version.environment or {},
+        region=call.region.name,
+        account_id=call.region.account_id,
+        config_key=f"{version.code.sha256}@{version.last_modified.isoformat()}",
+    )
+
+
+def _check_json(payload: bytes) -> None:
+    if not payload:
+        return
+    try:
+        json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: Could not parse payload into json: {exc}"
+        ) from None
+
+
+def _client_context(encoded: Optional[str]) -> Optional[dict[str, Any]]:
+    if encoded is None:
+        return None
+    try:
+        decoded = json.loads(base64.b64decode(encoded, validate=True))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        decoded = None
+    if not isinstance(decoded, dict):
+        raise InvalidRequestContentException("Client context must be a valid Base64-encoded JSON object.")
+    return decoded
+
+
+def _job(call: Call, reference: str, qualifier: Optional[str], payload: bytes, kind: str,
+         client_context: Optional[dict[str, Any]] = None) -> Job:
+    name, qualifier = split_reference(call, reference, qualifier)
+    with call.service.lock:
+        found = call.region.functions.get(name)
+        version = found.get(qualifier) if found is not None else None
+        if found is None or version is None:
+            # Invoke names the version it looked for, $LATEST when unqualified.
+            raise not_found(call, name, qualifier or LATEST)
+        invoked = found.arn if qualifier is None else f"{found.arn}:{qualifier}"
+        return Job(_spec(call, version), payload, call.request_id, invoked, qualifier, kind, client_context)
+
+
+def invoke(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    kind = params.get("InvocationType", "RequestResponse")
+    payload = params.get("Payload") or b""
+    limit = ASYNC_PAYLOAD_LIMIT if kind == "Event" else SYNC_PAYLOAD_LIMIT
+    if len(payload) > limit:
+        if kind == "Event":
+            raise RequestEntityTooLargeException(
+                f"{len(payload)} byte payload is too large for the Event invocation type (limit {limit} bytes)"
+            )
+        raise RequestEntityTooLargeException(
+            f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
+        )
+    _check_json(payload)
+    context = _client_context(params.get("ClientContext")) if kind == "RequestResponse" else None
+    job = _job(call, params["FunctionName"], params.get("Qualifier"), payload, kind, context)
+    if kind == "DryRun":
+        return {"StatusCode": 204}
+    if kind == "Event":
+        call.service.invoker.submit(job)
+        return {"StatusCode": 202}
+    result = call.service.invoker.run(job)
+    body, error = result.payload, result.function_error
+    if len(body) > RESPONSE_LIMIT:
+        body, error = _TOO_LARGE, "Unhandled"
+    out: dict[str, Any] = {"StatusCode": 200, "ExecutedVersion": job.spec.version, "Payload": body}
+    if error:
+        out["FunctionError"] = error
+    if params.get("LogType") == "Tail":
+        out["LogResult"] = base64.b64encode(result.log.encode("utf-8")[-_TAIL_BYTES:]).decode("ascii")
+    return out
+
+
+def invoke_async(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    payload = params.get("InvokeArgs") or b""
+    if len(payload) > ASYNC_PAYLOAD_LIMIT:
+        raise RequestEntityTooLargeException(
+            f"{len(payload)} byte payload is too large for the Event invocation type (limit {ASYNC_PAYLOAD_LIMIT} bytes)"
+        )
+    _check_json(payload)
+    call.service.invoker.submit(_job(call, params["FunctionName"], None, payload, "Event"))
+    return {"Status": 202}

@@ -1,0 +1,159 @@
+"""Function code on disk: each zip extracted once per Runtime, and which of its names are whose."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import io
+import os
+import shutil
+import sys
+import sysconfig
+import tempfile
+import threading
+import zipfile
+from typing import Dict, FrozenSet, List, Optional, Set
+
+from lambdamock.runtime.modules import Namespace, process_import
+
+# The SDK always resolves to the test process's copy, even when the zip bundles its own: that
+# copy is the one lambdamock (and moto) patch, so a handler's AWS calls stay mocked.
+_PROCESS_ONLY = frozenset({"boto3", "botocore", "s3transfer"})
+_EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+_MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes())
+_STDLIB_DIRS = tuple(
+    os.path.normcase(os.path.realpath(sysconfig.get_paths()[key])) + os.sep for key in ("stdlib", "platstdlib")
+)
+
+
+def _loaded_from_stdlib(name: str) -> bool:
+    # The Lambda runtime has imported much of the stdlib before the task root is searched, so a
+    # zip's stray copy of, say, enum.py or typing.py never wins there; mirror that for loaded names.
+    if name in sys.builtin_module_names:
+        return True
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    if not path:
+        return False
+    path = os.path.normcase(os.path.realpath(path))
+    return path.startswith(_STDLIB_DIRS) and "site-packages" not in path
+
+
+def _top_name(entry: str, root: str) -> Optional[str]:
+    if os.path.isdir(os.path.join(root, entry)):
+        return entry if entry.isidentifier() else None
+    if entry.endswith(_MODULE_SUFFIXES):
+        name = entry.partition(".")[0]
+        return name if name.isidentifier() else None
+    return None
+
+
+def _distribution_tops(root: str, entry: str) -> Set[str]:
+    # A *.dist-info directory marks what pip installed into the zip (third-party dependencies).
+    info = os.path.join(root, entry)
+    tops: Set[str] = set()
+    try:
+        with open(os.path.join(info, "top_level.txt"), encoding="utf-8") as handle:
+            tops.update(line.strip() for line in handle if line.strip())
+    except OSError:
+        pass
+    try:
+        with open(os.path.join(info, "RECORD"), encoding="utf-8") as handle:
+            for line in handle:
+                first = line.split(",", 1)[0].split("/", 1)[0]
+                if first and not first.endswith((".dist-info", ".data")) and first != "..":
+                    tops.add(first.partition(".")[0] if first.endswith(_MODULE_SUFFIXES) else first)
+    except OSError:
+        pass
+    return tops
+
+
+def _has_extension(path: str) -> bool:
+    return any(name.endswith(_EXTENSION_SUFFIXES) for _, _, files in os.walk(path) for name in files)
+
+
+class CodeDir:
+    """One extracted zip: its own names (fresh per environment) and its bundled dependencies."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        entries = sorted(os.listdir(root))
+        vendored: Set[str] = set()
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                vendored |= _distribution_tops(root, entry)
+        own: Set[str] = set()
+        for entry in entries:
+            name = _top_name(entry, root)
+            if name is None or name in _PROCESS_ONLY or _loaded_from_stdlib(name):
+                continue
+            if entry.endswith(_EXTENSION_SUFFIXES) or (
+                os.path.isdir(os.path.join(root, entry)) and _has_extension(os.path.join(root, entry))
+            ):
+                # Native extensions cannot be initialised twice in one process: treat as dependency.
+                vendored.add(name)
+            own.add(name)
+        own -= vendored
+        # Dependencies the test process can import itself come from there (one copy, already
+        # loaded, native parts included); the rest are loaded once per code and shared.
+        self.shared_tops = frozenset(
+            name
+            for name in vendored
+            if name not in _PROCESS_ONLY
+            and _top_name_exists(root, name)
+            and name not in sys.modules
+            and importlib.machinery.PathFinder.find_spec(name) is None
+        )
+        self.own_tops: FrozenSet[str] = frozenset(own)
+        self.shared = Namespace(root, self.shared_tops, process_import)
+
+    def namespace(self) -> Namespace:
+        """A fresh module table for one execution environment."""
+        fallback = self.shared.import_ if self.shared_tops else process_import
+        return Namespace(self.root, self.own_tops, fallback)
+
+
+def _top_name_exists(root: str, name: str) -> bool:
+    if os.path.isdir(os.path.join(root, name)):
+        return True
+    return any(entry.partition(".")[0] == name and entry.endswith(_MODULE_SUFFIXES) for entry in os.listdir(root))
+
+
+class CodeStore:
+    """Extracted code of one Runtime, keyed by code_sha256, removed on close."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dirs: Dict[str, CodeDir] = {}
+        self._base: Optional[str] = None
+
+    def get(self, code_sha256: str, code: bytes) -> CodeDir:
+        """The extracted copy of `code`, extracting it on first use."""
+        with self._lock:
+            found = self._dirs.get(code_sha256)
+            if found is not None:
+                return found
+            if self._base is None:
+                self._base = tempfile.mkdtemp(prefix="lambdamock-")
+            root = tempfile.mkdtemp(dir=self._base)
+            try:
+                with zipfile.ZipFile(io.BytesIO(code)) as archive:
+                    archive.extractall(root)
+            except zipfile.BadZipFile:
+                # The control plane validates zips; an unreadable one simply has no modules.
+                pass
+            found = CodeDir(root)
+            self._dirs[code_sha256] = found
+            return found
+
+    @property
+    def roots(self) -> List[str]:
+        with self._lock:
+            return [code.root for code in self._dirs.values()]
+
+    def close(self) -> None:
+        """Delete every extracted tree (runaway handler threads may still hold files: ignored)."""
+        with self._lock:
+            base, self._base = self._base, None
+            self._dirs.clear()
+        if base is not None:
+            shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,82 @@
+"""The context object a Python handler receives, with the Python runtime's field names and types."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping, Optional
+
+from lambdamock.runtime import hooks
+
+
+class CognitoIdentity:
+    """context.identity: only filled for calls made through the mobile SDK, so None here."""
+
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self) -> None:
+        self.cognito_identity_id: Optional[str] = None
+        self.cognito_identity_pool_id: Optional[str] = None
+
+
+class Client:
+    """context.client_context.client: the calling app, from the ClientContext "client" object."""
+
+    __slots__ = ("app_package_name", "app_title", "app_version_code", "app_version_name", "installation_id")
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self.installation_id = fields.get("installation_id")
+        self.app_title = fields.get("app_title")
+        self.app_version_name = fields.get("app_version_name")
+        self.app_version_code = fields.get("app_version_code")
+        self.app_package_name = fields.get("app_package_name")
+
+
+class ClientContext:
+    """context.client_context: the decoded ClientContext of a synchronous Invoke."""
+
+    __slots__ = ("client", "custom", "env")
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        client = fields.get("client")
+        self.client = Client(client) if isinstance(client, Mapping) else None
+        self.custom = fields.get("custom")
+        self.env = fields.get("env")
+
+
+class LambdaContext:
+    """The handler's second argument."""
+
+    def __init__(
+        self,
+        *,
+        request_id: str,
+        function_name: str,
+        function_version: str,
+        invoked_function_arn: str,
+        memory_size: int,
+        log_group_name: str,
+        log_stream_name: str,
+        client_context: Optional[Mapping[str, Any]],
+        deadline: float,
+    ) -> None:
+        self.aws_request_id = request_id
+        self.function_name = function_name
+        self.function_version = function_version
+        self.invoked_function_arn = invoked_function_arn
+        # A string: the runtime reads it from AWS_LAMBDA_FUNCTION_MEMORY_SIZE.
+        self.memory_limit_in_mb = str(memory_size)
+        self.log_group_name = log_group_name
+        self.log_stream_name = log_stream_name
+        self.identity = CognitoIdentity()
+        self.client_context = ClientContext(client_context) if client_context is not None else None
+        self._deadline = deadline
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the function times out, never negative."""
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+    def log(self, msg: Any) -> None:
+        """Write to the invocation's log without a newline, as the runtime's context.log does."""
+        scope = hooks.current()
+        if scope is not None and scope.sink is not None:
+            scope.sink.append(str(msg))

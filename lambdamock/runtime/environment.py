@@ -1,0 +1,288 @@
+"""One execution environment: an initialised copy of a version's code and its own worker thread."""
+
+from __future__ import annotations
+
+import ctypes
+import queue
+import threading
+import time
+import uuid
+from typing import Any, Callable, Dict, List, Mapping, Optional
+
+from lambdamock.runtime import hooks
+from lambdamock.runtime.code import CodeDir
+from lambdamock.runtime.context import LambdaContext
+from lambdamock.runtime.modules import Namespace
+from lambdamock.runtime.payloads import (
+    Fault,
+    encode_document,
+    error_log,
+    exception_document,
+    marshal_result,
+    parse_event,
+    user_stack,
+)
+from lambdamock.runtime.spec import FunctionSpec
+
+Handler = Callable[[Any, LambdaContext], Any]
+
+
+class Abandoned(BaseException):
+    """Raised inside a timed-out worker so that even `except Exception` code unwinds."""
+
+
+class Outcome:
+    """What the worker reports for one invocation (or for init, when `payload` stays None)."""
+
+    __slots__ = ("duration_ms", "exit_status", "function_error", "output", "payload")
+
+    def __init__(self) -> None:
+        self.payload: Optional[bytes] = None
+        self.function_error: Optional[str] = None
+        self.output: List[str] = []
+        self.duration_ms = 0.0
+        # Set when the code ended the runtime (sys.exit and the like): Lambda reports an ExitError.
+        self.exit_status: Optional[int] = None
+
+
+class _Call:
+    """One request handed to the worker; `done` is released once `outcome` is complete."""
+
+    __slots__ = (
+        "client_context",
+        "deadline",
+        "done",
+        "finished",
+        "invoked_function_arn",
+        "outcome",
+        "payload",
+        "request_id",
+    )
+
+    def __init__(
+        self,
+        request_id: str,
+        payload: bytes,
+        invoked_function_arn: str,
+        client_context: Optional[Mapping[str, Any]],
+        deadline: float,
+    ) -> None:
+        self.request_id = request_id
+        self.payload = payload
+        self.invoked_function_arn = invoked_function_arn
+        self.client_context = client_context
+        self.deadline = deadline
+        self.done = threading.Lock()
+        self.done.acquire()
+        # Created here so the caller can read what was logged so far if the call times out.
+        self.outcome = Outcome()
+        self.finished = False
+
+
+def _trace_id() -> str:
+    return f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0"
+
+
+def _exit_status(error: SystemExit) -> int:
+    if error.code is None:
+        return 0
+    return error.code if isinstance(error.code, int) else 1
+
+
+class Environment:
+    """Runs init once, then one invocation at a time, on a dedicated daemon thread."""
+
+    def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str) -> None:
+        self.spec = spec
+        self.id = uuid.uuid4().hex
+        self.provisioned = init_type == "provisioned-concurrency"
+        self.log_group_name = f"/aws/lambda/{spec.function_name}"
+        self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
+        self.namespace: Namespace = code.namespace()
+        self.scope = hooks.Scope(self._variables(code.root, init_type), self.namespace.import_module)
+        self.handler: Optional[Handler] = None
+        self.init_error: Optional[Dict[str, Any]] = None
+        self.init_outcome = Outcome()
+        # Dead: its worker exited or was abandoned; retired: drop it instead of reusing it.
+        self.dead = False
+        self.retired = False
+        self.timed_out_output = ""
+        self._tasks: "queue.SimpleQueue[Optional[_Call]]" = queue.SimpleQueue()
+        self._initialised = threading.Lock()
+        self._initialised.acquire()
+        self._thread = threading.Thread(
+            target=self._work, name=f"lambdamock:{spec.function_name}:{self.id[:8]}", daemon=True
+        )
+
+    def _variables(self, task_root: str, init_type: str) -> Dict[str, str]:
+        spec = self.spec
+        variables = {"LANG": "en_US.UTF-8"}
+        variables.update(spec.environment)
+        # Lambda's reserved variables; credentials are deliberately absent so that a handler's
+        # boto3 keeps the test process's (moto's fake ones, for instance).
+        variables.update(
+            {
+                "_HANDLER": spec.handler,
+                "_X_AMZN_TRACE_ID": _trace_id(),
+                "AWS_DEFAULT_REGION": spec.region,
+                "AWS_REGION": spec.region,
+                "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
+                "AWS_LAMBDA_FUNCTION_NAME": spec.function_name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+                "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
+                "AWS_LAMBDA_INITIALIZATION_TYPE": init_type,
+                "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
+                "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
+                "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+                "LAMBDA_TASK_ROOT": task_root,
+                "LAMBDA_RUNTIME_DIR": "/var/runtime",
+                "TZ": "UTC",
+            }
+        )
+        return variables
+
+    # --- worker thread ---------------------------------------------------------------------
+
+    def _work(self) -> None:
+        hooks.bind(self.scope)
+        try:
+            self._init()
+            while not self.dead:
+                call = self._tasks.get()
+                if call is None:
+                    break
+                self._run(call)
+        except BaseException:
+            self.dead = True
+        finally:
+            hooks.bind(None)
+
+    def _init(self) -> None:
+        outcome = self.init_outcome
+        self.scope.sink = outcome.output
+        started = time.perf_counter()
+        try:
+            self.handler = _load_handler(self.namespace, self.spec.handler)
+        except Abandoned:
+            raise
+        except SystemExit as error:
+            outcome.exit_status = _exit_status(error)
+            self.dead = True
+        except BaseException as error:
+            self.init_error = exception_document(error, "")
+            outcome.output.append(error_log(self.init_error))
+            self.dead = True
+        finally:
+            outcome.duration_ms = (time.perf_counter() - started) * 1000
+            self.scope.sink = None
+            self._initialised.release()
+
+    def _run(self, call: _Call) -> None:
+        outcome = call.outcome
+        scope = self.scope
+        scope.sink = outcome.output
+        scope.request_id = call.request_id
+        started = time.perf_counter()
+        try:
+            context = LambdaContext(
+                request_id=call.request_id,
+                function_name=self.spec.function_name,
+                function_version=self.spec.version,
+                invoked_function_arn=call.invoked_function_arn,
+                memory_size=self.spec.memory_size,
+                log_group_name=self.log_group_name,
+                log_stream_name=self.log_stream_name,
+                client_context=call.client_context,
+                deadline=call.deadline,
+            )
+            assert self.handler is not None
+            result = self.handler(parse_event(call.payload), context)
+            outcome.payload = marshal_result(result, self.spec.runtime)
+        except Abandoned:
+            raise
+        except SystemExit as error:
+            if isinstance(error.code, str):
+                # Python prints a string exit code to stderr before the process ends.
+                outcome.output.append(error.code + "\n")
+            outcome.exit_status = _exit_status(error)
+            self.dead = True
+        except Exception as error:
+            document = exception_document(error, call.request_id)
+            outcome.output.append(error_log(document))
+            outcome.payload = encode_document(document)
+            outcome.function_error = "Unhandled"
+        except BaseException as error:
+            outcome.output.append("".join(user_stack(error.__traceback__)) + f"{type(error).__name__}\n")
+            outcome.exit_status = 1
+            self.dead = True
+        finally:
+            outcome.duration_ms = (time.perf_counter() - started) * 1000
+            scope.sink = None
+            scope.request_id = ""
+        call.finished = True
+        call.done.release()
+
+    # --- caller side -----------------------------------------------------------------------
+
+    def start(self, wait: float) -> bool:
+        """Start the worker and wait up to `wait` seconds for init; False if it did not finish."""
+        self._thread.start()
+        if self._initialised.acquire(timeout=wait):
+            return True
+        self.abandon()
+        return False
+
+    def invoke(
+        self,
+        request_id: str,
+        payload: bytes,
+        invoked_function_arn: str,
+        client_context: Optional[Mapping[str, Any]],
+    ) -> Optional[Outcome]:
+        """Run one request; None if it outlived the function's timeout (the worker is then abandoned)."""
+        self.scope.overlay["_X_AMZN_TRACE_ID"] = _trace_id()
+        timeout = self.spec.timeout
+        call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
+        self._tasks.put(call)
+        if call.done.acquire(timeout=timeout) or call.finished:
+            return call.outcome
+        self.abandon()
+        # What it had logged so far; the abandoned worker may still append, hence the copy.
+        self.timed_out_output = "".join(list(call.outcome.output))
+        return None
+
+    def abandon(self) -> None:
+        """Give up on a worker stuck in user code: raise Abandoned in it and never reuse it."""
+        self.dead = True
+        ident = self._thread.ident
+        if ident is not None and self._thread.is_alive():
+            # Python threads cannot be killed; an asynchronous exception ends a busy loop at its
+            # next bytecode, and a blocking call (sleep, socket) when it returns.
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Abandoned))
+        # Wakes the worker if it had in fact gone back to waiting for work.
+        self._tasks.put(None)
+
+    def stop(self) -> None:
+        """Let an idle worker end; its modules go with it."""
+        self.dead = True
+        self._tasks.put(None)
+
+
+def _load_handler(namespace: Namespace, handler: str) -> Handler:
+    """Import the handler's module and find the function, with the Python runtime's fault texts."""
+    try:
+        module_name, function_name = handler.rsplit(".", 1)
+    except ValueError as error:
+        raise Fault("Runtime.MalformedHandlerName", f"Bad handler '{handler}': {error}") from None
+    try:
+        module = namespace.load(module_name.replace("/", "."))
+    except ImportError as error:
+        raise Fault("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from None
+    except SyntaxError as error:
+        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {error.text}']
+        raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
+    try:
+        found: Handler = getattr(module, function_name)
+    except AttributeError:
+        raise Fault("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'") from None
+    return found

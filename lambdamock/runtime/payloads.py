@@ -1,0 +1,123 @@
+"""Bytes in and out of a Python handler: the event, the result, and every error document."""
+
+from __future__ import annotations
+
+import decimal
+import json
+import math
+import os
+import re
+import traceback
+import uuid
+from types import TracebackType
+from typing import Any, Dict, List, Optional
+
+_RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# Marks a Decimal inside the encoder's output so it can be spliced back in as a bare number.
+_DECIMAL_MARK = f"\x00{uuid.uuid4().hex}:"
+_DECIMAL_MARKED = re.compile(re.escape(json.dumps(_DECIMAL_MARK)[:-1]) + r'([^"\\]*)"')
+_INDENT = "\u00a0"  # the runtime's log replaces leading spaces of traceback lines with NBSP
+
+
+class Fault(Exception):
+    """A runtime-detected failure with an AWS error type (Runtime.*)."""
+
+    def __init__(self, error_type: str, message: str, stack_trace: Optional[List[str]] = None) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.stack_trace = stack_trace or []
+
+
+def parse_event(payload: bytes) -> Any:
+    """The handler's event; an empty payload is an empty object, as Invoke sends it."""
+    if not payload:
+        return {}
+    try:
+        return json.loads(payload)
+    except ValueError as error:
+        raise Fault("Runtime.UnmarshalError", f"Unable to unmarshal input: {error}") from None
+
+
+class _Encoder(json.JSONEncoder):
+    def __init__(self, ensure_ascii: bool) -> None:
+        super().__init__(ensure_ascii=ensure_ascii)
+        self.saw_decimal = False
+
+    def default(self, o: Any) -> Any:
+        # The Python runtime writes Decimals (what boto3's DynamoDB layer returns) as plain numbers.
+        if isinstance(o, decimal.Decimal):
+            if o.is_nan():
+                return math.nan
+            self.saw_decimal = True
+            return f"{_DECIMAL_MARK}{o}"
+        return super().default(o)
+
+
+def _keeps_unicode(runtime: str) -> bool:
+    # From python3.12 on, the runtime's encoder is built with ensure_ascii=False.
+    try:
+        return int(runtime[len("python3.") :]) >= 12
+    except ValueError:
+        return False
+
+
+def marshal_result(result: Any, runtime: str) -> bytes:
+    """The response body for a handler's return value (bytes pass through untouched)."""
+    if isinstance(result, bytes):
+        return result
+    encoder = _Encoder(ensure_ascii=not _keeps_unicode(runtime))
+    try:
+        text = encoder.encode(result)
+    except Exception as error:
+        raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
+    if encoder.saw_decimal:
+        text = _DECIMAL_MARKED.sub(r"\1", text)
+    return text.encode("utf-8")
+
+
+def user_stack(tb: Optional[TracebackType]) -> List[str]:
+    """traceback.format_list of the frames that are the function's, not lambdamock's or importlib's."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(tb)
+        if not frame.filename.startswith(_RUNTIME_DIR) and not frame.filename.startswith("<frozen importlib")
+    ]
+    return traceback.format_list(frames)
+
+
+def error_document(error_type: str, message: str, request_id: str, stack_trace: List[str]) -> Dict[str, Any]:
+    """The runtime's error object (what a handler exception or Runtime.* fault returns)."""
+    return {"errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace}
+
+
+def exception_document(error: BaseException, request_id: str) -> Dict[str, Any]:
+    """The error object for an exception raised by the function's code."""
+    if isinstance(error, Fault):
+        return error_document(error.error_type, error.message, request_id, error.stack_trace)
+    return error_document(type(error).__name__, str(error), request_id, user_stack(error.__traceback__))
+
+
+def encode_document(document: Dict[str, Any]) -> bytes:
+    """Error objects are written by the runtime's own encoder: default separators, ASCII."""
+    return json.dumps(document).encode("utf-8")
+
+
+def error_log(document: Dict[str, Any]) -> str:
+    """The log entry the runtime writes for an error object."""
+    head = "[ERROR]"
+    if document["errorType"]:
+        head += f" {document['errorType']}"
+    if document["errorMessage"]:
+        head += (":" if document["errorType"] else "") + f" {document['errorMessage']}"
+    lines = [head, "Traceback (most recent call last):"]
+    for element in document["stackTrace"]:
+        for line in element.splitlines() or [""]:
+            stripped = line.lstrip(" ")
+            lines.append(_INDENT * (len(line) - len(stripped)) + stripped)
+    return "\n".join(lines) + "\n"
+
+
+def sandbox_error(error_type: str, message: str) -> bytes:
+    """Errors raised by Lambda itself rather than the runtime (timeouts, exits) are compact JSON."""
+    return json.dumps({"errorType": error_type, "errorMessage": message}, separators=(",", ":")).encode("utf-8")

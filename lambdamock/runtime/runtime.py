@@ -1,0 +1,339 @@
+"""Runtime: pools of execution environments per function version, and the invoke entry point."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from lambdamock.runtime import hooks
+from lambdamock.runtime.code import CodeStore
+from lambdamock.runtime.environment import Environment, Outcome
+from lambdamock.runtime.payloads import encode_document, sandbox_error
+from lambdamock.runtime.spec import FunctionSpec, InvocationResult
+
+# Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
+# the first attempt running for that long instead of starting it again.
+_INIT_LIMIT_S = 10.0
+# No per-environment memory can be measured in one process: report a typical small Python figure.
+_MEMORY_USED_MB = 40
+
+
+class _Pool:
+    """Idle environments of one function version, all built from one configuration."""
+
+    __slots__ = ("config_key", "on_demand", "provisioned")
+
+    def __init__(self, config_key: str) -> None:
+        self.config_key = config_key
+        self.provisioned: List[Environment] = []
+        self.on_demand: List[Environment] = []
+
+    def take(self) -> Optional[Environment]:
+        # Provisioned environments serve first; the most recently used one is the warmest.
+        if self.provisioned:
+            return self.provisioned.pop()
+        if self.on_demand:
+            return self.on_demand.pop()
+        return None
+
+    def drain(self) -> List[Environment]:
+        envs = self.provisioned + self.on_demand
+        self.provisioned.clear()
+        self.on_demand.clear()
+        return envs
+
+
+def _report(spec: FunctionSpec, request_id: str, duration_ms: float, init_ms: Optional[float], extra: str = "") -> str:
+    line = (
+        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms"
+        f"\tBilled Duration: {max(1, math.ceil(duration_ms))} ms\tMemory Size: {spec.memory_size} MB"
+        f"\tMax Memory Used: {min(spec.memory_size, _MEMORY_USED_MB)} MB"
+    )
+    if init_ms is not None:
+        line += f"\tInit Duration: {init_ms:.2f} ms"
+    return line + extra + "\n"
+
+
+def _log(spec: FunctionSpec, request_id: str, prelude: str, body: str, report: str) -> str:
+    if body and not body.endswith("\n"):
+        body += "\n"
+    return (
+        f"{prelude}START RequestId: {request_id} Version: {spec.version}\n{body}END RequestId: {request_id}\n{report}"
+    )
+
+
+class Runtime:
+    """Runs Python handlers from function zips in-process, one thread per execution environment."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pools: Dict[Tuple[str, str], _Pool] = {}
+        self._busy: Dict[Environment, None] = {}
+        self._code = CodeStore()
+        self._hooked = False
+        self._closed = False
+
+    @property
+    def environment_count(self) -> int:
+        """Live environments, idle or busy (abandoned ones are not counted)."""
+        with self._lock:
+            idle = sum(len(p.provisioned) + len(p.on_demand) for p in self._pools.values())
+            return idle + len(self._busy)
+
+    def invoke(
+        self,
+        spec: FunctionSpec,
+        payload: bytes,
+        *,
+        request_id: str,
+        invoked_function_arn: str,
+        client_context: Optional[Mapping[str, Any]] = None,
+        init_type: str = "on-demand",
+    ) -> InvocationResult:
+        """Run one synchronous invocation; returns within the function's timeout whatever the handler does."""
+        if not spec.runtime.startswith("python3"):
+            return self._unsupported(spec, request_id)
+        self._hook()
+        env = self._checkout(spec)
+        init_ms: Optional[float] = None
+        prelude = ""
+        if env is None:
+            env = Environment(spec, self._code.get(spec.code_sha256, spec.code), init_type)
+            try:
+                started = env.start(_INIT_LIMIT_S + spec.timeout)
+            except BaseException:
+                # The caller itself was interrupted (a handler calling us timed out): no leak.
+                env.stop()
+                raise
+            init = env.init_outcome
+            init_ms = init.duration_ms
+            prelude = "".join(init.output)
+            if not started:
+                return self._timed_out(spec, request_id, prelude, "", (_INIT_LIMIT_S + spec.timeout) * 1000, True)
+            if env.dead:
+                return self._init_failed(spec, env, request_id, prelude)
+            with self._lock:
+                self._busy[env] = None
+        try:
+            outcome = env.invoke(request_id, payload, invoked_function_arn, client_context)
+        except BaseException:
+            # Interrupted while waiting: the call goes on, but the environment is not reused.
+            env.retired = True
+            raise
+        finally:
+            self._checkin(env)
+        if outcome is None:
+            return self._timed_out(
+                spec, request_id, prelude, env.timed_out_output, spec.timeout * 1000.0, bool(init_ms)
+            )
+        return self._result(spec, request_id, outcome, init_ms, prelude)
+
+    def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
+        """Initialise `count` provisioned-concurrency environments; None, or why init failed."""
+        if not spec.runtime.startswith("python3"):
+            return f"Runtime.Unsupported: {_unsupported_message(spec)}"
+        self._hook()
+        code = self._code.get(spec.code_sha256, spec.code)
+        envs = [Environment(spec, code, "provisioned-concurrency") for _ in range(count)]
+        failure: Optional[str] = None
+        for env in envs:
+            if not env.start(_INIT_LIMIT_S):
+                failure = "Sandbox.Timedout: init did not finish within 10 seconds"
+            elif env.init_error is not None:
+                failure = f"{env.init_error['errorType']}: {env.init_error['errorMessage']}"
+            elif env.dead:
+                failure = "Runtime.ExitError: Runtime exited during init"
+        with self._lock:
+            if failure is None and not self._closed:
+                self._pool(spec).provisioned.extend(envs)
+                return None
+        for env in envs:
+            env.stop()
+        return failure or "Runtime is closed"
+
+    def retire(self, function_arn: str, version: Optional[str] = None) -> None:
+        """Drop idle environments of the function (one version, or all); busy ones go when they finish."""
+        with self._lock:
+            keys = [k for k in self._pools if k[0] == function_arn and (version is None or k[1] == version)]
+            idle = [env for key in keys for env in self._pools.pop(key).drain()]
+            for env in self._busy:
+                if env.spec.function_arn == function_arn and (version is None or env.spec.version == version):
+                    env.retired = True
+        for env in idle:
+            env.stop()
+
+    def close(self) -> None:
+        """Retire everything and undo every process-wide change; idempotent, never waits on handlers."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            idle = [env for pool in self._pools.values() for env in pool.drain()]
+            self._pools.clear()
+            for env in self._busy:
+                env.retired = True
+            self._busy.clear()
+        for env in idle:
+            env.stop()
+        roots = self._code.roots
+        self._code.close()
+        _forget_paths(roots)
+        if self._hooked:
+            self._hooked = False
+            hooks.installation.release()
+
+    # --- pools -----------------------------------------------------------------------------
+
+    def _hook(self) -> None:
+        if not self._hooked:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("lambdamock Runtime is closed")
+                if not self._hooked:
+                    hooks.installation.acquire()
+                    self._hooked = True
+        hooks.installation.refresh()
+
+    def _pool(self, spec: FunctionSpec) -> _Pool:
+        # Caller holds the lock. A new config_key retires what the old configuration built.
+        key = (spec.function_arn, spec.version)
+        pool = self._pools.get(key)
+        if pool is None or pool.config_key != spec.config_key:
+            if pool is not None:
+                for env in pool.drain():
+                    env.stop()
+            pool = self._pools[key] = _Pool(spec.config_key)
+        return pool
+
+    def _checkout(self, spec: FunctionSpec) -> Optional[Environment]:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("lambdamock Runtime is closed")
+            env = self._pool(spec).take()
+            if env is not None:
+                self._busy[env] = None
+            return env
+
+    def _checkin(self, env: Environment) -> None:
+        with self._lock:
+            self._busy.pop(env, None)
+            pool = self._pools.get((env.spec.function_arn, env.spec.version))
+            keep = not (env.dead or env.retired or self._closed) and pool is not None
+            if keep and pool is not None and pool.config_key == env.spec.config_key:
+                (pool.provisioned if env.provisioned else pool.on_demand).append(env)
+                return
+        if not env.dead:
+            env.stop()
+
+    # --- results ---------------------------------------------------------------------------
+
+    def _result(
+        self, spec: FunctionSpec, request_id: str, outcome: Outcome, init_ms: Optional[float], prelude: str
+    ) -> InvocationResult:
+        body = "".join(outcome.output)
+        extra = ""
+        payload = outcome.payload
+        function_error = outcome.function_error
+        if outcome.exit_status is not None:
+            # The runtime process ended: Lambda itself answers, as it does for a crashed runtime.
+            message = _exit_message(request_id, outcome.exit_status)
+            payload = sandbox_error("Runtime.ExitError", message)
+            function_error = "Unhandled"
+            body += f"{message}\nRuntime.ExitError\n"
+            extra = "\tStatus: error\tError Type: Runtime.ExitError"
+        return InvocationResult(
+            request_id=request_id,
+            payload=payload if payload is not None else b"null",
+            function_error=function_error,
+            log=_log(spec, request_id, prelude, body, _report(spec, request_id, outcome.duration_ms, init_ms, extra)),
+            duration_ms=outcome.duration_ms,
+            init_duration_ms=init_ms,
+            cold=init_ms is not None,
+            timed_out=False,
+        )
+
+    def _init_failed(self, spec: FunctionSpec, env: Environment, request_id: str, prelude: str) -> InvocationResult:
+        # The environment is not kept: the next invoke runs init again, as Lambda does.
+        init = env.init_outcome
+        if env.init_error is not None:
+            document = dict(env.init_error, requestId=request_id)
+            error_type = str(document["errorType"])
+            payload = encode_document(document)
+        else:
+            error_type = "Runtime.ExitError"
+            payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
+        prelude += f"INIT_REPORT Init Duration: {init.duration_ms:.2f} ms\tPhase: init\tStatus: error\tError Type: {error_type}\n"
+        report = _report(spec, request_id, init.duration_ms, None, f"\tStatus: error\tError Type: {error_type}")
+        return InvocationResult(
+            request_id=request_id,
+            payload=payload,
+            function_error="Unhandled",
+            log=_log(spec, request_id, prelude, "", report),
+            duration_ms=init.duration_ms,
+            init_duration_ms=init.duration_ms,
+            cold=True,
+            timed_out=False,
+        )
+
+    def _timed_out(
+        self, spec: FunctionSpec, request_id: str, prelude: str, body: str, duration_ms: float, cold: bool
+    ) -> InvocationResult:
+        message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
+        report = _report(spec, request_id, duration_ms, None, "\tStatus: timeout")
+        return InvocationResult(
+            request_id=request_id,
+            payload=sandbox_error("Sandbox.Timedout", message),
+            function_error="Unhandled",
+            log=_log(spec, request_id, prelude, body, report),
+            duration_ms=duration_ms,
+            init_duration_ms=None,
+            cold=cold,
+            timed_out=True,
+        )
+
+    def _unsupported(self, spec: FunctionSpec, request_id: str) -> InvocationResult:
+        # No runtime can start, so (like any runtime crash) Lambda itself answers, in its compact
+        # form. The type is lambdamock's own: AWS has no error for "this emulator cannot run it".
+        message = _unsupported_message(spec)
+        return InvocationResult(
+            request_id=request_id,
+            payload=sandbox_error("Runtime.Unsupported", message),
+            function_error="Unhandled",
+            log=_log(spec, request_id, "", message + "\n", _report(spec, request_id, 0.0, None)),
+            duration_ms=0.0,
+            init_duration_ms=None,
+            cold=True,
+            timed_out=False,
+        )
+
+
+def _unsupported_message(spec: FunctionSpec) -> str:
+    runtime = spec.runtime or "(container image)"
+    return f"lambdamock runs only Python handlers; runtime {runtime} is not supported"
+
+
+def _exit_message(request_id: str, status: int) -> str:
+    if status == 0:
+        return f"RequestId: {request_id} Error: Runtime exited without providing a reason"
+    return f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"
+
+
+def _forget_paths(roots: List[str]) -> None:
+    """Remove what handler code may have added to the process under the code dirs (sys.path &c.)."""
+    if not roots:
+        return
+    prefixes = tuple(os.path.join(root, "") for root in roots)
+
+    def inside(path: Any) -> bool:
+        return isinstance(path, str) and os.path.join(path, "").startswith(prefixes)
+
+    if any(inside(p) for p in sys.path):
+        sys.path[:] = [p for p in sys.path if not inside(p)]
+    for key in [k for k in sys.path_importer_cache if inside(k)]:
+        sys.path_importer_cache.pop(key, None)
+    for name, module in list(sys.modules.items()):
+        if inside(getattr(module, "__file__", None)):
+            sys.modules.pop(name, None)

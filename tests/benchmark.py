@@ -1,0 +1,192 @@
+"""lambdamock's benchmark: costs as ratios against the botocore floor, measured in one process.
+
+The floor is botocore itself answering from a ``before-send`` handler that returns
+the same bytes lambdamock would send: all client-side cost, zero service cost.
+Run: ``python tests/benchmark.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from typing import Callable
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from lambdamock import mock_lambda  # noqa: E402
+from tests.helpers import ROLE, zip_of  # noqa: E402
+
+REGION = "us-east-1"
+ROWS: list[tuple[str, str, str, bool]] = []
+
+
+def best(func: Callable[[], object], number: int, repeat: int = 7) -> float:
+    """Seconds per call: the best of ``repeat`` runs of ``number`` calls."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            func()
+        runs.append((time.perf_counter() - start) / number)
+    return min(runs)
+
+
+def report(name: str, value: float, target: str, ok: bool, unit: str = "x") -> None:
+    shown = f"{value:.2f}{unit}" if unit == "x" else f"{value:.3f} {unit}"
+    ROWS.append((name, shown, target, ok))
+    print(f"{name:<58} {shown:>12}  target {target:<12} {'ok' if ok else 'MISSED'}", flush=True)
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: object):
+        yield self.body
+
+    def read(self, amt: object = None) -> bytes:
+        return self.body
+
+
+def floor_client(recorded: dict[str, tuple[int, dict[str, str], bytes]]):
+    """A Lambda client whose every call is answered with bytes recorded from lambdamock."""
+    client = boto3.client("lambda", region_name=REGION, aws_access_key_id="a", aws_secret_access_key="b")
+
+    def answer(request, event_name: str, **_: object) -> AWSResponse:
+        status, headers, body = recorded[event_name.rsplit(".", 1)[1]]
+        return AWSResponse(request.url, status, headers, _Raw(body))
+
+    client.meta.events.register("before-send.lambda", answer)
+    return client
+
+
+def record(client, operation: str, **params: object) -> tuple[int, dict[str, str], bytes]:
+    response = getattr(client, operation)(**params)
+    meta = response["ResponseMetadata"]
+    body = dict(response)
+    body.pop("ResponseMetadata")
+    payload = body.pop("Payload", None)
+    data = payload.read() if payload is not None else json.dumps(body, default=str).encode()
+    return meta["HTTPStatusCode"], dict(meta["HTTPHeaders"]), data
+
+
+def api_calls() -> None:
+    code = zip_of({"app.py": "def handler(event, context):\n    return event\n"})
+    with mock_lambda():
+        client = boto3.client("lambda", region_name=REGION)
+        for n in range(10):
+            client.create_function(FunctionName=f"f{n}", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"ZipFile": code})
+        recorded = {
+            "GetFunctionConfiguration": record(client, "get_function_configuration", FunctionName="f0"),
+            "ListFunctions": record(client, "list_functions"),
+        }
+        ours_get = best(lambda: client.get_function_configuration(FunctionName="f0"), 300)
+        ours_list = best(lambda: client.list_functions(), 200)
+    floor = floor_client(recorded)
+    floor_get = best(lambda: floor.get_function_configuration(FunctionName="f0"), 300)
+    floor_list = best(lambda: floor.list_functions(), 200)
+    report("get_function_configuration: lambdamock / floor", ours_get / floor_get, "<= 1.25x", ours_get / floor_get <= 1.25)
+    report("list_functions (10): lambdamock / floor", ours_list / floor_list, "<= 1.25x", ours_list / floor_list <= 1.25)
+
+    from moto import mock_aws
+
+    with mock_aws():
+        iam = boto3.client("iam", region_name=REGION)
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        client = boto3.client("lambda", region_name=REGION)
+        for n in range(10):
+            client.create_function(FunctionName=f"f{n}", Runtime="python3.12", Role=role, Handler="app.handler",
+                                   Code={"ZipFile": code})
+        moto_get = best(lambda: client.get_function_configuration(FunctionName="f0"), 100)
+        moto_list = best(lambda: client.list_functions(), 50)
+    report("get_function_configuration: moto / floor (info)", moto_get / floor_get, "~2x", True)
+    report("get_function_configuration: moto / lambdamock (info)", moto_get / ours_get, "> 1x", moto_get > ours_get)
+    report("list_functions (10): moto / lambdamock (info)", moto_list / ours_list, "> 1x", moto_list > ours_list)
+
+
+def lifecycle() -> None:
+    def cycle() -> None:
+        mock = mock_lambda()
+        mock.start()
+        mock.stop()
+
+    seconds = best(cycle, 2000)
+    report("mock_lambda() start+stop", seconds * 1000, "< 0.5 ms", seconds < 0.0005, unit="ms")
+    from moto import mock_aws
+
+    def moto_cycle() -> None:
+        mock = mock_aws()
+        mock.start()
+        mock.stop()
+
+    moto_seconds = best(moto_cycle, 200, repeat=3)
+    report("moto mock_aws() start+stop (info)", moto_seconds * 1000, "~2 ms", True, unit="ms")
+
+
+def import_cost() -> None:
+    def timed(statement: str) -> float:
+        runs = []
+        for _ in range(7):
+            done = subprocess.run(
+                [sys.executable, "-c", f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"],
+                capture_output=True, text=True, check=True,
+            )
+            runs.append(float(done.stdout))
+        return statistics.median(runs)
+
+    boto = timed("import boto3")
+    ours = timed("import boto3, lambdamock")
+    report("import lambdamock on top of boto3", (ours - boto) * 1000, "< 30 ms", ours - boto < 0.030, unit="ms")
+    moto = timed("import boto3, moto")
+    report("import moto on top of boto3 (info)", (moto - boto) * 1000, "~125 ms", True, unit="ms")
+
+
+def many_functions() -> None:
+    code = zip_of({"app.py": "x = 1"})
+    with mock_lambda():
+        client = boto3.client("lambda", region_name=REGION)
+        spans = []
+        for block in range(10):
+            start = time.perf_counter()
+            for n in range(1000):
+                client.create_function(FunctionName=f"f{block:02d}{n:04d}", Runtime="python3.12", Role=ROLE,
+                                       Handler="app.handler", Code={"ZipFile": code})
+            spans.append(time.perf_counter() - start)
+        growth = spans[-1] / spans[0]
+        report("create: last 1000 / first 1000 of 10,000 functions", growth, "<= 1.3x", growth <= 1.3)
+
+        def paginate() -> int:
+            pages = client.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 50})
+            return sum(len(page["Functions"]) for page in pages)
+
+        start = time.perf_counter()
+        assert paginate() == 10_000
+        full = time.perf_counter() - start
+        # Linear means a page costs the same wherever it starts: compare the mean
+        # page cost over 10,000 functions with one page at the very start.
+        first_page = best(lambda: client.list_functions(MaxItems=50), 20, repeat=3)
+        ratio = (full / 200) / first_page
+        report("list_functions: mean page over 10,000 / first page", ratio, "<= 1.3x", ratio <= 1.3)
+
+
+def main() -> None:
+    print(f"{'measure':<58} {'value':>12}  {'target':<19} verdict")
+    api_calls()
+    lifecycle()
+    import_cost()
+    many_functions()
+    missed = [row for row in ROWS if not row[3]]
+    print(f"\n{len(ROWS) - len(missed)} met, {len(missed)} missed")
+
+
+if __name__ == "__main__":
+    main()

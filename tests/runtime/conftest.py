@@ -1,0 +1,101 @@
+"""Fixtures for runtime tests: in-memory zips, FunctionSpecs and a Runtime that is always closed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import time
+import zipfile
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+
+import pytest
+
+from lambdamock.runtime import FunctionSpec, Runtime
+
+ACCOUNT = "123456789012"
+
+
+def zip_of(files: Mapping[str, str]) -> bytes:
+    """A zip holding `files` (name -> source text)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def make_spec(
+    files: Mapping[str, str],
+    *,
+    name: str = "fn",
+    handler: str = "app.handler",
+    version: str = "$LATEST",
+    runtime: str = "python3.12",
+    timeout: int = 3,
+    memory_size: int = 128,
+    environment: Optional[Mapping[str, str]] = None,
+    config_key: Optional[str] = None,
+) -> FunctionSpec:
+    """A FunctionSpec for code made of `files`; config_key defaults to one derived from everything."""
+    code = zip_of(files)
+    sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
+    environment = dict(environment or {})
+    key = config_key or f"{sha}|{handler}|{runtime}|{timeout}|{memory_size}|{sorted(environment.items())}"
+    return FunctionSpec(
+        function_name=name,
+        function_arn=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}",
+        version=version,
+        handler=handler,
+        runtime=runtime,
+        code=code,
+        code_sha256=sha,
+        timeout=timeout,
+        memory_size=memory_size,
+        environment=environment,
+        region="us-east-1",
+        account_id=ACCOUNT,
+        config_key=key,
+    )
+
+
+_counter = iter(range(10**9))
+
+
+def invoke(runtime: Runtime, spec: FunctionSpec, payload: bytes = b"{}", **kwargs: Any) -> Any:
+    """Invoke with a fresh request id and the unqualified ARN."""
+    kwargs.setdefault("request_id", f"00000000-0000-0000-0000-{next(_counter):012d}")
+    kwargs.setdefault("invoked_function_arn", spec.function_arn)
+    return runtime.invoke(spec, payload, **kwargs)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.002)
+
+
+@pytest.fixture
+def runtime() -> Iterator[Runtime]:
+    rt = Runtime()
+    try:
+        yield rt
+    finally:
+        rt.close()
+
+
+SpecFactory = Callable[..., FunctionSpec]
+
+
+@pytest.fixture
+def spec_for() -> SpecFactory:
+    return make_spec
+
+
+def handler_source(body: str, *, prelude: str = "") -> Dict[str, str]:
+    """app.py whose handler(event, context) runs `body` (indented for you)."""
+    indented = "\n".join("    " + line for line in body.strip("\n").splitlines())
+    return {"app.py": f"{prelude}\ndef handler(event, context):\n{indented}\n"}

@@ -1,0 +1,164 @@
+"""Execution environments: warm reuse, cold starts, concurrency, retirement and provisioned ones."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from lambdamock.runtime import Runtime
+from tests.runtime import sync
+from tests.runtime.conftest import handler_source, invoke, make_spec
+
+COUNTER = handler_source(
+    "global COUNT\nCOUNT += 1\nreturn {'count': COUNT, 'stream': context.log_stream_name}",
+    prelude="COUNT = 0",
+)
+
+
+def test_warm_invocations_reuse_globals(runtime: Runtime) -> None:
+    spec = make_spec(COUNTER)
+    counts = [json.loads(invoke(runtime, spec).payload)["count"] for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert runtime.environment_count == 1
+
+
+def test_cold_then_warm_flags_and_init_duration(runtime: Runtime) -> None:
+    spec = make_spec(COUNTER)
+    first, second = invoke(runtime, spec), invoke(runtime, spec)
+    assert first.cold and first.init_duration_ms is not None and first.init_duration_ms > 0
+    assert "\tInit Duration: " in first.log.splitlines()[-1]
+    assert not second.cold and second.init_duration_ms is None
+    assert "Init Duration" not in second.log
+
+
+def test_concurrent_invocations_get_separate_environments(runtime: Runtime) -> None:
+    sync.barriers["concurrent"] = threading.Barrier(3)
+    spec = make_spec(
+        handler_source(
+            "sync.barriers['concurrent'].wait(5)\nreturn context.log_stream_name",
+            prelude="from tests.runtime import sync",
+        )
+    )
+    results = []
+
+    def call() -> None:
+        results.append(invoke(runtime, spec))
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert all(r.function_error is None for r in results), [r.payload for r in results]
+    assert len({r.payload for r in results}) == 3  # one log stream per environment
+    assert all(r.cold for r in results)
+    assert runtime.environment_count == 3
+
+
+def test_config_key_change_retires_old_environments(runtime: Runtime) -> None:
+    spec = make_spec(COUNTER, config_key="one")
+    invoke(runtime, spec)
+    invoke(runtime, spec)
+    changed = make_spec(COUNTER, config_key="two")
+    result = invoke(runtime, changed)
+    assert result.cold and json.loads(result.payload)["count"] == 1
+    assert runtime.environment_count == 1
+    # The old configuration is gone for good: going back to it starts cold again.
+    assert invoke(runtime, spec).cold
+
+
+def test_versions_have_their_own_environments(runtime: Runtime) -> None:
+    latest = make_spec(COUNTER)
+    one = make_spec(COUNTER, version="1")
+    invoke(runtime, latest)
+    assert json.loads(invoke(runtime, one).payload)["count"] == 1
+    assert "[1]" in json.loads(invoke(runtime, one).payload)["stream"]
+    assert runtime.environment_count == 2
+
+
+def test_retire_drops_idle_environments(runtime: Runtime) -> None:
+    latest, one = make_spec(COUNTER), make_spec(COUNTER, version="1")
+    invoke(runtime, latest)
+    invoke(runtime, one)
+    runtime.retire(latest.function_arn, "1")
+    assert runtime.environment_count == 1
+    assert invoke(runtime, one).cold and not invoke(runtime, latest).cold
+    runtime.retire(latest.function_arn)
+    assert runtime.environment_count == 0
+
+
+def test_retire_of_a_busy_environment_drops_it_when_it_finishes(runtime: Runtime) -> None:
+    started, release = threading.Event(), threading.Event()
+    sync.events.update(busy_started=started, busy_release=release)
+    spec = make_spec(
+        handler_source(
+            "sync.events['busy_started'].set()\nsync.events['busy_release'].wait(5)\nreturn 1",
+            prelude="from tests.runtime import sync",
+        )
+    )
+    worker = threading.Thread(target=invoke, args=(runtime, spec))
+    worker.start()
+    assert started.wait(5)
+    runtime.retire(spec.function_arn)
+    assert runtime.environment_count == 1
+    release.set()
+    worker.join(5)
+    assert runtime.environment_count == 0
+
+
+def test_prewarm_creates_provisioned_environments_used_first(runtime: Runtime) -> None:
+    spec = make_spec(
+        handler_source("return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']", prelude="import os\nTYPE_AT_INIT = None"),
+        version="1",
+    )
+    assert runtime.prewarm(spec, 2) is None
+    assert runtime.environment_count == 2
+    result = invoke(runtime, spec)
+    assert not result.cold and result.init_duration_ms is None
+    assert json.loads(result.payload) == "provisioned-concurrency"
+
+
+def test_prewarm_reports_init_failure(runtime: Runtime) -> None:
+    spec = make_spec({"app.py": "import nothing_here_at_all\n"}, version="1")
+    reason = runtime.prewarm(spec, 2)
+    assert reason == "Runtime.ImportModuleError: Unable to import module 'app': No module named 'nothing_here_at_all'"
+    assert runtime.environment_count == 0
+
+
+def test_on_demand_environments_report_their_init_type(runtime: Runtime) -> None:
+    spec = make_spec(handler_source("return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']", prelude="import os"))
+    assert json.loads(invoke(runtime, spec).payload) == "on-demand"
+
+
+def test_invoke_after_close_is_refused() -> None:
+    rt = Runtime()
+    rt.close()
+    rt.close()  # idempotent
+    try:
+        invoke(rt, make_spec(COUNTER))
+    except RuntimeError as error:
+        assert "closed" in str(error)
+    else:
+        raise AssertionError("invoke after close must fail")
+
+
+def test_handler_can_invoke_another_function_through_the_same_runtime(runtime: Runtime) -> None:
+    # What a handler's boto3 Invoke amounts to: a nested, synchronous invoke from a worker thread.
+    specs = {
+        "inner": make_spec(handler_source("return event['depth']"), name="inner"),
+        "outer": make_spec(
+            handler_source(
+                "name = 'inner' if event['depth'] == 3 else 'outer'\n"
+                "return sync.calls['nested'](name, {'depth': event['depth'] + 1})",
+                prelude="from tests.runtime import sync",
+            ),
+            name="outer",
+        ),
+    }
+
+    def call(name: str, event: object) -> object:
+        return json.loads(invoke(runtime, specs[name], json.dumps(event).encode()).payload)
+
+    sync.calls["nested"] = call
+    assert call("outer", {"depth": 0}) == 4
+    assert runtime.environment_count == 5  # four nested outer environments and one inner

@@ -1,0 +1,180 @@
+"""Error payloads and log entries for every way a Python function can fail, and result marshalling."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+import pytest
+
+from lambdamock.runtime import Runtime
+from tests.runtime.conftest import handler_source, invoke, make_spec
+
+
+def _error(runtime: Runtime, files: Dict[str, str], payload: bytes = b"{}", **spec_args: Any) -> Dict[str, Any]:
+    result = invoke(runtime, make_spec(files, **spec_args), payload, request_id="rid-e")
+    assert result.function_error == "Unhandled"
+    document: Dict[str, Any] = json.loads(result.payload)
+    document["_log"] = result.log
+    return document
+
+
+def test_handler_exception(runtime: Runtime) -> None:
+    files = {
+        "app.py": "import helper\ndef handler(event, context):\n    helper.fail()\n",
+        "helper.py": "def fail():\n    raise ValueError('boom')\n",
+    }
+    error = _error(runtime, files)
+    assert error["errorType"] == "ValueError" and error["errorMessage"] == "boom"
+    assert error["requestId"] == "rid-e"
+    trace = error["stackTrace"]
+    assert len(trace) == 2 and "app.py" in trace[0] and "in handler" in trace[0] and "helper.py" in trace[1]
+    assert all("lambdamock/runtime" not in frame for frame in trace)
+    log = error["_log"]
+    assert "[ERROR] ValueError: boom\nTraceback (most recent call last):\n" in log
+    assert "\u00a0\u00a0File" in log  # the runtime indents traceback lines with no-break spaces
+
+
+def test_error_payload_uses_default_separators(runtime: Runtime) -> None:
+    result = invoke(runtime, make_spec(handler_source("raise KeyError('k')")), request_id="r")
+    assert result.payload.startswith(b'{"errorMessage": "\'k\'", "errorType": "KeyError", "requestId": "r", ')
+
+
+def test_import_module_error_is_retried_on_the_next_invoke(runtime: Runtime) -> None:
+    files = {"app.py": "import not_installed_anywhere\ndef handler(event, context):\n    return 1\n"}
+    error = _error(runtime, files)
+    assert error == {
+        "errorMessage": "Unable to import module 'app': No module named 'not_installed_anywhere'",
+        "errorType": "Runtime.ImportModuleError",
+        "requestId": "rid-e",
+        "stackTrace": [],
+        "_log": error["_log"],
+    }
+    assert "INIT_REPORT Init Duration:" in error["_log"]
+    assert "[ERROR] Runtime.ImportModuleError: Unable to import module 'app'" in error["_log"]
+    assert runtime.environment_count == 0
+    result = invoke(runtime, make_spec(files))
+    assert result.cold and result.function_error == "Unhandled"
+
+
+def test_missing_handler_module(runtime: Runtime) -> None:
+    error = _error(runtime, {"other.py": ""})
+    assert error["errorMessage"] == "Unable to import module 'app': No module named 'app'"
+
+
+def test_handler_not_found(runtime: Runtime) -> None:
+    error = _error(runtime, {"app.py": "x = 1\n"}, handler="app.missing")
+    assert error["errorType"] == "Runtime.HandlerNotFound"
+    assert error["errorMessage"] == "Handler 'missing' missing on module 'app'"
+
+
+def test_malformed_handler_name(runtime: Runtime) -> None:
+    error = _error(runtime, {"app.py": ""}, handler="nodot")
+    assert error["errorType"] == "Runtime.MalformedHandlerName"
+    assert error["errorMessage"] == "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)"
+
+
+def test_syntax_error(runtime: Runtime) -> None:
+    error = _error(runtime, {"app.py": "def handler(event, context):\n    return (\n"})
+    assert error["errorType"] == "Runtime.UserCodeSyntaxError"
+    assert error["errorMessage"].startswith("Syntax error in module 'app': ")
+    assert error["errorMessage"].endswith("(app.py, line 2)")
+    assert "Line 2" in error["stackTrace"][0]
+
+
+def test_exception_at_import_time_keeps_its_type(runtime: Runtime) -> None:
+    error = _error(runtime, {"app.py": "raise RuntimeError('init broke')\n"})
+    assert error["errorType"] == "RuntimeError" and error["errorMessage"] == "init broke"
+    assert error["stackTrace"] and "app.py" in error["stackTrace"][0]
+
+
+def test_marshal_error(runtime: Runtime) -> None:
+    error = _error(runtime, handler_source("return object()"))
+    assert error["errorType"] == "Runtime.MarshalError"
+    assert error["errorMessage"] == "Unable to marshal response: Object of type object is not JSON serializable"
+
+
+def test_unmarshal_error(runtime: Runtime) -> None:
+    error = _error(runtime, handler_source("return 1"), b"{not json")
+    assert error["errorType"] == "Runtime.UnmarshalError"
+    assert error["errorMessage"].startswith("Unable to unmarshal input: Expecting property name")
+
+
+@pytest.mark.parametrize(
+    ("exit_call", "message"),
+    [
+        ("sys.exit(3)", "Runtime exited with error: exit status 3"),
+        ("sys.exit('bye')", "Runtime exited with error: exit status 1"),
+        ("sys.exit()", "Runtime exited without providing a reason"),
+        ("raise KeyboardInterrupt", "Runtime exited with error: exit status 1"),
+    ],
+)
+def test_exit_in_the_handler_ends_the_environment_not_the_process(
+    runtime: Runtime, exit_call: str, message: str
+) -> None:
+    spec = make_spec(handler_source(f"if event:\n    {exit_call}\nreturn 'alive'", prelude="import sys"))
+    invoke(runtime, spec)
+    result = invoke(runtime, spec, b"1", request_id="rid-x")
+    assert result.function_error == "Unhandled"
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": f"RequestId: rid-x Error: {message}",
+    }
+    assert b'":"' in result.payload  # Lambda's own compact JSON
+    assert "Runtime.ExitError" in result.log
+    assert runtime.environment_count == 0
+    after = invoke(runtime, spec)
+    assert after.cold and json.loads(after.payload) == "alive"
+
+
+def test_unsupported_runtime(runtime: Runtime) -> None:
+    result = invoke(runtime, make_spec({"index.js": ""}, handler="index.handler", runtime="nodejs20.x"))
+    assert result.function_error == "Unhandled"
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.Unsupported",
+        "errorMessage": "lambdamock runs only Python handlers; runtime nodejs20.x is not supported",
+    }
+    assert runtime.environment_count == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("{'a': 1, 'b': [1, 2]}", b'{"a": 1, "b": [1, 2]}'),
+        ("None", b"null"),
+        ("b'raw \\xff bytes'", b"raw \xff bytes"),
+        ("decimal.Decimal('1.10')", b"1.10"),
+        (
+            "{'n': decimal.Decimal('12345678901234567890.5'), 'i': decimal.Decimal(3)}",
+            b'{"n": 12345678901234567890.5, "i": 3}',
+        ),
+        ("[decimal.Decimal('NaN')]", b"[NaN]"),
+        ("'caf\\u00e9 \\u2603'", '"caf\u00e9 \u2603"'.encode()),
+    ],
+)
+def test_result_marshalling(runtime: Runtime, value: str, expected: bytes) -> None:
+    spec = make_spec(handler_source(f"return {value}", prelude="import decimal"), runtime="python3.12")
+    result = invoke(runtime, spec)
+    assert result.function_error is None and result.payload == expected
+
+
+@pytest.mark.parametrize(
+    ("runtime_name", "expected"), [("python3.11", b'"caf\\u00e9"'), ("python3.13", '"caf\u00e9"'.encode())]
+)
+def test_non_ascii_depends_on_the_runtime(runtime: Runtime, runtime_name: str, expected: bytes) -> None:
+    spec = make_spec(handler_source("return 'caf\\u00e9'"), runtime=runtime_name)
+    assert invoke(runtime, spec).payload == expected
+
+
+def test_empty_payload_is_an_empty_object(runtime: Runtime) -> None:
+    spec = make_spec(handler_source("return event"))
+    assert invoke(runtime, spec, b"").payload == b"{}"
+
+
+def test_exit_during_init(runtime: Runtime) -> None:
+    result = invoke(runtime, make_spec({"app.py": "import sys\nsys.exit(2)\n"}), request_id="rid-i")
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": "RequestId: rid-i Error: Runtime exited with error: exit status 2",
+    }
+    assert result.function_error == "Unhandled" and runtime.environment_count == 0

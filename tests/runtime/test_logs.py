@@ -1,0 +1,123 @@
+"""Logs: an invocation's own output, framed by START/END/REPORT, in the Python runtime's formats."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+
+import pytest
+
+from lambdamock.runtime import Runtime
+from tests.runtime import sync
+from tests.runtime.conftest import handler_source, invoke, make_spec
+
+REPORT = re.compile(
+    r"REPORT RequestId: (?P<id>\S+)\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms"
+    r"\tMemory Size: 128 MB\tMax Memory Used: \d+ MB(?P<rest>.*)"
+)
+
+
+def test_log_frames_print_and_stderr_output(runtime: Runtime) -> None:
+    spec = make_spec(
+        handler_source(
+            "print('hello', event)\nsys.stderr.write('to stderr\\n')\nprint('no newline', end='')\nreturn 1",
+            prelude="import sys\nprint('at init')",
+        )
+    )
+    log = invoke(runtime, spec, b'"x"', request_id="req-1").log
+    lines = log.splitlines()
+    assert lines[0] == "at init"
+    assert lines[1] == "START RequestId: req-1 Version: $LATEST"
+    assert lines[2:5] == ["hello x", "to stderr", "no newline"]
+    assert lines[5] == "END RequestId: req-1"
+    match = REPORT.fullmatch(lines[6])
+    assert match and match["id"] == "req-1" and re.fullmatch(r"\tInit Duration: \d+\.\d\d ms", match["rest"])
+    assert log.endswith("\n") and len(lines) == 7
+    warm = invoke(runtime, spec, b'"y"', request_id="req-2").log.splitlines()
+    assert warm[0] == "START RequestId: req-2 Version: $LATEST" and warm[1] == "hello y"
+    assert REPORT.fullmatch(warm[-1])["rest"] == ""  # type: ignore[index]
+
+
+def test_other_threads_output_is_not_captured(runtime: Runtime, capsys: pytest.CaptureFixture[str]) -> None:
+    sync.events["printing"] = threading.Event()
+    sync.events["printed"] = threading.Event()
+    spec = make_spec(
+        handler_source(
+            "print('from handler')\nsync.events['printing'].set()\nsync.events['printed'].wait(5)\nreturn 1",
+            prelude="from tests.runtime import sync",
+        )
+    )
+    results = []
+    worker = threading.Thread(target=lambda: results.append(invoke(runtime, spec)))
+    worker.start()
+    assert sync.events["printing"].wait(5)
+    print("from the test thread")
+    sys.stderr.write("test stderr\n")
+    sync.events["printed"].set()
+    worker.join(5)
+    assert "from handler" in results[0].log
+    assert "from the test thread" not in results[0].log and "test stderr" not in results[0].log
+    captured = capsys.readouterr()
+    assert "from the test thread" in captured.out and "from handler" not in captured.out
+    assert "test stderr" in captured.err
+
+
+def test_logging_records_use_the_runtime_format(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    spec = make_spec(
+        handler_source(
+            "logger.info('not shown at the default WARNING level')\n"
+            "logger.warning('careful %s', 1)\n"
+            "logging.getLogger().error('root error')\n"
+            "return 1",
+            prelude="import logging\nlogger = logging.getLogger('fn')",
+        )
+    )
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        log = invoke(runtime, spec, request_id="rid-log").log
+    finally:
+        root.setLevel(level)
+    body = log.splitlines()[1:-2]
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+    assert len(body) == 2
+    assert re.fullmatch(rf"\[WARNING\]\t{stamp}\trid-log\tcareful 1", body[0])
+    assert re.fullmatch(rf"\[ERROR\]\t{stamp}\trid-log\troot error", body[1])
+    # pytest's own handler still receives the records (its capture keeps working).
+    assert "careful 1" in caplog.text
+
+
+def test_logging_from_the_test_thread_is_untouched(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    spec = make_spec(handler_source("return 1"))
+    invoke(runtime, spec)
+    logging.getLogger("test").warning("test thread record")
+    result = invoke(runtime, spec)
+    assert "test thread record" in caplog.text and "test thread record" not in result.log
+
+
+def test_logger_exception_includes_the_traceback(runtime: Runtime) -> None:
+    spec = make_spec(
+        handler_source(
+            "try:\n    1 / 0\nexcept ZeroDivisionError:\n    logging.getLogger('fn').exception('failed')\nreturn 1",
+            prelude="import logging",
+        )
+    )
+    log = invoke(runtime, spec).log
+    assert "\tfailed\nTraceback (most recent call last):" in log and "ZeroDivisionError" in log
+
+
+def test_context_log_writes_to_the_invocation_log(runtime: Runtime) -> None:
+    spec = make_spec(handler_source("context.log('via context\\n')\nreturn 1"))
+    assert "via context\n" in invoke(runtime, spec).log
+
+
+def test_streams_are_restored_exactly_on_close() -> None:
+    stdout, stderr = sys.stdout, sys.stderr
+    rt = Runtime()
+    invoke(rt, make_spec(handler_source("print('x')")))
+    rt.close()
+    assert sys.stdout is stdout and sys.stderr is stderr
+    assert logging.Logger.callHandlers.__module__ == "logging"

@@ -1,0 +1,151 @@
+"""Timeouts are answered on time although Python threads cannot be killed; close() never waits."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+from lambdamock.runtime import Runtime
+from tests.runtime import sync
+from tests.runtime.conftest import handler_source, invoke, make_spec, wait_until
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "while True:\n    pass",
+        "time.sleep(100)",
+        "while True:\n    try:\n        time.sleep(0.01)\n    except Exception:\n        pass",
+    ],
+    ids=["busy-loop", "sleep", "swallows-exceptions"],
+)
+def test_timeout_is_answered_on_time_and_the_next_invoke_works(runtime: Runtime, body: str) -> None:
+    spec = make_spec(
+        handler_source(f"print('started')\nif event:\n{_indent(body)}\nreturn 'ok'", prelude="import time"),
+        timeout=1,
+    )
+    started = time.monotonic()
+    result = invoke(runtime, spec, b"1", request_id="rid-t")
+    elapsed = time.monotonic() - started
+    assert 1.0 <= elapsed < 1.5
+    assert result.timed_out and result.function_error == "Unhandled"
+    assert result.payload == (
+        b'{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: rid-t Error: Task timed out after 1.00 seconds"}'
+    )
+    assert "started\n" in result.log
+    assert result.log.splitlines()[-1].endswith("\tStatus: timeout")
+    assert runtime.environment_count == 0
+    after = invoke(runtime, spec)
+    assert json.loads(after.payload) == "ok" and after.cold
+
+
+def _indent(body: str) -> str:
+    return "\n".join("    " + line for line in body.splitlines())
+
+
+def test_a_busy_loop_is_stopped_after_the_timeout(runtime: Runtime) -> None:
+    sync.events["loop_ended"] = threading.Event()
+    spec = make_spec(
+        handler_source(
+            "try:\n    while True:\n        pass\nfinally:\n    sync.events['loop_ended'].set()",
+            prelude="from tests.runtime import sync",
+        ),
+        timeout=1,
+    )
+    assert invoke(runtime, spec).timed_out
+    assert sync.events["loop_ended"].wait(5)  # the injected exception unwound the handler
+
+
+def test_close_is_prompt_with_a_handler_blocked_forever() -> None:
+    sync.events["blocked"] = threading.Event()
+    never = threading.Event()
+    sync.events["never"] = never
+    stdout, environ = os.sys.stdout, os.environ  # type: ignore[attr-defined]
+    rt = Runtime()
+    spec = make_spec(
+        handler_source(
+            "sync.events['blocked'].set()\nsync.events['never'].wait()", prelude="from tests.runtime import sync"
+        ),
+        timeout=1,
+    )
+    results = []
+    caller = threading.Thread(target=lambda: results.append(invoke(rt, spec)), daemon=True)
+    caller.start()
+    assert sync.events["blocked"].wait(5)
+    started = time.monotonic()
+    rt.close()
+    assert time.monotonic() - started < 0.5
+    assert os.sys.stdout is stdout and os.environ is environ  # type: ignore[attr-defined]
+    caller.join(5)
+    assert results and results[0].timed_out  # the caller still gets its answer on time
+    never.set()
+
+
+def test_temporary_directories_are_removed_on_close() -> None:
+    rt = Runtime()
+    spec = make_spec(handler_source("return os.environ['LAMBDA_TASK_ROOT']", prelude="import os"))
+    root = json.loads(invoke(rt, spec).payload)
+    assert os.path.isdir(root)
+    rt.close()
+    assert not os.path.exists(root) and not os.path.exists(os.path.dirname(root))
+
+
+def test_environments_are_dropped_when_the_handler_thread_finishes_after_close() -> None:
+    sync.events["go"] = threading.Event()
+    sync.events["in"] = threading.Event()
+    rt = Runtime()
+    spec = make_spec(
+        handler_source(
+            "sync.events['in'].set()\nsync.events['go'].wait(5)\nreturn 1", prelude="from tests.runtime import sync"
+        )
+    )
+    results = []
+    caller = threading.Thread(target=lambda: results.append(invoke(rt, spec)))
+    caller.start()
+    assert sync.events["in"].wait(5)
+    rt.close()
+    sync.events["go"].set()
+    caller.join(5)
+    wait_until(lambda: bool(results))
+    assert results[0].payload == b"1" and rt.environment_count == 0
+
+
+def test_init_that_never_finishes_times_out(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdamock.runtime import runtime as runtime_module
+
+    # Lambda allows init 10 s plus a retry under the function timeout; skip the 10 s here.
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.0)
+    spec = make_spec({"app.py": "print('init starts')\nwhile True:\n    pass\n"}, timeout=1)
+    started = time.monotonic()
+    result = invoke(runtime, spec, request_id="rid-init")
+    assert time.monotonic() - started < 1.5
+    assert result.timed_out and result.cold
+    assert b"Task timed out after 1.00 seconds" in result.payload
+    assert result.log.startswith("init starts\nSTART RequestId: rid-init")
+    assert runtime.environment_count == 0
+
+
+def test_caller_timing_out_during_a_nested_invoke(runtime: Runtime) -> None:
+    sync.events["inner_done"] = threading.Event()
+    inner = make_spec(
+        handler_source(
+            "time.sleep(1.5)\nsync.events['inner_done'].set()\nreturn 'inner'",
+            prelude="import time\nfrom tests.runtime import sync",
+        ),
+        name="inner",
+    )
+    outer = make_spec(
+        handler_source("return sync.calls['inner']()", prelude="from tests.runtime import sync"),
+        name="outer",
+        timeout=1,
+    )
+    sync.calls["inner"] = lambda: invoke(runtime, inner).payload.decode()
+    result = invoke(runtime, outer)
+    assert result.timed_out
+    assert sync.events["inner_done"].wait(5)  # the callee runs to its end, as on AWS
+    # The abandoned caller's nested call unwinds; neither environment is kept.
+    wait_until(lambda: runtime.environment_count == 0)

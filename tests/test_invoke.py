@@ -1,0 +1,317 @@
+"""Invoke and InvokeAsync through boto3: real handlers, Lambda's answers."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from lambdamock import mock_lambda
+from tests.helpers import ROLE, zip_of
+
+ECHO = "def handler(event, context):\n    return event\n"
+
+
+@pytest.fixture
+def mock():
+    with mock_lambda() as started:
+        yield started
+
+
+@pytest.fixture
+def client(mock):
+    return boto3.client("lambda", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
+
+
+def deploy(client, name: str, files: dict[str, str], handler: str = "app.handler", **extra) -> dict:
+    return client.create_function(
+        FunctionName=name, Runtime=extra.pop("Runtime", "python3.12"), Role=ROLE, Handler=handler,
+        Code={"ZipFile": zip_of(files)}, **extra,
+    )
+
+
+def call(client, name: str, event=None, **params):
+    response = client.invoke(FunctionName=name, Payload=json.dumps(event if event is not None else {}), **params)
+    response["Body"] = json.loads(response["Payload"].read() or b"null")
+    return response
+
+
+def test_request_response_returns_the_handler_result(client):
+    deploy(client, "echo", {"app.py": ECHO})
+    response = call(client, "echo", {"a": [1, 2]})
+    assert response["StatusCode"] == 200
+    assert response["ExecutedVersion"] == "$LATEST"
+    assert response["Body"] == {"a": [1, 2]}
+    assert "FunctionError" not in response
+
+
+def test_result_bytes_are_the_python_runtime_json(client):
+    deploy(client, "f", {"app.py": "def handler(e, c):\n    return {'a': 1, 'b': [1, 2]}\n"})
+    assert client.invoke(FunctionName="f")["Payload"].read() == b'{"a": 1, "b": [1, 2]}'
+
+
+def test_qualified_invoke_runs_that_version(client):
+    deploy(client, "v", {"app.py": "def handler(e, c):\n    return 'one'\n"}, Publish=True)
+    client.update_function_code(FunctionName="v", ZipFile=zip_of({"app.py": "def handler(e, c):\n    return 'two'\n"}))
+    assert call(client, "v", Qualifier="1")["Body"] == "one"
+    assert call(client, "v:1")["ExecutedVersion"] == "1"
+    assert call(client, "v")["Body"] == "two"
+
+
+def test_event_returns_202_and_runs_in_the_background(client, mock):
+    deploy(client, "bg", {"app.py": ECHO})
+    response = client.invoke(FunctionName="bg", InvocationType="Event", Payload=b'{"n": 1}')
+    assert response["StatusCode"] == 202
+    assert response["Payload"].read() == b""
+    mock.wait(timeout=10)
+    [record] = mock.invocations
+    assert (record.invocation_type, record.result, record.request_id) == (
+        "Event", {"n": 1}, response["ResponseMetadata"]["RequestId"]
+    )
+
+
+def test_dry_run_runs_nothing(client, mock):
+    deploy(client, "dry", {"app.py": ECHO})
+    assert client.invoke(FunctionName="dry", InvocationType="DryRun")["StatusCode"] == 204
+    assert mock.invocations == []
+
+
+def test_invoke_async_runs_the_handler(client, mock):
+    deploy(client, "old", {"app.py": ECHO})
+    response = client.invoke_async(FunctionName="old", InvokeArgs=b'{"x": 1}')
+    assert response["Status"] == 202
+    mock.wait(timeout=10)
+    assert [r.result for r in mock.invocations] == [{"x": 1}]
+
+
+def test_client_context_reaches_the_handler(client):
+    source = "def handler(e, c):\n    cc = c.client_context\n    return [cc.custom, cc.client.app_title]\n"
+    deploy(client, "cc", {"app.py": source})
+    context = {"custom": {"k": "v"}, "client": {"app_title": "t"}, "env": {}}
+    encoded = base64.b64encode(json.dumps(context).encode()).decode()
+    assert call(client, "cc", ClientContext=encoded)["Body"] == [{"k": "v"}, "t"]
+
+
+def test_tail_returns_the_last_4kb_of_the_log(client):
+    deploy(client, "noisy", {"app.py": "def handler(e, c):\n    print('x' * 10000)\n    print('done')\n"})
+    response = call(client, "noisy", LogType="Tail")
+    log = base64.b64decode(response["LogResult"])
+    assert len(log) == 4096
+    text = log.decode()
+    assert "done" in text and "END RequestId:" in text and "REPORT RequestId:" in text
+
+
+def test_context_and_environment(client):
+    source = (
+        "import os\n"
+        "def handler(e, c):\n"
+        "    return {'name': c.function_name, 'version': c.function_version, 'memory': c.memory_limit_in_mb,\n"
+        "            'arn': c.invoked_function_arn, 'left': c.get_remaining_time_in_millis(),\n"
+        "            'mine': os.environ['MINE'], 'fn': os.getenv('AWS_LAMBDA_FUNCTION_NAME'),\n"
+        "            'region': os.environ['AWS_REGION']}\n"
+    )
+    deploy(client, "ctx", {"app.py": source}, Environment={"Variables": {"MINE": "yes"}}, Timeout=7)
+    body = call(client, "ctx")["Body"]
+    assert body["name"] == body["fn"] == "ctx"
+    assert (body["version"], body["memory"], body["mine"], body["region"]) == ("$LATEST", "128", "yes", "us-east-1")
+    assert body["arn"] == "arn:aws:lambda:us-east-1:123456789012:function:ctx"
+    assert 0 < body["left"] <= 7000
+    assert "MINE" not in os.environ and "AWS_LAMBDA_FUNCTION_NAME" not in os.environ
+
+
+def test_warm_invocations_keep_globals(client, mock):
+    deploy(client, "count", {"app.py": "n = 0\ndef handler(e, c):\n    global n\n    n += 1\n    return n\n"})
+    assert [call(client, "count")["Body"] for _ in range(3)] == [1, 2, 3]
+    assert [r.cold for r in mock.invocations] == [True, False, False]
+
+
+def test_code_change_retires_environments(client):
+    deploy(client, "count", {"app.py": "n = 0\ndef handler(e, c):\n    global n\n    n += 1\n    return n\n"})
+    assert call(client, "count")["Body"] == 1
+    client.update_function_configuration(FunctionName="count", Description="new")
+    assert call(client, "count")["Body"] == 1
+
+
+def test_two_functions_with_the_same_module_names_run_their_own_code(client):
+    for name in ("a", "b"):
+        deploy(client, name, {"app.py": "import helper\ndef handler(e, c):\n    return helper.NAME\n",
+                              "helper.py": f"NAME = '{name}'\n"})
+    assert call(client, "a")["Body"] == "a"
+    assert call(client, "b")["Body"] == "b"
+
+
+def test_handler_in_a_subdirectory(client):
+    deploy(client, "deep", {"src/pkg/app.py": ECHO}, handler="src/pkg/app.handler")
+    assert call(client, "deep", {"k": 1})["Body"] == {"k": 1}
+
+
+def test_process_is_left_as_it_was():
+    modules, path, environ = set(sys.modules), list(sys.path), dict(os.environ)
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        deploy(client, "app", {"app.py": "import helper\nimport os\nos.environ['X'] = '1'\ndef handler(e, c):\n    return 1\n",
+                               "helper.py": ""})
+        call(client, "app")
+    assert set(sys.modules) - modules <= {m for m in sys.modules if m.startswith(("lambdamock", "tests"))}
+    assert sys.path == path
+    assert dict(os.environ) == environ
+
+
+def test_handler_invoking_another_function_to_any_depth(client):
+    source = (
+        "import boto3, json\n"
+        "def handler(e, c):\n"
+        "    if e['depth'] == 0:\n"
+        "        return 'bottom'\n"
+        "    lam = boto3.client('lambda', region_name='us-east-1')\n"
+        "    out = lam.invoke(FunctionName='rec', Payload=json.dumps({'depth': e['depth'] - 1}))\n"
+        "    return json.loads(out['Payload'].read())\n"
+    )
+    deploy(client, "rec", {"app.py": source}, Timeout=30)
+    assert call(client, "rec", {"depth": 4})["Body"] == "bottom"
+
+
+def test_handler_using_s3_served_by_moto():
+    from moto import mock_aws
+
+    source = (
+        "import boto3\n"
+        "def handler(e, c):\n"
+        "    boto3.client('s3', region_name='us-east-1').put_object(Bucket='out-bucket', Key='k', Body=b'done')\n"
+    )
+    with mock_aws(), mock_lambda():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="out-bucket")
+        client = boto3.client("lambda", region_name="us-east-1")
+        deploy(client, "writer", {"app.py": source})
+        assert "FunctionError" not in call(client, "writer")
+        body = boto3.client("s3", region_name="us-east-1").get_object(Bucket="out-bucket", Key="k")["Body"].read()
+        assert body == b"done"
+
+
+# -- errors -------------------------------------------------------------------
+
+
+def test_missing_function_names_latest(client):
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as info:
+        client.invoke(FunctionName="nope")
+    assert info.value.response["Error"]["Message"] == (
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope:$LATEST"
+    )
+    assert info.value.response["Type"] == "User"
+
+
+def test_missing_qualifier(client):
+    deploy(client, "f", {"app.py": ECHO})
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as info:
+        client.invoke(FunctionName="f", Qualifier="7")
+    assert info.value.response["Error"]["Message"] == "Function not found: arn:aws:lambda:us-east-1:123456789012:function:f:7"
+
+
+def test_handler_exception(client, mock):
+    deploy(client, "boom", {"app.py": "def handler(e, c):\n    raise ValueError('bad input')\n"})
+    response = call(client, "boom")
+    assert response["StatusCode"] == 200 and response["FunctionError"] == "Unhandled"
+    body = response["Body"]
+    assert list(body) == ["errorMessage", "errorType", "requestId", "stackTrace"]
+    assert (body["errorMessage"], body["errorType"]) == ("bad input", "ValueError")
+    assert body["requestId"] == response["ResponseMetadata"]["RequestId"]
+    assert any("raise ValueError" in line for line in body["stackTrace"])
+    assert call(client, "boom")["FunctionError"] == "Unhandled"  # still serving
+
+
+@pytest.mark.parametrize(
+    ("files", "handler", "error_type", "message"),
+    [
+        ({"app.py": "import missing_dep\n"}, "app.handler", "Runtime.ImportModuleError",
+         "Unable to import module 'app': No module named 'missing_dep'"),
+        ({"other.py": ""}, "app.handler", "Runtime.ImportModuleError",
+         "Unable to import module 'app': No module named 'app'"),
+        ({"app.py": "x = 1\n"}, "app.handler", "Runtime.HandlerNotFound", "Handler 'handler' missing on module 'app'"),
+        ({"app.py": "def handler(e, c)\n    pass\n"}, "app.handler", "Runtime.UserCodeSyntaxError",
+         "Syntax error in module 'app'"),
+        ({"app.py": "def handler(e, c):\n    return {1, 2}\n"}, "app.handler", "Runtime.MarshalError",
+         "Unable to marshal response: Object of type set is not JSON serializable"),
+        ({"app.py": "import sys\ndef handler(e, c):\n    sys.exit(3)\n"}, "app.handler", "Runtime.ExitError",
+         "Error: Runtime exited with error: exit status 3"),
+    ],
+    ids=["import-error", "no-module", "no-handler", "syntax", "marshal", "exit"],
+)
+def test_runtime_faults(client, files, handler, error_type, message):
+    deploy(client, "f", files, handler=handler)
+    response = call(client, "f")
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Body"]["errorType"] == error_type
+    assert message in response["Body"]["errorMessage"]
+    # The mock keeps serving: fix the code and the next invocation works.
+    client.update_function_code(FunctionName="f", ZipFile=zip_of({handler.rsplit(".", 1)[0] + ".py": ECHO}))
+    assert call(client, "f", {"ok": 1})["Body"] == {"ok": 1}
+
+
+def test_timeout_is_answered_on_time(client, mock):
+    deploy(client, "slow", {"app.py": "import time\ndef handler(e, c):\n    time.sleep(60)\n"}, Timeout=1)
+    response = call(client, "slow")
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Body"] == {
+        "errorType": "Sandbox.Timedout",
+        "errorMessage": f"RequestId: {response['ResponseMetadata']['RequestId']} Error: Task timed out after 1.00 seconds",
+    }
+    assert mock.invocations[-1].timed_out
+
+
+def test_response_too_large(client):
+    deploy(client, "big", {"app.py": "def handler(e, c):\n    return 'x' * (7 * 1024 * 1024)\n"})
+    body = call(client, "big")["Body"]
+    assert body == {
+        "errorMessage": "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+        "errorType": "Function.ResponseSizeTooLarge",
+    }
+
+
+def test_request_too_large(client):
+    deploy(client, "f", {"app.py": ECHO})
+    with pytest.raises(client.exceptions.ClientError) as info:
+        client.invoke(FunctionName="f", Payload=json.dumps("x" * (6 * 1024 * 1024)))
+    error = info.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert error["Error"] == {
+        "Code": "RequestEntityTooLargeException",
+        "Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
+    }
+
+
+def test_event_payload_limit_is_1mb(client, mock):
+    deploy(client, "f", {"app.py": ECHO})
+    payload = json.dumps("x" * (1024 * 1024))
+    with pytest.raises(client.exceptions.ClientError) as info:
+        client.invoke(FunctionName="f", InvocationType="Event", Payload=payload)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert mock.invocations == []
+
+
+def test_invalid_json_payload(client):
+    deploy(client, "f", {"app.py": ECHO})
+    with pytest.raises(client.exceptions.InvalidRequestContentException) as info:
+        client.invoke(FunctionName="f", Payload=b"{bad")
+    assert info.value.response["Error"]["Message"].startswith(
+        "Could not parse request body into json: Could not parse payload into json: "
+    )
+
+
+def test_async_failures_are_retried_twice(client, mock):
+    deploy(client, "flaky", {"app.py": "def handler(e, c):\n    raise RuntimeError('no')\n"})
+    client.invoke(FunctionName="flaky", InvocationType="Event", Payload=b"{}")
+    mock.wait(timeout=10)
+    assert [r.attempt for r in mock.invocations] == [1, 2, 3]
+    assert len({r.request_id for r in mock.invocations}) == 1
+
+
+def test_other_runtimes_give_a_clear_error(client):
+    deploy(client, "node", {"index.js": "exports.handler = async () => 1;"}, handler="index.handler", Runtime="nodejs20.x")
+    response = call(client, "node")
+    assert response["FunctionError"] == "Unhandled"
+    assert "nodejs20.x" in response["Body"]["errorMessage"]
