@@ -12,7 +12,6 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from typing import Callable
 
@@ -21,8 +20,8 @@ from botocore.awsrequest import AWSResponse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lambdamock import mock_lambda  # noqa: E402
-from tests.helpers import ROLE, zip_of  # noqa: E402
+from lambdamock import mock_lambda
+from tests.helpers import ROLE, zip_of
 
 REGION = "us-east-1"
 ROWS: list[tuple[str, str, str, bool]] = []

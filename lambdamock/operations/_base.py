@@ -17,7 +17,7 @@ from lambdamock.state.service import Region, Service
 class Call:
     """The request's place in the world: which mock, account and region."""
 
-    __slots__ = ("service", "region", "request_id")
+    __slots__ = ("region", "request_id", "service")
 
     def __init__(self, service: Service, region: Region, request_id: str) -> None:
         self.service = service
@@ -49,8 +49,8 @@ def split_reference(call: Call, reference: str, qualifier: Optional[str]) -> tup
 
 
 def not_found(call: Call, name: str, qualifier: Optional[str] = None) -> ResourceNotFoundException:
-    arn = call.arn(name)
-    return ResourceNotFoundException(f"Function not found: {arn}:{qualifier}" if qualifier else f"Function not found: {arn}")
+    shown = f"{call.arn(name)}:{qualifier}" if qualifier else call.arn(name)
+    return ResourceNotFoundException(f"Function not found: {shown}")
 
 
 def function(call: Call, reference: str, qualifier: Optional[str] = None) -> tuple[Function, Optional[str]]:
@@ -62,13 +62,13 @@ def function(call: Call, reference: str, qualifier: Optional[str] = None) -> tup
     return found, qualifier
 
 
-def version(call: Call, reference: str, qualifier: Optional[str] = None) -> Version:
-    """The version a reference names: $LATEST when unqualified."""
+def version(call: Call, reference: str, qualifier: Optional[str] = None) -> tuple[Function, Version, Optional[str]]:
+    """The function, the version a reference names ($LATEST when unqualified) and its qualifier."""
     found, qualifier = function(call, reference, qualifier)
     resolved = found.get(qualifier)
     if resolved is None:
         raise not_found(call, found.name, qualifier)
-    return resolved
+    return found, resolved, qualifier
 
 
 __all__ = ["LATEST", "Call", "function", "not_found", "split_reference", "version"]

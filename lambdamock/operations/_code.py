@@ -9,6 +9,10 @@ from typing import Any, Mapping
 from lambdamock.errors import InvalidParameterValueException
 from lambdamock.state.functions import Code
 
+# AWS's text for a request with no usable code source (no AWS text is known for an
+# Image function without ImageUri, so it answers that case too).
+_NO_SOURCE = "Please provide a source for function code."
+
 
 def _checked_zip(data: bytes) -> Code:
     try:
@@ -30,7 +34,8 @@ def _from_s3(region: str, bucket: str, key: str, version: Any) -> bytes:
     extra = {"VersionId": version} if version else {}
     try:
         client = boto3.client("s3", region_name=region)
-        return client.get_object(Bucket=bucket, Key=key, **extra)["Body"].read()  # type: ignore[no-any-return]
+        data: bytes = client.get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
+        return data
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise InvalidParameterValueException(
@@ -45,19 +50,20 @@ def _from_s3(region: str, bucket: str, key: str, version: Any) -> bytes:
 
 def load(region: str, source: Mapping[str, Any], package_type: str) -> Code:
     """The Code of a CreateFunction ``Code`` or UpdateFunctionCode request."""
+    if package_type == "Image":
+        image = source.get("ImageUri")
+        if not image:
+            raise InvalidParameterValueException(_NO_SOURCE)
+        return Code.from_image(image)
+    # An ImageUri is no source for a Zip function: AWS reports the code as missing.
     zipped = source.get("ZipFile")
     bucket, key = source.get("S3Bucket"), source.get("S3Key")
-    image = source.get("ImageUri")
-    if package_type == "Image":
-        if not image:
-            raise InvalidParameterValueException("ImageUri must be specified for Image package type.")
-        return Code.from_image(image)
-    if image:
-        raise InvalidParameterValueException("Please don't provide ImageUri when updating a function with packageType Zip.")
     if zipped is not None and (bucket or key):
-        raise InvalidParameterValueException("Please do not provide other FunctionCode parameters when providing a ZipFile.")
+        raise InvalidParameterValueException(
+            "Please do not provide other FunctionCode parameters when providing a ZipFile."
+        )
     if zipped is not None:
         return _checked_zip(zipped)
     if bucket and key:
         return _checked_zip(_from_s3(region, bucket, key, source.get("S3ObjectVersion")))
-    raise InvalidParameterValueException("Please provide a source for function code.")
+    raise InvalidParameterValueException(_NO_SOURCE)

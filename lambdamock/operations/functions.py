@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator, Optional
 
 from lambdamock.errors import (
@@ -16,16 +17,20 @@ from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
 # Configuration members stored as sent and returned as such.
-_PASSTHROUGH = ("DeadLetterConfig", "KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage")
-_DEPRECATED_RUNTIMES = frozenset(
-    "python2.7 python3.6 python3.7 nodejs nodejs4.3 nodejs4.3-edge nodejs6.10 nodejs8.10 nodejs10.x "
-    "nodejs12.x nodejs14.x java8 dotnetcore1.0 dotnetcore2.0 dotnetcore2.1 dotnetcore3.1 go1.x ruby2.5 "
-    "ruby2.7 provided".split()
+_PASSTHROUGH = (
+    "DeadLetterConfig", "KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage",
 )
+_DEPRECATED_RUNTIMES = frozenset((
+    "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
+    "nodejs10.x", "nodejs12.x", "nodejs14.x", "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
+    "dotnetcore3.1", "go1.x", "ruby2.5", "ruby2.7", "provided",
+))
 _PRECONDITION = (
     "The Revision Id provided does not match the latest Revision Id. "
     "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
 )
+# A qualifier that can only name an alias; others (e.g. "$latest") are looked up as versions.
+_ALIAS_LIKE = re.compile(r"[a-zA-Z0-9_-]+")
 _ENVIRONMENT_LIMIT = 4096
 _NAME_LIMIT = 64
 
@@ -61,7 +66,8 @@ def _environment(params: dict[str, Any]) -> Optional[dict[str, str]]:
     if "Environment" not in params:
         return None
     variables = params["Environment"].get("Variables") or {}
-    measured = json.dumps(variables, separators=(",", ":"))
+    # Measured as Lambda's Java service writes it: compact JSON, non-ASCII left as is, counted in bytes.
+    measured = json.dumps(variables, separators=(",", ":"), ensure_ascii=False)
     if len(measured.encode("utf-8")) > _ENVIRONMENT_LIMIT:
         raise InvalidParameterValueException(
             "Lambda was unable to configure your environment variables because the environment variables "
@@ -116,18 +122,19 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             raise ResourceConflictException(f"Function already exist: {name}")
         entry = Function(created, tags=dict(params.get("Tags") or {}))
         call.region.add(entry)
-        shown = entry.publish(None) if params.get("Publish") else created
+        published = entry.publish(None) if params.get("Publish") else None
         # The response reports Pending; by the next call Lambda has made it Active.
         entry.latest = created.settled()
-    return configuration(shown, state="Pending", update=None)
+    out = configuration(created, state="Pending", update=None)
+    if published is not None:
+        # AWS reports the new version's number but keeps the unqualified ARN and $LATEST's revision.
+        out["Version"] = published.version
+    return out
 
 
 def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
-        found, qualifier = function(call, params["FunctionName"], params.get("Qualifier"))
-        resolved = found.get(qualifier)
-        if resolved is None:
-            raise not_found(call, found.name, qualifier)
+        found, resolved, qualifier = version(call, params["FunctionName"], params.get("Qualifier"))
         out: dict[str, Any] = {
             "Configuration": configuration(resolved, qualified=qualifier is not None),
             "Code": code_location(call.region.name, resolved),
@@ -139,10 +146,7 @@ def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 def get_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
-        found, qualifier = function(call, params["FunctionName"], params.get("Qualifier"))
-        resolved = found.get(qualifier)
-        if resolved is None:
-            raise not_found(call, found.name, qualifier)
+        _, resolved, qualifier = version(call, params["FunctionName"], params.get("Qualifier"))
         return configuration(resolved, qualified=qualifier is not None)
 
 
@@ -159,12 +163,17 @@ def _page(items: Iterator[tuple[str, dict[str, Any]]], limit: int) -> tuple[list
 
 
 def _versions_after(found: Function, marker: Optional[str]) -> Iterator[tuple[str, Version]]:
-    """$LATEST then published versions in number order, after ``marker``."""
-    order = [found.latest, *sorted(found.versions.values(), key=lambda v: int(v.version))]
-    keys = [v.version for v in order]
-    start = keys.index(marker) + 1 if marker in keys else 0
-    for item in order[start:]:
-        yield item.version, item
+    """$LATEST then published versions in number order, after ``marker`` (which may be deleted since)."""
+    after = -1
+    if marker == LATEST:
+        after = 0
+    elif marker is not None and marker.isdigit():
+        after = int(marker)
+    if after < 0:
+        yield LATEST, found.latest
+    for number in sorted(int(key) for key in found.versions):
+        if number > after:
+            yield str(number), found.versions[str(number)]
 
 
 def _listed(item: Version) -> dict[str, Any]:
@@ -234,7 +243,13 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         _check_revision(found.latest, params.get("RevisionId"))
         package_type = found.latest.package_type
     if package_type == "Image" and not params.get("ImageUri"):
-        raise InvalidParameterValueException("Please provide ImageUri when updating a function with packageType Image.")
+        raise InvalidParameterValueException(
+            "Please provide ImageUri when updating a function with packageType Image."
+        )
+    if package_type == "Zip" and params.get("ImageUri"):
+        raise InvalidParameterValueException(
+            "Please don't provide ImageUri when updating a function with packageType Zip."
+        )
     code = _code.load(call.region.name, params, package_type)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
@@ -242,9 +257,12 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         if params.get("DryRun"):
             return configuration(updated)
         found.latest = updated
-        shown = found.publish(None) if params.get("Publish") else updated
+        published = found.publish(None) if params.get("Publish") else None
         found.latest = updated.settled()
-    return configuration(shown, update="InProgress" if shown is updated else "Successful")
+    if published is not None:
+        # The new version is reported as it starts: Pending, with no update status.
+        return configuration(published, state="Pending", update=None)
+    return configuration(updated, update="InProgress")
 
 
 def publish_version(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -266,7 +284,7 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     # AWS checks the qualifier's form before it looks for the function.
     if qualifier is not None and qualifier.startswith(LATEST):
         raise InvalidParameterValueException("$LATEST version cannot be deleted without deleting the function.")
-    if qualifier is not None and not qualifier.isdigit():
+    if qualifier is not None and _ALIAS_LIKE.fullmatch(qualifier) and not qualifier.isdigit():
         raise InvalidParameterValueException("Deletion of aliases is not currently supported.")
     with call.service.lock:
         found = call.region.functions.get(name)

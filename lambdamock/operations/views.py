@@ -73,9 +73,19 @@ def configuration(
     return out
 
 
+def _resolved(uri: str, digest: str) -> str:
+    """The image pinned by digest: ``repo:tag`` becomes ``repo@sha256:<digest>``."""
+    if "@" in uri:
+        return uri
+    repository, colon, tag = uri.rpartition(":")
+    base = repository if colon and "/" not in tag else uri
+    return f"{base}@sha256:{digest}"
+
+
 def code_location(region: str, version: Version) -> dict[str, Any]:
-    if version.code.image_uri is not None:
-        return {"RepositoryType": "ECR", "ImageUri": version.code.image_uri}
+    uri = version.code.image_uri
+    if uri is not None:
+        return {"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": _resolved(uri, version.code.sha256)}
     return {
         "RepositoryType": "S3",
         "Location": (

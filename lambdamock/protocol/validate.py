@@ -14,9 +14,16 @@ from lambdamock.errors import InvalidParameterValueException, ValidationExceptio
 _NOT_NULL = "Member must not be null"
 
 
+# Java's Unicode classes, which Python's re lacks, by their nearest equivalents
+# (used inside character classes that already admit digits and "_").
+_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\d", r"\p{Z}": r"\s"}
+
+
 @cache
 def _pattern(text: str) -> "re.Pattern[str]":
     # The service anchors the model's patterns: they must match the whole value.
+    for java, python in _JAVA_CLASSES.items():
+        text = text.replace(java, python)
     return re.compile(text, re.DOTALL)
 
 

@@ -128,9 +128,11 @@ class Function:
             revision_id=new_revision(),
         )
         self.versions[number] = version
+        # Publishing is a change to the function: $LATEST gets a new RevisionId too.
+        self.latest = dataclasses.replace(self.latest, revision_id=new_revision())
         return version
 
     def get(self, qualifier: Optional[str]) -> Optional[Version]:
-        if qualifier in (None, LATEST):
+        if qualifier is None or qualifier == LATEST:
             return self.latest
-        return self.versions.get(qualifier)  # type: ignore[arg-type]
+        return self.versions.get(qualifier)

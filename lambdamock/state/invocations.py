@@ -44,7 +44,7 @@ class Invocation:
     @property
     def error(self) -> Optional[dict[str, Any]]:
         """The error payload when the invocation failed, else None."""
-        return self.result if self.function_error else None  # type: ignore[no-any-return]
+        return self.result if self.function_error else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,495 @@
+"""Bad inputs to the function and version operations: AWS's error, status, text, and no change of state."""
+
+from __future__ import annotations
+
+import re
+
+import boto3
+import botocore.session
+import pytest
+from moto import mock_aws
+
+OTHER_REGION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:f"
+OTHER_REGION = "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"
+MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
+PRECONDITION = (
+    "The Revision Id provided does not match the latest Revision Id. "
+    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+)
+CREATE_NAME_PATTERN = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?"
+    r"(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"
+)
+GET_NAME_PATTERN = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?"
+    r"(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"
+)
+QUALIFIER_PATTERN = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+"
+ROLE_PATTERN = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
+NOT_A_ZIP = b"this is not a zipfile, just a random string"
+UNZIP = "Could not unzip uploaded file. Please check your file, then try to upload again."
+NO_SOURCE = "Please provide a source for function code."
+MODEL = botocore.session.get_session().get_service_model("lambda")
+
+
+def validation(value: str, member: str, constraint: str) -> str:
+    return f"1 validation error detected: Value {value} at '{member}' failed to satisfy constraint: {constraint}"
+
+
+def model_constraint(operation: str, member: str, key: str) -> object:
+    """A constraint of ``member`` in the installed botocore model, which is what lambdamock enforces."""
+    return MODEL.operation_model(operation).input_shape.members[member].metadata.get(key)
+
+
+def recorded_pattern(operation: str, member: str, pattern: str) -> pytest.MarkDecorator:
+    """Skip where this botocore's model predates the pattern AWS reports today (lambdamock echoes the model)."""
+    return pytest.mark.skipif(
+        model_constraint(operation, member, "pattern") != pattern,
+        reason=f"this botocore's {operation}.{member} pattern is older than AWS's current one",
+    )
+
+
+# -- CreateFunction ---------------------------------------------------------------------------------
+
+
+def test_duplicate_create(client, create_function, aws_error):
+    create_function("f")
+    with aws_error(client, "ResourceConflictException", "Function already exist: f"):
+        create_function("f", Timeout=60)
+    with aws_error(client, "ResourceConflictException", "Function already exist: f"):
+        create_function("arn:aws:lambda:us-east-1:123456789012:function:f")
+
+
+@pytest.mark.parametrize(
+    "runtime", ["java8", "go1.x", "provided", "ruby2.7", "nodejs14.x", "python3.7", "dotnetcore3.1", "nodejs12.x"]
+)
+def test_deprecated_runtime(client, create_function, aws_error, runtime):
+    text = (
+        f"The runtime parameter of {runtime} is no longer supported for creating or updating AWS Lambda functions. "
+        "We recommend you use a supported runtime while creating or updating functions."
+    )
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Runtime=runtime)
+    create_function("g")
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="g", Runtime=runtime)
+
+
+@pytest.mark.parametrize("runtime", ["non-existent-runtime", "PYTHON3.9"])
+def test_invalid_runtime(client, raw_client, create_function, aws_error, runtime):
+    # AWS's list of runtimes changes over time and its order is its own: check the frame around it.
+    text = re.compile(
+        re.escape(f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [")
+        + r"[a-z0-9.-]+(, [a-z0-9.-]+)*"
+        + re.escape("] or be a valid ARN")
+    )
+    for via in (client, raw_client):
+        with aws_error(client, "InvalidParameterValueException", text):
+            create_function("f", via=via, Runtime=runtime)
+    create_function("f")
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="f", Runtime=runtime)
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_corrupt_zip(client, create_function, aws_error, operation):
+    if operation == "create":
+        with aws_error(client, "InvalidParameterValueException", UNZIP):
+            create_function("f", Code={"ZipFile": NOT_A_ZIP})
+    else:
+        create_function("f")
+        with aws_error(client, "InvalidParameterValueException", UNZIP):
+            client.update_function_code(FunctionName="f", ZipFile=NOT_A_ZIP)
+        with aws_error(client, "InvalidParameterValueException", UNZIP):
+            client.update_function_code(FunctionName="f", ZipFile=NOT_A_ZIP, DryRun=True)
+
+
+def test_invalid_role(client, raw_client, create_function, aws_error):
+    text = validation("'r1'", "role", f"Member must satisfy regular expression pattern: {ROLE_PATTERN}")
+    with aws_error(client, "ValidationException", text):
+        create_function("f", via=raw_client, Role="r1")
+    create_function("f")
+    with aws_error(client, "ValidationException", text):
+        raw_client.update_function_configuration(FunctionName="f", Role="r1")
+
+
+@pytest.mark.parametrize(
+    "member, wire, value, constraint",
+    [
+        ("MemorySize", "memorySize", 127, "Member must have value greater than or equal to 128"),
+        ("MemorySize", "memorySize", 5555555, "Member must have value less than or equal to {max}"),
+        ("Timeout", "timeout", 0, "Member must have value greater than or equal to 1"),
+        pytest.param(
+            "Timeout", "timeout", 100000, "Member must have value less than or equal to {max}",
+            marks=pytest.mark.skipif(
+                model_constraint("CreateFunction", "Timeout", "max") is None,
+                reason="this botocore's model has no maximum Timeout",
+            ),
+        ),
+    ],
+)
+def test_numbers_out_of_range(client, raw_client, create_function, aws_error, member, wire, value, constraint):
+    # AWS raised the maxima over time; the installed model has the current one.
+    text = validation(f"'{value}'", wire, constraint.format(max=model_constraint("CreateFunction", member, "max")))
+    with aws_error(client, "ValidationException", text):
+        create_function("f", via=raw_client, **{member: value})
+    create_function("f")
+    with aws_error(client, "ValidationException", text):
+        raw_client.update_function_configuration(FunctionName="f", **{member: value})
+
+
+def test_name_longer_than_64_on_create(client, create_function, aws_error):
+    name = "a" * 65
+    text = validation(f"'{name}'", "functionName", "Member must have length less than or equal to 64")
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function(name)
+
+
+def test_arn_longer_than_140_on_create(client, create_function, aws_error, arn):
+    reference = arn("a" * 100)
+    text = validation(f"'{reference}'", "functionName", "Member must have length less than or equal to 140")
+    with aws_error(client, "ValidationException", text):
+        create_function(reference)
+
+
+@pytest.mark.parametrize(
+    "reference, missing",
+    [
+        # Only CreateFunction limits a bare name to 64 characters.
+        ("a" * 65, "a" * 65),
+        # An ARN without a name part names a function called "function".
+        ("arn:aws:lambda:us-east-1:123456789012:function", "function"),
+    ],
+)
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration", "delete_function"])
+def test_odd_references_are_just_missing(client, aws_error, arn, reference, missing, operation):
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {arn(missing)}"):
+        getattr(client, operation)(FunctionName=reference)
+
+
+@recorded_pattern("CreateFunction", "FunctionName", CREATE_NAME_PATTERN)
+@pytest.mark.parametrize("name", ["my-function!", "invalid:function:name", "*", "my-function:$latest", "f.g"])
+def test_bad_name_pattern_on_create(client, create_function, aws_error, name):
+    text = validation(f"'{name}'", "functionName", f"Member must satisfy regular expression pattern: {CREATE_NAME_PATTERN}")
+    with aws_error(client, "ValidationException", text):
+        create_function(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "my-function!",
+        "invalid-account:function:my-function",
+        "arn:aws:lambda:invalid-region:123456789012:function:f",
+        "arn:aws:ec2:us-east-1:123456789012:function:f",
+        "function:my-function:1:2",
+        "arn:aws:lambda:us-east-1:123456789012:function:f:$LATES",
+    ],
+)
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration", "delete_function"])
+@recorded_pattern("GetFunction", "FunctionName", GET_NAME_PATTERN)
+def test_bad_name_pattern_on_lookup(client, aws_error, name, operation):
+    text = validation(f"'{name}'", "functionName", f"Member must satisfy regular expression pattern: {GET_NAME_PATTERN}")
+    with aws_error(client, "ValidationException", text):
+        getattr(client, operation)(FunctionName=name)
+
+
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration", "delete_function"])
+@recorded_pattern("GetFunction", "Qualifier", QUALIFIER_PATTERN)
+def test_bad_qualifier_pattern(client, create_function, aws_error, operation):
+    create_function("f")
+    text = validation("'invalid!'", "qualifier", f"Member must satisfy regular expression pattern: {QUALIFIER_PATTERN}")
+    with aws_error(client, "ValidationException", text):
+        getattr(client, operation)(FunctionName="f", Qualifier="invalid!")
+
+
+def test_environment_over_4kb(client, create_function, aws_error):
+    variables = {"SMALL_VAR": "ok", "LARGE_VAR": "x" * 4096}
+    text = (
+        "Lambda was unable to configure your environment variables because the environment variables you have "
+        'provided exceeded the 4KB limit. String measured: {"SMALL_VAR":"ok","LARGE_VAR":"' + "x" * 4096 + '"}'
+    )
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Environment={"Variables": variables})
+    create_function("f", Environment={"Variables": {"KEEP": "me"}})
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="f", Environment={"Variables": variables})
+
+
+def test_environment_limit_counts_utf8_bytes(client, create_function, aws_error):
+    # {"BIG":"..."} measures 10 bytes around the value; "é" is 2 bytes, written as is.
+    created = create_function("f", Environment={"Variables": {"BIG": "x" * 4084 + "é"}})
+    assert created["Environment"]["Variables"]["BIG"].endswith("xé")
+    text = (
+        "Lambda was unable to configure your environment variables because the environment variables you have "
+        'provided exceeded the 4KB limit. String measured: {"BIG":"' + "x" * 4085 + 'é"}'
+    )
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="f", Environment={"Variables": {"BIG": "x" * 4085 + "é"}})
+
+
+@pytest.mark.parametrize(
+    "code, text",
+    [
+        ({"ZipFile": b"PK", "S3Bucket": "bucket", "S3Key": "key"},
+         "Please do not provide other FunctionCode parameters when providing a ZipFile."),
+        ({}, NO_SOURCE),
+        # Without PackageType=Image an ImageUri is no code source (aws/boto3#2705).
+        ({"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"}, NO_SOURCE),
+    ],
+)
+def test_code_sources(client, create_function, aws_error, code, text):
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Code=code)
+
+
+S3_MISSING = [
+    ("missing-bucket", "fn.zip",
+     "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist"),
+    ("code", "missing.zip",
+     "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist."),
+]
+
+
+@pytest.mark.parametrize("bucket, key, text", S3_MISSING)
+def test_s3_object_missing(client, create_function, aws_error, make_zip, bucket, key, text):
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="code")
+        s3.put_object(Bucket="code", Key="fn.zip", Body=make_zip())
+        with aws_error(client, "InvalidParameterValueException", text):
+            create_function("f", Code={"S3Bucket": bucket, "S3Key": key})
+        create_function("f", Code={"S3Bucket": "code", "S3Key": "fn.zip"})
+        with aws_error(client, "InvalidParameterValueException", text):
+            client.update_function_code(FunctionName="f", S3Bucket=bucket, S3Key=key)
+
+
+@pytest.mark.parametrize(
+    "omitted, wire", [("FunctionName", "functionName"), ("Role", "role"), ("Code", "code")]
+)
+def test_missing_required_member(client, raw_client, create_function, aws_error, omitted, wire):
+    with aws_error(client, "ValidationException", validation("null", wire, "Member must not be null")):
+        create_function("f", via=raw_client, **{omitted: None})
+
+
+def test_missing_required_members_are_all_listed(client, raw_client, aws_error):
+    text = (
+        "2 validation errors detected: "
+        "Value null at 'functionName' failed to satisfy constraint: Member must not be null; "
+        "Value null at 'role' failed to satisfy constraint: Member must not be null"
+    )
+    with aws_error(client, "ValidationException", text):
+        raw_client.create_function(Runtime="python3.12", Handler="index.handler", Code={"ZipFile": b""})
+
+
+def test_zip_function_needs_runtime_and_handler(client, create_function, aws_error):
+    text = "Runtime and Handler are mandatory parameters for functions created with deployment packages."
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Runtime=None)
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Handler=None)
+
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"
+
+
+def test_image_function_without_image_uri(client, create_function, aws_error):
+    # No AWS recording exists for this case; AWS's general missing-source text is the closest known.
+    with aws_error(client, "InvalidParameterValueException", NO_SOURCE):
+        create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={})
+
+
+@pytest.mark.parametrize("extra", [{"Handler": "index.handler"}, {"Runtime": "python3.12"}])
+def test_image_function_with_runtime_or_handler(client, create_function, aws_error, extra):
+    text = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
+    params = {"Runtime": None, "Handler": None, **extra}
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("img", PackageType="Image", Code={"ImageUri": IMAGE}, **params)
+
+
+def test_update_code_of_the_wrong_package_type(client, create_function, aws_error, make_zip):
+    create_function("zip")
+    create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})
+    with aws_error(client, "InvalidParameterValueException",
+                   "Please don't provide ImageUri when updating a function with packageType Zip."):
+        client.update_function_code(FunctionName="zip", ImageUri=IMAGE)
+    with aws_error(client, "InvalidParameterValueException",
+                   "Please provide ImageUri when updating a function with packageType Image."):
+        client.update_function_code(FunctionName="img", ZipFile=make_zip())
+
+
+# -- Missing functions and versions -----------------------------------------------------------------
+
+NAMED_OPERATIONS = [
+    ("get_function", {}),
+    ("get_function_configuration", {}),
+    ("delete_function", {}),
+    ("update_function_configuration", {"Timeout": 5}),
+    ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18}),
+    ("publish_version", {}),
+    ("list_versions_by_function", {}),
+]
+# DeleteFunction names the unqualified ARN even when given a version (or "$latest") of a missing function.
+MISSING_FUNCTION = [*NAMED_OPERATIONS, ("delete_function", {"Qualifier": "1"}), ("delete_function", {"Qualifier": "$latest"})]
+
+
+@pytest.mark.parametrize("operation, params", MISSING_FUNCTION)
+def test_missing_function(client, create_function, aws_error, arn, operation, params):
+    create_function("other")
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {arn('f')}"):
+        getattr(client, operation)(FunctionName="f", **params)
+
+
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration"])
+@pytest.mark.parametrize(
+    "reference, qualifier, shown",
+    [("f", "1", "1"), ("f:1", None, "1"), ("f", "$latest", "$latest"), ("f", "$LATEST", "$LATEST")],
+)
+def test_missing_function_with_qualifier(client, aws_error, arn, operation, reference, qualifier, shown):
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {arn('f', shown)}"):
+        getattr(client, operation)(FunctionName=reference, **extra)
+
+
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration"])
+@pytest.mark.parametrize("qualifier", ["1221", "aliasdoesnotexist"])
+def test_missing_version(client, create_function, aws_error, arn, operation, qualifier):
+    create_function("f", Publish=True)
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {arn('f', qualifier)}"):
+        getattr(client, operation)(FunctionName="f", Qualifier=qualifier)
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {arn('f', qualifier)}"):
+        getattr(client, operation)(FunctionName=arn("f", qualifier))
+
+
+def test_deleting_a_missing_version_succeeds(client, create_function):
+    create_function("f", Publish=True)
+    for _ in range(2):
+        assert client.delete_function(FunctionName="f", Qualifier="1233")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert [entry["Version"] for entry in client.list_versions_by_function(FunctionName="f")["Versions"]] == [
+        "$LATEST",
+        "1",
+    ]
+
+
+# -- Name forms: other region, other account, qualifier mismatch -----------------------------------
+
+
+@pytest.mark.parametrize("operation, params", NAMED_OPERATIONS)
+def test_arn_of_another_region(client, create_function, aws_error, operation, params):
+    create_function("f")
+    with aws_error(client, "ResourceNotFoundException", OTHER_REGION):
+        getattr(client, operation)(FunctionName=OTHER_REGION_ARN, **params)
+
+
+def test_create_with_arn_of_another_region(client, create_function, aws_error):
+    with aws_error(client, "ResourceNotFoundException", OTHER_REGION):
+        create_function(OTHER_REGION_ARN)
+
+
+@pytest.mark.parametrize("operation, params", [("create", {}), *NAMED_OPERATIONS])
+@pytest.mark.parametrize(
+    "reference", ["arn:aws:lambda:us-east-1:210987654321:function:f", "210987654321:function:f"]
+)
+def test_reference_in_another_account(client, create_function, aws_error, operation, params, reference):
+    create_function("f")
+    with aws_error(client, "AccessDeniedException", None):
+        if operation == "create":
+            create_function(reference)
+        else:
+            getattr(client, operation)(FunctionName=reference, **params)
+
+
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration", "delete_function"])
+@pytest.mark.parametrize(
+    "reference, qualifier",
+    [
+        ("f:1", "$LATEST"),
+        ("f:1", "2"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", "1"),
+        ("123456789012:function:f:1", "alias"),
+    ],
+)
+@pytest.mark.parametrize("exists", [True, False])
+def test_qualifier_mismatch(client, create_function, aws_error, operation, reference, qualifier, exists):
+    if exists:
+        create_function("f", Publish=True)
+    with aws_error(client, "InvalidParameterValueException", MISMATCH):
+        getattr(client, operation)(FunctionName=reference, Qualifier=qualifier)
+
+
+# -- DeleteFunction qualifiers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reference, qualifier",
+    [("f", "$LATEST"), ("f:$LATEST", None), ("arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", "$LATEST")],
+)
+@pytest.mark.parametrize("exists", [True, False])
+def test_delete_latest(client, create_function, aws_error, reference, qualifier, exists):
+    if exists:
+        create_function("f")
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    with aws_error(client, "InvalidParameterValueException",
+                   "$LATEST version cannot be deleted without deleting the function."):
+        client.delete_function(FunctionName=reference, **extra)
+
+
+@pytest.mark.parametrize("qualifier", ["live", "a" * 65])
+@pytest.mark.parametrize("exists", [True, False])
+def test_delete_alias_like_qualifier(client, create_function, aws_error, qualifier, exists):
+    if exists:
+        create_function("f", Publish=True)
+    with aws_error(client, "InvalidParameterValueException", "Deletion of aliases is not currently supported."):
+        client.delete_function(FunctionName="f", Qualifier=qualifier)
+
+
+# -- Preconditions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "operation, params",
+    [
+        ("update_function_configuration", {"Timeout": 9}),
+        ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18}),
+        ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18, "Publish": True}),
+        ("publish_version", {}),
+    ],
+)
+def test_revision_id_mismatch(client, create_function, aws_error, operation, params):
+    created = create_function("f")
+    # The create response's revision is already stale: the function became Active since.
+    for revision in ("wrong", created["RevisionId"]):
+        with aws_error(client, "PreconditionFailedException", PRECONDITION):
+            getattr(client, operation)(FunctionName="f", RevisionId=revision, **params)
+
+
+def test_code_sha256_mismatch(client, create_function, aws_error):
+    current = create_function("f")["CodeSha256"]
+    text = (
+        f"CodeSHA256 (somenonexistentsha256) is different from current CodeSHA256 in $LATEST ({current}). "
+        "Please try again with the CodeSHA256 in $LATEST."
+    )
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.publish_version(FunctionName="f", CodeSha256="somenonexistentsha256")
+
+
+# -- Listing ----------------------------------------------------------------------------------------
+
+
+def test_list_functions_with_unknown_function_version(client, create_function, aws_error):
+    create_function("f")
+    text = validation("'invalid'", "functionVersion", "Member must satisfy enum value set: [ALL]")
+    with aws_error(client, "ValidationException", text):
+        client.list_functions(FunctionVersion="invalid")
+
+
+@pytest.mark.parametrize(
+    "value, constraint",
+    [(0, "greater than or equal to 1"), (10001, "less than or equal to 10000")],
+)
+@pytest.mark.parametrize("operation, params", [("list_functions", {}), ("list_versions_by_function", {"FunctionName": "f"})])
+def test_max_items_out_of_range(client, raw_client, create_function, aws_error, value, constraint, operation, params):
+    create_function("f")
+    text = validation(f"'{value}'", "maxItems", f"Member must have value {constraint}")
+    with aws_error(client, "ValidationException", text):
+        getattr(raw_client, operation)(MaxItems=value, **params)

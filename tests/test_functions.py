@@ -1,0 +1,455 @@
+"""Functions through boto3: create, read, list, update, delete, account settings, regions and activations."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lambdamock import LambdaMock, mock_lambda
+
+LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
+# Members Get/Create/Update report but list entries leave out.
+STATE_MEMBERS = {
+    "State", "StateReason", "StateReasonCode", "LastUpdateStatus", "LastUpdateStatusReason",
+    "LastUpdateStatusReasonCode", "RuntimeVersionConfig",
+}
+
+
+def sha256_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def test_create_response_has_aws_defaults(create_function, make_zip, arn, role):
+    package = make_zip()
+    created = create_function("f")
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    body = {key: value for key, value in created.items() if key != "ResponseMetadata"}
+    assert LAST_MODIFIED.fullmatch(body.pop("LastModified"))
+    assert uuid.UUID(body.pop("RevisionId"))
+    runtime_arn = body.pop("RuntimeVersionConfig")["RuntimeVersionArn"]
+    assert re.fullmatch(r"arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}", runtime_arn)
+    assert body == {
+        "FunctionName": "f",
+        "FunctionArn": arn("f"),
+        "Runtime": "python3.12",
+        "Role": role,
+        "Handler": "index.handler",
+        "CodeSize": len(package),
+        "CodeSha256": sha256_b64(package),
+        "Description": "",
+        "Timeout": 3,
+        "MemorySize": 128,
+        "Version": "$LATEST",
+        "TracingConfig": {"Mode": "PassThrough"},
+        "PackageType": "Zip",
+        "Architectures": ["x86_64"],
+        "EphemeralStorage": {"Size": 512},
+        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": "/aws/lambda/f"},
+        "State": "Pending",
+        "StateReason": "The function is being created.",
+        "StateReasonCode": "Creating",
+    }
+
+
+@pytest.mark.parametrize("files", [{"index.py": "x = 1\n"}, {"a.py": "", "pkg/b.py": "y = 2\n" * 500}])
+def test_code_sha256_is_base64_sha256_of_the_zip(client, create_function, make_zip, files):
+    package = make_zip(files)
+    created = create_function("f", Code={"ZipFile": package})
+    got = client.get_function_configuration(FunctionName="f")
+    assert created["CodeSha256"] == got["CodeSha256"] == sha256_b64(package)
+    assert created["CodeSize"] == got["CodeSize"] == len(package)
+
+
+def test_function_is_active_once_created(client, create_function, arn):
+    created = create_function("f")
+    got = client.get_function(FunctionName="f")
+    config = got["Configuration"]
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert config["State"] == "Active"
+    assert config["LastUpdateStatus"] == "Successful"
+    assert "StateReason" not in config and "StateReasonCode" not in config
+    # The state change is a change: a new RevisionId, the rest as created.
+    assert config["RevisionId"] != created["RevisionId"]
+    assert config["FunctionArn"] == arn("f")
+    assert config["CodeSha256"] == created["CodeSha256"]
+    assert got["Code"]["RepositoryType"] == "S3"
+    assert got["Code"]["Location"].startswith("https://")
+    assert "Tags" not in got
+    alone = client.get_function_configuration(FunctionName="f")
+    assert {key: value for key, value in alone.items() if key != "ResponseMetadata"} == config
+
+
+def test_create_with_configuration(client, create_function):
+    create_function("f", Description="d", Timeout=30, MemorySize=512, Environment={"Variables": {"KEY_A": "1"}})
+    config = client.get_function(FunctionName="f")["Configuration"]
+    assert (config["Description"], config["Timeout"], config["MemorySize"]) == ("d", 30, 512)
+    assert config["Environment"] == {"Variables": {"KEY_A": "1"}}
+
+
+def test_create_with_tags(client, create_function):
+    create_function("f", Tags={"team": "x"})
+    assert client.get_function(FunctionName="f")["Tags"] == {"team": "x"}
+
+
+def test_empty_environment_is_reported_empty(client, create_function):
+    created = create_function("f", Environment={})
+    assert created["Environment"] == {"Variables": {}}
+    assert client.get_function_configuration(FunctionName="f")["Environment"] == {"Variables": {}}
+
+
+NAME_FORMS = ["f", "arn:aws:lambda:us-east-1:123456789012:function:f", "123456789012:function:f"]
+
+
+@pytest.mark.parametrize("reference", NAME_FORMS)
+def test_create_accepts_every_name_form(client, create_function, arn, reference):
+    created = create_function(reference)
+    assert created["FunctionName"] == "f"
+    assert created["FunctionArn"] == arn("f")
+    assert client.get_function(FunctionName="f")["Configuration"]["FunctionName"] == "f"
+
+
+OPERATIONS_ON_A_FUNCTION = [
+    ("get_function", {}),
+    ("get_function_configuration", {}),
+    ("list_versions_by_function", {}),
+    ("update_function_configuration", {"Description": "new"}),
+    ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18}),
+    ("publish_version", {}),
+    ("delete_function", {}),
+]
+
+
+@pytest.mark.parametrize("operation, params", OPERATIONS_ON_A_FUNCTION)
+@pytest.mark.parametrize("reference", NAME_FORMS)
+def test_every_operation_accepts_every_name_form(client, create_function, operation, params, reference):
+    create_function("f")
+    create_function("g")
+    response = getattr(client, operation)(FunctionName=reference, **params)
+    if operation == "delete_function":
+        assert [entry["FunctionName"] for entry in list_all(client)] == ["g"]
+        return
+    acted_on = response.get("Configuration") or (response.get("Versions") or [response])[0]
+    assert acted_on["FunctionName"] == "f"
+
+
+@pytest.mark.parametrize(
+    "reference, qualifier, shown",
+    [
+        ("f", None, ""),
+        ("f", "$LATEST", "$LATEST"),
+        ("f:$LATEST", None, "$LATEST"),
+        ("f", "1", "1"),
+        ("f:1", None, "1"),
+        ("f:1", "1", "1"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f:1", None, "1"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", "$LATEST", "$LATEST"),
+        ("123456789012:function:f:1", None, "1"),
+    ],
+)
+def test_qualified_references(client, create_function, arn, reference, qualifier, shown):
+    create_function("f")
+    client.publish_version(FunctionName="f")
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    for config in (
+        client.get_function(FunctionName=reference, **extra)["Configuration"],
+        client.get_function_configuration(FunctionName=reference, **extra),
+    ):
+        assert config["FunctionArn"] == arn("f", shown or None)
+        assert config["Version"] == (shown if shown and shown != "$LATEST" else "$LATEST")
+
+
+def test_create_from_s3(client, create_function, make_zip):
+    package = make_zip({"index.py": "def handler(e, c):\n    return 's3'\n"})
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="code")
+        s3.put_object(Bucket="code", Key="fn.zip", Body=package)
+        created = create_function("f", Code={"S3Bucket": "code", "S3Key": "fn.zip"})
+        assert created["CodeSha256"] == sha256_b64(package)
+        assert created["CodeSize"] == len(package)
+
+        newer = make_zip({"index.py": "def handler(e, c):\n    return 'v2'\n"})
+        s3.put_object(Bucket="code", Key="v2.zip", Body=newer)
+        updated = client.update_function_code(FunctionName="f", S3Bucket="code", S3Key="v2.zip")
+    assert updated["CodeSha256"] == sha256_b64(newer)
+    assert client.get_function(FunctionName="f")["Configuration"]["CodeSha256"] == sha256_b64(newer)
+
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"
+
+
+def test_image_function_stores_its_image(client, create_function):
+    created = create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})
+    for config in (created, client.get_function_configuration(FunctionName="img")):
+        assert config["PackageType"] == "Image"
+        assert not {"Runtime", "Handler", "RuntimeVersionConfig"} & set(config)
+    code = client.get_function(FunctionName="img")["Code"]
+    digest = created["CodeSha256"]
+    assert code == {
+        "RepositoryType": "ECR",
+        "ImageUri": IMAGE,
+        "ResolvedImageUri": f"123456789012.dkr.ecr.us-east-1.amazonaws.com/repo@sha256:{digest}",
+    }
+
+    newer = IMAGE.replace(":latest", ":v2")
+    updated = client.update_function_code(FunctionName="img", ImageUri=newer)
+    assert updated["CodeSha256"] != digest
+    assert client.get_function(FunctionName="img")["Code"]["ImageUri"] == newer
+
+
+def list_all(client, **params):
+    return [entry for page in client.get_paginator("list_functions").paginate(**params) for entry in page["Functions"]]
+
+
+def test_list_functions_reports_latest_unqualified(client, create_function, arn):
+    assert client.list_functions()["Functions"] == []
+    for name in ("b", "a", "c"):
+        create_function(name)
+    client.publish_version(FunctionName="a")
+    listed = client.list_functions()
+    assert "NextMarker" not in listed
+    entries = {entry["FunctionName"]: entry for entry in listed["Functions"]}
+    assert set(entries) == {"a", "b", "c"}
+    for name, entry in entries.items():
+        assert entry["FunctionArn"] == arn(name)
+        assert entry["Version"] == "$LATEST"
+        assert not STATE_MEMBERS & set(entry)
+        assert entry["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}
+
+
+def test_list_functions_all_versions(client, create_function, arn):
+    create_function("a")
+    create_function("b")
+    client.publish_version(FunctionName="a")
+    client.update_function_configuration(FunctionName="a", Timeout=9)
+    client.publish_version(FunctionName="a")
+    arns = [entry["FunctionArn"] for entry in list_all(client, FunctionVersion="ALL")]
+    assert sorted(arns) == sorted(
+        [arn("a", "$LATEST"), arn("a", "1"), arn("a", "2"), arn("b", "$LATEST")]
+    )
+    # Paging one entry at a time visits the same entries.
+    one_by_one = [entry["FunctionArn"] for entry in list_all(client, FunctionVersion="ALL", PaginationConfig={"PageSize": 1})]
+    assert one_by_one == arns
+
+
+def test_list_functions_marker_and_max_items(client, create_function):
+    for index in range(5):
+        create_function(f"fn-{index}")
+    first = client.list_functions(MaxItems=2)
+    assert len(first["Functions"]) == 2
+    second = client.list_functions(MaxItems=2, Marker=first["NextMarker"])
+    third = client.list_functions(MaxItems=2, Marker=second["NextMarker"])
+    assert "NextMarker" not in third
+    names = [entry["FunctionName"] for page in (first, second, third) for entry in page["Functions"]]
+    assert sorted(names) == [f"fn-{index}" for index in range(5)]
+
+
+def test_list_functions_survives_deleting_the_marker(client, create_function):
+    for name in ("a", "b", "c", "d"):
+        create_function(name)
+    first = client.list_functions(MaxItems=2)
+    for entry in first["Functions"]:
+        client.delete_function(FunctionName=entry["FunctionName"])
+    rest = client.list_functions(Marker=first["NextMarker"])
+    names = {entry["FunctionName"] for entry in first["Functions"]}
+    assert {entry["FunctionName"] for entry in rest["Functions"]} == {"a", "b", "c", "d"} - names
+
+
+def test_paginator_walks_many_functions(client, create_function):
+    for index in range(120):
+        create_function(f"fn-{index:03d}")
+    pages = list(client.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 7}))
+    assert len(pages) == 18
+    assert all(len(page["Functions"]) == 7 for page in pages[:-1])
+    names = [entry["FunctionName"] for page in pages for entry in page["Functions"]]
+    assert sorted(names) == [f"fn-{index:03d}" for index in range(120)]
+    assert len(client.list_functions()["Functions"]) == 50, "AWS's default page is 50"
+
+
+def test_update_function_configuration(client, create_function):
+    created = create_function("f", Environment={"Variables": {"KEY_A": "1"}})
+    before = client.get_function_configuration(FunctionName="f")
+    updated = client.update_function_configuration(
+        FunctionName="f", Description="new", Timeout=60, MemorySize=256, Environment={"Variables": {"KEY_B": "2"}}
+    )
+    assert updated["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert updated["State"] == "Active"
+    assert updated["LastUpdateStatus"] == "InProgress"
+    assert updated["LastUpdateStatusReason"] == "The function is being created."
+    assert updated["LastUpdateStatusReasonCode"] == "Creating"
+    assert updated["RevisionId"] not in (created["RevisionId"], before["RevisionId"])
+    after = client.get_function_configuration(FunctionName="f")
+    assert after["LastUpdateStatus"] == "Successful"
+    assert "LastUpdateStatusReason" not in after
+    assert after["RevisionId"] not in (updated["RevisionId"], before["RevisionId"])
+    assert (after["Description"], after["Timeout"], after["MemorySize"]) == ("new", 60, 256)
+    assert after["Environment"] == {"Variables": {"KEY_B": "2"}}
+    assert after["CodeSha256"] == before["CodeSha256"]
+    assert after["Handler"] == before["Handler"] and after["Runtime"] == before["Runtime"]
+    assert after["LastModified"] >= before["LastModified"]
+
+
+def test_update_function_configuration_with_matching_revision(client, create_function):
+    create_function("f")
+    revision = client.get_function(FunctionName="f")["Configuration"]["RevisionId"]
+    client.update_function_configuration(FunctionName="f", Handler="other.handler", RevisionId=revision)
+    assert client.get_function_configuration(FunctionName="f")["Handler"] == "other.handler"
+
+
+def test_update_function_code(client, create_function, make_zip):
+    created = create_function("f")
+    newer = make_zip({"index.py": "def handler(e, c):\n    return 2\n"})
+    revision = client.get_function_configuration(FunctionName="f")["RevisionId"]
+    updated = client.update_function_code(FunctionName="f", ZipFile=newer, RevisionId=revision)
+    assert updated["CodeSha256"] == sha256_b64(newer) != created["CodeSha256"]
+    assert updated["CodeSize"] == len(newer)
+    assert updated["Version"] == "$LATEST"
+    assert (updated["State"], updated["LastUpdateStatus"]) == ("Active", "InProgress")
+    after = client.get_function_configuration(FunctionName="f")
+    assert after["CodeSha256"] == sha256_b64(newer)
+    assert after["LastUpdateStatus"] == "Successful"
+    assert after["RevisionId"] not in (revision, updated["RevisionId"])
+    assert client.list_versions_by_function(FunctionName="f")["Versions"][1:] == []
+
+
+def test_update_function_code_dry_run_changes_nothing(client, create_function, make_zip):
+    create_function("f")
+    before = client.get_function(FunctionName="f")["Configuration"]
+    client.update_function_code(FunctionName="f", ZipFile=make_zip({"other.py": ""}), DryRun=True)
+    assert client.get_function(FunctionName="f")["Configuration"] == before
+
+
+def test_delete_function(client, create_function, arn):
+    create_function("f")
+    create_function("g")
+    client.publish_version(FunctionName="f")
+    deleted = client.delete_function(FunctionName=arn("f"))
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert [entry["FunctionName"] for entry in list_all(client, FunctionVersion="ALL")] == ["g"]
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_function(FunctionName="f")
+    # The name is free again; versions start over for the new function.
+    create_function("f")
+    assert client.publish_version(FunctionName="f")["Version"] == "1"
+
+
+def test_revision_id_changes_on_every_change(client, create_function, make_zip):
+    seen = [create_function("f")["RevisionId"]]
+
+    def latest():
+        return client.get_function(FunctionName="f")["Configuration"]["RevisionId"]
+
+    seen.append(latest())
+    seen.append(client.update_function_configuration(FunctionName="f", Timeout=5)["RevisionId"])
+    seen.append(latest())
+    seen.append(client.update_function_code(FunctionName="f", ZipFile=make_zip({"x.py": ""}))["RevisionId"])
+    seen.append(latest())
+    seen.append(client.publish_version(FunctionName="f")["RevisionId"])
+    seen.append(latest())
+    assert len(set(seen)) == len(seen)
+    assert latest() == seen[-1], "reading changes nothing"
+
+
+def usage(client):
+    return client.get_account_settings()["AccountUsage"]
+
+
+def test_account_settings_limits(client):
+    settings = client.get_account_settings()
+    assert settings["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert settings["AccountLimit"] == {
+        "TotalCodeSize": 80530636800,
+        "CodeSizeUnzipped": 262144000,
+        "CodeSizeZipped": 52428800,
+        "ConcurrentExecutions": 1000,
+        "UnreservedConcurrentExecutions": 1000,
+    }
+    assert settings["AccountUsage"] == {"FunctionCount": 0, "TotalCodeSize": 0}
+
+
+def test_account_usage_follows_code(client, create_function, make_zip):
+    package = make_zip()
+    size = len(package)
+    create_function("f", Code={"ZipFile": package})
+    assert usage(client) == {"FunctionCount": 1, "TotalCodeSize": size}
+    # A published version holds its own copy of the code.
+    client.update_function_code(FunctionName="f", ZipFile=package, Publish=True)
+    assert usage(client) == {"FunctionCount": 1, "TotalCodeSize": 2 * size}
+    client.update_function_configuration(FunctionName="f", Timeout=10)
+    assert usage(client)["TotalCodeSize"] == 2 * size
+    client.publish_version(FunctionName="f")
+    assert usage(client)["TotalCodeSize"] == 3 * size
+    create_function("g", Code={"ZipFile": package})
+    assert usage(client) == {"FunctionCount": 2, "TotalCodeSize": 4 * size}
+    client.delete_function(FunctionName="f", Qualifier="1")
+    assert usage(client)["TotalCodeSize"] == 3 * size
+    client.delete_function(FunctionName="f")
+    assert usage(client) == {"FunctionCount": 1, "TotalCodeSize": size}
+
+
+def test_concurrent_creates(client, create_function):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda index: create_function(f"fn-{index}"), range(40)))
+        outcomes = list(pool.map(lambda _: _create_or_conflict(client, create_function), range(16)))
+    assert outcomes.count("created") == 1
+    assert outcomes.count("ResourceConflictException") == 15
+    assert len(list_all(client)) == 41
+    assert usage(client)["FunctionCount"] == 41
+
+
+def _create_or_conflict(client, create_function) -> str:
+    try:
+        create_function("contended")
+    except client.exceptions.ResourceConflictException as error:
+        return error.response["Error"]["Code"]
+    return "created"
+
+
+def test_each_region_has_its_own_functions(client, create_function, arn):
+    europe = boto3.client("lambda", region_name="eu-west-1")
+    create_function("f")
+    assert europe.list_functions()["Functions"] == []
+    with pytest.raises(europe.exceptions.ResourceNotFoundException):
+        europe.get_function(FunctionName="f")
+    created = create_function("f", via=europe, Timeout=7)
+    assert created["FunctionArn"] == arn("f", region="eu-west-1")
+    assert europe.get_function_configuration(FunctionName="f")["Timeout"] == 7
+    assert client.get_function_configuration(FunctionName="f")["Timeout"] == 3
+    assert usage(europe)["FunctionCount"] == usage(client)["FunctionCount"] == 1
+    europe.delete_function(FunctionName="f")
+    assert client.get_function(FunctionName="f")["Configuration"]["FunctionName"] == "f"
+
+
+def test_each_activation_starts_empty(make_zip, role):
+    client = boto3.client("lambda", region_name="us-east-1")
+    params = {"FunctionName": "f", "Runtime": "python3.12", "Role": role, "Handler": "index.handler"}
+    with mock_lambda() as first:
+        client.create_function(Code={"ZipFile": make_zip()}, **params)
+        assert first.state.region("us-east-1").functions.keys() == {"f"}
+    with mock_lambda():
+        assert client.list_functions()["Functions"] == []
+
+    @mock_lambda
+    def decorated() -> list:
+        return client.list_functions()["Functions"]
+
+    assert decorated() == []
+    mock = LambdaMock()
+    mock.start()
+    try:
+        client.create_function(Code={"ZipFile": make_zip()}, **params)
+    finally:
+        mock.stop()
+    mock.start()
+    try:
+        assert client.list_functions()["Functions"] == [], "a restarted mock starts empty"
+    finally:
+        mock.stop()
