@@ -126,10 +126,10 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         # The response reports Pending; by the next call Lambda has made it Active.
         entry.latest = created.settled()
     out = configuration(created, state="Pending", update=None)
-    if published is not None:
-        # AWS reports the new version's number but keeps the unqualified ARN and $LATEST's revision.
-        out["Version"] = published.version
-    return out
+    if published is None:
+        return out
+    # AWS reports the new version's number but keeps the unqualified ARN and $LATEST's revision.
+    return {**out, "Version": published.version}
 
 
 def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:

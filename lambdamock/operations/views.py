@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import weakref
 from typing import Any, Optional
 
 from lambdamock.state.functions import LATEST, Version
@@ -16,6 +17,13 @@ def last_modified(version: Version) -> str:
     return stamp.strftime(_LAST_MODIFIED)[:-3] + "+0000"
 
 
+# Versions never change, so each rendering is made once. Keyed weakly: a
+# replaced $LATEST or a stopped mock takes its renderings with it.
+_rendered: weakref.WeakKeyDictionary[Version, dict[tuple[bool, bool, str, Optional[str]], dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def configuration(
     version: Version,
     *,
@@ -24,12 +32,23 @@ def configuration(
     state: str = "Active",
     update: Optional[str] = "Successful",
 ) -> dict[str, Any]:
-    """A FunctionConfiguration as AWS renders it.
+    """A FunctionConfiguration as AWS renders it (shared: callers must not change it).
 
     ``qualified`` gives $LATEST a qualified ARN (as when the caller named it);
     ``listing`` drops the state members, which list operations leave out;
     ``state``/``update`` are what a create or update response reports.
     """
+    key = (qualified, listing, state, update)
+    forms = _rendered.get(version)
+    if forms is None:
+        forms = _rendered.setdefault(version, {})
+    found = forms.get(key)
+    if found is None:
+        found = forms[key] = _render(version, qualified, listing, state, update)
+    return found
+
+
+def _render(version: Version, qualified: bool, listing: bool, state: str, update: Optional[str]) -> dict[str, Any]:
     arn = version.arn if version.version == LATEST and not qualified else version.qualified_arn
     out: dict[str, Any] = {
         "FunctionName": version.name,

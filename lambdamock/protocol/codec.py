@@ -213,6 +213,20 @@ def _plain(api_version: str, shape: Shape) -> bool:
     return found
 
 
+_body_only_shapes: dict[tuple[str, str], bool] = {}
+
+
+def _body_only(api_version: str, shape: StructureShape) -> bool:
+    """True when no member of ``shape`` lives in a header, the status code or a payload."""
+    key = (api_version, shape.name)
+    found = _body_only_shapes.get(key)
+    if found is None:
+        found = _body_only_shapes[key] = "payload" not in shape.serialization and not any(
+            "location" in member.serialization for member in shape.members.values()
+        )
+    return found
+
+
 def _is_plain(shape: Shape, seen: set[str]) -> bool:
     if shape.name in seen:
         return True
@@ -248,6 +262,11 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
     if shape is None:
         return Response(status, headers, b"")
     assert isinstance(shape, StructureShape)
+    api_version = operation.service_model.api_version
+    if _plain(api_version, shape) and _body_only(api_version, shape):
+        # The common case: every member is JSON as it stands, in the body.
+        document = {name: value for name, value in output.items() if value is not None}
+        return Response(status, {"Content-Type": "application/json"}, json.dumps(document).encode("utf-8"))
     payload_name = shape.serialization.get("payload")
     body: Optional[bytes] = None
     document = {}
@@ -265,7 +284,7 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
                 body = value if isinstance(value, bytes) else str(value).encode("utf-8")
             else:
                 body = json.dumps(_to_json(member, value)).encode("utf-8")
-        elif _plain(operation.service_model.api_version, member):
+        elif _plain(api_version, member):
             document[name] = value
         else:
             document[member.serialization.get("name", name)] = _to_json(member, value)

@@ -56,6 +56,9 @@ class Router:
         for routes in self._routes.values():
             # More literal query pairs first, so ``?List=ALL`` wins over the bare path.
             routes.sort(key=lambda route: -len(route.query))
+        self._with_query = {
+            method: [route for route in routes if route.query] for method, routes in self._routes.items()
+        }
 
     def match(
         self, method: str, path: str, query: dict[str, list[str]], hint: Optional[str] = None
@@ -68,7 +71,7 @@ class Router:
             # more literal query pairs also matches (List=ALL over Get).
             if found is not None and not any(
                 len(route.query) > len(hinted.query) and self._try(route, path, query)
-                for route in self._routes[method]
+                for route in self._with_query[method]
             ):
                 return found
         for route in self._routes.get(method, ()):

@@ -42,7 +42,7 @@ class Code:
         return cls(image_uri=uri, sha256=hashlib.sha256(uri.encode()).hexdigest(), size=0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Version:
     """One version's code and configuration, as FunctionConfiguration reports it."""
 
