@@ -117,30 +117,40 @@ def _elements_fail(shape: Shape, items: Any) -> bool:
 
 
 def _check(shape: Shape, value: Any, path: str) -> Iterator[str]:
-    prefix = f"Value '{_java(value, shape)}' at '{path}' failed to satisfy constraint: "
-    if not _type_ok(shape, value):
-        yield f"{prefix}Member must be of type {shape.type_name}"
-        return
-    for problem in _violations(shape, value, path):
-        yield prefix + problem
+    own = list(_problems(shape, value, path))
+    if own:
+        # The value is printed only when something is wrong with it: printing is the slow part.
+        prefix = f"Value '{_java(value, shape)}' at '{path}' failed to satisfy constraint: "
+        yield from (prefix + problem for problem in own)
+        if not _type_ok(shape, value):
+            return
     kind = shape.type_name
     if kind == "structure":
         yield from _check_members(shape, value, path + ".")
-    elif kind == "list":
+    elif kind == "list" and shape.member.type_name == "structure":
+        for index, item in enumerate(value, 1):
+            yield from _check(shape.member, item, f"{path}.{index}.member")
+    elif kind == "map" and shape.value.type_name == "structure":
+        for key, item in value.items():
+            yield from _check(shape.value, item, f"{path}.{key}")
+
+
+def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
+    """What is wrong with ``value`` itself (nested structures are checked under their own paths)."""
+    if not _type_ok(shape, value):
+        yield f"Member must be of type {shape.type_name}"
+        return
+    yield from _violations(shape, value, path)
+    kind = shape.type_name
+    if kind == "list":
         member = shape.member
-        if member.type_name == "structure":
-            for index, item in enumerate(value, 1):
-                yield from _check(member, item, f"{path}.{index}.member")
-        elif _elements_fail(member, value):
-            yield f"{prefix}Member must satisfy constraint: [{_all_constraints(member)}, {_NOT_NULL}]"
+        if member.type_name != "structure" and _elements_fail(member, value):
+            yield f"Member must satisfy constraint: [{_all_constraints(member)}, {_NOT_NULL}]"
     elif kind == "map":
         if _elements_fail(shape.key, value.keys()):
-            yield f"{prefix}Map keys must satisfy constraint: [{_all_constraints(shape.key)}]"
-        if shape.value.type_name == "structure":
-            for key, item in value.items():
-                yield from _check(shape.value, item, f"{path}.{key}")
-        elif _elements_fail(shape.value, value.values()):
-            yield f"{prefix}Map value must satisfy constraint: [{_all_constraints(shape.value)}, {_NOT_NULL}]"
+            yield f"Map keys must satisfy constraint: [{_all_constraints(shape.key)}]"
+        if shape.value.type_name != "structure" and _elements_fail(shape.value, value.values()):
+            yield f"Map value must satisfy constraint: [{_all_constraints(shape.value)}, {_NOT_NULL}]"
 
 
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
