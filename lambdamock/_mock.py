@@ -24,9 +24,12 @@ class LambdaMock:
     empty state; ``state`` exposes it for assertions.
     """
 
-    def __init__(self, *, account_id: str = DEFAULT_ACCOUNT_ID, concurrency_limit: int = 1000) -> None:
+    def __init__(
+        self, *, account_id: str = DEFAULT_ACCOUNT_ID, concurrency_limit: int = 1000, seed: Optional[int] = None
+    ) -> None:
         self.account_id = account_id
         self.concurrency_limit = concurrency_limit
+        self.seed = seed
         self._service: Optional[Service] = None
 
     # -- lifecycle ------------------------------------------------------
@@ -37,7 +40,7 @@ class LambdaMock:
         # Imported on first start: ``import lambdamock`` stays cheap.
         from lambdamock.state.service import Service
 
-        service = Service(self.account_id, self.concurrency_limit)
+        service = Service(self.account_id, self.concurrency_limit, self.seed)
         _patch.acquire()
         _active.push(service)
         self._service = service
@@ -65,7 +68,7 @@ class LambdaMock:
     # -- decorating -----------------------------------------------------
 
     def _fresh(self) -> "LambdaMock":
-        return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit)
+        return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit, seed=self.seed)
 
     def __call__(self, target: T) -> T:
         """Decorate a function, coroutine function or class (its ``test*`` methods)."""
@@ -119,7 +122,7 @@ def mock_lambda(target: T) -> T: ...
 
 
 @overload
-def mock_lambda(*, account_id: str = ..., concurrency_limit: int = ...) -> LambdaMock: ...
+def mock_lambda(*, account_id: str = ..., concurrency_limit: int = ..., seed: Optional[int] = ...) -> LambdaMock: ...
 
 
 def mock_lambda(target: Any = None, **options: Any) -> Any:

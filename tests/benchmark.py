@@ -188,6 +188,20 @@ def invocations() -> None:
         recorded = {"Invoke": record(client, "invoke", FunctionName="echo", Payload=b'{"a": 1}')}
         ours = best(lambda: client.invoke(FunctionName="echo", Payload=b'{"a": 1}')["Payload"].read(), 300)
 
+        client.publish_version(FunctionName="echo")
+        client.update_function_configuration(FunctionName="echo", Description="2")
+        client.publish_version(FunctionName="echo")
+        client.create_alias(FunctionName="echo", Name="live", FunctionVersion="1",
+                            RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
+        for qualifier in ("1", "2", "live", "live"):  # warm both versions' environments
+            client.invoke(FunctionName="echo", Qualifier=qualifier, Payload=b'{"a": 1}')
+        # Interleaved, so drift on a busy machine hits both sides alike.
+        by_version, by_alias = [], []
+        for _ in range(15):
+            by_version.append(best(lambda: client.invoke(FunctionName="echo", Qualifier="1", Payload=b'{"a": 1}'), 40, 1))
+            by_alias.append(best(lambda: client.invoke(FunctionName="echo", Qualifier="live", Payload=b'{"a": 1}'), 40, 1))
+        alias_ratio = min(by_alias) / min(by_version)
+
         # Cold start: a fresh function (1 KB zip) each time, minus a warm invoke's cost.
         padding = "# " + "x" * 1000 + "\n"
         colds = []
@@ -238,6 +252,7 @@ def invocations() -> None:
         thread.join()
     floor_wall = time.perf_counter() - start
     report("invoke (warm, trivial): lambdamock / (floor + handler)", ours / floor_seconds, "<= 1.5x", ours / floor_seconds <= 1.5)
+    report("invoke through a weighted alias / through a version", alias_ratio, "<= 1.05x", alias_ratio <= 1.05)
     report("cold start of a 1 KB zip, lambdamock's own time", cold * 1000, "< 5 ms", cold < 0.005, unit="ms")
     report("64 threads x 10 invokes of a 10 ms handler, wall", wall, "< 0.5 s", wall < 0.5, unit="s")
     report("  the same through the floor (botocore alone), wall (info)", floor_wall, "-", True, unit="s")

@@ -63,9 +63,14 @@ def function(call: Call, reference: str, qualifier: Optional[str] = None) -> tup
 
 
 def version(call: Call, reference: str, qualifier: Optional[str] = None) -> tuple[Function, Version, Optional[str]]:
-    """The function, the version a reference names ($LATEST when unqualified) and its qualifier."""
+    """The function, the version a reference names and its qualifier.
+
+    Unqualified means $LATEST; an alias means its primary version.
+    """
     found, qualifier = function(call, reference, qualifier)
     resolved = found.get(qualifier)
+    if resolved is None and qualifier in found.aliases:
+        resolved = found.get(found.aliases[qualifier].function_version)
     if resolved is None:
         raise not_found(call, found.name, qualifier)
     return found, resolved, qualifier

@@ -136,7 +136,7 @@ def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, resolved, qualifier = version(call, params["FunctionName"], params.get("Qualifier"))
         out: dict[str, Any] = {
-            "Configuration": configuration(resolved, qualified=qualifier is not None),
+            "Configuration": _shown(found, resolved, qualifier),
             "Code": code_location(call.region.name, resolved),
         }
         if found.tags:
@@ -146,8 +146,15 @@ def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 def get_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
-        _, resolved, qualifier = version(call, params["FunctionName"], params.get("Qualifier"))
-        return configuration(resolved, qualified=qualifier is not None)
+        return _shown(*version(call, params["FunctionName"], params.get("Qualifier")))
+
+
+def _shown(found: Function, resolved: Version, qualifier: Optional[str]) -> dict[str, Any]:
+    """The configuration as named: through an alias, the version's with the alias ARN."""
+    out = configuration(resolved, qualified=qualifier is not None)
+    if qualifier in found.aliases:
+        return {**out, "FunctionArn": f"{found.arn}:{qualifier}"}
+    return out
 
 
 def _page(items: Iterator[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[dict[str, Any]], Optional[str]]:
@@ -292,7 +299,12 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             raise not_found(call, name)
         if qualifier is None:
             call.region.remove(name)
-        else:
-            # Deleting a version that does not exist succeeds, as on AWS.
-            found.versions.pop(qualifier, None)
+            return {"StatusCode": 204}
+        aliases = found.referencing(qualifier)
+        if aliases:
+            raise ResourceConflictException(
+                f"Unable to delete version because the following aliases reference it: [{', '.join(aliases)}]"
+            )
+        # Deleting a version that does not exist succeeds, as on AWS.
+        found.versions.pop(qualifier, None)
     return {"StatusCode": 204}

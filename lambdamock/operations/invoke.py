@@ -75,7 +75,11 @@ def _job(call: Call, reference: str, qualifier: Optional[str], payload: bytes, k
     name, qualifier = split_reference(call, reference, qualifier)
     with call.service.lock:
         found = call.region.functions.get(name)
-        version = found.get(qualifier) if found is not None else None
+        version = None
+        if found is not None:
+            alias = found.aliases.get(qualifier) if qualifier is not None else None
+            # Through a weighted alias each invocation draws its version.
+            version = found.get(alias.draw(call.service.rng) if alias is not None else qualifier)
         if found is None or version is None:
             # Invoke names the version it looked for, $LATEST when unqualified.
             raise not_found(call, name, qualifier or LATEST)

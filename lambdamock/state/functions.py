@@ -9,7 +9,10 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+if TYPE_CHECKING:
+    from lambdamock.state.aliases import Alias
 
 LATEST = "$LATEST"
 
@@ -103,6 +106,7 @@ class Function:
     versions: dict[str, Version] = field(default_factory=dict)
     last_number: int = 0
     tags: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, Alias] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -131,6 +135,10 @@ class Function:
         # Publishing is a change to the function: $LATEST gets a new RevisionId too.
         self.latest = dataclasses.replace(self.latest, revision_id=new_revision())
         return version
+
+    def referencing(self, version: str) -> list[str]:
+        """Names of the aliases that send traffic to ``version``."""
+        return sorted(name for name, alias in self.aliases.items() if version in alias.versions())
 
     def get(self, qualifier: Optional[str]) -> Optional[Version]:
         if qualifier is None or qualifier == LATEST:

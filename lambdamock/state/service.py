@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import random
 import threading
 from typing import Iterator, Optional
 
@@ -38,8 +39,10 @@ class Region:
 class Service:
     """All state of one mock activation; ``lock`` guards every table in it."""
 
-    def __init__(self, account_id: str, concurrency_limit: int = 1000) -> None:
+    def __init__(self, account_id: str, concurrency_limit: int = 1000, seed: Optional[int] = None) -> None:
         self.account_id = account_id
+        # Draws of weighted aliases; a seed makes their sequence reproducible.
+        self.rng = random.Random(seed)
         self.concurrency_limit = concurrency_limit
         self.lock = threading.RLock()
         self._regions: dict[str, Region] = {}
