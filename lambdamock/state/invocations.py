@@ -18,22 +18,14 @@ _MAX_WORKERS = 64
 
 
 @dataclass(frozen=True)
-class Invocation:
-    """One run of a handler, as ``LambdaMock.invocations`` lists it."""
+class Invocation(InvocationResult):
+    """One run of a handler, as ``LambdaMock.invocations`` lists it: what ran and what came of it."""
 
-    function_name: str
-    qualifier: Optional[str]
-    executed_version: str
-    invocation_type: str
-    request_id: str
-    event: bytes
-    payload: bytes
-    function_error: Optional[str]
-    log: str
-    duration_ms: float
-    init_duration_ms: Optional[float]
-    cold: bool
-    timed_out: bool
+    function_name: str = ""
+    qualifier: Optional[str] = None
+    executed_version: str = ""
+    invocation_type: str = ""
+    event: bytes = b""
     attempt: int = 1
 
     @property
@@ -96,19 +88,12 @@ class Invoker:
             client_context=job.client_context,
         )
         record = Invocation(
+            **vars(result),
             function_name=job.spec.function_name,
             qualifier=job.qualifier,
             executed_version=job.spec.version,
             invocation_type=job.invocation_type,
-            request_id=job.request_id,
             event=job.event,
-            payload=result.payload,
-            function_error=result.function_error,
-            log=result.log,
-            duration_ms=result.duration_ms,
-            init_duration_ms=result.init_duration_ms,
-            cold=result.cold,
-            timed_out=result.timed_out,
             attempt=attempt,
         )
         with self._lock:

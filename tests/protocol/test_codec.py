@@ -26,7 +26,7 @@ UTC = datetime.timezone.utc
 TEXT = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="/"), min_size=1, max_size=12)
 STAMPS = st.datetimes(
     min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1), timezones=st.just(UTC)
-).map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000))
+).map(lambda d: d.replace(microsecond=0))  # older botocore sends whole seconds
 
 
 def values(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:

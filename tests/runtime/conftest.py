@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import time
-import zipfile
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
 import pytest
 
 from lambdamock.runtime import FunctionSpec, Runtime
+from tests.helpers import zip_of
 
 ACCOUNT = "123456789012"
-
-
-def zip_of(files: Mapping[str, str]) -> bytes:
-    """A zip holding `files` (name -> source text)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 def make_spec(
