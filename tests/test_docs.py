@@ -28,3 +28,11 @@ def test_coverage_page_is_current(version):
     model = botocore.session.get_session().get_service_model("lambda", api_version=version)
     assert {xform_name(name) for name in served} == set(operations.served(version))
     assert served <= set(model.operation_names)
+
+
+def test_readme_example_runs():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = readme.split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    namespace["test_greeter"]()
