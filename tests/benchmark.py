@@ -39,6 +39,17 @@ def best(func: Callable[[], object], number: int, repeat: int = 7) -> float:
     return min(runs)
 
 
+def in_threads(func: Callable[[], None], count: int) -> float:
+    """Wall seconds for ``count`` threads each running ``func`` once."""
+    threads = [threading.Thread(target=func) for _ in range(count)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start
+
+
 def report(name: str, value: float, target: str, ok: bool, unit: str = "x") -> None:
     shown = f"{value:.2f}{unit}" if unit == "x" else f"{value:.3f} {unit}"
     ROWS.append((name, shown, target, ok))
@@ -220,13 +231,7 @@ def invocations() -> None:
             for _ in range(10):
                 client.invoke(FunctionName="sleeper", Payload=b"{}")
 
-        threads = [threading.Thread(target=ten) for _ in range(64)]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - start
+        wall = in_threads(ten, 64)
 
     module: dict[str, object] = {}
     exec(source, module)  # the floor runs the same handler directly
@@ -244,13 +249,7 @@ def invocations() -> None:
             floor.invoke(FunctionName="echo", Payload=b"{}")["Payload"].read()
             time.sleep(0.01)
 
-    threads = [threading.Thread(target=floor_ten) for _ in range(64)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    floor_wall = time.perf_counter() - start
+    floor_wall = in_threads(floor_ten, 64)
     report("invoke (warm, trivial): lambdamock / (floor + handler)", ours / floor_seconds, "<= 1.5x", ours / floor_seconds <= 1.5)
     report("invoke through a weighted alias / through a version", alias_ratio, "<= 1.05x", alias_ratio <= 1.05)
     report("cold start of a 1 KB zip, lambdamock's own time", cold * 1000, "< 5 ms", cold < 0.005, unit="ms")
