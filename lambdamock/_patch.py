@@ -95,7 +95,3 @@ def release() -> None:
             while _saved:
                 parent, attribute, original = _saved.pop()
                 setattr(parent, attribute, original)
-
-
-def active() -> bool:
-    return _count > 0

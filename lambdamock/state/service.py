@@ -55,9 +55,5 @@ class Service:
                 found = self._regions[name] = Region(name, self.account_id)
             return found
 
-    @property
-    def regions(self) -> dict[str, Region]:
-        return dict(self._regions)
-
     def close(self) -> None:
         self.invoker.close()

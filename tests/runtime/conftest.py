@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 import time
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import pytest
 
@@ -57,6 +58,21 @@ def invoke(runtime: Runtime, spec: FunctionSpec, payload: bytes = b"{}", **kwarg
     kwargs.setdefault("request_id", f"00000000-0000-0000-0000-{next(_counter):012d}")
     kwargs.setdefault("invoked_function_arn", spec.function_arn)
     return runtime.invoke(spec, payload, **kwargs)
+
+
+def invoke_all(runtime: Runtime, specs: Sequence[FunctionSpec]) -> List[bytes]:
+    """Invoke every spec at once, each from its own thread; the payloads in spec order."""
+    results: List[bytes] = [b""] * len(specs)
+
+    def run(index: int) -> None:
+        results[index] = invoke(runtime, specs[index]).payload
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(specs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return results
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:

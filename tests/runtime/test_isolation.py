@@ -10,7 +10,7 @@ from typing import Dict
 
 from lambdamock.runtime import Runtime
 from tests.runtime import sync
-from tests.runtime.conftest import handler_source, invoke, make_spec
+from tests.runtime.conftest import handler_source, invoke, invoke_all, make_spec
 
 
 def _app_with_helper(tag: str, *, wait: bool = False) -> Dict[str, str]:
@@ -38,15 +38,7 @@ def test_same_module_names_concurrently(runtime: Runtime) -> None:
     sync.barriers["pair"] = threading.Barrier(2)
     a = make_spec(_app_with_helper("a", wait=True), name="a")
     b = make_spec(_app_with_helper("b", wait=True), name="b")
-    results: Dict[str, bytes] = {}
-    threads = [
-        threading.Thread(target=lambda s=s: results.__setitem__(s.function_name, invoke(runtime, s).payload))
-        for s in (a, b)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results = dict(zip("ab", invoke_all(runtime, [a, b])))
     assert json.loads(results["a"]) == ["a", "a", "a"]
     assert json.loads(results["b"]) == ["b", "b", "b"]
 
@@ -75,12 +67,7 @@ def test_environments_of_one_function_do_not_share_module_state(runtime: Runtime
             "state.py": "items = []\n",
         }
     )
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(invoke(runtime, spec).payload)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results = invoke_all(runtime, [spec, spec])
     assert results == [b"1", b"1"]
 
 
@@ -193,12 +180,7 @@ def test_installed_dependencies_in_the_zip_are_loaded_once_per_code(runtime: Run
             "somedep-1.0.dist-info/top_level.txt": "somedep\n",
         }
     )
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(invoke(runtime, spec).payload)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results = invoke_all(runtime, [spec, spec])
     assert len(results) == 2 and results[0] == results[1]
     assert "somedep" not in sys.modules
 
