@@ -11,10 +11,8 @@ from lambdamock.errors import (
     InvalidRequestContentException,
     RequestEntityTooLargeException,
 )
-from lambdamock.operations._base import LATEST, Call, not_found, split_reference
-from lambdamock.runtime import FunctionSpec
-from lambdamock.state.functions import Version
-from lambdamock.state.invocations import Job
+from lambdamock.operations._base import Call
+from lambdamock.operations import _invoking
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
@@ -26,25 +24,6 @@ _TOO_LARGE = json.dumps(
         "errorType": "Function.ResponseSizeTooLarge",
     }
 ).encode()
-
-
-def _spec(call: Call, version: Version) -> FunctionSpec:
-    """What the runtime needs to run this version."""
-    return FunctionSpec(
-        function_name=version.name,
-        function_arn=version.arn,
-        version=version.version,
-        handler=version.handler or "",
-        runtime=version.runtime or "",
-        code=version.code.zip,
-        code_sha256=version.code.sha256,
-        timeout=version.timeout,
-        memory_size=version.memory_size,
-        environment=version.environment or {},
-        region=call.region.name,
-        account_id=call.region.account_id,
-        config_key=f"{version.code.sha256}@{version.last_modified.isoformat()}",
-    )
 
 
 def _check_json(payload: bytes) -> None:
@@ -70,23 +49,6 @@ def _client_context(encoded: Optional[str]) -> Optional[dict[str, Any]]:
     return decoded
 
 
-def _job(call: Call, reference: str, qualifier: Optional[str], payload: bytes, kind: str,
-         client_context: Optional[dict[str, Any]] = None) -> Job:
-    name, qualifier = split_reference(call, reference, qualifier)
-    with call.service.lock:
-        found = call.region.functions.get(name)
-        version = None
-        if found is not None:
-            alias = found.aliases.get(qualifier) if qualifier is not None else None
-            # Through a weighted alias each invocation draws its version.
-            version = found.get(alias.draw(call.service.rng) if alias is not None else qualifier)
-        if found is None or version is None:
-            # Invoke names the version it looked for, $LATEST when unqualified.
-            raise not_found(call, name, qualifier or LATEST)
-        invoked = found.arn if qualifier is None else f"{found.arn}:{qualifier}"
-        return Job(_spec(call, version), payload, call.request_id, invoked, qualifier, kind, client_context)
-
-
 def invoke(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     kind = params.get("InvocationType", "RequestResponse")
     payload = params.get("Payload") or b""
@@ -101,7 +63,7 @@ def invoke(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         )
     _check_json(payload)
     context = _client_context(params.get("ClientContext")) if kind == "RequestResponse" else None
-    job = _job(call, params["FunctionName"], params.get("Qualifier"), payload, kind, context)
+    job = _invoking.job(call, params["FunctionName"], params.get("Qualifier"), payload, kind, context)
     if kind == "DryRun":
         return {"StatusCode": 204}
     if kind == "Event":
@@ -126,5 +88,5 @@ def invoke_async(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             f"{len(payload)} byte payload is too large for the Event invocation type (limit {ASYNC_PAYLOAD_LIMIT} bytes)"
         )
     _check_json(payload)
-    call.service.invoker.submit(_job(call, params["FunctionName"], None, payload, "Event"))
+    call.service.invoker.submit(_invoking.job(call, params["FunctionName"], None, payload, "Event"))
     return {"Status": 202}

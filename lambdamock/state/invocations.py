@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime
 
@@ -99,6 +100,27 @@ class Invoker:
         with self._lock:
             self._records.append(record)
         return result
+
+    def deliver(self, job: Job) -> Optional[InvocationResult]:
+        """Run a job for an event source mapping: synchronously, waiting while the function is throttled.
+
+        None when the mock stopped before the job could run.
+        """
+        if self._closed:
+            return None
+        return self.run(job)
+
+    @contextlib.contextmanager
+    def track(self) -> Iterator[None]:
+        """Count work done outside the queue (a mapping's batch in flight) in what wait() waits for."""
+        with self._lock:
+            self._pending += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._pending = max(0, self._pending - 1)
+                self._lock.notify_all()
 
     def submit(self, job: Job) -> None:
         """Queue an Event job; it runs in the background with Lambda's retries."""
