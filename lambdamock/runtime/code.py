@@ -125,15 +125,20 @@ class CodeStore:
         self._lock = threading.Lock()
         self._dirs: Dict[str, CodeDir] = {}
         self._base: Optional[str] = None
+        self._closed = False
 
     def get(self, code_sha256: str, code: bytes) -> CodeDir:
         """The extracted copy of `code`, extracting it on first use."""
         with self._lock:
+            if self._closed:
+                # A late caller (a thread that outlived close) must not leave a new tree behind.
+                raise RuntimeError("lambdamock Runtime is closed")
             found = self._dirs.get(code_sha256)
             if found is not None:
                 return found
             if self._base is None:
-                self._base = tempfile.mkdtemp(prefix="lambdamock-")
+                # The pid tells whose tree it is when several processes run tests at once.
+                self._base = tempfile.mkdtemp(prefix=f"lambdamock-{os.getpid()}-")
             root = tempfile.mkdtemp(dir=self._base)
             try:
                 with zipfile.ZipFile(io.BytesIO(code)) as archive:
@@ -153,6 +158,7 @@ class CodeStore:
     def close(self) -> None:
         """Delete every extracted tree (runaway handler threads may still hold files: ignored)."""
         with self._lock:
+            self._closed = True
             base, self._base = self._base, None
             self._dirs.clear()
         if base is not None:

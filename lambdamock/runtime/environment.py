@@ -257,8 +257,10 @@ class Environment:
         ident = self._thread.ident
         if ident is not None and self._thread.is_alive():
             # Python threads cannot be killed; an asynchronous exception ends a busy loop at its
-            # next bytecode, and a blocking call (sleep, socket) when it returns.
+            # next bytecode, and a blocking call (a socket, a lock) when it returns.
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Abandoned))
+        # A handler in time.sleep wakes now (see hooks._sleep) instead of when the sleep ends.
+        self.scope.abandoned.set()
         # Wakes the worker if it had in fact gone back to waiting for work.
         self._tasks.put(None)
 

@@ -1,4 +1,4 @@
-"""Process-wide, thread-aware stand-ins for os.environ, sys.stdout/stderr, logging and import_module."""
+"""Process-wide, thread-aware stand-ins for os.environ, sys.stdout/stderr, logging, import_module and sleep."""
 
 from __future__ import annotations
 
@@ -9,7 +9,20 @@ import sys
 import threading
 import time
 from types import ModuleType
-from typing import Any, Callable, Dict, Iterator, List, MutableMapping, Optional, Set, TextIO, cast
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    MutableMapping,
+    Optional,
+    Set,
+    SupportsIndex,
+    TextIO,
+    Union,
+    cast,
+)
 
 ImportModule = Callable[[str, Optional[str]], Optional[ModuleType]]
 
@@ -17,7 +30,7 @@ ImportModule = Callable[[str, Optional[str]], Optional[ModuleType]]
 class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
-    __slots__ = ("import_module", "overlay", "removed", "request_id", "sink")
+    __slots__ = ("abandoned", "import_module", "overlay", "removed", "request_id", "sink")
 
     def __init__(self, overlay: Dict[str, str], import_module: ImportModule) -> None:
         self.overlay = overlay
@@ -27,6 +40,8 @@ class Scope:
         self.sink: Optional[List[str]] = None
         self.request_id = ""
         self.import_module = import_module
+        # Set when the environment is given up on: its sleeps end at once.
+        self.abandoned = threading.Event()
 
 
 _local = threading.local()
@@ -144,6 +159,7 @@ def format_record(record: logging.LogRecord, request_id: str) -> str:
 
 _original_call_handlers = logging.Logger.callHandlers
 _original_import_module = importlib.import_module
+_original_sleep = time.sleep
 
 
 def _call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
@@ -175,6 +191,19 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
     return _original_import_module(name, package)
 
 
+def _sleep(seconds: Union[float, SupportsIndex]) -> None:
+    scope = current()
+    if scope is None:
+        _original_sleep(seconds)
+        return
+    delay = float(seconds)
+    if delay < 0:
+        raise ValueError("sleep length must be non-negative")
+    # A handler that timed out is woken, so the exception pending in its thread ends it now
+    # rather than when a long sleep would have returned.
+    scope.abandoned.wait(delay)
+
+
 class _Installation:
     """Reference-counted replacement of the process-wide objects; undone by the last release."""
 
@@ -192,6 +221,7 @@ class _Installation:
             os.environ = self.environ  # type: ignore[assignment]  # noqa: B003 - replacing, not clearing
             logging.Logger.callHandlers = _call_handlers  # type: ignore[method-assign]
             importlib.import_module = _import_module
+            time.sleep = _sleep
             self._wrap_streams()
 
     def refresh(self) -> None:
@@ -221,6 +251,8 @@ class _Installation:
                 logging.Logger.callHandlers = _original_call_handlers  # type: ignore[method-assign]
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
+            if time.sleep is _sleep:
+                time.sleep = _original_sleep
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:
                 sys.stdout = cast(ThreadStream, sys.stdout).target

@@ -31,9 +31,9 @@ class _Pool:
         self.provisioned: List[Environment] = []
         self.on_demand: List[Environment] = []
 
-    def take(self) -> Optional[Environment]:
-        # Provisioned environments serve first; the most recently used one is the warmest.
-        if self.provisioned:
+    def take(self, provisioned: bool) -> Optional[Environment]:
+        # The most recently used environment is the warmest.
+        if provisioned and self.provisioned:
             return self.provisioned.pop()
         if self.on_demand:
             return self.on_demand.pop()
@@ -91,17 +91,20 @@ class Runtime:
         request_id: str,
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]] = None,
-        init_type: str = "on-demand",
+        provisioned: bool = False,
     ) -> InvocationResult:
-        """Run one synchronous invocation; returns within the function's timeout whatever the handler does."""
+        """Run one synchronous invocation; returns within the function's timeout whatever the handler does.
+
+        ``provisioned`` invocations run on a provisioned-concurrency environment when one is idle.
+        """
         if not spec.runtime.startswith("python3"):
             return self._unsupported(spec, request_id)
         self._hook()
-        env = self._checkout(spec)
+        env = self._checkout(spec, provisioned)
         init_ms: Optional[float] = None
         prelude = ""
         if env is None:
-            env = Environment(spec, self._code.get(spec.code_sha256, spec.code), init_type)
+            env = Environment(spec, self._code.get(spec.code_sha256, spec.code), "on-demand")
             try:
                 started = env.start(_INIT_LIMIT_S + spec.timeout)
             except BaseException:
@@ -208,11 +211,11 @@ class Runtime:
             pool = self._pools[key] = _Pool(spec.config_key)
         return pool
 
-    def _checkout(self, spec: FunctionSpec) -> Optional[Environment]:
+    def _checkout(self, spec: FunctionSpec, provisioned: bool) -> Optional[Environment]:
         with self._lock:
             if self._closed:
                 raise RuntimeError("lambdamock Runtime is closed")
-            env = self._pool(spec).take()
+            env = self._pool(spec).take(provisioned)
             if env is not None:
                 self._busy[env] = None
             return env

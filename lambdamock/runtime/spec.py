@@ -30,10 +30,18 @@ class InvocationResult:
     """The outcome of one invocation, as the Invoke API reports it."""
 
     request_id: str
+    """The invocation's request ID, as in its logs."""
     payload: bytes
+    """The response payload: the handler's result, or the error, as JSON."""
     function_error: Optional[str]
+    """``Unhandled`` when the invocation failed, else None."""
     log: str
+    """The whole log, from ``START`` to ``REPORT``."""
     duration_ms: float
+    """How long the handler ran."""
     init_duration_ms: Optional[float]
+    """How long the cold start's initialisation took; None when warm."""
     cold: bool
+    """True when a new execution environment was initialised for this invocation."""
     timed_out: bool
+    """True when the handler outlived the function's timeout."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
-import time
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import pytest
@@ -73,15 +72,6 @@ def invoke_all(runtime: Runtime, specs: Sequence[FunctionSpec]) -> List[bytes]:
     for thread in threads:
         thread.join(10)
     return results
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.002)
 
 
 @pytest.fixture

@@ -106,16 +106,25 @@ def test_retire_of_a_busy_environment_drops_it_when_it_finishes(runtime: Runtime
     assert runtime.environment_count == 0
 
 
-def test_prewarm_creates_provisioned_environments_used_first(runtime: Runtime) -> None:
+def test_prewarm_creates_provisioned_environments_for_provisioned_invocations(runtime: Runtime) -> None:
     spec = make_spec(
         handler_source("return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']", prelude="import os\nTYPE_AT_INIT = None"),
         version="1",
     )
     assert runtime.prewarm(spec, 2) is None
     assert runtime.environment_count == 2
-    result = invoke(runtime, spec)
+    result = invoke(runtime, spec, provisioned=True)
     assert not result.cold and result.init_duration_ms is None
     assert json.loads(result.payload) == "provisioned-concurrency"
+
+
+def test_on_demand_invocations_never_take_provisioned_environments(runtime: Runtime) -> None:
+    spec = make_spec(handler_source("return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']", prelude="import os"))
+    assert runtime.prewarm(spec, 1) is None
+    result = invoke(runtime, spec)
+    assert result.cold
+    assert json.loads(result.payload) == "on-demand"
+    assert runtime.environment_count == 2
 
 
 def test_prewarm_reports_init_failure(runtime: Runtime) -> None:

@@ -10,8 +10,9 @@ import time
 import pytest
 
 from lambdamock.runtime import Runtime
+from tests.helpers import wait_until
 from tests.runtime import sync
-from tests.runtime.conftest import handler_source, invoke, make_spec, wait_until
+from tests.runtime.conftest import handler_source, invoke, make_spec
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,29 @@ def test_a_busy_loop_is_stopped_after_the_timeout(runtime: Runtime) -> None:
     )
     assert invoke(runtime, spec).timed_out
     assert sync.events["loop_ended"].wait(5)  # the injected exception unwound the handler
+
+
+def test_a_long_sleep_ends_with_the_timeout(runtime: Runtime) -> None:
+    sync.events["sleep_ended"] = threading.Event()
+    spec = make_spec(
+        handler_source(
+            "try:\n    time.sleep(600)\nfinally:\n    sync.events['sleep_ended'].set()",
+            prelude="import time\nfrom tests.runtime import sync",
+        ),
+        timeout=1,
+    )
+    assert invoke(runtime, spec).timed_out
+    # Not after 600 s: the worker thread is reclaimed now.
+    assert sync.events["sleep_ended"].wait(5)
+
+
+def test_sleep_outside_handlers_is_time_sleep(runtime: Runtime) -> None:
+    invoke(runtime, make_spec(handler_source("return 1")))  # hooks installed
+    with pytest.raises(ValueError, match="sleep length must be non-negative"):
+        time.sleep(-1)
+    started = time.monotonic()
+    time.sleep(0.01)
+    assert time.monotonic() - started >= 0.01
 
 
 def test_close_is_prompt_with_a_handler_blocked_forever() -> None:
