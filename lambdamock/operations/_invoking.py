@@ -43,4 +43,4 @@ def job(call: Call, reference: str, qualifier: Optional[str], payload: bytes, ki
             # Invoke names the version it looked for, $LATEST when unqualified.
             raise not_found(call, name, qualifier or LATEST)
         invoked = found.arn if qualifier is None else f"{found.arn}:{qualifier}"
-        return Job(spec(call, version), payload, call.request_id, invoked, qualifier, kind, client_context)
+        return Job(spec(call, version), call.region.gate, payload, call.request_id, invoked, qualifier, kind, client_context)

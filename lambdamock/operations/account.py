@@ -18,14 +18,14 @@ def get_account_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         code_size = sum(
             version.code.size for entry in functions for version in (entry.latest, *entry.versions.values())
         )
-        limit = call.service.concurrency_limit
+        gate = call.region.gate
         return {
             "AccountLimit": {
                 "TotalCodeSize": _TOTAL_CODE_SIZE,
                 "CodeSizeUnzipped": _CODE_SIZE_UNZIPPED,
                 "CodeSizeZipped": _CODE_SIZE_ZIPPED,
-                "ConcurrentExecutions": limit,
-                "UnreservedConcurrentExecutions": limit,
+                "ConcurrentExecutions": gate.limit,
+                "UnreservedConcurrentExecutions": gate.unreserved(),
             },
             "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": len(functions)},
         }

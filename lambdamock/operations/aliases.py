@@ -11,7 +11,9 @@ from lambdamock.errors import (
     ResourceNotFoundException,
 )
 from lambdamock.operations._base import LATEST, Call, function, not_found
+from lambdamock.operations._provisioning import provision
 from lambdamock.state.aliases import Alias
+from lambdamock.state.concurrency import Provisioned
 from lambdamock.state.functions import Function
 
 _PRECONDITION = (
@@ -102,13 +104,20 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             changes["description"] = params["Description"]
         updated = alias.changed(**changes)
         found.aliases[alias.name] = updated
+        config = call.region.gate.provisioned.get(found.name, {}).get(alias.name)
+        if config is not None and config.version != primary:
+            # Its provisioned concurrency moves with the alias, re-initialised for the new version.
+            provision(call, found, Provisioned(alias.name, primary, config.requested))
         return _view(found, updated)
 
 
 def delete_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
-        found.aliases.pop(params["Name"], None)
+        alias = found.aliases.pop(params["Name"], None)
+        # Its provisioned concurrency goes with it.
+        if alias is not None and call.region.gate.unconfigure(found.name, alias.name):
+            call.service.invoker.retire(found.arn, alias.function_version)
     return {}
 
 

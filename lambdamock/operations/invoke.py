@@ -10,9 +10,11 @@ from typing import Any, Optional
 from lambdamock.errors import (
     InvalidRequestContentException,
     RequestEntityTooLargeException,
+    TooManyRequestsException,
 )
-from lambdamock.operations._base import Call
 from lambdamock.operations import _invoking
+from lambdamock.operations._base import Call
+from lambdamock.state.concurrency import Throttled
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
@@ -69,7 +71,10 @@ def invoke(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     if kind == "Event":
         call.service.invoker.submit(job)
         return {"StatusCode": 202}
-    result = call.service.invoker.run(job)
+    try:
+        result = call.service.invoker.run(job)
+    except Throttled as throttled:
+        raise TooManyRequestsException("Rate Exceeded.", Reason=throttled.reason, retryAfterSeconds="1") from None
     body, error = result.payload, result.function_error
     if len(body) > RESPONSE_LIMIT:
         body, error = _TOO_LARGE, "Unhandled"

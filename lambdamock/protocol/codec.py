@@ -300,14 +300,17 @@ def encode_error(
 ) -> Response:
     """AWS's rest-json error: the code in ``x-amzn-ErrorType``, modeled fields in the body."""
     document: dict[str, Any] = {}
+    headers = {"x-amzn-ErrorType": code, "Content-Type": "application/json"}
     members = shape.members if isinstance(shape, StructureShape) else {}
     for name, member in members.items():
         wire = member.serialization.get("name", name)
         if name.lower() == "message":
             document[wire] = message
         elif name in fields and fields[name] is not None:
-            document[wire] = _to_json(member, fields[name])
+            if member.serialization.get("location") == "header":
+                headers[wire] = _header_text(member, fields[name])
+            else:
+                document[wire] = _to_json(member, fields[name])
     if not members:
         document = {"message": message, **{k: v for k, v in fields.items() if v is not None}}
-    headers = {"x-amzn-ErrorType": code, "Content-Type": "application/json"}
     return Response(status, headers, json.dumps(document).encode("utf-8"))

@@ -8,9 +8,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime
+from lambdamock.state.concurrency import Gate, Throttled
 
 # Lambda retries a failed asynchronous invocation twice by default.
 ASYNC_RETRIES = 2
@@ -23,11 +24,17 @@ class Invocation(InvocationResult):
     """One run of a handler, as ``LambdaMock.invocations`` lists it: what ran and what came of it."""
 
     function_name: str = ""
+    """The function's name."""
     qualifier: Optional[str] = None
+    """The version or alias the caller named; None when unqualified."""
     executed_version: str = ""
+    """The version that ran: ``$LATEST``, a number, or the one a weighted alias drew."""
     invocation_type: str = ""
+    """``RequestResponse`` or ``Event``."""
     event: bytes = b""
+    """The event exactly as sent."""
     attempt: int = 1
+    """1, then 2 and 3 for Lambda's retries of a failed ``Event`` invocation."""
 
     @property
     def result(self) -> Any:
@@ -45,6 +52,7 @@ class Job:
     """An invocation waiting to run: what to run and how it was asked for."""
 
     spec: FunctionSpec
+    gate: Gate
     event: bytes
     request_id: str
     invoked_arn: str
@@ -61,6 +69,8 @@ class Invoker:
         self._lock = threading.Condition()
         self._records: list[Invocation] = []
         self._queue: deque[tuple[Job, int]] = deque()
+        # Throttled Event jobs, queued again whenever capacity may have freed.
+        self._parked: list[tuple[Job, int]] = []
         self._pending = 0  # queued plus running background jobs
         self._workers: list[threading.Thread] = []
         self._idle_workers = 0
@@ -70,6 +80,8 @@ class Invoker:
     def runtime(self) -> Runtime:
         # Created on first use, so start()/stop() of a mock that never invokes stays cheap.
         with self._lock:
+            if self._closed:
+                raise RuntimeError("lambdamock: the mock has stopped")
             if self._runtime is None:
                 self._runtime = Runtime()
             return self._runtime
@@ -80,14 +92,19 @@ class Invoker:
             return list(self._records)
 
     def run(self, job: Job, attempt: int = 1) -> InvocationResult:
-        """Run a job now, on the calling thread's behalf, and record it."""
-        result = self.runtime.invoke(
-            job.spec,
-            job.event,
-            request_id=job.request_id,
-            invoked_function_arn=job.invoked_arn,
-            client_context=job.client_context,
-        )
+        """Run a job now, on the calling thread's behalf, and record it; Throttled when there is no capacity."""
+        ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
+        try:
+            result = self.runtime.invoke(
+                job.spec,
+                job.event,
+                request_id=job.request_id,
+                invoked_function_arn=job.invoked_arn,
+                client_context=job.client_context,
+                provisioned=ticket.provisioned,
+            )
+        finally:
+            job.gate.leave(ticket)
         record = Invocation(
             **vars(result),
             function_name=job.spec.function_name,
@@ -106,9 +123,13 @@ class Invoker:
 
         None when the mock stopped before the job could run.
         """
-        if self._closed:
-            return None
-        return self.run(job)
+        while not self._closed:
+            try:
+                return self.run(job)
+            except Throttled as throttled:
+                # Lambda's pollers back off and retry; nothing is dropped.
+                job.gate.wait(throttled.generation, 0.5)
+        return None
 
     @contextlib.contextmanager
     def track(self) -> Iterator[None]:
@@ -118,9 +139,25 @@ class Invoker:
         try:
             yield
         finally:
-            with self._lock:
-                self._pending = max(0, self._pending - 1)
-                self._lock.notify_all()
+            self._done()
+
+    def background(self, work: Callable[[], None], name: str) -> None:
+        """Run ``work`` on a daemon thread, counted in what wait() waits for."""
+        with self._lock:
+            self._pending += 1
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                self._done()
+
+        threading.Thread(target=run, name=name, daemon=True).start()
+
+    def _done(self) -> None:
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
+            self._lock.notify_all()
 
     def submit(self, job: Job) -> None:
         """Queue an Event job; it runs in the background with Lambda's retries."""
@@ -146,7 +183,15 @@ class Invoker:
                 if self._closed:
                     return
                 job, attempt = self._queue.popleft()
-            result = self.run(job, attempt)
+            try:
+                result = self.run(job, attempt)
+            except Throttled as throttled:
+                self._park(job, attempt, throttled.generation)
+                continue
+            except RuntimeError:
+                if self._closed:
+                    return  # the mock stopped while this job was starting
+                raise
             with self._lock:
                 if result.function_error and attempt <= ASYNC_RETRIES and not self._closed:
                     # Lambda waits a minute, then two, between retries; tests
@@ -157,6 +202,24 @@ class Invoker:
                 else:
                     self._pending -= 1
                     self._lock.notify_all()
+
+    def _park(self, job: Job, attempt: int, generation: int) -> None:
+        with self._lock:
+            if job.gate.generation != generation:
+                # Capacity changed while we were refused: try again at once.
+                self._queue.append((job, attempt))
+                self._lock.notify()
+            else:
+                self._parked.append((job, attempt))
+
+    def unpark(self) -> None:
+        """Capacity may have freed: queue the throttled Event jobs again."""
+        with self._lock:
+            if not self._parked:
+                return
+            self._queue.extend(self._parked)
+            self._parked.clear()
+            self._lock.notify_all()
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until no background job is queued or running; False on timeout."""
@@ -169,11 +232,19 @@ class Invoker:
                 self._lock.wait(remaining)
             return True
 
+    def retire(self, function_arn: str, version: Optional[str] = None) -> None:
+        """Drop the idle environments of a function (or one version), if any were ever built."""
+        with self._lock:
+            runtime = self._runtime
+        if runtime is not None:
+            runtime.retire(function_arn, version)
+
     def close(self) -> None:
         """Stop the background workers and the runtime; queued jobs are dropped."""
         with self._lock:
             self._closed = True
             self._queue.clear()
+            self._parked.clear()
             self._pending = 0
             self._lock.notify_all()
             runtime, self._runtime = self._runtime, None

@@ -1,0 +1,287 @@
+"""Reserved and provisioned concurrency through boto3: configuration, AWS's rules and texts."""
+
+from __future__ import annotations
+
+import re
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda
+from tests.conftest import function_arn
+from tests.helpers import zip_of
+
+ARN = function_arn("f")
+UNQUALIFIED_ONLY = (
+    "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. "
+    "Please specify either a function name or an unqualified function ARN."
+)
+NOT_PUBLISHED = "The function resource provided must be an alias or a published version."
+INIT_TYPE = "import os\ndef handler(e, c):\n    return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']\n"
+
+
+@pytest.fixture
+def published(client, create_function):
+    """Function f with versions 1 and 2 and alias "live" on version 1."""
+    create_function(Code={"ZipFile": zip_of({"index.py": INIT_TYPE})})
+    client.publish_version(FunctionName="f")
+    client.update_function_configuration(FunctionName="f", Description="two")
+    client.get_waiter("function_updated_v2").wait(FunctionName="f")
+    client.publish_version(FunctionName="f")
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    return client
+
+
+def unreserved(client) -> int:
+    return client.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"]
+
+
+# -- reserved concurrency -----------------------------------------------------------------
+
+
+def test_reservation_round_trip(client, create_function):
+    create_function()
+    assert "ReservedConcurrentExecutions" not in client.get_function_concurrency(FunctionName="f")
+    assert "Concurrency" not in client.get_function(FunctionName="f")
+
+    put = client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=10)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert put["ReservedConcurrentExecutions"] == 10
+    assert client.get_function_concurrency(FunctionName=ARN)["ReservedConcurrentExecutions"] == 10
+    assert client.get_function(FunctionName="f")["Concurrency"] == {"ReservedConcurrentExecutions": 10}
+    assert unreserved(client) == 990
+
+    deleted = client.delete_function_concurrency(FunctionName="f")
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert "ReservedConcurrentExecutions" not in client.get_function_concurrency(FunctionName="f")
+    assert "Concurrency" not in client.get_function(FunctionName="f")
+    assert unreserved(client) == 1000
+
+
+def test_zero_is_a_reservation(client, create_function):
+    create_function()
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    assert client.get_function_concurrency(FunctionName="f")["ReservedConcurrentExecutions"] == 0
+    assert unreserved(client) == 1000
+
+
+def test_replacing_a_reservation_does_not_count_it_twice(client, create_function):
+    create_function()
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=900)
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=900)
+    assert unreserved(client) == 100
+
+
+def test_account_limit_is_configurable():
+    with mock_lambda(concurrency_limit=250):
+        settings = boto3.client("lambda", region_name="eu-west-1").get_account_settings()
+    assert settings["AccountLimit"]["ConcurrentExecutions"] == 250
+    assert settings["AccountLimit"]["UnreservedConcurrentExecutions"] == 250
+
+
+def test_deleting_the_function_frees_its_reservation(client, create_function):
+    create_function()
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=50)
+    client.delete_function(FunctionName="f")
+    assert unreserved(client) == 1000
+    create_function()
+    assert "Concurrency" not in client.get_function(FunctionName="f")
+
+
+def test_reservation_errors(client, create_function, aws_error):
+    create_function()
+    create_function("g")
+    client.put_function_concurrency(FunctionName="g", ReservedConcurrentExecutions=800)
+    below = "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."
+    with aws_error(client, "InvalidParameterValueException", below, typed=False):
+        client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=101)
+    with aws_error(client, "InvalidParameterValueException", below, typed=False):
+        client.put_function_concurrency(FunctionName="g", ReservedConcurrentExecutions=1001)
+    for reference in (f"{ARN}:$LATEST", f"{ARN}:1", "f:live"):
+        with aws_error(client, "InvalidParameterValueException", UNQUALIFIED_ONLY):
+            client.put_function_concurrency(FunctionName=reference, ReservedConcurrentExecutions=1)
+        with aws_error(client, "InvalidParameterValueException", UNQUALIFIED_ONLY):
+            client.get_function_concurrency(FunctionName=reference)
+        with aws_error(client, "InvalidParameterValueException", UNQUALIFIED_ONLY):
+            client.delete_function_concurrency(FunctionName=reference)
+    missing = function_arn("nope")
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {missing}:$LATEST"):
+        client.put_function_concurrency(FunctionName="nope", ReservedConcurrentExecutions=0)
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {missing}"):
+        client.get_function_concurrency(FunctionName="nope")
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {missing}"):
+        client.delete_function_concurrency(FunctionName="nope")
+
+
+def test_negative_or_missing_reservation_is_a_validation_error(raw_client, create_function, aws_error):
+    create_function()
+    with aws_error(raw_client, "ValidationException", "1 validation error detected: Value '-1' at "
+                   "'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value "
+                   "greater than or equal to 0"):
+        raw_client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=-1)
+    with aws_error(raw_client, "ValidationException", re.compile(r"1 validation error detected: Value null at "
+                   r"'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null")):
+        raw_client.put_function_concurrency(FunctionName="f")
+
+
+def test_reservation_cannot_go_below_provisioned(published, aws_error, lambda_mock):
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+    lambda_mock.wait()
+    with aws_error(published, "InvalidParameterValueException",
+                   " ReservedConcurrentExecutions  1 should not be lower than function's total provisioned "
+                   "concurrency [2].", typed=False):
+        published.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=1)
+    published.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=2)
+
+
+# -- provisioned concurrency --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("qualifier", ["1", "live"])
+def test_provisioned_lifecycle(published, lambda_mock, qualifier):
+    put = published.put_provisioned_concurrency_config(
+        FunctionName="f", Qualifier=qualifier, ProvisionedConcurrentExecutions=2
+    )
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert {k: v for k, v in put.items() if k != "ResponseMetadata"} == {
+        "RequestedProvisionedConcurrentExecutions": 2,
+        "AvailableProvisionedConcurrentExecutions": 0,
+        "AllocatedProvisionedConcurrentExecutions": 0,
+        "Status": "IN_PROGRESS",
+        "LastModified": put["LastModified"],
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000", put["LastModified"])
+    lambda_mock.wait()
+    ready = published.get_provisioned_concurrency_config(FunctionName="f", Qualifier=qualifier)
+    assert {k: v for k, v in ready.items() if k != "ResponseMetadata"} == {
+        "RequestedProvisionedConcurrentExecutions": 2,
+        "AvailableProvisionedConcurrentExecutions": 2,
+        "AllocatedProvisionedConcurrentExecutions": 2,
+        "Status": "READY",
+        "LastModified": put["LastModified"],
+    }
+    listed = published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"]
+    assert listed == [{"FunctionArn": f"{ARN}:{qualifier}", **{k: v for k, v in ready.items() if k != "ResponseMetadata"}}]
+
+    deleted = published.delete_provisioned_concurrency_config(FunctionName="f", Qualifier=qualifier)
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"] == []
+
+
+def test_provisioned_environments_are_initialised_and_serve_first(published, lambda_mock):
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    response = published.invoke(FunctionName="f", Qualifier="live")
+    assert response["Payload"].read() == b'"provisioned-concurrency"'
+    record = lambda_mock.invocations[-1]
+    assert not record.cold and record.init_duration_ms is None
+    # $LATEST and other versions never use them.
+    assert published.invoke(FunctionName="f")["Payload"].read() == b'"on-demand"'
+    assert published.invoke(FunctionName="f", Qualifier="2")["Payload"].read() == b'"on-demand"'
+
+
+def test_failed_initialisation_reports_failed(client, create_function, lambda_mock):
+    create_function(Code={"ZipFile": zip_of({"index.py": "raise RuntimeError('no')\n"})})
+    client.publish_version(FunctionName="f")
+    client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    config = client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="1")
+    assert (config["Status"], config["StatusReason"]) == ("FAILED", "FUNCTION_ERROR_INIT_FAILURE")
+    assert (config["AllocatedProvisionedConcurrentExecutions"], config["AvailableProvisionedConcurrentExecutions"]) == (0, 0)
+
+
+def test_deleting_an_alias_deletes_its_config(published, lambda_mock):
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    published.delete_alias(FunctionName="f", Name="live")
+    assert published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"] == []
+    lambda_mock.wait()
+    assert published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"] == []
+
+
+def test_config_moves_with_its_alias(published, lambda_mock):
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    published.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
+    lambda_mock.wait()
+    assert published.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")["Status"] == "READY"
+    assert published.invoke(FunctionName="f", Qualifier="live")["Payload"].read() == b'"provisioned-concurrency"'
+    assert lambda_mock.invocations[-1].executed_version == "2"
+
+
+def test_provisioned_errors(published, aws_error):
+    missing = function_arn("nope")
+    cases = [
+        ("$LATEST", "InvalidParameterValueException",
+         "Provisioned Concurrency Configs cannot be applied to unpublished function versions.",
+         NOT_PUBLISHED),
+        ("9", "ResourceNotFoundException", f"Function not found: {ARN}:9", f"Function not found: {ARN}:9"),
+        ("noalias", "ResourceNotFoundException", f"Cannot find alias arn: {ARN}:noalias",
+         f"Cannot find alias arn: {ARN}:noalias"),
+    ]
+    for qualifier, code, put_text, read_text in cases:
+        with aws_error(published, code, put_text):
+            published.put_provisioned_concurrency_config(
+                FunctionName="f", Qualifier=qualifier, ProvisionedConcurrentExecutions=1)
+        with aws_error(published, code, read_text):
+            published.get_provisioned_concurrency_config(FunctionName="f", Qualifier=qualifier)
+        with aws_error(published, code, read_text):
+            published.delete_provisioned_concurrency_config(FunctionName="f", Qualifier=qualifier)
+    with aws_error(published, "ResourceNotFoundException", f"Cannot find alias arn: {missing}:noalias"):
+        published.put_provisioned_concurrency_config(FunctionName="nope", Qualifier="noalias",
+                                                     ProvisionedConcurrentExecutions=1)
+    with aws_error(published, "ResourceNotFoundException", f"Function not found: {missing}:1"):
+        published.delete_provisioned_concurrency_config(FunctionName="nope", Qualifier="1")
+    with aws_error(published, "ResourceNotFoundException", f"Function not found: {missing}"):
+        published.list_provisioned_concurrency_configs(FunctionName="nope")
+    with aws_error(published, "ProvisionedConcurrencyConfigNotFoundException",
+                   "No Provisioned Concurrency Config found for this function"):
+        published.get_provisioned_concurrency_config(FunctionName="f", Qualifier="1")
+    # Deleting a config that does not exist succeeds.
+    assert published.delete_provisioned_concurrency_config(FunctionName="f", Qualifier="1")[
+        "ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+def test_provisioned_zero_is_a_validation_error(published, raw_client, aws_error):
+    with aws_error(raw_client, "ValidationException", "1 validation error detected: Value '0' at "
+                   "'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value "
+                   "greater than or equal to 1"):
+        raw_client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1",
+                                                      ProvisionedConcurrentExecutions=0)
+
+
+def test_provisioned_conflicts(published, aws_error, lambda_mock):
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    with aws_error(published, "ResourceConflictException",
+                   "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live",
+                                                     ProvisionedConcurrentExecutions=1)
+    published.delete_provisioned_concurrency_config(FunctionName="f", Qualifier="1")
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    with aws_error(published, "ResourceConflictException", "Version is pointed by a Provisioned Concurrency alias"):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1",
+                                                     ProvisionedConcurrentExecutions=1)
+
+
+def test_provisioned_limits(published, aws_error, lambda_mock):
+    with aws_error(published, "InvalidParameterValueException",
+                   "Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [1000].",
+                   typed=False):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1",
+                                                     ProvisionedConcurrentExecutions=1001)
+    with aws_error(published, "InvalidParameterValueException",
+                   "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
+                   "below its minimum value of [100].", typed=False):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1",
+                                                     ProvisionedConcurrentExecutions=1000)
+    published.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=2)
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+    lambda_mock.wait()
+    too_many = "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function"
+    with aws_error(published, "InvalidParameterValueException", too_many):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1",
+                                                     ProvisionedConcurrentExecutions=3)
+    with aws_error(published, "InvalidParameterValueException", too_many):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="2",
+                                                     ProvisionedConcurrentExecutions=1)

@@ -1,0 +1,165 @@
+"""Concurrency enforced at invoke time: reserved, account and provisioned pools, throttles and queues."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from lambdamock import mock_lambda
+from tests import probe
+from tests.helpers import ROLE, wait_until, zip_of
+
+THREADS = 32
+# No client-side retries: botocore would otherwise retry a 429 after a back-off.
+NO_RETRIES = Config(retries={"total_max_attempts": 1}, max_pool_connections=THREADS)
+
+
+@pytest.fixture
+def held(lambda_mock):
+    """A client and function "f" whose handler holds until ``probe.release()``."""
+    probe.reset()
+    client = boto3.client("lambda", region_name="us-east-1", config=NO_RETRIES)
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
+                           Code={"ZipFile": zip_of({"app.py": probe.HANDLER})})
+    yield client
+    probe.release()
+    lambda_mock.wait(timeout=30)
+
+
+def invoke_all(client, count: int, **params: Any) -> tuple[list[Any], list[threading.Thread]]:
+    """Start ``count`` invocations at once; results arrive as ("ok", payload) or (code, reason, response)."""
+    results: list[Any] = []
+    barrier = threading.Barrier(count)
+
+    def call() -> None:
+        barrier.wait()
+        try:
+            payload = client.invoke(FunctionName="f", Payload=b'"hi"', **params)["Payload"].read()
+            results.append(("ok", payload))
+        except ClientError as error:
+            results.append((error.response["Error"]["Code"], error.response.get("Reason"), error.response))
+
+    threads = [threading.Thread(target=call) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return results, threads
+
+
+def finish(threads: list[threading.Thread]) -> None:
+    probe.release()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+@pytest.mark.parametrize("wave", range(3))
+def test_reserved_concurrency_admits_exactly_n_per_wave(held, lambda_mock, wave):
+    reserved = 4
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=reserved)
+    for _ in range(2):  # two waves on the same function: capacity comes back after each
+        probe.reset()
+        results, threads = invoke_all(held, THREADS)
+        wait_until(lambda: len(results) == THREADS - reserved and probe.inside == reserved, timeout=30)  # noqa: B023
+        assert probe.peak == reserved
+        throttled = list(results)
+        finish(threads)
+        assert {(code, reason) for code, reason, _ in throttled} == {
+            ("TooManyRequestsException", "ReservedFunctionConcurrentInvocationLimitExceeded")
+        }
+        assert sorted(results, key=str)[-reserved:] == [("ok", b'"hi"')] * reserved
+        assert probe.peak == reserved and probe.entered == reserved
+    usage = lambda_mock.concurrency("f")
+    assert (usage.current, usage.peak, usage.throttles) == (0, reserved, 2 * (THREADS - reserved))
+
+
+def test_throttle_response_is_awss(held, aws_error):
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    with aws_error(held, "TooManyRequestsException", "Rate Exceeded.") as info:
+        held.invoke(FunctionName="f", Payload=b"{}")
+    assert info.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    assert info.response["ResponseMetadata"]["HTTPHeaders"]["retry-after"] == "1"
+    assert probe.entered == 0
+
+
+def test_account_pool_throttles_unreserved_functions():
+    probe.reset()
+    with mock_lambda(concurrency_limit=3) as mock:
+        client = boto3.client("lambda", region_name="us-east-1", config=NO_RETRIES)
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
+                               Code={"ZipFile": zip_of({"app.py": probe.HANDLER})})
+        results, threads = invoke_all(client, 8)
+        wait_until(lambda: len(results) == 5 and probe.inside == 3, timeout=30)
+        assert {(code, reason) for code, reason, _ in results} == {
+            ("TooManyRequestsException", "ConcurrentInvocationLimitExceeded")
+        }
+        finish(threads)
+        assert mock.concurrency("f").peak == 3
+
+
+def test_a_reservation_is_kept_for_its_function(held, lambda_mock):
+    """Reserved capacity is not available to other functions: 1000 - 900 leaves 100 for the rest."""
+    held.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                         Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return 'g'\n"})})
+    held.put_function_concurrency(FunctionName="g", ReservedConcurrentExecutions=900)
+    assert held.invoke(FunctionName="g")["Payload"].read() == b'"g"'
+    assert lambda_mock.state.region("us-east-1").gate.unreserved_capacity() == 100
+
+
+def test_events_wait_for_capacity_and_are_never_lost(held, lambda_mock):
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=1)
+    for index in range(6):
+        assert held.invoke(FunctionName="f", InvocationType="Event", Payload=json.dumps(index))["StatusCode"] == 202
+    wait_until(lambda: probe.inside == 1, timeout=30)
+    probe.release()
+    lambda_mock.wait(timeout=30)
+    ran = sorted(json.loads(record.event) for record in lambda_mock.invocations)
+    assert ran == list(range(6))
+    assert probe.peak == 1
+
+
+def test_events_for_a_zero_reservation_run_once_it_is_lifted(held, lambda_mock):
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    assert held.invoke(FunctionName="f", InvocationType="Event", Payload=b"1")["StatusCode"] == 202
+    with pytest.raises(TimeoutError):
+        lambda_mock.wait(timeout=0.2)
+    assert lambda_mock.invocations == []
+    probe.release()
+    held.delete_function_concurrency(FunctionName="f")
+    lambda_mock.wait(timeout=30)
+    assert [record.event for record in lambda_mock.invocations] == [b"1"]
+
+
+def test_provisioned_environments_serve_first_and_load_spills_over(held, lambda_mock):
+    held.publish_version(FunctionName="f")
+    held.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+    lambda_mock.wait(timeout=30)
+    results, threads = invoke_all(held, 3, Qualifier="1")
+    wait_until(lambda: probe.inside == 3, timeout=30)
+    finish(threads)
+    assert [code for code, *_ in results] == ["ok"] * 3
+    cold = sorted(record.cold for record in lambda_mock.invocations)
+    assert cold == [False, False, True], "two provisioned environments, one on-demand cold start"
+
+
+def test_reserved_equal_to_provisioned_blocks_everything_else(held, lambda_mock, aws_error):
+    held.publish_version(FunctionName="f")
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=1)
+    held.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait(timeout=30)
+    probe.release()
+    with aws_error(held, "TooManyRequestsException", "Rate Exceeded.") as info:
+        held.invoke(FunctionName="f", Payload=b"{}")
+    assert info.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    response = held.invoke(FunctionName="f", Qualifier="1", Payload=b"{}")
+    assert response["ExecutedVersion"] == "1"
+
+
+def test_concurrency_of_an_unknown_function_is_a_key_error(lambda_mock):
+    with pytest.raises(KeyError):
+        lambda_mock.concurrency("nope")
