@@ -11,7 +11,7 @@ from lambdamock.errors import (
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code
+from lambdamock.operations import _code, _latest
 from lambdamock.operations._base import LATEST, Call, function, not_found, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
@@ -101,22 +101,12 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
         )
     environment = _environment(params)
-    settings = _settings(params, {"LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}})
+    settings = _settings(params, _latest.default_settings(name))
     # Fetched before taking the lock: S3 may be slow or remote.
     code = _code.load(call.region.name, params["Code"], package_type)
-    created = Version(
-        name=name,
-        arn=call.arn(name),
-        version=LATEST,
-        code=code,
-        runtime=runtime,
-        handler=handler,
-        role=params["Role"],
-        description=params.get("Description", ""),
-        timeout=params.get("Timeout", 3),
-        memory_size=params.get("MemorySize", 128),
-        package_type=package_type,
-    ).changed(environment=environment, settings=settings)
+    created = _latest.first(
+        call, name, params, code, settings=settings, environment=environment, package_type=package_type
+    )
     with call.service.lock:
         if name in call.region.functions:
             raise ResourceConflictException(f"Function already exist: {name}")
@@ -139,6 +129,9 @@ def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             "Configuration": _shown(found, resolved, qualifier),
             "Code": code_location(call.region.name, resolved),
         }
+        reserved = call.region.gate.reserved.get(found.name)
+        if reserved is not None:
+            out["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
         if found.tags:
             out["Tags"] = dict(found.tags)
         return out
@@ -299,6 +292,8 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             raise not_found(call, name)
         if qualifier is None:
             call.region.remove(name)
+            call.region.gate.unconfigure(name)
+            call.service.invoker.retire(found.arn)
             return {"StatusCode": 204}
         aliases = found.referencing(qualifier)
         if aliases:
@@ -306,5 +301,7 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
                 f"Unable to delete version because the following aliases reference it: [{', '.join(aliases)}]"
             )
         # Deleting a version that does not exist succeeds, as on AWS.
-        found.versions.pop(qualifier, None)
+        if found.versions.pop(qualifier, None) is not None:
+            call.region.gate.unconfigure(name, qualifier)
+            call.service.invoker.retire(found.arn, qualifier)
     return {"StatusCode": 204}

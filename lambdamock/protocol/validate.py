@@ -7,6 +7,7 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
+from botocore.loaders import create_loader
 from botocore.model import Shape
 
 from lambdamock.errors import InvalidParameterValueException, ValidationException
@@ -165,6 +166,13 @@ def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterato
         yield from _check(member, value, path)
 
 
+@cache
+def _current_runtimes() -> tuple[str, ...]:
+    """The Runtime enum of botocore's newest Lambda model."""
+    shapes = create_loader().load_service_model("lambda", "service-2")["shapes"]
+    return tuple(shapes["Runtime"]["enum"])
+
+
 def _check_runtime(shape: Shape, params: dict[str, Any]) -> None:
     # Lambda answers an unknown runtime with its own error, not the model's
     # ValidationException, and admits layer-style ARNs too.
@@ -172,12 +180,16 @@ def _check_runtime(shape: Shape, params: dict[str, Any]) -> None:
     runtime = params.get("Runtime")
     if "Runtime" not in members or not isinstance(runtime, str):
         return
-    allowed = members["Runtime"].enum
-    if allowed and runtime not in allowed:
-        raise InvalidParameterValueException(
-            f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: "
-            f"[{', '.join(allowed)}] or be a valid ARN"
-        )
+    own = members["Runtime"].enum
+    # Every API version is served by one backend, which takes today's runtimes: an
+    # older model's list (2014-11-11 knew only "nodejs") is widened by the newest one's.
+    if not own or runtime in own or runtime in _current_runtimes():
+        return
+    allowed = dict.fromkeys([*own, *_current_runtimes()])
+    raise InvalidParameterValueException(
+        f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: "
+        f"[{', '.join(allowed)}] or be a valid ARN"
+    )
 
 
 def validate(shape: Shape | None, params: dict[str, Any]) -> None:
