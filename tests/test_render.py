@@ -1,0 +1,133 @@
+"""How a mock shows itself: one-line repr, text tables for print, HTML tables for notebooks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import subprocess
+
+import boto3
+import pytest
+
+from lambdamock import LambdaMock, mock_lambda
+from tests.helpers import ROLE, zip_of
+
+
+def code(body: str) -> dict:
+    return {"ZipFile": zip_of({"index.py": f"def handler(event, context):\n    {body}\n"})}
+
+
+@pytest.fixture
+def notebook():
+    """A realistic notebook session: versions, a weighted alias, warm and cold runs, an error, an Event."""
+    with mock_lambda(seed=1) as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+
+        def create(name: str, body: str, **settings) -> None:
+            client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                                   Code=code(body), **settings)
+
+        create("greeter", "return {'hi': event['name']}")
+        client.publish_version(FunctionName="greeter")
+        client.update_function_code(FunctionName="greeter", **code("return {'hello': event['name']}"))
+        client.publish_version(FunctionName="greeter")
+        client.create_alias(
+            FunctionName="greeter", Name="live", FunctionVersion="1", Description="canary of v2",
+            RoutingConfig={"AdditionalVersionWeights": {"2": 0.25}},
+        )
+        create("orders", "raise ValueError('no such order: ' + str(event['id']))", MemorySize=512)
+        for name in ["ada", "bob", "cy", "dee"]:
+            client.invoke(FunctionName="greeter", Qualifier="live", Payload=json.dumps({"name": name}))
+        client.invoke(FunctionName="orders", Payload=json.dumps({"id": 42}))
+        client.invoke(FunctionName="greeter", InvocationType="Event", Payload=json.dumps({"name": "eve"}))
+        mock.wait()
+        yield mock
+
+
+def test_repr_is_one_line_with_counts(notebook):
+    assert repr(notebook) == "<LambdaMock started account=123456789012 functions=2 invocations=6>"
+    assert repr(LambdaMock(account_id="111122223333")) == "<LambdaMock stopped account=111122223333>"
+
+
+def test_print_shows_functions_aliases_and_invocations(notebook):
+    text = str(notebook)
+    assert text.startswith("LambdaMock started · account 123456789012 · concurrency limit 1000 · 2 functions")
+    assert "greeter   us-east-1  python3.12  index.handler  128 MB      3 s  $LATEST, 1, 2" in text
+    assert "greeter   live   1 → 75% · 2 → 25%  canary of v2" in text
+    lines = text.splitlines()
+    assert lines[lines.index("Invocations") + 1].split() == ["#", "called", "version", "type", "start", "duration", "result"]
+    errors = [line for line in lines if "ValueError: no such order: 42" in line]
+    assert len(errors) == 1 and errors[0].startswith("4  orders        $LATEST  RequestResponse  cold (init ")
+    assert "Event" in lines[-1] and '{"hello": "eve"}' in lines[-1]
+
+
+def test_html_tables_carry_the_same_facts(notebook):
+    page = notebook._repr_html_()
+    assert page.startswith('<div class="lambdamock"><style>')
+    for caption in ("Functions", "Aliases", "Invocations"):
+        assert f"<caption>{caption}</caption>" in page
+    assert '<td class="lm-error">ValueError: no such order: 42</td>' in page
+    assert page.count('<td class="lm-cold">cold (init ') == 4 and page.count('<td class="lm-muted">warm</td>') == 2
+    assert "<td>1 → 75% · 2 → 25%</td>" in page
+
+
+def test_everything_from_the_state_is_escaped(lambda_mock, client, create_function):
+    create_function("f", Code=code("return '<img src=x onerror=alert(1)>'"))
+    client.create_alias(FunctionName="f", Name="a", FunctionVersion="$LATEST", Description="</table><script>")
+    client.invoke(FunctionName="f")
+    page = lambda_mock._repr_html_()
+    assert "<img" not in page and "<script" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;/table&gt;&lt;script&gt;" in page
+
+
+def test_long_histories_and_cells_are_cut(lambda_mock, client, create_function):
+    create_function("f", Code=code("return 'x' * 500"))
+    for _ in range(7):
+        client.update_function_configuration(FunctionName="f", Description=str(_))
+        client.publish_version(FunctionName="f")
+    for _ in range(12):
+        client.invoke(FunctionName="f")
+    text = str(lambda_mock)
+    assert "$LATEST, …, 3, 4, 5, 6, 7" in text
+    assert "Recent invocations" in text and "(the last 10 of 12; mock.invocations[i] has every one)" in text
+    rows = text.split("Recent invocations")[1].splitlines()[3:13]
+    assert [row.split()[0] for row in rows] == [str(index) for index in range(2, 12)]
+    assert all(row.endswith('x' * 57 + '…') for row in rows)
+
+
+def test_empty_and_stopped_mocks():
+    mock = mock_lambda(concurrency_limit=50)
+    assert str(mock) == "LambdaMock stopped · account 123456789012 · start() begins with empty state"
+    assert '<span class="lm-state lm-stopped">stopped</span>' in mock._repr_html_()
+    with mock:
+        assert str(mock).splitlines()[-1] == "No functions yet."
+        assert "concurrency limit 50" in mock._repr_html_()
+
+
+def _browser() -> str:
+    found = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    if found is None:
+        pytest.skip("no headless Chromium here (CI machines have only Python)")
+    return found
+
+
+def test_notebook_view_renders_in_a_browser(notebook, tmp_path):
+    # The same output in a light and a dark notebook: colours must come from the page, not from us.
+    view = notebook._repr_html_()
+    panels = "".join(
+        f'<div style="background:{background};color:{color};padding:16px">{view}</div>'
+        for background, color in (("#ffffff", "#1f1f1f"), ("#111111", "#d4d4d4"))
+    )
+    page = tmp_path / "notebook.html"
+    page.write_text(f'<!doctype html><meta charset="utf-8"><body style="margin:0;font-family:sans-serif">{panels}</body>')
+    shot = tmp_path / "notebook.png"
+    width, height = 1000, 1000
+    command = [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    command += [f"--screenshot={shot}", f"--window-size={width},{height}", page.as_uri()]
+    subprocess.run(command, capture_output=True, timeout=120, check=True)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (width, height)
+    # A blank page compresses to a few kilobytes; two themes of tables do not.
+    assert len(data) > 30_000
