@@ -6,9 +6,11 @@ import functools
 import inspect
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, overload
 
-from lambdamock import _active, _patch
+from lambdamock import _active, _patch, _render
 
 if TYPE_CHECKING:
+    from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
+    from lambdamock.state.concurrency import Usage
     from lambdamock.state.invocations import Invocation
     from lambdamock.state.service import Service
 
@@ -35,6 +37,7 @@ class LambdaMock:
     # -- lifecycle ------------------------------------------------------
 
     def start(self) -> "LambdaMock":
+        """Begin serving Lambda calls from fresh, empty state; returns the mock itself."""
         if self._service is not None:
             raise RuntimeError("this LambdaMock is already started")
         # Imported on first start: ``import lambdamock`` stays cheap.
@@ -47,6 +50,7 @@ class LambdaMock:
         return self
 
     def stop(self) -> None:
+        """Stop serving, drop this activation's state and, when it is the last mock, restore botocore."""
         service = self._service
         if service is None:
             raise RuntimeError("lambdamock: stop() called on a LambdaMock that is not started")
@@ -63,7 +67,19 @@ class LambdaMock:
 
     @property
     def started(self) -> bool:
+        """True between ``start()`` and ``stop()``."""
         return self._service is not None
+
+    # -- display: one line for repr, text tables for print, HTML tables in notebooks
+
+    def __repr__(self) -> str:
+        return _render.repr_line(self.account_id, self._service)
+
+    def __str__(self) -> str:
+        return _render.text_view(self.account_id, self._service)
+
+    def _repr_html_(self) -> str:
+        return _render.html_view(self.account_id, self._service)
 
     # -- decorating -----------------------------------------------------
 
@@ -104,10 +120,52 @@ class LambdaMock:
     def wait(self, timeout: Optional[float] = 10.0) -> None:
         """Block until all background invocations have finished.
 
+        Event source mappings count too: their sources are read until what they held when
+        ``wait()`` began has been delivered (batching windows included).
         Raises TimeoutError when they have not finished within ``timeout`` seconds.
         """
-        if not self.state.invoker.wait(timeout):
+        if not self.state.wait(timeout):
             raise TimeoutError(f"background invocations still running after {timeout} s")
+
+    def concurrency(self, function_name: str, region: Optional[str] = None) -> Usage:
+        """A function's executions so far: running ``current``, ``peak`` at once, and ``throttles``.
+
+        ``region`` is needed only when functions of that name exist in several regions.
+        """
+        found = self.state.usage(function_name, region)
+        if found is None:
+            raise KeyError(f"no function {function_name!r} in this mock")
+        return found
+
+    # -- in-process event sources ------------------------------------------
+
+    def queue(self, arn: str, *, visibility_timeout: float = 30.0, dead_letter: Optional[LocalQueue] = None,
+              max_receive_count: int = 0) -> LocalQueue:
+        """An in-process SQS queue at ``arn`` for event source mappings to read (options apply when it is made).
+
+        Create it before the mapping; mappings on that ARN then read it instead of calling SQS.
+        """
+        from lambdamock.sources import LocalQueue, supervisor
+
+        options = {"visibility_timeout": visibility_timeout, "dead_letter": dead_letter,
+                   "max_receive_count": max_receive_count}
+        found: LocalQueue = supervisor.Supervisor.of(self.state).adopt(arn, LocalQueue, options)
+        return found
+
+    def stream(self, arn: str, *, shards: int = 1) -> LocalStream:
+        """An in-process Kinesis stream at ``arn`` for event source mappings to read."""
+        from lambdamock.sources import LocalStream, supervisor
+
+        found: LocalStream = supervisor.Supervisor.of(self.state).adopt(arn, LocalStream, {"shards": shards})
+        return found
+
+    def table_stream(self, arn: str, *, view_type: str = "NEW_AND_OLD_IMAGES", shards: int = 1) -> LocalTableStream:
+        """An in-process DynamoDB table stream at ``arn`` (``.../table/T/stream/label``) for mappings to read."""
+        from lambdamock.sources import LocalTableStream, supervisor
+
+        options = {"view_type": view_type, "shards": shards}
+        found: LocalTableStream = supervisor.Supervisor.of(self.state).adopt(arn, LocalTableStream, options)
+        return found
 
     @property
     def state(self) -> Service:

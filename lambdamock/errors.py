@@ -39,6 +39,10 @@ class ResourceConflictException(LambdaError):
     pass
 
 
+class ResourceInUseException(LambdaError):
+    pass
+
+
 class InvalidParameterValueException(LambdaError):
     pass
 
@@ -59,6 +63,10 @@ class RequestEntityTooLargeException(LambdaError):
 
 
 class TooManyRequestsException(LambdaError):
+    pass
+
+
+class ProvisionedConcurrencyConfigNotFoundException(LambdaError):
     pass
 
 

@@ -213,6 +213,17 @@ def invocations() -> None:
             by_alias.append(best(lambda: client.invoke(FunctionName="echo", Qualifier="live", Payload=b'{"a": 1}'), 40, 1))
         alias_ratio = min(by_alias) / min(by_version)
 
+        # The same handler with and without a reservation: what enforcing concurrency costs.
+        client.create_function(FunctionName="reserved", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": zip_of({"app.py": source})})
+        client.put_function_concurrency(FunctionName="reserved", ReservedConcurrentExecutions=100)
+        client.invoke(FunctionName="reserved", Payload=b'{"a": 1}')
+        plain, reserved = [], []
+        for _ in range(15):
+            plain.append(best(lambda: client.invoke(FunctionName="echo", Payload=b'{"a": 1}'), 40, 1))
+            reserved.append(best(lambda: client.invoke(FunctionName="reserved", Payload=b'{"a": 1}'), 40, 1))
+        reservation_ratio = min(reserved) / min(plain)
+
         # Cold start: a fresh function (1 KB zip) each time, minus a warm invoke's cost.
         padding = "# " + "x" * 1000 + "\n"
         colds = []
@@ -252,10 +263,85 @@ def invocations() -> None:
     floor_wall = in_threads(floor_ten, 64)
     report("invoke (warm, trivial): lambdamock / (floor + handler)", ours / floor_seconds, "<= 1.5x", ours / floor_seconds <= 1.5)
     report("invoke through a weighted alias / through a version", alias_ratio, "<= 1.05x", alias_ratio <= 1.05)
+    report("invoke with reserved concurrency / without", reservation_ratio, "<= 1.05x", reservation_ratio <= 1.05)
     report("cold start of a 1 KB zip, lambdamock's own time", cold * 1000, "< 5 ms", cold < 0.005, unit="ms")
     report("64 threads x 10 invokes of a 10 ms handler, wall", wall, "< 0.5 s", wall < 0.5, unit="s")
     report("  the same through the floor (botocore alone), wall (info)", floor_wall, "-", True, unit="s")
     report("  lambdamock / floor for that load", wall / floor_wall, "<= 1.5x", wall / floor_wall <= 1.5)
+
+
+def mappings() -> None:
+    from moto import mock_aws
+
+    # moto's SQS costs grow with a queue's length, so 5,000 messages go in 50 rounds of 100,
+    # each sent, then drained: by the same receive and delete calls made in a plain loop (the
+    # floor: ten receives of ten, then ten deletes once the batch is handled), or by a mapping
+    # at BatchSize 100. Rounds alternate, so drift on a busy machine hits both sides alike.
+    rounds, size = 50, 100
+    sink = zip_of({"app.py": "def handler(event, context):\n    return None\n"})
+    with mock_aws(), mock_lambda() as mock:
+        sqs = boto3.client("sqs", region_name=REGION)
+        lam = boto3.client("lambda", region_name=REGION)
+
+        def queue(name: str) -> tuple[str, str]:
+            url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "300"})["QueueUrl"]
+            return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+        def send(url: str) -> None:
+            for first in range(0, size, 10):
+                entries = [{"Id": str(n), "MessageBody": f"message {first + n}"} for n in range(10)]
+                sqs.send_message_batch(QueueUrl=url, Entries=entries)
+
+        raw_url, _ = queue("raw")
+        mapped_url, mapped_arn = queue("mapped")
+        lam.create_function(FunctionName="sink", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": sink})
+        uuid = lam.create_event_source_mapping(FunctionName="sink", EventSourceArn=mapped_arn, BatchSize=size,
+                                               MaximumBatchingWindowInSeconds=1, Enabled=False)["UUID"]
+        floor = ours = 0.0
+        for _ in range(rounds):
+            send(raw_url)
+            start, batch = time.perf_counter(), []
+            while len(batch) < size:
+                batch += sqs.receive_message(QueueUrl=raw_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                                             AttributeNames=["All"], MessageAttributeNames=["All"])["Messages"]
+            for first in range(0, size, 10):
+                sqs.delete_message_batch(QueueUrl=raw_url, Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(batch[first:first + 10])])
+            floor += time.perf_counter() - start
+
+            send(mapped_url)
+            start = time.perf_counter()
+            lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+            mock.wait(timeout=60)
+            ours += time.perf_counter() - start
+            lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+        delivered = [len(json.loads(invocation.event)["Records"]) for invocation in mock.invocations]
+        assert delivered == [size] * rounds, delivered
+    report(f"SQS (moto) -> mapping, {rounds * size} messages at BatchSize {size} / the same calls raw",
+           ours / floor, "<= 1.2x", ours / floor <= 1.2)
+    report("  those receive+delete calls through boto3, wall (info)", floor, "-", True, unit="s")
+
+    with mock_lambda() as mock:
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="sink", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": sink})
+        local_queue = mock.queue(f"arn:aws:sqs:{REGION}:123456789012:local")
+        lam.create_event_source_mapping(FunctionName="sink", EventSourceArn=local_queue.arn, BatchSize=100,
+                                        MaximumBatchingWindowInSeconds=1)
+        start = time.perf_counter()
+        local_queue.send_many([f"record {n}" for n in range(100_000)])
+        mock.wait(timeout=120)
+        queued = time.perf_counter() - start
+        stream = mock.stream(f"arn:aws:kinesis:{REGION}:123456789012:stream/local", shards=4)
+        lam.create_event_source_mapping(FunctionName="sink", EventSourceArn=stream.arn, BatchSize=100,
+                                        StartingPosition="LATEST")
+        start = time.perf_counter()
+        stream.put_many([f"record {n}" for n in range(100_000)])
+        mock.wait(timeout=120)
+        streamed = time.perf_counter() - start
+    report("in-process queue: 100,000 records sent and delivered, wall", queued, "< 5 s", queued < 5, unit="s")
+    report("in-process stream, 4 shards: 100,000 records, wall", streamed, "< 5 s", streamed < 5, unit="s")
 
 
 def main() -> None:
@@ -265,6 +351,7 @@ def main() -> None:
     lifecycle()
     import_cost()
     many_functions()
+    mappings()
     missed = [row for row in ROWS if not row[3]]
     print(f"\n{len(ROWS) - len(missed)} met, {len(missed)} missed")
 

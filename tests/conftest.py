@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
-from typing import Any, Callable, Iterator, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
 import boto3
 import pytest
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from hypothesis import settings
 
 from lambdamock import LambdaMock
 from tests.helpers import ROLE, zip_of
+
+# HYPOTHESIS_PROFILE=nightly runs the property-based suites (model, fuzzing) ten times longer.
+settings.register_profile("nightly", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -23,11 +29,15 @@ HANDLER_SOURCE = "def handler(event, context):\n    return event\n"
 ENVELOPES: dict[str, tuple[int, Optional[str]]] = {
     "ResourceNotFoundException": (404, "Message"),
     "InvalidParameterValueException": (400, "message"),
+    "InvalidRequestContentException": (400, "message"),
     "ResourceConflictException": (409, "message"),
+    "ResourceInUseException": (400, "Message"),
     "PreconditionFailedException": (412, "message"),
     "ValidationException": (400, None),
     "AccessDeniedException": (403, None),
     "RequestEntityTooLargeException": (413, None),
+    "TooManyRequestsException": (429, "message"),
+    "ProvisionedConcurrencyConfigNotFoundException": (404, "message"),
 }
 
 Expected = Union[str, "re.Pattern[str]", None]
@@ -54,8 +64,17 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         entry["FunctionName"]: _without_metadata(client.get_function(FunctionName=entry["FunctionName"]))
         for entry in entries
     }
-    usage = client.get_account_settings()["AccountUsage"]
-    return {"versions": entries, "functions": details, "usage": usage}
+    usage = _without_metadata(client.get_account_settings())
+    return {"versions": entries, "functions": details, "usage": usage, "provisioned": _provisioned(client, details)}
+
+
+def _provisioned(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
+    if not hasattr(client, "list_provisioned_concurrency_configs"):
+        return {}  # the 2014 API has none
+    return {
+        name: client.list_provisioned_concurrency_configs(FunctionName=name)["ProvisionedConcurrencyConfigs"]
+        for name in names
+    }
 
 
 def _without_metadata(response: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +88,7 @@ class ErrorInfo:
 
 
 @contextlib.contextmanager
-def _aws_error(client: BaseClient, code: str, message: Expected) -> Iterator[ErrorInfo]:
+def _aws_error(client: BaseClient, code: str, message: Expected, typed: bool = True) -> Iterator[ErrorInfo]:
     before = snapshot(client)
     info = ErrorInfo()
     with pytest.raises(ClientError) as caught:
@@ -85,18 +104,20 @@ def _aws_error(client: BaseClient, code: str, message: Expected) -> Iterator[Err
     elif message is not None:
         assert text == message
     envelope = {key: response[key] for key in ("Type", "Message", "message") if key in response}
-    assert envelope == ({"Type": "User", text_key: text} if text_key else {})
+    expected = {text_key: text} if text_key else {}
+    assert envelope == ({"Type": "User", **expected} if typed and text_key else expected)
     assert snapshot(client) == before, "a failed call must leave the state as it was"
 
 
-AwsError = Callable[[BaseClient, str, Expected], "contextlib.AbstractContextManager[ErrorInfo]"]
+AwsError = Callable[..., "contextlib.AbstractContextManager[ErrorInfo]"]
 
 
 @pytest.fixture
 def aws_error() -> AwsError:
     """``with aws_error(client, code, message): call()`` asserts AWS's error and that nothing changed.
 
-    ``message`` is the exact text, a compiled pattern it must fully match, or None (empty or absent).
+    ``message`` is the exact text, a compiled pattern it must fully match, or None (empty or absent);
+    ``typed=False`` for the errors AWS sends without a ``Type``.
     """
     return _aws_error
 

@@ -5,19 +5,25 @@ from __future__ import annotations
 import bisect
 import random
 import threading
+import time
 from typing import Iterator, Optional
 
+from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
+from lambdamock.state.mappings import Mappings, Pollers
 
 
 class Region:
     """The functions of the mock's account in one region."""
 
-    def __init__(self, name: str, account_id: str) -> None:
+    def __init__(self, name: str, account_id: str, gate: Gate) -> None:
         self.name = name
         self.account_id = account_id
+        # Concurrency limits are per account and region, as on AWS.
+        self.gate = gate
         self.functions: dict[str, Function] = {}
+        self.mappings = Mappings()
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
         self._names: list[str] = []
 
@@ -47,13 +53,45 @@ class Service:
         self.lock = threading.RLock()
         self._regions: dict[str, Region] = {}
         self.invoker = Invoker()
+        # Event source mapping pollers: set by the sources layer when the first one is needed.
+        self.pollers: Optional[Pollers] = None
 
     def region(self, name: str) -> Region:
         with self.lock:
             found = self._regions.get(name)
             if found is None:
-                found = self._regions[name] = Region(name, self.account_id)
+                gate = Gate(self.concurrency_limit, self.invoker.unpark)
+                found = self._regions[name] = Region(name, self.account_id, gate)
             return found
 
+    def regions(self) -> list[Region]:
+        """The regions used so far, by name."""
+        with self.lock:
+            return [self._regions[name] for name in sorted(self._regions)]
+
+    def usage(self, function: str, region: Optional[str] = None) -> Optional[Usage]:
+        """The function's concurrency usage in ``region``, or in the one region that knows it; None if none."""
+        with self.lock:
+            regions = [self._regions[region]] if region in self._regions else []
+            if region is None:
+                regions = list(self._regions.values())
+            known = [
+                usage or Usage()
+                for usage, exists in ((r.gate.usage(function), function in r.functions) for r in regions)
+                if usage is not None or exists
+            ]
+        if len(known) > 1:
+            raise ValueError(f"functions named {function!r} exist in several regions: pass region=")
+        return known[0] if known else None
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block until pollers have delivered what their sources hold and no background job runs; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if self.pollers is not None and not self.pollers.sync(timeout):
+            return False
+        return self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+
     def close(self) -> None:
+        if self.pollers is not None:
+            self.pollers.close()
         self.invoker.close()

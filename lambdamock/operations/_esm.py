@@ -1,0 +1,236 @@
+"""Event source mappings in the 2015 API: AWS's checks of a requested configuration, and the response shape."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Mapping, Optional
+
+from lambdamock.errors import InvalidParameterValueException, NotServedError, ResourceConflictException
+from lambdamock.operations._base import Call
+from lambdamock.sources import filters
+from lambdamock.sources.supervisor import Supervisor
+from lambdamock.state.mappings import DYNAMODB, SQS, STREAMS, EventSourceMapping, MappingConfig, source_kind
+
+# AWS's texts (LocalStack's snapshots recorded against AWS, and AWS errors quoted in public issues).
+UNRECOGNIZED = "Unrecognized event source."
+NO_FUNCTION = "Function does not exist"
+NOT_FOUND = "The resource you requested does not exist."
+UPDATE_IN_USE = "Cannot update the event source mapping because it is in use."
+DELETE_IN_USE = "Cannot delete the event source mapping because it is in use."
+_DESTINATION = "Unsupported DestinationConfig parameter for given event source mapping type."
+_WINDOW_NEEDED = "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+_FIFO_WINDOW = "Batching window is not supported for FIFO queues"
+_FIFO_BATCH = "Maximum batch size must be between 1 and 10 inclusive"
+_NO_POSITION = (
+    "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: "
+    "Member must not be null."
+)
+_SQS_POSITION = "StartingPosition is not valid for SQS event sources."
+_NO_TIMESTAMP = "Need to specify a timestamp"
+_RECORD_AGE = "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)"
+_BAD_PATTERN = "Invalid filter pattern definition."
+# Sources AWS maps that lambdamock does not poll: asking for them is a gap, not a user error.
+_UNSERVED = {"kafka": "Amazon MSK", "mq": "Amazon MQ", "rds": "Amazon DocumentDB"}
+# Settings stored as given and shown back as such.
+_OPTIONS = ("KMSKeyArn", "MetricsConfig", "LoggingConfig", "ProvisionedPollerConfig")
+_DEFAULT_BATCH = {SQS: 10}
+# What StateTransitionReason says after a user's change: AWS words it per source.
+_USER_REASON = {SQS: "USER_INITIATED"}
+
+
+def kind_of(params: dict[str, Any]) -> str:
+    """The kind of source a CreateEventSourceMapping request names, or AWS's error."""
+    if "SelfManagedEventSource" in params:
+        raise NotServedError("lambdamock does not serve event source mappings for self-managed Kafka yet")
+    arn = params.get("EventSourceArn")
+    if not arn:
+        raise InvalidParameterValueException(UNRECOGNIZED)
+    kind = source_kind(arn)
+    if kind is None:
+        service = arn.split(":")[2] if arn.count(":") >= 2 else ""
+        if service in _UNSERVED:
+            raise NotServedError(f"lambdamock does not serve event source mappings for {_UNSERVED[service]} yet")
+        raise InvalidParameterValueException(UNRECOGNIZED)
+    return kind
+
+
+def check_destination(params: dict[str, Any]) -> None:
+    # Queues and streams take no OnSuccess destination (only Kafka sources do).
+    if (params.get("DestinationConfig") or {}).get("OnSuccess", {}).get("Destination"):
+        raise InvalidParameterValueException(_DESTINATION)
+
+
+def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[str],
+              current: Optional[MappingConfig] = None) -> MappingConfig:
+    """The configuration a Create (``current`` None) or Update request asks for, checked as AWS checks it."""
+    arn = current.source_arn if current is not None else params["EventSourceArn"]
+    changes: dict[str, Any] = {"function_name": name, "qualifier": qualifier}
+    if "BatchSize" in params or current is None:
+        changes["batch_size"] = params.get("BatchSize", _DEFAULT_BATCH.get(kind, 100))
+    if "MaximumBatchingWindowInSeconds" in params:
+        changes["batching_window"] = params["MaximumBatchingWindowInSeconds"]
+    if "FilterCriteria" in params:
+        changes["filters"] = _patterns(params["FilterCriteria"])
+    if "FunctionResponseTypes" in params:
+        changes["report_item_failures"] = "ReportBatchItemFailures" in params["FunctionResponseTypes"]
+    if "ScalingConfig" in params:
+        changes["maximum_concurrency"] = (params["ScalingConfig"] or {}).get("MaximumConcurrency")
+    options = {key: params[key] for key in _OPTIONS if key in params}
+    if options:
+        changes["options"] = {**(current.options if current is not None else {}), **options}
+    if kind in STREAMS:
+        changes.update(_stream_settings(kind, arn, params, current))
+    elif current is None and "StartingPosition" in params:
+        raise InvalidParameterValueException(_SQS_POSITION)
+    config = current.replace(**changes) if current is not None else MappingConfig(source_arn=arn, **changes)
+    _check_batching(kind, config)
+    return config
+
+
+def _stream_settings(kind: str, arn: str, params: dict[str, Any], current: Optional[MappingConfig]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if current is None:
+        position = params.get("StartingPosition")
+        if position is None:
+            raise InvalidParameterValueException(_NO_POSITION)
+        if position == "AT_TIMESTAMP" and kind == DYNAMODB:
+            raise InvalidParameterValueException(f"Unsupported starting position for arn type: {arn}")
+        if position == "AT_TIMESTAMP" and params.get("StartingPositionTimestamp") is None:
+            raise InvalidParameterValueException(_NO_TIMESTAMP)
+        out["starting_position"] = position
+        if position == "AT_TIMESTAMP":
+            out["starting_position_timestamp"] = params["StartingPositionTimestamp"]
+    age = params.get("MaximumRecordAgeInSeconds")
+    if age is not None:
+        if age != -1 and not 60 <= age <= 604800:
+            raise InvalidParameterValueException(_RECORD_AGE)
+        out["maximum_record_age"] = age
+    simple = (
+        ("MaximumRetryAttempts", "maximum_retry_attempts"),
+        ("BisectBatchOnFunctionError", "bisect_on_error"),
+        ("ParallelizationFactor", "parallelization_factor"),
+        ("TumblingWindowInSeconds", "tumbling_window"),
+    )
+    out.update({ours: params[theirs] for theirs, ours in simple if theirs in params})
+    if "DestinationConfig" in params:
+        out["on_failure"] = ((params["DestinationConfig"] or {}).get("OnFailure") or {}).get("Destination")
+    return out
+
+
+def _check_batching(kind: str, config: MappingConfig) -> None:
+    if kind != SQS:
+        return
+    if config.source_arn.endswith(".fifo"):
+        if config.batching_window:
+            raise InvalidParameterValueException(_FIFO_WINDOW)
+        if config.batch_size > 10:
+            raise InvalidParameterValueException(_FIFO_BATCH)
+    elif config.batch_size > 10 and not config.batching_window:
+        raise InvalidParameterValueException(_WINDOW_NEEDED)
+
+
+def _patterns(criteria: Optional[dict[str, Any]]) -> tuple[str, ...]:
+    patterns = []
+    for entry in (criteria or {}).get("Filters") or []:
+        pattern = entry.get("Pattern")
+        try:
+            filters.parse(pattern)
+        except filters.InvalidPattern:
+            raise InvalidParameterValueException(_BAD_PATTERN) from None
+        patterns.append(pattern)
+    return tuple(patterns)
+
+
+def view(mapping: EventSourceMapping, state: Optional[str] = None) -> dict[str, Any]:
+    """EventSourceMappingConfiguration as the 2015 API answers it, in AWS's member order."""
+    config = mapping.config
+    kind = config.kind
+    with mapping.changed:
+        shown_state = state or mapping.state
+        reason, result, problem = mapping.reason, mapping.last_result, mapping.problem
+        modified = mapping.last_modified
+    out: dict[str, Any] = {"BatchSize": config.batch_size}
+    if kind in STREAMS:
+        destination = {"Destination": config.on_failure} if config.on_failure else {}
+        out["BisectBatchOnFunctionError"] = config.bisect_on_error
+        out["DestinationConfig"] = {"OnFailure": destination}
+    out["EventSourceArn"] = config.source_arn
+    out["EventSourceMappingArn"] = mapping.arn
+    if config.filters:
+        out["FilterCriteria"] = {"Filters": [{"Pattern": pattern} for pattern in config.filters]}
+    out["FunctionArn"] = mapping.function_arn
+    out["FunctionResponseTypes"] = ["ReportBatchItemFailures"] if config.report_item_failures else []
+    out["LastModified"] = modified
+    if kind in STREAMS:
+        out["LastProcessingResult"] = problem or result or "No records processed"
+    out["MaximumBatchingWindowInSeconds"] = config.batching_window
+    if kind in STREAMS:
+        out["MaximumRecordAgeInSeconds"] = config.maximum_record_age
+        out["MaximumRetryAttempts"] = config.maximum_retry_attempts
+        out["ParallelizationFactor"] = config.parallelization_factor
+        out["StartingPosition"] = config.starting_position
+        if config.starting_position_timestamp is not None:
+            out["StartingPositionTimestamp"] = config.starting_position_timestamp
+    elif config.maximum_concurrency is not None:
+        out["ScalingConfig"] = {"MaximumConcurrency": config.maximum_concurrency}
+    out["State"] = shown_state
+    # A queue that cannot be read shows why in StateTransitionReason (queues have no LastProcessingResult).
+    out["StateTransitionReason"] = problem if problem and kind == SQS else reason
+    if kind in STREAMS:
+        out["TumblingWindowInSeconds"] = config.tumbling_window
+    out["UUID"] = mapping.uuid
+    out.update(config.options)
+    return out
+
+
+def user_reason(kind: str) -> str:
+    return _USER_REASON.get(kind, "User action")
+
+
+def target(call: Call, name: str, qualifier: Optional[str]) -> str:
+    """The ARN (qualified as given) of an existing function, version or alias; AWS's error if there is none."""
+    with call.service.lock:
+        found = call.region.functions.get(name)
+        exists = found is not None and (
+            qualifier is None or found.get(qualifier) is not None or qualifier in found.aliases
+        )
+    if not exists:
+        raise InvalidParameterValueException(NO_FUNCTION)
+    arn = call.arn(name)
+    return arn if qualifier is None else f"{arn}:{qualifier}"
+
+
+def conflict(kind: str, config: MappingConfig, existing: EventSourceMapping) -> ResourceConflictException:
+    """AWS's refusal of a second mapping of one source to one function (worded per source)."""
+    if kind == SQS:
+        return ResourceConflictException(
+            f'An event source mapping with SQS arn (" {config.source_arn} ") and function '
+            f'(" {config.function_name} ") already exists. Please update or delete the existing mapping '
+            f"with UUID {existing.uuid}"
+        )
+    return ResourceConflictException(
+        f'The event source arn (" {config.source_arn} ") and function (" {config.function_name} ") '
+        f"provided mapping already exists. Please update or delete the existing mapping with UUID {existing.uuid}"
+    )
+
+
+def add_mapping(call: Call, config: MappingConfig, function_arn: str, enabled: bool,
+                tags: Mapping[str, str]) -> EventSourceMapping:
+    """A new mapping in the call's region, its source checked, and its poller started.
+
+    Shared by CreateEventSourceMapping and the 2014 API's AddEventSource: one kind of mapping.
+    """
+    kind = config.kind
+    supervisor = Supervisor.of(call.service)
+    supervisor.check_source(kind, config.source_arn)
+    identifier = str(uuid.uuid4())
+    arn = f"arn:aws:lambda:{call.region.name}:{call.region.account_id}:event-source-mapping:{identifier}"
+    mapping = EventSourceMapping(identifier, arn, call.region.name, config, function_arn, enabled, user_reason(kind))
+    mapping.tags = dict(tags)
+    with call.service.lock:
+        for existing in call.region.mappings:
+            if existing.config.source_arn == config.source_arn and existing.function_arn == function_arn:
+                raise conflict(kind, config, existing)
+        call.region.mappings.add(mapping)
+    supervisor.start(mapping)
+    return mapping

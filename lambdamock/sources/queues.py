@@ -1,0 +1,102 @@
+"""Queue mappings (SQS semantics): batches of messages, deleted once handled, back after the visibility timeout."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Optional, Protocol
+
+from lambdamock.sources import filters
+from lambdamock.sources.batching import Batch
+from lambdamock.sources.outcome import FAILED, OK, failed_items
+from lambdamock.sources.poller import Poller
+from lambdamock.sources.readers import Received
+from lambdamock.state.mappings import EventSourceMapping
+
+if TYPE_CHECKING:
+    from lambdamock.sources.supervisor import Supervisor
+
+
+class QueueReader(Protocol):
+    """A queue as a poller reads it: SQS through boto3, or an in-process LocalQueue."""
+
+    max_receive: int
+
+    def open(self) -> None: ...
+
+    def receive(self, limit: int) -> list[Received]: ...
+
+    def delete(self, receipts: list[str]) -> None: ...
+
+    def release(self, receipts: list[str]) -> None: ...
+
+    def idle_delay(self, poller: Poller) -> Optional[float]: ...
+
+
+class QueuePoller(Poller):
+    """Reads messages into a batch, delivers it, deletes what succeeded; failures come back later."""
+
+    def __init__(self, supervisor: Supervisor, mapping: EventSourceMapping, reader: QueueReader) -> None:
+        super().__init__(supervisor, mapping)
+        self.reader = reader
+        self._batch: Batch[Received] = Batch(mapping.config.batch_size, mapping.config.batching_window)
+        self._filter = filters.compile_all(mapping.config.filters, "sqs")
+        self._filtered_for = mapping.config.filters
+
+    def open(self) -> None:
+        self.reader.open()
+
+    def release(self) -> None:
+        if self._batch:
+            items, _ = self._batch.take()
+            self.reader.release([item.receipt for item in items])
+
+    def cycle(self) -> tuple[bool, Optional[float]]:
+        config = self.mapping.config
+        batch = self._batch
+        batch.size, batch.window = config.batch_size, config.batching_window
+        if config.filters != self._filtered_for:
+            self._filter, self._filtered_for = filters.compile_all(config.filters, "sqs"), config.filters
+        read = self.reader.receive(min(max(batch.room, 1), self.reader.max_receive))
+        dropped: list[str] = []
+        for message in read:
+            if self._filter is not None and not self._filter(message.record):
+                dropped.append(message.receipt)  # Lambda deletes messages its filters drop
+                continue
+            encoded = json.dumps(message.record).encode()
+            if not batch.fits(encoded):
+                self._flush()
+            batch.add(message, encoded)
+            if batch.full:
+                self._flush()
+        if dropped:
+            self.reader.delete(dropped)
+        if batch.due():
+            self._flush()
+        if read:
+            self.active()
+            # Redelivered messages are not news: wait() need not look again for them.
+            return not batch and not any(_fresh(message) for message in read), 0.0
+        if batch:
+            deadline = batch.deadline or 0.0
+            remaining = max(0.0, deadline - time.monotonic())
+            idle = self.reader.idle_delay(self)
+            return False, remaining if idle is None else min(idle, remaining)
+        return True, self.reader.idle_delay(self)
+
+    def _flush(self) -> None:
+        if self.stopping:
+            return  # disabled or deleted meanwhile: release() gives the messages back
+        items, payload = self._batch.take()
+        result = self.deliver(payload, fresh=any(_fresh(item) for item in items))
+        failed = None if result is None else failed_items(
+            result, {item.id for item in items}, self.mapping.config.report_item_failures
+        )
+        done = [item.receipt for item in items if failed is not None and item.id not in failed]
+        if done:
+            self.reader.delete(done)
+        self.mapping.record(result=OK if failed is not None else FAILED)
+
+
+def _fresh(message: Received) -> bool:
+    return bool(message.record.get("attributes", {}).get("ApproximateReceiveCount", "1") == "1")

@@ -1,0 +1,61 @@
+"""What readers share: the records they hand to pollers, and how remote and in-process ones wait for more."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from lambdamock.sources.poller import Poller
+
+
+class Received(NamedTuple):
+    """One message read from a queue: its id, the receipt to delete it with, and its Lambda record."""
+
+    id: str
+    receipt: str
+    record: dict[str, Any]
+
+
+class StreamRecord(NamedTuple):
+    """One record read from a shard: its sequence number, arrival (epoch seconds) and Lambda record."""
+
+    sequence: str
+    arrival: float
+    record: dict[str, Any]
+
+
+class RemoteReader:
+    """A source read through a boto3 client: an idle poller backs off, since nothing tells it of news."""
+
+    def __init__(self, client: Any, arn: str) -> None:
+        self.client = client
+        self.arn = arn
+        self.region = arn.split(":", 5)[3]
+
+    def idle_delay(self, poller: Poller) -> Optional[float]:
+        return poller.idle_delay()
+
+
+class Subscribers:
+    """An in-process source's pollers, woken whenever it is written to."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        with self._lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def notify(self) -> None:
+        """Wake the pollers (called without the source's own lock held)."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()

@@ -1,0 +1,117 @@
+"""SQS through boto3: receive, delete and release messages, and turn them into Lambda's SQS records."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, Mapping, Optional
+
+from lambdamock.sources.readers import Received, RemoteReader
+
+# Lambda lists a message's system attributes in this order; others follow as SQS sends them.
+_ATTRIBUTE_ORDER = (
+    "ApproximateReceiveCount",
+    "AWSTraceHeader",
+    "SentTimestamp",
+    "SequenceNumber",
+    "MessageGroupId",
+    "SenderId",
+    "MessageDeduplicationId",
+    "ApproximateFirstReceiveTimestamp",
+)
+# ReceiveMessage returns at most ten messages, and DeleteMessageBatch takes at most ten entries.
+SQS_MAX_MESSAGES = 10
+
+
+def queue_name(arn: str) -> tuple[str, str, str]:
+    """Region, account and queue name of a queue ARN."""
+    parts = arn.split(":", 5)
+    return parts[3], parts[4], parts[5]
+
+
+def message_attribute(value: Mapping[str, Any]) -> dict[str, Any]:
+    """One message attribute as Lambda shows it: camelCase, lists present, binary as base64."""
+    shown: dict[str, Any] = {}
+    if "StringValue" in value:
+        shown["stringValue"] = value["StringValue"]
+    if "BinaryValue" in value:
+        shown["binaryValue"] = _b64(value["BinaryValue"])
+    shown["stringListValues"] = list(value.get("StringListValues") or [])
+    shown["binaryListValues"] = [_b64(item) for item in value.get("BinaryListValues") or []]
+    shown["dataType"] = value["DataType"]
+    return shown
+
+
+def record(message: Mapping[str, Any], arn: str, region: str) -> dict[str, Any]:
+    """Lambda's record for a message in ReceiveMessage's shape."""
+    attributes = dict(message.get("Attributes") or {})
+    ordered = {name: attributes.pop(name) for name in _ATTRIBUTE_ORDER if name in attributes}
+    ordered.update(attributes)
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": ordered,
+        "messageAttributes": {
+            name: message_attribute(value) for name, value in (message.get("MessageAttributes") or {}).items()
+        },
+        "md5OfMessageAttributes": message.get("MD5OfMessageAttributes"),
+        "md5OfBody": message.get("MD5OfBody"),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": region,
+    }
+
+
+def _b64(value: Any) -> str:
+    return base64.b64encode(value).decode("ascii") if isinstance(value, (bytes, bytearray)) else str(value)
+
+
+class SqsReader(RemoteReader):
+    """A queue read through boto3: moto's when moto is active, else whatever endpoint boto3 reaches."""
+
+    max_receive = SQS_MAX_MESSAGES
+
+    def __init__(self, client: Any, arn: str) -> None:
+        super().__init__(client, arn)
+        _, self.account, self.name = queue_name(arn)
+        self.fifo = self.name.endswith(".fifo")
+        self._url: Optional[str] = None
+
+    def open(self) -> None:
+        if self._url is None:
+            self._url = self.client.get_queue_url(QueueName=self.name, QueueOwnerAWSAccountId=self.account)[
+                "QueueUrl"
+            ]
+
+    @property
+    def url(self) -> str:
+        self.open()
+        assert self._url is not None
+        return self._url
+
+    def receive(self, limit: int) -> list[Received]:
+        # Short polls: the poller backs off itself, so stopping never waits for a long poll.
+        messages = self.client.receive_message(
+            QueueUrl=self.url,
+            MaxNumberOfMessages=max(1, min(limit, SQS_MAX_MESSAGES)),
+            WaitTimeSeconds=0,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        return [Received(m["MessageId"], m["ReceiptHandle"], record(m, self.arn, self.region)) for m in messages]
+
+    def delete(self, receipts: list[str]) -> None:
+        for start in range(0, len(receipts), SQS_MAX_MESSAGES):
+            chunk = receipts[start : start + SQS_MAX_MESSAGES]
+            self.client.delete_message_batch(
+                QueueUrl=self.url, Entries=[{"Id": str(n), "ReceiptHandle": r} for n, r in enumerate(chunk)]
+            )
+
+    def release(self, receipts: list[str]) -> None:
+        """Make messages read but never delivered visible again at once."""
+        for start in range(0, len(receipts), SQS_MAX_MESSAGES):
+            chunk = receipts[start : start + SQS_MAX_MESSAGES]
+            self.client.change_message_visibility_batch(
+                QueueUrl=self.url,
+                Entries=[{"Id": str(n), "ReceiptHandle": r, "VisibilityTimeout": 0} for n, r in enumerate(chunk)],
+            )

@@ -1,0 +1,264 @@
+"""Stream mappings (Kinesis, DynamoDB Streams): in order per shard, a failing batch retried and blocking its shard."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+import uuid
+from collections import deque
+from typing import TYPE_CHECKING, Any, Optional, Protocol
+
+from lambdamock.sources import filters
+from lambdamock.sources.batching import Batch, event
+from lambdamock.sources.outcome import FAILED, OK, failed_items
+from lambdamock.sources.poller import Poller
+from lambdamock.sources.readers import StreamRecord
+from lambdamock.state.mappings import EventSourceMapping
+
+if TYPE_CHECKING:
+    from lambdamock.runtime import InvocationResult
+    from lambdamock.sources.supervisor import Supervisor
+
+# Retries of a failed batch back off from the first delay to the last (Lambda's own
+# back-off is longer; tests should not wait it out).
+RETRY_FIRST = 0.01
+RETRY_LAST = 0.5
+_BATCH_INFO = {"kinesis": "KinesisBatchInfo", "dynamodb": "DDBStreamBatchInfo"}
+
+
+class StreamReader(Protocol):
+    """A stream as a poller reads it: through boto3, or an in-process LocalStream."""
+
+    kind: str
+    max_read: int
+
+    def shards(self) -> list[str]: ...
+
+    def iterator(self, shard: str, position: str, sequence: Optional[str] = None,
+                 timestamp: Optional[datetime.datetime] = None) -> Any: ...
+
+    def read(self, cursor: Any, limit: int) -> tuple[list[StreamRecord], Any]: ...
+
+    def idle_delay(self, poller: Poller) -> Optional[float]: ...
+
+
+class _Shard:
+    """Where the poller is in one shard, and the batches it still owes the function."""
+
+    def __init__(self, shard_id: str, batch: Batch[StreamRecord]) -> None:
+        self.id = shard_id
+        self.cursor: Any = None
+        self.checkpoint: Optional[str] = None  # last sequence number handled
+        self.last_read: Optional[str] = None  # last sequence number read (handled or held)
+        self.resume: Optional[str] = None  # re-read from here after records were given back
+        self.batch = batch
+        self.failing: deque[list[StreamRecord]] = deque()  # batches to retry, oldest first
+        self.attempts = 0  # invocations of the head of ``failing``
+        self.retry_at = 0.0
+
+
+class StreamPoller(Poller):
+    """Reads each shard in order; a failed batch is retried (bisected, if asked) before anything after it."""
+
+    def __init__(self, supervisor: Supervisor, mapping: EventSourceMapping, reader: StreamReader) -> None:
+        super().__init__(supervisor, mapping)
+        self.reader = reader
+        self._shards: dict[str, _Shard] = {}
+        self._opened = False  # every shard has its iterator
+        self._filter = filters.compile_all(mapping.config.filters, reader.kind)
+        self._filtered_for = mapping.config.filters
+
+    def open(self) -> None:
+        self._opened = False
+        config = self.mapping.config
+        for shard_id in self.reader.shards():
+            shard = self._shards.get(shard_id)
+            if shard is None:
+                shard = self._shards[shard_id] = _Shard(shard_id, Batch(config.batch_size, config.batching_window))
+            elif shard.cursor is not None and shard.resume is None:
+                continue
+            if shard.resume is not None:
+                shard.cursor = self.reader.iterator(shard_id, "AT_SEQUENCE_NUMBER", sequence=shard.resume)
+            elif shard.last_read is not None:
+                shard.cursor = self.reader.iterator(shard_id, "AFTER_SEQUENCE_NUMBER", sequence=shard.last_read)
+            else:
+                shard.cursor = self.reader.iterator(
+                    shard_id, config.starting_position or "LATEST", timestamp=config.starting_position_timestamp
+                )
+            shard.resume = None
+        self._opened = True
+
+    def release(self) -> None:
+        # Records read but not handled are read again when the mapping is enabled again.
+        for shard in self._shards.values():
+            waiting = [record for batch in shard.failing for record in batch] + shard.batch.take()[0]
+            shard.failing.clear()
+            shard.attempts = 0
+            if waiting:
+                shard.resume = waiting[0].sequence
+                shard.last_read = None
+
+    def cycle(self) -> tuple[bool, Optional[float]]:
+        config = self.mapping.config
+        if config.filters != self._filtered_for:
+            self._filter, self._filtered_for = filters.compile_all(config.filters, self.reader.kind), config.filters
+        if not self._opened:
+            self.open()
+        read_any = False
+        waits: list[float] = []
+        for shard in list(self._shards.values()):
+            shard.batch.size, shard.batch.window = config.batch_size, config.batching_window
+            if shard.failing:
+                if time.monotonic() >= shard.retry_at:
+                    self._attempt(shard)
+                if shard.failing:
+                    waits.append(max(0.0, shard.retry_at - time.monotonic()))
+                    continue
+            if shard.batch.due():
+                self._flush(shard)
+                if shard.failing:
+                    continue
+            if shard.batch.room:
+                read_any = self._read(shard) or read_any
+            if shard.batch.due():
+                self._flush(shard)
+            elif shard.batch:
+                waits.append(max(0.0, (shard.batch.deadline or 0.0) - time.monotonic()))
+        if read_any:
+            self.active()
+            return False, 0.0
+        gathering = any(shard.batch for shard in self._shards.values())
+        # Finite retries end soon: wait() waits for them. A shard retrying forever counts
+        # as settled once its batch has been tried again.
+        retrying = config.maximum_retry_attempts != -1 and any(shard.failing for shard in self._shards.values())
+        idle = self.reader.idle_delay(self)
+        delay = min([*waits, idle]) if idle is not None else (min(waits) if waits else None)
+        return not gathering and not retrying, delay
+
+    def _read(self, shard: _Shard) -> bool:
+        if shard.cursor is None or self.stopping:
+            return False
+        try:
+            records, shard.cursor = self.reader.read(shard.cursor, min(shard.batch.room, self.reader.max_read))
+        except Exception as exc:
+            if getattr(exc, "response", {}).get("Error", {}).get("Code") != "ExpiredIteratorException":
+                raise
+            # Iterators expire (five minutes after they were issued, on AWS): take a fresh one.
+            shard.cursor, self._opened = None, False
+            return False
+        if records:
+            shard.last_read = records[-1].sequence
+        if records and self.reader.kind == "kinesis":
+            # Lambda names the function's execution role in each Kinesis record.
+            role = self.supervisor.role(self.mapping)
+            records = [item._replace(record={**item.record, "invokeIdentityArn": role}) for item in records]
+        for item in records:
+            if self._filter is not None and not self._filter(item.record):
+                if not shard.batch and not shard.failing:
+                    shard.checkpoint = item.sequence  # filtered out: handled, as far as the shard goes
+                continue
+            encoded = json.dumps(item.record).encode()
+            if not shard.batch.fits(encoded):
+                self._flush(shard)
+            shard.batch.add(item, encoded)
+            if shard.batch.full:
+                self._flush(shard)
+        return bool(records)
+
+    def _flush(self, shard: _Shard) -> None:
+        if self.stopping or not shard.batch:
+            return
+        if shard.failing:
+            return  # the shard is blocked: the gathered records wait behind the failed batch
+        items, _ = shard.batch.take()
+        shard.failing.append(items)
+        shard.attempts = 0
+        self._attempt(shard)
+
+    def _attempt(self, shard: _Shard) -> None:
+        """Deliver the oldest batch the shard owes; on failure, retry later, bisect, or give up."""
+        config = self.mapping.config
+        items = shard.failing[0]
+        if self._too_old(items):
+            self._discard(shard, items, "RecordAgeExceeded", None)
+            return
+        shard.attempts += 1
+        result = self.deliver(event([json.dumps(item.record).encode() for item in items]), fresh=shard.attempts == 1)
+        failed = None if result is None else failed_items(
+            result, {item.sequence for item in items}, config.report_item_failures
+        )
+        if failed is not None and not failed:
+            self._done(shard)
+            self.mapping.record(result=OK)
+            return
+        self.mapping.record(result=FAILED)
+        if failed:
+            # A partial batch response: retry from the first failed record on.
+            first = min(index for index, item in enumerate(items) if item.sequence in failed)
+            if first:
+                shard.checkpoint = items[first - 1].sequence
+            items = shard.failing[0] = items[first:]
+        retries = config.maximum_retry_attempts
+        if config.bisect_on_error and failed is None and len(items) > 1:
+            # Splitting does not count towards the retry quota: each half starts afresh.
+            half = len(items) // 2
+            shard.failing.popleft()
+            shard.failing.extendleft([items[half:], items[:half]])
+            shard.attempts = 0
+            shard.retry_at = time.monotonic()
+        elif retries != -1 and shard.attempts > retries:
+            self._discard(shard, items, "RetryAttemptsExhausted", result)
+        else:
+            shard.retry_at = time.monotonic() + min(RETRY_LAST, RETRY_FIRST * 2 ** (shard.attempts - 1))
+
+    def _done(self, shard: _Shard) -> None:
+        items = shard.failing.popleft()
+        shard.checkpoint = items[-1].sequence
+        shard.attempts = 0
+        shard.retry_at = time.monotonic()
+
+    def _too_old(self, items: list[StreamRecord]) -> bool:
+        limit = self.mapping.config.maximum_record_age
+        return limit != -1 and time.time() - items[0].arrival > limit
+
+    def _discard(self, shard: _Shard, items: list[StreamRecord], condition: str,
+                 result: Optional[InvocationResult]) -> None:
+        """Skip a batch Lambda gave up on, telling the OnFailure destination when there is one."""
+        destination = self.mapping.config.on_failure
+        if destination:
+            self.supervisor.send_failure(destination, self._failure_record(shard, items, condition, result))
+        self._done(shard)
+
+    def _failure_record(self, shard: _Shard, items: list[StreamRecord], condition: str,
+                        result: Optional[InvocationResult]) -> str:
+        kind = self.reader.kind
+        return json.dumps({
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": self.mapping.function_arn,
+                "condition": condition,
+                "approximateInvokeCount": shard.attempts,
+            },
+            "responseContext": {
+                "statusCode": 200,
+                "executedVersion": self.last_version or "$LATEST",
+                "functionError": result.function_error if result is not None else None,
+            },
+            "version": "1.0",
+            "timestamp": _iso(time.time()),
+            _BATCH_INFO[kind]: {
+                "shardId": shard.id,
+                "startSequenceNumber": items[0].sequence,
+                "endSequenceNumber": items[-1].sequence,
+                "approximateArrivalOfFirstRecord": _iso(items[0].arrival),
+                "approximateArrivalOfLastRecord": _iso(items[-1].arrival),
+                "batchSize": len(items),
+                "streamArn": self.mapping.config.source_arn,
+            },
+        })
+
+
+def _iso(seconds: float) -> str:
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -1,0 +1,258 @@
+"""The pollers of one mock: started, changed and stopped with their mappings; in-process sources by ARN."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any, Optional, Union
+
+from lambdamock.errors import InvalidParameterValueException, LambdaError
+from lambdamock.runtime import InvocationResult
+from lambdamock.sources.dynamodb import DynamoDBReader
+from lambdamock.sources.kinesis import KinesisReader, stream_name
+from lambdamock.sources.local import LocalQueue
+from lambdamock.sources.local_streams import LocalStream, LocalTableStream
+from lambdamock.sources.poller import FunctionGone, Poller
+from lambdamock.sources.queues import QueuePoller
+from lambdamock.sources.sqs import SqsReader
+from lambdamock.sources.streams import StreamPoller
+from lambdamock.state.mappings import DELETING, KINESIS, SQS, EventSourceMapping
+from lambdamock.state.service import Service
+
+LocalSource = Union[LocalQueue, LocalStream, LocalTableStream]
+
+# How long an API call waits for an idle poller to take a change on board, so that the next
+# Get sees the settled state; a poller delivering a batch takes it on after the batch.
+SETTLE_SECONDS = 5.0
+# How long close() waits, in all, for pollers to leave.
+CLOSE_SECONDS = 1.0
+
+
+class Supervisor:
+    """Runs a poller per mapping and keeps the in-process sources; the service's ``pollers``."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self._lock = threading.Lock()
+        self._pollers: dict[str, Poller] = {}
+        self._local: dict[str, LocalSource] = {}
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._closed = False
+
+    @classmethod
+    def of(cls, service: Service) -> Supervisor:
+        """The service's supervisor, made on first use."""
+        with service.lock:
+            if service.pollers is None:
+                service.pollers = cls(service)
+            found = service.pollers
+        assert isinstance(found, Supervisor)
+        return found
+
+    # -- in-process sources ------------------------------------------------------------
+
+    def local(self, arn: str) -> Optional[LocalSource]:
+        with self._lock:
+            return self._local.get(arn)
+
+    def adopt(self, arn: str, kind: type, options: dict[str, Any]) -> Any:
+        """The in-process source at ``arn``; ``options`` apply when it is made, on first use."""
+        with self._lock:
+            found = self._local.get(arn)
+            if found is None:
+                found = self._local[arn] = kind(arn, **options)
+            elif not isinstance(found, kind):
+                raise ValueError(f"{arn} is already a {type(found).__name__}")
+            return found
+
+    # -- boto3 for the rest -----------------------------------------------------------
+
+    def client(self, name: str, region: str) -> Any:
+        """One client per service and region, shared by the pollers (boto3 clients are thread-safe)."""
+        with self._lock:
+            found = self._clients.get((name, region))
+        if found is None:
+            import boto3
+            from botocore.config import Config
+
+            options: dict[str, Any] = {"retries": {"total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 10}
+            try:
+                # DynamoDB Streams' account-based endpoints are unknown to moto; the regional one serves all.
+                config = Config(account_id_endpoint_mode="disabled", **options)
+            except TypeError:  # a botocore older than account-based endpoints
+                config = Config(**options)
+            found = boto3.client(name, region_name=region, config=config)
+            with self._lock:
+                found = self._clients.setdefault((name, region), found)
+        return found
+
+    def check_source(self, kind: str, arn: str) -> None:
+        """Refuse a source that does not exist, with AWS's texts; a source that cannot be asked passes."""
+        if self.local(arn) is not None:
+            return
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        region = arn.split(":", 5)[3]
+        try:
+            if kind == SQS:
+                SqsReader(self.client("sqs", region), arn).open()
+            elif kind == KINESIS:
+                self.client("kinesis", region).describe_stream_summary(StreamName=stream_name(arn))
+            else:
+                self.client("dynamodbstreams", region).describe_stream(StreamArn=arn, Limit=1)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = error.get("Code", "")
+            if kind == SQS and code in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
+                raise InvalidParameterValueException(
+                    "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. "
+                    f"SQS Error Message: {error.get('Message', 'The specified queue does not exist.')}"
+                ) from None
+            if kind != SQS and code == "ResourceNotFoundException":
+                raise InvalidParameterValueException(f"Stream not found: {arn}") from None
+        except BotoCoreError:
+            pass  # no credentials or no endpoint: the poller reports it on the mapping
+
+    # -- mapping lifecycle -------------------------------------------------------------
+
+    def start(self, mapping: EventSourceMapping) -> None:
+        """Run a new mapping: its poller reads from where StartingPosition says, now."""
+        poller = self._poller(mapping)
+        with self._lock:
+            if self._closed:
+                return
+            self._pollers[mapping.uuid] = poller
+        source = self.local(mapping.config.source_arn)
+        if source is not None:
+            source.subscribe(poller.wake)
+        poller.start()
+        mapping.settle()
+
+    def change(self, mapping: EventSourceMapping) -> None:
+        """The mapping's settings or Enabled flag changed; idle pollers take it on before this returns."""
+        poller = self._find(mapping)
+        if poller is None:
+            mapping.settle()
+            return
+        poller.request_change()
+        if not poller.busy:
+            poller.settled(SETTLE_SECONDS)
+
+    def delete(self, mapping: EventSourceMapping) -> None:
+        """Stop the mapping's poller; the mapping leaves its table when the poller has stopped."""
+        poller = self._find(mapping)
+        if poller is None:
+            self._forget(mapping)
+            return
+        poller.stop()
+        if not poller.busy:
+            poller.join(SETTLE_SECONDS)
+
+    def finished(self, poller: Poller) -> None:
+        """A poller's thread ends: drop it, and the mapping too when it was being deleted."""
+        mapping = poller.mapping
+        with self._lock:
+            if self._pollers.get(mapping.uuid) is poller:
+                del self._pollers[mapping.uuid]
+        source = self.local(mapping.config.source_arn)
+        if source is not None:
+            source.unsubscribe(poller.wake)
+        if mapping.state == DELETING:
+            self._forget(mapping)
+
+    def _forget(self, mapping: EventSourceMapping) -> None:
+        with self.service.lock:
+            self.service.region(mapping.region).mappings.discard(mapping.uuid)
+
+    def _find(self, mapping: EventSourceMapping) -> Optional[Poller]:
+        with self._lock:
+            return self._pollers.get(mapping.uuid)
+
+    def _poller(self, mapping: EventSourceMapping) -> Poller:
+        arn = mapping.config.source_arn
+        kind = mapping.config.kind
+        region = arn.split(":", 5)[3]
+        source = self.local(arn)
+        if kind == SQS:
+            queue = source if isinstance(source, LocalQueue) else SqsReader(self.client("sqs", region), arn)
+            return QueuePoller(self, mapping, queue)
+        if kind == KINESIS:
+            stream: Any = source if isinstance(source, LocalStream) else KinesisReader(
+                self.client("kinesis", region), arn)
+        else:
+            stream = source if isinstance(source, LocalTableStream) else DynamoDBReader(
+                self.client("dynamodbstreams", region), arn)
+        return StreamPoller(self, mapping, stream)
+
+    # -- wait() and close() --------------------------------------------------------------
+
+    def sync(self, timeout: Optional[float]) -> bool:
+        """Until every poller had a cycle with nothing new to read, begun after the last delivery anywhere.
+
+        A handler may write to another mapping's source: while a poller delivered after another
+        found its source quiet, every poller looks again.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pollers = list(self._pollers.values())
+            asked = [(poller, poller.ask_sync()) for poller in pollers]
+            for poller, generation in asked:
+                if not poller.synced(generation, deadline):
+                    return False
+            running = [poller for poller in pollers if poller.polling]
+            if not running or max(p.fresh_at for p in running) <= min(p.quiet_since for p in running):
+                return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pollers = list(self._pollers.values())
+        for poller in pollers:
+            poller.stop(closing=True)
+        deadline = time.monotonic() + CLOSE_SECONDS
+        for poller in pollers:
+            poller.join(max(0.0, deadline - time.monotonic()))
+
+    # -- what pollers ask for ------------------------------------------------------------
+
+    def deliver(self, mapping: EventSourceMapping, payload: bytes) -> Optional[tuple[InvocationResult, str]]:
+        """Invoke the mapping's function synchronously: (result, version that ran); None when the mock stopped."""
+        # Imported here: the operations layer imports this one.
+        from lambdamock.operations import _invoking
+        from lambdamock.operations._base import Call
+
+        call = Call(self.service, self.service.region(mapping.region), str(uuid.uuid4()))
+        config = mapping.config
+        try:
+            job = _invoking.job(call, config.function_name, config.qualifier, payload, "RequestResponse")
+        except LambdaError:
+            raise FunctionGone(config.function_name) from None
+        try:
+            result = self.service.invoker.deliver(job)
+        except RuntimeError:
+            return None  # the mock stopped while the job was being handed over
+        return None if result is None else (result, job.spec.version)
+
+    def role(self, mapping: EventSourceMapping) -> str:
+        """The execution role of the mapping's function (Kinesis records carry it)."""
+        with self.service.lock:
+            found = self.service.region(mapping.region).functions.get(mapping.config.function_name)
+            return found.latest.role if found is not None else ""
+
+    def send_failure(self, destination: str, body: str) -> None:
+        """Tell an OnFailure destination (an SQS queue or SNS topic) about records Lambda gave up on."""
+        source = self.local(destination)
+        if isinstance(source, LocalQueue):
+            source.send(body)
+            return
+        region = destination.split(":", 5)[3]
+        try:
+            if destination.split(":", 5)[2] == "sns":
+                self.client("sns", region).publish(TopicArn=destination, Message=body)
+            else:
+                reader = SqsReader(self.client("sqs", region), destination)
+                reader.client.send_message(QueueUrl=reader.url, MessageBody=body)
+        except Exception:  # a destination that cannot be reached loses the record, as on AWS
+            pass

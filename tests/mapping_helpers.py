@@ -1,0 +1,64 @@
+"""Shared by the event source mapping tests: deploying a handler, waiting on a condition, record checks."""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Any, Callable
+
+from tests.helpers import ROLE, zip_of
+
+# Records nothing but the invocation itself.
+RECORDER = "def handler(event, context):\n    return None\n"
+
+
+def deploy(client: Any, source: str = RECORDER, name: str = "f") -> None:
+    """A python3.12 function whose index.py is ``source``."""
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                           Code={"ZipFile": zip_of({"index.py": source})})
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait, with a deadline, for something a background poller will do."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def dynamodb_change(record: dict[str, Any], name: str, region: str, arn: str) -> dict[str, Any]:
+    """Check a DynamoDB stream record's envelope; its ``dynamodb`` member without the varying values."""
+    record = dict(record)
+    change = dict(record.pop("dynamodb"))
+    assert record.pop("eventID")
+    assert record == {"eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+                      "awsRegion": region, "eventSourceARN": arn}
+    assert isinstance(change.pop("ApproximateCreationDateTime"), int)
+    assert change.pop("SequenceNumber") and change.pop("SizeBytes") > 0
+    return change
+
+
+def kinesis_record(data: bytes, partition_key: str, sequence: str, shard: str, arn: str, region: str,
+                   role: str) -> dict[str, Any]:
+    """Lambda's Kinesis record, in AWS's member order, but for ``approximateArrivalTimestamp`` (pop it first)."""
+    members = ["kinesis", "eventSource", "eventVersion", "eventID", "eventName", "invokeIdentityArn", "awsRegion",
+               "eventSourceARN"]
+    values = [
+        dict(kinesisSchemaVersion="1.0", partitionKey=partition_key, sequenceNumber=sequence,
+             data=base64.b64encode(data).decode()),
+        "aws:kinesis", "1.0", f"{shard}:{sequence}", "aws:kinesis:record", role, region, arn,
+    ]
+    return dict(zip(members, values))
+
+
+class MotoWorld:
+    """A test's moto and lambdamock, both active: the mock, a Lambda client, and a way to deploy."""
+
+    def __init__(self, mock: Any, region: str) -> None:
+        import boto3
+
+        self.mock = mock
+        self.lam = boto3.client("lambda", region_name=region)
+
+    def function(self, source: str = RECORDER, name: str = "f") -> None:
+        deploy(self.lam, source, name)

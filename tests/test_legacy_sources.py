@@ -1,0 +1,96 @@
+"""The 2014 API's event sources: AddEventSource & co. on the same mappings as today's API."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda
+from tests.conftest import ACCOUNT, REGION
+from tests.helpers import ROLE, zip_of
+
+STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
+INVOKER = f"arn:aws:iam::{ACCOUNT}:role/invoker"
+
+
+@pytest.fixture
+def m():
+    with mock_lambda() as mock:
+        yield mock
+
+
+@pytest.fixture
+def old(m):
+    client = boto3.Session().client("lambda", region_name=REGION, api_version="2014-11-11")
+    new = boto3.client("lambda", region_name=REGION)
+    new.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return None\n"})})
+    return client
+
+
+def test_add_event_source_defaults_and_shape(m, old):
+    m.stream(STREAM)
+    added = old.add_event_source(EventSource=STREAM, FunctionName="f", Role=INVOKER)
+    assert added["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert added["BatchSize"] == 100
+    assert added["Parameters"] == {"InitialPositionInStream": "TRIM_HORIZON"}
+    assert (added["EventSource"], added["Role"]) == (STREAM, INVOKER)
+    assert added["FunctionName"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    assert added["Status"] in ("PENDING", "OK") and added["IsActive"] is True
+    m.wait()
+    got = old.get_event_source(UUID=added["UUID"])
+    assert got["Status"] == "OK" and got["LastModified"].endswith("+0000")
+
+
+def test_records_are_delivered_and_the_mapping_is_one_backend(m, old):
+    stream = m.stream(STREAM)
+    added = old.add_event_source(EventSource=STREAM, FunctionName="f", Role=INVOKER, BatchSize=10,
+                                 Parameters={"InitialPositionInStream": "LATEST"})
+    assert added["Parameters"] == {"InitialPositionInStream": "LATEST"}
+    m.wait()
+    stream.put("hello")
+    m.wait()
+    [invocation] = m.invocations
+    [record] = json.loads(invocation.event)["Records"]
+    assert base64.b64decode(record["kinesis"]["data"]) == b"hello"
+
+    new = boto3.client("lambda", region_name=REGION)
+    [listed] = new.list_event_source_mappings(FunctionName="f")["EventSourceMappings"]
+    assert (listed["UUID"], listed["BatchSize"], listed["StartingPosition"]) == (added["UUID"], 10, "LATEST")
+
+
+def test_list_filters_and_pages(m, old):
+    other = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/other"
+    m.stream(STREAM), m.stream(other)
+    uuids = [old.add_event_source(EventSource=arn, FunctionName="f", Role=INVOKER)["UUID"] for arn in (STREAM, other)]
+    assert [s["UUID"] for s in old.list_event_sources()["EventSources"]] == uuids
+    assert [s["UUID"] for s in old.list_event_sources(EventSourceArn=other)["EventSources"]] == uuids[1:]
+    assert [s["UUID"] for s in old.list_event_sources(FunctionName="f")["EventSources"]] == uuids
+    first = old.list_event_sources(MaxItems=1)
+    assert [s["UUID"] for s in first["EventSources"]] == uuids[:1]
+    rest = old.list_event_sources(MaxItems=1, Marker=first["NextMarker"])
+    assert [s["UUID"] for s in rest["EventSources"]] == uuids[1:] and "NextMarker" not in rest
+
+
+def test_remove_event_source(m, old):
+    m.stream(STREAM)
+    uuid = old.add_event_source(EventSource=STREAM, FunctionName="f", Role=INVOKER)["UUID"]
+    m.wait()
+    assert old.remove_event_source(UUID=uuid)["ResponseMetadata"]["HTTPStatusCode"] == 204
+    m.wait()
+    assert old.list_event_sources()["EventSources"] == []
+
+
+def test_missing_things(m, old):
+    m.stream(STREAM)
+    with pytest.raises(old.exceptions.ResourceNotFoundException) as caught:
+        old.get_event_source(UUID="00000000-0000-0000-0000-000000000000")
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(old.exceptions.ResourceNotFoundException):
+        old.remove_event_source(UUID="00000000-0000-0000-0000-000000000000")
+    with pytest.raises(old.exceptions.InvalidParameterValueException):
+        old.add_event_source(EventSource=STREAM, FunctionName="nope", Role=INVOKER)
+    assert old.list_event_sources()["EventSources"] == []

@@ -1,0 +1,301 @@
+"""In-process sources (``m.queue``, ``m.stream``, ``m.table_stream``): no moto, same batches and event shapes."""
+
+from __future__ import annotations
+
+import base64
+import decimal
+import hashlib
+import json
+import time
+
+import pytest
+
+import lambdamock
+from lambdamock import LocalQueue, LocalStream, LocalTableStream, mock_lambda
+from tests.conftest import ACCOUNT, REGION
+from tests.helpers import ROLE
+from tests.mapping_helpers import deploy, dynamodb_change, kinesis_record
+
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
+STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/items/stream/2024-01-01T00:00:00.000"
+FLAKY = (
+    "def handler(event, context):\n"
+    "    if any(r['body'] == 'fail' for r in event['Records']):\n"
+    "        raise ValueError('no')\n"
+)
+
+
+@pytest.fixture
+def m(lambda_mock):
+    return lambda_mock
+
+
+@pytest.fixture
+def lam(client):
+    return client
+
+
+def records(m) -> list[list[dict]]:
+    return [json.loads(invocation.event)["Records"] for invocation in m.invocations]
+
+
+def test_the_sources_are_exported_and_typed():
+    assert {"LocalQueue", "LocalStream", "LocalTableStream"} <= set(lambdamock.__all__)
+    with mock_lambda() as mock:
+        assert isinstance(mock.queue(QUEUE), LocalQueue)
+        assert isinstance(mock.stream(STREAM), LocalStream)
+        assert isinstance(mock.table_stream(TABLE), LocalTableStream)
+        assert mock.queue(QUEUE) is mock.queue(QUEUE)
+        with pytest.raises(ValueError, match="already a LocalQueue"):
+            mock.stream(QUEUE)
+    with pytest.raises(AttributeError):
+        _ = lambdamock.NoSuchThing  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("make", "arn"), [
+    ("queue", "arn:aws:sns:us-east-1:123456789012:topic"),
+    ("stream", "arn:aws:sqs:us-east-1:123456789012:q"),
+    ("table_stream", "arn:aws:dynamodb:us-east-1:123456789012:table/t"),
+])
+def test_sources_check_their_arns(m, make, arn):
+    with pytest.raises(ValueError, match="ARN"):
+        getattr(m, make)(arn)
+
+
+# -- queues -----------------------------------------------------------------------------------
+
+
+def test_a_queue_delivers_lambdas_sqs_event_and_wait_covers_it(m, lam):
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)
+    message_id = queue.send("hello", attributes={"Author": "me", "Weeks": 6, "Blob": b"\x00\x01"})
+    m.wait()
+    [[record]] = records(m)
+    attributes = record.pop("attributes")
+    assert list(attributes) == ["ApproximateReceiveCount", "SentTimestamp", "SenderId",
+                                "ApproximateFirstReceiveTimestamp"]
+    assert (attributes["ApproximateReceiveCount"], attributes["SenderId"]) == ("1", ACCOUNT)
+    assert record.pop("receiptHandle")
+    assert record == {
+        "messageId": message_id,
+        "body": "hello",
+        "messageAttributes": {
+            "Author": {"stringValue": "me", "stringListValues": [], "binaryListValues": [], "dataType": "String"},
+            "Weeks": {"stringValue": "6", "stringListValues": [], "binaryListValues": [], "dataType": "Number"},
+            "Blob": {"binaryValue": "AAE=", "stringListValues": [], "binaryListValues": [], "dataType": "Binary"},
+        },
+        "md5OfMessageAttributes": "6e72505824bbd447e2f0629ed944ca02",  # as SQS (and moto) compute it
+        "md5OfBody": hashlib.md5(b"hello").hexdigest(),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": QUEUE,
+        "awsRegion": REGION,
+    }
+    assert len(queue) == 0 and queue.messages == []
+
+
+def test_message_attribute_digest_is_sqs_own():
+    # The value SQS (and moto) answer for this attribute: see MD5OfMessageAttributes.
+    queue = LocalQueue(QUEUE)
+    queue.send("x", attributes={"k": "v"})
+    [received] = queue.receive(1)
+    assert received.record["md5OfMessageAttributes"] == "0a77b0642718c3d9dd47090567d11e0d"
+
+
+def test_batches_follow_batch_size_and_the_window(m, lam):
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=4,
+                                           Enabled=False)["UUID"]
+    queue.send_many([f"m{n}" for n in range(10)])
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait()
+    assert [len(batch) for batch in records(m)] == [4, 4, 2]
+
+    lam.update_event_source_mapping(UUID=uuid, BatchSize=500, MaximumBatchingWindowInSeconds=1)
+    started = time.monotonic()
+    queue.send_many([f"n{n}" for n in range(300)])
+    m.wait()
+    assert [len(batch) for batch in records(m)][3:] == [300]
+    assert time.monotonic() - started >= 0.9
+
+
+def test_a_failed_message_returns_after_the_visibility_timeout(m, lam):
+    deploy(lam, FLAKY)
+    queue = m.queue(QUEUE, visibility_timeout=0.2)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=1)["UUID"]
+    queue.send("fail")
+    m.wait()
+    assert len(m.invocations) == 1 and queue.messages == ["fail"]
+    deadline = time.monotonic() + 10
+    while len(m.invocations) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    assert [batch[0]["attributes"]["ApproximateReceiveCount"] for batch in records(m)][:2] == ["1", "2"]
+    assert queue.messages == ["fail"], "failures stay in the queue"
+
+
+def test_a_dead_letter_queue_takes_messages_received_too_often(m, lam):
+    deploy(lam, FLAKY)
+    dead = m.queue(f"{QUEUE}-dead")
+    queue = m.queue(QUEUE, visibility_timeout=0, dead_letter=dead, max_receive_count=2)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)
+    queue.send("fail")
+    deadline = time.monotonic() + 10
+    while dead.messages != ["fail"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert len(m.invocations) == 2 and len(queue) == 0
+
+
+def test_partial_batch_responses_with_a_local_queue(m, lam):
+    deploy(lam, "def handler(event, context):\n"
+                "    return {'batchItemFailures': [{'itemIdentifier': r['messageId']}\n"
+                "                                  for r in event['Records'] if r['body'] == 'bad']}\n")
+    queue = m.queue(QUEUE, visibility_timeout=60)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                    FunctionResponseTypes=["ReportBatchItemFailures"], Enabled=False)
+    queue.send_many(["good", "bad", "good"])
+    uuid = lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"]
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait()
+    assert queue.messages == ["bad"]
+
+
+def test_a_fifo_queue_keeps_group_order_and_deduplicates(m, lam):
+    deploy(lam)
+    queue = m.queue(f"{QUEUE}.fifo")
+    with pytest.raises(ValueError, match="group_id"):
+        queue.send("no group")
+    first = queue.send("a", group_id="g")
+    assert queue.send("a", group_id="g") == first, "a duplicate is dropped and answered with the first id"
+    queue.send_many(["b", "c"], group_id="g")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=f"{QUEUE}.fifo", BatchSize=2)
+    m.wait()
+    assert [[r["body"] for r in batch] for batch in records(m)] == [["a", "b"], ["c"]]
+    attributes = records(m)[0][0]["attributes"]
+    assert list(attributes) == ["ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
+                                "SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"]
+    assert attributes["MessageGroupId"] == "g"
+
+
+def test_bodies_must_be_text(m):
+    with pytest.raises(TypeError):
+        m.queue(QUEUE).send(b"bytes")  # type: ignore[arg-type]
+
+
+def test_deleting_the_mapping_leaves_the_queue_alone(m, lam):
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    lam.delete_event_source_mapping(UUID=uuid)
+    queue.send("kept")
+    m.wait()
+    assert m.invocations == [] and queue.messages == ["kept"]
+
+
+# -- streams ----------------------------------------------------------------------------------
+
+
+def test_a_stream_delivers_lambdas_kinesis_event(m, lam):
+    deploy(lam)
+    stream = m.stream(STREAM)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST")
+    sequence = stream.put(b"\x00raw", partition_key="user-1")
+    m.wait()
+    [[record]] = records(m)
+    arrival = record["kinesis"].pop("approximateArrivalTimestamp")
+    assert abs(arrival - time.time()) < 60
+    expected = kinesis_record(b"\x00raw", "user-1", sequence, "shardId-000000000000", STREAM, REGION, ROLE)
+    assert list(record.items()) == list(expected.items())
+
+
+def test_shards_keep_their_order_and_positions_are_honoured(m, lam):
+    deploy(lam)
+    stream = m.stream(STREAM, shards=4)
+    stream.put("before")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON",
+                                    BatchSize=7)
+    deploy(lam, name="g")
+    lam.create_event_source_mapping(FunctionName="g", EventSourceArn=STREAM, StartingPosition="LATEST")
+    stream.put_many([f"{key}-{n}" for n in range(20) for key in "abcdef"][:60])
+    for key in "xyz":
+        stream.put_many([f"{key}{n}" for n in range(10)], partition_key=key)
+    m.wait()
+    assert len(stream) == 91
+    by_function: dict[str, list[str]] = {"f": [], "g": []}
+    for invocation in m.invocations:
+        by_function[invocation.function_name] += [
+            base64.b64decode(r["kinesis"]["data"]).decode() for r in json.loads(invocation.event)["Records"]]
+    assert "before" in by_function["f"] and "before" not in by_function["g"]
+    for key in "xyz":
+        for delivered in by_function.values():
+            assert [item for item in delivered if item[0] == key] == [f"{key}{n}" for n in range(10)]
+    shards = {r["eventID"].split(":")[0] for batch in records(m) for r in batch}
+    assert len(shards) > 1
+
+
+def test_a_table_stream_delivers_lambdas_dynamodb_event(m, lam):
+    deploy(lam)
+    table = m.table_stream(TABLE)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST")
+    table.insert({"id": "a"}, {"id": "a", "n": 1, "price": 1.5, "tags": {"x"}, "raw": b"\x01"})
+    table.modify({"id": "a"}, {"id": "a", "n": 1}, {"id": "a", "n": 2})
+    table.remove({"id": "a"}, {"id": "a", "n": 2})
+    m.wait()
+    batch = [r for invocation in records(m) for r in invocation]
+    assert [r["eventName"] for r in batch] == ["INSERT", "MODIFY", "REMOVE"]
+    assert dynamodb_change(batch[0], "INSERT", REGION, TABLE) == {
+        "Keys": {"id": {"S": "a"}},
+        "NewImage": {"id": {"S": "a"}, "n": {"N": "1"}, "price": {"N": "1.5"}, "tags": {"SS": ["x"]},
+                     "raw": {"B": "AQ=="}},
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    assert batch[1]["dynamodb"]["OldImage"] == {"id": {"S": "a"}, "n": {"N": "1"}}
+    assert "NewImage" not in batch[2]["dynamodb"]
+
+
+def test_a_table_streams_view_type_decides_the_images(m, lam):
+    deploy(lam)
+    table = m.table_stream(TABLE, view_type="KEYS_ONLY")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST")
+    table.modify({"id": "a"}, {"id": "a", "n": decimal.Decimal(1)}, {"id": "a", "n": 2})
+    m.wait()
+    [[record]] = records(m)
+    assert set(record["dynamodb"]) == {"ApproximateCreationDateTime", "Keys", "SequenceNumber", "SizeBytes",
+                                       "StreamViewType"}
+    with pytest.raises(ValueError, match="view_type"):
+        LocalTableStream(TABLE, view_type="EVERYTHING")
+
+
+def test_a_failing_stream_batch_retries_then_gives_up_on_a_local_destination(m, lam):
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    stream = m.stream(STREAM)
+    failures = m.queue(f"{QUEUE}-failures")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
+                                    MaximumRetryAttempts=1,
+                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
+    stream.put("doomed")
+    deadline = time.monotonic() + 10
+    while not failures.messages:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert len(m.invocations) == 2
+    report = json.loads(failures.messages[0])
+    assert report["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert report["KinesisBatchInfo"]["batchSize"] == 1
+
+
+def test_many_records_are_delivered_in_few_batches(m, lam):
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=1000,
+                                    MaximumBatchingWindowInSeconds=1, Enabled=False)
+    queue.send_many([str(n) for n in range(5000)])
+    lam.update_event_source_mapping(UUID=lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"],
+                                    Enabled=True)
+    m.wait()
+    assert [len(batch) for batch in records(m)] == [1000] * 5
+    assert len(queue) == 0

@@ -1,0 +1,251 @@
+"""Kinesis and DynamoDB Streams → Lambda with moto serving the streams: order, positions, retries, shapes."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import math
+import time
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lambdamock import mock_lambda
+from tests.conftest import ACCOUNT, REGION
+from tests.helpers import ROLE
+from tests.mapping_helpers import MotoWorld, deploy, dynamodb_change, eventually, kinesis_record
+
+# Raises for a batch holding a record whose data is b"bad".
+PICKY = (
+    "import base64\n"
+    "def handler(event, context):\n"
+    "    if any(base64.b64decode(r['kinesis']['data']) == b'bad' for r in event['Records']):\n"
+    "        raise ValueError('bad record')\n"
+)
+REPORT = (
+    "import base64\n"
+    "def handler(event, context):\n"
+    "    bad = [r['kinesis']['sequenceNumber'] for r in event['Records']\n"
+    "           if base64.b64decode(r['kinesis']['data']) == b'bad']\n"
+    "    return {'batchItemFailures': [{'itemIdentifier': s} for s in bad[:1]]}\n"
+)
+
+
+class World(MotoWorld):
+    """moto's Kinesis, DynamoDB and SQS, lambdamock's Lambda, and a two-shard stream."""
+
+    def __init__(self, mock: Any) -> None:
+        super().__init__(mock, REGION)
+        self.kinesis = boto3.client("kinesis", region_name=REGION)
+        self.kinesis.create_stream(StreamName="s", ShardCount=2)
+        self.arn = self.kinesis.describe_stream(StreamName="s")["StreamDescription"]["StreamARN"]
+
+    def put(self, *items: str, key: str = "k") -> list[str]:
+        return [self.kinesis.put_record(StreamName="s", Data=item.encode(), PartitionKey=key)["SequenceNumber"]
+                for item in items]
+
+    def batches(self) -> list[list[str]]:
+        return [[base64.b64decode(r["kinesis"]["data"]).decode() for r in json.loads(i.event)["Records"]]
+                for i in self.mock.invocations]
+
+
+@pytest.fixture
+def world():
+    with mock_aws(), mock_lambda() as mock:
+        yield World(mock)
+
+
+def test_the_event_is_lambdas_kinesis_event(world):
+    world.function()
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, StartingPosition="LATEST")
+    [sequence] = world.put("hello")
+    world.mock.wait()
+    [record] = json.loads(world.mock.invocations[0].event)["Records"]
+    arrival = record["kinesis"].pop("approximateArrivalTimestamp")
+    assert isinstance(arrival, float) and abs(arrival - time.time()) < 60
+    shard = record["eventID"].split(":")[0]
+    expected = kinesis_record(b"hello", "k", sequence, shard, world.arn, REGION, ROLE)
+    assert list(record.items()) == list(expected.items())
+
+
+def test_each_shard_is_delivered_in_order(world):
+    world.function()
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=3,
+                                                 StartingPosition="TRIM_HORIZON", Enabled=False)["UUID"]
+    for n in range(10):
+        world.put(f"a{n}", key="alpha")
+        world.put(f"b{n}", key="beta")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    world.mock.wait()
+    delivered = [item for batch in world.batches() for item in batch]
+    assert [item for item in delivered if item[0] == "a"] == [f"a{n}" for n in range(10)]
+    assert [item for item in delivered if item[0] == "b"] == [f"b{n}" for n in range(10)]
+    assert all(len(batch) <= 3 for batch in world.batches())
+    assert world.lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"
+
+
+def test_starting_positions(world):
+    world.function()
+    world.put("old")
+    # Older botocores send StartingPositionTimestamp in whole seconds: split the records at one.
+    middle = math.floor(time.time()) + 1
+    time.sleep(middle - time.time() + 0.01)
+    world.put("newer")
+    latest = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
+                                                   StartingPosition="LATEST")["UUID"]
+    world.put("newest")
+    world.mock.wait()
+    assert world.batches() == [["newest"]]
+    world.lam.delete_event_source_mapping(UUID=latest)
+
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
+                                          StartingPosition="AT_TIMESTAMP",
+                                          StartingPositionTimestamp=datetime.datetime.fromtimestamp(middle))
+    world.mock.wait()
+    assert world.batches()[1:] == [["newer", "newest"]]
+
+
+def test_trim_horizon_reads_everything_retained(world):
+    world.function()
+    world.put("one", "two", "three")
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, StartingPosition="TRIM_HORIZON")
+    world.mock.wait()
+    assert world.batches() == [["one", "two", "three"]]
+
+
+def test_a_failing_batch_blocks_its_shard_then_is_skipped_and_reported(world):
+    world.function(PICKY)
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="failures")["QueueUrl"]
+    uuid = world.lam.create_event_source_mapping(
+        FunctionName="f", EventSourceArn=world.arn, StartingPosition="TRIM_HORIZON", BatchSize=1,
+        MaximumRetryAttempts=2, DestinationConfig={"OnFailure": {"Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"}},
+        Enabled=False,
+    )["UUID"]
+    _, bad, _ = world.put("first", "bad", "after")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    eventually(lambda: len(world.mock.invocations) == 5)
+    world.mock.wait()
+    # Three tries of the bad record (the first and two retries), and nothing after it meanwhile.
+    assert world.batches() == [["first"], ["bad"], ["bad"], ["bad"], ["after"]]
+    message = json.loads(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"])
+    info = message.pop("KinesisBatchInfo")
+    assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == (bad, bad, 1)
+    assert info["streamArn"] == world.arn and info["shardId"].startswith("shardId-")
+    assert message["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert message["requestContext"]["approximateInvokeCount"] == 3
+    assert message["requestContext"]["functionArn"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    assert message["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+    assert message["version"] == "1.0"
+
+
+def test_with_unlimited_retries_a_failing_shard_stays_blocked(world):
+    world.function(PICKY)
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=1,
+                                                 StartingPosition="TRIM_HORIZON", Enabled=False)["UUID"]
+    world.put("bad", "after")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    eventually(lambda: len(world.mock.invocations) >= 4)
+    world.mock.wait()
+    assert {item for batch in world.batches() for item in batch} == {"bad"}
+    assert world.lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "PROBLEM: Function call failed"
+    # Disabling gives the records back; deleting the mapping ends the retries.
+    world.lam.delete_event_source_mapping(UUID=uuid)
+    count = len(world.mock.invocations)
+    time.sleep(0.1)
+    assert len(world.mock.invocations) == count
+
+
+def test_a_partial_batch_response_retries_from_the_failed_record(world):
+    world.function(REPORT)
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=10,
+                                                 StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=1,
+                                                 FunctionResponseTypes=["ReportBatchItemFailures"],
+                                                 Enabled=False)["UUID"]
+    world.put("ok1", "bad", "ok2")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    eventually(lambda: len(world.mock.invocations) == 2)
+    world.mock.wait()
+    assert world.batches() == [["ok1", "bad", "ok2"], ["bad", "ok2"]]
+
+
+def test_bisecting_isolates_the_bad_record(world):
+    world.function(PICKY)
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=4,
+                                                 StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=0,
+                                                 BisectBatchOnFunctionError=True, Enabled=False)["UUID"]
+    world.put("a", "b", "bad", "c")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    eventually(lambda: ["c"] in world.batches())
+    world.mock.wait()
+    assert world.batches() == [["a", "b", "bad", "c"], ["a", "b"], ["bad", "c"], ["bad"], ["c"]]
+
+
+def test_records_older_than_the_maximum_age_are_skipped(world, monkeypatch):
+    world.function()
+    world.put("stale")
+    # The record arrived long ago, as far as the poller can tell.
+    real = time.time
+    monkeypatch.setattr("lambdamock.sources.streams.time.time", lambda: real() + 120)
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
+                                          StartingPosition="TRIM_HORIZON", MaximumRecordAgeInSeconds=60)
+    world.mock.wait()
+    assert world.mock.invocations == []
+
+
+def test_disable_then_enable_resumes_where_it_stopped(world):
+    world.function()
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
+                                                 StartingPosition="LATEST")["UUID"]
+    world.put("one")
+    world.mock.wait()
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    world.put("two")
+    world.mock.wait()
+    assert world.batches() == [["one"]]
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    world.mock.wait()
+    assert world.batches() == [["one"], ["two"]]
+
+
+def test_the_event_is_lambdas_dynamodb_event():
+    with mock_aws(), mock_lambda() as mock:
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        table = dynamodb.create_table(
+            TableName="items", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )["TableDescription"]
+        stream = table["LatestStreamArn"]
+        lam = boto3.client("lambda", region_name=REGION)
+        deploy(lam)
+        uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=stream,
+                                               StartingPosition="LATEST")["UUID"]
+        dynamodb.put_item(TableName="items", Item={"id": {"S": "a"}, "tags": {"SS": ["x"]}, "n": {"N": "1"}})
+        dynamodb.put_item(TableName="items", Item={"id": {"S": "a"}, "n": {"N": "2"}})
+        dynamodb.delete_item(TableName="items", Key={"id": {"S": "a"}})
+        mock.wait()
+        records = [r for i in mock.invocations for r in json.loads(i.event)["Records"]]
+        assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
+        assert dynamodb_change(records[0], "INSERT", REGION, stream) == {"Keys": {"id": {"S": "a"}},
+                          "NewImage": {"id": {"S": "a"}, "tags": {"SS": ["x"]}, "n": {"N": "1"}},
+                          "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        assert records[1]["dynamodb"]["OldImage"]["n"] == {"N": "1"}
+        assert records[2]["dynamodb"]["OldImage"] == {"id": {"S": "a"}, "n": {"N": "2"}}
+        assert lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"
+
+
+def test_a_stream_that_cannot_be_read_shows_the_problem(world):
+    world.function()
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
+                                                 StartingPosition="LATEST")["UUID"]
+    world.kinesis.delete_stream(StreamName="s")
+
+    def result() -> str:
+        return str(world.lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"])
+
+    eventually(lambda: result().startswith("PROBLEM: "))
+    assert world.lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"

@@ -1,0 +1,423 @@
+"""Event source mappings through boto3: create, get, update, delete and list, with AWS's shapes, states and texts."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import re
+import time
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lambdamock import mock_lambda
+from lambdamock.operations import mappings as operations
+from tests import probe
+from tests.conftest import ACCOUNT, REGION, function_arn
+from tests.helpers import ROLE, zip_of
+
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
+FIFO = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
+STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/items/stream/2024-01-01T00:00:00.000"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+NOT_FOUND = "The resource you requested does not exist."
+SQS_MEMBERS = {
+    "BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn", "FunctionResponseTypes", "LastModified",
+    "MaximumBatchingWindowInSeconds", "State", "StateTransitionReason", "UUID",
+}
+STREAM_MEMBERS = SQS_MEMBERS | {
+    "BisectBatchOnFunctionError", "DestinationConfig", "LastProcessingResult", "MaximumRecordAgeInSeconds",
+    "MaximumRetryAttempts", "ParallelizationFactor", "StartingPosition", "TumblingWindowInSeconds",
+}
+
+
+@pytest.fixture
+def sources(lambda_mock):
+    """In-process sources for every ARN the tests map (so no call leaves the process)."""
+    lambda_mock.queue(QUEUE)
+    lambda_mock.queue(FIFO)
+    lambda_mock.stream(STREAM)
+    lambda_mock.table_stream(TABLE)
+    return lambda_mock
+
+
+@pytest.fixture
+def f(create_function, sources):
+    create_function()
+    return "f"
+
+
+@pytest.fixture
+def mapping_error(client, aws_error):
+    """Like ``aws_error``, and the region's mappings must be as they were too."""
+
+    @contextlib.contextmanager
+    def check(code, message, via=None):
+        before = listing(client)
+        with aws_error(via or client, code, message) as info:
+            yield info
+        assert listing(client) == before, "a failed call must leave the mappings as they were"
+
+    return check
+
+
+def listing(client) -> list[dict]:
+    return client.list_event_source_mappings()["EventSourceMappings"]
+
+
+def body(response: dict) -> dict:
+    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
+
+
+def modeled(expected: dict) -> dict:
+    """What a client can show of ``expected``: older botocores drop members their model lacks."""
+    shape = boto3.client("lambda", region_name=REGION).meta.service_model.shape_for("EventSourceMappingConfiguration")
+    return {key: value for key, value in expected.items() if key in shape.members}
+
+
+# -- create and get -----------------------------------------------------------------------
+
+
+def test_an_sqs_mapping_is_created_202_and_reads_back_enabled(client, f):
+    created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert set(body(created)) == set(modeled(dict.fromkeys(SQS_MEMBERS)))
+    assert UUID.fullmatch(created["UUID"])
+    assert body(created) == modeled({
+        "BatchSize": 10,
+        "EventSourceArn": QUEUE,
+        "EventSourceMappingArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:event-source-mapping:{created['UUID']}",
+        "FunctionArn": function_arn("f"),
+        "FunctionResponseTypes": [],
+        "LastModified": created["LastModified"],
+        "MaximumBatchingWindowInSeconds": 0,
+        "State": "Creating",
+        "StateTransitionReason": "USER_INITIATED",
+        "UUID": created["UUID"],
+    })
+    assert isinstance(created["LastModified"], datetime.datetime)
+    got = client.get_event_source_mapping(UUID=created["UUID"])
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert body(got) == {**body(created), "State": "Enabled"}
+
+
+@pytest.mark.parametrize("source", [STREAM, TABLE], ids=["kinesis", "dynamodb"])
+def test_a_stream_mapping_shows_the_stream_settings_and_their_defaults(client, f, source):
+    created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=source,
+                                                 StartingPosition="TRIM_HORIZON")
+    assert body(created) == modeled({
+        "BatchSize": 100,
+        "BisectBatchOnFunctionError": False,
+        "DestinationConfig": {"OnFailure": {}},
+        "EventSourceArn": source,
+        "EventSourceMappingArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:event-source-mapping:{created['UUID']}",
+        "FunctionArn": function_arn("f"),
+        "FunctionResponseTypes": [],
+        "LastModified": created["LastModified"],
+        "LastProcessingResult": "No records processed",
+        "MaximumBatchingWindowInSeconds": 0,
+        "MaximumRecordAgeInSeconds": -1,
+        "MaximumRetryAttempts": -1,
+        "ParallelizationFactor": 1,
+        "StartingPosition": "TRIM_HORIZON",
+        "State": "Creating",
+        "StateTransitionReason": "User action",
+        "TumblingWindowInSeconds": 0,
+        "UUID": created["UUID"],
+    })
+    assert client.get_event_source_mapping(UUID=created["UUID"])["State"] == "Enabled"
+
+
+def test_every_setting_is_stored_and_returned(client, f, sources):
+    sources.queue(f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed")
+    # Settings newer than the installed botocore are left out.
+    newer = modeled({"KMSKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k", "MetricsConfig": {"Metrics": ["EventCount"]}})
+    created = client.create_event_source_mapping(
+        FunctionName="f", EventSourceArn=STREAM, StartingPosition="AT_TIMESTAMP",
+        StartingPositionTimestamp=datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc),
+        BatchSize=500, MaximumBatchingWindowInSeconds=7, ParallelizationFactor=3, MaximumRetryAttempts=4,
+        MaximumRecordAgeInSeconds=3600, BisectBatchOnFunctionError=True, TumblingWindowInSeconds=60,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        DestinationConfig={"OnFailure": {"Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed"}},
+        FilterCriteria={"Filters": [{"Pattern": '{"data": {"kind": ["click"]}}'}]}, **newer,
+    )
+    got = body(client.get_event_source_mapping(UUID=created["UUID"]))
+    expected = {
+        "BatchSize": 500, "MaximumBatchingWindowInSeconds": 7, "ParallelizationFactor": 3, "MaximumRetryAttempts": 4,
+        "MaximumRecordAgeInSeconds": 3600, "BisectBatchOnFunctionError": True, "TumblingWindowInSeconds": 60,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"], "StartingPosition": "AT_TIMESTAMP",
+        "StartingPositionTimestamp": datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc),
+        "DestinationConfig": {"OnFailure": {"Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed"}},
+        "FilterCriteria": {"Filters": [{"Pattern": '{"data": {"kind": ["click"]}}'}]}, **newer,
+    }
+    assert {key: got[key] for key in expected} == expected
+
+
+def test_sqs_scaling_config_and_a_window_for_large_batches(client, f):
+    created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=1000,
+                                                 MaximumBatchingWindowInSeconds=5,
+                                                 ScalingConfig={"MaximumConcurrency": 5})
+    assert (created["BatchSize"], created["MaximumBatchingWindowInSeconds"]) == (1000, 5)
+    assert created["ScalingConfig"] == {"MaximumConcurrency": 5}
+
+
+def test_a_mapping_created_disabled_answers_disabled(client, f):
+    created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, Enabled=False)
+    assert created["State"] == "Disabled"
+    assert client.get_event_source_mapping(UUID=created["UUID"])["State"] == "Disabled"
+
+
+def test_empty_filters_are_not_shown(client, f):
+    created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                                 FilterCriteria={"Filters": []})
+    assert "FilterCriteria" not in created
+
+
+@pytest.mark.parametrize(("reference", "qualifier"), [
+    ("f", None),
+    ("f:$LATEST", "$LATEST"),
+    ("f:1", "1"),
+    ("f:live", "live"),
+    (function_arn("f"), None),
+    (function_arn("f", "1"), "1"),
+    (function_arn("f", "live"), "live"),
+    (f"{ACCOUNT}:function:f:live", "live"),
+], ids=["name", "partial-latest", "partial-version", "partial-alias", "arn", "arn-version", "arn-alias", "account"])
+def test_the_function_arn_keeps_the_qualifier_it_was_named_with(client, f, reference, qualifier):
+    client.publish_version(FunctionName="f")
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    created = client.create_event_source_mapping(FunctionName=reference, EventSourceArn=QUEUE)
+    assert created["FunctionArn"] == function_arn("f", qualifier)
+
+
+# -- update and the lifecycle ----------------------------------------------------------------
+
+
+def test_updates_pass_through_transient_states(client, f):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    first = client.get_event_source_mapping(UUID=uuid)["LastModified"]
+
+    updated = client.update_event_source_mapping(UUID=uuid, BatchSize=5)
+    assert updated["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert (updated["State"], updated["BatchSize"]) == ("Updating", 5)
+    assert updated["LastModified"] >= first
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+
+    disabling = client.update_event_source_mapping(UUID=uuid, Enabled=False)
+    assert (disabling["State"], disabling["StateTransitionReason"]) == ("Disabling", "USER_INITIATED")
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabled"
+
+    assert client.update_event_source_mapping(UUID=uuid, Enabled=True)["State"] == "Enabling"
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+
+
+def test_update_can_point_the_mapping_at_another_function(client, create_function, f):
+    create_function(name="g")
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    updated = client.update_event_source_mapping(UUID=uuid, FunctionName="g", MaximumBatchingWindowInSeconds=3)
+    assert (updated["FunctionArn"], updated["MaximumBatchingWindowInSeconds"]) == (function_arn("g"), 3)
+    assert [m["FunctionArn"] for m in listing(client)] == [function_arn("g")]
+
+
+def test_update_of_stream_settings_and_filters(client, f):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
+                                              FilterCriteria={"Filters": [{"Pattern": '{"a": [1]}'}]})["UUID"]
+    updated = client.update_event_source_mapping(UUID=uuid, MaximumRetryAttempts=3, BisectBatchOnFunctionError=True,
+                                                 FilterCriteria={"Filters": []})
+    assert (updated["MaximumRetryAttempts"], updated["BisectBatchOnFunctionError"]) == (3, True)
+    assert "FilterCriteria" not in updated
+    assert updated["StartingPosition"] == "LATEST"
+
+
+def test_delete_answers_deleting_and_the_mapping_is_gone(client, f):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    deleted = client.delete_event_source_mapping(UUID=uuid)
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert (deleted["State"], deleted["UUID"]) == ("Deleting", uuid)
+    assert listing(client) == []
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_event_source_mapping(UUID=uuid)
+
+
+def test_a_mapping_outlives_its_function(client, f):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM,
+                                              StartingPosition="LATEST")["UUID"]
+    client.delete_function(FunctionName="f")
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+    assert client.delete_event_source_mapping(UUID=uuid)["State"] == "Deleting"
+
+
+# -- list -----------------------------------------------------------------------------------
+
+
+def test_list_filters_by_function_and_source_and_pages(client, create_function, f):
+    create_function(name="g")
+    client.publish_version(FunctionName="g")
+    made = [
+        client.create_event_source_mapping(FunctionName=name, EventSourceArn=source, **extra)["UUID"]
+        for name, source, extra in [
+            ("f", QUEUE, {}), ("g", QUEUE, {}), ("g:1", QUEUE, {}),
+            ("f", STREAM, {"StartingPosition": "LATEST"}), ("g", TABLE, {"StartingPosition": "LATEST"}),
+        ]
+    ]
+    assert [m["UUID"] for m in listing(client)] == made
+    by_function = client.list_event_source_mappings(FunctionName="g")["EventSourceMappings"]
+    assert [m["UUID"] for m in by_function] == [made[1], made[2], made[4]]
+    by_version = client.list_event_source_mappings(FunctionName=function_arn("g", "1"))["EventSourceMappings"]
+    assert [m["UUID"] for m in by_version] == [made[2]]
+    both = client.list_event_source_mappings(FunctionName="g", EventSourceArn=QUEUE)["EventSourceMappings"]
+    assert [m["UUID"] for m in both] == [made[1], made[2]]
+    # Filters that name nothing list nothing: they are not checked.
+    assert client.list_event_source_mappings(FunctionName="nothing")["EventSourceMappings"] == []
+    assert client.list_event_source_mappings(EventSourceArn=f"{QUEUE}-x")["EventSourceMappings"] == []
+
+    first = client.list_event_source_mappings(MaxItems=2)
+    second = client.list_event_source_mappings(MaxItems=2, Marker=first["NextMarker"])
+    last = client.list_event_source_mappings(MaxItems=2, Marker=second["NextMarker"])
+    pages = [first, second, last]
+    assert [m["UUID"] for page in pages for m in page["EventSourceMappings"]] == made
+    assert "NextMarker" not in last
+    paginated = client.get_paginator("list_event_source_mappings").paginate(PaginationConfig={"PageSize": 2})
+    assert [m["UUID"] for page in paginated for m in page["EventSourceMappings"]] == made
+
+
+# -- AWS's errors -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["get", "update", "delete"])
+def test_an_unknown_uuid_is_404(client, mapping_error, call):
+    unknown = "00000000-0000-0000-0000-000000000000"
+    operation = getattr(client, f"{call}_event_source_mapping")
+    extra = {"Enabled": False} if call == "update" else {}
+    with mapping_error("ResourceNotFoundException", NOT_FOUND):
+        operation(UUID=unknown, **extra)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({}, "Unrecognized event source."),
+    ({"EventSourceArn": "arn:aws:s3:::bucket"}, "Unrecognized event source."),
+    ({"EventSourceArn": QUEUE, "FunctionName": "nothing"}, "Function does not exist"),
+    ({"EventSourceArn": QUEUE, "FunctionName": "f:7"}, "Function does not exist"),
+    ({"EventSourceArn": QUEUE, "FunctionName": "f:nope"}, "Function does not exist"),
+    ({"EventSourceArn": QUEUE, "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}}},
+     "Unsupported DestinationConfig parameter for given event source mapping type."),
+    ({"EventSourceArn": QUEUE, "BatchSize": 11},
+     "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"),
+    ({"EventSourceArn": FIFO, "BatchSize": 5, "MaximumBatchingWindowInSeconds": 1},
+     "Batching window is not supported for FIFO queues"),
+    ({"EventSourceArn": FIFO, "BatchSize": 11}, "Maximum batch size must be between 1 and 10 inclusive"),
+    ({"EventSourceArn": QUEUE, "StartingPosition": "LATEST"}, "StartingPosition is not valid for SQS event sources."),
+    ({"EventSourceArn": STREAM},
+     "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: "
+     "Member must not be null."),
+    ({"EventSourceArn": TABLE, "StartingPosition": "AT_TIMESTAMP",
+      "StartingPositionTimestamp": datetime.datetime(2024, 1, 1)},
+     f"Unsupported starting position for arn type: {TABLE}"),
+    ({"EventSourceArn": STREAM, "StartingPosition": "AT_TIMESTAMP"}, "Need to specify a timestamp"),
+    ({"EventSourceArn": STREAM, "StartingPosition": "LATEST", "MaximumRecordAgeInSeconds": 59},
+     "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)"),
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": "not json"}]}},
+     "Invalid filter pattern definition."),
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": "plain"}'}]}},
+     "Invalid filter pattern definition."),
+], ids=["no-source", "other-service", "no-function", "no-version", "no-alias", "on-success", "sqs-batch-no-window",
+        "fifo-window", "fifo-batch", "sqs-position", "stream-no-position", "dynamodb-at-timestamp",
+        "no-timestamp", "record-age", "filter-not-json", "filter-not-lists"])
+def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message):
+    with mapping_error("InvalidParameterValueException", message):
+        client.create_event_source_mapping(**{"FunctionName": "f", **params})
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"StartingPosition": "invalid"}, re.compile(
+        r"1 validation error detected: Value 'invalid' at 'startingPosition' failed to satisfy constraint: "
+        r"Member must satisfy enum value set: \[.*\]")),
+    ({"MaximumBatchingWindowInSeconds": 301}, "1 validation error detected: Value '301' at "
+     "'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300"),
+    ({"BatchSize": 10001}, "1 validation error detected: Value '10001' at 'batchSize' failed to satisfy constraint: "
+     "Member must have value less than or equal to 10000"),
+], ids=["position-enum", "window-range", "batch-range"])
+def test_the_model_refuses_out_of_range_values(client, raw_client, f, mapping_error, params, message):
+    with mapping_error("ValidationException", message, via=raw_client):
+        raw_client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, **params)
+
+
+def test_update_refuses_what_create_would(client, f, mapping_error):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    with mapping_error("InvalidParameterValueException",
+                       "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"):
+        client.update_event_source_mapping(UUID=uuid, BatchSize=11)
+    with mapping_error("InvalidParameterValueException", "Function does not exist"):
+        client.update_event_source_mapping(UUID=uuid, FunctionName="nothing")
+    with mapping_error("InvalidParameterValueException", "Invalid filter pattern definition."):
+        client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [{"Pattern": "[]"}]})
+
+
+def test_a_second_mapping_of_the_same_source_and_function_conflicts(client, create_function, f, mapping_error):
+    queue = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    with mapping_error("ResourceConflictException",
+                       f'An event source mapping with SQS arn (" {QUEUE} ") and function (" f ") already exists. '
+                       f"Please update or delete the existing mapping with UUID {queue}"):
+        client.create_event_source_mapping(FunctionName=function_arn("f"), EventSourceArn=QUEUE)
+    stream = client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM,
+                                                StartingPosition="LATEST")["UUID"]
+    with mapping_error("ResourceConflictException",
+                       f'The event source arn (" {STREAM} ") and function (" f ") provided mapping already exists. '
+                       f"Please update or delete the existing mapping with UUID {stream}"):
+        client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON")
+    # Another function, or the same one through a version, is another mapping.
+    create_function(name="g")
+    client.create_event_source_mapping(FunctionName="g", EventSourceArn=QUEUE)
+    client.create_event_source_mapping(FunctionName="f:$LATEST", EventSourceArn=QUEUE)
+
+
+def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create_function, sources, mapping_error,
+                                                                 monkeypatch):
+    # The handler holds until released, so the mapping stays Disabling while its batch is in flight.
+    monkeypatch.setattr(operations, "SETTLE_SECONDS", 0.2)
+    probe.reset()
+    create_function(Code={"ZipFile": zip_of({"index.py": probe.HANDLER})})
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    sources.queue(QUEUE).send("hold on")
+    deadline = time.monotonic() + 10
+    while probe.entered == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert probe.entered == 1
+    try:
+        assert client.update_event_source_mapping(UUID=uuid, Enabled=False)["State"] == "Disabling"
+        assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabling"
+        with mapping_error("ResourceInUseException", "Cannot update the event source mapping because it is in use."):
+            client.update_event_source_mapping(UUID=uuid, BatchSize=2)
+        with mapping_error("ResourceInUseException", "Cannot delete the event source mapping because it is in use."):
+            client.delete_event_source_mapping(UUID=uuid)
+    finally:
+        probe.release()
+    sources.wait(timeout=10)
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabled"
+    assert len(sources.queue(QUEUE)) == 0, "the batch in flight finished and was deleted"
+
+
+def test_missing_sources_are_refused_with_aws_texts():
+    with mock_aws(), mock_lambda():
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                            Code={"ZipFile": zip_of({"index.py": "def handler(e, c):\n    return e\n"})})
+        cases = [
+            # SQS's own text follows (older SQS APIs add "for this wsdl version").
+            ({"EventSourceArn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:missing"}, re.compile(
+                r"Error occurred while ReceiveMessage\. SQS Error Code: AWS\.SimpleQueueService\.NonExistentQueue\. "
+                r"SQS Error Message: The specified queue does not exist\.?( for this wsdl version\.)?")),
+            ({"EventSourceArn": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/missing", "StartingPosition": "LATEST"},
+             f"Stream not found: arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/missing"),
+            ({"EventSourceArn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/missing/stream/2024-01-01T00:00:00.000",
+              "StartingPosition": "LATEST"},
+             f"Stream not found: arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/missing/stream/2024-01-01T00:00:00.000"),
+        ]
+        for params, message in cases:
+            with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:
+                lam.create_event_source_mapping(FunctionName="f", **params)
+            text = caught.value.response["Error"]["Message"]
+            assert message.fullmatch(text) if isinstance(message, re.Pattern) else text == message, text
+        assert lam.list_event_source_mappings()["EventSourceMappings"] == []
