@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import botocore.session
 import pytest
 from botocore.awsrequest import HeadersDict
-from botocore.model import OperationModel, Shape
+from botocore.model import OperationModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, given, settings
@@ -17,47 +17,11 @@ from hypothesis import strategies as st
 
 from lambdamock.protocol.codec import Request, decode, encode
 from lambdamock.protocol.router import Router
+from tests.shapes import values
 
 SESSION = botocore.session.get_session()
 MODELS = {v: SESSION.get_service_model("lambda", api_version=v) for v in ("2015-03-31", "2014-11-11")}
 OPERATIONS = [(v, name) for v, model in MODELS.items() for name in model.operation_names]
-UTC = datetime.timezone.utc
-
-TEXT = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="/"), min_size=1, max_size=12)
-STAMPS = st.datetimes(
-    min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1), timezones=st.just(UTC)
-).map(lambda d: d.replace(microsecond=0))  # older botocore sends whole seconds
-
-
-def values(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
-    kind = shape.type_name
-    if kind == "structure":
-        if depth > 3:
-            return st.just({})
-        members = {
-            name: values(member, depth + 1)
-            for name, member in shape.members.items()
-            if not member.metadata.get("eventstream") and not shape.members[name].serialization.get("eventstream")
-        }
-        return st.fixed_dictionaries({}, optional=members)
-    if kind == "list":
-        return st.lists(values(shape.member, depth + 1), max_size=3)
-    if kind == "map":
-        return st.dictionaries(TEXT, values(shape.value, depth + 1), max_size=3)
-    if kind == "string":
-        return st.sampled_from(shape.enum) if shape.enum else TEXT
-    if kind in ("integer", "long"):
-        return st.integers(min_value=-(2**31), max_value=2**31 - 1)
-    if kind in ("float", "double"):
-        return st.floats(allow_nan=False, allow_infinity=False, width=32)
-    if kind == "boolean":
-        return st.booleans()
-    if kind == "blob":
-        return st.binary(min_size=1, max_size=20)
-    if kind == "timestamp":
-        return STAMPS
-    raise AssertionError(kind)
-
 
 def normal(value: Any) -> Any:
     """Compare timestamps as epoch milliseconds, the precision both sides keep."""

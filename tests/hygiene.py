@@ -1,0 +1,81 @@
+"""A pytest plugin (on for every run, see pyproject.toml): afterwards the process must be as before."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+
+import botocore.auth
+import botocore.endpoint
+import pytest
+
+_BEFORE: dict[str, Any] = {}
+_WORKER_PROBLEMS: list[str] = []
+
+
+def _lambdamock_threads() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("lambdamock")]
+
+
+def _temporary_dirs() -> list[str]:
+    # Only this process's trees: other test processes (xdist workers) may be running.
+    return glob.glob(os.path.join(tempfile.gettempdir(), f"lambdamock-{os.getpid()}-*"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _BEFORE.update(
+        send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
+        sign=vars(botocore.auth.SigV4Auth)["add_auth"],
+        environ=(os.environ, dict(os.environ)),
+        streams=(sys.stdout, sys.stderr),
+        path=list(sys.path),
+        temporary=set(_temporary_dirs()),
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    problems = []
+    if vars(botocore.endpoint.Endpoint)["_do_get_response"] is not _BEFORE["send"]:
+        problems.append("botocore's Endpoint._do_get_response is still patched")
+    if vars(botocore.auth.SigV4Auth)["add_auth"] is not _BEFORE["sign"]:
+        problems.append("botocore's SigV4Auth.add_auth is still patched")
+    environ, values = _BEFORE["environ"]
+    # pytest sets PYTEST_CURRENT_TEST itself.
+    changed = {k for k in {*values, *os.environ} if values.get(k) != os.environ.get(k)} - {"PYTEST_CURRENT_TEST"}
+    if os.environ is not environ or changed:
+        problems.append(f"os.environ changed: {sorted(changed)}")
+    if (sys.stdout, sys.stderr) != _BEFORE["streams"]:
+        problems.append("sys.stdout/sys.stderr were not restored")
+    if sys.path != _BEFORE["path"]:
+        problems.append(f"sys.path changed: {set(sys.path) ^ set(_BEFORE['path'])}")
+    # Handler threads that tests released may still be finishing: give them a moment.
+    deadline = time.monotonic() + 5
+    while _lambdamock_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _lambdamock_threads():
+        problems.append(f"lambdamock threads still running: {_lambdamock_threads()}")
+    leaked = set(_temporary_dirs()) - _BEFORE["temporary"]
+    if leaked:
+        problems.append(f"temporary directories left behind: {sorted(leaked)}")
+    modules = [name for name, module in sys.modules.items() if "lambdamock-" in str(getattr(module, "__file__", ""))]
+    if modules:
+        problems.append(f"handler modules left in sys.modules: {modules}")
+    if hasattr(session.config, "workeroutput"):
+        # An xdist worker: its controller reports (see pytest_testnodedown).
+        session.config.workeroutput["hygiene"] = problems
+        return
+    problems += _WORKER_PROBLEMS
+    if problems:
+        print("\nHYGIENE PROBLEMS (lambdamock left the process changed):\n" + "\n".join(problems))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist's controller: collect what each worker found."""
+    _WORKER_PROBLEMS.extend(f"[{node.gateway.id}] {problem}" for problem in node.workeroutput.get("hygiene", []))

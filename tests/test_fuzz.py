@@ -1,0 +1,113 @@
+"""Every served operation, fed inputs built from its botocore shape: an AWS answer, never a traceback.
+
+A client with ``parameter_validation=False`` sends whatever Hypothesis builds, valid or not. The
+answer must be a success or one of the operation's modeled errors (or ValidationException), with
+the modeled HTTP status (AccessDeniedException, unmodeled, as AWS sends it for foreign ARNs), and a failed call must leave the state as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import boto3
+import botocore.session
+import pytest
+from botocore import xform_name
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+from lambdamock import mock_lambda, operations
+from tests.conftest import function_arn, snapshot
+from tests.helpers import ROLE, zip_of
+from tests.shapes import TEXT, values
+
+SESSION = botocore.session.get_session()
+MODELS = {v: SESSION.get_service_model("lambda", api_version=v) for v in ("2015-03-31", "2014-11-11")}
+SERVED = [
+    (version, name)
+    for version, model in MODELS.items()
+    for name in model.operation_names
+    if xform_name(name) in operations.served(version)
+]
+ARN = function_arn("f")
+# References that hit existing and missing things more often than random text would.
+NAMED = {
+    "FunctionName": st.sampled_from(["f", "f:1", "f:live", ARN, f"{ARN}:$LATEST", "nope", function_arn("f", region="eu-west-1"),
+                                     "arn:aws:lambda:us-east-1:999999999999:function:f", "f:9"]) | TEXT,
+    "Qualifier": st.sampled_from(["1", "$LATEST", "live", "9", "nope"]) | TEXT,
+    "Name": st.sampled_from(["live", "new"]) | TEXT,
+    "FunctionVersion": st.sampled_from(["1", "$LATEST", "9"]) | TEXT,
+    "Role": st.sampled_from([ROLE]) | TEXT,
+    "Runtime": st.sampled_from(["python3.12", "nodejs"]) | TEXT,
+    "Handler": st.sampled_from(["index.handler"]) | TEXT,
+    "Payload": st.sampled_from([b"{}", b'{"a": 1}', b"[1]", b"not json"]) | st.binary(max_size=20),
+    "ZipFile": st.sampled_from([zip_of({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    "FunctionBody": st.sampled_from([zip_of({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+}
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[None]:
+    # Code from S3 and mapping sources go to moto, never to the network.
+    with mock_aws():
+        yield
+
+
+def _inputs(version: str, name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Mostly plausible requests: a required member dropped now and then, at most two optional ones."""
+    shape = MODELS[version].operation_model(name).input_shape
+    if shape is None:
+        return st.just({})
+    members = {n: NAMED[n] if n in NAMED else values(m, 1, NAMED) for n, m in shape.members.items()}
+    # URI labels must be there for botocore to build the URL.
+    uri = [n for n, m in shape.members.items() if m.serialization.get("location") == "uri"]
+    required = [n for n in shape.required_members if n not in uri]
+    optional = [n for n in members if n not in uri and n not in required]
+
+    def subset(names: list[str], most: int) -> st.SearchStrategy[list[str]]:
+        return st.lists(st.sampled_from(names), max_size=most, unique=True) if names else st.just([])
+
+    def build(dropped: list[str], extra: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+        sent = uri + [n for n in required if n not in dropped] + extra
+        return st.fixed_dictionaries({n: members[n] for n in sent})
+
+    return st.tuples(subset(required, 1), subset(optional, 2)).flatmap(lambda chosen: build(*chosen))
+
+
+def _world(client: Any) -> None:
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                           Code={"ZipFile": zip_of({"index.py": "def handler(e, c):\n    return e\n"})})
+    client.publish_version(FunctionName="f")
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+
+
+@pytest.mark.parametrize(("version", "name"), SERVED)
+def test_answers_are_aws_answers(aws: None, version: str, name: str) -> None:
+    operation = MODELS[version].operation_model(name)
+    allowed = {shape.name: shape.metadata["error"]["httpStatusCode"] for shape in operation.error_shapes}
+    # Errors AWS sends for any operation, modeled or not: bad input, and an ARN of another account.
+    allowed.update(ValidationException=400, AccessDeniedException=403)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(params=_inputs(version, name))
+    def check(params: dict[str, Any]) -> None:
+        with mock_lambda() as mock:
+            config = Config(parameter_validation=False, retries={"total_max_attempts": 1})
+            current = boto3.client("lambda", region_name="us-east-1", config=config)
+            _world(current)
+            client = boto3.client("lambda", region_name="us-east-1", config=config, api_version=version)
+            before = snapshot(current)
+            try:
+                getattr(client, xform_name(name))(**params)
+            except ClientError as error:
+                code = error.response["Error"]["Code"]
+                assert code in allowed, f"{code} is not a modeled error of {name}"
+                assert error.response["ResponseMetadata"]["HTTPStatusCode"] == allowed[code]
+                assert code != "ServiceException", error.response
+                assert snapshot(current) == before, "a failed call must leave the state as it was"
+            mock.wait(timeout=30)
+
+    check()
