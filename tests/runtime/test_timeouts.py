@@ -48,31 +48,19 @@ def _indent(body: str) -> str:
     return "\n".join("    " + line for line in body.splitlines())
 
 
-def test_a_busy_loop_is_stopped_after_the_timeout(runtime: Runtime) -> None:
-    sync.events["loop_ended"] = threading.Event()
+@pytest.mark.parametrize("body", ["while True:\n        pass", "time.sleep(600)"], ids=["busy-loop", "long-sleep"])
+def test_the_runaway_thread_ends_with_the_timeout(runtime: Runtime, body: str) -> None:
+    # Not when the loop or the 600 s sleep would end: the worker thread is reclaimed now.
+    sync.events["ended"] = threading.Event()
     spec = make_spec(
         handler_source(
-            "try:\n    while True:\n        pass\nfinally:\n    sync.events['loop_ended'].set()",
-            prelude="from tests.runtime import sync",
-        ),
-        timeout=1,
-    )
-    assert invoke(runtime, spec).timed_out
-    assert sync.events["loop_ended"].wait(5)  # the injected exception unwound the handler
-
-
-def test_a_long_sleep_ends_with_the_timeout(runtime: Runtime) -> None:
-    sync.events["sleep_ended"] = threading.Event()
-    spec = make_spec(
-        handler_source(
-            "try:\n    time.sleep(600)\nfinally:\n    sync.events['sleep_ended'].set()",
+            f"try:\n    {body}\nfinally:\n    sync.events['ended'].set()",
             prelude="import time\nfrom tests.runtime import sync",
         ),
         timeout=1,
     )
     assert invoke(runtime, spec).timed_out
-    # Not after 600 s: the worker thread is reclaimed now.
-    assert sync.events["sleep_ended"].wait(5)
+    assert sync.events["ended"].wait(5)
 
 
 def test_sleep_outside_handlers_is_time_sleep(runtime: Runtime) -> None:
