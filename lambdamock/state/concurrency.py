@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from lambdamock.state.functions import now
 
@@ -62,7 +62,7 @@ class Throttled(Exception):
 class Gate:
     """Admits executions against the region's limits; every change wakes whoever waits for capacity."""
 
-    def __init__(self, limit: int, on_change: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, limit: int, on_freed: Callable[[list[Any]], None] = lambda parked: None) -> None:
         self.limit = limit
         self.minimum = min(UNRESERVED_MINIMUM, limit)
         self.reserved: dict[str, int] = {}
@@ -70,7 +70,10 @@ class Gate:
         self.provisioned: dict[str, dict[str, Provisioned]] = {}
         self.generation = 0
         self._changed = threading.Condition()
-        self._on_change = on_change
+        # Throttled work kept until capacity may have freed, then handed to on_freed.
+        self._parked: list[Any] = []
+        self._on_freed = on_freed
+        self._capacity = limit  # unreserved_capacity(), recounted on every configuration change
         self._usage: dict[str, Usage] = {}
         self._on_demand: dict[str, int] = {}
         self._unreserved_busy = 0
@@ -91,11 +94,13 @@ class Gate:
                 self.reserved.pop(function, None)
             else:
                 self.reserved[function] = count
+            self._recount()
         self.changed()
 
     def configure(self, function: str, config: Provisioned) -> None:
         with self._changed:
             self.provisioned.setdefault(function, {})[config.qualifier] = config
+            self._recount()
         self.changed()
 
     def unconfigure(self, function: str, qualifier: Optional[str] = None) -> list[Provisioned]:
@@ -109,19 +114,31 @@ class Gate:
                 gone = [configs.pop(qualifier)] if qualifier in configs else []
                 if not configs:
                     self.provisioned.pop(function, None)
+            self._recount()
         self.changed()
         return gone
 
     def changed(self) -> None:
-        """Capacity may have freed: wake waiters."""
+        """Capacity may have freed: wake waiters and hand back what was parked."""
         with self._changed:
-            self._bump()
-        self._on_change()
+            parked = self._bump()
+        if parked:
+            self._on_freed(parked)
 
-    def _bump(self) -> None:
-        # Caller holds the condition's lock.
+    def park(self, item: Any, generation: int) -> bool:
+        """Keep ``item`` until capacity changes; False when it already changed since ``generation``."""
+        with self._changed:
+            if self.generation != generation:
+                return False
+            self._parked.append(item)
+            return True
+
+    def _bump(self) -> list[Any]:
+        # Caller holds the condition's lock; parking checks the generation under it, so nothing is missed.
         self.generation += 1
         self._changed.notify_all()
+        parked, self._parked = self._parked, []
+        return parked
 
     # -- executions ---------------------------------------------------------------
 
@@ -143,7 +160,7 @@ class Gate:
                         usage.throttles += 1
                         raise Throttled(RESERVED_EXCEEDED, self.generation)
                 else:
-                    if self._unreserved_busy >= self.unreserved_capacity():
+                    if self._unreserved_busy >= self._capacity:
                         usage.throttles += 1
                         raise Throttled(ACCOUNT_EXCEEDED, self.generation)
                     self._unreserved_busy += 1
@@ -162,8 +179,9 @@ class Gate:
                 self._on_demand[ticket.function] -= 1
             if ticket.pooled:
                 self._unreserved_busy -= 1
-            self._bump()
-        self._on_change()
+            parked = self._bump()
+        if parked:
+            self._on_freed(parked)
 
     def wait(self, generation: int, timeout: float) -> None:
         """Block until capacity changed after ``generation``, or ``timeout`` seconds."""
@@ -190,11 +208,15 @@ class Gate:
 
     def unreserved_capacity(self) -> int:
         """What unreserved functions can run at once: the unreserved pool less their provisioned concurrency."""
-        # Provisioned concurrency of functions without a reservation comes out of the shared pool.
+        return self._capacity
+
+    def _recount(self) -> None:
+        # Caller holds the condition's lock. Provisioned concurrency of functions without a
+        # reservation comes out of the shared pool.
         held = sum(
             config.requested
             for function, configs in self.provisioned.items()
             if function not in self.reserved
             for config in configs.values()
         )
-        return self.unreserved() - held
+        self._capacity = self.unreserved() - held

@@ -69,8 +69,6 @@ class Invoker:
         self._lock = threading.Condition()
         self._records: list[Invocation] = []
         self._queue: deque[tuple[Job, int]] = deque()
-        # Throttled Event jobs, queued again whenever capacity may have freed.
-        self._parked: list[tuple[Job, int]] = []
         self._pending = 0  # queued plus running background jobs
         self._workers: list[threading.Thread] = []
         self._idle_workers = 0
@@ -204,21 +202,17 @@ class Invoker:
                     self._lock.notify_all()
 
     def _park(self, job: Job, attempt: int, generation: int) -> None:
-        with self._lock:
-            if job.gate.generation != generation:
-                # Capacity changed while we were refused: try again at once.
-                self._queue.append((job, attempt))
-                self._lock.notify()
-            else:
-                self._parked.append((job, attempt))
+        # The gate keeps it until capacity may have freed (see unpark); if capacity already
+        # changed while we were refused, try again at once.
+        if not job.gate.park((job, attempt), generation):
+            self.unpark([(job, attempt)])
 
-    def unpark(self) -> None:
-        """Capacity may have freed: queue the throttled Event jobs again."""
+    def unpark(self, jobs: list[tuple[Job, int]]) -> None:
+        """Queue throttled Event jobs again: capacity may have freed."""
         with self._lock:
-            if not self._parked:
+            if self._closed:
                 return
-            self._queue.extend(self._parked)
-            self._parked.clear()
+            self._queue.extend(jobs)
             self._lock.notify_all()
 
     def wait(self, timeout: Optional[float] = None) -> bool:
@@ -244,7 +238,6 @@ class Invoker:
         with self._lock:
             self._closed = True
             self._queue.clear()
-            self._parked.clear()
             self._pending = 0
             self._lock.notify_all()
             runtime, self._runtime = self._runtime, None

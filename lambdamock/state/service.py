@@ -72,14 +72,15 @@ class Service:
     def usage(self, function: str, region: Optional[str] = None) -> Optional[Usage]:
         """The function's concurrency usage in ``region``, or in the one region that knows it; None if none."""
         with self.lock:
-            regions = [self._regions[region]] if region in self._regions else []
             if region is None:
                 regions = list(self._regions.values())
-            known = [
-                usage or Usage()
-                for usage, exists in ((r.gate.usage(function), function in r.functions) for r in regions)
-                if usage is not None or exists
-            ]
+            else:
+                regions = [self._regions[region]] if region in self._regions else []
+            known = []
+            for candidate in regions:
+                usage = candidate.gate.usage(function)
+                if usage is not None or function in candidate.functions:
+                    known.append(usage or Usage())
         if len(known) > 1:
             raise ValueError(f"functions named {function!r} exist in several regions: pass region=")
         return known[0] if known else None
