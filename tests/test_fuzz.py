@@ -91,7 +91,7 @@ def test_answers_are_aws_answers(aws: None, version: str, name: str) -> None:
     # Errors AWS sends for any operation, modeled or not: bad input, and an ARN of another account.
     allowed.update(ValidationException=400, AccessDeniedException=403)
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=settings.default.max_examples // 4, deadline=None, suppress_health_check=list(HealthCheck))
     @given(params=_inputs(version, name))
     def check(params: dict[str, Any]) -> None:
         with mock_lambda() as mock:

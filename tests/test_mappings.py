@@ -338,7 +338,14 @@ def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message
      "'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300"),
     ({"BatchSize": 10001}, "1 validation error detected: Value '10001' at 'batchSize' failed to satisfy constraint: "
      "Member must have value less than or equal to 10000"),
-], ids=["position-enum", "window-range", "batch-range"])
+    # A map whose values are lists: the key's enum and the list's length bounds.
+    ({"SelfManagedEventSource": {"Endpoints": {"BROKERS": []}}}, "2 validation errors detected: Value '{BROKERS=[]}' "
+     "at 'selfManagedEventSource.endpoints' failed to satisfy constraint: Map keys must satisfy constraint: "
+     "[Member must satisfy enum value set: [KAFKA_BOOTSTRAP_SERVERS]]; Value '{BROKERS=[]}' at "
+     "'selfManagedEventSource.endpoints' failed to satisfy constraint: Map value must satisfy constraint: "
+     "[Member must have length less than or equal to 10, Member must have length greater than or equal to 1, "
+     "Member must not be null]"),
+], ids=["position-enum", "window-range", "batch-range", "endpoint-map"])
 def test_the_model_refuses_out_of_range_values(client, raw_client, f, mapping_error, params, message):
     with mapping_error("ValidationException", message, via=raw_client):
         raw_client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, **params)

@@ -109,7 +109,8 @@ def _all_constraints(shape: Shape) -> str:
         found += [f"Member must have length less than or equal to {meta['max']}"] if "max" in meta else []
         found += [f"Member must have length greater than or equal to {meta['min']}"] if "min" in meta else []
         found += [f"Member must satisfy regular expression pattern: {meta['pattern']}"] if "pattern" in meta else []
-        found += [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"] if shape.enum else []
+        # Only strings have an enum: a map's values may be lists (SelfManagedEventSource.Endpoints).
+        found += [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"] if getattr(shape, "enum", None) else []
     return ", ".join(found)
 
 
