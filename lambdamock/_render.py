@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 if TYPE_CHECKING:
     from lambdamock.state.functions import Function
     from lambdamock.state.invocations import Invocation
+    from lambdamock.state.mappings import EventSourceMapping
     from lambdamock.state.service import Service
 
 # The invocations table shows this many of the newest; mock.invocations has them all.
@@ -132,6 +133,42 @@ def concurrency(service: Service) -> Optional[Table]:
     return Table("Concurrency", headers, rows, numeric=frozenset({4, 5, 6}))
 
 
+def _source(arn: str) -> str:
+    """``sqs orders``, ``kinesis clicks``, ``dynamodb orders/stream/…``: the service and the resource's name."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return arn
+    return f"{parts[2]} {parts[5].removeprefix('stream/').removeprefix('table/')}"
+
+
+def _mapping_row(mapping: EventSourceMapping) -> list[Cell]:
+    config = mapping.config
+    function = config.function_name + (f":{config.qualifier}" if config.qualifier else "")
+    batch = str(config.batch_size) + (f" / {config.batching_window} s" if config.batching_window else "")
+    with mapping.changed:
+        state, problem, result = mapping.state, mapping.problem, mapping.last_result
+    # What LastProcessingResult says: a problem reading the source, the last batch's result, or nothing yet.
+    last = problem or result
+    return [
+        Cell(mapping.uuid, "muted"),
+        Cell(mapping.region),
+        Cell(_cut(_source(config.source_arn))),
+        Cell(function),
+        Cell(state, "" if mapping.enabled else "muted"),
+        Cell(batch),
+        Cell(_cut(last), "error" if last.startswith("PROBLEM") else "") if last else Cell("No records processed", "muted"),
+    ]
+
+
+def mappings(service: Service) -> Optional[Table]:
+    with service.lock:
+        rows = [_mapping_row(mapping) for region in service.regions() for mapping in region.mappings]
+    if not rows:
+        return None
+    headers = ["uuid", "region", "source", "function", "state", "batch / window", "last result"]
+    return Table("Event source mappings", headers, rows)
+
+
 def _outcome(record: Invocation) -> Cell:
     tone = "error" if record.function_error else ""
     result = record.result
@@ -174,7 +211,7 @@ def invocations(service: Service) -> Optional[Table]:
 
 
 # The sections of every view, in order: a new one is a function above and an entry here.
-SECTIONS: tuple[Section, ...] = (functions, aliases, concurrency, invocations)
+SECTIONS: tuple[Section, ...] = (functions, aliases, concurrency, mappings, invocations)
 
 
 def _tables(service: Service) -> list[Table]:

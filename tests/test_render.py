@@ -13,6 +13,8 @@ import pytest
 from lambdamock import LambdaMock, mock_lambda
 from tests.helpers import ROLE, zip_of
 
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
+
 
 def code(body: str) -> dict:
     return {"ZipFile": zip_of({"index.py": f"def handler(event, context):\n    {body}\n"})}
@@ -41,6 +43,8 @@ def notebook():
             client.invoke(FunctionName="greeter", Qualifier="live", Payload=json.dumps({"name": name}))
         client.invoke(FunctionName="orders", Payload=json.dumps({"id": 42}))
         client.invoke(FunctionName="greeter", InvocationType="Event", Payload=json.dumps({"name": "eve"}))
+        mock.queue(QUEUE)
+        client.create_event_source_mapping(FunctionName="orders", EventSourceArn=QUEUE, Enabled=False)
         mock.wait()
         yield mock
 
@@ -60,16 +64,39 @@ def test_print_shows_functions_aliases_and_invocations(notebook):
     errors = [line for line in lines if "ValueError: no such order: 42" in line]
     assert len(errors) == 1 and errors[0].startswith("4  orders        $LATEST  RequestResponse  cold (init ")
     assert "Event" in lines[-1] and '{"hello": "eve"}' in lines[-1]
+    mapping = lines[lines.index("Event source mappings") + 3].split("  ", 1)[1].split()
+    assert mapping == ["us-east-1", "sqs", "orders", "orders", "Disabled", "10", "No", "records", "processed"]
 
 
 def test_html_tables_carry_the_same_facts(notebook):
     page = notebook._repr_html_()
     assert page.startswith('<div class="lambdamock"><style>')
-    for caption in ("Functions", "Aliases", "Invocations"):
+    for caption in ("Functions", "Aliases", "Event source mappings", "Invocations"):
         assert f"<caption>{caption}</caption>" in page
     assert '<td class="lm-error">ValueError: no such order: 42</td>' in page
     assert page.count('<td class="lm-cold">cold (init ') == 4 and page.count('<td class="lm-muted">warm</td>') == 2
     assert "<td>1 → 75% · 2 → 25%</td>" in page
+
+
+def test_mappings_show_their_source_state_batching_and_last_result(lambda_mock, client, create_function):
+    create_function("ok", Code=code("return None"))
+    create_function("bad", Code=code("raise ValueError('no')"))
+    good, failing = lambda_mock.queue(QUEUE), lambda_mock.queue(QUEUE + "-2", visibility_timeout=3600)
+    uuids = [client.create_event_source_mapping(FunctionName=name, EventSourceArn=arn, **settings)["UUID"]
+             for name, arn, settings in [("ok", QUEUE, {"BatchSize": 50, "MaximumBatchingWindowInSeconds": 1}),
+                                         ("bad", QUEUE + "-2", {})]]
+    good.send("{}")
+    failing.send("{}")
+    lambda_mock.wait()
+    lines = str(lambda_mock).splitlines()
+    header = lines.index("Event source mappings") + 1
+    assert lines[header].split("  ")[0] == "uuid" and "batch / window" in lines[header]
+    rows = {line.split()[0]: " ".join(line.split()[1:]) for line in lines[header + 2: header + 4]}
+    assert rows[uuids[0]] == "us-east-1 sqs orders ok Enabled 50 / 1 s OK"
+    assert rows[uuids[1]] == "us-east-1 sqs orders-2 bad Enabled 10 PROBLEM: Function call failed"
+    page = lambda_mock._repr_html_()
+    assert "<caption>Event source mappings</caption>" in page
+    assert '<td class="lm-error">PROBLEM: Function call failed</td>' in page
 
 
 def test_everything_from_the_state_is_escaped(lambda_mock, client, create_function):
