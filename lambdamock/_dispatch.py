@@ -103,7 +103,8 @@ def serve(
         request.method,
         url.path,
         parse_qs(url.query, keep_blank_values=True),
-        request.headers,
+        # One pass into a plain dict: botocore's case-insensitive headers are slow to probe.
+        {name.lower(): value for name, value in request.headers.items()},
         _body(request),
     )
     region = context.get("client_region") or "us-east-1"

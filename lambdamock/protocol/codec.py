@@ -16,7 +16,7 @@ _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class Request:
-    """What the codec needs of an HTTP request."""
+    """What the codec needs of an HTTP request; ``headers`` are keyed by lower-case name."""
 
     __slots__ = ("body", "headers", "method", "path", "query")
 
@@ -122,8 +122,8 @@ def decode(operation: OperationModel, labels: Mapping[str, str], request: Reques
                 elif wire in request.query:
                     params[name] = _scalar_from_text(member, request.query[wire][0])
             elif location == "header":
-                if wire in request.headers:
-                    value = request.headers[wire]
+                value = request.headers.get(wire.lower())
+                if value is not None:
                     # Prepared requests may carry header values as bytes.
                     text = value.decode("utf-8") if isinstance(value, bytes) else value
                     params[name] = _scalar_from_text(member, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import queue
 import threading
 import time
@@ -80,7 +81,9 @@ class _Call:
 
 
 def _trace_id() -> str:
-    return f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0"
+    # X-Ray's format: 24 random hex digits for the root, 16 for the parent segment (one read of urandom).
+    digits = os.urandom(20).hex()
+    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"
 
 
 def _exit_status(error: SystemExit) -> int:

@@ -60,7 +60,7 @@ def test_request_round_trip(version: str, name: str, data: st.DataObject) -> Non
     ) else parse_qs(wire["query_string"], keep_blank_values=True)
     query.update(parse_qs(url.query, keep_blank_values=True))
     body = wire["body"] if isinstance(wire["body"], bytes) else (wire["body"] or "").encode()
-    request = Request(wire["method"], url.path, query, HeadersDict(wire["headers"]), body)
+    request = Request(wire["method"], url.path, query, {name.lower(): value for name, value in wire["headers"].items()}, body)
     match = Router(MODELS[version]).match(request.method, request.path, request.query)
     assert match is not None and match.operation.name == name
     decoded = decode(match.operation, match.labels, request)
