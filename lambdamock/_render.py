@@ -141,14 +141,14 @@ def _source(arn: str) -> str:
     return f"{parts[2]} {parts[5].removeprefix('stream/').removeprefix('table/')}"
 
 
-def _mapping_row(mapping: EventSourceMapping) -> list[Cell]:
+def _mapping_row(mapping: EventSourceMapping, no_records: str) -> list[Cell]:
     config = mapping.config
     function = config.function_name + (f":{config.qualifier}" if config.qualifier else "")
     batch = str(config.batch_size) + (f" / {config.batching_window} s" if config.batching_window else "")
     with mapping.changed:
-        state, problem, result = mapping.state, mapping.problem, mapping.last_result
-    # What LastProcessingResult says: a problem reading the source, the last batch's result, or nothing yet.
-    last = problem or result
+        state = mapping.state
+    last = mapping.processing_result
+    tone = "error" if last.startswith("PROBLEM") else "muted" if last == no_records else ""
     return [
         Cell(mapping.uuid, "muted"),
         Cell(mapping.region),
@@ -156,13 +156,16 @@ def _mapping_row(mapping: EventSourceMapping) -> list[Cell]:
         Cell(function),
         Cell(state, "" if mapping.enabled else "muted"),
         Cell(batch),
-        Cell(_cut(last), "error" if last.startswith("PROBLEM") else "") if last else Cell("No records processed", "muted"),
+        Cell(_cut(last), tone),
     ]
 
 
 def mappings(service: Service) -> Optional[Table]:
+    # Imported here, as the service itself is: `import lambdamock` stays cheap.
+    from lambdamock.state.mappings import NO_RECORDS
+
     with service.lock:
-        rows = [_mapping_row(mapping) for region in service.regions() for mapping in region.mappings]
+        rows = [_mapping_row(mapping, NO_RECORDS) for region in service.regions() for mapping in region.mappings]
     if not rows:
         return None
     headers = ["uuid", "region", "source", "function", "state", "batch / window", "last result"]

@@ -147,8 +147,7 @@ def view(mapping: EventSourceMapping, state: Optional[str] = None) -> dict[str, 
     kind = config.kind
     with mapping.changed:
         shown_state = state or mapping.state
-        reason, result, problem = mapping.reason, mapping.last_result, mapping.problem
-        modified = mapping.last_modified
+        reason, problem, modified = mapping.reason, mapping.problem, mapping.last_modified
     out: dict[str, Any] = {"BatchSize": config.batch_size}
     if kind in STREAMS:
         destination = {"Destination": config.on_failure} if config.on_failure else {}
@@ -162,7 +161,7 @@ def view(mapping: EventSourceMapping, state: Optional[str] = None) -> dict[str, 
     out["FunctionResponseTypes"] = ["ReportBatchItemFailures"] if config.report_item_failures else []
     out["LastModified"] = modified
     if kind in STREAMS:
-        out["LastProcessingResult"] = problem or result or "No records processed"
+        out["LastProcessingResult"] = mapping.processing_result
     out["MaximumBatchingWindowInSeconds"] = config.batching_window
     if kind in STREAMS:
         out["MaximumRecordAgeInSeconds"] = config.maximum_record_age

@@ -20,6 +20,7 @@ DISABLED = "Disabled"
 UPDATING = "Updating"
 DELETING = "Deleting"
 TRANSIENT = frozenset({CREATING, ENABLING, DISABLING, UPDATING, DELETING})
+NO_RECORDS = "No records processed"
 
 SQS, KINESIS, DYNAMODB = "sqs", "kinesis", "dynamodb"
 STREAMS = frozenset({KINESIS, DYNAMODB})
@@ -127,6 +128,12 @@ class EventSourceMapping:
                     return False
                 self.changed.wait(remaining)
             return True
+
+    @property
+    def processing_result(self) -> str:
+        """LastProcessingResult: why the source cannot be read, else the last batch's result, else none yet."""
+        with self.changed:
+            return self.problem or self.last_result or NO_RECORDS
 
     def record(self, result: Optional[str] = None, problem: Optional[str] = None) -> None:
         """Note the result of the last batch, or that reading the source failed (``problem``)."""
