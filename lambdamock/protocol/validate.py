@@ -110,7 +110,7 @@ def _all_constraints(shape: Shape) -> str:
         found += [f"Member must have length greater than or equal to {meta['min']}"] if "min" in meta else []
         found += [f"Member must satisfy regular expression pattern: {meta['pattern']}"] if "pattern" in meta else []
         # Only strings have an enum: a map's values may be lists (SelfManagedEventSource.Endpoints).
-        found += [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"] if getattr(shape, "enum", None) else []
+        found += [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"] if shape.type_name == "string" and shape.enum else []
     return ", ".join(found)
 
 
