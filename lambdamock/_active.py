@@ -1,4 +1,4 @@
-"""The stack of active mocks, innermost last, shared by every thread of the process."""
+"""Which mock answers a request: the one that started the calling thread, else the innermost active one."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 # must all reach the same mock.
 _stack: list[Service] = []
 _lock = threading.Lock()
+# The mock a thread works for: set on every thread a mock starts (environments, workers, pollers,
+# and threads their handlers start), so that it is never served by another mock, nor by none.
+_owned = threading.local()
 
 
 def push(service: Service) -> None:
@@ -30,3 +33,19 @@ def current() -> Optional[Service]:
         return _stack[-1]
     except IndexError:
         return None
+
+
+def bind(service: Optional[Service]) -> None:
+    """Make the calling thread work for ``service`` for the rest of its life (None: for nobody)."""
+    _owned.service = service
+
+
+def owner() -> Optional[Service]:
+    """The mock that started the calling thread, even after it stopped; None for other threads."""
+    return getattr(_owned, "service", None)
+
+
+def serving() -> Optional[Service]:
+    """The mock a Lambda request from this thread belongs to: its owner, else the innermost active one."""
+    found = getattr(_owned, "service", None)
+    return found if found is not None else current()

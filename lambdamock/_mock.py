@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
 from lambdamock import _active, _patch, _render
 
@@ -27,11 +27,19 @@ class LambdaMock:
     """
 
     def __init__(
-        self, *, account_id: str = DEFAULT_ACCOUNT_ID, concurrency_limit: int = 1000, seed: Optional[int] = None
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        concurrency_limit: int = 1000,
+        seed: Optional[int] = None,
+        endpoints: Optional[Mapping[str, str]] = None,
     ) -> None:
         self.account_id = account_id
         self.concurrency_limit = concurrency_limit
         self.seed = seed
+        # Where lambdamock may send its own calls to other services (boto3 names: "sqs", "s3", ...)
+        # when moto does not answer them, e.g. LocalStack's URL.
+        self.endpoints = dict(endpoints or {})
         self._service: Optional[Service] = None
 
     # -- lifecycle ------------------------------------------------------
@@ -41,9 +49,10 @@ class LambdaMock:
         if self._service is not None:
             raise RuntimeError("this LambdaMock is already started")
         # Imported on first start: ``import lambdamock`` stays cheap.
+        from lambdamock.outbound import Outbound
         from lambdamock.state.service import Service
 
-        service = Service(self.account_id, self.concurrency_limit, self.seed)
+        service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints))
         _patch.acquire()
         _active.push(service)
         self._service = service
@@ -56,8 +65,9 @@ class LambdaMock:
             raise RuntimeError("lambdamock: stop() called on a LambdaMock that is not started")
         self._service = None
         _active.remove(service)
-        service.close()
-        _patch.release()
+        # botocore is restored once no thread of this mock is left: a handler still running must
+        # not reach the network through an unpatched botocore.
+        service.close(on_quiet=_patch.release)
 
     def __enter__(self) -> "LambdaMock":
         return self.start()
@@ -84,7 +94,8 @@ class LambdaMock:
     # -- decorating -----------------------------------------------------
 
     def _fresh(self) -> "LambdaMock":
-        return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit, seed=self.seed)
+        return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit, seed=self.seed,
+                          endpoints=self.endpoints)
 
     def __call__(self, target: T) -> T:
         """Decorate a function, coroutine function or class (its ``test*`` methods)."""
@@ -180,7 +191,10 @@ def mock_lambda(target: T) -> T: ...
 
 
 @overload
-def mock_lambda(*, account_id: str = ..., concurrency_limit: int = ..., seed: Optional[int] = ...) -> LambdaMock: ...
+def mock_lambda(
+    *, account_id: str = ..., concurrency_limit: int = ..., seed: Optional[int] = ...,
+    endpoints: Optional[Mapping[str, str]] = ...,
+) -> LambdaMock: ...
 
 
 def mock_lambda(target: Any = None, **options: Any) -> Any:

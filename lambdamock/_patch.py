@@ -8,13 +8,9 @@ import threading
 from typing import Any, Callable
 
 import wrapt
-from botocore.credentials import ReadOnlyCredentials
 
 from lambdamock import _active
-
-# Signing needs credentials even though nothing leaves the process; these
-# stand in when a Lambda client has none (a machine with no AWS set-up).
-_FAKE_CREDENTIALS = ReadOnlyCredentials("AKIALAMBDAMOCKFAKEKEY", "lambdamock-fake-secret", None)
+from lambdamock.errors import MockStoppedError
 
 
 class _Answering:
@@ -35,10 +31,23 @@ class _Answering:
         return self._emitter.emit(event_name, **kwargs)
 
 
+def _serving(operation_model: Any) -> Any:
+    """The mock that answers this request, or None to let it through; raises once that mock stopped."""
+    if operation_model.service_model.endpoint_prefix != "lambda":
+        return None
+    service = _active.serving()
+    if service is not None and service.closed:
+        raise MockStoppedError(
+            f"lambdamock: {operation_model.name} was not sent: it comes from a thread of a mock that has "
+            "stopped (a handler still running after its test ended?). Call mock.wait() before the mock stops."
+        )
+    return service
+
+
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     _, operation_model, context = args
-    service = _active.current()
-    if service is None or operation_model.service_model.endpoint_prefix != "lambda":
+    service = _serving(operation_model)
+    if service is None:
         return wrapped(*args, **kwargs)
     endpoint = copy.copy(instance)
     endpoint._event_emitter = _Answering(
@@ -56,15 +65,18 @@ def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> A
     return serve(service, request, operation_model, context)
 
 
-def _add_auth(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    if instance.credentials is None and instance._service_name == "lambda" and _active.current() is not None:
-        instance.credentials = _FAKE_CREDENTIALS
+def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # A request lambdamock answers is never signed: no credentials are looked up (no profile's
+    # STS or SSO call, no instance metadata) and none, real or stand-in, is attached to it.
+    signing_type = kwargs.get("signing_type", args[3] if len(args) > 3 else "standard")
+    if signing_type == "standard" and instance.signing_name == "lambda" and _active.serving() is not None:
+        return None
     return wrapped(*args, **kwargs)
 
 
 _TARGETS = (
     ("botocore.endpoint", "Endpoint._do_get_response", _do_get_response),
-    ("botocore.auth", "SigV4Auth.add_auth", _add_auth),
+    ("botocore.signers", "RequestSigner.sign", _sign),
 )
 
 _lock = threading.Lock()

@@ -85,3 +85,7 @@ class AccessDeniedException(LambdaError):
 
 class NotServedError(NotImplementedError):
     """Raised, never answered: lambdamock does not serve this operation yet."""
+
+
+class MockStoppedError(RuntimeError):
+    """Raised, never sent: a Lambda call from a thread whose mock has stopped, or a call the stop cut short."""

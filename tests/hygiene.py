@@ -10,8 +10,8 @@ import threading
 import time
 from typing import Any
 
-import botocore.auth
 import botocore.endpoint
+import botocore.signers
 import pytest
 
 _BEFORE: dict[str, Any] = {}
@@ -30,7 +30,7 @@ def _temporary_dirs() -> list[str]:
 def pytest_sessionstart(session: pytest.Session) -> None:
     _BEFORE.update(
         send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
-        sign=vars(botocore.auth.SigV4Auth)["add_auth"],
+        sign=vars(botocore.signers.RequestSigner)["sign"],
         environ=(os.environ, dict(os.environ)),
         streams=(sys.stdout, sys.stderr),
         path=list(sys.path),
@@ -42,8 +42,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     problems = []
     if vars(botocore.endpoint.Endpoint)["_do_get_response"] is not _BEFORE["send"]:
         problems.append("botocore's Endpoint._do_get_response is still patched")
-    if vars(botocore.auth.SigV4Auth)["add_auth"] is not _BEFORE["sign"]:
-        problems.append("botocore's SigV4Auth.add_auth is still patched")
+    if vars(botocore.signers.RequestSigner)["sign"] is not _BEFORE["sign"]:
+        problems.append("botocore's RequestSigner.sign is still patched")
     environ, values = _BEFORE["environ"]
     # pytest sets PYTEST_CURRENT_TEST itself.
     changed = {k for k in {*values, *os.environ} if values.get(k) != os.environ.get(k)} - {"PYTEST_CURRENT_TEST"}

@@ -8,8 +8,8 @@ import textwrap
 import threading
 
 import boto3
-import botocore.auth
 import botocore.endpoint
+import botocore.signers
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
@@ -18,7 +18,7 @@ from lambdamock import mock_lambda
 from tests.helpers import ROLE, zip_of
 
 ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
-ORIGINAL_ADD_AUTH = botocore.auth.SigV4Auth.__dict__["add_auth"]
+ORIGINAL_SIGN = botocore.signers.RequestSigner.__dict__["sign"]
 
 
 def create(client, name: str = "f") -> None:
@@ -88,7 +88,7 @@ def test_last_stop_restores_the_original_attributes():
     assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is not ORIGINAL_DO_GET_RESPONSE
     outer.stop()
     assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
-    assert botocore.auth.SigV4Auth.__dict__["add_auth"] is ORIGINAL_ADD_AUTH
+    assert botocore.signers.RequestSigner.__dict__["sign"] is ORIGINAL_SIGN
 
 
 def test_private_botocore_names_we_patch_exist():
@@ -100,7 +100,11 @@ def test_private_botocore_names_we_patch_exist():
     ]
     endpoint = boto3.client("lambda", region_name="us-east-1")._endpoint
     assert hasattr(endpoint, "_event_emitter")
-    assert list(inspect.signature(ORIGINAL_ADD_AUTH).parameters) == ["self", "request"]
+    assert list(inspect.signature(ORIGINAL_SIGN).parameters)[:5] == [
+        "self", "operation_name", "request", "region_name", "signing_type"
+    ]
+    assert endpoint.__class__.__name__ == "Endpoint"
+    assert boto3.client("lambda", region_name="us-east-1")._request_signer.signing_name == "lambda"
 
 
 def test_stray_stop_raises():

@@ -7,6 +7,7 @@ import zipfile
 from typing import Any, Mapping
 
 from lambdamock.errors import InvalidParameterValueException
+from lambdamock.outbound import Outbound, Unreachable
 from lambdamock.state.functions import Code
 
 # AWS's text for a request with no usable code source (no AWS text is known for an
@@ -25,16 +26,13 @@ def _checked_zip(data: bytes) -> Code:
     return Code.from_zip(data)
 
 
-def _from_s3(region: str, bucket: str, key: str, version: Any) -> bytes:
-    # Imported here: only functions deployed from S3 pay for an S3 client, and
-    # going through boto3 lets moto (or a real endpoint) serve the object.
-    import boto3
+def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: Any) -> bytes:
+    # Through boto3, so that moto (or a named endpoint) serves the object; never real S3.
     from botocore.exceptions import BotoCoreError, ClientError
 
     extra = {"VersionId": version} if version else {}
     try:
-        client = boto3.client("s3", region_name=region)
-        data: bytes = client.get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
+        data: bytes = outbound.client("s3", region).get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
         return data
     except ClientError as exc:
         error = exc.response.get("Error", {})
@@ -42,13 +40,13 @@ def _from_s3(region: str, bucket: str, key: str, version: Any) -> bytes:
             f"Error occurred while GetObject. S3 Error Code: {error.get('Code')}. "
             f"S3 Error Message: {error.get('Message')}"
         ) from None
-    except BotoCoreError as exc:
+    except (BotoCoreError, Unreachable) as exc:
         raise InvalidParameterValueException(
             f"Error occurred while GetObject. S3 Error Code: ServiceUnavailable. S3 Error Message: {exc}"
         ) from None
 
 
-def load(region: str, source: Mapping[str, Any], package_type: str) -> Code:
+def load(outbound: Outbound, region: str, source: Mapping[str, Any], package_type: str) -> Code:
     """The Code of a CreateFunction ``Code`` or UpdateFunctionCode request."""
     if package_type == "Image":
         image = source.get("ImageUri")
@@ -65,5 +63,5 @@ def load(region: str, source: Mapping[str, Any], package_type: str) -> Code:
     if zipped is not None:
         return _checked_zip(zipped)
     if bucket and key:
-        return _checked_zip(_from_s3(region, bucket, key, source.get("S3ObjectVersion")))
+        return _checked_zip(_from_s3(outbound, region, bucket, key, source.get("S3ObjectVersion")))
     raise InvalidParameterValueException(_NO_SOURCE)

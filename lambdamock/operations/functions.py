@@ -103,7 +103,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     environment = _environment(params)
     settings = _settings(params, _latest.default_settings(name))
     # Fetched before taking the lock: S3 may be slow or remote.
-    code = _code.load(call.region.name, params["Code"], package_type)
+    code = _code.load(call.service.outbound, call.region.name, params["Code"], package_type)
     created = _latest.first(
         call, name, params, code, settings=settings, environment=environment, package_type=package_type
     )
@@ -250,7 +250,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterValueException(
             "Please don't provide ImageUri when updating a function with packageType Zip."
         )
-    code = _code.load(call.region.name, params, package_type)
+    code = _code.load(call.service.outbound, call.region.name, params, package_type)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         updated = found.latest.changed(code=code)

@@ -1,6 +1,6 @@
 """Running Python handlers in-process: execution environments, context, logs, errors, timeouts."""
 
 from lambdamock.runtime.runtime import Runtime
-from lambdamock.runtime.spec import FunctionSpec, InvocationResult
+from lambdamock.runtime.spec import FunctionSpec, InvocationResult, Threads
 
-__all__ = ["FunctionSpec", "InvocationResult", "Runtime"]
+__all__ = ["FunctionSpec", "InvocationResult", "Runtime", "Threads"]

@@ -23,7 +23,7 @@ from lambdamock.runtime.payloads import (
     parse_event,
     user_stack,
 )
-from lambdamock.runtime.spec import FunctionSpec
+from lambdamock.runtime.spec import FunctionSpec, Threads
 
 Handler = Callable[[Any, LambdaContext], Any]
 
@@ -95,14 +95,15 @@ def _exit_status(error: SystemExit) -> int:
 class Environment:
     """Runs init once, then one invocation at a time, on a dedicated daemon thread."""
 
-    def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str) -> None:
+    def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str, threads: Threads) -> None:
         self.spec = spec
+        self._threads = threads
         self.id = uuid.uuid4().hex
         self.provisioned = init_type == "provisioned-concurrency"
         self.log_group_name = f"/aws/lambda/{spec.function_name}"
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
-        self.scope = hooks.Scope(self._variables(code.root, init_type), self.namespace.import_module)
+        self.scope = hooks.Scope(self._variables(code.root, init_type), self.namespace.import_module, threads)
         self.handler: Optional[Handler] = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
@@ -113,9 +114,7 @@ class Environment:
         self._tasks: "queue.SimpleQueue[Optional[_Call]]" = queue.SimpleQueue()
         self._initialised = threading.Lock()
         self._initialised.acquire()
-        self._thread = threading.Thread(
-            target=self._work, name=f"lambdamock:{spec.function_name}:{self.id[:8]}", daemon=True
-        )
+        self._thread: Optional[threading.Thread] = None
 
     def _variables(self, task_root: str, init_type: str) -> Dict[str, str]:
         spec = self.spec
@@ -147,6 +146,7 @@ class Environment:
     # --- worker thread ---------------------------------------------------------------------
 
     def _work(self) -> None:
+        self.scope.worker = threading.get_ident()
         hooks.bind(self.scope)
         try:
             self._init()
@@ -229,7 +229,7 @@ class Environment:
 
     def start(self, wait: float) -> bool:
         """Start the worker and wait up to `wait` seconds for init; False if it did not finish."""
-        self._thread.start()
+        self._thread = self._threads.spawn(self._work, f"lambdamock:{self.spec.function_name}:{self.id[:8]}")
         if self._initialised.acquire(timeout=wait):
             return True
         self.abandon()
@@ -257,11 +257,11 @@ class Environment:
     def abandon(self) -> None:
         """Give up on a worker stuck in user code: raise Abandoned in it and never reuse it."""
         self.dead = True
-        ident = self._thread.ident
-        if ident is not None and self._thread.is_alive():
+        thread = self._thread
+        if thread is not None and thread.ident is not None and thread.is_alive():
             # Python threads cannot be killed; an asynchronous exception ends a busy loop at its
             # next bytecode, and a blocking call (a socket, a lock) when it returns.
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Abandoned))
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Abandoned))
         # A handler in time.sleep wakes now (see hooks._sleep) instead of when the sleep ends.
         self.scope.abandoned.set()
         # Wakes the worker if it had in fact gone back to waiting for work.
@@ -271,6 +271,11 @@ class Environment:
         """Let an idle worker end; its modules go with it."""
         self.dead = True
         self._tasks.put(None)
+
+    def join(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for a stopped worker's thread to end."""
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
 
 
 def _load_handler(namespace: Namespace, handler: str) -> Handler:

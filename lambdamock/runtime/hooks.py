@@ -1,4 +1,4 @@
-"""Process-wide, thread-aware stand-ins for os.environ, sys.stdout/stderr, logging, import_module and sleep."""
+"""Process-wide, thread-aware stand-ins for os.environ, sys.stdout/stderr, logging, import_module, sleep and threads."""
 
 from __future__ import annotations
 
@@ -24,15 +24,17 @@ from typing import (
     cast,
 )
 
+from lambdamock.runtime.spec import Threads
+
 ImportModule = Callable[[str, Optional[str]], Optional[ModuleType]]
 
 
 class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
-    __slots__ = ("abandoned", "import_module", "overlay", "removed", "request_id", "sink")
+    __slots__ = ("abandoned", "import_module", "overlay", "removed", "request_id", "sink", "threads", "worker")
 
-    def __init__(self, overlay: Dict[str, str], import_module: ImportModule) -> None:
+    def __init__(self, overlay: Dict[str, str], import_module: ImportModule, threads: Threads) -> None:
         self.overlay = overlay
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
@@ -40,8 +42,11 @@ class Scope:
         self.sink: Optional[List[str]] = None
         self.request_id = ""
         self.import_module = import_module
-        # Set when the environment is given up on: its sleeps end at once.
+        # Set when the environment is given up on: its worker's sleeps end at once.
         self.abandoned = threading.Event()
+        # Who counts the threads its code starts, and the ident of the environment's own thread.
+        self.threads = threads
+        self.worker: Optional[int] = None
 
 
 _local = threading.local()
@@ -53,7 +58,7 @@ def current() -> Optional[Scope]:
 
 
 def bind(scope: Optional[Scope]) -> None:
-    """Make the calling thread (a worker) act inside `scope`."""
+    """Make the calling thread act inside `scope`."""
     _local.scope = scope
 
 
@@ -160,6 +165,7 @@ def format_record(record: logging.LogRecord, request_id: str) -> str:
 _original_call_handlers = logging.Logger.callHandlers
 _original_import_module = importlib.import_module
 _original_sleep = time.sleep
+_original_start_thread = threading.Thread.start
 
 
 def _call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
@@ -193,7 +199,7 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
 
 def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     scope = current()
-    if scope is None:
+    if scope is None or scope.worker != threading.get_ident():
         _original_sleep(seconds)
         return
     delay = float(seconds)
@@ -202,6 +208,32 @@ def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     # A handler that timed out is woken, so the exception pending in its thread ends it now
     # rather than when a long sleep would have returned.
     scope.abandoned.wait(delay)
+
+
+def _start_thread(self: threading.Thread) -> None:
+    scope = current()
+    if scope is None:
+        _original_start_thread(self)
+        return
+    # A thread started by function code is part of its environment, as in Lambda's one process: it
+    # sees the function's variables, writes to its log, and belongs to the mock that runs it.
+    target = self.run
+    threads = scope.threads
+
+    def run() -> None:
+        bind(scope)
+        try:
+            threads.adopted(target)
+        finally:
+            bind(None)
+
+    self.run = run  # type: ignore[method-assign]
+    threads.adopt()
+    try:
+        _original_start_thread(self)
+    except BaseException:
+        threads.adopted(lambda: None)  # never started: stop counting it
+        raise
 
 
 class _Installation:
@@ -222,6 +254,7 @@ class _Installation:
             logging.Logger.callHandlers = _call_handlers  # type: ignore[method-assign]
             importlib.import_module = _import_module
             time.sleep = _sleep
+            threading.Thread.start = _start_thread  # type: ignore[method-assign]
             self._wrap_streams()
 
     def refresh(self) -> None:
@@ -253,6 +286,8 @@ class _Installation:
                 importlib.import_module = _original_import_module
             if time.sleep is _sleep:
                 time.sleep = _original_sleep
+            if threading.Thread.start is _start_thread:
+                threading.Thread.start = _original_start_thread  # type: ignore[method-assign]
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:
                 sys.stdout = cast(ThreadStream, sys.stdout).target

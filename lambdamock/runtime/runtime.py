@@ -6,19 +6,22 @@ import math
 import os
 import sys
 import threading
+import time
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from lambdamock.runtime import hooks
 from lambdamock.runtime.code import CodeStore
 from lambdamock.runtime.environment import Environment, Outcome
 from lambdamock.runtime.payloads import encode_document, sandbox_error
-from lambdamock.runtime.spec import FunctionSpec, InvocationResult
+from lambdamock.runtime.spec import DaemonThreads, FunctionSpec, InvocationResult, Threads
 
 # Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
 # the first attempt running for that long instead of starting it again.
 _INIT_LIMIT_S = 10.0
 # No per-environment memory can be measured in one process: report a typical small Python figure.
 _MEMORY_USED_MB = 40
+# How long close() waits, in all, for idle environments' threads to end.
+_CLOSE_JOIN_S = 1.0
 
 
 class _Pool:
@@ -68,7 +71,8 @@ def _log(spec: FunctionSpec, request_id: str, prelude: str, body: str, report: s
 class Runtime:
     """Runs Python handlers from function zips in-process, one thread per execution environment."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: Optional[Threads] = None) -> None:
+        self._threads = threads or DaemonThreads()
         self._lock = threading.Lock()
         self._pools: Dict[Tuple[str, str], _Pool] = {}
         self._busy: Dict[Environment, None] = {}
@@ -104,7 +108,7 @@ class Runtime:
         init_ms: Optional[float] = None
         prelude = ""
         if env is None:
-            env = Environment(spec, self._code.get(spec.code_sha256, spec.code), "on-demand")
+            env = Environment(spec, self._code.get(spec.code_sha256, spec.code), "on-demand", self._threads)
             try:
                 started = env.start(_INIT_LIMIT_S + spec.timeout)
             except BaseException:
@@ -140,7 +144,7 @@ class Runtime:
             return f"Runtime.Unsupported: {_unsupported_message(spec)}"
         self._hook()
         code = self._code.get(spec.code_sha256, spec.code)
-        envs = [Environment(spec, code, "provisioned-concurrency") for _ in range(count)]
+        envs = [Environment(spec, code, "provisioned-concurrency", self._threads) for _ in range(count)]
         failure: Optional[str] = None
         for env in envs:
             if not env.start(_INIT_LIMIT_S):
@@ -181,6 +185,10 @@ class Runtime:
             self._busy.clear()
         for env in idle:
             env.stop()
+        # Idle workers end at once; joining them lets stop() restore botocore before it returns.
+        deadline = time.monotonic() + _CLOSE_JOIN_S
+        for env in idle:
+            env.join(max(0.0, deadline - time.monotonic()))
         roots = self._code.roots
         self._code.close()
         _forget_paths(roots)

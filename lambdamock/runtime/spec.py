@@ -1,9 +1,38 @@
-"""What the runtime is asked to run (FunctionSpec) and what one invocation gives back."""
+"""What the runtime is asked to run (FunctionSpec), what one invocation gives back, and whose threads it uses."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional, Protocol
+
+
+class Threads(Protocol):
+    """How the runtime starts threads: supplied by the mock that owns them, which counts them until they end."""
+
+    def spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
+        """Start a daemon thread running ``target``."""
+
+    def adopt(self) -> None:
+        """Count a thread that code running in an environment is about to start."""
+
+    def adopted(self, target: Callable[[], None]) -> None:
+        """Run ``target`` on an adopted thread, which stops counting when it returns."""
+
+
+class DaemonThreads:
+    """Threads for a runtime that belongs to no mock: plain daemon threads, counted by nobody."""
+
+    def spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    def adopt(self) -> None:
+        """Nothing counts threads here."""
+
+    def adopted(self, target: Callable[[], None]) -> None:
+        target()
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ def record(item: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
 class DynamoDBReader(RemoteReader):
     """A table's stream read through boto3 (moto's when moto is active)."""
 
+    service = "dynamodbstreams"
     kind = "dynamodb"
     max_read = DYNAMODB_MAX_RECORDS
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from lambdamock.sources.readers import RemoteReader, StreamRecord
+
+if TYPE_CHECKING:
+    from lambdamock.outbound import Outbound
 
 # GetRecords returns at most this many records a call.
 KINESIS_MAX_RECORDS = 10000
@@ -41,11 +44,12 @@ def record(shard: str, sequence: str, partition_key: str, data: bytes, arrival: 
 class KinesisReader(RemoteReader):
     """A Kinesis stream read through boto3 (moto's when moto is active)."""
 
+    service = "kinesis"
     kind = "kinesis"
     max_read = KINESIS_MAX_RECORDS
 
-    def __init__(self, client: Any, arn: str) -> None:
-        super().__init__(client, arn)
+    def __init__(self, outbound: Outbound, arn: str) -> None:
+        super().__init__(outbound, arn)
         self.name = stream_name(arn)
 
     def shards(self) -> list[str]:

@@ -51,7 +51,7 @@ class Poller:
         self.quiet_since = 0.0  # when the last quiet cycle began
         self.last_version: Optional[str] = None  # the version that ran the last batch
         self._idle = IDLE_FIRST
-        self._thread = threading.Thread(target=self._run, name=f"lambdamock-esm-{mapping.uuid[:8]}", daemon=True)
+        self._thread: Optional[threading.Thread] = None
 
     # -- called from API threads ---------------------------------------------
 
@@ -62,7 +62,10 @@ class Poller:
                 self.open()
             except Exception as exc:  # the thread tries again; the mapping says why meanwhile
                 self.mapping.record(problem=_describe(exc))
-        self._thread.start()
+        self._thread = self.supervisor.service.spawn(self._run, f"lambdamock-esm-{self.mapping.uuid[:8]}")
+
+    def _alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def busy(self) -> bool:
@@ -84,14 +87,15 @@ class Poller:
             self._cond.notify_all()
 
     def join(self, timeout: float) -> None:
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
+        thread = self._thread
+        if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def settled(self, timeout: float) -> bool:
         """Wait until a requested change has been applied or the poller stopped."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._change and self._thread.is_alive():
+            while self._change and self._alive():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -115,7 +119,7 @@ class Poller:
     def polling(self) -> bool:
         """Reading its source: started, enabled (or about to be) and not stopped."""
         with self._cond:
-            return not self._stopped and (self._enabled or self._change) and self._thread.is_alive()
+            return not self._stopped and (self._enabled or self._change) and self._alive()
 
     def synced(self, generation: int, deadline: Optional[float]) -> bool:
         """Block until a quiet cycle began after ``generation`` was asked for (or there is nothing to poll)."""

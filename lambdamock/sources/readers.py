@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 
 if TYPE_CHECKING:
+    from lambdamock.outbound import Outbound
     from lambdamock.sources.poller import Poller
 
 
@@ -26,12 +27,19 @@ class StreamRecord(NamedTuple):
 
 
 class RemoteReader:
-    """A source read through a boto3 client: an idle poller backs off, since nothing tells it of news."""
+    """A source read through boto3 (moto's, or a named endpoint): an idle poller backs off, since nothing tells it of news."""
 
-    def __init__(self, client: Any, arn: str) -> None:
-        self.client = client
+    service = ""  # the boto3 service name, set by each kind
+
+    def __init__(self, outbound: Outbound, arn: str) -> None:
+        self.outbound = outbound
         self.arn = arn
         self.region = arn.split(":", 5)[3]
+
+    @property
+    def client(self) -> Any:
+        """The service's client, asked for at each use: Unreachable whenever the source is not mocked."""
+        return self.outbound.client(self.service, self.region)
 
     def idle_delay(self, poller: Poller) -> Optional[float]:
         return poller.idle_delay()

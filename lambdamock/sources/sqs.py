@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from lambdamock.sources.readers import Received, RemoteReader
+
+if TYPE_CHECKING:
+    from lambdamock.outbound import Outbound
 
 # Lambda lists a message's system attributes in this order; others follow as SQS sends them.
 _ATTRIBUTE_ORDER = (
@@ -69,10 +72,12 @@ def _b64(value: Any) -> str:
 class SqsReader(RemoteReader):
     """A queue read through boto3: moto's when moto is active, else whatever endpoint boto3 reaches."""
 
+    service = "sqs"
+
     max_receive = SQS_MAX_MESSAGES
 
-    def __init__(self, client: Any, arn: str) -> None:
-        super().__init__(client, arn)
+    def __init__(self, outbound: Outbound, arn: str) -> None:
+        super().__init__(outbound, arn)
         _, self.account, self.name = queue_name(arn)
         self.fifo = self.name.endswith(".fifo")
         self._url: Optional[str] = None

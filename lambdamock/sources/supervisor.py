@@ -8,6 +8,7 @@ import uuid
 from typing import Any, Optional, Union
 
 from lambdamock.errors import InvalidParameterValueException, LambdaError
+from lambdamock.outbound import Unreachable
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.dynamodb import DynamoDBReader
 from lambdamock.sources.kinesis import KinesisReader, stream_name
@@ -37,7 +38,6 @@ class Supervisor:
         self._lock = threading.Lock()
         self._pollers: dict[str, Poller] = {}
         self._local: dict[str, LocalSource] = {}
-        self._clients: dict[tuple[str, str], Any] = {}
         self._closed = False
 
     @classmethod
@@ -66,41 +66,20 @@ class Supervisor:
                 raise ValueError(f"{arn} is already a {type(found).__name__}")
             return found
 
-    # -- boto3 for the rest -----------------------------------------------------------
-
-    def client(self, name: str, region: str) -> Any:
-        """One client per service and region, shared by the pollers (boto3 clients are thread-safe)."""
-        with self._lock:
-            found = self._clients.get((name, region))
-        if found is None:
-            import boto3
-            from botocore.config import Config
-
-            options: dict[str, Any] = {"retries": {"total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 10}
-            try:
-                # DynamoDB Streams' account-based endpoints are unknown to moto; the regional one serves all.
-                config = Config(account_id_endpoint_mode="disabled", **options)
-            except TypeError:  # a botocore older than account-based endpoints
-                config = Config(**options)
-            found = boto3.client(name, region_name=region, config=config)
-            with self._lock:
-                found = self._clients.setdefault((name, region), found)
-        return found
-
     def check_source(self, kind: str, arn: str) -> None:
         """Refuse a source that does not exist, with AWS's texts; a source that cannot be asked passes."""
         if self.local(arn) is not None:
             return
         from botocore.exceptions import BotoCoreError, ClientError
 
-        region = arn.split(":", 5)[3]
+        outbound = self.service.outbound
         try:
             if kind == SQS:
-                SqsReader(self.client("sqs", region), arn).open()
+                SqsReader(outbound, arn).open()
             elif kind == KINESIS:
-                self.client("kinesis", region).describe_stream_summary(StreamName=stream_name(arn))
+                KinesisReader(outbound, arn).client.describe_stream_summary(StreamName=stream_name(arn))
             else:
-                self.client("dynamodbstreams", region).describe_stream(StreamArn=arn, Limit=1)
+                DynamoDBReader(outbound, arn).client.describe_stream(StreamArn=arn, Limit=1)
         except ClientError as exc:
             error = exc.response.get("Error", {})
             code = error.get("Code", "")
@@ -111,8 +90,8 @@ class Supervisor:
                 ) from None
             if kind != SQS and code == "ResourceNotFoundException":
                 raise InvalidParameterValueException(f"Stream not found: {arn}") from None
-        except BotoCoreError:
-            pass  # no credentials or no endpoint: the poller reports it on the mapping
+        except (BotoCoreError, Unreachable):
+            pass  # not mocked, no credentials, no endpoint: the poller reports it on the mapping
 
     # -- mapping lifecycle -------------------------------------------------------------
 
@@ -172,17 +151,15 @@ class Supervisor:
     def _poller(self, mapping: EventSourceMapping) -> Poller:
         arn = mapping.config.source_arn
         kind = mapping.config.kind
-        region = arn.split(":", 5)[3]
         source = self.local(arn)
+        outbound = self.service.outbound
         if kind == SQS:
-            queue = source if isinstance(source, LocalQueue) else SqsReader(self.client("sqs", region), arn)
+            queue = source if isinstance(source, LocalQueue) else SqsReader(outbound, arn)
             return QueuePoller(self, mapping, queue)
         if kind == KINESIS:
-            stream: Any = source if isinstance(source, LocalStream) else KinesisReader(
-                self.client("kinesis", region), arn)
+            stream: Any = source if isinstance(source, LocalStream) else KinesisReader(outbound, arn)
         else:
-            stream = source if isinstance(source, LocalTableStream) else DynamoDBReader(
-                self.client("dynamodbstreams", region), arn)
+            stream = source if isinstance(source, LocalTableStream) else DynamoDBReader(outbound, arn)
         return StreamPoller(self, mapping, stream)
 
     # -- wait() and close() --------------------------------------------------------------
@@ -250,9 +227,9 @@ class Supervisor:
         region = destination.split(":", 5)[3]
         try:
             if destination.split(":", 5)[2] == "sns":
-                self.client("sns", region).publish(TopicArn=destination, Message=body)
+                self.service.outbound.client("sns", region).publish(TopicArn=destination, Message=body)
             else:
-                reader = SqsReader(self.client("sqs", region), destination)
+                reader = SqsReader(self.service.outbound, destination)
                 reader.client.send_message(QueueUrl=reader.url, MessageBody=body)
         except Exception:  # a destination that cannot be reached loses the record, as on AWS
             pass

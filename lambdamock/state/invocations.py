@@ -10,13 +10,15 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 
-from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime
+from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads
 from lambdamock.state.concurrency import Gate, Throttled
 
 # Lambda retries a failed asynchronous invocation twice by default.
 ASYNC_RETRIES = 2
 # Background workers at most; more Event invocations wait in the queue.
 _MAX_WORKERS = 64
+# How long close() waits, in all, for idle workers to leave.
+_CLOSE_JOIN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,15 @@ class Job:
 class Invoker:
     """Runs jobs on the runtime, records them, and drains Event jobs in the background."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: Threads) -> None:
+        self._threads = threads
         self._runtime: Optional[Runtime] = None
         self._lock = threading.Condition()
         self._records: list[Invocation] = []
         self._queue: deque[tuple[Job, int]] = deque()
         self._pending = 0  # queued plus running background jobs
         self._workers: list[threading.Thread] = []
-        self._idle_workers = 0
+        self._idle: set[threading.Thread] = set()  # workers waiting for a job
         self._closed = False
 
     @property
@@ -81,7 +84,7 @@ class Invoker:
             if self._closed:
                 raise RuntimeError("lambdamock: the mock has stopped")
             if self._runtime is None:
-                self._runtime = Runtime()
+                self._runtime = Runtime(self._threads)
             return self._runtime
 
     @property
@@ -150,7 +153,7 @@ class Invoker:
             finally:
                 self._done()
 
-        threading.Thread(target=run, name=name, daemon=True).start()
+        self._threads.spawn(run, name)
 
     def _done(self) -> None:
         with self._lock:
@@ -164,20 +167,19 @@ class Invoker:
                 return
             self._queue.append((job, 1))
             self._pending += 1
-            if self._idle_workers == 0 and len(self._workers) < _MAX_WORKERS:
-                worker = threading.Thread(target=self._work, name="lambdamock-event", daemon=True)
-                self._workers.append(worker)
-                worker.start()
+            if not self._idle and len(self._workers) < _MAX_WORKERS:
+                self._workers.append(self._threads.spawn(self._work, "lambdamock-event"))
             else:
                 self._lock.notify()
 
     def _work(self) -> None:
+        me = threading.current_thread()
         while True:
             with self._lock:
-                self._idle_workers += 1
+                self._idle.add(me)
                 while not self._queue and not self._closed:
                     self._lock.wait()
-                self._idle_workers -= 1
+                self._idle.discard(me)
                 if self._closed:
                     return
                 job, attempt = self._queue.popleft()
@@ -240,7 +242,12 @@ class Invoker:
             self._queue.clear()
             self._pending = 0
             self._lock.notify_all()
+            idle = list(self._idle)
             runtime, self._runtime = self._runtime, None
+        # Idle workers leave at once; busy ones when their job returns.
+        deadline = time.monotonic() + _CLOSE_JOIN_S
+        for worker in idle:
+            worker.join(max(0.0, deadline - time.monotonic()))
         if runtime is not None:
             runtime.close()
 

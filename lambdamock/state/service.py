@@ -6,12 +6,16 @@ import bisect
 import random
 import threading
 import time
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
+from lambdamock import _active
 from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
 from lambdamock.state.mappings import Mappings, Pollers
+
+if TYPE_CHECKING:
+    from lambdamock.outbound import Outbound
 
 
 class Region:
@@ -45,14 +49,21 @@ class Region:
 class Service:
     """All state of one mock activation; ``lock`` guards every table in it."""
 
-    def __init__(self, account_id: str, concurrency_limit: int = 1000, seed: Optional[int] = None) -> None:
+    def __init__(self, account_id: str, concurrency_limit: int, seed: Optional[int], outbound: Outbound) -> None:
         self.account_id = account_id
+        # The one way to other AWS services (pollers, destinations, logs): only where calls stay local.
+        self.outbound = outbound
         # Draws of weighted aliases; a seed makes their sequence reproducible.
         self.rng = random.Random(seed)
         self.concurrency_limit = concurrency_limit
         self.lock = threading.RLock()
         self._regions: dict[str, Region] = {}
-        self.invoker = Invoker()
+        # Threads working for this mock, live or not yet ended; see spawn().
+        self._threads = threading.Condition()
+        self._live = 0
+        self._on_quiet: Optional[Callable[[], None]] = None
+        self.closed = False
+        self.invoker = Invoker(self)
         # Event source mapping pollers: set by the sources layer when the first one is needed.
         self.pollers: Optional[Pollers] = None
 
@@ -92,7 +103,51 @@ class Service:
             return False
         return self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
-    def close(self) -> None:
+    # -- threads --------------------------------------------------------------------------------
+
+    def spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
+        """Start a daemon thread that works for this mock: its Lambda calls come here, or fail once it stopped."""
+        self.adopt()
+        thread = threading.Thread(target=self.adopted, args=(target,), name=name, daemon=True)
+        try:
+            thread.start()
+        except BaseException:
+            self._thread_ended()
+            raise
+        return thread
+
+    def adopted(self, target: Callable[[], None]) -> None:
+        """Run ``target`` on the calling (new) thread as one of this mock's threads, counted until it returns."""
+        _active.bind(self)
+        try:
+            target()
+        finally:
+            _active.bind(None)
+            self._thread_ended()
+
+    def adopt(self) -> None:
+        """Count one more thread (about to run ``adopted``) before it starts."""
+        with self._threads:
+            self._live += 1
+
+    def _thread_ended(self) -> None:
+        with self._threads:
+            self._live -= 1
+            quiet = self._on_quiet if self._live == 0 else None
+            if quiet is not None:
+                self._on_quiet = None
+            self._threads.notify_all()
+        if quiet is not None:
+            quiet()
+
+    def close(self, on_quiet: Callable[[], None] = lambda: None) -> None:
+        """Stop everything; ``on_quiet`` runs once no thread of this mock is left (at once, usually)."""
+        self.closed = True
         if self.pollers is not None:
             self.pollers.close()
         self.invoker.close()
+        with self._threads:
+            if self._live:
+                self._on_quiet = on_quiet
+                return
+        on_quiet()
