@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Mapping, Optional
 
-from lambdamock.runtime import hooks
+from lambdamock.runtime.scope import current
 
 
 class CognitoIdentity:
@@ -77,6 +77,6 @@ class LambdaContext:
 
     def log(self, msg: Any) -> None:
         """Write to the invocation's log without a newline, as the runtime's context.log does."""
-        scope = hooks.current()
+        scope = current()
         if scope is not None and scope.sink is not None:
             scope.sink.append(str(msg))

@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from lambdamock.runtime import hooks
+from lambdamock.runtime import scope as scopes
 from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
 from lambdamock.runtime.modules import Namespace
@@ -103,7 +103,7 @@ class Environment:
         self.log_group_name = f"/aws/lambda/{spec.function_name}"
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
-        self.scope = hooks.Scope(self._variables(code.root, init_type), self.namespace.import_module, threads)
+        self.scope = scopes.Scope(self._variables(code.root, init_type), self.namespace.import_module, threads)
         self.handler: Optional[Handler] = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
@@ -147,7 +147,7 @@ class Environment:
 
     def _work(self) -> None:
         self.scope.worker = threading.get_ident()
-        hooks.bind(self.scope)
+        scopes.bind(self.scope)
         try:
             self._init()
             while not self.dead:
@@ -158,7 +158,7 @@ class Environment:
         except BaseException:
             self.dead = True
         finally:
-            hooks.bind(None)
+            scopes.bind(None)
 
     def _init(self) -> None:
         outcome = self.init_outcome

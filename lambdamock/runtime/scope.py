@@ -1,0 +1,44 @@
+"""What one execution environment's threads see (its Scope), and which scope the calling thread acts in."""
+
+from __future__ import annotations
+
+import threading
+from types import ModuleType
+from typing import Callable, Dict, List, Optional, Set, cast
+
+from lambdamock.runtime.spec import Threads
+
+ImportModule = Callable[[str, Optional[str]], Optional[ModuleType]]
+
+
+class Scope:
+    """What one execution environment's threads see: its variables, its log sink, its modules."""
+
+    __slots__ = ("abandoned", "import_module", "overlay", "removed", "request_id", "sink", "threads", "worker")
+
+    def __init__(self, overlay: Dict[str, str], import_module: ImportModule, threads: Threads) -> None:
+        self.overlay = overlay
+        # Keys the handler deleted; the process value must stay hidden from this environment.
+        self.removed: Set[str] = set()
+        # Text written by the current invocation (or init); None while the environment is idle.
+        self.sink: Optional[List[str]] = None
+        self.request_id = ""
+        self.import_module = import_module
+        # Set when the environment is given up on: its worker's sleeps end at once.
+        self.abandoned = threading.Event()
+        # Who counts the threads its code starts, and the ident of the environment's own thread.
+        self.threads = threads
+        self.worker: Optional[int] = None
+
+
+_local = threading.local()
+
+
+def current() -> Optional[Scope]:
+    """The scope of the calling thread, or None outside execution environments."""
+    return cast(Optional[Scope], getattr(_local, "scope", None))
+
+
+def bind(scope: Optional[Scope]) -> None:
+    """Make the calling thread act inside `scope`."""
+    _local.scope = scope
