@@ -31,7 +31,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _BEFORE.update(
         send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
         sign=vars(botocore.signers.RequestSigner)["sign"],
-        environ=(os.environ, dict(os.environ)),
+        environ=(os.environ, os.environ._data, dict(os.environ)),  # type: ignore[attr-defined]
         streams=(sys.stdout, sys.stderr),
         path=list(sys.path),
         temporary=set(_temporary_dirs()),
@@ -44,10 +44,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append("botocore's Endpoint._do_get_response is still patched")
     if vars(botocore.signers.RequestSigner)["sign"] is not _BEFORE["sign"]:
         problems.append("botocore's RequestSigner.sign is still patched")
-    environ, values = _BEFORE["environ"]
+    environ, data, values = _BEFORE["environ"]
     # pytest sets PYTEST_CURRENT_TEST itself.
     changed = {k for k in {*values, *os.environ} if values.get(k) != os.environ.get(k)} - {"PYTEST_CURRENT_TEST"}
-    if os.environ is not environ or changed:
+    if os.environ is not environ or os.environ._data is not data or changed:  # type: ignore[attr-defined]
         problems.append(f"os.environ changed: {sorted(changed)}")
     if (sys.stdout, sys.stderr) != _BEFORE["streams"]:
         problems.append("sys.stdout/sys.stderr were not restored")

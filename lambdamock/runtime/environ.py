@@ -1,70 +1,116 @@
-"""os.environ as each execution environment sees it: the process's variables plus the environment's own layer."""
+"""os.environ as each execution environment sees it: the process's variables plus the environment's own layer.
+
+The layer is put under the process's own ``os.environ`` object (as its ``_data``, which ``os.environb``
+shares), so code holding that object from before the mock (``from os import environ``, botocore's
+sessions) sees the function's variables too, and nothing a handler does reaches the process.
+"""
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, MutableMapping
+import os
+from typing import Any, Callable, Iterator, List, MutableMapping, Optional
 
 from lambdamock.runtime.scope import Scope, current
 
 
-def _check_str(value: object) -> str:
-    # os.environ refuses non-str keys and values; a handler must get the same TypeError as on AWS.
-    if not isinstance(value, str):
-        raise TypeError(f"str expected, not {type(value).__name__}")
-    return value
+class ThreadData(MutableMapping[Any, Any]):
+    """``os.environ._data``: environment threads read and write their own layer over the process's data."""
 
-
-class ThreadEnviron(MutableMapping[str, str]):
-    """os.environ that shows each environment's threads the process variables plus its own layer."""
-
-    def __init__(self, base: MutableMapping[str, str]) -> None:
+    def __init__(self, base: MutableMapping[Any, Any], environ: Any) -> None:
         self.base = base
+        # The process's encoding of keys and values (bytes on POSIX, upper-cased str on Windows).
+        self._encode_key: Callable[[str], Any] = environ.encodekey
+        self._decode_key: Callable[[Any], str] = environ.decodekey
+        self._encode_value: Callable[[str], Any] = environ.encodevalue
+        self._decode_value: Callable[[Any], str] = environ.decodevalue
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: Any) -> Any:
         scope = current()
         if scope is None:
             return self.base[key]
-        value = scope.overlay.get(key)
+        name = self._decode_key(key)
+        value = scope.overlay.get(name)
         if value is not None:
-            return value
-        if key in scope.removed:
+            return self._encode_value(value)
+        if name in scope.removed:
             raise KeyError(key)
         return self.base[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: Any, value: Any) -> None:
         scope = current()
         if scope is None:
             self.base[key] = value
             return
-        # Writes stay in the environment: the process (and its real C environ) is untouched.
-        scope.overlay[_check_str(key)] = _check_str(value)
-        scope.removed.discard(key)
+        name = self._decode_key(key)
+        scope.overlay[name] = self._decode_value(value)
+        scope.removed.discard(name)
 
-    def __delitem__(self, key: str) -> None:
+    def __delitem__(self, key: Any) -> None:
         scope = current()
         if scope is None:
             del self.base[key]
             return
-        if key not in self:
+        name = self._decode_key(key)
+        if name not in scope.overlay and (name in scope.removed or key not in self.base):
             raise KeyError(key)
-        scope.overlay.pop(key, None)
-        scope.removed.add(key)
+        scope.overlay.pop(name, None)
+        scope.removed.add(name)
 
-    def _keys(self, scope: Scope) -> List[str]:
-        keys = [k for k in self.base if k not in scope.overlay and k not in scope.removed]
-        keys.extend(scope.overlay)
+    def _keys(self, scope: Scope) -> List[Any]:
+        keys = [k for k in self.base if self._decode_key(k) not in scope.overlay and self._decode_key(k) not in scope.removed]
+        keys.extend(self._encode_key(name) for name in scope.overlay)
         return keys
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Any]:
         scope = current()
-        return iter(self.base) if scope is None else iter(self._keys(scope))
+        return iter(list(self.base)) if scope is None else iter(self._keys(scope))
 
     def __len__(self) -> int:
         scope = current()
         return len(self.base) if scope is None else len(self._keys(scope))
 
-    def copy(self) -> Dict[str, str]:
-        return dict(self)
 
-    def __repr__(self) -> str:
-        return f"environ({dict(self)!r})"
+_original_putenv = os.putenv
+_original_unsetenv = os.unsetenv
+
+
+def _putenv(key: Any, value: Any) -> None:
+    # Environment threads never change the process's C environment: os.environ's writes (which call
+    # putenv) stay in their layer, and a handler's own putenv would reach every other thread's children.
+    if current() is None:
+        _original_putenv(key, value)
+
+
+def _unsetenv(key: Any) -> None:
+    if current() is None:
+        _original_unsetenv(key)
+
+
+class Layering:
+    """Puts ThreadData under os.environ and os.environb, and the stand-ins for putenv/unsetenv; undone exactly."""
+
+    def __init__(self) -> None:
+        self._data: Optional[ThreadData] = None
+
+    def install(self) -> None:
+        base = os.environ._data  # type: ignore[attr-defined]
+        self._data = ThreadData(base, os.environ)
+        os.environ._data = self._data  # type: ignore[attr-defined]
+        if hasattr(os, "environb"):
+            os.environb._data = self._data  # type: ignore[attr-defined]
+        os.putenv = _putenv
+        os.unsetenv = _unsetenv
+
+    def uninstall(self) -> None:
+        data, self._data = self._data, None
+        if data is None:
+            return
+        # Put back only what is still ours: a later replacement by someone else is theirs to undo.
+        if os.environ._data is data:  # type: ignore[attr-defined]
+            os.environ._data = data.base  # type: ignore[attr-defined]
+        if hasattr(os, "environb") and os.environb._data is data:  # type: ignore[attr-defined]
+            os.environb._data = data.base  # type: ignore[attr-defined]
+        if os.putenv is _putenv:
+            os.putenv = _original_putenv
+        if os.unsetenv is _unsetenv:
+            os.unsetenv = _original_unsetenv

@@ -10,6 +10,7 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from lambdamock.runtime import hooks
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
@@ -163,6 +164,7 @@ class Environment:
     def _init(self) -> None:
         outcome = self.init_outcome
         self.scope.sink = outcome.output
+        rebound = hooks.Rebound()
         started = time.perf_counter()
         try:
             self.handler = _load_handler(self.namespace, self.spec.handler)
@@ -177,7 +179,7 @@ class Environment:
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
-            self.scope.sink = None
+            self._leave(rebound)
             self._initialised.release()
 
     def _run(self, call: _Call) -> None:
@@ -185,6 +187,7 @@ class Environment:
         scope = self.scope
         scope.sink = outcome.output
         scope.request_id = call.request_id
+        rebound = hooks.Rebound()
         started = time.perf_counter()
         try:
             context = LambdaContext(
@@ -220,10 +223,17 @@ class Environment:
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
-            scope.sink = None
-            scope.request_id = ""
+            self._leave(rebound)
         call.finished = True
         call.done.release()
+
+    def _leave(self, rebound: hooks.Rebound) -> None:
+        """End an invocation (or init): undo what its code did to the process's names and streams."""
+        rebound.restore()
+        scope = self.scope
+        scope.closed.clear()
+        scope.sink = None
+        scope.request_id = ""
 
     # --- caller side -----------------------------------------------------------------------
 

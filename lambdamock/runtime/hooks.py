@@ -11,7 +11,7 @@ import time
 from types import ModuleType
 from typing import Optional, SupportsIndex, TextIO, Union, cast
 
-from lambdamock.runtime.environ import ThreadEnviron
+from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.scope import bind, current
 from lambdamock.runtime.streams import ThreadStream, call_handlers, original_call_handlers
 
@@ -68,21 +68,43 @@ def _start_thread(self: threading.Thread) -> None:
         raise
 
 
+class Rebound:
+    """The process-wide names a handler can rebind (os.environ, sys.stdout, ...), as they were; put back after."""
+
+    __slots__ = ("environ", "environb", "stderr", "stdout")
+
+    def __init__(self) -> None:
+        self.environ = os.environ
+        self.environb = getattr(os, "environb", None)
+        self.stdout = sys.stdout
+        self.stderr = sys.stderr
+
+    def restore(self) -> None:
+        """Undo what the invocation rebound: ``os.environ = {...}`` or ``sys.stdout = io.StringIO()``."""
+        if os.environ is not self.environ:
+            os.environ = self.environ  # noqa: B003 - restoring the process's own object
+        if self.environb is not None and os.environb is not self.environb:
+            os.environb = self.environb
+        if sys.stdout is not self.stdout:
+            sys.stdout = self.stdout
+        if sys.stderr is not self.stderr:
+            sys.stderr = self.stderr
+
+
 class _Installation:
     """Reference-counted replacement of the process-wide objects; undone by the last release."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.users = 0
-        self.environ: Optional[ThreadEnviron] = None
+        self._environ = Layering()
 
     def acquire(self) -> None:
         with self.lock:
             self.users += 1
             if self.users > 1:
                 return
-            self.environ = ThreadEnviron(os.environ)
-            os.environ = self.environ  # type: ignore[assignment]  # noqa: B003 - replacing, not clearing
+            self._environ.install()
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
             importlib.import_module = _import_module
             time.sleep = _sleep
@@ -109,9 +131,7 @@ class _Installation:
             if self.users:
                 return
             # Put back only what is still ours: a later replacement by someone else is theirs to undo.
-            environ, self.environ = self.environ, None
-            if environ is not None and os.environ is environ:
-                os.environ = environ.base  # type: ignore[assignment]  # noqa: B003 - restoring the original
+            self._environ.uninstall()
             if logging.Logger.callHandlers is call_handlers:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
             if importlib.import_module is _import_module:

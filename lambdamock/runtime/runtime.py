@@ -173,7 +173,7 @@ class Runtime:
             env.stop()
 
     def close(self) -> None:
-        """Retire everything and undo every process-wide change; idempotent, never waits on handlers."""
+        """Retire everything; idempotent, never waits on handlers (``unhook`` comes when their threads ended)."""
         with self._lock:
             if self._closed:
                 return
@@ -192,8 +192,12 @@ class Runtime:
         roots = self._code.roots
         self._code.close()
         _forget_paths(roots)
-        if self._hooked:
-            self._hooked = False
+
+    def unhook(self) -> None:
+        """Undo the process-wide stand-ins, once no thread of the closed runtime can need them."""
+        with self._lock:
+            hooked, self._hooked = self._hooked, False
+        if hooked:
             hooks.installation.release()
 
     # --- pools -----------------------------------------------------------------------------

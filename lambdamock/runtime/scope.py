@@ -14,7 +14,9 @@ ImportModule = Callable[[str, Optional[str]], Optional[ModuleType]]
 class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
-    __slots__ = ("abandoned", "import_module", "overlay", "removed", "request_id", "sink", "threads", "worker")
+    __slots__ = (
+        "abandoned", "closed", "import_module", "overlay", "removed", "request_id", "sink", "threads", "worker",
+    )
 
     def __init__(self, overlay: Dict[str, str], import_module: ImportModule, threads: Threads) -> None:
         self.overlay = overlay
@@ -22,6 +24,8 @@ class Scope:
         self.removed: Set[str] = set()
         # Text written by the current invocation (or init); None while the environment is idle.
         self.sink: Optional[List[str]] = None
+        # The process's streams this invocation closed (sys.stdout.close()): closed for it alone, until it ends.
+        self.closed: Set[object] = set()
         self.request_id = ""
         self.import_module = import_module
         # Set when the environment is given up on: its worker's sleeps end at once.

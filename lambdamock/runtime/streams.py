@@ -19,6 +19,8 @@ class ThreadStream:
         scope = current()
         if scope is None or scope.sink is None:
             return self.target.write(text)
+        if self in scope.closed:
+            raise ValueError("I/O operation on closed file.")
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         scope.sink.append(text)
@@ -32,6 +34,19 @@ class ThreadStream:
         scope = current()
         if scope is None or scope.sink is None:
             self.target.flush()
+
+    def close(self) -> None:
+        """A handler that closes its stream closes it for the rest of its invocation, never the process's."""
+        scope = current()
+        if scope is None:
+            self.target.close()
+        else:
+            scope.closed.add(self)
+
+    @property
+    def closed(self) -> bool:
+        scope = current()
+        return (scope is not None and self in scope.closed) or self.target.closed
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.target, name)

@@ -69,6 +69,7 @@ class Invoker:
     def __init__(self, threads: Threads) -> None:
         self._threads = threads
         self._runtime: Optional[Runtime] = None
+        self._closed_runtime: Optional[Runtime] = None
         self._lock = threading.Condition()
         self._records: list[Invocation] = []
         self._queue: deque[tuple[Job, int]] = deque()
@@ -250,4 +251,10 @@ class Invoker:
             worker.join(max(0.0, deadline - time.monotonic()))
         if runtime is not None:
             runtime.close()
+            self._closed_runtime = runtime
+
+    def unhook(self) -> None:
+        """After close, once no thread of this mock is left: undo the runtime's process-wide stand-ins."""
+        if self._closed_runtime is not None:
+            self._closed_runtime.unhook()
 

@@ -146,8 +146,14 @@ class Service:
         if self.pollers is not None:
             self.pollers.close()
         self.invoker.close()
+
+        def quiet() -> None:
+            # Handlers still running keep their view of the process (environ, streams) until they end.
+            self.invoker.unhook()
+            on_quiet()
+
         with self._threads:
             if self._live:
-                self._on_quiet = on_quiet
+                self._on_quiet = quiet
                 return
-        on_quiet()
+        quiet()

@@ -81,6 +81,7 @@ def runtime() -> Iterator[Runtime]:
         yield rt
     finally:
         rt.close()
+        rt.unhook()
 
 
 SpecFactory = Callable[..., FunctionSpec]

@@ -142,6 +142,7 @@ def test_on_demand_environments_report_their_init_type(runtime: Runtime) -> None
 def test_invoke_after_close_is_refused() -> None:
     rt = Runtime()
     rt.close()
+    rt.unhook()
     rt.close()  # idempotent
     try:
         invoke(rt, make_spec(COUNTER))

@@ -97,6 +97,7 @@ def test_sys_modules_and_sys_path_are_untouched() -> None:
             assert name not in sys.modules
     finally:
         rt.close()
+        rt.unhook()
     assert sys.path is path_object and sys.path == path_before
     assert set(sys.modules) - set(modules_before) <= {"encodings.cp437"}  # zipfile's own lazy import
     assert all(sys.modules[name] is module for name, module in modules_before.items())

@@ -119,5 +119,6 @@ def test_streams_are_restored_exactly_on_close() -> None:
     rt = Runtime()
     invoke(rt, make_spec(handler_source("print('x')")))
     rt.close()
+    rt.unhook()
     assert sys.stdout is stdout and sys.stderr is stderr
     assert logging.Logger.callHandlers.__module__ == "logging"

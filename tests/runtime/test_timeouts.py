@@ -90,6 +90,7 @@ def test_close_is_prompt_with_a_handler_blocked_forever() -> None:
     assert sync.events["blocked"].wait(5)
     started = time.monotonic()
     rt.close()
+    rt.unhook()
     assert time.monotonic() - started < 0.5
     assert os.sys.stdout is stdout and os.environ is environ  # type: ignore[attr-defined]
     caller.join(5)
@@ -103,6 +104,7 @@ def test_temporary_directories_are_removed_on_close() -> None:
     root = json.loads(invoke(rt, spec).payload)
     assert os.path.isdir(root)
     rt.close()
+    rt.unhook()
     assert not os.path.exists(root) and not os.path.exists(os.path.dirname(root))
 
 
@@ -120,6 +122,7 @@ def test_environments_are_dropped_when_the_handler_thread_finishes_after_close()
     caller.start()
     assert sync.events["in"].wait(5)
     rt.close()
+    rt.unhook()
     sync.events["go"].set()
     caller.join(5)
     wait_until(lambda: bool(results))

@@ -1,0 +1,66 @@
+"""The escape detector: every HTTP(S) connection goes to a loopback proxy that records it and answers 403."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from typing import Iterator
+
+import pytest
+
+# Fake, well-formed credentials, as test suites set them: clients are made without instance-metadata
+# lookups, so whatever reaches the proxy was a real attempt to call a service.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+class Proxy:
+    """A loopback listener; ``attempts`` holds the first line of every connection made to it."""
+
+    def __init__(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        self.attempts: list[str] = []
+        self._thread = threading.Thread(target=self._serve, name="escape-proxy", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return  # closed
+            with connection:
+                connection.settimeout(2)
+                try:
+                    head = connection.recv(4096)
+                except OSError:
+                    head = b""
+                self.attempts.append(head.split(b"\r\n", 1)[0].decode("latin-1") or "<no request line>")
+                try:
+                    connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() in progress
+        except OSError:
+            pass
+        self._server.close()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def escapes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
+    """Route all HTTP(S) traffic of clients made from now on through a recording loopback proxy."""
+    proxy = Proxy()
+    for name in ("NO_PROXY", "no_proxy", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, proxy.url)
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    try:
+        yield proxy
+    finally:
+        proxy.close()

@@ -1,0 +1,97 @@
+"""A handler cannot break the test process: its streams, environment and names are its own, and put back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda
+from tests.helpers import ROLE, zip_of
+
+# Imported before any mock starts, as application code does at import time.
+from os import environ as early_environ  # noqa: I001  - deliberately after the others
+
+
+def deploy(client: Any, body: str, name: str = "f", prelude: str = "import io, os, sys", **extra: Any) -> None:
+    source = f"{prelude}\ndef handler(event, context):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": zip_of({"app.py": source})}, **extra)
+
+
+def call(client: Any, name: str = "f") -> Any:
+    response = client.invoke(FunctionName=name, Payload=b"{}")
+    return response.get("FunctionError"), json.loads(response["Payload"].read())
+
+
+@pytest.fixture
+def client(lambda_mock: Any) -> Any:
+    return boto3.client("lambda", region_name="us-east-1")
+
+
+def test_closing_stdout_closes_it_for_that_invocation_only(client: Any, capfd: Any) -> None:
+    deploy(client, "print('before')\nsys.stdout.close()\nclosed = sys.stdout.closed\n"
+                   "try:\n    print('after')\nexcept ValueError as error:\n    return [closed, str(error)]")
+    assert call(client) == (None, [True, "I/O operation on closed file."])
+    # The next invocation prints again, and so does the test process.
+    deploy(client, "print('again')\nreturn sys.stdout.closed", name="g")
+    assert call(client, "g") == (None, False)
+    print("the test's own stdout still works")
+    assert not sys.stdout.closed and not sys.__stdout__.closed
+    assert "the test's own stdout still works" in capfd.readouterr().out
+
+
+def test_rebinding_sys_stdout_is_undone_when_the_invocation_ends(client: Any) -> None:
+    deploy(client, "return 1", name="warm")
+    call(client, "warm")  # the streams lambdamock diverts are in place from the first invocation on
+    before = sys.stdout, sys.stderr
+    deploy(client, "sys.stdout = io.StringIO()\nsys.stderr = io.StringIO()\nprint('kept')\n"
+                   "return sys.stdout.getvalue()")
+    assert call(client) == (None, "kept\n")
+    assert (sys.stdout, sys.stderr) == before
+
+
+def test_rebinding_os_environ_is_undone_and_never_seen_by_other_functions(client: Any) -> None:
+    original = os.environ
+    deploy(client, "os.environ = {'ONLY': 'mine'}\nreturn dict(os.environ)", name="rebinder",
+           Environment={"Variables": {"AA": "1"}})
+    deploy(client, "return os.environ.get('AA'), os.environ.get('ONLY')", name="other")
+    assert call(client, "rebinder") == (None, {"ONLY": "mine"})
+    assert os.environ is original and "ONLY" not in os.environ
+    assert call(client, "other") == (None, [None, None])
+
+
+def test_putenv_and_environ_writes_never_reach_child_processes(client: Any) -> None:
+    deploy(client, "os.putenv('LEAKED_BY_PUTENV', 'x')\nos.environ['LEAKED_BY_SET'] = 'y'\n"
+                   "return os.environ.get('LEAKED_BY_SET')")
+    assert call(client) == (None, "y")
+    seen = subprocess.run([sys.executable, "-c", "import os; print(sorted(k for k in os.environ if 'LEAKED' in k))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert seen == "[]"
+    assert "LEAKED_BY_SET" not in os.environ
+
+
+def test_environb_and_early_references_see_the_functions_variables(client: Any) -> None:
+    deploy(client, "from tests import test_containment as t\n"
+                   "return [t.early_environ.get('COLOR'), os.environb.get(b'COLOR', b'').decode(), os.getenv('COLOR')]",
+           Environment={"Variables": {"COLOR": "teal"}})
+    assert call(client) == (None, ["teal", "teal", "teal"])
+    assert "COLOR" not in early_environ
+
+
+def test_a_default_boto3_session_made_before_the_mock_sees_the_functions_region(monkeypatch: Any) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    boto3.setup_default_session()  # the test process's session, with no region
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="eu-west-2")
+        deploy(client, "import boto3\nc = boto3.client('lambda')\n"
+                       "return [c.meta.region_name, c.list_functions()['Functions'][0]['FunctionName']]",
+               prelude="import os")
+        assert call(client) == (None, ["eu-west-2", "f"])

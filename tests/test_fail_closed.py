@@ -1,0 +1,195 @@
+"""Fail closed: while lambdamock is in charge nothing reaches the network, whatever the client or thread.
+
+Every test routes HTTP(S) through a recording loopback proxy (tests/escapes.py) and asserts that
+nothing connected to it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import boto3
+import botocore.endpoint
+import pytest
+from moto import mock_aws
+
+from lambdamock import mock_lambda
+from lambdamock.errors import MockStoppedError
+from tests.escapes import Proxy, escapes  # noqa: F401 - the fixture
+from tests.helpers import ROLE, wait_until, zip_of
+from tests.runtime import sync
+
+ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
+ECHO = "def handler(event, context):\n    return event\n"
+
+
+def problem(client, uuid: str) -> str:
+    """Why the mapping cannot read its source: streams say it in LastProcessingResult, queues in StateTransitionReason."""
+    mapping = client.get_event_source_mapping(UUID=uuid)
+    return str(mapping.get("LastProcessingResult") or mapping["StateTransitionReason"])
+
+
+def create(client, name: str = "f", source: str = ECHO, **extra) -> None:
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": zip_of({"app.py": source})}, **extra)
+
+
+def test_a_client_made_before_start_stays_in_process(escapes: Proxy) -> None:
+    client = boto3.client("lambda", region_name="us-east-1")
+    with mock_lambda() as mock:
+        create(client)
+        assert json.loads(client.invoke(FunctionName="f", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
+        client.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+        mock.wait()
+        assert [f["FunctionName"] for f in client.list_functions()["Functions"]] == ["f"]
+    assert escapes.attempts == []
+
+
+@pytest.mark.parametrize("url", ["https://lambda.example.com", "http://localhost:1", "http://127.0.0.1:9"])
+def test_endpoint_url_clients_stay_in_process(escapes: Proxy, url: str) -> None:
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="eu-west-1", endpoint_url=url)
+        create(client)
+        assert client.get_function(FunctionName="f")["Configuration"]["FunctionName"] == "f"
+    assert escapes.attempts == []
+
+
+def test_a_handler_outliving_its_mock_is_refused_not_sent(escapes: Proxy) -> None:
+    sync.events["outlive"] = release = threading.Event()
+    outcome: dict[str, BaseException] = {}
+    sync.calls["outlive"] = outcome.setdefault
+    source = (
+        "import boto3\nfrom tests.runtime import sync\n"
+        "def handler(event, context):\n"
+        "    sync.events['outlive'].wait(30)\n"
+        "    try:\n"
+        "        boto3.client('lambda').list_functions()\n"
+        "    except BaseException as error:\n"
+        "        sync.calls['outlive']('error', error)\n"
+    )
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client, source=source)
+        client.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+        wait_until(lambda: mock.concurrency("f").current == 1)
+    # The test ended without mock.wait(): the handler goes on, and its next call must not go out.
+    assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is not ORIGINAL_DO_GET_RESPONSE
+    release.set()
+    wait_until(lambda: "error" in outcome, timeout=10)
+    assert isinstance(outcome["error"], MockStoppedError)
+    assert "ListFunctions was not sent" in str(outcome["error"])
+    assert escapes.attempts == []
+    # Once the last thread of that mock ended, botocore is as it was.
+    wait_until(lambda: botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE)
+
+
+def test_a_thread_started_by_a_handler_belongs_to_its_mock(escapes: Proxy) -> None:
+    sync.events["child"] = release = threading.Event()
+    outcome: dict[str, object] = {}
+    sync.calls["child"] = outcome.setdefault
+    source = (
+        "import os, threading, boto3\nfrom tests.runtime import sync\n"
+        "def later():\n"
+        "    sync.calls['child']('region', os.environ.get('AWS_LAMBDA_FUNCTION_NAME'))\n"
+        "    sync.events['child'].wait(30)\n"
+        "    try:\n"
+        "        boto3.client('lambda', region_name='us-east-1').list_functions()\n"
+        "    except BaseException as error:\n"
+        "        sync.calls['child']('error', error)\n"
+        "def handler(event, context):\n"
+        "    threading.Thread(target=later).start()\n"
+    )
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client, "parent", source=source)
+        client.invoke(FunctionName="parent", Payload=b"{}")
+        wait_until(lambda: "region" in outcome)
+        assert outcome["region"] == "parent", "a handler's thread sees the function's environment"
+    release.set()
+    wait_until(lambda: "error" in outcome, timeout=10)
+    assert isinstance(outcome["error"], MockStoppedError)
+    assert escapes.attempts == []
+    wait_until(lambda: botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE)
+
+
+def test_a_handler_of_an_outer_mock_is_not_served_by_an_inner_one(escapes: Proxy) -> None:
+    sync.events["nested"] = release = threading.Event()
+    outcome: dict[str, object] = {}
+    sync.calls["nested"] = outcome.setdefault
+    source = (
+        "import boto3\nfrom tests.runtime import sync\n"
+        "def handler(event, context):\n"
+        "    sync.events['nested'].wait(30)\n"
+        "    names = boto3.client('lambda').list_functions()['Functions']\n"
+        "    sync.calls['nested']('seen', [f['FunctionName'] for f in names])\n"
+    )
+    client = boto3.client("lambda", region_name="us-east-1")
+    with mock_lambda() as outer:
+        create(client, "outer", source=source)
+        client.invoke(FunctionName="outer", InvocationType="Event", Payload=b"{}")
+        with mock_lambda():
+            create(client, "inner")
+            release.set()
+            wait_until(lambda: "seen" in outcome)
+        outer.wait()
+    assert outcome["seen"] == ["outer"]
+    assert escapes.attempts == []
+
+
+@pytest.mark.parametrize(
+    "source_arn",
+    [
+        "arn:aws:sqs:us-east-1:123456789012:orders",
+        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2024-01-01T00:00:00.000",
+    ],
+    ids=["sqs", "kinesis", "dynamodb"],
+)
+def test_a_mapping_on_an_unmocked_source_reports_it_and_sends_nothing(escapes: Proxy, source_arn: str) -> None:
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        extra = {} if ":sqs:" in source_arn else {"StartingPosition": "TRIM_HORIZON"}
+        uuid = client.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="f", **extra)["UUID"]
+        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+        assert "is not mocked" in problem(client, uuid) and "mock_aws" in problem(client, uuid)
+    assert escapes.attempts == []
+
+
+def test_a_mapping_stops_reading_when_moto_stops(escapes: Proxy) -> None:
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        with mock_aws():
+            sqs = boto3.client("sqs", region_name="us-east-1")
+            url = sqs.create_queue(QueueName="q")["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            uuid = client.create_event_source_mapping(EventSourceArn=arn, FunctionName="f")["UUID"]
+            wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+    assert escapes.attempts == []
+
+
+def test_code_from_an_unmocked_s3_is_refused_and_not_fetched(escapes: Proxy) -> None:
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        with pytest.raises(client.exceptions.InvalidParameterValueException) as caught:
+            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"S3Bucket": "bucket", "S3Key": "code.zip"})
+        assert "does not call s3: it is not mocked" in caught.value.response["Error"]["Message"]
+        assert client.list_functions()["Functions"] == []
+    assert escapes.attempts == []
+
+
+def test_an_endpoint_named_for_a_service_is_the_only_place_it_is_called(escapes: Proxy) -> None:
+    endpoint = "http://127.0.0.1:4566"
+    with mock_lambda(endpoints={"sqs": endpoint}):
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        uuid = client.create_event_source_mapping(
+            EventSourceArn="arn:aws:sqs:us-east-1:123456789012:orders", FunctionName="f")["UUID"]
+        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+    # The proxy stands in for that endpoint here: every attempt went to it and nowhere else.
+    assert escapes.attempts
+    assert all(endpoint in attempt for attempt in escapes.attempts), escapes.attempts
