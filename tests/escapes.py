@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from typing import Iterator
@@ -36,16 +37,12 @@ class Proxy:
                 except OSError:
                     head = b""
                 self.attempts.append(head.split(b"\r\n", 1)[0].decode("latin-1") or "<no request line>")
-                try:
+                with contextlib.suppress(OSError):
                     connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                except OSError:
-                    pass
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() in progress
-        except OSError:
-            pass
         self._server.close()
         self._thread.join(5)
 

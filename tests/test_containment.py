@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from os import environ as early_environ  # bound at import time, before any mock, as application code does
 from typing import Any
 
 import boto3
@@ -13,9 +14,6 @@ import pytest
 
 from lambdamock import mock_lambda
 from tests.helpers import ROLE, zip_of
-
-# Imported before any mock starts, as application code does at import time.
-from os import environ as early_environ  # noqa: I001  - deliberately after the others
 
 
 def deploy(client: Any, body: str, name: str = "f", prelude: str = "import io, os, sys", **extra: Any) -> None:

@@ -16,7 +16,7 @@ from moto import mock_aws
 
 from lambdamock import mock_lambda
 from lambdamock.errors import MockStoppedError
-from tests.escapes import Proxy, escapes  # noqa: F401 - the fixture
+from tests.escapes import Proxy
 from tests.helpers import ROLE, wait_until, zip_of
 from tests.runtime import sync
 
