@@ -83,7 +83,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
             f"lambdamock does not serve the Lambda operation {match.operation.name} "
             f"(API {service_model.api_version}) yet"
         )
-    call = operations.Call(service, service.region(region), str(uuid.uuid4()))
+    call = operations.Call(service, service.region(region), str(uuid.uuid4()), match.operation.name, len(request.body))
     try:
         params = decode(match.operation, match.labels, request)
         validate(match.operation.input_shape, params)

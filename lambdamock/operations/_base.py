@@ -17,12 +17,15 @@ from lambdamock.state.service import Region, Service
 class Call:
     """The request's place in the world: which mock, account and region."""
 
-    __slots__ = ("region", "request_id", "service")
+    __slots__ = ("body_size", "operation", "region", "request_id", "service")
 
-    def __init__(self, service: Service, region: Region, request_id: str) -> None:
+    def __init__(self, service: Service, region: Region, request_id: str, operation: str = "",
+                 body_size: int = 0) -> None:
         self.service = service
         self.region = region
         self.request_id = request_id
+        self.operation = operation  # the API's name for it, e.g. CreateFunction
+        self.body_size = body_size
 
     def arn(self, name: str) -> str:
         return names.function_arn(self.region.name, self.region.account_id, name)

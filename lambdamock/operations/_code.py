@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
-from lambdamock.errors import InvalidParameterValueException
+from lambdamock.errors import InvalidParameterValueException, RequestEntityTooLargeException
+from lambdamock.operations._base import Call
 from lambdamock.outbound import Outbound, Unreachable
+from lambdamock.runtime import archive
 from lambdamock.state.functions import Code
 
 # AWS's text for a request with no usable code source (no AWS text is known for an
 # Image function without ImageUri, so it answers that case too).
 _NO_SOURCE = "Please provide a source for function code."
+# The largest request body Lambda takes with a zip in it (recorded for CreateFunction).
+_REQUEST_LIMIT = 70167211
 
 
-def _checked_zip(data: bytes) -> Code:
+def check_sizes(call: Call, zipped: Optional[bytes]) -> None:
+    """Lambda's first checks of an upload: the zip's size, then the request's (before any other member)."""
+    if zipped is not None and len(zipped) > archive.ZIPPED_LIMIT:
+        raise RequestEntityTooLargeException(f"Zipped size must be smaller than {archive.ZIPPED_LIMIT} bytes")
+    if call.body_size > _REQUEST_LIMIT:
+        raise RequestEntityTooLargeException(
+            f"Request must be smaller than {_REQUEST_LIMIT} bytes for the {call.operation} operation"
+        )
+
+
+def checked_zip(data: bytes) -> Code:
+    """The Code of a zip, judged as Lambda judges an upload: every entry is read through.
+
+    A zip from S3 may be larger than one sent in the request (check_sizes): only its unzipped size counts.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+        unzipped = archive.unzipped_size(data)
+    except archive.TooLarge:
+        raise InvalidParameterValueException(
+            f"Unzipped size must be smaller than {archive.UNZIPPED_LIMIT} bytes"
+        ) from None
+    except archive.Unreadable:
         raise InvalidParameterValueException(
             "Could not unzip uploaded file. Please check your file, then try to upload again."
         ) from None
-    return Code.from_zip(data)
+    return Code.from_zip(data, unzipped)
 
 
 def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: Any) -> bytes:
@@ -46,7 +65,7 @@ def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: An
         ) from None
 
 
-def load(outbound: Outbound, region: str, source: Mapping[str, Any], package_type: str) -> Code:
+def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
     """The Code of a CreateFunction ``Code`` or UpdateFunctionCode request."""
     if package_type == "Image":
         image = source.get("ImageUri")
@@ -61,7 +80,7 @@ def load(outbound: Outbound, region: str, source: Mapping[str, Any], package_typ
             "Please do not provide other FunctionCode parameters when providing a ZipFile."
         )
     if zipped is not None:
-        return _checked_zip(zipped)
+        return checked_zip(zipped)
     if bucket and key:
-        return _checked_zip(_from_s3(outbound, region, bucket, key, source.get("S3ObjectVersion")))
+        return checked_zip(_from_s3(call.service.outbound, call.region.name, bucket, key, source.get("S3ObjectVersion")))
     raise InvalidParameterValueException(_NO_SOURCE)

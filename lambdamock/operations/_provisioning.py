@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lambdamock.errors import MockStoppedError
 from lambdamock.operations._base import Call
 from lambdamock.operations._invoking import spec
 from lambdamock.state.concurrency import Provisioned
@@ -26,7 +27,7 @@ def provision(call: Call, found: Function, config: Provisioned) -> None:
             # A config that is replaced starts from fresh environments.
             invoker.runtime.retire(target.function_arn, target.version)
             failure = invoker.runtime.prewarm(target, config.requested)
-        except RuntimeError:  # the mock stopped meanwhile: invoker.runtime refuses
+        except MockStoppedError:  # the mock stopped meanwhile: invoker.runtime refuses
             return
         with call.service.lock:
             if call.region.gate.provisioned.get(found.name, {}).get(config.qualifier) is not config:

@@ -82,6 +82,7 @@ def _check_revision(current: Version, expected: Optional[str]) -> None:
 
 
 def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _code.check_sizes(call, params["Code"].get("ZipFile"))
     name, _ = split_reference(call, params["FunctionName"], None)
     if len(name) > _NAME_LIMIT:
         raise InvalidParameterValueException(
@@ -103,7 +104,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     environment = _environment(params)
     settings = _settings(params, _latest.default_settings(name))
     # Fetched before taking the lock: S3 may be slow or remote.
-    code = _code.load(call.service.outbound, call.region.name, params["Code"], package_type)
+    code = _code.load(call, params["Code"], package_type)
     created = _latest.first(
         call, name, params, code, settings=settings, environment=environment, package_type=package_type
     )
@@ -238,6 +239,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
 
 
 def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _code.check_sizes(call, params.get("ZipFile"))
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
@@ -250,7 +252,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterValueException(
             "Please don't provide ImageUri when updating a function with packageType Zip."
         )
-    code = _code.load(call.service.outbound, call.region.name, params, package_type)
+    code = _code.load(call, params, package_type)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         updated = found.latest.changed(code=code)

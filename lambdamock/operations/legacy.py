@@ -41,7 +41,8 @@ def _latest_of(call: Call, reference: str) -> Version:
 
 def upload_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     name = params["FunctionName"]
-    code = _code.load(call.service.outbound, call.region.name, {"ZipFile": params["FunctionZip"]}, "Zip")
+    _code.check_sizes(call, params["FunctionZip"])
+    code = _code.load(call, {"ZipFile": params["FunctionZip"]}, "Zip")
     with call.service.lock:
         found = call.region.functions.get(name)
         if found is None:

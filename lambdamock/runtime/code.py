@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import importlib.machinery
-import io
 import os
 import shutil
 import sys
 import sysconfig
 import tempfile
 import threading
-import zipfile
 from typing import Dict, FrozenSet, List, Optional, Set
 
+from lambdamock.errors import MockStoppedError
+from lambdamock.runtime import archive
 from lambdamock.runtime.modules import Namespace, process_import
 
 # The SDK always resolves to the test process's copy, even when the zip bundles its own: that
@@ -132,7 +132,7 @@ class CodeStore:
         with self._lock:
             if self._closed:
                 # A late caller (a thread that outlived close) must not leave a new tree behind.
-                raise RuntimeError("lambdamock Runtime is closed")
+                raise MockStoppedError("lambdamock: the mock has stopped")
             found = self._dirs.get(code_sha256)
             if found is not None:
                 return found
@@ -140,12 +140,8 @@ class CodeStore:
                 # The pid tells whose tree it is when several processes run tests at once.
                 self._base = tempfile.mkdtemp(prefix=f"lambdamock-{os.getpid()}-")
             root = tempfile.mkdtemp(dir=self._base)
-            try:
-                with zipfile.ZipFile(io.BytesIO(code)) as archive:
-                    archive.extractall(root)
-            except zipfile.BadZipFile:
-                # The control plane validates zips; an unreadable one simply has no modules.
-                pass
+            # The control plane judged the zip at upload; what fails here (a full disk) is the invocation's error.
+            archive.extract(code, root)
             found = CodeDir(root)
             self._dirs[code_sha256] = found
             return found

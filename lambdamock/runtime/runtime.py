@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import threading
 import time
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from lambdamock.runtime import hooks
+from lambdamock.errors import MockStoppedError
+from lambdamock.runtime import hooks, results
 from lambdamock.runtime.code import CodeStore
-from lambdamock.runtime.environment import Environment, Outcome
-from lambdamock.runtime.payloads import encode_document, sandbox_error
+from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.spec import DaemonThreads, FunctionSpec, InvocationResult, Threads
 
 # Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
 # the first attempt running for that long instead of starting it again.
 _INIT_LIMIT_S = 10.0
-# No per-environment memory can be measured in one process: report a typical small Python figure.
-_MEMORY_USED_MB = 40
 # How long close() waits, in all, for idle environments' threads to end.
 _CLOSE_JOIN_S = 1.0
 
@@ -47,25 +44,6 @@ class _Pool:
         self.provisioned.clear()
         self.on_demand.clear()
         return envs
-
-
-def _report(spec: FunctionSpec, request_id: str, duration_ms: float, init_ms: Optional[float], extra: str = "") -> str:
-    line = (
-        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms"
-        f"\tBilled Duration: {max(1, math.ceil(duration_ms))} ms\tMemory Size: {spec.memory_size} MB"
-        f"\tMax Memory Used: {min(spec.memory_size, _MEMORY_USED_MB)} MB"
-    )
-    if init_ms is not None:
-        line += f"\tInit Duration: {init_ms:.2f} ms"
-    return line + extra + "\n"
-
-
-def _log(spec: FunctionSpec, request_id: str, prelude: str, body: str, report: str) -> str:
-    if body and not body.endswith("\n"):
-        body += "\n"
-    return (
-        f"{prelude}START RequestId: {request_id} Version: {spec.version}\n{body}END RequestId: {request_id}\n{report}"
-    )
 
 
 class Runtime:
@@ -102,26 +80,34 @@ class Runtime:
         ``provisioned`` invocations run on a provisioned-concurrency environment when one is idle.
         """
         if not spec.runtime.startswith("python3"):
-            return self._unsupported(spec, request_id)
+            return results.unsupported(spec, request_id)
         self._hook()
         env = self._checkout(spec, provisioned)
         init_ms: Optional[float] = None
         prelude = ""
         if env is None:
-            env = Environment(spec, self._code.get(spec.code_sha256, spec.code), "on-demand", self._threads)
+            try:
+                env = Environment(spec, self._code.get(spec.code_sha256, spec.code), "on-demand", self._threads)
+            except MockStoppedError:
+                raise
+            except Exception as error:  # the code could not be put on disk, say: this invocation fails
+                return results.not_started(spec, request_id, error)
             try:
                 started = env.start(_INIT_LIMIT_S + spec.timeout)
-            except BaseException:
-                # The caller itself was interrupted (a handler calling us timed out): no leak.
+            except BaseException as error:
+                # The caller itself was interrupted (a handler calling us timed out), or no thread
+                # could start: no leak either way.
                 env.stop()
+                if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
+                    return results.not_started(spec, request_id, error)
                 raise
             init = env.init_outcome
             init_ms = init.duration_ms
             prelude = "".join(init.output)
             if not started:
-                return self._timed_out(spec, request_id, prelude, "", (_INIT_LIMIT_S + spec.timeout) * 1000, True)
+                return results.timed_out(spec, request_id, prelude, "", (_INIT_LIMIT_S + spec.timeout) * 1000, True)
             if env.dead:
-                return self._init_failed(spec, env, request_id, prelude)
+                return results.init_failed(spec, env, request_id, prelude)
             with self._lock:
                 self._busy[env] = None
         try:
@@ -133,15 +119,15 @@ class Runtime:
         finally:
             self._checkin(env)
         if outcome is None:
-            return self._timed_out(
+            return results.timed_out(
                 spec, request_id, prelude, env.timed_out_output, spec.timeout * 1000.0, bool(init_ms)
             )
-        return self._result(spec, request_id, outcome, init_ms, prelude)
+        return results.completed(spec, request_id, outcome, init_ms, prelude)
 
     def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
         """Initialise `count` provisioned-concurrency environments; None, or why init failed."""
         if not spec.runtime.startswith("python3"):
-            return f"Runtime.Unsupported: {_unsupported_message(spec)}"
+            return f"Runtime.Unsupported: {results.unsupported_message(spec)}"
         self._hook()
         code = self._code.get(spec.code_sha256, spec.code)
         envs = [Environment(spec, code, "provisioned-concurrency", self._threads) for _ in range(count)]
@@ -206,7 +192,7 @@ class Runtime:
         if not self._hooked:
             with self._lock:
                 if self._closed:
-                    raise RuntimeError("lambdamock Runtime is closed")
+                    raise MockStoppedError("lambdamock: the mock has stopped")
                 if not self._hooked:
                     hooks.installation.acquire()
                     self._hooked = True
@@ -226,7 +212,7 @@ class Runtime:
     def _checkout(self, spec: FunctionSpec, provisioned: bool) -> Optional[Environment]:
         with self._lock:
             if self._closed:
-                raise RuntimeError("lambdamock Runtime is closed")
+                raise MockStoppedError("lambdamock: the mock has stopped")
             env = self._pool(spec).take(provisioned)
             if env is not None:
                 self._busy[env] = None
@@ -242,99 +228,6 @@ class Runtime:
                 return
         if not env.dead:
             env.stop()
-
-    # --- results ---------------------------------------------------------------------------
-
-    def _result(
-        self, spec: FunctionSpec, request_id: str, outcome: Outcome, init_ms: Optional[float], prelude: str
-    ) -> InvocationResult:
-        body = "".join(outcome.output)
-        extra = ""
-        payload = outcome.payload
-        function_error = outcome.function_error
-        if outcome.exit_status is not None:
-            # The runtime process ended: Lambda itself answers, as it does for a crashed runtime.
-            message = _exit_message(request_id, outcome.exit_status)
-            payload = sandbox_error("Runtime.ExitError", message)
-            function_error = "Unhandled"
-            body += f"{message}\nRuntime.ExitError\n"
-            extra = "\tStatus: error\tError Type: Runtime.ExitError"
-        return InvocationResult(
-            request_id=request_id,
-            payload=payload if payload is not None else b"null",
-            function_error=function_error,
-            log=_log(spec, request_id, prelude, body, _report(spec, request_id, outcome.duration_ms, init_ms, extra)),
-            duration_ms=outcome.duration_ms,
-            init_duration_ms=init_ms,
-            cold=init_ms is not None,
-            timed_out=False,
-        )
-
-    def _init_failed(self, spec: FunctionSpec, env: Environment, request_id: str, prelude: str) -> InvocationResult:
-        # The environment is not kept: the next invoke runs init again, as Lambda does.
-        init = env.init_outcome
-        if env.init_error is not None:
-            document = dict(env.init_error, requestId=request_id)
-            error_type = str(document["errorType"])
-            payload = encode_document(document)
-        else:
-            error_type = "Runtime.ExitError"
-            payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
-        prelude += f"INIT_REPORT Init Duration: {init.duration_ms:.2f} ms\tPhase: init\tStatus: error\tError Type: {error_type}\n"
-        report = _report(spec, request_id, init.duration_ms, None, f"\tStatus: error\tError Type: {error_type}")
-        return InvocationResult(
-            request_id=request_id,
-            payload=payload,
-            function_error="Unhandled",
-            log=_log(spec, request_id, prelude, "", report),
-            duration_ms=init.duration_ms,
-            init_duration_ms=init.duration_ms,
-            cold=True,
-            timed_out=False,
-        )
-
-    def _timed_out(
-        self, spec: FunctionSpec, request_id: str, prelude: str, body: str, duration_ms: float, cold: bool
-    ) -> InvocationResult:
-        message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
-        report = _report(spec, request_id, duration_ms, None, "\tStatus: timeout")
-        return InvocationResult(
-            request_id=request_id,
-            payload=sandbox_error("Sandbox.Timedout", message),
-            function_error="Unhandled",
-            log=_log(spec, request_id, prelude, body, report),
-            duration_ms=duration_ms,
-            init_duration_ms=None,
-            cold=cold,
-            timed_out=True,
-        )
-
-    def _unsupported(self, spec: FunctionSpec, request_id: str) -> InvocationResult:
-        # No runtime can start, so (like any runtime crash) Lambda itself answers, in its compact
-        # form. The type is lambdamock's own: AWS has no error for "this emulator cannot run it".
-        message = _unsupported_message(spec)
-        return InvocationResult(
-            request_id=request_id,
-            payload=sandbox_error("Runtime.Unsupported", message),
-            function_error="Unhandled",
-            log=_log(spec, request_id, "", message + "\n", _report(spec, request_id, 0.0, None)),
-            duration_ms=0.0,
-            init_duration_ms=None,
-            cold=True,
-            timed_out=False,
-        )
-
-
-def _unsupported_message(spec: FunctionSpec) -> str:
-    runtime = spec.runtime or "(container image)"
-    return f"lambdamock runs only Python handlers; runtime {runtime} is not supported"
-
-
-def _exit_message(request_id: str, status: int) -> str:
-    if status == 0:
-        return f"RequestId: {request_id} Error: Runtime exited without providing a reason"
-    return f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"
-
 
 def _forget_paths(roots: List[str]) -> None:
     """Remove what handler code may have added to the process under the code dirs (sys.path &c.)."""

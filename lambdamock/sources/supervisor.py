@@ -7,7 +7,7 @@ import time
 import uuid
 from typing import Any, Optional, Union
 
-from lambdamock.errors import InvalidParameterValueException, LambdaError
+from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
 from lambdamock.outbound import Unreachable
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.dynamodb import DynamoDBReader
@@ -208,7 +208,7 @@ class Supervisor:
             raise FunctionGone(config.function_name) from None
         try:
             result = self.service.invoker.deliver(job)
-        except RuntimeError:
+        except MockStoppedError:
             return None  # the mock stopped while the job was being handed over
         return None if result is None else (result, job.spec.version)
 

@@ -33,11 +33,12 @@ class Code:
     image_uri: Optional[str] = None
     sha256: str = ""
     size: int = 0
+    unzipped_size: int = 0
 
     @classmethod
-    def from_zip(cls, data: bytes) -> "Code":
+    def from_zip(cls, data: bytes, unzipped_size: int) -> "Code":
         digest = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
-        return cls(zip=data, sha256=digest, size=len(data))
+        return cls(zip=data, sha256=digest, size=len(data), unzipped_size=unzipped_size)
 
     @classmethod
     def from_image(cls, uri: str) -> "Code":

@@ -10,7 +10,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 
-from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads
+from lambdamock.errors import MockStoppedError
+from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
 from lambdamock.state.concurrency import Gate, Throttled
 
 # Lambda retries a failed asynchronous invocation twice by default.
@@ -83,7 +84,7 @@ class Invoker:
         # Created on first use, so start()/stop() of a mock that never invokes stays cheap.
         with self._lock:
             if self._closed:
-                raise RuntimeError("lambdamock: the mock has stopped")
+                raise MockStoppedError("lambdamock: the mock has stopped")
             if self._runtime is None:
                 self._runtime = Runtime(self._threads)
             return self._runtime
@@ -105,6 +106,10 @@ class Invoker:
                 client_context=job.client_context,
                 provisioned=ticket.provisioned,
             )
+        except MockStoppedError:
+            raise
+        except Exception as error:  # whatever went wrong is this invocation's failure, never a lost worker
+            result = results.not_started(job.spec, job.request_id, error)
         finally:
             job.gate.leave(ticket)
         record = Invocation(
@@ -189,10 +194,8 @@ class Invoker:
             except Throttled as throttled:
                 self._park(job, attempt, throttled.generation)
                 continue
-            except RuntimeError:
-                if self._closed:
-                    return  # the mock stopped while this job was starting
-                raise
+            except MockStoppedError:
+                return  # the mock stopped while this job was starting
             with self._lock:
                 if result.function_error and attempt <= ASYNC_RETRIES and not self._closed:
                     # Lambda waits a minute, then two, between retries; tests

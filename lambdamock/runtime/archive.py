@@ -1,0 +1,117 @@
+"""Deployment package zips: checked entry by entry as Lambda checks them at upload, extracted with their modes."""
+
+from __future__ import annotations
+
+import io
+import lzma
+import os
+import stat
+import zipfile
+import zlib
+from typing import IO, Iterator
+
+# Lambda's quotas for a deployment package (GetAccountSettings reports the same numbers).
+ZIPPED_LIMIT = 52428800
+UNZIPPED_LIMIT = 262144000
+_CHUNK = 1 << 20
+_NAME_BYTES = 255  # the longest file name most file systems hold
+# What Python's zipfile can inflate; Lambda refuses the rest (deflate64, PPMd, ...) at upload.
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+
+
+class Unreadable(Exception):
+    """The archive cannot be unzipped as Lambda unzips it (corrupt, encrypted, unsupported, unholdable names)."""
+
+
+class TooLarge(Exception):
+    """The archive unzips to more than Lambda allows."""
+
+
+def _parts(name: str) -> list[str]:
+    """The path components of an entry; Unreadable for names no file system (or no safe extraction) can hold."""
+    if name.startswith("/"):
+        raise Unreadable(f"entry name {name!r} cannot be extracted")
+    parts = name.rstrip("/").split("/")
+    for part in parts:
+        if part in ("", ".", "..") or len(part.encode("utf-8", "surrogateescape")) > _NAME_BYTES:
+            raise Unreadable(f"entry name {name!r} cannot be extracted")
+    return parts
+
+
+def _entries(archive: zipfile.ZipFile) -> Iterator[tuple[zipfile.ZipInfo, str]]:
+    """Every entry with its checked relative path; Unreadable for a file that is also a directory."""
+    files: set[str] = set()
+    directories: set[str] = set()
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise Unreadable(f"{info.filename} is encrypted")
+        if info.compress_type not in _METHODS:
+            raise Unreadable(f"{info.filename} uses compression method {info.compress_type}")
+        parts = _parts(info.filename)
+        path = "/".join(parts)
+        (directories if info.is_dir() else files).add(path)
+        directories.update("/".join(parts[:end]) for end in range(1, len(parts)))
+        yield info, path
+    if files & directories:
+        raise Unreadable(f"{sorted(files & directories)[0]} is both a file and a directory")
+
+
+def _open(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as error:
+        raise Unreadable(str(error)) from None
+
+
+def _copy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: IO[bytes], budget: int) -> int:
+    """Stream one entry into ``target`` (its CRC is checked at the end); the bytes it held, within ``budget``."""
+    total = 0
+    try:
+        with archive.open(info) as source:
+            for chunk in iter(lambda: source.read(_CHUNK), b""):
+                total += len(chunk)
+                if total > budget:
+                    raise TooLarge()
+                target.write(chunk)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, EOFError, OSError, zlib.error,
+            lzma.LZMAError) as error:
+        # A bad CRC, a truncated stream, a corrupt deflate/bzip2/lzma stream.
+        raise Unreadable(str(error)) from None
+    return total
+
+
+class _Discard(io.RawIOBase):
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        return len(data)
+
+
+def unzipped_size(data: bytes) -> int:
+    """Read every entry through, as Lambda does at upload; the unzipped size, or Unreadable / TooLarge."""
+    with _open(data) as archive:
+        entries = list(_entries(archive))
+        if sum(info.file_size for info, _ in entries) > UNZIPPED_LIMIT:
+            raise TooLarge()
+        total = 0
+        sink = _Discard()
+        for info, _ in entries:
+            if not info.is_dir():
+                total += _copy(archive, info, sink, UNZIPPED_LIMIT - total)  # type: ignore[arg-type]
+        return total
+
+
+def extract(data: bytes, root: str) -> None:
+    """Unzip into ``root``, keeping the file modes a Unix zip tool recorded (0755 stays executable)."""
+    with _open(data) as archive:
+        budget = UNZIPPED_LIMIT
+        for info, path in _entries(archive):
+            target = os.path.join(root, *path.split("/"))
+            if info.is_dir():
+                os.makedirs(target, exist_ok=True)
+                continue
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                budget -= _copy(archive, info, handle, budget)
+            mode = stat.S_IMODE(info.external_attr >> 16)
+            if mode and info.create_system == 3:  # made on Unix: the mode is meaningful
+                os.chmod(target, mode)
+

@@ -1,0 +1,135 @@
+"""Deployment packages are judged at upload, as AWS does: unreadable zips, size limits, file modes."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import struct
+import zipfile
+import zlib
+from typing import Any, Callable
+
+import pytest
+
+from tests.helpers import ROLE, zip_of
+
+UNZIP = "Could not unzip uploaded file. Please check your file, then try to upload again."
+ECHO = "def handler(event, context):\n    return event\n"
+
+
+def stored(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def patched(data: bytes, local_offset: int, central_offset: int, value: bytes) -> bytes:
+    """The zip with ``value`` written at an offset of every local header and every central directory entry."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", local_offset), (b"PK\x01\x02", central_offset)):
+        for found in re.finditer(re.escape(signature), data):
+            out[found.start() + offset : found.start() + offset + len(value)] = value
+    return bytes(out)
+
+
+def encrypted() -> bytes:
+    # General purpose flag bit 0: the entry is encrypted (offset 6 in local headers, 8 in the directory).
+    return patched(stored({"app.py": ECHO.encode()}), 6, 8, struct.pack("<H", 1))
+
+
+def deflate64() -> bytes:
+    # Compression method 9 (deflate64), which Lambda cannot inflate (offset 8 local, 10 directory).
+    return patched(stored({"app.py": ECHO.encode()}), 8, 10, struct.pack("<H", 9))
+
+
+def bad_crc() -> bytes:
+    return patched(stored({"app.py": ECHO.encode()}), 14, 16, struct.pack("<I", zlib.crc32(b"other")))
+
+
+def truncated_deflate() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("app.py", ECHO * 50)
+    data = buffer.getvalue()
+    start = data.index(b"app.py") + len("app.py") + 2  # damage the compressed stream itself
+    return data[:start] + bytes(b ^ 0xFF for b in data[start : start + 8]) + data[start + 8 :]
+
+
+BROKEN: dict[str, Callable[[], bytes]] = {
+    "encrypted entry": encrypted,
+    "deflate64": deflate64,
+    "bad CRC": bad_crc,
+    "corrupt deflate stream": truncated_deflate,
+    "absolute name": lambda: stored({"/etc/app.py": b"x"}),
+    "parent directory": lambda: stored({"../app.py": b"x"}),
+    "name too long": lambda: stored({"a" * 256 + ".py": b"x"}),
+    "file and directory clash": lambda: stored({"pkg": b"x", "pkg/mod.py": b"y"}),
+    "not a zip": lambda: b"definitely not a zip",
+}
+
+
+@pytest.mark.parametrize("make", BROKEN.values(), ids=BROKEN.keys())
+def test_unreadable_zips_are_refused_at_upload(client, aws_error, make) -> None:
+    data = make()
+    with aws_error(client, "InvalidParameterValueException", UNZIP):
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": data})
+    client.create_function(FunctionName="ok", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": zip_of({"app.py": ECHO})})
+    with aws_error(client, "InvalidParameterValueException", UNZIP):
+        client.update_function_code(FunctionName="ok", ZipFile=data)
+    assert json.loads(client.invoke(FunctionName="ok", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
+
+
+def test_a_zipped_package_over_50_mb_is_too_large(client, aws_error) -> None:
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaSizeLimits::test_oversized_zipped_create_lambda.
+    data = stored({"app.py": ECHO.encode(), "blob.bin": b"\0" * (52428800 - 100)})
+    with aws_error(client, "RequestEntityTooLargeException", "Zipped size must be smaller than 52428800 bytes",
+                   typed=False):
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": data})
+
+
+def test_a_request_over_the_create_function_limit_is_too_large(client, aws_error) -> None:
+    # Recorded: TestLambdaSizeLimits::test_oversized_request_create_lambda — the zip just under its own
+    # limit, an environment far over its 4 KB, and the request size is what AWS reports.
+    data = stored({"app.py": ECHO.encode(), "blob.bin": b"\0" * (52428800 - 2048)})
+    with aws_error(client, "RequestEntityTooLargeException",
+                   "Request must be smaller than 70167211 bytes for the CreateFunction operation", typed=False):
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": data}, Environment={"Variables": {"BIG": "x" * (1 << 20)}})
+
+
+def test_a_package_unzipping_over_250_mb_is_refused(client, aws_error) -> None:
+    # Recorded: TestLambdaSizeLimits::test_oversized_unzipped_lambda. A zip bomb of zeros, read without being kept.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("app.py", ECHO)
+        with archive.open("zeros.bin", "w") as handle:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(251):
+                handle.write(chunk)
+    with aws_error(client, "InvalidParameterValueException", "Unzipped size must be smaller than 262144000 bytes"):
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": buffer.getvalue()})
+
+
+def test_file_modes_from_the_zip_are_kept(client) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "import os, subprocess\n"
+                                   "def handler(event, context):\n"
+                                   "    tool = os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'bin', 'tool')\n"
+                                   "    out = subprocess.run([tool], capture_output=True, text=True).stdout\n"
+                                   "    return [os.access(tool, os.X_OK), out.strip()]\n")
+        tool = zipfile.ZipInfo("bin/tool")
+        tool.create_system = 3  # Unix, so external_attr carries the mode
+        tool.external_attr = 0o100755 << 16
+        archive.writestr(tool, "#!/bin/sh\necho bundled binary ran\n")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": buffer.getvalue()})
+    response: Any = client.invoke(FunctionName="f", Payload=b"{}")
+    assert json.loads(response["Payload"].read()) == [True, "bundled binary ran"]
