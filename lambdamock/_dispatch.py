@@ -7,7 +7,7 @@ from typing import Any, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from botocore import xform_name
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
 from lambdamock import operations
@@ -26,29 +26,6 @@ def _router(service_model: ServiceModel) -> Router:
     if found is None:
         found = _routers.setdefault(service_model.api_version, Router(service_model))
     return found
-
-
-class _RawBody:
-    """The ``raw`` of a botocore response: what StreamingBody and ``content`` read."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._offset = 0
-
-    def read(self, amt: Optional[int] = None) -> bytes:
-        end = len(self._data) if amt is None else self._offset + amt
-        chunk = self._data[self._offset : end]
-        self._offset += len(chunk)
-        return chunk
-
-    def stream(self, **_: Any) -> Any:
-        chunk = self.read()
-        while chunk:
-            yield chunk
-            chunk = self.read()
-
-    def close(self) -> None:
-        """Nothing to release: the body is in memory."""
 
 
 def _body(request: AWSPreparedRequest) -> bytes:
@@ -96,8 +73,8 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
 
 def serve(
     service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any]
-) -> AWSResponse:
-    """Answer a prepared botocore request the way the Lambda service would."""
+) -> Response:
+    """Answer a prepared botocore request the way the Lambda service would (status, headers, body)."""
     url = urlsplit(request.url)
     decoded = Request(
         request.method,
@@ -108,5 +85,4 @@ def serve(
         _body(request),
     )
     region = context.get("client_region") or "us-east-1"
-    response = _serve(service, decoded, operation_model, region)
-    return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
+    return _serve(service, decoded, operation_model, region)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import sys
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import wrapt
 
@@ -31,7 +32,7 @@ class _Answering:
         return self._emitter.emit(event_name, **kwargs)
 
 
-def _serving(operation_model: Any) -> Any:
+def serving(operation_model: Any) -> Any:
     """The mock that answers this request, or None to let it through; raises once that mock stopped."""
     if operation_model.service_model.endpoint_prefix != "lambda":
         return None
@@ -46,7 +47,7 @@ def _serving(operation_model: Any) -> Any:
 
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     _, operation_model, context = args
-    service = _serving(operation_model)
+    service = serving(operation_model)
     if service is None:
         return wrapped(*args, **kwargs)
     endpoint = copy.copy(instance)
@@ -58,11 +59,37 @@ def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     return wrapped.__func__(endpoint, *args, **kwargs)
 
 
+class _RawBody:
+    """The ``raw`` of a botocore response: what StreamingBody and ``content`` read."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._offset = 0
+
+    def read(self, amt: Optional[int] = None) -> bytes:
+        end = len(self._data) if amt is None else self._offset + amt
+        chunk = self._data[self._offset : end]
+        self._offset += len(chunk)
+        return chunk
+
+    def stream(self, **_: Any) -> Any:
+        chunk = self.read()
+        while chunk:
+            yield chunk
+            chunk = self.read()
+
+    def close(self) -> None:
+        """Nothing to release: the body is in memory."""
+
+
 def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> Any:
     # Imported on the first Lambda request: ``import lambdamock`` stays cheap.
+    from botocore.awsrequest import AWSResponse
+
     from lambdamock._dispatch import serve
 
-    return serve(service, request, operation_model, context)
+    response = serve(service, request, operation_model, context)
+    return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
 
 
 def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -79,26 +106,52 @@ _TARGETS = (
     ("botocore.signers", "RequestSigner.sign", _sign),
 )
 
+_AIO_MODULE = "aiobotocore.endpoint"  # patched too once imported: AioEndpoint overrides _do_get_response
 _lock = threading.Lock()
 _count = 0
 _saved: list[tuple[Any, str, Any]] = []
+_aio_patched = False
+_aio_hooked = False
+
+
+def _apply(targets: Any) -> None:
+    # Caller holds _lock.
+    for module, name, wrapper in targets:
+        parent, attribute, original = wrapt.resolve_path(module, name)
+        _saved.append((parent, attribute, original))
+        wrapt.apply_patch(parent, attribute, wrapt.FunctionWrapper(original, wrapper))
+
+
+def _patch_aio(_: Any = None) -> None:
+    """Serve aiobotocore's clients too; runs at activation if it is imported, or when it gets imported."""
+    global _aio_patched
+    with _lock:
+        if _count and not _aio_patched:
+            from lambdamock import _aio
+
+            _apply(_aio.TARGETS)
+            _aio_patched = True
 
 
 def acquire() -> None:
     """Install the patches on the first activation; later ones only count."""
-    global _count
+    global _count, _aio_hooked
     with _lock:
         if _count == 0:
-            for module, name, wrapper in _TARGETS:
-                parent, attribute, original = wrapt.resolve_path(module, name)
-                _saved.append((parent, attribute, original))
-                wrapt.apply_patch(parent, attribute, wrapt.FunctionWrapper(original, wrapper))
+            _apply(_TARGETS)
         _count += 1
+        hook, _aio_hooked = not _aio_hooked, True
+    if hook:
+        # aiobotocore costs a tenth of a second to import: never imported here, only followed. The
+        # hook runs at once if it is imported already, and on its import otherwise.
+        wrapt.register_post_import_hook(_patch_aio, _AIO_MODULE)
+    elif _AIO_MODULE in sys.modules:
+        _patch_aio()
 
 
 def release() -> None:
     """Undo one activation; the last one puts back exactly the original attributes."""
-    global _count
+    global _count, _aio_patched
     with _lock:
         if _count == 0:
             raise RuntimeError("lambdamock: stop() called more times than start()")
@@ -107,3 +160,4 @@ def release() -> None:
             while _saved:
                 parent, attribute, original = _saved.pop()
                 setattr(parent, attribute, original)
+            _aio_patched = False

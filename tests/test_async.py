@@ -1,0 +1,183 @@
+"""aiobotocore and aioboto3 clients: the same backend and state as boto3, through the same door.
+
+Runs where aiobotocore is installed (``pip install -e '.[test,aio-test]'``, which CI does in a second
+environment: aiobotocore pins its own botocore).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from typing import Any
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda
+from tests.escapes import Proxy
+from tests.helpers import ROLE, zip_of
+from tests.runtime import sync
+
+aioboto3 = pytest.importorskip("aioboto3")
+
+REGION = "us-east-1"
+ECHO = "def handler(event, context):\n    return event\n"
+
+
+def code(source: str = ECHO) -> dict[str, bytes]:
+    return {"ZipFile": zip_of({"app.py": source})}
+
+
+def aio_client() -> Any:
+    return aioboto3.Session().client("lambda", region_name=REGION)
+
+
+def test_created_with_boto3_invoked_with_aioboto3(lambda_mock: Any) -> None:
+    boto3.client("lambda", region_name=REGION).create_function(
+        FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code=code())
+
+    async def scenario() -> tuple[Any, Any, Any]:
+        async with aio_client() as client:
+            response = await client.invoke(FunctionName="f", Payload=b'{"via": "aio"}')
+            first = json.loads(await response["Payload"].read())
+            response = await client.invoke(FunctionName="f", Payload=b'{"n": 2}')
+            async with response["Payload"] as stream:
+                second = json.loads(await stream.read())
+            return first, second, response["ExecutedVersion"]
+
+    assert asyncio.run(scenario()) == ({"via": "aio"}, {"n": 2}, "$LATEST")
+
+
+def test_created_with_aioboto3_seen_by_boto3(lambda_mock: Any) -> None:
+    async def scenario() -> None:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            await client.get_waiter("function_active_v2").wait(FunctionName="g")
+
+    asyncio.run(scenario())
+    sync_client = boto3.client("lambda", region_name=REGION)
+    assert sync_client.get_function(FunctionName="g")["Configuration"]["State"] == "Active"
+    assert json.loads(sync_client.invoke(FunctionName="g", Payload=b"[1]")["Payload"].read()) == [1]
+
+
+def test_errors_are_client_errors_with_aws_code_status_and_fields(lambda_mock: Any) -> None:
+    async def scenario() -> Any:
+        async with aio_client() as client:
+            with pytest.raises(client.exceptions.ResourceNotFoundException) as caught:
+                await client.get_function(FunctionName="missing")
+            return caught.value.response
+
+    response = asyncio.run(scenario())
+    assert response["Error"] == {
+        "Code": "ResourceNotFoundException",
+        "Message": "Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing",
+    }
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert response["Type"] == "User"
+
+
+def test_paginators_and_function_errors(lambda_mock: Any) -> None:
+    async def scenario() -> tuple[list[str], Any, Any]:
+        async with aio_client() as client:
+            for number in range(5):
+                await client.create_function(FunctionName=f"f{number}", Runtime="python3.12", Role=ROLE,
+                                             Handler="app.handler", Code=code("def handler(e, c):\n    1 / 0\n"))
+            names = [
+                entry["FunctionName"]
+                async for page in client.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 2})
+                for entry in page["Functions"]
+            ]
+            response = await client.invoke(FunctionName="f0")
+            return names, response["FunctionError"], json.loads(await response["Payload"].read())
+
+    names, error, payload = asyncio.run(scenario())
+    assert names == [f"f{n}" for n in range(5)]
+    assert error == "Unhandled" and payload["errorType"] == "ZeroDivisionError"
+
+
+def test_event_invocations_and_mock_wait(lambda_mock: Any) -> None:
+    async def scenario() -> None:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            for number in range(3):
+                response = await client.invoke(FunctionName="f", InvocationType="Event",
+                                               Payload=json.dumps({"n": number}).encode())
+                assert response["StatusCode"] == 202
+
+    asyncio.run(scenario())
+    lambda_mock.wait()
+    assert sorted(run.result["n"] for run in lambda_mock.invocations) == [0, 1, 2]
+
+
+def test_a_running_handler_never_blocks_the_event_loop(lambda_mock: Any) -> None:
+    # Both handlers must be inside at once to pass the barrier: served on the loop, they would deadlock.
+    sync.barriers["aio"] = threading.Barrier(2, timeout=10)
+    source = "from tests.runtime import sync\ndef handler(event, context):\n    sync.barriers['aio'].wait()\n    return 1\n"
+
+    async def scenario() -> list[Any]:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source))
+            responses = await asyncio.gather(*(client.invoke(FunctionName="f") for _ in range(2)))
+            return [response.get("FunctionError") for response in responses]
+
+    assert asyncio.run(scenario()) == [None, None]
+
+
+def test_mappings_created_from_aioboto3_deliver(lambda_mock: Any) -> None:
+    arn = "arn:aws:sqs:us-east-1:123456789012:jobs"
+    queue = lambda_mock.queue(arn)
+
+    async def scenario() -> None:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            await client.create_event_source_mapping(EventSourceArn=arn, FunctionName="f")
+
+    asyncio.run(scenario())
+    queue.send("hello")
+    lambda_mock.wait()
+    assert json.loads(lambda_mock.invocations[0].event)["Records"][0]["body"] == "hello"
+
+
+def test_nothing_escapes_from_async_clients(escapes: Proxy) -> None:
+    async def scenario() -> None:
+        early = aio_client()  # made before the mock starts
+        with mock_lambda():
+            async with early as client:
+                await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE,
+                                             Handler="app.handler", Code=code())
+                await client.invoke(FunctionName="f", Payload=b"{}")
+            async with aioboto3.Session().client("lambda", region_name=REGION,
+                                                 endpoint_url="https://lambda.example.com") as client:
+                assert [f["FunctionName"] for f in (await client.list_functions())["Functions"]] == ["f"]
+
+    asyncio.run(scenario())
+    assert escapes.attempts == []
+
+
+def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) -> None:
+    script = textwrap.dedent(
+        """
+        import asyncio, sys
+        from lambdamock import mock_lambda
+        assert "aiobotocore.endpoint" not in sys.modules
+        with mock_lambda():
+            import aioboto3
+            async def main():
+                async with aioboto3.Session().client("lambda", region_name="eu-west-1") as client:
+                    return (await client.list_functions())["Functions"]
+            print(asyncio.run(main()))
+        """
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": ":".join(sys.path),
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
