@@ -5,18 +5,38 @@ from typing import TYPE_CHECKING, Any
 from lambdamock._mock import LambdaMock, mock_lambda
 
 if TYPE_CHECKING:
+    from lambdamock.packaging import package
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
+    from lambdamock.state.concurrency import Usage
+    from lambdamock.state.invocations import Invocation
 
-# The in-process event sources load on first use: ``import lambdamock`` stays cheap.
-_SOURCES = ("LocalQueue", "LocalStream", "LocalTableStream")
+# Loaded on first use, so that ``import lambdamock`` stays cheap: name -> module that defines it.
+_LAZY = {
+    "LocalQueue": "lambdamock.sources",
+    "LocalStream": "lambdamock.sources",
+    "LocalTableStream": "lambdamock.sources",
+    "Invocation": "lambdamock.state.invocations",
+    "Usage": "lambdamock.state.concurrency",
+    "package": "lambdamock.packaging",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SOURCES:
-        from lambdamock import sources
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lambdamock' has no attribute {name!r}")
+    import importlib
 
-        return getattr(sources, name)
-    raise AttributeError(f"module 'lambdamock' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
-__all__ = ["LambdaMock", "LocalQueue", "LocalStream", "LocalTableStream", "mock_lambda"]
+__all__ = [
+    "Invocation",
+    "LambdaMock",
+    "LocalQueue",
+    "LocalStream",
+    "LocalTableStream",
+    "Usage",
+    "mock_lambda",
+    "package",
+]

@@ -12,7 +12,7 @@ class LambdaError(Exception):
     service model's error shape (400 when the model does not know the code).
     """
 
-    # Only for codes the service model does not define; modeled codes take the model's status.
+    # AWS's status, used where an older service model does not define the code (newer models agree).
     status = 400
 
     def __init__(self, message: str, type_: Optional[str] = "User", **fields: Any) -> None:
@@ -32,11 +32,11 @@ class ValidationException(LambdaError):
 
 
 class ResourceNotFoundException(LambdaError):
-    pass
+    status = 404
 
 
 class ResourceConflictException(LambdaError):
-    pass
+    status = 409
 
 
 class ResourceInUseException(LambdaError):
@@ -52,7 +52,7 @@ class InvalidRequestContentException(LambdaError):
 
 
 class PreconditionFailedException(LambdaError):
-    pass
+    status = 412
 
 
 class RequestEntityTooLargeException(LambdaError):
@@ -63,14 +63,16 @@ class RequestEntityTooLargeException(LambdaError):
 
 
 class TooManyRequestsException(LambdaError):
-    pass
+    status = 429
 
 
 class ProvisionedConcurrencyConfigNotFoundException(LambdaError):
-    pass
+    status = 404
 
 
 class ServiceException(LambdaError):
+    status = 500
+
     def __init__(self, message: str) -> None:
         super().__init__(message, type_="Service")
 

@@ -21,8 +21,8 @@ from botocore.awsrequest import AWSResponse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 REGION = "us-east-1"
 ROWS: list[tuple[str, str, str, bool]] = []
@@ -90,7 +90,7 @@ def record(client, operation: str, **params: object) -> tuple[int, dict[str, str
 
 
 def api_calls() -> None:
-    code = zip_of({"app.py": "def handler(event, context):\n    return event\n"})
+    code = package({"app.py": "def handler(event, context):\n    return event\n"})
     with mock_lambda():
         client = boto3.client("lambda", region_name=REGION)
         for n in range(10):
@@ -162,7 +162,7 @@ def import_cost() -> None:
 
 
 def many_functions() -> None:
-    code = zip_of({"app.py": "x = 1"})
+    code = package({"app.py": "x = 1"})
     with mock_lambda():
         client = boto3.client("lambda", region_name=REGION)
         spans = []
@@ -195,7 +195,7 @@ def invocations() -> None:
     with mock_lambda():
         client = boto3.client("lambda", region_name=REGION)
         client.create_function(FunctionName="echo", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": zip_of({"app.py": source})})
+                               Code={"ZipFile": package({"app.py": source})})
         recorded = {"Invoke": record(client, "invoke", FunctionName="echo", Payload=b'{"a": 1}')}
         ours = best(lambda: client.invoke(FunctionName="echo", Payload=b'{"a": 1}')["Payload"].read(), 300)
 
@@ -215,7 +215,7 @@ def invocations() -> None:
 
         # The same handler with and without a reservation: what enforcing concurrency costs.
         client.create_function(FunctionName="reserved", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": zip_of({"app.py": source})})
+                               Code={"ZipFile": package({"app.py": source})})
         client.put_function_concurrency(FunctionName="reserved", ReservedConcurrentExecutions=100)
         client.invoke(FunctionName="reserved", Payload=b'{"a": 1}')
         plain, reserved = [], []
@@ -229,14 +229,14 @@ def invocations() -> None:
         colds = []
         for n in range(30):
             client.create_function(FunctionName=f"cold{n}", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                                   Code={"ZipFile": zip_of({"app.py": padding + source})})
+                                   Code={"ZipFile": package({"app.py": padding + source})})
             start = time.perf_counter()
             client.invoke(FunctionName=f"cold{n}", Payload=b"{}")
             colds.append(time.perf_counter() - start)
         cold = statistics.median(colds) - ours
 
         client.create_function(FunctionName="sleeper", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": zip_of({"app.py": "import time\ndef handler(e, c):\n    time.sleep(0.01)\n"})})
+                               Code={"ZipFile": package({"app.py": "import time\ndef handler(e, c):\n    time.sleep(0.01)\n"})})
 
         def ten() -> None:
             for _ in range(10):
@@ -278,7 +278,7 @@ def mappings() -> None:
     # floor: ten receives of ten, then ten deletes once the batch is handled), or by a mapping
     # at BatchSize 100. Rounds alternate, so drift on a busy machine hits both sides alike.
     rounds, size = 50, 100
-    sink = zip_of({"app.py": "def handler(event, context):\n    return None\n"})
+    sink = package({"app.py": "def handler(event, context):\n    return None\n"})
     with mock_aws(), mock_lambda() as mock:
         sqs = boto3.client("sqs", region_name=REGION)
         lam = boto3.client("lambda", region_name=REGION)

@@ -14,9 +14,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from hypothesis import settings
 
-from lambdamock import LambdaMock
+from lambdamock import LambdaMock, package
 from tests.escapes import escapes  # noqa: F401 - the loopback-proxy fixture, for every test module
-from tests.helpers import ROLE, zip_of
+from tests.helpers import ROLE
 
 # The test command runs the property-based suites (model, fuzzing) derandomized, so a run on a clean
 # machine gives the same answer as the last one. HYPOTHESIS_PROFILE=nightly explores: random
@@ -49,7 +49,7 @@ Expected = Union[str, "re.Pattern[str]", None]
 
 def build_zip(files: Optional[Mapping[str, str]] = None) -> bytes:
     """A deployment package; by default one ``index.py`` with an echo ``handler``."""
-    return zip_of(dict(files or {"index.py": HANDLER_SOURCE}))
+    return package(dict(files or {"index.py": HANDLER_SOURCE}))
 
 
 def function_arn(name: str, qualifier: Optional[str] = None, region: str = REGION) -> str:

@@ -6,7 +6,8 @@ import base64
 import time
 from typing import Any, Callable
 
-from tests.helpers import ROLE, zip_of
+from lambdamock import package
+from tests.helpers import ROLE
 
 # Records nothing but the invocation itself.
 RECORDER = "def handler(event, context):\n    return None\n"
@@ -15,7 +16,7 @@ RECORDER = "def handler(event, context):\n    return None\n"
 def deploy(client: Any, source: str = RECORDER, name: str = "f") -> None:
     """A python3.12 function whose index.py is ``source``."""
     client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
-                           Code={"ZipFile": zip_of({"index.py": source})})
+                           Code={"ZipFile": package({"index.py": source})})
 
 
 def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:

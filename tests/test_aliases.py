@@ -9,8 +9,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:f"
 REPORTER = (
@@ -23,7 +23,7 @@ REPORTER = (
 
 def publish(client, code: str) -> str:
     """Make $LATEST's code ``code`` and publish it; the version number."""
-    client.update_function_code(FunctionName="f", ZipFile=zip_of({"app.py": f"CODE = {code!r}\n" + REPORTER}))
+    client.update_function_code(FunctionName="f", ZipFile=package({"app.py": f"CODE = {code!r}\n" + REPORTER}))
     return client.publish_version(FunctionName="f")["Version"]
 
 
@@ -32,7 +32,7 @@ def client():
     with mock_lambda(seed=7):
         lam = boto3.client("lambda", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
         lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                            Code={"ZipFile": zip_of({"app.py": "CODE = 'latest'\n" + REPORTER})})
+                            Code={"ZipFile": package({"app.py": "CODE = 'latest'\n" + REPORTER})})
         publish(lam, "one")
         publish(lam, "two")
         yield lam
@@ -124,7 +124,7 @@ def draws(weight: float, count: int, seed) -> list[str]:
     with mock_lambda(seed=seed) as mock:
         lam = boto3.client("lambda", region_name="us-east-1")
         lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                            Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return 1\n"})}, Publish=True)
+                            Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return 1\n"})}, Publish=True)
         lam.update_function_configuration(FunctionName="f", Description="v2")
         lam.publish_version(FunctionName="f")
         lam.create_alias(FunctionName="f", Name="a", FunctionVersion="1",
@@ -231,5 +231,5 @@ def test_deleting_the_function_removes_its_aliases(client):
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     client.delete_function(FunctionName="f")
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zip_of({"app.py": REPORTER})}, Publish=True)
+                           Code={"ZipFile": package({"app.py": REPORTER})}, Publish=True)
     assert client.list_aliases(FunctionName="f")["Aliases"] == []

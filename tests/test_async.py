@@ -17,9 +17,9 @@ from typing import Any
 import boto3
 import pytest
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
-from tests.helpers import ROLE, zip_of
+from tests.helpers import ROLE
 from tests.runtime import sync
 
 aioboto3 = pytest.importorskip("aioboto3")
@@ -29,7 +29,7 @@ ECHO = "def handler(event, context):\n    return event\n"
 
 
 def code(source: str = ECHO) -> dict[str, bytes]:
-    return {"ZipFile": zip_of({"app.py": source})}
+    return {"ZipFile": package({"app.py": source})}
 
 
 def aio_client() -> Any:
@@ -166,7 +166,7 @@ def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) ->
     script = textwrap.dedent(
         """
         import asyncio, sys
-        from lambdamock import mock_lambda
+        from lambdamock import mock_lambda, package
         assert "aiobotocore.endpoint" not in sys.modules
         with mock_lambda():
             import aioboto3

@@ -7,9 +7,8 @@ import re
 import boto3
 import pytest
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from tests.conftest import function_arn
-from tests.helpers import zip_of
 
 ARN = function_arn("f")
 UNQUALIFIED_ONLY = (
@@ -23,7 +22,7 @@ INIT_TYPE = "import os\ndef handler(e, c):\n    return os.environ['AWS_LAMBDA_IN
 @pytest.fixture
 def published(client, create_function):
     """Function f with versions 1 and 2 and alias "live" on version 1."""
-    create_function(Code={"ZipFile": zip_of({"index.py": INIT_TYPE})})
+    create_function(Code={"ZipFile": package({"index.py": INIT_TYPE})})
     client.publish_version(FunctionName="f")
     client.update_function_configuration(FunctionName="f", Description="two")
     client.get_waiter("function_updated_v2").wait(FunctionName="f")
@@ -181,7 +180,7 @@ def test_provisioned_environments_are_initialised_and_serve_first(published, lam
 
 
 def test_failed_initialisation_reports_failed(client, create_function, lambda_mock):
-    create_function(Code={"ZipFile": zip_of({"index.py": "raise RuntimeError('no')\n"})})
+    create_function(Code={"ZipFile": package({"index.py": "raise RuntimeError('no')\n"})})
     client.publish_version(FunctionName="f")
     client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
     lambda_mock.wait()

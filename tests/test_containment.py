@@ -12,14 +12,14 @@ from typing import Any
 import boto3
 import pytest
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 
 def deploy(client: Any, body: str, name: str = "f", prelude: str = "import io, os, sys", **extra: Any) -> None:
     source = f"{prelude}\ndef handler(event, context):\n" + "".join(f"    {line}\n" for line in body.splitlines())
     client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zip_of({"app.py": source})}, **extra)
+                           Code={"ZipFile": package({"app.py": source})}, **extra)
 
 
 def call(client: Any, name: str = "f") -> Any:

@@ -14,10 +14,10 @@ import botocore.endpoint
 import pytest
 from moto import mock_aws
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from lambdamock.errors import MockStoppedError
 from tests.escapes import Proxy
-from tests.helpers import ROLE, wait_until, zip_of
+from tests.helpers import ROLE, wait_until
 from tests.runtime import sync
 
 ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
@@ -30,9 +30,10 @@ def problem(client, uuid: str) -> str:
     return str(mapping.get("LastProcessingResult") or mapping["StateTransitionReason"])
 
 
-def create(client, name: str = "f", source: str = ECHO, **extra) -> None:
-    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zip_of({"app.py": source})}, **extra)
+def create(client, name: str = "f", source: str = ECHO) -> None:
+    # A long timeout: handlers here wait for the test, which must not be mistaken for a runaway handler.
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
+                           Code={"ZipFile": package({"app.py": source})})
 
 
 def test_a_client_made_before_start_stays_in_process(escapes: Proxy) -> None:

@@ -12,8 +12,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, wait_until, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE, wait_until
 from tests.runtime import sync
 
 # name -> (handler body, the errorType its invocations must report)
@@ -35,9 +35,9 @@ def deploy(client: Any) -> None:
     for name, (body, _) in FAULTS.items():
         source = f"{PRELUDE}def handler(event, context):\n    {body}\n"
         client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=1,
-                               Code={"ZipFile": zip_of({"app.py": source})})
+                               Code={"ZipFile": package({"app.py": source})})
     client.create_function(FunctionName="echo", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return e\n"})})
+                           Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return e\n"})})
 
 
 def lambdamock_threads() -> list[threading.Thread]:

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from lambdamock import mock_lambda, operations
+from lambdamock import mock_lambda, operations, package
 from lambdamock.errors import NotServedError
 from tests.conftest import function_arn, snapshot
-from tests.helpers import ROLE, zip_of
+from tests.helpers import ROLE
 from tests.shapes import TEXT, values
 
 SESSION = botocore.session.get_session()
@@ -35,6 +35,17 @@ SERVED = [
     for name in model.operation_names
     if xform_name(name) in operations.served(version)
 ]
+# What botocore 1.44.8's model lists beyond 1.34.0's (the oldest supported), with AWS's statuses.
+LISTED_BY_NEWER_MODELS: dict[str, dict[str, int]] = {
+    "DeleteAlias": {"ResourceNotFoundException": 404},
+    "CreateAlias": {"AliasLimitExceededException": 400},
+    "AddPermission": {"PublicPolicyException": 400},
+    "RemovePermission": {"PublicPolicyException": 400},
+    "DeleteFunctionUrlConfig": {"InvalidParameterValueException": 400},
+    "DeleteLayerVersion": {"InvalidParameterValueException": 400, "ResourceNotFoundException": 404},
+    "GetFunctionCodeSigningConfig": {"CodeSigningConfigNotFoundException": 404},
+    "RemoveLayerVersionPermission": {"ResourceConflictException": 409},
+}
 ARN = function_arn("f")
 # References that hit existing and missing things more often than random text would.
 NAMED = {
@@ -47,8 +58,8 @@ NAMED = {
     "Runtime": st.sampled_from(["python3.12", "nodejs"]) | TEXT,
     "Handler": st.sampled_from(["index.handler"]) | TEXT,
     "Payload": st.sampled_from([b"{}", b'{"a": 1}', b"[1]", b"not json"]) | st.binary(max_size=20),
-    "ZipFile": st.sampled_from([zip_of({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
-    "FunctionBody": st.sampled_from([zip_of({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    "ZipFile": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    "FunctionBody": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
 }
 
 
@@ -82,7 +93,7 @@ def _inputs(version: str, name: str) -> st.SearchStrategy[dict[str, Any]]:
 
 def _world(client: Any) -> None:
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
-                           Code={"ZipFile": zip_of({"index.py": "def handler(e, c):\n    return e\n"})})
+                           Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
 
@@ -93,6 +104,8 @@ def test_answers_are_aws_answers(aws: None, version: str, name: str) -> None:
     allowed = {shape.name: shape.metadata["error"]["httpStatusCode"] for shape in operation.error_shapes}
     # Errors AWS sends for any operation, modeled or not: bad input, and an ARN of another account.
     allowed.update(ValidationException=400, AccessDeniedException=403)
+    # Errors AWS sends that the oldest supported model does not list yet for this operation.
+    allowed.update(LISTED_BY_NEWER_MODELS.get(name, {}))
 
     @settings(max_examples=settings.default.max_examples // 4, deadline=None, suppress_health_check=list(HealthCheck))
     @given(params=_inputs(version, name))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from lambdamock import package
+
 ROOT = Path(__file__).parent.parent
 LEAKY = '''
 import boto3
@@ -24,9 +26,7 @@ CLEAN = LEAKY.replace("mock_lambda().start()", "mock = mock_lambda().start()") +
 
 
 def run(tmp_path: Path, source: str, *options: str) -> subprocess.CompletedProcess[str]:
-    from tests.helpers import zip_of
-
-    zipped = zip_of({"app.py": "def handler(e, c):\n    return 1\n"})
+    zipped = package({"app.py": "def handler(e, c):\n    return 1\n"})
     test = tmp_path / "test_scenario.py"
     test.write_text(f"ZIP = {zipped!r}\n{source}")
     return subprocess.run(

@@ -11,8 +11,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 ECHO = "def handler(event, context):\n    return event\n"
 
@@ -31,7 +31,7 @@ def client(mock):
 def deploy(client, name: str, files: dict[str, str], handler: str = "app.handler", **extra) -> dict:
     return client.create_function(
         FunctionName=name, Runtime=extra.pop("Runtime", "python3.12"), Role=ROLE, Handler=handler,
-        Code={"ZipFile": zip_of(files)}, **extra,
+        Code={"ZipFile": package(files)}, **extra,
     )
 
 
@@ -57,7 +57,7 @@ def test_result_bytes_are_the_python_runtime_json(client):
 
 def test_qualified_invoke_runs_that_version(client):
     deploy(client, "v", {"app.py": "def handler(e, c):\n    return 'one'\n"}, Publish=True)
-    client.update_function_code(FunctionName="v", ZipFile=zip_of({"app.py": "def handler(e, c):\n    return 'two'\n"}))
+    client.update_function_code(FunctionName="v", ZipFile=package({"app.py": "def handler(e, c):\n    return 'two'\n"}))
     assert call(client, "v", Qualifier="1")["Body"] == "one"
     assert call(client, "v:1")["ExecutedVersion"] == "1"
     assert call(client, "v")["Body"] == "two"
@@ -248,7 +248,7 @@ def test_runtime_faults(client, files, handler, error_type, message):
     assert response["Body"]["errorType"] == error_type
     assert message in response["Body"]["errorMessage"]
     # The mock keeps serving: fix the code and the next invocation works.
-    client.update_function_code(FunctionName="f", ZipFile=zip_of({handler.rsplit(".", 1)[0] + ".py": ECHO}))
+    client.update_function_code(FunctionName="f", ZipFile=package({handler.rsplit(".", 1)[0] + ".py": ECHO}))
     assert call(client, "f", {"ok": 1})["Body"] == {"ok": 1}
 
 

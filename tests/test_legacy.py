@@ -11,7 +11,8 @@ import botocore.session
 import pytest
 from botocore.config import Config
 
-from tests.helpers import ROLE, zip_of
+from lambdamock import package
+from tests.helpers import ROLE
 
 LEGACY = "2014-11-11"
 ECHO = {"index.py": "def handler(event, context):\n    return event\n"}
@@ -57,7 +58,7 @@ def upload(client, name="f", files=None, **overrides):
     """UploadFunction with working defaults; an override of None leaves that member out."""
     params = {
         "FunctionName": name,
-        "FunctionZip": zip_of(files or ECHO),
+        "FunctionZip": package(files or ECHO),
         "Runtime": "python3.12",
         "Role": ROLE,
         "Handler": "index.handler",
@@ -79,8 +80,8 @@ def validation(value: str, member: str, constraint: str) -> str:
 
 
 def test_upload_creates_a_function_in_the_2014_shape(old, arn):
-    package = zip_of(ECHO)
-    response = upload(old, FunctionZip=package, Description="d", Timeout=10, MemorySize=256)
+    zipped = package(ECHO)
+    response = upload(old, FunctionZip=zipped, Description="d", Timeout=10, MemorySize=256)
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 201
     created = body(response)
     assert LAST_MODIFIED.fullmatch(created.pop("LastModified"))
@@ -92,7 +93,7 @@ def test_upload_creates_a_function_in_the_2014_shape(old, arn):
         "Role": ROLE,
         "Handler": "index.handler",
         "Mode": "event",
-        "CodeSize": len(package),
+        "CodeSize": len(zipped),
         "Description": "d",
         "Timeout": 10,
         "MemorySize": 256,
@@ -155,7 +156,7 @@ def test_configuration_id_is_stable_until_a_change(old, new):
     # Publishing changes neither the code nor the configuration of $LATEST.
     new.publish_version(FunctionName="f")
     assert old.get_function(FunctionName="f")["Configuration"]["ConfigurationId"] == created
-    new.update_function_code(FunctionName="f", ZipFile=zip_of({"index.py": "def handler(e, c):\n    return 2\n"}))
+    new.update_function_code(FunctionName="f", ZipFile=package({"index.py": "def handler(e, c):\n    return 2\n"}))
     assert old.get_function(FunctionName="f")["Configuration"]["ConfigurationId"] != created
 
 

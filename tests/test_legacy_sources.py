@@ -8,9 +8,9 @@ import json
 import boto3
 import pytest
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from tests.conftest import ACCOUNT, REGION
-from tests.helpers import ROLE, zip_of
+from tests.helpers import ROLE
 
 STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
 INVOKER = f"arn:aws:iam::{ACCOUNT}:role/invoker"
@@ -27,7 +27,7 @@ def old(m):
     client = boto3.Session().client("lambda", region_name=REGION, api_version="2014-11-11")
     new = boto3.client("lambda", region_name=REGION)
     new.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                        Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return None\n"})})
+                        Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return None\n"})})
     return client
 
 

@@ -8,14 +8,14 @@ import unittest
 import boto3
 import pytest
 
-from lambdamock import LambdaMock, mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import LambdaMock, mock_lambda, package
+from tests.helpers import ROLE
 
 
 def create(name: str = "f") -> None:
     boto3.client("lambda", region_name="us-east-1").create_function(
         FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-        Code={"ZipFile": zip_of({"app.py": "x = 1"})},
+        Code={"ZipFile": package({"app.py": "x = 1"})},
     )
 
 

@@ -10,9 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from tests.conftest import ACCOUNT, REGION, function_arn
-from tests.helpers import zip_of
 from tests.mapping_helpers import RECORDER, MotoWorld, deploy, eventually
 
 # Fails a message whose body says so on its first receive; REPORT reports them instead of raising.
@@ -249,7 +248,7 @@ def test_a_mapping_through_an_alias_runs_the_alias_version(world):
     world.function("def handler(event, context):\n    return 'v1'\n")
     world.lam.publish_version(FunctionName="f")
     world.lam.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
-    world.lam.update_function_code(FunctionName="f", ZipFile=zip_of({"index.py": RECORDER}))
+    world.lam.update_function_code(FunctionName="f", ZipFile=package({"index.py": RECORDER}))
     world.lam.create_event_source_mapping(FunctionName=function_arn("f", "live"), EventSourceArn=world.arn)
     world.send("x")
     world.mock.wait()

@@ -11,11 +11,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from lambdamock.operations import mappings as operations
 from tests import probe
 from tests.conftest import ACCOUNT, REGION, function_arn
-from tests.helpers import ROLE, zip_of
+from tests.helpers import ROLE
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
 FIFO = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
@@ -385,7 +385,7 @@ def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create
     # The handler holds until released, so the mapping stays Disabling while its batch is in flight.
     monkeypatch.setattr(operations, "SETTLE_SECONDS", 0.2)
     probe.reset()
-    create_function(Code={"ZipFile": zip_of({"index.py": probe.HANDLER})})
+    create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
     uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
     sources.queue(QUEUE).send("hold on")
     deadline = time.monotonic() + 10
@@ -410,7 +410,7 @@ def test_missing_sources_are_refused_with_aws_texts():
     with mock_aws(), mock_lambda():
         lam = boto3.client("lambda", region_name=REGION)
         lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
-                            Code={"ZipFile": zip_of({"index.py": "def handler(e, c):\n    return e\n"})})
+                            Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
         cases = [
             # SQS's own text follows (older SQS APIs add "for this wsdl version").
             ({"EventSourceArn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:missing"}, re.compile(

@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 NAMES = st.sampled_from(["a", "b", "c"])
 ALIASES = st.sampled_from(["live", "beta"])
 VERSIONS = st.sampled_from(["1", "2", "3", "4"])
-CODE = zip_of({"app.py": "import os\ndef handler(e, c):\n    return os.environ['AWS_LAMBDA_FUNCTION_VERSION']\n"})
+CODE = package({"app.py": "import os\ndef handler(e, c):\n    return os.environ['AWS_LAMBDA_FUNCTION_VERSION']\n"})
 LIMIT = 1000
 # One client for every example: creating clients costs more than the steps; the mock serves it anyway.
 CLIENT = boto3.client("lambda", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))

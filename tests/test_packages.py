@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.helpers import ROLE, zip_of
+from lambdamock import package
+from tests.helpers import ROLE
 
 UNZIP = "Could not unzip uploaded file. Please check your file, then try to upload again."
 ECHO = "def handler(event, context):\n    return event\n"
@@ -78,7 +79,7 @@ def test_unreadable_zips_are_refused_at_upload(client, aws_error, make) -> None:
         client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                                Code={"ZipFile": data})
     client.create_function(FunctionName="ok", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zip_of({"app.py": ECHO})})
+                           Code={"ZipFile": package({"app.py": ECHO})})
     with aws_error(client, "InvalidParameterValueException", UNZIP):
         client.update_function_code(FunctionName="ok", ZipFile=data)
     assert json.loads(client.invoke(FunctionName="ok", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}

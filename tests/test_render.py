@@ -10,14 +10,14 @@ import subprocess
 import boto3
 import pytest
 
-from lambdamock import LambdaMock, mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import LambdaMock, mock_lambda, package
+from tests.helpers import ROLE
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
 
 
 def code(body: str) -> dict:
-    return {"ZipFile": zip_of({"index.py": f"def handler(event, context):\n    {body}\n"})}
+    return {"ZipFile": package({"index.py": f"def handler(event, context):\n    {body}\n"})}
 
 
 @pytest.fixture

@@ -7,17 +7,18 @@ from typing import Any
 
 import pytest
 
+from lambdamock import package
 from lambdamock.runtime import archive
 from tests.conftest import ACCOUNT, REGION
-from tests.helpers import ROLE, wait_until, zip_of
+from tests.helpers import ROLE, wait_until
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
-POISON = "# this package cannot be put on disk\n"
+POISON = "poisoned.txt"  # a package holding this file cannot be put on disk (names are stored uncompressed)
 
 
 @pytest.fixture
 def poisoned(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Extraction fails for any package holding POISON, as a full disk or a vanished temp dir would."""
+    """Extraction fails for any package holding a POISON file, as a full disk or a vanished temp dir would."""
     real = archive.extract
 
     def extract(data: bytes, root: str) -> None:
@@ -28,13 +29,14 @@ def poisoned(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archive, "extract", extract)
 
 
-def deploy(client: Any, name: str, source: str) -> None:
+def deploy(client: Any, name: str, source: str, poisoned: bool = False) -> None:
+    files = {"app.py": source, **({POISON: "x"} if poisoned else {})}
     client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zip_of({"app.py": source})})
+                           Code={"ZipFile": package(files)})
 
 
 def test_poisoned_event_invocations_never_stop_healthy_ones(client: Any, lambda_mock: Any, poisoned: None) -> None:
-    deploy(client, "sick", POISON + "def handler(event, context):\n    return 1\n")
+    deploy(client, "sick", "def handler(event, context):\n    return 1\n", poisoned=True)
     deploy(client, "well", "def handler(event, context):\n    return event\n")
     for _ in range(130):  # more than there are background workers
         client.invoke(FunctionName="sick", InvocationType="Event", Payload=b"{}")
@@ -56,13 +58,13 @@ def test_poisoned_event_invocations_never_stop_healthy_ones(client: Any, lambda_
 
 def test_a_poisoned_mapping_delivers_once_the_code_is_fixed(client: Any, lambda_mock: Any, poisoned: None) -> None:
     queue = lambda_mock.queue(QUEUE, visibility_timeout=0.2)
-    deploy(client, "worker", POISON + "def handler(event, context):\n    return None\n")
+    deploy(client, "worker", "def handler(event, context):\n    return None\n", poisoned=True)
     uuid = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="worker")["UUID"]
     queue.send("job-1")
     wait_until(lambda: any(run.function_name == "worker" for run in lambda_mock.invocations), timeout=10)
     assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
     client.update_function_code(FunctionName="worker",
-                                ZipFile=zip_of({"app.py": "def handler(event, context):\n    return 'done'\n"}))
+                                ZipFile=package({"app.py": "def handler(event, context):\n    return 'done'\n"}))
     wait_until(lambda: any(run.result == "done" for run in lambda_mock.invocations), timeout=10)
     lambda_mock.wait()
     delivered = [run for run in lambda_mock.invocations if run.result == "done"]

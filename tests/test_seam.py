@@ -14,8 +14,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
 ORIGINAL_SIGN = botocore.signers.RequestSigner.__dict__["sign"]
@@ -24,7 +24,7 @@ ORIGINAL_SIGN = botocore.signers.RequestSigner.__dict__["sign"]
 def create(client, name: str = "f") -> None:
     client.create_function(
         FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-        Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return e\n"})},
+        Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return e\n"})},
     )
 
 
@@ -121,12 +121,11 @@ def test_works_with_no_aws_configuration(tmp_path):
     script = textwrap.dedent(
         f"""
         import boto3
-        from lambdamock import mock_lambda
-        from tests.helpers import zip_of
+        from lambdamock import mock_lambda, package
         with mock_lambda():
             c = boto3.client("lambda", region_name="eu-west-1")
             c.create_function(FunctionName="f", Runtime="python3.12", Role={ROLE!r}, Handler="app.handler",
-                              Code={{"ZipFile": zip_of({{"app.py": "x = 1"}})}})
+                              Code={{"ZipFile": package({{"app.py": "x = 1"}})}})
             print(c.get_function(FunctionName="f")["Configuration"]["FunctionArn"])
         """
     )

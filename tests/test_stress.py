@@ -8,8 +8,8 @@ import threading
 import boto3
 from botocore.config import Config
 
-from lambdamock import mock_lambda
-from tests.helpers import ROLE, zip_of
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 THREADS = 16
 ROUNDS = 12
@@ -30,9 +30,9 @@ def test_mixed_load_loses_nothing_and_finishes() -> None:
         client = boto3.client("lambda", region_name="us-east-1",
                               config=Config(retries={"total_max_attempts": 1}, max_pool_connections=THREADS))
         client.create_function(FunctionName="echo", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return e\n"})})
+                               Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return e\n"})})
         client.create_function(FunctionName="shared", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return e\n"})})
+                               Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return e\n"})})
         shared_versions: list[str] = []
         failures: list[BaseException] = []
 
@@ -40,7 +40,7 @@ def test_mixed_load_loses_nothing_and_finishes() -> None:
             name = f"fn{index}"
             try:
                 client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                                       Timeout=30, Code={"ZipFile": zip_of({"app.py": CALLBACK})})
+                                       Timeout=30, Code={"ZipFile": package({"app.py": CALLBACK})})
                 client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1 + index % 3)
                 for round_ in range(ROUNDS):
                     client.update_function_configuration(FunctionName=name, Description=f"round {round_}")

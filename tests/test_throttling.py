@@ -11,9 +11,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 from tests import probe
-from tests.helpers import ROLE, wait_until, zip_of
+from tests.helpers import ROLE, wait_until
 
 THREADS = 32
 # No client-side retries: botocore would otherwise retry a 429 after a back-off.
@@ -26,7 +26,7 @@ def held(lambda_mock):
     probe.reset()
     client = boto3.client("lambda", region_name="us-east-1", config=NO_RETRIES)
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
-                           Code={"ZipFile": zip_of({"app.py": probe.HANDLER})})
+                           Code={"ZipFile": package({"app.py": probe.HANDLER})})
     yield client
     probe.release()
     lambda_mock.wait(timeout=30)
@@ -92,7 +92,7 @@ def test_account_pool_throttles_unreserved_functions():
     with mock_lambda(concurrency_limit=3) as mock:
         client = boto3.client("lambda", region_name="us-east-1", config=NO_RETRIES)
         client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
-                               Code={"ZipFile": zip_of({"app.py": probe.HANDLER})})
+                               Code={"ZipFile": package({"app.py": probe.HANDLER})})
         results, threads = invoke_all(client, 8)
         wait_until(lambda: len(results) == 5 and probe.inside == 3, timeout=30)
         assert {(code, reason) for code, reason, _ in results} == {
@@ -105,7 +105,7 @@ def test_account_pool_throttles_unreserved_functions():
 def test_a_reservation_is_kept_for_its_function(held, lambda_mock):
     """Reserved capacity is not available to other functions: 1000 - 900 leaves 100 for the rest."""
     held.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                         Code={"ZipFile": zip_of({"app.py": "def handler(e, c):\n    return 'g'\n"})})
+                         Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return 'g'\n"})})
     held.put_function_concurrency(FunctionName="g", ReservedConcurrentExecutions=900)
     assert held.invoke(FunctionName="g")["Payload"].read() == b'"g"'
     assert lambda_mock.state.region("us-east-1").gate.unreserved_capacity() == 100

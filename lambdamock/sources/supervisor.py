@@ -8,7 +8,6 @@ import uuid
 from typing import Any, Optional, Union
 
 from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
-from lambdamock.outbound import Unreachable
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.dynamodb import DynamoDBReader
 from lambdamock.sources.kinesis import KinesisReader, stream_name
@@ -70,7 +69,7 @@ class Supervisor:
         """Refuse a source that does not exist, with AWS's texts; a source that cannot be asked passes."""
         if self.local(arn) is not None:
             return
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import ClientError
 
         outbound = self.service.outbound
         try:
@@ -90,8 +89,8 @@ class Supervisor:
                 ) from None
             if kind != SQS and code == "ResourceNotFoundException":
                 raise InvalidParameterValueException(f"Stream not found: {arn}") from None
-        except (BotoCoreError, Unreachable):
-            pass  # not mocked, no credentials, no endpoint: the poller reports it on the mapping
+        except Exception:  # not mocked, no credentials, an endpoint answering nonsense: the poller reports it
+            pass
 
     # -- mapping lifecycle -------------------------------------------------------------
 

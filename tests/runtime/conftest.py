@@ -9,8 +9,8 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 
 import pytest
 
+from lambdamock import package
 from lambdamock.runtime import FunctionSpec, Runtime
-from tests.helpers import zip_of
 
 ACCOUNT = "123456789012"
 
@@ -28,7 +28,7 @@ def make_spec(
     config_key: Optional[str] = None,
 ) -> FunctionSpec:
     """A FunctionSpec for code made of `files`; config_key defaults to one derived from everything."""
-    code = zip_of(files)
+    code = package(files)
     sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
     environment = dict(environment or {})
     key = config_key or f"{sha}|{handler}|{runtime}|{timeout}|{memory_size}|{sorted(environment.items())}"

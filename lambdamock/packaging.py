@@ -1,0 +1,63 @@
+"""``package()``: deployment package zips, byte-identical for the same content, from a dict or a directory."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from typing import Mapping, Union
+
+Files = Mapping[str, Union[str, bytes]]
+# Every entry gets the same time, so the same content always gives the same bytes (and CodeSha256).
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_SKIPPED_DIRECTORIES = frozenset({"__pycache__"})
+_SKIPPED_SUFFIXES = (".pyc", ".pyo")
+
+
+def _entry(name: str, executable: bool) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix: the mode below is kept when Lambda (or lambdamock) extracts it
+    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+    return info
+
+
+def _from_directory(root: str) -> dict[str, tuple[bytes, bool]]:
+    found: dict[str, tuple[bytes, bool]] = {}
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories[:] = [name for name in subdirectories if name not in _SKIPPED_DIRECTORIES]
+        for name in names:
+            if name.endswith(_SKIPPED_SUFFIXES):
+                continue
+            path = os.path.join(directory, name)
+            with open(path, "rb") as handle:
+                data = handle.read()
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            found[relative] = (data, bool(os.stat(path).st_mode & stat.S_IXUSR))
+    return found
+
+
+def package(source: Union[Files, str, "os.PathLike[str]"]) -> bytes:
+    """A deployment package for ``Code={"ZipFile": ...}``, always the same bytes for the same content.
+
+    ``source`` is either ``{"app.py": "...", "pkg/mod.py": b"..."}`` (archive name to text or bytes)
+    or the path of a directory, zipped with everything under it but ``__pycache__`` and ``*.pyc``
+    (executable files stay executable). Entries are sorted and timestamped alike.
+    """
+    if isinstance(source, Mapping):
+        files = {
+            name: (content.encode("utf-8") if isinstance(content, str) else bytes(content), False)
+            for name, content in source.items()
+        }
+    else:
+        root = os.fspath(source)
+        if not os.path.isdir(root):
+            raise NotADirectoryError(f"package() takes a dict of files or a directory, not {root!r}")
+        files = _from_directory(root)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            data, executable = files[name]
+            archive.writestr(_entry(name, executable), data)
+    return buffer.getvalue()

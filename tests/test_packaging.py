@@ -1,0 +1,69 @@
+"""``lambdamock.package``: deployment zips from a dict or a directory, byte-identical for the same content."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lambdamock import package
+from tests.helpers import ROLE
+
+
+def names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.namelist()
+
+
+def test_a_dict_of_text_and_bytes_becomes_a_sorted_zip() -> None:
+    data = package({"pkg/mod.py": b"VALUE = 2\n", "app.py": "from pkg.mod import VALUE\n"})
+    assert names(data) == ["app.py", "pkg/mod.py"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("pkg/mod.py") == b"VALUE = 2\n"
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_same_content_gives_the_same_bytes_whatever_the_order() -> None:
+    assert package({"a.py": "1", "b.py": "2"}) == package({"b.py": "2", "a.py": "1"})
+    assert package({"a.py": "1"}) != package({"a.py": "2"})
+
+
+def test_a_directory_is_zipped_without_caches_and_keeps_executables(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def handler(e, c):\n    return 1\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "util.py").write_text("X = 1\n")
+    (tmp_path / "lib" / "util.pyc").write_bytes(b"stale")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "app.cpython-312.pyc").write_bytes(b"stale")
+    tool = tmp_path / "bin" / "tool"
+    tool.parent.mkdir()
+    tool.write_text("#!/bin/sh\necho hi\n")
+    tool.chmod(0o755)
+    data = package(tmp_path)
+    assert names(data) == ["app.py", "bin/tool", "lib/util.py"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in archive.infolist()}
+    assert modes == {"app.py": 0o644, "bin/tool": 0o755, "lib/util.py": 0o644}
+    os.utime(tmp_path / "app.py", (0, 0))  # file times never reach the zip
+    assert package(str(tmp_path)) == data
+
+
+def test_code_sha256_is_stable_across_runs(client: Any) -> None:
+    files = {"app.py": "def handler(event, context):\n    return event\n"}
+    first = client.create_function(FunctionName="a", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"ZipFile": package(files)})
+    second = client.create_function(FunctionName="b", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                    Code={"ZipFile": package(dict(files))})
+    assert first["CodeSha256"] == second["CodeSha256"]
+    assert json.loads(client.invoke(FunctionName="a", Payload=b"[1]")["Payload"].read()) == [1]
+
+
+def test_anything_else_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("x = 1\n")
+    with pytest.raises(NotADirectoryError, match="a dict of files or a directory"):
+        package(tmp_path / "app.py")
