@@ -9,7 +9,8 @@ documented refusal of a feature it does not emulate.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import json
+from typing import Any, Iterator, Optional
 
 import boto3
 import botocore.session
@@ -91,6 +92,38 @@ def _inputs(version: str, name: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.tuples(subset(required, 1), subset(optional, 2)).flatmap(lambda chosen: build(*chosen))
 
 
+def _deep(depth: int) -> bytes:
+    return b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def _bad_base64(body: bytes) -> bytes:
+    """Every string of a JSON body replaced by text no base64 decoder takes (blobs are strings there)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return b'{"ZipFile": "%%%not base64%%%"}'
+
+    def spoil(value: Any) -> Any:
+        if isinstance(value, str):
+            return "%%%not base64%%%"
+        if isinstance(value, dict):
+            return {key: spoil(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [spoil(item) for item in value]
+        return value
+
+    return json.dumps(spoil(document)).encode()
+
+
+# Well-formed for HTTP, hostile for a parser: each replaces the body botocore built.
+HOSTILE = {
+    "nested 100,000 deep": lambda body: _deep(100_000),
+    "nested 1,001 deep": lambda body: _deep(1_001),
+    "invalid UTF-8": lambda body: b'{"a": "\xff\xfe\x87"}',
+    "bad base64": _bad_base64,
+}
+
+
 def _world(client: Any) -> None:
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
                            Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
@@ -102,19 +135,28 @@ def _world(client: Any) -> None:
 def test_answers_are_aws_answers(aws: None, version: str, name: str) -> None:
     operation = MODELS[version].operation_model(name)
     allowed = {shape.name: shape.metadata["error"]["httpStatusCode"] for shape in operation.error_shapes}
-    # Errors AWS sends for any operation, modeled or not: bad input, and an ARN of another account.
-    allowed.update(ValidationException=400, AccessDeniedException=403)
+    # Errors AWS sends for any operation, modeled or not: bad input, a body its JSON reader refuses
+    # ("Could not parse request body into json: ..."), and an ARN of another account.
+    allowed.update(ValidationException=400, InvalidRequestContentException=400, AccessDeniedException=403)
     # Errors AWS sends that the oldest supported model does not list yet for this operation.
     allowed.update(LISTED_BY_NEWER_MODELS.get(name, {}))
 
     @settings(max_examples=settings.default.max_examples // 4, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(params=_inputs(version, name))
-    def check(params: dict[str, Any]) -> None:
+    @given(params=_inputs(version, name), hostile=st.none() | st.sampled_from(sorted(HOSTILE)))
+    def check(params: dict[str, Any], hostile: Optional[str]) -> None:
         with mock_lambda() as mock:
             config = Config(parameter_validation=False, retries={"total_max_attempts": 1})
             current = boto3.client("lambda", region_name="us-east-1", config=config)
             _world(current)
             client = boto3.client("lambda", region_name="us-east-1", config=config, api_version=version)
+            if hostile is not None:
+                spoil = HOSTILE[hostile]
+
+                def replace_body(params: dict[str, Any], **_: Any) -> None:
+                    body = params.get("body") or b"{}"
+                    params["body"] = spoil(body if isinstance(body, bytes) else str(body).encode())
+
+                client.meta.events.register("before-call", replace_body)
             before = snapshot(current)
             try:
                 getattr(client, xform_name(name))(**params)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from typing import Any, Optional
 
@@ -14,6 +13,7 @@ from lambdamock.errors import (
 )
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
+from lambdamock.protocol import jsonread
 from lambdamock.state.concurrency import Throttled
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
@@ -32,10 +32,10 @@ def _check_json(payload: bytes) -> None:
     if not payload:
         return
     try:
-        json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
+        jsonread.loads(payload)
+    except jsonread.Unreadable as error:
         raise InvalidRequestContentException(
-            f"Could not parse request body into json: Could not parse payload into json: {exc}"
+            f"Could not parse request body into json: Could not parse payload into json: {error}"
         ) from None
 
 
@@ -43,8 +43,8 @@ def _client_context(encoded: Optional[str]) -> Optional[dict[str, Any]]:
     if encoded is None:
         return None
     try:
-        decoded = json.loads(base64.b64decode(encoded, validate=True))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        decoded = jsonread.loads(base64.b64decode(encoded, validate=True))
+    except (jsonread.Unreadable, ValueError):  # binascii.Error, and non-ASCII text, are ValueErrors
         decoded = None
     if not isinstance(decoded, dict):
         raise InvalidRequestContentException("Client context must be a valid Base64-encoded JSON object.")

@@ -11,6 +11,7 @@ from typing import Any, Mapping, Optional
 from botocore.model import OperationModel, Shape, StructureShape
 
 from lambdamock.errors import InvalidRequestContentException
+from lambdamock.protocol import jsonread
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -91,7 +92,13 @@ def _from_json(shape: Shape, value: Any) -> Any:
     if kind == "map" and isinstance(value, dict):
         return {key: _from_json(shape.value, item) for key, item in value.items()}
     if kind == "blob" and isinstance(value, str):
-        return base64.b64decode(value)
+        try:
+            return base64.b64decode(value, validate=True)
+        except ValueError as error:  # binascii.Error, or text that is not even ASCII
+            raise InvalidRequestContentException(
+                f"Could not parse request body into json: Failed to decode VALUE_STRING as base64 "
+                f"(MIME-NO-LINEFEEDS): {error}"
+            ) from None
     if kind == "timestamp":
         return _parse_timestamp(value)
     return value
@@ -155,11 +162,9 @@ def decode(operation: OperationModel, labels: Mapping[str, str], request: Reques
 
 def _load_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise InvalidRequestContentException(
-            f"Could not parse request body into json: {exc}"
-        ) from None
+        return jsonread.loads(body)
+    except jsonread.Unreadable as error:
+        raise InvalidRequestContentException(f"Could not parse request body into json: {error}") from None
 
 
 # -- encoding ---------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""JSON read as Lambda's Java service reads it: Jackson's nesting limit and Jackson's words for what is wrong."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import sys
+from typing import Any
+
+# Jackson's default StreamReadConstraints: documents nested deeper are refused.
+MAX_DEPTH = 1000
+_WHERE = "\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
+_EXPECTED = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_TOKEN = re.compile(rb"[A-Za-z0-9_$]+")
+
+
+class Unreadable(Exception):
+    """The body is not JSON Lambda accepts; the message is Jackson's."""
+
+
+def _at(data: bytes, index: int, column_offset: int) -> str:
+    line = data.count(b"\n", 0, index) + 1
+    column = index - (data.rfind(b"\n", 0, index) + 1) + column_offset
+    return _WHERE.format(line=line, column=column)
+
+
+def _depth(data: bytes) -> tuple[int, int]:
+    """How deep the document nests, and where it first went deeper than Jackson allows (-1: it did not)."""
+    deepest, depth, where = 0, 0, -1
+    # Brackets inside strings do not nest; blanking them keeps every position where it was.
+    stripped = _STRINGS.sub(lambda found: b'"' + b" " * (len(found.group()) - 2) + b'"', data)
+    for index, byte in enumerate(stripped):
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH and where < 0:
+                where = index
+        elif byte in b"]}":
+            depth -= 1
+    return deepest, where
+
+
+def _too_deep(data: bytes, where: int) -> Unreadable:
+    return Unreadable(
+        f"Document nesting depth ({MAX_DEPTH + 1}) exceeds the maximum allowed ({MAX_DEPTH}, from "
+        f"`StreamReadConstraints.getMaxNestingDepth()`)" + _at(data, where, 1)
+    )
+
+
+def _described(data: bytes, error: ValueError) -> Unreadable:
+    # Jackson looks at the first byte of a value before it decodes anything as UTF-8.
+    start = len(data) - len(data.lstrip())
+    if start < len(data):
+        first = data[start]
+        if first < 32 or 127 <= first < 160:
+            return Unreadable(
+                f"Unexpected character ((CTRL-CHAR, code {first})): expected a valid value {_EXPECTED}"
+                + _at(data, start, 1)
+            )
+        token = _TOKEN.match(data, start)
+        if token is not None and token.group() not in (b"true", b"false", b"null") and not token.group()[:1].isdigit():
+            if isinstance(error, UnicodeDecodeError) and error.start == token.end():
+                pass  # a token cut short by a byte that is no UTF-8: reported as such, below
+            else:
+                return Unreadable(
+                    f"Unrecognized token '{token.group().decode()}': was expecting {_EXPECTED}"
+                    + _at(data, token.end(), 1)
+                )
+    if isinstance(error, UnicodeDecodeError):
+        return Unreadable(f"Invalid UTF-8 start byte 0x{data[error.start]:02x}" + _at(data, error.start, 2))
+    return Unreadable(str(error))
+
+
+def loads(data: bytes) -> Any:
+    """The document in ``data``; Unreadable, in Jackson's words, when Lambda would refuse it."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        deepest, where = _depth(data)
+        if where >= 0:
+            raise _too_deep(data, where) from None
+    except ValueError as error:  # UnicodeDecodeError included
+        raise _described(data, error) from None
+    # Within Jackson's limit but deeper than Python's stack allows from here: make room, as the
+    # service would have. The limit only ever grows, and only as far as such a document needs.
+    needed = deepest + len(inspect.stack(0)) + 100
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
+    return json.loads(data)

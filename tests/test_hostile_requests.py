@@ -1,0 +1,72 @@
+"""Hostile but well-formed requests get AWS's 400s, never a Python traceback (the fuzzer covers every operation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lambdamock import package
+from tests.helpers import ROLE
+
+WHERE = "\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: {}]"
+PAYLOAD = "Could not parse request body into json: Could not parse payload into json: "
+DEEP = (
+    "Document nesting depth (1001) exceeds the maximum allowed (1000, from "
+    "`StreamReadConstraints.getMaxNestingDepth()`)"
+)
+
+
+@pytest.fixture
+def function(client: Any) -> str:
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})})
+    return "f"
+
+
+@pytest.mark.parametrize("kind", ["RequestResponse", "Event", "DryRun"])
+def test_a_payload_nested_100000_deep_is_refused(raw_client: Any, aws_error: Any, function: str, kind: str) -> None:
+    payload = b"[" * 100_000 + b"]" * 100_000
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + DEEP + WHERE.format(1001)):
+        raw_client.invoke(FunctionName=function, InvocationType=kind, Payload=payload)
+
+
+def test_a_payload_nested_as_deep_as_jackson_allows_runs(client: Any, function: str) -> None:
+    payload = b"[" * 1000 + b"]" * 1000
+    assert client.invoke(FunctionName=function, Payload=payload)["StatusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    ("payload", "text"),
+    [
+        # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_invoke_payload_encoding_error.
+        (b"n\x87r\x9e\xe9\xb5\xd7I\xee\x9bmt", "Invalid UTF-8 start byte 0x87" + WHERE.format(3)),
+        (b"\x99\xeb,j\x07\xa1zYh", "Unexpected character ((CTRL-CHAR, code 153)): expected a valid value (JSON String, "
+                                   "Number, Array, Object or token 'null', 'true' or 'false')" + WHERE.format(1)),
+    ],
+    ids=["invalid UTF-8", "control character"],
+)
+def test_payloads_that_are_not_json_get_jacksons_words(raw_client: Any, aws_error: Any, function: str,
+                                                       payload: bytes, text: str) -> None:
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + text):
+        raw_client.invoke(FunctionName=function, Payload=payload)
+
+
+def test_a_request_body_nested_deep_is_refused(raw_client: Any, aws_error: Any, function: str) -> None:
+    def nest(params: dict[str, Any], **_: Any) -> None:
+        params["body"] = b'{"Description": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+    raw_client.meta.events.register("before-call", nest)
+    with aws_error(raw_client, "InvalidRequestContentException",
+                   "Could not parse request body into json: " + DEEP + WHERE.format(1016)):
+        raw_client.update_function_configuration(FunctionName=function, Description="x")
+
+
+def test_invalid_base64_in_a_blob_member_is_refused(raw_client: Any, aws_error: Any, function: str) -> None:
+    def spoil(params: dict[str, Any], **_: Any) -> None:
+        params["body"] = b'{"ZipFile": "%%% not base64 %%%"}'
+
+    raw_client.meta.events.register("before-call", spoil)
+    with aws_error(raw_client, "InvalidRequestContentException", None) as error:
+        raw_client.update_function_code(FunctionName=function, ZipFile=b"x")
+    assert error.response["Error"]["Message"].startswith("Could not parse request body into json: Failed to decode")
