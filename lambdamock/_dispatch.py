@@ -15,7 +15,7 @@ from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error
 from lambdamock.protocol.router import Router
 from lambdamock.protocol.validate import validate
-from lambdamock.state.service import Service
+from lambdamock.state.service import Service, Unserved
 
 _routers: dict[str, Router] = {}
 
@@ -54,19 +54,21 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     match = _router(service_model).match(request.method, request.path, request.query, operation_model.name)
     if match is None:
         return encode_error(404, "UnknownOperationException", "Unknown operation", {}, None)
-    operation = operations.find(service_model.api_version, xform_name(match.operation.name))
-    if operation is None:
-        raise NotServedError(
-            f"lambdamock does not serve the Lambda operation {match.operation.name} "
-            f"(API {service_model.api_version}) yet"
-        )
-    call = operations.Call(service, service.region(region), str(uuid.uuid4()), match.operation.name, len(request.body))
+    name = match.operation.name
+    call = operations.Call(service, service.region(region), str(uuid.uuid4()), name, len(request.body))
     try:
+        operation = operations.find(service_model.api_version, xform_name(name))
+        if operation is None:
+            raise NotServedError(f"lambdamock does not serve the Lambda operation {name} (API {service_model.api_version}) yet")
         params = decode(match.operation, match.labels, request)
         validate(match.operation.input_shape, params)
         response = encode(match.operation, operation(call, params))
     except LambdaError as error:
         response = _error_response(service_model, error)
+    except NotServedError:
+        # Raised, not answered; also kept, so that code catching broad exceptions cannot hide it.
+        service.unserved.append(Unserved(name, service_model.api_version))
+        raise
     response.headers["x-amzn-RequestId"] = call.request_id
     return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
 from lambdamock import _active, _patch, _render
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
     from lambdamock.state.concurrency import Usage
     from lambdamock.state.invocations import Invocation
-    from lambdamock.state.service import Service
+    from lambdamock.state.service import Service, Unserved
 
 T = TypeVar("T")
 
@@ -41,6 +42,8 @@ class LambdaMock:
         # when moto does not answer them, e.g. LocalStack's URL.
         self.endpoints = dict(endpoints or {})
         self._service: Optional[Service] = None
+        # The last activation once it stopped: what invocations, unserved and the views still show.
+        self._stopped: Optional[Service] = None
 
     # -- lifecycle ------------------------------------------------------
 
@@ -55,7 +58,7 @@ class LambdaMock:
         service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints))
         _patch.acquire()
         _active.push(service)
-        self._service = service
+        self._service, self._stopped = service, None
         return self
 
     def stop(self) -> None:
@@ -63,7 +66,7 @@ class LambdaMock:
         service = self._service
         if service is None:
             raise RuntimeError("lambdamock: stop() called on a LambdaMock that is not started")
-        self._service = None
+        self._service, self._stopped = None, service
         _active.remove(service)
         # botocore is restored once no thread of this mock is left: a handler still running must
         # not reach the network through an unpatched botocore.
@@ -83,13 +86,13 @@ class LambdaMock:
     # -- display: one line for repr, text tables for print, HTML tables in notebooks
 
     def __repr__(self) -> str:
-        return _render.repr_line(self.account_id, self._service)
+        return _render.repr_line(self.account_id, self._service or self._stopped)
 
     def __str__(self) -> str:
-        return _render.text_view(self.account_id, self._service)
+        return _render.text_view(self.account_id, self._service or self._stopped)
 
     def _repr_html_(self) -> str:
-        return _render.html_view(self.account_id, self._service)
+        return _render.html_view(self.account_id, self._service or self._stopped)
 
     # -- decorating -----------------------------------------------------
 
@@ -98,13 +101,18 @@ class LambdaMock:
                           endpoints=self.endpoints)
 
     def __call__(self, target: T) -> T:
-        """Decorate a function, coroutine function or class (its ``test*`` methods)."""
+        """Decorate a function, coroutine function, generator function or class.
+
+        On a ``unittest.TestCase`` a fresh mock covers each test from ``setUp`` to ``tearDown``
+        (inherited tests included); on another class, each ``test*`` method, inherited ones too.
+        """
         if inspect.isclass(target):
-            for name, member in list(vars(target).items()):
-                if name.startswith("test") and callable(member):
-                    setattr(target, name, self(member))
-            return target
-        func: Callable[..., Any] = target  # type: ignore[assignment]
+            return _decorate_class(self, target)  # type: ignore[return-value]
+        if not callable(target):
+            raise TypeError(_FORMS)
+        func: Callable[..., Any] = target
+        if inspect.isasyncgenfunction(func):
+            raise TypeError(f"{_FORMS}; not an async generator function ({func.__qualname__})")
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -112,21 +120,45 @@ class LambdaMock:
                 with self._fresh():
                     return await func(*args, **kwargs)
 
-            return run_async  # type: ignore[return-value]
+            return _marked(run_async)  # type: ignore[return-value]
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def run_generator(*args: Any, **kwargs: Any) -> Any:
+                # A pytest fixture that yields: the mock lives until the generator is finished.
+                with self._fresh():
+                    return (yield from func(*args, **kwargs))
+
+            return _marked(run_generator)  # type: ignore[return-value]
 
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             with self._fresh():
                 return func(*args, **kwargs)
 
-        return run  # type: ignore[return-value]
+        return _marked(run)  # type: ignore[return-value]
 
     # -- inspection -----------------------------------------------------
 
     @property
     def invocations(self) -> list[Invocation]:
-        """Every invocation run so far, oldest first (retries included)."""
-        return self.state.invoker.records
+        """Every invocation run so far, oldest first (retries included); after stop(), the last activation's."""
+        return self._latest().invoker.records
+
+    @property
+    def unserved(self) -> list[Unserved]:
+        """Every call lambdamock refused with NotServedError, oldest first; after stop(), the last activation's.
+
+        Code under test that catches broad exceptions would otherwise hide them: the pytest
+        fixture fails a test that made any (``@pytest.mark.lambda_mock(allow_unserved=True)``).
+        """
+        return list(self._latest().unserved)
+
+    def _latest(self) -> Service:
+        found = self._service or self._stopped
+        if found is None:
+            raise RuntimeError("this LambdaMock was never started")
+        return found
 
     def wait(self, timeout: Optional[float] = 10.0) -> None:
         """Block until all background invocations have finished.
@@ -184,6 +216,39 @@ class LambdaMock:
         if self._service is None:
             raise RuntimeError("this LambdaMock is not started")
         return self._service
+
+
+_FORMS = "mock_lambda decorates a function, an async function, a generator function or a class"
+_WRAPPED = "__lambdamock_wrapped__"
+
+
+def _marked(wrapper: Callable[..., Any]) -> Callable[..., Any]:
+    setattr(wrapper, _WRAPPED, True)
+    return wrapper
+
+
+def _decorate_class(mock: LambdaMock, cls: type) -> type:
+    # A TestCase subclass means unittest is loaded: lambdamock itself never imports it.
+    unittest = sys.modules.get("unittest")
+    if unittest is not None and issubclass(cls, unittest.TestCase):
+        set_up = getattr(cls, "setUp")  # noqa: B009 - typed as a plain class here
+
+        # As moto's class decorator does: one fresh mock from setUp to tearDown, for every test the
+        # class runs (inherited ones too); addCleanup stops it even when setUp fails halfway.
+        @functools.wraps(set_up)
+        def setUp(self: Any) -> None:
+            fresh = mock._fresh().start()
+            self.addCleanup(fresh.stop)
+            set_up(self)
+
+        if not getattr(set_up, _WRAPPED, False):
+            setattr(cls, "setUp", _marked(setUp))  # noqa: B010
+        return cls
+    for name in dir(cls):
+        member = getattr(cls, name)
+        if name.startswith("test") and inspect.isfunction(member) and not getattr(member, _WRAPPED, False):
+            setattr(cls, name, mock(member))
+    return cls
 
 
 @overload

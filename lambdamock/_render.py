@@ -231,12 +231,14 @@ def repr_line(account_id: str, service: Optional[Service]) -> str:
     if service is None:
         return f"<LambdaMock stopped account={account_id}>"
     counts = f"functions={_count_functions(service)} invocations={len(service.invoker.records)}"
-    return f"<LambdaMock started account={account_id} {counts}>"
+    return f"<LambdaMock {'stopped' if service.closed else 'started'} account={account_id} {counts}>"
 
 
 def _headline(account_id: str, service: Optional[Service]) -> list[str]:
     if service is None:
         return ["stopped", f"account {account_id}", "start() begins with empty state"]
+    if service.closed:
+        return ["stopped", f"account {account_id}", "the last activation's state, as it was when it stopped"]
     return [
         "started",
         f"account {account_id}",

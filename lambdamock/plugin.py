@@ -1,16 +1,69 @@
-"""The pytest plugin: the ``lambda_mock`` fixture."""
+"""The pytest plugin: the ``lambda_mock`` fixture, configured by the ``lambda_mock`` marker and ini defaults."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from lambdamock._mock import LambdaMock
 
+MARKER = (
+    "lambda_mock(**options): options for the lambda_mock fixture — any mock_lambda option (account_id, "
+    "concurrency_limit, seed, endpoints) and allow_unserved=True; on a test, a class or a module (pytestmark)"
+)
+# The defaults a project can set in [tool.pytest.ini_options]: ini name -> (help, converter).
+_INI: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "lambda_mock_account_id": ("default account_id of the lambda_mock fixture", str),
+    "lambda_mock_concurrency_limit": ("default concurrency_limit of the lambda_mock fixture", int),
+    "lambda_mock_seed": ("default seed of the lambda_mock fixture", int),
+    "lambda_mock_allow_unserved": ("let tests pass that made calls lambdamock does not serve (true/false)",
+                                   lambda text: text.strip().lower() in ("1", "true", "yes", "on")),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    for name, (text, _) in _INI.items():
+        parser.addini(name, text, default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
+
+
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The ini defaults, overridden by markers from the module down to the test (the closest wins)."""
+    options: dict[str, Any] = {}
+    for name, (_, convert) in _INI.items():
+        value = request.config.getini(name)
+        if value:
+            options[name[len("lambda_mock_"):]] = convert(value)
+    for marker in reversed(list(request.node.iter_markers("lambda_mock"))):
+        if marker.args:
+            raise pytest.UsageError("@pytest.mark.lambda_mock takes keyword options only, e.g. seed=7")
+        options.update(marker.kwargs)
+    return options
+
 
 @pytest.fixture
-def lambda_mock() -> Iterator[LambdaMock]:
-    """A started LambdaMock with empty state, stopped after the test."""
-    with LambdaMock() as mock:
+def lambda_mock(request: pytest.FixtureRequest) -> Iterator[LambdaMock]:
+    """A started LambdaMock with empty state, stopped after the test.
+
+    The test fails at teardown if it made calls lambdamock does not serve (NotServedError), even
+    when the code under test swallowed them, unless ``allow_unserved=True``.
+    """
+    options = _options(request)
+    allow_unserved = options.pop("allow_unserved", False)
+    try:
+        mock = LambdaMock(**options)
+    except TypeError as error:
+        raise pytest.UsageError(f"@pytest.mark.lambda_mock: {error}") from None
+    with mock:
         yield mock
+    if mock.unserved and not allow_unserved:
+        calls = ", ".join(f"{call.operation} (API {call.api_version})" for call in mock.unserved)
+        pytest.fail(
+            f"lambdamock does not serve: {calls}. The code under test got NotServedError for these calls; "
+            "mark the test @pytest.mark.lambda_mock(allow_unserved=True) if that is expected.",
+            pytrace=False,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import unittest
 
 import boto3
@@ -64,18 +65,89 @@ def test_each_call_of_a_decorated_function_starts_empty():
     assert body() == []
 
 
+class SharedTests(unittest.TestCase):
+    """Tests a decorated subclass inherits; setUp makes a function, as fixtures in setUp often do."""
+
+    __test__ = False  # run only through the decorated subclass
+
+    def setUp(self):
+        create("from-setup")
+
+    def tearDown(self):
+        # Still mocked: a tearDown that cleans up through Lambda must not reach AWS.
+        boto3.client("lambda", region_name="us-east-1").delete_function(FunctionName="from-setup")
+
+    def test_inherited(self):
+        self.assertEqual(names(), ["from-setup"])
+
+
 @mock_lambda
-class TestDecoratedClass(unittest.TestCase):
+class TestDecoratedClass(SharedTests):
+    __test__ = True
+
     def test_one(self):
         create("one")
-        self.assertEqual(names(), ["one"])
+        self.assertEqual(names(), ["from-setup", "one"])
 
     def test_two(self):
         create("two")
-        self.assertEqual(names(), ["two"])
+        self.assertEqual(names(), ["from-setup", "two"])
 
-    def helper_not_wrapped(self):
-        """Only test* methods are wrapped."""
+
+class PlainTests:
+    def test_inherited_plain(self):
+        create()
+        assert names() == ["f"]
+
+
+@mock_lambda
+class TestPlainClass(PlainTests):
+    """A plain (pytest) class: each test*, inherited ones included, runs in a fresh mock."""
+
+    def test_own(self):
+        create()
+        assert names() == ["f"]
+
+
+def test_a_decorated_testcase_covers_setup_and_teardown_and_stops_after() -> None:
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestDecoratedClass)
+    result = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
+    assert result.testsRun == 3 and result.wasSuccessful(), result.errors + result.failures
+    from lambdamock import _active
+
+    assert _active.current() is None
+
+
+@pytest.fixture
+@mock_lambda
+def mocked_with_a_function():
+    create("fixture-made")
+    yield names()
+
+
+def test_a_decorated_generator_fixture_keeps_its_mock_until_teardown(mocked_with_a_function):
+    assert mocked_with_a_function == ["fixture-made"]
+    assert names() == ["fixture-made"]
+
+
+def test_an_async_generator_is_refused_with_the_supported_forms():
+    async def agen():
+        yield 1
+
+    with pytest.raises(TypeError, match="a function, an async function, a generator function or a class"):
+        mock_lambda(agen)
+
+
+def test_invocations_stay_readable_after_stop():
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return e\n"})})
+        client.invoke(FunctionName="f", Payload=b'{"n": 1}')
+    assert [run.result for run in mock.invocations] == [{"n": 1}]
+    assert "stopped" in repr(mock) and "invocations=1" in repr(mock)
+    text = str(mock)
+    assert "stopped" in text and "f" in text
 
 
 def test_context_manager_yields_the_mock():

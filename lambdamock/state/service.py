@@ -6,7 +6,7 @@ import bisect
 import random
 import threading
 import time
-from typing import TYPE_CHECKING, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
 
 from lambdamock import _active
 from lambdamock.state.concurrency import Gate, Usage
@@ -16,6 +16,13 @@ from lambdamock.state.mappings import Mappings, Pollers
 
 if TYPE_CHECKING:
     from lambdamock.outbound import Outbound
+
+
+class Unserved(NamedTuple):
+    """A call lambdamock refused with NotServedError: the operation and the API version it belongs to."""
+
+    operation: str
+    api_version: str
 
 
 class Region:
@@ -64,6 +71,7 @@ class Service:
         self._on_quiet: Optional[Callable[[], None]] = None
         self.closed = False
         self.invoker = Invoker(self)
+        self.unserved: list[Unserved] = []  # appended to only (atomic): read without the lock
         # Event source mapping pollers: set by the sources layer when the first one is needed.
         self.pollers: Optional[Pollers] = None
 

@@ -1,0 +1,112 @@
+"""The pytest plugin, tested as its users meet it: in a pytest run of their own (pytester)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CREATE = '''
+import boto3
+from lambdamock import package
+
+def create(name="f"):
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName=name, Runtime="python3.12", Role="arn:aws:iam::123456789012:role/r",
+                           Handler="app.handler", Code={"ZipFile": package({"app.py": "def handler(e, c):\\n    return e\\n"})})
+    return client
+'''
+
+
+def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.lambda_mock(**options): options for the lambda_mock fixture*"])
+
+
+def test_the_marker_configures_the_fixture_on_a_test_a_class_and_a_module(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(CREATE + '''
+import pytest
+
+pytestmark = pytest.mark.lambda_mock(account_id="210987654321", concurrency_limit=50)
+
+def test_module_level(lambda_mock):
+    assert create().get_function(FunctionName="f")["Configuration"]["FunctionArn"].split(":")[4] == "210987654321"
+    assert lambda_mock.concurrency_limit == 50
+
+@pytest.mark.lambda_mock(seed=7)
+def test_closest_marker_adds_and_overrides(lambda_mock):
+    assert (lambda_mock.seed, lambda_mock.account_id, lambda_mock.concurrency_limit) == (7, "210987654321", 50)
+
+@pytest.mark.lambda_mock(concurrency_limit=200)
+class TestClass:
+    def test_class_level(self, lambda_mock):
+        assert lambda_mock.concurrency_limit == 200
+
+    @pytest.mark.lambda_mock(concurrency_limit=300)
+    def test_method_level(self, lambda_mock):
+        assert lambda_mock.concurrency_limit == 300
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=4)
+
+
+def test_defaults_come_from_the_ini_file(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nlambda_mock_account_id = 111122223333\nlambda_mock_seed = 3\n")
+    pytester.makepyfile('''
+def test_defaults(lambda_mock):
+    assert (lambda_mock.account_id, lambda_mock.seed) == ("111122223333", 3)
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_a_bad_marker_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile('''
+import pytest
+
+@pytest.mark.lambda_mock(sede=7)
+def test_typo(lambda_mock):
+    pass
+''')
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*@pytest.mark.lambda_mock*sede*"])
+    assert result.ret != 0
+
+
+UNSERVED = '''
+import pytest
+
+def swallowing_code_under_test(client):
+    try:  # a self-managed Kafka source: one of the calls lambdamock refuses (NotServedError)
+        client.create_event_source_mapping(FunctionName="f", Topics=["orders"], StartingPosition="LATEST",
+                                           SelfManagedEventSource={"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["h:9092"]}})
+    except Exception:
+        return None
+
+MARKER
+def test_swallows(lambda_mock):
+    swallowing_code_under_test(create())
+    assert [call.operation for call in lambda_mock.unserved] == ["CreateEventSourceMapping"]
+'''
+
+
+def test_unserved_calls_fail_the_test_at_teardown_even_when_swallowed(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(CREATE + UNSERVED.replace("MARKER", ""))
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*lambdamock does not serve: CreateEventSourceMapping (API 2015-03-31)*"])
+
+
+def test_allow_unserved_opts_out(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(CREATE + UNSERVED.replace("MARKER", "@pytest.mark.lambda_mock(allow_unserved=True)"))
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_fixture_gives_each_test_fresh_state(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(CREATE + '''
+def test_one(lambda_mock):
+    create()
+
+def test_two(lambda_mock):
+    import boto3
+    assert boto3.client("lambda", region_name="us-east-1").list_functions()["Functions"] == []
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
