@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from email.utils import formatdate
 from typing import Any, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
 
@@ -69,7 +70,10 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
         # Raised, not answered; also kept, so that code catching broad exceptions cannot hide it.
         service.unserved.append(Unserved(name, service_model.api_version))
         raise
-    response.headers["x-amzn-RequestId"] = call.request_id
+    headers = response.headers
+    headers["x-amzn-RequestId"] = call.request_id
+    headers["Content-Length"] = str(len(response.body))
+    headers["Date"] = formatdate(usegmt=True)
     return response
 
 

@@ -52,10 +52,11 @@ class LambdaMock:
         if self._service is not None:
             raise RuntimeError("this LambdaMock is already started")
         # Imported on first start: ``import lambdamock`` stays cheap.
+        from lambdamock import partitions
         from lambdamock.outbound import Outbound
         from lambdamock.state.service import Service
 
-        service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints))
+        service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints), partitions.of)
         _patch.acquire()
         _active.push(service)
         self._service, self._stopped = service, None

@@ -44,6 +44,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append("botocore's Endpoint._do_get_response is still patched")
     if vars(botocore.signers.RequestSigner)["sign"] is not _BEFORE["sign"]:
         problems.append("botocore's RequestSigner.sign is still patched")
+    if "aiobotocore.endpoint" in sys.modules:  # imported at some point of the run: its methods as they were
+        import aiobotocore.endpoint
+        import aiobotocore.signers
+        import wrapt
+
+        for owner, name in ((aiobotocore.endpoint.AioEndpoint, "_do_get_response"),
+                            (aiobotocore.signers.AioRequestSigner, "sign")):
+            if isinstance(vars(owner)[name], wrapt.ObjectProxy):
+                problems.append(f"aiobotocore's {owner.__name__}.{name} is still patched")
     environ, data, values = _BEFORE["environ"]
     # pytest sets PYTEST_CURRENT_TEST itself.
     changed = {k for k in {*values, *os.environ} if values.get(k) != os.environ.get(k)} - {"PYTEST_CURRENT_TEST"}

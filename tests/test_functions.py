@@ -453,3 +453,31 @@ def test_each_activation_starts_empty(make_zip, role):
         assert client.list_functions()["Functions"] == [], "a restarted mock starts empty"
     finally:
         mock.stop()
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"), ("us-iso-east-1", "aws-iso"),
+     ("us-isob-east-1", "aws-iso-b")],
+)
+def test_arns_follow_the_regions_partition(lambda_mock, make_zip, role, region, partition):
+    client = boto3.client("lambda", region_name=region)
+    created = client.create_function(FunctionName="f", Runtime="python3.12", Role=role, Handler="index.handler",
+                                     Code={"ZipFile": make_zip()})
+    assert created["FunctionArn"] == f"arn:{partition}:lambda:{region}:123456789012:function:f"
+    assert client.get_function(FunctionName=created["FunctionArn"])["Configuration"]["FunctionArn"] == created["FunctionArn"]
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as missing:
+        client.get_function(FunctionName="nope")
+    assert missing.value.response["Error"]["Message"] == (
+        f"Function not found: arn:{partition}:lambda:{region}:123456789012:function:nope"
+    )
+
+
+def test_responses_carry_awss_headers(client, create_function):
+    create_function()
+    for response in (client.get_function(FunctionName="f"), client.invoke(FunctionName="f", Payload=b"{}")):
+        headers = response["ResponseMetadata"]["HTTPHeaders"]
+        assert headers["content-type"] == "application/json"
+        assert headers["x-amzn-requestid"] == response["ResponseMetadata"]["RequestId"]
+        assert int(headers["content-length"]) >= 2 and headers["date"].endswith("GMT")
+    assert headers["x-amz-executed-version"] == "$LATEST"

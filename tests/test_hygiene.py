@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,21 @@ def test_a_leak_in_an_xdist_worker_fails_the_run(tmp_path: Path) -> None:
     result = run(tmp_path, LEAKY, "-n", "1")
     assert result.returncode != 0
     assert "[gw0] botocore's Endpoint._do_get_response is still patched" in result.stdout
+
+
+def test_temporary_trees_of_a_mock_never_stopped_go_at_exit(tmp_path: Path) -> None:
+    script = (
+        "import boto3, glob, os, tempfile\n"
+        "from lambdamock import mock_lambda, package\n"
+        "mock_lambda().start()\n"
+        "c = boto3.client('lambda', region_name='us-east-1')\n"
+        "c.create_function(FunctionName='f', Runtime='python3.12', Role='arn:aws:iam::123456789012:role/r',\n"
+        "                  Handler='app.handler', Code={'ZipFile': package({'app.py': 'def handler(e, c):\\n    return 1\\n'})})\n"
+        "c.invoke(FunctionName='f')\n"
+        "print(glob.glob(os.path.join(tempfile.gettempdir(), f'lambdamock-{os.getpid()}-*'))[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+    assert done.returncode == 0, done.stderr
+    tree = Path(done.stdout.strip())
+    assert tree.name.startswith("lambdamock-") and not tree.exists()

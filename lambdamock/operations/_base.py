@@ -28,7 +28,7 @@ class Call:
         self.body_size = body_size
 
     def arn(self, name: str) -> str:
-        return names.function_arn(self.region.name, self.region.account_id, name)
+        return names.function_arn(self.region.partition, self.region.name, self.region.account_id, name)
 
 
 def split_reference(call: Call, reference: str, qualifier: Optional[str]) -> tuple[str, Optional[str]]:

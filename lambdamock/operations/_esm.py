@@ -223,7 +223,8 @@ def add_mapping(call: Call, config: MappingConfig, function_arn: str, enabled: b
     supervisor = Supervisor.of(call.service)
     supervisor.check_source(kind, config.source_arn)
     identifier = str(uuid.uuid4())
-    arn = f"arn:aws:lambda:{call.region.name}:{call.region.account_id}:event-source-mapping:{identifier}"
+    region = call.region
+    arn = f"arn:{region.partition}:lambda:{region.name}:{region.account_id}:event-source-mapping:{identifier}"
     mapping = EventSourceMapping(identifier, arn, call.region.name, config, function_arn, enabled, user_reason(kind))
     mapping.tags = dict(tags)
     with call.service.lock:

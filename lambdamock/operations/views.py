@@ -78,8 +78,8 @@ def _render(version: Version, qualified: bool, listing: bool, state: str, update
         return out
     if version.package_type == "Zip":
         digest = hashlib.sha256(str(version.runtime).encode()).hexdigest()
-        region = version.arn.split(":")[3]
-        out["RuntimeVersionConfig"] = {"RuntimeVersionArn": f"arn:aws:lambda:{region}::runtime:{digest}"}
+        _, partition, _, region = version.arn.split(":")[:4]
+        out["RuntimeVersionConfig"] = {"RuntimeVersionArn": f"arn:{partition}:lambda:{region}::runtime:{digest}"}
     out["State"] = state
     if state == "Pending":
         out["StateReason"] = "The function is being created."

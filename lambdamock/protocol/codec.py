@@ -295,8 +295,8 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
             document[member.serialization.get("name", name)] = _to_json(member, value)
     if body is None:
         body = json.dumps(document).encode("utf-8") if document or payload_name is None else b""
-    if payload_name is None or shape.members[payload_name].type_name == "structure":
-        headers["Content-Type"] = "application/json"
+    # Lambda labels every body JSON, an Invoke payload included, whatever the function returned.
+    headers["Content-Type"] = "application/json"
     return Response(status, headers, body)
 
 

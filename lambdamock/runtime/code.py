@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.machinery
 import os
 import shutil
@@ -139,6 +140,7 @@ class CodeStore:
             if self._base is None:
                 # The pid tells whose tree it is when several processes run tests at once.
                 self._base = tempfile.mkdtemp(prefix=f"lambdamock-{os.getpid()}-")
+                _unremoved.add(self._base)
             root = tempfile.mkdtemp(dir=self._base)
             # The control plane judged the zip at upload; what fails here (a full disk) is the invocation's error.
             archive.extract(code, root)
@@ -159,3 +161,14 @@ class CodeStore:
             self._dirs.clear()
         if base is not None:
             shutil.rmtree(base, ignore_errors=True)
+            _unremoved.discard(base)
+
+
+# Trees of mocks never stopped (a notebook closed, a test run interrupted) go when the interpreter exits.
+_unremoved: Set[str] = set()
+
+
+@atexit.register
+def _remove_unremoved() -> None:
+    for base in list(_unremoved):
+        shutil.rmtree(base, ignore_errors=True)

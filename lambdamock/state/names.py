@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
-# arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
+# arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]
 # <account>:function:<name>[:<qualifier>]
 # <name>[:<qualifier>]
 _REFERENCE = re.compile(
@@ -33,5 +33,5 @@ def parse(reference: str) -> Optional[Reference]:
     return Reference(found["name"], found["qualifier"], found["region"], found["account"])
 
 
-def function_arn(region: str, account: str, name: str) -> str:
-    return f"arn:aws:lambda:{region}:{account}:function:{name}"
+def function_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:lambda:{region}:{account}:function:{name}"

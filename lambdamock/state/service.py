@@ -28,9 +28,10 @@ class Unserved(NamedTuple):
 class Region:
     """The functions of the mock's account in one region."""
 
-    def __init__(self, name: str, account_id: str, gate: Gate) -> None:
+    def __init__(self, name: str, account_id: str, gate: Gate, partition: str = "aws") -> None:
         self.name = name
         self.account_id = account_id
+        self.partition = partition  # of the region's ARNs: aws, aws-cn, aws-us-gov, ...
         # Concurrency limits are per account and region, as on AWS.
         self.gate = gate
         self.functions: dict[str, Function] = {}
@@ -56,8 +57,10 @@ class Region:
 class Service:
     """All state of one mock activation; ``lock`` guards every table in it."""
 
-    def __init__(self, account_id: str, concurrency_limit: int, seed: Optional[int], outbound: Outbound) -> None:
+    def __init__(self, account_id: str, concurrency_limit: int, seed: Optional[int], outbound: Outbound,
+                 partition_of: Callable[[str], str] = lambda region: "aws") -> None:
         self.account_id = account_id
+        self._partition_of = partition_of
         # The one way to other AWS services (pollers, destinations, logs): only where calls stay local.
         self.outbound = outbound
         # Draws of weighted aliases; a seed makes their sequence reproducible.
@@ -80,7 +83,7 @@ class Service:
             found = self._regions.get(name)
             if found is None:
                 gate = Gate(self.concurrency_limit, self.invoker.unpark)
-                found = self._regions[name] = Region(name, self.account_id, gate)
+                found = self._regions[name] = Region(name, self.account_id, gate, self._partition_of(name))
             return found
 
     def regions(self) -> list[Region]:
