@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Mapping, Optional
 
 from lambdamock.errors import InvalidParameterValueException, RequestEntityTooLargeException
 from lambdamock.operations._base import Call
 from lambdamock.outbound import Outbound, Unreachable
+from lambdamock.packaging import package
 from lambdamock.runtime import archive
 from lambdamock.state.functions import Code
 
 # AWS's text for a request with no usable code source (no AWS text is known for an
 # Image function without ImageUri, so it answers that case too).
 _NO_SOURCE = "Please provide a source for function code."
+# Code={"S3Bucket": HOT_RELOAD_BUCKET, "S3Key": "/absolute/dir"} runs the code in place.
+HOT_RELOAD_BUCKET = "hot-reload"
 # The largest request body Lambda takes with a zip in it (recorded for CreateFunction).
 _REQUEST_LIMIT = 70167211
 
@@ -65,6 +69,21 @@ def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: An
         ) from None
 
 
+def _in_place(directory: str) -> Code:
+    # LocalStack's convention, which users of local Lambda know: the "hot-reload" bucket and an
+    # absolute directory as the key run the handler from that directory itself.
+    if not os.path.isabs(directory):
+        raise InvalidParameterValueException(
+            f"When using hot reloading, the archive key has to be an absolute path! Your archive key: {directory}"
+        )
+    if not os.path.isdir(directory):
+        raise InvalidParameterValueException(
+            f"When using hot reloading, the archive key has to be an existing directory! Your archive key: {directory}"
+        )
+    packaged = package(directory)
+    return Code.in_place(directory, packaged, checked_zip(packaged).unzipped_size)
+
+
 def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
     """The Code of a CreateFunction ``Code`` or UpdateFunctionCode request."""
     if package_type == "Image":
@@ -81,6 +100,8 @@ def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
         )
     if zipped is not None:
         return checked_zip(zipped)
+    if bucket == HOT_RELOAD_BUCKET and key:
+        return _in_place(key)
     if bucket and key:
         return checked_zip(_from_s3(call.service.outbound, call.region.name, bucket, key, source.get("S3ObjectVersion")))
     raise InvalidParameterValueException(_NO_SOURCE)

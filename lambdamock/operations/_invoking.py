@@ -26,6 +26,7 @@ def spec(call: Call, version: Version) -> FunctionSpec:
         region=call.region.name,
         account_id=call.region.account_id,
         config_key=f"{version.code.sha256}@{version.last_modified.isoformat()}",
+        code_dir=version.code.directory,
     )
 
 

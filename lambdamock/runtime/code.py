@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
+import hashlib
 import importlib.machinery
 import os
 import shutil
@@ -15,6 +17,7 @@ from typing import Dict, FrozenSet, List, Optional, Set
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import archive
 from lambdamock.runtime.modules import Namespace, process_import
+from lambdamock.runtime.spec import FunctionSpec
 
 # The SDK always resolves to the test process's copy, even when the zip bundles its own: that
 # copy is the one lambdamock (and moto) patch, so a handler's AWS calls stay mocked.
@@ -119,21 +122,52 @@ def _top_name_exists(root: str, name: str) -> bool:
     return any(entry.partition(".")[0] == name and entry.endswith(_MODULE_SUFFIXES) for entry in os.listdir(root))
 
 
+def fingerprint(root: str) -> str:
+    """What a directory of code holds now (names, sizes, modification times): changes whenever it is edited."""
+    digest = hashlib.sha256()
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(name for name in subdirectories if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue  # removed while we looked
+            digest.update(f"{os.path.relpath(path, root)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 class CodeStore:
-    """Extracted code of one Runtime, keyed by code_sha256, removed on close."""
+    """Code of one Runtime on disk: zips extracted once (keyed by code_sha256, removed on close), directories in place."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._dirs: Dict[str, CodeDir] = {}
+        self._in_place: Dict[str, CodeDir] = {}  # by config_key, which carries the tree's fingerprint
         self._base: Optional[str] = None
         self._closed = False
 
-    def get(self, code_sha256: str, code: bytes) -> CodeDir:
-        """The extracted copy of `code`, extracting it on first use."""
+    @staticmethod
+    def current(spec: FunctionSpec) -> FunctionSpec:
+        """The spec as it runs now: for code in place, one whose config_key says what the tree holds."""
+        if spec.code_dir is None:
+            return spec
+        return dataclasses.replace(spec, config_key=f"{spec.config_key}#{fingerprint(spec.code_dir)}")
+
+    def get(self, spec: FunctionSpec) -> CodeDir:
+        """The code of ``spec`` on disk: its zip extracted on first use, or its directory itself."""
         with self._lock:
             if self._closed:
                 # A late caller (a thread that outlived close) must not leave a new tree behind.
                 raise MockStoppedError("lambdamock: the mock has stopped")
+            if spec.code_dir is not None:
+                found = self._in_place.get(spec.config_key)
+                if found is None:
+                    found = self._in_place[spec.config_key] = CodeDir(spec.code_dir)
+                return found
+            code_sha256, code = spec.code_sha256, spec.code
             found = self._dirs.get(code_sha256)
             if found is not None:
                 return found
@@ -150,6 +184,7 @@ class CodeStore:
 
     @property
     def roots(self) -> List[str]:
+        """The trees lambdamock extracted (never the user's own directories of code in place)."""
         with self._lock:
             return [code.root for code in self._dirs.values()]
 
@@ -159,6 +194,7 @@ class CodeStore:
             self._closed = True
             base, self._base = self._base, None
             self._dirs.clear()
+            self._in_place.clear()
         if base is not None:
             shutil.rmtree(base, ignore_errors=True)
             _unremoved.discard(base)

@@ -52,6 +52,8 @@ class FunctionSpec:
     region: str
     account_id: str
     config_key: str
+    # Code in place (hot reload): this directory itself is the task root, read at every invocation.
+    code_dir: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,18 @@ class Code:
     sha256: str = ""
     size: int = 0
     unzipped_size: int = 0
+    directory: Optional[str] = None  # code in place (hot reload): run from this directory itself
 
     @classmethod
     def from_zip(cls, data: bytes, unzipped_size: int) -> "Code":
         digest = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
         return cls(zip=data, sha256=digest, size=len(data), unzipped_size=unzipped_size)
+
+    @classmethod
+    def in_place(cls, directory: str, packaged: bytes, unzipped_size: int) -> "Code":
+        """Code run from ``directory``; its sha and size are those of the tree packaged as a zip."""
+        found = cls.from_zip(packaged, unzipped_size)
+        return dataclasses.replace(found, zip=b"", directory=directory)
 
     @classmethod
     def from_image(cls, uri: str) -> "Code":
