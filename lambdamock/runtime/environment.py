@@ -104,7 +104,7 @@ class Environment:
         self.log_group_name = f"/aws/lambda/{spec.function_name}"
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
-        self.scope = scopes.Scope(self._variables(code.root, init_type), self.namespace.import_module, threads)
+        self.scope = scopes.Scope(self._variables(code.root, init_type), self.namespace, threads)
         self.handler: Optional[Handler] = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
@@ -164,6 +164,7 @@ class Environment:
     def _init(self) -> None:
         outcome = self.init_outcome
         self.scope.sink = outcome.output
+        self.namespace.expose()
         rebound = hooks.Rebound()
         started = time.perf_counter()
         try:
@@ -187,6 +188,7 @@ class Environment:
         scope = self.scope
         scope.sink = outcome.output
         scope.request_id = call.request_id
+        self.namespace.expose()
         rebound = hooks.Rebound()
         started = time.perf_counter()
         try:
@@ -230,6 +232,7 @@ class Environment:
     def _leave(self, rebound: hooks.Rebound) -> None:
         """End an invocation (or init): undo what its code did to the process's names and streams."""
         rebound.restore()
+        self.namespace.hide()
         scope = self.scope
         scope.closed.clear()
         scope.sink = None

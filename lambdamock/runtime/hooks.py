@@ -1,4 +1,4 @@
-"""The process-wide stand-ins (os.environ, streams, logging, import_module, sleep, threads), installed while needed."""
+"""The process-wide stand-ins (os.environ, streams, logging, imports, sleep, threads), installed while needed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from lambdamock.runtime.scope import bind, current
 from lambdamock.runtime.streams import ThreadStream, call_handlers, original_call_handlers
 
 _original_import_module = importlib.import_module
+_original_reload = importlib.reload
 _original_sleep = time.sleep
 _original_start_thread = threading.Thread.start
 
@@ -23,10 +24,17 @@ _original_start_thread = threading.Thread.start
 def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
     scope = current()
     if scope is not None:
-        module = scope.import_module(name, package)
+        module = scope.namespace.import_module(name, package)
         if module is not None:
             return module
     return _original_import_module(name, package)
+
+
+def _reload(module: ModuleType) -> ModuleType:
+    scope = current()
+    if scope is not None and scope.namespace.owns(module):
+        return scope.namespace.reload(module)
+    return _original_reload(module)
 
 
 def _sleep(seconds: Union[float, SupportsIndex]) -> None:
@@ -107,6 +115,7 @@ class _Installation:
             self._environ.install()
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
             importlib.import_module = _import_module
+            importlib.reload = _reload
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
             self._wrap_streams()
@@ -136,6 +145,8 @@ class _Installation:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
+            if importlib.reload is _reload:
+                importlib.reload = _original_reload
             if time.sleep is _sleep:
                 time.sleep = _original_sleep
             if threading.Thread.start is _start_thread:

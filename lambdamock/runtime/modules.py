@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 import importlib.machinery
 import importlib.util
-import sys
 import threading
 from types import ModuleType
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+
+from lambdamock.runtime.exposure import exposure, unrouted
 
 ImportFunc = Callable[..., ModuleType]
 
@@ -29,47 +29,6 @@ class _Builtins(Dict[str, Any]):
         return builtins.__dict__[key]
 
 
-class _Visibility:
-    """Shows a module in sys.modules while its top-level code runs, as a real import does.
-
-    dataclasses, typing.get_type_hints and `sys.modules[__name__]` read sys.modules during class
-    creation. Entries are stacked per name so overlapping imports of the same name by two
-    environments always end with the process's own entry (or none) restored.
-    """
-
-    _MISSING = object()
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._saved: Dict[str, object] = {}
-        self._active: Dict[str, List[ModuleType]] = {}
-
-    @contextlib.contextmanager
-    def showing(self, name: str, module: ModuleType) -> Iterator[None]:
-        with self._lock:
-            if name not in self._active:
-                self._saved[name] = sys.modules.get(name, self._MISSING)
-                self._active[name] = []
-            self._active[name].append(module)
-            sys.modules[name] = module
-        try:
-            yield
-        finally:
-            with self._lock:
-                stack = self._active[name]
-                stack.remove(module)
-                if stack:
-                    sys.modules[name] = stack[-1]
-                else:
-                    del self._active[name]
-                    saved = self._saved.pop(name)
-                    if saved is self._MISSING:
-                        sys.modules.pop(name, None)
-                    else:
-                        sys.modules[name] = saved  # type: ignore[assignment]
-
-
-_visibility = _Visibility()
 
 
 def process_import(
@@ -116,6 +75,35 @@ class Namespace:
         # sys.modules, and it would leave our directories in sys.path_importer_cache.
         self._finders: Dict[str, importlib.machinery.FileFinder] = {}
         self.builtins = _Builtins(__import__=self.import_)
+        # True while the environment runs code: its modules are then in sys.modules (see exposure).
+        self.exposed = False
+
+    def expose(self) -> None:
+        """Show this namespace's modules in sys.modules, as a running environment's modules are."""
+        with self._lock:
+            self.exposed = True
+            for name, module in self.modules.items():
+                exposure.show(name, module)
+
+    def hide(self) -> None:
+        with self._lock:
+            self.exposed = False
+            for name, module in self.modules.items():
+                exposure.hide(name, module)
+
+    def owns(self, module: ModuleType) -> bool:
+        module = unrouted(module)
+        return self.modules.get(getattr(module, "__name__", "")) is module
+
+    def reload(self, module: ModuleType) -> ModuleType:
+        """importlib.reload for one of this namespace's modules: run its (current) source again in place."""
+        module = unrouted(module)
+        with self._lock:
+            spec = self._find(module.__name__, self._search(module.__name__))
+            if spec is None or spec.loader is None:
+                raise ModuleNotFoundError(f"spec not found for the module {module.__name__!r}", name=module.__name__)
+            spec.loader.exec_module(module)
+            return module
 
     def import_(
         self,
@@ -195,14 +183,8 @@ class Namespace:
                 module = self.modules.get(absname)
                 if module is not None:
                     return module
-                search = getattr(parent, "__path__", None)
-                if search is None:
-                    raise ModuleNotFoundError(
-                        f"No module named {absname!r}; {parent_name!r} is not a package", name=absname
-                    )
-            else:
-                search = [self.root]
-            spec = self._find(absname, list(search))
+            search = self._search(absname)
+            spec = self._find(absname, search)
             if spec is None:
                 raise ModuleNotFoundError(f"No module named {absname!r}", name=absname)
             module = importlib.util.module_from_spec(spec)
@@ -210,13 +192,29 @@ class Namespace:
             if isinstance(loader, _SOURCE_LOADERS):
                 module.__builtins__ = self.builtins  # type: ignore[attr-defined]
             self.modules[absname] = module
+            # In sys.modules while its top-level code runs, as a real import does (dataclasses and
+            # typing read it there), and for as long as the environment runs when it does now.
+            exposure.show(absname, module)
             try:
-                with _visibility.showing(absname, module):
-                    if loader is not None:
-                        loader.exec_module(module)
+                if loader is not None:
+                    loader.exec_module(module)
             except BaseException:
                 del self.modules[absname]
+                exposure.hide(absname, module)
                 raise
+            finally:
+                if not self.exposed:
+                    exposure.hide(absname, module)
             if parent is not None:
                 setattr(parent, child, module)
             return module
+
+    def _search(self, absname: str) -> List[str]:
+        """Where ``absname`` is looked for: the root for a top-level name, its package's path otherwise."""
+        parent_name = absname.rpartition(".")[0]
+        if not parent_name:
+            return [self.root]
+        search = getattr(self.modules[parent_name], "__path__", None)
+        if search is None:
+            raise ModuleNotFoundError(f"No module named {absname!r}; {parent_name!r} is not a package", name=absname)
+        return list(search)

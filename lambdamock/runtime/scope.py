@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import threading
-from types import ModuleType
-from typing import Callable, Dict, List, Optional, Set, cast
+from typing import TYPE_CHECKING, Dict, List, Optional, Set, cast
 
 from lambdamock.runtime.spec import Threads
 
-ImportModule = Callable[[str, Optional[str]], Optional[ModuleType]]
+if TYPE_CHECKING:
+    from lambdamock.runtime.modules import Namespace
 
 
 class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "import_module", "overlay", "removed", "request_id", "sink", "threads", "worker",
+        "abandoned", "closed", "namespace", "overlay", "removed", "request_id", "sink", "threads", "worker",
     )
 
-    def __init__(self, overlay: Dict[str, str], import_module: ImportModule, threads: Threads) -> None:
+    def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads) -> None:
         self.overlay = overlay
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
@@ -27,7 +27,7 @@ class Scope:
         # The process's streams this invocation closed (sys.stdout.close()): closed for it alone, until it ends.
         self.closed: Set[object] = set()
         self.request_id = ""
-        self.import_module = import_module
+        self.namespace = namespace  # its module table: imports, reloads and sys.modules lookups go there
         # Set when the environment is given up on: its worker's sleeps end at once.
         self.abandoned = threading.Event()
         # Who counts the threads its code starts, and the ident of the environment's own thread.

@@ -1,0 +1,81 @@
+"""Handler modules behave like modules while they run (pickle, type hints, reload), each function its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from typing import Any
+
+from lambdamock import package
+from tests.helpers import ROLE
+from tests.runtime import sync
+
+APP = '''
+from __future__ import annotations
+import dataclasses, importlib, pickle, sys, typing
+from tests.runtime import sync
+
+NAME = "{name}"
+LOADS = globals().get("LOADS", 0) + 1
+
+@dataclasses.dataclass
+class Order:
+    id: int
+    lines: typing.List[Line]
+
+@dataclasses.dataclass
+class Line:
+    sku: str
+
+def handler(event, context):
+    if event.get("meet"):
+        sync.barriers["modules"].wait()
+    order = Order(1, [Line("x")])
+    copied = pickle.loads(pickle.dumps(order))
+    same = copied == order and type(copied) is Order
+    hints = typing.get_type_hints(Order)
+    me = sys.modules[__name__]
+    reloaded = importlib.reload(me)
+    return {{
+        "copied": same,
+        "hints": str(hints["lines"]),
+        "name": me.NAME,
+        "loads": reloaded.LOADS,
+    }}
+'''
+
+
+def deploy(client: Any, function: str, name: str) -> None:
+    client.create_function(FunctionName=function, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": APP.format(name=name)})})
+
+
+def test_pickle_type_hints_sys_modules_and_reload_work_in_a_handler(client: Any) -> None:
+    deploy(client, "f", "first")
+    response = client.invoke(FunctionName="f", Payload=b"{}")
+    assert response.get("FunctionError") is None, response["Payload"].read()
+    assert json.loads(response["Payload"].read()) == {
+        "copied": True, "hints": "typing.List[app.Line]", "name": "first", "loads": 2,
+    }
+    assert "app" not in sys.modules, "between invocations the process's sys.modules is as it was"
+
+
+def test_two_functions_with_the_same_module_name_running_at_once_see_their_own(client: Any) -> None:
+    deploy(client, "a", "module of a")
+    deploy(client, "b", "module of b")
+    sync.barriers["modules"] = threading.Barrier(2, timeout=10)
+    results: dict[str, Any] = {}
+
+    def call(function: str) -> None:
+        response = client.invoke(FunctionName=function, Payload=b'{"meet": true}')
+        results[function] = json.loads(response["Payload"].read())
+
+    threads = [threading.Thread(target=call, args=(function,)) for function in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results["a"]["name"] == "module of a" and results["b"]["name"] == "module of b"
+    assert results["a"]["copied"] and results["b"]["copied"]
+    assert "app" not in sys.modules
