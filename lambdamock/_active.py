@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, Optional
 
@@ -15,6 +16,17 @@ _lock = threading.Lock()
 # The mock a thread works for: set on every thread a mock starts (environments, workers, pollers,
 # and threads their handlers start), so that it is never served by another mock, nor by none.
 _owned = threading.local()
+
+
+def _after_fork_in_child() -> None:
+    # The child's copy of each active mock refuses every call: its handler threads stayed in the parent.
+    global _lock
+    _lock = threading.Lock()  # another thread may have held it at the fork
+    for service in _stack:
+        service.forked = True
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def push(service: Service) -> None:

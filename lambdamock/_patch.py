@@ -37,6 +37,12 @@ def serving(operation_model: Any) -> Any:
     if operation_model.service_model.endpoint_prefix != "lambda":
         return None
     service = _active.serving()
+    if service is not None and service.forked:
+        raise MockStoppedError(
+            f"lambdamock: {operation_model.name} was not sent: this process was forked while a mock was active, "
+            "and a mock does not cross os.fork() (its handler threads stay in the parent). Start a mock in "
+            "the child, or use the 'spawn' start method for multiprocessing."
+        )
     if service is not None and service.closed:
         raise MockStoppedError(
             f"lambdamock: {operation_model.name} was not sent: it comes from a thread of a mock that has "

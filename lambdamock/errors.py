@@ -91,3 +91,10 @@ class NotServedError(NotImplementedError):
 
 class MockStoppedError(RuntimeError):
     """Raised, never sent: a Lambda call from a thread whose mock has stopped, or a call the stop cut short."""
+
+    # The one text for a call cut short, wherever the stop catches it.
+    STOPPED = (
+        "lambdamock: the mock serving this call stopped while it ran. A mock is process-wide: stop() "
+        "ends it for every thread, so a thread's calls must end before another thread stops the mock "
+        "(wait for them, or give the whole test one mock)"
+    )

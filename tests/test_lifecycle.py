@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import unittest
 
 import boto3
@@ -194,3 +195,26 @@ def test_fixture_state_does_not_leak(lambda_mock):
 def test_state_outside_activation_raises():
     with pytest.raises(RuntimeError):
         mock_lambda().state  # noqa: B018
+
+
+def test_a_forked_child_gets_a_clear_error_not_a_false_timeout(tmp_path):
+    with mock_lambda():
+        create()
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.invoke(FunctionName="f")  # a warm environment, whose thread stays in the parent
+        reader, writer = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            try:
+                client.invoke(FunctionName="f")
+                message = "no error"
+            except Exception as error:
+                message = f"{type(error).__name__}: {error}"
+            os.write(writer, message.encode())
+            os._exit(0)
+        os.close(writer)
+        os.waitpid(child, 0)
+        message = os.read(reader, 4096).decode()
+        os.close(reader)
+        assert message.startswith("MockStoppedError: lambdamock: Invoke was not sent: this process was forked")
+        assert client.invoke(FunctionName="f")["StatusCode"] == 200, "the parent's mock goes on"

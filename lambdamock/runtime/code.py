@@ -161,7 +161,7 @@ class CodeStore:
         with self._lock:
             if self._closed:
                 # A late caller (a thread that outlived close) must not leave a new tree behind.
-                raise MockStoppedError("lambdamock: the mock has stopped")
+                raise MockStoppedError(MockStoppedError.STOPPED)
             if spec.code_dir is not None:
                 found = self._in_place.get(spec.config_key)
                 if found is None:
@@ -202,6 +202,10 @@ class CodeStore:
 
 # Trees of mocks never stopped (a notebook closed, a test run interrupted) go when the interpreter exits.
 _unremoved: Set[str] = set()
+
+
+# A forked child must not remove, at its exit, the trees its parent still runs.
+os.register_at_fork(after_in_child=_unremoved.clear)
 
 
 @atexit.register

@@ -194,7 +194,7 @@ class Runtime:
         if not self._hooked:
             with self._lock:
                 if self._closed:
-                    raise MockStoppedError("lambdamock: the mock has stopped")
+                    raise MockStoppedError(MockStoppedError.STOPPED)
                 if not self._hooked:
                     hooks.installation.acquire()
                     self._hooked = True
@@ -214,7 +214,7 @@ class Runtime:
     def _checkout(self, spec: FunctionSpec, provisioned: bool) -> Optional[Environment]:
         with self._lock:
             if self._closed:
-                raise MockStoppedError("lambdamock: the mock has stopped")
+                raise MockStoppedError(MockStoppedError.STOPPED)
             env = self._pool(spec).take(provisioned)
             if env is not None:
                 self._busy[env] = None

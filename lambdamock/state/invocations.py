@@ -84,7 +84,7 @@ class Invoker:
         # Created on first use, so start()/stop() of a mock that never invokes stays cheap.
         with self._lock:
             if self._closed:
-                raise MockStoppedError("lambdamock: the mock has stopped")
+                raise MockStoppedError(MockStoppedError.STOPPED)
             if self._runtime is None:
                 self._runtime = Runtime(self._threads)
             return self._runtime

@@ -73,6 +73,7 @@ class Service:
         self._live = 0
         self._on_quiet: Optional[Callable[[], None]] = None
         self.closed = False
+        self.forked = False  # this is a forked child's copy: it serves nothing (see _active)
         self.invoker = Invoker(self)
         self.unserved: list[Unserved] = []  # appended to only (atomic): read without the lock
         # Event source mapping pollers: set by the sources layer when the first one is needed.
