@@ -1,32 +1,26 @@
 """Canary release: shift traffic to a new version through a weighted alias, and see which version served."""
 
 import collections
-import io
 import json
-import zipfile
 
 import boto3
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 
 ROLE = "arn:aws:iam::123456789012:role/canary"
 
 
-def package(reply: str) -> bytes:
-    source = f"def handler(event, context):\n    return {{'reply': {reply!r}}}\n"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
+def replying(reply: str) -> bytes:
+    return package({"app.py": f"def handler(event, context):\n    return {{'reply': {reply!r}}}\n"})
 
 
 with mock_lambda(seed=2024) as mock:
     client = boto3.client("lambda", region_name="us-east-1")
     client.create_function(
-        FunctionName="checkout", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": package("v1")}
+        FunctionName="checkout", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": replying("v1")}
     )
     stable = client.publish_version(FunctionName="checkout")["Version"]
-    client.update_function_code(FunctionName="checkout", ZipFile=package("v2"))
+    client.update_function_code(FunctionName="checkout", ZipFile=replying("v2"))
     candidate = client.publish_version(FunctionName="checkout")["Version"]
     client.create_alias(FunctionName="checkout", Name="live", FunctionVersion=stable)
 

@@ -1,24 +1,15 @@
 """Quickstart: create a function from a zip and invoke it, with no AWS and no Docker."""
 
-import io
 import json
-import zipfile
 
 import boto3
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 
 HANDLER = """
 def handler(event, context):
     return {"greeting": f"hello {event['name']}", "version": context.function_version}
 """
-
-
-def package(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
 
 
 with mock_lambda() as mock:
@@ -28,7 +19,7 @@ with mock_lambda() as mock:
         Runtime="python3.12",
         Role="arn:aws:iam::123456789012:role/greeter",
         Handler="app.handler",
-        Code={"ZipFile": package(HANDLER)},
+        Code={"ZipFile": package({"app.py": HANDLER})},
     )
     response = client.invoke(FunctionName="greeter", Payload=json.dumps({"name": "world"}))
     print(json.loads(response["Payload"].read()))

@@ -1,13 +1,11 @@
 """lambdamock next to moto: a handler reads an S3 object that moto serves and queues a message on moto's SQS."""
 
-import io
 import json
-import zipfile
 
 import boto3
 from moto import mock_aws
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
 
 HANDLER = """
 import json
@@ -23,13 +21,6 @@ def handler(event, context):
 """
 
 
-def package(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
-
-
 with mock_aws(), mock_lambda() as lambdas:
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="orders")
@@ -40,7 +31,7 @@ with mock_aws(), mock_lambda() as lambdas:
 
     client = boto3.client("lambda", region_name="us-east-1")
     client.create_function(
-        FunctionName="pricer", Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": package(HANDLER)}
+        FunctionName="pricer", Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": package({"app.py": HANDLER})}
     )
     response = client.invoke(FunctionName="pricer", Payload=json.dumps({"key": "o-1.json", "queue": queue}))
     print("lambda answered:", json.loads(response["Payload"].read()))
