@@ -36,6 +36,7 @@ class Model:
     description: str = ""
     published: dict[str, str] = field(default_factory=dict)  # version -> description it was published with
     last: int = 0
+    updated: bool = True  # $LATEST created or updated since the last publish (AWS's rule for PublishVersion)
     aliases: dict[str, tuple[str, dict[str, float]]] = field(default_factory=dict)
     reserved: Optional[int] = None
     revision: Optional[str] = None  # $LATEST's RevisionId as last seen
@@ -78,6 +79,7 @@ class LambdaMachine(RuleBasedStateMachine):
         updated = self.client.update_function_configuration(FunctionName=name, Description=description)
         assert updated["RevisionId"] != self.model[name].revision
         self.model[name].description = description
+        self.model[name].updated = True  # even to the same description: publishing makes a version
         self.model[name].revision = None  # settles to another one; read back by the invariant
 
     @rule(name=NAMES)
@@ -88,9 +90,10 @@ class LambdaMachine(RuleBasedStateMachine):
         entry = self.model[name]
         version = self.client.publish_version(FunctionName=name)["Version"]
         newest = str(entry.last)
-        if entry.last and newest in entry.published and entry.published[newest] == entry.description:
-            assert version == newest, "nothing changed: the newest version comes back"
+        if not entry.updated and newest in entry.published:
+            assert version == newest, "no update since it was published: the newest version comes back"
             return
+        entry.updated = False
         entry.last += 1
         assert version == str(entry.last)
         entry.published[version] = entry.description

@@ -57,6 +57,35 @@ def test_publish_without_change_returns_the_existing_version(client, create_func
     assert client.get_function_configuration(FunctionName="f")["RevisionId"] == latest_revision
 
 
+def test_a_description_alone_never_publishes_a_version(client, create_function):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaVersions::test_publish_version_on_create
+    # (repeated_publish_response) and ::test_version_lifecycle (third_publish_response).
+    create_function("f")
+    first = client.publish_version(FunctionName="f", Description="A")
+    again = client.publish_version(FunctionName="f")
+    third = client.publish_version(FunctionName="f", Description="B")
+    assert [first["Version"], again["Version"], third["Version"]] == ["1", "1", "1"]
+    assert third["Description"] == "A", "the existing version, with its own description"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        lambda client, make_zip: client.update_function_code(FunctionName="f", ZipFile=make_zip()),
+        lambda client, make_zip: client.update_function_configuration(FunctionName="f", Timeout=3),
+    ],
+    ids=["identical code", "unchanged configuration"],
+)
+def test_any_update_since_the_last_publish_publishes_a_new_version(client, create_function, make_zip, update):
+    # AWS does not compare contents: an update, even to the same code or settings, is a change
+    # (moto PR getmoto/moto#8379, verified against AWS; LocalStack's provider does the same).
+    create_function("f", Timeout=3)
+    assert client.publish_version(FunctionName="f")["Version"] == "1"
+    update(client, make_zip)
+    assert client.publish_version(FunctionName="f")["Version"] == "2"
+    assert client.update_function_code(FunctionName="f", ZipFile=make_zip(), Publish=True)["Version"] == "3"
+
+
 def test_publishing_changes_the_latest_revision(client, create_function):
     create_function("f")
     before = client.get_function_configuration(FunctionName="f")["RevisionId"]
@@ -226,6 +255,7 @@ class VersionLifecycle(RuleBasedStateMachine):
         self.timeout = 3
         self.published: dict[str, int] = {}  # version -> its Timeout
         self.last_number = 0
+        self.updated = True  # since the last publish: AWS publishes on an update, not on a difference
 
     def teardown(self) -> None:
         if getattr(self, "mock", None) is not None and self.mock.started:
@@ -235,14 +265,16 @@ class VersionLifecycle(RuleBasedStateMachine):
     def change(self, timeout: int) -> None:
         self.client.update_function_configuration(FunctionName="f", Timeout=timeout)
         self.timeout = timeout
+        self.updated = True
 
     @rule()
     def publish(self) -> None:
         version = self.client.publish_version(FunctionName="f")["Version"]
-        # Nothing changed since the newest version (by content): that version comes back.
-        if self.published.get(str(self.last_number)) == self.timeout:
+        # No update since the newest version was published: that version comes back.
+        if not self.updated and str(self.last_number) in self.published:
             assert version == str(self.last_number)
         else:
+            self.updated = False
             self.last_number += 1
             assert version == str(self.last_number)
             self.published[version] = self.timeout

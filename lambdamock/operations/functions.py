@@ -234,7 +234,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
         _check_revision(found.latest, params.get("RevisionId"))
         changes["settings"] = _settings(params, dict(found.latest.settings))
         updated = found.latest.changed(**changes)
-        found.latest = updated.settled()
+        found.update(updated.settled())
     return configuration(updated, update="InProgress")
 
 
@@ -258,7 +258,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         updated = found.latest.changed(code=code)
         if params.get("DryRun"):
             return configuration(updated)
-        found.latest = updated
+        found.update(updated)
         published = found.publish(None) if params.get("Publish") else None
         found.latest = updated.settled()
     if published is not None:

@@ -56,7 +56,7 @@ def upload_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         else:
             # An upload is a PUT: the 2014 members it leaves out take their defaults again,
             # while what only today's API sets (environment, tags, versions, ...) stays.
-            found.latest = found.latest.changed(code=code, **_latest.configured(params))
+            found.update(found.latest.changed(code=code, **_latest.configured(params)))
         uploaded = found.latest
         found.latest = uploaded.settled()
     return _configuration(uploaded)

@@ -91,20 +91,6 @@ class Version:
         """The version once Lambda finished creating or updating it: a fresh RevisionId."""
         return dataclasses.replace(self, revision_id=new_revision())
 
-    def same_content(self, other: "Version") -> bool:
-        """True when publishing ``self`` would add nothing over ``other``."""
-        return (
-            self.code.sha256 == other.code.sha256
-            and self.runtime == other.runtime
-            and self.handler == other.handler
-            and self.role == other.role
-            and self.description == other.description
-            and self.timeout == other.timeout
-            and self.memory_size == other.memory_size
-            and self.environment == other.environment
-            and dict(self.settings) == dict(other.settings)
-        )
-
 
 @dataclass
 class Function:
@@ -115,6 +101,8 @@ class Function:
     last_number: int = 0
     tags: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    # Whether $LATEST was created or updated since the last publish: what PublishVersion goes by.
+    unpublished: bool = True
 
     @property
     def name(self) -> str:
@@ -124,12 +112,19 @@ class Function:
     def arn(self) -> str:
         return self.latest.arn
 
+    def update(self, latest: Version) -> None:
+        """$LATEST after UpdateFunctionCode/Configuration: publishing makes a new version, even of identical code."""
+        self.latest = latest
+        self.unpublished = True
+
     def publish(self, description: Optional[str]) -> Version:
-        """Publish $LATEST, or return the newest version when nothing changed."""
-        if self.last_number and str(self.last_number) in self.versions:
-            newest = self.versions[str(self.last_number)]
-            if self.latest.same_content(newest):
-                return newest
+        """Publish $LATEST, or return the newest version when $LATEST was not updated since it was published.
+
+        As on AWS, an update counts even when it changed nothing, and a Description alone never does.
+        """
+        if not self.unpublished and str(self.last_number) in self.versions:
+            return self.versions[str(self.last_number)]
+        self.unpublished = False
         self.last_number += 1
         number = str(self.last_number)
         version = dataclasses.replace(
