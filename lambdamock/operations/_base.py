@@ -56,12 +56,16 @@ def not_found(call: Call, name: str, qualifier: Optional[str] = None) -> Resourc
     return ResourceNotFoundException(f"Function not found: {shown}")
 
 
-def function(call: Call, reference: str, qualifier: Optional[str] = None) -> tuple[Function, Optional[str]]:
-    """The function a reference names (404 when missing) and the qualifier it carries."""
+def function(call: Call, reference: str, qualifier: Optional[str] = None,
+             missing: Optional[str] = None) -> tuple[Function, Optional[str]]:
+    """The function a reference names and the qualifier it carries.
+
+    A missing function is 404, its ARN qualified as the request had it, or with ``missing``.
+    """
     name, qualifier = split_reference(call, reference, qualifier)
     found = call.region.functions.get(name)
     if found is None:
-        raise not_found(call, name, qualifier)
+        raise not_found(call, name, qualifier or missing)
     return found, qualifier
 
 

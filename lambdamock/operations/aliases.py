@@ -72,7 +72,8 @@ def _alias(call: Call, found: Function, name: str, missing: str) -> Alias:
 
 def create_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
-        found, _ = function(call, params["FunctionName"])
+        # A missing function is named with the version asked for (test_notfound_and_invalid_routingconfigs).
+        found, _ = function(call, params["FunctionName"], missing=params["FunctionVersion"])
         name, primary = params["Name"], params["FunctionVersion"]
         _target(call, found, primary)
         weights = _weights(call, found, primary, params.get("RoutingConfig"))

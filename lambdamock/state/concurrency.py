@@ -197,9 +197,10 @@ class Gate:
         configs = self.provisioned.get(function)
         if not configs:
             return None
-        # The invoked alias's config first, then one on the version that runs.
-        for key in (qualifier, version):
-            config = configs.get(key) if key is not None else None
+        # The invoked alias's config first, then any config that keeps this version warm: invoking
+        # the version itself uses its alias's provisioned environments too (test_provisioned_concurrency_on_alias).
+        invoked = configs.get(qualifier) if qualifier is not None else None
+        for config in (invoked, *configs.values()):
             if config is not None and config.version == version:
                 slot = (function, config.qualifier)
                 if self._slot_busy.get(slot, 0) < config.allocated:

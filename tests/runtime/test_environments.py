@@ -147,7 +147,7 @@ def test_invoke_after_close_is_refused() -> None:
     rt.close()
     rt.unhook()
     rt.close()  # idempotent
-    with pytest.raises(MockStoppedError, match="the mock has stopped"):
+    with pytest.raises(MockStoppedError, match="the mock serving this call stopped"):
         invoke(rt, make_spec(COUNTER))
 
 

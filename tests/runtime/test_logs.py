@@ -33,11 +33,12 @@ def test_log_frames_print_and_stderr_output(runtime: Runtime) -> None:
     assert lines[2:5] == ["hello x", "to stderr", "no newline"]
     assert lines[5] == "END RequestId: req-1"
     match = REPORT.fullmatch(lines[6])
-    assert match and match["id"] == "req-1" and re.fullmatch(r"\tInit Duration: \d+\.\d\d ms", match["rest"])
+    # AWS ends REPORT with a tab (LocalStack test_lambda.snapshot.json, test_invocation_with_logs).
+    assert match and match["id"] == "req-1" and re.fullmatch(r"\tInit Duration: \d+\.\d\d ms\t", match["rest"])
     assert log.endswith("\n") and len(lines) == 7
     warm = invoke(runtime, spec, b'"y"', request_id="req-2").log.splitlines()
     assert warm[0] == "START RequestId: req-2 Version: $LATEST" and warm[1] == "hello y"
-    assert REPORT.fullmatch(warm[-1])["rest"] == ""  # type: ignore[index]
+    assert REPORT.fullmatch(warm[-1])["rest"] == "\t"  # type: ignore[index]
 
 
 def test_other_threads_output_is_not_captured(runtime: Runtime, capsys: pytest.CaptureFixture[str]) -> None:
