@@ -295,6 +295,7 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         if qualifier is None:
             call.region.remove(name)
             call.region.gate.unconfigure(name)
+            call.region.invoke_configs.drop(name)
             call.service.invoker.retire(found.arn)
             return {"StatusCode": 204}
         aliases = found.referencing(qualifier)
@@ -305,5 +306,6 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         # Deleting a version that does not exist succeeds, as on AWS.
         if found.versions.pop(qualifier, None) is not None:
             call.region.gate.unconfigure(name, qualifier)
+            call.region.invoke_configs.drop(name, qualifier)
             call.service.invoker.retire(found.arn, qualifier)
     return {"StatusCode": 204}
