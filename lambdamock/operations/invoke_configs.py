@@ -68,7 +68,7 @@ def _check_function_destination(call: Call, owner: str, arn: str) -> None:
     found = None
     if parsed is not None and (parsed["region"], parsed["account"]) == (call.region.name, call.region.account_id):
         found = call.region.functions.get(parsed["name"])
-    if found is None or parsed is None:
+    if parsed is None or found is None:
         raise InvalidParameterValueException(f"The destination ARN {arn} is invalid.")
     if found.name == owner:
         raise InvalidParameterValueException("You can't specify the function as a destination for itself.")
