@@ -69,7 +69,13 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         for entry in entries
     }
     usage = _without_metadata(client.get_account_settings())
-    return {"versions": entries, "functions": details, "usage": usage, "provisioned": _provisioned(client, details)}
+    return {
+        "versions": entries,
+        "functions": details,
+        "usage": usage,
+        "provisioned": _provisioned(client, details),
+        "invoke_configs": _invoke_configs(client, details),
+    }
 
 
 def _provisioned(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
@@ -77,6 +83,17 @@ def _provisioned(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
         return {}  # the 2014 API has none
     return {
         name: client.list_provisioned_concurrency_configs(FunctionName=name)["ProvisionedConcurrencyConfigs"]
+        for name in names
+    }
+
+
+def _invoke_configs(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
+    """Every event invoke config of every function ($LATEST, versions, aliases), LastModified included."""
+    if not hasattr(client, "list_function_event_invoke_configs"):
+        return {}  # the 2014 API has none
+    paginator = client.get_paginator("list_function_event_invoke_configs")
+    return {
+        name: [config for page in paginator.paginate(FunctionName=name) for config in page["FunctionEventInvokeConfigs"]]
         for name in names
     }
 

@@ -61,6 +61,11 @@ NAMED = {
     "Payload": st.sampled_from([b"{}", b'{"a": 1}', b"[1]", b"not json"]) | st.binary(max_size=20),
     "ZipFile": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
     "FunctionBody": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    "Destination": st.sampled_from([ARN, f"{ARN}:live", function_arn("nope"), "",
+                                    "arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:s3:::b",
+                                    "arn:aws:iam:us-east-1:123456789012:function:f"]) | TEXT,
+    "MaximumRetryAttempts": st.integers(min_value=-2, max_value=3) | st.integers(),
+    "MaximumEventAgeInSeconds": st.sampled_from([59, 60, 21600, 21601]) | st.integers(),
 }
 
 
@@ -129,6 +134,7 @@ def _world(client: Any) -> None:
                            Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    client.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=1)
 
 
 @pytest.mark.parametrize(("version", "name"), SERVED)

@@ -116,8 +116,11 @@ def delete_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         alias = found.aliases.pop(params["Name"], None)
-        # Its provisioned concurrency goes with it.
-        if alias is not None and call.region.gate.unconfigure(found.name, alias.name):
+        if alias is None:
+            return {}
+        # Its event invoke config and provisioned concurrency go with it.
+        call.region.invoke_configs.drop(found.name, alias.name)
+        if call.region.gate.unconfigure(found.name, alias.name):
             call.service.invoker.retire(found.arn, alias.function_version)
     return {}
 

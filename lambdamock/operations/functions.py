@@ -32,6 +32,12 @@ _PRECONDITION = (
 # A qualifier that can only name an alias; others (e.g. "$latest") are looked up as versions.
 _ALIAS_LIKE = re.compile(r"[a-zA-Z0-9_-]+")
 _ENVIRONMENT_LIMIT = 4096
+_LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
+# Quoted from Lambda by CloudFormation (aws/aws-cdk#28045); "Json" is as quoted there.
+_LEVELS_WITH_TEXT = (
+    'LogLevel is not supported when LogFormat is set to "Text". '
+    'Remove LogLevel from your request or change the LogFormat to "Json" and try again.'
+)
 _NAME_LIMIT = 64
 
 
@@ -50,8 +56,21 @@ def _settings(params: dict[str, Any], current: Optional[dict[str, Any]] = None) 
     if "SnapStart" in params:
         out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
     if "LoggingConfig" in params:
-        out["LoggingConfig"] = {**out.get("LoggingConfig", {}), **params["LoggingConfig"]}
+        out["LoggingConfig"] = _logging(out.get("LoggingConfig", {}), params["LoggingConfig"])
     return out
+
+
+def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """A LoggingConfig after a request: merged, levels only with JSON (INFO unless given)."""
+    merged = {**current, **given}
+    log_format = merged.get("LogFormat", "Text")
+    levels: dict[str, str] = {}
+    if log_format == "JSON":
+        levels = {key: merged.get(key, "INFO") for key in _LEVELS}
+    elif any(key in given for key in _LEVELS):
+        raise InvalidParameterValueException(_LEVELS_WITH_TEXT)
+    # Every function has a LogGroup from its creation (/aws/lambda/<name>).
+    return {"LogFormat": log_format, **levels, "LogGroup": merged["LogGroup"]}
 
 
 def _check_runtime(runtime: Optional[str]) -> None:
@@ -295,6 +314,7 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         if qualifier is None:
             call.region.remove(name)
             call.region.gate.unconfigure(name)
+            call.region.invoke_configs.drop(name)
             call.service.invoker.retire(found.arn)
             return {"StatusCode": 204}
         aliases = found.referencing(qualifier)
@@ -305,5 +325,6 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         # Deleting a version that does not exist succeeds, as on AWS.
         if found.versions.pop(qualifier, None) is not None:
             call.region.gate.unconfigure(name, qualifier)
+            call.region.invoke_configs.drop(name, qualifier)
             call.service.invoker.retire(found.arn, qualifier)
     return {"StatusCode": 204}

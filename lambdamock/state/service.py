@@ -12,6 +12,7 @@ from lambdamock import _active
 from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
+from lambdamock.state.invoke_configs import InvokeConfigs
 from lambdamock.state.mappings import Mappings, Pollers
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Region:
         self.gate = gate
         self.functions: dict[str, Function] = {}
         self.mappings = Mappings()
+        self.invoke_configs = InvokeConfigs()
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
         self._names: list[str] = []
 
