@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from lambdamock import _active
+from lambdamock.state.code_signing import CodeSigningConfigs
 from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
@@ -28,6 +29,7 @@ class Region:
         self.gate = gate
         self.functions: dict[str, Function] = {}
         self.mappings = Mappings()
+        self.code_signing = CodeSigningConfigs(name, account_id)
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
         self._names: list[str] = []
 
