@@ -61,6 +61,9 @@ NAMED = {
     "Payload": st.sampled_from([b"{}", b'{"a": 1}', b"[1]", b"not json"]) | st.binary(max_size=20),
     "ZipFile": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
     "FunctionBody": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    # Well-formed ARNs: the model's patterns let them through to the operation.
+    "CodeSigningConfigArn": st.sampled_from(["arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"]) | TEXT,
+    "RuntimeVersionArn": st.sampled_from(["arn:aws:lambda:us-east-1::runtime:0123456789abcdef"]) | TEXT,
 }
 
 
