@@ -136,7 +136,7 @@ class Function:
 
     @property
     def stops_recursive_loops(self) -> bool:
-        """True unless PutFunctionRecursionConfig allowed recursive loops (read it under the service lock)."""
+        """True unless PutFunctionRecursionConfig set RecursiveLoop to Allow: Lambda stops a recursive loop."""
         return self.recursive_loop == TERMINATE
 
     def runtime_update(self, version: str) -> RuntimeUpdate:
