@@ -70,6 +70,10 @@ class ProvisionedConcurrencyConfigNotFoundException(LambdaError):
     status = 404
 
 
+class CodeSigningConfigNotFoundException(LambdaError):
+    status = 404
+
+
 class ServiceException(LambdaError):
     status = 500
 

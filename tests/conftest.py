@@ -42,6 +42,7 @@ ENVELOPES: dict[str, tuple[int, Optional[str]]] = {
     "RequestEntityTooLargeException": (413, None),
     "TooManyRequestsException": (429, "message"),
     "ProvisionedConcurrencyConfigNotFoundException": (404, "message"),
+    "CodeSigningConfigNotFoundException": (404, "Message"),
 }
 
 Expected = Union[str, "re.Pattern[str]", None]
@@ -75,6 +76,8 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         "usage": usage,
         "provisioned": _provisioned(client, details),
         "invoke_configs": _invoke_configs(client, details),
+        "settings": _settings(client, entries),
+        "code_signing": _code_signing(client),
     }
 
 
@@ -96,6 +99,34 @@ def _invoke_configs(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
         name: [config for page in paginator.paginate(FunctionName=name) for config in page["FunctionEventInvokeConfigs"]]
         for name in names
     }
+def _settings(client: BaseClient, versions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per version its runtime management; per function its code signing config and recursion setting."""
+    out: dict[str, Any] = {}
+    if not hasattr(client, "get_runtime_management_config"):
+        return out  # the 2014 API has none of these
+    for version in versions:
+        name, qualifier = version["FunctionName"], version["Version"]
+        out[f"{name}:{qualifier}"] = _answer(client.get_runtime_management_config, FunctionName=name, Qualifier=qualifier)
+    for name in dict.fromkeys(version["FunctionName"] for version in versions):
+        out[f"{name} code signing"] = _answer(client.get_function_code_signing_config, FunctionName=name)
+        if hasattr(client, "get_function_recursion_config"):  # newer models only
+            out[f"{name} recursion"] = _answer(client.get_function_recursion_config, FunctionName=name)
+    return out
+
+
+def _code_signing(client: BaseClient) -> list[dict[str, Any]]:
+    if not hasattr(client, "list_code_signing_configs"):
+        return []
+    pages = client.get_paginator("list_code_signing_configs").paginate()
+    return [config for page in pages for config in page["CodeSigningConfigs"]]
+
+
+def _answer(method: Callable[..., dict[str, Any]], **params: Any) -> dict[str, Any]:
+    """The call's response, or the code of the error it gets (a container image function's code signing)."""
+    try:
+        return _without_metadata(method(**params))
+    except ClientError as error:
+        return {"Error": error.response["Error"]["Code"]}
 
 
 def _without_metadata(response: dict[str, Any]) -> dict[str, Any]:

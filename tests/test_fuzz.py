@@ -66,6 +66,9 @@ NAMED = {
                                     "arn:aws:iam:us-east-1:123456789012:function:f"]) | TEXT,
     "MaximumRetryAttempts": st.integers(min_value=-2, max_value=3) | st.integers(),
     "MaximumEventAgeInSeconds": st.sampled_from([59, 60, 21600, 21601]) | st.integers(),
+    # Well-formed ARNs: the model's patterns let them through to the operation.
+    "CodeSigningConfigArn": st.sampled_from(["arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"]) | TEXT,
+    "RuntimeVersionArn": st.sampled_from(["arn:aws:lambda:us-east-1::runtime:0123456789abcdef"]) | TEXT,
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 from lambdamock.operations import (
     account,
     aliases,
+    code_signing,
     concurrency,
     functions,
     invoke,
@@ -15,6 +16,7 @@ from lambdamock.operations import (
     legacy,
     legacy_sources,
     mappings,
+    runtime_settings,
 )
 from lambdamock.operations._base import Call
 
@@ -31,7 +33,9 @@ def _collect(*modules: ModuleType) -> dict[str, Operation]:
 
 
 _REGISTRY: dict[str, dict[str, Operation]] = {
-    "2015-03-31": _collect(functions, account, aliases, invoke, concurrency, mappings, invoke_configs),
+    "2015-03-31": _collect(
+        functions, account, aliases, invoke, concurrency, mappings, invoke_configs, code_signing, runtime_settings
+    ),
     "2014-11-11": _collect(legacy, legacy_sources),
 }
 

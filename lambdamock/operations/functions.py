@@ -11,7 +11,7 @@ from lambdamock.errors import (
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code, _latest
+from lambdamock.operations import _code, _latest, _signing
 from lambdamock.operations._base import LATEST, Call, function, not_found, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
@@ -120,6 +120,9 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterValueException(
             "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
         )
+    signing = params.get("CodeSigningConfigArn")
+    if signing is not None:
+        _signing.check_package(package_type)
     environment = _environment(params)
     settings = _settings(params, _latest.default_settings(name))
     # Fetched before taking the lock: S3 may be slow or remote.
@@ -128,9 +131,11 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         call, name, params, code, settings=settings, environment=environment, package_type=package_type
     )
     with call.service.lock:
+        if signing is not None:
+            _signing.check_config(call, signing)
         if name in call.region.functions:
             raise ResourceConflictException(f"Function already exist: {name}")
-        entry = Function(created, tags=dict(params.get("Tags") or {}))
+        entry = Function(created, tags=dict(params.get("Tags") or {}), code_signing_config=signing)
         call.region.add(entry)
         published = entry.publish(None) if params.get("Publish") else None
         # The response reports Pending; by the next call Lambda has made it Active.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import weakref
 from typing import Any, Optional
@@ -12,8 +13,8 @@ from lambdamock.state.functions import LATEST, Version
 _LAST_MODIFIED = "%Y-%m-%dT%H:%M:%S.%f"
 
 
-def last_modified(version: Version) -> str:
-    stamp = version.last_modified
+def timestamp(stamp: datetime.datetime) -> str:
+    """A LastModified member: UTC, in milliseconds."""
     return stamp.strftime(_LAST_MODIFIED)[:-3] + "+0000"
 
 
@@ -58,7 +59,7 @@ def _render(version: Version, qualified: bool, listing: bool, state: str, update
         "Description": version.description,
         "Timeout": version.timeout,
         "MemorySize": version.memory_size,
-        "LastModified": last_modified(version),
+        "LastModified": timestamp(version.last_modified),
         "CodeSha256": version.code.sha256,
         "Version": version.version,
         "TracingConfig": {"Mode": "PassThrough"},

@@ -13,6 +13,9 @@ from botocore.model import Shape
 from lambdamock.errors import InvalidParameterValueException, ValidationException
 
 _NOT_NULL = "Member must not be null"
+# Enums AWS lists in an order of its own, not the model's. Recorded: LocalStack
+# test_lambda_api.snapshot.json, TestLambdaRecursion::test_put_function_recursion_config_invalid_value.
+_AWS_ENUM_ORDER = {"RecursiveLoop": ("Terminate", "Allow")}
 
 
 # Java's Unicode classes, which Python's re lacks, by their nearest equivalents
@@ -45,6 +48,10 @@ def _java(value: Any, shape: Shape | None = None) -> str:
         key, item = getattr(shape, "key", None), getattr(shape, "value", None)
         return "{" + ", ".join(f"{_java(k, key)}={_java(v, item)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _enum_set(shape: Shape) -> str:
+    return "Member must satisfy enum value set: [" + ", ".join(_AWS_ENUM_ORDER.get(shape.name, shape.enum)) + "]"
 
 
 def _wire_name(name: str) -> str:
@@ -95,7 +102,7 @@ def _violations(shape: Shape, value: Any, path: str = "") -> Iterator[str]:
             yield f"Member must satisfy regular expression pattern: {meta['pattern']}"
         # "runtime" is left to _check_runtime: Lambda answers it with its own error.
         if shape.enum and value not in shape.enum and path != "runtime":
-            yield f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
+            yield _enum_set(shape)
 
 
 def _all_constraints(shape: Shape) -> str:
@@ -110,7 +117,7 @@ def _all_constraints(shape: Shape) -> str:
         found += [f"Member must have length greater than or equal to {meta['min']}"] if "min" in meta else []
         found += [f"Member must satisfy regular expression pattern: {meta['pattern']}"] if "pattern" in meta else []
         # Only strings have an enum: a map's values may be lists (SelfManagedEventSource.Endpoints).
-        found += [f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"] if shape.type_name == "string" and shape.enum else []
+        found += [_enum_set(shape)] if shape.type_name == "string" and shape.enum else []
     return ", ".join(found)
 
 

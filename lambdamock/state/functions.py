@@ -9,12 +9,24 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from lambdamock.state.aliases import Alias
 
 LATEST = "$LATEST"
+# RecursiveLoop: Lambda stops a recursive invocation loop (the default), or lets it run.
+TERMINATE = "Terminate"
+
+
+class RuntimeUpdate(NamedTuple):
+    """A version's runtime management: UpdateRuntimeOn and, in Manual mode, the pinned runtime version."""
+
+    mode: str
+    runtime_version_arn: Optional[str] = None
+
+
+AUTO = RuntimeUpdate("Auto")
 
 
 def now() -> datetime.datetime:
@@ -103,6 +115,11 @@ class Function:
     aliases: dict[str, Alias] = field(default_factory=dict)
     # Whether $LATEST was created or updated since the last publish: what PublishVersion goes by.
     unpublished: bool = True
+    # The ARN of the code signing config attached to the function, if any.
+    code_signing_config: Optional[str] = None
+    recursive_loop: str = TERMINATE
+    # By version ($LATEST or a number); a version not listed updates its runtime automatically.
+    runtime_updates: dict[str, RuntimeUpdate] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -116,6 +133,14 @@ class Function:
         """$LATEST after UpdateFunctionCode/Configuration: publishing makes a new version, even of identical code."""
         self.latest = latest
         self.unpublished = True
+
+    @property
+    def stops_recursive_loops(self) -> bool:
+        """True unless PutFunctionRecursionConfig set RecursiveLoop to Allow: Lambda stops a recursive loop."""
+        return self.recursive_loop == TERMINATE
+
+    def runtime_update(self, version: str) -> RuntimeUpdate:
+        return self.runtime_updates.get(version, AUTO)
 
     def publish(self, description: Optional[str]) -> Version:
         """Publish $LATEST, or return the newest version when $LATEST was not updated since it was published.
@@ -135,6 +160,9 @@ class Function:
             revision_id=new_revision(),
         )
         self.versions[number] = version
+        # A new version starts with the runtime management $LATEST has.
+        if LATEST in self.runtime_updates:
+            self.runtime_updates[number] = self.runtime_updates[LATEST]
         # Publishing is a change to the function: $LATEST gets a new RevisionId too.
         self.latest = dataclasses.replace(self.latest, revision_id=new_revision())
         return version

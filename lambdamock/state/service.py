@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
 
 from lambdamock import _active
+from lambdamock.state.code_signing import CodeSigningConfigs
 from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
@@ -38,6 +39,7 @@ class Region:
         self.functions: dict[str, Function] = {}
         self.mappings = Mappings()
         self.invoke_configs = InvokeConfigs()
+        self.code_signing = CodeSigningConfigs(name, account_id)
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
         self._names: list[str] = []
 
