@@ -114,8 +114,9 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def delete_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
+        # Its policy and provisioned concurrency go with it.
         alias = found.aliases.pop(params["Name"], None)
-        # Its provisioned concurrency goes with it.
+        found.policies.pop(params["Name"], None)
         if alias is not None and call.region.gate.unconfigure(found.name, alias.name):
             call.service.invoker.retire(found.arn, alias.function_version)
     return {}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 if TYPE_CHECKING:
     from lambdamock.state.aliases import Alias
+    from lambdamock.state.policies import Policy
 
 LATEST = "$LATEST"
 
@@ -108,6 +109,8 @@ class Function:
     last_number: int = 0
     tags: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    # Resource-based policies by qualifier ($LATEST: the unqualified function); publishing copies none.
+    policies: dict[str, Policy] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
