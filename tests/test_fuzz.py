@@ -61,6 +61,18 @@ NAMED = {
     "Payload": st.sampled_from([b"{}", b'{"a": 1}', b"[1]", b"not json"]) | st.binary(max_size=20),
     "ZipFile": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
     "FunctionBody": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    "StatementId": st.sampled_from(["s1", "other", "example.com"]) | TEXT,
+    "Principal": st.sampled_from(["sns.amazonaws.com", "*", "123456789012", "arn:aws:iam::123456789012:role/r",
+                                  "invalid.nonaws.com"]) | TEXT,
+    "Action": st.sampled_from(["lambda:InvokeFunction", "lambda:*", "*"]) | TEXT,
+    "Resource": st.sampled_from([ARN, f"{ARN}:1", function_arn("nope"), "arn:aws:something",
+                                 "arn:aws:lambda:us-east-1:123456789012:event-source-mapping:"
+                                 "00000000-0000-0000-0000-000000000000"]) | TEXT,
+    "ResourceArn": st.sampled_from([ARN, f"{ARN}:1", f"{ARN}:live", f"{ARN}:$LATEST", function_arn("nope")]) | TEXT,
+    "Policy": st.sampled_from([
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "lambda:*"}]}',
+        "not json", "{}", "[" * 3000 + "]" * 3000,
+    ]) | TEXT,
 }
 
 
@@ -129,6 +141,9 @@ def _world(client: Any) -> None:
                            Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    client.add_permission(FunctionName="f", StatementId="s1", Action="lambda:InvokeFunction",
+                          Principal="sns.amazonaws.com")
+    client.tag_resource(Resource=ARN, Tags={"team": "a"})
 
 
 @pytest.mark.parametrize(("version", "name"), SERVED)
