@@ -88,8 +88,10 @@ def _permissions_and_tags(client: BaseClient, entries: list[dict[str, Any]]) -> 
     qualifiers += [(name, alias["Name"]) for name, listed in aliases.items() for alias in listed]
     policies = {f"{name}:{qualifier}": _policy(client, name, qualifier) for name, qualifier in qualifiers}
     pages = client.get_paginator("list_event_source_mappings").paginate()
-    # A mapping being deleted may be gone at any moment: only settled ones are compared.
-    mappings = [m["EventSourceMappingArn"] for page in pages for m in page["EventSourceMappings"] if m["State"] != "Deleting"]
+    # A mapping being deleted may be gone at any moment: only settled ones are compared. (The ARN is
+    # built: older models do not parse EventSourceMappingArn.)
+    prefix = f"arn:aws:lambda:{client.meta.region_name}:{ACCOUNT}:event-source-mapping:"
+    mappings = [prefix + m["UUID"] for page in pages for m in page["EventSourceMappings"] if m["State"] != "Deleting"]
     return {"aliases": aliases, "policies": policies, "mapping_tags": {arn: _tags(client, arn) for arn in mappings}}
 
 

@@ -13,10 +13,12 @@ import pytest
 
 from lambdamock.errors import NotServedError
 from tests.conftest import ACCOUNT, REGION, function_arn
+from tests.helpers import modeled, recorded_pattern
 
 ARN = function_arn("f")
 BUCKET = "arn:aws:s3:::test-bucket"
 NOT_EXIST = "The resource you requested does not exist."
+QUALIFIER_PATTERN = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+"
 PRECONDITION = (
     "The Revision Id provided does not match the latest Revision Id. "
     "Call the GetPolicy API to retrieve the latest Revision Id"
@@ -88,6 +90,7 @@ def test_add_permission_writes_aws_statement(client, f, given, extra, expected):
     assert document == {"Version": "2012-10-17", "Id": "default", "Statement": [json.loads(expected)]}
 
 
+@modeled("AddPermission", "InvokedViaFunctionUrl")
 def test_invoked_via_function_url_adds_a_bool_condition(client, f):
     # Not recorded: the condition AWS documents for InvokedViaFunctionUrl (October 2025).
     statement = json.loads(grant(client, principal="*", InvokedViaFunctionUrl=True))
@@ -198,9 +201,12 @@ def _arn(qualifier: str) -> str:
         # > add_permission_fn_version_doesnotexist
         ("add_permission", {"Qualifier": "42"}, "ResourceNotFoundException", f"Function not found: {_arn('42')}"),
         # > add_permission_fn_qualifier_invalid
-        ("add_permission", {"Qualifier": "invalid-qualifier-with-?-char"}, "ValidationException",
-         "1 validation error detected: Value 'invalid-qualifier-with-?-char' at 'qualifier' failed to satisfy "
-         "constraint: Member must satisfy regular expression pattern: \\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+"),
+        pytest.param(
+            "add_permission", {"Qualifier": "invalid-qualifier-with-?-char"}, "ValidationException",
+            "1 validation error detected: Value 'invalid-qualifier-with-?-char' at 'qualifier' failed to satisfy "
+            f"constraint: Member must satisfy regular expression pattern: {QUALIFIER_PATTERN}",
+            marks=recorded_pattern("AddPermission", "Qualifier", QUALIFIER_PATTERN),
+        ),
         # > add_permission_fn_qualifier_valid_doesnotexist
         ("add_permission", {"Qualifier": "valid-with-$-but-doesnotexist"}, "ResourceNotFoundException",
          f"Function not found: {_arn('valid-with-$-but-doesnotexist')}"),
@@ -262,6 +268,7 @@ DOCUMENT = {
 }
 
 
+@modeled("PutResourcePolicy")
 def test_put_replaces_what_add_permission_wrote_and_add_permission_extends_it(client, f):
     grant(client)
     put = client.put_resource_policy(ResourceArn=ARN, Policy=json.dumps(DOCUMENT))
@@ -277,6 +284,7 @@ def test_put_replaces_what_add_permission_wrote_and_add_permission_extends_it(cl
         client.get_resource_policy(ResourceArn=ARN)
 
 
+@modeled("PutResourcePolicy")
 def test_put_on_a_version_or_alias_arn(client, f):
     client.put_resource_policy(ResourceArn=f"{ARN}:live", Policy=json.dumps(DOCUMENT))
     assert json.loads(client.get_policy(FunctionName="f", Qualifier="live")["Policy"]) == DOCUMENT
@@ -307,6 +315,7 @@ def test_put_on_a_version_or_alias_arn(client, f):
          "PreconditionFailedException", PRECONDITION),
     ],
 )
+@modeled("PutResourcePolicy")
 def test_resource_policy_errors(client, f, aws_error, call, params, code, message):
     grant(client)
     defaults = {"ResourceArn": ARN, **({"Policy": json.dumps(DOCUMENT)} if call == "put_resource_policy" else {})}
@@ -314,6 +323,7 @@ def test_resource_policy_errors(client, f, aws_error, call, params, code, messag
         getattr(client, call)(**{**defaults, **params})
 
 
+@modeled("PutResourcePolicy")
 def test_runtime_policies_are_not_served(client):
     with pytest.raises(NotServedError, match="runtimes"):
         client.get_resource_policy(ResourceArn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:runtime/python3.12/version/1")

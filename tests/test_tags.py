@@ -11,6 +11,7 @@ import pytest
 
 from lambdamock.errors import NotServedError
 from tests.conftest import ACCOUNT, REGION, function_arn
+from tests.helpers import modeled
 
 ARN = function_arn("f")
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
@@ -38,8 +39,8 @@ def invalid_arn(value: str) -> str:
 def mapping(client, create_function, lambda_mock):
     lambda_mock.queue(QUEUE)
     create_function()
-    created = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="f", Tags={"testtag": "x"})
-    return created["EventSourceMappingArn"]
+    created = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="f")
+    return f"{PREFIX}:event-source-mapping:{created['UUID']}"  # older models do not parse EventSourceMappingArn
 
 
 def revision(client) -> str:
@@ -90,13 +91,24 @@ def test_untagged_function_lists_no_tags(client, create_function):
 
 
 def test_mapping_tags(client, mapping):
-    # TestLambdaTag::test_create_tag_on_esm_create and test_tag_lifecycle[event_source_mapping]
-    assert client.list_tags(Resource=mapping)["Tags"] == {"testtag": "x"}
+    # TestLambdaTag::test_tag_lifecycle[event_source_mapping]
+    assert client.list_tags(Resource=mapping)["Tags"] == {}
     client.tag_resource(Resource=mapping, Tags={"b": "1", "testtag": "y"})
     client.untag_resource(Resource=mapping, TagKeys=["b", "never-there"])
     assert client.list_tags(Resource=mapping)["Tags"] == {"testtag": "y"}
     # The function's tags are its own.
     assert client.list_tags(Resource=ARN)["Tags"] == {}
+
+
+@modeled("CreateEventSourceMapping", "Tags")
+def test_tags_given_to_a_new_mapping(client, create_function, lambda_mock):
+    # TestLambdaTag::test_create_tag_on_esm_create
+    lambda_mock.queue(QUEUE)
+    create_function()
+    created = client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="f", Tags={"testtag": "x"})
+    assert client.list_tags(Resource=created["EventSourceMappingArn"])["Tags"] == {"testtag": "x"}
+    # The mapping's configuration shows none.
+    assert "Tags" not in client.get_event_source_mapping(UUID=created["UUID"])
 
 
 def test_fifty_tags_and_no_more(client, create_function, aws_error):
@@ -115,6 +127,7 @@ def test_fifty_tags_and_no_more(client, create_function, aws_error):
         create_function("g", Tags={**fifty, "50_key": "50_value"})
 
 
+@modeled("CreateEventSourceMapping", "Tags")
 def test_too_many_tags_on_a_new_mapping(client, create_function, lambda_mock, aws_error):
     # Not recorded for event source mappings: the limit and text recorded for functions.
     lambda_mock.queue(QUEUE)
