@@ -149,23 +149,29 @@ def remove_permission(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     name, qualifier = split_reference(call, params["FunctionName"], params.get("Qualifier"))
     sid = params["StatementId"]
     with call.service.lock:
-        found = call.region.functions.get(name)
-        if found is None:
-            raise ResourceNotFoundException(f"No policy found for: {call.arn(name)}")
-        target = _target(call, found, qualifier)
-        policy = found.policies.get(target.key)
-        if policy is None:
-            raise ResourceNotFoundException(_NO_POLICY)
+        target, policy = _existing(call, name, qualifier)
         if policy.find(sid) is None:
             raise ResourceNotFoundException(f"Statement {sid} is not found in resource policy.")
         _check_revision(target, params.get("RevisionId"))
         remaining = policy.removing(sid)
         # Without statements there is no policy: GetPolicy then answers 404.
         if remaining is None:
-            del found.policies[target.key]
+            del target.function.policies[target.key]
         else:
-            found.policies[target.key] = remaining
+            target.function.policies[target.key] = remaining
     return {}
+
+
+def _existing(call: Call, name: str, qualifier: Optional[str]) -> tuple[_Target, Policy]:
+    """A policy to take from, with RemovePermission's 404s when there is none."""
+    found = call.region.functions.get(name)
+    if found is None:
+        raise ResourceNotFoundException(f"No policy found for: {call.arn(name)}")
+    target = _target(call, found, qualifier)
+    policy = found.policies.get(target.key)
+    if policy is None:
+        raise ResourceNotFoundException(_NO_POLICY)
+    return target, policy
 
 
 # -- the resource-policy API (2026-07-09): whole documents, the same store as AddPermission's ------------
@@ -200,12 +206,7 @@ def get_resource_policy(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def delete_resource_policy(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     name, qualifier = _resource(call, params["ResourceArn"])
     with call.service.lock:
-        found = call.region.functions.get(name)
-        if found is None:
-            raise ResourceNotFoundException(f"No policy found for: {call.arn(name)}")
-        target = _target(call, found, qualifier)
-        if target.key not in found.policies:
-            raise ResourceNotFoundException(_NO_POLICY)
+        target, _ = _existing(call, name, qualifier)
         _check_revision(target, params.get("RevisionId"))
-        del found.policies[target.key]
+        del target.function.policies[target.key]
     return {}

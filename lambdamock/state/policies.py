@@ -130,7 +130,7 @@ def _applies(statement: Statement, request: Request, policy: Policy) -> bool:
     return (
         _principal_matches(statement.get("Principal"), request.principal)
         and any(_like(action, request.action, re.IGNORECASE) for action in _values(statement.get("Action")))
-        and any(_like(resource, policy.resource) for resource in _values(statement.get("Resource", "*")))
+        and any(_like(resource, policy.resource) for resource in _values(statement.get("Resource")))
         and _conditions_hold(statement.get("Condition") or {}, request.context())
     )
 
