@@ -135,3 +135,11 @@ def test_documents_written_through_boto3_are_evaluated(client, create_function):
     assert not policy.allows(Request(INVOKE, "sns.amazonaws.com", source_arn=TOPIC))
     assert policy.allows(Request(URL, None, url_auth_type="NONE"))
     assert not policy.allows(Request(URL, None, url_auth_type="AWS_IAM"))
+
+
+def test_statements_lambdamock_cannot_read_grant_nothing():
+    # Without Resource, or written with NotAction: an Allow lambdamock does not apply errs on refusing.
+    no_resource = Policy(ARN, ({"Effect": "Allow", "Principal": "*", "Action": INVOKE},))
+    assert not no_resource.allows(Request(INVOKE, None))
+    not_action = Policy(ARN, ({"Effect": "Allow", "Principal": "*", "NotAction": URL, "Resource": ARN},))
+    assert not not_action.allows(Request(INVOKE, None))
