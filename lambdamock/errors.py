@@ -62,6 +62,10 @@ class RequestEntityTooLargeException(LambdaError):
         super().__init__(message, type_=None)
 
 
+class PolicyLengthExceededException(LambdaError):
+    pass
+
+
 class TooManyRequestsException(LambdaError):
     status = 429
 

@@ -43,6 +43,7 @@ ENVELOPES: dict[str, tuple[int, Optional[str]]] = {
     "TooManyRequestsException": (429, "message"),
     "ProvisionedConcurrencyConfigNotFoundException": (404, "message"),
     "CodeSigningConfigNotFoundException": (404, "Message"),
+    "PolicyLengthExceededException": (400, "message"),
 }
 
 Expected = Union[str, "re.Pattern[str]", None]
@@ -59,7 +60,7 @@ def function_arn(name: str, qualifier: Optional[str] = None, region: str = REGIO
 
 
 def snapshot(client: BaseClient) -> dict[str, Any]:
-    """Everything a caller can see of the client's region: every version of every function, and usage."""
+    """Everything a caller can see of the client's region: functions, versions, aliases, policies, tags, usage."""
     pages = client.get_paginator("list_functions").paginate(FunctionVersion="ALL")
     entries = sorted(
         (entry for page in pages for entry in page["Functions"]),
@@ -78,7 +79,41 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         "invoke_configs": _invoke_configs(client, details),
         "settings": _settings(client, entries),
         "code_signing": _code_signing(client),
+        **_permissions_and_tags(client, entries),
     }
+
+
+def _permissions_and_tags(client: BaseClient, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Aliases, every qualifier's policy (None: none), and the tags of event source mappings."""
+    if not hasattr(client, "get_policy"):
+        return {}  # the 2014 API has neither
+    aliases = {
+        name: client.list_aliases(FunctionName=name)["Aliases"]
+        for name in sorted({entry["FunctionName"] for entry in entries})
+    }
+    qualifiers = [(entry["FunctionName"], entry["Version"]) for entry in entries]
+    qualifiers += [(name, alias["Name"]) for name, listed in aliases.items() for alias in listed]
+    policies = {f"{name}:{qualifier}": _policy(client, name, qualifier) for name, qualifier in qualifiers}
+    pages = client.get_paginator("list_event_source_mappings").paginate()
+    # A mapping being deleted may be gone at any moment: only settled ones are compared. (The ARN is
+    # built: older models do not parse EventSourceMappingArn.)
+    prefix = f"arn:aws:lambda:{client.meta.region_name}:{ACCOUNT}:event-source-mapping:"
+    mappings = [prefix + m["UUID"] for page in pages for m in page["EventSourceMappings"] if m["State"] != "Deleting"]
+    return {"aliases": aliases, "policies": policies, "mapping_tags": {arn: _tags(client, arn) for arn in mappings}}
+
+
+def _tags(client: BaseClient, arn: str) -> Optional[dict[str, str]]:
+    try:
+        return client.list_tags(Resource=arn)["Tags"]  # type: ignore[no-any-return]
+    except client.exceptions.ResourceNotFoundException:
+        return None  # deleted since it was listed
+
+
+def _policy(client: BaseClient, name: str, qualifier: str) -> Optional[dict[str, Any]]:
+    try:
+        return _without_metadata(client.get_policy(FunctionName=name, Qualifier=qualifier))
+    except client.exceptions.ResourceNotFoundException:
+        return None
 
 
 def _provisioned(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import boto3
-import botocore.session
 import pytest
 from moto import mock_aws
+
+from tests.helpers import model_constraint, recorded_pattern
 
 OTHER_REGION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:f"
 OTHER_REGION = "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"
@@ -29,24 +30,10 @@ ROLE_PATTERN = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
 NOT_A_ZIP = b"this is not a zipfile, just a random string"
 UNZIP = "Could not unzip uploaded file. Please check your file, then try to upload again."
 NO_SOURCE = "Please provide a source for function code."
-MODEL = botocore.session.get_session().get_service_model("lambda")
 
 
 def validation(value: str, member: str, constraint: str) -> str:
     return f"1 validation error detected: Value {value} at '{member}' failed to satisfy constraint: {constraint}"
-
-
-def model_constraint(operation: str, member: str, key: str) -> object:
-    """A constraint of ``member`` in the installed botocore model, which is what lambdamock enforces."""
-    return MODEL.operation_model(operation).input_shape.members[member].metadata.get(key)
-
-
-def recorded_pattern(operation: str, member: str, pattern: str) -> pytest.MarkDecorator:
-    """Skip where this botocore's model predates the pattern AWS reports today (lambdamock echoes the model)."""
-    return pytest.mark.skipif(
-        model_constraint(operation, member, "pattern") != pattern,
-        reason=f"this botocore's {operation}.{member} pattern is older than AWS's current one",
-    )
 
 
 # -- CreateFunction ---------------------------------------------------------------------------------

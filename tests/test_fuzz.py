@@ -69,6 +69,18 @@ NAMED = {
     # Well-formed ARNs: the model's patterns let them through to the operation.
     "CodeSigningConfigArn": st.sampled_from(["arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"]) | TEXT,
     "RuntimeVersionArn": st.sampled_from(["arn:aws:lambda:us-east-1::runtime:0123456789abcdef"]) | TEXT,
+    "StatementId": st.sampled_from(["s1", "other", "example.com"]) | TEXT,
+    "Principal": st.sampled_from(["sns.amazonaws.com", "*", "123456789012", "arn:aws:iam::123456789012:role/r",
+                                  "invalid.nonaws.com"]) | TEXT,
+    "Action": st.sampled_from(["lambda:InvokeFunction", "lambda:*", "*"]) | TEXT,
+    "Resource": st.sampled_from([ARN, f"{ARN}:1", function_arn("nope"), "arn:aws:something",
+                                 "arn:aws:lambda:us-east-1:123456789012:event-source-mapping:"
+                                 "00000000-0000-0000-0000-000000000000"]) | TEXT,
+    "ResourceArn": st.sampled_from([ARN, f"{ARN}:1", f"{ARN}:live", f"{ARN}:$LATEST", function_arn("nope")]) | TEXT,
+    "Policy": st.sampled_from([
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "lambda:*"}]}',
+        "not json", "{}", "[" * 3000 + "]" * 3000,
+    ]) | TEXT,
 }
 
 
@@ -138,6 +150,9 @@ def _world(client: Any) -> None:
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     client.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=1)
+    client.add_permission(FunctionName="f", StatementId="s1", Action="lambda:InvokeFunction",
+                          Principal="sns.amazonaws.com")
+    client.tag_resource(Resource=ARN, Tags={"team": "a"})
 
 
 @pytest.mark.parametrize(("version", "name"), SERVED)

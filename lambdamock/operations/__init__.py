@@ -16,7 +16,9 @@ from lambdamock.operations import (
     legacy,
     legacy_sources,
     mappings,
+    permissions,
     runtime_settings,
+    tags,
 )
 from lambdamock.operations._base import Call
 
@@ -34,7 +36,8 @@ def _collect(*modules: ModuleType) -> dict[str, Operation]:
 
 _REGISTRY: dict[str, dict[str, Operation]] = {
     "2015-03-31": _collect(
-        functions, account, aliases, invoke, concurrency, mappings, invoke_configs, code_signing, runtime_settings
+        functions, account, aliases, invoke, concurrency, mappings, invoke_configs, code_signing, runtime_settings,
+        permissions, tags,
     ),
     "2014-11-11": _collect(legacy, legacy_sources),
 }

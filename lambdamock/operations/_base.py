@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
 from lambdamock.errors import (
     AccessDeniedException,
@@ -51,6 +51,17 @@ def split_reference(call: Call, reference: str, qualifier: Optional[str]) -> tup
     return parsed.name, parsed.qualifier if parsed.qualifier is not None else qualifier
 
 
+# Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaTags::test_tag_limits.
+_TAG_LIMIT = 50
+
+
+def checked_tags(tags: Optional[Mapping[str, str]]) -> dict[str, str]:
+    """Tags a resource may carry: at most 50 (counted after merging), or AWS's error."""
+    if tags is not None and len(tags) > _TAG_LIMIT:
+        raise InvalidParameterValueException("Number of tags exceeds resource tag limit.")
+    return dict(tags or {})
+
+
 def not_found(call: Call, name: str, qualifier: Optional[str] = None) -> ResourceNotFoundException:
     shown = f"{call.arn(name)}:{qualifier}" if qualifier else call.arn(name)
     return ResourceNotFoundException(f"Function not found: {shown}")
@@ -83,4 +94,4 @@ def version(call: Call, reference: str, qualifier: Optional[str] = None) -> tupl
     return found, resolved, qualifier
 
 
-__all__ = ["LATEST", "Call", "function", "not_found", "split_reference", "version"]
+__all__ = ["LATEST", "Call", "checked_tags", "function", "not_found", "split_reference", "version"]

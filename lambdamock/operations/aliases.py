@@ -115,10 +115,12 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def delete_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
+        # Its policy and provisioned concurrency go with it.
         alias = found.aliases.pop(params["Name"], None)
+        found.policies.pop(params["Name"], None)
         if alias is None:
             return {}
-        # Its event invoke config and provisioned concurrency go with it.
+        # Its event invoke config, policy and provisioned concurrency go with it.
         call.region.invoke_configs.drop(found.name, alias.name)
         if call.region.gate.unconfigure(found.name, alias.name):
             call.service.invoker.retire(found.arn, alias.function_version)

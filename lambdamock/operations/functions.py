@@ -12,7 +12,7 @@ from lambdamock.errors import (
     ResourceConflictException,
 )
 from lambdamock.operations import _code, _latest, _signing
-from lambdamock.operations._base import LATEST, Call, function, not_found, split_reference, version
+from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
@@ -101,6 +101,7 @@ def _check_revision(current: Version, expected: Optional[str]) -> None:
 
 
 def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    tags = checked_tags(params.get("Tags"))
     _code.check_sizes(call, params["Code"].get("ZipFile"))
     name, _ = split_reference(call, params["FunctionName"], None)
     if len(name) > _NAME_LIMIT:
@@ -135,7 +136,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             _signing.check_config(call, signing)
         if name in call.region.functions:
             raise ResourceConflictException(f"Function already exist: {name}")
-        entry = Function(created, tags=dict(params.get("Tags") or {}), code_signing_config=signing)
+        entry = Function(created, tags=tags, code_signing_config=signing)
         call.region.add(entry)
         published = entry.publish(None) if params.get("Publish") else None
         # The response reports Pending; by the next call Lambda has made it Active.
@@ -327,7 +328,8 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             raise ResourceConflictException(
                 f"Unable to delete version because the following aliases reference it: [{', '.join(aliases)}]"
             )
-        # Deleting a version that does not exist succeeds, as on AWS.
+        # Deleting a version that does not exist succeeds, as on AWS. Its policy goes with it.
+        found.policies.pop(qualifier, None)
         if found.versions.pop(qualifier, None) is not None:
             call.region.gate.unconfigure(name, qualifier)
             call.region.invoke_configs.drop(name, qualifier)

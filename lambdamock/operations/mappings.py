@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from lambdamock.errors import ResourceInUseException, ResourceNotFoundException
-from lambdamock.operations._base import LATEST, Call, split_reference
+from lambdamock.operations._base import LATEST, Call, checked_tags, split_reference
 from lambdamock.operations._esm import (
     DELETE_IN_USE,
     NOT_FOUND,
@@ -51,13 +51,14 @@ def _settled(call: Call, uuid_: str, in_use: str) -> EventSourceMapping:
 
 
 def create_event_source_mapping(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    tags = checked_tags(params.get("Tags"))
     check_destination(params)
     kind = kind_of(params)
     name, qualifier = split_reference(call, params["FunctionName"], None)
     config = configure(kind, params, name, qualifier)
     function_arn = target(call, name, qualifier)
     enabled = params.get("Enabled", True)
-    mapping = add_mapping(call, config, function_arn, enabled, params.get("Tags") or {})
+    mapping = add_mapping(call, config, function_arn, enabled, tags)
     # A mapping created disabled answers Disabled at once; an enabled one is Creating.
     return view(mapping, CREATING if enabled else DISABLED)
 

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any, Iterator
 
 from botocore.loaders import create_loader
-from botocore.model import Shape
+from botocore.model import Shape, StringShape
 
 from lambdamock.errors import InvalidParameterValueException, ValidationException
 
@@ -21,6 +21,28 @@ _AWS_ENUM_ORDER = {"RecursiveLoop": ("Terminate", "Allow")}
 # Java's Unicode classes, which Python's re lacks, by their nearest equivalents
 # (used inside character classes that already admit digits and "_").
 _JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\d", r"\p{Z}": r"\s"}
+
+
+# Members whose pattern the service enforces (and quotes) differs from every botocore model's: tag
+# operations take layer ARNs but no network connectors, where botocore 1.34 knew only function ARNs.
+# Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaTags::test_tag_exceptions,
+# tag_lambda_invalidarn.
+_TAGGABLE = (
+    r"arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:"
+    r"(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|"
+    r"code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)"
+)
+_SERVER_PATTERNS = {
+    ("TagResourceRequest", "Resource"): _TAGGABLE,
+    ("UntagResourceRequest", "Resource"): _TAGGABLE,
+    ("ListTagsRequest", "Resource"): _TAGGABLE,
+}
+
+
+@cache
+def _served_shape(member: Shape, pattern: str) -> Shape:
+    return StringShape(member.name, {"type": "string", **member.metadata, "pattern": pattern})
 
 
 @cache
@@ -165,6 +187,9 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
     required = shape.required_members
     for name, member in shape.members.items():
+        served = _SERVER_PATTERNS.get((shape.name, name))
+        if served is not None:
+            member = _served_shape(member, served)
         path = prefix + _wire_name(name)
         value = params.get(name)
         if value is None:

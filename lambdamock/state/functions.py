@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from lambdamock.state.aliases import Alias
+    from lambdamock.state.policies import Policy
 
 LATEST = "$LATEST"
 # RecursiveLoop: Lambda stops a recursive invocation loop (the default), or lets it run.
@@ -120,6 +121,8 @@ class Function:
     recursive_loop: str = TERMINATE
     # By version ($LATEST or a number); a version not listed updates its runtime automatically.
     runtime_updates: dict[str, RuntimeUpdate] = field(default_factory=dict)
+    # Resource-based policies by qualifier ($LATEST: the unqualified function); publishing copies none.
+    policies: dict[str, Policy] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
