@@ -14,6 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Set
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import archive
 from lambdamock.runtime.modules import Namespace, process_import
+from lambdamock.runtime.spec import FunctionSpec
 
 # The SDK always resolves to the test process's copy, even when the zip bundles its own: that
 # copy is the one lambdamock (and moto) patch, so a handler's AWS calls stay mocked.
@@ -104,12 +105,12 @@ class CodeDir:
             and importlib.machinery.PathFinder.find_spec(name) is None
         )
         self.own_tops: FrozenSet[str] = frozenset(own)
-        self.shared = Namespace(root, self.shared_tops, process_import)
+        self.shared = Namespace([root], self.shared_tops, process_import)
 
     def namespace(self) -> Namespace:
         """A fresh module table for one execution environment."""
         fallback = self.shared.import_ if self.shared_tops else process_import
-        return Namespace(self.root, self.own_tops, fallback)
+        return Namespace([self.root], self.own_tops, fallback)
 
 
 def _top_name_exists(root: str, name: str) -> bool:
@@ -127,8 +128,9 @@ class CodeStore:
         self._base: Optional[str] = None
         self._closed = False
 
-    def get(self, code_sha256: str, code: bytes) -> CodeDir:
-        """The extracted copy of `code`, extracting it on first use."""
+    def get(self, spec: FunctionSpec) -> CodeDir:
+        """The extracted copy of the spec's code, extracting it on first use."""
+        code_sha256, code = spec.code_sha256, spec.code
         with self._lock:
             if self._closed:
                 # A late caller (a thread that outlived close) must not leave a new tree behind.

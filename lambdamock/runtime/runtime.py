@@ -87,7 +87,7 @@ class Runtime:
         prelude = ""
         if env is None:
             try:
-                env = Environment(spec, self._code.get(spec.code_sha256, spec.code), "on-demand", self._threads)
+                env = Environment(spec, self._code.get(spec), "on-demand", self._threads)
             except MockStoppedError:
                 raise
             except Exception as error:  # the code could not be put on disk, say: this invocation fails
@@ -129,7 +129,7 @@ class Runtime:
         if not spec.runtime.startswith("python3"):
             return f"Runtime.Unsupported: {results.unsupported_message(spec)}"
         self._hook()
-        code = self._code.get(spec.code_sha256, spec.code)
+        code = self._code.get(spec)
         envs = [Environment(spec, code, "provisioned-concurrency", self._threads) for _ in range(count)]
         failure: Optional[str] = None
         for env in envs:
