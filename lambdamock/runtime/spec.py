@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Protocol
+from typing import Callable, Mapping, Optional, Protocol, Tuple
 
 
 class Threads(Protocol):
@@ -36,6 +36,14 @@ class DaemonThreads:
 
 
 @dataclass(frozen=True)
+class LayerSpec:
+    """One layer version's zip, as the function references it."""
+
+    code: bytes
+    code_sha256: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One function version as the runtime needs it; config_key changes with code or configuration."""
 
@@ -52,6 +60,8 @@ class FunctionSpec:
     region: str
     account_id: str
     config_key: str
+    # Merged in this order over one another, as Lambda merges them into /opt.
+    layers: Tuple[LayerSpec, ...] = ()
 
 
 @dataclass(frozen=True)
