@@ -58,7 +58,7 @@ def function_arn(name: str, qualifier: Optional[str] = None, region: str = REGIO
 
 
 def snapshot(client: BaseClient) -> dict[str, Any]:
-    """Everything a caller can see of the client's region: every version of every function, and usage."""
+    """Everything a caller can see of the client's region: every version of every function, usage, layers."""
     pages = client.get_paginator("list_functions").paginate(FunctionVersion="ALL")
     entries = sorted(
         (entry for page in pages for entry in page["Functions"]),
@@ -69,7 +69,36 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         for entry in entries
     }
     usage = _without_metadata(client.get_account_settings())
-    return {"versions": entries, "functions": details, "usage": usage, "provisioned": _provisioned(client, details)}
+    return {
+        "versions": entries,
+        "functions": details,
+        "usage": usage,
+        "provisioned": _provisioned(client, details),
+        "layers": _layers(client),
+    }
+
+
+def _layers(client: BaseClient) -> dict[str, Any]:
+    """Every live layer version as GetLayerVersion shows it, with its policy (None when it has none)."""
+    if not hasattr(client, "list_layers"):
+        return {}  # the 2014 API has none
+    out: dict[str, Any] = {}
+    for page in client.get_paginator("list_layers").paginate():
+        for layer in page["Layers"]:
+            name = layer["LayerName"]
+            pages = client.get_paginator("list_layer_versions").paginate(LayerName=name)
+            numbers = [item["Version"] for listed in pages for item in listed["LayerVersions"]]
+            out[name] = {number: _layer_version(client, name, number) for number in numbers}
+    return out
+
+
+def _layer_version(client: BaseClient, name: str, number: int) -> dict[str, Any]:
+    shown = _without_metadata(client.get_layer_version(LayerName=name, VersionNumber=number))
+    try:
+        policy = _without_metadata(client.get_layer_version_policy(LayerName=name, VersionNumber=number))
+    except client.exceptions.ResourceNotFoundException:
+        policy = None
+    return {**shown, "Policy": policy}
 
 
 def _provisioned(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable, Optional
 
-from lambdamock.operations import account, aliases, concurrency, functions, invoke, legacy, legacy_sources, mappings
+from lambdamock.operations import (
+    account,
+    aliases,
+    concurrency,
+    functions,
+    invoke,
+    layer_permissions,
+    layers,
+    legacy,
+    legacy_sources,
+    mappings,
+)
 from lambdamock.operations._base import Call
 
 Operation = Callable[[Call, dict[str, Any]], dict[str, Any]]
@@ -21,7 +32,7 @@ def _collect(*modules: ModuleType) -> dict[str, Operation]:
 
 
 _REGISTRY: dict[str, dict[str, Operation]] = {
-    "2015-03-31": _collect(functions, account, aliases, invoke, concurrency, mappings),
+    "2015-03-31": _collect(functions, account, aliases, invoke, concurrency, mappings, layers, layer_permissions),
     "2014-11-11": _collect(legacy, legacy_sources),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import weakref
 from typing import Any, Optional
@@ -13,7 +14,11 @@ _LAST_MODIFIED = "%Y-%m-%dT%H:%M:%S.%f"
 
 
 def last_modified(version: Version) -> str:
-    stamp = version.last_modified
+    return timestamp(version.last_modified)
+
+
+def timestamp(stamp: datetime.datetime) -> str:
+    """Lambda's own form of a UTC time, e.g. 2018-11-14T23:03:52.894+0000."""
     return stamp.strftime(_LAST_MODIFIED)[:-3] + "+0000"
 
 

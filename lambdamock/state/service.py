@@ -12,6 +12,7 @@ from lambdamock import _active
 from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
+from lambdamock.state.layers import Layer
 from lambdamock.state.mappings import Mappings, Pollers
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class Region:
         self.gate = gate
         self.functions: dict[str, Function] = {}
         self.mappings = Mappings()
+        # By layer name; a layer whose versions are all deleted stays, to keep counting its versions.
+        self.layers: dict[str, Layer] = {}
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
         self._names: list[str] = []
 
