@@ -185,7 +185,8 @@ def test_list_layers_shows_each_layers_latest_matching_version(client) -> None:
 
     def latest(**filters: Any) -> dict[str, int]:
         pages = client.get_paginator("list_layers").paginate(**filters)
-        return {item["LayerName"]: item["LatestMatchingVersion"]["Version"] for page in pages for item in page["Layers"]}
+        items = (item for page in pages for item in page["Layers"])
+        return {item["LayerName"]: item["LatestMatchingVersion"]["Version"] for item in items}
 
     assert latest() == {"a": 2, "b": 1}
     assert latest(CompatibleRuntime="python3.12") == {"a": 1, "b": 1}

@@ -79,6 +79,8 @@ def _render(version: Version, qualified: bool, listing: bool, state: str, update
     if version.environment is not None:
         out["Environment"] = {"Variables": dict(version.environment)}
     out.update(version.settings)
+    if version.layers:
+        out["Layers"] = [{"Arn": layer.arn, "CodeSize": layer.code_size} for layer in version.layers]
     if listing:
         return out
     if version.package_type == "Zip":
