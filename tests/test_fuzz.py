@@ -48,6 +48,9 @@ LISTED_BY_NEWER_MODELS: dict[str, dict[str, int]] = {
     "RemoveLayerVersionPermission": {"ResourceConflictException": 409},
 }
 ARN = function_arn("f")
+LAYER = "arn:aws:lambda:us-east-1:123456789012:layer:lib"
+LAYER_VERSIONS = [f"{LAYER}:1", f"{LAYER}:2", "arn:aws:lambda:us-east-1:999999999999:layer:lib:1",
+                  "arn:aws:lambda:eu-west-1:123456789012:layer:lib:1", LAYER]
 # References that hit existing and missing things more often than random text would.
 NAMED = {
     "FunctionName": st.sampled_from(["f", "f:1", "f:live", ARN, f"{ARN}:$LATEST", "nope", function_arn("f", region="eu-west-1"),
@@ -61,6 +64,11 @@ NAMED = {
     "Payload": st.sampled_from([b"{}", b'{"a": 1}', b"[1]", b"not json"]) | st.binary(max_size=20),
     "ZipFile": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
     "FunctionBody": st.sampled_from([package({"index.py": "def handler(e, c):\n    return e\n"})]) | st.binary(max_size=20),
+    "LayerName": st.sampled_from(["lib", LAYER, "nope", "arn:aws:lambda:us-east-1:999999999999:layer:lib"]) | TEXT,
+    "VersionNumber": st.sampled_from([1, 2, 0, -1]) | st.integers(),
+    "Arn": st.sampled_from(LAYER_VERSIONS) | TEXT,
+    "Layers": st.lists(st.sampled_from(LAYER_VERSIONS) | TEXT, max_size=6),
+    "StatementId": st.sampled_from(["s1", "s2"]) | TEXT,
 }
 
 
@@ -125,8 +133,12 @@ HOSTILE = {
 
 
 def _world(client: Any) -> None:
+    client.publish_layer_version(LayerName="lib", Content={"ZipFile": package({"python/lib.py": ""})})
+    client.add_layer_version_permission(LayerName="lib", VersionNumber=1, StatementId="s1",
+                                        Action="lambda:GetLayerVersion", Principal="*")
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
-                           Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
+                           Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})},
+                           Layers=[f"{LAYER}:1"])
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
 
