@@ -209,6 +209,8 @@ def test_changing_the_layers_retires_the_environments_and_versions_keep_theirs(c
     client.update_function_configuration(FunctionName="f", Layers=[new["LayerVersionArn"]])
     assert invoke(client, "f") == "2.0"
     assert invoke(client, "f", "1") == "1.0"
+    # Only the layers changed, and that is enough for a new version.
+    assert client.publish_version(FunctionName="f")["Version"] == "2"
 
 
 @pytest.mark.parametrize("order, expected", [(("a", "b"), "b"), (("b", "a"), "a")])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from botocore.loaders import create_loader
 from botocore.model import Shape
@@ -202,8 +202,11 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
 
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
     required = shape.required_members
+    members: Iterable[tuple[str, Shape]] = shape.members.items()
     last = _CHECKED_LAST.get(shape.name)
-    for name, member in sorted(shape.members.items(), key=lambda item: item[0] == last):
+    if last is not None:
+        members = sorted(members, key=lambda item: item[0] == last)
+    for name, member in members:
         path = prefix + _wire_name(name)
         value = params.get(name)
         if value is None:
