@@ -60,7 +60,7 @@ def function_arn(name: str, qualifier: Optional[str] = None, region: str = REGIO
 
 
 def snapshot(client: BaseClient) -> dict[str, Any]:
-    """Everything a caller can see of the client's region: functions, versions, aliases, policies, tags, usage."""
+    """Everything a caller can see of the client's region: functions, versions, aliases, policies, tags, layers, usage."""
     pages = client.get_paginator("list_functions").paginate(FunctionVersion="ALL")
     entries = sorted(
         (entry for page in pages for entry in page["Functions"]),
@@ -80,6 +80,7 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         "settings": _settings(client, entries),
         "code_signing": _code_signing(client),
         **_permissions_and_tags(client, entries),
+        "layers": _layers(client),
     }
 
 
@@ -114,6 +115,29 @@ def _policy(client: BaseClient, name: str, qualifier: str) -> Optional[dict[str,
         return _without_metadata(client.get_policy(FunctionName=name, Qualifier=qualifier))
     except client.exceptions.ResourceNotFoundException:
         return None
+
+
+def _layers(client: BaseClient) -> dict[str, Any]:
+    """Every live layer version as GetLayerVersion shows it, with its policy (None when it has none)."""
+    if not hasattr(client, "list_layers"):
+        return {}  # the 2014 API has none
+    out: dict[str, Any] = {}
+    for page in client.get_paginator("list_layers").paginate():
+        for layer in page["Layers"]:
+            name = layer["LayerName"]
+            pages = client.get_paginator("list_layer_versions").paginate(LayerName=name)
+            numbers = [item["Version"] for listed in pages for item in listed["LayerVersions"]]
+            out[name] = {number: _layer_version(client, name, number) for number in numbers}
+    return out
+
+
+def _layer_version(client: BaseClient, name: str, number: int) -> dict[str, Any]:
+    shown = _without_metadata(client.get_layer_version(LayerName=name, VersionNumber=number))
+    try:
+        policy = _without_metadata(client.get_layer_version_policy(LayerName=name, VersionNumber=number))
+    except client.exceptions.ResourceNotFoundException:
+        policy = None
+    return {**shown, "Policy": policy}
 
 
 def _provisioned(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:

@@ -48,6 +48,9 @@ LISTED_BY_NEWER_MODELS: dict[str, dict[str, int]] = {
     "RemoveLayerVersionPermission": {"ResourceConflictException": 409},
 }
 ARN = function_arn("f")
+LAYER = "arn:aws:lambda:us-east-1:123456789012:layer:lib"
+LAYER_VERSIONS = [f"{LAYER}:1", f"{LAYER}:2", "arn:aws:lambda:us-east-1:999999999999:layer:lib:1",
+                  "arn:aws:lambda:eu-west-1:123456789012:layer:lib:1", LAYER]
 # References that hit existing and missing things more often than random text would.
 NAMED = {
     "FunctionName": st.sampled_from(["f", "f:1", "f:live", ARN, f"{ARN}:$LATEST", "nope", function_arn("f", region="eu-west-1"),
@@ -69,7 +72,7 @@ NAMED = {
     # Well-formed ARNs: the model's patterns let them through to the operation.
     "CodeSigningConfigArn": st.sampled_from(["arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0"]) | TEXT,
     "RuntimeVersionArn": st.sampled_from(["arn:aws:lambda:us-east-1::runtime:0123456789abcdef"]) | TEXT,
-    "StatementId": st.sampled_from(["s1", "other", "example.com"]) | TEXT,
+    "StatementId": st.sampled_from(["s1", "s2", "other", "example.com"]) | TEXT,
     "Principal": st.sampled_from(["sns.amazonaws.com", "*", "123456789012", "arn:aws:iam::123456789012:role/r",
                                   "invalid.nonaws.com"]) | TEXT,
     "Action": st.sampled_from(["lambda:InvokeFunction", "lambda:*", "*"]) | TEXT,
@@ -81,6 +84,10 @@ NAMED = {
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "lambda:*"}]}',
         "not json", "{}", "[" * 3000 + "]" * 3000,
     ]) | TEXT,
+    "LayerName": st.sampled_from(["lib", LAYER, "nope", "arn:aws:lambda:us-east-1:999999999999:layer:lib"]) | TEXT,
+    "VersionNumber": st.sampled_from([1, 2, 0, -1]) | st.integers(),
+    "Arn": st.sampled_from(LAYER_VERSIONS) | TEXT,
+    "Layers": st.lists(st.sampled_from(LAYER_VERSIONS) | TEXT, max_size=6),
 }
 
 
@@ -145,8 +152,12 @@ HOSTILE = {
 
 
 def _world(client: Any) -> None:
+    client.publish_layer_version(LayerName="lib", Content={"ZipFile": package({"python/lib.py": ""})})
+    client.add_layer_version_permission(LayerName="lib", VersionNumber=1, StatementId="s1",
+                                        Action="lambda:GetLayerVersion", Principal="*")
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
-                           Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
+                           Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})},
+                           Layers=[f"{LAYER}:1"])
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     client.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=1)

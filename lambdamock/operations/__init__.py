@@ -13,6 +13,8 @@ from lambdamock.operations import (
     functions,
     invoke,
     invoke_configs,
+    layer_permissions,
+    layers,
     legacy,
     legacy_sources,
     mappings,
@@ -37,7 +39,7 @@ def _collect(*modules: ModuleType) -> dict[str, Operation]:
 _REGISTRY: dict[str, dict[str, Operation]] = {
     "2015-03-31": _collect(
         functions, account, aliases, invoke, concurrency, mappings, invoke_configs, code_signing, runtime_settings,
-        permissions, tags,
+        permissions, tags, layers, layer_permissions,
     ),
     "2014-11-11": _collect(legacy, legacy_sources),
 }

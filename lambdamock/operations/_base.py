@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from lambdamock.errors import (
     AccessDeniedException,
@@ -94,4 +94,16 @@ def version(call: Call, reference: str, qualifier: Optional[str] = None) -> tupl
     return found, resolved, qualifier
 
 
-__all__ = ["LATEST", "Call", "checked_tags", "function", "not_found", "split_reference", "version"]
+def page(items: Iterator[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[dict[str, Any]], Optional[str]]:
+    """Up to ``limit`` items of a listing and, when more follow, the marker of the last one."""
+    out: list[dict[str, Any]] = []
+    last = None
+    for key, item in items:
+        if len(out) == limit:
+            return out, last
+        out.append(item)
+        last = key
+    return out, None
+
+
+__all__ = ["LATEST", "Call", "checked_tags", "function", "not_found", "page", "split_reference", "version"]

@@ -92,6 +92,11 @@ def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
             raise InvalidParameterValueException(_NO_SOURCE)
         return Code.from_image(image)
     # An ImageUri is no source for a Zip function: AWS reports the code as missing.
+    return zip_from(call, source)
+
+
+def zip_from(call: Call, source: Mapping[str, Any]) -> Code:
+    """The Code of a zip sent as ZipFile or named by S3Bucket and S3Key: function code, or a layer's Content."""
     zipped = source.get("ZipFile")
     bucket, key = source.get("S3Bucket"), source.get("S3Key")
     if zipped is not None and (bucket or key):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from lambdamock.operations._base import LATEST, Call, not_found, split_reference
-from lambdamock.runtime import FunctionSpec
+from lambdamock.runtime import FunctionSpec, LayerSpec
 from lambdamock.state.functions import Version
 from lambdamock.state.invocations import Job
 
@@ -25,8 +25,13 @@ def spec(call: Call, version: Version) -> FunctionSpec:
         environment=version.environment or {},
         region=call.region.name,
         account_id=call.region.account_id,
+        # Any change of code, configuration or layers makes a new $LATEST with its own LastModified.
         config_key=f"{version.code.sha256}@{version.last_modified.isoformat()}",
         code_dir=version.code.directory,
+        # Another account's layers are only recorded: there is nothing of theirs to load.
+        layers=tuple(
+            LayerSpec(layer.code.zip, layer.code.sha256) for layer in version.layers if layer.code is not None
+        ),
     )
 
 

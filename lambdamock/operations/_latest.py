@@ -6,6 +6,7 @@ from typing import Any, Mapping, Optional
 
 from lambdamock.operations._base import LATEST, Call
 from lambdamock.state.functions import Code, Version
+from lambdamock.state.layers import LayerVersion
 
 
 def configured(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -34,9 +35,10 @@ def first(
     settings: Mapping[str, Any],
     environment: Optional[Mapping[str, str]] = None,
     package_type: str = "Zip",
+    layers: tuple[LayerVersion, ...] = (),
 ) -> Version:
     """The first $LATEST of a new function ``name``."""
     created = Version(
         name=name, arn=call.arn(name), version=LATEST, code=code, package_type=package_type, **configured(params)
     )
-    return created.changed(environment=environment, settings=settings)
+    return created.changed(environment=environment, settings=settings, layers=layers)

@@ -11,8 +11,8 @@ from lambdamock.errors import (
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code, _latest, _signing
-from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, split_reference, version
+from lambdamock.operations import _code, _latest, _layers, _signing
+from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, page, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
@@ -49,8 +49,6 @@ def _settings(params: dict[str, Any], current: Optional[dict[str, Any]] = None) 
             out[key] = params[key]
     if "VpcConfig" in params:
         out["VpcConfig"] = {**params["VpcConfig"], "VpcId": ""}
-    if "Layers" in params:
-        out["Layers"] = [{"Arn": arn, "CodeSize": 0} for arn in params["Layers"]]
     if "ImageConfig" in params:
         out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
     if "SnapStart" in params:
@@ -126,10 +124,13 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         _signing.check_package(package_type)
     environment = _environment(params)
     settings = _settings(params, _latest.default_settings(name))
+    with call.service.lock:
+        layers = _layers.resolve(call, params.get("Layers") or [])
     # Fetched before taking the lock: S3 may be slow or remote.
     code = _code.load(call, params["Code"], package_type)
+    _layers.check_size(code, layers)
     created = _latest.first(
-        call, name, params, code, settings=settings, environment=environment, package_type=package_type
+        call, name, params, code, settings=settings, environment=environment, package_type=package_type, layers=layers
     )
     with call.service.lock:
         if signing is not None:
@@ -176,18 +177,6 @@ def _shown(found: Function, resolved: Version, qualifier: Optional[str]) -> dict
     return out
 
 
-def _page(items: Iterator[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[dict[str, Any]], Optional[str]]:
-    """Up to ``limit`` items and, when more follow, the marker of the last one."""
-    out: list[dict[str, Any]] = []
-    last = None
-    for key, item in items:
-        if len(out) == limit:
-            return out, last
-        out.append(item)
-        last = key
-    return out, None
-
-
 def _versions_after(found: Function, marker: Optional[str]) -> Iterator[tuple[str, Version]]:
     """$LATEST then published versions in number order, after ``marker`` (which may be deleted since)."""
     after = -1
@@ -225,8 +214,8 @@ def list_functions(call: Call, params: dict[str, Any]) -> dict[str, Any]:
                 yield name, configuration(functions[name].latest, listing=True)
 
     with call.service.lock:
-        page, next_marker = _page(items(), params.get("MaxItems") or 50)
-    out: dict[str, Any] = {"Functions": page}
+        found_page, next_marker = page(items(), params.get("MaxItems") or 50)
+    out: dict[str, Any] = {"Functions": found_page}
     if next_marker is not None:
         out["NextMarker"] = next_marker
     return out
@@ -236,8 +225,8 @@ def list_versions_by_function(call: Call, params: dict[str, Any]) -> dict[str, A
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         pairs = ((key, _listed(item)) for key, item in _versions_after(found, params.get("Marker")))
-        page, next_marker = _page(pairs, params.get("MaxItems") or 50)
-    out: dict[str, Any] = {"Versions": page}
+        found_page, next_marker = page(pairs, params.get("MaxItems") or 50)
+    out: dict[str, Any] = {"Versions": found_page}
     if next_marker is not None:
         out["NextMarker"] = next_marker
     return out
@@ -258,6 +247,9 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
         changes["settings"] = _settings(params, dict(found.latest.settings))
+        if "Layers" in params:
+            changes["layers"] = _layers.resolve(call, params["Layers"])
+            _layers.check_size(found.latest.code, changes["layers"])
         updated = found.latest.changed(**changes)
         found.update(updated.settled())
     return configuration(updated, update="InProgress")
@@ -280,6 +272,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     code = _code.load(call, params, package_type)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
+        _layers.check_size(code, found.latest.layers)
         updated = found.latest.changed(code=code)
         if params.get("DryRun"):
             return configuration(updated)

@@ -14,7 +14,7 @@ _LAST_MODIFIED = "%Y-%m-%dT%H:%M:%S.%f"
 
 
 def timestamp(stamp: datetime.datetime) -> str:
-    """A LastModified member: UTC, in milliseconds."""
+    """Lambda's own form of a UTC time, e.g. 2018-11-14T23:03:52.894+0000."""
     return stamp.strftime(_LAST_MODIFIED)[:-3] + "+0000"
 
 
@@ -75,6 +75,8 @@ def _render(version: Version, qualified: bool, listing: bool, state: str, update
     if version.environment is not None:
         out["Environment"] = {"Variables": dict(version.environment)}
     out.update(version.settings)
+    if version.layers:
+        out["Layers"] = [{"Arn": layer.arn, "CodeSize": layer.code_size} for layer in version.layers]
     if listing:
         return out
     if version.package_type == "Zip":

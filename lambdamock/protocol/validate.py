@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from botocore.loaders import create_loader
 from botocore.model import Shape, StringShape
@@ -16,6 +16,36 @@ _NOT_NULL = "Member must not be null"
 # Enums AWS lists in an order of its own, not the model's. Recorded: LocalStack
 # test_lambda_api.snapshot.json, TestLambdaRecursion::test_put_function_recursion_config_invalid_value.
 _AWS_ENUM_ORDER = {"RecursiveLoop": ("Terminate", "Allow")}
+
+# Where Lambda's service words a constraint otherwise than the model (recorded: LocalStack
+# test_lambda_api.snapshot.json, TestLambdaLayer::test_layer_exceptions and ::test_layer_function_exceptions).
+# It prints the layer version ARN pattern without the model's outermost group:
+_PATTERN_TEXT = {
+    "LayerVersionArn": (
+        r"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:layer:"
+        r"[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)"
+    ),
+}
+# It names its own runtime lists, in its order, for a layer's runtimes (a list judged as one value)
+# and the runtime filter of the layer listings; it takes every runtime the model knows.
+_RUNTIME_TEXT = {
+    "compatibleRuntime": (
+        "ruby3.5, ruby2.6, dotnetcore1.0, python3.7, nodejs8.10, nasa, ruby2.7, python2.7-greengrass, "
+        "dotnetcore2.0, python3.8, java21, dotnet6, dotnetcore2.1, python3.9, java11, nodejs6.10, "
+        "provided, dotnetcore3.1, dotnet8, java25, java17, nodejs, nodejs4.3, java8.al2, go1.x, "
+        "dotnet10, nodejs20.x, go1.9, byol, nodejs10.x, provided.al2023, nodejs22.x, python3.10, java8, "
+        "nodejs12.x, python3.11, nodejs24.x, nodejs8.x, python3.12, nodejs14.x, nodejs8.9, nodejs26.x, "
+        "python3.13, python3.14, nodejs16.x, python3.15, provided.al2, nodejs4.3-edge, nodejs18.x, "
+        "ruby3.2, python3.4, ruby3.3, ruby3.4, ruby2.5, python3.6, python2.7"
+    ),
+    "compatibleRuntimes": (
+        "nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, "
+        "java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, "
+        "java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2"
+    ),
+}
+# It checks a layer's architectures (added in 2021) after the members of the 2018 API.
+_CHECKED_LAST = {"PublishLayerVersionRequest": "CompatibleArchitectures"}
 
 
 # Java's Unicode classes, which Python's re lacks, by their nearest equivalents
@@ -121,10 +151,21 @@ def _violations(shape: Shape, value: Any, path: str = "") -> Iterator[str]:
             yield f"Member must have length less than or equal to {meta['max']}"
     if kind == "string":
         if "pattern" in meta and _pattern(meta["pattern"]).fullmatch(value) is None:
-            yield f"Member must satisfy regular expression pattern: {meta['pattern']}"
+            yield f"Member must satisfy regular expression pattern: {_pattern_text(shape)}"
+        if path in _RUNTIME_TEXT:
+            if value not in _runtimes_taken(shape, path):
+                yield f"Member must satisfy enum value set: [{_RUNTIME_TEXT[path]}]"
         # "runtime" is left to _check_runtime: Lambda answers it with its own error.
-        if shape.enum and value not in shape.enum and path != "runtime":
+        elif shape.enum and value not in shape.enum and path != "runtime":
             yield _enum_set(shape)
+
+
+def _pattern_text(shape: Shape) -> str:
+    return _PATTERN_TEXT.get(shape.name, shape.metadata["pattern"])
+
+
+def _runtimes_taken(shape: Shape, path: str) -> frozenset[str]:
+    return frozenset((*shape.enum, *_current_runtimes(), *_RUNTIME_TEXT[path].split(", ")))
 
 
 def _all_constraints(shape: Shape) -> str:
@@ -137,7 +178,7 @@ def _all_constraints(shape: Shape) -> str:
     else:
         found += [f"Member must have length less than or equal to {meta['max']}"] if "max" in meta else []
         found += [f"Member must have length greater than or equal to {meta['min']}"] if "min" in meta else []
-        found += [f"Member must satisfy regular expression pattern: {meta['pattern']}"] if "pattern" in meta else []
+        found += [f"Member must satisfy regular expression pattern: {_pattern_text(shape)}"] if "pattern" in meta else []
         # Only strings have an enum: a map's values may be lists (SelfManagedEventSource.Endpoints).
         found += [_enum_set(shape)] if shape.type_name == "string" and shape.enum else []
     return ", ".join(found)
@@ -175,7 +216,11 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
     kind = shape.type_name
     if kind == "list":
         member = shape.member
-        if member.type_name != "structure" and _elements_fail(member, value):
+        if path in _RUNTIME_TEXT:
+            taken = _runtimes_taken(member, path)
+            if any(not isinstance(item, str) or item not in taken for item in value):
+                yield f"Member must satisfy enum value set: [{_RUNTIME_TEXT[path]}]"
+        elif member.type_name != "structure" and _elements_fail(member, value):
             yield f"Member must satisfy constraint: [{_all_constraints(member)}, {_NOT_NULL}]"
     elif kind == "map":
         if _elements_fail(shape.key, value.keys()):
@@ -186,7 +231,11 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
 
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
     required = shape.required_members
-    for name, member in shape.members.items():
+    members: Iterable[tuple[str, Shape]] = shape.members.items()
+    last = _CHECKED_LAST.get(shape.name)
+    if last is not None:
+        members = sorted(members, key=lambda item: item[0] == last)
+    for name, member in members:
         served = _SERVER_PATTERNS.get((shape.name, name))
         if served is not None:
             member = _served_shape(member, served)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import lzma
 import os
+import shutil
 import stat
 import zipfile
 import zlib
@@ -100,18 +101,43 @@ def unzipped_size(data: bytes) -> int:
 
 
 def extract(data: bytes, root: str) -> None:
-    """Unzip into ``root``, keeping the file modes a Unix zip tool recorded (0755 stays executable)."""
+    """Unzip into ``root``, keeping the file modes a Unix zip tool recorded (0755 stays executable).
+
+    Unzipped over another archive (layers are merged in order), an entry replaces a file (even a
+    read-only one) or a folder in its way: the later archive wins.
+    """
     with _open(data) as archive:
         budget = UNZIPPED_LIMIT
         for info, path in _entries(archive):
             target = os.path.join(root, *path.split("/"))
-            if info.is_dir():
-                os.makedirs(target, exist_ok=True)
-                continue
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as handle:
-                budget -= _copy(archive, info, handle, budget)
-            mode = stat.S_IMODE(info.external_attr >> 16)
-            if mode and info.create_system == 3:  # made on Unix: the mode is meaningful
-                os.chmod(target, mode)
+            try:
+                budget -= _place(archive, info, target, budget)
+            except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError):
+                _make_way(root, path.split("/"), info.is_dir())
+                budget -= _place(archive, info, target, budget)
 
+
+def _place(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, budget: int) -> int:
+    """Write one entry at ``target``; the bytes it held."""
+    if info.is_dir():
+        os.makedirs(target, exist_ok=True)
+        return 0
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        written = _copy(archive, info, handle, budget)
+    mode = stat.S_IMODE(info.external_attr >> 16)
+    if mode and info.create_system == 3:  # made on Unix: the mode is meaningful
+        os.chmod(target, mode)
+    return written
+
+
+def _make_way(root: str, parts: list[str], is_dir: bool) -> None:
+    """Remove what an earlier archive left where this entry goes: a file as a parent, or the entry's own place."""
+    for end in range(1, len(parts) + 1):
+        here = os.path.join(root, *parts[:end])
+        if os.path.isdir(here) and not os.path.islink(here):
+            if end == len(parts) and not is_dir:
+                shutil.rmtree(here)
+        elif os.path.lexists(here):
+            os.remove(here)
+            return

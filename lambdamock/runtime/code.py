@@ -1,4 +1,4 @@
-"""Function code on disk: each zip extracted once per Runtime, and which of its names are whose."""
+"""Function code and layers on disk: each extracted once per Runtime, and which of their names are whose."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 import sysconfig
 import tempfile
 import threading
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import archive
@@ -75,51 +75,76 @@ def _has_extension(path: str) -> bool:
     return any(name.endswith(_EXTENSION_SUFFIXES) for _, _, files in os.walk(path) for name in files)
 
 
-class CodeDir:
-    """One extracted zip: its own names (fresh per environment) and its bundled dependencies."""
+def _classify(root: str) -> Tuple[Set[str], Set[str]]:
+    """A folder's top-level names: the code's own, and the dependencies installed into it."""
+    entries = sorted(os.listdir(root))
+    vendored: Set[str] = set()
+    for entry in entries:
+        if entry.endswith(".dist-info"):
+            vendored |= _distribution_tops(root, entry)
+    own: Set[str] = set()
+    for entry in entries:
+        name = _top_name(entry, root)
+        if name is None or name in _PROCESS_ONLY or _loaded_from_stdlib(name):
+            continue
+        if entry.endswith(_EXTENSION_SUFFIXES) or (
+            os.path.isdir(os.path.join(root, entry)) and _has_extension(os.path.join(root, entry))
+        ):
+            # Native extensions cannot be initialised twice in one process: treat as dependency.
+            vendored.add(name)
+        own.add(name)
+    return own - vendored, {name for name in vendored if _top_name_exists(root, name)}
 
-    def __init__(self, root: str) -> None:
+
+class CodeDir:
+    """Code as its environments see it: the task root, then its layers' Python folders.
+
+    A top-level name belongs to the first folder that has it, as along the runtime's sys.path.
+    The code's own names are fresh per environment; installed dependencies are shared by every
+    environment of this code (and these layers).
+    """
+
+    def __init__(self, root: str, opt: Optional[str] = None, layer_paths: Sequence[str] = ()) -> None:
         self.root = root
-        entries = sorted(os.listdir(root))
-        vendored: Set[str] = set()
-        for entry in entries:
-            if entry.endswith(".dist-info"):
-                vendored |= _distribution_tops(root, entry)
+        self.opt = opt
+        search = [root, *(path for path in layer_paths if os.path.isdir(path))]
         own: Set[str] = set()
-        for entry in entries:
-            name = _top_name(entry, root)
-            if name is None or name in _PROCESS_ONLY or _loaded_from_stdlib(name):
-                continue
-            if entry.endswith(_EXTENSION_SUFFIXES) or (
-                os.path.isdir(os.path.join(root, entry)) and _has_extension(os.path.join(root, entry))
-            ):
-                # Native extensions cannot be initialised twice in one process: treat as dependency.
-                vendored.add(name)
-            own.add(name)
-        own -= vendored
-        # Dependencies the test process can import itself come from there (one copy, already
-        # loaded, native parts included); the rest are loaded once per code and shared.
-        self.shared_tops = frozenset(
-            name
-            for name in vendored
-            if name not in _PROCESS_ONLY
-            and _top_name_exists(root, name)
-            and name not in sys.modules
-            and importlib.machinery.PathFinder.find_spec(name) is None
-        )
+        shared: Set[str] = set()
+        seen: Set[str] = set()
+        for directory in search:
+            mine, installed = _classify(directory)
+            own |= mine - seen
+            # Dependencies the test process can import itself come from there (one copy, already
+            # loaded, native parts included); the rest are loaded once per code and shared.
+            shared |= {
+                name
+                for name in installed - seen
+                if name not in _PROCESS_ONLY
+                and name not in sys.modules
+                and importlib.machinery.PathFinder.find_spec(name) is None
+            }
+            seen |= mine | installed
+        self.search = search
         self.own_tops: FrozenSet[str] = frozenset(own)
-        self.shared = Namespace(root, self.shared_tops, process_import)
+        self.shared_tops = frozenset(shared)
+        self.shared = Namespace(search, self.shared_tops, process_import)
 
     def namespace(self) -> Namespace:
         """A fresh module table for one execution environment."""
         fallback = self.shared.import_ if self.shared_tops else process_import
-        return Namespace(self.root, self.own_tops, fallback)
+        return Namespace(self.search, self.own_tops, fallback)
 
 
 def _top_name_exists(root: str, name: str) -> bool:
     if os.path.isdir(os.path.join(root, name)):
         return True
     return any(entry.partition(".")[0] == name and entry.endswith(_MODULE_SUFFIXES) for entry in os.listdir(root))
+
+
+def _layer_paths(opt: str, runtime: str) -> List[str]:
+    """Where the Python runtime looks in /opt, in its order (its bootstrap puts them after the task root)."""
+    python = os.path.join(opt, "python")
+    return [os.path.join(python, "lib", runtime, "site-packages"), python]
 
 
 def fingerprint(root: str) -> str:
@@ -140,12 +165,14 @@ def fingerprint(root: str) -> str:
 
 
 class CodeStore:
-    """Code of one Runtime on disk: zips extracted once (keyed by code_sha256, removed on close), directories in place."""
+    """Code of one Runtime on disk: each zip and each ordered set of layers extracted once (removed on close);
+    code in place used where it is."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._dirs: Dict[str, CodeDir] = {}
-        self._in_place: Dict[str, CodeDir] = {}  # by config_key, which carries the tree's fingerprint
+        # Extracted folders by the zips merged into them, in order: one function zip, or a function's layers.
+        self._trees: Dict[Tuple[str, ...], str] = {}
+        self._dirs: Dict[Tuple[str, Tuple[str, ...], str], CodeDir] = {}
         self._base: Optional[str] = None
         self._closed = False
 
@@ -157,44 +184,57 @@ class CodeStore:
         return dataclasses.replace(spec, config_key=f"{spec.config_key}#{fingerprint(spec.code_dir)}")
 
     def get(self, spec: FunctionSpec) -> CodeDir:
-        """The code of ``spec`` on disk: its zip extracted on first use, or its directory itself."""
+        """The spec's code and layers on disk, extracting them on first use (code in place: as it is now)."""
+        layers = tuple(layer.code_sha256 for layer in spec.layers)
+        # Code in place is read again whenever it changed (its config_key carries the tree's fingerprint);
+        # the runtime names the layers' site-packages folder (python3.12 looks in python/lib/python3.12).
+        code = spec.code_sha256 if spec.code_dir is None else f"in place {spec.config_key}"
+        key = (code, layers, spec.runtime if layers else "")
         with self._lock:
             if self._closed:
                 # A late caller (a thread that outlived close) must not leave a new tree behind.
                 raise MockStoppedError(MockStoppedError.STOPPED)
-            if spec.code_dir is not None:
-                found = self._in_place.get(spec.config_key)
-                if found is None:
-                    found = self._in_place[spec.config_key] = CodeDir(spec.code_dir)
-                return found
-            code_sha256, code = spec.code_sha256, spec.code
-            found = self._dirs.get(code_sha256)
+            found = self._dirs.get(key)
             if found is not None:
                 return found
-            if self._base is None:
-                # The pid tells whose tree it is when several processes run tests at once.
-                self._base = tempfile.mkdtemp(prefix=f"lambdamock-{os.getpid()}-")
-                _unremoved.add(self._base)
-            root = tempfile.mkdtemp(dir=self._base)
-            # The control plane judged the zip at upload; what fails here (a full disk) is the invocation's error.
-            archive.extract(code, root)
-            found = CodeDir(root)
-            self._dirs[code_sha256] = found
+            root = spec.code_dir if spec.code_dir is not None else self._tree((spec.code_sha256,), [spec.code])
+            if layers:
+                opt = self._tree(layers, [layer.code for layer in spec.layers])
+                found = CodeDir(root, opt, _layer_paths(opt, spec.runtime))
+            else:
+                found = CodeDir(root)
+            self._dirs[key] = found
             return found
+
+    def _tree(self, key: Tuple[str, ...], zips: List[bytes]) -> str:
+        # Caller holds the lock.
+        found = self._trees.get(key)
+        if found is not None:
+            return found
+        if self._base is None:
+            # The pid tells whose tree it is when several processes run tests at once.
+            self._base = tempfile.mkdtemp(prefix=f"lambdamock-{os.getpid()}-")
+            _unremoved.add(self._base)
+        root = tempfile.mkdtemp(dir=self._base)
+        # The control plane judged each zip at upload; what fails here (a full disk) is the invocation's error.
+        for data in zips:
+            archive.extract(data, root)
+        self._trees[key] = root
+        return root
 
     @property
     def roots(self) -> List[str]:
         """The trees lambdamock extracted (never the user's own directories of code in place)."""
         with self._lock:
-            return [code.root for code in self._dirs.values()]
+            return list(self._trees.values())
 
     def close(self) -> None:
         """Delete every extracted tree (runaway handler threads may still hold files: ignored)."""
         with self._lock:
             self._closed = True
             base, self._base = self._base, None
+            self._trees.clear()
             self._dirs.clear()
-            self._in_place.clear()
         if base is not None:
             shutil.rmtree(base, ignore_errors=True)
             _unremoved.discard(base)
@@ -202,8 +242,6 @@ class CodeStore:
 
 # Trees of mocks never stopped (a notebook closed, a test run interrupted) go when the interpreter exits.
 _unremoved: Set[str] = set()
-
-
 # A forked child must not remove, at its exit, the trees its parent still runs.
 os.register_at_fork(after_in_child=_unremoved.clear)
 

@@ -28,6 +28,9 @@ from lambdamock.runtime.spec import FunctionSpec, Threads
 
 Handler = Callable[[Any, LambdaContext], Any]
 
+# Names the folder that stands in for /opt when the function has layers.
+OPT_VARIABLE = "LAMBDAMOCK_OPT"
+
 
 class Abandoned(BaseException):
     """Raised inside a timed-out worker so that even `except Exception` code unwinds."""
@@ -104,7 +107,7 @@ class Environment:
         self.log_group_name = f"/aws/lambda/{spec.function_name}"
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
-        self.scope = scopes.Scope(self._variables(code.root, init_type), self.namespace, threads)
+        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads)
         self.handler: Optional[Handler] = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
@@ -117,7 +120,7 @@ class Environment:
         self._initialised.acquire()
         self._thread: Optional[threading.Thread] = None
 
-    def _variables(self, task_root: str, init_type: str) -> Dict[str, str]:
+    def _variables(self, code: CodeDir, init_type: str) -> Dict[str, str]:
         spec = self.spec
         variables = {"LANG": "en_US.UTF-8"}
         variables.update(spec.environment)
@@ -137,11 +140,14 @@ class Environment:
                 "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
                 "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
                 "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-                "LAMBDA_TASK_ROOT": task_root,
+                "LAMBDA_TASK_ROOT": code.root,
                 "LAMBDA_RUNTIME_DIR": "/var/runtime",
                 "TZ": "UTC",
             }
         )
+        if code.opt is not None:
+            # What Lambda puts in /opt (the layers, merged in order) is here; not an AWS variable.
+            variables[OPT_VARIABLE] = code.opt
         return variables
 
     # --- worker thread ---------------------------------------------------------------------

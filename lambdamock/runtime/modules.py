@@ -62,10 +62,11 @@ def _package_of(globals_: Optional[Mapping[str, Any]]) -> Optional[str]:
 
 
 class Namespace:
-    """A private module table for the names `tops` found under `root`; other names go to `fallback`."""
+    """A private module table for the names `tops`, found along `search`; other names go to `fallback`."""
 
-    def __init__(self, root: str, tops: FrozenSet[str], fallback: ImportFunc) -> None:
-        self.root = root
+    def __init__(self, search: Sequence[str], tops: FrozenSet[str], fallback: ImportFunc) -> None:
+        # The directories a top-level name is looked for in, first match first, as along sys.path.
+        self.search = list(search)
         self.tops = tops
         self.modules: Dict[str, ModuleType] = {}
         self._fallback = fallback
@@ -213,7 +214,7 @@ class Namespace:
         """Where ``absname`` is looked for: the root for a top-level name, its package's path otherwise."""
         parent_name = absname.rpartition(".")[0]
         if not parent_name:
-            return [self.root]
+            return list(self.search)
         search = getattr(self.modules[parent_name], "__path__", None)
         if search is None:
             raise ModuleNotFoundError(f"No module named {absname!r}; {parent_name!r} is not a package", name=absname)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Protocol
+from typing import Callable, Mapping, Optional, Protocol, Tuple
 
 
 class Threads(Protocol):
@@ -36,6 +36,14 @@ class DaemonThreads:
 
 
 @dataclass(frozen=True)
+class LayerSpec:
+    """One layer version's zip, as the function references it."""
+
+    code: bytes
+    code_sha256: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One function version as the runtime needs it; config_key changes with code or configuration."""
 
@@ -54,6 +62,8 @@ class FunctionSpec:
     config_key: str
     # Code in place (hot reload): this directory itself is the task root, read at every invocation.
     code_dir: Optional[str] = None
+    # Merged in this order over one another, as Lambda merges them into /opt.
+    layers: Tuple[LayerSpec, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from lambdamock.state.aliases import Alias
+    from lambdamock.state.layers import LayerVersion
     from lambdamock.state.policies import Policy
 
 LATEST = "$LATEST"
@@ -85,6 +86,8 @@ class Version:
     package_type: str = "Zip"
     # Every other configuration member, in the API's shape (TracingConfig, VpcConfig, ...).
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # The layer versions it was given, in order; a deleted layer version stays in use here.
+    layers: tuple[LayerVersion, ...] = ()
     last_modified: datetime.datetime = field(default_factory=now)
     revision_id: str = field(default_factory=new_revision)
 

@@ -14,6 +14,7 @@ from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
 from lambdamock.state.invocations import Invoker
 from lambdamock.state.invoke_configs import InvokeConfigs
+from lambdamock.state.layers import Layer
 from lambdamock.state.mappings import Mappings, Pollers
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Region:
         self.mappings = Mappings()
         self.invoke_configs = InvokeConfigs()
         self.code_signing = CodeSigningConfigs(name, account_id)
+        # By layer name; a layer whose versions are all deleted stays, to keep counting its versions.
+        self.layers: dict[str, Layer] = {}
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
         self._names: list[str] = []
 

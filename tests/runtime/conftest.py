@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 import pytest
 
 from lambdamock import package
-from lambdamock.runtime import FunctionSpec, Runtime
+from lambdamock.runtime import FunctionSpec, LayerSpec, Runtime
 
 ACCOUNT = "123456789012"
 
@@ -26,12 +26,15 @@ def make_spec(
     memory_size: int = 128,
     environment: Optional[Mapping[str, str]] = None,
     config_key: Optional[str] = None,
+    layers: Sequence[Mapping[str, str]] = (),
 ) -> FunctionSpec:
-    """A FunctionSpec for code made of `files`; config_key defaults to one derived from everything."""
+    """A FunctionSpec for code made of `files` (and layers made of `layers`); config_key defaults to one derived from everything."""
     code = package(files)
-    sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
+    sha = _sha(code)
+    zips = [package(layer) for layer in layers]
     environment = dict(environment or {})
-    key = config_key or f"{sha}|{handler}|{runtime}|{timeout}|{memory_size}|{sorted(environment.items())}"
+    shas = [_sha(data) for data in zips]
+    key = config_key or f"{sha}|{handler}|{runtime}|{timeout}|{memory_size}|{sorted(environment.items())}|{shas}"
     return FunctionSpec(
         function_name=name,
         function_arn=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}",
@@ -46,7 +49,12 @@ def make_spec(
         region="us-east-1",
         account_id=ACCOUNT,
         config_key=key,
+        layers=tuple(LayerSpec(data, digest) for data, digest in zip(zips, shas)),
     )
+
+
+def _sha(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
 
 
 _counter = iter(range(10**9))

@@ -1,0 +1,223 @@
+"""Functions with layers: AWS's checks of Layers, the configuration it shows, and handlers importing from layers."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from lambdamock import package
+from tests.conftest import REGION
+from tests.layer_helpers import LAYER_ZIP, layer_arn, publish
+from tests.runtime import sync
+
+IMPORTING = "import layerlib\n\ndef handler(event, context):\n    return layerlib.TAG\n"
+
+
+def layerlib(tag: str) -> dict[str, Any]:
+    """Content of a layer holding version ``tag`` of layerlib, installed as pip installs it for python3.12."""
+    site = "python/lib/python3.12/site-packages"
+    return {"ZipFile": package({
+        f"{site}/layerlib/__init__.py": "from layerlib.version import TAG\n",
+        f"{site}/layerlib/version.py": f"TAG = {tag!r}\n",
+        f"{site}/layerlib-{tag}.dist-info/RECORD": "layerlib/__init__.py,,\nlayerlib/version.py,,\n",
+    })}
+
+
+def invoke(client: Any, name: str, qualifier: str = "$LATEST") -> Any:
+    response = client.invoke(FunctionName=name, Qualifier=qualifier)
+    assert "FunctionError" not in response, response["Payload"].read()
+    return json.loads(response["Payload"].read())
+
+
+def test_the_configuration_shows_the_layers_in_the_order_given(client, create_function) -> None:
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaLayer::test_layer_lifecycle > update_fn_config,
+    # > get_fn_config ([{Arn, CodeSize}]) and > get_fn_config_result (no Layers key without layers).
+    assert "Layers" not in create_function("plain")
+    small, big = publish(client, "small"), publish(client, "big", Content=layerlib("1.0"))
+    created = create_function("f", Layers=[big["LayerVersionArn"], small["LayerVersionArn"]])
+    expected = [
+        {"Arn": layer_arn("big") + ":1", "CodeSize": big["Content"]["CodeSize"]},
+        {"Arn": layer_arn("small") + ":1", "CodeSize": len(LAYER_ZIP)},
+    ]
+    assert created["Layers"] == expected
+    assert client.get_function(FunctionName="f")["Configuration"]["Layers"] == expected
+    assert client.get_function_configuration(FunctionName="f")["Layers"] == expected
+    listed = {item["FunctionName"]: item for item in client.list_functions()["Functions"]}
+    assert listed["f"]["Layers"] == expected and "Layers" not in listed["plain"]
+    assert client.publish_version(FunctionName="f")["Layers"] == expected
+
+
+def test_update_function_configuration_sets_and_clears_layers(client, create_function) -> None:
+    # Recorded: TestLambdaLayer::test_layer_lifecycle > update_fn_config (LastUpdateStatus InProgress).
+    create_function("f")
+    arn = publish(client)["LayerVersionArn"]
+    updated = client.update_function_configuration(FunctionName="f", Layers=[arn])
+    assert updated["Layers"] == [{"Arn": arn, "CodeSize": len(LAYER_ZIP)}]
+    assert updated["LastUpdateStatus"] == "InProgress"
+    other = client.update_function_configuration(FunctionName="f", Description="kept")
+    assert other["Layers"] == updated["Layers"]
+    assert "Layers" not in client.update_function_configuration(FunctionName="f", Layers=[])
+
+
+TWO_VERSIONS = "Two different versions of the same layer are not allowed to be referenced in the same function. "
+
+
+def test_layer_reference_errors(client, raw_client, create_function, aws_error) -> None:
+    # Recorded: TestLambdaLayer::test_layer_function_exceptions, the key named by each comment (through
+    # UpdateFunctionConfiguration; CreateFunction is taken to answer alike).
+    versions = [publish(client)["LayerVersionArn"] for _ in range(3)]
+    create_function("f", Layers=[versions[0]])
+    same = "{} and {} are versions of the same layer."
+    cases = [
+        (versions[:2], TWO_VERSIONS + same.format(versions[0], versions[1])),  # two_layer_versions_single_function_exc
+        (versions, TWO_VERSIONS + same.format(versions[0], versions[1])),  # three_layer_versions_single_function_exc
+        ([versions[0]] * 2, TWO_VERSIONS + same.format(versions[0], versions[0])),  # two_identical_layer_versions_...
+        ([layer_arn("doesnotexist") + ":1"], f"Layer version {layer_arn('doesnotexist')}:1 does not exist."),  # add_...
+        ([layer_arn("lib") + ":9"], f"Layer version {layer_arn('lib')}:9 does not exist."),  # add_nonexistent_layer_...
+    ]
+    for layers, text in cases:
+        with aws_error(client, "InvalidParameterValueException", text):
+            client.update_function_configuration(FunctionName="f", Layers=layers)
+        with aws_error(client, "InvalidParameterValueException", text):
+            create_function("g", Layers=layers)
+    pattern = (
+        r"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:layer:"
+        r"[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)"
+    )
+    text = (  # add_layer_arn_without_version_exc
+        f"1 validation error detected: Value '[{layer_arn('lib')}]' at 'layers' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have "
+        f"length greater than or equal to 1, Member must satisfy regular expression pattern: {pattern}, "
+        "Member must not be null]"
+    )
+    with aws_error(client, "ValidationException", text, typed=False):
+        raw_client.update_function_configuration(FunctionName="f", Layers=[layer_arn("lib")])
+
+
+def test_layers_of_another_region_and_more_than_five(client, create_function, aws_error) -> None:
+    # Recorded: TestLambdaLayer::test_layer_function_exceptions > create_function_with_layer_in_different_region,
+    # TestLambdaLayer::test_layer_function_quota_exception > create_function_with_six_layers.
+    elsewhere = layer_arn("lib", region="eu-west-1") + ":1"
+    text = f"Layers are not in the same region as the function. Layers are expected to be in region {REGION}."
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Layers=[elsewhere])
+    six = [publish(client, f"lib{n}")["LayerVersionArn"] for n in range(6)]
+    with aws_error(client, "InvalidParameterValueException", "Cannot reference more than 5 layers."):
+        create_function("f", Layers=six)
+    assert len(create_function("f", Layers=six[:5])["Layers"]) == 5
+
+
+def test_another_accounts_layer_is_recorded_but_not_loaded(client, create_function) -> None:
+    # This mock has one account: another's layers (AWS's own, say) cannot be seen, so they are kept as
+    # given, with CodeSize 0, and the handler imports what the test process has instead.
+    foreign = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:40"
+    created = create_function("f", Layers=[foreign], Code={"ZipFile": package({"index.py": (
+        "import json\n\ndef handler(event, context):\n    return json.dumps(1)\n")})})
+    assert created["Layers"] == [{"Arn": foreign, "CodeSize": 0}]
+    assert invoke(client, "f") == "1"
+
+
+def test_a_deleted_layer_version_keeps_working_for_the_functions_using_it(client, create_function, aws_error) -> None:
+    # Recorded: TestLambdaLayer::test_layer_lifecycle > get_fn_config_postdelete. AWS's docs (adding-layers):
+    # a deleted version cannot be added to a function any more.
+    arn = publish(client, Content=layerlib("1.0"))["LayerVersionArn"]
+    create_function("f", Layers=[arn], Code={"ZipFile": package({"index.py": IMPORTING})})
+    client.delete_layer_version(LayerName="lib", VersionNumber=1)
+    assert client.get_function_configuration(FunctionName="f")["Layers"][0]["Arn"] == arn
+    assert invoke(client, "f") == "1.0"
+    with aws_error(client, "InvalidParameterValueException", f"Layer version {arn} does not exist."):
+        create_function("g", Layers=[arn])
+    client.update_function_configuration(FunctionName="f", Description="still there")
+    assert invoke(client, "f") == "1.0"
+
+
+def zeros(files: dict[str, int]) -> bytes:
+    """A zip of files holding that many zero bytes each: large unzipped, small zipped."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("index.py", IMPORTING)
+        for name, size in files.items():
+            with archive.open(name, "w") as handle:
+                for start in range(0, size, 1 << 20):
+                    handle.write(bytes(min(1 << 20, size - start)))
+    return buffer.getvalue()
+
+
+def test_function_code_and_layers_stay_within_250_mb_unzipped(client, create_function, aws_error) -> None:
+    # AWS's text, with the actual size, as several users report it (e.g. lambci/git-lambda-layer#27,
+    # brefphp/bref#450); AWS's docs: "The total unzipped size of the function and all layers cannot exceed
+    # the unzipped deployment package size quota of 250 MB."
+    half = 131_072_000
+    code, layer = zeros({"blob.bin": half}), zeros({"python/blob.bin": half})
+    total = 2 * (half + len(IMPORTING))
+    text = ("Function code combined with layers exceeds the maximum allowed size of 262144000 bytes. "
+            f"The actual size is {total} bytes.")
+    big = publish(client, "big", Content={"ZipFile": layer})["LayerVersionArn"]
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Code={"ZipFile": code}, Layers=[big])
+    create_function("f", Code={"ZipFile": code})
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="f", Layers=[big])
+    create_function("g", Layers=[big])
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_code(FunctionName="g", ZipFile=code)
+
+
+def test_a_handler_imports_from_its_layers_and_reads_their_files(client, create_function) -> None:
+    tool = publish(client, "tool", Content={"ZipFile": package({
+        "python/tool.py": "NAME = 'tool'\n", "config/settings.json": '{"level": 3}'})})
+    handler = (
+        "import json, os, layerlib, tool\n\n"
+        "def handler(event, context):\n"
+        "    # On AWS the layers are merged into /opt; LAMBDAMOCK_OPT names their folder here.\n"
+        "    opt = os.environ.get('LAMBDAMOCK_OPT', '/opt')\n"
+        "    with open(os.path.join(opt, 'config', 'settings.json')) as f:\n"
+        "        return [layerlib.TAG, tool.NAME, json.load(f)]\n"
+    )
+    lib = publish(client, Content=layerlib("1.0"))
+    create_function("f", Code={"ZipFile": package({"index.py": handler})},
+                    Layers=[lib["LayerVersionArn"], tool["LayerVersionArn"]])
+    assert invoke(client, "f") == ["1.0", "tool", {"level": 3}]
+
+
+def test_two_functions_with_different_versions_of_a_layer_library_run_at_once(client, create_function) -> None:
+    sync.barriers["layers"] = threading.Barrier(2)
+    handler = (
+        "import layerlib\nfrom tests.runtime import sync\n\n"
+        "def handler(event, context):\n    sync.barriers['layers'].wait(5)\n    return layerlib.TAG\n"
+    )
+    old, new = publish(client, Content=layerlib("1.0")), publish(client, Content=layerlib("2.0"))
+    create_function("old", Code={"ZipFile": package({"index.py": handler})}, Layers=[old["LayerVersionArn"]])
+    create_function("new", Code={"ZipFile": package({"index.py": handler})}, Layers=[new["LayerVersionArn"]])
+    with ThreadPoolExecutor(2) as pool:
+        # Both handlers are inside at once (the barrier lets neither out alone), each with its own layerlib.
+        results = list(pool.map(lambda name: invoke(client, name), ["old", "new"]))
+    assert results == ["1.0", "2.0"]
+
+
+def test_changing_the_layers_retires_the_environments_and_versions_keep_theirs(client, create_function) -> None:
+    old, new = publish(client, Content=layerlib("1.0")), publish(client, Content=layerlib("2.0"))
+    create_function("f", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[old["LayerVersionArn"]])
+    assert invoke(client, "f") == "1.0"
+    client.publish_version(FunctionName="f")
+    client.update_function_configuration(FunctionName="f", Layers=[new["LayerVersionArn"]])
+    assert invoke(client, "f") == "2.0"
+    assert invoke(client, "f", "1") == "1.0"
+    # Only the layers changed, and that is enough for a new version.
+    assert client.publish_version(FunctionName="f")["Version"] == "2"
+
+
+@pytest.mark.parametrize("order, expected", [(("a", "b"), "b"), (("b", "a"), "a")])
+def test_layers_are_merged_in_order_a_later_file_replaces_an_earlier_one(client, create_function, order,
+                                                                         expected) -> None:
+    # AWS's docs (adding-layers): layers are merged into /opt in the order they are listed.
+    arns = {name: publish(client, name, Content={"ZipFile": package({"python/layerlib.py": f"TAG = {name!r}\n"})})[
+        "LayerVersionArn"] for name in ("a", "b")}
+    create_function("f", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[arns[name] for name in order])
+    assert invoke(client, "f") == expected
