@@ -354,10 +354,9 @@ def test_upload_onto_an_image_function(old, new, create_function, aws_error):
 
 @pytest.mark.parametrize("runtime", ["cobol", "PYTHON3.12", "java"])
 def test_unknown_runtime(old, raw_old, new, aws_error, runtime):
-    # The runtimes listed are 2014's one ("nodejs") widened by today's.
-    listed = ", ".join(dict.fromkeys(["nodejs", *TODAYS_RUNTIMES]))
-    text = f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [{listed}]"
-    text += " or be a valid ARN"
+    # One backend, one answer: the runtimes today's service creates functions with, in its order.
+    text = re.compile(re.escape(f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy "
+                                "enum value set: [nodejs20.x, python3.14, ") + ".*" + re.escape("] or be a valid ARN"))
     for via in (old, raw_old):
         with aws_error(new, "InvalidParameterValueException", text):
             upload(via, Runtime=runtime)

@@ -331,9 +331,9 @@ def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message
 
 
 @pytest.mark.parametrize(("params", "message"), [
-    ({"StartingPosition": "invalid"}, re.compile(
-        r"1 validation error detected: Value 'invalid' at 'startingPosition' failed to satisfy constraint: "
-        r"Member must satisfy enum value set: \[.*\]")),
+    # Recorded: TestLambdaEventSourceMappings::test_create_event_source_validation (invalid_starting_position).
+    ({"StartingPosition": "invalid"}, "1 validation error detected: Value 'invalid' at 'startingPosition' failed to "
+     "satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]"),
     ({"MaximumBatchingWindowInSeconds": 301}, "1 validation error detected: Value '301' at "
      "'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300"),
     ({"BatchSize": 10001}, "1 validation error detected: Value '10001' at 'batchSize' failed to satisfy constraint: "

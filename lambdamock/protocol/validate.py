@@ -15,7 +15,11 @@ from lambdamock.errors import InvalidParameterValueException, ValidationExceptio
 _NOT_NULL = "Member must not be null"
 # Enums AWS lists in an order of its own, not the model's. Recorded: LocalStack
 # test_lambda_api.snapshot.json, TestLambdaRecursion::test_put_function_recursion_config_invalid_value.
-_AWS_ENUM_ORDER = {"RecursiveLoop": ("Terminate", "Allow")}
+_AWS_ENUM_ORDER = {
+    "RecursiveLoop": ("Terminate", "Allow"),
+    # TestLambdaEventSourceMappings::test_create_event_source_validation (invalid_starting_position).
+    "EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
+}
 
 # Where Lambda's service words a constraint otherwise than the model (recorded: LocalStack
 # test_lambda_api.snapshot.json, TestLambdaLayer::test_layer_exceptions and ::test_layer_function_exceptions).
@@ -63,7 +67,15 @@ _TAGGABLE = (
     r"code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-"
     r"[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)"
 )
+# Event invoke destinations: what today's service takes (a Kafka URI, partitions, ISO regions), whatever
+# the installed model knew. Recorded: TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_exceptions.
+_DESTINATION = (
+    r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:"
+    r"((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"
+)
 _SERVER_PATTERNS = {
+    ("OnSuccess", "Destination"): _DESTINATION,
+    ("OnFailure", "Destination"): _DESTINATION,
     ("TagResourceRequest", "Resource"): _TAGGABLE,
     ("UntagResourceRequest", "Resource"): _TAGGABLE,
     ("ListTagsRequest", "Resource"): _TAGGABLE,
@@ -267,10 +279,11 @@ def _check_runtime(shape: Shape, params: dict[str, Any]) -> None:
     # older model's list (2014-11-11 knew only "nodejs") is widened by the newest one's.
     if not own or runtime in own or runtime in _current_runtimes():
         return
-    allowed = dict.fromkeys([*own, *_current_runtimes()])
+    # AWS lists the runtimes it creates functions with, in its own order (the same list as a
+    # layer's): TestLambdaFunction::test_create_lambda_exceptions (invalid_runtime_exc).
     raise InvalidParameterValueException(
         f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: "
-        f"[{', '.join(allowed)}] or be a valid ARN"
+        f"[{_RUNTIME_TEXT['compatibleRuntimes']}] or be a valid ARN"
     )
 
 
