@@ -7,7 +7,6 @@ import re
 import uuid
 
 import boto3
-import botocore.session
 import pytest
 from botocore.config import Config
 
@@ -23,7 +22,6 @@ IMAGE_ONLY = "Please provide ImageUri when updating a function with packageType 
 # The 2014 model's constraints, which lambdamock enforces (that model no longer changes).
 NAME_PATTERN = "[a-zA-Z0-9-_]+"
 ROLE_PATTERN = r"arn:aws:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
-TODAYS_RUNTIMES = botocore.session.get_session().get_service_model("lambda").shape_for("Runtime").enum
 CONFIGURATION_KEYS = {
     "FunctionName", "FunctionARN", "ConfigurationId", "Runtime", "Role", "Handler", "Mode", "CodeSize",
     "Description", "Timeout", "MemorySize", "LastModified",
