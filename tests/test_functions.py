@@ -481,3 +481,18 @@ def test_responses_carry_awss_headers(client, create_function):
         assert headers["x-amzn-requestid"] == response["ResponseMetadata"]["RequestId"]
         assert int(headers["content-length"]) >= 2 and headers["date"].endswith("GMT")
     assert headers["x-amz-executed-version"] == "$LATEST"
+
+
+def test_vpc_config_and_image_config_read_back_as_aws_shows_them(client, create_function):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaFunction::test_vpc_config (create_response)
+    # and TestLambdaImages::test_lambda_image_and_image_config_crud (an empty ImageConfig removes it).
+    created = create_function(VpcConfig={"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]})
+    assert created["VpcConfig"] == {"Ipv6AllowedForDualStack": False, "SubnetIds": ["subnet-1"],
+                                    "SecurityGroupIds": ["sg-1"], "VpcId": created["VpcConfig"]["VpcId"]}
+    create_function("img", PackageType="Image", Runtime=None, Handler=None,
+                    Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag"},
+                    ImageConfig={"Command": ["app.handler"]})
+    assert client.get_function_configuration(FunctionName="img")["ImageConfigResponse"] == {
+        "ImageConfig": {"Command": ["app.handler"]}}
+    client.update_function_configuration(FunctionName="img", ImageConfig={})
+    assert "ImageConfigResponse" not in client.get_function_configuration(FunctionName="img")

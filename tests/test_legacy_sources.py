@@ -38,7 +38,8 @@ def test_add_event_source_defaults_and_shape(m, old):
     assert added["BatchSize"] == 100
     assert added["Parameters"] == {"InitialPositionInStream": "TRIM_HORIZON"}
     assert (added["EventSource"], added["Role"]) == (STREAM, INVOKER)
-    assert added["FunctionName"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    # The 2014 model's FunctionName is a name (at most 64 characters, no colons), never an ARN.
+    assert added["FunctionName"] == "f"
     assert added["Status"] in ("PENDING", "OK") and added["IsActive"] is True
     m.wait()
     got = old.get_event_source(UUID=added["UUID"])
@@ -94,3 +95,17 @@ def test_missing_things(m, old):
     with pytest.raises(old.exceptions.InvalidParameterValueException):
         old.add_event_source(EventSource=STREAM, FunctionName="nope", Role=INVOKER)
     assert old.list_event_sources()["EventSources"] == []
+
+
+def test_adding_a_mapped_source_again_moves_it_to_the_new_function(m, old):
+    # The 2014 model's documentation of AddEventSource: "the existing mapping is updated to call the new
+    # function instead of the old one".
+    new = boto3.client("lambda", region_name=REGION)
+    new.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return None\n"})})
+    first = old.add_event_source(EventSource=STREAM, FunctionName="f", Role=INVOKER)
+    m.wait()
+    second = old.add_event_source(EventSource=STREAM, FunctionName="g", Role=INVOKER, BatchSize=5)
+    assert second["UUID"] == first["UUID"]
+    assert (second["FunctionName"], second["BatchSize"]) == ("g", 5)
+    assert [s["UUID"] for s in old.list_event_sources()["EventSources"]] == [first["UUID"]]

@@ -257,6 +257,18 @@ def test_a_table_stream_delivers_lambdas_dynamodb_event(m, lam):
     assert "NewImage" not in batch[2]["dynamodb"]
 
 
+def test_size_bytes_is_dynamodbs_item_size_of_the_keys_and_images(m, lam):
+    # Recorded: LocalStack test_lambda_integration_dynamodbstreams.snapshot.json —
+    # test_dynamodb_event_filter (24 for {"id": "id_value_1"}) and test_dynamodb_event_source_mapping (70).
+    deploy(lam)
+    table = m.table_stream(TABLE, view_type="NEW_IMAGE")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST")
+    table.insert({"id": "id_value_1"}, {"id": "id_value_1"})
+    table.insert({"my_partition_key": "hello world"}, {"my_partition_key": "hello world", "binary_key": b"foobar"})
+    m.wait()
+    assert [r["dynamodb"]["SizeBytes"] for invocation in records(m) for r in invocation] == [24, 70]
+
+
 def test_a_table_streams_view_type_decides_the_images(m, lam):
     deploy(lam)
     table = m.table_stream(TABLE, view_type="KEYS_ONLY")

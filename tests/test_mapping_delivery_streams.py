@@ -71,6 +71,21 @@ def test_the_event_is_lambdas_kinesis_event(world):
     assert list(record.items()) == list(expected.items())
 
 
+def test_one_put_records_call_is_one_batch(world):
+    # Recorded: LocalStack test_lambda_integration_kinesis.snapshot.json,
+    # TestKinesisSource::test_create_kinesis_event_source_mapping — ten records of one PutRecords arrive
+    # together. moto appends them one by one; the poller must not deliver a write half done.
+    world.function()
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, StartingPosition="LATEST")
+    world.mock.wait()
+    rounds = [[f"{round_}-{n}" for n in range(10)] for round_ in range(3)]
+    for items in rounds:
+        world.kinesis.put_records(StreamName="s", Records=[{"Data": item.encode(), "PartitionKey": "k"}
+                                                           for item in items])
+        world.mock.wait()
+    assert world.batches() == rounds
+
+
 def test_each_shard_is_delivered_in_order(world):
     world.function()
     uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=3,

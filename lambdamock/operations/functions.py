@@ -48,9 +48,12 @@ def _settings(params: dict[str, Any], current: Optional[dict[str, Any]] = None) 
         if key in params:
             out[key] = params[key]
     if "VpcConfig" in params:
-        out["VpcConfig"] = {**params["VpcConfig"], "VpcId": ""}
-    if "ImageConfig" in params:
+        # Recorded: TestLambdaFunction::test_vpc_config (create_response).
+        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, **params["VpcConfig"], "VpcId": ""}
+    if params.get("ImageConfig"):
         out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
+    elif "ImageConfig" in params:  # an empty ImageConfig removes it (test_lambda_image_and_image_config_crud)
+        out.pop("ImageConfigResponse", None)
     if "SnapStart" in params:
         out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
     if "LoggingConfig" in params:

@@ -24,7 +24,8 @@ def _view(mapping: EventSourceMapping) -> dict[str, Any]:
         "UUID": mapping.uuid,
         "BatchSize": config.batch_size,
         "EventSource": config.source_arn,
-        "FunctionName": mapping.function_arn,
+        # A name in the 2014 model (at most 64 characters, no colons), never an ARN.
+        "FunctionName": mapping.config.function_name,
         "Parameters": {"InitialPositionInStream": config.starting_position} if config.starting_position else {},
         "LastModified": mapping.last_modified.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000",
         "IsActive": mapping.enabled and state != DELETING,
@@ -49,6 +50,15 @@ def add_event_source(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "FunctionName": params["FunctionName"],
         "BatchSize": params.get("BatchSize", _BATCH_SIZE),
     }
+    with call.service.lock:
+        existing = next((m for m in call.region.mappings if m.config.source_arn == source), None)
+    if existing is not None:
+        # "If you call AddEventSource for an event source that is already mapped to another AWS Lambda
+        # function, the existing mapping is updated to call the new function instead" (the 2014 model).
+        del request["EventSourceArn"]
+        mapping = _found(call, mappings.update_event_source_mapping(call, {"UUID": existing.uuid, **request})["UUID"])
+        mapping.role = params["Role"]
+        return _view(mapping)
     if source_kind(source) != SQS:
         request["StartingPosition"] = (params.get("Parameters") or {}).get("InitialPositionInStream", _POSITION)
     created = mappings.create_event_source_mapping(call, request)

@@ -174,6 +174,11 @@ class Environment:
         rebound = hooks.Rebound()
         started = time.perf_counter()
         try:
+            wrapper = self.spec.environment.get("AWS_LAMBDA_EXEC_WRAPPER")
+            if wrapper and not os.path.isfile(wrapper):
+                # The runtime is started through the wrapper: the shell finds no such file and exits 127
+                # (recorded: test_lambda_runtime_wrapper_not_found). A wrapper that exists is not run.
+                raise SystemExit(127)
             self.handler = _load_handler(self.namespace, self.spec.handler)
         except Abandoned:
             raise

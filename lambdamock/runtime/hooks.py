@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from types import ModuleType
-from typing import Optional, SupportsIndex, TextIO, Union, cast
+from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.scope import bind, current
@@ -17,6 +17,7 @@ from lambdamock.runtime.streams import ThreadStream, call_handlers, original_cal
 
 _original_import_module = importlib.import_module
 _original_reload = importlib.reload
+_original_basic_config = logging.basicConfig
 _original_sleep = time.sleep
 _original_start_thread = threading.Thread.start
 
@@ -28,6 +29,13 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
         if module is not None:
             return module
     return _original_import_module(name, package)
+
+
+def _basic_config(**options: Any) -> None:
+    # Lambda's runtime has a handler on the root logger before it imports the function, so the
+    # function's logging.basicConfig() does nothing there; here it must not configure the test process.
+    if current() is None:
+        _original_basic_config(**options)
 
 
 def _reload(module: ModuleType) -> ModuleType:
@@ -116,6 +124,7 @@ class _Installation:
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
             importlib.import_module = _import_module
             importlib.reload = _reload
+            logging.basicConfig = _basic_config
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
             self._wrap_streams()
@@ -147,6 +156,8 @@ class _Installation:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:
                 importlib.reload = _original_reload
+            if logging.basicConfig is _basic_config:
+                logging.basicConfig = _original_basic_config
             if time.sleep is _sleep:
                 time.sleep = _original_sleep
             if threading.Thread.start is _start_thread:

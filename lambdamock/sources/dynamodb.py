@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from lambdamock.sources.readers import RemoteReader, StreamRecord
 
@@ -30,11 +30,39 @@ def epoch(value: Any) -> Any:
     return value
 
 
+def _value_size(value: Mapping[str, Any]) -> int:
+    # DynamoDB's item size rules: strings and binaries by their bytes, a number by its significant
+    # digits (two a byte, plus one), a set by its members, a list or map by its elements plus 3.
+    kind, content = next(iter(value.items()))
+    if kind == "S":
+        return len(content.encode("utf-8"))
+    if kind == "B":
+        return len(content) if isinstance(content, (bytes, bytearray)) else len(base64.b64decode(content))
+    if kind == "N":
+        digits = len(content.lstrip("-").replace(".", "").strip("0")) or 1
+        return (digits + 1) // 2 + 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: member}) for member in content)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(member) for member in content)
+    if kind == "M":
+        return 3 + sum(1 + item_size({name: member}) for name, member in content.items())
+    return 1  # BOOL, NULL
+
+
+def item_size(image: Mapping[str, Any]) -> int:
+    """An item's (or its keys') size as DynamoDB counts it: attribute names plus values, in bytes."""
+    return sum(len(name.encode("utf-8")) + _value_size(value) for name, value in image.items())
+
+
 def record(item: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
     """Lambda's record for a GetRecords record: eventVersion 1.1, the stream ARN, images as JSON."""
     # An item always has its keys: an empty image is no image (older motos send one with INSERT).
     change = {key: epoch(value) if key == "ApproximateCreationDateTime" else encode_value(value)
               for key, value in item.get("dynamodb", {}).items() if value != {}}
+    # SizeBytes is DynamoDB's size of the keys and images (recorded: test_dynamodb_event_source_mapping).
+    if "SizeBytes" in change:
+        change["SizeBytes"] = sum(item_size(change[part]) for part in ("Keys", "NewImage", "OldImage") if part in change)
     shaped: dict[str, Any] = {
         "eventID": item.get("eventID"),
         "eventName": item.get("eventName"),

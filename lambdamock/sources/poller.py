@@ -208,6 +208,16 @@ class Poller:
             self._cond.wait(remaining)
         self._wake = False
 
+    def pause(self, seconds: float) -> None:
+        """Wait a moment between two reads; a stop or a change cuts it short."""
+        deadline = time.monotonic() + seconds
+        with self._cond:
+            while not (self._stopped or self._change):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(remaining)
+
     def idle_delay(self) -> float:
         """The next back-off of a remote source that had nothing to read."""
         delay, self._idle = self._idle, min(IDLE_LAST, self._idle * 2)

@@ -30,6 +30,8 @@ class RemoteReader:
     """A source read through boto3 (moto's, or a named endpoint): an idle poller backs off, since nothing tells it of news."""
 
     service = ""  # the boto3 service name, set by each kind
+    # How long a poller waits before reading again what was being written as it read (see streams.cycle).
+    settle = 0.02
 
     def __init__(self, outbound: Outbound, arn: str) -> None:
         self.outbound = outbound

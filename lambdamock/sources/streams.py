@@ -32,6 +32,7 @@ class StreamReader(Protocol):
 
     kind: str
     max_read: int
+    settle: float  # seconds to wait before reading again what was being written as it read
 
     def shards(self) -> list[str]: ...
 
@@ -119,8 +120,15 @@ class StreamPoller(Poller):
                 self._flush(shard)
                 if shard.failing:
                     continue
-            if shard.batch.room:
-                read_any = self._read(shard) or read_any
+            if shard.batch.room and self._read(shard):
+                read_any = True
+                # A writer may be halfway through one PutRecords (moto appends record by record): read
+                # on after a moment until a read brings nothing more, so that the poll's timing never
+                # cuts one write in two batches — AWS's pollers, reading about once a second, do not.
+                while shard.batch.room and not shard.failing:
+                    self.pause(self.reader.settle)
+                    if not self._read(shard):
+                        break
             if shard.batch.due():
                 self._flush(shard)
             elif shard.batch:

@@ -179,3 +179,15 @@ def test_exit_during_init(runtime: Runtime) -> None:
         "errorMessage": "RequestId: rid-i Error: Runtime exited with error: exit status 2",
     }
     assert result.function_error == "Unhandled" and runtime.environment_count == 0
+
+
+def test_a_missing_exec_wrapper_ends_the_runtime_with_127(runtime: Runtime) -> None:
+    # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_runtime_wrapper_not_found.
+    spec = make_spec({"app.py": "def handler(event, context):\n    return 1\n"},
+                     environment={"AWS_LAMBDA_EXEC_WRAPPER": "/idontexist.sh"})
+    result = invoke(runtime, spec, request_id="rid-w")
+    assert result.function_error == "Unhandled"
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": "RequestId: rid-w Error: Runtime exited with error: exit status 127",
+    }

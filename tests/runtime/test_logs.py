@@ -123,3 +123,19 @@ def test_streams_are_restored_exactly_on_close() -> None:
     rt.unhook()
     assert sys.stdout is stdout and sys.stderr is stderr
     assert logging.Logger.callHandlers.__module__ == "logging"
+
+
+def test_basic_config_in_a_handler_changes_nothing(runtime: Runtime) -> None:
+    # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaFeatures::test_invocation_with_qualifier — a
+    # handler that calls logging.basicConfig logs one [INFO] line: Lambda's own root handler, no other.
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    spec = make_spec(handler_source(
+        "logger.info('once')\nreturn 1",
+        prelude="import logging\nlogging.basicConfig(level=logging.INFO)\nlogger = logging.getLogger('app')\n"
+                "logger.setLevel(logging.INFO)",
+    ))
+    log = invoke(runtime, spec).log
+    (line,) = [line for line in log.splitlines() if "once" in line]
+    assert line.startswith("[INFO]\t")
+    assert (list(root.handlers), root.level) == before

@@ -36,6 +36,8 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     ({"body": {"name": [{"exists": True}]}}, {"name": None}, True),
     ({"body": {"name": [{"exists": False}]}}, {"other": 1}, True),
     ({"body": {"name": [{"exists": False}]}}, {"name": 1}, False),
+    # Only leaves exist (recorded: test_dynamodb_event_filter[exists_false_filter]).
+    ({"body": {"name": [{"exists": False}]}}, {"name": {"S": "present"}}, True),
     ({"body": {"tags": ["red"]}}, {"tags": ["blue", "red"]}, True),
     ({"body": {"flag": [True]}}, {"flag": 1}, False),
     ({"body": {"nested": {"deep": ["x"]}}}, {"nested": {"deep": "x"}}, True),
