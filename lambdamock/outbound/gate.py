@@ -1,4 +1,4 @@
-"""The one way out: lambdamock's own calls to other AWS services are made only where they are answered locally."""
+"""The gate: lambdamock's own calls to other AWS services are made only where they are answered locally."""
 
 from __future__ import annotations
 
