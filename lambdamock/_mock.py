@@ -54,9 +54,12 @@ class LambdaMock:
         # Imported on first start: ``import lambdamock`` stays cheap.
         from lambdamock import partitions
         from lambdamock.outbound import Outbound
+        from lambdamock.outbound.destinations import Destinations
         from lambdamock.state.service import Service
 
         service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints), partitions.of)
+        # What an Event invocation's outcome does: destinations and dead-letter queues, through the gate.
+        service.invoker.events.outcomes = Destinations(service)
         _patch.acquire()
         _active.push(service)
         self._service, self._stopped = service, None

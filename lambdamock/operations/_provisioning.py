@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.operations._base import Call
-from lambdamock.operations._invoking import spec
 from lambdamock.state.concurrency import Provisioned
 from lambdamock.state.functions import Function
+from lambdamock.state.jobs import spec
 
 # What AWS reports when the function's initialisation fails.
 INIT_FAILURE = "FUNCTION_ERROR_INIT_FAILURE"
@@ -19,7 +19,7 @@ def provision(call: Call, found: Function, config: Provisioned) -> None:
     """
     config.status, config.allocated, config.reason = "IN_PROGRESS", 0, None
     call.region.gate.configure(found.name, config)
-    target = spec(call, found.versions[config.version])
+    target = spec(call.region, found.versions[config.version])
     invoker = call.service.invoker
 
     def work() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
 from typing import Any, Optional, Union
 
 from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
+from lambdamock.outbound.destinations import send_message
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.dynamodb import DynamoDBReader
 from lambdamock.sources.kinesis import KinesisReader, stream_name
@@ -17,6 +19,7 @@ from lambdamock.sources.poller import FunctionGone, Poller
 from lambdamock.sources.queues import QueuePoller
 from lambdamock.sources.sqs import SqsReader
 from lambdamock.sources.streams import StreamPoller
+from lambdamock.state import jobs
 from lambdamock.state.mappings import DELETING, KINESIS, SQS, EventSourceMapping
 from lambdamock.state.service import Service
 
@@ -36,7 +39,6 @@ class Supervisor:
         self.service = service
         self._lock = threading.Lock()
         self._pollers: dict[str, Poller] = {}
-        self._local: dict[str, LocalSource] = {}
         self._closed = False
 
     @classmethod
@@ -52,15 +54,16 @@ class Supervisor:
     # -- in-process sources ------------------------------------------------------------
 
     def local(self, arn: str) -> Optional[LocalSource]:
-        with self._lock:
-            return self._local.get(arn)
+        with self.service.lock:
+            found: Optional[LocalSource] = self.service.local_sources.get(arn)
+            return found
 
     def adopt(self, arn: str, kind: type, options: dict[str, Any]) -> Any:
         """The in-process source at ``arn``; ``options`` apply when it is made, on first use."""
-        with self._lock:
-            found = self._local.get(arn)
+        with self.service.lock:
+            found = self.service.local_sources.get(arn)
             if found is None:
-                found = self._local[arn] = kind(arn, **options)
+                found = self.service.local_sources[arn] = kind(arn, **options)
             elif not isinstance(found, kind):
                 raise ValueError(f"{arn} is already a {type(found).__name__}")
             return found
@@ -195,14 +198,11 @@ class Supervisor:
 
     def deliver(self, mapping: EventSourceMapping, payload: bytes) -> Optional[tuple[InvocationResult, str]]:
         """Invoke the mapping's function synchronously: (result, version that ran); None when the mock stopped."""
-        # Imported here: the operations layer imports this one.
-        from lambdamock.operations import _invoking
-        from lambdamock.operations._base import Call
-
-        call = Call(self.service, self.service.region(mapping.region), str(uuid.uuid4()))
         config = mapping.config
+        region = self.service.region(mapping.region)
         try:
-            job = _invoking.job(call, config.function_name, config.qualifier, payload, "RequestResponse")
+            job = jobs.job(self.service, region, config.function_name, config.qualifier, payload, "RequestResponse",
+                           str(uuid.uuid4()))
         except LambdaError:
             raise FunctionGone(config.function_name) from None
         try:
@@ -219,16 +219,6 @@ class Supervisor:
 
     def send_failure(self, destination: str, body: str) -> None:
         """Tell an OnFailure destination (an SQS queue or SNS topic) about records Lambda gave up on."""
-        source = self.local(destination)
-        if isinstance(source, LocalQueue):
-            source.send(body)
-            return
-        region = destination.split(":", 5)[3]
-        try:
-            if destination.split(":", 5)[2] == "sns":
-                self.service.outbound.client("sns", region).publish(TopicArn=destination, Message=body)
-            else:
-                reader = SqsReader(self.service.outbound, destination)
-                reader.client.send_message(QueueUrl=reader.url, MessageBody=body)
-        except Exception:  # a destination that cannot be reached loses the record, as on AWS
-            pass
+        # A destination that cannot be reached loses the record, as on AWS.
+        with contextlib.suppress(Exception):
+            send_message(self.service, destination, body)

@@ -1,4 +1,4 @@
-"""Invocations: the record tests assert on, and the queue that runs Event invocations."""
+"""Invocations: the record tests assert on, the jobs that make them, and the Invoker that runs them."""
 
 from __future__ import annotations
 
@@ -6,20 +6,31 @@ import contextlib
 import json
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
 from lambdamock.state.concurrency import Gate, Throttled
+from lambdamock.state.event_queue import EventQueue
 
-# Lambda retries a failed asynchronous invocation twice by default.
-ASYNC_RETRIES = 2
-# Background workers at most; more Event invocations wait in the queue.
-_MAX_WORKERS = 64
+if TYPE_CHECKING:
+    from lambdamock.state.service import Region
+
 # How long close() waits, in all, for idle workers to leave.
 _CLOSE_JOIN_S = 1.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where an Event invocation's outcome was sent: a destination or the dead-letter queue, and what came of it."""
+
+    kind: str
+    """``OnSuccess``, ``OnFailure`` or ``DeadLetter``."""
+    target: str
+    """The ARN it was sent to."""
+    error: Optional[str] = None
+    """Why it could not be delivered (the service is not mocked, the queue does not exist, ...); None when it was."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,10 @@ class Invocation(InvocationResult):
     """The event exactly as sent."""
     attempt: int = 1
     """1, then 2 and 3 for Lambda's retries of a failed ``Event`` invocation."""
+    condition: Optional[str] = None
+    """On the last attempt of an ``Event`` invocation: ``Success``, ``RetriesExhausted`` or ``EventAgeExceeded``."""
+    deliveries: tuple[Delivery, ...] = ()
+    """On the last attempt of an ``Event`` invocation: where its outcome was sent (destinations, dead-letter queue)."""
 
     @property
     def result(self) -> Any:
@@ -52,10 +67,10 @@ class Invocation(InvocationResult):
 
 @dataclass(frozen=True)
 class Job:
-    """An invocation waiting to run: what to run and how it was asked for."""
+    """An invocation waiting to run: what to run, where, and how it was asked for."""
 
     spec: FunctionSpec
-    gate: Gate
+    region: Region
     event: bytes
     request_id: str
     invoked_arn: str
@@ -63,21 +78,25 @@ class Job:
     invocation_type: str
     client_context: Optional[dict[str, Any]] = None
 
+    @property
+    def gate(self) -> Gate:
+        return self.region.gate
+
 
 class Invoker:
     """Runs jobs on the runtime, records them, and drains Event jobs in the background."""
 
     def __init__(self, threads: Threads) -> None:
-        self._threads = threads
+        self.threads = threads
         self._runtime: Optional[Runtime] = None
         self._closed_runtime: Optional[Runtime] = None
-        self._lock = threading.Condition()
+        # Guards the records and what wait() waits for; the Event queue shares it.
+        self.condition = threading.Condition()
+        self._lock = self.condition
         self._records: list[Invocation] = []
-        self._queue: deque[tuple[Job, int]] = deque()
-        self._pending = 0  # queued plus running background jobs
-        self._workers: list[threading.Thread] = []
-        self._idle: set[threading.Thread] = set()  # workers waiting for a job
+        self._pending = 0  # queued and running background work
         self._closed = False
+        self.events = EventQueue(self)
 
     @property
     def runtime(self) -> Runtime:
@@ -86,7 +105,7 @@ class Invoker:
             if self._closed:
                 raise MockStoppedError(MockStoppedError.STOPPED)
             if self._runtime is None:
-                self._runtime = Runtime(self._threads)
+                self._runtime = Runtime(self.threads)
             return self._runtime
 
     @property
@@ -94,7 +113,7 @@ class Invoker:
         with self._lock:
             return list(self._records)
 
-    def run(self, job: Job, attempt: int = 1) -> InvocationResult:
+    def run(self, job: Job, attempt: int = 1) -> Invocation:
         """Run a job now, on the calling thread's behalf, and record it; Throttled when there is no capacity."""
         ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
         try:
@@ -123,7 +142,15 @@ class Invoker:
         )
         with self._lock:
             self._records.append(record)
-        return result
+        return record
+
+    def replace(self, record: Invocation, updated: Invocation) -> None:
+        """Put ``updated`` where ``record`` is in the records (the outcome of an Event invocation, once known)."""
+        with self._lock:
+            for index in range(len(self._records) - 1, -1, -1):
+                if self._records[index] is record:
+                    self._records[index] = updated
+                    return
 
     def deliver(self, job: Job) -> Optional[InvocationResult]:
         """Run a job for an event source mapping: synchronously, waiting while the function is throttled.
@@ -138,88 +165,40 @@ class Invoker:
                 job.gate.wait(throttled.generation, 0.5)
         return None
 
+    def begin(self) -> None:
+        """Count one more piece of background work in what wait() waits for (caller may hold the condition)."""
+        with self._lock:
+            self._pending += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
+            self._lock.notify_all()
+
     @contextlib.contextmanager
     def track(self) -> Iterator[None]:
         """Count work done outside the queue (a mapping's batch in flight) in what wait() waits for."""
-        with self._lock:
-            self._pending += 1
+        self.begin()
         try:
             yield
         finally:
-            self._done()
+            self.end()
 
     def background(self, work: Callable[[], None], name: str) -> None:
         """Run ``work`` on a daemon thread, counted in what wait() waits for."""
-        with self._lock:
-            self._pending += 1
+        self.begin()
 
         def run() -> None:
             try:
                 work()
             finally:
-                self._done()
+                self.end()
 
-        self._threads.spawn(run, name)
-
-    def _done(self) -> None:
-        with self._lock:
-            self._pending = max(0, self._pending - 1)
-            self._lock.notify_all()
+        self.threads.spawn(run, name)
 
     def submit(self, job: Job) -> None:
-        """Queue an Event job; it runs in the background with Lambda's retries."""
-        with self._lock:
-            if self._closed:
-                return
-            self._queue.append((job, 1))
-            self._pending += 1
-            if not self._idle and len(self._workers) < _MAX_WORKERS:
-                self._workers.append(self._threads.spawn(self._work, "lambdamock-event"))
-            else:
-                self._lock.notify()
-
-    def _work(self) -> None:
-        me = threading.current_thread()
-        while True:
-            with self._lock:
-                self._idle.add(me)
-                while not self._queue and not self._closed:
-                    self._lock.wait()
-                self._idle.discard(me)
-                if self._closed:
-                    return
-                job, attempt = self._queue.popleft()
-            try:
-                result = self.run(job, attempt)
-            except Throttled as throttled:
-                self._park(job, attempt, throttled.generation)
-                continue
-            except MockStoppedError:
-                return  # the mock stopped while this job was starting
-            with self._lock:
-                if result.function_error and attempt <= ASYNC_RETRIES and not self._closed:
-                    # Lambda waits a minute, then two, between retries; tests
-                    # should not. The retry goes to the back of the queue, after
-                    # events sent earlier, as on AWS.
-                    self._queue.append((job, attempt + 1))
-                    self._lock.notify()
-                else:
-                    self._pending -= 1
-                    self._lock.notify_all()
-
-    def _park(self, job: Job, attempt: int, generation: int) -> None:
-        # The gate keeps it until capacity may have freed (see unpark); if capacity already
-        # changed while we were refused, try again at once.
-        if not job.gate.park((job, attempt), generation):
-            self.unpark([(job, attempt)])
-
-    def unpark(self, jobs: list[tuple[Job, int]]) -> None:
-        """Queue throttled Event jobs again: capacity may have freed."""
-        with self._lock:
-            if self._closed:
-                return
-            self._queue.extend(jobs)
-            self._lock.notify_all()
+        """Queue an Event job; it runs in the background with Lambda's retries (see event_queue)."""
+        self.events.submit(job)
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until no background job is queued or running; False on timeout."""
@@ -241,12 +220,11 @@ class Invoker:
 
     def close(self) -> None:
         """Stop the background workers and the runtime; queued jobs are dropped."""
+        idle = self.events.close()
         with self._lock:
             self._closed = True
-            self._queue.clear()
             self._pending = 0
             self._lock.notify_all()
-            idle = list(self._idle)
             runtime, self._runtime = self._runtime, None
         # Idle workers leave at once; busy ones when their job returns.
         deadline = time.monotonic() + _CLOSE_JOIN_S

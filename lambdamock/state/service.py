@@ -6,7 +6,7 @@ import bisect
 import random
 import threading
 import time
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Optional
 
 from lambdamock import _active
 from lambdamock.state.code_signing import CodeSigningConfigs
@@ -83,6 +83,8 @@ class Service:
         self.forked = False  # this is a forked child's copy: it serves nothing (see _active)
         self.invoker = Invoker(self)
         self.unserved: list[Unserved] = []  # appended to only (atomic): read without the lock
+        # In-process sources by ARN (mock.queue(), mock.stream(), ...): what mappings read and destinations reach.
+        self.local_sources: dict[str, Any] = {}
         # Event source mapping pollers: set by the sources layer when the first one is needed.
         self.pollers: Optional[Pollers] = None
 
@@ -90,7 +92,7 @@ class Service:
         with self.lock:
             found = self._regions.get(name)
             if found is None:
-                gate = Gate(self.concurrency_limit, self.invoker.unpark)
+                gate = Gate(self.concurrency_limit, self.invoker.events.unpark)
                 found = self._regions[name] = Region(name, self.account_id, gate, self._partition_of(name))
             return found
 

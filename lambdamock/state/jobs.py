@@ -1,0 +1,58 @@
+"""Jobs: a function, version or alias made runnable; the one door for every invocation, whoever asks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from lambdamock.errors import ResourceNotFoundException
+from lambdamock.runtime import FunctionSpec, LayerSpec
+from lambdamock.state import names
+from lambdamock.state.functions import LATEST, Version
+from lambdamock.state.invocations import Job
+
+if TYPE_CHECKING:
+    from lambdamock.state.service import Region, Service
+
+
+def spec(region: Region, version: Version) -> FunctionSpec:
+    """What the runtime needs to run this version."""
+    return FunctionSpec(
+        function_name=version.name,
+        function_arn=version.arn,
+        version=version.version,
+        handler=version.handler or "",
+        runtime=version.runtime or "",
+        code=version.code.zip,
+        code_sha256=version.code.sha256,
+        timeout=version.timeout,
+        memory_size=version.memory_size,
+        environment=version.environment or {},
+        region=region.name,
+        account_id=region.account_id,
+        # Any change of code, configuration or layers makes a new $LATEST with its own LastModified.
+        config_key=f"{version.code.sha256}@{version.last_modified.isoformat()}",
+        code_dir=version.code.directory,
+        # Another account's layers are only recorded: there is nothing of theirs to load.
+        layers=tuple(
+            LayerSpec(layer.code.zip, layer.code.sha256) for layer in version.layers if layer.code is not None
+        ),
+    )
+
+
+def job(service: Service, region: Region, name: str, qualifier: Optional[str], payload: bytes, kind: str,
+        request_id: str, client_context: Optional[dict[str, Any]] = None) -> Job:
+    """A Job for the function ``name`` as ``qualifier`` names it; through a weighted alias each job draws its version.
+
+    ResourceNotFoundException, naming the version looked for ($LATEST when unqualified), when it is missing.
+    """
+    with service.lock:
+        found = region.functions.get(name)
+        version = None
+        if found is not None:
+            alias = found.aliases.get(qualifier) if qualifier is not None else None
+            version = found.get(alias.draw(service.rng) if alias is not None else qualifier)
+        if found is None or version is None:
+            arn = names.function_arn(region.partition, region.name, region.account_id, name)
+            raise ResourceNotFoundException(f"Function not found: {arn}:{qualifier or LATEST}")
+        invoked = found.arn if qualifier is None else f"{found.arn}:{qualifier}"
+        return Job(spec(region, version), region, payload, request_id, invoked, qualifier, kind, client_context)

@@ -1,0 +1,209 @@
+"""Asynchronous invocation as AWS does it: retries by config, event age, destinations and dead-letter queues.
+
+Shapes recorded against AWS: LocalStack test_lambda_destinations.snapshot.json (TestLambdaDestinationSqs,
+TestLambdaDestinationEventbridge, TestLambdaDLQ) and test_lambda.snapshot.json
+(TestLambdaConcurrency::test_reserved_concurrency).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lambdamock import mock_lambda, package
+from tests.escapes import Proxy
+from tests.helpers import ROLE
+
+REGION = "us-east-1"
+FAILS_ON_DEMAND = (
+    "def handler(event, context):\n"
+    "    if event.get('fail'):\n"
+    "        raise Exception('intentional failure')\n"
+    "    return {'ok': event}\n"
+)
+
+
+class World:
+    """moto's SQS, SNS, S3 and EventBridge next to lambdamock's Lambda."""
+
+    def __init__(self, mock: Any) -> None:
+        self.mock = mock
+        self.lam = boto3.client("lambda", region_name=REGION)
+        self.sqs = boto3.client("sqs", region_name=REGION)
+        self.lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                 Code={"ZipFile": package({"app.py": FAILS_ON_DEMAND})})
+
+    def queue(self, name: str) -> tuple[str, str]:
+        url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        return url, self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def messages(self, url: str) -> list[dict[str, Any]]:
+        found = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
+        return found.get("Messages", [])
+
+    def event(self, payload: dict[str, Any], function: str = "f") -> str:
+        response = self.lam.invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(payload))
+        assert response["StatusCode"] == 202
+        self.mock.wait()
+        return str(response["ResponseMetadata"]["RequestId"])
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    with mock_aws(), mock_lambda() as mock:
+        yield World(mock)
+
+
+def test_on_success_gets_the_invocation_record(world: World) -> None:
+    url, arn = world.queue("success")
+    world.lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnSuccess": {"Destination": arn}})
+    request_id = world.event({"n": 1})
+    [message] = world.messages(url)
+    record = json.loads(message["Body"])
+    assert record.pop("timestamp").endswith("Z")
+    assert record == {
+        "version": "1.0",
+        "requestContext": {"requestId": request_id, "functionArn": f"{world.lam.get_function(FunctionName='f')['Configuration']['FunctionArn']}:$LATEST",
+                           "condition": "Success", "approximateInvokeCount": 1},
+        "requestPayload": {"n": 1},
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
+        "responsePayload": {"ok": {"n": 1}},
+    }
+    assert "MessageAttributes" not in message
+    [run] = world.mock.invocations
+    assert run.condition == "Success" and [(d.kind, d.target, d.error) for d in run.deliveries] == [("OnSuccess", arn, None)]
+
+
+@pytest.mark.parametrize(("retries", "attempts"), [(0, 1), (None, 3), (1, 2)])
+def test_on_failure_after_the_configured_retries(world: World, retries: Any, attempts: int) -> None:
+    url, arn = world.queue("failure")
+    options = {} if retries is None else {"MaximumRetryAttempts": retries}
+    world.lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnFailure": {"Destination": arn}},
+                                               **options)
+    request_id = world.event({"fail": 1})
+    record = json.loads(world.messages(url)[0]["Body"])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == attempts
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+    assert record["responsePayload"]["errorMessage"] == "intentional failure"
+    assert record["responsePayload"]["requestId"] == request_id, "every attempt keeps the request id"
+    assert [run.attempt for run in world.mock.invocations] == list(range(1, attempts + 1))
+
+
+@pytest.mark.parametrize(("maximum_age", "attempts"), [(60, 1), (90, 2)])
+def test_an_event_too_old_for_its_next_retry_fails_at_once(world: World, maximum_age: int, attempts: int) -> None:
+    # Recorded: TestLambdaDestinationSqs::test_maxeventage — Lambda does not wait for a retry (a minute,
+    # then two) that would come after the event's maximum age.
+    url, arn = world.queue("aged")
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumEventAgeInSeconds=maximum_age,
+                                               DestinationConfig={"OnFailure": {"Destination": arn}})
+    world.event({"fail": 1})
+    record = json.loads(world.messages(url)[0]["Body"])
+    assert (record["requestContext"]["condition"], record["requestContext"]["approximateInvokeCount"]) == (
+        "EventAgeExceeded", attempts)
+
+
+def test_a_zero_reservation_sends_events_unrun(world: World) -> None:
+    url, arn = world.queue("throttled")
+    world.lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0,
+                                               DestinationConfig={"OnFailure": {"Destination": arn}})
+    response = world.lam.invoke(FunctionName="f", InvocationType="Event")
+    world.mock.wait()
+    record = json.loads(world.messages(url)[0]["Body"])
+    record.pop("timestamp")
+    assert record == {
+        "version": "1.0",
+        "requestContext": {"requestId": response["ResponseMetadata"]["RequestId"],
+                           "functionArn": f"arn:aws:lambda:{REGION}:123456789012:function:f:$LATEST",
+                           "condition": "ZeroReservedConcurrency", "approximateInvokeCount": 0},
+        "requestPayload": {},
+    }
+    assert world.mock.invocations == []
+
+
+def test_a_dead_letter_queue_gets_the_event_as_sent_with_awss_attributes(world: World) -> None:
+    url, arn = world.queue("dlq")
+    failure_url, failure_arn = world.queue("failure")
+    world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={"TargetArn": arn})
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0,
+                                               DestinationConfig={"OnFailure": {"Destination": failure_arn}})
+    payload = json.dumps({"fail": 1})  # with a space: the body is these bytes, not a re-serialisation
+    response = world.lam.invoke(FunctionName="f", InvocationType="Event", Payload=payload)
+    world.mock.wait()
+    [message] = world.messages(url)
+    assert message["Body"] == payload and message["MD5OfBody"] == hashlib.md5(payload.encode()).hexdigest()
+    assert message["MessageAttributes"] == {
+        "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+        "ErrorMessage": {"DataType": "String", "StringValue": "intentional failure"},
+        "RequestID": {"DataType": "String", "StringValue": response["ResponseMetadata"]["RequestId"]},
+    }
+    assert len(world.messages(failure_url)) == 1, "the on-failure destination gets the record too"
+
+
+def test_sns_lambda_eventbridge_and_s3_destinations(world: World) -> None:
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="results")["TopicArn"]
+    topic_url, topic_queue = world.queue("from-topic")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=topic_queue, Attributes={"RawMessageDelivery": "true"})
+    events = boto3.client("events", region_name=REGION)
+    bus = events.create_event_bus(Name="bus")["EventBusArn"]
+    bus_url, bus_queue = world.queue("from-bus")
+    events.put_rule(Name="all", EventBusName="bus", EventPattern=json.dumps({"source": ["lambda"]}))
+    events.put_targets(Rule="all", EventBusName="bus", Targets=[{"Id": "q", "Arn": bus_queue}])
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="failures")
+    world.lam.create_function(FunctionName="sink", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                              Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return event\n"})})
+    sink = world.lam.get_function(FunctionName="sink")["Configuration"]["FunctionArn"]
+
+    for target in (topic, bus, sink):
+        world.lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnSuccess": {"Destination": target}})
+        world.event({"to": target})
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0,
+                                               DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::failures"}})
+    world.event({"fail": 1})
+
+    assert json.loads(world.messages(topic_url)[0]["Body"])["requestPayload"] == {"to": topic}
+    bridged = json.loads(world.messages(bus_url)[0]["Body"])
+    assert (bridged["source"], bridged["detail-type"]) == ("lambda", "Lambda Function Invocation Result - Success")
+    assert bridged["resources"] == [bus, f"{world.lam.get_function(FunctionName='f')['Configuration']['FunctionArn']}:$LATEST"]
+    assert bridged["detail"]["requestPayload"] == {"to": bus}
+    [to_sink] = [run for run in world.mock.invocations if run.function_name == "sink"]
+    assert to_sink.result["requestPayload"] == {"to": sink}
+    [stored] = s3.list_objects_v2(Bucket="failures")["Contents"]
+    assert stored["Key"].startswith("aws/lambda/async/f/")
+    body = json.loads(s3.get_object(Bucket="failures", Key=stored["Key"])["Body"].read())
+    assert body["requestContext"]["condition"] == "RetriesExhausted"
+
+
+def test_a_destination_nothing_answers_is_reported_and_nothing_leaves(escapes: Proxy) -> None:
+    with mock_lambda() as mock:
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": package({"app.py": FAILS_ON_DEMAND})})
+        target = f"arn:aws:sqs:{REGION}:123456789012:not-mocked"
+        lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnSuccess": {"Destination": target}})
+        lam.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+        mock.wait()
+        [run] = mock.invocations
+        [delivery] = run.deliveries
+        assert delivery.target == target and "sqs: it is not mocked" in str(delivery.error)
+    assert escapes.attempts == []
+
+
+def test_an_in_process_queue_can_be_a_destination(lambda_mock: Any) -> None:
+    arn = f"arn:aws:sqs:{REGION}:123456789012:local"
+    queue = lambda_mock.queue(arn)
+    lam = boto3.client("lambda", region_name=REGION)
+    lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": FAILS_ON_DEMAND})})
+    lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnSuccess": {"Destination": arn}})
+    lam.invoke(FunctionName="f", InvocationType="Event", Payload=b'{"n": 2}')
+    lambda_mock.wait()
+    assert len(queue) == 1
