@@ -182,8 +182,9 @@ def test_sns_lambda_eventbridge_and_s3_destinations(world: World) -> None:
     assert body["requestContext"]["condition"] == "RetriesExhausted"
 
 
-def test_a_destination_nothing_answers_is_reported_and_nothing_leaves(escapes: Proxy) -> None:
-    with mock_lambda() as mock:
+def test_a_destination_nothing_answers_is_reported_and_nothing_leaves(escapes: Proxy,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="lambdamock"), mock_lambda() as mock:
         lam = boto3.client("lambda", region_name=REGION)
         lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                             Code={"ZipFile": package({"app.py": FAILS_ON_DEMAND})})
@@ -194,6 +195,7 @@ def test_a_destination_nothing_answers_is_reported_and_nothing_leaves(escapes: P
         [run] = mock.invocations
         [delivery] = run.deliveries
         assert delivery.target == target and "sqs: it is not mocked" in str(delivery.error)
+    assert f"OnSuccess record of f (request {run.request_id}) not delivered to {target}" in caplog.text
     assert escapes.attempts == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 # SQS and SNS message attributes, in the wire form boto3 takes: name -> (DataType, value).
 Attributes = Mapping[str, tuple[str, str]]
 _ERROR_MESSAGE_BYTES = 1024  # a dead letter carries the first 1 KB of the error message
+_log = logging.getLogger("lambdamock")
 
 
 def _parts(arn: str) -> list[str]:
@@ -101,8 +103,8 @@ class Destinations:
     def _deliver(self, kind: str, target: str, job: Job, shown: dict[str, Any]) -> Delivery:
         try:
             self._send(target, job, shown)
-        except Exception as error:  # reported on the invocation record, as AWS reports a failed delivery
-            return Delivery(kind, target, f"{type(error).__name__}: {error}")
+        except Exception as error:  # the record is lost, as on AWS; the test is told why
+            return _lost(kind, target, job, error)
         return Delivery(kind, target)
 
     def _send(self, target: str, job: Job, shown: dict[str, Any]) -> None:
@@ -147,5 +149,13 @@ class Destinations:
         try:
             send_message(self._service, target, (job.event or b"{}").decode("utf-8", "replace"), attributes)
         except Exception as failure:
-            return Delivery("DeadLetter", target, f"{type(failure).__name__}: {failure}")
+            return _lost("DeadLetter", target, job, failure)
         return Delivery("DeadLetter", target)
+
+
+def _lost(kind: str, target: str, job: Job, error: Exception) -> Delivery:
+    """A delivery that failed: shown on the invocation, and logged so that a test's output says so."""
+    reason = f"{type(error).__name__}: {error}"
+    _log.warning("%s record of %s (request %s) not delivered to %s: %s", kind, job.spec.function_name,
+                 job.request_id, target, reason)
+    return Delivery(kind, target, reason)
