@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Mapping, Optional
 
+from lambdamock.runtime.logs import INFO, Line
 from lambdamock.runtime.scope import current
 
 
@@ -76,7 +77,7 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
     def log(self, msg: Any) -> None:
-        """Write to the invocation's log without a newline, as the runtime's context.log does."""
+        """Write one event to the invocation's log, as the runtime's context.log does (no newline added)."""
         scope = current()
         if scope is not None and scope.sink is not None:
-            scope.sink.append(str(msg))
+            scope.sink.append(Line(str(msg), INFO))

@@ -14,11 +14,11 @@ from lambdamock.runtime import hooks
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
+from lambdamock.runtime.logs import Entry, error_line
 from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
     Fault,
     encode_document,
-    error_log,
     exception_document,
     marshal_result,
     parse_event,
@@ -39,12 +39,13 @@ class Abandoned(BaseException):
 class Outcome:
     """What the worker reports for one invocation (or for init, when `payload` stays None)."""
 
-    __slots__ = ("duration_ms", "exit_status", "function_error", "output", "payload")
+    __slots__ = ("duration_ms", "exit_status", "function_error", "output", "payload", "started")
 
     def __init__(self) -> None:
         self.payload: Optional[bytes] = None
         self.function_error: Optional[str] = None
-        self.output: List[str] = []
+        self.output: List[Entry] = []
+        self.started = time.time()  # wall clock, for the log's timestamps
         self.duration_ms = 0.0
         # Set when the code ended the runtime (sys.exit and the like): Lambda reports an ExitError.
         self.exit_status: Optional[int] = None
@@ -103,18 +104,22 @@ class Environment:
         self.spec = spec
         self._threads = threads
         self.id = uuid.uuid4().hex
+        self.init_type = init_type
         self.provisioned = init_type == "provisioned-concurrency"
-        self.log_group_name = f"/aws/lambda/{spec.function_name}"
+        self.log_group_name = spec.logging.group or f"/aws/lambda/{spec.function_name}"
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
-        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads)
+        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
+        if spec.logging.json:
+            hooks.installation.json_logging()
         self.handler: Optional[Handler] = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
         # Dead: its worker exited or was abandoned; retired: drop it instead of reusing it.
         self.dead = False
         self.retired = False
-        self.timed_out_output = ""
+        # The invocation that timed out: what it had written by then, and when it started.
+        self.timed_out = Outcome()
         self._tasks: "queue.SimpleQueue[Optional[_Call]]" = queue.SimpleQueue()
         self._initialised = threading.Lock()
         self._initialised.acquire()
@@ -145,6 +150,10 @@ class Environment:
                 "TZ": "UTC",
             }
         )
+        if spec.logging.json:
+            # What the Python runtime reads to write JSON and to set the root logger's level.
+            variables["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+            variables["AWS_LAMBDA_LOG_LEVEL"] = spec.logging.application_level or "INFO"
         if code.opt is not None:
             # What Lambda puts in /opt (the layers, merged in order) is here; not an AWS variable.
             variables[OPT_VARIABLE] = code.opt
@@ -169,6 +178,7 @@ class Environment:
 
     def _init(self) -> None:
         outcome = self.init_outcome
+        outcome.started = time.time()
         self.scope.sink = outcome.output
         self.namespace.expose()
         rebound = hooks.Rebound()
@@ -187,7 +197,7 @@ class Environment:
             self.dead = True
         except BaseException as error:
             self.init_error = exception_document(error, "")
-            outcome.output.append(error_log(self.init_error))
+            outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
@@ -196,6 +206,7 @@ class Environment:
 
     def _run(self, call: _Call) -> None:
         outcome = call.outcome
+        outcome.started = time.time()
         scope = self.scope
         scope.sink = outcome.output
         scope.request_id = call.request_id
@@ -227,7 +238,7 @@ class Environment:
             self.dead = True
         except Exception as error:
             document = exception_document(error, call.request_id)
-            outcome.output.append(error_log(document))
+            outcome.output.append(error_line(document, self.spec.logging))
             outcome.payload = encode_document(document)
             outcome.function_error = "Unhandled"
         except BaseException as error:
@@ -275,7 +286,8 @@ class Environment:
             return call.outcome
         self.abandon()
         # What it had logged so far; the abandoned worker may still append, hence the copy.
-        self.timed_out_output = "".join(list(call.outcome.output))
+        self.timed_out.output = list(call.outcome.output)
+        self.timed_out.started = call.outcome.started
         return None
 
     def abandon(self) -> None:

@@ -13,7 +13,13 @@ from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.scope import bind, current
-from lambdamock.runtime.streams import ThreadStream, call_handlers, original_call_handlers
+from lambdamock.runtime.streams import (
+    ThreadStream,
+    call_handlers,
+    is_enabled_for,
+    original_call_handlers,
+    original_is_enabled_for,
+)
 
 _original_import_module = importlib.import_module
 _original_reload = importlib.reload
@@ -129,6 +135,15 @@ class _Installation:
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
             self._wrap_streams()
 
+    def json_logging(self) -> None:
+        """A function logs in JSON: its root logger gets its own level (see streams.is_enabled_for).
+
+        Installed only from the first such function on, so that other tests' logging calls keep their speed.
+        """
+        with self.lock:
+            if self.users and logging.Logger.isEnabledFor is not is_enabled_for:
+                logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
+
     def refresh(self) -> None:
         """Re-divert the streams if someone (pytest's capture, for one) replaced them since."""
         if type(sys.stdout) is ThreadStream and type(sys.stderr) is ThreadStream:
@@ -152,6 +167,8 @@ class _Installation:
             self._environ.uninstall()
             if logging.Logger.callHandlers is call_handlers:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
+            if logging.Logger.isEnabledFor is is_enabled_for:
+                logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:

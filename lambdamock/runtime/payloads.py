@@ -16,7 +16,6 @@ _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # Marks a Decimal inside the encoder's output so it can be spliced back in as a bare number.
 _DECIMAL_MARK = f"\x00{uuid.uuid4().hex}:"
 _DECIMAL_MARKED = re.compile(re.escape(json.dumps(_DECIMAL_MARK)[:-1]) + r'([^"\\]*)"')
-_INDENT = "\u00a0"  # the runtime's log replaces leading spaces of traceback lines with NBSP
 
 
 class Fault(Exception):
@@ -101,21 +100,6 @@ def exception_document(error: BaseException, request_id: str) -> Dict[str, Any]:
 def encode_document(document: Dict[str, Any]) -> bytes:
     """Error objects are written by the runtime's own encoder: default separators, ASCII."""
     return json.dumps(document).encode("utf-8")
-
-
-def error_log(document: Dict[str, Any]) -> str:
-    """The log entry the runtime writes for an error object."""
-    head = "[ERROR]"
-    if document["errorType"]:
-        head += f" {document['errorType']}"
-    if document["errorMessage"]:
-        head += (":" if document["errorType"] else "") + f" {document['errorMessage']}"
-    lines = [head, "Traceback (most recent call last):"]
-    for element in document["stackTrace"]:
-        for line in element.splitlines() or [""]:
-            stripped = line.lstrip(" ")
-            lines.append(_INDENT * (len(line) - len(stripped)) + stripped)
-    return "\n".join(lines) + "\n"
 
 
 def sandbox_error(error_type: str, message: str) -> bytes:

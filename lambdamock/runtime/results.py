@@ -1,81 +1,66 @@
-"""InvocationResults as Lambda reports each outcome: the payload, the error type and the framed log."""
+"""InvocationResults as Lambda reports each outcome: the payload, the error type and the log."""
 
 from __future__ import annotations
 
-import math
-from typing import Optional
+import time
+import uuid
+from typing import Optional, Sequence
 
 from lambdamock.runtime.environment import Environment, Outcome
+from lambdamock.runtime.logs import Entry, Log
 from lambdamock.runtime.payloads import encode_document, sandbox_error
 from lambdamock.runtime.spec import FunctionSpec, InvocationResult
 
-# No per-environment memory can be measured in one process: report a typical small Python figure.
-_MEMORY_USED_MB = 40
 
-
-def report(spec: FunctionSpec, request_id: str, duration_ms: float, init_ms: Optional[float], extra: str = "") -> str:
-    line = (
-        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms"
-        f"\tBilled Duration: {max(1, math.ceil(duration_ms))} ms\tMemory Size: {spec.memory_size} MB"
-        f"\tMax Memory Used: {min(spec.memory_size, _MEMORY_USED_MB)} MB"
-    )
-    if init_ms is not None:
-        line += f"\tInit Duration: {init_ms:.2f} ms"
-    # AWS ends a plain REPORT with a tab (test_invocation_with_logs); how it ends one with a
-    # Status is not recorded, so those stay as they were.
-    return line + (extra or "\t") + "\n"
-
-
-def log(spec: FunctionSpec, request_id: str, prelude: str, body: str, report: str) -> str:
-    if body and not body.endswith("\n"):
-        body += "\n"
-    return (
-        f"{prelude}START RequestId: {request_id} Version: {spec.version}\n{body}END RequestId: {request_id}\n{report}"
+def _result(log: Log, stream: str, payload: bytes, function_error: Optional[str], duration_ms: float,
+            init_ms: Optional[float], cold: bool, timed_out: bool = False) -> InvocationResult:
+    return InvocationResult(
+        request_id=log.request_id,
+        payload=payload,
+        function_error=function_error,
+        log=log.text,
+        duration_ms=duration_ms,
+        init_duration_ms=init_ms,
+        cold=cold,
+        timed_out=timed_out,
+        log_stream=stream,
+        log_events=log.events,
     )
 
 
-def completed(
-    spec: FunctionSpec, request_id: str, outcome: Outcome, init_ms: Optional[float], prelude: str
-) -> InvocationResult:
+def _initialised(log: Log, env: Environment) -> None:
+    """A cold start's part of the log: the runtime starting, and what the code wrote while it was imported."""
+    init = env.init_outcome
+    log.init_start(init.started, env.init_type)
+    log.output(init.output, init.started)
+
+
+def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool) -> InvocationResult:
     """The handler returned, raised, or ended the runtime (sys.exit)."""
-    body = "".join(outcome.output)
-    extra = ""
+    log = Log(spec, request_id)
+    init_ms = env.init_outcome.duration_ms if cold else None
+    if cold:
+        _initialised(log, env)
+        log.init_end(outcome.started, env.init_type, env.init_outcome.duration_ms, None)
+    log.start(outcome.started)
+    log.output(outcome.output, outcome.started)
     payload = outcome.payload
     function_error = outcome.function_error
+    status, error_type = "success", None
     if outcome.exit_status is not None:
         # The runtime process ended: Lambda itself answers, as it does for a crashed runtime.
         message = _exit_message(request_id, outcome.exit_status)
         payload = sandbox_error("Runtime.ExitError", message)
         function_error = "Unhandled"
-        body += f"{message}\nRuntime.ExitError\n"
-        extra = "\tStatus: error\tError Type: Runtime.ExitError"
-    return InvocationResult(
-        request_id=request_id,
-        payload=payload if payload is not None else b"null",
-        function_error=function_error,
-        log=log(spec, request_id, prelude, body, report(spec, request_id, outcome.duration_ms, init_ms, extra)),
-        duration_ms=outcome.duration_ms,
-        init_duration_ms=init_ms,
-        cold=init_ms is not None,
-        timed_out=False,
-    )
+        log.output([f"{message}\nRuntime.ExitError\n"], outcome.started)
+        status, error_type = "error", "Runtime.ExitError"
+    body = payload if payload is not None else b"null"
+    ended = outcome.started + outcome.duration_ms / 1000
+    log.end(ended, outcome.duration_ms, init_ms, status, error_type, len(body))
+    return _result(log, env.log_stream_name, body, function_error, outcome.duration_ms, init_ms, cold)
 
 
-def _failed(request_id: str, payload: bytes, log_text: str, duration_ms: float,
-            init_ms: Optional[float], cold: bool, timed_out: bool = False) -> InvocationResult:
-    return InvocationResult(
-        request_id=request_id,
-        payload=payload,
-        function_error="Unhandled",
-        log=log_text,
-        duration_ms=duration_ms,
-        init_duration_ms=init_ms,
-        cold=cold,
-        timed_out=timed_out,
-    )
-
-
-def init_failed(spec: FunctionSpec, env: Environment, request_id: str, prelude: str) -> InvocationResult:
+def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> InvocationResult:
     """Init raised or exited; the environment is not kept, so the next invoke runs init again, as Lambda does."""
     init = env.init_outcome
     if env.init_error is not None:
@@ -85,20 +70,38 @@ def init_failed(spec: FunctionSpec, env: Environment, request_id: str, prelude: 
     else:
         error_type = "Runtime.ExitError"
         payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
-    prelude += f"INIT_REPORT Init Duration: {init.duration_ms:.2f} ms\tPhase: init\tStatus: error\tError Type: {error_type}\n"
-    ending = report(spec, request_id, init.duration_ms, None, f"\tStatus: error\tError Type: {error_type}")
-    return _failed(request_id, payload, log(spec, request_id, prelude, "", ending), init.duration_ms,
-                   init.duration_ms, cold=True)
+    log = Log(spec, request_id)
+    _initialised(log, env)
+    ended = init.started + init.duration_ms / 1000
+    log.init_end(ended, env.init_type, init.duration_ms, error_type)
+    log.start(ended)
+    log.end(ended, init.duration_ms, None, "error", error_type, len(payload))
+    return _result(log, env.log_stream_name, payload, "Unhandled", init.duration_ms, init.duration_ms, cold=True)
 
 
-def timed_out(
-    spec: FunctionSpec, request_id: str, prelude: str, body: str, duration_ms: float, cold: bool
-) -> InvocationResult:
-    """The handler (or init) outlived its time: Lambda answers for it."""
+def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry], started: float,
+              duration_ms: float, cold: bool) -> InvocationResult:
+    """The handler (or init: then ``output`` is empty) outlived its time: Lambda answers for it."""
     message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
-    ending = report(spec, request_id, duration_ms, None, "\tStatus: timeout")
-    return _failed(request_id, sandbox_error("Sandbox.Timedout", message),
-                   log(spec, request_id, prelude, body, ending), duration_ms, None, cold, timed_out=True)
+    log = Log(spec, request_id)
+    if cold:
+        _initialised(log, env)
+    log.start(started)
+    log.output(output, started)
+    log.end(started + duration_ms / 1000, duration_ms, None, "timeout")
+    return _result(log, env.log_stream_name, sandbox_error("Sandbox.Timedout", message), "Unhandled",
+                   duration_ms, None, cold, timed_out=True)
+
+
+def _bare(spec: FunctionSpec, request_id: str, message: str, error_type: Optional[str], payload: bytes) -> InvocationResult:
+    """An invocation that no environment ran: Lambda's own lines around its message."""
+    now = time.time()
+    log = Log(spec, request_id)
+    log.start(now)
+    log.output([message + "\n"], now)
+    log.end(now, 0.0, None, "error" if error_type else "success", error_type)
+    stream = f"{time.strftime('%Y/%m/%d', time.gmtime(now))}/[{spec.version}]{uuid.uuid4().hex}"
+    return _result(log, stream, payload, "Unhandled", 0.0, None, cold=True)
 
 
 def unsupported(spec: FunctionSpec, request_id: str) -> InvocationResult:
@@ -106,16 +109,13 @@ def unsupported(spec: FunctionSpec, request_id: str) -> InvocationResult:
     # No runtime can start, so (like any runtime crash) Lambda itself answers, in its compact
     # form. The type is lambdamock's own: AWS has no error for "this emulator cannot run it".
     message = unsupported_message(spec)
-    return _failed(request_id, sandbox_error("Runtime.Unsupported", message),
-                   log(spec, request_id, "", message + "\n", report(spec, request_id, 0.0, None)), 0.0, None, True)
+    return _bare(spec, request_id, message, None, sandbox_error("Runtime.Unsupported", message))
 
 
 def not_started(spec: FunctionSpec, request_id: str, error: BaseException) -> InvocationResult:
     """No environment could be made (the code could not be put on disk, no thread could start)."""
     message = f"RequestId: {request_id} Error: lambdamock could not start an execution environment: {error}"
-    ending = report(spec, request_id, 0.0, None, "\tStatus: error\tError Type: Runtime.Unknown")
-    return _failed(request_id, sandbox_error("Runtime.Unknown", message),
-                   log(spec, request_id, "", message + "\n", ending), 0.0, None, True)
+    return _bare(spec, request_id, message, "Runtime.Unknown", sandbox_error("Runtime.Unknown", message))
 
 
 def unsupported_message(spec: FunctionSpec) -> str:

@@ -84,8 +84,7 @@ class Runtime:
         self._hook()
         spec = self._code.current(spec)  # code in place that was edited retires its environments here
         env = self._checkout(spec, provisioned)
-        init_ms: Optional[float] = None
-        prelude = ""
+        cold = env is None
         if env is None:
             try:
                 env = Environment(spec, self._code.get(spec), "on-demand", self._threads)
@@ -102,13 +101,11 @@ class Runtime:
                 if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
                     return results.not_started(spec, request_id, error)
                 raise
-            init = env.init_outcome
-            init_ms = init.duration_ms
-            prelude = "".join(init.output)
             if not started:
-                return results.timed_out(spec, request_id, prelude, "", (_INIT_LIMIT_S + spec.timeout) * 1000, True)
+                limit_ms = (_INIT_LIMIT_S + spec.timeout) * 1000
+                return results.timed_out(spec, request_id, env, (), env.init_outcome.started, limit_ms, True)
             if env.dead:
-                return results.init_failed(spec, env, request_id, prelude)
+                return results.init_failed(spec, env, request_id)
             with self._lock:
                 self._busy[env] = None
         try:
@@ -120,10 +117,9 @@ class Runtime:
         finally:
             self._checkin(env)
         if outcome is None:
-            return results.timed_out(
-                spec, request_id, prelude, env.timed_out_output, spec.timeout * 1000.0, bool(init_ms)
-            )
-        return results.completed(spec, request_id, outcome, init_ms, prelude)
+            late = env.timed_out
+            return results.timed_out(spec, request_id, env, late.output, late.started, spec.timeout * 1000.0, cold)
+        return results.completed(spec, request_id, env, outcome, cold)
 
     def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
         """Initialise `count` provisioned-concurrency environments; None, or why init failed."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Dict, List, Optional, Set, cast
 
-from lambdamock.runtime.spec import Threads
+from lambdamock.runtime.logs import DEBUG, Entry, application_level
+from lambdamock.runtime.spec import LogSettings, Threads
 
 if TYPE_CHECKING:
     from lambdamock.runtime.modules import Namespace
@@ -15,15 +16,22 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "namespace", "overlay", "removed", "request_id", "sink", "threads", "worker",
+        "abandoned", "closed", "logging", "namespace", "overlay", "removed", "request_id", "root_level", "sink",
+        "threads", "worker",
     )
 
-    def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads) -> None:
+    def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
+                 logging: Optional[LogSettings] = None) -> None:
         self.overlay = overlay
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
         # Text written by the current invocation (or init); None while the environment is idle.
-        self.sink: Optional[List[str]] = None
+        self.sink: Optional[List[Entry]] = None
+        # How its log is written; with JSON, the root logger's level is the application log level
+        # (TRACE is DEBUG to Python), as the runtime sets it.
+        self.logging = logging or LogSettings()
+        level = application_level(self.logging)
+        self.root_level = None if level is None else max(level, DEBUG)
         # The process's streams this invocation closed (sys.stdout.close()): closed for it alone, until it ends.
         self.closed: Set[object] = set()
         self.request_id = ""

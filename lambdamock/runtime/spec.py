@@ -44,6 +44,24 @@ class LayerSpec:
 
 
 @dataclass(frozen=True)
+class LogSettings:
+    """A version's LoggingConfig as the runtime applies it: the format, the levels kept, the log group."""
+
+    format: str = "Text"
+    """``Text`` or ``JSON``."""
+    application_level: Optional[str] = None
+    """With JSON: TRACE, DEBUG, INFO, WARN, ERROR or FATAL; the function's own logs below it are dropped."""
+    system_level: Optional[str] = None
+    """With JSON: DEBUG, INFO or WARN; Lambda's own records below it are dropped."""
+    group: Optional[str] = None
+    """The log group; None for ``/aws/lambda/<function name>``."""
+
+    @property
+    def json(self) -> bool:
+        return self.format == "JSON"
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One function version as the runtime needs it; config_key changes with code or configuration."""
 
@@ -64,6 +82,7 @@ class FunctionSpec:
     code_dir: Optional[str] = None
     # Merged in this order over one another, as Lambda merges them into /opt.
     layers: Tuple[LayerSpec, ...] = ()
+    logging: LogSettings = LogSettings()
 
 
 @dataclass(frozen=True)
@@ -77,7 +96,7 @@ class InvocationResult:
     function_error: Optional[str]
     """``Unhandled`` when the invocation failed, else None."""
     log: str
-    """The whole log, from ``START`` to ``REPORT``."""
+    """The whole log, from ``START`` to ``REPORT``, as ``LogType=Tail`` returns its end."""
     duration_ms: float
     """How long the handler ran."""
     init_duration_ms: Optional[float]
@@ -86,3 +105,7 @@ class InvocationResult:
     """True when a new execution environment was initialised for this invocation."""
     timed_out: bool
     """True when the handler outlived the function's timeout."""
+    log_stream: str = ""
+    """The log stream of the execution environment that ran it (``YYYY/MM/DD/[version]<id>``)."""
+    log_events: Tuple[Tuple[int, str], ...] = ()
+    """The log as CloudWatch Logs receives it: one (milliseconds since the epoch, message) per event."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Optional, TextIO
 
+from lambdamock.runtime.logs import record_line
 from lambdamock.runtime.scope import current
 
 
@@ -52,15 +52,6 @@ class ThreadStream:
         return getattr(self.target, name)
 
 
-_MESSAGE = logging.Formatter()
-
-
-def format_record(record: logging.LogRecord, request_id: str) -> str:
-    """A log record as the Python runtime's text format writes it."""
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-    return f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{_MESSAGE.format(record)}\n"
-
-
 original_call_handlers = logging.Logger.callHandlers
 
 
@@ -79,7 +70,25 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
             if record.levelno >= handler.level:
                 handler.handle(record)
         if logger.parent is None:
-            scope.sink.append(format_record(record, scope.request_id))
+            scope.sink.append(record_line(record, scope.request_id, scope.logging))
         if not logger.propagate:
             break
         logger = logger.parent
+
+
+original_is_enabled_for = logging.Logger.isEnabledFor
+
+
+def is_enabled_for(self: logging.Logger, level: int) -> bool:
+    """Logger.isEnabledFor for environment threads of JSON-logging functions: the root logger is at their level."""
+    scope = current()
+    if scope is None or scope.root_level is None:
+        return original_is_enabled_for(self, level)
+    if self.disabled or self.manager.disable >= level:
+        return False
+    logger = self
+    while logger.parent is not None:
+        if logger.level:
+            return level >= logger.level
+        logger = logger.parent
+    return level >= scope.root_level

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.runtime import FunctionSpec, LayerSpec
+from lambdamock.runtime.spec import LogSettings
 from lambdamock.state import names
 from lambdamock.state.functions import LATEST, Version
 from lambdamock.state.invocations import Job
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 def spec(region: Region, version: Version) -> FunctionSpec:
     """What the runtime needs to run this version."""
+    logging = version.settings.get("LoggingConfig") or {}
     return FunctionSpec(
         function_name=version.name,
         function_arn=version.arn,
@@ -36,6 +38,8 @@ def spec(region: Region, version: Version) -> FunctionSpec:
         layers=tuple(
             LayerSpec(layer.code.zip, layer.code.sha256) for layer in version.layers if layer.code is not None
         ),
+        logging=LogSettings(logging.get("LogFormat", "Text"), logging.get("ApplicationLogLevel"),
+                            logging.get("SystemLogLevel"), logging.get("LogGroup")),
     )
 
 

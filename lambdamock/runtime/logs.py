@@ -1,0 +1,240 @@
+"""An invocation's log as Lambda writes it: its events, in Text or JSON format, filtered by level, and its Tail text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from lambdamock.runtime.spec import FunctionSpec, LogSettings
+
+# Lambda's levels, most detailed first; a record's Python level is rounded down to tens (the runtime's rule).
+APPLICATION_LEVELS = {"TRACE": 0, "DEBUG": 10, "INFO": 20, "WARN": 30, "ERROR": 40, "FATAL": 50}
+SYSTEM_LEVELS = {"DEBUG": 10, "INFO": 20, "WARN": 30}
+DEBUG, INFO, ERROR = 10, 20, 40
+# No per-environment memory can be measured in one process: report a typical small Python figure.
+MEMORY_USED_MB = 40
+_INDENT = "\u00a0"  # the runtime indents traceback lines of its error reports with no-break spaces
+_TEXT = logging.Formatter()
+
+
+class Line:
+    """One log event the runtime wrote whole (a logging record, an error report, context.log): text, level, time."""
+
+    __slots__ = ("level", "text", "time")
+
+    def __init__(self, text: str, level: int, stamp: Optional[float] = None) -> None:
+        self.text = text
+        self.level = level
+        self.time = time.time() if stamp is None else stamp
+
+
+# What an invocation wrote: text from stdout and stderr (an event per line), and whole Lines.
+Entry = Union[str, Line]
+Event = Tuple[int, str]  # a CloudWatch Logs event: milliseconds since the epoch, message
+
+
+def text_of(entries: Sequence[Entry]) -> str:
+    """What was written, as one text."""
+    return "".join(entry if isinstance(entry, str) else _terminated(entry.text) for entry in entries)
+
+
+def _terminated(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def application_level(settings: LogSettings) -> Optional[int]:
+    """The lowest application level kept (JSON only; Text keeps all), as a Python level."""
+    return APPLICATION_LEVELS.get(settings.application_level or "INFO", INFO) if settings.json else None
+
+
+def record_line(record: logging.LogRecord, request_id: str, settings: LogSettings) -> Line:
+    """A logging record as the Python runtime's handler on the root logger writes it."""
+    if not settings.json:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        text = f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{_TEXT.format(record)}\n"
+        return Line(text, record.levelno, record.created)
+    level = min(50, max(0, record.levelno)) // 10 * 10
+    info = record.exc_info
+    document: Dict[str, Any] = {
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+        "level": logging.getLevelName(level),
+        "message": record.getMessage(),
+        "logger": record.name,
+        "stackTrace": _traceback_lines(info[2]) if info else None,
+        "errorType": info[0].__name__ if info and info[0] else None,
+        "errorMessage": str(info[1]) if info else None,
+        "requestId": request_id,
+        "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if info else None,
+    }
+    # Whatever the code passed as ``extra=`` comes along, after the runtime's own keys.
+    document.update((key, value) for key, value in vars(record).items()
+                    if key not in _RECORD_FIELDS and key not in document)
+    kept = {key: value for key, value in document.items() if value is not None}
+    return Line(json.dumps(kept, ensure_ascii=False, default=str) + "\n", level, record.created)
+
+
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+def _traceback_lines(tb: Any) -> List[str]:
+    import traceback
+
+    return traceback.format_tb(tb)
+
+
+def error_line(document: Dict[str, Any], settings: LogSettings) -> Line:
+    """The runtime's report of an error object (an unhandled exception, an init failure): one event."""
+    if settings.json:
+        shown = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR", **document}
+        return Line(json.dumps(shown, ensure_ascii=False), ERROR)
+    head = "[ERROR]"
+    if document["errorType"]:
+        head += f" {document['errorType']}"
+    if document["errorMessage"]:
+        head += (":" if document["errorType"] else "") + f" {document['errorMessage']}"
+    lines = [head, "Traceback (most recent call last):"]
+    for element in document["stackTrace"]:
+        for line in element.splitlines() or [""]:
+            stripped = line.lstrip(" ")
+            lines.append(_INDENT * (len(line) - len(stripped)) + stripped)
+    # One event, without a final newline (recorded: test_invocation_type_event_error).
+    return Line("\n".join(lines), ERROR)
+
+
+def _stream_level(line: str) -> int:
+    # Printed JSON with a "level" is filtered at that level; anything else counts as INFO (AWS's docs).
+    if line.startswith("{"):
+        try:
+            found = json.loads(line)
+        except ValueError:
+            return INFO
+        if isinstance(found, dict) and isinstance(found.get("level"), str):
+            return APPLICATION_LEVELS.get(found["level"].upper(), INFO)
+    return INFO
+
+
+def _iso(stamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(stamp)) + f".{int(stamp * 1000) % 1000:03d}Z"
+
+
+class Log:
+    """The events of one invocation, in order, and the text LogType=Tail shows of them."""
+
+    def __init__(self, spec: FunctionSpec, request_id: str) -> None:
+        self.spec = spec
+        self.request_id = request_id
+        settings = spec.logging
+        self._json = settings.json
+        self._application = application_level(settings)
+        self._system = SYSTEM_LEVELS.get(settings.system_level or "INFO", INFO) if settings.json else None
+        self._events: List[Tuple[int, str, bool]] = []  # (ms, message, shown in the Tail)
+
+    @property
+    def events(self) -> Tuple[Event, ...]:
+        """What Lambda sends to CloudWatch Logs."""
+        return tuple((stamp, message) for stamp, message, _ in self._events)
+
+    @property
+    def text(self) -> str:
+        """The log as ``LogType=Tail`` returns it (before it is cut to its last 4 KB)."""
+        return "".join(_terminated(message) for _, message, shown in self._events if shown)
+
+    def _add(self, stamp: float, message: str, shown: bool = True) -> None:
+        self._events.append((int(stamp * 1000), message, shown))
+
+    def _platform(self, stamp: float, level: int, kind: str, record: Dict[str, Any]) -> None:
+        if self._system is not None and level >= self._system:
+            self._add(stamp, json.dumps({"time": _iso(stamp), "type": f"platform.{kind}", "record": record}))
+
+    def output(self, entries: Sequence[Entry], since: float) -> None:
+        """What the code wrote: each line of stdout and stderr, each whole Line, as one event, minus filtered ones."""
+        pending = ""
+        stamp = since
+        for entry in entries:
+            if isinstance(entry, str):
+                pending += entry
+                *lines, pending = pending.split("\n")
+                for line in lines:
+                    self._output(stamp, line + "\n", _stream_level(line) if self._application else INFO)
+                continue
+            if pending:
+                self._output(stamp, pending, _stream_level(pending) if self._application else INFO)
+                pending = ""
+            stamp = max(stamp, entry.time)
+            self._output(stamp, entry.text, entry.level)
+        if pending:
+            self._output(stamp, pending, _stream_level(pending) if self._application else INFO)
+
+    def _output(self, stamp: float, message: str, level: int) -> None:
+        if self._application is None or level >= self._application:
+            self._add(stamp, message)
+
+    def init_start(self, stamp: float, init_type: str) -> None:
+        """A new environment: Lambda names the runtime version it starts (not shown in the Tail)."""
+        spec = self.spec
+        version = spec.runtime.replace("python", "python:") + ".v1"
+        arn = f"arn:aws:lambda:{spec.region}::runtime:{hashlib.sha256(spec.runtime.encode()).hexdigest()}"
+        if self._json:
+            self._platform(stamp, INFO, "initStart", {
+                "initializationType": init_type, "phase": "init", "runtimeVersion": version,
+                "runtimeVersionArn": arn, "functionName": spec.function_name, "functionVersion": spec.version})
+        else:
+            self._add(stamp, f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
+
+    def init_end(self, stamp: float, init_type: str, duration_ms: float, error_type: Optional[str]) -> None:
+        """Init finished: its report, which Lambda writes as a line only when init failed."""
+        if self._json:
+            status = "success" if error_type is None else "error"
+            self._platform(stamp, DEBUG, "initRuntimeDone", {
+                "initializationType": init_type, "phase": "init", "status": status,
+                **({"errorType": error_type} if error_type else {})})
+            self._platform(stamp, INFO if error_type else DEBUG, "initReport", {
+                "initializationType": init_type, "phase": "init", "status": status,
+                **({"errorType": error_type} if error_type else {}), "metrics": {"durationMs": round(duration_ms, 3)}})
+        elif error_type is not None:
+            self._add(stamp, f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: init\tStatus: error"
+                             f"\tError Type: {error_type}\n")
+
+    def start(self, stamp: float) -> None:
+        if self._json:
+            self._platform(stamp, INFO, "start", {"requestId": self.request_id, "functionArn": self.spec.function_arn,
+                                                  "version": self.spec.version})
+        else:
+            self._add(stamp, f"START RequestId: {self.request_id} Version: {self.spec.version}\n")
+
+    def end(self, stamp: float, duration_ms: float, init_ms: Optional[float], status: str = "success",
+            error_type: Optional[str] = None, produced: int = 0) -> None:
+        """The invocation ended: END and REPORT (Text), or runtimeDone and report records (JSON)."""
+        spec = self.spec
+        billed = max(1, math.ceil(duration_ms))
+        if self._json:
+            error = {"errorType": error_type} if error_type else {}
+            self._platform(stamp, DEBUG, "runtimeDone", {
+                "requestId": self.request_id, "status": status, **error,
+                "metrics": {"durationMs": round(duration_ms, 3), "producedBytes": produced}})
+            metrics: Dict[str, Any] = {"durationMs": round(duration_ms, 3), "billedDurationMs": billed,
+                                       "memorySizeMB": spec.memory_size,
+                                       "maxMemoryUsedMB": min(spec.memory_size, MEMORY_USED_MB)}
+            if init_ms is not None:
+                metrics["initDurationMs"] = round(init_ms, 3)
+            self._platform(stamp, INFO, "report", {"requestId": self.request_id, "metrics": metrics,
+                                                   "status": status, **error})
+            return
+        line = (f"REPORT RequestId: {self.request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: {billed} ms"
+                f"\tMemory Size: {spec.memory_size} MB\tMax Memory Used: {min(spec.memory_size, MEMORY_USED_MB)} MB")
+        if init_ms is not None:
+            line += f"\tInit Duration: {init_ms:.2f} ms"
+        # AWS ends a plain REPORT with a tab (test_invocation_with_logs); how it ends one with a
+        # Status is not recorded, so those stay without.
+        if status == "timeout":
+            line += "\tStatus: timeout"
+        elif status != "success":
+            line += f"\tStatus: {status}\tError Type: {error_type}"
+        else:
+            line += "\t"
+        self._add(stamp, f"END RequestId: {self.request_id}\n")
+        self._add(stamp, line + "\n")
