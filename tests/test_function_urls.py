@@ -125,6 +125,26 @@ def test_a_chunked_request_body_arrives_whole(client, lambda_mock):
     assert event["body"] == "hello chunked world" and event["headers"]["content-length"] == "19"
 
 
+def test_odd_requests_get_answers_and_the_server_goes_on(client, lambda_mock):
+    url = public(client, lambda_mock, "def handler(event, context):\n    return {'statusCode': 204, 'body': 'x'}\n")
+    port, path = port_of(url), url.split(str(port_of(url)), 1)[1]
+    for raw in (b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+                f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: many\r\n\r\n".encode(),
+                f"POST {path} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".encode()):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw_connection:
+            raw_connection.sendall(raw)
+            assert raw_connection.recv(65536).split(b" ", 2)[1] in (b"403", b"400")
+    # A 204 goes out without a body, whatever the function gave: the connection stays usable.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for _ in range(2):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            assert (response.status, response.read(), response.getheader("Content-Length")) == (204, b"", None)
+    finally:
+        connection.close()
+
+
 def test_function_url_needs_a_url_config(client, lambda_mock, create_function):
     create_function("f")
     with pytest.raises(LookupError, match="f has no function URL"):

@@ -24,6 +24,11 @@ _IDLE_S = 5.0
 _CLOSE_JOIN_S = 1.0
 _CHUNK = 64 * 1024
 _LINE = 65537  # the longest chunk-size line read
+_BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 class BadRequest(Exception):
@@ -40,7 +45,8 @@ class _Exchange(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         path, _, query = self.path.partition("?")
         # /<url id>/<the URL's own path>: the id says which URL, the rest is what the function sees.
-        _, identifier, *rest = path.split("/", 2)
+        parts = path.split("/", 2)
+        identifier = parts[1] if len(parts) > 1 else ""
         try:
             body = self._body()
         except BadRequest:
@@ -50,7 +56,7 @@ class _Exchange(BaseHTTPRequestHandler):
             self.close_connection = True  # the body was not read: the connection cannot be reused
             self._send(responses.too_large())
             return
-        request = Request(self.command, "/" + "".join(rest), query, list(self.headers.items()), body,
+        request = Request(self.command, "/" + "".join(parts[2:]), query, list(self.headers.items()), body,
                           self.client_address[0])
         try:
             response = self.server.answer(identifier, request)
@@ -94,14 +100,16 @@ class _Exchange(BaseHTTPRequestHandler):
         chunked = response.streamed and self.request_version != "HTTP/1.0"
         self.send_response_only(response.status)
         for name, value in response.headers:
-            # A function's header value cannot add lines of its own to the response.
-            self.send_header(name, value.replace("\r", " ").replace("\n", " "))
+            # A function's headers cannot add lines of their own to the response.
+            self.send_header(_one_line(name), _one_line(value))
         self.send_header("Date", self.date_time_string())
-        self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(len(response.body)))))
+        bodiless = response.status in _BODILESS
+        if not bodiless:
+            self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(len(response.body)))))
         if self.close_connection or (response.streamed and not chunked):
             self.send_header("Connection", "close")
         self.end_headers()
-        if self.command == "HEAD":
+        if self.command == "HEAD" or bodiless:
             return
         if not chunked:
             self.wfile.write(response.body)
@@ -179,6 +187,8 @@ class Server:
                 _Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
             except OSError:
                 pass  # the client went away, or close() shut the connection
+            except Exception:  # a lambdamock bug: shown; it ends this connection, never the thread
+                traceback.print_exc()
             finally:
                 with self._lock:
                     self._busy.discard(me)
