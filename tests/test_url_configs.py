@@ -15,19 +15,19 @@ from typing import Any
 import pytest
 
 from tests.conftest import function_arn
+from tests.helpers import recorded_pattern
 
 ARN = function_arn("f")
 URL = re.compile(r"https://[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws/")
 NO_FUNCTION = "Function does not exist"
 NO_RESOURCE = "The resource you requested does not exist."
 MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
+ALIAS_ONLY = r"((?!^\d+$)^[0-9a-zA-Z-_]+$)"
 
 
 def not_alias(value: str) -> str:
-    return (
-        f"1 validation error detected: Value '{value}' at 'qualifier' failed to satisfy constraint: "
-        r"Member must satisfy regular expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)"
-    )
+    return (f"1 validation error detected: Value '{value}' at 'qualifier' failed to satisfy constraint: "
+            f"Member must satisfy regular expression pattern: {ALIAS_ONLY}")
 
 
 @pytest.fixture
@@ -197,6 +197,7 @@ def test_a_missing_function_or_alias(world, aws_error, operation, args):
         CALLS[operation](world, **args)
 
 
+@recorded_pattern("GetFunctionUrlConfig", "Qualifier", ALIAS_ONLY)
 @pytest.mark.parametrize("operation", sorted(CALLS))
 @pytest.mark.parametrize("qualifier", ["1", "2", "$LATEST"])
 def test_the_qualifier_must_be_an_alias_checked_before_the_function(raw_client, world, aws_error, operation,
