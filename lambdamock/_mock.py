@@ -184,6 +184,19 @@ class LambdaMock:
             raise KeyError(f"no function {function_name!r} in this mock")
         return found
 
+    def function_url(self, function_name: str, qualifier: Optional[str] = None, *,
+                     region: Optional[str] = None) -> str:
+        """A loopback URL, ``http://127.0.0.1:<port>/<url id>/``, that serves the function's URL over real HTTP.
+
+        Any HTTP client may call it (append a path and query as to the ``FunctionUrl`` AWS returns):
+        each request reaches the function as Lambda's front end sends it, under the URL's AuthType,
+        CORS and InvokeMode. The server starts on first use and stops with the mock. ``qualifier``
+        names an alias with a URL of its own; ``region`` is needed only when several regions have one.
+        """
+        from lambdamock import urls
+
+        return urls.base_url(self.state, function_name, qualifier, region)
+
     # -- in-process event sources ------------------------------------------
 
     def queue(self, arn: str, *, visibility_timeout: float = 30.0, dead_letter: Optional[LocalQueue] = None,

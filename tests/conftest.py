@@ -60,7 +60,8 @@ def function_arn(name: str, qualifier: Optional[str] = None, region: str = REGIO
 
 
 def snapshot(client: BaseClient) -> dict[str, Any]:
-    """Everything a caller can see of the client's region: functions, versions, aliases, policies, tags, layers, usage."""
+    """Everything a caller can see of the client's region: functions, versions, aliases, policies, tags, layers,
+    function URLs, usage."""
     pages = client.get_paginator("list_functions").paginate(FunctionVersion="ALL")
     entries = sorted(
         (entry for page in pages for entry in page["Functions"]),
@@ -77,6 +78,7 @@ def snapshot(client: BaseClient) -> dict[str, Any]:
         "usage": usage,
         "provisioned": _provisioned(client, details),
         "invoke_configs": _invoke_configs(client, details),
+        "urls": _urls(client, details),
         "settings": _settings(client, entries),
         "code_signing": _code_signing(client),
         **_permissions_and_tags(client, entries),
@@ -158,6 +160,20 @@ def _invoke_configs(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
         name: [config for page in paginator.paginate(FunctionName=name) for config in page["FunctionEventInvokeConfigs"]]
         for name in names
     }
+
+
+def _urls(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
+    """Every function URL config of every function (its own and its aliases'), times included."""
+    if not hasattr(client, "list_function_url_configs"):
+        return {}  # the 2014 API has none
+    paginator = client.get_paginator("list_function_url_configs")
+    return {
+        name: sorted((config for page in paginator.paginate(FunctionName=name) for config in page["FunctionUrlConfigs"]),
+                     key=lambda config: config["FunctionArn"])
+        for name in names
+    }
+
+
 def _settings(client: BaseClient, versions: list[dict[str, Any]]) -> dict[str, Any]:
     """Per version its runtime management; per function its code signing config and recursion setting."""
     out: dict[str, Any] = {}

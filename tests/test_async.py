@@ -100,6 +100,19 @@ def test_paginators_and_function_errors(lambda_mock: Any) -> None:
     assert error == "Unhandled" and payload["errorType"] == "ZeroDivisionError"
 
 
+def test_response_streams_read_as_async_event_streams(lambda_mock: Any) -> None:
+    async def scenario() -> tuple[Any, list[Any]]:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="s", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            response = await client.invoke_with_response_stream(FunctionName="s", Payload=b'{"streamed": 1}')
+            return response["ExecutedVersion"], [event async for event in response["EventStream"]]
+
+    version, events = asyncio.run(scenario())
+    assert version == "$LATEST"
+    assert events == [{"PayloadChunk": {"Payload": b'{"streamed": 1}'}}, {"InvokeComplete": {}}]
+
+
 def test_event_invocations_and_mock_wait(lambda_mock: Any) -> None:
     async def scenario() -> None:
         async with aio_client() as client:

@@ -164,6 +164,7 @@ def _world(client: Any) -> None:
     client.add_permission(FunctionName="f", StatementId="s1", Action="lambda:InvokeFunction",
                           Principal="sns.amazonaws.com")
     client.tag_resource(Resource=ARN, Tags={"team": "a"})
+    client.create_function_url_config(FunctionName="f", Qualifier="live", AuthType="NONE")
 
 
 @pytest.mark.parametrize(("version", "name"), SERVED)

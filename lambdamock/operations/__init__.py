@@ -21,6 +21,7 @@ from lambdamock.operations import (
     permissions,
     runtime_settings,
     tags,
+    urls,
 )
 from lambdamock.operations._base import Call
 
@@ -39,7 +40,7 @@ def _collect(*modules: ModuleType) -> dict[str, Operation]:
 _REGISTRY: dict[str, dict[str, Operation]] = {
     "2015-03-31": _collect(
         functions, account, aliases, invoke, concurrency, mappings, invoke_configs, code_signing, runtime_settings,
-        permissions, tags, layers, layer_permissions,
+        permissions, tags, layers, layer_permissions, urls,
     ),
     "2014-11-11": _collect(legacy, legacy_sources),
 }

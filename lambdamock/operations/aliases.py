@@ -120,8 +120,9 @@ def delete_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         found.policies.pop(params["Name"], None)
         if alias is None:
             return {}
-        # Its event invoke config, policy and provisioned concurrency go with it.
+        # Its event invoke config, function URL, policy and provisioned concurrency go with it.
         call.region.invoke_configs.drop(found.name, alias.name)
+        call.region.urls.drop(found.name, alias.name)
         if call.region.gate.unconfigure(found.name, alias.name):
             call.service.invoker.retire(found.arn, alias.function_version)
     return {}

@@ -317,6 +317,7 @@ def delete_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             call.region.remove(name)
             call.region.gate.unconfigure(name)
             call.region.invoke_configs.drop(name)
+            call.region.urls.drop_function(name)
             call.service.invoker.retire(found.arn)
             return {"StatusCode": 204}
         aliases = found.referencing(qualifier)

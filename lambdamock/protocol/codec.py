@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional
 from botocore.model import OperationModel, Shape, StructureShape
 
 from lambdamock.errors import InvalidRequestContentException
-from lambdamock.protocol import jsonread
+from lambdamock.protocol import eventstream, jsonread
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -274,6 +274,8 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
         return Response(status, {"Content-Type": "application/json"}, json.dumps(document).encode("utf-8"))
     payload_name = shape.serialization.get("payload")
     body: Optional[bytes] = None
+    # Lambda labels every body JSON, an Invoke payload included, whatever the function returned.
+    content_type = "application/json"
     document = {}
     for name, member in shape.members.items():
         value = output.get(name)
@@ -285,7 +287,10 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
         elif location == "header":
             headers[member.serialization.get("name", name)] = _header_text(member, value)
         elif name == payload_name:
-            if member.type_name in ("blob", "string"):
+            if member.serialization.get("eventstream"):
+                assert isinstance(member, StructureShape)
+                body, content_type = eventstream.encode(member, value), eventstream.CONTENT_TYPE
+            elif member.type_name in ("blob", "string"):
                 body = value if isinstance(value, bytes) else str(value).encode("utf-8")
             else:
                 body = json.dumps(_to_json(member, value)).encode("utf-8")
@@ -295,8 +300,7 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
             document[member.serialization.get("name", name)] = _to_json(member, value)
     if body is None:
         body = json.dumps(document).encode("utf-8") if document or payload_name is None else b""
-    # Lambda labels every body JSON, an Invoke payload included, whatever the function returned.
-    headers["Content-Type"] = "application/json"
+    headers["Content-Type"] = content_type
     return Response(status, headers, body)
 
 

@@ -19,6 +19,8 @@ _AWS_ENUM_ORDER = {
     "RecursiveLoop": ("Terminate", "Allow"),
     # TestLambdaEventSourceMappings::test_create_event_source_validation (invalid_starting_position).
     "EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
+    # TestLambdaURL::test_lambda_url_invalid_invoke_mode (test_lambda.snapshot.json).
+    "InvokeMode": ("RESPONSE_STREAM", "BUFFERED"),
 }
 
 # Where Lambda's service words a constraint otherwise than the model (recorded: LocalStack

@@ -16,6 +16,7 @@ from lambdamock.state.invocations import Invoker
 from lambdamock.state.invoke_configs import InvokeConfigs
 from lambdamock.state.layers import Layer
 from lambdamock.state.mappings import Mappings, Pollers
+from lambdamock.state.urls import FunctionUrls, UrlServer
 
 if TYPE_CHECKING:
     from lambdamock.outbound import Outbound
@@ -41,6 +42,7 @@ class Region:
         self.mappings = Mappings()
         self.invoke_configs = InvokeConfigs()
         self.code_signing = CodeSigningConfigs(name, account_id)
+        self.urls = FunctionUrls()
         # By layer name; a layer whose versions are all deleted stays, to keep counting its versions.
         self.layers: dict[str, Layer] = {}
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
@@ -87,6 +89,8 @@ class Service:
         self.local_sources: dict[str, Any] = {}
         # Event source mapping pollers: set by the sources layer when the first one is needed.
         self.pollers: Optional[Pollers] = None
+        # The loopback server of function URLs: set by the urls package when a test first asks for a URL.
+        self.url_server: Optional[UrlServer] = None
 
     def region(self, name: str) -> Region:
         with self.lock:
@@ -164,6 +168,11 @@ class Service:
     def close(self, on_quiet: Callable[[], None] = lambda: None) -> None:
         """Stop everything; ``on_quiet`` runs once no thread of this mock is left (at once, usually)."""
         self.closed = True
+        with self.lock:
+            # Under the lock: a server being started now is either seen here or refused (closed).
+            server, self.url_server = self.url_server, None
+        if server is not None:
+            server.close()
         if self.pollers is not None:
             self.pollers.close()
         self.invoker.close()

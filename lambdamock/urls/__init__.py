@@ -1,0 +1,32 @@
+"""Function URLs over real HTTP: a loopback server that hands each request to its function as Lambda's front end does."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from lambdamock.state import names
+from lambdamock.state.service import Service
+from lambdamock.urls.server import Server
+
+
+def base_url(service: Service, function: str, qualifier: Optional[str], region: Optional[str]) -> str:
+    """The loopback URL of a function's (or alias's) URL config, ``http://127.0.0.1:<port>/<url id>/``."""
+    reference = names.parse(function)
+    if reference is None:
+        raise ValueError(f"not a function name or ARN: {function!r}")
+    qualifier = qualifier or reference.qualifier
+    region = region or reference.region
+    with service.lock:
+        found = [
+            config for candidate in service.regions() if region is None or candidate.name == region
+            for config in [candidate.urls.get(reference.name, qualifier)] if config is not None
+        ]
+    owner = reference.name if qualifier is None else f"{reference.name}:{qualifier}"
+    if not found:
+        raise LookupError(f"{owner} has no function URL: create one first (CreateFunctionUrlConfig)")
+    if len(found) > 1:
+        raise ValueError(f"{owner} has function URLs in several regions: pass region=")
+    return f"http://127.0.0.1:{Server.of(service).port}/{found[0].url_id}/"
+
+
+__all__ = ["base_url"]

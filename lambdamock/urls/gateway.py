@@ -1,0 +1,83 @@
+"""One request to a function URL, answered as Lambda's front end does: find the URL, check access, invoke, map."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Optional
+
+from lambdamock.errors import LambdaError, MockStoppedError
+from lambdamock.operations import _invoking
+from lambdamock.operations._base import Call
+from lambdamock.operations.invoke import RESPONSE_LIMIT
+from lambdamock.state.concurrency import Throttled
+from lambdamock.state.functions import LATEST
+from lambdamock.state.policies import Policy
+from lambdamock.state.service import Region, Service
+from lambdamock.state.urls import RESPONSE_STREAM, UrlConfig
+from lambdamock.urls import access, events, responses
+from lambdamock.urls.messages import Request, Response
+
+
+def _find(service: Service, identifier: str) -> tuple[Optional[Region], Optional[UrlConfig], Optional[Policy]]:
+    """The region and config of a URL id, and the policy guarding what it invokes; the region alone when retired."""
+    with service.lock:
+        for region in service.regions():
+            config = region.urls.find(identifier)
+            if config is not None:
+                function = region.functions.get(config.function_name)
+                policy = None if function is None else function.policies.get(config.qualifier or LATEST)
+                return region, config, policy
+            if region.urls.retired(identifier):
+                return region, None, None
+    return None, None, None
+
+
+def answer(service: Service, identifier: str, request: Request) -> Response:
+    """The response to ``request`` sent to the URL with id ``identifier``."""
+    request_id = str(uuid.uuid4())
+    response = _answer(service, identifier, request, request_id)
+    # Recorded: TestRequestIdHandling::test_request_id_invoke_url, the invocation's own request id.
+    response.headers.append(("x-amzn-RequestId", request_id))
+    return response
+
+
+def _answer(service: Service, identifier: str, request: Request, request_id: str) -> Response:
+    region, config, policy = _find(service, identifier)
+    if region is None:
+        return responses.unknown()
+    if config is None:
+        return responses.forbidden()
+    if config.cors is not None and access.is_preflight(request):
+        return access.preflight(config.cors, request)
+    try:
+        caller = access.caller(config, policy, request, region.account_id)
+    except access.Denied:
+        return responses.forbidden()
+    payload = json.dumps(events.event(config, request, request_id, caller)).encode("utf-8")
+    response = _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload)), config, payload)
+    if config.cors is not None:
+        access.decorate(config.cors, request, response)
+    return response
+
+
+def _invoke(call: Call, config: UrlConfig, payload: bytes) -> Response:
+    """Invoke the function as Invoke does (so it is recorded, throttled and routed by alias weights)."""
+    try:
+        job = _invoking.job(call, config.function_name, config.qualifier, payload, "RequestResponse")
+    except LambdaError:
+        return responses.forbidden()  # deleted since its URL was found
+    try:
+        result = call.service.invoker.run(job)
+    except Throttled:
+        return responses.throttled()
+    except MockStoppedError:
+        return responses.function_error()  # the mock stopped while it ran
+    if result.function_error or len(result.payload) > RESPONSE_LIMIT:
+        return responses.function_error()
+    if config.mode == RESPONSE_STREAM:
+        return responses.streamed(result.payload)
+    try:
+        return responses.buffered(result.payload)
+    except responses.Unmappable:
+        return responses.function_error()

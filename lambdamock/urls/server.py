@@ -1,0 +1,220 @@
+"""The loopback HTTP/1.1 server of function URLs: 127.0.0.1 only, keep-alive, a bounded pool of threads."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+import traceback
+from collections import deque
+from http.server import BaseHTTPRequestHandler
+from typing import Any, Optional
+
+from lambdamock.errors import MockStoppedError
+from lambdamock.state.service import Service
+from lambdamock.urls import gateway, responses
+from lambdamock.urls.messages import BODY_LIMIT, Request, Response
+
+# Connections served at once; more wait for a free thread.
+_WORKERS = 16
+# An idle keep-alive connection is closed after this many seconds (it holds a thread meanwhile).
+_IDLE_S = 5.0
+# How long close() waits, in all, for the threads that are not running a function to leave.
+_CLOSE_JOIN_S = 1.0
+_CHUNK = 64 * 1024
+_LINE = 65537  # the longest chunk-size line read
+_BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+class BadRequest(Exception):
+    """The request's framing cannot be read."""
+
+
+class _Exchange(BaseHTTPRequestHandler):
+    """One connection's requests, read and answered one after the other (the standard library parses them)."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = _IDLE_S
+    server: Server  # type: ignore[assignment]  # ours, not a socketserver
+
+    def _serve(self) -> None:
+        path, _, query = self.path.partition("?")
+        # /<url id>/<the URL's own path>: the id says which URL, the rest is what the function sees.
+        parts = path.split("/", 2)
+        identifier = parts[1] if len(parts) > 1 else ""
+        try:
+            body = self._body()
+        except BadRequest:
+            self.send_error(400)
+            return
+        if body is None:
+            self.close_connection = True  # the body was not read: the connection cannot be reused
+            self._send(responses.too_large())
+            return
+        request = Request(self.command, "/" + "".join(parts[2:]), query, list(self.headers.items()), body,
+                          self.client_address[0])
+        try:
+            response = self.server.answer(identifier, request)
+        except Exception:  # a lambdamock bug: shown, and answered, never a dropped connection
+            traceback.print_exc()
+            response = Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request")
+        self._send(response)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+
+    def _body(self) -> Optional[bytes]:
+        """The request body; None when it is larger than AWS accepts."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._chunks()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise BadRequest() from None
+        if length < 0:
+            raise BadRequest()
+        return None if length > BODY_LIMIT else self.rfile.read(length)
+
+    def _chunks(self) -> Optional[bytes]:
+        data = bytearray()
+        while True:
+            try:
+                size = int(self.rfile.readline(_LINE).split(b";", 1)[0], 16)
+            except ValueError:
+                raise BadRequest() from None
+            if size == 0:
+                break
+            if len(data) + size > BODY_LIMIT:
+                return None
+            data += self.rfile.read(size)
+            self.rfile.readline(_LINE)  # the chunk's closing CRLF
+        while self.rfile.readline(_LINE).strip():
+            pass  # trailers, up to the blank line
+        return bytes(data)
+
+    def _send(self, response: Response) -> None:
+        chunked = response.streamed and self.request_version != "HTTP/1.0"
+        self.send_response_only(response.status)
+        for name, value in response.headers:
+            # A function's headers cannot add lines of their own to the response.
+            self.send_header(_one_line(name), _one_line(value))
+        self.send_header("Date", self.date_time_string())
+        bodiless = response.status in _BODILESS
+        if not bodiless:
+            self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(len(response.body)))))
+        if self.close_connection or (response.streamed and not chunked):
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command == "HEAD" or bodiless:
+            return
+        if not chunked:
+            self.wfile.write(response.body)
+            return
+        for start in range(0, len(response.body), _CHUNK):
+            piece = response.body[start : start + _CHUNK]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a test's output is not an access log."""
+
+
+class Server:
+    """Accepts on 127.0.0.1 and hands each connection to one of at most _WORKERS threads of the mock."""
+
+    def __init__(self, service: Service) -> None:
+        self._service = service
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._lock = threading.Condition()
+        self._waiting: deque[tuple[socket.socket, Any]] = deque()
+        self._open: set[socket.socket] = set()
+        self._workers: list[threading.Thread] = []
+        self._busy: set[threading.Thread] = set()
+        self._idle = 0
+        self._closed = False
+        self._acceptor = service.spawn(self._accept, "lambdamock-url-accept")
+
+    @classmethod
+    def of(cls, service: Service) -> Server:
+        """The service's server, started on first use."""
+        with service.lock:
+            if service.closed:
+                raise MockStoppedError(MockStoppedError.STOPPED)
+            if service.url_server is None:
+                service.url_server = cls(service)
+            found = service.url_server
+        assert isinstance(found, Server)
+        return found
+
+    def answer(self, identifier: str, request: Request) -> Response:
+        return gateway.answer(self._service, identifier, request)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, address = self._listener.accept()
+            except OSError:
+                return  # the listener was closed
+            with self._lock:
+                if self._closed:
+                    connection.close()
+                    return
+                self._open.add(connection)
+                self._waiting.append((connection, address))
+                if self._idle == 0 and len(self._workers) < _WORKERS:
+                    self._workers.append(self._service.spawn(self._work, "lambdamock-url"))
+                else:
+                    self._lock.notify()
+
+    def _work(self) -> None:
+        me = threading.current_thread()
+        while True:
+            with self._lock:
+                self._idle += 1
+                while not self._waiting and not self._closed:
+                    self._lock.wait()
+                self._idle -= 1
+                if self._closed:
+                    return
+                connection, address = self._waiting.popleft()
+                self._busy.add(me)
+            try:
+                _Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
+            except OSError:
+                pass  # the client went away, or close() shut the connection
+            except Exception:  # a lambdamock bug: shown; it ends this connection, never the thread
+                traceback.print_exc()
+            finally:
+                with self._lock:
+                    self._busy.discard(me)
+                    self._open.discard(connection)
+                connection.close()
+
+    def close(self) -> None:
+        """Close the port and every connection; threads that are not running a function end before this returns."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            connections = list(self._open)
+            waiting = [connection for connection, _ in self._waiting]
+            self._waiting.clear()
+            threads = [self._acceptor, *(worker for worker in self._workers if worker not in self._busy)]
+            self._lock.notify_all()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() in progress
+        self._listener.close()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)  # wakes a read in progress: the exchange ends
+        for connection in waiting:
+            connection.close()
+        deadline = time.monotonic() + _CLOSE_JOIN_S
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))

@@ -1,0 +1,167 @@
+"""What a function URL sends its function (the 2.0 event) and how its result comes back, over real HTTP.
+
+Recorded (unless a test says otherwise): LocalStack test_lambda.snapshot.json and the asserts of
+test_lambda.py, TestLambdaURL (validated against AWS in November 2025); the event's shape is
+documented in urls-invocation and in captured events (research notes 20, section 1.5).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+
+import pytest
+
+from tests.url_helpers import ECHO, fetch, public
+
+JSON = {"Content-Type": "application/json"}
+
+
+def returning(value: str) -> str:
+    return f"def handler(event, context):\n    return {value}\n"
+
+
+# test_lambda_url_invocation[*]: what the handler returns -> status, Content-Type, Content-Length, body.
+MAPPINGS = {
+    "dict": ('{"hello": "world"}', b'{"hello":"world"}'),
+    "http-response": ('{"statusCode": 200, "body": "body123"}', b"body123"),
+    "http-response-json": ('{"statusCode": 200, "body": "{\\"hello\\": \\"world\\"}"}', b'{"hello": "world"}'),
+    "list-mixed": ('["hello", 3, True]', b'["hello",3,true]'),
+    "string": ('"hello"', b"hello"),
+    "integer": ("3", b"3"),
+    "float": ("3.1", b"3.1"),
+    "boolean": ("True", b"true"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MAPPINGS))
+def test_results_map_to_responses_as_recorded(client, lambda_mock, case):
+    returned, body = MAPPINGS[case]
+    answer = fetch(public(client, lambda_mock, returning(returned)), body=b"{}")
+    assert (answer.status, answer.body) == (200, body)
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.headers["Content-Length"] == str(len(body))
+
+
+def test_a_response_object_sets_status_headers_and_cookies(client, lambda_mock):
+    # test_lambda_url_headers_and_status: status 201, the custom header, and "418" as a string works.
+    source = """
+import json
+def handler(event, context):
+    return json.loads(event["body"])
+"""
+    url = public(client, lambda_mock, source)
+    sent = {"statusCode": 201, "headers": {"Content-Type": "application/json", "My-Custom-Header": "Custom Value"},
+            "body": json.dumps({"message": "hello-world"}), "isBase64Encoded": False,
+            # Documented (urls-invocation): each cookie becomes a set-cookie header.
+            "cookies": ["a=1; Secure", "b=2"]}
+    answer = fetch(url, json.dumps(sent).encode(), JSON)
+    assert (answer.status, answer.json()) == (201, {"message": "hello-world"})
+    assert answer.headers["my-custom-header"] == "Custom Value"
+    assert answer.headers.get_all("Set-Cookie") == ["a=1; Secure", "b=2"]
+    teapot = fetch(url, json.dumps({"statusCode": "418", "body": "i'm a teapot"}).encode(), JSON)
+    assert (teapot.status, teapot.body) == (418, b"i'm a teapot")
+    # Documented: isBase64Encoded bodies are decoded before they are sent; the type is the function's.
+    image = {"statusCode": 200, "headers": {"content-type": "image/png"}, "isBase64Encoded": True,
+             "body": base64.b64encode(b"\x89PNG\x00\xff").decode()}
+    answer = fetch(url, json.dumps(image).encode(), JSON)
+    assert (answer.body, answer.headers.get_all("Content-Type")) == (b"\x89PNG\x00\xff", ["image/png"])
+
+
+def test_a_response_object_lambda_cannot_send_is_a_502(client, lambda_mock):
+    # Not recorded: a statusCode that is no HTTP status fails as a function error does.
+    url = public(client, lambda_mock, returning('{"statusCode": "teapot", "body": "x"}'))
+    assert fetch(url).status == 502
+
+
+def test_a_function_error_is_a_502_with_aws_s_body(client, lambda_mock):
+    # test_lambda_url_invocation_exception (asserts).
+    url = public(client, lambda_mock, "def handler(event, context):\n    raise RuntimeError('some error occurred')\n")
+    answer = fetch(url, b"{}", {"User-Agent": "python-requests/testing"})
+    assert (answer.status, answer.body) == (502, b"Internal Server Error")
+    (invocation,) = lambda_mock.invocations
+    assert invocation.function_error == "Unhandled" and invocation.error["errorMessage"] == "some error occurred"
+
+
+def test_the_event_for_a_post_with_a_query_string(client, lambda_mock):
+    # test_lambda_url_echo_http_fixture_default: lower-case header names, values as sent, repeated
+    # query keys joined with commas and decoded; the Lambda front end's own headers added.
+    url = public(client, lambda_mock)
+    answer = fetch(f"{url}pa2%Fth/1?q=query&multiQuery=foo&multiQuery=%2Fbar", b'{"foo": "bar"}',
+                   {"Content-Type": "application/json", "ExTrA-HeadErs": "With WeiRd CapS", "User-Agent": "test/echo"})
+    event = answer.json()
+    identifier = url.rstrip("/").rsplit("/", 1)[1]
+    host = f"{identifier}.lambda-url.us-east-1.on.aws"
+    assert event["version"] == "2.0" and event["routeKey"] == "$default"
+    assert (event["rawPath"], event["rawQueryString"]) == ("/pa2%Fth/1", "q=query&multiQuery=foo&multiQuery=%2Fbar")
+    assert event["queryStringParameters"] == {"q": "query", "multiQuery": "foo,/bar"}
+    assert (event["body"], event["isBase64Encoded"]) == ('{"foo": "bar"}', False)
+    headers = event["headers"]
+    assert headers["extra-headers"] == "With WeiRd CapS" and headers["content-type"] == "application/json"
+    assert (headers["host"], headers["content-length"], headers["user-agent"]) == (host, "14", "test/echo")
+    assert {"x-amzn-tls-cipher-suite", "x-amzn-tls-version", "x-amzn-trace-id", "x-forwarded-for",
+            "x-forwarded-port", "x-forwarded-proto"} <= set(headers)
+    assert "connection" not in headers  # the recorded echoes show none
+    context = event["requestContext"]
+    assert context["http"] == {"method": "POST", "path": "/pa2%Fth/1", "protocol": "HTTP/1.1",
+                               "sourceIp": "127.0.0.1", "userAgent": "test/echo"}
+    assert headers["x-forwarded-for"] == context["http"]["sourceIp"]  # recorded: origin == x-forwarded-for
+    # Captured events (research notes 20, 1.5): anonymous caller, the URL id, $default route and stage.
+    assert {key: context[key] for key in ("accountId", "apiId", "domainName", "domainPrefix", "routeKey", "stage")} \
+        == {"accountId": "anonymous", "apiId": identifier, "domainName": host, "domainPrefix": identifier,
+            "routeKey": "$default", "stage": "$default"}
+    assert re.fullmatch(r"\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000", context["time"])
+    assert isinstance(context["timeEpoch"], int)
+    # test_request_id_invoke_url: the response's x-amzn-RequestId is the invocation's request id.
+    assert context["requestId"] == answer.headers["x-amzn-RequestId"] == lambda_mock.invocations[-1].request_id
+    uuid.UUID(context["requestId"])
+
+
+def test_keys_are_absent_when_empty(client, lambda_mock):
+    # test_lambda_url_echo_invoke: a POST with no body has no body key and isBase64Encoded false;
+    # captured events: no query string means "" and no queryStringParameters, no cookies no key.
+    event = fetch(public(client, lambda_mock), b"").json()
+    assert "body" not in event and event["isBase64Encoded"] is False
+    assert event["rawQueryString"] == "" and event["rawPath"] == "/"
+    assert not {"queryStringParameters", "cookies", "pathParameters", "stageVariables"} & set(event)
+    assert "authorizer" not in event["requestContext"]
+
+
+def test_text_bodies_arrive_as_text_and_others_base64(client, lambda_mock):
+    # test_lambda_url_echo_invoke (text/plain arrives as text) and test_lambda_url_form_payload
+    # (multipart/form-data arrives base64-encoded).
+    url = public(client, lambda_mock)
+    text = fetch(url + "custom_path/extend?test_param=test_value", b"text", {"Content-Type": "text/plain"}).json()
+    assert (text["body"], text["isBase64Encoded"]) == ("text", False)
+    form = b"--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nvalue\r\n--b--\r\n"
+    sent = fetch(url, form, {"Content-Type": "multipart/form-data; boundary=b"}).json()
+    assert sent["isBase64Encoded"] is True and base64.b64decode(sent["body"]) == form
+    # Not recorded: text that is not UTF-8 cannot be text.
+    latin = fetch(url, b"caf\xe9", {"Content-Type": "text/plain"}).json()
+    assert latin["isBase64Encoded"] is True and base64.b64decode(latin["body"]) == b"caf\xe9"
+
+
+def test_cookies_arrive_as_a_list(client, lambda_mock):
+    # Documented (urls-invocation): "cookies" holds every cookie sent; the cookie header is not repeated.
+    event = fetch(public(client, lambda_mock), headers={"Cookie": "c1=v1; c2=v2"}).json()
+    assert event["cookies"] == ["c1=v1", "c2=v2"] and "cookie" not in event["headers"]
+
+
+def test_every_method_reaches_the_function(client, lambda_mock):
+    url = public(client, lambda_mock)
+    for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        assert fetch(url, method=method).json()["requestContext"]["http"]["method"] == method
+    head = fetch(url, method="HEAD")
+    assert head.status == 200 and head.body == b"" and int(head.headers["Content-Length"]) > 0
+
+
+def test_a_response_stream_url_sends_the_result_chunked(client, lambda_mock):
+    # test_lambda_url_echo_invoke[RESPONSE_STREAM] (asserts): a function that does not stream sends its
+    # whole result's JSON, statusCode and body not interpreted.
+    url = public(client, lambda_mock, ECHO, InvokeMode="RESPONSE_STREAM")
+    answer = fetch(url + "custom_path", b"text", {"Content-Type": "text/plain"})
+    assert answer.status == 200 and answer.headers["Transfer-Encoding"] == "chunked"
+    result = answer.json()
+    assert result["statusCode"] == 200 and json.loads(result["body"])["body"] == "text"
