@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
+import botocore
 import botocore.session
 import pytest
 from botocore import xform_name
@@ -30,7 +31,10 @@ def test_coverage_page_is_current(version):
     served = {name for name, yes in page.items() if yes}
     model = botocore.session.get_session().get_service_model("lambda", api_version=version)
     assert {xform_name(name) for name in served} == set(operations.served(version))
-    assert served <= set(model.operation_names)
+    # The page lists the operations of the botocore it was made with; an older one (the oldest
+    # supported runs in CI) lacks the newer operations.
+    if botocore.__version__ == re.search(r"Models of botocore ([\d.]+)\.", PAGE)[1]:
+        assert set(page) == set(model.operation_names)
 
 
 ROOT = Path(__file__).resolve().parent.parent
