@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from lambdamock import LambdaMock, mock_lambda
+from tests.helpers import model_constraint
 
 LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
 # Members Get/Create/Update report but list entries leave out.
@@ -461,6 +462,9 @@ def test_each_activation_starts_empty(make_zip, role):
      ("us-isob-east-1", "aws-iso-b")],
 )
 def test_arns_follow_the_regions_partition(lambda_mock, make_zip, role, region, partition):
+    arn = f"arn:{partition}:lambda:{region}:123456789012:function:f"
+    if not re.fullmatch(str(model_constraint("GetFunction", "FunctionName", "pattern")), arn):
+        pytest.skip("this botocore's FunctionName pattern predates the region's partition")
     client = boto3.client("lambda", region_name=region)
     created = client.create_function(FunctionName="f", Runtime="python3.12", Role=role, Handler="index.handler",
                                      Code={"ZipFile": make_zip()})
