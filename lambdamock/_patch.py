@@ -34,7 +34,12 @@ class _Answering:
 
 def serving(operation_model: Any) -> Any:
     """The mock that answers this request, or None to let it through; raises once that mock stopped."""
-    if operation_model.service_model.endpoint_prefix != "lambda":
+    prefix = operation_model.service_model.endpoint_prefix
+    if prefix != "lambda":
+        if prefix == "logs":  # what already ran is there to read: ship its logs first
+            logs_of = _active.serving()
+            if logs_of is not None and not logs_of.closed:
+                logs_of.invoker.logs.flush()
         return None
     service = _active.serving()
     if service is not None and service.forked:

@@ -30,6 +30,14 @@ def _environment_name(service: str) -> str:
     return "AWS_ENDPOINT_URL_" + str(service_id).upper().replace(" ", "_").replace("-", "_")
 
 
+@functools.cache
+def _loader() -> Any:
+    """One botocore model loader for every client lambdamock makes: a service's model is read once."""
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
 class _Refused:
     """The HTTP session of a client that answers from moto only: whatever moto leaves unanswered is not sent."""
 
@@ -89,6 +97,7 @@ class Outbound:
     @staticmethod
     def _make(service: str, region: str, endpoint: Optional[str]) -> Any:
         import boto3
+        import botocore.session
         from botocore.config import Config
 
         options: dict[str, Any] = {"retries": {"total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 10}
@@ -97,7 +106,11 @@ class Outbound:
             config = Config(account_id_endpoint_mode="disabled", **options)
         except TypeError:  # a botocore older than account-based endpoints
             config = Config(**options)
-        client = boto3.session.Session().client(service, region_name=region, endpoint_url=endpoint, config=config)
+        # A fresh session (credentials as the environment has them now), with models loaded once per process.
+        session = botocore.session.Session()
+        session.register_component("data_loader", _loader())
+        client = boto3.session.Session(botocore_session=session).client(
+            service, region_name=region, endpoint_url=endpoint, config=config)
         if endpoint is None:
             _moto.answer(client)
             client._endpoint.http_session = _Refused(service)

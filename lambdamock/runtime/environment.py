@@ -107,7 +107,9 @@ class Environment:
         self.init_type = init_type
         self.provisioned = init_type == "provisioned-concurrency"
         self.log_group_name = spec.logging.group or f"/aws/lambda/{spec.function_name}"
-        self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{spec.version}]{self.id}"
+        # In a custom log group the stream names the function too (AWS's "Configuring CloudWatch log groups").
+        owner = spec.function_name if spec.logging.group else ""
+        self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/{owner}[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
         self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
         if spec.logging.json:

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Protocol
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
@@ -83,6 +83,32 @@ class Job:
         return self.region.gate
 
 
+class Logs(Protocol):
+    """Where functions' logs go (CloudWatch Logs, through the gate)."""
+
+    def created(self, region: str, group: str) -> None:
+        """A function with this log group was created."""
+
+    def ran(self, job: Job, result: InvocationResult) -> None:
+        """An invocation ended; its log is to be shipped."""
+
+    def flush(self) -> None:
+        """Ship what is pending, now."""
+
+
+class NoLogs:
+    """Logs that go nowhere (a bare Invoker, as unit tests build one)."""
+
+    def created(self, region: str, group: str) -> None:
+        return None
+
+    def ran(self, job: Job, result: InvocationResult) -> None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+
 class Invoker:
     """Runs jobs on the runtime, records them, and drains Event jobs in the background."""
 
@@ -97,6 +123,7 @@ class Invoker:
         self._pending = 0  # queued and running background work
         self._closed = False
         self.events = EventQueue(self)
+        self.logs: Logs = NoLogs()
 
     @property
     def runtime(self) -> Runtime:
@@ -142,6 +169,7 @@ class Invoker:
         )
         with self._lock:
             self._records.append(record)
+        self.logs.ran(job, result)
         return record
 
     def replace(self, record: Invocation, updated: Invocation) -> None:
@@ -219,7 +247,8 @@ class Invoker:
             runtime.retire(function_arn, version)
 
     def close(self) -> None:
-        """Stop the background workers and the runtime; queued jobs are dropped."""
+        """Stop the background workers and the runtime; queued jobs are dropped, logs of what ran are shipped."""
+        self.logs.flush()
         idle = self.events.close()
         with self._lock:
             self._closed = True

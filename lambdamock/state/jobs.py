@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def spec(region: Region, version: Version) -> FunctionSpec:
     """What the runtime needs to run this version."""
     logging = version.settings.get("LoggingConfig") or {}
+    group = logging.get("LogGroup")
     return FunctionSpec(
         function_name=version.name,
         function_arn=version.arn,
@@ -39,7 +40,7 @@ def spec(region: Region, version: Version) -> FunctionSpec:
             LayerSpec(layer.code.zip, layer.code.sha256) for layer in version.layers if layer.code is not None
         ),
         logging=LogSettings(logging.get("LogFormat", "Text"), logging.get("ApplicationLogLevel"),
-                            logging.get("SystemLogLevel"), logging.get("LogGroup")),
+                            logging.get("SystemLogLevel"), None if group == f"/aws/lambda/{version.name}" else group),
     )
 
 

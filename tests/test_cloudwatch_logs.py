@@ -1,0 +1,208 @@
+"""Functions' logs in CloudWatch Logs (moto's), as Lambda writes them: group, streams, events, formats and levels.
+
+Shapes recorded against AWS: LocalStack test_lambda.snapshot.json (TestLambdaFeatures::
+test_invocation_type_event_error: one stream for an event's attempts, the error as one event with
+NBSP indentation and no trailing newline, REPORT ending in a tab) and AWS's "Configuring CloudWatch
+log groups" (the group /aws/lambda/<name>; in a custom group, streams named after the function).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda, package
+from tests.escapes import Proxy
+from tests.helpers import ROLE, moto_aws
+
+REGION = "us-east-1"
+SOURCE = (
+    "import logging\n"
+    "logger = logging.getLogger()\n"
+    "logger.setLevel(logging.INFO)\n"
+    "def handler(event, context):\n"
+    "    print('printed', event.get('n'))\n"
+    "    logger.info('informed')\n"
+    "    logger.warning('warned')\n"
+    "    if event.get('fail'):\n"
+    "        raise ValueError('intentional')\n"
+    "    for line in range(event.get('lines', 0)):\n"
+    "        print(line)\n"
+    "    return event\n"
+)
+STREAM = re.compile(r"\d{4}/\d{2}/\d{2}/\[(\$LATEST|\d+)\][0-9a-f]{32}")
+
+
+class Logged:
+    """lambdamock's Lambda and moto's CloudWatch Logs, side by side."""
+
+    def __init__(self, mock: Any) -> None:
+        self.mock = mock
+        self.lam = boto3.client("lambda", region_name=REGION)
+        self.logs = boto3.client("logs", region_name=REGION)
+
+    def create(self, name: str = "f", **settings: Any) -> None:
+        self.lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                 Code={"ZipFile": package({"app.py": SOURCE})}, **settings)
+
+    def invoke(self, payload: dict[str, Any], **options: Any) -> dict[str, Any]:
+        return self.lam.invoke(FunctionName="f", Payload=json.dumps(payload), **options)
+
+    def events(self, group: str = "/aws/lambda/f") -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for page in self.logs.get_paginator("filter_log_events").paginate(logGroupName=group):
+            found.extend(page["events"])
+        return found
+
+    def messages(self, group: str = "/aws/lambda/f") -> list[str]:
+        return [event["message"] for event in self.events(group)]
+
+
+@pytest.fixture
+def logged() -> Iterator[Logged]:
+    with moto_aws(), mock_lambda() as mock:
+        yield Logged(mock)
+
+
+def test_the_group_is_there_from_creation_and_empty(logged: Logged) -> None:
+    logged.create()
+    [group] = logged.logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
+    assert group["logGroupName"] == "/aws/lambda/f"
+    assert logged.logs.describe_log_streams(logGroupName="/aws/lambda/f")["logStreams"] == []
+
+
+def test_a_synchronous_invocation_is_readable_at_once(logged: Logged) -> None:
+    logged.create()
+    response = logged.invoke({"n": 1})
+    request_id = response["ResponseMetadata"]["RequestId"]
+    events = logged.events()  # no mock.wait(): a CloudWatch Logs request sees what already ran
+    [stream] = {event["logStreamName"] for event in events}
+    assert STREAM.fullmatch(stream)
+    messages = [event["message"] for event in events]
+    assert messages[0].startswith("INIT_START Runtime Version: python:3.12.")
+    assert messages[1:5] == [
+        f"START RequestId: {request_id} Version: $LATEST\n",
+        "printed 1\n",
+        f"[INFO]\t{messages[3].split(chr(9))[1]}\t{request_id}\tinformed\n",
+        f"[WARNING]\t{messages[4].split(chr(9))[1]}\t{request_id}\twarned\n",
+    ]
+    assert messages[5] == f"END RequestId: {request_id}\n"
+    assert re.fullmatch(
+        rf"REPORT RequestId: {request_id}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\t"
+        r"Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t\n",
+        messages[6],
+    )
+    assert [event["timestamp"] for event in events] == sorted(event["timestamp"] for event in events)
+
+
+def test_one_environment_writes_one_stream(logged: Logged) -> None:
+    logged.create()
+    for n in range(3):
+        logged.invoke({"n": n})
+    [stream] = logged.logs.describe_log_streams(logGroupName="/aws/lambda/f")["logStreams"]
+    assert [m for m in logged.messages() if m.startswith("printed")] == ["printed 0\n", "printed 1\n", "printed 2\n"]
+    assert sum(m.startswith("INIT_START") for m in logged.messages()) == 1
+    assert STREAM.fullmatch(stream["logStreamName"])
+
+
+def test_an_event_and_its_retries_share_a_stream_and_the_error_is_one_event(logged: Logged) -> None:
+    logged.create()
+    logged.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=1)
+    logged.invoke({"fail": 1}, InvocationType="Event")
+    logged.mock.wait()
+    events = logged.events()
+    assert len({event["logStreamName"] for event in events}) == 1
+    errors = [event["message"] for event in events if event["message"].startswith("[ERROR]")]
+    assert len(errors) == 2
+    error = errors[0]
+    assert error.startswith("[ERROR] ValueError: intentional\nTraceback (most recent call last):\n\u00a0\u00a0File ")
+    assert not error.endswith("\n")
+    starts = [m for m in logged.messages() if m.startswith("START RequestId:")]
+    assert len(starts) == 2 and starts[0] == starts[1]  # the same request id, attempted twice
+
+
+def test_a_published_version_writes_its_own_stream(logged: Logged) -> None:
+    logged.create(Publish=True)
+    logged.lam.invoke(FunctionName="f", Qualifier="1", Payload=b"{}")
+    logged.invoke({})
+    streams = sorted(s["logStreamName"] for s in logged.logs.describe_log_streams(logGroupName="/aws/lambda/f")["logStreams"])
+    assert [STREAM.fullmatch(s).group(1) for s in streams] == ["$LATEST", "1"]  # type: ignore[union-attr]
+
+
+def test_json_format_and_levels(logged: Logged) -> None:
+    logged.create(LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "WARN", "SystemLogLevel": "INFO"})
+    request_id = logged.invoke({"n": 2})["ResponseMetadata"]["RequestId"]
+    messages = logged.messages()
+    # A line without a level is INFO to Lambda's filter (AWS's "Log-level filtering"): below WARN.
+    assert "printed 2\n" not in messages
+    records = [json.loads(m) for m in messages if m.startswith("{")]
+    kinds = [record.get("type") or record.get("level") for record in records]
+    assert kinds == ["platform.initStart", "platform.start", "WARNING", "platform.report"]
+    warned = records[2]
+    assert (warned["message"], warned["logger"], warned["requestId"]) == ("warned", "root", request_id)
+    assert records[1]["record"]["requestId"] == request_id
+
+
+def test_the_system_level_drops_lambdas_own_records(logged: Logged) -> None:
+    logged.create(LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "DEBUG", "SystemLogLevel": "WARN"})
+    logged.invoke({"n": 4})
+    messages = logged.messages()
+    assert "printed 4\n" in messages  # print() stays plain text in JSON format (AWS's "Python logging")
+    records = [json.loads(m) for m in messages if m.startswith("{")]
+    assert [record.get("level") for record in records] == ["INFO", "WARNING"]
+
+
+def test_a_custom_group_is_made_and_its_streams_name_the_function(logged: Logged) -> None:
+    logged.create(LoggingConfig={"LogGroup": "shared-group"})
+    logged.invoke({"n": 3})
+    [stream] = logged.logs.describe_log_streams(logGroupName="shared-group")["logStreams"]
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}/f\[\$LATEST\][0-9a-f]{32}", stream["logStreamName"])
+    assert "printed 3\n" in logged.messages("shared-group")
+
+
+def test_a_deleted_group_is_made_again(logged: Logged) -> None:
+    logged.create()
+    logged.invoke({"n": 1})
+    logged.logs.delete_log_group(logGroupName="/aws/lambda/f")
+    logged.invoke({"n": 2})
+    assert [m for m in logged.messages() if m.startswith("printed")] == ["printed 2\n"]
+
+
+def test_a_long_log_is_shipped_whole(logged: Logged) -> None:
+    logged.create()
+    logged.invoke({"lines": 12_000})  # more events than one PutLogEvents call takes
+    printed = [m for m in logged.messages() if m.rstrip("\n").isdigit()]
+    assert len(printed) == 12_000 and printed[-1] == "11999\n"
+
+
+def test_the_tail_is_the_same_with_logs_shipped(logged: Logged) -> None:
+    logged.create()
+    import base64
+
+    tail = base64.b64decode(logged.invoke({"n": 5}, LogType="Tail")["LogResult"]).decode()
+    assert "printed 5\n" in tail and tail.startswith("START RequestId:")
+
+
+def test_nothing_is_shipped_or_sent_without_cloudwatch_logs(escapes: Proxy) -> None:
+    with mock_lambda() as mock:
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": package({"app.py": SOURCE})})
+        lam.invoke(FunctionName="f", Payload=b"{}")
+        lam.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+        mock.wait(5)
+        assert len(mock.invocations) == 2 and all(run.log_stream for run in mock.invocations)
+    assert escapes.attempts == []
+
+
+def test_logs_of_what_ran_are_shipped_when_the_mock_stops() -> None:
+    with moto_aws():
+        with mock_lambda():
+            logged = Logged(None)
+            logged.create()
+            logged.invoke({"n": 9})
+        assert "printed 9\n" in logged.messages()
