@@ -7,15 +7,18 @@ from lambdamock._mock import LambdaMock, mock_lambda
 if TYPE_CHECKING:
     from lambdamock.packaging import package
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
+    from lambdamock.sources.triggers import Trigger
     from lambdamock.state.concurrency import Usage
-    from lambdamock.state.invocations import Invocation
+    from lambdamock.state.invocations import Delivery, Invocation
 
 # Loaded on first use, so that ``import lambdamock`` stays cheap: name -> module that defines it.
 _LAZY = {
     "LocalQueue": "lambdamock.sources",
     "LocalStream": "lambdamock.sources",
     "LocalTableStream": "lambdamock.sources",
+    "Delivery": "lambdamock.state.invocations",
     "Invocation": "lambdamock.state.invocations",
+    "Trigger": "lambdamock.sources.triggers",
     "Usage": "lambdamock.state.concurrency",
     "package": "lambdamock.packaging",
 }
@@ -31,11 +34,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Delivery",
     "Invocation",
     "LambdaMock",
     "LocalQueue",
     "LocalStream",
     "LocalTableStream",
+    "Trigger",
     "Usage",
     "mock_lambda",
     "package",

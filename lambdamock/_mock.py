@@ -7,10 +7,11 @@ import inspect
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
-from lambdamock import _active, _patch, _render
+from lambdamock import _active, _moto, _patch, _render
 
 if TYPE_CHECKING:
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
+    from lambdamock.sources.triggers import Trigger
     from lambdamock.state.concurrency import Usage
     from lambdamock.state.invocations import Invocation
     from lambdamock.state.service import Service, Unserved
@@ -34,6 +35,7 @@ class LambdaMock:
         concurrency_limit: int = 1000,
         seed: Optional[int] = None,
         endpoints: Optional[Mapping[str, str]] = None,
+        trigger_permissions: bool = True,
     ) -> None:
         self.account_id = account_id
         self.concurrency_limit = concurrency_limit
@@ -41,6 +43,8 @@ class LambdaMock:
         # Where lambdamock may send its own calls to other services (boto3 names: "sqs", "s3", ...)
         # when moto does not answer them, e.g. LocalStack's URL.
         self.endpoints = dict(endpoints or {})
+        # False: SNS, S3 and EventBridge invoke a function whatever its resource policy says (moto's leniency).
+        self.trigger_permissions = trigger_permissions
         self._service: Optional[Service] = None
         # The last activation once it stopped: what invocations, unserved and the views still show.
         self._stopped: Optional[Service] = None
@@ -55,11 +59,16 @@ class LambdaMock:
         from lambdamock import partitions
         from lambdamock.outbound import Outbound
         from lambdamock.outbound.destinations import Destinations
+        from lambdamock.outbound.logs import Logs
         from lambdamock.state.service import Service
 
         service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints), partitions.of)
         # What an Event invocation's outcome does: destinations and dead-letter queues, through the gate.
         service.invoker.events.outcomes = Destinations(service)
+        # Where functions' logs go: CloudWatch Logs, when it is mocked.
+        service.invoker.logs = Logs(service)
+        service.trigger_permissions = self.trigger_permissions
+        _moto.bridge()
         _patch.acquire()
         _active.push(service)
         self._service, self._stopped = service, None
@@ -102,7 +111,7 @@ class LambdaMock:
 
     def _fresh(self) -> "LambdaMock":
         return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit, seed=self.seed,
-                          endpoints=self.endpoints)
+                          endpoints=self.endpoints, trigger_permissions=self.trigger_permissions)
 
     def __call__(self, target: T) -> T:
         """Decorate a function, coroutine function, generator function or class.
@@ -148,6 +157,11 @@ class LambdaMock:
     def invocations(self) -> list[Invocation]:
         """Every invocation run so far, oldest first (retries included); after stop(), the last activation's."""
         return self._latest().invoker.records
+
+    @property
+    def triggers(self) -> list[Trigger]:
+        """Every event SNS, S3 or EventBridge (moto's) sent to a function, oldest first: invoked, or refused and why."""
+        return list(self._latest().triggers)
 
     @property
     def unserved(self) -> list[Unserved]:
@@ -275,7 +289,7 @@ def mock_lambda(target: T) -> T: ...
 @overload
 def mock_lambda(
     *, account_id: str = ..., concurrency_limit: int = ..., seed: Optional[int] = ...,
-    endpoints: Optional[Mapping[str, str]] = ...,
+    endpoints: Optional[Mapping[str, str]] = ..., trigger_permissions: bool = ...,
 ) -> LambdaMock: ...
 
 

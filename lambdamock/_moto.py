@@ -1,9 +1,23 @@
-"""Everything lambdamock knows of moto's internals, in one place; moto itself is imported only if already loaded."""
+"""Everything lambdamock knows of moto's internals, in one place; moto itself is imported only if already loaded.
+
+Besides telling whether moto's mock is active, this routes the deliveries moto's SNS, S3 and
+EventBridge make to Lambda to lambdamock's functions, and reads roles and subnets from moto's
+IAM and EC2. moto calls its own Lambda backend directly, not through botocore, so these are
+wrappers around moto functions (the same from moto 5.0 to 5.2), installed once moto loads them.
+"""
 
 from __future__ import annotations
 
+import contextvars
+import copy
+import json
 import sys
-from typing import Any
+from typing import Any, Callable, Optional
+from urllib.parse import unquote_plus
+
+import wrapt
+
+from lambdamock import _active
 
 
 def active() -> bool:
@@ -21,3 +35,179 @@ def answer(client: Any) -> None:
         from moto.core import patch_client
 
         patch_client(client)
+
+
+# -- IAM and EC2, as moto holds them -------------------------------------------------
+
+MISSING = object()
+
+
+def trust_policy(account_id: str, role_arn: str) -> Any:
+    """The trust policy of a role in moto's IAM (parsed when it is JSON); MISSING when moto has no such role."""
+    iam = sys.modules.get("moto.iam.models")
+    if iam is None:  # moto's IAM was never used: it holds no role
+        return MISSING
+    roles = iam.iam_backends[account_id]["global"].get_roles()
+    found = next((role for role in roles if role.arn == role_arn), None)
+    if found is None:
+        return MISSING
+    document = found.assume_role_policy_document
+    try:
+        return json.loads(document) if isinstance(document, str) else document
+    except ValueError:
+        return document
+
+
+def vpc_of(account_id: str, region: str, subnet_id: str) -> Optional[str]:
+    """The VPC of a subnet in moto's EC2; None when moto knows no such subnet."""
+    ec2 = sys.modules.get("moto.ec2.models")
+    if ec2 is None:
+        return None
+    try:
+        return str(ec2.ec2_backends[account_id][region].get_subnet(subnet_id).vpc_id)
+    except Exception:  # moto's InvalidSubnetIdError, whose module moved between versions
+        return None
+
+
+# -- deliveries to Lambda ---------------------------------------------------------------
+
+# What moto knows of the SNS message and the S3 object being delivered, set around the delivery.
+_SNS: contextvars.ContextVar[Optional[tuple[Any, str, Any]]] = contextvars.ContextVar("lambdamock_sns", default=None)
+_S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
+_bridged = False
+
+
+def bridge() -> None:
+    """Route moto's deliveries to lambdamock's functions from now on (moto's modules are wrapped when loaded)."""
+    global _bridged
+    if _bridged:
+        return
+    _bridged = True
+    hooks: dict[str, list[tuple[str, Callable[..., Any]]]] = {
+        "moto.sns.models": [("Subscription.publish", _subscription_publish)],
+        "moto.awslambda.models": [("LambdaBackend.send_sns_message", _send_sns_message)],
+        "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
+        "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
+        "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
+    }
+    for module, wrappers in hooks.items():
+        wrapt.register_post_import_hook(_installer(wrappers), module)
+
+
+def _installer(wrappers: list[tuple[str, Callable[..., Any]]]) -> Callable[[Any], None]:
+    def install(module: Any) -> None:
+        for name, wrapper in wrappers:
+            wrapt.wrap_function_wrapper(module, name, wrapper)
+
+    return install
+
+
+def _serving(function_arn: Optional[str]) -> Any:
+    """The active mock that owns this function ARN; None to leave the delivery to moto."""
+    from lambdamock.sources import triggers
+
+    service = _active.serving()
+    if function_arn is None or service is None or service.closed or not triggers.owns(service, function_arn):
+        return None
+    return service
+
+
+def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: str) -> Any:
+    return args[index] if len(args) > index else kwargs.get(name)
+
+
+def _subscription_publish(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # Subscription.publish(message, message_id, subject=None, message_attributes=None, ...)
+    context = (instance, _argument(args, kwargs, 1, "message_id"), _argument(args, kwargs, 3, "message_attributes"))
+    token = _SNS.set(context)
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _SNS.reset(token)
+
+
+def _send_sns_message(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # LambdaBackend.send_sns_message(function_name, message, subject=None, qualifier=None): moto has
+    # applied the filter policy and the message structure by now.
+    context = _SNS.get()
+    if context is None:
+        return wrapped(*args, **kwargs)
+    subscription, message_id, attributes = context
+    service = _serving(subscription.endpoint)
+    if service is None:
+        return wrapped(*args, **kwargs)
+    from lambdamock.sources import trigger_events, triggers
+
+    topic = subscription.topic.arn
+    event = trigger_events.sns(subscription.arn, topic, str(message_id), _argument(args, kwargs, 1, "message"),
+                               _argument(args, kwargs, 2, "subject"), attributes)
+    triggers.deliver(service, subscription.endpoint, json.dumps(event).encode(), topic, topic.split(":")[4])
+    return None
+
+
+def _s3_send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # send_event(account_id, event_name, bucket, key)
+    token = _S3.set(_argument(args, kwargs, 3, "key"))
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _S3.reset(token)
+
+
+def _invoke_awslambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # _invoke_awslambda(account_id, event_body, fn_arn, region_name); moto has matched events and filters.
+    function_arn = _argument(args, kwargs, 2, "fn_arn")
+    service = _serving(function_arn)
+    if service is None:
+        return wrapped(*args, **kwargs)
+    from lambdamock.sources import trigger_events, triggers
+
+    account_id = _argument(args, kwargs, 0, "account_id")
+    [record] = _argument(args, kwargs, 1, "event_body")["Records"]
+    key = _S3.get()
+    name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
+    event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None))
+    bucket = f"arn:aws:s3:::{record['s3']['bucket']['name']}"
+    triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
+    return None
+
+
+def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # S3Backend.put_bucket_notification_configuration(bucket_name, notification_config): S3 checks that
+    # it may invoke each function before it takes the configuration.
+    from lambdamock.sources import triggers
+
+    bucket = _argument(args, kwargs, 0, "bucket_name")
+    config = _argument(args, kwargs, 1, "notification_config") or {}
+    for entry in config.get("CloudFunctionConfiguration") or []:
+        function_arn = entry.get("CloudFunction")
+        service = _serving(function_arn)
+        if service is not None and triggers.refusal(service, function_arn, f"arn:aws:s3:::{bucket}",
+                                                    instance.account_id):
+            from moto.s3.exceptions import S3ClientError
+
+            raise S3ClientError("InvalidArgument", "Unable to validate the following destination configurations")
+    return wrapped(*args, **kwargs)
+
+
+def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # Rule.send_to_targets(event, transform_input=True): moto has no Lambda targets; lambdamock takes
+    # its functions' and leaves the rest to moto.
+    mine = [target for target in instance.targets if _serving(target.get("Arn")) is not None]
+    if not mine:
+        return wrapped(*args, **kwargs)
+    rest = [target for target in instance.targets if target not in mine]
+    if rest:
+        clone = copy.copy(instance)
+        clone.targets = rest
+        wrapped.__func__(clone, *args, **kwargs)
+    event = _argument(args, kwargs, 0, "original_event")
+    if getattr(instance, "state", "ENABLED") != "ENABLED" or not instance.event_pattern.matches_event(event):
+        return None
+    from lambdamock.sources import trigger_events, triggers
+
+    shaped = trigger_events.eventbridge(event)
+    for target in mine:
+        payload = trigger_events.target_input(target, shaped, instance.arn, instance.name)
+        triggers.deliver(_serving(target["Arn"]), target["Arn"], payload, instance.arn, instance.account_id)
+    return None

@@ -213,8 +213,18 @@ def invocations(service: Service) -> Optional[Table]:
     return Table("Recent invocations" if first else "Invocations", headers, rows, note, frozenset({0, 5}))
 
 
+def triggers(service: Service) -> Optional[Table]:
+    found = service.triggers
+    if not found:
+        return None
+    rows = [[Cell(_cut(_source(trigger.source_arn))), Cell(_cut(trigger.function_arn.split(":function:", 1)[-1])),
+             Cell(_cut(f"refused: {trigger.error}"), "error") if trigger.error else Cell(f"invoked {trigger.request_id}")]
+            for trigger in found[-RECENT:]]
+    return Table("Triggers (SNS, S3, EventBridge)", ["source", "function", "outcome"], rows)
+
+
 # The sections of every view, in order: a new one is a function above and an entry here.
-SECTIONS: tuple[Section, ...] = (functions, aliases, concurrency, mappings, invocations)
+SECTIONS: tuple[Section, ...] = (functions, aliases, concurrency, mappings, triggers, invocations)
 
 
 def _tables(service: Service) -> list[Table]:

@@ -88,9 +88,9 @@ class ServiceException(LambdaError):
 class AccessDeniedException(LambdaError):
     status = 403
 
-    def __init__(self) -> None:
+    def __init__(self, message: str = "") -> None:
         # AWS answers a foreign account's ARN with an empty message.
-        super().__init__("", type_=None)
+        super().__init__(message, type_=None)
 
 
 class NotServedError(NotImplementedError):

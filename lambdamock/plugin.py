@@ -10,15 +10,22 @@ from lambdamock._mock import LambdaMock
 
 MARKER = (
     "lambda_mock(**options): options for the lambda_mock fixture — any mock_lambda option (account_id, "
-    "concurrency_limit, seed, endpoints) and allow_unserved=True; on a test, a class or a module (pytestmark)"
+    "concurrency_limit, seed, endpoints, trigger_permissions) and allow_unserved=True; on a test, a class or a module (pytestmark)"
 )
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
 # The defaults a project can set in [tool.pytest.ini_options]: ini name -> (help, converter).
 _INI: dict[str, tuple[str, Callable[[str], Any]]] = {
     "lambda_mock_account_id": ("default account_id of the lambda_mock fixture", str),
     "lambda_mock_concurrency_limit": ("default concurrency_limit of the lambda_mock fixture", int),
     "lambda_mock_seed": ("default seed of the lambda_mock fixture", int),
-    "lambda_mock_allow_unserved": ("let tests pass that made calls lambdamock does not serve (true/false)",
-                                   lambda text: text.strip().lower() in ("1", "true", "yes", "on")),
+    "lambda_mock_allow_unserved": ("let tests pass that made calls lambdamock does not serve (true/false)", _flag),
+    "lambda_mock_trigger_permissions": (
+        "whether SNS, S3 and EventBridge need the function's resource policy to invoke it (true/false)", _flag),
 }
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import botocore.session
 import pytest
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
+# A role Lambda may assume: what CreateFunction asks of a role in moto's IAM while moto is active.
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 # The installed botocore's Lambda model: what lambdamock serves and validates against.
 MODEL = botocore.session.get_session().get_service_model("lambda")
 
@@ -41,3 +46,23 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.002)
+
+
+def moto_role() -> str:
+    """ROLE, made in moto's IAM (moto must be active); lambdamock checks roles there as AWS does in IAM."""
+    import boto3
+
+    iam = boto3.client("iam", region_name="us-east-1")
+    with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_role(RoleName=ROLE.rsplit("/", 1)[1], AssumeRolePolicyDocument=TRUST)
+    return ROLE
+
+
+@contextlib.contextmanager
+def moto_aws() -> Iterator[None]:
+    """moto's ``mock_aws()``, its IAM holding ROLE."""
+    from moto import mock_aws
+
+    with mock_aws():
+        moto_role()
+        yield

@@ -13,11 +13,10 @@ from typing import Any, Iterator
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_aws
 
 REGION = "us-east-1"
 FAILS_ON_DEMAND = (
@@ -55,7 +54,7 @@ class World:
 
 @pytest.fixture
 def world() -> Iterator[World]:
-    with mock_aws(), mock_lambda() as mock:
+    with moto_aws(), mock_lambda() as mock:
         yield World(mock)
 
 

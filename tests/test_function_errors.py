@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from moto import mock_aws
 
-from tests.helpers import model_constraint, recorded_pattern
+from tests.helpers import model_constraint, moto_aws, recorded_pattern
 
 OTHER_REGION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:f"
 OTHER_REGION = "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"
@@ -240,7 +239,7 @@ S3_MISSING = [
 
 @pytest.mark.parametrize("bucket, key, text", S3_MISSING)
 def test_s3_object_missing(client, create_function, aws_error, make_zip, bucket, key, text):
-    with mock_aws():
+    with moto_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="code")
         s3.put_object(Bucket="code", Key="fn.zip", Body=make_zip())

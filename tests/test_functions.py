@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from lambdamock import LambdaMock, mock_lambda
-from tests.helpers import model_constraint
+from tests.helpers import model_constraint, moto_aws
 
 LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
 # Members Get/Create/Update report but list entries leave out.
@@ -169,7 +168,7 @@ def test_qualified_references(client, create_function, arn, reference, qualifier
 
 def test_create_from_s3(client, create_function, make_zip):
     package = make_zip({"index.py": "def handler(e, c):\n    return 's3'\n"})
-    with mock_aws():
+    with moto_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="code")
         s3.put_object(Bucket="code", Key="fn.zip", Body=package)

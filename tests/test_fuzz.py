@@ -20,12 +20,11 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from lambdamock import mock_lambda, operations, package
 from lambdamock.errors import NotServedError
 from tests.conftest import function_arn, snapshot
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_aws
 from tests.shapes import TEXT, values
 
 SESSION = botocore.session.get_session()
@@ -94,7 +93,7 @@ NAMED = {
 @pytest.fixture(scope="module")
 def aws() -> Iterator[None]:
     # Code from S3 and mapping sources go to moto, never to the network.
-    with mock_aws():
+    with moto_aws():
         yield
 
 

@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_aws
 
 ECHO = "def handler(event, context):\n    return event\n"
 
@@ -177,14 +177,13 @@ def test_handler_invoking_another_function_to_any_depth(client):
 
 
 def test_handler_using_s3_served_by_moto():
-    from moto import mock_aws
 
     source = (
         "import boto3\n"
         "def handler(e, c):\n"
         "    boto3.client('s3', region_name='us-east-1').put_object(Bucket='out-bucket', Key='k', Body=b'done')\n"
     )
-    with mock_aws(), mock_lambda():
+    with moto_aws(), mock_lambda():
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="out-bucket")
         client = boto3.client("lambda", region_name="us-east-1")
         deploy(client, "writer", {"app.py": source})

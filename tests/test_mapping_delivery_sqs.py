@@ -8,10 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from lambdamock import mock_lambda, package
 from tests.conftest import ACCOUNT, REGION, function_arn
+from tests.helpers import moto_aws
 from tests.mapping_helpers import RECORDER, MotoWorld, deploy, eventually
 
 # Fails a message whose body says so on its first receive; REPORT reports them instead of raising.
@@ -57,7 +57,7 @@ class World(MotoWorld):
 
 @pytest.fixture
 def world():
-    with mock_aws(), mock_lambda() as mock:
+    with moto_aws(), mock_lambda() as mock:
         yield World(mock)
 
 
@@ -270,7 +270,7 @@ def test_throttled_deliveries_wait_and_lose_nothing(world):
 
 
 def test_stopping_the_mock_stops_its_pollers_at_once():
-    with mock_aws():
+    with moto_aws():
         mock = mock_lambda()
         mock.start()
         world = World(mock)

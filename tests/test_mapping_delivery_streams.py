@@ -11,11 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from lambdamock import mock_lambda
 from tests.conftest import ACCOUNT, REGION
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_aws
 from tests.mapping_helpers import MotoWorld, deploy, dynamodb_change, eventually, kinesis_record
 
 # Raises for a batch holding a record whose data is b"bad".
@@ -54,7 +53,7 @@ class World(MotoWorld):
 
 @pytest.fixture
 def world():
-    with mock_aws(), mock_lambda() as mock:
+    with moto_aws(), mock_lambda() as mock:
         yield World(mock)
 
 
@@ -227,7 +226,7 @@ def test_disable_then_enable_resumes_where_it_stopped(world):
 
 
 def test_the_event_is_lambdas_dynamodb_event():
-    with mock_aws(), mock_lambda() as mock:
+    with moto_aws(), mock_lambda() as mock:
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         table = dynamodb.create_table(
             TableName="items", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],

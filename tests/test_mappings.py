@@ -9,13 +9,12 @@ import time
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from lambdamock import mock_lambda, package
 from lambdamock.operations import mappings as operations
 from tests import probe
 from tests.conftest import ACCOUNT, REGION, function_arn
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_aws
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
 FIFO = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
@@ -407,7 +406,7 @@ def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create
 
 
 def test_missing_sources_are_refused_with_aws_texts():
-    with mock_aws(), mock_lambda():
+    with moto_aws(), mock_lambda():
         lam = boto3.client("lambda", region_name=REGION)
         lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
                             Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})

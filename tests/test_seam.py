@@ -15,7 +15,7 @@ from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_role
 
 ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
 ORIGINAL_SIGN = botocore.signers.RequestSigner.__dict__["sign"]
@@ -46,6 +46,7 @@ def test_endpoint_url_override_is_mocked():
 def test_with_moto_lambda_goes_to_lambdamock_and_the_rest_to_moto(lambdamock_first):
     outer, inner = (mock_lambda(), mock_aws()) if lambdamock_first else (mock_aws(), mock_lambda())
     with outer, inner:
+        moto_role()
         lam = boto3.client("lambda", region_name="us-east-1")
         create(lam)
         # moto's Lambda would list nothing: it never saw the function.

@@ -11,7 +11,7 @@ from lambdamock.errors import (
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code, _latest, _layers, _signing
+from lambdamock.operations import _code, _latest, _layers, _neighbours, _signing
 from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, page, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
@@ -41,7 +41,7 @@ _LEVELS_WITH_TEXT = (
 _NAME_LIMIT = 64
 
 
-def _settings(params: dict[str, Any], current: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Response-shaped configuration members from request members."""
     out = dict(current or {})
     for key in _PASSTHROUGH:
@@ -49,7 +49,9 @@ def _settings(params: dict[str, Any], current: Optional[dict[str, Any]] = None) 
             out[key] = params[key]
     if "VpcConfig" in params:
         # Recorded: TestLambdaFunction::test_vpc_config (create_response).
-        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, **params["VpcConfig"], "VpcId": ""}
+        given = params["VpcConfig"]
+        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, **given,
+                            "VpcId": _neighbours.vpc_id(call, list(given.get("SubnetIds") or []))}
     if params.get("ImageConfig"):
         out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
     elif "ImageConfig" in params:  # an empty ImageConfig removes it (test_lambda_image_and_image_config_crud)
@@ -126,7 +128,8 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     if signing is not None:
         _signing.check_package(package_type)
     environment = _environment(params)
-    settings = _settings(params, _latest.default_settings(name))
+    _neighbours.check_role(call, params["Role"])
+    settings = _settings(call, params, _latest.default_settings(name))
     with call.service.lock:
         layers = _layers.resolve(call, params.get("Layers") or [])
     # Fetched before taking the lock: S3 may be slow or remote.
@@ -145,6 +148,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         published = entry.publish(None) if params.get("Publish") else None
         # The response reports Pending; by the next call Lambda has made it Active.
         entry.latest = created.settled()
+    call.service.invoker.logs.created(call.region.name, settings["LoggingConfig"]["LogGroup"])
     out = configuration(created, state="Pending", update=None)
     if published is None:
         return out
@@ -244,12 +248,14 @@ _CONFIG_MEMBERS = (
 def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     changes = {attribute: params[member] for member, attribute in _CONFIG_MEMBERS if member in params}
     _check_runtime(changes.get("runtime"))
+    if "role" in changes:
+        _neighbours.check_role(call, changes["role"])
     if "Environment" in params:
         changes["environment"] = _environment(params)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
-        changes["settings"] = _settings(params, dict(found.latest.settings))
+        changes["settings"] = _settings(call, params, dict(found.latest.settings))
         if "Layers" in params:
             changes["layers"] = _layers.resolve(call, params["Layers"])
             _layers.check_size(found.latest.code, changes["layers"])

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from lambdamock.errors import InvalidParameterValueException
-from lambdamock.operations import _code, _latest, functions, invoke
+from lambdamock.operations import _code, _latest, _neighbours, functions, invoke
 from lambdamock.operations._base import Call, function
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
@@ -41,6 +41,7 @@ def _latest_of(call: Call, reference: str) -> Version:
 
 def upload_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     name = params["FunctionName"]
+    _neighbours.check_role(call, params["Role"])
     _code.check_sizes(call, params["FunctionZip"])
     code = _code.load(call, {"ZipFile": params["FunctionZip"]}, "Zip")
     with call.service.lock:
@@ -59,6 +60,7 @@ def upload_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             found.update(found.latest.changed(code=code, **_latest.configured(params)))
         uploaded = found.latest
         found.latest = uploaded.settled()
+    call.service.invoker.logs.created(call.region.name, f"/aws/lambda/{name}")
     return _configuration(uploaded)
 
 

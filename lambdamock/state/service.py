@@ -20,6 +20,7 @@ from lambdamock.state.urls import FunctionUrls, UrlServer
 
 if TYPE_CHECKING:
     from lambdamock.outbound import Outbound
+    from lambdamock.sources.triggers import Trigger
 
 
 class Unserved(NamedTuple):
@@ -85,6 +86,10 @@ class Service:
         self.forked = False  # this is a forked child's copy: it serves nothing (see _active)
         self.invoker = Invoker(self)
         self.unserved: list[Unserved] = []  # appended to only (atomic): read without the lock
+        # Events other services pushed to functions (SNS, S3, EventBridge through moto), invoked or refused.
+        self.triggers: list[Trigger] = []  # appended to only (atomic): read without the lock
+        # Whether a trigger needs the function's resource policy to allow its source, as on AWS.
+        self.trigger_permissions = True
         # In-process sources by ARN (mock.queue(), mock.stream(), ...): what mappings read and destinations reach.
         self.local_sources: dict[str, Any] = {}
         # Event source mapping pollers: set by the sources layer when the first one is needed.

@@ -1,0 +1,56 @@
+"""What a function's configuration names in other services: its role in IAM and its subnets' VPC in EC2 (moto's)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from lambdamock import _moto
+from lambdamock.errors import AccessDeniedException, InvalidParameterValueException
+from lambdamock.operations._base import Call
+
+_UNASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
+
+
+def _trusts_lambda(policy: Any) -> bool:
+    """True when a trust policy lets lambda.amazonaws.com assume the role; one IAM would refuse is not judged."""
+    if not isinstance(policy, dict) or "Statement" not in policy:
+        return True  # moto stores any text ("{}", "some policy"), which IAM would have refused: nothing to emulate
+    statements = policy.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action")
+        principal = statement.get("Principal")
+        services = principal.get("Service") if isinstance(principal, dict) else principal
+        if not isinstance(actions, list):
+            actions = [actions]
+        if not isinstance(services, list):
+            services = [services]
+        if any(action in ("sts:AssumeRole", "sts:*", "*") for action in actions) and any(
+                service in ("lambda.amazonaws.com", "*") for service in services):
+            return True
+    return False
+
+
+def check_role(call: Call, role_arn: str) -> None:
+    """With moto active, the role must be of this account, exist in moto's IAM and trust Lambda, as on AWS."""
+    if not _moto.active():
+        return
+    parts = role_arn.split(":")
+    if len(parts) > 4 and parts[4] != call.region.account_id:
+        raise AccessDeniedException("Cross-account pass role is not allowed.")
+    policy = _moto.trust_policy(call.region.account_id, role_arn)
+    if policy is _moto.MISSING or not _trusts_lambda(policy):
+        raise InvalidParameterValueException(_UNASSUMABLE)
+
+
+def vpc_id(call: Call, subnet_ids: list[str]) -> str:
+    """The VPC of the subnets: moto's EC2 knows it, else a stable stand-in; "" without subnets, as on AWS."""
+    if not subnet_ids:
+        return ""
+    if _moto.active():
+        found = _moto.vpc_of(call.region.account_id, call.region.name, subnet_ids[0])
+        if found is not None:
+            return found
+    return "vpc-" + hashlib.sha256(",".join(sorted(subnet_ids)).encode()).hexdigest()[:17]

@@ -1,0 +1,288 @@
+"""SNS, S3 and EventBridge (moto's) invoking lambdamock's functions, as Lambda's triggers: shapes and permissions.
+
+Event shapes: AWS's "Invoking Lambda with Amazon SNS", S3's "Event message structure" and EventBridge's
+"Amazon EventBridge events" pages. S3's refusal of an unauthorised destination: "Unable to validate the
+following destination configurations" (aws/aws-sdk-js#632, hashicorp/terraform#19756).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from lambdamock import mock_lambda, package
+from tests.helpers import moto_role
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+ECHO = "def handler(event, context):\n    return event\n"
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+class World:
+    """lambdamock's Lambda with moto's SNS, S3 and EventBridge."""
+
+    def __init__(self, mock: Any) -> None:
+        self.mock = mock
+        self.lam = boto3.client("lambda", region_name=REGION)
+        self.arn = self.lam.create_function(FunctionName="f", Runtime="python3.12", Role=moto_role(),
+                                            Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})},
+                                            Publish=True)["FunctionArn"]
+
+    def allow(self, principal: str, source_arn: str, qualifier: str | None = None) -> None:
+        extra = {"Qualifier": qualifier} if qualifier else {}
+        self.lam.add_permission(FunctionName="f", StatementId=principal.split(".")[0], Action="lambda:InvokeFunction",
+                                Principal=principal, SourceArn=source_arn, **extra)
+
+    def events(self) -> list[Any]:
+        self.mock.wait()
+        return [json.loads(run.event) for run in self.mock.invocations]
+
+
+@contextlib.contextmanager
+def nested(lambdamock_first: bool, **options: Any) -> Iterator[Any]:
+    outer, inner = (mock_lambda(**options), mock_aws()) if lambdamock_first else (mock_aws(), mock_lambda(**options))
+    with outer as first, inner as second:
+        yield first if lambdamock_first else second
+
+
+@pytest.fixture(params=[True, False], ids=["lambdamock-outer", "moto-outer"])
+def world(request: pytest.FixtureRequest) -> Iterator[World]:
+    with nested(request.param) as mock:
+        yield World(mock)
+
+
+def topic(world: World) -> tuple[Any, str, str]:
+    sns = boto3.client("sns", region_name=REGION)
+    arn = sns.create_topic(Name="orders")["TopicArn"]
+    subscription = sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=world.arn)["SubscriptionArn"]
+    return sns, arn, subscription
+
+
+# -- SNS ---------------------------------------------------------------------------------
+
+
+def test_sns_invokes_with_lambdas_sns_event(world: World) -> None:
+    sns, arn, subscription = topic(world)
+    world.allow("sns.amazonaws.com", arn)
+    published = sns.publish(TopicArn=arn, Message="hello", Subject="greeting",
+                            MessageAttributes={"kind": {"DataType": "String", "StringValue": "order"}})
+    [event] = world.events()
+    [record] = event["Records"]
+    assert (record["EventSource"], record["EventVersion"], record["EventSubscriptionArn"]) == (
+        "aws:sns", "1.0", subscription)
+    message = record["Sns"]
+    assert STAMP.fullmatch(message.pop("Timestamp"))
+    assert message.pop("Signature")
+    assert message == {
+        "Type": "Notification", "MessageId": published["MessageId"], "TopicArn": arn, "Subject": "greeting",
+        "Message": "hello", "SignatureVersion": "1",
+        "SigningCertUrl": message["SigningCertUrl"],
+        "UnsubscribeUrl": f"https://sns.{REGION}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={subscription}",
+        "MessageAttributes": {"kind": {"Type": "String", "Value": "order"}},
+    }
+    assert message["SigningCertUrl"].startswith(f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-")
+    [trigger] = world.mock.triggers
+    assert (trigger.source_arn, trigger.error) == (arn, None)
+    assert world.mock.invocations[0].request_id == trigger.request_id
+    assert world.mock.invocations[0].invocation_type == "Event"
+
+
+def test_sns_without_a_subject_sends_null(world: World) -> None:
+    sns, arn, _ = topic(world)
+    world.allow("sns.amazonaws.com", arn)
+    sns.publish(TopicArn=arn, Message="plain")
+    [event] = world.events()
+    assert event["Records"][0]["Sns"]["Subject"] is None
+    assert event["Records"][0]["Sns"]["MessageAttributes"] == {}
+
+
+def test_sns_without_permission_does_not_invoke_and_says_why(world: World) -> None:
+    sns, arn, _ = topic(world)
+    sns.publish(TopicArn=arn, Message="lost")  # the publish itself succeeds, as on AWS
+    assert world.events() == []
+    [trigger] = world.mock.triggers
+    assert trigger.request_id is None
+    assert trigger.error == f"the function's resource policy does not allow sns.amazonaws.com to invoke it from {arn}"
+    assert "refused: the function's resource policy" in str(world.mock)
+
+
+def test_sns_permission_for_another_topic_is_no_permission(world: World) -> None:
+    sns, arn, _ = topic(world)
+    world.allow("sns.amazonaws.com", arn.replace(":orders", ":other"))
+    sns.publish(TopicArn=arn, Message="lost")
+    assert world.events() == []
+
+
+def test_sns_filter_policies_and_message_structure_are_moto_s(world: World) -> None:
+    sns, arn, subscription = topic(world)
+    world.allow("sns.amazonaws.com", arn)
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicy",
+                                    AttributeValue=json.dumps({"kind": ["order"]}))
+    sns.publish(TopicArn=arn, Message="skipped", MessageAttributes={"kind": {"DataType": "String", "StringValue": "x"}})
+    sns.publish(TopicArn=arn, Message="kept", MessageAttributes={"kind": {"DataType": "String", "StringValue": "order"}})
+    assert [event["Records"][0]["Sns"]["Message"] for event in world.events()] == ["kept"]
+
+
+def test_sns_to_a_missing_function_is_refused_not_raised(world: World) -> None:
+    sns = boto3.client("sns", region_name=REGION)
+    arn = sns.create_topic(Name="orders")["TopicArn"]
+    missing = world.arn.rsplit(":", 1)[0] + ":gone"
+    sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=missing)
+    sns.publish(TopicArn=arn, Message="nobody")
+    [trigger] = world.mock.triggers
+    assert trigger.error == f"Function not found: {missing}"
+
+
+def test_sns_to_an_alias_needs_the_alias_permission(world: World) -> None:
+    world.lam.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    sns = boto3.client("sns", region_name=REGION)
+    arn = sns.create_topic(Name="orders")["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=f"{world.arn}:live")
+    world.allow("sns.amazonaws.com", arn)  # on the function, not the alias
+    sns.publish(TopicArn=arn, Message="one")
+    assert world.events() == []
+    world.lam.add_permission(FunctionName="f", Qualifier="live", StatementId="alias", Action="lambda:InvokeFunction",
+                             Principal="sns.amazonaws.com", SourceArn=arn)
+    sns.publish(TopicArn=arn, Message="two")
+    world.mock.wait()
+    [run] = world.mock.invocations
+    assert (run.qualifier, run.executed_version) == ("live", "1")
+
+
+def test_the_check_can_be_turned_off_for_suites_written_against_moto() -> None:
+    with mock_aws(), mock_lambda(trigger_permissions=False) as mock:
+        world = World(mock)
+        sns, arn, _ = topic(world)
+        sns.publish(TopicArn=arn, Message="allowed anyway")
+        assert [event["Records"][0]["Sns"]["Message"] for event in world.events()] == ["allowed anyway"]
+
+
+# -- S3 ----------------------------------------------------------------------------------
+
+
+def notify(bucket: str, arn: str, **filters: str) -> None:
+    rules = [{"Name": name, "Value": value} for name, value in filters.items()]
+    config: dict[str, Any] = {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+    if rules:
+        config["Filter"] = {"Key": {"FilterRules": rules}}
+    boto3.client("s3", region_name=REGION).put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"LambdaFunctionConfigurations": [config]})
+
+
+def test_s3_refuses_a_destination_it_may_not_invoke(world: World) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    with pytest.raises(ClientError) as refused:
+        notify("uploads", world.arn)
+    assert refused.value.response["Error"]["Code"] == "InvalidArgument"
+    assert refused.value.response["Error"]["Message"] == "Unable to validate the following destination configurations"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(Bucket="uploads")
+
+
+def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    notify("uploads", world.arn, prefix="in/", suffix=".txt")
+    s3.put_object(Bucket="uploads", Key="in/a b+c.txt", Body=b"12345")
+    s3.put_object(Bucket="uploads", Key="out/skipped.txt", Body=b"x")
+    s3.put_object(Bucket="uploads", Key="in/skipped.csv", Body=b"x")
+    [event] = world.events()
+    [record] = event["Records"]
+    assert (record["eventVersion"], record["eventSource"], record["awsRegion"], record["eventName"]) == (
+        "2.1", "aws:s3", REGION, "ObjectCreated:Put")
+    assert STAMP.fullmatch(record["eventTime"])
+    assert set(record) >= {"userIdentity", "requestParameters", "responseElements"}
+    detail = record["s3"]
+    assert detail["bucket"]["name"] == "uploads" and detail["bucket"]["arn"] == "arn:aws:s3:::uploads"
+    assert "principalId" in detail["bucket"]["ownerIdentity"]
+    obj = detail["object"]
+    assert (obj["key"], obj["size"]) == ("in/a+b%2Bc.txt", 5)  # URL-encoded as form data, slashes kept
+    assert obj["eTag"] and obj["sequencer"]
+
+
+# -- EventBridge -----------------------------------------------------------------------------
+
+
+def rule(world: World, *targets: dict[str, Any], state: str = "ENABLED") -> tuple[Any, str]:
+    events = boto3.client("events", region_name=REGION)
+    arn = events.put_rule(Name="orders", EventPattern=json.dumps({"source": ["shop"]}), State=state)["RuleArn"]
+    events.put_targets(Rule="orders", Targets=list(targets))
+    return events, arn
+
+
+def put(events: Any, detail: dict[str, Any]) -> str:
+    answer = events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": json.dumps(detail),
+                                         "Resources": ["arn:aws:shop:::order/1"]}])
+    return str(answer["Entries"][0]["EventId"])
+
+
+def test_eventbridge_invokes_with_the_event(world: World) -> None:
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn})
+    world.allow("events.amazonaws.com", arn)
+    event_id = put(events, {"order": 1})
+    [event] = world.events()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event.pop("time"))
+    assert event == {"version": "0", "id": event_id, "detail-type": "Order placed", "source": "shop",
+                     "account": ACCOUNT, "region": REGION, "resources": ["arn:aws:shop:::order/1"],
+                     "detail": {"order": 1}}
+
+
+def test_eventbridge_target_input_options(world: World) -> None:
+    events, arn = rule(
+        world,
+        {"Id": "path", "Arn": world.arn, "InputPath": "$.detail"},
+        {"Id": "constant", "Arn": world.arn, "Input": '{"fixed": true}'},
+        {"Id": "transformed", "Arn": world.arn, "InputTransformer": {
+            "InputPathsMap": {"order": "$.detail.order", "source": "$.source"},
+            "InputTemplate": '{"id": <order>, "text": "order <order> from <source>", "rule": "<aws.events.rule-name>"}'}},
+    )
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 7})
+    got = sorted(world.events(), key=json.dumps)
+    assert got == sorted([{"order": 7}, {"fixed": True}, {"id": 7, "text": "order 7 from shop", "rule": "orders"}],
+                         key=json.dumps)
+
+
+def test_eventbridge_keeps_moto_s_other_targets(world: World) -> None:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="copies")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn}, {"Id": "q", "Arn": queue})
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 3})
+    assert len(world.events()) == 1
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    assert json.loads(message["Body"])["detail"] == {"order": 3}
+
+
+def test_eventbridge_without_permission_or_when_disabled_does_not_invoke(world: World) -> None:
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn}, state="DISABLED")
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 4})
+    assert world.events() == []
+    events.enable_rule(Name="orders")
+    world.lam.remove_permission(FunctionName="f", StatementId="events")
+    put(events, {"order": 5})
+    assert world.events() == []
+    [trigger] = world.mock.triggers
+    assert trigger.source_arn == arn and "does not allow events.amazonaws.com" in str(trigger.error)
+
+
+def test_without_lambdamock_moto_keeps_its_own_behaviour() -> None:
+    mock_lambda().start().stop()  # the bridge is installed, and stays
+    with mock_aws():
+        sns = boto3.client("sns", region_name=REGION)
+        arn = sns.create_topic(Name="orders")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q")
+        boto3.client("sqs", region_name=REGION).create_queue(QueueName="q")
+        assert sns.publish(TopicArn=arn, Message="to moto")["MessageId"]
