@@ -1,8 +1,8 @@
 """Everything lambdamock knows of moto's internals, in one place; moto itself is imported only if already loaded.
 
 Besides telling whether moto's mock is active, this routes the deliveries moto's SNS, S3 and
-EventBridge make to Lambda to lambdamock's functions, and reads roles and subnets from moto's
-IAM and EC2. moto calls its own Lambda backend directly, not through botocore, so these are
+EventBridge make to Lambda to lambdamock's functions, notes which handler's chain an SQS message
+continues (recursive loop detection), and reads roles and subnets from moto's IAM and EC2. moto calls its own Lambda backend directly, not through botocore, so these are
 wrappers around moto functions (the same from moto 5.0 to 5.2), installed once moto loads them.
 """
 
@@ -89,6 +89,7 @@ def bridge() -> None:
         "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
+        "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)
@@ -211,3 +212,12 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
         payload = trigger_events.target_input(target, shaped, instance.arn, instance.name)
         triggers.deliver(_serving(target["Arn"]), target["Arn"], payload, instance.arn, instance.account_id)
     return None
+
+
+def _sqs_send_message(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # SQSBackend.send_message(queue_name, message_body, ...) -> Message (SendMessageBatch sends each through it)
+    message = wrapped(*args, **kwargs)
+    from lambdamock.state import lineage
+
+    lineage.remember(message.id)
+    return message

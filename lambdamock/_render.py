@@ -173,6 +173,8 @@ def mappings(service: Service) -> Optional[Table]:
 
 
 def _outcome(record: Invocation) -> Cell:
+    if record.stopped:
+        return Cell(f"not run: {record.stopped}", "error")
     tone = "error" if record.function_error else ""
     result = record.result
     if record.function_error and isinstance(result, dict) and "errorType" in result:

@@ -70,6 +70,10 @@ class TooManyRequestsException(LambdaError):
     status = 429
 
 
+class RecursiveInvocationException(LambdaError):
+    pass
+
+
 class ProvisionedConcurrencyConfigNotFoundException(LambdaError):
     status = 404
 

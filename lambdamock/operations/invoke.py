@@ -8,12 +8,14 @@ from typing import Any, Optional
 
 from lambdamock.errors import (
     InvalidRequestContentException,
+    RecursiveInvocationException,
     RequestEntityTooLargeException,
     TooManyRequestsException,
 )
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
 from lambdamock.protocol import jsonread
+from lambdamock.state import lineage
 from lambdamock.state.concurrency import Throttled
 from lambdamock.state.invocations import Job
 
@@ -21,6 +23,11 @@ SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 RESPONSE_LIMIT = SYNC_PAYLOAD_LIMIT + 100
 _TAIL_BYTES = 4096
+# The model's description of the error (AWS's message text is not recorded).
+_RECURSIVE = (
+    "Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services "
+    "resources and stopped your function's invocation."
+)
 _TOO_LARGE = json.dumps(
     {
         "errorMessage": f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
@@ -76,6 +83,8 @@ def _run(call: Call, job: Job, log_type: Optional[str]) -> tuple[bytes, Optional
     except Throttled as throttled:
         # AWS sends no Retry-After with it (LocalStack's test_lambda_concurrency_block recording).
         raise TooManyRequestsException("Rate Exceeded.", Reason=throttled.reason) from None
+    except lineage.RecursiveLoop:
+        raise RecursiveInvocationException(_RECURSIVE) from None
     body, error = result.payload, result.function_error
     if len(body) > RESPONSE_LIMIT:
         body, error = _TOO_LARGE, "Unhandled"

@@ -118,7 +118,7 @@ class Destinations:
             name, _, qualifier = parts[5].partition(":")[2].partition(":")
             region = self._service.region(parts[3])
             self._service.invoker.submit(jobs.job(self._service, region, name, qualifier or None, text.encode(),
-                                                  "Event", str(uuid.uuid4())))
+                                                  "Event", str(uuid.uuid4()), chain=job.lineage))
         elif service == "events":
             # Recorded: TestLambdaDestinationEventbridge — source "lambda", the bus then the function in resources.
             outcome = "Success" if shown["requestContext"]["condition"] == SUCCESS else "Failure"

@@ -278,9 +278,10 @@ class Environment:
         payload: bytes,
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]],
+        lineage: str = "",
     ) -> Optional[Outcome]:
         """Run one request; None if it outlived the function's timeout (the worker is then abandoned)."""
-        self.scope.overlay["_X_AMZN_TRACE_ID"] = _trace_id()
+        self.scope.overlay["_X_AMZN_TRACE_ID"] = _trace_id() + (f";Lineage={lineage}" if lineage else "")
         timeout = self.spec.timeout
         call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)

@@ -74,10 +74,12 @@ class Runtime:
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]] = None,
         provisioned: bool = False,
+        lineage: str = "",
     ) -> InvocationResult:
         """Run one synchronous invocation; returns within the function's timeout whatever the handler does.
 
         ``provisioned`` invocations run on a provisioned-concurrency environment when one is idle.
+        ``lineage`` goes into the handler's trace header (``_X_AMZN_TRACE_ID``), as Lambda's does.
         """
         if not spec.runtime.startswith("python3"):
             return results.unsupported(spec, request_id)
@@ -109,7 +111,7 @@ class Runtime:
             with self._lock:
                 self._busy[env] = None
         try:
-            outcome = env.invoke(request_id, payload, invoked_function_arn, client_context)
+            outcome = env.invoke(request_id, payload, invoked_function_arn, client_context, lineage)
         except BaseException:
             # Interrupted while waiting: the call goes on, but the environment is not reused.
             env.retired = True

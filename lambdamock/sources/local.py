@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Optional, Union
 
 from lambdamock.sources.readers import Received, Subscribers
 from lambdamock.sources.sqs import message_attribute
+from lambdamock.state import lineage
 
 AttributeValue = Union[str, int, float, bytes, Mapping[str, Any]]
 
@@ -104,6 +105,8 @@ class LocalQueue(Subscribers):
                     self._deduplicated[dedup] = message.id
                 self._visible.append(message)
                 ids.append(message.id)
+        for message_id in ids:
+            lineage.remember(message_id)  # sent by a handler: the function it reaches continues its chain
         self.notify()
         return ids
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Optional
 
 from lambdamock.runtime import InvocationResult
+from lambdamock.state import lineage
 from lambdamock.state.mappings import DELETING, EventSourceMapping
 
 if TYPE_CHECKING:
@@ -242,11 +244,13 @@ class Poller:
 
     # -- delivering ----------------------------------------------------------------
 
-    def deliver(self, payload: bytes, fresh: bool = True) -> Optional[InvocationResult]:
+    def deliver(self, payload: bytes, fresh: bool = True, chain: lineage.Lineage = MappingProxyType({})
+                ) -> Optional[InvocationResult]:
         """Invoke the function with one batch; None when the function no longer exists.
 
         ``fresh`` batches hold records never delivered before (retries are not): wait() looks
-        again while fresh batches keep coming. Raises Stopped when the mock stopped first.
+        again while fresh batches keep coming. ``chain`` is the batch's lineage (see state.lineage).
+        Raises Stopped when the mock stopped first.
         """
         with self._cond:
             if self._stopped:
@@ -255,7 +259,7 @@ class Poller:
         ran: Optional[tuple[Optional[InvocationResult], Optional[str]]]
         try:
             with self.supervisor.service.invoker.track():
-                ran = self.supervisor.deliver(self.mapping, payload)
+                ran = self.supervisor.deliver(self.mapping, payload, chain)
         except FunctionGone:
             ran = (None, None)  # the function, version or alias is gone: the batch failed
         finally:

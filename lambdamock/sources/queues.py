@@ -11,6 +11,7 @@ from lambdamock.sources.batching import Batch
 from lambdamock.sources.outcome import FAILED, OK, failed_items
 from lambdamock.sources.poller import Poller
 from lambdamock.sources.readers import Received
+from lambdamock.state import lineage
 from lambdamock.state.mappings import EventSourceMapping
 
 if TYPE_CHECKING:
@@ -88,7 +89,9 @@ class QueuePoller(Poller):
         if self.stopping:
             return  # disabled or deleted meanwhile: release() gives the messages back
         items, payload = self._batch.take()
-        result = self.deliver(payload, fresh=any(_fresh(item) for item in items))
+        known = self.supervisor.service.lineages
+        chain = lineage.merged(known[item.id] for item in items if item.id in known)
+        result = self.deliver(payload, fresh=any(_fresh(item) for item in items), chain=chain)
         failed = None if result is None else failed_items(
             result, {item.id for item in items}, self.mapping.config.report_item_failures
         )

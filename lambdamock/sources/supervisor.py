@@ -19,7 +19,7 @@ from lambdamock.sources.poller import FunctionGone, Poller
 from lambdamock.sources.queues import QueuePoller
 from lambdamock.sources.sqs import SqsReader
 from lambdamock.sources.streams import StreamPoller
-from lambdamock.state import jobs
+from lambdamock.state import jobs, lineage
 from lambdamock.state.mappings import DELETING, KINESIS, SQS, EventSourceMapping
 from lambdamock.state.service import Service
 
@@ -196,13 +196,17 @@ class Supervisor:
 
     # -- what pollers ask for ------------------------------------------------------------
 
-    def deliver(self, mapping: EventSourceMapping, payload: bytes) -> Optional[tuple[InvocationResult, str]]:
-        """Invoke the mapping's function synchronously: (result, version that ran); None when the mock stopped."""
+    def deliver(self, mapping: EventSourceMapping, payload: bytes,
+                chain: lineage.Lineage) -> Optional[tuple[InvocationResult, str]]:
+        """Invoke the mapping's function synchronously: (result, version that ran); None when the mock stopped.
+
+        ``chain`` is the batch's lineage (what handlers that sent its messages were part of).
+        """
         config = mapping.config
         region = self.service.region(mapping.region)
         try:
             job = jobs.job(self.service, region, config.function_name, config.qualifier, payload, "RequestResponse",
-                           str(uuid.uuid4()))
+                           str(uuid.uuid4()), chain=chain)
         except LambdaError:
             raise FunctionGone(config.function_name) from None
         try:

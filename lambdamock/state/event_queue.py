@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Optional, Protocol
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.state.concurrency import Throttled
+from lambdamock.state.lineage import RecursiveLoop
 
 if TYPE_CHECKING:
     from lambdamock.state.invocations import Delivery, Invocation, Invoker, Job
@@ -105,6 +106,9 @@ class EventQueue:
             return
         try:
             record = self._invoker.run(job, entry.attempt)
+        except RecursiveLoop:
+            self._invoker.end()  # dropped, recorded unrun
+            return
         except Throttled as throttled:
             if job.gate.reserved.get(job.spec.function_name) == 0:
                 # A reservation of 0 sends events straight to the failure destination, unrun.

@@ -6,11 +6,12 @@ import contextlib
 import json
 import threading
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Protocol
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
+from lambdamock.state import lineage
 from lambdamock.state.concurrency import Gate, Throttled
 from lambdamock.state.event_queue import EventQueue
 
@@ -53,6 +54,8 @@ class Invocation(InvocationResult):
     """On the last attempt of an ``Event`` invocation: ``Success``, ``RetriesExhausted`` or ``EventAgeExceeded``."""
     deliveries: tuple[Delivery, ...] = ()
     """On the last attempt of an ``Event`` invocation: where its outcome was sent (destinations, dead-letter queue)."""
+    stopped: Optional[str] = None
+    """Why Lambda did not run the handler at all: ``RecursiveInvocationException`` (a recursive loop); else None."""
 
     @property
     def result(self) -> Any:
@@ -77,6 +80,10 @@ class Job:
     qualifier: Optional[str]
     invocation_type: str
     client_context: Optional[dict[str, Any]] = None
+    lineage: Mapping[str, int] = field(default_factory=dict)
+    """How many times each function ran in this event's chain, this invocation included (see state.lineage)."""
+    recursive: bool = False
+    """True when this invocation would continue a recursive loop that Lambda stops."""
 
     @property
     def gate(self) -> Gate:
@@ -141,7 +148,13 @@ class Invoker:
             return list(self._records)
 
     def run(self, job: Job, attempt: int = 1) -> Invocation:
-        """Run a job now, on the calling thread's behalf, and record it; Throttled when there is no capacity."""
+        """Run a job now, on the calling thread's behalf, and record it; Throttled when there is no capacity.
+
+        A job that continues a recursive loop is recorded unrun, and RecursiveLoop raised.
+        """
+        if job.recursive:
+            unrun = InvocationResult(job.request_id, b"", None, "", 0.0, None, False, False)
+            raise lineage.RecursiveLoop(self._record(job, unrun, attempt, stopped=lineage.STOPPED))
         ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
         try:
             result = self.runtime.invoke(
@@ -151,6 +164,7 @@ class Invoker:
                 invoked_function_arn=job.invoked_arn,
                 client_context=job.client_context,
                 provisioned=ticket.provisioned,
+                lineage=lineage.text(job.lineage),
             )
         except MockStoppedError:
             raise
@@ -158,6 +172,11 @@ class Invoker:
             result = results.not_started(job.spec, job.request_id, error)
         finally:
             job.gate.leave(ticket)
+        record = self._record(job, result, attempt)
+        self.logs.ran(job, result)
+        return record
+
+    def _record(self, job: Job, result: InvocationResult, attempt: int, stopped: Optional[str] = None) -> Invocation:
         record = Invocation(
             **vars(result),
             function_name=job.spec.function_name,
@@ -166,10 +185,10 @@ class Invoker:
             invocation_type=job.invocation_type,
             event=job.event,
             attempt=attempt,
+            stopped=stopped,
         )
         with self._lock:
             self._records.append(record)
-        self.logs.ran(job, result)
         return record
 
     def replace(self, record: Invocation, updated: Invocation) -> None:
@@ -188,6 +207,8 @@ class Invoker:
         while not self._closed:
             try:
                 return self.run(job)
+            except lineage.RecursiveLoop as loop:
+                return loop.record  # the batch is dropped, as Lambda drops it
             except Throttled as throttled:
                 # Lambda's pollers back off and retry; nothing is dropped.
                 job.gate.wait(throttled.generation, 0.5)

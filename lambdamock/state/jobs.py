@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.runtime import FunctionSpec, LayerSpec
 from lambdamock.runtime.spec import LogSettings
-from lambdamock.state import names
+from lambdamock.state import lineage, names
 from lambdamock.state.functions import LATEST, Version
 from lambdamock.state.invocations import Job
 
@@ -45,10 +45,13 @@ def spec(region: Region, version: Version) -> FunctionSpec:
 
 
 def job(service: Service, region: Region, name: str, qualifier: Optional[str], payload: bytes, kind: str,
-        request_id: str, client_context: Optional[dict[str, Any]] = None) -> Job:
+        request_id: str, client_context: Optional[dict[str, Any]] = None,
+        chain: Optional[lineage.Lineage] = None) -> Job:
     """A Job for the function ``name`` as ``qualifier`` names it; through a weighted alias each job draws its version.
 
-    ResourceNotFoundException, naming the version looked for ($LATEST when unqualified), when it is missing.
+    ``chain`` is the lineage of the event that causes it: by default, the invocation running on this
+    thread's. ResourceNotFoundException, naming the version looked for ($LATEST when unqualified),
+    when the function or version is missing.
     """
     with service.lock:
         found = region.functions.get(name)
@@ -60,4 +63,9 @@ def job(service: Service, region: Region, name: str, qualifier: Optional[str], p
             arn = names.function_arn(region.partition, region.name, region.account_id, name)
             raise ResourceNotFoundException(f"Function not found: {arn}:{qualifier or LATEST}")
         invoked = found.arn if qualifier is None else f"{found.arn}:{qualifier}"
-        return Job(spec(region, version), region, payload, request_id, invoked, qualifier, kind, client_context)
+        counted = dict(lineage.current() if chain is None else chain)
+        own = lineage.key(found.arn)
+        counted[own] = counted.get(own, 0) + 1
+        recursive = found.stops_recursive_loops and counted[own] > lineage.LIMIT
+        return Job(spec(region, version), region, payload, request_id, invoked, qualifier, kind, client_context,
+                   counted, recursive)

@@ -6,7 +6,7 @@ import bisect
 import random
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Optional
 
 from lambdamock import _active
 from lambdamock.state.code_signing import CodeSigningConfigs
@@ -88,6 +88,8 @@ class Service:
         self.unserved: list[Unserved] = []  # appended to only (atomic): read without the lock
         # Events other services pushed to functions (SNS, S3, EventBridge through moto), invoked or refused.
         self.triggers: list[Trigger] = []  # appended to only (atomic): read without the lock
+        # The lineage (see state.lineage) of messages handlers sent to queues, by message id.
+        self.lineages: dict[str, Mapping[str, int]] = {}
         # Whether a trigger needs the function's resource policy to allow its source, as on AWS.
         self.trigger_permissions = True
         # In-process sources by ARN (mock.queue(), mock.stream(), ...): what mappings read and destinations reach.
