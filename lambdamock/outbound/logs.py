@@ -6,6 +6,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
+from lambdamock import _moto
 from lambdamock.runtime import InvocationResult
 
 if TYPE_CHECKING:
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 _BATCH_EVENTS = 10_000
 _BATCH_BYTES = 1_048_576
 _EVENT_OVERHEAD = 26
+# Queued events beyond which they are shipped in the background, not only when asked for.
+_BACKGROUND_EVENTS = 10_000
 _log = logging.getLogger("lambdamock")
 
 
@@ -26,7 +29,8 @@ class _Shipment:
 
     def __init__(self, region: str, group: str, stream: Optional[str] = None,
                  events: Sequence[tuple[int, str]] = ()) -> None:
-        self.region, self.group, self.stream, self.events = region, group, stream, events
+        self.region, self.group, self.stream = region, group, stream
+        self.events = list(events)
 
 
 def _batches(events: Sequence[tuple[int, str]]) -> list[list[dict[str, Any]]]:
@@ -43,22 +47,40 @@ def _batches(events: Sequence[tuple[int, str]]) -> list[list[dict[str, Any]]]:
     return out
 
 
+def _merged(shipments: list[_Shipment]) -> list[_Shipment]:
+    """One shipment per group and stream, events in the order they were queued: fewer, fuller calls."""
+    out: dict[tuple[str, str, Optional[str]], _Shipment] = {}
+    for shipment in shipments:
+        key = (shipment.region, shipment.group, shipment.stream)
+        found = out.get(key)
+        if found is None:
+            out[key] = shipment
+        else:
+            found.events.extend(shipment.events)
+    return list(out.values())
+
+
 class Logs:
     """Sends each invocation's log events to CloudWatch Logs, through the gate, as Lambda does.
 
-    Events are shipped by one background worker (so an invocation does not wait for them, and
-    ``mock.wait()`` does), and before any CloudWatch Logs request from the test: what already
-    ran is there to read. Nothing is shipped while CloudWatch Logs is not mocked.
+    An invocation only queues its events. They are shipped before any CloudWatch Logs request
+    from the test (what already ran is there to read), by ``mock.wait()``, when the mock stops,
+    and in the background once many are queued. Nothing is queued while CloudWatch Logs is not
+    mocked.
     """
 
     def __init__(self, service: Service) -> None:
         self._service = service
         self._lock = threading.Lock()  # guards the queue and the worker flag
         self._queue: list[_Shipment] = []
+        self._queued_events = 0
         self._working = False
         self._shipping = threading.Lock()  # one shipment at a time, in order
         self._made: set[tuple[str, str, Optional[str]]] = set()  # groups and streams known to exist
         self._own = threading.local()  # set while this thread ships: its own requests do not flush
+        # An endpoint named for CloudWatch Logs (option or environment) is read once, at start: the
+        # check runs after every invocation. moto's mock is looked for each time.
+        self._endpoint = service.outbound.endpoint("logs") is not None
 
     def created(self, region: str, group: str) -> None:
         """A function was created: its log group is made at once, so that a test can look for its logs."""
@@ -66,28 +88,28 @@ class Logs:
 
     def ran(self, job: Job, result: InvocationResult) -> None:
         """An invocation ended: its events go to its environment's stream."""
-        if result.log_events and result.log_stream:
+        if result.log_events and result.log_stream and (self._endpoint or _moto.active()):
             self._put(_Shipment(job.region.name, job.spec.logging.group or f"/aws/lambda/{job.spec.function_name}",
                                 result.log_stream, result.log_events))
 
     def _put(self, shipment: _Shipment) -> None:
         # Lambda cannot create groups under "aws/" (AWS's "Configuring CloudWatch log groups").
-        if shipment.group.startswith("aws/") or not self._service.outbound.reachable("logs"):
+        if shipment.group.startswith("aws/") or not (self._endpoint or _moto.active()):
             return
         with self._lock:
             self._queue.append(shipment)
-            if self._working:
+            self._queued_events += len(shipment.events)
+            if self._working or self._queued_events < _BACKGROUND_EVENTS:
                 return
             self._working = True
         self._service.invoker.background(self._drain, "lambdamock-logs")
 
     def _drain(self) -> None:
-        while True:
-            with self._lock:
-                if not self._queue:
-                    self._working = False
-                    return
+        try:
             self.flush()
+        finally:
+            with self._lock:
+                self._working = False
 
     def flush(self) -> None:
         """Ship everything queued, now, on the calling thread; returns once what was queued is shipped.
@@ -98,10 +120,10 @@ class Logs:
             return
         with self._shipping:  # also waits for a shipment in flight on the worker
             with self._lock:
-                shipments, self._queue = self._queue, []
+                shipments, self._queue, self._queued_events = self._queue, [], 0
             self._own.busy = True
             try:
-                for shipment in shipments:
+                for shipment in _merged(shipments):
                     self._ship(shipment)
             finally:
                 self._own.busy = False

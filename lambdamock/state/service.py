@@ -133,7 +133,10 @@ class Service:
         deadline = None if timeout is None else time.monotonic() + timeout
         if self.pollers is not None and not self.pollers.sync(timeout):
             return False
-        return self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if not self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic())):
+            return False
+        self.invoker.logs.flush()  # what ran is in CloudWatch Logs (when it is mocked)
+        return True
 
     # -- threads --------------------------------------------------------------------------------
 
