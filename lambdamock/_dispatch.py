@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 import uuid
 from email.utils import formatdate
 from typing import Any, Mapping, Optional
@@ -41,6 +43,21 @@ def _body(request: AWSPreparedRequest) -> bytes:
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
+def _headers(headers: Any) -> dict[str, str]:
+    """The request's headers as a plain dict, names lower-cased: botocore's own are slow to probe."""
+    # botocore's HeadersDict (every version since 1.34) keeps each name lower-cased beside it.
+    stored = getattr(headers, "_dict", None)
+    if stored is None:
+        return {name.lower(): value for name, value in headers.items()}
+    return {key._lower: value for key, value in stored.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _http_date(second: int) -> str:
+    """The Date header for a second since the epoch: formatted once per second."""
+    return formatdate(second, usegmt=True)
+
+
 def _error_response(service_model: ServiceModel, error: LambdaError) -> Response:
     try:
         shape: Optional[Shape] = service_model.shape_for(error.code)
@@ -73,7 +90,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     headers = response.headers
     headers["x-amzn-RequestId"] = call.request_id
     headers["Content-Length"] = str(len(response.body))
-    headers["Date"] = formatdate(usegmt=True)
+    headers["Date"] = _http_date(int(time.time()))
     return response
 
 
@@ -86,8 +103,7 @@ def serve(
         request.method,
         url.path,
         parse_qs(url.query, keep_blank_values=True),
-        # One pass into a plain dict: botocore's case-insensitive headers are slow to probe.
-        {name.lower(): value for name, value in request.headers.items()},
+        _headers(request.headers),
         _body(request),
     )
     region = context.get("client_region") or "us-east-1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 from lambdamock.errors import ResourceNotFoundException
@@ -15,8 +16,19 @@ if TYPE_CHECKING:
     from lambdamock.state.service import Region, Service
 
 
+# Versions are immutable (a change makes a new one), so each one's spec is made once.
+_specs: weakref.WeakKeyDictionary[Version, FunctionSpec] = weakref.WeakKeyDictionary()
+
+
 def spec(region: Region, version: Version) -> FunctionSpec:
-    """What the runtime needs to run this version."""
+    """What the runtime needs to run this version (of ``region``, where it was made)."""
+    found = _specs.get(version)
+    if found is None:
+        found = _specs[version] = _spec(region, version)
+    return found
+
+
+def _spec(region: Region, version: Version) -> FunctionSpec:
     logging = version.settings.get("LoggingConfig") or {}
     group = logging.get("LogGroup")
     return FunctionSpec(
