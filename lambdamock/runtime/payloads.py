@@ -65,7 +65,14 @@ def marshal_result(result: Any, runtime: str) -> bytes:
     """The response body for a handler's return value (bytes pass through untouched)."""
     if isinstance(result, bytes):
         return result
-    encoder = _Encoder(ensure_ascii=not _keeps_unicode(runtime))
+    ensure_ascii = not _keeps_unicode(runtime)
+    try:
+        return json.dumps(result, ensure_ascii=ensure_ascii).encode("utf-8")  # plain JSON types: the C encoder
+    except TypeError:
+        pass  # a Decimal, or something no encoder takes: the runtime's own encoder says which
+    except Exception as error:
+        raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
+    encoder = _Encoder(ensure_ascii=ensure_ascii)
     try:
         text = encoder.encode(result)
     except Exception as error:
