@@ -209,10 +209,9 @@ def test_logs_of_what_ran_are_shipped_when_the_mock_stops() -> None:
 
 
 def test_logs_left_when_moto_ends_first_are_dropped_quietly(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level("WARNING", logger="lambdamock"), mock_lambda():
-        with moto_aws():  # inside: it ends before lambdamock ships
-            logged = Logged(None)
-            logged.create()
-            logged.invoke({"n": 1})
-        # moto's mock ended: its logs are gone with it, and nothing is sent elsewhere.
+    # moto's mock, inside, ends first: its logs are gone with it, and nothing is sent elsewhere.
+    with caplog.at_level("WARNING", logger="lambdamock"), mock_lambda(), moto_aws():
+        logged = Logged(None)
+        logged.create()
+        logged.invoke({"n": 1})
     assert [record for record in caplog.records if record.name == "lambdamock"] == []
