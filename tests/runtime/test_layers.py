@@ -21,7 +21,7 @@ _SYNC = "from tests.runtime import sync"
 
 def _importing(name: str, *, wait: str = "") -> Dict[str, str]:
     """app.py whose handler returns ``name``'s TAG (after meeting the others at barrier ``wait``)."""
-    body = f"sync.barriers[{wait!r}].wait(5)\n    " if wait else ""
+    body = f"sync.barriers[{wait!r}].wait(20)\n    " if wait else ""
     return {
         "app.py": (
             f"import {name}\nfrom tests.runtime import sync\n"
@@ -105,8 +105,9 @@ def test_two_functions_with_different_versions_of_a_layer_library_at_once(runtim
     for installed in (False, True):
         sync.barriers["versions"] = threading.Barrier(2)
         handler = _importing("layerlib", wait="versions")
-        one = make_spec(handler, name="one", layers=[_versioned("1.0", installed=installed)])
-        two = make_spec(handler, name="two", layers=[_versioned("2.0", installed=installed)])
+        # Two cold starts that meet at a barrier: on a loaded machine they take longer than 3 s.
+        one = make_spec(handler, name="one", layers=[_versioned("1.0", installed=installed)], timeout=30)
+        two = make_spec(handler, name="two", layers=[_versioned("2.0", installed=installed)], timeout=30)
         assert invoke_all(runtime, [one, two]) == [b'"1.0"', b'"2.0"']
         assert "layerlib" not in sys.modules and "layerlib.core" not in sys.modules
 
@@ -115,10 +116,11 @@ def test_environments_of_one_function_do_not_share_layer_module_state(runtime: R
     sync.barriers["state"] = threading.Barrier(2)
     spec = make_spec(
         handler_source(
-            "layerlib.STATE.append(1)\nsync.barriers['state'].wait(5)\nreturn len(layerlib.STATE)",
+            "layerlib.STATE.append(1)\nsync.barriers['state'].wait(20)\nreturn len(layerlib.STATE)",
             prelude=f"import layerlib\n{_SYNC}",
         ),
         layers=[_versioned("1.0", installed=False)],
+        timeout=30,
     )
     assert invoke_all(runtime, [spec, spec]) == [b"1", b"1"]
 
@@ -126,8 +128,9 @@ def test_environments_of_one_function_do_not_share_layer_module_state(runtime: R
 def test_installed_layer_libraries_are_loaded_once_per_code_and_layers(runtime: Runtime) -> None:
     sync.barriers["deps"] = threading.Barrier(2)
     spec = make_spec(
-        handler_source("sync.barriers['deps'].wait(5)\nreturn id(layerlib)", prelude=f"import layerlib\n{_SYNC}"),
+        handler_source("sync.barriers['deps'].wait(20)\nreturn id(layerlib)", prelude=f"import layerlib\n{_SYNC}"),
         layers=[_versioned("1.0", installed=True)],
+        timeout=30,
     )
     first, second = invoke_all(runtime, [spec, spec])
     assert first == second
