@@ -164,7 +164,7 @@ def _invoke_awslambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> An
     from lambdamock.sources import trigger_events, triggers
 
     account_id = _argument(args, kwargs, 0, "account_id")
-    [record] = _argument(args, kwargs, 1, "event_body")["Records"]
+    record = _argument(args, kwargs, 1, "event_body")["Records"][0]  # one record per event, as S3 sends
     key = _S3.get()
     name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
     event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None))
