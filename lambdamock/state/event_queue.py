@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 import time
-from collections import deque
 from typing import TYPE_CHECKING, Optional, Protocol
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.state.concurrency import Throttled
 from lambdamock.state.lineage import RecursiveLoop
+from lambdamock.workers import Workers
 
 if TYPE_CHECKING:
     from lambdamock.state.invocations import Delivery, Invocation, Invoker, Job
@@ -64,39 +65,19 @@ class EventQueue:
     def __init__(self, invoker: Invoker) -> None:
         self._invoker = invoker
         self.outcomes: Outcomes = NoOutcomes()
-        self._lock = invoker.condition  # one condition for the queue and for wait()
-        self._queue: deque[_Entry] = deque()
-        self._workers: list[threading.Thread] = []
-        self._idle: set[threading.Thread] = set()  # workers waiting for a job
-        self._closed = False
+        # One condition for the queue and for wait().
+        self._workers: Workers[_Entry] = Workers(invoker.threads.spawn, self._run, _MAX_WORKERS, "lambdamock-event",
+                                                 invoker.condition)
 
     def submit(self, job: Job) -> None:
         """Queue an Event job; it runs in the background with Lambda's retries."""
-        with self._lock:
-            if self._closed:
-                return
-            self._queue.append(_Entry(job))
-            self._invoker.begin()
-            if not self._idle and len(self._workers) < _MAX_WORKERS:
-                self._workers.append(self._invoker.threads.spawn(self._work, "lambdamock-event"))
-            else:
-                self._lock.notify()
+        with self._workers.lock:
+            if self._workers.put([_Entry(job)]):
+                self._invoker.begin()
 
-    def _work(self) -> None:
-        me = threading.current_thread()
-        while True:
-            with self._lock:
-                self._idle.add(me)
-                while not self._queue and not self._closed:
-                    self._lock.wait()
-                self._idle.discard(me)
-                if self._closed:
-                    return
-                entry = self._queue.popleft()
-            try:
-                self._attempt(entry)
-            except MockStoppedError:
-                return  # the mock stopped while this job was starting
+    def _run(self, entry: _Entry) -> None:
+        with contextlib.suppress(MockStoppedError):  # the mock stopped while this job was starting
+            self._attempt(entry)
 
     def _attempt(self, entry: _Entry) -> None:
         job = entry.job
@@ -126,10 +107,7 @@ class EventQueue:
         else:
             # The retry goes to the back of the queue, after events sent earlier, as on AWS.
             entry.attempt += 1
-            with self._lock:
-                if not self._closed:
-                    self._queue.append(entry)
-                    self._lock.notify()
+            self._workers.put([entry])
 
     def _limits(self, job: Job) -> tuple[int, int]:
         """MaximumRetryAttempts and MaximumEventAgeInSeconds of the qualifier invoked, as set now."""
@@ -149,16 +127,8 @@ class EventQueue:
 
     def unpark(self, entries: list[_Entry]) -> None:
         """Queue throttled Event jobs again: capacity may have freed."""
-        with self._lock:
-            if self._closed:
-                return
-            self._queue.extend(entries)
-            self._lock.notify_all()
+        self._workers.put(entries)
 
     def close(self) -> list[threading.Thread]:
         """Stop the workers and drop what is queued; the idle workers, to join."""
-        with self._lock:
-            self._closed = True
-            self._queue.clear()
-            self._lock.notify_all()
-            return list(self._idle)
+        return self._workers.close()[1]

@@ -7,7 +7,6 @@ import socket
 import threading
 import time
 import traceback
-from collections import deque
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Optional
 
@@ -15,6 +14,7 @@ from lambdamock.errors import MockStoppedError
 from lambdamock.state.service import Service
 from lambdamock.urls import gateway, responses
 from lambdamock.urls.messages import BODY_LIMIT, Request, Response
+from lambdamock.workers import Workers
 
 # Connections served at once; more wait for a free thread.
 _WORKERS = 16
@@ -133,13 +133,10 @@ class Server:
         self._service = service
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
-        self._lock = threading.Condition()
-        self._waiting: deque[tuple[socket.socket, Any]] = deque()
+        self._lock = threading.Lock()  # guards _open
         self._open: set[socket.socket] = set()
-        self._workers: list[threading.Thread] = []
-        self._busy: set[threading.Thread] = set()
-        self._idle = 0
-        self._closed = False
+        self._workers: Workers[tuple[socket.socket, Any]] = Workers(service.spawn, self._exchange, _WORKERS,
+                                                                    "lambdamock-url")
         self._acceptor = service.spawn(self._accept, "lambdamock-url-accept")
 
     @classmethod
@@ -164,60 +161,41 @@ class Server:
             except OSError:
                 return  # the listener was closed
             with self._lock:
-                if self._closed:
-                    connection.close()
-                    return
                 self._open.add(connection)
-                self._waiting.append((connection, address))
-                if self._idle == 0 and len(self._workers) < _WORKERS:
-                    self._workers.append(self._service.spawn(self._work, "lambdamock-url"))
-                else:
-                    self._lock.notify()
+            if not self._workers.put([(connection, address)]):
+                self._done(connection)
+                return
 
-    def _work(self) -> None:
-        me = threading.current_thread()
-        while True:
-            with self._lock:
-                self._idle += 1
-                while not self._waiting and not self._closed:
-                    self._lock.wait()
-                self._idle -= 1
-                if self._closed:
-                    return
-                connection, address = self._waiting.popleft()
-                self._busy.add(me)
-            try:
-                _Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
-            except OSError:
-                pass  # the client went away, or close() shut the connection
-            except Exception:  # a lambdamock bug: shown; it ends this connection, never the thread
-                traceback.print_exc()
-            finally:
-                with self._lock:
-                    self._busy.discard(me)
-                    self._open.discard(connection)
-                connection.close()
+    def _exchange(self, accepted: tuple[socket.socket, Any]) -> None:
+        connection, address = accepted
+        try:
+            _Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
+        except OSError:
+            pass  # the client went away, or close() shut the connection
+        except Exception:  # a lambdamock bug: shown; it ends this connection, never the thread
+            traceback.print_exc()
+        finally:
+            self._done(connection)
+
+    def _done(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._open.discard(connection)
+        connection.close()
 
     def close(self) -> None:
         """Close the port and every connection; threads that are not running a function end before this returns."""
+        waiting, idle = self._workers.close()
         with self._lock:
-            if self._closed:
-                return
-            self._closed = True
             connections = list(self._open)
-            waiting = [connection for connection, _ in self._waiting]
-            self._waiting.clear()
-            threads = [self._acceptor, *(worker for worker in self._workers if worker not in self._busy)]
-            self._lock.notify_all()
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() in progress
         self._listener.close()
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)  # wakes a read in progress: the exchange ends
-        for connection in waiting:
-            connection.close()
+        for connection, _ in waiting:
+            self._done(connection)
         deadline = time.monotonic() + _CLOSE_JOIN_S
-        for thread in threads:
+        for thread in [self._acceptor, *idle]:
             if thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))

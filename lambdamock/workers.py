@@ -1,0 +1,64 @@
+"""A bounded pool of a mock's daemon threads that take items from one queue (Event jobs, URL connections)."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Callable, Generic, Iterable, Optional, TypeVar
+
+T = TypeVar("T")
+Spawn = Callable[[Callable[[], None], str], threading.Thread]
+
+
+class Workers(Generic[T]):
+    """Items queued in order; a thread is started for one only while all are busy and fewer than ``limit`` exist.
+
+    ``handle`` runs on a worker for each item, and must not raise.
+    ``condition`` guards the queue: pass one to share it (a wait() that must see the queue).
+    """
+
+    def __init__(self, spawn: Spawn, handle: Callable[[T], None], limit: int, name: str,
+                 condition: Optional[threading.Condition] = None) -> None:
+        self._spawn = spawn
+        self._handle = handle
+        self._limit = limit
+        self._name = name
+        self.lock = condition or threading.Condition()
+        self._queue: deque[T] = deque()
+        self._threads: list[threading.Thread] = []
+        self._idle: set[threading.Thread] = set()  # waiting for an item
+        self.closed = False
+
+    def put(self, items: Iterable[T]) -> bool:
+        """Queue items at the back; False (and nothing queued) once closed."""
+        with self.lock:
+            if self.closed:
+                return False
+            added = list(items)
+            self._queue.extend(added)
+            if not self._idle and len(self._threads) < self._limit:
+                self._threads.append(self._spawn(self._work, self._name))
+            self.lock.notify(len(added))
+            return True
+
+    def _work(self) -> None:
+        me = threading.current_thread()
+        while True:
+            with self.lock:
+                self._idle.add(me)
+                while not self._queue and not self.closed:
+                    self.lock.wait()
+                self._idle.discard(me)
+                if self.closed:
+                    return
+                item = self._queue.popleft()
+            self._handle(item)
+
+    def close(self) -> tuple[list[T], list[threading.Thread]]:
+        """Stop taking items: those still queued, and the idle threads (which end now, to join)."""
+        with self.lock:
+            self.closed = True
+            dropped = list(self._queue)
+            self._queue.clear()
+            self.lock.notify_all()
+            return dropped, list(self._idle)
