@@ -76,10 +76,6 @@ class Outbound:
             return None
         return os.environ.get(_environment_name(service)) or os.environ.get("AWS_ENDPOINT_URL") or None
 
-    def reachable(self, service: str) -> bool:
-        """True when a call to ``service`` would be answered locally (moto) or at a named endpoint."""
-        return self.endpoint(service) is not None or _moto.active()
-
     def client(self, service: str, region: str) -> Any:
         """A boto3 client for ``service`` in ``region``; Unreachable when its calls would leave for AWS."""
         endpoint = self.endpoint(service)
