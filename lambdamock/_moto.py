@@ -219,5 +219,5 @@ def _sqs_send_message(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> An
     message = wrapped(*args, **kwargs)
     from lambdamock.state import lineage
 
-    lineage.remember(message.id)
+    lineage.remember([message.id])
     return message

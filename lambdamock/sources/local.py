@@ -105,8 +105,7 @@ class LocalQueue(Subscribers):
                     self._deduplicated[dedup] = message.id
                 self._visible.append(message)
                 ids.append(message.id)
-        for message_id in ids:
-            lineage.remember(message_id)  # sent by a handler: the function it reaches continues its chain
+        lineage.remember(ids)  # sent by a handler: the function they reach continues its chain
         self.notify()
         return ids
 

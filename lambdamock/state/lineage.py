@@ -57,12 +57,13 @@ def merged(lineages: Iterable[Lineage]) -> dict[str, int]:
     return out
 
 
-def remember(message_id: str) -> None:
-    """A handler sent a message (to SQS): its lineage goes with it to the function the queue invokes."""
+def remember(message_ids: Iterable[str]) -> None:
+    """A handler sent messages (to SQS): its lineage goes with them to the function the queue invokes."""
     lineage = current()
     service = _active.serving()
     if lineage and service is not None:
-        service.lineages[message_id] = lineage
+        for message_id in message_ids:
+            service.lineages[message_id] = lineage
 
 
 class RecursiveLoop(Exception):
