@@ -1,8 +1,10 @@
 """A function's role and network as AWS checks them, where moto's IAM and EC2 hold them.
 
-Texts: "Cross-account pass role is not allowed." (AccessDeniedException) and "The role defined for the
-function cannot be assumed by Lambda." (InvalidParameterValueException), as moto's Lambda and AWS
-give them; VpcId from LocalStack's test_lambda_api.snapshot.json, TestLambdaFunction::test_vpc_config.
+Texts (no snapshot records them): "Cross-account pass role is not allowed." is AWS's 403
+AccessDeniedException as users quote it from real AWS (e.g. for EventBridge Scheduler and EKS calls that
+reached AWS by mistake) and as moto's Lambda gives it; "The role defined for the function cannot be assumed
+by Lambda." is the InvalidParameterValueException (Type User) of LocalStack's Lambda provider and of moto.
+VpcId: LocalStack's test_lambda_api.snapshot.json, TestLambdaFunction::test_vpc_config.
 """
 
 from __future__ import annotations
