@@ -204,6 +204,34 @@ def test_two_functions_with_different_versions_of_a_layer_library_run_at_once(cl
     assert results == ["1.0", "2.0"]
 
 
+def test_a_function_starting_while_another_imports_the_same_layer_library_gets_its_own(
+    client, create_function
+) -> None:
+    sync.events.update(importing=threading.Event(), release=threading.Event())
+    site = "python/lib/python3.12/site-packages"
+    slow = {"ZipFile": package({
+        f"{site}/layerlib/__init__.py": (
+            "from tests.runtime import sync\nsync.events['importing'].set()\nsync.events['release'].wait(5)\n"
+            "TAG = '1.0'\n"
+        ),
+        f"{site}/layerlib-1.0.dist-info/RECORD": "layerlib/__init__.py,,\n",
+    })}
+    releasing = (
+        "import layerlib\nfrom tests.runtime import sync\n\n"
+        "def handler(event, context):\n    sync.events['release'].set()\n    return layerlib.TAG\n"
+    )
+    old, new = publish(client, Content=slow), publish(client, Content=layerlib("2.0"))
+    create_function("old", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[old["LayerVersionArn"]])
+    create_function("new", Code={"ZipFile": package({"index.py": releasing})}, Layers=[new["LayerVersionArn"]])
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(invoke, client, "old")
+        assert sync.events["importing"].wait(5)
+        # "new" is laid out and its names classified while "old"'s layerlib is in sys.modules,
+        # as a module is while its top-level code runs: that must not make layerlib the process's.
+        assert invoke(client, "new") == "2.0"
+        assert first.result(5) == "1.0"
+
+
 def test_changing_the_layers_retires_the_environments_and_versions_keep_theirs(client, create_function) -> None:
     old, new = publish(client, Content=layerlib("1.0")), publish(client, Content=layerlib("2.0"))
     create_function("f", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[old["LayerVersionArn"]])

@@ -16,6 +16,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import archive
+from lambdamock.runtime.exposure import exposure
 from lambdamock.runtime.modules import Namespace, process_import
 from lambdamock.runtime.spec import FunctionSpec
 
@@ -34,8 +35,7 @@ def _loaded_from_stdlib(name: str) -> bool:
     # zip's stray copy of, say, enum.py or typing.py never wins there; mirror that for loaded names.
     if name in sys.builtin_module_names:
         return True
-    module = sys.modules.get(name)
-    path = getattr(module, "__file__", None)
+    path = getattr(exposure.process_module(name), "__file__", None)
     if not path:
         return False
     path = os.path.normcase(os.path.realpath(path))
@@ -120,7 +120,7 @@ class CodeDir:
                 name
                 for name in installed - seen
                 if name not in _PROCESS_ONLY
-                and name not in sys.modules
+                and exposure.process_module(name) is None
                 and importlib.machinery.PathFinder.find_spec(name) is None
             }
             seen |= mine | installed

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from types import ModuleType
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from lambdamock.runtime.scope import current
 
@@ -78,6 +78,12 @@ class _Exposure:
                     sys.modules.pop(name, None)
                 else:
                     sys.modules[name] = saved  # type: ignore[assignment]
+
+    def process_module(self, name: str) -> Optional[ModuleType]:
+        """The test process's own module ``name``, never one an environment shows there while it runs."""
+        with self._lock:
+            module = self._saved[name] if name in self._shown else sys.modules.get(name)
+        return module if isinstance(module, ModuleType) else None
 
     def resolve(self, name: str) -> ModuleType:
         """The module ``name`` means to the calling thread: its environment's, else the process's own, else the latest."""
