@@ -47,7 +47,10 @@ def trust_policy(account_id: str, role_arn: str) -> Any:
     iam = sys.modules.get("moto.iam.models")
     if iam is None:  # moto's IAM was never used: it holds no role
         return MISSING
-    roles = iam.iam_backends[account_id]["global"].get_roles()
+    backends = iam.iam_backends[account_id]
+    # Newer moto keeps one IAM per partition ("global" names the aws one); older moto one for all.
+    partition = role_arn.split(":")[1] if role_arn.count(":") >= 5 else "aws"
+    roles = backends[partition if partition != "aws" and partition in backends else "global"].get_roles()
     found = next((role for role in roles if role.arn == role_arn), None)
     if found is None:
         return MISSING

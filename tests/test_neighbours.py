@@ -66,6 +66,15 @@ def test_a_role_that_trusts_lambda_or_that_iam_would_refuse_is_taken(moto: Any, 
     assert create(moto, arn)["Role"] == arn
 
 
+@pytest.mark.parametrize("region", ["cn-northwest-1", "us-gov-west-1"])
+def test_a_role_of_another_partition_is_found_in_that_partition_s_iam(region: str) -> None:
+    with mock_aws(), mock_lambda():
+        iam = boto3.client("iam", region_name=region)
+        arn = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        client = boto3.client("lambda", region_name=region)
+        assert create(client, arn)["Role"] == arn
+
+
 def test_an_update_to_an_unknown_role_is_refused_and_changes_nothing(moto: Any) -> None:
     create(moto, moto_role())
     with pytest.raises(moto.exceptions.InvalidParameterValueException):
