@@ -7,7 +7,6 @@ following destination configurations" (aws/aws-sdk-js#632, hashicorp/terraform#1
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from typing import Any, Iterator
@@ -17,40 +16,11 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from lambdamock import mock_lambda, package
-from tests.helpers import moto_role
+from lambdamock import mock_lambda
+from tests.trigger_helpers import REGION, World, nested
 
-REGION = "us-east-1"
 ACCOUNT = "123456789012"
-ECHO = "def handler(event, context):\n    return event\n"
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-
-
-class World:
-    """lambdamock's Lambda with moto's SNS, S3 and EventBridge."""
-
-    def __init__(self, mock: Any) -> None:
-        self.mock = mock
-        self.lam = boto3.client("lambda", region_name=REGION)
-        self.arn = self.lam.create_function(FunctionName="f", Runtime="python3.12", Role=moto_role(),
-                                            Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})},
-                                            Publish=True)["FunctionArn"]
-
-    def allow(self, principal: str, source_arn: str, qualifier: str | None = None) -> None:
-        extra = {"Qualifier": qualifier} if qualifier else {}
-        self.lam.add_permission(FunctionName="f", StatementId=principal.split(".")[0], Action="lambda:InvokeFunction",
-                                Principal=principal, SourceArn=source_arn, **extra)
-
-    def events(self) -> list[Any]:
-        self.mock.wait()
-        return [json.loads(run.event) for run in self.mock.invocations]
-
-
-@contextlib.contextmanager
-def nested(lambdamock_first: bool, **options: Any) -> Iterator[Any]:
-    outer, inner = (mock_lambda(**options), mock_aws()) if lambdamock_first else (mock_aws(), mock_lambda(**options))
-    with outer as first, inner as second:
-        yield first if lambdamock_first else second
 
 
 @pytest.fixture(params=[True, False], ids=["lambdamock-outer", "moto-outer"])
