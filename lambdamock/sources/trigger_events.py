@@ -1,9 +1,10 @@
-"""The events SNS, S3 and EventBridge send to a function, in AWS's shapes, and EventBridge's target input options."""
+"""The events SNS, S3, EventBridge and CloudWatch Logs send to a function, in AWS's shapes, and EventBridge's target input options."""
 
 from __future__ import annotations
 
 import base64
 import datetime
+import gzip
 import hashlib
 import json
 import re
@@ -93,6 +94,16 @@ def eventbridge(event: Mapping[str, Any]) -> dict[str, Any]:
 
 _STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
 _MISSING = object()
+
+
+def logs(account_id: str, group: str, stream: str, filter_name: str, events: Any) -> dict[str, Any]:
+    """A subscription filter's batch of log events: gzipped, base64-encoded JSON (AWS's "Using CloudWatch Logs
+    subscription filters", example with AWS Lambda)."""
+    data = {"messageType": "DATA_MESSAGE", "owner": account_id, "logGroup": group, "logStream": stream,
+            "subscriptionFilters": [filter_name],
+            "logEvents": [{"id": str(event["id"]), "timestamp": event["timestamp"], "message": event["message"]}
+                          for event in events]}
+    return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
 
 
 def _at(document: Any, path: str) -> Any:

@@ -1,4 +1,4 @@
-"""Events that other services push to a function (SNS, S3, EventBridge): the policy is checked, then an Event invocation."""
+"""Events that other services push to a function: the policy is checked, then an Event (or, for some, a synchronous) invocation."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING, Optional
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.state import jobs, names
 from lambdamock.state.functions import LATEST
-from lambdamock.state.policies import Request
+from lambdamock.state.invocations import Job
+from lambdamock.state.policies import Policy, Request
 
 if TYPE_CHECKING:
+    from lambdamock.runtime import InvocationResult
     from lambdamock.state.service import Service
 
 # The service principals that deliver, by the source's service name in its ARN.
-PRINCIPALS = {"sns": "sns.amazonaws.com", "s3": "s3.amazonaws.com", "events": "events.amazonaws.com"}
+PRINCIPALS = {"sns": "sns.amazonaws.com", "s3": "s3.amazonaws.com", "events": "events.amazonaws.com",
+              "logs": "logs.amazonaws.com", "secretsmanager": "secretsmanager.amazonaws.com"}
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Trigger:
     """An event another service sent to a function: invoked (``request_id``), or refused (``error`` says why)."""
 
     source_arn: str
-    """What sent it: the SNS topic, the S3 bucket or the EventBridge rule."""
+    """What sent it: the SNS topic, S3 bucket, EventBridge rule, log group or secret ("" when moto did not say)."""
     function_arn: str
     """The function, version or alias it was sent to, as the source names it."""
     request_id: Optional[str] = None
@@ -40,25 +43,47 @@ def owns(service: Service, function_arn: str) -> bool:
     return parsed is not None and parsed.account == service.account_id and parsed.region is not None
 
 
-def refusal(service: Service, function_arn: str, source_arn: str, source_account: str) -> Optional[str]:
-    """Why the source may not invoke the function (missing, or not allowed by its policy); None when it may."""
+def _found(service: Service, function_arn: str) -> tuple[bool, Optional[Policy]]:
+    """Whether the function (its version or alias, if the ARN names one) exists, and the policy that guards it."""
     parsed = names.parse(function_arn)
     if parsed is None or parsed.region is None:
-        return f"not a function ARN: {function_arn}"
+        return False, None
     with service.lock:
-        region = service.region(parsed.region)
-        found = region.functions.get(parsed.name)
+        found = service.region(parsed.region).functions.get(parsed.name)
         qualifier = parsed.qualifier
         if found is None or (qualifier is not None and found.get(qualifier) is None
                              and qualifier not in found.aliases):
-            return f"Function not found: {function_arn}"
-        if not service.trigger_permissions:
+            return False, None
+        return True, found.policies.get(qualifier or LATEST)
+
+
+def exists(service: Service, function_arn: str) -> bool:
+    return _found(service, function_arn)[0]
+
+
+def refusal(service: Service, function_arn: str, source_arn: str, source_account: str) -> Optional[str]:
+    """Why the source may not invoke the function (missing, or not allowed by its policy); None when it may."""
+    found, policy = _found(service, function_arn)
+    if not found:
+        return f"Function not found: {function_arn}"
+    if not service.trigger_permissions:
+        return None
+    kind = source_arn.split(":")[2]
+    principals = [PRINCIPALS[kind]]
+    if kind == "logs":  # CloudWatch Logs is also granted by its regional name (older AWS guides)
+        principals.append(f"logs.{source_arn.split(':')[3]}.amazonaws.com")
+    for principal in principals:
+        if policy is not None and policy.allows(Request("lambda:InvokeFunction", principal, source_arn,
+                                                        source_account)):
             return None
-        policy = found.policies.get(qualifier or LATEST)
-    wanted = Request("lambda:InvokeFunction", PRINCIPALS[source_arn.split(":")[2]], source_arn, source_account)
-    if policy is None or not policy.allows(wanted):
-        return f"the function's resource policy does not allow {wanted.principal} to invoke it from {source_arn}"
-    return None
+    return f"the function's resource policy does not allow {principals[0]} to invoke it from {source_arn}"
+
+
+def _job(service: Service, function_arn: str, payload: bytes, kind: str) -> Job:
+    parsed = names.parse(function_arn)
+    assert parsed is not None and parsed.region is not None  # refusal() said so
+    return jobs.job(service, service.region(parsed.region), parsed.name, parsed.qualifier, payload, kind,
+                    str(uuid.uuid4()))
 
 
 def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str, source_account: str) -> Trigger:
@@ -66,16 +91,23 @@ def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str
     error = refusal(service, function_arn, source_arn, source_account)
     request_id = None
     if error is None:
-        parsed = names.parse(function_arn)
-        assert parsed is not None and parsed.region is not None  # refusal() said so
-        request_id = str(uuid.uuid4())
         try:
-            job = jobs.job(service, service.region(parsed.region), parsed.name, parsed.qualifier,
-                           payload, "Event", request_id)
+            job = _job(service, function_arn, payload, "Event")
         except ResourceNotFoundException as missing:  # deleted meanwhile
-            error, request_id = missing.message, None
+            error = missing.message
         else:
+            request_id = job.request_id
             service.invoker.submit(job)
     trigger = Trigger(source_arn, function_arn, request_id, error)
     service.triggers.append(trigger)
     return trigger
+
+
+def call(service: Service, function_arn: str, payload: bytes, source_arn: str) -> InvocationResult:
+    """Invoke the function synchronously for a source that waits for it (Secrets Manager's rotation); recorded.
+
+    The caller checked refusal() first; ResourceNotFoundException if the function went meanwhile.
+    """
+    job = _job(service, function_arn, payload, "RequestResponse")
+    service.triggers.append(Trigger(source_arn, function_arn, job.request_id))
+    return service.invoker.run(job)

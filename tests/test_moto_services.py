@@ -1,0 +1,148 @@
+"""CloudWatch Logs subscription filters and Secrets Manager rotation (moto's) invoking lambdamock's functions.
+
+Shapes and rules: CloudWatch Logs' "Using CloudWatch Logs subscription filters" (the Lambda example: principal
+logs.amazonaws.com, SourceArn the log group's ARN with ":*", the gzipped and base64-encoded DATA_MESSAGE, and
+PutSubscriptionFilter's "Could not execute the lambda function. Make sure you have given CloudWatch Logs
+permission to execute your function." when the function's policy leaves CloudWatch Logs out); Secrets
+Manager's "Permissions for the Lambda rotation function" (principal secretsmanager.amazonaws.com) and
+"Troubleshoot rotation" (RotateSecret is refused, access denied, without it; the message text is not
+recorded). The four steps and their order are moto's, as Secrets Manager runs them.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import time
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from lambdamock import package
+from tests.helpers import moto_role
+from tests.trigger_helpers import REGION, World, nested
+
+ROTATION = """import boto3
+
+def handler(event, context):
+    secrets = boto3.client("secretsmanager")
+    step, arn, token = event["Step"], event["SecretId"], event["ClientRequestToken"]
+    if step == "createSecret":
+        secrets.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString="rotated",
+                                 VersionStages=["AWSPENDING"])
+    elif step == "finishSecret":
+        stages = secrets.describe_secret(SecretId=arn)["VersionIdsToStages"]
+        current = next(version for version, names in stages.items() if "AWSCURRENT" in names)
+        if current != token:
+            secrets.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token,
+                                                RemoveFromVersionId=current)
+"""
+
+
+@pytest.fixture(params=[True, False], ids=["lambdamock-outer", "moto-outer"])
+def world(request: pytest.FixtureRequest) -> Iterator[World]:
+    with nested(request.param) as mock:
+        yield World(mock)
+
+
+def log_group(name: str = "app") -> tuple[Any, str]:
+    logs = boto3.client("logs", region_name=REGION)
+    logs.create_log_group(logGroupName=name)
+    logs.create_log_stream(logGroupName=name, logStreamName="s1")
+    return logs, f"arn:aws:logs:{REGION}:123456789012:log-group:{name}:*"
+
+
+def subscribe(logs: Any, world: World, group: str = "app") -> None:
+    logs.put_subscription_filter(logGroupName=group, filterName="all", filterPattern="", destinationArn=world.arn)
+
+
+def decoded(event: dict[str, Any]) -> Any:
+    return json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
+
+
+@pytest.mark.parametrize("principal", ["logs.amazonaws.com", f"logs.{REGION}.amazonaws.com"])
+def test_a_subscription_filter_sends_its_log_events_to_the_function(world: World, principal: str) -> None:
+    logs, group_arn = log_group()
+    world.allow(principal, group_arn)
+    subscribe(logs, world)
+    now = int(time.time() * 1000)  # CloudWatch Logs drops events older than 14 days
+    logs.put_log_events(logGroupName="app", logStreamName="s1", logEvents=[
+        {"timestamp": now, "message": "first"}, {"timestamp": now + 1, "message": "second"}])
+    [event] = world.events()
+    data = decoded(event)
+    assert {key: data[key] for key in ("messageType", "owner", "logGroup", "logStream", "subscriptionFilters")} == {
+        "messageType": "DATA_MESSAGE", "owner": "123456789012", "logGroup": "app", "logStream": "s1",
+        "subscriptionFilters": ["all"]}
+    assert [(item["timestamp"], item["message"]) for item in data["logEvents"]] == [
+        (now, "first"), (now + 1, "second")]
+    assert all(isinstance(item["id"], str) for item in data["logEvents"])
+    [trigger] = world.mock.triggers
+    assert (trigger.source_arn, trigger.error) == (group_arn, None)
+    assert world.mock.invocations[0].invocation_type == "Event"
+
+
+def test_a_subscription_filter_is_refused_without_permission_and_not_kept(world: World) -> None:
+    logs, _ = log_group()
+    with pytest.raises(ClientError) as error:
+        subscribe(logs, world)
+    assert (error.value.response["Error"]["Code"], error.value.response["Error"]["Message"]) == (
+        "InvalidParameterException",
+        "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute "
+        "your function.")
+    assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
+
+
+def test_without_trigger_permissions_a_subscription_filter_needs_no_policy() -> None:
+    with nested(True, trigger_permissions=False) as mock:
+        world = World(mock)
+        logs, _ = log_group()
+        subscribe(logs, world)
+        logs.put_log_events(logGroupName="app", logStreamName="s1", logEvents=[{"timestamp": int(time.time() * 1000),
+                                                                                "message": "m"}])
+        [event] = world.events()
+        assert [item["message"] for item in decoded(event)["logEvents"]] == ["m"]
+
+
+@pytest.fixture
+def rotating(world: World) -> tuple[World, Any, str]:
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    secrets.create_secret(Name="db", SecretString="initial")
+    function_arn = world.lam.create_function(FunctionName="rotate", Runtime="python3.12", Role=moto_role(),
+                                             Handler="app.handler", Code={"ZipFile": package({"app.py": ROTATION})})
+    return world, secrets, function_arn["FunctionArn"]
+
+
+def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[World, Any, str]) -> None:
+    world, secrets, function_arn = rotating
+    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
+                             Principal="secretsmanager.amazonaws.com")
+    rotated = secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn,
+                                    RotationRules={"AutomaticallyAfterDays": 30})
+    assert secrets.get_secret_value(SecretId="db")["SecretString"] == "rotated"
+    steps = [json.loads(run.event) for run in world.mock.invocations]
+    assert [step["Step"] for step in steps] == ["createSecret", "setSecret", "testSecret", "finishSecret"]
+    assert {(step["SecretId"], step["ClientRequestToken"]) for step in steps} == {("db", rotated["VersionId"])}
+    assert {run.invocation_type for run in world.mock.invocations} == {"RequestResponse"}
+    assert {trigger.source_arn for trigger in world.mock.triggers} == {rotated["ARN"]}
+
+
+def test_a_rotation_is_refused_when_the_policy_leaves_secrets_manager_out(rotating: tuple[World, Any, str]) -> None:
+    world, secrets, function_arn = rotating
+    with pytest.raises(ClientError) as error:
+        secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)
+    assert error.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "secretsmanager.amazonaws.com" in error.value.response["Error"]["Message"]
+    assert world.mock.invocations == []
+    assert secrets.get_secret_value(SecretId="db")["SecretString"] == "initial"
+    assert not secrets.describe_secret(SecretId="db").get("RotationEnabled")
+
+
+def test_a_rotation_function_that_does_not_exist_is_left_to_moto(rotating: tuple[World, Any, str]) -> None:
+    world, secrets, function_arn = rotating
+    with pytest.raises(ClientError) as error:
+        secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn + "-gone")
+    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert world.mock.invocations == []
