@@ -188,11 +188,16 @@ def many_functions() -> None:
         client = boto3.client("lambda", region_name=REGION)
         spans = []
         for block in range(10):
-            start = time.perf_counter()
-            for n in range(1000):
-                client.create_function(FunctionName=f"f{block:02d}{n:04d}", Runtime="python3.12", Role=ROLE,
-                                       Handler="app.handler", Code={"ZipFile": code})
-            spans.append(time.perf_counter() - start)
+            # A block's cost is the median of its ten runs of 100: one collector pause or one
+            # noisy neighbour does not make a block look slow.
+            runs = []
+            for run in range(10):
+                start = time.perf_counter()
+                for n in range(100):
+                    client.create_function(FunctionName=f"f{block:02d}{run:02d}{n:02d}", Runtime="python3.12",
+                                           Role=ROLE, Handler="app.handler", Code={"ZipFile": code})
+                runs.append(time.perf_counter() - start)
+            spans.append(statistics.median(runs))
         growth = spans[-1] / spans[0]
         report("create: last 1000 / first 1000 of 10,000 functions", growth, "<= 1.3x", growth <= 1.3)
 
@@ -201,9 +206,11 @@ def many_functions() -> None:
             return sum(len(page["Functions"]) for page in pages)
 
         assert paginate() == 10_000  # the first pass renders each version once
-        start = time.perf_counter()
-        assert paginate() == 10_000
-        full = time.perf_counter() - start
+        full = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            assert paginate() == 10_000
+            full = min(full, time.perf_counter() - start)
         # Linear means a page costs the same wherever it starts: compare the mean
         # page cost over 10,000 functions with one page at the very start.
         first_page = best(lambda: client.list_functions(MaxItems=50), 20, repeat=3)
