@@ -164,12 +164,31 @@ def _s3_send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         _S3.reset(token)
 
 
-def _invoke_awslambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+Delivery = Callable[[Any, str, Any, tuple[Any, ...], dict[str, Any]], None]
+
+
+def _delivering(index: int, name: str) -> Callable[[Delivery], Callable[..., Any]]:
+    """A wrapper that leaves a call to moto unless its argument ``index`` (``name``) is an active mock's function.
+
+    For those, ``delivery(service, function_arn, instance, args, kwargs)`` runs instead, and the call returns None.
+    """
+    def wrap(delivery: Delivery) -> Callable[..., Any]:
+        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+            function_arn = _argument(args, kwargs, index, name)
+            service = _serving(function_arn)
+            if service is None:
+                return wrapped(*args, **kwargs)
+            delivery(service, function_arn, instance, args, kwargs)
+            return None
+
+        return wrapper
+
+    return wrap
+
+
+@_delivering(2, "fn_arn")
+def _invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any, kwargs: Any) -> None:
     # _invoke_awslambda(account_id, event_body, fn_arn, region_name); moto has matched events and filters.
-    function_arn = _argument(args, kwargs, 2, "fn_arn")
-    service = _serving(function_arn)
-    if service is None:
-        return wrapped(*args, **kwargs)
     from lambdamock.sources import trigger_events, triggers
 
     account_id = _argument(args, kwargs, 0, "account_id")
@@ -179,7 +198,6 @@ def _invoke_awslambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> An
     event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None))
     bucket = f"arn:aws:s3:::{record['s3']['bucket']['name']}"
     triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
-    return None
 
 
 def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -302,13 +320,10 @@ def _log_group_arn(backend: Any, group: str) -> str:
     return f"arn:{partitions.of(region)}:logs:{region}:{backend.account_id}:log-group:{group}:*"
 
 
-def _send_log_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+@_delivering(0, "function_arn")
+def _send_log_event(service: Any, function_arn: str, instance: Any, args: Any, kwargs: Any) -> None:
     # LambdaBackend.send_log_event(function_arn, filter_name, log_group_name, log_stream_name, log_events):
     # a subscription filter's events, which CloudWatch Logs sends as an Event invocation.
-    function_arn = _argument(args, kwargs, 0, "function_arn")
-    service = _serving(function_arn)
-    if service is None:
-        return wrapped(*args, **kwargs)
     from lambdamock.sources import trigger_events, triggers
 
     group = _argument(args, kwargs, 2, "log_group_name")
@@ -316,7 +331,6 @@ def _send_log_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
                                 _argument(args, kwargs, 1, "filter_name"), _argument(args, kwargs, 4, "log_events"))
     triggers.deliver(service, function_arn, json.dumps(event).encode(), _log_group_arn(instance, group),
                      instance.account_id)
-    return None
 
 
 def _put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
