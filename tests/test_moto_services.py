@@ -146,3 +146,23 @@ def test_a_rotation_function_that_does_not_exist_is_left_to_moto(rotating: tuple
         secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn + "-gone")
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert world.mock.invocations == []
+
+
+def test_other_moto_services_find_lambdamock_s_functions(world: World) -> None:
+    # SES checks that a receipt rule's Lambda action names a function that exists; moto asks its
+    # Lambda backend, which now knows lambdamock's functions.
+    from moto.ses.models import SESBackend
+
+    if not hasattr(SESBackend, "_validate_lambda_action"):
+        pytest.skip("this moto's SES does not check a Lambda action's function")
+    ses = boto3.client("ses", region_name=REGION)
+    ses.create_receipt_rule_set(RuleSetName="inbound")
+
+    def rule(name: str, function_arn: str) -> Any:
+        return ses.create_receipt_rule(RuleSetName="inbound", Rule={
+            "Name": name, "Enabled": True, "Actions": [{"LambdaAction": {"FunctionArn": function_arn}}]})
+
+    rule("to-function", world.arn)
+    with pytest.raises(ClientError) as error:
+        rule("to-nothing", world.arn.replace(":f", ":missing"))
+    assert error.value.response["Error"]["Code"] == "InvalidLambdaFunction"
