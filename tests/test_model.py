@@ -150,6 +150,9 @@ class LambdaMachine(RuleBasedStateMachine):
         if entry is None or alias not in entry.aliases:
             self.fails("ResourceNotFoundException", self.client.invoke, FunctionName=name, Qualifier=alias)
             return
+        if entry.reserved == 0:  # a reservation of 0 throttles every invocation of the function
+            self.fails("TooManyRequestsException", self.client.invoke, FunctionName=name, Qualifier=alias)
+            return
         response = self.client.invoke(FunctionName=name, Qualifier=alias)
         primary, weights = entry.aliases[alias]
         possible = {primary, *(v for v, w in weights.items() if w > 0)}
