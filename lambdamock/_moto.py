@@ -286,11 +286,22 @@ class _Function:
         self.function_arn = function_arn
 
     def invoke(self, body: Any, request_headers: Any, response_headers: Any) -> bytes:
-        """moto's LambdaFunction.invoke: run it now (moto's callers wait for it) and answer its payload."""
+        """moto's LambdaFunction.invoke: run it now (moto's callers wait for it) and answer its payload.
+
+        What Invoke would refuse (throttled, a recursive loop, deleted meanwhile) is answered as a failed
+        invocation: moto's callers read no errors, and a Python exception would surface in the test's call.
+        """
+        from lambdamock.errors import LambdaError
         from lambdamock.sources import triggers
+        from lambdamock.state.concurrency import Throttled
+        from lambdamock.state.lineage import RecursiveLoop
 
         payload = body.encode() if isinstance(body, str) else bytes(body or b"{}")
-        result = triggers.call(self._service, self.function_arn, payload, _ROTATING.get() or "")
+        try:
+            result = triggers.call(self._service, self.function_arn, payload, _ROTATING.get() or "")
+        except (Throttled, RecursiveLoop, LambdaError) as refused:
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorType": type(refused).__name__, "errorMessage": str(refused)}).encode()
         if result.function_error:
             response_headers["x-amz-function-error"] = result.function_error
         return result.payload

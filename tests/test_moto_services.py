@@ -166,3 +166,15 @@ def test_other_moto_services_find_lambdamock_s_functions(world: World) -> None:
     with pytest.raises(ClientError) as error:
         rule("to-nothing", world.arn.replace(":f", ":missing"))
     assert error.value.response["Error"]["Code"] == "InvalidLambdaFunction"
+
+
+def test_a_rotation_whose_function_is_throttled_fails_quietly_as_the_invocations_do(
+    rotating: tuple[World, Any, str],
+) -> None:
+    world, secrets, function_arn = rotating
+    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
+                             Principal="secretsmanager.amazonaws.com")
+    world.lam.put_function_concurrency(FunctionName="rotate", ReservedConcurrentExecutions=0)
+    secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)  # no Python exception escapes
+    assert [run.event for run in world.mock.invocations] == []
+    assert len(world.mock.triggers) == 4
