@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from lambdamock.errors import ResourceNotFoundException
-from lambdamock.state import jobs, names
+from lambdamock.state import jobs, lineage, names
+from lambdamock.state.concurrency import Throttled
 from lambdamock.state.functions import LATEST
 from lambdamock.state.invocations import Job
 from lambdamock.state.policies import Policy, Request
@@ -32,7 +33,7 @@ class Trigger:
     request_id: Optional[str] = None
     """The Event invocation's request id; None when it was refused."""
     error: Optional[str] = None
-    """Why the function was not invoked: it does not exist, or its policy does not let the source invoke it."""
+    """Why the function was not invoked: missing, its policy refuses the source, or (synchronous calls) throttled."""
 
 
 def owns(service: Service, function_arn: str) -> bool:
@@ -106,8 +107,14 @@ def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str
 def call(service: Service, function_arn: str, payload: bytes, source_arn: str) -> InvocationResult:
     """Invoke the function synchronously for a source that waits for it (Secrets Manager's rotation); recorded.
 
-    The caller checked refusal() first; ResourceNotFoundException if the function went meanwhile.
+    The caller checked refusal() first; ResourceNotFoundException if the function went meanwhile, and
+    Invoke's refusals (Throttled, RecursiveLoop) are raised once recorded.
     """
     job = _job(service, function_arn, payload, "RequestResponse")
+    try:
+        result = service.invoker.run(job)
+    except (Throttled, lineage.RecursiveLoop) as refused:
+        service.triggers.append(Trigger(source_arn, function_arn, error=f"not run: {type(refused).__name__}"))
+        raise
     service.triggers.append(Trigger(source_arn, function_arn, job.request_id))
-    return service.invoker.run(job)
+    return result
