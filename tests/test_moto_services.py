@@ -1,9 +1,11 @@
 """CloudWatch Logs subscription filters and Secrets Manager rotation (moto's) invoking lambdamock's functions.
 
 Shapes and rules: CloudWatch Logs' "Using CloudWatch Logs subscription filters" (the Lambda example: principal
-logs.amazonaws.com, SourceArn the log group's ARN with ":*", the gzipped and base64-encoded DATA_MESSAGE, and
-PutSubscriptionFilter's "Could not execute the lambda function. Make sure you have given CloudWatch Logs
-permission to execute your function." when the function's policy leaves CloudWatch Logs out); Secrets
+logs.amazonaws.com, SourceArn the log group's ARN with ":*", the gzipped and base64-encoded DATA_MESSAGE).
+PutSubscriptionFilter's InvalidParameterException "Could not execute the lambda function. Make sure you have
+given CloudWatch Logs permission to execute your function." when the function's policy leaves CloudWatch Logs
+out, and the regional principal logs.<region>.amazonaws.com that fixes it: AWS's answers as users quote them
+(app-sre/qontract-reconcile#1291, newrelic/aws-log-ingestion#1, dougmoscrop/serverless-plugin-log-subscription#6). Secrets
 Manager's "Permissions for the Lambda rotation function" (principal secretsmanager.amazonaws.com) and
 "Troubleshoot rotation" (RotateSecret is refused, access denied, without it; the message text is not
 recorded). The four steps and their order are moto's, as Secrets Manager runs them.
