@@ -180,3 +180,20 @@ def test_a_rotation_whose_function_is_throttled_fails_quietly_as_the_invocations
     secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)  # no Python exception escapes
     assert [run.event for run in world.mock.invocations] == []
     assert [trigger.error for trigger in world.mock.triggers] == ["not run: Throttled"] * 4
+
+
+def test_subscriptions_and_rotations_send_nothing_out_of_the_process(escapes: Any, rotating: tuple[World, Any, str]) -> None:
+    # The loopback proxy of tests/escapes.py records any connection: the bridge makes no client of its own,
+    # and what the functions call (moto's Secrets Manager) is answered in process.
+    world, secrets, function_arn = rotating
+    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
+                             Principal="secretsmanager.amazonaws.com")
+    secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)
+    logs, group_arn = log_group()
+    world.allow("logs.amazonaws.com", group_arn)
+    subscribe(logs, world)
+    logs.put_log_events(logGroupName="app", logStreamName="s1",
+                        logEvents=[{"timestamp": int(time.time() * 1000), "message": "m"}])
+    world.mock.wait()
+    assert len(world.mock.invocations) == 5
+    assert escapes.attempts == []
