@@ -295,19 +295,23 @@ def invocations() -> None:
             for _ in range(10):
                 client.invoke(FunctionName="sleeper", Payload=b"{}")
 
-        wall = in_threads(ten, 64)
+        # The first round starts 64 environments (cold starts have their own row); then, as in the other
+        # rows, each side keeps its best of three rounds.
+        cold_wall = in_threads(ten, 64)
+        wall = min(in_threads(ten, 64) for _ in range(3))
 
     def floor_ten() -> None:
         for _ in range(10):
             floor.invoke(FunctionName="echo", Payload=b"{}")["Payload"].read()
             time.sleep(0.01)
 
-    floor_wall = in_threads(floor_ten, 64)
+    floor_wall = min(in_threads(floor_ten, 64) for _ in range(3))
     report(f"invoke (warm, trivial, {ours * 1e6:.0f} us): lambdamock / (floor + handler)", ours / floor_seconds,
            "<= 1.5x", ours / floor_seconds <= 1.5)
     report("invoke through a weighted alias / through a version", alias_ratio, "<= 1.05x", alias_ratio <= 1.05)
     report("invoke with reserved concurrency / without", reservation_ratio, "<= 1.05x", reservation_ratio <= 1.05)
     report("cold start of a 1 KB zip, lambdamock's own time", cold * 1000, "< 5 ms", cold < 0.005, unit="ms")
+    report("64 threads x 10 invokes of a 10 ms handler, first round (info)", cold_wall, "-", True, unit="s")
     report("64 threads x 10 invokes of a 10 ms handler, wall", wall, "< 0.5 s", wall < 0.5, unit="s")
     report("  the same through the floor (botocore alone), wall (info)", floor_wall, "-", True, unit="s")
     report("  lambdamock / floor for that load", wall / floor_wall, "<= 1.3x", wall / floor_wall <= 1.3)
