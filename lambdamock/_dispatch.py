@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import time
-import uuid
 from email.utils import formatdate
 from typing import Any, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +12,7 @@ from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
-from lambdamock import operations
+from lambdamock import ids, operations
 from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error
 from lambdamock.protocol.router import Router
@@ -73,7 +72,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     if match is None:
         return encode_error(404, "UnknownOperationException", "Unknown operation", {}, None)
     name = match.operation.name
-    call = operations.Call(service, service.region(region), str(uuid.uuid4()), name, len(request.body))
+    call = operations.Call(service, service.region(region), ids.request_id(), name, len(request.body))
     try:
         operation = operations.find(service_model.api_version, xform_name(name))
         if operation is None:

@@ -10,6 +10,7 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from lambdamock import ids
 from lambdamock.runtime import hooks
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime.code import CodeDir
@@ -86,8 +87,8 @@ class _Call:
 
 
 def _trace_id() -> str:
-    # X-Ray's format: 24 random hex digits for the root, 16 for the parent segment (one read of urandom).
-    digits = os.urandom(20).hex()
+    # X-Ray's format: 24 random hex digits for the root, 16 for the parent segment.
+    digits = ids.hex_digits(40)
     return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -19,6 +20,7 @@ STOPPED = "RecursiveInvocationException"
 _VARIABLE = "_X_AMZN_TRACE_ID"
 
 
+@functools.lru_cache(maxsize=1024)
 def key(function_arn: str) -> str:
     """A function's entry in a lineage: eight hex digits of its unqualified ARN."""
     return hashlib.sha256(function_arn.encode()).hexdigest()[:8]

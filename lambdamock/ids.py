@@ -1,0 +1,22 @@
+"""Identifiers made per request (request IDs, trace IDs): drawn from a private generator, never the test's ``random``."""
+
+from __future__ import annotations
+
+import random
+
+# Seeded from the system once; a test seeding ``random`` never makes two invocations share an ID.
+_draw = random.Random()
+# UUID version 4 and its variant bits, as uuid.uuid4() sets them.
+_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+
+
+def request_id() -> str:
+    """A random UUID (version 4) as text, as Lambda's request IDs are."""
+    digits = f"{(_draw.getrandbits(128) & _CLEAR) | _VERSION_4:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def hex_digits(count: int) -> str:
+    """``count`` random lower-case hex digits."""
+    return f"{_draw.getrandbits(4 * count):0{count}x}"
