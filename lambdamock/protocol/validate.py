@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import weakref
 from functools import cache
 from typing import Any, Iterable, Iterator
 
@@ -243,23 +244,59 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
             yield f"Map value must satisfy constraint: [{_all_constraints(shape.value)}, {_NOT_NULL}]"
 
 
+# Per structure shape (each client has its own model objects, hence weak keys): its members as checked.
+_plans: weakref.WeakKeyDictionary[Shape, tuple[tuple[str, Shape, str, bool], ...]] = weakref.WeakKeyDictionary()
+
+
+def _plan(shape: Shape) -> tuple[tuple[str, Shape, str, bool], ...]:
+    """The members in the order AWS checks them: name, shape (as the service enforces it), wire name, required."""
+    found = _plans.get(shape)
+    if found is None:
+        required = shape.required_members
+        members: Iterable[tuple[str, Shape]] = shape.members.items()
+        last = _CHECKED_LAST.get(shape.name)
+        if last is not None:
+            members = sorted(members, key=lambda item: item[0] == last)
+        plan = []
+        for name, member in members:
+            served = _SERVER_PATTERNS.get((shape.name, name))
+            plan.append((name, member if served is None else _served_shape(member, served), _wire_name(name),
+                         name in required))
+        found = _plans[shape] = tuple(plan)
+    return found
+
+
+def _fine(shape: Shape, value: Any) -> bool:
+    """True when a scalar value surely breaks nothing; False sends it the long way, which explains what is wrong."""
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "string":
+        if not isinstance(value, str) or (shape.enum and value not in shape.enum):
+            return False
+        if "pattern" in meta and _pattern(meta["pattern"]).fullmatch(value) is None:
+            return False
+    elif kind == "blob":
+        if not isinstance(value, (bytes, bytearray)):
+            return False
+    elif kind in ("integer", "long"):
+        return (isinstance(value, int) and not isinstance(value, bool)
+                and meta.get("min", value) <= value <= meta.get("max", value))
+    elif kind == "boolean":
+        return isinstance(value, bool)
+    else:
+        return False
+    return meta.get("min", 0) <= len(value) <= meta.get("max", len(value))
+
+
 def _check_members(shape: Shape, params: dict[str, Any], prefix: str) -> Iterator[str]:
-    required = shape.required_members
-    members: Iterable[tuple[str, Shape]] = shape.members.items()
-    last = _CHECKED_LAST.get(shape.name)
-    if last is not None:
-        members = sorted(members, key=lambda item: item[0] == last)
-    for name, member in members:
-        served = _SERVER_PATTERNS.get((shape.name, name))
-        if served is not None:
-            member = _served_shape(member, served)
-        path = prefix + _wire_name(name)
+    for name, member, wire, required in _plan(shape):
         value = params.get(name)
         if value is None:
-            if name in required:
-                yield f"Value null at '{path}' failed to satisfy constraint: {_NOT_NULL}"
+            if required:
+                yield f"Value null at '{prefix + wire}' failed to satisfy constraint: {_NOT_NULL}"
             continue
-        yield from _check(member, value, path)
+        if not _fine(member, value):
+            yield from _check(member, value, prefix + wire)
 
 
 @cache
