@@ -53,6 +53,7 @@ class _Exposure:
         self._lock = threading.Lock()
         self._shown: Dict[str, List[ModuleType]] = {}
         self._saved: Dict[str, object] = {}
+        self._routers: Dict[str, _Router] = {}  # made once per name: shown and hidden at every invocation
 
     def show(self, name: str, module: ModuleType) -> None:
         with self._lock:
@@ -60,7 +61,10 @@ class _Exposure:
             if shown is None:
                 shown = self._shown[name] = []
                 self._saved[name] = sys.modules.get(name, _MISSING)
-                sys.modules[name] = _Router(name)
+                router = self._routers.get(name)
+                if router is None:
+                    router = self._routers[name] = _Router(name)
+                sys.modules[name] = router
             shown.append(module)
 
     def hide(self, name: str, module: ModuleType) -> None:

@@ -100,6 +100,9 @@ class Service:
         self.url_server: Optional[UrlServer] = None
 
     def region(self, name: str) -> Region:
+        found = self._regions.get(name)  # regions are only ever added: a hit needs no lock
+        if found is not None:
+            return found
         with self.lock:
             found = self._regions.get(name)
             if found is None:
