@@ -8,6 +8,7 @@ import os
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from lambdamock import _active
+from lambdamock.runtime import scope
 
 if TYPE_CHECKING:
     from lambdamock.state.invocations import Invocation
@@ -46,7 +47,12 @@ def of_trace(header: str) -> dict[str, int]:
 
 
 def current() -> dict[str, int]:
-    """The lineage of the invocation running on this thread (its handler's _X_AMZN_TRACE_ID); {} elsewhere."""
+    """The lineage of the invocation running on this thread (its handler's _X_AMZN_TRACE_ID); {} elsewhere.
+
+    Outside execution environments there is none: an SDK sends its trace header only inside Lambda.
+    """
+    if scope.current() is None:
+        return {}
     return of_trace(os.environ.get(_VARIABLE, ""))
 
 

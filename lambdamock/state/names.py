@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple, Optional
 
@@ -25,8 +26,9 @@ class Reference(NamedTuple):
     account: Optional[str]
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(reference: str) -> Optional[Reference]:
-    """Split a function reference; None when it is no reference at all."""
+    """Split a function reference; None when it is no reference at all (answers are kept: they never change)."""
     found = _REFERENCE.match(reference)
     if found is None:
         return None
