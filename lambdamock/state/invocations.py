@@ -134,7 +134,11 @@ class Invoker:
 
     @property
     def runtime(self) -> Runtime:
-        # Created on first use, so start()/stop() of a mock that never invokes stays cheap.
+        # Created on first use, so start()/stop() of a mock that never invokes stays cheap. Once made it
+        # is read without the lock: a caller racing close() gets one that refuses (MockStoppedError).
+        runtime = self._runtime
+        if runtime is not None:
+            return runtime
         with self._lock:
             if self._closed:
                 raise MockStoppedError(MockStoppedError.STOPPED)
