@@ -6,11 +6,10 @@ Imported only once aiobotocore is; the seam (``_patch``) installs these wrappers
 from __future__ import annotations
 
 import asyncio
-import copy
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _active
-from lambdamock._patch import serving
+from lambdamock._patch import answering_copy, serving
 
 
 class _RawBody:
@@ -96,8 +95,7 @@ def do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     service = serving(operation_model)  # here, on the caller's thread: which mock owns it
     if service is None:
         return wrapped(*args, **kwargs)
-    endpoint = copy.copy(instance)
-    endpoint._event_emitter = _Answering(instance._event_emitter, service, operation_model, context)
+    endpoint = answering_copy(instance, _Answering(instance._event_emitter, service, operation_model, context))
     return wrapped.__func__(endpoint, *args, **kwargs)
 
 

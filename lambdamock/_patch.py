@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import sys
 import threading
@@ -56,16 +55,23 @@ def serving(operation_model: Any) -> Any:
     return service
 
 
+def answering_copy(endpoint: Any, emitter: Any) -> Any:
+    """A shallow copy of a botocore endpoint (a plain object: copy.copy's result, for less) with another emitter."""
+    clone = object.__new__(type(endpoint))
+    clone.__dict__.update(endpoint.__dict__)
+    clone._event_emitter = emitter
+    return clone
+
+
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     _, operation_model, context = args
     service = serving(operation_model)
     if service is None:
         return wrapped(*args, **kwargs)
-    endpoint = copy.copy(instance)
-    endpoint._event_emitter = _Answering(
+    endpoint = answering_copy(instance, _Answering(
         instance._event_emitter,
         functools.partial(_answer, service, operation_model=operation_model, context=context),
-    )
+    ))
     # ``wrapped`` is the original method bound to ``instance``; run it on the copy.
     return wrapped.__func__(endpoint, *args, **kwargs)
 
