@@ -88,7 +88,7 @@ class Logs:
 
     def ran(self, job: Job, result: InvocationResult) -> None:
         """An invocation ended: its events go to its environment's stream."""
-        if result.log_stream and (self._endpoint or _moto.active()) and result.log_events:
+        if result.log_events and result.log_stream and (self._endpoint or _moto.active()):
             self._put(_Shipment(job.region.name, job.spec.logging.group or f"/aws/lambda/{job.spec.function_name}",
                                 result.log_stream, result.log_events))
 

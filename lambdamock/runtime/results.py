@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
 from lambdamock.runtime.environment import Environment, Outcome
-from lambdamock.runtime.logs import Entry, Event, Log
+from lambdamock.runtime.logs import Entry, Log
 from lambdamock.runtime.payloads import encode_document, sandbox_error
-from lambdamock.runtime.spec import FunctionSpec, InvocationResult, Trail
+from lambdamock.runtime.spec import FunctionSpec, InvocationResult
 
 
-def _result(spec: FunctionSpec, request_id: str, write: Callable[[Log], None], stream: str, payload: bytes,
-            function_error: Optional[str], duration_ms: float, init_ms: Optional[float], cold: bool,
-            timed_out: bool = False) -> InvocationResult:
-    """The result; its log is written by ``write`` when first read (what it reads no longer changes by then)."""
-
-    def render() -> Tuple[str, Tuple[Event, ...]]:
-        log = Log(spec, request_id)
-        write(log)
-        return log.text, log.events
-
-    return InvocationResult(request_id, payload, function_error, duration_ms, init_ms, cold, timed_out, stream,
-                            Trail(render))
+def _result(log: Log, stream: str, payload: bytes, function_error: Optional[str], duration_ms: float,
+            init_ms: Optional[float], cold: bool, timed_out: bool = False) -> InvocationResult:
+    return InvocationResult(
+        request_id=log.request_id,
+        payload=payload,
+        function_error=function_error,
+        log=log.text,
+        duration_ms=duration_ms,
+        init_duration_ms=init_ms,
+        cold=cold,
+        timed_out=timed_out,
+        log_stream=stream,
+        log_events=log.events,
+    )
 
 
 def _initialised(log: Log, env: Environment) -> None:
@@ -35,31 +37,27 @@ def _initialised(log: Log, env: Environment) -> None:
 
 def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool) -> InvocationResult:
     """The handler returned, raised, or ended the runtime (sys.exit)."""
+    log = Log(spec, request_id)
     init_ms = env.init_outcome.duration_ms if cold else None
+    if cold:
+        _initialised(log, env)
+        log.init_end(outcome.started, env.init_type, env.init_outcome.duration_ms, None)
+    log.start(outcome.started)
+    log.output(outcome.output, outcome.started)
     payload = outcome.payload
     function_error = outcome.function_error
-    status, error_type, exit_message = "success", None, None
+    status, error_type = "success", None
     if outcome.exit_status is not None:
         # The runtime process ended: Lambda itself answers, as it does for a crashed runtime.
-        exit_message = _exit_message(request_id, outcome.exit_status)
-        payload = sandbox_error("Runtime.ExitError", exit_message)
+        message = _exit_message(request_id, outcome.exit_status)
+        payload = sandbox_error("Runtime.ExitError", message)
         function_error = "Unhandled"
+        log.output([f"{message}\nRuntime.ExitError\n"], outcome.started)
         status, error_type = "error", "Runtime.ExitError"
     body = payload if payload is not None else b"null"
-
-    def write(log: Log) -> None:
-        if cold:
-            _initialised(log, env)
-            log.init_end(outcome.started, env.init_type, env.init_outcome.duration_ms, None)
-        log.start(outcome.started)
-        log.output(outcome.output, outcome.started)
-        if exit_message is not None:
-            log.output([f"{exit_message}\nRuntime.ExitError\n"], outcome.started)
-        ended = outcome.started + outcome.duration_ms / 1000
-        log.end(ended, outcome.duration_ms, init_ms, status, error_type, len(body))
-
-    return _result(spec, request_id, write, env.log_stream_name, body, function_error, outcome.duration_ms, init_ms,
-                   cold)
+    ended = outcome.started + outcome.duration_ms / 1000
+    log.end(ended, outcome.duration_ms, init_ms, status, error_type, len(body))
+    return _result(log, env.log_stream_name, body, function_error, outcome.duration_ms, init_ms, cold)
 
 
 def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> InvocationResult:
@@ -72,45 +70,38 @@ def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> Invoca
     else:
         error_type = "Runtime.ExitError"
         payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
-
-    def write(log: Log) -> None:
-        _initialised(log, env)
-        ended = init.started + init.duration_ms / 1000
-        log.init_end(ended, env.init_type, init.duration_ms, error_type)
-        log.start(ended)
-        log.end(ended, init.duration_ms, None, "error", error_type, len(payload))
-
-    return _result(spec, request_id, write, env.log_stream_name, payload, "Unhandled", init.duration_ms,
-                   init.duration_ms, cold=True)
+    log = Log(spec, request_id)
+    _initialised(log, env)
+    ended = init.started + init.duration_ms / 1000
+    log.init_end(ended, env.init_type, init.duration_ms, error_type)
+    log.start(ended)
+    log.end(ended, init.duration_ms, None, "error", error_type, len(payload))
+    return _result(log, env.log_stream_name, payload, "Unhandled", init.duration_ms, init.duration_ms, cold=True)
 
 
 def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry], started: float,
               duration_ms: float, cold: bool) -> InvocationResult:
     """The handler (or init: then ``output`` is empty) outlived its time: Lambda answers for it."""
     message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
-
-    def write(log: Log) -> None:
-        if cold:
-            _initialised(log, env)
-        log.start(started)
-        log.output(output, started)
-        log.end(started + duration_ms / 1000, duration_ms, None, "timeout")
-
-    return _result(spec, request_id, write, env.log_stream_name, sandbox_error("Sandbox.Timedout", message),
-                   "Unhandled", duration_ms, None, cold, timed_out=True)
+    log = Log(spec, request_id)
+    if cold:
+        _initialised(log, env)
+    log.start(started)
+    log.output(output, started)
+    log.end(started + duration_ms / 1000, duration_ms, None, "timeout")
+    return _result(log, env.log_stream_name, sandbox_error("Sandbox.Timedout", message), "Unhandled",
+                   duration_ms, None, cold, timed_out=True)
 
 
 def _bare(spec: FunctionSpec, request_id: str, message: str, error_type: Optional[str], payload: bytes) -> InvocationResult:
     """An invocation that no environment ran: Lambda's own lines around its message."""
     now = time.time()
-
-    def write(log: Log) -> None:
-        log.start(now)
-        log.output([message + "\n"], now)
-        log.end(now, 0.0, None, "error" if error_type else "success", error_type)
-
+    log = Log(spec, request_id)
+    log.start(now)
+    log.output([message + "\n"], now)
+    log.end(now, 0.0, None, "error" if error_type else "success", error_type)
     stream = f"{time.strftime('%Y/%m/%d', time.gmtime(now))}/[{spec.version}]{uuid.uuid4().hex}"
-    return _result(spec, request_id, write, stream, payload, "Unhandled", 0.0, None, cold=True)
+    return _result(log, stream, payload, "Unhandled", 0.0, None, cold=True)
 
 
 def unsupported(spec: FunctionSpec, request_id: str) -> InvocationResult:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Protocol, Tuple
 
 
@@ -85,25 +85,6 @@ class FunctionSpec:
     logging: LogSettings = LogSettings()
 
 
-class Trail:
-    """An invocation's log, written out on first use: most invocations' logs are never read."""
-
-    __slots__ = ("_render", "_written")
-
-    def __init__(self, render: Callable[[], Tuple[str, Tuple[Tuple[int, str], ...]]]) -> None:
-        self._render = render
-        self._written: Optional[Tuple[str, Tuple[Tuple[int, str], ...]]] = None
-
-    def written(self) -> Tuple[str, Tuple[Tuple[int, str], ...]]:
-        """The Tail text and the CloudWatch Logs events (rendering twice, from two threads, gives the same)."""
-        if self._written is None:
-            self._written = self._render()
-        return self._written
-
-
-NO_TRAIL = Trail(lambda: ("", ()))
-
-
 @dataclass(frozen=True)
 class InvocationResult:
     """The outcome of one invocation, as the Invoke API reports it."""
@@ -114,6 +95,8 @@ class InvocationResult:
     """The response payload: the handler's result, or the error, as JSON."""
     function_error: Optional[str]
     """``Unhandled`` when the invocation failed, else None."""
+    log: str
+    """The whole log, from ``START`` to ``REPORT``, as ``LogType=Tail`` returns its end."""
     duration_ms: float
     """How long the handler ran."""
     init_duration_ms: Optional[float]
@@ -124,15 +107,5 @@ class InvocationResult:
     """True when the handler outlived the function's timeout."""
     log_stream: str = ""
     """The log stream of the execution environment that ran it (``YYYY/MM/DD/[version]<id>``)."""
-    trail: Trail = field(default=NO_TRAIL, repr=False, compare=False)
-    """Where ``log`` and ``log_events`` come from."""
-
-    @property
-    def log(self) -> str:
-        """The whole log, from ``START`` to ``REPORT``, as ``LogType=Tail`` returns its end."""
-        return self.trail.written()[0]
-
-    @property
-    def log_events(self) -> Tuple[Tuple[int, str], ...]:
-        """The log as CloudWatch Logs receives it: one (milliseconds since the epoch, message) per event."""
-        return self.trail.written()[1]
+    log_events: Tuple[Tuple[int, str], ...] = ()
+    """The log as CloudWatch Logs receives it: one (milliseconds since the epoch, message) per event."""

@@ -157,7 +157,7 @@ class Invoker:
         A job that continues a recursive loop is recorded unrun, and RecursiveLoop raised.
         """
         if job.recursive:
-            unrun = InvocationResult(job.request_id, b"", None, 0.0, None, False, False)
+            unrun = InvocationResult(job.request_id, b"", None, "", 0.0, None, False, False)
             raise lineage.RecursiveLoop(self._record(job, unrun, attempt, stopped=lineage.STOPPED))
         ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
         try:

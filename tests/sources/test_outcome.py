@@ -14,7 +14,7 @@ IDS = frozenset({"a", "b", "c"})
 
 def result(value: object = None, error: str | None = None, raw: bytes | None = None) -> InvocationResult:
     payload = raw if raw is not None else json.dumps(value).encode()
-    return InvocationResult("r", payload, error, 1.0, None, False, False)
+    return InvocationResult("r", payload, error, "", 1.0, None, False, False)
 
 
 def test_a_function_error_fails_the_whole_batch():
