@@ -6,10 +6,13 @@ Imported only once aiobotocore is; the seam (``_patch``) installs these wrappers
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _active
 from lambdamock._patch import answering_copy, serving
+from lambdamock.runtime.waits import Steps, Wait, blocking
 
 
 class _RawBody:
@@ -55,12 +58,60 @@ async def _ready(value: Any) -> Any:
     return value
 
 
+# Operations whose work is running a handler: their waits are awaited on the event loop itself.
+_STEPPED = frozenset({"Invoke", "InvokeWithResponseStream"})
+
+
+def _resolve(future: asyncio.Future[bool], ready: bool) -> None:
+    if not future.done():
+        future.set_result(ready)
+
+
+async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait) -> bool:
+    """Await what a step waits for; False when it did not come by its deadline."""
+    future: asyncio.Future[bool] = loop.create_future()
+
+    def wake() -> None:  # on the environment's thread
+        with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile: nobody waits any more
+            loop.call_soon_threadsafe(_resolve, future, True)
+
+    if not wait.signal.when_set(wake):
+        return True
+    timer = loop.call_later(wait.remaining(), _resolve, future, False)
+    try:
+        return await future
+    finally:
+        timer.cancel()
+
+
+async def _stepped(service: Any, steps: Steps[Any]) -> Any:
+    """Run steps on the running loop, awaiting their waits.
+
+    A caller that goes away (its task cancelled) leaves the invocation running, as Lambda does when a
+    client disconnects: it keeps its concurrency until the handler ends, and is recorded then.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        wait = next(steps)
+        while True:
+            try:
+                ready = await _waited(loop, wait)
+            except asyncio.CancelledError:
+                service.invoker.background(functools.partial(blocking, steps, wait), "lambdamock-orphaned-invoke")
+                raise
+            except BaseException as error:
+                wait = steps.throw(error)
+                continue
+            wait = steps.send(ready)
+    except StopIteration as done:
+        return done.value
+
+
 async def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> list[tuple[Any, Any]]:
     from aiobotocore.awsrequest import AioAWSResponse
 
-    from lambdamock._dispatch import serve
+    from lambdamock._dispatch import serve, serve_steps
 
-    # Off the event loop: a handler runs for as long as it runs, and other tasks must go on meanwhile.
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # not asyncio: trio, through aiobotocore's anyio endpoint
@@ -68,7 +119,12 @@ async def _answer(service: Any, request: Any, operation_model: Any, context: Any
 
         response = await anyio.to_thread.run_sync(serve, service, request, operation_model, context)
     else:
-        response = await asyncio.to_thread(serve, service, request, operation_model, context)
+        if operation_model.name in _STEPPED:
+            # Served on the loop: a handler runs on its environment's thread, and the loop awaits it.
+            response = await _stepped(service, serve_steps(service, request, operation_model, context))
+        else:
+            # Off the loop: other operations may read packages from S3 or unzip them, which takes a while.
+            response = await asyncio.to_thread(serve, service, request, operation_model, context)
     body = _RawBody(response.body, response.headers, request.url)
     return [(_answer, AioAWSResponse(request.url, response.status, response.headers, body))]
 

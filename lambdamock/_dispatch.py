@@ -17,6 +17,7 @@ from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error
 from lambdamock.protocol.router import Router
 from lambdamock.protocol.validate import validate
+from lambdamock.runtime.waits import Steps, blocking
 from lambdamock.state.service import Service, Unserved
 
 _routers: dict[str, Router] = {}
@@ -66,7 +67,7 @@ def _error_response(service_model: ServiceModel, error: LambdaError) -> Response
     return encode_error(status, error.code, error.message, error.fields, shape)
 
 
-def _serve(service: Service, request: Request, operation_model: OperationModel, region: str) -> Response:
+def _serve(service: Service, request: Request, operation_model: OperationModel, region: str) -> Steps[Response]:
     service_model = operation_model.service_model
     match = _router(service_model).match(request.method, request.path, request.query, operation_model.name)
     if match is None:
@@ -79,7 +80,9 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
             raise NotServedError(f"lambdamock does not serve the Lambda operation {name} (API {service_model.api_version}) yet")
         params = decode(match.operation, match.labels, request)
         validate(match.operation.input_shape, params)
-        response = encode(match.operation, operation(call, params))
+        answer = operation(call, params)
+        # An operation that runs a handler answers through steps: its waits are the caller's (see runtime.waits).
+        response = encode(match.operation, answer if isinstance(answer, dict) else (yield from answer))
     except LambdaError as error:
         response = _error_response(service_model, error)
     except NotServedError:
@@ -97,6 +100,13 @@ def serve(
     service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any]
 ) -> Response:
     """Answer a prepared botocore request the way the Lambda service would (status, headers, body)."""
+    return blocking(serve_steps(service, request, operation_model, context))
+
+
+def serve_steps(
+    service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any]
+) -> Steps[Response]:
+    """``serve`` as steps: what waits for a handler yields (see runtime.waits); the rest runs at once."""
     url = urlsplit(request.url)
     decoded = Request(
         request.method,

@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
@@ -141,6 +142,69 @@ def test_a_running_handler_never_blocks_the_event_loop(lambda_mock: Any) -> None
             return [response.get("FunctionError") for response in responses]
 
     assert asyncio.run(scenario()) == [None, None]
+
+
+def test_a_handler_past_its_timeout_is_answered_on_time_and_the_loop_runs_meanwhile(lambda_mock: Any) -> None:
+    source = "import time\ndef handler(event, context):\n    time.sleep(60)\n"
+
+    async def scenario() -> tuple[Any, Any, int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        async with aio_client() as client:
+            await client.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source), Timeout=1)
+            ticker = asyncio.ensure_future(tick())
+            response = await asyncio.wait_for(client.invoke(FunctionName="slow"), timeout=20)
+            ticker.cancel()
+            return response.get("FunctionError"), json.loads(await response["Payload"].read()), ticks
+
+    error, payload, ticks = asyncio.run(scenario())
+    assert (error, payload["errorType"]) == ("Unhandled", "Sandbox.Timedout")
+    assert ticks > 10  # the loop went on for the second the handler ran
+
+
+def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mock: Any) -> None:
+    # As when a client disconnects from Lambda: the invocation goes on to its end, and is recorded then.
+    sync.events["aio-cancel"] = entered = threading.Event()
+    sync.events["aio-release"] = release = threading.Event()
+    source = ("from tests.runtime import sync\ndef handler(event, context):\n    if event.get('hold'):\n"
+              "        sync.events['aio-cancel'].set()\n        sync.events['aio-release'].wait(10)\n"
+              "    return event\n")
+
+    async def scenario() -> tuple[str, Any]:
+        once = Config(retries={"total_max_attempts": 1})  # a throttle is not retried away
+        async with aioboto3.Session().client("lambda", region_name=REGION, config=once) as client:
+            await client.create_function(FunctionName="one", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source), Timeout=30)
+            await client.put_function_concurrency(FunctionName="one", ReservedConcurrentExecutions=1)
+            held = asyncio.ensure_future(client.invoke(FunctionName="one", Payload=b'{"hold": true}'))
+            while not entered.is_set():
+                await asyncio.sleep(0.01)
+            held.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await held
+            try:
+                await client.invoke(FunctionName="one", Payload=b"{}")
+            except client.exceptions.TooManyRequestsException as error:
+                refused = error.response["Error"]["Code"]
+            release.set()
+            await asyncio.get_running_loop().run_in_executor(None, lambda_mock.wait)
+            return refused, await client.invoke(FunctionName="one", Payload=b'{"after": 1}')
+
+    try:
+        refused, after = asyncio.run(scenario())
+    finally:
+        release.set()
+    assert refused == "TooManyRequestsException"
+    assert after["StatusCode"] == 200 and "FunctionError" not in after
+    assert [run.result for run in lambda_mock.invocations] == [{"hold": True}, {"after": 1}]
+    assert lambda_mock.concurrency("one").current == 0
 
 
 def test_mappings_created_from_aioboto3_deliver(lambda_mock: Any) -> None:

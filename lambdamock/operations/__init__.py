@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from lambdamock.operations import (
     account,
@@ -24,8 +24,10 @@ from lambdamock.operations import (
     urls,
 )
 from lambdamock.operations._base import Call
+from lambdamock.runtime.waits import Steps
 
-Operation = Callable[[Call, dict[str, Any]], dict[str, Any]]
+# What an operation answers; one that runs a handler answers through steps (see runtime.waits).
+Operation = Callable[[Call, dict[str, Any]], Union[dict[str, Any], Steps[dict[str, Any]]]]
 
 
 def _collect(*modules: ModuleType) -> dict[str, Operation]:

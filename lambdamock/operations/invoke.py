@@ -15,6 +15,7 @@ from lambdamock.errors import (
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
 from lambdamock.protocol import jsonread
+from lambdamock.runtime.waits import Steps
 from lambdamock.state import lineage
 from lambdamock.state.concurrency import Throttled
 from lambdamock.state.invocations import Job
@@ -76,10 +77,10 @@ def _job(call: Call, params: dict[str, Any], kind: str) -> Job:
     return _invoking.job(call, params["FunctionName"], params.get("Qualifier"), payload, kind, context)
 
 
-def _run(call: Call, job: Job, log_type: Optional[str]) -> tuple[bytes, Optional[str], Optional[str]]:
+def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Optional[str], Optional[str]]]:
     """Run a synchronous job: the response payload, the function error if any, and the LogResult if asked for."""
     try:
-        result = call.service.invoker.run(job)
+        result = yield from call.service.invoker.steps(job)
     except Throttled as throttled:
         # AWS sends no Retry-After with it (LocalStack's test_lambda_concurrency_block recording).
         raise TooManyRequestsException("Rate Exceeded.", Reason=throttled.reason) from None
@@ -94,7 +95,7 @@ def _run(call: Call, job: Job, log_type: Optional[str]) -> tuple[bytes, Optional
     return body, error, log
 
 
-def invoke(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def invoke(call: Call, params: dict[str, Any]) -> Steps[dict[str, Any]]:
     kind = params.get("InvocationType", "RequestResponse")
     job = _job(call, params, kind)
     if kind == "DryRun":
@@ -102,17 +103,17 @@ def invoke(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     if kind == "Event":
         call.service.invoker.submit(job)
         return {"StatusCode": 202}
-    body, error, log = _run(call, job, params.get("LogType"))
+    body, error, log = yield from _run(call, job, params.get("LogType"))
     return {"StatusCode": 200, "ExecutedVersion": job.spec.version, "Payload": body, "FunctionError": error,
             "LogResult": log}
 
 
-def invoke_with_response_stream(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def invoke_with_response_stream(call: Call, params: dict[str, Any]) -> Steps[dict[str, Any]]:
     kind = params.get("InvocationType", "RequestResponse")
     job = _job(call, params, kind)
     if kind == "DryRun":
         return {"StatusCode": 204}
-    body, error, log = _run(call, job, params.get("LogType"))
+    body, error, log = yield from _run(call, job, params.get("LogType"))
     # A Python runtime does not stream: the whole result is one chunk. A failure is reported in the
     # closing event, the HTTP status staying 200 (not recorded: the model's shape, and the error payload
     # as the details Invoke would return).

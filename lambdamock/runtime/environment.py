@@ -26,6 +26,7 @@ from lambdamock.runtime.payloads import (
     user_stack,
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
+from lambdamock.runtime.waits import Signal, Steps, Wait
 
 Handler = Callable[[Any, LambdaContext], Any]
 
@@ -53,7 +54,7 @@ class Outcome:
 
 
 class _Call:
-    """One request handed to the worker; `done` is released once `outcome` is complete."""
+    """One request handed to the worker; `done` is set once `outcome` is complete."""
 
     __slots__ = (
         "client_context",
@@ -79,8 +80,7 @@ class _Call:
         self.invoked_function_arn = invoked_function_arn
         self.client_context = client_context
         self.deadline = deadline
-        self.done = threading.Lock()
-        self.done.acquire()
+        self.done = Signal()
         # Created here so the caller can read what was logged so far if the call times out.
         self.outcome = Outcome()
         self.finished = False
@@ -124,8 +124,7 @@ class Environment:
         # The invocation that timed out: what it had written by then, and when it started.
         self.timed_out = Outcome()
         self._tasks: "queue.SimpleQueue[Optional[_Call]]" = queue.SimpleQueue()
-        self._initialised = threading.Lock()
-        self._initialised.acquire()
+        self._initialised = Signal()
         self._thread: Optional[threading.Thread] = None
 
     def _variables(self, code: CodeDir, init_type: str) -> Dict[str, str]:
@@ -205,7 +204,7 @@ class Environment:
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
             self._leave(rebound)
-            self._initialised.release()
+            self._initialised.set()
 
     def _run(self, call: _Call) -> None:
         outcome = call.outcome
@@ -252,7 +251,7 @@ class Environment:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
             self._leave(rebound)
         call.finished = True
-        call.done.release()
+        call.done.set()
 
     def _leave(self, rebound: hooks.Rebound) -> None:
         """End an invocation (or init): undo what its code did to the process's names and streams."""
@@ -265,10 +264,10 @@ class Environment:
 
     # --- caller side -----------------------------------------------------------------------
 
-    def start(self, wait: float) -> bool:
+    def start(self, wait: float) -> Steps[bool]:
         """Start the worker and wait up to `wait` seconds for init; False if it did not finish."""
         self._thread = self._threads.spawn(self._work, f"lambdamock:{self.spec.function_name}:{self.id[:8]}")
-        if self._initialised.acquire(timeout=wait):
+        if (yield Wait(self._initialised, wait)):
             return True
         self.abandon()
         return False
@@ -280,13 +279,13 @@ class Environment:
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]],
         lineage: str = "",
-    ) -> Optional[Outcome]:
+    ) -> Steps[Optional[Outcome]]:
         """Run one request; None if it outlived the function's timeout (the worker is then abandoned)."""
         self.scope.overlay["_X_AMZN_TRACE_ID"] = _trace_id() + (f";Lineage={lineage}" if lineage else "")
         timeout = self.spec.timeout
         call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)
-        if call.done.acquire(timeout=timeout) or call.finished:
+        if (yield Wait(call.done, timeout)) or call.finished:
             return call.outcome
         self.abandon()
         # What it had logged so far; the abandoned worker may still append, hence the copy.

@@ -13,6 +13,7 @@ from lambdamock.runtime import hooks, results
 from lambdamock.runtime.code import CodeStore
 from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.spec import DaemonThreads, FunctionSpec, InvocationResult, Threads
+from lambdamock.runtime.waits import Steps, blocking
 
 # Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
 # the first attempt running for that long instead of starting it again.
@@ -65,7 +66,7 @@ class Runtime:
             idle = sum(len(p.provisioned) + len(p.on_demand) for p in self._pools.values())
             return idle + len(self._busy)
 
-    def invoke(
+    def steps(
         self,
         spec: FunctionSpec,
         payload: bytes,
@@ -75,8 +76,8 @@ class Runtime:
         client_context: Optional[Mapping[str, Any]] = None,
         provisioned: bool = False,
         lineage: str = "",
-    ) -> InvocationResult:
-        """Run one synchronous invocation; returns within the function's timeout whatever the handler does.
+    ) -> Steps[InvocationResult]:
+        """One synchronous invocation, as steps (see waits); it ends within the function's timeout whatever the handler does.
 
         ``provisioned`` invocations run on a provisioned-concurrency environment when one is idle.
         ``lineage`` goes into the handler's trace header (``_X_AMZN_TRACE_ID``), as Lambda's does.
@@ -95,7 +96,7 @@ class Runtime:
             except Exception as error:  # the code could not be put on disk, say: this invocation fails
                 return results.not_started(spec, request_id, error)
             try:
-                started = env.start(_INIT_LIMIT_S + spec.timeout)
+                started = yield from env.start(_INIT_LIMIT_S + spec.timeout)
             except BaseException as error:
                 # The caller itself was interrupted (a handler calling us timed out), or no thread
                 # could start: no leak either way.
@@ -111,7 +112,7 @@ class Runtime:
             with self._lock:
                 self._busy[env] = None
         try:
-            outcome = env.invoke(request_id, payload, invoked_function_arn, client_context, lineage)
+            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, lineage)
         except BaseException:
             # Interrupted while waiting: the call goes on, but the environment is not reused.
             env.retired = True
@@ -133,7 +134,7 @@ class Runtime:
         envs = [Environment(spec, code, "provisioned-concurrency", self._threads) for _ in range(count)]
         failure: Optional[str] = None
         for env in envs:
-            if not env.start(_INIT_LIMIT_S):
+            if not blocking(env.start(_INIT_LIMIT_S)):
                 failure = "Sandbox.Timedout: init did not finish within 10 seconds"
             elif env.init_error is not None:
                 failure = f"{env.init_error['errorType']}: {env.init_error['errorMessage']}"

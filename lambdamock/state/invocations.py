@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Pr
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
+from lambdamock.runtime.waits import Steps, blocking
 from lambdamock.state import lineage
 from lambdamock.state.concurrency import Gate, Throttled
 from lambdamock.state.event_queue import EventQueue
@@ -152,7 +153,11 @@ class Invoker:
             return list(self._records)
 
     def run(self, job: Job, attempt: int = 1) -> Invocation:
-        """Run a job now, on the calling thread's behalf, and record it; Throttled when there is no capacity.
+        """Run a job now, waiting on the calling thread, and record it (see ``steps``)."""
+        return blocking(self.steps(job, attempt))
+
+    def steps(self, job: Job, attempt: int = 1) -> Steps[Invocation]:
+        """Run a job now, on the caller's behalf, and record it; Throttled when there is no capacity.
 
         A job that continues a recursive loop is recorded unrun, and RecursiveLoop raised.
         """
@@ -161,7 +166,7 @@ class Invoker:
             raise lineage.RecursiveLoop(self._record(job, unrun, attempt, stopped=lineage.STOPPED))
         ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
         try:
-            result = self.runtime.invoke(
+            result = yield from self.runtime.steps(
                 job.spec,
                 job.event,
                 request_id=job.request_id,

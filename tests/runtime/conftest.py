@@ -11,6 +11,7 @@ import pytest
 
 from lambdamock import package
 from lambdamock.runtime import FunctionSpec, LayerSpec, Runtime
+from lambdamock.runtime.waits import blocking
 
 ACCOUNT = "123456789012"
 
@@ -64,7 +65,7 @@ def invoke(runtime: Runtime, spec: FunctionSpec, payload: bytes = b"{}", **kwarg
     """Invoke with a fresh request id and the unqualified ARN."""
     kwargs.setdefault("request_id", f"00000000-0000-0000-0000-{next(_counter):012d}")
     kwargs.setdefault("invoked_function_arn", spec.function_arn)
-    return runtime.invoke(spec, payload, **kwargs)
+    return blocking(runtime.steps(spec, payload, **kwargs))
 
 
 def invoke_all(runtime: Runtime, specs: Sequence[FunctionSpec]) -> List[bytes]:
