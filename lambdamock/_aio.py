@@ -21,10 +21,14 @@ class _RawBody:
     def __init__(self, data: bytes, headers: Mapping[str, str], url: str) -> None:
         self._data = data
         self._offset = 0
+        self._headers = headers
         self.url = url
-        # aiobotocore up to 2.20 reads the headers from here, not from the response.
-        self.raw_headers = tuple((name.lower().encode(), str(value).encode()) for name, value in headers.items())
         self.content = self  # aiohttp's ClientResponse.content is its stream reader
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """What aiobotocore up to 2.20 reads the headers from (not from the response)."""
+        return tuple((name.lower().encode(), str(value).encode()) for name, value in self._headers.items())
 
     def _take(self, amount: Optional[int]) -> bytes:
         end = len(self._data) if amount is None or amount < 0 else self._offset + amount
