@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _active
 from lambdamock._patch import answering_copy, serving
-from lambdamock.runtime.waits import Steps, Wait, blocking
+from lambdamock.runtime.waits import Steps, Wait, orphaned
 
 
 class _RawBody:
@@ -100,12 +99,9 @@ async def _stepped(service: Any, steps: Steps[Any]) -> Any:
         while True:
             try:
                 ready = await _waited(loop, wait)
-            except asyncio.CancelledError:
-                service.invoker.background(functools.partial(blocking, steps, wait), "lambdamock-orphaned-invoke")
+            except BaseException:
+                orphaned(steps, wait, service.invoker.orphan)
                 raise
-            except BaseException as error:
-                wait = steps.throw(error)
-                continue
             wait = steps.send(ready)
     except StopIteration as done:
         return done.value

@@ -100,7 +100,7 @@ def serve(
     service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any]
 ) -> Response:
     """Answer a prepared botocore request the way the Lambda service would (status, headers, body)."""
-    return blocking(serve_steps(service, request, operation_model, context))
+    return blocking(serve_steps(service, request, operation_model, context), orphan=service.invoker.orphan)
 
 
 def serve_steps(

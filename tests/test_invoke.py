@@ -6,13 +6,15 @@ import base64
 import json
 import os
 import sys
+import threading
 
 import boto3
 import pytest
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE, moto_aws
+from tests.helpers import ROLE, moto_aws, wait_until
+from tests.runtime import sync
 
 ECHO = "def handler(event, context):\n    return event\n"
 
@@ -260,6 +262,26 @@ def test_timeout_is_answered_on_time(client, mock):
         "errorMessage": f"RequestId: {response['ResponseMetadata']['RequestId']} Error: Task timed out after 1.00 seconds",
     }
     assert mock.invocations[-1].timed_out
+
+
+def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
+    # Lambda keeps running a function whose synchronous caller went away: it holds its concurrency
+    # until it ends, and its outcome is recorded then.
+    sync.events["inner-release"] = release = threading.Event()
+    inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['inner-release'].wait(20)\n    return 'inner done'\n"
+    outer = ("import boto3\ndef handler(e, c):\n"
+             "    boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='inner')\n")
+    deploy(client, "inner", {"app.py": inner}, Timeout=30)
+    deploy(client, "outer", {"app.py": outer}, Timeout=1)
+    try:
+        assert call(client, "outer")["Body"]["errorType"] == "Sandbox.Timedout"
+        assert mock.concurrency("inner").current == 1
+    finally:
+        release.set()
+    wait_until(lambda: mock.concurrency("inner").current == 0, timeout=20)
+    mock.wait()
+    assert [(run.function_name, run.result) for run in mock.invocations if run.function_name == "inner"] == [
+        ("inner", "inner done")]
 
 
 def test_response_too_large(client):

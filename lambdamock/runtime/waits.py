@@ -16,16 +16,21 @@ T = TypeVar("T")
 
 
 class Signal:
-    """Set once, by an environment's thread; waited for by one caller, on a thread or on an event loop."""
+    """Set once, by an environment's thread; waited for by one caller, on a thread or on an event loop.
 
-    __slots__ = ("_callback", "_lock")
+    Once set it stays set, for whoever asks again (the steps of a caller that went away, run on).
+    """
+
+    __slots__ = ("_callback", "_lock", "is_set")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._lock.acquire()
         self._callback: Optional[Callable[[], None]] = None
+        self.is_set = False
 
     def set(self) -> None:
+        self.is_set = True
         self._lock.release()
         callback = self._callback  # read after the release: see when_set
         if callback is not None:
@@ -33,7 +38,7 @@ class Signal:
 
     def wait(self, timeout: float) -> bool:
         """Block until set, up to ``timeout`` seconds; False when it was not set in time."""
-        return self._lock.acquire(timeout=timeout)
+        return self.is_set or self._lock.acquire(timeout=timeout)
 
     def when_set(self, callback: Callable[[], None]) -> bool:
         """Have ``callback`` called by the setting thread; False (and no call owed) when it is set already.
@@ -42,7 +47,7 @@ class Signal:
         check sees the release or ``set`` sees the callback.
         """
         self._callback = callback
-        return not self._lock.acquire(blocking=False)
+        return not (self.is_set or self._lock.acquire(blocking=False))
 
 
 class Wait:
@@ -62,10 +67,14 @@ class Wait:
 Steps = Generator[Wait, bool, T]
 
 
-def blocking(steps: Steps[T], wait: Optional[Wait] = None) -> T:
-    """Run ``steps`` to their result, waiting on this thread; whatever interrupts a wait is raised inside them.
+def blocking(steps: Steps[T], wait: Optional[Wait] = None,
+             orphan: Optional[Callable[[Callable[[], None]], None]] = None) -> T:
+    """Run ``steps`` to their result, waiting on this thread.
 
-    ``wait`` is the one the steps yielded last, when another driver started them.
+    ``wait`` is the one the steps yielded last, when another driver started them. When something
+    interrupts a wait (the caller is a handler that timed out, say), the steps go on through
+    ``orphan`` (a background runner) as Lambda runs an invocation whose caller went away, and the
+    interruption is raised here; without ``orphan`` it is raised inside the steps.
     """
     try:
         if wait is None:
@@ -73,10 +82,22 @@ def blocking(steps: Steps[T], wait: Optional[Wait] = None) -> T:
         while True:
             try:
                 ready = wait.signal.wait(wait.remaining())
-            except BaseException as error:  # the steps' own handlers run (an environment is retired), then it goes on
-                wait = steps.throw(error)
-                continue
+            except BaseException as error:
+                if orphan is None:
+                    wait = steps.throw(error)
+                    continue
+                orphaned(steps, wait, orphan)
+                raise
             wait = steps.send(ready)
     except StopIteration as done:
         result: T = done.value
         return result
+
+
+def orphaned(steps: Steps[object], wait: Wait, orphan: Callable[[Callable[[], None]], None]) -> None:
+    """Hand steps whose caller went away to ``orphan``, to be run on from ``wait`` to their end."""
+
+    def rest() -> None:
+        blocking(steps, wait)
+
+    orphan(rest)

@@ -154,7 +154,11 @@ class Invoker:
 
     def run(self, job: Job, attempt: int = 1) -> Invocation:
         """Run a job now, waiting on the calling thread, and record it (see ``steps``)."""
-        return blocking(self.steps(job, attempt))
+        return blocking(self.steps(job, attempt), orphan=self.orphan)
+
+    def orphan(self, rest: Callable[[], None]) -> None:
+        """Run the rest of an invocation whose caller went away: as on Lambda, it runs on to its end."""
+        self.background(rest, "lambdamock-orphaned-invoke")
 
     def steps(self, job: Job, attempt: int = 1) -> Steps[Invocation]:
         """Run a job now, on the caller's behalf, and record it; Throttled when there is no capacity.
