@@ -98,8 +98,8 @@ class Runtime:
             try:
                 started = yield from env.start(_INIT_LIMIT_S + spec.timeout)
             except BaseException as error:
-                # The caller itself was interrupted (a handler calling us timed out), or no thread
-                # could start: no leak either way.
+                # No thread could start, or a driver gave these steps up (closed them, or threw into them,
+                # instead of running them on; see waits.blocking): no leak either way.
                 env.stop()
                 if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
                     return results.not_started(spec, request_id, error)
@@ -114,7 +114,7 @@ class Runtime:
         try:
             outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, lineage)
         except BaseException:
-            # Interrupted while waiting: the call goes on, but the environment is not reused.
+            # A driver gave these steps up while the handler ran: it goes on, but its environment is not reused.
             env.retired = True
             raise
         finally:
