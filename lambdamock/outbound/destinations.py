@@ -8,6 +8,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
+from lambdamock import ids
 from lambdamock.state import jobs
 from lambdamock.state.event_queue import SUCCESS, ZERO_RESERVED
 from lambdamock.state.functions import LATEST
@@ -118,7 +119,7 @@ class Destinations:
             name, _, qualifier = parts[5].partition(":")[2].partition(":")
             region = self._service.region(parts[3])
             self._service.invoker.submit(jobs.job(self._service, region, name, qualifier or None, text.encode(),
-                                                  "Event", str(uuid.uuid4()), chain=job.lineage))
+                                                  "Event", ids.request_id(), chain=job.lineage))
         elif service == "events":
             # Recorded: TestLambdaDestinationEventbridge — source "lambda", the bus then the function in resources.
             outcome = "Success" if shown["requestContext"]["condition"] == SUCCESS else "Failure"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 import json
 import time
-import uuid
 from collections import deque
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
+from lambdamock import ids
 from lambdamock.sources import filters
 from lambdamock.sources.batching import Batch, event
 from lambdamock.sources.outcome import FAILED, OK, failed_items
@@ -243,7 +243,7 @@ class StreamPoller(Poller):
         kind = self.reader.kind
         return json.dumps({
             "requestContext": {
-                "requestId": str(uuid.uuid4()),
+                "requestId": ids.request_id(),
                 "functionArn": self.mapping.function_arn,
                 "condition": condition,
                 "approximateInvokeCount": shard.attempts,

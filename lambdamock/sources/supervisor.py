@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import uuid
 from typing import Any, Optional, Union
 
+from lambdamock import ids
 from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
 from lambdamock.outbound.destinations import send_message
 from lambdamock.runtime import InvocationResult
@@ -206,7 +206,7 @@ class Supervisor:
         region = self.service.region(mapping.region)
         try:
             job = jobs.job(self.service, region, config.function_name, config.qualifier, payload, "RequestResponse",
-                           str(uuid.uuid4()), chain=chain)
+                           ids.request_id(), chain=chain)
         except LambdaError:
             raise FunctionGone(config.function_name) from None
         try:

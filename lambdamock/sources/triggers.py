@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from lambdamock import ids
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.state import jobs, lineage, names
 from lambdamock.state.concurrency import Throttled
@@ -84,7 +84,7 @@ def _job(service: Service, function_arn: str, payload: bytes, kind: str) -> Job:
     parsed = names.parse(function_arn)
     assert parsed is not None and parsed.region is not None  # refusal() said so
     return jobs.job(service, service.region(parsed.region), parsed.name, parsed.qualifier, payload, kind,
-                    str(uuid.uuid4()))
+                    ids.request_id())
 
 
 def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str, source_account: str) -> Trigger:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Optional
 
+from lambdamock import ids
 from lambdamock.errors import LambdaError, MockStoppedError
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
@@ -35,7 +35,7 @@ def _find(service: Service, identifier: str) -> tuple[Optional[Region], Optional
 
 def answer(service: Service, identifier: str, request: Request) -> Response:
     """The response to ``request`` sent to the URL with id ``identifier``."""
-    request_id = str(uuid.uuid4())
+    request_id = ids.request_id()
     response = _answer(service, identifier, request, request_id)
     # Recorded: TestRequestIdHandling::test_request_id_invoke_url, the invocation's own request id.
     response.headers.append(("x-amzn-RequestId", request_id))
