@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import weakref
 from email.utils import formatdate
 from typing import Any, Mapping, Optional
 
@@ -104,59 +105,87 @@ def _from_json(shape: Shape, value: Any) -> Any:
     return value
 
 
+class _Reading:
+    """Where an input shape's members are read from, worked out once per shape (see ``_reading``)."""
+
+    __slots__ = ("body", "headers", "labels", "payload", "query")
+
+    def __init__(self, shape: StructureShape) -> None:
+        self.labels: list[tuple[str, Shape, str]] = []
+        self.query: list[tuple[str, Shape, str, bool]] = []
+        self.headers: list[tuple[str, Shape, str, str]] = []  # the name, as sent and as looked up
+        self.body: list[tuple[str, Shape, str]] = []
+        self.payload: Optional[tuple[str, Shape, bool]] = None
+        payload_name = shape.serialization.get("payload")
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if location == "uri":
+                self.labels.append((name, member, wire))
+            elif location == "querystring":
+                self.query.append((name, member, wire, member.type_name == "list"))
+            elif location == "header":
+                self.headers.append((name, member, wire, wire.lower()))
+            elif name == payload_name:
+                self.payload = (name, member, member.type_name in ("blob", "string"))
+            else:
+                self.body.append((name, member, wire))
+
+
+# Per input shape (each client has its own model objects, hence weak keys).
+_readings: weakref.WeakKeyDictionary[Shape, _Reading] = weakref.WeakKeyDictionary()
+
+
+def _reading(shape: StructureShape) -> _Reading:
+    found = _readings.get(shape)
+    if found is None:
+        found = _readings[shape] = _Reading(shape)
+    return found
+
+
+def _typed(member: Shape, text: str, wire: str) -> Any:
+    try:
+        return _scalar_from_text(member, text)
+    except ValueError:
+        # A query or header value botocore would have typed for us, sent
+        # untyped with validation off: AWS fails it as unreadable input.
+        raise InvalidRequestContentException(f"Could not parse request: invalid value for {wire}") from None
+
+
 def decode(operation: OperationModel, labels: Mapping[str, str], request: Request) -> dict[str, Any]:
     """Read the operation's input members from where the model puts them."""
     shape = operation.input_shape
     if shape is None:
         return {}
     assert isinstance(shape, StructureShape)
+    reading = _reading(shape)
     params: dict[str, Any] = {}
-    body_members = {}
-    payload_name = shape.serialization.get("payload")
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire = member.serialization.get("name", name)
-        try:
-            if location == "uri":
-                if wire in labels:
-                    params[name] = _scalar_from_text(member, labels[wire])
-            elif location == "querystring":
-                if member.type_name == "list" and wire in request.query:
-                    params[name] = [
-                        _scalar_from_text(member.member, v)
-                        for v in request.query[wire]
-                    ]
-                elif wire in request.query:
-                    params[name] = _scalar_from_text(member, request.query[wire][0])
-            elif location == "header":
-                value = request.headers.get(wire.lower())
-                if value is not None:
-                    # Prepared requests may carry header values as bytes.
-                    text = value.decode("utf-8") if isinstance(value, bytes) else value
-                    params[name] = _scalar_from_text(member, text)
-            elif name == payload_name:
-                if not request.body:
-                    continue
-                if member.type_name in ("blob", "string"):
-                    params[name] = request.body
-                else:
-                    params[name] = _from_json(member, _load_json(request.body))
-            else:
-                body_members[name] = member
-        except ValueError:
-            # A query or header value botocore would have typed for us, sent
-            # untyped with validation off: AWS fails it as unreadable input.
-            raise InvalidRequestContentException(
-                f"Could not parse request: invalid value for {wire}"
-            ) from None
-    if body_members and request.body:
-        document = _load_json(request.body)
+    for name, member, wire in reading.labels:
+        if wire in labels:
+            params[name] = _typed(member, labels[wire], wire)
+    query = request.query
+    for name, member, wire, listed in reading.query:
+        if wire in query:
+            values = query[wire]
+            params[name] = [_typed(member.member, v, wire) for v in values] if listed else \
+                _typed(member, values[0], wire)
+    headers = request.headers
+    for name, member, wire, key in reading.headers:
+        value = headers.get(key)
+        if value is not None:
+            # Prepared requests may carry header values as bytes.
+            params[name] = _typed(member, value.decode("utf-8") if isinstance(value, bytes) else value, wire)
+    body = request.body
+    if reading.payload is not None and body:
+        name, member, raw = reading.payload
+        params[name] = body if raw else _from_json(member, _load_json(body))
+    if reading.body and body:
+        document = _load_json(body)
         if not isinstance(document, dict):
             raise InvalidRequestContentException("Could not parse request body into json")
-        for name, member in body_members.items():
-            key = member.serialization.get("name", name)
-            if key in document:
-                params[name] = _from_json(member, document[key])
+        for name, member, wire in reading.body:
+            if wire in document:
+                params[name] = _from_json(member, document[wire])
     return params
 
 
@@ -205,33 +234,6 @@ def _to_json(shape: Shape, value: Any) -> Any:
     return value
 
 
-_plain_shapes: dict[tuple[str, str], bool] = {}
-
-
-def _plain(api_version: str, shape: Shape) -> bool:
-    """True when the output JSON of ``shape`` is the value itself: no blobs,
-    timestamps or renamed members anywhere below it, so encoding can skip the walk."""
-    key = (api_version, shape.name)
-    found = _plain_shapes.get(key)
-    if found is None:
-        found = _plain_shapes[key] = _is_plain(shape, set())
-    return found
-
-
-_body_only_shapes: dict[tuple[str, str], bool] = {}
-
-
-def _body_only(api_version: str, shape: StructureShape) -> bool:
-    """True when no member of ``shape`` lives in a header, the status code or a payload."""
-    key = (api_version, shape.name)
-    found = _body_only_shapes.get(key)
-    if found is None:
-        found = _body_only_shapes[key] = "payload" not in shape.serialization and not any(
-            "location" in member.serialization for member in shape.members.values()
-        )
-    return found
-
-
 def _is_plain(shape: Shape, seen: set[str]) -> bool:
     if shape.name in seen:
         return True
@@ -259,47 +261,85 @@ def _header_text(shape: Shape, value: Any) -> str:
     return str(value)
 
 
+# How an output member is placed (see _Writing).
+_STATUS, _HEADER, _EVENTS, _RAW, _JSON_PAYLOAD, _AS_IS, _CONVERTED = range(7)
+
+
+class _Writing:
+    """Where an operation's output members are placed, worked out once per operation (see ``_writing``)."""
+
+    __slots__ = ("has_payload", "members", "simple", "status")
+
+    def __init__(self, operation: OperationModel, shape: StructureShape) -> None:
+        self.status = int(operation.http.get("responseCode", 200))
+        payload_name = shape.serialization.get("payload")
+        self.has_payload = payload_name is not None
+        self.members: list[tuple[str, Shape, int, str]] = []
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if location == "statusCode":
+                how = _STATUS
+            elif location == "header":
+                how = _HEADER
+            elif name == payload_name:
+                how = _EVENTS if member.serialization.get("eventstream") else \
+                    _RAW if member.type_name in ("blob", "string") else _JSON_PAYLOAD
+            else:
+                how = _AS_IS if _is_plain(member, set()) else _CONVERTED
+            self.members.append((name, member, how, wire))
+        # The common case: every member is JSON as it stands, in the body.
+        self.simple = all(how == _AS_IS and wire == name for name, _, how, wire in self.members)
+
+
+# Per operation (each client has its own model objects, hence weak keys).
+_writings: weakref.WeakKeyDictionary[OperationModel, _Writing] = weakref.WeakKeyDictionary()
+
+
+def _writing(operation: OperationModel, shape: StructureShape) -> _Writing:
+    found = _writings.get(operation)
+    if found is None:
+        found = _writings[operation] = _Writing(operation, shape)
+    return found
+
+
 def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
     """Place the output members where the model says, with the modeled status."""
-    status = int(operation.http.get("responseCode", 200))
-    headers: dict[str, str] = {}
     shape = operation.output_shape
     if shape is None:
-        return Response(status, headers, b"")
+        return Response(int(operation.http.get("responseCode", 200)), {}, b"")
     assert isinstance(shape, StructureShape)
-    api_version = operation.service_model.api_version
-    if _plain(api_version, shape) and _body_only(api_version, shape):
-        # The common case: every member is JSON as it stands, in the body.
+    writing = _writing(operation, shape)
+    if writing.simple:
         document = {name: value for name, value in output.items() if value is not None}
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(document).encode("utf-8"))
-    payload_name = shape.serialization.get("payload")
+        return Response(writing.status, {"Content-Type": "application/json"}, json.dumps(document).encode("utf-8"))
+    status = writing.status
+    headers: dict[str, str] = {}
     body: Optional[bytes] = None
     # Lambda labels every body JSON, an Invoke payload included, whatever the function returned.
     content_type = "application/json"
     document = {}
-    for name, member in shape.members.items():
+    for name, member, how, wire in writing.members:
         value = output.get(name)
         if value is None:
             continue
-        location = member.serialization.get("location")
-        if location == "statusCode":
+        if how == _AS_IS:
+            document[wire] = value
+        elif how == _HEADER:
+            headers[wire] = _header_text(member, value)
+        elif how == _STATUS:
             status = int(value)
-        elif location == "header":
-            headers[member.serialization.get("name", name)] = _header_text(member, value)
-        elif name == payload_name:
-            if member.serialization.get("eventstream"):
-                assert isinstance(member, StructureShape)
-                body, content_type = eventstream.encode(member, value), eventstream.CONTENT_TYPE
-            elif member.type_name in ("blob", "string"):
-                body = value if isinstance(value, bytes) else str(value).encode("utf-8")
-            else:
-                body = json.dumps(_to_json(member, value)).encode("utf-8")
-        elif _plain(api_version, member):
-            document[name] = value
+        elif how == _RAW:
+            body = value if isinstance(value, bytes) else str(value).encode("utf-8")
+        elif how == _EVENTS:
+            assert isinstance(member, StructureShape)
+            body, content_type = eventstream.encode(member, value), eventstream.CONTENT_TYPE
+        elif how == _JSON_PAYLOAD:
+            body = json.dumps(_to_json(member, value)).encode("utf-8")
         else:
-            document[member.serialization.get("name", name)] = _to_json(member, value)
+            document[wire] = _to_json(member, value)
     if body is None:
-        body = json.dumps(document).encode("utf-8") if document or payload_name is None else b""
+        body = json.dumps(document).encode("utf-8") if document or not writing.has_payload else b""
     headers["Content-Type"] = content_type
     return Response(status, headers, body)
 
