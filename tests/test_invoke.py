@@ -225,6 +225,20 @@ def test_handler_exception(client, mock):
     assert call(client, "boom")["FunctionError"] == "Unhandled"  # still serving
 
 
+def test_a_handler_error_reads_as_aws_recorded_it(client):
+    # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_handler_error: the
+    # function's files are named where Lambda keeps them, under /var/task.
+    source = 'def handler(event, context):\n    raise Exception("Handler fails")\n'
+    deploy(client, "f", {"lambda_handler_error.py": source}, handler="lambda_handler_error.handler")
+    response = call(client, "f")
+    assert response["Body"] == {
+        "errorMessage": "Handler fails",
+        "errorType": "Exception",
+        "requestId": response["ResponseMetadata"]["RequestId"],
+        "stackTrace": ['  File "/var/task/lambda_handler_error.py", line 2, in handler\n    raise Exception("Handler fails")\n'],
+    }
+
+
 @pytest.mark.parametrize(
     ("files", "handler", "error_type", "message"),
     [

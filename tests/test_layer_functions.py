@@ -189,6 +189,17 @@ def test_a_handler_imports_from_its_layers_and_reads_their_files(client, create_
     assert invoke(client, "f") == ["1.0", "tool", {"level": 3}]
 
 
+def test_a_stack_trace_names_layer_files_under_opt(client, create_function) -> None:
+    lib = publish(client, Content={"ZipFile": package({"python/checks.py": "def check(value):\n    raise ValueError(value)\n"})})
+    create_function("f", Code={"ZipFile": package({"index.py": "import checks\n\ndef handler(event, context):\n    checks.check('no')\n"})},
+                    Layers=[lib["LayerVersionArn"]])
+    error = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+    assert error["stackTrace"] == [
+        '  File "/var/task/index.py", line 4, in handler\n    checks.check(\'no\')\n',
+        '  File "/opt/python/checks.py", line 2, in check\n    raise ValueError(value)\n',
+    ]
+
+
 def test_two_functions_with_different_versions_of_a_layer_library_run_at_once(client, create_function) -> None:
     sync.barriers["layers"] = threading.Barrier(2)
     handler = (

@@ -19,10 +19,12 @@ from lambdamock.runtime.logs import Entry, error_line
 from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
     Fault,
+    Places,
     encode_document,
     exception_document,
     marshal_result,
     parse_event,
+    placed,
     user_stack,
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
@@ -112,6 +114,10 @@ class Environment:
         owner = spec.function_name if spec.logging.group else ""
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/{owner}[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
+        # Stack traces name the function's files where Lambda keeps them: the task root and /opt.
+        self._places: Places = [(os.path.join(code.root, ""), "/var/task/")]
+        if code.opt is not None:
+            self._places.append((os.path.join(code.opt, ""), "/opt/"))
         self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
         if spec.logging.json:
             hooks.installation.json_logging()
@@ -191,14 +197,14 @@ class Environment:
                 # The runtime is started through the wrapper: the shell finds no such file and exits 127
                 # (recorded: test_lambda_runtime_wrapper_not_found). A wrapper that exists is not run.
                 raise SystemExit(127)
-            self.handler = _load_handler(self.namespace, self.spec.handler)
+            self.handler = _load_handler(self.namespace, self.spec.handler, self._places)
         except Abandoned:
             raise
         except SystemExit as error:
             outcome.exit_status = _exit_status(error)
             self.dead = True
         except BaseException as error:
-            self.init_error = exception_document(error, "")
+            self.init_error = exception_document(error, "", self._places)
             outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         finally:
@@ -239,12 +245,12 @@ class Environment:
             outcome.exit_status = _exit_status(error)
             self.dead = True
         except Exception as error:
-            document = exception_document(error, call.request_id)
+            document = exception_document(error, call.request_id, self._places)
             outcome.output.append(error_line(document, self.spec.logging))
             outcome.payload = encode_document(document)
             outcome.function_error = "Unhandled"
         except BaseException as error:
-            outcome.output.append("".join(user_stack(error.__traceback__)) + f"{type(error).__name__}\n")
+            outcome.output.append("".join(user_stack(error.__traceback__, self._places)) + f"{type(error).__name__}\n")
             outcome.exit_status = 1
             self.dead = True
         finally:
@@ -317,7 +323,7 @@ class Environment:
             self._thread.join(timeout)
 
 
-def _load_handler(namespace: Namespace, handler: str) -> Handler:
+def _load_handler(namespace: Namespace, handler: str, places: Places) -> Handler:
     """Import the handler's module and find the function, with the Python runtime's fault texts."""
     try:
         module_name, function_name = handler.rsplit(".", 1)
@@ -328,7 +334,7 @@ def _load_handler(namespace: Namespace, handler: str) -> Handler:
     except ImportError as error:
         raise Fault("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from None
     except SyntaxError as error:
-        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {error.text}']
+        trace = [f'  File "{placed(error.filename or "", places)}" Line {error.lineno}\n    {error.text}']
         raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
     try:
         found: Handler = getattr(module, function_name)

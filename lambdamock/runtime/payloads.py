@@ -10,7 +10,7 @@ import re
 import traceback
 import uuid
 from types import TracebackType
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # Marks a Decimal inside the encoder's output so it can be spliced back in as a bare number.
@@ -82,14 +82,30 @@ def marshal_result(result: Any, runtime: str) -> bytes:
     return text.encode("utf-8")
 
 
-def user_stack(tb: Optional[TracebackType]) -> List[str]:
-    """traceback.format_list of the frames that are the function's, not lambdamock's or importlib's."""
-    frames = [
-        frame
+# Where Lambda keeps a function's files: pairs of (a folder here, the same folder on Lambda), both ending in "/".
+Places = Sequence[Tuple[str, str]]
+
+
+def user_stack(tb: Optional[TracebackType], places: Places = ()) -> List[str]:
+    """The function's frames (not lambdamock's or importlib's), formatted as the Python runtime formats them.
+
+    The runtime hands ``traceback.format_list`` plain (file, line, name, text) entries, so no Python
+    version adds its ``^^^^`` markers. A file in one of ``places`` is named where Lambda has it
+    (``/var/task/app.py``), as AWS's stack traces do.
+    """
+    return traceback.format_list([
+        (placed(frame.filename, places), frame.lineno or 0, frame.name, frame.line)
         for frame in traceback.extract_tb(tb)
         if not frame.filename.startswith(_RUNTIME_DIR) and not frame.filename.startswith("<frozen importlib")
-    ]
-    return traceback.format_list(frames)
+    ])
+
+
+def placed(filename: str, places: Places) -> str:
+    """``filename`` as Lambda names it, when it is in one of ``places``."""
+    for here, there in places:
+        if filename.startswith(here):
+            return there + filename[len(here) :]
+    return filename
 
 
 def error_document(error_type: str, message: str, request_id: str, stack_trace: List[str]) -> Dict[str, Any]:
@@ -97,11 +113,11 @@ def error_document(error_type: str, message: str, request_id: str, stack_trace: 
     return {"errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace}
 
 
-def exception_document(error: BaseException, request_id: str) -> Dict[str, Any]:
-    """The error object for an exception raised by the function's code."""
+def exception_document(error: BaseException, request_id: str, places: Places = ()) -> Dict[str, Any]:
+    """The error object for an exception raised by the function's code (see ``user_stack`` for ``places``)."""
     if isinstance(error, Fault):
         return error_document(error.error_type, error.message, request_id, error.stack_trace)
-    return error_document(type(error).__name__, str(error), request_id, user_stack(error.__traceback__))
+    return error_document(type(error).__name__, str(error), request_id, user_stack(error.__traceback__, places))
 
 
 def encode_document(document: Dict[str, Any]) -> bytes:
