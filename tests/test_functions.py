@@ -320,6 +320,21 @@ def test_update_function_code(client, create_function, make_zip):
     assert client.list_versions_by_function(FunctionName="f")["Versions"][1:] == []
 
 
+def test_update_function_code_changes_the_architecture(client, create_function, make_zip):
+    # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaBehavior::test_mixed_architecture: the update
+    # answers with the new architecture, and the runtime version's ARN is another one for it.
+    created = create_function("f", Architectures=["x86_64"])
+    updated = client.update_function_code(FunctionName="f", ZipFile=make_zip(), Architectures=["arm64"])
+    assert updated["Architectures"] == ["arm64"]
+    runtime_arn = updated["RuntimeVersionConfig"]["RuntimeVersionArn"]
+    assert runtime_arn != created["RuntimeVersionConfig"]["RuntimeVersionArn"]
+    after = client.get_function_configuration(FunctionName="f")
+    assert (after["Architectures"], after["RuntimeVersionConfig"]["RuntimeVersionArn"]) == (["arm64"], runtime_arn)
+    published = client.update_function_code(FunctionName="f", ZipFile=make_zip(), Architectures=["x86_64"], Publish=True)
+    assert published["Architectures"] == ["x86_64"]
+    assert client.get_function_configuration(FunctionName="f", Qualifier="1")["Architectures"] == ["x86_64"]
+
+
 def test_update_function_code_dry_run_changes_nothing(client, create_function, make_zip):
     create_function("f")
     before = client.get_function(FunctionName="f")["Configuration"]

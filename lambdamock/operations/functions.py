@@ -282,7 +282,10 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _layers.check_size(code, found.latest.layers)
-        updated = found.latest.changed(code=code)
+        changes: dict[str, Any] = {"code": code}
+        if "Architectures" in params:
+            changes["settings"] = {**found.latest.settings, "Architectures": params["Architectures"]}
+        updated = found.latest.changed(**changes)
         if params.get("DryRun"):
             return configuration(updated)
         found.update(updated)

@@ -80,7 +80,8 @@ def _render(version: Version, qualified: bool, listing: bool, state: str, update
     if listing:
         return out
     if version.package_type == "Zip":
-        digest = hashlib.sha256(str(version.runtime).encode()).hexdigest()
+        # A stand-in for the runtime version's ARN: one per runtime and architecture, as on AWS.
+        digest = hashlib.sha256(f"{version.runtime} {out['Architectures'][0]}".encode()).hexdigest()
         _, partition, _, region = version.arn.split(":")[:4]
         out["RuntimeVersionConfig"] = {"RuntimeVersionArn": f"arn:{partition}:lambda:{region}::runtime:{digest}"}
     out["State"] = state
