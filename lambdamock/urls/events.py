@@ -8,7 +8,7 @@ import os
 import re
 import time
 from typing import Any, Optional
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from lambdamock.state.urls import UrlConfig, domain
 from lambdamock.urls.messages import Caller, Request
@@ -90,7 +90,9 @@ def event(config: UrlConfig, request: Request, request_id: str, caller: Optional
         "domainPrefix": config.url_id,
         "http": {
             "method": request.method,
-            "path": request.path,
+            # Decoded here (recorded: test_lambda_url_echo_http_fixture_default, /pa2%25Fth/1 arrives as
+            # /pa2%Fth/1); rawPath keeps the encoding, as captures of function URL events show.
+            "path": unquote(request.path),
             "protocol": "HTTP/1.1",
             "sourceIp": request.source_ip,
             "userAgent": headers.get("user-agent", ""),
