@@ -75,6 +75,15 @@ def test_the_group_is_there_from_creation_and_empty(logged: Logged) -> None:
     assert logged.logs.describe_log_streams(logGroupName="/aws/lambda/f")["logStreams"] == []
 
 
+def test_printed_lines_are_events_and_empty_ones_are_not(logged: Logged) -> None:
+    # Recorded: LocalStack test_lambda_runtimes.snapshot.json, TestCloudwatchLogs::test_multi_line_prints:
+    # print("\nmulti\nline\nstring\nanother\rline\n") gives four events, a carriage return kept.
+    logged.lam.create_function(FunctionName="f", Runtime="python3.13", Role=ROLE, Handler="app.handler", Code={
+        "ZipFile": package({"app.py": "def handler(event, context):\n    print(event['body'])\n"})})
+    logged.invoke({"body": "\nmulti\nline\nstring\nanother\rline\n"})
+    assert logged.messages()[2:-2] == ["multi\n", "line\n", "string\n", "another\rline\n"]
+
+
 def test_a_synchronous_invocation_is_readable_at_once(logged: Logged) -> None:
     logged.create()
     response = logged.invoke({"n": 1})
@@ -83,7 +92,9 @@ def test_a_synchronous_invocation_is_readable_at_once(logged: Logged) -> None:
     [stream] = {event["logStreamName"] for event in events}
     assert STREAM.fullmatch(stream)
     messages = [event["message"] for event in events]
-    assert messages[0].startswith("INIT_START Runtime Version: python:3.12.")
+    # The runtime version ARN is the one the function's configuration shows.
+    runtime_arn = logged.lam.get_function_configuration(FunctionName="f")["RuntimeVersionConfig"]["RuntimeVersionArn"]
+    assert messages[0] == f"INIT_START Runtime Version: python:3.12.v1\tRuntime Version ARN: {runtime_arn}\n"
     assert messages[1:5] == [
         f"START RequestId: {request_id} Version: $LATEST\n",
         "printed 1\n",

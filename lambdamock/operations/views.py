@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import weakref
 from typing import Any, Optional
 
@@ -80,10 +79,7 @@ def _render(version: Version, qualified: bool, listing: bool, state: str, update
     if listing:
         return out
     if version.package_type == "Zip":
-        # A stand-in for the runtime version's ARN: one per runtime and architecture, as on AWS.
-        digest = hashlib.sha256(f"{version.runtime} {out['Architectures'][0]}".encode()).hexdigest()
-        _, partition, _, region = version.arn.split(":")[:4]
-        out["RuntimeVersionConfig"] = {"RuntimeVersionArn": f"arn:{partition}:lambda:{region}::runtime:{digest}"}
+        out["RuntimeVersionConfig"] = {"RuntimeVersionArn": version.runtime_version_arn}
     out["State"] = state
     if state == "Pending":
         out["StateReason"] = "The function is being created."

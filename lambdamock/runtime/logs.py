@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -151,14 +150,16 @@ class Log:
             self._add(stamp, json.dumps({"time": _iso(stamp), "type": f"platform.{kind}", "record": record}))
 
     def output(self, entries: Sequence[Entry], since: float) -> None:
-        """What the code wrote: each line of stdout and stderr, each whole Line, as one event, minus filtered ones."""
+        """What the code wrote: each line of stdout and stderr but empty ones, each whole Line, as one event, minus
+        filtered ones."""
         pending = ""
         stamp = since
         for entry in entries:
             if isinstance(entry, str):
                 pending += entry
                 *lines, pending = pending.split("\n")
-                for line in lines:
+                # An empty line is no event (recorded: test_lambda_runtimes TestCloudwatchLogs::test_multi_line_prints).
+                for line in filter(None, lines):
                     self._output(stamp, line + "\n", _stream_level(line) if self._application else INFO)
                 continue
             if pending:
@@ -177,7 +178,7 @@ class Log:
         """A new environment: Lambda names the runtime version it starts (not shown in the Tail)."""
         spec = self.spec
         version = spec.runtime.replace("python", "python:") + ".v1"
-        arn = f"arn:aws:lambda:{spec.region}::runtime:{hashlib.sha256(spec.runtime.encode()).hexdigest()}"
+        arn = spec.runtime_version_arn
         if self._json:
             self._platform(stamp, INFO, "initStart", {
                 "initializationType": init_type, "phase": "init", "runtimeVersion": version,

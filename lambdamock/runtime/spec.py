@@ -83,6 +83,8 @@ class FunctionSpec:
     # Merged in this order over one another, as Lambda merges them into /opt.
     layers: Tuple[LayerSpec, ...] = ()
     logging: LogSettings = LogSettings()
+    # What INIT_START names (see Version.runtime_version_arn).
+    runtime_version_arn: str = ""
 
 
 @dataclass(frozen=True)

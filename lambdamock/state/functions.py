@@ -95,6 +95,14 @@ class Version:
     def qualified_arn(self) -> str:
         return f"{self.arn}:{self.version}"
 
+    @property
+    def runtime_version_arn(self) -> str:
+        """A stand-in ARN of the runtime version it runs on: one per runtime and architecture, as on AWS."""
+        architecture = (self.settings.get("Architectures") or ["x86_64"])[0]
+        digest = hashlib.sha256(f"{self.runtime} {architecture}".encode()).hexdigest()
+        _, partition, _, region = self.arn.split(":")[:4]
+        return f"arn:{partition}:lambda:{region}::runtime:{digest}"
+
     def changed(self, **changes: Any) -> "Version":
         """A new $LATEST with these changes, a new RevisionId and LastModified."""
         if changes.get("environment") is not None:

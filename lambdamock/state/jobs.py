@@ -53,6 +53,7 @@ def _spec(region: Region, version: Version) -> FunctionSpec:
         ),
         logging=LogSettings(logging.get("LogFormat", "Text"), logging.get("ApplicationLogLevel"),
                             logging.get("SystemLogLevel"), None if group == f"/aws/lambda/{version.name}" else group),
+        runtime_version_arn=version.runtime_version_arn,
     )
 
 
