@@ -152,10 +152,17 @@ class Environment:
                 "AWS_LAMBDA_INITIALIZATION_TYPE": init_type,
                 "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
                 "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
+                # Lambda's runtime API and X-Ray daemon are at 169.254.100.1: loopback here, so that
+                # nothing sent to them leaves the machine.
                 "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+                "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+                "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+                "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
+                "_AWS_XRAY_DAEMON_PORT": "2000",
                 "LAMBDA_TASK_ROOT": code.root,
                 "LAMBDA_RUNTIME_DIR": "/var/runtime",
-                "TZ": "UTC",
+                "LC_CTYPE": "C.UTF-8",
+                "TZ": ":UTC",
             }
         )
         if spec.logging.json:

@@ -26,10 +26,15 @@ RESERVED = [
     "AWS_LAMBDA_LOG_GROUP_NAME",
     "AWS_LAMBDA_LOG_STREAM_NAME",
     "AWS_LAMBDA_RUNTIME_API",
+    "AWS_XRAY_CONTEXT_MISSING",
+    "AWS_XRAY_DAEMON_ADDRESS",
+    "_AWS_XRAY_DAEMON_ADDRESS",
+    "_AWS_XRAY_DAEMON_PORT",
     "LAMBDA_TASK_ROOT",
     "LAMBDA_RUNTIME_DIR",
     "TZ",
     "LANG",
+    "LC_CTYPE",
 ]
 
 
@@ -54,11 +59,16 @@ def test_handler_sees_function_and_reserved_variables(runtime: Runtime) -> None:
     assert env["AWS_LAMBDA_LOG_GROUP_NAME"] == "/aws/lambda/envfn"
     assert env["AWS_LAMBDA_LOG_STREAM_NAME"].split("/")[3].startswith("[7]")
     assert os.path.isfile(os.path.join(env["LAMBDA_TASK_ROOT"], "app.py"))
-    assert env["TZ"] == "UTC" and env["LANG"] == "en_US.UTF-8"
+    # Recorded: LocalStack test_lambda_common.snapshot.json, test_introspection_invoke[python3.12]; the
+    # runtime API and X-Ray daemon addresses are loopback ones here (AWS's are 169.254.100.1).
+    assert (env["TZ"], env["LANG"], env["LC_CTYPE"]) == (":UTC", "en_US.UTF-8", "C.UTF-8")
+    assert env["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
+    assert (env["AWS_LAMBDA_RUNTIME_API"], env["AWS_XRAY_DAEMON_ADDRESS"]) == ("127.0.0.1:9001", "127.0.0.1:2000")
+    assert (env["_AWS_XRAY_DAEMON_ADDRESS"], env["_AWS_XRAY_DAEMON_PORT"]) == ("127.0.0.1", "2000")
     assert env["_X_AMZN_TRACE_ID"].startswith("Root=1-")
     assert all(env[k] is not None for k in RESERVED)
     for name in [*RESERVED, "COLOR"]:
-        if name != "LANG":
+        if name not in ("LANG", "LC_CTYPE"):  # the test process may have the same locale
             assert name not in os.environ or os.environ[name] != env[name]
 
 
