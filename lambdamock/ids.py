@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 # Seeded from the system once; a test seeding ``random`` never makes two invocations share an ID.
 _draw = random.Random()
@@ -20,3 +21,9 @@ def request_id() -> str:
 def hex_digits(count: int) -> str:
     """``count`` random lower-case hex digits."""
     return f"{_draw.getrandbits(4 * count):0{count}x}"
+
+
+def trace_header() -> str:
+    """A new X-Ray trace header, unsampled: a root of the time and 24 random hex digits, a parent of 16."""
+    digits = hex_digits(40)
+    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Iterator
 
 import boto3
@@ -42,7 +43,8 @@ class World:
         return url, self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
     def messages(self, url: str) -> list[dict[str, Any]]:
-        found = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
+        found = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"],
+                                         AttributeNames=["AWSTraceHeader"])
         return found.get("Messages", [])
 
     def event(self, payload: dict[str, Any], function: str = "f") -> str:
@@ -74,6 +76,9 @@ def test_on_success_gets_the_invocation_record(world: World) -> None:
         "responsePayload": {"ok": {"n": 1}},
     }
     assert "MessageAttributes" not in message
+    # Recorded: TestLambdaDestinationSqs::test_retries and ::test_maxeventage, an AWSTraceHeader attribute.
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0",
+                        message["Attributes"]["AWSTraceHeader"])
     [run] = world.mock.invocations
     assert run.condition == "Success" and [(d.kind, d.target, d.error) for d in run.deliveries] == [("OnSuccess", arn, None)]
 

@@ -27,8 +27,12 @@ def _parts(arn: str) -> list[str]:
     return arn.split(":", 5)
 
 
-def send_message(service: Service, arn: str, body: str, attributes: Optional[Attributes] = None) -> None:
-    """A message to an SQS queue (an in-process one, or through the gate) or an SNS topic; raises when it cannot."""
+def send_message(service: Service, arn: str, body: str, attributes: Optional[Attributes] = None,
+                 trace: Optional[str] = None) -> None:
+    """A message to an SQS queue (an in-process one, or through the gate) or an SNS topic; raises when it cannot.
+
+    ``trace`` is an X-Ray trace header, which an SQS queue of the gate's keeps as the AWSTraceHeader attribute.
+    """
     local = service.local_sources.get(arn)
     if local is not None and hasattr(local, "send"):
         local.send(body, attributes={name: {"DataType": kind, "StringValue": value}
@@ -41,7 +45,10 @@ def send_message(service: Service, arn: str, body: str, attributes: Optional[Att
         client.publish(TopicArn=arn, Message=body, **({"MessageAttributes": wire} if wire else {}))
         return
     url = client.get_queue_url(QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])["QueueUrl"]
-    client.send_message(QueueUrl=url, MessageBody=body, **({"MessageAttributes": wire} if wire else {}))
+    extra: dict[str, Any] = {"MessageAttributes": wire} if wire else {}
+    if trace is not None:
+        extra["MessageSystemAttributes"] = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
+    client.send_message(QueueUrl=url, MessageBody=body, **extra)
 
 
 def _payload(data: bytes) -> Any:
@@ -113,7 +120,8 @@ class Destinations:
         service = parts[2]
         text = json.dumps(shown)
         if service in ("sqs", "sns"):
-            send_message(self._service, target, text)
+            # Recorded: an SQS destination's message carries an AWSTraceHeader (TestLambdaDestinationSqs).
+            send_message(self._service, target, text, trace=ids.trace_header())
         elif service == "lambda":
             # Another function of the mock gets the record as its event, asynchronously.
             name, _, qualifier = parts[5].partition(":")[2].partition(":")

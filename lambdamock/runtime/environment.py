@@ -88,12 +88,6 @@ class _Call:
         self.finished = False
 
 
-def _trace_id() -> str:
-    # X-Ray's format: 24 random hex digits for the root, 16 for the parent segment.
-    digits = ids.hex_digits(40)
-    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"
-
-
 def _exit_status(error: SystemExit) -> int:
     if error.code is None:
         return 0
@@ -142,7 +136,7 @@ class Environment:
         variables.update(
             {
                 "_HANDLER": spec.handler,
-                "_X_AMZN_TRACE_ID": _trace_id(),
+                "_X_AMZN_TRACE_ID": ids.trace_header(),
                 "AWS_DEFAULT_REGION": spec.region,
                 "AWS_REGION": spec.region,
                 "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
@@ -294,7 +288,7 @@ class Environment:
         lineage: str = "",
     ) -> Steps[Optional[Outcome]]:
         """Run one request; None if it outlived the function's timeout (the worker is then abandoned)."""
-        self.scope.overlay["_X_AMZN_TRACE_ID"] = _trace_id() + (f";Lineage={lineage}" if lineage else "")
+        self.scope.overlay["_X_AMZN_TRACE_ID"] = ids.trace_header() + (f";Lineage={lineage}" if lineage else "")
         timeout = self.spec.timeout
         call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)
