@@ -408,6 +408,14 @@ def test_account_usage_follows_code(client, create_function, make_zip):
     assert usage(client)["TotalCodeSize"] == 3 * size
     client.delete_function(FunctionName="f")
     assert usage(client) == {"FunctionCount": 1, "TotalCodeSize": size}
+    # Recorded: LocalStack TestLambdaAccountSettings::test_account_settings_total_code_size, each layer
+    # version adds its zip's size.
+    layer = make_zip({"python/lib.py": "X = 1\n"})
+    client.publish_layer_version(LayerName="lib", Content={"ZipFile": layer})
+    client.publish_layer_version(LayerName="lib", Content={"ZipFile": layer})
+    assert usage(client) == {"FunctionCount": 1, "TotalCodeSize": size + 2 * len(layer)}
+    client.delete_layer_version(LayerName="lib", VersionNumber=1)
+    assert usage(client)["TotalCodeSize"] == size + len(layer)
 
 
 def test_concurrent_creates(client, create_function):
@@ -499,6 +507,23 @@ def test_responses_carry_awss_headers(client, create_function):
         assert headers["x-amzn-requestid"] == response["ResponseMetadata"]["RequestId"]
         assert int(headers["content-length"]) >= 2 and headers["date"].endswith("GMT")
     assert headers["x-amz-executed-version"] == "$LATEST"
+
+
+@pytest.mark.parametrize(("member", "value", "path", "pattern"), [
+    ("SubnetIds", "subnet-A", "vpcConfig.subnetIds", "subnet-[0-9a-z]*"),
+    ("SecurityGroupIds", "sg-A!", "vpcConfig.securityGroupIds", "sg-[0-9a-zA-Z]*"),
+])
+def test_a_malformed_subnet_or_security_group_is_refused_as_aws_words_it(client, create_function, aws_error,
+                                                                          member, value, path, pattern):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaFunction::test_invalid_vpc_config_subnet and
+    # ::test_invalid_vpc_config_security_group (invalid format): unlike layers' and architectures' elements,
+    # these are quoted without "Member must not be null".
+    message = (f"1 validation error detected: Value '[{value}]' at '{path}' failed to satisfy constraint: Member "
+               f"must satisfy constraint: [Member must have length less than or equal to 1024, Member must have "
+               f"length greater than or equal to 0, Member must satisfy regular expression pattern: {pattern}]")
+    config = {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"], member: [value]}
+    with aws_error(client, "ValidationException", message):
+        create_function(VpcConfig=config)
 
 
 def test_vpc_config_and_image_config_read_back_as_aws_shows_them(client, create_function):

@@ -17,7 +17,7 @@ def get_account_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         functions = list(call.region.functions.values())
         code_size = sum(
             version.code.size for entry in functions for version in (entry.latest, *entry.versions.values())
-        )
+        ) + sum(version.code_size for layer in call.region.layers.values() for version in layer.versions.values())
         gate = call.region.gate
         return {
             "AccountLimit": {
