@@ -148,6 +148,13 @@ def test_a_dead_letter_queue_gets_the_event_as_sent_with_awss_attributes(world: 
         "RequestID": {"DataType": "String", "StringValue": response["ResponseMetadata"]["RequestId"]},
     }
     assert len(world.messages(failure_url)) == 1, "the on-failure destination gets the record too"
+    # Recorded: TestLambdaDLQ::test_dead_letter_queue (delete_dlq), an empty DeadLetterConfig changes nothing;
+    # an empty TargetArn takes the queue away.
+    kept = world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={})
+    assert kept["DeadLetterConfig"] == {"TargetArn": arn}
+    removed = world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={"TargetArn": ""})
+    assert "DeadLetterConfig" not in removed
+    assert "DeadLetterConfig" not in world.lam.get_function_configuration(FunctionName="f")
 
 
 def test_sns_lambda_eventbridge_and_s3_destinations(world: World) -> None:

@@ -17,9 +17,7 @@ from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
 # Configuration members stored as sent and returned as such.
-_PASSTHROUGH = (
-    "DeadLetterConfig", "KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage",
-)
+_PASSTHROUGH = ("KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage")
 _DEPRECATED_RUNTIMES = frozenset((
     "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
     "nodejs10.x", "nodejs12.x", "nodejs14.x", "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
@@ -47,6 +45,12 @@ def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, An
     for key in _PASSTHROUGH:
         if key in params:
             out[key] = params[key]
+    dead_letter = params.get("DeadLetterConfig")
+    if dead_letter:  # {} changes nothing (recorded: TestLambdaDLQ::test_dead_letter_queue, delete_dlq)
+        if dead_letter.get("TargetArn"):
+            out["DeadLetterConfig"] = dead_letter
+        else:  # an empty TargetArn removes it, as infrastructure tools send it to
+            out.pop("DeadLetterConfig", None)
     if "VpcConfig" in params:
         # Recorded: TestLambdaFunction::test_vpc_config (create_response).
         given = params["VpcConfig"]
