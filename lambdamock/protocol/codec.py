@@ -361,5 +361,6 @@ def encode_error(
             else:
                 document[wire] = _to_json(member, fields[name])
     if not members:
-        document = {"message": message, **{k: v for k, v in fields.items() if v is not None}}
+        # An error with nothing to say says null (recorded: TestLambdaFunction::test_function_arns, AccessDenied).
+        document = {"message": message or None, **{k: v for k, v in fields.items() if v is not None}}
     return Response(status, headers, json.dumps(document).encode("utf-8"))
