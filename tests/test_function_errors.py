@@ -367,6 +367,15 @@ def test_arn_of_another_region(client, create_function, aws_error, operation, pa
         getattr(client, operation)(FunctionName=OTHER_REGION_ARN, **params)
 
 
+def test_a_name_shaped_like_a_region_takes_a_qualifier(client, create_function):
+    # "my-func-1:live" also reads as <region>:<name>, a form AWS does not document; it names an alias here.
+    create_function("my-func-1")
+    client.publish_version(FunctionName="my-func-1")
+    client.create_alias(FunctionName="my-func-1", Name="live", FunctionVersion="1")
+    assert client.get_function(FunctionName="my-func-1:live")["Configuration"]["Version"] == "1"
+    assert client.invoke(FunctionName="my-func-1:live")["ExecutedVersion"] == "1"
+
+
 def test_create_with_arn_of_another_region(client, create_function, aws_error):
     with aws_error(client, "ResourceNotFoundException", OTHER_REGION):
         create_function(OTHER_REGION_ARN)

@@ -18,6 +18,8 @@ _REFERENCE = re.compile(
     r"(?::(?P<qualifier>\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+))?\Z"
 )
 
+_QUALIFIER = re.compile(r"[a-zA-Z0-9_-]+")
+
 
 class Reference(NamedTuple):
     name: str
@@ -28,10 +30,16 @@ class Reference(NamedTuple):
 
 @functools.lru_cache(maxsize=4096)
 def parse(reference: str) -> Optional[Reference]:
-    """Split a function reference; None when it is no reference at all (answers are kept: they never change)."""
+    """Split a function reference; None when it is no reference at all (answers are kept: they never change).
+
+    ``my-func-1:live`` is a name and a qualifier, although the pattern also reads it as a region and a
+    name: ``<region>:<name>`` is no form AWS documents, and names like ``my-func-1`` are common.
+    """
     found = _REFERENCE.match(reference)
     if found is None:
         return None
+    if found["region"] is not None and reference.count(":") == 1 and _QUALIFIER.fullmatch(found["name"]):
+        return Reference(found["region"], found["name"], None, None)
     return Reference(found["name"], found["qualifier"], found["region"], found["account"])
 
 
