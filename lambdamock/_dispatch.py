@@ -52,6 +52,11 @@ def _headers(headers: Any) -> dict[str, str]:
     return {key._lower: value for key, value in stored.items()}
 
 
+def _trace(value: Any) -> Optional[str]:
+    """The X-Ray trace header a caller sent, if any (prepared requests may hold header values as bytes)."""
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
 @functools.lru_cache(maxsize=1)
 def _http_date(second: int) -> str:
     """The Date header for a second since the epoch: formatted once per second."""
@@ -73,7 +78,8 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     if match is None:
         return encode_error(404, "UnknownOperationException", "Unknown operation", {}, None)
     name = match.operation.name
-    call = operations.Call(service, service.region(region), ids.request_id(), name, len(request.body))
+    call = operations.Call(service, service.region(region), ids.request_id(), name, len(request.body),
+                           _trace(request.headers.get("x-amzn-trace-id")))
     try:
         operation = operations.find(service_model.api_version, xform_name(name))
         if operation is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 import time
+from typing import Optional
 
 # Seeded from the system once; a test seeding ``random`` never makes two invocations share an ID.
 _draw = random.Random()
@@ -23,7 +25,20 @@ def hex_digits(count: int) -> str:
     return f"{_draw.getrandbits(4 * count):0{count}x}"
 
 
-def trace_header() -> str:
-    """A new X-Ray trace header, unsampled: a root of the time and 24 random hex digits, a parent of 16."""
+_ROOT = re.compile(r"1-[0-9a-f]{8}-[0-9a-f]{24}")
+
+
+def trace_header(incoming: Optional[str] = None) -> str:
+    """An X-Ray trace header for a new segment, with a parent of 16 random hex digits.
+
+    It continues the trace ``incoming`` (a caller's X-Amzn-Trace-Id) names: its Root and its sampling
+    decision. Else it starts an unsampled one, a root of the time and 24 random hex digits.
+    """
+    fields = dict(part.strip().partition("=")[::2] for part in (incoming or "").split(";"))
     digits = hex_digits(40)
-    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"
+    root = fields.get("Root", "")
+    if _ROOT.fullmatch(root):
+        sampled = "1" if fields.get("Sampled") == "1" else "0"
+    else:
+        root, sampled = f"1-{int(time.time()):08x}-{digits[:24]}", "0"
+    return f"Root={root};Parent={digits[24:]};Sampled={sampled}"

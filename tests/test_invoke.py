@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import sys
 import threading
 
@@ -223,6 +224,49 @@ def test_handler_exception(client, mock):
     assert body["requestId"] == response["ResponseMetadata"]["RequestId"]
     assert any("raise ValueError" in line for line in body["stackTrace"])
     assert call(client, "boom")["FunctionError"] == "Unhandled"  # still serving
+
+
+TRACES = (
+    "import json, os\n"
+    "import boto3\n"
+    "AT_INIT = str(os.environ.get('_X_AMZN_TRACE_ID'))\n"
+    "def handler(event, context):\n"
+    "    if event.get('call'):\n"
+    "        answer = boto3.client('lambda').invoke(FunctionName=event['call'])\n"
+    "        return [os.environ['_X_AMZN_TRACE_ID'], json.loads(answer['Payload'].read())[1]]\n"
+    "    return [AT_INIT, os.environ['_X_AMZN_TRACE_ID']]\n"
+)
+TRACE = re.compile(r"Root=(1-[0-9a-f]{8}-[0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=([01])(;Lineage=.*)?")
+
+
+def test_each_invocation_has_a_trace_header_and_init_has_none(client):
+    # Recorded (validated against AWS): LocalStack test_lambda_integration_xray.py::test_traceid_outside_handler.
+    deploy(client, "t", {"app.py": TRACES})
+    (init_1, first), (init_2, second) = call(client, "t")["Body"], call(client, "t")["Body"]
+    assert init_1 == init_2 == "None"
+    assert TRACE.fullmatch(first) and TRACE.fullmatch(second) and first != second
+    assert TRACE.fullmatch(first)[3] == "0"
+
+
+def test_an_invocation_continues_its_callers_trace(client):
+    # Recorded (validated against AWS): test_lambda_integration_xray.py::test_xray_trace_propagation, the
+    # handler's trace has the root of the X-Amzn-Trace-Id the caller sent. Here the header is added where the
+    # X-Ray SDK adds it, before signing.
+    deploy(client, "t", {"app.py": TRACES})
+    root = "1-3152b799-8954dae64eda91bc9a23a7e8"
+
+    def traced(request, **_):
+        request.headers["X-Amzn-Trace-Id"] = f"Root={root};Parent=7fa8c0f79203be72;Sampled=1"
+
+    client.meta.events.register("request-created.lambda.Invoke", traced)
+    found = TRACE.fullmatch(call(client, "t")["Body"][1])
+    assert found and (found[1], found[3]) == (root, "1") and found[2] != "7fa8c0f79203be72"
+    # A handler's own call carries its trace on (botocore sends it from inside Lambda), with its lineage.
+    deploy(client, "caller", {"app.py": TRACES})
+    client.meta.events.unregister("request-created.lambda.Invoke", traced)
+    outer, inner = (TRACE.fullmatch(trace) for trace in call(client, "caller", {"call": "t"})["Body"])
+    assert outer and inner and outer[1] == inner[1] != root and outer[2] != inner[2]
+    assert inner[4].count(":1") == 2  # both functions, once each
 
 
 def test_a_handler_error_reads_as_aws_recorded_it(client):

@@ -17,15 +17,16 @@ from lambdamock.state.service import Region, Service
 class Call:
     """The request's place in the world: which mock, account and region."""
 
-    __slots__ = ("body_size", "operation", "region", "request_id", "service")
+    __slots__ = ("body_size", "operation", "region", "request_id", "service", "trace")
 
     def __init__(self, service: Service, region: Region, request_id: str, operation: str = "",
-                 body_size: int = 0) -> None:
+                 body_size: int = 0, trace: Optional[str] = None) -> None:
         self.service = service
         self.region = region
         self.request_id = request_id
         self.operation = operation  # the API's name for it, e.g. CreateFunction
         self.body_size = body_size
+        self.trace = trace  # the caller's X-Ray trace header (X-Amzn-Trace-Id), which invocations continue
 
     def arn(self, name: str) -> str:
         return names.function_arn(self.region.partition, self.region.name, self.region.account_id, name)

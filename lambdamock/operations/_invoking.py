@@ -13,4 +13,5 @@ def job(call: Call, reference: str, qualifier: Optional[str], payload: bytes, ki
         client_context: Optional[dict[str, Any]] = None) -> Job:
     """A Job for the version the reference names (a name, a partial or full ARN, with a qualifier)."""
     name, qualifier = split_reference(call, reference, qualifier)
-    return jobs.job(call.service, call.region, name, qualifier, payload, kind, call.request_id, client_context)
+    return jobs.job(call.service, call.region, name, qualifier, payload, kind, call.request_id, client_context,
+                    trace=call.trace)

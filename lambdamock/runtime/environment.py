@@ -136,7 +136,6 @@ class Environment:
         variables.update(
             {
                 "_HANDLER": spec.handler,
-                "_X_AMZN_TRACE_ID": ids.trace_header(),
                 "AWS_DEFAULT_REGION": spec.region,
                 "AWS_REGION": spec.region,
                 "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
@@ -285,10 +284,13 @@ class Environment:
         payload: bytes,
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]],
-        lineage: str = "",
+        trace: str = "",
     ) -> Steps[Optional[Outcome]]:
-        """Run one request; None if it outlived the function's timeout (the worker is then abandoned)."""
-        self.scope.overlay["_X_AMZN_TRACE_ID"] = ids.trace_header() + (f";Lineage={lineage}" if lineage else "")
+        """Run one request; None if it outlived the function's timeout (the worker is then abandoned).
+
+        ``trace`` is the handler's trace header (a new one when empty); Lambda sets none for init.
+        """
+        self.scope.overlay["_X_AMZN_TRACE_ID"] = trace or ids.trace_header()
         timeout = self.spec.timeout
         call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)

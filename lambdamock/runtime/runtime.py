@@ -75,12 +75,12 @@ class Runtime:
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]] = None,
         provisioned: bool = False,
-        lineage: str = "",
+        trace: str = "",
     ) -> Steps[InvocationResult]:
         """One synchronous invocation, as steps (see waits); it ends within the function's timeout whatever the handler does.
 
         ``provisioned`` invocations run on a provisioned-concurrency environment when one is idle.
-        ``lineage`` goes into the handler's trace header (``_X_AMZN_TRACE_ID``), as Lambda's does.
+        ``trace`` is the handler's trace header (``_X_AMZN_TRACE_ID``); a new one when empty.
         """
         if not spec.runtime.startswith("python3"):
             return results.unsupported(spec, request_id)
@@ -112,7 +112,7 @@ class Runtime:
             with self._lock:
                 self._busy[env] = None
         try:
-            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, lineage)
+            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace)
         except BaseException:
             # A driver gave these steps up while the handler ran: it goes on, but its environment is not reused.
             env.retired = True

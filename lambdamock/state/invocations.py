@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Protocol
 
+from lambdamock import ids
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
 from lambdamock.runtime.waits import Steps, blocking
@@ -85,10 +86,18 @@ class Job:
     """How many times each function ran in this event's chain, this invocation included (see state.lineage)."""
     recursive: bool = False
     """True when this invocation would continue a recursive loop that Lambda stops."""
+    trace: Optional[str] = None
+    """The X-Ray trace header its caller sent (X-Amzn-Trace-Id), whose trace the invocation continues."""
 
     @property
     def gate(self) -> Gate:
         return self.region.gate
+
+
+def _trace(job: Job) -> str:
+    """The handler's trace header (_X_AMZN_TRACE_ID): the caller's trace continued, with the job's Lineage."""
+    chain = lineage.text(job.lineage)
+    return ids.trace_header(job.trace) + (f";Lineage={chain}" if chain else "")
 
 
 class Logs(Protocol):
@@ -177,7 +186,7 @@ class Invoker:
                 invoked_function_arn=job.invoked_arn,
                 client_context=job.client_context,
                 provisioned=ticket.provisioned,
-                lineage=lineage.text(job.lineage),
+                trace=_trace(job),
             )
         except MockStoppedError:
             raise

@@ -59,7 +59,7 @@ def _spec(region: Region, version: Version) -> FunctionSpec:
 
 def job(service: Service, region: Region, name: str, qualifier: Optional[str], payload: bytes, kind: str,
         request_id: str, client_context: Optional[dict[str, Any]] = None,
-        chain: Optional[lineage.Lineage] = None) -> Job:
+        chain: Optional[lineage.Lineage] = None, trace: Optional[str] = None) -> Job:
     """A Job for the function ``name`` as ``qualifier`` names it; through a weighted alias each job draws its version.
 
     ``chain`` is the lineage of the event that causes it: by default, the invocation running on this
@@ -81,4 +81,4 @@ def job(service: Service, region: Region, name: str, qualifier: Optional[str], p
         counted[own] = counted.get(own, 0) + 1
         recursive = found.stops_recursive_loops and counted[own] > lineage.LIMIT
         return Job(spec(region, version), region, payload, request_id, invoked, qualifier, kind, client_context,
-                   counted, recursive)
+                   counted, recursive, trace)
