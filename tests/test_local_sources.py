@@ -6,6 +6,7 @@ import base64
 import decimal
 import hashlib
 import json
+import re
 import time
 
 import pytest
@@ -298,6 +299,68 @@ def test_a_failing_stream_batch_retries_then_gives_up_on_a_local_destination(m, 
     report = json.loads(failures.messages[0])
     assert report["requestContext"]["condition"] == "RetryAttemptsExhausted"
     assert report["KinesisBatchInfo"]["batchSize"] == 1
+
+
+def test_only_the_records_past_the_maximum_age_are_given_up(m, lam, monkeypatch):
+    # Recorded: LocalStack TestKinesisSource::test_kinesis_maximum_record_age_exceeded_discard_records: the
+    # old record goes to the OnFailure destination alone, with no responseContext and an invoke count of 1,
+    # and the function gets the fresh ones.
+    deploy(lam)
+    stream = m.stream(STREAM)
+    failures = m.queue(f"{QUEUE}-failures")
+    real, offset = time.time, [0.0]
+    monkeypatch.setattr(time, "time", lambda: real() + offset[0])
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON",
+                                    BatchSize=10, MaximumRecordAgeInSeconds=60, MaximumRetryAttempts=0,
+                                    Enabled=False,
+                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
+    stream.put("stale")
+    offset[0] = 61.0
+    for n in range(3):
+        stream.put(f"fresh-{n}")
+    lam.update_event_source_mapping(UUID=lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"],
+                                    Enabled=True)
+    m.wait()
+    assert [[base64.b64decode(r["kinesis"]["data"]) for r in batch] for batch in records(m)] == [
+        [b"fresh-0", b"fresh-1", b"fresh-2"]]
+    [report] = [json.loads(message) for message in failures.messages]
+    assert report["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert report["requestContext"]["approximateInvokeCount"] == 1 and "responseContext" not in report
+    info = report["KinesisBatchInfo"]
+    assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"]
+
+
+@pytest.mark.parametrize(("window", "shown"), [(0, False), (1, True)])
+def test_a_message_without_attributes_has_a_null_md5_only_with_a_batching_window(m, lam, window, shown):
+    # Recorded: LocalStack test_lambda_integration_sqs.snapshot.json: no md5OfMessageAttributes key in the
+    # records of mappings without a batching window (test_report_batch_item_failures, ...), null with one
+    # (test_sqs_event_source_mapping, ...); a message with attributes always has its MD5.
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, MaximumBatchingWindowInSeconds=window)
+    queue.send("plain")
+    m.wait()
+    queue.send("tagged", attributes={"a": {"DataType": "String", "StringValue": "1"}})
+    m.wait()
+    plain, tagged = (batch[0] for batch in records(m))
+    assert ("md5OfMessageAttributes" in plain) is shown and plain.get("md5OfMessageAttributes") is None
+    assert tagged["md5OfMessageAttributes"]
+
+
+def test_a_table_streams_failure_record_has_arrival_times_in_whole_seconds(m, lam):
+    # Recorded: LocalStack test_lambda_integration_dynamodbstreams.snapshot.json (the on-failure destination
+    # tests): DDBStreamBatchInfo's arrival times have no milliseconds, unlike KinesisBatchInfo's.
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    table = m.table_stream(TABLE)
+    failures = m.queue(f"{QUEUE}-failures")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST",
+                                    MaximumRetryAttempts=0,
+                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
+    table.insert({"id": "a"}, {"id": "a"})
+    m.wait()
+    info = json.loads(failures.messages[0])["DDBStreamBatchInfo"]
+    for key in ("approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info[key]), info[key]
 
 
 def test_many_records_are_delivered_in_few_batches(m, lam):

@@ -156,6 +156,32 @@ def test_a_failing_batch_blocks_its_shard_then_is_skipped_and_reported(world):
     assert message["version"] == "1.0"
 
 
+def test_a_bucket_as_on_failure_destination_gets_the_record_and_the_event(world):
+    # Recorded: LocalStack TestKinesisSource::test_kinesis_event_source_mapping_with_s3_on_failure_destination:
+    # one object, under aws/lambda/<mapping UUID>/<shard>/<yyyy/mm/dd>/<time of failure>, holding the failure
+    # record and the event as "payload".
+    world.function(PICKY)
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="failures")
+    uuid = world.lam.create_event_source_mapping(
+        FunctionName="f", EventSourceArn=world.arn, StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::failures"}})["UUID"]
+    [bad] = world.put("bad")
+    eventually(lambda: s3.list_objects_v2(Bucket="failures").get("KeyCount") == 1)
+    [entry] = s3.list_objects_v2(Bucket="failures")["Contents"]
+    body = json.loads(s3.get_object(Bucket="failures", Key=entry["Key"])["Body"].read())
+    info = body["KinesisBatchInfo"]
+    failed_at = datetime.datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00"))
+    assert entry["Key"].startswith(f"aws/lambda/{uuid}/{info['shardId']}/{failed_at:%Y/%m/%d}/"
+                                   f"{failed_at:%Y-%m-%dT%H.%M.%S}")
+    assert (info["startSequenceNumber"], info["batchSize"]) == (bad, 1)
+    assert body["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert body["requestContext"]["approximateInvokeCount"] == 2
+    assert body["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+    [record] = body["payload"]["Records"]
+    assert record["kinesis"]["sequenceNumber"] == bad and base64.b64decode(record["kinesis"]["data"]) == b"bad"
+
+
 def test_with_unlimited_retries_a_failing_shard_stays_blocked(world):
     world.function(PICKY)
     uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=1,

@@ -51,6 +51,11 @@ def send_message(service: Service, arn: str, body: str, attributes: Optional[Att
     client.send_message(QueueUrl=url, MessageBody=body, **extra)
 
 
+def put_object(service: Service, bucket_arn: str, region: str, key: str, body: str) -> None:
+    """An object in an S3 bucket (through the gate); raises when it cannot."""
+    service.outbound.client("s3", region).put_object(Bucket=_parts(bucket_arn)[5], Key=key, Body=body.encode())
+
+
 def _payload(data: bytes) -> Any:
     # What the event or the result was, as JSON; an empty event is {} (LocalStack's test_reserved_concurrency).
     try:
@@ -141,8 +146,7 @@ class Destinations:
             now = datetime.datetime.now(datetime.timezone.utc)
             key = (f"aws/lambda/async/{job.spec.function_name}/{now:%Y/%m/%d}/"
                    f"{now:%Y-%m-%dT%H.%M.%S}-{uuid.uuid4()}")
-            bucket = parts[5]
-            self._service.outbound.client("s3", job.region.name).put_object(Bucket=bucket, Key=key, Body=text.encode())
+            put_object(self._service, target, job.region.name, key, text)
         else:
             raise ValueError(f"lambdamock cannot send to {target}")
 

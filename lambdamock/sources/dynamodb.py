@@ -24,9 +24,10 @@ def encode_value(value: Any) -> Any:
 
 
 def epoch(value: Any) -> Any:
-    """ApproximateCreationDateTime as Lambda sends it: whole seconds since the epoch (DynamoDB rounds down)."""
+    """ApproximateCreationDateTime as Lambda sends it: whole seconds since the epoch (DynamoDB rounds down), as a
+    float. Recorded (validated against AWS): test_lambda_integration_dynamodbstreams' test_dynamodb_event_filter."""
     if isinstance(value, datetime.datetime):
-        return int(value.timestamp())
+        return float(int(value.timestamp()))
     return value
 
 

@@ -163,7 +163,7 @@ class LocalTableStream(_Stream):
         key_text = json.dumps(serialized["Keys"], sort_keys=True, default=str)
 
         def make(shard: str, sequence: str, arrival: float) -> StreamRecord:
-            change = {"ApproximateCreationDateTime": int(arrival), **serialized, "SequenceNumber": sequence,
+            change = {"ApproximateCreationDateTime": float(int(arrival)), **serialized, "SequenceNumber": sequence,
                       "SizeBytes": 0, "StreamViewType": self.view_type}  # dynamodb.record() sizes it
             item = {"eventID": uuid.uuid4().hex, "eventName": name, "awsRegion": self.region, "dynamodb": change}
             return StreamRecord(sequence, arrival, dynamodb.record(item, self.arn, self.region))

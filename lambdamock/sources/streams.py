@@ -188,9 +188,16 @@ class StreamPoller(Poller):
         """Deliver the oldest batch the shard owes; on failure, retry later, bisect, or give up."""
         config = self.mapping.config
         items = shard.failing[0]
-        if self._too_old(items):
-            self._discard(shard, items, "RecordAgeExceeded", None)
-            return
+        expired = self._expired(items)
+        if expired:
+            # Only the records past MaximumRecordAgeInSeconds are given up; the rest of the batch goes on.
+            # Recorded: LocalStack TestKinesisSource::test_kinesis_maximum_record_age_exceeded_discard_records.
+            self._report(shard, items[:expired], "RecordAgeExceeded", None)
+            if expired == len(items):
+                self._done(shard)
+                return
+            shard.checkpoint = items[expired - 1].sequence
+            items = shard.failing[0] = items[expired:]
         shard.attempts += 1
         result = self.deliver(event([json.dumps(item.record).encode() for item in items]), fresh=shard.attempts == 1)
         failed = None if result is None else failed_items(
@@ -226,47 +233,79 @@ class StreamPoller(Poller):
         shard.attempts = 0
         shard.retry_at = time.monotonic()
 
-    def _too_old(self, items: list[StreamRecord]) -> bool:
+    def _expired(self, items: list[StreamRecord]) -> int:
+        """How many of the batch's first records are older than MaximumRecordAgeInSeconds."""
         limit = self.mapping.config.maximum_record_age
-        return limit != -1 and time.time() - items[0].arrival > limit
+        if limit == -1:
+            return 0
+        oldest = time.time() - limit
+        return next((index for index, item in enumerate(items) if item.arrival >= oldest), len(items))
 
     def _discard(self, shard: _Shard, items: list[StreamRecord], condition: str,
                  result: Optional[InvocationResult]) -> None:
         """Skip a batch Lambda gave up on, telling the OnFailure destination when there is one."""
-        destination = self.mapping.config.on_failure
-        if destination:
-            self.supervisor.send_failure(destination, self._failure_record(shard, items, condition, result))
+        self._report(shard, items, condition, result)
         self._done(shard)
 
+    def _report(self, shard: _Shard, items: list[StreamRecord], condition: str,
+                result: Optional[InvocationResult]) -> None:
+        """Tell the OnFailure destination, if any, about records Lambda gave up on."""
+        destination = self.mapping.config.on_failure
+        if not destination:
+            return
+        now = time.time()
+        record = self._failure_record(shard, items, condition, result, now)
+        if destination.startswith("arn:") and destination.split(":")[2] == "s3":
+            # An object holding the record and the event, under the mapping and shard (recorded:
+            # TestKinesisSource::test_kinesis_event_source_mapping_with_s3_on_failure_destination).
+            record["payload"] = json.loads(event([json.dumps(item.record).encode() for item in items]))
+            moment = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
+            key = (f"aws/lambda/{self.mapping.uuid}/{shard.id}/{moment:%Y/%m/%d}/"
+                   f"{moment:%Y-%m-%dT%H.%M.%S}-{ids.request_id()}")
+            self.supervisor.store_failure(destination, self.mapping.region, key, json.dumps(record))
+        else:
+            self.supervisor.send_failure(destination, json.dumps(record))
+
     def _failure_record(self, shard: _Shard, items: list[StreamRecord], condition: str,
-                        result: Optional[InvocationResult]) -> str:
+                        result: Optional[InvocationResult], now: float) -> dict[str, Any]:
         kind = self.reader.kind
-        return json.dumps({
+        # DynamoDB Streams' arrival times are whole seconds, Kinesis's have milliseconds (recorded).
+        arrival = _iso if kind == "kinesis" else _iso_seconds
+        record: dict[str, Any] = {
             "requestContext": {
                 "requestId": ids.request_id(),
                 "functionArn": self.mapping.function_arn,
                 "condition": condition,
-                "approximateInvokeCount": shard.attempts,
+                # Recorded: 1 for records that were never delivered (test_kinesis_maximum_record_age_exceeded).
+                "approximateInvokeCount": max(shard.attempts, 1),
             },
-            "responseContext": {
+        }
+        if result is not None:  # records given up on for their age have no response (recorded)
+            record["responseContext"] = {
                 "statusCode": 200,
                 "executedVersion": self.last_version or "$LATEST",
-                "functionError": result.function_error if result is not None else None,
-            },
+                "functionError": result.function_error,
+            }
+        record.update({
             "version": "1.0",
-            "timestamp": _iso(time.time()),
+            "timestamp": _iso(now),
             _BATCH_INFO[kind]: {
                 "shardId": shard.id,
                 "startSequenceNumber": items[0].sequence,
                 "endSequenceNumber": items[-1].sequence,
-                "approximateArrivalOfFirstRecord": _iso(items[0].arrival),
-                "approximateArrivalOfLastRecord": _iso(items[-1].arrival),
+                "approximateArrivalOfFirstRecord": arrival(items[0].arrival),
+                "approximateArrivalOfLastRecord": arrival(items[-1].arrival),
                 "batchSize": len(items),
                 "streamArn": self.mapping.config.source_arn,
             },
         })
+        return record
 
 
 def _iso(seconds: float) -> str:
     moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _iso_seconds(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

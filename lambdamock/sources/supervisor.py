@@ -9,7 +9,7 @@ from typing import Any, Optional, Union
 
 from lambdamock import ids
 from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
-from lambdamock.outbound.destinations import send_message
+from lambdamock.outbound.destinations import put_object, send_message
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.dynamodb import DynamoDBReader
 from lambdamock.sources.kinesis import KinesisReader, stream_name
@@ -226,3 +226,8 @@ class Supervisor:
         # A destination that cannot be reached loses the record, as on AWS.
         with contextlib.suppress(Exception):
             send_message(self.service, destination, body)
+
+    def store_failure(self, destination: str, region: str, key: str, body: str) -> None:
+        """Put records Lambda gave up on in an OnFailure bucket (an S3 destination), as the object ``key``."""
+        with contextlib.suppress(Exception):  # lost, as above
+            put_object(self.service, destination, region, key, body)
