@@ -283,13 +283,19 @@ def test_a_table_streams_view_type_decides_the_images(m, lam):
         LocalTableStream(TABLE, view_type="EVERYTHING")
 
 
-def test_a_failing_stream_batch_retries_then_gives_up_on_a_local_destination(m, lam):
+def failing(m, lam, source: str, retries: int) -> LocalQueue:
+    """A function that always fails, mapped to the in-process ``source``; the mapping's OnFailure queue."""
     deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
-    stream = m.stream(STREAM)
     failures = m.queue(f"{QUEUE}-failures")
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
-                                    MaximumRetryAttempts=1,
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source, StartingPosition="LATEST",
+                                    MaximumRetryAttempts=retries,
                                     DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
+    return failures
+
+
+def test_a_failing_stream_batch_retries_then_gives_up_on_a_local_destination(m, lam):
+    stream = m.stream(STREAM)
+    failures = failing(m, lam, STREAM, retries=1)
     stream.put("doomed")
     deadline = time.monotonic() + 10
     while not failures.messages:
@@ -350,12 +356,8 @@ def test_a_message_without_attributes_has_a_null_md5_only_with_a_batching_window
 def test_a_table_streams_failure_record_has_arrival_times_in_whole_seconds(m, lam):
     # Recorded: LocalStack test_lambda_integration_dynamodbstreams.snapshot.json (the on-failure destination
     # tests): DDBStreamBatchInfo's arrival times have no milliseconds, unlike KinesisBatchInfo's.
-    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
     table = m.table_stream(TABLE)
-    failures = m.queue(f"{QUEUE}-failures")
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST",
-                                    MaximumRetryAttempts=0,
-                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
+    failures = failing(m, lam, TABLE, retries=0)
     table.insert({"id": "a"}, {"id": "a"})
     m.wait()
     info = json.loads(failures.messages[0])["DDBStreamBatchInfo"]

@@ -19,7 +19,7 @@ def provision(call: Call, found: Function, config: Provisioned) -> None:
     """
     config.status, config.allocated, config.reason = "IN_PROGRESS", 0, None
     call.region.gate.configure(found.name, config)
-    target = spec(call.region, found.versions[config.version])
+    target = spec(found.versions[config.version], call.region)
     invoker = call.service.invoker
 
     def work() -> None:

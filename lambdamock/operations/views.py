@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import weakref
 from typing import Any, Optional
 
+from lambdamock.memo import per_object
 from lambdamock.state.functions import LATEST, Version
 
 # Lambda's own timestamp form for LastModified (a string in the model).
@@ -17,11 +17,11 @@ def timestamp(stamp: datetime.datetime) -> str:
     return stamp.strftime(_LAST_MODIFIED)[:-3] + "+0000"
 
 
-# Versions never change, so each rendering is made once. Keyed weakly: a
-# replaced $LATEST or a stopped mock takes its renderings with it.
-_rendered: weakref.WeakKeyDictionary[Version, dict[tuple[bool, bool, str, Optional[str]], dict[str, Any]]] = (
-    weakref.WeakKeyDictionary()
-)
+# Versions never change, so each rendering is made once. A replaced $LATEST or a stopped mock takes its
+# renderings with it.
+@per_object
+def _renderings(version: Version) -> dict[tuple[bool, bool, str, Optional[str]], dict[str, Any]]:
+    return {}
 
 
 def configuration(
@@ -39,9 +39,7 @@ def configuration(
     ``state``/``update`` are what a create or update response reports.
     """
     key = (qualified, listing, state, update)
-    forms = _rendered.get(version)
-    if forms is None:
-        forms = _rendered.setdefault(version, {})
+    forms = _renderings(version)
     found = forms.get(key)
     if found is None:
         found = forms[key] = _render(version, qualified, listing, state, update)

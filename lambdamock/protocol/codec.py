@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-import weakref
 from email.utils import formatdate
 from typing import Any, Mapping, Optional
 
 from botocore.model import OperationModel, Shape, StructureShape
 
 from lambdamock.errors import InvalidRequestContentException
+from lambdamock.memo import per_object
 from lambdamock.protocol import eventstream, jsonread
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -132,15 +132,8 @@ class _Reading:
                 self.body.append((name, member, wire))
 
 
-# Per input shape (each client has its own model objects, hence weak keys).
-_readings: weakref.WeakKeyDictionary[Shape, _Reading] = weakref.WeakKeyDictionary()
-
-
-def _reading(shape: StructureShape) -> _Reading:
-    found = _readings.get(shape)
-    if found is None:
-        found = _readings[shape] = _Reading(shape)
-    return found
+# Per input shape (each client has its own model objects).
+_reading = per_object(_Reading)
 
 
 def _typed(member: Shape, text: str, wire: str) -> Any:
@@ -292,15 +285,8 @@ class _Writing:
         self.simple = all(how == _AS_IS and wire == name for name, _, how, wire in self.members)
 
 
-# Per operation (each client has its own model objects, hence weak keys).
-_writings: weakref.WeakKeyDictionary[OperationModel, _Writing] = weakref.WeakKeyDictionary()
-
-
-def _writing(operation: OperationModel, shape: StructureShape) -> _Writing:
-    found = _writings.get(operation)
-    if found is None:
-        found = _writings[operation] = _Writing(operation, shape)
-    return found
+# Per operation (each client has its own model objects).
+_writing = per_object(_Writing)
 
 
 def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import weakref
 from functools import cache
 from typing import Any, Iterable, Iterator
 
@@ -12,6 +11,7 @@ from botocore.loaders import create_loader
 from botocore.model import Shape, StringShape
 
 from lambdamock.errors import InvalidParameterValueException, ValidationException
+from lambdamock.memo import per_object
 
 _NOT_NULL = "Member must not be null"
 # Enums AWS lists in an order of its own, not the model's. Recorded: LocalStack
@@ -248,26 +248,21 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
             yield f"Map value must satisfy constraint: [{_all_constraints(shape.value)}, {_NOT_NULL}]"
 
 
-# Per structure shape (each client has its own model objects, hence weak keys): its members as checked.
-_plans: weakref.WeakKeyDictionary[Shape, tuple[tuple[str, Shape, str, bool], ...]] = weakref.WeakKeyDictionary()
-
-
+# Per structure shape (each client has its own model objects): its members as checked.
+@per_object
 def _plan(shape: Shape) -> tuple[tuple[str, Shape, str, bool], ...]:
     """The members in the order AWS checks them: name, shape (as the service enforces it), wire name, required."""
-    found = _plans.get(shape)
-    if found is None:
-        required = shape.required_members
-        members: Iterable[tuple[str, Shape]] = shape.members.items()
-        last = _CHECKED_LAST.get(shape.name)
-        if last is not None:
-            members = sorted(members, key=lambda item: item[0] == last)
-        plan = []
-        for name, member in members:
-            served = _SERVER_PATTERNS.get((shape.name, name))
-            plan.append((name, member if served is None else _served_shape(member, served), _wire_name(name),
-                         name in required))
-        found = _plans[shape] = tuple(plan)
-    return found
+    required = shape.required_members
+    members: Iterable[tuple[str, Shape]] = shape.members.items()
+    last = _CHECKED_LAST.get(shape.name)
+    if last is not None:
+        members = sorted(members, key=lambda item: item[0] == last)
+    plan = []
+    for name, member in members:
+        served = _SERVER_PATTERNS.get((shape.name, name))
+        plan.append((name, member if served is None else _served_shape(member, served), _wire_name(name),
+                     name in required))
+    return tuple(plan)
 
 
 def _fine(shape: Shape, value: Any) -> bool:

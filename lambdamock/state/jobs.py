@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 from lambdamock.errors import ResourceNotFoundException
+from lambdamock.memo import per_object
 from lambdamock.runtime import FunctionSpec, LayerSpec
 from lambdamock.runtime.spec import LogSettings
 from lambdamock.state import lineage, names
@@ -17,18 +17,9 @@ if TYPE_CHECKING:
 
 
 # Versions are immutable (a change makes a new one), so each one's spec is made once.
-_specs: weakref.WeakKeyDictionary[Version, FunctionSpec] = weakref.WeakKeyDictionary()
-
-
-def spec(region: Region, version: Version) -> FunctionSpec:
+@per_object
+def spec(version: Version, region: Region) -> FunctionSpec:
     """What the runtime needs to run this version (of ``region``, where it was made)."""
-    found = _specs.get(version)
-    if found is None:
-        found = _specs[version] = _spec(region, version)
-    return found
-
-
-def _spec(region: Region, version: Version) -> FunctionSpec:
     logging = version.settings.get("LoggingConfig") or {}
     group = logging.get("LogGroup")
     return FunctionSpec(
@@ -80,5 +71,5 @@ def job(service: Service, region: Region, name: str, qualifier: Optional[str], p
         own = lineage.key(found.arn)
         counted[own] = counted.get(own, 0) + 1
         recursive = found.stops_recursive_loops and counted[own] > lineage.LIMIT
-        return Job(spec(region, version), region, payload, request_id, invoked, qualifier, kind, client_context,
+        return Job(spec(version, region), region, payload, request_id, invoked, qualifier, kind, client_context,
                    counted, recursive, trace)
