@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 from typing import Any, Awaitable, Mapping, Optional
 
-from lambdamock import _active
+from lambdamock import _active, _moto
 from lambdamock._patch import answering_copy, serving
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
@@ -140,9 +140,14 @@ class _Answering:
 
     def emit(self, event_name: str, **kwargs: Any) -> Awaitable[Any]:
         if event_name.startswith("before-send."):
-            return _answer(self._service, kwargs["request"], self._operation_model, self._context)
+            return self._answered(event_name, kwargs)
         result: Awaitable[Any] = self._emitter.emit(event_name, **kwargs)
         return result
+
+    async def _answered(self, event_name: str, kwargs: dict[str, Any]) -> list[tuple[Any, Any]]:
+        with _moto.answered():  # the other handlers see the request first (see _patch._Answering)
+            await self._emitter.emit(event_name, **kwargs)
+        return await _answer(self._service, kwargs["request"], self._operation_model, self._context)
 
 
 def do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -10,11 +10,12 @@ own Lambda backend directly, not through botocore, so these are wrappers around 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 import json
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 from urllib.parse import unquote_plus
 
 import wrapt
@@ -89,6 +90,7 @@ def bridge() -> None:
         return
     _bridged = True
     hooks: dict[str, list[tuple[str, Callable[..., Any]]]] = {
+        "moto.core.botocore_stubber": [("BotocoreStubber.__call__", _stub)],
         "moto.sns.models": [("Subscription.publish", _subscription_publish)],
         "moto.awslambda.models": [("LambdaBackend.send_sns_message", _send_sns_message),
                                   ("LambdaBackend.get_function", _get_function), ("LambdaBackend.invoke", _invoke),
@@ -102,6 +104,25 @@ def bridge() -> None:
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)
+
+
+# Set while the other before-send handlers see a request lambdamock answers: moto's leaves it alone.
+_ANSWERED: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_answered", default=False)
+
+
+@contextlib.contextmanager
+def answered() -> Iterator[None]:
+    """While a request lambdamock answers goes past the other ``before-send`` handlers, moto's declines it."""
+    token = _ANSWERED.set(True)
+    try:
+        yield
+    finally:
+        _ANSWERED.reset(token)
+
+
+def _stub(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # BotocoreStubber.__call__(event_name, request, **kwargs): None leaves the request to the next answer.
+    return None if _ANSWERED.get() else wrapped(*args, **kwargs)
 
 
 def _installer(wrappers: list[tuple[str, Callable[..., Any]]]) -> Callable[[Any], None]:

@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 
 import wrapt
 
-from lambdamock import _active
+from lambdamock import _active, _moto
 from lambdamock.errors import MockStoppedError
 
 
@@ -18,7 +18,10 @@ class _Answering:
 
     Answering here, not from a registered handler, puts lambdamock ahead of
     every other ``before-send`` handler (moto's included) in either order of
-    activation, while botocore still parses, retries and raises as usual.
+    activation, while botocore still parses, retries and raises as usual. The
+    other handlers still see the request first, as botocore shows it to all of
+    them, and may change it (a trace header, say); their answers, and moto's,
+    give way to lambdamock's.
     """
 
     def __init__(self, emitter: Any, answer: Callable[[Any], Any]) -> None:
@@ -27,6 +30,8 @@ class _Answering:
 
     def emit(self, event_name: str, **kwargs: Any) -> Any:
         if event_name.startswith("before-send."):
+            with _moto.answered():
+                self._emitter.emit(event_name, **kwargs)
             return [(self._answer, self._answer(kwargs["request"]))]
         return self._emitter.emit(event_name, **kwargs)
 

@@ -250,20 +250,19 @@ def test_each_invocation_has_a_trace_header_and_init_has_none(client):
 
 def test_an_invocation_continues_its_callers_trace(client):
     # Recorded (validated against AWS): test_lambda_integration_xray.py::test_xray_trace_propagation, the
-    # handler's trace has the root of the X-Amzn-Trace-Id the caller sent. Here the header is added where the
-    # X-Ray SDK adds it, before signing.
+    # handler's trace has the root of the X-Amzn-Trace-Id the caller sent, added by a before-send handler.
     deploy(client, "t", {"app.py": TRACES})
     root = "1-3152b799-8954dae64eda91bc9a23a7e8"
 
     def traced(request, **_):
         request.headers["X-Amzn-Trace-Id"] = f"Root={root};Parent=7fa8c0f79203be72;Sampled=1"
 
-    client.meta.events.register("request-created.lambda.Invoke", traced)
+    client.meta.events.register("before-send.lambda.*", traced)
     found = TRACE.fullmatch(call(client, "t")["Body"][1])
     assert found and (found[1], found[3]) == (root, "1") and found[2] != "7fa8c0f79203be72"
     # A handler's own call carries its trace on (botocore sends it from inside Lambda), with its lineage.
     deploy(client, "caller", {"app.py": TRACES})
-    client.meta.events.unregister("request-created.lambda.Invoke", traced)
+    client.meta.events.unregister("before-send.lambda.*", traced)
     outer, inner = (TRACE.fullmatch(trace) for trace in call(client, "caller", {"call": "t"})["Body"])
     assert outer and inner and outer[1] == inner[1] != root and outer[2] != inner[2]
     assert inner[4].count(":1") == 2  # both functions, once each

@@ -62,6 +62,28 @@ def test_with_moto_lambda_goes_to_lambdamock_and_the_rest_to_moto(lambdamock_fir
         assert iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["RoleName"] == "r"
 
 
+def test_before_send_handlers_see_lambda_requests_and_moto_leaves_them_alone():
+    # botocore shows a request to every before-send handler; lambdamock's answer comes first, and moto's
+    # handler lets the request pass untouched (it would otherwise create the function in moto's Lambda too).
+    seen = []
+    with mock_aws():
+        moto_role()
+        lam = boto3.client("lambda", region_name="us-east-1")
+
+        def hook(request, **_):
+            seen.append(request.url)
+            return AWSResponse(request.url, 500, {}, None)  # an answer of its own, which gives way
+
+        lam.meta.events.register("before-send.lambda.*", hook)
+        with mock_lambda():
+            create(lam)
+            assert lam.invoke(FunctionName="f", Payload=b'{"a": 1}')["Payload"].read() == b'{"a": 1}'
+        assert [url.rsplit("/", 2)[-1] for url in seen] == ["functions", "invocations"]
+        lam.meta.events.unregister("before-send.lambda.*", hook)
+        with pytest.raises(lam.exceptions.ResourceNotFoundException):
+            lam.get_function(FunctionName="f")  # moto's Lambda never saw it
+
+
 def test_other_services_pass_through_untouched():
     seen = []
 
