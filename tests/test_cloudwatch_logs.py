@@ -78,7 +78,7 @@ def test_the_group_is_there_from_creation_and_empty(logged: Logged) -> None:
 def test_printed_lines_are_events_and_empty_ones_are_not(logged: Logged) -> None:
     # Recorded: LocalStack test_lambda_runtimes.snapshot.json, TestCloudwatchLogs::test_multi_line_prints:
     # print("\nmulti\nline\nstring\nanother\rline\n") gives four events, a carriage return kept.
-    logged.lam.create_function(FunctionName="f", Runtime="python3.13", Role=ROLE, Handler="app.handler", Code={
+    logged.lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={
         "ZipFile": package({"app.py": "def handler(event, context):\n    print(event['body'])\n"})})
     logged.invoke({"body": "\nmulti\nline\nstring\nanother\rline\n"})
     assert logged.messages()[2:-2] == ["multi\n", "line\n", "string\n", "another\rline\n"]
