@@ -121,6 +121,18 @@ def test_the_event_for_a_post_with_a_query_string(client, lambda_mock):
     uuid.UUID(context["requestId"])
 
 
+def test_the_handler_and_its_event_share_the_requests_trace(client, lambda_mock):
+    source = ("import os\ndef handler(event, context):\n"
+              "    return {'header': event['headers']['x-amzn-trace-id'], 'env': os.environ['_X_AMZN_TRACE_ID']}\n")
+    url = public(client, lambda_mock, source)
+    root = "Root=1-3152b799-8954dae64eda91bc9a23a7e8"
+    seen = fetch(url, None, {"X-Amzn-Trace-Id": f"{root};Sampled=1"}).json()
+    assert seen["header"] == root and seen["env"].startswith(f"{root};Parent=")
+    fresh = fetch(url).json()
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24}", fresh["header"]) and fresh["header"] != root
+    assert fresh["env"].startswith(fresh["header"] + ";Parent=")
+
+
 def test_keys_are_absent_when_empty(client, lambda_mock):
     # test_lambda_url_echo_invoke: a POST with no body has no body key and isBase64Encoded false;
     # captured events: no query string means "" and no queryStringParameters, no cookies no key.

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
-import os
 import re
-import time
 from typing import Any, Optional
 from urllib.parse import parse_qsl, unquote
 
@@ -23,7 +21,7 @@ _TEXT = re.compile(r"text/|application/([\w.+-]*\+)?(json|xml|javascript)\b", re
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _headers(request: Request, host: str) -> dict[str, str]:
+def _headers(request: Request, host: str, trace: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in request.headers:
         key = name.lower()
@@ -37,7 +35,7 @@ def _headers(request: Request, host: str) -> dict[str, str]:
         "host": host,
         "x-amzn-tls-cipher-suite": "TLS_AES_128_GCM_SHA256",
         "x-amzn-tls-version": "TLSv1.3",
-        "x-amzn-trace-id": f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()}",
+        "x-amzn-trace-id": trace,
         "x-forwarded-for": request.source_ip,
         "x-forwarded-port": "443",
         "x-forwarded-proto": "https",
@@ -66,14 +64,17 @@ def _body(request: Request) -> tuple[Optional[str], bool]:
 
 def _time(moment: datetime.datetime) -> str:
     # Always English month names, whatever the locale: 07/Sep/2021:22:50:22 +0000.
-    return f"{moment:%d}/{_MONTHS[moment.month - 1]}/{moment:%Y:%H:%M:%S} +0000"
+    return (f"{moment.day:02d}/{_MONTHS[moment.month - 1]}/{moment.year}:{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d} +0000")
 
 
-def event(config: UrlConfig, request: Request, request_id: str, caller: Optional[Caller]) -> dict[str, Any]:
-    """The event for ``request``; keys AWS leaves out when empty are left out."""
+def event(config: UrlConfig, request: Request, request_id: str, caller: Optional[Caller],
+          trace: str) -> dict[str, Any]:
+    """The event for ``request``, whose invocation has the trace header ``trace``; keys AWS leaves out when empty
+    are left out."""
     host = domain(config.url_id, config.region)
     moment = datetime.datetime.now(datetime.timezone.utc)
-    headers = _headers(request, host)
+    headers = _headers(request, host, trace)
     context: dict[str, Any] = {
         # NONE: "anonymous" (captured events); AWS_IAM: the function owner, with the signer below.
         "accountId": caller.account_id if caller is not None else "anonymous",
