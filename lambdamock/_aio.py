@@ -145,7 +145,7 @@ class _Answering:
         return result
 
     async def _answered(self, event_name: str, kwargs: dict[str, Any]) -> list[tuple[Any, Any]]:
-        with _moto.answered():  # the other handlers see the request first (see _patch._Answering)
+        with _moto.Answered():  # the other handlers see the request first (see _patch._Answering)
             await self._emitter.emit(event_name, **kwargs)
         return await _answer(self._service, kwargs["request"], self._operation_model, self._context)
 

@@ -10,12 +10,11 @@ own Lambda backend directly, not through botocore, so these are wrappers around 
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import copy
 import json
 import sys
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import unquote_plus
 
 import wrapt
@@ -110,14 +109,16 @@ def bridge() -> None:
 _ANSWERED: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_answered", default=False)
 
 
-@contextlib.contextmanager
-def answered() -> Iterator[None]:
+class Answered:
     """While a request lambdamock answers goes past the other ``before-send`` handlers, moto's declines it."""
-    token = _ANSWERED.set(True)
-    try:
-        yield
-    finally:
-        _ANSWERED.reset(token)
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _ANSWERED.set(True)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _ANSWERED.reset(self._token)
 
 
 def _stub(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

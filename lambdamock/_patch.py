@@ -30,7 +30,7 @@ class _Answering:
 
     def emit(self, event_name: str, **kwargs: Any) -> Any:
         if event_name.startswith("before-send."):
-            with _moto.answered():
+            with _moto.Answered():
                 self._emitter.emit(event_name, **kwargs)
             return [(self._answer, self._answer(kwargs["request"]))]
         return self._emitter.emit(event_name, **kwargs)

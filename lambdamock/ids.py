@@ -34,11 +34,10 @@ def trace_header(incoming: Optional[str] = None) -> str:
     It continues the trace ``incoming`` (a caller's X-Amzn-Trace-Id) names: its Root and its sampling
     decision. Else it starts an unsampled one, a root of the time and 24 random hex digits.
     """
-    fields = dict(part.strip().partition("=")[::2] for part in (incoming or "").split(";"))
     digits = hex_digits(40)
-    root = fields.get("Root", "")
-    if _ROOT.fullmatch(root):
-        sampled = "1" if fields.get("Sampled") == "1" else "0"
-    else:
-        root, sampled = f"1-{int(time.time()):08x}-{digits[:24]}", "0"
-    return f"Root={root};Parent={digits[24:]};Sampled={sampled}"
+    if incoming:
+        fields = dict(part.strip().partition("=")[::2] for part in incoming.split(";"))
+        root = fields.get("Root", "")
+        if _ROOT.fullmatch(root):
+            return f"Root={root};Parent={digits[24:]};Sampled={'1' if fields.get('Sampled') == '1' else '0'}"
+    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"
