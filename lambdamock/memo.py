@@ -6,7 +6,6 @@ import functools
 import weakref
 from typing import Any, Callable, TypeVar
 
-K = TypeVar("K")
 V = TypeVar("V")
 
 

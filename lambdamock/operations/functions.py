@@ -286,10 +286,8 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _layers.check_size(code, found.latest.layers)
-        changes: dict[str, Any] = {"code": code}
-        if "Architectures" in params:
-            changes["settings"] = {**found.latest.settings, "Architectures": params["Architectures"]}
-        updated = found.latest.changed(**changes)
+        # Architectures, the one configuration member UpdateFunctionCode takes, as every update takes it.
+        updated = found.latest.changed(code=code, settings=_settings(call, params, dict(found.latest.settings)))
         if params.get("DryRun"):
             return configuration(updated)
         found.update(updated)
