@@ -14,6 +14,7 @@ import pytest
 import lambdamock
 from lambdamock import LocalQueue, LocalStream, LocalTableStream, mock_lambda
 from tests.conftest import ACCOUNT, REGION
+from tests.escapes import Proxy
 from tests.helpers import ROLE
 from tests.mapping_helpers import deploy, dynamodb_change, kinesis_record
 
@@ -351,6 +352,19 @@ def test_a_message_without_attributes_has_a_null_md5_only_with_a_batching_window
     plain, tagged = (batch[0] for batch in records(m))
     assert ("md5OfMessageAttributes" in plain) is shown and plain.get("md5OfMessageAttributes") is None
     assert tagged["md5OfMessageAttributes"]
+
+
+@pytest.mark.parametrize("destination", ["arn:aws:s3:::failures", f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"])
+def test_a_failure_destination_nothing_answers_gets_nothing_and_nothing_leaves(escapes: Proxy, m, lam, destination):
+    # No moto, no endpoint named: the failure record is lost, as on AWS, and no request leaves the process.
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    stream = m.stream(STREAM)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
+                                    MaximumRetryAttempts=0, DestinationConfig={"OnFailure": {"Destination": destination}})
+    stream.put("doomed")
+    m.wait()
+    assert len(m.invocations) == 1
+    assert escapes.attempts == []
 
 
 def test_a_table_streams_failure_record_has_arrival_times_in_whole_seconds(m, lam):
