@@ -530,6 +530,18 @@ def test_a_malformed_subnet_or_security_group_is_refused_as_aws_words_it(client,
         create_function(VpcConfig=config)
 
 
+def test_a_bad_environment_variable_is_refused_without_printing_the_variables(client, create_function, aws_error):
+    # AWS leaves out the value of a member its model marks sensitive, as environment variables are. Quoted from
+    # AWS's answers in trek10inc/serverless-secrets#39 and aws-amplify/amplify-backend#2290.
+    message = ("1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map "
+               "keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]")
+    with aws_error(client, "ValidationException", message):
+        create_function(Environment={"Variables": {"DB_PASSWORD": "hunter2", "X": "1"}})
+    create_function()
+    with aws_error(client, "ValidationException", message):
+        client.update_function_configuration(FunctionName="f", Environment={"Variables": {"A": "secret"}})
+
+
 def test_vpc_config_and_image_config_read_back_as_aws_shows_them(client, create_function):
     # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaFunction::test_vpc_config (create_response)
     # and TestLambdaImages::test_lambda_image_and_image_config_crud (an empty ImageConfig removes it).

@@ -209,8 +209,10 @@ def _elements_fail(shape: Shape, items: Any) -> bool:
 def _check(shape: Shape, value: Any, path: str) -> Iterator[str]:
     own = list(_problems(shape, value, path))
     if own:
-        # The value is printed only when something is wrong with it: printing is the slow part.
-        prefix = f"Value '{_java(value, shape)}' at '{path}' failed to satisfy constraint: "
+        # The value is printed only when something is wrong with it: printing is the slow part. AWS
+        # leaves out the value of a member its model marks sensitive (environment variables, say).
+        shown = "" if shape.metadata.get("sensitive") else f"'{_java(value, shape)}' "
+        prefix = f"Value {shown}at '{path}' failed to satisfy constraint: "
         yield from (prefix + problem for problem in own)
         if not _type_ok(shape, value):
             return
