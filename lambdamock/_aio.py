@@ -9,8 +9,8 @@ import asyncio
 import contextlib
 from typing import Any, Awaitable, Mapping, Optional
 
-from lambdamock import _active, _moto
-from lambdamock._patch import answering_copy, serving
+from lambdamock import _moto
+from lambdamock._patch import answering_copy, serving, unsigned
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
 
@@ -161,11 +161,8 @@ def do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 
 def sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    """AioRequestSigner.sign: requests lambdamock answers are not signed (see _patch._sign)."""
-    signing_type = kwargs.get("signing_type", args[3] if len(args) > 3 else "standard")
-    if signing_type == "standard" and instance.signing_name == "lambda" and _active.serving() is not None:
-        return _ready(None)
-    return wrapped(*args, **kwargs)
+    """AioRequestSigner.sign: as botocore's (see _patch.unsigned)."""
+    return _ready(None) if unsigned(instance, args, kwargs) else wrapped(*args, **kwargs)
 
 
 TARGETS = (

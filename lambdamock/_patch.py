@@ -114,13 +114,25 @@ def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> A
     return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
 
 
-def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # A request lambdamock answers is never signed: no credentials are looked up (no profile's
-    # STS or SSO call, no instance metadata) and none, real or stand-in, is attached to it.
+def unsigned(instance: Any, args: Any, kwargs: Any) -> bool:
+    """Whether a request lambdamock answers goes unsigned: its client holds no credentials that sign at once.
+
+    A client with fixed credentials (keys given, from variables or a shared file, moto's fakes) signs as
+    botocore always does, so ``before-sign`` handlers and signers see the request; the request never
+    leaves the process. Other credentials would be looked up or refreshed first (a profile's STS or SSO
+    call, instance metadata): those requests are not signed, and nothing is looked up for them.
+    """
     signing_type = kwargs.get("signing_type", args[3] if len(args) > 3 else "standard")
-    if signing_type == "standard" and instance.signing_name == "lambda" and _active.serving() is not None:
-        return None
-    return wrapped(*args, **kwargs)
+    if signing_type != "standard" or instance.signing_name != "lambda" or _active.serving() is None:
+        return False
+    from botocore.credentials import RefreshableCredentials  # loaded by now: a client is signing
+
+    credentials = instance._credentials
+    return credentials is None or isinstance(credentials, RefreshableCredentials)
+
+
+def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    return None if unsigned(instance, args, kwargs) else wrapped(*args, **kwargs)
 
 
 _TARGETS = (

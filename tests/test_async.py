@@ -258,3 +258,24 @@ def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) ->
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_client_with_fixed_credentials_signs_as_aiobotocore_does(lambda_mock: Any) -> None:
+    seen: list = []
+
+    def before_sign(request: Any, **_: Any) -> None:
+        seen.append("before-sign")
+        request.headers["X-Custom"] = "1"
+
+    def before_send(request: Any, **_: Any) -> None:
+        seen.append(("Authorization" in request.headers, request.headers.get("X-Custom")))
+
+    async def scenario() -> None:
+        async with aioboto3.Session().client("lambda", region_name=REGION, aws_access_key_id="a",
+                                             aws_secret_access_key="b") as client:
+            client.meta.events.register("before-sign.lambda.ListFunctions", before_sign)
+            client.meta.events.register("before-send.lambda.ListFunctions", before_send)
+            assert (await client.list_functions())["Functions"] == []
+
+    asyncio.run(scenario())
+    assert seen == ["before-sign", (True, b"1")]

@@ -8,7 +8,9 @@ import textwrap
 import threading
 
 import boto3
+import botocore.credentials
 import botocore.endpoint
+import botocore.session
 import botocore.signers
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -82,6 +84,51 @@ def test_before_send_handlers_see_lambda_requests_and_moto_leaves_them_alone():
         lam.meta.events.unregister("before-send.lambda.*", hook)
         with pytest.raises(lam.exceptions.ResourceNotFoundException):
             lam.get_function(FunctionName="f")  # moto's Lambda never saw it
+
+
+def signing_seen(client) -> list:
+    """What a before-sign and a before-send handler see of one ListFunctions call."""
+    seen: list = []
+
+    def before_sign(request, signature_version, **_):
+        seen.append(("before-sign", signature_version))
+        request.headers["X-Custom"] = "1"
+
+    def before_send(request, **_):
+        seen.append(("before-send", "Authorization" in request.headers, request.headers.get("X-Custom")))
+
+    client.meta.events.register("before-sign.lambda.ListFunctions", before_sign)
+    client.meta.events.register("before-send.lambda.ListFunctions", before_send)
+    assert client.list_functions()["Functions"] == []
+    return seen
+
+
+def test_a_client_with_fixed_credentials_signs_lambda_requests_as_botocore_does():
+    # botocore signs every request, with before-sign handlers first; instrumentation hooks there.
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+        assert signing_seen(client) == [("before-sign", "v4"), ("before-send", True, b"1")]
+
+
+def test_credentials_that_would_be_looked_up_or_refreshed_are_left_alone():
+    # An expired refreshable identity (a profile's SSO or role, instance metadata) would be refreshed, perhaps
+    # over the network, to sign: the request is answered unsigned and the refresh never happens.
+    refreshed = []
+
+    class Provider(botocore.credentials.CredentialProvider):
+        METHOD = "test"
+
+        def load(self):
+            return botocore.credentials.RefreshableCredentials.create_from_metadata(
+                {"access_key": "a", "secret_key": "b", "token": "c", "expiry_time": "2000-01-01T00:00:00Z"},
+                refresh_using=lambda: refreshed.append(1) or {}, method=self.METHOD)
+
+    session = botocore.session.Session()
+    session.get_component("credential_provider").insert_before("env", Provider())
+    with mock_lambda():
+        client = boto3.Session(botocore_session=session).client("lambda", region_name="us-east-1")
+        assert signing_seen(client) == [("before-send", False, None)]
+    assert refreshed == []
 
 
 def test_other_services_pass_through_untouched():
