@@ -65,6 +65,14 @@ async def _ready(value: Any) -> Any:
 _STEPPED = frozenset({"Invoke", "InvokeWithResponseStream"})
 
 
+# How long the loop watches a step's signal before it awaits it. A trivial handler is done by then, and
+# being woken through the loop's self-pipe costs more than this; a loop awaiting another invocation
+# already does not watch, so concurrent invocations are not held back.
+_WATCH_S = 0.0002
+# The loops awaiting an invocation, each with how many (each loop's entry is changed on its own thread).
+_awaiting: dict[asyncio.AbstractEventLoop, int] = {}
+
+
 def _resolve(future: asyncio.Future[bool], ready: bool) -> None:
     if not future.done():
         future.set_result(ready)
@@ -78,13 +86,20 @@ async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait) -> bool:
         with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile: nobody waits any more
             loop.call_soon_threadsafe(_resolve, future, True)
 
+    if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, wait.remaining())):
+        return True
     if not wait.signal.when_set(wake):
         return True
     timer = loop.call_later(wait.remaining(), _resolve, future, False)
+    _awaiting[loop] = _awaiting.get(loop, 0) + 1
     try:
         return await future
     finally:
         timer.cancel()
+        if _awaiting[loop] == 1:
+            del _awaiting[loop]
+        else:
+            _awaiting[loop] -= 1
 
 
 async def _stepped(service: Any, steps: Steps[Any]) -> Any:

@@ -8,11 +8,15 @@ loop and a handler.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Callable, Generator, Optional, TypeVar
 
 T = TypeVar("T")
+
+# Lets another thread run (and have the GIL) without this one sleeping; not every platform has sched_yield.
+_yield: Callable[[], object] = getattr(os, "sched_yield", lambda: time.sleep(0))
 
 
 class Signal:
@@ -39,6 +43,16 @@ class Signal:
     def wait(self, timeout: float) -> bool:
         """Block until set, up to ``timeout`` seconds; False when it was not set in time."""
         return self.is_set or self._lock.acquire(timeout=timeout)
+
+    def settles(self, within: float) -> bool:
+        """Whether it is set now or within ``within`` seconds, watched without sleeping (the GIL let go meanwhile).
+
+        For an event loop, for which watching briefly costs less than being woken by another thread.
+        """
+        end = time.perf_counter() + within
+        while not self.is_set and time.perf_counter() < end:
+            _yield()
+        return self.is_set
 
     def when_set(self, callback: Callable[[], None]) -> bool:
         """Have ``callback`` called by the setting thread; False (and no call owed) when it is set already.
