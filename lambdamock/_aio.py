@@ -80,14 +80,14 @@ def _resolve(future: asyncio.Future[bool], ready: bool) -> None:
 
 async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait) -> bool:
     """Await what a step waits for; False when it did not come by its deadline."""
+    if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, wait.remaining())):
+        return True
     future: asyncio.Future[bool] = loop.create_future()
 
     def wake() -> None:  # on the environment's thread
         with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile: nobody waits any more
             loop.call_soon_threadsafe(_resolve, future, True)
 
-    if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, wait.remaining())):
-        return True
     if not wait.signal.when_set(wake):
         return True
     timer = loop.call_later(wait.remaining(), _resolve, future, False)
