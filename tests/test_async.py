@@ -205,6 +205,9 @@ def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mo
     assert after["StatusCode"] == 200 and "FunctionError" not in after
     assert [run.result for run in lambda_mock.invocations] == [{"hold": True}, {"after": 1}]
     assert lambda_mock.concurrency("one").current == 0
+    from lambdamock import _aio
+
+    assert _aio._awaiting == {}  # the cancelled await was counted off: the loop watches quick handlers again
 
 
 def test_mappings_created_from_aioboto3_deliver(lambda_mock: Any) -> None:
