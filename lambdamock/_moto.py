@@ -19,7 +19,7 @@ from urllib.parse import unquote_plus
 
 import wrapt
 
-from lambdamock import _active
+from lambdamock import _active, _moto_stacks
 
 
 def active() -> bool:
@@ -103,6 +103,7 @@ def bridge() -> None:
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)
+    wrapt.register_post_import_hook(_moto_stacks.install, "moto.awslambda.models")
 
 
 # Set while the other before-send handlers see a request lambdamock answers: moto's leaves it alone.

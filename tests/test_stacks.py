@@ -1,0 +1,193 @@
+"""Stacks deployed with moto's CloudFormation: their Lambda resources are lambdamock's, made through Lambda's API.
+
+Behaviour as CloudFormation's resource reference documents it: an AWS::Lambda::Function's Ref is its name and
+its GetAtt Arn its ARN; a template's inline ZipFile is written to a file named index, with the cfn-response module
+beside Python code; a changed FunctionName replaces the function; a stack's deletion (or a resource's removal from
+it) deletes what it made; an EventSourceMapping's Ref is its UUID, a Version's its ARN, a LayerVersion's its ARN.
+moto's own CloudFormation tests for Lambda (tests/test_awslambda/test_awslambda_cloudformation.py) pass with it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from lambdamock import mock_lambda, package
+from tests.escapes import Proxy
+from tests.helpers import TRUST, moto_aws, wait_until
+
+pytest.importorskip("moto.cloudformation")
+REGION = "us-east-1"
+
+ROLE = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": json.loads(TRUST)}}
+INLINE = ("import json, os, cfnresponse\n"
+          "def handler(event, context):\n"
+          "    return {'event': event, 'colour': os.environ.get('COLOUR'), 'module': cfnresponse.SUCCESS}\n")
+
+
+def function(**properties: Any) -> dict[str, Any]:
+    return {"Type": "AWS::Lambda::Function", "Properties": {
+        "Runtime": "python3.12", "Handler": "index.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+        "Code": {"ZipFile": INLINE}, **properties}}
+
+
+def template(resources: dict[str, Any], outputs: dict[str, Any] | None = None) -> str:
+    body: dict[str, Any] = {"Resources": {"Role": ROLE, **resources}}
+    if outputs:
+        body["Outputs"] = {name: {"Value": value} for name, value in outputs.items()}
+    return json.dumps(body)
+
+
+def outputs(cf: Any, stack: str) -> dict[str, str]:
+    return {out["OutputKey"]: out["OutputValue"] for out in cf.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
+
+
+@pytest.fixture
+def clients() -> Iterator[tuple[Any, Any, Any]]:
+    with moto_aws(), mock_lambda() as mock:
+        yield boto3.client("cloudformation", region_name=REGION), boto3.client("lambda", region_name=REGION), mock
+
+
+def test_a_stacks_inline_function_is_lambdamocks_and_runs(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template(
+        {"Fn": function(Timeout="7", Environment={"Variables": {"COLOUR": "blue"}},
+                        Tags=[{"Key": "team", "Value": "web"}])},
+        {"Name": {"Ref": "Fn"}, "Arn": {"Fn::GetAtt": ["Fn", "Arn"]}}))
+    found = outputs(cf, "app")
+    configuration = lam.get_function(FunctionName=found["Name"])
+    assert configuration["Configuration"]["FunctionArn"] == found["Arn"]
+    assert found["Name"].startswith("app-Fn-")  # CloudFormation names it after the stack and the logical id
+    assert configuration["Configuration"]["Timeout"] == 7
+    assert configuration["Tags"] == {"team": "web"}
+    answer = json.loads(lam.invoke(FunctionName=found["Arn"], Payload=b'{"n": 1}')["Payload"].read())
+    assert answer == {"event": {"n": 1}, "colour": "blue", "module": "SUCCESS"}
+    resource = cf.describe_stack_resources(StackName="app", LogicalResourceId="Fn")["StackResources"][0]
+    assert resource["PhysicalResourceId"] == found["Name"]
+
+
+def test_updating_the_stack_updates_the_function_and_deleting_it_deletes_it(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function()}, {"Arn": {"Fn::GetAtt": ["Fn", "Arn"]}}))
+    arn = outputs(cf, "app")["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "def main(event, context):\n    return 'from s3'\n")
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="code")
+    s3.put_object(Bucket="code", Key="v2.zip", Body=code.getvalue())
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(
+        Handler="app.main", MemorySize=256, Code={"S3Bucket": "code", "S3Key": "v2.zip"},
+        Tags=[{"Key": "stage", "Value": "prod"}], ReservedConcurrentExecutions=3)},
+        {"Arn": {"Fn::GetAtt": ["Fn", "Arn"]}}))
+    assert outputs(cf, "app")["Arn"] == arn  # updated in place: a generated name stays
+    configuration = lam.get_function_configuration(FunctionName=arn)
+    assert (configuration["Handler"], configuration["MemorySize"]) == ("app.main", 256)
+    assert lam.list_tags(Resource=arn)["Tags"] == {"stage": "prod"}
+    assert lam.get_function_concurrency(FunctionName=arn)["ReservedConcurrentExecutions"] == 3
+    assert json.loads(lam.invoke(FunctionName=arn)["Payload"].read()) == "from s3"
+    cf.delete_stack(StackName="app")
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.get_function(FunctionName=arn)
+
+
+def test_a_new_function_name_replaces_the_function(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="first")}))
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="second")}))
+    assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == ["second"]
+
+
+def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, mock = clients
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def mapping(batch: int, enabled: bool) -> dict[str, Any]:
+        return {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "FunctionName": {"Ref": "Fn"}, "EventSourceArn": queue_arn, "BatchSize": batch, "Enabled": enabled}}
+
+    cf.create_stack(StackName="app", TemplateBody=template(
+        {"Fn": function(FunctionName="worker"), "Jobs": mapping(1, True)}, {"Id": {"Ref": "Jobs"}}))
+    identifier = outputs(cf, "app")["Id"]
+    assert lam.get_event_source_mapping(UUID=identifier)["EventSourceArn"] == queue_arn
+    sqs.send_message(QueueUrl=queue, MessageBody="hello")
+    wait_until(lambda: len(mock.invocations) == 1)
+    assert mock.invocations[0].result["event"]["Records"][0]["body"] == "hello"
+
+    cf.update_stack(StackName="app", TemplateBody=template(
+        {"Fn": function(FunctionName="worker"), "Jobs": mapping(5, False)}, {"Id": {"Ref": "Jobs"}}))
+    updated = lam.get_event_source_mapping(UUID=identifier)
+    assert (updated["BatchSize"], updated["State"]) == (5, "Disabled")
+    cf.delete_stack(StackName="app")
+    assert lam.list_event_source_mappings()["EventSourceMappings"] == []
+    assert lam.list_functions()["Functions"] == []
+
+
+def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="layers")
+    s3.put_object(Bucket="layers", Key="shared.zip", Body=package({"python/shared.py": "WORD = 'layered'\n"}))
+    layered = "import shared\ndef handler(event, context):\n    return shared.WORD\n"
+    cf.create_stack(StackName="app", TemplateBody=template({
+        "Shared": {"Type": "AWS::Lambda::LayerVersion", "Properties": {
+            "LayerName": "shared", "Content": {"S3Bucket": "layers", "S3Key": "shared.zip"},
+            "CompatibleRuntimes": ["python3.12"]}},
+        "Fn": function(FunctionName="web", Layers=[{"Ref": "Shared"}], Code={"ZipFile": layered}),
+        "V1": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}}},
+        "Allow": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "FunctionName": {"Fn::GetAtt": ["Fn", "Arn"]}, "Action": "lambda:InvokeFunction",
+            "Principal": "sns.amazonaws.com", "SourceArn": "arn:aws:sns:us-east-1:123456789012:topic"}},
+    }, {"Layer": {"Ref": "Shared"}, "Version": {"Ref": "V1"}}))
+    found = outputs(cf, "app")
+    assert found["Layer"] == "arn:aws:lambda:us-east-1:123456789012:layer:shared:1"
+    assert found["Version"] == "arn:aws:lambda:us-east-1:123456789012:function:web:1"
+    assert json.loads(lam.invoke(FunctionName="web", Qualifier="1")["Payload"].read()) == "layered"
+    statement = json.loads(lam.get_policy(FunctionName="web")["Policy"])["Statement"][0]
+    assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert statement["Sid"].startswith("app-Allow-")  # the name CloudFormation gives the resource
+    cf.delete_stack(StackName="app")
+    assert lam.list_functions()["Functions"] == []
+    assert lam.list_layer_versions(LayerName="shared")["LayerVersions"] == []
+
+
+def test_a_resource_lambda_refuses_fails_the_stack_call_with_lambdas_error(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    with pytest.raises(ClientError) as refused:
+        cf.create_stack(StackName="bad", TemplateBody=template({"Fn": function(Runtime="python2.0")}))
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert "Value python2.0 at 'runtime' failed to satisfy constraint" in refused.value.response["Error"]["Message"]
+    assert lam.list_functions()["Functions"] == []
+
+
+def test_without_lambdamock_moto_deploys_the_functions_itself() -> None:
+    with moto_aws():
+        with mock_lambda():
+            pass  # lambdamock has been active: its bridge to moto is installed, and now idle
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="mine")}))
+        from moto.awslambda.models import lambda_backends
+
+        assert lambda_backends["123456789012"][REGION].get_function("mine").function_name == "mine"
+
+
+def test_deploying_a_stack_sends_nothing_out(escapes: Proxy) -> None:
+    # The stack's resources are made through Lambda's API, answered in the process, and its code read from moto's S3.
+    with moto_aws(), mock_lambda():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="code")
+        s3.put_object(Bucket="code", Key="app.zip", Body=package({"index.py": INLINE}))
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="app", TemplateBody=template({
+            "Fn": function(FunctionName="web", Code={"S3Bucket": "code", "S3Key": "app.zip"}),
+            "V1": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}}}}))
+        cf.delete_stack(StackName="app")
+    assert escapes.attempts == []
