@@ -184,6 +184,15 @@ def test_code_from_an_unmocked_s3_is_refused_and_not_fetched(escapes: Proxy) -> 
     assert escapes.attempts == []
 
 
+def test_an_image_is_looked_up_in_ecr_only_where_ecr_is_mocked(escapes: Proxy) -> None:
+    uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:v1"
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        created = client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
+        assert created["CodeSize"] == 0  # taken, with a stand-in digest: ECR was not asked
+    assert escapes.attempts == []
+
+
 def test_an_endpoint_named_for_a_service_is_the_only_place_it_is_called(escapes: Proxy) -> None:
     endpoint = "http://127.0.0.1:4566"
     with mock_lambda(endpoints={"sqs": endpoint}):

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from lambdamock import LambdaMock, mock_lambda
-from tests.helpers import MODEL, model_constraint, moto_aws
+from tests.helpers import MODEL, ROLE, model_constraint, moto_aws
 
 LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
 # Members Get/Create/Update report but list entries leave out.
@@ -203,6 +203,45 @@ def test_image_function_stores_its_image(client, create_function):
     updated = client.update_function_code(FunctionName="img", ImageUri=newer)
     assert updated["CodeSha256"] != digest
     assert client.get_function(FunctionName="img")["Code"]["ImageUri"] == newer
+
+
+@pytest.mark.parametrize("uri", [
+    "repo:tag",  # no registry: "instance-scheduler-ecr-repo:latest" (ministryofjustice/modernisation-platform#2419)
+    # no tag (aws-samples/bedrock-access-gateway#205, hashicorp/terraform#27963)
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo",
+    "docker.io/library/python:3.12",  # not ECR
+])
+def test_an_image_uri_that_names_no_ecr_image_is_refused(client, aws_error, uri):
+    # AWS's text, quoted in those threads: "Source image <uri> is not valid. Provide a valid source image."
+    with aws_error(client, "InvalidParameterValueException",
+                   f"Source image {uri} is not valid. Provide a valid source image."):
+        client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
+    assert client.list_functions()["Functions"] == []
+
+
+def test_an_image_pinned_by_digest_reports_that_digest(client, create_function):
+    digest = "ab" * 32
+    pinned = f"123456789012.dkr.ecr.us-east-1.amazonaws.com/team/repo@sha256:{digest}"
+    created = create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": pinned})
+    assert (created["CodeSha256"], created["CodeSize"]) == (digest, 0)
+    assert client.get_function(FunctionName="img")["Code"]["ResolvedImageUri"] == pinned
+
+
+def test_an_image_in_motos_ecr_reports_its_digest():
+    # As LocalStack's AWS-validated snapshots show: CodeSha256 is the image digest's hex, CodeSize 0, and
+    # ResolvedImageUri pins the repository to it.
+    with moto_aws(), mock_lambda():
+        ecr = boto3.client("ecr", region_name="us-east-1")
+        ecr.create_repository(repositoryName="team/app")
+        manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"}'
+        digest = ecr.put_image(repositoryName="team/app", imageManifest=manifest,
+                               imageTag="v1")["image"]["imageId"]["imageDigest"]
+        client = boto3.client("lambda", region_name="us-east-1")
+        uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:v1"
+        created = client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
+        assert (created["CodeSha256"], created["CodeSize"]) == (digest.split(":", 1)[1], 0)
+        assert client.get_function(FunctionName="img")["Code"]["ResolvedImageUri"] == (
+            f"123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app@{digest}")
 
 
 def list_all(client, **params):

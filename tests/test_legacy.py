@@ -19,6 +19,7 @@ LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
 UNZIP = "Could not unzip uploaded file. Please check your file, then try to upload again."
 NOT_A_ZIP = b"this is not a zipfile, just a random string"
 IMAGE_ONLY = "Please provide ImageUri when updating a function with packageType Image."
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag"
 # The 2014 model's constraints, which lambdamock enforces (that model no longer changes).
 NAME_PATTERN = "[a-zA-Z0-9-_]+"
 ROLE_PATTERN = r"arn:aws:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
@@ -246,7 +247,7 @@ def test_created_function_is_seen_by_the_2014_api(old, new, create_function, arn
 
 
 def test_image_function_in_the_2014_shape(old, new, create_function):
-    create_function("img", via=new, PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": "repo:tag"})
+    create_function("img", via=new, PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})
     got = old.get_function(FunctionName="img")
     assert "Runtime" not in got["Configuration"] and "Handler" not in got["Configuration"]
     assert got["Code"] == {"RepositoryType": "ECR"}
@@ -345,7 +346,7 @@ def test_not_a_zip(old, new, aws_error, exists):
 
 
 def test_upload_onto_an_image_function(old, new, create_function, aws_error):
-    create_function("img", via=new, PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": "repo:tag"})
+    create_function("img", via=new, PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})
     with aws_error(new, "InvalidParameterValueException", IMAGE_ONLY):
         upload(old, "img")
 

@@ -6,6 +6,7 @@ import os
 from typing import Any, Mapping, Optional
 
 from lambdamock.errors import InvalidParameterValueException, RequestEntityTooLargeException
+from lambdamock.operations import _neighbours
 from lambdamock.operations._base import Call
 from lambdamock.outbound import Outbound, Unreachable
 from lambdamock.packaging import package
@@ -90,7 +91,7 @@ def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
         image = source.get("ImageUri")
         if not image:
             raise InvalidParameterValueException(_NO_SOURCE)
-        return Code.from_image(image)
+        return Code.from_image(image, _neighbours.image_digest(call, image))
     # An ImageUri is no source for a Zip function: AWS reports the code as missing.
     return zip_from(call, source)
 

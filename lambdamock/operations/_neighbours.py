@@ -1,15 +1,23 @@
-"""What a function's configuration names in other services: its role in IAM and its subnets' VPC in EC2 (moto's)."""
+"""What a function's configuration names in other services: its role in IAM, its subnets' VPC in EC2, its image in ECR."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import re
+from typing import Any, Optional
 
 from lambdamock import _moto
 from lambdamock.errors import AccessDeniedException, InvalidParameterValueException
 from lambdamock.operations._base import Call
+from lambdamock.outbound import Unreachable
 
 _UNASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
+# An image in a private ECR repository, by tag or by digest: what Lambda runs (ECR's name and tag rules).
+_IMAGE = re.compile(
+    r"(?P<registry>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
+    r"(?P<repository>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)"
+    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9._-]{0,127})|@sha256:(?P<digest>[0-9a-f]{64}))"
+)
 
 
 def _trusts_lambda(policy: Any) -> bool:
@@ -54,3 +62,25 @@ def vpc_id(call: Call, subnet_ids: list[str]) -> str:
         if found is not None:
             return found
     return "vpc-" + hashlib.sha256(",".join(sorted(subnet_ids)).encode()).hexdigest()[:17]
+
+
+def image_digest(call: Call, uri: str) -> Optional[str]:
+    """The digest Lambda reports as an image's CodeSha256: the URI's own, or ECR's for its tag; None when unknown.
+
+    ECR is asked only where the gate lets lambdamock call it (moto's, or a named endpoint). A URI
+    that names no ECR image (no registry, no tag) is refused as AWS refuses it.
+    """
+    match = _IMAGE.fullmatch(uri)
+    if match is None:
+        raise InvalidParameterValueException(f"Source image {uri} is not valid. Provide a valid source image.")
+    if match["digest"]:
+        return match["digest"]
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        ecr = call.service.outbound.client("ecr", match["region"])
+        images = ecr.batch_get_image(registryId=match["registry"], repositoryName=match["repository"],
+                                     imageIds=[{"imageTag": match["tag"]}])["images"]
+    except (BotoCoreError, ClientError, Unreachable):
+        return None  # not in ECR as far as lambdamock can tell: the stand-in digest
+    return str(images[0]["imageId"]["imageDigest"]).split(":", 1)[-1] if images else None

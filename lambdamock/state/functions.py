@@ -62,9 +62,9 @@ class Code:
         return dataclasses.replace(found, zip=b"", directory=directory)
 
     @classmethod
-    def from_image(cls, uri: str) -> "Code":
-        # AWS reports the image manifest digest; the URI's hash stands in for it.
-        return cls(image_uri=uri, sha256=hashlib.sha256(uri.encode()).hexdigest(), size=0)
+    def from_image(cls, uri: str, digest: Optional[str]) -> "Code":
+        """An image's code: AWS reports its manifest digest (hex), for which the URI's hash stands in when unknown."""
+        return cls(image_uri=uri, sha256=digest or hashlib.sha256(uri.encode()).hexdigest(), size=0)
 
 
 @dataclass(frozen=True, eq=False)
