@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
-from lambdamock import LambdaMock, mock_lambda
+from lambdamock import LambdaMock, mock_lambda, partitions
 from tests.helpers import MODEL, ROLE, model_constraint, moto_aws
 
 LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
@@ -210,6 +210,7 @@ def test_image_function_stores_its_image(client, create_function):
     # no tag (aws-samples/bedrock-access-gateway#205, hashicorp/terraform#27963)
     "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo",
     "docker.io/library/python:3.12",  # not ECR
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com.cn/repo:tag",  # China's domain for a region outside China
 ])
 def test_an_image_uri_that_names_no_ecr_image_is_refused(client, aws_error, uri):
     # AWS's text, quoted in those threads: "Source image <uri> is not valid. Provide a valid source image."
@@ -217,6 +218,19 @@ def test_an_image_uri_that_names_no_ecr_image_is_refused(client, aws_error, uri)
                    f"Source image {uri} is not valid. Provide a valid source image."):
         client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
     assert client.list_functions()["Functions"] == []
+
+
+@pytest.mark.parametrize(("region", "uri"), [
+    ("cn-north-1", "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app:v1"),
+    ("us-gov-west-1", "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/app:v1"),
+    ("us-iso-east-1", "123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov/app:v1"),
+])
+def test_an_image_uri_of_each_partition_is_taken(lambda_mock, region, uri):
+    client = boto3.client("lambda", region_name=region)
+    role = f"arn:{partitions.of(region)}:iam::123456789012:role/r"
+    created = client.create_function(FunctionName="img", Role=role, PackageType="Image", Code={"ImageUri": uri})
+    assert client.get_function(FunctionName="img")["Code"]["ImageUri"] == uri
+    assert created["CodeSize"] == 0
 
 
 def test_an_image_pinned_by_digest_reports_that_digest(client, create_function):

@@ -6,7 +6,7 @@ import hashlib
 import re
 from typing import Any, Optional
 
-from lambdamock import _moto
+from lambdamock import _moto, partitions
 from lambdamock.errors import AccessDeniedException, InvalidParameterValueException
 from lambdamock.operations._base import Call
 from lambdamock.outbound import Unreachable
@@ -14,7 +14,7 @@ from lambdamock.outbound import Unreachable
 _UNASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
 # An image in a private ECR repository, by tag or by digest: what Lambda runs (ECR's name and tag rules).
 _IMAGE = re.compile(
-    r"(?P<registry>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
+    r"(?P<registry>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?P<domain>[a-z0-9.-]+)/"
     r"(?P<repository>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)"
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9._-]{0,127})|@sha256:(?P<digest>[0-9a-f]{64}))"
 )
@@ -71,7 +71,7 @@ def image_digest(call: Call, uri: str) -> Optional[str]:
     that names no ECR image (no registry, no tag) is refused as AWS refuses it.
     """
     match = _IMAGE.fullmatch(uri)
-    if match is None:
+    if match is None or match["domain"] != partitions.dns_suffix(match["region"]):
         raise InvalidParameterValueException(f"Source image {uri} is not valid. Provide a valid source image.")
     if match["digest"]:
         return match["digest"]
