@@ -258,6 +258,15 @@ def test_an_image_in_motos_ecr_reports_its_digest():
             f"123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app@{digest}")
 
 
+def test_an_empty_kms_key_arn_goes_back_to_lambdas_own_key(client, create_function):
+    # Lambda encrypts with its own key when none is given, and a configuration then shows no KMSKeyArn;
+    # infrastructure tools send "" to go back to it (terraform's kms_key_arn = "", CloudFormation removing it).
+    create_function("f", KMSKeyArn="arn:aws:kms:us-east-1:123456789012:key/k")
+    assert client.get_function_configuration(FunctionName="f")["KMSKeyArn"].endswith(":key/k")
+    client.update_function_configuration(FunctionName="f", KMSKeyArn="")
+    assert "KMSKeyArn" not in client.get_function_configuration(FunctionName="f")
+
+
 def list_all(client, **params):
     return [entry for page in client.get_paginator("list_functions").paginate(**params) for entry in page["Functions"]]
 

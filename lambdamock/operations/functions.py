@@ -45,6 +45,8 @@ def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, An
     for key in _PASSTHROUGH:
         if key in params:
             out[key] = params[key]
+    if out.get("KMSKeyArn") == "":  # an empty key ARN goes back to Lambda's own key, which no configuration shows
+        del out["KMSKeyArn"]
     dead_letter = params.get("DeadLetterConfig")
     if dead_letter:  # {} changes nothing (recorded: TestLambdaDLQ::test_dead_letter_queue, delete_dlq)
         if dead_letter.get("TargetArn"):
