@@ -18,6 +18,15 @@ from lambdamock import _active
 
 # The file CloudFormation writes a template's inline ZipFile code to, by runtime family.
 _INLINE = {"python": "index.py", "nodejs": "index.js"}
+# CloudFormation's property names where Lambda's API spells them otherwise.
+_RENAMED = {"KmsKeyArn": "KMSKeyArn"}
+# What a function's setting goes back to when an updated template no longer gives it, as CloudFormation resets it.
+_DEFAULTS: dict[str, Any] = {
+    "Description": "", "Timeout": 3, "MemorySize": 128, "Environment": {"Variables": {}}, "Layers": [],
+    "TracingConfig": {"Mode": "PassThrough"}, "DeadLetterConfig": {"TargetArn": ""}, "KMSKeyArn": "",
+    "EphemeralStorage": {"Size": 512}, "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": []},
+    "FileSystemConfigs": [], "SnapStart": {"ApplyOn": "None"},
+}
 
 
 def _client(region: str) -> Any:
@@ -27,20 +36,27 @@ def _client(region: str) -> Any:
     return boto3.session.Session().client("lambda", region_name=region)
 
 
+def _shaped(shape: Any, value: Any) -> Any:
+    """A template's value as ``shape`` takes it: numbers and booleans from strings, maps from Key/Value lists."""
+    kind = shape.type_name
+    if kind in ("integer", "long") and isinstance(value, str):
+        return int(value)
+    if kind == "boolean" and isinstance(value, str):
+        return value.lower() == "true"
+    if kind == "structure" and isinstance(value, dict):
+        return {key: _shaped(shape.members[key], item) if key in shape.members else item for key, item in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_shaped(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, list):
+        return {entry["Key"]: entry["Value"] for entry in value}
+    return value
+
+
 def _parameters(client: Any, operation: str, properties: dict[str, Any]) -> dict[str, Any]:
-    """The properties that are members of ``operation``'s request, with CloudFormation's strings made numbers."""
+    """The properties that are members of ``operation``'s request, named and shaped as the API takes them."""
     shape = client.meta.service_model.operation_model(operation).input_shape
-    found: dict[str, Any] = {}
-    for name, value in properties.items():
-        member = shape.members.get(name)
-        if member is None:
-            continue
-        if member.type_name in ("integer", "long") and isinstance(value, str):
-            value = int(value)
-        elif member.type_name == "boolean" and isinstance(value, str):
-            value = value.lower() == "true"
-        found[name] = value
-    return found
+    renamed = {_RENAMED.get(name, name): value for name, value in properties.items()}
+    return {name: _shaped(shape.members[name], value) for name, value in renamed.items() if name in shape.members}
 
 
 def _tags(properties: dict[str, Any]) -> dict[str, str]:
@@ -78,11 +94,13 @@ def _inline(code: dict[str, Any], runtime: Optional[str]) -> dict[str, Any]:
 class Deployed:
     """A Lambda resource a stack made through lambdamock: what moto's CloudFormation reads of it."""
 
-    def __init__(self, region: str, physical_resource_id: str, attributes: dict[str, Any],
-                 remove: Callable[[Any], None]) -> None:
-        self.region = region
+    def __init__(self, client: Any, physical_resource_id: str, attributes: dict[str, Any],
+                 remove: Callable[[Any], None], properties: dict[str, Any]) -> None:
+        self.service = _active.serving()
+        self.region: str = client.meta.region_name
         self.physical_resource_id = physical_resource_id
         self.attributes = attributes
+        self.properties = properties  # the template's, as last deployed
         self._remove = remove
 
     def is_created(self) -> bool:
@@ -100,26 +118,44 @@ class Deployed:
         """moto's call when the stack goes, or no longer has it."""
         self.remove()
 
+    def current(self) -> bool:
+        """Whether the mock that made it still serves this thread (else it went with that mock)."""
+        service = self.service
+        return service is not None and not service.closed and _active.serving() is service
+
     def remove(self) -> None:
-        """Remove it through the Lambda API; already gone is no error."""
+        """Remove it through the Lambda API; already gone, or gone with its mock, is no error."""
+        if not self.current():
+            return  # never a call that no mock would answer
         client = _client(self.region)
         with contextlib.suppress(client.exceptions.ResourceNotFoundException):
             self._remove(client)
+
+
+def _retag(client: Any, arn: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    before, after = _tags(old), _tags(new)
+    if set(before) - set(after):
+        client.untag_resource(Resource=arn, TagKeys=sorted(set(before) - set(after)))
+    if after != before and after:
+        client.tag_resource(Resource=arn, Tags=after)
 
 
 # -- AWS::Lambda::Function ----------------------------------------------------------------
 
 
 def _create_function(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
-    request = _parameters(client, "CreateFunction", properties)
-    request.update(FunctionName=name, Code=_inline(properties.get("Code") or {}, properties.get("Runtime")))
-    request.pop("Tags", None)  # CloudFormation's list of Key and Value, Lambda's map
-    if properties.get("Tags"):
-        request["Tags"] = _tags(properties)
-    created = client.create_function(**request)
+    code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
+    created = client.create_function(**{**_parameters(client, "CreateFunction", {**properties, "Code": code}),
+                                        "FunctionName": name})
+    deployed = Deployed(client, name, {"Arn": created["FunctionArn"]},
+                        lambda client: client.delete_function(FunctionName=name), properties)
     if "ReservedConcurrentExecutions" in properties:
-        _reserve(client, name, properties)
-    return _function(client.meta.region_name, created)
+        try:
+            _reserve(client, name, properties)
+        except Exception:
+            deployed.remove()  # the stack failed: it leaves nothing behind
+            raise
+    return deployed
 
 
 def _reserve(client: Any, name: str, properties: dict[str, Any]) -> None:
@@ -127,35 +163,27 @@ def _reserve(client: Any, name: str, properties: dict[str, Any]) -> None:
                                     ReservedConcurrentExecutions=int(properties["ReservedConcurrentExecutions"]))
 
 
-def _function(region: str, configuration: dict[str, Any]) -> Deployed:
-    name = configuration["FunctionName"]
-    return Deployed(region, name, {"Arn": configuration["FunctionArn"]},
-                    lambda client: client.delete_function(FunctionName=name))
-
-
-def _update_function(client: Any, original: Deployed, properties: dict[str, Any]) -> Deployed:
+def _update_function(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
     # A name the template gives, changed, replaces the function; a generated one stays (moto draws a new
     # one for each update, which is not what CloudFormation does).
     name = properties.get("FunctionName") or original.physical_resource_id
     if name != original.physical_resource_id:
-        replacement = _create_function(client, name, properties)
-        original.remove()
-        return replacement
+        return _replaced(original, _create_function(client, name, properties))
+    previous = original.properties
     settings = _parameters(client, "UpdateFunctionConfiguration", properties)
+    for key in _parameters(client, "UpdateFunctionConfiguration", previous):
+        if key not in settings and key in _DEFAULTS:
+            settings[key] = _DEFAULTS[key]  # taken out of the template: back to Lambda's default
     client.update_function_configuration(**{**settings, "FunctionName": name})
-    code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
-    client.update_function_code(**{**_parameters(client, "UpdateFunctionCode", code), "FunctionName": name})
-    arn = original.attributes["Arn"]
-    old = client.list_tags(Resource=arn)["Tags"]
-    new = _tags(properties)
-    if set(old) - set(new):
-        client.untag_resource(Resource=arn, TagKeys=sorted(set(old) - set(new)))
-    if new:
-        client.tag_resource(Resource=arn, Tags=new)
+    if properties.get("Code") != previous.get("Code"):
+        code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
+        client.update_function_code(**{**_parameters(client, "UpdateFunctionCode", code), "FunctionName": name})
+    _retag(client, original.attributes["Arn"], previous, properties)
     if "ReservedConcurrentExecutions" in properties:
         _reserve(client, name, properties)
-    else:
+    elif "ReservedConcurrentExecutions" in previous:
         client.delete_function_concurrency(FunctionName=name)
+    original.properties = properties
     return original
 
 
@@ -164,26 +192,32 @@ def _update_function(client: Any, original: Deployed, properties: dict[str, Any]
 
 def _create_mapping(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     created = client.create_event_source_mapping(**_parameters(client, "CreateEventSourceMapping", properties))
-    return _mapping(client.meta.region_name, created)
+    identifier = created["UUID"]
+    attributes = {"Id": identifier, "EventSourceMappingArn": created.get("EventSourceMappingArn")}
+    return Deployed(client, identifier, attributes,
+                    lambda client: client.delete_event_source_mapping(UUID=identifier), properties)
 
 
-def _mapping(region: str, mapping: dict[str, Any]) -> Deployed:
-    identifier = mapping["UUID"]
-    attributes = {"Id": identifier, "EventSourceMappingArn": mapping.get("EventSourceMappingArn")}
-    return Deployed(region, identifier, attributes, lambda client: client.delete_event_source_mapping(UUID=identifier))
-
-
-def _update_mapping(client: Any, original: Deployed, properties: dict[str, Any]) -> Deployed:
+def _update_mapping(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+    previous = original.properties
     settings = _parameters(client, "UpdateEventSourceMapping", properties)
-    return _mapping(client.meta.region_name,
-                    client.update_event_source_mapping(UUID=original.physical_resource_id, **settings))
+    # What UpdateEventSourceMapping cannot change (its source, where it starts) replaces the mapping.
+    updatable = client.meta.service_model.operation_model("UpdateEventSourceMapping").input_shape.members
+    fixed = {key for key in set(properties) | set(previous) if key != "Tags" and _RENAMED.get(key, key) not in updatable}
+    if any(properties.get(key) != previous.get(key) for key in fixed):
+        return _replaced(original, _create_mapping(client, name, properties))
+    client.update_event_source_mapping(**{**settings, "UUID": original.physical_resource_id})
+    if original.attributes["EventSourceMappingArn"]:
+        _retag(client, original.attributes["EventSourceMappingArn"], previous, properties)
+    original.properties = properties
+    return original
 
 
 def _create_version(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     published = client.publish_version(**_parameters(client, "PublishVersion", properties))
     function, version = published["FunctionName"], published["Version"]
-    return Deployed(client.meta.region_name, published["FunctionArn"], {"Version": version},
-                    lambda client: client.delete_function(FunctionName=function, Qualifier=version))
+    return Deployed(client, published["FunctionArn"], {"Version": version, "FunctionArn": published["FunctionArn"]},
+                    lambda client: client.delete_function(FunctionName=function, Qualifier=version), properties)
 
 
 def _create_layer_version(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
@@ -191,24 +225,41 @@ def _create_layer_version(client: Any, name: str, properties: dict[str, Any]) ->
     request.setdefault("LayerName", name)
     published = client.publish_layer_version(**request)
     layer, version = published["LayerArn"], published["Version"]
-    return Deployed(client.meta.region_name, published["LayerVersionArn"],
-                    {"LayerVersionArn": published["LayerVersionArn"]},
-                    lambda client: client.delete_layer_version(LayerName=layer, VersionNumber=version))
+    return Deployed(client, published["LayerVersionArn"], {"LayerVersionArn": published["LayerVersionArn"]},
+                    lambda client: client.delete_layer_version(LayerName=layer, VersionNumber=version), properties)
 
 
 def _create_permission(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     statement = name  # moto's CloudFormation gives the resource a unique name, as CloudFormation does
     request = _parameters(client, "AddPermission", properties)
-    client.add_permission(StatementId=statement, **request)
+    client.add_permission(**{**request, "StatementId": statement})
     function = request["FunctionName"]
-    return Deployed(client.meta.region_name, statement, {},
-                    lambda client: client.remove_permission(FunctionName=function, StatementId=statement))
+    return Deployed(client, statement, {"Id": statement},
+                    lambda client: client.remove_permission(FunctionName=function, StatementId=statement), properties)
+
+
+def _replaced(original: Deployed, replacement: Deployed) -> Deployed:
+    """What CloudFormation does when a change cannot be made in place: the new resource, then the old one gone.
+
+    Unless they are one: PublishVersion with nothing changed since the last version answers that version.
+    """
+    if replacement.physical_resource_id != original.physical_resource_id:
+        original.remove()
+    return replacement
+
+
+def _replacing(create: Create) -> Update:
+    """The update of a resource every change of which replaces it (a version, a layer version, a permission)."""
+
+    def update(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+        return _replaced(original, create(client, name, properties))
+
+    return update
 
 
 # -- installed on moto's classes ------------------------------------------------------------
-
 Create = Callable[[Any, str, dict[str, Any]], Deployed]
-Update = Callable[[Any, Deployed, dict[str, Any]], Deployed]
+Update = Callable[[Any, Deployed, str, dict[str, Any]], Deployed]
 
 
 def _creating(original: Callable[..., Any], create: Create) -> Callable[..., Any]:
@@ -225,9 +276,14 @@ def _updating(original: Callable[..., Any], update: Update) -> Callable[..., Any
     def update_from_cloudformation_json(cls: type, original_resource: Any, new_resource_name: str,
                                         cloudformation_json: dict[str, Any], account_id: str,
                                         region_name: str) -> Any:
-        if not isinstance(original_resource, Deployed) or _active.serving() is None:
-            return original(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-        return update(_client(region_name), original_resource, cloudformation_json.get("Properties") or {})
+        if isinstance(original_resource, Deployed):
+            if not original_resource.current():
+                return original_resource  # it went with the mock that made it: nothing to change
+            properties = cloudformation_json.get("Properties") or {}
+            return update(_client(region_name), original_resource, new_resource_name, properties)
+        if getattr(original, "__isabstractmethod__", False):
+            return original_resource  # moto cannot update it; it keeps what it has (moto alone would drop it)
+        return original(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
 
     return update_from_cloudformation_json
 
@@ -239,7 +295,13 @@ _CREATES: dict[str, Create] = {
     "LayerVersion": _create_layer_version,
     "Permission": _create_permission,
 }
-_UPDATES: dict[str, Update] = {"LambdaFunction": _update_function, "EventSourceMapping": _update_mapping}
+_UPDATES: dict[str, Update] = {
+    "LambdaFunction": _update_function,
+    "EventSourceMapping": _update_mapping,
+    "LambdaVersion": _replacing(_create_version),
+    "LayerVersion": _replacing(_create_layer_version),
+    "Permission": _replacing(_create_permission),
+}
 
 
 def install(models: Any) -> None:

@@ -191,3 +191,69 @@ def test_deploying_a_stack_sends_nothing_out(escapes: Proxy) -> None:
             "V1": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}}}}))
         cf.delete_stack(StackName="app")
     assert escapes.attempts == []
+
+
+def test_settings_taken_out_of_the_template_go_back_to_their_defaults(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(
+        FunctionName="web", Timeout=9, Environment={"Variables": {"COLOUR": "red"}},
+        KmsKeyArn="arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")}))
+    before = lam.get_function_configuration(FunctionName="web")
+    assert before["KMSKeyArn"].endswith("1234567890ab")  # CloudFormation's KmsKeyArn is the API's KMSKeyArn
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web", MemorySize=256)}))
+    after = lam.get_function_configuration(FunctionName="web")
+    assert (after["Timeout"], after["MemorySize"]) == (3, 256)
+    assert "KMSKeyArn" not in after and after.get("Environment", {}).get("Variables", {}) == {}
+    assert after["CodeSha256"] == before["CodeSha256"]  # the code did not change, so it was not deployed again
+
+
+def test_what_cannot_change_in_place_is_replaced(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    sqs = boto3.client("sqs", region_name=REGION)
+    arns = []
+    for name in ("first", "second"):
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arns.append(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="layers")
+    s3.put_object(Bucket="layers", Key="shared.zip", Body=package({"python/shared.py": "WORD = 1\n"}))
+
+    def stack(queue: str, note: str) -> str:
+        return template({
+            "Fn": function(FunctionName="web", Description=note),  # so that there is a new version to publish
+            "Jobs": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+                "FunctionName": {"Ref": "Fn"}, "EventSourceArn": queue,
+                "Tags": [{"Key": "team", "Value": "web"}]}},
+            "Shared": {"Type": "AWS::Lambda::LayerVersion", "Properties": {
+                "LayerName": "shared", "Description": note, "Content": {"S3Bucket": "layers", "S3Key": "shared.zip"}}},
+            "V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}, "Description": note}},
+        }, {"Jobs": {"Ref": "Jobs"}, "Layer": {"Ref": "Shared"}, "Version": {"Ref": "V"}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack(arns[0], "one"))
+    first = outputs(cf, "app")
+    mapping = lam.get_event_source_mapping(UUID=first["Jobs"])
+    assert lam.list_tags(Resource=mapping["EventSourceMappingArn"])["Tags"] == {"team": "web"}
+    cf.update_stack(StackName="app", TemplateBody=stack(arns[1], "two"))
+    second = outputs(cf, "app")
+    assert lam.get_event_source_mapping(UUID=second["Jobs"])["EventSourceArn"] == arns[1]
+    assert [m["UUID"] for m in lam.list_event_source_mappings()["EventSourceMappings"]] == [second["Jobs"]]
+    assert second["Layer"].endswith(":layer:shared:2") and second["Version"].endswith(":web:2")
+    assert [v["Version"] for v in lam.list_layer_versions(LayerName="shared")["LayerVersions"]] == [2]
+    assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="web")["Versions"]] == ["$LATEST", "2"]
+
+
+def test_a_stack_deleted_after_its_mock_stopped_sends_nothing(escapes: Proxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLOOKING")  # a user's own keys: a request could be signed
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    from moto.cloudformation.models import cloudformation_backends
+    from moto.core.models import botocore_stubber
+
+    with moto_aws():
+        with mock_lambda():
+            cf = boto3.client("cloudformation", region_name=REGION)
+            cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web")}))
+        # As in moto's server mode: its backend deletes the stack while nothing answers botocore's requests.
+        monkeypatch.setattr(botocore_stubber, "enabled", False)
+        cloudformation_backends["123456789012"][REGION].delete_stack("app")
+        monkeypatch.undo()
+    assert escapes.attempts == []  # the function went with lambdamock's mock: nothing to delete, nothing sent
