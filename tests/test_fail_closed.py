@@ -6,6 +6,7 @@ nothing connected to it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 
@@ -189,7 +190,7 @@ def test_an_image_is_looked_up_in_ecr_only_where_ecr_is_mocked(escapes: Proxy) -
     with mock_lambda():
         client = boto3.client("lambda", region_name="us-east-1")
         created = client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
-        assert created["CodeSize"] == 0  # taken, with a stand-in digest: ECR was not asked
+        assert created["CodeSha256"] == hashlib.sha256(uri.encode()).hexdigest()  # the stand-in: ECR was not asked
     assert escapes.attempts == []
 
 
