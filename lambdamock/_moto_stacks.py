@@ -9,12 +9,11 @@ can invoke what its stack deployed. Outside a mock, moto deploys them itself as 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import zipfile
 from typing import Any, Callable, Optional
 
 from lambdamock import _active
+from lambdamock.packaging import package
 
 # The file CloudFormation writes a template's inline ZipFile code to, by runtime family.
 _INLINE = {"python": "index.py", "nodejs": "index.js"}
@@ -81,14 +80,11 @@ def _inline(code: dict[str, Any], runtime: Optional[str]) -> dict[str, Any]:
     if not isinstance(source, str):
         return code
     family = "nodejs" if (runtime or "").startswith("nodejs") else "python"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_INLINE[family], source)
-        cfnresponse = _cfn_response()
-        if family == "python" and cfnresponse is not None:
-            # Lambda's cfn-response module comes with inline Python code.
-            archive.writestr("cfnresponse.py", cfnresponse)
-    return {**code, "ZipFile": buffer.getvalue()}
+    files = {_INLINE[family]: source}
+    cfnresponse = _cfn_response()
+    if family == "python" and cfnresponse is not None:
+        files["cfnresponse.py"] = cfnresponse  # Lambda's cfn-response module comes with inline Python code
+    return {**code, "ZipFile": package(files)}  # the same bytes, so the same CodeSha256, for the same source
 
 
 class Deployed:
@@ -175,8 +171,10 @@ def _update_function(client: Any, original: Deployed, name: str, properties: dic
         if key not in settings and key in _DEFAULTS:
             settings[key] = _DEFAULTS[key]  # taken out of the template: back to Lambda's default
     client.update_function_configuration(**{**settings, "FunctionName": name})
-    if properties.get("Code") != previous.get("Code"):
-        code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
+    # The code, and the architectures it is built for, go through UpdateFunctionCode: only when they changed.
+    if any(properties.get(key) != previous.get(key) for key in ("Code", "Architectures")):
+        code = {**_inline(properties.get("Code") or {}, properties.get("Runtime")),
+                "Architectures": properties.get("Architectures") or ["x86_64"]}
         client.update_function_code(**{**_parameters(client, "UpdateFunctionCode", code), "FunctionName": name})
     _retag(client, original.attributes["Arn"], previous, properties)
     if "ReservedConcurrentExecutions" in properties:

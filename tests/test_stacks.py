@@ -203,8 +203,11 @@ def test_settings_taken_out_of_the_template_go_back_to_their_defaults(clients: t
     cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web", MemorySize=256)}))
     after = lam.get_function_configuration(FunctionName="web")
     assert (after["Timeout"], after["MemorySize"]) == (3, 256)
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web", MemorySize=256,
+                                                                             Architectures=["arm64"])}))
+    assert lam.get_function_configuration(FunctionName="web")["Architectures"] == ["arm64"]
     assert "KMSKeyArn" not in after and after.get("Environment", {}).get("Variables", {}) == {}
-    assert after["CodeSha256"] == before["CodeSha256"]  # the code did not change, so it was not deployed again
+    assert after["CodeSha256"] == before["CodeSha256"]  # the same inline source is the same package
 
 
 def test_what_cannot_change_in_place_is_replaced(clients: tuple[Any, Any, Any]) -> None:
@@ -253,7 +256,9 @@ def test_a_stack_deleted_after_its_mock_stopped_sends_nothing(escapes: Proxy, mo
             cf = boto3.client("cloudformation", region_name=REGION)
             cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web")}))
         # As in moto's server mode: its backend deletes the stack while nothing answers botocore's requests.
-        monkeypatch.setattr(botocore_stubber, "enabled", False)
-        cloudformation_backends["123456789012"][REGION].delete_stack("app")
-        monkeypatch.undo()
+        botocore_stubber.enabled = False
+        try:
+            cloudformation_backends["123456789012"][REGION].delete_stack("app")
+        finally:
+            botocore_stubber.enabled = True
     assert escapes.attempts == []  # the function went with lambdamock's mock: nothing to delete, nothing sent
