@@ -19,7 +19,7 @@ from urllib.parse import unquote_plus
 
 import wrapt
 
-from lambdamock import _active, _moto_stacks
+from lambdamock import _active, _moto_stack_types, _moto_stacks
 
 
 def active() -> bool:
@@ -100,6 +100,7 @@ def bridge() -> None:
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
+        "moto.cloudformation.parsing": [("resource_class_from_type", _moto_stack_types.resource_class_from_type)],
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)

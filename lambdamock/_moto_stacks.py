@@ -18,7 +18,9 @@ from lambdamock.packaging import package
 # The file CloudFormation writes a template's inline ZipFile code to, by runtime family.
 _INLINE = {"python": "index.py", "nodejs": "index.js"}
 # CloudFormation's property names where Lambda's API spells them otherwise.
-_RENAMED = {"KmsKeyArn": "KMSKeyArn"}
+_RENAMED = {"KmsKeyArn": "KMSKeyArn", "TargetFunctionArn": "FunctionName"}
+# The entries of lists CloudFormation writes where the API takes a map: (key, value) names.
+_PAIRS = (("Key", "Value"), ("FunctionVersion", "FunctionWeight"))
 # What a function's setting goes back to when an updated template no longer gives it, as CloudFormation resets it.
 _DEFAULTS: dict[str, Any] = {
     "Description": "", "Timeout": 3, "MemorySize": 128, "Environment": {"Variables": {}}, "Layers": [],
@@ -36,7 +38,7 @@ def _client(region: str) -> Any:
 
 
 def _shaped(shape: Any, value: Any) -> Any:
-    """A template's value as ``shape`` takes it: numbers and booleans from strings, maps from Key/Value lists."""
+    """A template's value as ``shape`` takes it: numbers and booleans from strings, maps from lists of pairs."""
     kind = shape.type_name
     if kind in ("integer", "long") and isinstance(value, str):
         return int(value)
@@ -47,7 +49,9 @@ def _shaped(shape: Any, value: Any) -> Any:
     if kind == "list" and isinstance(value, list):
         return [_shaped(shape.member, item) for item in value]
     if kind == "map" and isinstance(value, list):
-        return {entry["Key"]: entry["Value"] for entry in value}
+        pairs = [(entry[key], _shaped(shape.value, entry[item])) for entry in value
+                 for key, item in _PAIRS if key in entry]
+        return dict(pairs)
     return value
 
 

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
+from tests.helpers import ROLE as ROLE_ARN  # made in moto's IAM by moto_aws()
 from tests.helpers import TRUST, moto_aws, wait_until
 
 pytest.importorskip("moto.cloudformation")
@@ -173,7 +174,10 @@ def test_without_lambdamock_moto_deploys_the_functions_itself() -> None:
         with mock_lambda():
             pass  # lambdamock has been active: its bridge to moto is installed, and now idle
         cf = boto3.client("cloudformation", region_name=REGION)
-        cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="mine")}))
+        cf.create_stack(StackName="app", TemplateBody=template({
+            "Fn": function(FunctionName="mine"),
+            "Live": {"Type": "AWS::Lambda::Alias", "Properties": {  # a type moto does not know: left out
+                "FunctionName": "mine", "FunctionVersion": "$LATEST", "Name": "live"}}}))
         from moto.awslambda.models import lambda_backends
 
         assert lambda_backends["123456789012"][REGION].get_function("mine").function_name == "mine"
@@ -262,3 +266,42 @@ def test_a_stack_deleted_after_its_mock_stopped_sends_nothing(escapes: Proxy, mo
         finally:
             botocore_stubber.enabled = True
     assert escapes.attempts == []  # the function went with lambdamock's mock: nothing to delete, nothing sent
+
+
+def test_aliases_urls_and_async_settings_of_a_stack(clients: tuple[Any, Any, Any]) -> None:
+    # Types moto's CloudFormation does not know, deployed while lambdamock is active.
+    cf, lam, _ = clients
+    lam.create_function(FunctionName="web", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                        Publish=True)
+    lam.update_function_configuration(FunctionName="web", Description="second")
+    lam.publish_version(FunctionName="web")
+
+    def stack(description: str, weights: list[dict[str, Any]], retries: int) -> str:
+        return template({
+            "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+                "FunctionName": "web", "FunctionVersion": "1", "Name": "live", "Description": description,
+                "RoutingConfig": {"AdditionalVersionWeights": weights}}},
+            "Web": {"Type": "AWS::Lambda::Url", "Properties": {"TargetFunctionArn": {"Ref": "Live"}, "AuthType": "NONE"}},
+            "Async": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+                "FunctionName": "web", "Qualifier": "$LATEST", "MaximumRetryAttempts": retries}},
+        }, {"Alias": {"Ref": "Live"}, "Url": {"Fn::GetAtt": ["Web", "FunctionUrl"]}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack("blue", [{"FunctionVersion": "2", "FunctionWeight": 0.25}], 0))
+    found = outputs(cf, "app")
+    assert found["Alias"] == "arn:aws:lambda:us-east-1:123456789012:function:web:live"
+    alias = lam.get_alias(FunctionName="web", Name="live")
+    assert (alias["FunctionVersion"], alias["Description"]) == ("1", "blue")
+    assert alias["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.25}}
+    url = lam.get_function_url_config(FunctionName="web", Qualifier="live")
+    assert url["FunctionUrl"] == found["Url"] and url["AuthType"] == "NONE"
+    assert lam.get_function_event_invoke_config(FunctionName="web")["MaximumRetryAttempts"] == 0
+
+    cf.update_stack(StackName="app", TemplateBody=stack("", [], 1))
+    alias = lam.get_alias(FunctionName="web", Name="live")
+    assert alias["Description"] == "" and not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights")
+    assert lam.get_function_event_invoke_config(FunctionName="web")["MaximumRetryAttempts"] == 1
+    cf.delete_stack(StackName="app")
+    assert lam.list_aliases(FunctionName="web")["Aliases"] == []
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.get_function_event_invoke_config(FunctionName="web")

@@ -1,0 +1,138 @@
+"""The Lambda resource types moto's CloudFormation lacks (aliases, function URLs, async invoke settings), made in lambdamock.
+
+While a mock is active, moto's CloudFormation finds these types here and deploys them through
+Lambda's API, as CloudFormation does in AWS; otherwise moto does what it does with any type it
+does not know (it leaves the resource out, with a warning).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from lambdamock import _active
+from lambdamock._moto_stacks import Create, Deployed, Update, _client, _parameters, _replaced
+
+
+def _qualified(properties: dict[str, Any]) -> dict[str, Any]:
+    """FunctionName and Qualifier from a template that names the function by a qualified ARN."""
+    name = str(properties.get("FunctionName") or properties.get("TargetFunctionArn") or "")
+    parts = name.split(":")
+    if len(parts) == 8 and "Qualifier" not in properties:  # arn:aws:lambda:region:account:function:name:qualifier
+        return {**properties, "FunctionName": ":".join(parts[:7]), "Qualifier": parts[7]}
+    return properties
+
+
+# -- AWS::Lambda::Alias -------------------------------------------------------------------
+
+
+def _provision(client: Any, properties: dict[str, Any], previous: Optional[dict[str, Any]] = None) -> None:
+    wanted = (properties.get("ProvisionedConcurrencyConfig") or {}).get("ProvisionedConcurrentExecutions")
+    if wanted is not None:
+        client.put_provisioned_concurrency_config(FunctionName=properties["FunctionName"], Qualifier=properties["Name"],
+                                                  ProvisionedConcurrentExecutions=int(wanted))
+    elif previous is not None and previous.get("ProvisionedConcurrencyConfig"):
+        client.delete_provisioned_concurrency_config(FunctionName=properties["FunctionName"],
+                                                     Qualifier=properties["Name"])
+
+
+def _create_alias(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
+    created = client.create_alias(**_parameters(client, "CreateAlias", properties))
+    _provision(client, properties)
+    function, alias = properties["FunctionName"], properties["Name"]
+    return Deployed(client, created["AliasArn"], {"AliasArn": created["AliasArn"]},
+                    lambda client: client.delete_alias(FunctionName=function, Name=alias), properties)
+
+
+def _update_alias(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+    previous = original.properties
+    if any(properties.get(key) != previous.get(key) for key in ("FunctionName", "Name")):
+        return _replaced(original, _create_alias(client, name, properties))
+    # A removed weighting or description goes back to none, as CloudFormation resets it.
+    settings = {"Description": "", "RoutingConfig": {"AdditionalVersionWeights": {}},
+                **_parameters(client, "UpdateAlias", properties)}
+    client.update_alias(**settings)
+    _provision(client, properties, previous)
+    original.properties = properties
+    return original
+
+
+# -- AWS::Lambda::Url and AWS::Lambda::EventInvokeConfig -----------------------------------
+
+
+def _create_url(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
+    request = _parameters(client, "CreateFunctionUrlConfig", _qualified(properties))
+    created = client.create_function_url_config(**request)
+    target = {key: request[key] for key in ("FunctionName", "Qualifier") if key in request}
+    return Deployed(client, created["FunctionArn"], {"FunctionArn": created["FunctionArn"],
+                                                    "FunctionUrl": created["FunctionUrl"]},
+                    lambda client: client.delete_function_url_config(**target), properties)
+
+
+def _update_url(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+    previous = original.properties
+    if any(properties.get(key) != previous.get(key) for key in ("TargetFunctionArn", "Qualifier")):
+        return _replaced(original, _create_url(client, name, properties))
+    request = _parameters(client, "UpdateFunctionUrlConfig", _qualified(properties))
+    client.update_function_url_config(**{"Cors": {}, "InvokeMode": "BUFFERED", **request})
+    original.properties = properties
+    return original
+
+
+def _create_invoke_config(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
+    request = _parameters(client, "PutFunctionEventInvokeConfig", properties)
+    client.put_function_event_invoke_config(**request)
+    target = {key: request[key] for key in ("FunctionName", "Qualifier") if key in request}
+    identifier = f"{request['FunctionName']}:{request.get('Qualifier', '$LATEST')}"
+    return Deployed(client, identifier, {},
+                    lambda client: client.delete_function_event_invoke_config(**target), properties)
+
+
+def _update_invoke_config(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+    previous = original.properties
+    if any(properties.get(key) != previous.get(key) for key in ("FunctionName", "Qualifier")):
+        return _replaced(original, _create_invoke_config(client, name, properties))
+    client.put_function_event_invoke_config(**_parameters(client, "PutFunctionEventInvokeConfig", properties))
+    original.properties = properties
+    return original
+
+
+def _model(resource_type: str, create: Create, update: Update, attributes: tuple[str, ...]) -> type:
+    """A class that moto's CloudFormation takes for ``resource_type``: it reads these classmethods of its models."""
+
+    def create_from_cloudformation_json(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
+                                        account_id: str, region_name: str, **kwargs: Any) -> Deployed:
+        return create(_client(region_name), resource_name, cloudformation_json.get("Properties") or {})
+
+    def update_from_cloudformation_json(cls: type, original_resource: Deployed, new_resource_name: str,
+                                        cloudformation_json: dict[str, Any], account_id: str,
+                                        region_name: str) -> Deployed:
+        if not original_resource.current():
+            return original_resource  # it went with the mock that made it: nothing to change
+        properties = cloudformation_json.get("Properties") or {}
+        return update(_client(region_name), original_resource, new_resource_name, properties)
+
+    def has_cfn_attr(cls: type, attribute: str) -> bool:
+        return attribute in attributes
+
+    return type(resource_type.replace(":", ""), (), {
+        "cloudformation_type": staticmethod(lambda: resource_type),
+        "create_from_cloudformation_json": classmethod(create_from_cloudformation_json),
+        "update_from_cloudformation_json": classmethod(update_from_cloudformation_json),
+        "has_cfn_attr": classmethod(has_cfn_attr),
+    })
+
+
+_MODELS = {
+    "AWS::Lambda::Alias": _model("AWS::Lambda::Alias", _create_alias, _update_alias, ("AliasArn",)),
+    "AWS::Lambda::Url": _model("AWS::Lambda::Url", _create_url, _update_url, ("FunctionArn", "FunctionUrl")),
+    "AWS::Lambda::EventInvokeConfig": _model("AWS::Lambda::EventInvokeConfig", _create_invoke_config,
+                                             _update_invoke_config, ()),
+}
+
+
+def resource_class_from_type(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    """moto.cloudformation.parsing.resource_class_from_type(resource_type): these types, while a mock is active."""
+    resource_type = args[0] if args else kwargs.get("resource_type")
+    if resource_type in _MODELS and _active.serving() is not None:
+        return _MODELS[resource_type]
+    return wrapped(*args, **kwargs)
