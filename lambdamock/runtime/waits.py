@@ -9,14 +9,18 @@ loop and a handler.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from typing import Callable, Generator, Optional, TypeVar
 
 T = TypeVar("T")
 
-# Lets another thread run (and have the GIL) without this one sleeping; not every platform has sched_yield.
-_yield: Callable[[], object] = getattr(os, "sched_yield", lambda: time.sleep(0))
+# Lets another thread run, and have the GIL, without this one sleeping. Not every platform has sched_yield,
+# and before Python 3.10 a thread that yields takes the GIL straight back: there, nothing is watched.
+_yield: Optional[Callable[[], object]] = (
+    getattr(os, "sched_yield", None) if sys.version_info >= (3, 10) else None
+)
 
 
 class Signal:
@@ -49,9 +53,12 @@ class Signal:
 
         For an event loop, for which watching briefly costs less than being woken by another thread.
         """
+        watch = _yield
+        if watch is None:
+            return self.is_set
         end = time.perf_counter() + within
         while not self.is_set and time.perf_counter() < end:
-            _yield()
+            watch()
         return self.is_set
 
     def when_set(self, callback: Callable[[], None]) -> bool:
