@@ -6,7 +6,7 @@ import hashlib
 import re
 from typing import Any, Optional
 
-from lambdamock import _moto, partitions
+from lambdamock import _moto, _moto_resources, partitions
 from lambdamock.errors import AccessDeniedException, InvalidParameterValueException
 from lambdamock.operations._base import Call
 from lambdamock.outbound import Unreachable
@@ -48,8 +48,8 @@ def check_role(call: Call, role_arn: str) -> None:
     parts = role_arn.split(":")
     if len(parts) > 4 and parts[4] != call.region.account_id:
         raise AccessDeniedException("Cross-account pass role is not allowed.")
-    policy = _moto.trust_policy(call.region.account_id, role_arn)
-    if policy is _moto.MISSING or not _trusts_lambda(policy):
+    policy = _moto_resources.trust_policy(call.region.account_id, role_arn)
+    if policy is _moto_resources.MISSING or not _trusts_lambda(policy):
         raise InvalidParameterValueException(_UNASSUMABLE)
 
 
@@ -58,7 +58,7 @@ def vpc_id(call: Call, subnet_ids: list[str]) -> str:
     if not subnet_ids:
         return ""
     if _moto.active():
-        found = _moto.vpc_of(call.region.account_id, call.region.name, subnet_ids[0])
+        found = _moto_resources.vpc_of(call.region.account_id, call.region.name, subnet_ids[0])
         if found is not None:
             return found
     return "vpc-" + hashlib.sha256(",".join(sorted(subnet_ids)).encode()).hexdigest()[:17]
