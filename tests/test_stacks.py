@@ -307,3 +307,30 @@ def test_aliases_urls_and_async_settings_of_a_stack(clients: tuple[Any, Any, Any
     assert lam.list_aliases(FunctionName="web")["Aliases"] == []
     with pytest.raises(lam.exceptions.ResourceNotFoundException):
         lam.get_function_event_invoke_config(FunctionName="web")
+
+
+def test_an_alias_url_or_async_setting_moved_to_another_qualifier_is_replaced(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    lam.create_function(FunctionName="web", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                        Publish=True)
+
+    def stack(alias: str) -> str:
+        return template({
+            "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+                "FunctionName": "web", "FunctionVersion": "1", "Name": alias}},
+            # moto's CloudFormation updates only resources whose own text changed: a Ref to the alias would not do.
+            "Web": {"Type": "AWS::Lambda::Url", "Properties": {
+                "TargetFunctionArn": "web", "Qualifier": alias, "AuthType": "NONE"}},
+            "Async": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+                "FunctionName": "web", "Qualifier": alias, "MaximumRetryAttempts": 1}},
+        }, {"Alias": {"Ref": "Live"}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack("blue"))
+    cf.update_stack(StackName="app", TemplateBody=stack("green"))
+    assert outputs(cf, "app")["Alias"].endswith(":function:web:green")
+    assert [alias["Name"] for alias in lam.list_aliases(FunctionName="web")["Aliases"]] == ["green"]
+    assert [url["FunctionArn"] for url in lam.list_function_url_configs(FunctionName="web")["FunctionUrlConfigs"]] \
+        == [outputs(cf, "app")["Alias"]]
+    configs = lam.list_function_event_invoke_configs(FunctionName="web")["FunctionEventInvokeConfigs"]
+    assert [config["FunctionArn"] for config in configs] == [outputs(cf, "app")["Alias"]]
