@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from lambdamock import _active
-from lambdamock._moto_stacks import Create, Deployed, Update, _client, _parameters, _replaced
+from lambdamock._moto_stacks import Change, Changed, Create, Deployed, _client, _differ, _in_place, _parameters
 
 
 def _qualified(properties: dict[str, Any]) -> dict[str, Any]:
@@ -43,17 +43,12 @@ def _create_alias(client: Any, name: str, properties: dict[str, Any]) -> Deploye
                     lambda client: client.delete_alias(FunctionName=function, Name=alias), properties)
 
 
-def _update_alias(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
-    previous = original.properties
-    if any(properties.get(key) != previous.get(key) for key in ("FunctionName", "Name")):
-        return _replaced(original, _create_alias(client, name, properties))
+def _reconfigure_alias(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
     # A removed weighting or description goes back to none, as CloudFormation resets it.
     settings = {"Description": "", "RoutingConfig": {"AdditionalVersionWeights": {}},
                 **_parameters(client, "UpdateAlias", properties)}
     client.update_alias(**settings)
-    _provision(client, properties, previous)
-    original.properties = properties
-    return original
+    _provision(client, properties, original.properties)
 
 
 # -- AWS::Lambda::Url and AWS::Lambda::EventInvokeConfig -----------------------------------
@@ -68,14 +63,9 @@ def _create_url(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
                     lambda client: client.delete_function_url_config(**target), properties)
 
 
-def _update_url(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
-    previous = original.properties
-    if any(properties.get(key) != previous.get(key) for key in ("TargetFunctionArn", "Qualifier")):
-        return _replaced(original, _create_url(client, name, properties))
+def _reconfigure_url(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
     request = _parameters(client, "UpdateFunctionUrlConfig", _qualified(properties))
     client.update_function_url_config(**{"Cors": {}, "InvokeMode": "BUFFERED", **request})
-    original.properties = properties
-    return original
 
 
 def _create_invoke_config(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
@@ -87,17 +77,17 @@ def _create_invoke_config(client: Any, name: str, properties: dict[str, Any]) ->
                     lambda client: client.delete_function_event_invoke_config(**target), properties)
 
 
-def _update_invoke_config(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
-    previous = original.properties
-    if any(properties.get(key) != previous.get(key) for key in ("FunctionName", "Qualifier")):
-        return _replaced(original, _create_invoke_config(client, name, properties))
+def _reconfigure_invoke_config(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
     client.put_function_event_invoke_config(**_parameters(client, "PutFunctionEventInvokeConfig", properties))
-    original.properties = properties
-    return original
 
 
-def _model(resource_type: str, create: Create, update: Update, attributes: tuple[str, ...]) -> type:
-    """A class that moto's CloudFormation takes for ``resource_type``: it reads these classmethods of its models."""
+def _model(resource_type: str, create: Create, replaces: Changed, change: Change,
+           attributes: tuple[str, ...]) -> type:
+    """A class that moto's CloudFormation takes for ``resource_type``: it reads these classmethods of its models.
+
+    An update that changes what ``replaces`` names replaces the resource; ``change`` makes others in place.
+    """
+    update = _in_place(create, replaces, change)
 
     def create_from_cloudformation_json(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str, **kwargs: Any) -> Deployed:
@@ -122,11 +112,14 @@ def _model(resource_type: str, create: Create, update: Update, attributes: tuple
     })
 
 
+# What a resource belongs to (its function, alias or version) cannot change in place.
 _MODELS = {
-    "AWS::Lambda::Alias": _model("AWS::Lambda::Alias", _create_alias, _update_alias, ("AliasArn",)),
-    "AWS::Lambda::Url": _model("AWS::Lambda::Url", _create_url, _update_url, ("FunctionArn", "FunctionUrl")),
+    "AWS::Lambda::Alias": _model("AWS::Lambda::Alias", _create_alias, _differ("FunctionName", "Name"),
+                                 _reconfigure_alias, ("AliasArn",)),
+    "AWS::Lambda::Url": _model("AWS::Lambda::Url", _create_url, _differ("TargetFunctionArn", "Qualifier"),
+                               _reconfigure_url, ("FunctionArn", "FunctionUrl")),
     "AWS::Lambda::EventInvokeConfig": _model("AWS::Lambda::EventInvokeConfig", _create_invoke_config,
-                                             _update_invoke_config, ()),
+                                             _differ("FunctionName", "Qualifier"), _reconfigure_invoke_config, ()),
 }
 
 

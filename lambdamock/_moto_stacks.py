@@ -132,6 +132,54 @@ class Deployed:
             self._remove(client)
 
 
+# -- updates, as CloudFormation makes them ----------------------------------------------------
+Create = Callable[[Any, str, dict[str, Any]], Deployed]
+Update = Callable[[Any, Deployed, str, dict[str, Any]], Deployed]
+Changed = Callable[[Any, Deployed, dict[str, Any]], bool]
+Change = Callable[[Any, Deployed, dict[str, Any]], None]
+
+
+def _replaced(original: Deployed, replacement: Deployed) -> Deployed:
+    """What CloudFormation does when a change cannot be made in place: the new resource, then the old one gone.
+
+    Unless they are one: PublishVersion with nothing changed since the last version answers that version.
+    """
+    if replacement.physical_resource_id != original.physical_resource_id:
+        original.remove()
+    return replacement
+
+
+def _replacing(create: Create) -> Update:
+    """The update of a resource every change of which replaces it (a version, a layer version, a permission)."""
+
+    def update(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+        return _replaced(original, create(client, name, properties))
+
+    return update
+
+
+def _differ(*keys: str) -> Changed:
+    """Whether the template changed any of ``keys`` since the resource was last deployed."""
+
+    def changed(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
+        return any(properties.get(key) != original.properties.get(key) for key in keys)
+
+    return changed
+
+
+def _in_place(create: Create, replaces: Changed, change: Change) -> Update:
+    """The update of a resource that ``change`` updates in place, unless what ``replaces`` it changed."""
+
+    def update(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+        if replaces(client, original, properties):
+            return _replaced(original, create(client, name, properties))
+        change(client, original, properties)
+        original.properties = properties
+        return original
+
+    return update
+
+
 def _retag(client: Any, arn: str, old: dict[str, Any], new: dict[str, Any]) -> None:
     before, after = _tags(old), _tags(new)
     if set(before) - set(after):
@@ -163,20 +211,21 @@ def _reserve(client: Any, name: str, properties: dict[str, Any]) -> None:
                                     ReservedConcurrentExecutions=int(properties["ReservedConcurrentExecutions"]))
 
 
-def _update_function(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
+def _renamed(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
     # A name the template gives, changed, replaces the function; a generated one stays (moto draws a new
     # one for each update, which is not what CloudFormation does).
-    name = properties.get("FunctionName") or original.physical_resource_id
-    if name != original.physical_resource_id:
-        return _replaced(original, _create_function(client, name, properties))
-    previous = original.properties
+    return (properties.get("FunctionName") or original.physical_resource_id) != original.physical_resource_id
+
+
+def _reconfigure_function(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
+    name, previous = original.physical_resource_id, original.properties
     settings = _parameters(client, "UpdateFunctionConfiguration", properties)
     for key in _parameters(client, "UpdateFunctionConfiguration", previous):
         if key not in settings and key in _DEFAULTS:
             settings[key] = _DEFAULTS[key]  # taken out of the template: back to Lambda's default
     client.update_function_configuration(**{**settings, "FunctionName": name})
     # The code, and the architectures it is built for, go through UpdateFunctionCode: only when they changed.
-    if any(properties.get(key) != previous.get(key) for key in ("Code", "Architectures")):
+    if _differ("Code", "Architectures")(client, original, properties):
         code = {**_inline(properties.get("Code") or {}, properties.get("Runtime")),
                 "Architectures": properties.get("Architectures") or ["x86_64"]}
         client.update_function_code(**{**_parameters(client, "UpdateFunctionCode", code), "FunctionName": name})
@@ -185,8 +234,6 @@ def _update_function(client: Any, original: Deployed, name: str, properties: dic
         _reserve(client, name, properties)
     elif "ReservedConcurrentExecutions" in previous:
         client.delete_function_concurrency(FunctionName=name)
-    original.properties = properties
-    return original
 
 
 # -- the others ---------------------------------------------------------------------------
@@ -200,19 +247,19 @@ def _create_mapping(client: Any, name: str, properties: dict[str, Any]) -> Deplo
                     lambda client: client.delete_event_source_mapping(UUID=identifier), properties)
 
 
-def _update_mapping(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
-    previous = original.properties
-    settings = _parameters(client, "UpdateEventSourceMapping", properties)
-    # What UpdateEventSourceMapping cannot change (its source, where it starts) replaces the mapping.
+def _moved(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
+    """Whether what UpdateEventSourceMapping cannot change (its source, where it starts) changed."""
     updatable = client.meta.service_model.operation_model("UpdateEventSourceMapping").input_shape.members
+    previous = original.properties
     fixed = {key for key in set(properties) | set(previous) if key != "Tags" and _RENAMED.get(key, key) not in updatable}
-    if any(properties.get(key) != previous.get(key) for key in fixed):
-        return _replaced(original, _create_mapping(client, name, properties))
+    return any(properties.get(key) != previous.get(key) for key in fixed)
+
+
+def _reconfigure_mapping(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
+    settings = _parameters(client, "UpdateEventSourceMapping", properties)
     client.update_event_source_mapping(**{**settings, "UUID": original.physical_resource_id})
     if original.attributes["EventSourceMappingArn"]:
-        _retag(client, original.attributes["EventSourceMappingArn"], previous, properties)
-    original.properties = properties
-    return original
+        _retag(client, original.attributes["EventSourceMappingArn"], original.properties, properties)
 
 
 def _create_version(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
@@ -240,28 +287,7 @@ def _create_permission(client: Any, name: str, properties: dict[str, Any]) -> De
                     lambda client: client.remove_permission(FunctionName=function, StatementId=statement), properties)
 
 
-def _replaced(original: Deployed, replacement: Deployed) -> Deployed:
-    """What CloudFormation does when a change cannot be made in place: the new resource, then the old one gone.
-
-    Unless they are one: PublishVersion with nothing changed since the last version answers that version.
-    """
-    if replacement.physical_resource_id != original.physical_resource_id:
-        original.remove()
-    return replacement
-
-
-def _replacing(create: Create) -> Update:
-    """The update of a resource every change of which replaces it (a version, a layer version, a permission)."""
-
-    def update(client: Any, original: Deployed, name: str, properties: dict[str, Any]) -> Deployed:
-        return _replaced(original, create(client, name, properties))
-
-    return update
-
-
 # -- installed on moto's classes ------------------------------------------------------------
-Create = Callable[[Any, str, dict[str, Any]], Deployed]
-Update = Callable[[Any, Deployed, str, dict[str, Any]], Deployed]
 
 
 def _creating(original: Callable[..., Any], create: Create) -> Callable[..., Any]:
@@ -298,8 +324,11 @@ _CREATES: dict[str, Create] = {
     "Permission": _create_permission,
 }
 _UPDATES: dict[str, Update] = {
-    "LambdaFunction": _update_function,
-    "EventSourceMapping": _update_mapping,
+    # A replacement takes the name the template gives (moto's own would be a generated one).
+    "LambdaFunction": _in_place(lambda client, name, properties: _create_function(client, properties["FunctionName"],
+                                                                                   properties),
+                                _renamed, _reconfigure_function),
+    "EventSourceMapping": _in_place(_create_mapping, _moved, _reconfigure_mapping),
     "LambdaVersion": _replacing(_create_version),
     "LayerVersion": _replacing(_create_layer_version),
     "Permission": _replacing(_create_permission),
