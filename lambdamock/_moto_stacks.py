@@ -19,6 +19,9 @@ from lambdamock.packaging import package
 _INLINE = {"python": "index.py", "nodejs": "index.js"}
 # CloudFormation's property names where Lambda's API spells them otherwise.
 _RENAMED = {"KmsKeyArn": "KMSKeyArn", "TargetFunctionArn": "FunctionName"}
+# Where the tags CloudFormation puts on what a stack makes ride with a resource's properties: no API member
+# has this name, so no request carries it. Kept from create to update, for a replacement.
+_STACK = "lambdamock:StackTags"
 # The entries of lists CloudFormation writes where the API takes a map: (key, value) names.
 _PAIRS = (("Key", "Value"), ("FunctionVersion", "FunctionWeight"))
 # What a function's setting goes back to when an updated template no longer gives it, as CloudFormation resets it.
@@ -193,8 +196,9 @@ def _retag(client: Any, arn: str, old: dict[str, Any], new: dict[str, Any]) -> N
 
 def _create_function(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
-    created = client.create_function(**{**_parameters(client, "CreateFunction", {**properties, "Code": code}),
-                                        "FunctionName": name})
+    request = _parameters(client, "CreateFunction", {**properties, "Code": code})
+    tags = {**request.get("Tags", {}), **properties.get(_STACK, {})}
+    created = client.create_function(**{**request, "FunctionName": name, **({"Tags": tags} if tags else {})})
     deployed = Deployed(client, name, {"Arn": created["FunctionArn"]},
                         lambda client: client.delete_function(FunctionName=name), properties)
     if "ReservedConcurrentExecutions" in properties:
@@ -290,12 +294,24 @@ def _create_permission(client: Any, name: str, properties: dict[str, Any]) -> De
 # -- installed on moto's classes ------------------------------------------------------------
 
 
+def _stack_tags(kwargs: dict[str, Any]) -> dict[str, str]:
+    """The tags CloudFormation adds to the resources of a stack (recorded on AWS: LocalStack's
+    tests/aws/services/cloudformation/resources/test_lambda.snapshot.json), from what moto passes a create."""
+    stack_id, logical_id = kwargs.get("StackId"), kwargs.get("LogicalId")
+    if not stack_id or not logical_id:
+        return {}
+    # arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>
+    return {"aws:cloudformation:logical-id": logical_id, "aws:cloudformation:stack-id": stack_id,
+            "aws:cloudformation:stack-name": stack_id.split(":")[-1].split("/")[1]}
+
+
 def _creating(original: Callable[..., Any], create: Create) -> Callable[..., Any]:
     def create_from_cloudformation_json(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str, **kwargs: Any) -> Any:
         if _active.serving() is None:
             return original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        return create(_client(region_name), resource_name, cloudformation_json.get("Properties") or {})
+        properties = {**(cloudformation_json.get("Properties") or {}), _STACK: _stack_tags(kwargs)}
+        return create(_client(region_name), resource_name, properties)
 
     return create_from_cloudformation_json
 
@@ -307,7 +323,8 @@ def _updating(original: Callable[..., Any], update: Update) -> Callable[..., Any
         if isinstance(original_resource, Deployed):
             if not original_resource.current():
                 return original_resource  # it went with the mock that made it: nothing to change
-            properties = cloudformation_json.get("Properties") or {}
+            properties = {**(cloudformation_json.get("Properties") or {}),
+                          _STACK: original_resource.properties.get(_STACK, {})}
             return update(_client(region_name), original_resource, new_resource_name, properties)
         if getattr(original, "__isabstractmethod__", False):
             return original_resource  # moto cannot update it; it keeps what it has (moto alone would drop it)

@@ -66,7 +66,11 @@ def test_a_stacks_inline_function_is_lambdamocks_and_runs(clients: tuple[Any, An
     assert configuration["Configuration"]["FunctionArn"] == found["Arn"]
     assert found["Name"].startswith("app-Fn-")  # CloudFormation names it after the stack and the logical id
     assert configuration["Configuration"]["Timeout"] == 7
-    assert configuration["Tags"] == {"team": "web"}
+    # CloudFormation's own tags beside the template's (recorded on AWS: LocalStack's
+    # tests/aws/services/cloudformation/resources/test_lambda.snapshot.json, GetFunction's Tags).
+    stack_id = cf.describe_stacks(StackName="app")["Stacks"][0]["StackId"]
+    assert configuration["Tags"] == {"team": "web", "aws:cloudformation:logical-id": "Fn",
+                                     "aws:cloudformation:stack-id": stack_id, "aws:cloudformation:stack-name": "app"}
     answer = json.loads(lam.invoke(FunctionName=found["Arn"], Payload=b'{"n": 1}')["Payload"].read())
     assert answer == {"event": {"n": 1}, "colour": "blue", "module": "SUCCESS"}
     resource = cf.describe_stack_resources(StackName="app", LogicalResourceId="Fn")["StackResources"][0]
@@ -90,7 +94,9 @@ def test_updating_the_stack_updates_the_function_and_deleting_it_deletes_it(clie
     assert outputs(cf, "app")["Arn"] == arn  # updated in place: a generated name stays
     configuration = lam.get_function_configuration(FunctionName=arn)
     assert (configuration["Handler"], configuration["MemorySize"]) == ("app.main", 256)
-    assert lam.list_tags(Resource=arn)["Tags"] == {"stage": "prod"}
+    tags = lam.list_tags(Resource=arn)["Tags"]
+    assert {key: value for key, value in tags.items() if not key.startswith("aws:")} == {"stage": "prod"}
+    assert tags["aws:cloudformation:logical-id"] == "Fn"  # CloudFormation's own tags stay
     assert lam.get_function_concurrency(FunctionName=arn)["ReservedConcurrentExecutions"] == 3
     assert json.loads(lam.invoke(FunctionName=arn)["Payload"].read()) == "from s3"
     cf.delete_stack(StackName="app")
@@ -103,6 +109,7 @@ def test_a_new_function_name_replaces_the_function(clients: tuple[Any, Any, Any]
     cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="first")}))
     cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="second")}))
     assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == ["second"]
+    assert lam.get_function(FunctionName="second")["Tags"]["aws:cloudformation:logical-id"] == "Fn"
 
 
 def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, Any, Any]) -> None:
