@@ -258,6 +258,30 @@ def test_an_image_in_motos_ecr_reports_its_digest():
             f"123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app@{digest}")
 
 
+def test_an_image_the_mocked_ecr_does_not_hold_is_refused():
+    # AWS's text, as public reports quote it (aws/aws-cdk#24648, hashicorp/terraform#27963). A repository moto's
+    # ECR does not hold is taken for one ECR is not mocked for, as moto takes any image unless told otherwise.
+    with moto_aws(), mock_lambda():
+        ecr = boto3.client("ecr", region_name="us-east-1")
+        ecr.create_repository(repositoryName="app")
+        manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"}'
+        ecr.put_image(repositoryName="app", imageManifest=manifest, imageTag="v1")
+        client = boto3.client("lambda", region_name="us-east-1")
+        registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+        for uri in (f"{registry}/app:v2", f"{registry}/app@sha256:{'ab' * 32}"):
+            with pytest.raises(client.exceptions.InvalidParameterValueException) as refused:
+                client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
+            assert refused.value.response["Error"]["Message"] == (
+                f"Source image {uri} does not exist. Provide a valid source image.")
+        assert client.list_functions()["Functions"] == []
+        client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": f"{registry}/app:v1"})
+        with pytest.raises(client.exceptions.InvalidParameterValueException):
+            client.update_function_code(FunctionName="img", ImageUri=f"{registry}/app:v2")
+        assert client.get_function(FunctionName="img")["Code"]["ImageUri"] == f"{registry}/app:v1"
+        client.create_function(FunctionName="other", Role=ROLE, PackageType="Image",
+                               Code={"ImageUri": f"{registry}/not-in-ecr:v1"})
+
+
 def test_an_empty_kms_key_arn_goes_back_to_lambdas_own_key(client, create_function):
     # Lambda encrypts with its own key when none is given, and a configuration then shows no KMSKeyArn;
     # infrastructure tools send "" to go back to it (terraform's kms_key_arn = "", CloudFormation removing it).

@@ -67,20 +67,25 @@ def vpc_id(call: Call, subnet_ids: list[str]) -> str:
 def image_digest(call: Call, uri: str) -> Optional[str]:
     """The digest Lambda reports as an image's CodeSha256: the URI's own, or ECR's for its tag; None when unknown.
 
-    ECR is asked only where the gate lets lambdamock call it (moto's, or a named endpoint). A URI
-    that names no ECR image (no registry, no tag) is refused as AWS refuses it.
+    A URI that names no ECR image (no registry, no tag) is refused as AWS refuses it. ECR is asked
+    only where the gate lets lambdamock call it (moto's, or a named endpoint); an image it does not
+    hold is refused as AWS refuses it, when it holds the repository. A repository it does not hold is
+    taken for one that ECR is not mocked for (moto takes any image unless told otherwise).
     """
     match = _IMAGE.fullmatch(uri)
     if match is None or match["domain"] != partitions.dns_suffix(match["region"]):
         raise InvalidParameterValueException(f"Source image {uri} is not valid. Provide a valid source image.")
-    if match["digest"]:
-        return match["digest"]
+    pinned: Optional[str] = match["digest"]
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         ecr = call.service.outbound.client("ecr", match["region"])
+        image = {"imageDigest": f"sha256:{pinned}"} if pinned else {"imageTag": match["tag"]}
         images = ecr.batch_get_image(registryId=match["registry"], repositoryName=match["repository"],
-                                     imageIds=[{"imageTag": match["tag"]}])["images"]
+                                     imageIds=[image])["images"]
     except (BotoCoreError, ClientError, Unreachable):
-        return None  # not in ECR as far as lambdamock can tell: the stand-in digest
-    return str(images[0]["imageId"]["imageDigest"]).split(":", 1)[-1] if images else None
+        return pinned  # not in ECR as far as lambdamock can tell: the URI's digest, or the stand-in
+    if not images:
+        # Recorded on AWS in public reports: aws/aws-cdk#24648, hashicorp/terraform#27963.
+        raise InvalidParameterValueException(f"Source image {uri} does not exist. Provide a valid source image.")
+    return str(images[0]["imageId"]["imageDigest"]).split(":", 1)[-1]
