@@ -280,6 +280,13 @@ def test_an_image_the_mocked_ecr_does_not_hold_is_refused():
         assert client.get_function(FunctionName="img")["Code"]["ImageUri"] == f"{registry}/app:v1"
         client.create_function(FunctionName="other", Role=ROLE, PackageType="Image",
                                Code={"ImageUri": f"{registry}/not-in-ecr:v1"})
+        # Another account's registry, or another region's, is not the mock's ECR: nothing is looked up there.
+        for elsewhere in ("999999999999.dkr.ecr.us-east-1.amazonaws.com/app:v2",
+                          "123456789012.dkr.ecr.not-a-region.amazonaws.com/app:v2"):
+            created = client.create_function(FunctionName="far", Role=ROLE, PackageType="Image",
+                                             Code={"ImageUri": elsewhere})
+            assert created["CodeSha256"] == hashlib.sha256(elsewhere.encode()).hexdigest()
+            client.delete_function(FunctionName="far")
 
 
 def test_an_empty_kms_key_arn_goes_back_to_lambdas_own_key(client, create_function):

@@ -68,14 +68,19 @@ def image_digest(call: Call, uri: str) -> Optional[str]:
     """The digest Lambda reports as an image's CodeSha256: the URI's own, or ECR's for its tag; None when unknown.
 
     A URI that names no ECR image (no registry, no tag) is refused as AWS refuses it. ECR is asked
-    only where the gate lets lambdamock call it (moto's, or a named endpoint); an image it does not
-    hold is refused as AWS refuses it, when it holds the repository. A repository it does not hold is
-    taken for one that ECR is not mocked for (moto takes any image unless told otherwise).
+    only where the gate lets lambdamock call it (moto's, or a named endpoint), and only for the mock's
+    own account and the function's region; an image it does not hold is refused as AWS refuses it,
+    when it holds the repository. A repository it does not hold is taken for one that ECR is not
+    mocked for (moto takes any image unless told otherwise).
     """
     match = _IMAGE.fullmatch(uri)
     if match is None or match["domain"] != partitions.dns_suffix(match["region"]):
         raise InvalidParameterValueException(f"Source image {uri} is not valid. Provide a valid source image.")
     pinned: Optional[str] = match["digest"]
+    if (match["registry"], match["region"]) != (call.region.account_id, call.region.name):
+        # Another account's registry, or another region's, is not the mock's ECR (moto's would answer
+        # from the mock's own repositories whatever registry is named).
+        return pinned
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
