@@ -41,16 +41,23 @@ def _client(region: str) -> Any:
 
 
 def _shaped(shape: Any, value: Any) -> Any:
-    """A template's value as ``shape`` takes it: numbers and booleans from strings, maps from lists of pairs."""
+    """A template's value as ``shape`` takes it, as CloudFormation converts it: numbers and booleans from
+    strings, strings from numbers and booleans (``true``, not ``True``), maps from lists of pairs."""
     kind = shape.type_name
     if kind in ("integer", "long") and isinstance(value, str):
         return int(value)
+    if kind in ("double", "float") and isinstance(value, str):
+        return float(value)
     if kind == "boolean" and isinstance(value, str):
         return value.lower() == "true"
+    if kind == "string" and isinstance(value, (bool, int, float)):
+        return str(value).lower() if isinstance(value, bool) else str(value)
     if kind == "structure" and isinstance(value, dict):
         return {key: _shaped(shape.members[key], item) if key in shape.members else item for key, item in value.items()}
     if kind == "list" and isinstance(value, list):
         return [_shaped(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _shaped(shape.value, item) for key, item in value.items()}
     if kind == "map" and isinstance(value, list):
         pairs = [(entry[key], _shaped(shape.value, entry[item])) for entry in value
                  for key, item in _PAIRS if key in entry]

@@ -341,3 +341,25 @@ def test_an_alias_url_or_async_setting_moved_to_another_qualifier_is_replaced(cl
         == [outputs(cf, "app")["Alias"]]
     configs = lam.list_function_event_invoke_configs(FunctionName="web")["FunctionEventInvokeConfigs"]
     assert [config["FunctionArn"] for config in configs] == [outputs(cf, "app")["Alias"]]
+
+
+def test_template_values_take_the_types_the_api_wants(clients: tuple[Any, Any, Any]) -> None:
+    # CloudFormation converts a template's scalars to the property's type: a number or a boolean where a
+    # string goes (an environment variable, a tag), a string where a number goes (a timeout, a weight).
+    cf, lam, _ = clients
+    lam.create_function(FunctionName="api", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                        Publish=True)
+    lam.update_function_configuration(FunctionName="api", Description="second")
+    lam.publish_version(FunctionName="api")
+    cf.create_stack(StackName="app", TemplateBody=template({
+        "Fn": function(FunctionName="web", Timeout="9", Environment={"Variables": {"PORT": 8080, "DEBUG": True}},
+                       Tags=[{"Key": "tier", "Value": 1}]),
+        "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+            "FunctionName": "api", "Name": "live", "FunctionVersion": "1",
+            "RoutingConfig": {"AdditionalVersionWeights": [{"FunctionVersion": "2", "FunctionWeight": "0.25"}]}}},
+    }))
+    configuration = lam.get_function(FunctionName="web")
+    assert configuration["Configuration"]["Environment"]["Variables"] == {"PORT": "8080", "DEBUG": "true"}
+    assert configuration["Configuration"]["Timeout"] == 9 and configuration["Tags"]["tier"] == "1"
+    assert lam.get_alias(FunctionName="api", Name="live")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.25}}
