@@ -7,10 +7,21 @@ does not know (it leaves the resource out, with a warning).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from lambdamock import _active
-from lambdamock._moto_stacks import Change, Changed, Create, Deployed, _client, _differ, _in_place, _parameters
+from lambdamock._moto_stacks import (
+    Change,
+    Changed,
+    Create,
+    Deployed,
+    _client,
+    _completed,
+    _differ,
+    _in_place,
+    _parameters,
+    _provision,
+)
 
 
 def _qualified(properties: dict[str, Any]) -> dict[str, Any]:
@@ -25,22 +36,12 @@ def _qualified(properties: dict[str, Any]) -> dict[str, Any]:
 # -- AWS::Lambda::Alias -------------------------------------------------------------------
 
 
-def _provision(client: Any, properties: dict[str, Any], previous: Optional[dict[str, Any]] = None) -> None:
-    wanted = (properties.get("ProvisionedConcurrencyConfig") or {}).get("ProvisionedConcurrentExecutions")
-    if wanted is not None:
-        client.put_provisioned_concurrency_config(FunctionName=properties["FunctionName"], Qualifier=properties["Name"],
-                                                  ProvisionedConcurrentExecutions=int(wanted))
-    elif previous is not None and previous.get("ProvisionedConcurrencyConfig"):
-        client.delete_provisioned_concurrency_config(FunctionName=properties["FunctionName"],
-                                                     Qualifier=properties["Name"])
-
-
 def _create_alias(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     created = client.create_alias(**_parameters(client, "CreateAlias", properties))
-    _provision(client, properties)
     function, alias = properties["FunctionName"], properties["Name"]
-    return Deployed(client, created["AliasArn"], {"AliasArn": created["AliasArn"]},
-                    lambda client: client.delete_alias(FunctionName=function, Name=alias), properties)
+    deployed = Deployed(client, created["AliasArn"], {"AliasArn": created["AliasArn"]},
+                        lambda client: client.delete_alias(FunctionName=function, Name=alias), properties)
+    return _completed(deployed, lambda: _provision(client, function, alias, properties))
 
 
 def _reconfigure_alias(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
@@ -48,7 +49,7 @@ def _reconfigure_alias(client: Any, original: Deployed, properties: dict[str, An
     settings = {"Description": "", "RoutingConfig": {"AdditionalVersionWeights": {}},
                 **_parameters(client, "UpdateAlias", properties)}
     client.update_alias(**settings)
-    _provision(client, properties, original.properties)
+    _provision(client, properties["FunctionName"], properties["Name"], properties, original.properties)
 
 
 # -- AWS::Lambda::Url and AWS::Lambda::EventInvokeConfig -----------------------------------

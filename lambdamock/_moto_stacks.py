@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from typing import Any, Callable, Optional
 
 from lambdamock import _active
@@ -22,6 +23,8 @@ _RENAMED = {"KmsKeyArn": "KMSKeyArn", "TargetFunctionArn": "FunctionName"}
 # Where the tags CloudFormation puts on what a stack makes ride with a resource's properties: no API member
 # has this name, so no request carries it. Kept from create to update, for a replacement.
 _STACK = "lambdamock:StackTags"
+# How long a stack waits for provisioned concurrency to be READY (lambdamock starts environments in seconds).
+_PROVISIONING_S = 60.0
 # The entries of lists CloudFormation writes where the API takes a map: (key, value) names.
 _PAIRS = (("Key", "Value"), ("FunctionVersion", "FunctionWeight"))
 # What a function's setting goes back to when an updated template no longer gives it, as CloudFormation resets it.
@@ -208,18 +211,53 @@ def _create_function(client: Any, name: str, properties: dict[str, Any]) -> Depl
     created = client.create_function(**{**request, "FunctionName": name, **({"Tags": tags} if tags else {})})
     deployed = Deployed(client, name, {"Arn": created["FunctionArn"]},
                         lambda client: client.delete_function(FunctionName=name), properties)
-    if "ReservedConcurrentExecutions" in properties:
-        try:
-            _reserve(client, name, properties)
-        except Exception:
-            deployed.remove()  # the stack failed: it leaves nothing behind
-            raise
+    return _completed(deployed, lambda: _settle(client, name, properties))
+
+
+def _completed(deployed: Deployed, step: Callable[[], None]) -> Deployed:
+    """A resource once ``step`` (the calls that complete it) succeeded; if it fails, the stack fails and the
+    resource goes, as CloudFormation leaves nothing of a resource it could not make."""
+    try:
+        step()
+    except Exception:
+        deployed.remove()
+        raise
     return deployed
 
 
-def _reserve(client: Any, name: str, properties: dict[str, Any]) -> None:
-    client.put_function_concurrency(FunctionName=name,
-                                    ReservedConcurrentExecutions=int(properties["ReservedConcurrentExecutions"]))
+def _settle(client: Any, name: str, properties: dict[str, Any], previous: Optional[dict[str, Any]] = None) -> None:
+    """What a function's template sets by calls of their own: reserved concurrency, recursion and runtime
+    management; what an update takes out of the template goes back to Lambda's default."""
+    previous = previous or {}
+    if "ReservedConcurrentExecutions" in properties:
+        client.put_function_concurrency(FunctionName=name,
+                                        ReservedConcurrentExecutions=int(properties["ReservedConcurrentExecutions"]))
+    elif "ReservedConcurrentExecutions" in previous:
+        client.delete_function_concurrency(FunctionName=name)
+    operations = client.meta.service_model.operation_names  # older botocore lacks the newer settings
+    if ("RecursiveLoop" in properties or "RecursiveLoop" in previous) and "PutFunctionRecursionConfig" in operations:
+        client.put_function_recursion_config(FunctionName=name, RecursiveLoop=properties.get("RecursiveLoop", "Terminate"))
+    if "RuntimeManagementConfig" in properties or "RuntimeManagementConfig" in previous:
+        config = properties.get("RuntimeManagementConfig") or {"UpdateRuntimeOn": "Auto"}
+        client.put_runtime_management_config(
+            **_parameters(client, "PutRuntimeManagementConfig", {**config, "FunctionName": name}))
+
+
+def _provision(client: Any, function: str, qualifier: str, properties: dict[str, Any],
+               previous: Optional[dict[str, Any]] = None) -> None:
+    """A version's or an alias's ProvisionedConcurrencyConfig; taken out of the template, it goes."""
+    wanted = (properties.get("ProvisionedConcurrencyConfig") or {}).get("ProvisionedConcurrentExecutions")
+    if wanted is not None:
+        client.put_provisioned_concurrency_config(FunctionName=function, Qualifier=qualifier,
+                                                  ProvisionedConcurrentExecutions=int(wanted))
+        # CloudFormation waits for the environments (recorded on AWS: LocalStack's test_lambda.snapshot.json,
+        # test_lambda_version_provisioned_concurrency, READY once the stack is made).
+        deadline = time.monotonic() + _PROVISIONING_S
+        while time.monotonic() < deadline and client.get_provisioned_concurrency_config(
+                FunctionName=function, Qualifier=qualifier)["Status"] == "IN_PROGRESS":
+            time.sleep(0.005)
+    elif previous is not None and previous.get("ProvisionedConcurrencyConfig"):
+        client.delete_provisioned_concurrency_config(FunctionName=function, Qualifier=qualifier)
 
 
 def _renamed(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
@@ -241,10 +279,7 @@ def _reconfigure_function(client: Any, original: Deployed, properties: dict[str,
                 "Architectures": properties.get("Architectures") or ["x86_64"]}
         client.update_function_code(**{**_parameters(client, "UpdateFunctionCode", code), "FunctionName": name})
     _retag(client, original.attributes["Arn"], previous, properties)
-    if "ReservedConcurrentExecutions" in properties:
-        _reserve(client, name, properties)
-    elif "ReservedConcurrentExecutions" in previous:
-        client.delete_function_concurrency(FunctionName=name)
+    _settle(client, name, properties, previous)
 
 
 # -- the others ---------------------------------------------------------------------------
@@ -276,8 +311,9 @@ def _reconfigure_mapping(client: Any, original: Deployed, properties: dict[str, 
 def _create_version(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     published = client.publish_version(**_parameters(client, "PublishVersion", properties))
     function, version = published["FunctionName"], published["Version"]
-    return Deployed(client, published["FunctionArn"], {"Version": version, "FunctionArn": published["FunctionArn"]},
-                    lambda client: client.delete_function(FunctionName=function, Qualifier=version), properties)
+    deployed = Deployed(client, published["FunctionArn"], {"Version": version, "FunctionArn": published["FunctionArn"]},
+                        lambda client: client.delete_function(FunctionName=function, Qualifier=version), properties)
+    return _completed(deployed, lambda: _provision(client, function, version, properties))
 
 
 def _create_layer_version(client: Any, name: str, properties: dict[str, Any]) -> Deployed:

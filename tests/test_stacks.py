@@ -363,3 +363,42 @@ def test_template_values_take_the_types_the_api_wants(clients: tuple[Any, Any, A
     assert configuration["Configuration"]["Environment"]["Variables"] == {"PORT": "8080", "DEBUG": "true"}
     assert configuration["Configuration"]["Timeout"] == 9 and configuration["Tags"]["tier"] == "1"
     assert lam.get_alias(FunctionName="api", Name="live")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.25}}
+
+
+def test_provisioned_concurrency_recursion_and_runtime_settings_of_a_stack(clients: tuple[Any, Any, Any]) -> None:
+    # Each is a call of its own after the resource is made; a stack waits for provisioned concurrency to be
+    # READY (recorded on AWS: LocalStack's test_lambda.snapshot.json, test_lambda_version_provisioned_concurrency).
+    cf, lam, _ = clients
+    recursion = "PutFunctionRecursionConfig" in lam.meta.service_model.operation_names
+
+    def stack(**settings: Any) -> str:
+        return template({
+            "Fn": function(FunctionName="web", **settings),
+            "V": {"Type": "AWS::Lambda::Version", "Properties": {
+                "FunctionName": {"Ref": "Fn"}, "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 1}}},
+        }, {"Version": {"Fn::GetAtt": ["V", "Version"]}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack(
+        RuntimeManagementConfig={"UpdateRuntimeOn": "FunctionUpdate"}, **({"RecursiveLoop": "Allow"} if recursion else {})))
+    provisioned = lam.get_provisioned_concurrency_config(FunctionName="web", Qualifier=outputs(cf, "app")["Version"])
+    assert (provisioned["Status"], provisioned["AllocatedProvisionedConcurrentExecutions"]) == ("READY", 1)
+    assert lam.get_runtime_management_config(FunctionName="web")["UpdateRuntimeOn"] == "FunctionUpdate"
+    if recursion:
+        assert lam.get_function_recursion_config(FunctionName="web")["RecursiveLoop"] == "Allow"
+    cf.update_stack(StackName="app", TemplateBody=stack(Description="taken out"))
+    assert lam.get_runtime_management_config(FunctionName="web")["UpdateRuntimeOn"] == "Auto"
+    if recursion:
+        assert lam.get_function_recursion_config(FunctionName="web")["RecursiveLoop"] == "Terminate"
+
+
+def test_an_alias_whose_provisioning_fails_is_not_left_behind(clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    lam.create_function(FunctionName="web", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                        Publish=True)
+    alias = {"Type": "AWS::Lambda::Alias", "Properties": {
+        "FunctionName": "web", "FunctionVersion": "1", "Name": "live",
+        "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 5000}}}  # more than the account has
+    with pytest.raises(ClientError):
+        cf.create_stack(StackName="app", TemplateBody=template({"Live": alias}))
+    assert lam.list_aliases(FunctionName="web")["Aliases"] == []
