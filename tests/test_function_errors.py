@@ -209,6 +209,25 @@ def test_environment_over_4kb(client, create_function, aws_error):
         client.update_function_configuration(FunctionName="f", Environment={"Variables": variables})
 
 
+def test_reserved_environment_variables_are_refused(client, create_function, aws_error):
+    # AWS's text as deployment logs quote it, e.g. "Reserved keys used in this request: AWS_REGION,
+    # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY" (the reserved keys of AWS's "Defined runtime environment variables").
+    variables = {"AWS_REGION": "eu-west-1", "MINE": "1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "s"}
+    text = (
+        "Lambda was unable to configure your environment variables because the environment variables you have "
+        "provided contains reserved keys that are currently not supported for modification. Reserved keys used "
+        "in this request: AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"
+    )
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Environment={"Variables": variables})
+    assert client.list_functions()["Functions"] == []
+    create_function("f", Environment={"Variables": {"TZ": "Europe/Paris", "AWS_LAMBDA_EXEC_WRAPPER": "/opt/w"}})
+    with aws_error(client, "InvalidParameterValueException", text.replace(
+            "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY", "AWS_LAMBDA_FUNCTION_NAME")):
+        client.update_function_configuration(FunctionName="f", Environment={"Variables": {"AWS_LAMBDA_FUNCTION_NAME": "x"}})
+    assert client.get_function_configuration(FunctionName="f")["Environment"]["Variables"]["TZ"] == "Europe/Paris"
+
+
 def test_environment_limit_counts_utf8_bytes(client, create_function, aws_error):
     # {"BIG":"..."} measures 10 bytes around the value; "é" is 2 bytes, written as is.
     created = create_function("f", Environment={"Variables": {"BIG": "x" * 4084 + "é"}})

@@ -82,6 +82,17 @@ def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     return {"LogFormat": log_format, **levels, "LogGroup": merged["LogGroup"]}
 
 
+# The variables Lambda sets itself and refuses in a configuration (AWS's "Defined runtime environment
+# variables": the reserved ones; LANG, PATH, TZ and the like may be set).
+_RESERVED_VARIABLES = frozenset((
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+))
+
+
 def _check_runtime(runtime: Optional[str]) -> None:
     if runtime in _DEPRECATED_RUNTIMES:
         raise InvalidParameterValueException(
@@ -94,6 +105,15 @@ def _environment(params: dict[str, Any]) -> Optional[dict[str, str]]:
     if "Environment" not in params:
         return None
     variables = params["Environment"].get("Variables") or {}
+    reserved = [key for key in variables if key in _RESERVED_VARIABLES]
+    if reserved:
+        # AWS's text as deployment logs quote it (e.g. "Reserved keys used in this request: AWS_REGION,
+        # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"), the keys in the request's order.
+        raise InvalidParameterValueException(
+            "Lambda was unable to configure your environment variables because the environment variables you have "
+            "provided contains reserved keys that are currently not supported for modification. Reserved keys used "
+            f"in this request: {', '.join(reserved)}"
+        )
     # Measured as Lambda's Java service writes it: compact JSON, non-ASCII left as is, counted in bytes.
     measured = json.dumps(variables, separators=(",", ":"), ensure_ascii=False)
     if len(measured.encode("utf-8")) > _ENVIRONMENT_LIMIT:
