@@ -365,6 +365,10 @@ def test_paginator_walks_many_functions(client, create_function):
     names = [entry["FunctionName"] for page in pages for entry in page["Functions"]]
     assert sorted(names) == [f"fn-{index:03d}" for index in range(120)]
     assert len(client.list_functions()["Functions"]) == 50, "AWS's default page is 50"
+    # "ListFunctions returns a maximum of 50 items in each response, even if you set the number higher"
+    # (MaxItems in the API reference); so does ListVersionsByFunction.
+    larger = client.list_functions(MaxItems=1000)
+    assert len(larger["Functions"]) == 50 and "NextMarker" in larger
 
 
 def test_update_function_configuration(client, create_function):

@@ -82,6 +82,8 @@ def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     return {"LogFormat": log_format, **levels, "LogGroup": merged["LogGroup"]}
 
 
+# The most functions, or versions, one list page holds.
+_PAGE_LIMIT = 50
 # The variables Lambda sets itself and refuses in a configuration (AWS's "Defined runtime environment
 # variables": the reserved ones; LANG, PATH, TZ and the like may be set).
 _RESERVED_VARIABLES = frozenset((
@@ -228,6 +230,12 @@ def _listed(item: Version) -> dict[str, Any]:
     return configuration(item, qualified=True, listing=True)
 
 
+def _page_size(params: dict[str, Any]) -> int:
+    """ListFunctions and ListVersionsByFunction: "a maximum of 50 items in each response, even if you set the
+    number higher" (the API reference of MaxItems)."""
+    return min(params.get("MaxItems") or _PAGE_LIMIT, _PAGE_LIMIT)
+
+
 def list_functions(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     every = params.get("FunctionVersion") == "ALL"
     marker = params.get("Marker")
@@ -247,7 +255,7 @@ def list_functions(call: Call, params: dict[str, Any]) -> dict[str, Any]:
                 yield name, configuration(functions[name].latest, listing=True)
 
     with call.service.lock:
-        found_page, next_marker = page(items(), params.get("MaxItems") or 50)
+        found_page, next_marker = page(items(), _page_size(params))
     out: dict[str, Any] = {"Functions": found_page}
     if next_marker is not None:
         out["NextMarker"] = next_marker
@@ -258,7 +266,7 @@ def list_versions_by_function(call: Call, params: dict[str, Any]) -> dict[str, A
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         pairs = ((key, _listed(item)) for key, item in _versions_after(found, params.get("Marker")))
-        found_page, next_marker = page(pairs, params.get("MaxItems") or 50)
+        found_page, next_marker = page(pairs, _page_size(params))
     out: dict[str, Any] = {"Versions": found_page}
     if next_marker is not None:
         out["NextMarker"] = next_marker

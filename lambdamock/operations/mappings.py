@@ -109,7 +109,8 @@ def list_event_source_mappings(call: Call, params: dict[str, Any]) -> dict[str, 
     wanted: Optional[tuple[str, Optional[str]]] = None
     if "FunctionName" in params:
         wanted = split_reference(call, params["FunctionName"], None)
-    marker, limit = params.get("Marker"), params.get("MaxItems") or _LIST_LIMIT
+    # "A maximum of 100 items in each response, even if you set the number higher" (MaxItems' reference).
+    marker, limit = params.get("Marker"), min(params.get("MaxItems") or _LIST_LIMIT, _LIST_LIMIT)
     with call.service.lock:
         found = [
             mapping for mapping in call.region.mappings
