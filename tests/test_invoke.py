@@ -58,6 +58,16 @@ def test_result_bytes_are_the_python_runtime_json(client):
     assert client.invoke(FunctionName="f")["Payload"].read() == b'{"a": 1, "b": [1, 2]}'
 
 
+def test_a_namedtuple_result_is_an_object(client):
+    # The Python runtime's marshaller encodes with simplejson, whose namedtuple_as_object is on by default
+    # (awslambdaric's lambda_runtime_marshaller); plain tuples stay arrays.
+    source = ("import collections\nPoint = collections.namedtuple('Point', 'x y')\n"
+              "def handler(e, c):\n    return {'at': Point(1, (2, 3)), 'path': [Point(0, 0)]}\n")
+    deploy(client, "f", {"app.py": source})
+    assert client.invoke(FunctionName="f")["Payload"].read() == (
+        b'{"at": {"x": 1, "y": [2, 3]}, "path": [{"x": 0, "y": 0}]}')
+
+
 def test_qualified_invoke_runs_that_version(client):
     deploy(client, "v", {"app.py": "def handler(e, c):\n    return 'one'\n"}, Publish=True)
     client.update_function_code(FunctionName="v", ZipFile=package({"app.py": "def handler(e, c):\n    return 'two'\n"}))

@@ -61,12 +61,33 @@ def _keeps_unicode(runtime: str) -> bool:
         return False
 
 
+def _named_as_objects(value: Any) -> Any:
+    """``value`` with each namedtuple in it as an object of its fields, as the runtime's encoder (simplejson's,
+    with its default namedtuple_as_object) writes one; ``value`` itself when it holds none."""
+    if isinstance(value, dict):
+        changed: Optional[Dict[Any, Any]] = None
+        for key, item in value.items():
+            new = _named_as_objects(item)
+            if new is not item:
+                changed = changed if changed is not None else dict(value)
+                changed[key] = new
+        return value if changed is None else changed
+    fields = getattr(value, "_asdict", None) if isinstance(value, tuple) else None
+    if callable(fields):
+        return {key: _named_as_objects(item) for key, item in fields().items()}
+    if isinstance(value, (list, tuple)):
+        items = [_named_as_objects(item) for item in value]
+        return value if all(new is item for new, item in zip(items, value)) else items
+    return value
+
+
 def marshal_result(result: Any, runtime: str) -> bytes:
     """The response body for a handler's return value (bytes pass through untouched)."""
     if isinstance(result, bytes):
         return result
     ensure_ascii = not _keeps_unicode(runtime)
     try:
+        result = _named_as_objects(result)
         return json.dumps(result, ensure_ascii=ensure_ascii).encode("utf-8")  # plain JSON types: the C encoder
     except TypeError:
         pass  # a Decimal, or something no encoder takes: the runtime's own encoder says which
