@@ -201,3 +201,18 @@ def test_a_deleted_function_has_no_tags(client, create_function, aws_error):
 def test_tags_of_other_resources_are_not_served(client):
     with pytest.raises(NotServedError, match="layer"):
         client.list_tags(Resource=f"{PREFIX}:layer:shared")
+
+
+def test_a_code_signing_configs_tags(client, aws_error):
+    # TagResource "adds tags to a function, event source mapping, or code signing configuration" (its reference).
+    profile = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/team/abc"
+    arn = client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [profile]},
+                                            Tags={"team": "web"})["CodeSigningConfig"]["CodeSigningConfigArn"]
+    assert client.list_tags(Resource=arn)["Tags"] == {"team": "web"}
+    client.tag_resource(Resource=arn, Tags={"stage": "prod"})
+    client.untag_resource(Resource=arn, TagKeys=["team"])
+    assert client.list_tags(Resource=arn)["Tags"] == {"stage": "prod"}
+    client.delete_code_signing_config(CodeSigningConfigArn=arn)
+    with aws_error(client, "ResourceNotFoundException",
+                   f"The Lambda code signing configuration {arn} can not be found.", typed=False):
+        client.list_tags(Resource=arn)

@@ -1,9 +1,14 @@
-"""Attaching a code signing config to a function: shared by CreateFunction and PutFunctionCodeSigningConfig."""
+"""Code signing configs as other operations find them: CreateFunction, PutFunctionCodeSigningConfig, tags."""
 
 from __future__ import annotations
 
-from lambdamock.errors import CodeSigningConfigNotFoundException, InvalidParameterValueException
+from lambdamock.errors import (
+    CodeSigningConfigNotFoundException,
+    InvalidParameterValueException,
+    ResourceNotFoundException,
+)
 from lambdamock.operations._base import Call
+from lambdamock.state.code_signing import CodeSigningConfig
 
 # Observed from AWS for GetFunctionCodeSigningConfig on an image function (aws-samples/service-screener-v2#6,
 # aws-controllers-k8s/community#1225); lambdamock answers every code signing call on one with it.
@@ -25,3 +30,13 @@ def check_config(call: Call, arn: str) -> None:
             "The code signing configuration cannot be found. "
             f"Check that the provided configuration is not deleted: {arn}."
         )
+
+
+def config(call: Call, arn: str) -> CodeSigningConfig:
+    """The code signing config ``arn`` names (call under the service lock); AWS's 404 when there is none."""
+    found = call.region.code_signing.get(arn)
+    if found is None:
+        # Recorded without a Type: LocalStack test_lambda_api.snapshot.json,
+        # TestCodeSigningConfig::test_code_signing_not_found_excs (get_csc_invalid, delete_csc_notfound).
+        raise ResourceNotFoundException(f"The Lambda code signing configuration {arn} can not be found.", type_=None)
+    return found

@@ -5,22 +5,13 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterator, Optional
 
-from lambdamock.errors import ResourceConflictException, ResourceNotFoundException
+from lambdamock.errors import ResourceConflictException
 from lambdamock.operations import _signing
 from lambdamock.operations._base import Call, function
 from lambdamock.operations.views import timestamp
 from lambdamock.state.code_signing import CodeSigningConfig
 
 _LIST_LIMIT = 50
-
-
-def _config(call: Call, arn: str) -> CodeSigningConfig:
-    found = call.region.code_signing.get(arn)
-    if found is None:
-        # Recorded without a Type: LocalStack test_lambda_api.snapshot.json,
-        # TestCodeSigningConfig::test_code_signing_not_found_excs (get_csc_invalid, delete_csc_notfound).
-        raise ResourceNotFoundException(f"The Lambda code signing configuration {arn} can not be found.", type_=None)
-    return found
 
 
 def _shown(config: CodeSigningConfig) -> dict[str, Any]:
@@ -54,12 +45,12 @@ def create_code_signing_config(call: Call, params: dict[str, Any]) -> dict[str, 
 
 def get_code_signing_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
-        return {"CodeSigningConfig": _shown(_config(call, params["CodeSigningConfigArn"]))}
+        return {"CodeSigningConfig": _shown(_signing.config(call, params["CodeSigningConfigArn"]))}
 
 
 def update_code_signing_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
-        current = _config(call, params["CodeSigningConfigArn"])
+        current = _signing.config(call, params["CodeSigningConfigArn"])
         updated = current.changed(params.get("Description"), _publishers(params), _policy(params))
         call.region.code_signing.put(updated)
     return {"CodeSigningConfig": _shown(updated)}
@@ -74,7 +65,7 @@ def _users(call: Call, arn: str, after: Optional[str] = None) -> Iterator[str]:
 def delete_code_signing_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["CodeSigningConfigArn"]
     with call.service.lock:
-        _config(call, arn)
+        _signing.config(call, arn)
         if next(_users(call, arn), None) is not None:
             # AWS's text is not recorded; the rule is the model's: "only if no function is using it".
             raise ResourceConflictException(
@@ -98,7 +89,7 @@ def list_functions_by_code_signing_config(call: Call, params: dict[str, Any]) ->
     arn = params["CodeSigningConfigArn"]
     limit = params.get("MaxItems") or _LIST_LIMIT
     with call.service.lock:
-        _config(call, arn)
+        _signing.config(call, arn)
         names = list(itertools.islice(_users(call, arn, params.get("Marker") or None), limit + 1))
     out: dict[str, Any] = {"FunctionArns": [call.arn(name) for name in names[:limit]]}
     if len(names) > limit:

@@ -1,7 +1,8 @@
-"""Tags of functions and event source mappings: TagResource, UntagResource, ListTags."""
+"""Tags of functions, event source mappings and code signing configs: TagResource, UntagResource, ListTags."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Union
 
 from lambdamock.errors import (
@@ -10,7 +11,9 @@ from lambdamock.errors import (
     NotServedError,
     ResourceNotFoundException,
 )
+from lambdamock.operations import _signing
 from lambdamock.operations._base import Call, checked_tags, function
+from lambdamock.state.code_signing import CodeSigningConfig
 from lambdamock.state.functions import Function
 from lambdamock.state.mappings import EventSourceMapping
 
@@ -19,7 +22,7 @@ from lambdamock.state.mappings import EventSourceMapping
 _QUALIFIED = "Tags on function aliases and versions are not supported. Please specify a function ARN."
 _NO_TAGS = "An error occurred and the request cannot be processed."
 
-Tagged = Union[Function, EventSourceMapping]
+Tagged = Union[Function, EventSourceMapping, CodeSigningConfig]
 
 
 def _tagged(call: Call, arn: str) -> Tagged:
@@ -42,13 +45,18 @@ def _tagged(call: Call, arn: str) -> Tagged:
         if mapping is None or mapping.arn != arn:
             raise ResourceNotFoundException(f"Event source mapping not found: {arn}")
         return mapping
+    if kind == "code-signing-config":
+        return _signing.config(call, arn)
     if kind == "capacity-provider":
         # lambdamock has none: CreateCapacityProvider is not served.
         raise ResourceNotFoundException(f"Capacity provider not found: {arn}")
     raise NotServedError(f"lambdamock does not serve tags on {kind} resources")
 
 
-def _retag(resource: Tagged, tags: dict[str, str]) -> None:
+def _retag(call: Call, resource: Tagged, tags: dict[str, str]) -> None:
+    if isinstance(resource, CodeSigningConfig):  # a config is replaced whole, never changed in place
+        call.region.code_signing.put(dataclasses.replace(resource, tags=tags))
+        return
     resource.tags = tags
     if isinstance(resource, Function):
         # Recorded (TestLambdaTags::test_tag_lifecycle): each TagResource and UntagResource gives the
@@ -61,7 +69,7 @@ def tag_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         resource = _tagged(call, params["Resource"])
         if not params["Tags"]:
             raise InvalidParameterValueException(_NO_TAGS)
-        _retag(resource, checked_tags({**resource.tags, **params["Tags"]}))
+        _retag(call, resource, checked_tags({**resource.tags, **params["Tags"]}))
     return {}
 
 
@@ -70,7 +78,7 @@ def untag_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         resource = _tagged(call, params["Resource"])
         # Keys the resource does not have are passed over, as on AWS.
         removed = set(params["TagKeys"])
-        _retag(resource, {key: value for key, value in resource.tags.items() if key not in removed})
+        _retag(call, resource, {key: value for key, value in resource.tags.items() if key not in removed})
     return {}
 
 
