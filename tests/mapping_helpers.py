@@ -13,10 +13,10 @@ from tests.helpers import ROLE
 RECORDER = "def handler(event, context):\n    return None\n"
 
 
-def deploy(client: Any, source: str = RECORDER, name: str = "f") -> None:
+def deploy(client: Any, source: str = RECORDER, name: str = "f", timeout: int = 3) -> None:
     """A python3.12 function whose index.py is ``source``."""
     client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
-                           Code={"ZipFile": package({"index.py": source})})
+                           Code={"ZipFile": package({"index.py": source})}, Timeout=timeout)
 
 
 def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -63,5 +63,5 @@ class MotoWorld:
         self.mock = mock
         self.lam = boto3.client("lambda", region_name=region)
 
-    def function(self, source: str = RECORDER, name: str = "f") -> None:
-        deploy(self.lam, source, name)
+    def function(self, source: str = RECORDER, name: str = "f", timeout: int = 3) -> None:
+        deploy(self.lam, source, name, timeout)

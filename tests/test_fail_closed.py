@@ -166,7 +166,8 @@ def test_a_mapping_stops_reading_when_moto_stops(escapes: Proxy) -> None:
         create(client)
         with mock_aws():
             sqs = boto3.client("sqs", region_name="us-east-1")
-            url = sqs.create_queue(QueueName="q")["QueueUrl"]
+            # As long as the function's timeout, or Lambda refuses the mapping.
+            url = sqs.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             uuid = client.create_event_source_mapping(EventSourceArn=arn, FunctionName="f")["UUID"]
             wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")

@@ -41,6 +41,10 @@ class World(MotoWorld):
         arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         return url, arn
 
+    def function(self, source: str = RECORDER, name: str = "f", timeout: int = 1) -> None:
+        # No longer than the queues' visibility timeout, or Lambda refuses the mapping.
+        super().function(source, name, timeout)
+
     def send(self, *bodies: str, url: str | None = None) -> None:
         for start in range(0, len(bodies), 10):
             entries = [{"Id": str(n), "MessageBody": body} for n, body in enumerate(bodies[start : start + 10])]
@@ -316,3 +320,20 @@ def test_a_queue_that_cannot_be_read_shows_the_problem(world):
     world.send("back")
     world.mock.wait()
     assert world.batches() == [["back"]]
+
+
+def test_a_queue_must_hide_a_message_as_long_as_the_function_may_run(world):
+    # AWS's check and text, as deployment logs quote it (e.g. terraform-provider-aws#18099): "Queue visibility
+    # timeout: 30 seconds is less than Function timeout: 60 seconds". Checked on update too.
+    _, arn = world.queue("slow", VisibilityTimeout="30")
+    world.function(name="long", timeout=60)
+    with pytest.raises(world.lam.exceptions.InvalidParameterValueException) as refused:
+        world.lam.create_event_source_mapping(FunctionName="long", EventSourceArn=arn)
+    assert refused.value.response["Error"]["Message"] == (
+        "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds")
+    assert world.lam.list_event_source_mappings()["EventSourceMappings"] == []
+    world.function(name="short", timeout=30)
+    uuid = world.lam.create_event_source_mapping(FunctionName="short", EventSourceArn=arn)["UUID"]
+    with pytest.raises(world.lam.exceptions.InvalidParameterValueException):
+        world.lam.update_event_source_mapping(UUID=uuid, FunctionName="long")
+    assert world.lam.get_event_source_mapping(UUID=uuid)["FunctionArn"].endswith(":function:short")

@@ -199,6 +199,24 @@ def target(call: Call, name: str, qualifier: Optional[str]) -> str:
     return arn if qualifier is None else f"{arn}:{qualifier}"
 
 
+def check_visibility(call: Call, config: MappingConfig) -> None:
+    """A queue must hide a message for at least as long as the function may run (AWS's check and text, as
+    deployment logs quote it: "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds")."""
+    if config.kind != SQS:
+        return
+    with call.service.lock:
+        found = call.region.functions.get(config.function_name)
+        alias = found.aliases.get(config.qualifier or "") if found is not None else None
+        version = None if found is None else found.get(alias.function_version if alias else config.qualifier)
+    if version is None:
+        return
+    visibility = Supervisor.of(call.service).visibility_timeout(config.source_arn)
+    if visibility is not None and visibility < version.timeout:
+        raise InvalidParameterValueException(
+            f"Queue visibility timeout: {visibility:g} seconds is less than Function timeout: {version.timeout} seconds"
+        )
+
+
 def conflict(kind: str, config: MappingConfig, existing: EventSourceMapping) -> ResourceConflictException:
     """AWS's refusal of a second mapping of one source to one function (worded per source)."""
     if kind == SQS:
@@ -222,6 +240,7 @@ def add_mapping(call: Call, config: MappingConfig, function_arn: str, enabled: b
     kind = config.kind
     supervisor = Supervisor.of(call.service)
     supervisor.check_source(kind, config.source_arn)
+    check_visibility(call, config)
     identifier = str(uuid.uuid4())
     region = call.region
     arn = f"arn:{region.partition}:lambda:{region.name}:{region.account_id}:event-source-mapping:{identifier}"

@@ -12,6 +12,7 @@ from lambdamock.operations._esm import (
     UPDATE_IN_USE,
     add_mapping,
     check_destination,
+    check_visibility,
     configure,
     conflict,
     kind_of,
@@ -76,6 +77,7 @@ def update_event_source_mapping(call: Call, params: dict[str, Any]) -> dict[str,
         name, qualifier = split_reference(call, params["FunctionName"], None)
     config = configure(current.kind, params, name, qualifier, current)
     function_arn = target(call, name, qualifier) if "FunctionName" in params else mapping.function_arn
+    check_visibility(call, config)
     enabled = params.get("Enabled", mapping.enabled)
     with call.service.lock:
         if mapping.transient:

@@ -95,6 +95,18 @@ class Supervisor:
         except Exception:  # not mocked, no credentials, an endpoint answering nonsense: the poller reports it
             pass
 
+    def visibility_timeout(self, arn: str) -> Optional[float]:
+        """An SQS queue's visibility timeout in seconds; None when the queue cannot be asked, or is in-process
+        (whose visibility timeout is a test's knob, often far below any function's timeout)."""
+        if self.local(arn) is not None:
+            return None
+        try:
+            reader = SqsReader(self.service.outbound, arn)
+            attributes = reader.client.get_queue_attributes(QueueUrl=reader.url, AttributeNames=["VisibilityTimeout"])
+            return float(attributes["Attributes"]["VisibilityTimeout"])
+        except Exception:  # not mocked, gone, an endpoint answering nonsense: nothing to compare
+            return None
+
     # -- mapping lifecycle -------------------------------------------------------------
 
     def start(self, mapping: EventSourceMapping) -> None:
