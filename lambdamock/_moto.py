@@ -66,7 +66,8 @@ def bridge() -> None:
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
-        "moto.cloudformation.parsing": [("resource_class_from_type", _moto_stack_types.resource_class_from_type)],
+        "moto.cloudformation.parsing": [("resource_class_from_type", _moto_stack_types.resource_class_from_type),
+                                        ("ResourceMap.update", _moto_stacks.stack_update)],
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)

@@ -9,6 +9,7 @@ can invoke what its stack deployed. Outside a mock, moto deploys them itself as 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import time
 from typing import Any, Callable, Optional
@@ -23,6 +24,9 @@ _RENAMED = {"KmsKeyArn": "KMSKeyArn", "TargetFunctionArn": "FunctionName"}
 # Where the tags CloudFormation puts on what a stack makes ride with a resource's properties: no API member
 # has this name, so no request carries it. Kept from create to update, for a replacement.
 _STACK = "lambdamock:StackTags"
+# The resources the stack update in progress on this thread replaced, removed once it is made.
+_CLEANUP: contextvars.ContextVar[Optional[list[Deployed]]] = contextvars.ContextVar("lambdamock_cleanup",
+                                                                                    default=None)
 # How long a stack waits for provisioned concurrency to be READY (lambdamock starts environments in seconds).
 _PROVISIONING_S = 60.0
 # The entries of lists CloudFormation writes where the API takes a map: (key, value) names.
@@ -153,13 +157,38 @@ Change = Callable[[Any, Deployed, dict[str, Any]], None]
 
 
 def _replaced(original: Deployed, replacement: Deployed) -> Deployed:
-    """What CloudFormation does when a change cannot be made in place: the new resource, then the old one gone.
+    """What CloudFormation does when a change cannot be made in place: the new resource now, the old one gone
+    once the whole update is made (its cleanup phase), when nothing refers to it any more.
 
     Unless they are one: PublishVersion with nothing changed since the last version answers that version.
     """
     if replacement.physical_resource_id != original.physical_resource_id:
-        original.remove()
+        pending = _CLEANUP.get()
+        if pending is None:
+            original.remove()
+        else:
+            pending.append(original)
     return replacement
+
+
+def stack_update(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
+    """moto.cloudformation.parsing.ResourceMap.update, then the cleanup of what it replaced.
+
+    A resource that cannot go (an alias still names the old version, say) stays, and the update still
+    succeeds, as CloudFormation's cleanup leaves what it fails to delete. A failed update cleans nothing up.
+    """
+    replaced: list[Deployed] = []
+    token = _CLEANUP.set(replaced)
+    try:
+        result = wrapped(*args, **kwargs)
+    finally:
+        _CLEANUP.reset(token)
+    from botocore.exceptions import ClientError
+
+    for old in replaced:
+        with contextlib.suppress(ClientError):
+            old.remove()
+    return result
 
 
 def _replacing(create: Create) -> Update:

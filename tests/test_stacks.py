@@ -402,3 +402,27 @@ def test_an_alias_whose_provisioning_fails_is_not_left_behind(clients: tuple[Any
     with pytest.raises(ClientError):
         cf.create_stack(StackName="app", TemplateBody=template({"Live": alias}))
     assert lam.list_aliases(FunctionName="web")["Aliases"] == []
+
+
+def test_a_replaced_version_goes_once_the_update_moved_its_alias(clients: tuple[Any, Any, Any]) -> None:
+    # CloudFormation makes the replacement, updates what refers to it, and deletes the old resource last
+    # (its cleanup phase); one it cannot delete stays, and the update still succeeds.
+    cf, lam, _ = clients
+
+    def stack(note: str, alias_note: str) -> str:
+        return template({
+            "Fn": function(FunctionName="web", Description=note),
+            "V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}, "Description": note}},
+            "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+                "FunctionName": {"Ref": "Fn"}, "Name": "live", "Description": alias_note,
+                "FunctionVersion": {"Fn::GetAtt": ["V", "Version"]}}},
+        })
+
+    cf.create_stack(StackName="app", TemplateBody=stack("one", "one"))
+    cf.update_stack(StackName="app", TemplateBody=stack("two", "two"))
+    assert lam.get_alias(FunctionName="web", Name="live")["FunctionVersion"] == "2"
+    assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="web")["Versions"]] == ["$LATEST", "2"]
+    # moto updates only resources whose own text changed: an alias left as it was still names version 2,
+    # so version 2 cannot go; it stays, and the update succeeds.
+    cf.update_stack(StackName="app", TemplateBody=stack("three", "two"))
+    assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="web")["Versions"]] == ["$LATEST", "2", "3"]
