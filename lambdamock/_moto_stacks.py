@@ -289,10 +289,20 @@ def _provision(client: Any, function: str, qualifier: str, properties: dict[str,
         client.delete_provisioned_concurrency_config(FunctionName=function, Qualifier=qualifier)
 
 
-def _renamed(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
-    # A name the template gives, changed, replaces the function; a generated one stays (moto draws a new
-    # one for each update, which is not what CloudFormation does).
-    return (properties.get("FunctionName") or original.physical_resource_id) != original.physical_resource_id
+def _replaces_function(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
+    """Whether the update replaces the function: a new name the template gives, or a new PackageType (the
+    schema's create-only properties). A generated name stays (moto draws a new one for each update, which is
+    not what CloudFormation does); a name the template keeps cannot be had by two functions at once."""
+    renamed = (properties.get("FunctionName") or original.physical_resource_id) != original.physical_resource_id
+    if properties.get("PackageType", "Zip") == original.properties.get("PackageType", "Zip"):
+        return renamed
+    if not renamed and properties.get("FunctionName"):
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "ValidationError", "Message": (
+            "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
+            f"Rename {original.physical_resource_id} and update the stack again.")}}, "UpdateStack")
+    return True
 
 
 def _reconfigure_function(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
@@ -413,10 +423,9 @@ _CREATES: dict[str, Create] = {
     "Permission": _create_permission,
 }
 _UPDATES: dict[str, Update] = {
-    # A replacement takes the name the template gives (moto's own would be a generated one).
-    "LambdaFunction": _in_place(lambda client, name, properties: _create_function(client, properties["FunctionName"],
-                                                                                   properties),
-                                _renamed, _reconfigure_function),
+    # A replacement takes the name the template gives, else the one moto generates for the update.
+    "LambdaFunction": _in_place(lambda client, name, properties: _create_function(
+        client, properties.get("FunctionName") or name, properties), _replaces_function, _reconfigure_function),
     "EventSourceMapping": _in_place(_create_mapping, _moved, _reconfigure_mapping),
     "LambdaVersion": _replacing(_create_version),
     "LayerVersion": _replacing(_create_layer_version),

@@ -426,3 +426,31 @@ def test_a_replaced_version_goes_once_the_update_moved_its_alias(clients: tuple[
     # so version 2 cannot go; it stays, and the update succeeds.
     cf.update_stack(StackName="app", TemplateBody=stack("three", "two"))
     assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="web")["Versions"]] == ["$LATEST", "2", "3"]
+
+
+def test_a_new_package_type_replaces_the_function(clients: tuple[Any, Any, Any]) -> None:
+    # PackageType is create-only in AWS::Lambda::Function's schema: CloudFormation replaces the function, which a
+    # name the template keeps makes impossible (CloudFormation's ValidationError text).
+    cf, lam, _ = clients
+    image = {"PackageType": "Image", "Runtime": None, "Handler": None,
+             "Code": {"ImageUri": f"123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:{'a' * 64}"}}
+
+    def without_none(properties: dict[str, Any]) -> dict[str, Any]:
+        return {**properties, "Properties": {k: v for k, v in properties["Properties"].items() if v is not None}}
+
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function()}, {"Name": {"Ref": "Fn"}}))
+    first = outputs(cf, "app")["Name"]
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": without_none(function(**image))},
+                                                           {"Name": {"Ref": "Fn"}}))
+    second = outputs(cf, "app")["Name"]
+    assert second != first and lam.get_function_configuration(FunctionName=second)["PackageType"] == "Image"
+    assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == [second]
+
+    cf.create_stack(StackName="named", TemplateBody=template({"Fn": function(FunctionName="web")}))
+    with pytest.raises(ClientError) as refused:
+        cf.update_stack(StackName="named", TemplateBody=template({"Fn": without_none(function(FunctionName="web",
+                                                                                               **image))}))
+    assert refused.value.response["Error"]["Message"] == (
+        "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
+        "Rename web and update the stack again.")
+    assert lam.get_function_configuration(FunctionName="web")["PackageType"] == "Zip"
