@@ -27,6 +27,8 @@ _STACK = "lambdamock:StackTags"
 # The resources the stack update in progress on this thread replaced, removed once it is made.
 _CLEANUP: contextvars.ContextVar[Optional[list[Deployed]]] = contextvars.ContextVar("lambdamock_cleanup",
                                                                                     default=None)
+# The longest function name Lambda takes.
+_NAME_LIMIT = 64
 # How long a stack waits for provisioned concurrency to be READY (lambdamock starts environments in seconds).
 _PROVISIONING_S = 60.0
 # The entries of lists CloudFormation writes where the API takes a map: (key, value) names.
@@ -233,7 +235,20 @@ def _retag(client: Any, arn: str, old: dict[str, Any], new: dict[str, Any]) -> N
 # -- AWS::Lambda::Function ----------------------------------------------------------------
 
 
+def _generated(name: str, properties: dict[str, Any]) -> str:
+    """A name moto generated (stack-logical id-suffix), cut to Lambda's 64 characters as CloudFormation cuts the
+    names it generates: the stack's and the resource's names shortened, the random suffix kept."""
+    stack = properties.get(_STACK) or {}
+    if len(name) <= _NAME_LIMIT or "FunctionName" in properties or not stack:
+        return name
+    suffix = name.rsplit("-", 1)[-1]
+    room = _NAME_LIMIT - len(suffix) - 2
+    logical = stack["aws:cloudformation:logical-id"][: room // 2]
+    return f"{stack['aws:cloudformation:stack-name'][: room - len(logical)].rstrip('-')}-{logical}-{suffix}"
+
+
 def _create_function(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
+    name = _generated(name, properties)
     code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
     request = _parameters(client, "CreateFunction", {**properties, "Code": code})
     tags = {**request.get("Tags", {}), **properties.get(_STACK, {})}

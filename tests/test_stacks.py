@@ -454,3 +454,14 @@ def test_a_new_package_type_replaces_the_function(clients: tuple[Any, Any, Any])
         "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
         "Rename web and update the stack again.")
     assert lam.get_function_configuration(FunctionName="web")["PackageType"] == "Zip"
+
+
+def test_a_generated_function_name_fits_lambdas_limit(clients: tuple[Any, Any, Any]) -> None:
+    # CloudFormation shortens the names it generates to what the resource takes (64 characters for a function).
+    cf, lam, _ = clients
+    stack = "orders-service-production-eu-central-blue-green"
+    cf.create_stack(StackName=stack, TemplateBody=template({"ProcessOrdersFunction": function()},
+                                                           {"Name": {"Ref": "ProcessOrdersFunction"}}))
+    name = outputs(cf, stack)["Name"]
+    assert len(name) <= 64 and name.startswith("orders-service-") and "-ProcessOrders" in name
+    assert json.loads(lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read())["module"] == "SUCCESS"
