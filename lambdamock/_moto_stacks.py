@@ -27,6 +27,8 @@ _STACK = "lambdamock:StackTags"
 # The resources the stack update in progress on this thread replaced, removed once it is made.
 _CLEANUP: contextvars.ContextVar[Optional[list[Deployed]]] = contextvars.ContextVar("lambdamock_cleanup",
                                                                                     default=None)
+# A function's GetAtt attributes besides Arn (AWS::Lambda::Function's return values).
+_SNAP_START = ("SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus")
 # The longest function name Lambda takes.
 _NAME_LIMIT = 64
 # How long a stack waits for provisioned concurrency to be READY (lambdamock starts environments in seconds).
@@ -253,8 +255,10 @@ def _create_function(client: Any, name: str, properties: dict[str, Any]) -> Depl
     request = _parameters(client, "CreateFunction", {**properties, "Code": code})
     tags = {**request.get("Tags", {}), **properties.get(_STACK, {})}
     created = client.create_function(**{**request, "FunctionName": name, **({"Tags": tags} if tags else {})})
-    deployed = Deployed(client, name, {"Arn": created["FunctionArn"]},
-                        lambda client: client.delete_function(FunctionName=name), properties)
+    snap_start = created.get("SnapStart") or {"ApplyOn": "None", "OptimizationStatus": "Off"}
+    attributes = {"Arn": created["FunctionArn"],
+                  **{attribute: snap_start.get(attribute.split(".")[1]) for attribute in _SNAP_START}}
+    deployed = Deployed(client, name, attributes, lambda client: client.delete_function(FunctionName=name), properties)
     return _completed(deployed, lambda: _settle(client, name, properties))
 
 
@@ -460,3 +464,13 @@ def install(models: Any) -> None:
     for name, update in _UPDATES.items():
         model = getattr(models, name)
         model.update_from_cloudformation_json = classmethod(_updating(model.update_from_cloudformation_json, update))
+    models.LambdaFunction.has_cfn_attr = classmethod(_attributes(models.LambdaFunction.has_cfn_attr))
+
+
+def _attributes(original: Callable[[str], bool]) -> Callable[..., bool]:
+    """A function's GetAtt attributes: moto's (Arn) and, while a mock is active, SnapStartResponse's."""
+
+    def has_cfn_attr(cls: type, attribute: str) -> bool:
+        return original(attribute) or (attribute in _SNAP_START and _active.serving() is not None)
+
+    return has_cfn_attr

@@ -60,8 +60,10 @@ def test_a_stacks_inline_function_is_lambdamocks_and_runs(clients: tuple[Any, An
     cf.create_stack(StackName="app", TemplateBody=template(
         {"Fn": function(Timeout="7", Environment={"Variables": {"COLOUR": "blue"}},
                         Tags=[{"Key": "team", "Value": "web"}])},
-        {"Name": {"Ref": "Fn"}, "Arn": {"Fn::GetAtt": ["Fn", "Arn"]}}))
+        {"Name": {"Ref": "Fn"}, "Arn": {"Fn::GetAtt": ["Fn", "Arn"]},
+         "SnapStart": {"Fn::GetAtt": ["Fn", "SnapStartResponse.OptimizationStatus"]}}))
     found = outputs(cf, "app")
+    assert found["SnapStart"] == "Off"  # a documented return value of AWS::Lambda::Function
     configuration = lam.get_function(FunctionName=found["Name"])
     assert configuration["Configuration"]["FunctionArn"] == found["Arn"]
     assert found["Name"].startswith("app-Fn-")  # CloudFormation names it after the stack and the logical id
