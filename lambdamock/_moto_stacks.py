@@ -27,6 +27,9 @@ _STACK = "lambdamock:StackTags"
 # The resources the stack update in progress on this thread replaced, removed once it is made.
 _CLEANUP: contextvars.ContextVar[Optional[list[Deployed]]] = contextvars.ContextVar("lambdamock_cleanup",
                                                                                     default=None)
+# A mapping's settings that go when an updated template no longer gives them (CloudFormation sends them
+# empty, as go-to-k/cdkd#976 reports).
+_MAPPING_RESETS = ("FilterCriteria", "ScalingConfig")
 # A function's GetAtt attributes besides Arn (AWS::Lambda::Function's return values).
 _SNAP_START = ("SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus")
 # The longest function name Lambda takes.
@@ -361,6 +364,9 @@ def _moved(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
 
 def _reconfigure_mapping(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
     settings = _parameters(client, "UpdateEventSourceMapping", properties)
+    for key in _MAPPING_RESETS:
+        if key in original.properties and key not in properties:
+            settings[key] = {}  # taken out of the template: none any more, as CloudFormation sends it
     client.update_event_source_mapping(**{**settings, "UUID": original.physical_resource_id})
     if original.attributes["EventSourceMappingArn"]:
         _retag(client, original.attributes["EventSourceMappingArn"], original.properties, properties)

@@ -120,12 +120,15 @@ def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, A
     queue = sqs.create_queue(QueueName="jobs")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
-    def mapping(batch: int, enabled: bool) -> dict[str, Any]:
+    def mapping(batch: int, enabled: bool, **settings: Any) -> dict[str, Any]:
         return {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
-            "FunctionName": {"Ref": "Fn"}, "EventSourceArn": queue_arn, "BatchSize": batch, "Enabled": enabled}}
+            "FunctionName": {"Ref": "Fn"}, "EventSourceArn": queue_arn, "BatchSize": batch, "Enabled": enabled,
+            **settings}}
 
     cf.create_stack(StackName="app", TemplateBody=template(
-        {"Fn": function(FunctionName="worker"), "Jobs": mapping(1, True)}, {"Id": {"Ref": "Jobs"}}))
+        {"Fn": function(FunctionName="worker"), "Jobs": mapping(1, True, ScalingConfig={"MaximumConcurrency": 5},
+                                                                 FilterCriteria={"Filters": [{"Pattern": '{"body": ["hello"]}'}]})},
+        {"Id": {"Ref": "Jobs"}}))
     identifier = outputs(cf, "app")["Id"]
     assert lam.get_event_source_mapping(UUID=identifier)["EventSourceArn"] == queue_arn
     sqs.send_message(QueueUrl=queue, MessageBody="hello")
@@ -136,6 +139,8 @@ def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, A
         {"Fn": function(FunctionName="worker"), "Jobs": mapping(5, False)}, {"Id": {"Ref": "Jobs"}}))
     updated = lam.get_event_source_mapping(UUID=identifier)
     assert (updated["BatchSize"], updated["State"]) == (5, "Disabled")
+    # Taken out of the template, a filter and a scaling limit go (CloudFormation sends them empty).
+    assert "FilterCriteria" not in updated and "ScalingConfig" not in updated
     cf.delete_stack(StackName="app")
     assert lam.list_event_source_mappings()["EventSourceMappings"] == []
     assert lam.list_functions()["Functions"] == []
