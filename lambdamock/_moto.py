@@ -4,9 +4,9 @@ Besides telling whether moto's mock is active, this routes the deliveries moto's
 EventBridge, CloudWatch Logs and Secrets Manager make to Lambda (and other services' lookups of a
 function) to lambdamock's functions, and notes which handler's chain an SQS message continues
 (recursive loop detection); roles and subnets are read in _moto_resources, stacks bridged in
-_moto_stacks and _moto_stack_types. moto calls its
-own Lambda backend directly, not through botocore, so these are wrappers around moto functions
-(the same from moto 5.0 to 5.2), installed once moto loads them.
+_moto_stack_models and _moto_stack_types (on _moto_stacks). moto calls its own Lambda backend
+directly, not through botocore, so these are wrappers around moto functions (the same from moto
+5.0 to 5.2), installed once moto loads them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import unquote_plus
 
 import wrapt
 
-from lambdamock import _active, _moto_stack_types, _moto_stacks
+from lambdamock import _active, _moto_stack_models, _moto_stack_types, _moto_stacks
 
 
 def active() -> bool:
@@ -71,7 +71,7 @@ def bridge() -> None:
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)
-    wrapt.register_post_import_hook(_moto_stacks.install, "moto.awslambda.models")
+    wrapt.register_post_import_hook(_moto_stack_models.install, "moto.awslambda.models")
 
 
 # Set while the other before-send handlers see a request lambdamock answers: moto's leaves it alone.

@@ -10,18 +10,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from lambdamock import _active
-from lambdamock._moto_stacks import (
-    Change,
-    Changed,
-    Create,
-    Deployed,
-    _client,
-    _completed,
-    _differ,
-    _in_place,
-    _parameters,
-    _provision,
-)
+from lambdamock import _moto_stacks as stacks
+from lambdamock._moto_stacks import Deployed
 
 
 def _qualified(properties: dict[str, Any]) -> dict[str, Any]:
@@ -37,26 +27,26 @@ def _qualified(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def _create_alias(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
-    created = client.create_alias(**_parameters(client, "CreateAlias", properties))
+    created = client.create_alias(**stacks._parameters(client, "CreateAlias", properties))
     function, alias = properties["FunctionName"], properties["Name"]
     deployed = Deployed(client, created["AliasArn"], {"AliasArn": created["AliasArn"]},
                         lambda client: client.delete_alias(FunctionName=function, Name=alias), properties)
-    return _completed(deployed, lambda: _provision(client, function, alias, properties))
+    return stacks._completed(deployed, lambda: stacks._provision(client, function, alias, properties))
 
 
 def _reconfigure_alias(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
     # A removed weighting or description goes back to none, as CloudFormation resets it.
     settings = {"Description": "", "RoutingConfig": {"AdditionalVersionWeights": {}},
-                **_parameters(client, "UpdateAlias", properties)}
+                **stacks._parameters(client, "UpdateAlias", properties)}
     client.update_alias(**settings)
-    _provision(client, properties["FunctionName"], properties["Name"], properties, original.properties)
+    stacks._provision(client, properties["FunctionName"], properties["Name"], properties, original.properties)
 
 
 # -- AWS::Lambda::Url and AWS::Lambda::EventInvokeConfig -----------------------------------
 
 
 def _create_url(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
-    request = _parameters(client, "CreateFunctionUrlConfig", _qualified(properties))
+    request = stacks._parameters(client, "CreateFunctionUrlConfig", _qualified(properties))
     created = client.create_function_url_config(**request)
     target = {key: request[key] for key in ("FunctionName", "Qualifier") if key in request}
     return Deployed(client, created["FunctionArn"], {"FunctionArn": created["FunctionArn"],
@@ -65,12 +55,12 @@ def _create_url(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
 
 
 def _reconfigure_url(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
-    request = _parameters(client, "UpdateFunctionUrlConfig", _qualified(properties))
+    request = stacks._parameters(client, "UpdateFunctionUrlConfig", _qualified(properties))
     client.update_function_url_config(**{"Cors": {}, "InvokeMode": "BUFFERED", **request})
 
 
 def _create_invoke_config(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
-    request = _parameters(client, "PutFunctionEventInvokeConfig", properties)
+    request = stacks._parameters(client, "PutFunctionEventInvokeConfig", properties)
     client.put_function_event_invoke_config(**request)
     target = {key: request[key] for key in ("FunctionName", "Qualifier") if key in request}
     identifier = f"{request['FunctionName']}:{request.get('Qualifier', '$LATEST')}"
@@ -79,20 +69,20 @@ def _create_invoke_config(client: Any, name: str, properties: dict[str, Any]) ->
 
 
 def _reconfigure_invoke_config(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
-    client.put_function_event_invoke_config(**_parameters(client, "PutFunctionEventInvokeConfig", properties))
+    client.put_function_event_invoke_config(**stacks._parameters(client, "PutFunctionEventInvokeConfig", properties))
 
 
-def _model(resource_type: str, create: Create, replaces: Changed, change: Change,
+def _model(resource_type: str, create: stacks.Create, replaces: stacks.Changed, change: stacks.Change,
            attributes: tuple[str, ...]) -> type:
     """A class that moto's CloudFormation takes for ``resource_type``: it reads these classmethods of its models.
 
     An update that changes what ``replaces`` names replaces the resource; ``change`` makes others in place.
     """
-    update = _in_place(create, replaces, change)
+    update = stacks._in_place(create, replaces, change)
 
     def create_from_cloudformation_json(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str, **kwargs: Any) -> Deployed:
-        return create(_client(region_name), resource_name, cloudformation_json.get("Properties") or {})
+        return create(stacks._client(region_name), resource_name, cloudformation_json.get("Properties") or {})
 
     def update_from_cloudformation_json(cls: type, original_resource: Deployed, new_resource_name: str,
                                         cloudformation_json: dict[str, Any], account_id: str,
@@ -100,7 +90,7 @@ def _model(resource_type: str, create: Create, replaces: Changed, change: Change
         if not original_resource.current():
             return original_resource  # it went with the mock that made it: nothing to change
         properties = cloudformation_json.get("Properties") or {}
-        return update(_client(region_name), original_resource, new_resource_name, properties)
+        return update(stacks._client(region_name), original_resource, new_resource_name, properties)
 
     def has_cfn_attr(cls: type, attribute: str) -> bool:
         return attribute in attributes
@@ -115,12 +105,12 @@ def _model(resource_type: str, create: Create, replaces: Changed, change: Change
 
 # What a resource belongs to (its function, alias or version) cannot change in place.
 _MODELS = {
-    "AWS::Lambda::Alias": _model("AWS::Lambda::Alias", _create_alias, _differ("FunctionName", "Name"),
+    "AWS::Lambda::Alias": _model("AWS::Lambda::Alias", _create_alias, stacks._differ("FunctionName", "Name"),
                                  _reconfigure_alias, ("AliasArn",)),
-    "AWS::Lambda::Url": _model("AWS::Lambda::Url", _create_url, _differ("TargetFunctionArn", "Qualifier"),
+    "AWS::Lambda::Url": _model("AWS::Lambda::Url", _create_url, stacks._differ("TargetFunctionArn", "Qualifier"),
                                _reconfigure_url, ("FunctionArn", "FunctionUrl")),
     "AWS::Lambda::EventInvokeConfig": _model("AWS::Lambda::EventInvokeConfig", _create_invoke_config,
-                                             _differ("FunctionName", "Qualifier"), _reconfigure_invoke_config, ()),
+                                             stacks._differ("FunctionName", "Qualifier"), _reconfigure_invoke_config, ()),
 }
 
 

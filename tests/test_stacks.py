@@ -49,6 +49,15 @@ def outputs(cf: Any, stack: str) -> dict[str, str]:
     return {out["OutputKey"]: out["OutputValue"] for out in cf.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
 
 
+def two_versions(lam: Any, name: str) -> None:
+    """A function made outside the stack, with versions 1 and 2."""
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
+                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                        Publish=True)
+    lam.update_function_configuration(FunctionName=name, Description="second")
+    lam.publish_version(FunctionName=name)
+
+
 @pytest.fixture
 def clients() -> Iterator[tuple[Any, Any, Any]]:
     with moto_aws(), mock_lambda() as mock:
@@ -287,11 +296,7 @@ def test_a_stack_deleted_after_its_mock_stopped_sends_nothing(escapes: Proxy, mo
 def test_aliases_urls_and_async_settings_of_a_stack(clients: tuple[Any, Any, Any]) -> None:
     # Types moto's CloudFormation does not know, deployed while lambdamock is active.
     cf, lam, _ = clients
-    lam.create_function(FunctionName="web", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
-                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
-                        Publish=True)
-    lam.update_function_configuration(FunctionName="web", Description="second")
-    lam.publish_version(FunctionName="web")
+    two_versions(lam, "web")
 
     def stack(description: str, weights: list[dict[str, Any]], retries: int) -> str:
         return template({
@@ -354,11 +359,7 @@ def test_template_values_take_the_types_the_api_wants(clients: tuple[Any, Any, A
     # CloudFormation converts a template's scalars to the property's type: a number or a boolean where a
     # string goes (an environment variable, a tag), a string where a number goes (a timeout, a weight).
     cf, lam, _ = clients
-    lam.create_function(FunctionName="api", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
-                        Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
-                        Publish=True)
-    lam.update_function_configuration(FunctionName="api", Description="second")
-    lam.publish_version(FunctionName="api")
+    two_versions(lam, "api")
     cf.create_stack(StackName="app", TemplateBody=template({
         "Fn": function(FunctionName="web", Timeout="9", Environment={"Variables": {"PORT": 8080, "DEBUG": True}},
                        Tags=[{"Key": "tier", "Value": 1}]),
