@@ -118,6 +118,20 @@ def test_a_package_unzipping_over_250_mb_is_refused(client, aws_error) -> None:
                                Code={"ZipFile": buffer.getvalue()})
 
 
+def test_a_package_of_exactly_250_mb_unzipped_is_refused(client, aws_error) -> None:
+    # Recorded: TestLambdaSizeLimits::test_oversized_unzipped_lambda, whose one file is exactly 262144000 bytes:
+    # "must be smaller than" refuses the limit itself.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive, \
+            archive.open("handler.py", "w") as handle:
+        chunk = b"#" * (1 << 20)
+        for _ in range(250):
+            handle.write(chunk)
+    with aws_error(client, "InvalidParameterValueException", "Unzipped size must be smaller than 262144000 bytes"):
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="handler.handler",
+                               Code={"ZipFile": buffer.getvalue()})
+
+
 def test_file_modes_from_the_zip_are_kept(client) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

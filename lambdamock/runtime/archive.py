@@ -14,6 +14,9 @@ from typing import IO, Iterator
 # Lambda's quotas for a deployment package (GetAccountSettings reports the same numbers).
 ZIPPED_LIMIT = 52428800
 UNZIPPED_LIMIT = 262144000
+# "Unzipped size must be smaller than 262144000 bytes": a package of exactly that size is refused (recorded:
+# LocalStack test_lambda_api.snapshot.json, TestLambdaSizeLimits::test_oversized_unzipped_lambda).
+_MOST = UNZIPPED_LIMIT - 1
 _CHUNK = 1 << 20
 _NAME_BYTES = 255  # the longest file name most file systems hold
 # What Python's zipfile can inflate; Lambda refuses the rest (deflate64, PPMd, ...) at upload.
@@ -90,13 +93,13 @@ def unzipped_size(data: bytes) -> int:
     """Read every entry through, as Lambda does at upload; the unzipped size, or Unreadable / TooLarge."""
     with _open(data) as archive:
         entries = list(_entries(archive))
-        if sum(info.file_size for info, _ in entries) > UNZIPPED_LIMIT:
+        if sum(info.file_size for info, _ in entries) > _MOST:
             raise TooLarge()
         total = 0
         sink = _Discard()
         for info, _ in entries:
             if not info.is_dir():
-                total += _copy(archive, info, sink, UNZIPPED_LIMIT - total)  # type: ignore[arg-type]
+                total += _copy(archive, info, sink, _MOST - total)  # type: ignore[arg-type]
         return total
 
 
@@ -107,7 +110,7 @@ def extract(data: bytes, root: str) -> None:
     read-only one) or a folder in its way: the later archive wins.
     """
     with _open(data) as archive:
-        budget = UNZIPPED_LIMIT
+        budget = _MOST
         for info, path in _entries(archive):
             target = os.path.join(root, *path.split("/"))
             try:
