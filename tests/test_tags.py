@@ -206,8 +206,10 @@ def test_tags_of_other_resources_are_not_served(client):
 def test_a_code_signing_configs_tags(client, aws_error):
     # TagResource "adds tags to a function, event source mapping, or code signing configuration" (its reference).
     profile = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/team/abc"
-    arn = client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [profile]},
-                                            Tags={"team": "web"})["CodeSigningConfig"]["CodeSigningConfigArn"]
+    arn = client.create_code_signing_config(
+        AllowedPublishers={"SigningProfileVersionArns": [profile]})["CodeSigningConfig"]["CodeSigningConfigArn"]
+    assert client.list_tags(Resource=arn)["Tags"] == {}
+    client.tag_resource(Resource=arn, Tags={"team": "web"})
     assert client.list_tags(Resource=arn)["Tags"] == {"team": "web"}
     client.tag_resource(Resource=arn, Tags={"stage": "prod"})
     client.untag_resource(Resource=arn, TagKeys=["team"])
