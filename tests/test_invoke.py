@@ -236,6 +236,14 @@ def test_handler_exception(client, mock):
     assert call(client, "boom")["FunctionError"] == "Unhandled"  # still serving
 
 
+def test_the_python38_runtimes_error_has_no_request_id(client):
+    # Recorded: LocalStack test_lambda_common.snapshot.json, test_uncaught_exception_invoke[python3.8] (error_result);
+    # python3.9 and later include it.
+    deploy(client, "old", {"app.py": "def handler(e, c):\n    raise Exception('some_error_msg')\n"}, Runtime="python3.8")
+    body = call(client, "old")["Body"]
+    assert list(body) == ["errorMessage", "errorType", "stackTrace"]
+
+
 TRACES = (
     "import json, os\n"
     "import boto3\n"

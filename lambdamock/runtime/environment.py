@@ -204,7 +204,7 @@ class Environment:
             outcome.exit_status = _exit_status(error)
             self.dead = True
         except BaseException as error:
-            self.init_error = exception_document(error, "", self._places)
+            self.init_error = exception_document(error, "", self._places, self.spec.runtime)
             outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         finally:
@@ -245,7 +245,7 @@ class Environment:
             outcome.exit_status = _exit_status(error)
             self.dead = True
         except Exception as error:
-            document = exception_document(error, call.request_id, self._places)
+            document = exception_document(error, call.request_id, self._places, self.spec.runtime)
             outcome.output.append(error_line(document, self.spec.logging))
             outcome.payload = encode_document(document)
             outcome.function_error = "Unhandled"

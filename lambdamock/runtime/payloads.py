@@ -129,16 +129,24 @@ def placed(filename: str, places: Places) -> str:
     return filename
 
 
-def error_document(error_type: str, message: str, request_id: str, stack_trace: List[str]) -> Dict[str, Any]:
-    """The runtime's error object (what a handler exception or Runtime.* fault returns)."""
-    return {"errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace}
+def error_document(error_type: str, message: str, request_id: Optional[str], stack_trace: List[str]) -> Dict[str, Any]:
+    """The runtime's error object (what a handler exception or Runtime.* fault returns); no requestId when None."""
+    document = {"errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace}
+    if request_id is None:
+        del document["requestId"]
+    return document
 
 
-def exception_document(error: BaseException, request_id: str, places: Places = ()) -> Dict[str, Any]:
-    """The error object for an exception raised by the function's code (see ``user_stack`` for ``places``)."""
+def exception_document(error: BaseException, request_id: str, places: Places = (), runtime: str = "") -> Dict[str, Any]:
+    """The error object for an exception raised by the function's code (see ``user_stack`` for ``places``).
+
+    The python3.8 runtime's has no requestId (recorded: LocalStack test_lambda_common.snapshot.json,
+    test_uncaught_exception_invoke[python3.8]); later runtimes' have one.
+    """
+    shown = None if runtime == "python3.8" else request_id
     if isinstance(error, Fault):
-        return error_document(error.error_type, error.message, request_id, error.stack_trace)
-    return error_document(type(error).__name__, str(error), request_id, user_stack(error.__traceback__, places))
+        return error_document(error.error_type, error.message, shown, error.stack_trace)
+    return error_document(type(error).__name__, str(error), shown, user_stack(error.__traceback__, places))
 
 
 def encode_document(document: Dict[str, Any]) -> bytes:
