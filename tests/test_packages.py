@@ -148,3 +148,29 @@ def test_file_modes_from_the_zip_are_kept(client) -> None:
                            Code={"ZipFile": buffer.getvalue()})
     response: Any = client.invoke(FunctionName="f", Payload=b"{}")
     assert json.loads(response["Payload"].read()) == [True, "bundled binary ran"]
+
+
+def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
+    # AWS's runtime-modification guide: the runtime starts through AWS_LAMBDA_EXEC_WRAPPER, and what the wrapper
+    # exports is the function's environment (LocalStack's AWS-validated test_runtime_wrapper_invoke). What it
+    # prints is init's log; one that fails ends the runtime with its status.
+    def zipped(wrapper: str) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.environ.get('WRAPPER_VAR')\n")
+            script = zipfile.ZipInfo("environment_wrapper")
+            script.external_attr = 0o100755 << 16
+            archive.writestr(script, wrapper)
+        return buffer.getvalue()
+
+    wrapper = "#!/bin/bash\nexport WRAPPER_VAR=from-the-wrapper\necho wrapping\nexec \"$@\"\n"
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": zipped(wrapper)},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/environment_wrapper"}})
+    answer = client.invoke(FunctionName="f", LogType="Tail")
+    assert json.loads(answer["Payload"].read()) == "from-the-wrapper"
+    client.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": zipped("#!/bin/bash\nexit 3\n")},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/environment_wrapper"}})
+    failed = json.loads(client.invoke(FunctionName="g")["Payload"].read())
+    assert failed["errorType"] == "Runtime.ExitError" and failed["errorMessage"].endswith("exit status 3")

@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from lambdamock import ids
 from lambdamock.runtime import hooks
 from lambdamock.runtime import scope as scopes
+from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
 from lambdamock.runtime.logs import Entry, error_line
@@ -167,6 +168,13 @@ class Environment:
             variables[OPT_VARIABLE] = code.opt
         return variables
 
+    def _local(self, path: str) -> str:
+        """Where a path on Lambda (/var/task/..., /opt/...) is here."""
+        for here, there in self._places:
+            if path.startswith(there):
+                return here + path[len(there):]
+        return path
+
     # --- worker thread ---------------------------------------------------------------------
 
     def _work(self) -> None:
@@ -193,10 +201,14 @@ class Environment:
         started = time.perf_counter()
         try:
             wrapper = self.spec.environment.get("AWS_LAMBDA_EXEC_WRAPPER")
-            if wrapper and not os.path.isfile(wrapper):
-                # The runtime is started through the wrapper: the shell finds no such file and exits 127
-                # (recorded: test_lambda_runtime_wrapper_not_found). A wrapper that exists is not run.
-                raise SystemExit(127)
+            if wrapper:
+                # The runtime is started through the wrapper (see runtime.wrapper): what it exports is the
+                # environment's, what it writes is init's log, and when it fails the runtime never starts.
+                status, changed, lines = wrappers.run(self._local(wrapper), dict(os.environ))
+                outcome.output.extend(lines)
+                if status:
+                    raise SystemExit(status)
+                self.scope.overlay.update(changed)
             self.handler = _load_handler(self.namespace, self.spec.handler, self._places)
         except Abandoned:
             raise
