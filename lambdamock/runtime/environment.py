@@ -203,11 +203,9 @@ class Environment:
             wrapper = self.spec.environment.get("AWS_LAMBDA_EXEC_WRAPPER")
             if wrapper:
                 # The runtime is started through the wrapper (see runtime.wrapper): what it exports is the
-                # environment's, what it writes is init's log, and when it fails the runtime never starts.
-                status, changed, lines = wrappers.run(self._local(wrapper), dict(os.environ))
+                # environment's, and what it writes is init's log.
+                changed, lines = wrappers.run(self._local(wrapper), dict(os.environ))
                 outcome.output.extend(lines)
-                if status:
-                    raise SystemExit(status)
                 self.scope.overlay.update(changed)
             self.handler = _load_handler(self.namespace, self.spec.handler, self._places)
         except Abandoned:

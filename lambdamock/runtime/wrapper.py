@@ -3,7 +3,9 @@
 On Lambda the runtime starts through the wrapper (``wrapper python ...``), which typically exports
 variables and then ``exec "$@"``. lambdamock's runtime is the test process, so the wrapper runs with a
 stand-in runtime that reports the environment it was given; what the wrapper added or changed becomes
-the environment's. A wrapper that runs something else instead of the runtime changes nothing here.
+the environment's. A wrapper written for Lambda's file system (``exec python3 /opt/...``) may fail
+here where it would not on Lambda, so a wrapper that fails, or runs something else than the runtime,
+changes nothing and does not stop the function; only a missing one does, as on Lambda.
 """
 
 from __future__ import annotations
@@ -20,26 +22,24 @@ _REPORT = "import json, os, sys; sys.stdout.write('\\n' + json.dumps(dict(os.env
 _LIMIT_S = 10.0
 
 
-def run(path: str, environment: Mapping[str, str]) -> Tuple[int, Dict[str, str], List[str]]:
-    """Run the wrapper at ``path``: the exit status the runtime would have (0 when it starts), the variables
-    the wrapper added or changed, and the lines it wrote. 127 when there is no such file (recorded:
-    TestLambdaErrors::test_lambda_runtime_wrapper_not_found), 126 when it cannot be run."""
+def run(path: str, environment: Mapping[str, str]) -> Tuple[Dict[str, str], List[str]]:
+    """Run the wrapper at ``path``: the variables it added or changed, and the lines it wrote (a failure's
+    explained); SystemExit(127) when there is no such file (recorded: test_lambda_runtime_wrapper_not_found)."""
     if not os.path.isfile(path):
-        return 127, {}, []
+        raise SystemExit(127)
     try:
         done = subprocess.run([path, sys.executable, "-c", _REPORT], env=dict(environment), capture_output=True,
                               timeout=_LIMIT_S, check=False)
-    except OSError:  # not executable, or no interpreter for its #! line: the shell's "cannot execute"
-        return 126, {}, []
-    except subprocess.TimeoutExpired:
-        return 1, {}, []
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {}, [f"lambdamock: the exec wrapper {path} could not be run ({error}); its variables are not set\n"]
     written, _, report = done.stdout.decode("utf-8", "replace").rpartition("\n")
     lines = [line + "\n" for line in written.splitlines() + done.stderr.decode("utf-8", "replace").splitlines()
              if line]
-    if done.returncode != 0:
-        return done.returncode, {}, lines
     try:
-        after = json.loads(report)
+        after = json.loads(report) if done.returncode == 0 else None
     except ValueError:
-        return 0, {}, lines  # it did not run the runtime it was given
-    return 0, {key: value for key, value in after.items() if environment.get(key) != value}, lines
+        after = None
+    if not isinstance(after, dict):
+        return {}, [*lines, f"lambdamock: the exec wrapper {path} did not start the runtime it was given "
+                            f"(exit status {done.returncode}); its variables are not set\n"]
+    return {key: value for key, value in after.items() if environment.get(key) != value}, lines
