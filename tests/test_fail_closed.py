@@ -157,6 +157,8 @@ def test_a_mapping_on_an_unmocked_source_reports_it_and_sends_nothing(escapes: P
         uuid = client.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="f", **extra)["UUID"]
         wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
         assert "is not mocked" in problem(client, uuid) and "mock_aws" in problem(client, uuid)
+        # An update checks the queue's visibility timeout again: only where SQS is mocked.
+        client.update_event_source_mapping(UUID=uuid, BatchSize=5)
     assert escapes.attempts == []
 
 
@@ -192,6 +194,11 @@ def test_an_image_is_looked_up_in_ecr_only_where_ecr_is_mocked(escapes: Proxy) -
         client = boto3.client("lambda", region_name="us-east-1")
         created = client.create_function(FunctionName="img", Role=ROLE, PackageType="Image", Code={"ImageUri": uri})
         assert created["CodeSha256"] == hashlib.sha256(uri.encode()).hexdigest()  # the stand-in: ECR was not asked
+        # A pinned digest is looked up too (to refuse one a mocked ECR does not hold): here it stands as given.
+        digest = "ab" * 32
+        pinned = client.create_function(FunctionName="pinned", Role=ROLE, PackageType="Image",
+                                        Code={"ImageUri": f"123456789012.dkr.ecr.us-east-1.amazonaws.com/repo@sha256:{digest}"})
+        assert pinned["CodeSha256"] == digest
     assert escapes.attempts == []
 
 
