@@ -61,24 +61,55 @@ def _keeps_unicode(runtime: str) -> bool:
         return False
 
 
+# Values that hold no others: a scan for namedtuples passes over them.
+_ATOMS = frozenset((str, int, float, bool, type(None)))
+
+
+def _holds_named(value: Any) -> bool:
+    """Whether a namedtuple is anywhere in ``value`` (which the encoder has taken, so it holds no circle): a scan
+    cheaper than the encoding."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is dict or isinstance(current, dict):
+            items: Any = current.values()
+        elif kind is list or kind is tuple:
+            items = current
+        elif isinstance(current, tuple) and callable(getattr(current, "_asdict", None)):
+            return True
+        elif isinstance(current, (list, tuple)):
+            items = current
+        else:
+            continue
+        for item in items:
+            if type(item) not in _ATOMS:
+                stack.append(item)
+    return False
+
+
 def _named_as_objects(value: Any) -> Any:
     """``value`` with each namedtuple in it as an object of its fields, as the runtime's encoder (simplejson's,
-    with its default namedtuple_as_object) writes one; ``value`` itself when it holds none."""
+    with its default namedtuple_as_object) writes one."""
     if isinstance(value, dict):
-        changed: Optional[Dict[Any, Any]] = None
-        for key, item in value.items():
-            new = _named_as_objects(item)
-            if new is not item:
-                changed = changed if changed is not None else dict(value)
-                changed[key] = new
-        return value if changed is None else changed
+        return {key: _named_as_objects(item) for key, item in value.items()}
     fields = getattr(value, "_asdict", None) if isinstance(value, tuple) else None
     if callable(fields):
         return {key: _named_as_objects(item) for key, item in fields().items()}
     if isinstance(value, (list, tuple)):
-        items = [_named_as_objects(item) for item in value]
-        return value if all(new is item for new, item in zip(items, value)) else items
+        return [_named_as_objects(item) for item in value]
     return value
+
+
+def _encoded(result: Any, ensure_ascii: bool) -> str:
+    """The result as JSON: the C encoder for plain JSON types, the runtime's own (Decimals) for the rest."""
+    try:
+        return json.dumps(result, ensure_ascii=ensure_ascii)
+    except TypeError:
+        pass  # a Decimal, or something no encoder takes: the runtime's own encoder says which
+    encoder = _Encoder(ensure_ascii=ensure_ascii)
+    text = encoder.encode(result)
+    return _DECIMAL_MARKED.sub(r"\1", text) if encoder.saw_decimal else text
 
 
 def marshal_result(result: Any, runtime: str) -> bytes:
@@ -87,19 +118,11 @@ def marshal_result(result: Any, runtime: str) -> bytes:
         return result
     ensure_ascii = not _keeps_unicode(runtime)
     try:
-        result = _named_as_objects(result)
-        return json.dumps(result, ensure_ascii=ensure_ascii).encode("utf-8")  # plain JSON types: the C encoder
-    except TypeError:
-        pass  # a Decimal, or something no encoder takes: the runtime's own encoder says which
+        text = _encoded(result, ensure_ascii)
+        if _holds_named(result):  # rare: encoded again, each namedtuple as an object
+            text = _encoded(_named_as_objects(result), ensure_ascii)
     except Exception as error:
         raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
-    encoder = _Encoder(ensure_ascii=ensure_ascii)
-    try:
-        text = encoder.encode(result)
-    except Exception as error:
-        raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
-    if encoder.saw_decimal:
-        text = _DECIMAL_MARKED.sub(r"\1", text)
     return text.encode("utf-8")
 
 
