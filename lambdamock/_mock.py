@@ -7,7 +7,7 @@ import inspect
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
-from lambdamock import _active, _moto, _patch, _render
+from lambdamock import _active, _moto, _patch
 
 if TYPE_CHECKING:
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
@@ -99,12 +99,18 @@ class LambdaMock:
     # -- display: one line for repr, text tables for print, HTML tables in notebooks
 
     def __repr__(self) -> str:
+        from lambdamock import _render
+
         return _render.repr_line(self.account_id, self._service or self._stopped)
 
     def __str__(self) -> str:
+        from lambdamock import _render
+
         return _render.text_view(self.account_id, self._service or self._stopped)
 
     def _repr_html_(self) -> str:
+        from lambdamock import _render
+
         return _render.html_view(self.account_id, self._service or self._stopped)
 
     # -- decorating -----------------------------------------------------

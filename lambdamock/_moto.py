@@ -18,9 +18,7 @@ import sys
 from typing import Any, Callable, Optional
 from urllib.parse import unquote_plus
 
-import wrapt
-
-from lambdamock import _active, _moto_stack_models, _moto_stack_types, _moto_stacks
+from lambdamock import _active
 
 
 def active() -> bool:
@@ -54,6 +52,11 @@ def bridge() -> None:
     if _bridged:
         return
     _bridged = True
+    # Imported on first start: ``import lambdamock`` stays cheap.
+    import wrapt
+
+    from lambdamock import _moto_stack_models, _moto_stack_types, _moto_stacks
+
     hooks: dict[str, list[tuple[str, Callable[..., Any]]]] = {
         "moto.core.botocore_stubber": [("BotocoreStubber.__call__", _stub)],
         "moto.sns.models": [("Subscription.publish", _subscription_publish)],
@@ -97,6 +100,8 @@ def _stub(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 def _installer(wrappers: list[tuple[str, Callable[..., Any]]]) -> Callable[[Any], None]:
     def install(module: Any) -> None:
+        import wrapt
+
         for name, wrapper in wrappers:
             wrapt.wrap_function_wrapper(module, name, wrapper)
 

@@ -7,8 +7,6 @@ import sys
 import threading
 from typing import Any, Callable, Optional
 
-import wrapt
-
 from lambdamock import _active, _moto
 from lambdamock.errors import MockStoppedError
 
@@ -150,6 +148,8 @@ _aio_hooked = False
 
 def _apply(targets: Any) -> None:
     # Caller holds _lock.
+    import wrapt  # imported on first start: wrapt 2 loads asyncio, a third of ``import lambdamock``'s budget
+
     for module, name, wrapper in targets:
         parent, attribute, original = wrapt.resolve_path(module, name)
         _saved.append((parent, attribute, original))
@@ -178,6 +178,8 @@ def acquire() -> None:
     if hook:
         # aiobotocore costs a tenth of a second to import: never imported here, only followed. The
         # hook runs at once if it is imported already, and on its import otherwise.
+        import wrapt
+
         wrapt.register_post_import_hook(_patch_aio, _AIO_MODULE)
     elif _AIO_MODULE in sys.modules:
         _patch_aio()
