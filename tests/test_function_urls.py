@@ -102,6 +102,32 @@ def test_a_connection_is_kept_alive_between_requests(client, lambda_mock):
     assert bodies == [b"/one", b"/two"]
 
 
+def test_a_client_that_does_not_read_its_response_holds_up_neither_the_function_nor_the_server(client, lambda_mock):
+    # The response goes out from the environment's thread as its handler returns; what the socket does not
+    # take at once is left to the connection's own thread, so the environment is free for the next invoke.
+    big = "def handler(event, context):\n    return {'statusCode': 200, 'body': 'x' * 6_000_000}\n"
+    url = public(client, lambda_mock, big)
+    port, path = port_of(url), url.split(str(port_of(url)), 1)[1]
+    with socket.socket() as stalled:
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # 6 MB will not fit in what the kernel holds
+        stalled.settimeout(10)
+        stalled.connect(("127.0.0.1", port))
+        stalled.sendall(f"GET {path} HTTP/1.1\r\nHost: h\r\n\r\n".encode())
+        wait_until(lambda: len(lambda_mock.invocations) == 1)
+        # The same function again, through boto3: it gets the environment the URL's invocation used. Were that
+        # environment's thread still writing to the stalled client, this would time out (Timeout: 3 s).
+        response = client.invoke(FunctionName="f", Payload=b"{}")
+        assert "FunctionError" not in response and len(response["Payload"].read()) > 6_000_000
+        assert lambda_mock.invocations[-1].cold is False
+        # The stalled client gets all of it once it reads.
+        received = bytearray()
+        while b"\r\n\r\n" not in received or len(received) < received.index(b"\r\n\r\n") + 4 + 6_000_000:
+            chunk = stalled.recv(1 << 20)
+            assert chunk, "the connection closed before the whole response came"
+            received += chunk
+        assert received.startswith(b"HTTP/1.1 200 ") and b"Content-Length: 6000000\r\n" in received
+
+
 def test_an_oversized_request_is_refused_unread():
     # Not recorded: AWS's 6 MB invocation limit, answered with Invoke's text in the URL refusals' form.
     with mock_lambda() as mock:

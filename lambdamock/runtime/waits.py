@@ -3,7 +3,8 @@
 An invocation's steps (``Runtime.steps``, ``Invoker.steps``, the Invoke operation) are generators that
 yield a Wait each time they need the environment's thread to finish something. ``blocking`` waits on
 the calling thread; lambdamock's aiobotocore door awaits instead, so no thread sits between an event
-loop and a handler.
+loop and a handler; ``relay`` has the environment's thread carry the steps on itself, for a caller
+whose result leaves by another way than its own stack (a function URL's response, written to a socket).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import os
 import sys
 import threading
 import time
-from typing import Callable, Generator, Optional, TypeVar
+from functools import partial
+from typing import Callable, Generator, Generic, Optional, TypeVar
+
+from lambdamock.runtime import scope as scopes
 
 T = TypeVar("T")
 
@@ -122,3 +126,93 @@ def orphaned(steps: Steps[object], wait: Wait, orphan: Callable[[Callable[[], No
         blocking(steps, wait)
 
     orphan(rest)
+
+
+def relay(steps: Steps[T], deliver: Callable[[T], None]) -> None:
+    """Run ``steps`` and ``deliver`` their result; return once it is delivered.
+
+    Each wait is carried on by the thread that sets its signal (an environment's, as its handler
+    returns), so the result is delivered without waiting for this thread to wake; at a wait's deadline
+    this thread carries the steps on itself. What the steps or ``deliver`` raise is raised here.
+    """
+    _Relay(steps, deliver).run()
+
+
+class _Relay(Generic[T]):
+    """The state of one ``relay``: which wait the steps are at, and whether a thread is carrying them on."""
+
+    __slots__ = ("_claimed", "_condition", "_current", "_deliver", "_ended", "_error", "_steps")
+
+    def __init__(self, steps: Steps[T], deliver: Callable[[T], None]) -> None:
+        self._steps = steps
+        self._deliver = deliver
+        self._condition = threading.Condition(threading.Lock())  # guards all below
+        self._current: Optional[Wait] = None
+        self._claimed = True  # a thread is carrying the steps on; the caller starts them
+        self._ended = False
+        self._error: Optional[BaseException] = None
+
+    def run(self) -> None:
+        self._advance(None)
+        condition = self._condition
+        with condition:
+            while not self._ended:
+                wait = self._current
+                if self._claimed or wait is None:
+                    condition.wait()  # the thread carrying them on says when it stops
+                elif not wait.signal.is_set and wait.remaining() > 0:
+                    condition.wait(wait.remaining())
+                else:  # the deadline passed (or the signal came and its thread left it to us)
+                    self._claimed = True
+                    condition.release()
+                    try:
+                        self._advance(wait.signal.is_set)
+                    finally:
+                        condition.acquire()
+        if self._error is not None:
+            raise self._error
+
+    def _set(self, wait: Wait) -> None:
+        """The signal of ``wait`` came: carry on here, on the setting thread, unless another thread does."""
+        with self._condition:
+            if self._claimed or self._current is not wait:
+                return
+            self._claimed = True
+        # Outside the environment's scope: the steps are lambdamock's, not the function's.
+        scope = scopes.current()
+        scopes.bind(None)
+        try:
+            self._advance(True)
+        finally:
+            scopes.bind(scope)
+
+    def _advance(self, ready: Optional[bool]) -> None:
+        """Send the steps ``ready`` and on, to the next wait not yet over (or to their end); by the claiming thread."""
+        while True:
+            try:
+                wait = self._steps.send(ready)  # type: ignore[arg-type]  # None starts them
+            except StopIteration as done:
+                self._end(done.value)
+                return
+            except BaseException as error:
+                self._end(None, error)
+                return
+            registered = wait.signal.when_set(partial(self._set, wait))
+            with self._condition:
+                if registered and not wait.signal.is_set:
+                    self._current = wait
+                    self._claimed = False
+                    self._condition.notify()
+                    return
+            ready = True  # it came already: carry on here
+
+    def _end(self, result: Optional[T], error: Optional[BaseException] = None) -> None:
+        if error is None:
+            try:
+                self._deliver(result)  # type: ignore[arg-type]  # the steps' result
+            except BaseException as failure:
+                error = failure
+        with self._condition:
+            self._ended = True
+            self._error = error
+            self._condition.notify()

@@ -10,6 +10,7 @@ from lambdamock.errors import LambdaError, MockStoppedError
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
 from lambdamock.operations.invoke import RESPONSE_LIMIT
+from lambdamock.runtime.waits import Steps
 from lambdamock.state.concurrency import Throttled
 from lambdamock.state.functions import LATEST
 from lambdamock.state.policies import Policy
@@ -33,16 +34,16 @@ def _find(service: Service, identifier: str) -> tuple[Optional[Region], Optional
     return None, None, None
 
 
-def answer(service: Service, identifier: str, request: Request) -> Response:
-    """The response to ``request`` sent to the URL with id ``identifier``."""
+def answer(service: Service, identifier: str, request: Request) -> Steps[Response]:
+    """The response to ``request`` sent to the URL with id ``identifier``, as steps (see waits)."""
     request_id = ids.request_id()
-    response = _answer(service, identifier, request, request_id)
+    response = yield from _answer(service, identifier, request, request_id)
     # Recorded: TestRequestIdHandling::test_request_id_invoke_url, the invocation's own request id.
     response.headers.append(("x-amzn-RequestId", request_id))
     return response
 
 
-def _answer(service: Service, identifier: str, request: Request, request_id: str) -> Response:
+def _answer(service: Service, identifier: str, request: Request, request_id: str) -> Steps[Response]:
     region, config, policy = _find(service, identifier)
     if region is None:
         return responses.unknown()
@@ -57,20 +58,20 @@ def _answer(service: Service, identifier: str, request: Request, request_id: str
     # The front end's trace (the caller's continued): the event's x-amzn-trace-id and the handler's share its root.
     trace = ids.trace_header(request.header("x-amzn-trace-id"))
     payload = json.dumps(events.event(config, request, request_id, caller, trace.split(";", 1)[0])).encode("utf-8")
-    response = _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload), trace), config, payload)
+    response = yield from _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload), trace), config, payload)
     if config.cors is not None:
         access.decorate(config.cors, request, response)
     return response
 
 
-def _invoke(call: Call, config: UrlConfig, payload: bytes) -> Response:
+def _invoke(call: Call, config: UrlConfig, payload: bytes) -> Steps[Response]:
     """Invoke the function as Invoke does (so it is recorded, throttled and routed by alias weights)."""
     try:
         job = _invoking.job(call, config.function_name, config.qualifier, payload, "RequestResponse")
     except LambdaError:
         return responses.forbidden()  # deleted since its URL was found
     try:
-        result = call.service.invoker.run(job)
+        result = yield from call.service.invoker.steps(job)
     except Throttled:
         return responses.throttled()
     except MockStoppedError:

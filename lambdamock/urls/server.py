@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Optional
 
 from lambdamock.errors import MockStoppedError
+from lambdamock.runtime import waits
 from lambdamock.state.service import Service
 from lambdamock.urls import gateway, responses
 from lambdamock.urls.messages import BODY_LIMIT, Request, Response
@@ -25,6 +26,7 @@ _CLOSE_JOIN_S = 1.0
 _CHUNK = 64 * 1024
 _LINE = 65537  # the longest chunk-size line read
 _BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
+_CONNECTION = ("close", "keep-alive")
 
 
 def _one_line(text: str) -> str:
@@ -61,12 +63,15 @@ class _Exchange(BaseHTTPRequestHandler):
             return
         request = Request(self.command, "/" + "".join(parts[2:]), query, list(self.headers.items()), body,
                           self.client_address[0])
+        self._unsent = b""
         try:
-            response = self.server.answer(identifier, request)
+            # The environment's thread sends the response as its handler returns (see waits.relay).
+            waits.relay(gateway.answer(self.server.service, identifier, request), self._send)
         except Exception:  # a lambdamock bug: shown, and answered, never a dropped connection
             traceback.print_exc()
-            response = Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request")
-        self._send(response)
+            self._send(Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request"))
+        if self._unsent:
+            self.wfile.write(self._unsent)  # what the socket did not take at once
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 
@@ -100,27 +105,45 @@ class _Exchange(BaseHTTPRequestHandler):
         return bytes(data)
 
     def _send(self, response: Response) -> None:
+        """Send what the socket takes now, on whichever thread ends the request; the rest is left in _unsent."""
+        data = self._encode(response)
+        connection = self.connection
+        connection.settimeout(0.0)  # a client that does not read never holds up an environment's thread
+        try:
+            while data:
+                data = data[connection.send(data):]
+        except OSError:
+            pass  # full (BlockingIOError), or gone: the exchange's own thread sends the rest, or finds out
+        finally:
+            connection.settimeout(self.timeout)
+        self._unsent = data
+
+    def _encode(self, response: Response) -> bytes:
         chunked = response.streamed and self.request_version != "HTTP/1.0"
-        self.send_response_only(response.status)
+        lines = [f"{self.protocol_version} {response.status} {self.responses.get(response.status, ('',))[0]}"]
         for name, value in response.headers:
             # A function's headers cannot add lines of their own to the response.
-            self.send_header(_one_line(name), _one_line(value))
-        self.send_header("Date", self.date_time_string())
+            name, value = _one_line(name), _one_line(value)
+            lines.append(f"{name}: {value}")
+            if name.lower() == "connection" and value.lower() in _CONNECTION:  # as http.server reads it
+                self.close_connection = value.lower() == "close"
+        lines.append(f"Date: {self.date_time_string()}")
         bodiless = response.status in _BODILESS
         if not bodiless:
-            self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(len(response.body)))))
+            lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(response.body)}")
         if self.close_connection or (response.streamed and not chunked):
-            self.send_header("Connection", "close")
-        self.end_headers()
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
         if self.command == "HEAD" or bodiless:
-            return
+            return head
         if not chunked:
-            self.wfile.write(response.body)
-            return
+            return head + response.body
+        pieces = [head]
         for start in range(0, len(response.body), _CHUNK):
             piece = response.body[start : start + _CHUNK]
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-        self.wfile.write(b"0\r\n\r\n")
+            pieces.append(b"%x\r\n%s\r\n" % (len(piece), piece))
+        pieces.append(b"0\r\n\r\n")
+        return b"".join(pieces)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a test's output is not an access log."""
@@ -130,7 +153,7 @@ class Server:
     """Accepts on 127.0.0.1 and hands each connection to one of at most _WORKERS threads of the mock."""
 
     def __init__(self, service: Service) -> None:
-        self._service = service
+        self.service = service
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._lock = threading.Lock()  # guards _open
@@ -150,9 +173,6 @@ class Server:
             found = service.url_server
         assert isinstance(found, Server)
         return found
-
-    def answer(self, identifier: str, request: Request) -> Response:
-        return gateway.answer(self._service, identifier, request)
 
     def _accept(self) -> None:
         while True:

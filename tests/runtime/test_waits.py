@@ -49,3 +49,100 @@ def test_where_a_yield_would_not_hand_over_the_gil_nothing_is_watched() -> None:
     start = time.perf_counter()
     assert not Signal().settles(1)
     assert time.perf_counter() - start < 0.5
+
+
+def _two_waits(first: Signal, second: Signal, seen: list[tuple[str, bool]]) -> waits.Steps[str]:
+    seen.append(("first", (yield waits.Wait(first, 5))))
+    seen.append(("second", (yield waits.Wait(second, 5))))
+    return "done"
+
+
+def test_a_relay_is_carried_on_by_the_thread_that_sets_each_signal() -> None:
+    first, second = Signal(), Signal()
+    seen: list[tuple[str, bool]] = []
+    delivered: list[tuple[str, str]] = []
+
+    def setter() -> None:
+        first.set()
+        second.set()
+
+    threading.Thread(target=setter, name="setter").start()
+    waits.relay(_two_waits(first, second, seen),
+                lambda result: delivered.append((result, threading.current_thread().name)))
+    assert seen == [("first", True), ("second", True)]
+    # Delivered by whichever thread ended the steps: the setter, unless it had set both before the relay began.
+    assert delivered[0][0] == "done"
+
+
+def test_a_relay_delivers_on_the_setting_thread_while_the_caller_waits() -> None:
+    signal = Signal()
+    delivered: list[str] = []
+
+    def steps() -> waits.Steps[str]:
+        yield waits.Wait(signal, 5)
+        return "done"
+
+    relay = waits._Relay(steps(), lambda result: delivered.append(threading.current_thread().name))
+
+    def setter() -> None:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with relay._condition:
+                if relay._current is not None and not relay._claimed:
+                    break  # the caller waits: the steps are at the wait, and nobody carries them on
+            time.sleep(0.001)
+        signal.set()
+
+    thread = threading.Thread(target=setter, name="setter")
+    thread.start()
+    relay.run()
+    thread.join(5)
+    assert delivered == ["setter"]
+
+
+def test_at_a_waits_deadline_the_caller_carries_the_relay_on_itself() -> None:
+    signal = Signal()
+    seen: list[bool] = []
+    delivered: list[str] = []
+
+    def steps() -> waits.Steps[str]:
+        seen.append((yield waits.Wait(signal, 0.05)))
+        return "late"
+
+    waits.relay(steps(), lambda result: delivered.append(threading.current_thread().name))
+    assert seen == [False] and delivered == [threading.current_thread().name]
+    signal.set()  # too late: nothing is carried on twice
+    assert seen == [False]
+
+
+def test_what_a_relays_steps_or_delivery_raise_is_raised_to_its_caller() -> None:
+    signal = Signal()
+
+    def failing() -> waits.Steps[str]:
+        yield waits.Wait(signal, 5)
+        raise ValueError("in the steps")
+
+    threading.Timer(0.01, signal.set).start()
+    with pytest.raises(ValueError, match="in the steps"):
+        waits.relay(failing(), lambda result: None)
+
+    def fine() -> waits.Steps[str]:
+        return "done"
+        yield  # a generator that never waits
+
+    def refuse(result: str) -> None:
+        raise OSError("the client went away")
+
+    with pytest.raises(OSError, match="went away"):
+        waits.relay(fine(), refuse)
+
+
+def test_a_relay_over_signals_set_already_never_waits() -> None:
+    first, second = Signal(), Signal()
+    first.set()
+    second.set()
+    seen: list[tuple[str, bool]] = []
+    start = time.perf_counter()
+    waits.relay(_two_waits(first, second, seen), lambda result: None)
+    assert seen == [("first", True), ("second", True)]
+    assert time.perf_counter() - start < 4  # the waits' deadline is 5 s
