@@ -18,6 +18,8 @@ DEFAULT_HEADER: Mapping[str, Any] = MappingProxyType({"Version": "2012-10-17", "
 
 _ACCOUNT = re.compile(r"\d{12}")
 _IAM_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:\S+")
+# How many decisions a policy keeps (requests differ in source ARN and account: there could be many).
+_DECISIONS = 256
 # Service principals are host names under amazonaws.com (amazonaws.com.cn in China) or amazon.com (Alexa).
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com)")
 
@@ -74,6 +76,8 @@ class Policy:
     # The document's other top-level members, in its order.
     header: Mapping[str, Any] = field(default_factory=lambda: DEFAULT_HEADER)
     revision_id: str = field(default_factory=new_revision)
+    # What it decided, by request: a policy never changes (a change makes a new one), so neither do they.
+    _decisions: dict[Request, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def parse(cls, resource: str, text: str) -> Optional[Policy]:
@@ -111,8 +115,13 @@ class Policy:
 
     def allows(self, request: Request) -> bool:
         """IAM's rule within one policy: some statement allows the request and none denies it."""
-        effects = {statement.get("Effect") for statement in self.statements if _applies(statement, request, self)}
-        return "Allow" in effects and "Deny" not in effects
+        decided = self._decisions.get(request)
+        if decided is None:
+            effects = {statement.get("Effect") for statement in self.statements if _applies(statement, request, self)}
+            decided = "Allow" in effects and "Deny" not in effects
+            if len(self._decisions) < _DECISIONS:
+                self._decisions[request] = decided
+        return decided
 
 
 def _well_formed(statement: Any) -> bool:

@@ -143,3 +143,15 @@ def test_statements_lambdamock_cannot_read_grant_nothing():
     assert not no_resource.allows(Request(INVOKE, None))
     not_action = Policy(ARN, ({"Effect": "Allow", "Principal": "*", "NotAction": URL, "Resource": ARN},))
     assert not not_action.allows(Request(INVOKE, None))
+
+
+def test_a_changed_policy_decides_afresh():
+    # Decisions are kept per policy; a change makes a new policy, which must not inherit them.
+    policy = policy_of({"Sid": "open", "Principal": "*"})
+    anyone = Request(INVOKE)
+    assert policy.allows(anyone) and policy.allows(anyone)
+    denied = policy.adding({"Sid": "shut", "Effect": "Deny", "Principal": "*", "Action": INVOKE, "Resource": ARN})
+    assert not denied.allows(anyone)
+    assert policy.allows(anyone)
+    reopened = denied.removing("shut")
+    assert reopened is not None and reopened.allows(anyone)
