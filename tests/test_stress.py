@@ -83,3 +83,47 @@ def test_mixed_load_loses_nothing_and_finishes() -> None:
         assert kinds.count(("shared", "Event")) == THREADS * ROUNDS, "every Event invocation ran once"
         assert sum(1 for name, kind in kinds if name.startswith("fn")) == THREADS * ROUNDS
         assert kinds.count(("echo", "RequestResponse")) == THREADS * ROUNDS
+
+
+def test_function_url_requests_on_many_connections_are_each_answered_once_on_their_own_connection() -> None:
+    # A URL's response leaves from whichever thread ends its invocation (see waits.relay), usually the
+    # environment's: under load none may be lost, doubled, or written to another connection.
+    import http.client
+
+    from tests.url_helpers import public
+
+    source = "import time\ndef handler(event, context):\n    time.sleep(0.001)\n    return event['rawPath']\n"
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        url = public(client, mock, source)
+        client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=4)  # some are throttled
+        address, _, prefix = url.removeprefix("http://").partition("/")
+        answers: dict[tuple[int, int], tuple[int, bytes]] = {}
+        failures: list[BaseException] = []
+
+        def worker(index: int) -> None:
+            connection = http.client.HTTPConnection(address, timeout=30)
+            try:
+                for round_ in range(ROUNDS):
+                    connection.request("GET", f"/{prefix}{index}/{round_}")
+                    response = connection.getresponse()
+                    answers[index, round_] = (response.status, response.read())
+            except BaseException as error:  # shown below, with the test's own failure
+                failures.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker, args=(index,)) for index in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert not failures and not any(thread.is_alive() for thread in threads)
+        assert len(answers) == THREADS * ROUNDS
+        answered = {key for key, (status, _) in answers.items() if status == 200}
+        for (index, round_), (status, body) in answers.items():
+            assert (status, body) == (200, f"/{index}/{round_}".encode()) or status == 429
+        assert answered  # not everything was throttled
+        # Each answered request ran once; a throttled one did not run.
+        ran = sorted(json.loads(record.event)["rawPath"] for record in mock.invocations)
+        assert ran == sorted(f"/{index}/{round_}" for index, round_ in answered)
