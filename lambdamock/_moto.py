@@ -2,9 +2,10 @@
 
 Besides telling whether moto's mock is active, this routes the deliveries moto's SNS, S3,
 EventBridge, CloudWatch Logs and Secrets Manager make to Lambda (and other services' lookups of a
-function) to lambdamock's functions, and notes which handler's chain an SQS message continues
-(recursive loop detection); roles and subnets are read in _moto_resources, stacks bridged in
-_moto_stack_models and _moto_stack_types (on _moto_stacks). moto calls its own Lambda backend
+function) to lambdamock's functions, notes which handler's chain an SQS message continues
+(recursive loop detection), and keeps a Kinesis PutRecords whole to its readers; roles and subnets
+are read in _moto_resources, stacks bridged in _moto_stack_models and _moto_stack_types (on
+_moto_stacks). moto calls its own Lambda backend
 directly, not through botocore, so these are wrappers around moto functions (the same from moto
 5.0 to 5.2), installed once moto loads them.
 """
@@ -15,6 +16,7 @@ import contextvars
 import copy
 import json
 import sys
+import threading
 from typing import Any, Callable, Optional
 from urllib.parse import unquote_plus
 
@@ -69,6 +71,8 @@ def bridge() -> None:
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
+        "moto.kinesis.models": [("KinesisBackend.put_records", _whole_write),
+                                ("KinesisBackend.get_records", _whole_write)],
         "moto.cloudformation.parsing": [("resource_class_from_type", _moto_stack_types.resource_class_from_type),
                                         ("ResourceMap.update", _moto_stacks.stack_update)],
     }
@@ -244,6 +248,17 @@ def _sqs_send_message(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> An
 
     lineage.remember([message.id])
     return message
+
+
+# One PutRecords is one write: moto appends its records one by one, and a mapping's poller reading the shard
+# meanwhile would deliver the write cut in two batches, which AWS does not.
+_KINESIS_WRITES = threading.RLock()
+
+
+def _whole_write(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # KinesisBackend.put_records(...) and get_records(...): one at a time.
+    with _KINESIS_WRITES:
+        return wrapped(*args, **kwargs)
 
 
 # -- other moto services calling moto's Lambda backend (CloudWatch Logs, Secrets Manager, ...) --------

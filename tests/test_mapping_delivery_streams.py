@@ -6,6 +6,7 @@ import base64
 import datetime
 import json
 import math
+import threading
 import time
 from typing import Any
 
@@ -83,6 +84,39 @@ def test_one_put_records_call_is_one_batch(world):
                                                            for item in items])
         world.mock.wait()
     assert world.batches() == rounds
+
+
+def test_a_poll_never_sees_a_put_records_half_done(world, monkeypatch):
+    # moto appends a PutRecords' records one by one. Here the write stops after five records until the
+    # mapping's poller has read the shard (at most a second: its idle back-off is 0.1 s), and then for longer
+    # than a poller waits for a write to settle: a read that could come between two records cuts the batch.
+    from moto.kinesis import models
+
+    world.function()
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, StartingPosition="LATEST")
+    world.mock.wait()
+    read = threading.Event()
+    appended: list[str] = []
+    get_records, put_record = models.Shard.get_records, models.Shard.put_record
+
+    def reading(shard: Any, *args: Any, **kwargs: Any) -> Any:
+        read.set()
+        return get_records(shard, *args, **kwargs)
+
+    def appending(shard: Any, *args: Any, **kwargs: Any) -> Any:
+        appended.append(shard.shard_id)
+        if len(appended) == 5:
+            read.clear()
+            if read.wait(1):
+                time.sleep(0.2)
+        return put_record(shard, *args, **kwargs)
+
+    monkeypatch.setattr(models.Shard, "get_records", reading)
+    monkeypatch.setattr(models.Shard, "put_record", appending)
+    items = [f"0-{n}" for n in range(10)]
+    world.kinesis.put_records(StreamName="s", Records=[{"Data": item.encode(), "PartitionKey": "k"} for item in items])
+    world.mock.wait()
+    assert world.batches() == [items]
 
 
 def test_each_shard_is_delivered_in_order(world):

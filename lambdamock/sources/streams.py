@@ -122,9 +122,10 @@ class StreamPoller(Poller):
                     continue
             if shard.batch.room and self._read(shard):
                 read_any = True
-                # A writer may be halfway through one PutRecords (moto appends record by record): read
-                # on after a moment until a read brings nothing more, so that the poll's timing never
-                # cuts one write in two batches — AWS's pollers, reading about once a second, do not.
+                # A writer may be halfway through one PutRecords (a service at a named endpoint; moto's are
+                # kept whole, see _moto): read on after a moment until a read brings nothing more, so that
+                # the poll's timing does not cut one write in two batches — AWS's pollers, reading about
+                # once a second, do not.
                 while shard.batch.room and not shard.failing:
                     self.pause(self.reader.settle)
                     if not self._read(shard):
