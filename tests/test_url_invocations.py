@@ -85,6 +85,17 @@ def test_a_function_error_is_a_502_with_aws_s_body(client, lambda_mock):
     assert invocation.function_error == "Unhandled" and invocation.error["errorMessage"] == "some error occurred"
 
 
+def test_a_function_that_times_out_is_a_502_sent_at_its_timeout(client, lambda_mock):
+    # Not recorded for URLs: a timed-out invocation is a function error, answered as the one above. The
+    # request's own thread answers at the deadline (the handler's thread never returns in time).
+    url = public(client, lambda_mock, "import time\ndef handler(event, context):\n    time.sleep(60)\n")
+    client.update_function_configuration(FunctionName="f", Timeout=1)
+    answer = fetch(url)
+    assert (answer.status, answer.body) == (502, b"Internal Server Error")
+    (invocation,) = lambda_mock.invocations
+    assert invocation.timed_out and invocation.function_error == "Unhandled"
+
+
 def test_the_event_for_a_post_with_a_query_string(client, lambda_mock):
     # test_lambda_url_echo_http_fixture_default: lower-case header names, values as sent, repeated
     # query keys joined with commas and decoded; the Lambda front end's own headers added. Its client
