@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 from typing import Callable, Iterator, Optional
 
@@ -46,6 +47,17 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.002)
+
+
+def in_threads(work: Callable[[int], None], count: int, timeout: float = 60.0) -> None:
+    """Run ``work(0)`` to ``work(count - 1)`` on threads at once; fail the test if any runs past ``timeout`` s."""
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    assert not any(thread.is_alive() for thread in threads), "deadlock: threads did not finish"
 
 
 def moto_role() -> str:

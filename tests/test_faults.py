@@ -13,7 +13,7 @@ import pytest
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE, wait_until
+from tests.helpers import ROLE, in_threads, wait_until
 from tests.runtime import sync
 
 # name -> (handler body, the errorType its invocations must report)
@@ -73,12 +73,8 @@ def test_faults_under_load_are_answered_and_stop_is_prompt(forever) -> None:
             except BaseException as error:
                 failures.append(error)
 
-        threads = [threading.Thread(target=caller, args=(seed,)) for seed in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        assert not failures and not any(thread.is_alive() for thread in threads)
+        in_threads(caller, THREADS)
+        assert not failures, failures[:3]
         assert len(answers) == THREADS * CALLS
         for name, (error, payload) in answers:
             assert error == "Unhandled", (name, payload)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import boto3
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, in_threads
 
 THREADS = 16
 ROUNDS = 12
@@ -59,12 +58,7 @@ def test_mixed_load_loses_nothing_and_finishes() -> None:
             except BaseException as error:
                 failures.append(error)
 
-        threads = [threading.Thread(target=worker, args=(index,)) for index in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        assert not any(thread.is_alive() for thread in threads), "deadlock: workers did not finish"
+        in_threads(worker, THREADS, timeout=120)
         assert not failures, failures[:3]
         mock.wait(timeout=60)
 
@@ -113,12 +107,8 @@ def test_function_url_requests_on_many_connections_are_each_answered_once_on_the
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=worker, args=(index,)) for index in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        assert not failures and not any(thread.is_alive() for thread in threads)
+        in_threads(worker, THREADS)
+        assert not failures, failures[:3]
         assert len(answers) == THREADS * ROUNDS
         answered = {key for key, (status, _) in answers.items() if status == 200}
         for (index, round_), (status, body) in answers.items():
