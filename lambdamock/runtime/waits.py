@@ -4,7 +4,8 @@ An invocation's steps (``Runtime.steps``, ``Invoker.steps``, the Invoke operatio
 yield a Wait each time they need the environment's thread to finish something. ``blocking`` waits on
 the calling thread; lambdamock's aiobotocore door awaits instead, so no thread sits between an event
 loop and a handler; ``relay`` has the environment's thread carry the steps on itself, for a caller
-whose result leaves by another way than its own stack (a function URL's response, written to a socket).
+whose result leaves by another way than its own stack (a function URL's response, written to a socket),
+and which has other things to do meanwhile (read the connection's next request).
 """
 
 from __future__ import annotations
@@ -128,49 +129,67 @@ def orphaned(steps: Steps[object], wait: Wait, orphan: Callable[[Callable[[], No
     orphan(rest)
 
 
-def relay(steps: Steps[T], deliver: Callable[[T], None]) -> None:
-    """Run ``steps`` and ``deliver`` their result; return once it is delivered.
+def relay(steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseException], None]) -> Relay[T]:
+    """Start ``steps`` here; from then on each wait is carried on by the thread that sets its signal.
 
-    Each wait is carried on by the thread that sets its signal (an environment's, as its handler
-    returns), so the result is delivered without waiting for this thread to wake; at a wait's deadline
-    this thread carries the steps on itself. What the steps or ``deliver`` raise is raised here.
+    Whichever thread ends the steps hands their result to ``deliver`` (an environment's, as its handler
+    returns: no thread has to wake for it), and what the steps or ``deliver`` raise to ``failed``. The
+    caller goes on with other work meanwhile, and carries the steps on at a wait's deadline itself
+    (``Relay.due``, ``Relay.carry_on``), or waits for their end (``Relay.finish``).
     """
-    _Relay(steps, deliver).run()
+    started = Relay(steps, deliver, failed)
+    started._advance(None)
+    return started
 
 
-class _Relay(Generic[T]):
+class Relay(Generic[T]):
     """The state of one ``relay``: which wait the steps are at, and whether a thread is carrying them on."""
 
-    __slots__ = ("_claimed", "_condition", "_current", "_deliver", "_ended", "_error", "_steps")
+    __slots__ = ("_claimed", "_condition", "_current", "_deliver", "_failed", "_steps", "ended")
 
-    def __init__(self, steps: Steps[T], deliver: Callable[[T], None]) -> None:
+    def __init__(self, steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseException], None]) -> None:
         self._steps = steps
         self._deliver = deliver
+        self._failed = failed
         self._condition = threading.Condition(threading.Lock())  # guards all below
         self._current: Optional[Wait] = None
         self._claimed = True  # a thread is carrying the steps on; the caller starts them
-        self._ended = False
-        self._error: Optional[BaseException] = None
+        self.ended = False  # the result is delivered (or the failure handed over)
 
-    def run(self) -> None:
-        self._advance(None)
+    def due(self) -> Optional[float]:
+        """Seconds until this thread is to carry the steps on (0: now); None while another thread carries them."""
+        with self._condition:
+            return self._left()
+
+    def _left(self) -> Optional[float]:
+        wait = self._current
+        if self.ended or self._claimed or wait is None:
+            return None
+        return 0.0 if wait.signal.is_set else wait.remaining()
+
+    def carry_on(self) -> None:
+        """Carry the steps on here if the wait they are at is over (its deadline passed) and no thread does."""
+        with self._condition:
+            wait = self._current
+            if self._left() != 0.0 or wait is None:
+                return
+            self._claimed = True
+        self._advance(wait.signal.is_set)
+
+    def finish(self) -> None:
+        """Return once the steps ended, carrying them on here at a wait's deadline."""
         condition = self._condition
         with condition:
-            while not self._ended:
-                wait = self._current
-                if self._claimed or wait is None:
-                    condition.wait()  # the thread carrying them on says when it stops
-                elif not wait.signal.is_set and wait.remaining() > 0:
-                    condition.wait(wait.remaining())
-                else:  # the deadline passed (or the signal came and its thread left it to us)
-                    self._claimed = True
-                    condition.release()
-                    try:
-                        self._advance(wait.signal.is_set)
-                    finally:
-                        condition.acquire()
-        if self._error is not None:
-            raise self._error
+            while not self.ended:
+                left = self._left()
+                if left != 0.0:
+                    condition.wait(left)  # the thread carrying them on says when it stops
+                    continue
+                condition.release()
+                try:
+                    self.carry_on()
+                finally:
+                    condition.acquire()
 
     def _set(self, wait: Wait) -> None:
         """The signal of ``wait`` came: carry on here, on the setting thread, unless another thread does."""
@@ -207,12 +226,15 @@ class _Relay(Generic[T]):
             ready = True  # it came already: carry on here
 
     def _end(self, result: Optional[T], error: Optional[BaseException] = None) -> None:
-        if error is None:
-            try:
-                self._deliver(result)  # type: ignore[arg-type]  # the steps' result
-            except BaseException as failure:
-                error = failure
-        with self._condition:
-            self._ended = True
-            self._error = error
-            self._condition.notify()
+        try:
+            if error is None:
+                try:
+                    self._deliver(result)  # type: ignore[arg-type]  # the steps' result
+                except BaseException as failure:
+                    error = failure
+            if error is not None:
+                self._failed(error)
+        finally:
+            with self._condition:
+                self.ended = True
+                self._condition.notify()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import select
 import socket
 import threading
 import time
@@ -26,7 +28,6 @@ _CLOSE_JOIN_S = 1.0
 _CHUNK = 64 * 1024
 _LINE = 65537  # the longest chunk-size line read
 _BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
-_CONNECTION = ("close", "keep-alive")
 
 
 def _one_line(text: str) -> str:
@@ -37,8 +38,27 @@ class BadRequest(Exception):
     """The request's framing cannot be read."""
 
 
+class _Incoming(io.RawIOBase):
+    """A connection's bytes as they come, for its buffered reader: each read waits in ``_Exchange._receive``."""
+
+    def __init__(self, exchange: _Exchange) -> None:
+        super().__init__()
+        self._exchange = exchange
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._exchange._receive(buffer)
+
+
 class _Exchange(BaseHTTPRequestHandler):
-    """One connection's requests, read and answered one after the other (the standard library parses them)."""
+    """One connection's requests, read and answered one after the other (the standard library parses them).
+
+    A response is sent by the thread that ends its invocation (the environment's, see waits.relay) while
+    the connection's thread reads on (``_receive``): one thread wakes per request fewer than if the
+    connection's thread waited for the response and sent it.
+    """
 
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes: without this, a keep-alive client's delayed ACK
@@ -46,8 +66,89 @@ class _Exchange(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     timeout = _IDLE_S
     server: Server  # type: ignore[assignment]  # ours, not a socketserver
+    _relay: Optional[waits.Relay[Response]]  # the response in flight
+    _unsent: bytes  # what the socket did not take at once, left to the connection's thread
+    _closing: bool  # the response in flight closes the connection
+    _quiet: float  # since when the connection has been quiet (time.monotonic): its last response went out
+    _sender: socket.socket  # the connection, for other threads: it never blocks
+    _wake: socket.socket  # readable when the thread that sent a response left something to this one
+    _waker: socket.socket
+
+    def setup(self) -> None:
+        super().setup()
+        self._relay, self._unsent, self._closing, self._quiet = None, b"", False, time.monotonic()
+        self._sender = self.connection.dup()
+        self._sender.setblocking(False)  # a client that does not read never holds up an environment's thread
+        self._wake, self._waker = socket.socketpair()
+        self.rfile.close()  # the standard library's reader: ours waits in _receive
+        self.rfile = io.BufferedReader(_Incoming(self))
+
+    def handle(self) -> None:
+        super().handle()
+        self._settle()  # the last response, when the request asked to close
+
+    def _receive(self, buffer: memoryview) -> int:
+        """Read what has come into ``buffer``, waiting for it; 0 once the connection is to close.
+
+        Meanwhile carry the response in flight on at its invocation's deadline, and send what the
+        thread that sent it left unsent.
+        """
+        while True:
+            relay = self._relay
+            if relay is not None and relay.ended:
+                self._settle()  # what the socket did not take at once
+                if self._closing:
+                    return 0
+                relay = None
+            if relay is None:
+                left = self._quiet + _IDLE_S - time.monotonic()
+                if left <= 0:
+                    raise socket.timeout("idle")  # as a read that timed out: http.server closes the connection
+            else:  # looked at again at least once an idle period, to see whether it ended
+                due = relay.due()
+                left = _IDLE_S if due is None else min(due, _IDLE_S)
+            ready, _, _ = select.select([self._sender, self._wake], [], [], left)
+            if self._wake in ready:
+                self._wake.recv(64)
+                if self._unsent or self._closing:  # left to this thread by the one that sent the response
+                    self._settle()  # which waits the moment it takes that thread to end the relay
+                    if self._closing:
+                        return 0
+                    continue
+            if relay is not None:
+                relay.carry_on()  # at its deadline (nothing, before)
+            if self._sender in ready:
+                with contextlib.suppress(BlockingIOError):
+                    return self._sender.recv_into(buffer)
+
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        self._settle()  # the response before goes first
+        super().send_error(code, message, explain)
+
+    def _settle(self) -> None:
+        """Return once the response in flight is sent whole."""
+        if self._relay is not None:
+            self._relay.finish()
+            self._relay = None
+        if self._unsent:
+            unsent, self._unsent = self._unsent, b""
+            self.wfile.write(unsent)
+            self._quiet = time.monotonic()
+
+    def finish(self) -> None:
+        try:
+            if self._relay is not None:
+                self._relay.finish()  # nothing is left running on a connection that is gone
+        finally:
+            super().finish()
+            for own in (self._sender, self._wake, self._waker):
+                own.close()
 
     def _serve(self) -> None:
+        self._settle()  # the response before goes first
+        if self._closing:
+            self.close_connection = True  # it closed the connection: this request came too late
+            return
         path, _, query = self.path.partition("?")
         # /<url id>/<the URL's own path>: the id says which URL, the rest is what the function sees.
         parts = path.split("/", 2)
@@ -63,15 +164,8 @@ class _Exchange(BaseHTTPRequestHandler):
             return
         request = Request(self.command, "/" + "".join(parts[2:]), query, list(self.headers.items()), body,
                           self.client_address[0])
-        self._unsent = b""
-        try:
-            # The environment's thread sends the response as its handler returns (see waits.relay).
-            waits.relay(gateway.answer(self.server.service, identifier, request), self._send)
-        except Exception:  # a lambdamock bug: shown, and answered, never a dropped connection
-            traceback.print_exc()
-            self._send(Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request"))
-        if self._unsent:
-            self.wfile.write(self._unsent)  # what the socket did not take at once
+        self._relay = waits.relay(gateway.answer(self.server.service, identifier, request), self._send,
+                                  self._failed)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 
@@ -104,34 +198,41 @@ class _Exchange(BaseHTTPRequestHandler):
             pass  # trailers, up to the blank line
         return bytes(data)
 
+    def _failed(self, error: BaseException) -> None:
+        """A lambdamock bug: shown, and answered, never a dropped connection."""
+        traceback.print_exception(type(error), error, error.__traceback__)
+        self._send(Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request"))
+
     def _send(self, response: Response) -> None:
         """Send what the socket takes now, on whichever thread ends the request; the rest is left in _unsent."""
         data = self._encode(response)
-        connection = self.connection
-        connection.settimeout(0.0)  # a client that does not read never holds up an environment's thread
         try:
             while data:
-                data = data[connection.send(data):]
+                data = data[self._sender.send(data):]
         except OSError:
-            pass  # full (BlockingIOError), or gone: the exchange's own thread sends the rest, or finds out
-        finally:
-            connection.settimeout(self.timeout)
+            pass  # full (BlockingIOError), or gone: the connection's thread sends the rest, or finds out
         self._unsent = data
+        self._quiet = time.monotonic()
+        if data or self._closing:
+            with contextlib.suppress(OSError):
+                self._waker.send(b"!")  # over to the connection's thread (see _receive)
 
     def _encode(self, response: Response) -> bytes:
         chunked = response.streamed and self.request_version != "HTTP/1.0"
         lines = [f"{self.protocol_version} {response.status} {self.responses.get(response.status, ('',))[0]}"]
+        closing = self.close_connection
         for name, value in response.headers:
             # A function's headers cannot add lines of their own to the response.
             name, value = _one_line(name), _one_line(value)
             lines.append(f"{name}: {value}")
-            if name.lower() == "connection" and value.lower() in _CONNECTION:  # as http.server reads it
-                self.close_connection = value.lower() == "close"
+            if name.lower() == "connection" and value.lower() == "close":  # the function's say, as http.server's
+                closing = True
         lines.append(f"Date: {self.date_time_string()}")
         bodiless = response.status in _BODILESS
         if not bodiless:
             lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(response.body)}")
-        if self.close_connection or (response.streamed and not chunked):
+        self._closing = closing = closing or (response.streamed and not chunked)
+        if closing:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
         if self.command == "HEAD" or bodiless:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from typing import Callable
 
 import pytest
 
@@ -57,6 +58,14 @@ def _two_waits(first: Signal, second: Signal, seen: list[tuple[str, bool]]) -> w
     return "done"
 
 
+def _run(steps: waits.Steps[str], deliver: Callable[[str], None]) -> None:
+    """A relay run to its end on this thread, raising what it failed with."""
+    failures: list[BaseException] = []
+    waits.relay(steps, deliver, failures.append).finish()
+    if failures:
+        raise failures[0]
+
+
 def test_a_relay_is_carried_on_by_the_thread_that_sets_each_signal() -> None:
     first, second = Signal(), Signal()
     seen: list[tuple[str, bool]] = []
@@ -67,14 +76,13 @@ def test_a_relay_is_carried_on_by_the_thread_that_sets_each_signal() -> None:
         second.set()
 
     threading.Thread(target=setter, name="setter").start()
-    waits.relay(_two_waits(first, second, seen),
-                lambda result: delivered.append((result, threading.current_thread().name)))
+    _run(_two_waits(first, second, seen), lambda result: delivered.append((result, threading.current_thread().name)))
     assert seen == [("first", True), ("second", True)]
     # Delivered by whichever thread ended the steps: the setter, unless it had set both before the relay began.
     assert delivered[0][0] == "done"
 
 
-def test_a_relay_delivers_on_the_setting_thread_while_the_caller_waits() -> None:
+def test_a_relay_delivers_on_the_setting_thread_while_its_caller_does_other_work() -> None:
     signal = Signal()
     delivered: list[str] = []
 
@@ -82,22 +90,14 @@ def test_a_relay_delivers_on_the_setting_thread_while_the_caller_waits() -> None
         yield waits.Wait(signal, 5)
         return "done"
 
-    relay = waits._Relay(steps(), lambda result: delivered.append(threading.current_thread().name))
-
-    def setter() -> None:
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            with relay._condition:
-                if relay._current is not None and not relay._claimed:
-                    break  # the caller waits: the steps are at the wait, and nobody carries them on
-            time.sleep(0.001)
-        signal.set()
-
-    thread = threading.Thread(target=setter, name="setter")
+    relay = waits.relay(steps(), lambda result: delivered.append(threading.current_thread().name), print)
+    assert not relay.ended and relay.due() is not None  # at the wait, and nobody carries the steps on
+    thread = threading.Thread(target=signal.set, name="setter")
     thread.start()
-    relay.run()
     thread.join(5)
-    assert delivered == ["setter"]
+    assert relay.ended and delivered == ["setter"]  # without the caller waiting for anything
+    assert relay.due() is None
+    relay.finish()  # at once: they ended
 
 
 def test_at_a_waits_deadline_the_caller_carries_the_relay_on_itself() -> None:
@@ -109,13 +109,21 @@ def test_at_a_waits_deadline_the_caller_carries_the_relay_on_itself() -> None:
         seen.append((yield waits.Wait(signal, 0.05)))
         return "late"
 
-    waits.relay(steps(), lambda result: delivered.append(threading.current_thread().name))
-    assert seen == [False] and delivered == [threading.current_thread().name]
+    relay = waits.relay(steps(), lambda result: delivered.append(threading.current_thread().name), print)
+    relay.carry_on()  # before the deadline: nothing happens
+    assert seen == [] and 0 < (relay.due() or 0) <= 0.05
+    deadline = time.monotonic() + 5
+    while relay.due() != 0.0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    relay.carry_on()
+    assert seen == [False] and delivered == [threading.current_thread().name] and relay.ended
     signal.set()  # too late: nothing is carried on twice
     assert seen == [False]
+    _run(steps(), lambda result: delivered.append(result))  # finish() carries on at the deadline too
+    assert delivered[-1] == "late"
 
 
-def test_what_a_relays_steps_or_delivery_raise_is_raised_to_its_caller() -> None:
+def test_what_a_relays_steps_or_delivery_raise_goes_to_its_failure_handler() -> None:
     signal = Signal()
 
     def failing() -> waits.Steps[str]:
@@ -124,7 +132,7 @@ def test_what_a_relays_steps_or_delivery_raise_is_raised_to_its_caller() -> None
 
     threading.Timer(0.01, signal.set).start()
     with pytest.raises(ValueError, match="in the steps"):
-        waits.relay(failing(), lambda result: None)
+        _run(failing(), lambda result: None)
 
     def fine() -> waits.Steps[str]:
         return "done"
@@ -134,7 +142,27 @@ def test_what_a_relays_steps_or_delivery_raise_is_raised_to_its_caller() -> None
         raise OSError("the client went away")
 
     with pytest.raises(OSError, match="went away"):
-        waits.relay(fine(), refuse)
+        _run(fine(), refuse)
+
+
+def test_a_relay_ends_even_when_its_failure_handler_raises() -> None:
+    signal = Signal()
+
+    def steps() -> waits.Steps[str]:
+        yield waits.Wait(signal, 5)
+        return "done"
+
+    def refuse(result: str) -> None:
+        raise OSError("the client went away")
+
+    def broken(error: BaseException) -> None:
+        raise RuntimeError("so did the handler")
+
+    relay = waits.relay(steps(), refuse, broken)
+    with pytest.raises(RuntimeError):
+        signal.set()  # this thread sets the signal, so it carries the steps on: the handler's error comes out here
+    assert relay.ended
+    relay.finish()  # nothing to wait for: a caller is never left waiting on a relay that failed
 
 
 def test_a_relay_over_signals_set_already_never_waits() -> None:
@@ -143,6 +171,7 @@ def test_a_relay_over_signals_set_already_never_waits() -> None:
     second.set()
     seen: list[tuple[str, bool]] = []
     start = time.perf_counter()
-    waits.relay(_two_waits(first, second, seen), lambda result: None)
+    relay = waits.relay(_two_waits(first, second, seen), lambda result: None, print)
+    assert relay.ended  # on the caller's own thread, before relay() returned
     assert seen == [("first", True), ("second", True)]
     assert time.perf_counter() - start < 4  # the waits' deadline is 5 s

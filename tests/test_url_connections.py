@@ -1,0 +1,128 @@
+"""One connection to the function URL server: requests in a row, pipelined, closed, idle, and lambdamock's own faults.
+
+A response leaves from the thread that ends its invocation while the connection's thread reads on (see
+urls.server); these tests hold the order and the closing of what one connection carries. HTTP/1.1 framing
+only: AWS's front end records nothing about its connections, so nothing here is an AWS text.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from typing import Iterator, Optional
+
+import pytest
+
+from lambdamock.urls import gateway, server
+from tests.url_helpers import public
+
+PATH_ECHO = (
+    "import time\n"
+    "def handler(event, context):\n"
+    "    time.sleep(0.3 if event['rawPath'].endswith('slow') else 0)\n"
+    "    headers = {'Connection': 'close'} if event['rawPath'].endswith('bye') else {}\n"
+    "    return {'statusCode': 200, 'headers': headers, 'body': event['rawPath']}\n"
+)
+
+
+def _responses(connection: socket.socket) -> Iterator[tuple[bytes, bytes]]:
+    """The responses a connection carries, as (head, body), until the server closes it."""
+    received = b""
+    while True:
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:
+                assert received == b"", "the connection closed inside a response"
+                return
+            received += chunk
+        head, _, received = received.partition(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        while len(received) < length:
+            chunk = connection.recv(65536)
+            assert chunk, "the connection closed inside a response"
+            received += chunk
+        yield head, received[:length]
+        received = received[length:]
+
+
+def _connect(url: str) -> tuple[socket.socket, str]:
+    address, _, path = url.split("//", 1)[1].partition("/")
+    connection = socket.create_connection((address.split(":")[0], int(address.split(":")[1])), timeout=10)
+    return connection, "/" + path
+
+
+def _get(path: str, headers: str = "") -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: h\r\n{headers}\r\n".encode()
+
+
+@pytest.fixture
+def no_idle_close(monkeypatch):
+    """An idle connection is kept for a minute: a close that does not come at once times the client out (10 s)."""
+    monkeypatch.setattr(server, "_IDLE_S", 60)
+
+
+def test_pipelined_requests_are_answered_in_order_on_one_connection(client, lambda_mock, no_idle_close):
+    # The requests arrive in one write: the second is read while the first one's function still runs, and is
+    # answered after it.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(_get(prefix + "slow") + _get(prefix + "fast") + _get(prefix + "bye"))
+        bodies = [body for _, body in _responses(connection)]
+    assert bodies == [b"/slow", b"/fast", b"/bye"]  # and then the server closed it, as the last response said
+    assert [json.loads(record.event)["rawPath"] for record in lambda_mock.invocations] == ["/slow", "/fast", "/bye"]
+
+
+def test_a_request_that_asks_to_close_is_answered_then_closed(client, lambda_mock, no_idle_close):
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(_get(prefix + "slow", "Connection: close\r\n"))
+        answered = list(_responses(connection))  # ends when the server closes the connection
+    assert [body for _, body in answered] == [b"/slow"] and b"\r\nConnection: close" in answered[0][0]
+
+
+def test_a_response_that_says_close_closes_the_connection_and_later_requests_go_unanswered(client, lambda_mock,
+                                                                                           no_idle_close):
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(_get(prefix + "bye"))
+        head, body = next(_responses(connection))
+        assert body == b"/bye" and b"\r\nConnection: close" in head
+        with pytest.raises(OSError):  # the server's end is gone: a reset, or a broken pipe
+            for _ in range(50):
+                connection.sendall(_get(prefix + "late"))
+                if connection.recv(65536) == b"":
+                    raise ConnectionResetError("closed")
+                time.sleep(0.01)
+    assert [json.loads(record.event)["rawPath"] for record in lambda_mock.invocations] == ["/bye"]
+
+
+def test_an_idle_connection_is_closed_by_the_server(client, lambda_mock, monkeypatch):
+    monkeypatch.setattr(server, "_IDLE_S", 0.2)
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(_get(prefix + "one"))
+        assert next(_responses(connection))[1] == b"/one"
+        start = time.monotonic()
+        assert connection.recv(65536) == b""  # closed by the server, without a request
+        assert time.monotonic() - start < 5
+
+
+def test_a_lambdamock_fault_is_answered_500_and_the_connection_goes_on(client, lambda_mock, monkeypatch, capsys):
+    url = public(client, lambda_mock, PATH_ECHO)
+    answer = gateway._answer
+
+    def faulty(*args: object) -> gateway.Steps[Optional[object]]:
+        if str(args[2].path).endswith("fault"):  # the Request
+            raise RuntimeError("a lambdamock bug")
+        return (yield from answer(*args))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gateway, "_answer", faulty)
+    connection, prefix = _connect(url)
+    with connection:
+        connection.sendall(_get(prefix + "fault") + _get(prefix + "fine"))
+        replies = _responses(connection)
+        head, body = next(replies)
+        assert head.startswith(b"HTTP/1.1 500 ") and body == b"lambdamock failed to answer this request"
+        assert next(replies)[1] == b"/fine"
+    assert "RuntimeError: a lambdamock bug" in capsys.readouterr().err  # shown, never swallowed
