@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import time
-from email.utils import formatdate
 from typing import Any, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +11,7 @@ from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shap
 
 from lambdamock import ids, operations
 from lambdamock.errors import LambdaError, NotServedError
-from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error
+from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error, http_date
 from lambdamock.protocol.router import Router
 from lambdamock.protocol.validate import validate
 from lambdamock.runtime.waits import Steps, blocking
@@ -57,12 +54,6 @@ def _trace(value: Any) -> Optional[str]:
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
-@functools.lru_cache(maxsize=1)
-def _http_date(second: int) -> str:
-    """The Date header for a second since the epoch: formatted once per second."""
-    return formatdate(second, usegmt=True)
-
-
 def _error_response(service_model: ServiceModel, error: LambdaError) -> Response:
     try:
         shape: Optional[Shape] = service_model.shape_for(error.code)
@@ -98,7 +89,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     headers = response.headers
     headers["x-amzn-RequestId"] = call.request_id
     headers["Content-Length"] = str(len(response.body))
-    headers["Date"] = _http_date(int(time.time()))
+    headers["Date"] = http_date()
     return response
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
+import time
 from email.utils import formatdate
 from typing import Any, Mapping, Optional
 
@@ -15,6 +17,17 @@ from lambdamock.memo import per_object
 from lambdamock.protocol import eventstream, jsonread
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def http_date() -> str:
+    """The Date header of a response sent now."""
+    return _http_date(int(time.time()))
+
+
+@functools.lru_cache(maxsize=1)
+def _http_date(second: int) -> str:
+    """Formatted once per second."""
+    return formatdate(second, usegmt=True)
 
 
 class Request:

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Optional
 
 from lambdamock.errors import MockStoppedError
+from lambdamock.protocol.codec import http_date
 from lambdamock.runtime import waits
 from lambdamock.state.service import Service
 from lambdamock.urls import gateway, responses
@@ -227,7 +228,7 @@ class _Exchange(BaseHTTPRequestHandler):
             lines.append(f"{name}: {value}")
             if name.lower() == "connection" and value.lower() == "close":  # the function's say, as http.server's
                 closing = True
-        lines.append(f"Date: {self.date_time_string()}")
+        lines.append(f"Date: {http_date()}")
         bodiless = response.status in _BODILESS
         if not bodiless:
             lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(response.body)}")
