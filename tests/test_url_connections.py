@@ -126,3 +126,15 @@ def test_a_lambdamock_fault_is_answered_500_and_the_connection_goes_on(client, l
         assert head.startswith(b"HTTP/1.1 500 ") and body == b"lambdamock failed to answer this request"
         assert next(replies)[1] == b"/fine"
     assert "RuntimeError: a lambdamock bug" in capsys.readouterr().err  # shown, never swallowed
+
+
+def test_a_request_that_expects_100_continue_gets_it_before_sending_its_body(client, lambda_mock):
+    # As curl sends a large body: the headers alone, then the body once the server says to go on.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix}upload HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+                           "Expect: 100-continue\r\n\r\n".encode())
+        assert connection.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n")
+        connection.sendall(b"hello")
+        assert next(_responses(connection))[1] == b"/upload"
+    assert json.loads(lambda_mock.invocations[0].event)["body"] == "hello"

@@ -122,8 +122,14 @@ class _Exchange(BaseHTTPRequestHandler):
                 with contextlib.suppress(BlockingIOError):
                     return self._sender.recv_into(buffer)
 
+    # What a request gets (its answer, a refusal, a 100 Continue) goes after the response before it.
+
+    def parse_request(self) -> bool:
+        self._settle()
+        return super().parse_request()
+
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
-        self._settle()  # the response before goes first
+        self._settle()  # a request line too long to parse is refused before parse_request
         super().send_error(code, message, explain)
 
     def _settle(self) -> None:
@@ -146,7 +152,6 @@ class _Exchange(BaseHTTPRequestHandler):
                 own.close()
 
     def _serve(self) -> None:
-        self._settle()  # the response before goes first
         if self._closing:
             self.close_connection = True  # it closed the connection: this request came too late
             return
