@@ -138,3 +138,17 @@ def test_a_request_that_expects_100_continue_gets_it_before_sending_its_body(cli
         connection.sendall(b"hello")
         assert next(_responses(connection))[1] == b"/upload"
     assert json.loads(lambda_mock.invocations[0].event)["body"] == "hello"
+
+
+def test_a_body_that_comes_slowly_is_read_whole_however_long_it_takes_in_all(client, lambda_mock, monkeypatch):
+    # Idle means nothing came for that long, not that the request took longer than that in all.
+    monkeypatch.setattr(server, "_IDLE_S", 0.5)
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix}slowly HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\n"
+                           "Content-Length: 6\r\n\r\n".encode())
+        for piece in (b"sl", b"ow", b"ly"):
+            time.sleep(0.2)  # the client's pace: 0.6 s in all, each piece well within the idle period
+            connection.sendall(piece)
+        assert next(_responses(connection))[1] == b"/slowly"
+    assert json.loads(lambda_mock.invocations[0].event)["body"] == "slowly"

@@ -70,7 +70,7 @@ class _Exchange(BaseHTTPRequestHandler):
     _relay: Optional[waits.Relay[Response]]  # the response in flight
     _unsent: bytes  # what the socket did not take at once, left to the connection's thread
     _closing: bool  # the response in flight closes the connection
-    _quiet: float  # since when the connection has been quiet (time.monotonic): its last response went out
+    _quiet: float  # since when the connection has been quiet (time.monotonic): the last bytes either way
     _sender: socket.socket  # the connection, for other threads: it never blocks
     _wake: socket.socket  # readable when the thread that sent a response left something to this one
     _waker: socket.socket
@@ -120,7 +120,9 @@ class _Exchange(BaseHTTPRequestHandler):
                 relay.carry_on()  # at its deadline (nothing, before)
             if self._sender in ready:
                 with contextlib.suppress(BlockingIOError):
-                    return self._sender.recv_into(buffer)
+                    received = self._sender.recv_into(buffer)
+                    self._quiet = time.monotonic()
+                    return received
 
     # What a request gets (its answer, a refusal, a 100 Continue) goes after the response before it.
 
