@@ -8,6 +8,7 @@ only: AWS's front end records nothing about its connections, so nothing here is 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 from typing import Iterator, Optional
@@ -152,3 +153,32 @@ def test_a_body_that_comes_slowly_is_read_whole_however_long_it_takes_in_all(cli
             connection.sendall(piece)
         assert next(_responses(connection))[1] == b"/slowly"
     assert json.loads(lambda_mock.invocations[0].event)["body"] == "slowly"
+
+
+@pytest.fixture
+def many_open_files() -> Iterator[None]:
+    """Over a thousand descriptors open, so the server's next sockets are numbered past 1023."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    unlimited = resource.RLIM_INFINITY
+    if hard != unlimited and hard < 1200:
+        pytest.skip("this process may not open 1,200 files")
+    if soft != unlimited and soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1200, hard))
+    opened = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        yield
+    finally:
+        for descriptor in opened:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_connection_whose_sockets_are_numbered_past_1023_is_served(client, lambda_mock, many_open_files):
+    # A process with many files open (a long test session) gives new sockets high numbers, which select() refuses.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        assert connection.fileno() > 1023
+        connection.sendall(_get(prefix + "one") + _get(prefix + "two"))
+        replies = _responses(connection)
+        assert [next(replies)[1], next(replies)[1]] == [b"/one", b"/two"]

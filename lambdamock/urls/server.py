@@ -74,6 +74,7 @@ class _Exchange(BaseHTTPRequestHandler):
     _sender: socket.socket  # the connection, for other threads: it never blocks
     _wake: socket.socket  # readable when the thread that sent a response left something to this one
     _waker: socket.socket
+    _poll: select.poll
 
     def setup(self) -> None:
         super().setup()
@@ -81,6 +82,9 @@ class _Exchange(BaseHTTPRequestHandler):
         self._sender = self.connection.dup()
         self._sender.setblocking(False)  # a client that does not read never holds up an environment's thread
         self._wake, self._waker = socket.socketpair()
+        self._poll = select.poll()  # not select.select, which takes no descriptor past 1023
+        for own in (self._sender, self._wake):
+            self._poll.register(own, select.POLLIN)
         self.rfile.close()  # the standard library's reader: ours waits in _receive
         self.rfile = io.BufferedReader(_Incoming(self))
 
@@ -108,8 +112,8 @@ class _Exchange(BaseHTTPRequestHandler):
             else:  # looked at again at least once an idle period, to see whether it ended
                 due = relay.due()
                 left = _IDLE_S if due is None else min(due, _IDLE_S)
-            ready, _, _ = select.select([self._sender, self._wake], [], [], left)
-            if self._wake in ready:
+            ready = {descriptor for descriptor, _ in self._poll.poll(left * 1000)}  # readable, or closed
+            if self._wake.fileno() in ready:
                 self._wake.recv(64)
                 if self._unsent or self._closing:  # left to this thread by the one that sent the response
                     self._settle()  # which waits the moment it takes that thread to end the relay
@@ -118,7 +122,7 @@ class _Exchange(BaseHTTPRequestHandler):
                     continue
             if relay is not None:
                 relay.carry_on()  # at its deadline (nothing, before)
-            if self._sender in ready:
+            if self._sender.fileno() in ready:
                 with contextlib.suppress(BlockingIOError):
                     received = self._sender.recv_into(buffer)
                     self._quiet = time.monotonic()
