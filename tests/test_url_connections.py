@@ -1,4 +1,4 @@
-"""One connection to the function URL server: requests in a row, pipelined, closed, idle, and lambdamock's own faults.
+"""One connection to the function URL server: requests in a row, pipelined, closed, idle; header text; faults.
 
 A response leaves from the thread that ends its invocation while the connection's thread reads on (see
 urls.server); these tests hold the order and the closing of what one connection carries. HTTP/1.1 framing
@@ -182,3 +182,21 @@ def test_a_connection_whose_sockets_are_numbered_past_1023_is_served(client, lam
         connection.sendall(_get(prefix + "one") + _get(prefix + "two"))
         replies = _responses(connection)
         assert [next(replies)[1], next(replies)[1]] == [b"/one", b"/two"]
+
+
+def test_header_values_are_utf_8_both_ways(client, lambda_mock):
+    # Not recorded. AWS's front end passes UTF-8 in request headers on to the event (aws-lambda-rust-runtime
+    # issue #786: a UTF-8 URL, forwarded in a header, reached the function as text the runtime could not read as
+    # ASCII); lambdamock reads and writes header values as UTF-8, and reads what is not UTF-8 as U+FFFD.
+    source = ("def handler(event, context):\n"
+              "    headers = event['headers']\n"
+              "    return {'statusCode': 200, 'headers': {'X-City': headers['x-city'], 'X-Town': 'Łódź'},\n"
+              "            'body': headers['x-odd']}\n")
+    connection, prefix = _connect(public(client, lambda_mock, source))
+    with connection:
+        connection.sendall(f"GET {prefix} HTTP/1.1\r\nHost: h\r\nX-City: São Paulo\r\n".encode() + b"X-Odd: a\xffb\r\n\r\n")
+        head, body = next(_responses(connection))
+    assert json.loads(lambda_mock.invocations[0].event)["headers"]["x-city"] == "São Paulo"
+    assert head.startswith(b"HTTP/1.1 200 ") and "\r\nX-City: São Paulo\r\n".encode() in head
+    assert "\r\nX-Town: Łódź\r\n".encode() in head  # not Latin-1: it is sent all the same
+    assert body.decode() == "a\ufffdb"

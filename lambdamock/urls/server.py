@@ -35,6 +35,11 @@ def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
+def _utf8(text: str) -> str:
+    """A header value read as UTF-8 (http.server reads each byte as a character); what is not UTF-8 becomes U+FFFD."""
+    return text if text.isascii() else text.encode("latin-1").decode("utf-8", "replace")
+
+
 class BadRequest(Exception):
     """The request's framing cannot be read."""
 
@@ -174,7 +179,8 @@ class _Exchange(BaseHTTPRequestHandler):
             self.close_connection = True  # the body was not read: the connection cannot be reused
             self._send(responses.too_large())
             return
-        request = Request(self.command, "/" + "".join(parts[2:]), query, list(self.headers.items()), body,
+        headers = [(name, _utf8(value)) for name, value in self.headers.items()]
+        request = Request(self.command, "/" + "".join(parts[2:]), query, headers, body,
                           self.client_address[0])
         self._relay = waits.relay(gateway.answer(self.server.service, identifier, request), self._send,
                                   self._failed)
@@ -246,7 +252,7 @@ class _Exchange(BaseHTTPRequestHandler):
         self._closing = closing = closing or (response.streamed and not chunked)
         if closing:
             lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace")  # as requests are read
         if self.command == "HEAD" or bodiless:
             return head
         if not chunked:
