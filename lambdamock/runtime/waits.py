@@ -157,7 +157,7 @@ class Relay(Generic[T]):
         self.ended = False  # the result is delivered (or the failure handed over)
 
     def due(self) -> Optional[float]:
-        """Seconds until this thread is to carry the steps on (0: now); None while another thread carries them."""
+        """Seconds until this thread is to carry the steps on (0: now); None while another thread does, or after."""
         with self._condition:
             return self._left()
 
