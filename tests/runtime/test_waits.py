@@ -175,3 +175,26 @@ def test_a_relay_over_signals_set_already_never_waits() -> None:
     assert relay.ended  # on the caller's own thread, before relay() returned
     assert seen == [("first", True), ("second", True)]
     assert time.perf_counter() - start < 4  # the waits' deadline is 5 s
+
+
+def test_a_relay_whose_signal_comes_about_its_deadline_is_delivered_once() -> None:
+    # The setting thread and the caller (at the deadline) both try to carry the steps on: one of them does.
+    deliveries: list[bool] = []
+    for attempt in range(180):
+        signal = Signal()
+
+        def steps(signal: Signal = signal) -> waits.Steps[bool]:
+            came = yield waits.Wait(signal, 0.005)
+            return came
+
+        def setter(signal: Signal = signal, delay: float = (attempt % 9) * 0.00125) -> None:
+            time.sleep(delay)  # from well before the deadline to well after it
+            signal.set()
+
+        relay = waits.relay(steps(), deliveries.append, print)
+        thread = threading.Thread(target=setter)
+        thread.start()
+        relay.finish()
+        thread.join(5)
+    assert len(deliveries) == 180  # each once: on time (True) or at the deadline (False), never both
+    assert True in deliveries and False in deliveries  # both sides of the race were run
