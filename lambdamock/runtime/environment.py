@@ -130,7 +130,9 @@ class Environment:
 
     def _variables(self, code: CodeDir, init_type: str) -> Dict[str, str]:
         spec = self.spec
-        variables = {"LANG": "en_US.UTF-8"}
+        # What the Python runtime sets and a configuration may replace (LocalStack test_lambda.snapshot.json,
+        # test_lambda_init_environment). A PYTHONPATH is only shown: imports are set up by lambdamock.
+        variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime"}
         variables.update(spec.environment)
         # Lambda's reserved variables; credentials are deliberately absent so that a handler's
         # boto3 keeps the test process's (moto's fake ones, for instance).

@@ -35,6 +35,7 @@ RESERVED = [
     "TZ",
     "LANG",
     "LC_CTYPE",
+    "PYTHONPATH",
 ]
 
 
@@ -62,6 +63,8 @@ def test_handler_sees_function_and_reserved_variables(runtime: Runtime) -> None:
     # Recorded: LocalStack test_lambda_common.snapshot.json, test_introspection_invoke[python3.12]; the
     # runtime API and X-Ray daemon addresses are loopback ones here (AWS's are 169.254.100.1).
     assert (env["TZ"], env["LANG"], env["LC_CTYPE"]) == (":UTC", "en_US.UTF-8", "C.UTF-8")
+    # Recorded: LocalStack test_lambda.snapshot.json, test_lambda_init_environment.
+    assert env["PYTHONPATH"] == "/var/runtime"
     assert env["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
     assert (env["AWS_LAMBDA_RUNTIME_API"], env["AWS_XRAY_DAEMON_ADDRESS"]) == ("127.0.0.1:9001", "127.0.0.1:2000")
     assert (env["_AWS_XRAY_DAEMON_ADDRESS"], env["_AWS_XRAY_DAEMON_PORT"]) == ("127.0.0.1", "2000")
