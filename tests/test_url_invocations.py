@@ -99,16 +99,17 @@ def test_a_function_that_times_out_is_a_502_sent_at_its_timeout(client, lambda_m
 def test_the_event_for_a_post_with_a_query_string(client, lambda_mock):
     # test_lambda_url_echo_http_fixture_default: lower-case header names, values as sent, repeated
     # query keys joined with commas and decoded; the Lambda front end's own headers added. Its client
-    # (requests) sends the path /pa2%Fth/1 as /pa2%25Fth/1; the recorded requestContext.http.path is
-    # decoded, and rawPath keeps the encoding (captures of function URL events, hotsock/voker#8).
+    # (requests) sends the path /pa2%Fth/1 as /pa2%25Fth/1, after the URL's own trailing slash; the
+    # recorded requestContext.http.path is decoded, its slashes merged, and rawPath keeps the encoding
+    # (captures of function URL events, hotsock/voker#8) and, unrecorded, the slashes as sent.
     url = public(client, lambda_mock)
-    answer = fetch(f"{url}pa2%25Fth/1?q=query&multiQuery=foo&multiQuery=%2Fbar", b'{"foo": "bar"}',
+    answer = fetch(f"{url}/pa2%25Fth/1?q=query&multiQuery=foo&multiQuery=%2Fbar", b'{"foo": "bar"}',
                    {"Content-Type": "application/json", "ExTrA-HeadErs": "With WeiRd CapS", "User-Agent": "test/echo"})
     event = answer.json()
     identifier = url.rstrip("/").rsplit("/", 1)[1]
     host = f"{identifier}.lambda-url.us-east-1.on.aws"
     assert event["version"] == "2.0" and event["routeKey"] == "$default"
-    assert (event["rawPath"], event["rawQueryString"]) == ("/pa2%25Fth/1", "q=query&multiQuery=foo&multiQuery=%2Fbar")
+    assert (event["rawPath"], event["rawQueryString"]) == ("//pa2%25Fth/1", "q=query&multiQuery=foo&multiQuery=%2Fbar")
     assert event["queryStringParameters"] == {"q": "query", "multiQuery": "foo,/bar"}
     assert (event["body"], event["isBase64Encoded"]) == ('{"foo": "bar"}', False)
     headers = event["headers"]

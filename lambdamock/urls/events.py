@@ -18,6 +18,7 @@ _DROPPED = frozenset(("connection", "keep-alive", "proxy-connection", "te", "tra
 # Bodies of these types arrive as text (recorded: text/plain and application/json); any other body,
 # or one that is not UTF-8, arrives base64-encoded (recorded: multipart/form-data).
 _TEXT = re.compile(r"text/|application/([\w.+-]*\+)?(json|xml|javascript)\b", re.IGNORECASE)
+_SLASHES = re.compile("/{2,}")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -91,9 +92,10 @@ def event(config: UrlConfig, request: Request, request_id: str, caller: Optional
         "domainPrefix": config.url_id,
         "http": {
             "method": request.method,
-            # Decoded here (recorded: test_lambda_url_echo_http_fixture_default, /pa2%25Fth/1 arrives as
-            # /pa2%Fth/1); rawPath keeps the encoding, as captures of function URL events show.
-            "path": unquote(request.path),
+            # Decoded, and runs of slashes merged (recorded: test_lambda_url_echo_http_fixture_default,
+            # //pa2%25Fth/1 arrives as /pa2%Fth/1); rawPath keeps the encoding, as captures of function URL
+            # events show.
+            "path": _SLASHES.sub("/", unquote(request.path)),
             "protocol": "HTTP/1.1",
             "sourceIp": request.source_ip,
             "userAgent": headers.get("user-agent", ""),
