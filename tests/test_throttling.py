@@ -166,3 +166,49 @@ def test_reserved_equal_to_provisioned_blocks_everything_else(held, lambda_mock,
 def test_concurrency_of_an_unknown_function_is_a_key_error(lambda_mock):
     with pytest.raises(KeyError):
         lambda_mock.concurrency("nope")
+
+
+VARIANT = "import os\nfrom tests import probe\ndef handler(event, context):\n    probe.hold()\n    return os.environ['VARIANT']\n"
+
+
+def _variant_function(client, variant: str) -> None:
+    client.create_function(FunctionName="v", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
+                           Code={"ZipFile": package({"app.py": VARIANT})},
+                           Environment={"Variables": {"VARIANT": variant}})
+    client.put_function_concurrency(FunctionName="v", ReservedConcurrentExecutions=1)
+
+
+def _results_once_released(lambda_mock) -> list[str]:
+    """Once one handler holds the reservation: release it, and what each invocation returned, sorted."""
+    probe.release()
+    lambda_mock.wait(timeout=30)
+    return sorted(record.result for record in lambda_mock.invocations)
+
+
+def test_queued_events_run_latest_as_it_is_when_their_turn_comes(lambda_mock):
+    # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaVersions::test_async_invoke_queue_upon_function_update:
+    # events queued behind a reservation before an update run the updated $LATEST ("02-before--variant-2").
+    probe.reset()
+    client = boto3.client("lambda", region_name="us-east-1")
+    _variant_function(client, "1")
+    for index in range(3):
+        client.invoke(FunctionName="v", InvocationType="Event", Payload=json.dumps(index))
+    wait_until(lambda: probe.inside == 1, timeout=30)
+    client.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
+    assert _results_once_released(lambda_mock) == ["1", "2", "2"]
+
+
+def test_queued_events_for_an_alias_run_the_version_it_points_to_when_their_turn_comes(lambda_mock):
+    probe.reset()
+    client = boto3.client("lambda", region_name="us-east-1")
+    _variant_function(client, "1")
+    client.publish_version(FunctionName="v")
+    client.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
+    client.publish_version(FunctionName="v")
+    client.create_alias(FunctionName="v", Name="live", FunctionVersion="1")
+    for index in range(3):
+        client.invoke(FunctionName="v", Qualifier="live", InvocationType="Event", Payload=json.dumps(index))
+    wait_until(lambda: probe.inside == 1, timeout=30)
+    client.update_alias(FunctionName="v", Name="live", FunctionVersion="2")
+    assert _results_once_released(lambda_mock) == ["1", "2", "2"]
+    assert sorted(record.executed_version for record in lambda_mock.invocations) == ["1", "2", "2"]

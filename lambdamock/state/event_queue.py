@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import threading
 import time
-from typing import TYPE_CHECKING, Optional, Protocol
+from typing import TYPE_CHECKING, Callable, Optional, Protocol
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.state.concurrency import Throttled
@@ -59,12 +59,18 @@ class _Entry:
         return time.monotonic() - self.queued_at + sum(RETRY_DELAYS[: max(0, attempts_made)])
 
 
+def _as_queued(job: Job) -> Job:
+    return job
+
+
 class EventQueue:
     """The Event invocations of one mock, run by background workers that never die."""
 
     def __init__(self, invoker: Invoker) -> None:
         self._invoker = invoker
         self.outcomes: Outcomes = NoOutcomes()
+        # What a queued job runs as when its turn comes (the service's: state.jobs.current); as queued here.
+        self.current: Callable[[Job], Job] = _as_queued
         # One condition for the queue and for wait().
         self._workers: Workers[_Entry] = Workers(invoker.threads.spawn, self._run, _MAX_WORKERS, "lambdamock-event",
                                                  invoker.condition)
@@ -80,7 +86,8 @@ class EventQueue:
             self._attempt(entry)
 
     def _attempt(self, entry: _Entry) -> None:
-        job = entry.job
+        # Each attempt runs what its qualifier names at the time, as Lambda's queue invokes it then.
+        job = entry.job = self.current(entry.job)
         retries, maximum_age = self._limits(job)
         if entry.age(entry.attempt - 1) > maximum_age:  # it waited too long for capacity
             self._finish(entry, EVENT_AGE_EXCEEDED, entry.attempt - 1, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, Optional
 
 from lambdamock.errors import ResourceNotFoundException
@@ -73,3 +74,25 @@ def job(service: Service, region: Region, name: str, qualifier: Optional[str], p
         recursive = found.stops_recursive_loops and counted[own] > lineage.LIMIT
         return Job(spec(version, region), region, payload, request_id, invoked, qualifier, kind, client_context,
                    counted, recursive, trace)
+
+
+def current(service: Service, job: Job) -> Job:
+    """``job`` as Lambda runs a queued event when its turn comes: with the version its qualifier names then.
+
+    $LATEST as it is by then, and an alias as it points by then (a version it no longer routes to is drawn
+    again); a published version never changes. A function deleted meanwhile leaves the job as it was queued.
+    """
+    with service.lock:
+        found = job.region.functions.get(job.spec.function_name)
+        if found is None:
+            return job
+        alias = found.aliases.get(job.qualifier) if job.qualifier is not None else None
+        if alias is not None:
+            drawn = job.spec.version
+            version = found.get(drawn if drawn in alias.versions() else alias.draw(service.rng))
+        elif job.qualifier is None or job.qualifier == LATEST:
+            version = found.latest
+        else:
+            return job
+        now = job.spec if version is None else spec(version, job.region)
+    return job if now is job.spec else dataclasses.replace(job, spec=now)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import random
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Optional
 
 from lambdamock import _active
+from lambdamock.state import jobs
 from lambdamock.state.code_signing import CodeSigningConfigs
 from lambdamock.state.concurrency import Gate, Usage
 from lambdamock.state.functions import Function
@@ -85,6 +87,7 @@ class Service:
         self.closed = False
         self.forked = False  # this is a forked child's copy: it serves nothing (see _active)
         self.invoker = Invoker(self)
+        self.invoker.events.current = functools.partial(jobs.current, self)
         self.unserved: list[Unserved] = []  # appended to only (atomic): read without the lock
         # Events other services pushed to functions (SNS, S3, EventBridge through moto), invoked or refused.
         self.triggers: list[Trigger] = []  # appended to only (atomic): read without the lock
