@@ -8,7 +8,9 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
+from tests import probe
 from tests.conftest import function_arn
+from tests.helpers import wait_until
 
 ARN = function_arn("f")
 UNQUALIFIED_ONLY = (
@@ -204,6 +206,31 @@ def test_config_moves_with_its_alias(published, lambda_mock):
     lambda_mock.wait()
     assert published.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")["Status"] == "READY"
     assert published.invoke(FunctionName="f", Qualifier="live")["Payload"].read() == b'"provisioned-concurrency"'
+    assert lambda_mock.invocations[-1].executed_version == "2"
+
+
+def test_a_moving_config_keeps_its_allocation_until_the_new_version_is_ready(client, create_function, lambda_mock):
+    # Recorded: LocalStack test_lambda.snapshot.json, test_lambda_provisioned_concurrency_moves_with_alias:
+    # right after UpdateAlias, IN_PROGRESS with the old allocation still allocated and available.
+    probe.reset()
+    create_function(Code={"ZipFile": package({"index.py": INIT_TYPE})})
+    client.publish_version(FunctionName="f")
+    client.update_function_code(FunctionName="f", ZipFile=package({"index.py": "from tests import probe\nprobe.hold()\n" + INIT_TYPE}))
+    client.publish_version(FunctionName="f")
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    client.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
+    wait_until(lambda: probe.inside == 1, timeout=30)  # version 2's environment is initialising
+    config = client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
+    counts = ("Status", "AllocatedProvisionedConcurrentExecutions", "AvailableProvisionedConcurrentExecutions")
+    assert tuple(config[key] for key in counts) == ("IN_PROGRESS", 1, 1)
+    assert client.invoke(FunctionName="f", Qualifier="1")["Payload"].read() == b'"provisioned-concurrency"'
+    probe.release()
+    lambda_mock.wait()
+    config = client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
+    assert tuple(config[key] for key in counts) == ("READY", 1, 1)
+    assert client.invoke(FunctionName="f", Qualifier="live")["Payload"].read() == b'"provisioned-concurrency"'
     assert lambda_mock.invocations[-1].executed_version == "2"
 
 

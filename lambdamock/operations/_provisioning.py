@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from lambdamock.errors import MockStoppedError
 from lambdamock.operations._base import Call
 from lambdamock.state.concurrency import Provisioned
@@ -12,14 +14,20 @@ from lambdamock.state.jobs import spec
 INIT_FAILURE = "FUNCTION_ERROR_INIT_FAILURE"
 
 
-def provision(call: Call, found: Function, config: Provisioned) -> None:
+def provision(call: Call, found: Function, config: Provisioned, moving_to: Optional[str] = None) -> None:
     """Register ``config`` (IN_PROGRESS) and initialise its environments on a background thread.
 
-    The caller holds the service lock; ``LambdaMock.wait()`` covers the initialisation.
+    ``moving_to`` names the version an alias's config moves to: until that one is READY, the config
+    keeps its version's environments and allocation, as AWS reports them (LocalStack test_lambda.snapshot.json,
+    test_lambda_provisioned_concurrency_moves_with_alias). The caller holds the service lock;
+    ``LambdaMock.wait()`` covers the initialisation.
     """
-    config.status, config.allocated, config.reason = "IN_PROGRESS", 0, None
+    config.status, config.reason = "IN_PROGRESS", None
+    if moving_to is None:
+        config.allocated = 0
     call.region.gate.configure(found.name, config)
-    target = spec(found.versions[config.version], call.region)
+    version = moving_to or config.version
+    target = spec(found.versions[version], call.region)
     invoker = call.service.invoker
 
     def work() -> None:
@@ -33,9 +41,9 @@ def provision(call: Call, found: Function, config: Provisioned) -> None:
             if call.region.gate.provisioned.get(found.name, {}).get(config.qualifier) is not config:
                 return  # deleted or replaced while it initialised
             if failure is None:
-                config.status, config.allocated = "READY", config.requested
+                config.status, config.allocated, config.version = "READY", config.requested, version
             else:
-                config.status, config.reason = "FAILED", INIT_FAILURE
+                config.status, config.allocated, config.reason = "FAILED", 0, INIT_FAILURE
         call.region.gate.changed()
 
     invoker.background(work, "lambdamock-provision")

@@ -108,7 +108,8 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         config = call.region.gate.provisioned.get(found.name, {}).get(alias.name)
         if config is not None and config.version != primary:
             # Its provisioned concurrency moves with the alias, re-initialised for the new version.
-            provision(call, found, Provisioned(alias.name, primary, config.requested))
+            provision(call, found, Provisioned(alias.name, config.version, config.requested, allocated=config.allocated),
+                      moving_to=primary)
         return _view(found, updated)
 
 
