@@ -76,11 +76,19 @@ def test_function_tag_lifecycle(client, create_function):
     assert len(set(revisions)) == 5
 
 
-def test_versions_and_aliases_show_the_function_tags(client, create_function):
-    # AWS docs (configuration-tags): tags apply at the function level, not to versions or aliases.
+def test_a_qualified_get_function_shows_no_tags(client, create_function):
+    # AWS docs (configuration-tags): tags apply at the function level, not to versions or aliases; and
+    # GetFunction with a Qualifier leaves them out (recorded: LocalStack cloudformation resources
+    # test_lambda.snapshot.json, test_lambda_version > get_function_version; hashicorp/terraform-provider-aws#31497
+    # with $LATEST).
     create_function(Tags={"team": "a"})
     client.publish_version(FunctionName="f")
-    assert client.get_function(FunctionName="f", Qualifier="1")["Tags"] == {"team": "a"}
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    assert client.get_function(FunctionName="f")["Tags"] == {"team": "a"}
+    for qualified in ({"Qualifier": "1"}, {"Qualifier": "$LATEST"}, {"Qualifier": "live"}, {"FunctionName": "f:1"}):
+        assert "Tags" not in client.get_function(**{"FunctionName": "f", **qualified})
+    assert client.list_tags(Resource=f"{client.get_function(FunctionName='f')['Configuration']['FunctionArn']}")["Tags"] \
+        == {"team": "a"}
 
 
 def test_untagged_function_lists_no_tags(client, create_function):

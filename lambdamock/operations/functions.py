@@ -194,7 +194,9 @@ def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         reserved = call.region.gate.reserved.get(found.name)
         if reserved is not None:
             out["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
-        if found.tags:
+        # A qualified GetFunction shows no tags, though tags are the function's (recorded: LocalStack
+        # cloudformation resources test_lambda.snapshot.json, test_lambda_version > get_function_version).
+        if found.tags and qualifier is None:
             out["Tags"] = dict(found.tags)
         return out
 
