@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from typing import Any, Iterator
 
@@ -155,6 +156,9 @@ def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, A
     assert lam.list_functions()["Functions"] == []
 
 
+LONG_ID = "AllowInvokeFromTheEventBusOfTheOrdersStack" + "0123456789ABCDEF" * 5
+
+
 def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any]) -> None:
     cf, lam, _ = clients
     s3 = boto3.client("s3", region_name=REGION)
@@ -170,14 +174,21 @@ def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any
         "Allow": {"Type": "AWS::Lambda::Permission", "Properties": {
             "FunctionName": {"Fn::GetAtt": ["Fn", "Arn"]}, "Action": "lambda:InvokeFunction",
             "Principal": "sns.amazonaws.com", "SourceArn": "arn:aws:sns:us-east-1:123456789012:topic"}},
+        LONG_ID: {"Type": "AWS::Lambda::Permission", "Properties": {
+            "FunctionName": {"Ref": "Fn"}, "Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com"}},
     }, {"Layer": {"Ref": "Shared"}, "Version": {"Ref": "V1"}}))
     found = outputs(cf, "app")
     assert found["Layer"] == "arn:aws:lambda:us-east-1:123456789012:layer:shared:1"
     assert found["Version"] == "arn:aws:lambda:us-east-1:123456789012:function:web:1"
     assert json.loads(lam.invoke(FunctionName="web", Qualifier="1")["Payload"].read()) == "layered"
-    statement = json.loads(lam.get_policy(FunctionName="web")["Policy"])["Statement"][0]
+    statement, long = sorted(json.loads(lam.get_policy(FunctionName="web")["Policy"])["Statement"],
+                             key=lambda found: len(found["Sid"]))
     assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
-    assert statement["Sid"].startswith("app-Allow-")  # the name CloudFormation gives the resource
+    # A CDK-style logical id is cut so that the Sid fits AddPermission's 100 characters.
+    assert len(long["Sid"]) == 100 and long["Sid"].startswith(LONG_ID[:80])
+    # The Sid CloudFormation gives it: the logical id and a random suffix (LocalStack's CloudFormation
+    # test_lambda.py, test_cfn_lambda_permissions).
+    assert re.fullmatch(r"Allow-[A-Z0-9]+", statement["Sid"])
     cf.delete_stack(StackName="app")
     assert lam.list_functions()["Functions"] == []
     assert lam.list_layer_versions(LayerName="shared")["LayerVersions"] == []
