@@ -38,6 +38,13 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     ({"body": {"name": [{"exists": False}]}}, {"name": 1}, False),
     # Only leaves exist (recorded: test_dynamodb_event_filter[exists_false_filter]).
     ({"body": {"name": [{"exists": False}]}}, {"name": {"S": "present"}}, True),
+    # Under a missing object every leaf is missing (AWS-validated: LocalStack's CloudFormation test_lambda.py,
+    # test_lambda_dynamodb_event_filter, an item without the attribute invokes the function).
+    ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"name": {"S": "John"}}, True),
+    ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"homemade": "flat"}, True),
+    ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"homemade": {"S": "yes"}}, False),
+    ({"body": {"homemade": {"S": [{"exists": True}]}}}, {"name": {"S": "John"}}, False),
+    ({"body": {"homemade": {"S": [{"anything-but": "x"}]}}}, {"name": {"S": "John"}}, False),
     ({"body": {"tags": ["red"]}}, {"tags": ["blue", "red"]}, True),
     ({"body": {"flag": [True]}}, {"flag": 1}, False),
     ({"body": {"nested": {"deep": ["x"]}}}, {"nested": {"deep": "x"}}, True),
