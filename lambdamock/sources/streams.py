@@ -213,7 +213,11 @@ class StreamPoller(Poller):
             # A partial batch response: retry from the first failed record on.
             first = min(index for index, item in enumerate(items) if item.sequence in failed)
             if first:
+                # The checkpoint moved: the rest is a new batch, with retries of its own (recorded: LocalStack
+                # test_kinesis_report_batch_item_failures and test_dynamodb_report_batch_item_failures, where
+                # the failed record arrives five times with MaximumRetryAttempts 3, approximateInvokeCount 4).
                 shard.checkpoint = items[first - 1].sequence
+                shard.attempts = 0
             items = shard.failing[0] = items[first:]
         retries = config.maximum_retry_attempts
         if config.bisect_on_error and failed is None and len(items) > 1:
@@ -225,8 +229,10 @@ class StreamPoller(Poller):
             shard.retry_at = time.monotonic()
         elif retries != -1 and shard.attempts > retries:
             self._discard(shard, items, "RetryAttemptsExhausted", result)
-        else:
+        elif shard.attempts:
             shard.retry_at = time.monotonic() + min(RETRY_LAST, RETRY_FIRST * 2 ** (shard.attempts - 1))
+        else:
+            shard.retry_at = time.monotonic()
 
     def _done(self, shard: _Shard) -> None:
         items = shard.failing.popleft()
