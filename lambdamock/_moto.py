@@ -195,22 +195,23 @@ def _invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any,
     record = _argument(args, kwargs, 1, "event_body")["Records"][0]  # one record per event, as S3 sends
     key = _S3.get()
     name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
-    event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None))
-    bucket = f"arn:aws:s3:::{record['s3']['bucket']['name']}"
+    bucket = trigger_events.bucket_arn(function_arn, record["s3"]["bucket"]["name"])
+    event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None), bucket)
     triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
 
 
 def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # S3Backend.put_bucket_notification_configuration(bucket_name, notification_config): S3 checks that
     # it may invoke each function before it takes the configuration.
-    from lambdamock.sources import triggers
+    from lambdamock.sources import trigger_events, triggers
 
     bucket = _argument(args, kwargs, 0, "bucket_name")
     config = _argument(args, kwargs, 1, "notification_config") or {}
     for entry in config.get("CloudFunctionConfiguration") or []:
         function_arn = entry.get("CloudFunction")
         service = _serving(function_arn)
-        if service is not None and triggers.refusal(service, function_arn, f"arn:aws:s3:::{bucket}",
+        if service is not None and triggers.refusal(service, function_arn,
+                                                    trigger_events.bucket_arn(function_arn, bucket),
                                                     instance.account_id):
             from moto.s3.exceptions import S3ClientError
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -594,6 +595,16 @@ def test_arns_follow_the_regions_partition(lambda_mock, make_zip, role, region, 
     assert missing.value.response["Error"]["Message"] == (
         f"Function not found: arn:{partition}:lambda:{region}:123456789012:function:nope"
     )
+    # The region's other ARNs too: its layers', code signing configs' and an account principal's.
+    layer = client.publish_layer_version(LayerName="l", Content={"ZipFile": make_zip()})
+    assert layer["LayerArn"] == f"arn:{partition}:lambda:{region}:123456789012:layer:l"
+    signing = client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [
+        f"arn:{partition}:signer:{region}:123456789012:/signing-profiles/p/abcdefghij"]})
+    assert signing["CodeSigningConfig"]["CodeSigningConfigArn"].startswith(
+        f"arn:{partition}:lambda:{region}:123456789012:code-signing-config:csc-")
+    client.add_permission(FunctionName="f", StatementId="s", Action="lambda:InvokeFunction", Principal="210987654321")
+    statement = json.loads(client.get_policy(FunctionName="f")["Policy"])["Statement"][0]
+    assert statement["Principal"] == {"AWS": f"arn:{partition}:iam::210987654321:root"}
 
 
 def test_responses_carry_awss_headers(client, create_function):

@@ -16,8 +16,9 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from lambdamock import mock_lambda
-from tests.trigger_helpers import REGION, World, nested
+from lambdamock import mock_lambda, package
+from tests.helpers import TRUST
+from tests.trigger_helpers import ECHO, REGION, World, nested
 
 ACCOUNT = "123456789012"
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -178,6 +179,27 @@ def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
     obj = detail["object"]
     assert (obj["key"], obj["size"]) == ("in/a+b%2Bc.txt", 5)  # URL-encoded as form data, slashes kept
     assert obj["eTag"] and obj["sequencer"]
+
+
+def test_s3_in_another_partition_names_the_bucket_in_it() -> None:
+    # The bucket's ARN is in the region's partition (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
+    # test_create_object_put_via_dynamodb, "arn:<partition>:s3:::<bucket-name:1>").
+    region = "cn-north-1"
+    with mock_aws(), mock_lambda() as mock:
+        role = boto3.client("iam", region_name=region).create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+        lam = boto3.client("lambda", region_name=region)
+        arn = lam.create_function(FunctionName="f", Runtime="python3.12", Role=role["Role"]["Arn"],
+                                  Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})})["FunctionArn"]
+        lam.add_permission(FunctionName="f", StatementId="s3", Action="lambda:InvokeFunction",
+                           Principal="s3.amazonaws.com", SourceArn="arn:aws-cn:s3:::uploads")
+        s3 = boto3.client("s3", region_name=region)
+        s3.create_bucket(Bucket="uploads", CreateBucketConfiguration={"LocationConstraint": region})
+        s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+        s3.put_object(Bucket="uploads", Key="k", Body=b"x")
+        mock.wait()
+        [run] = mock.invocations
+        assert json.loads(run.event)["Records"][0]["s3"]["bucket"]["arn"] == "arn:aws-cn:s3:::uploads"
 
 
 # -- EventBridge -----------------------------------------------------------------------------

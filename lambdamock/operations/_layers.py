@@ -21,7 +21,7 @@ NOT_FOUND = "The resource you requested does not exist."
 
 
 def layer_arn(call: Call, name: str) -> str:
-    return f"arn:aws:lambda:{call.region.name}:{call.region.account_id}:layer:{name}"
+    return f"arn:{call.region.partition}:lambda:{call.region.name}:{call.region.account_id}:layer:{name}"
 
 
 def lookup(call: Call, layer_name: str) -> tuple[str, Optional[Layer]]:

@@ -27,11 +27,11 @@ def _check_revision(policy: Optional[Policy], expected: Optional[str]) -> None:
         raise PreconditionFailedException(_PRECONDITION)
 
 
-def _principal(principal: str) -> Any:
+def _principal(principal: str, partition: str) -> Any:
     if principal == "*":
         return "*"
     # The model admits "*", an account id or an account's root ARN.
-    return {"AWS": f"arn:aws:iam::{principal}:root" if principal.isdigit() else principal}
+    return {"AWS": f"arn:{partition}:iam::{principal}:root" if principal.isdigit() else principal}
 
 
 def add_layer_version_permission(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def add_layer_version_permission(call: Call, params: dict[str, Any]) -> dict[str
         statement: dict[str, Any] = {
             "Sid": sid,
             "Effect": "Allow",
-            "Principal": _principal(params["Principal"]),
+            "Principal": _principal(params["Principal"], call.region.partition),
             "Action": params["Action"],
             "Resource": version.arn,
         }

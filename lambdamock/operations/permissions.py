@@ -87,7 +87,7 @@ def _store(target: _Target, policy: Policy) -> None:
 
 def _statement(params: dict[str, Any], resource: str) -> dict[str, Any]:
     """The statement AddPermission writes: AWS's members, in AWS's order."""
-    principal = policies.principal(params["Principal"])
+    principal = policies.principal(params["Principal"], resource.split(":")[1])
     if principal is None:
         raise InvalidParameterValueException(_BAD_PRINCIPAL)
     statement: dict[str, Any] = {

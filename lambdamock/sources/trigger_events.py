@@ -45,7 +45,12 @@ def sns(subscription_arn: str, topic_arn: str, message_id: str, message: str, su
     }]}
 
 
-def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optional[str]) -> dict[str, Any]:
+def bucket_arn(function_arn: str, bucket: str) -> str:
+    """A bucket's ARN, in the partition of the function it notifies (which is the bucket's too)."""
+    return f"arn:{function_arn.split(':')[1]}:s3:::{bucket}"
+
+
+def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optional[str], bucket_arn: str) -> dict[str, Any]:
     """An S3 notification record completed to AWS's shape (its "Event message structure")."""
     found = record.get("s3") or {}
     bucket, obj = found.get("bucket") or {}, found.get("object") or {}
@@ -73,7 +78,7 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
             "s3SchemaVersion": "1.0",
             "configurationId": found.get("configurationId"),
             "bucket": {"name": bucket.get("name"), "ownerIdentity": owner,
-                       "arn": f"arn:aws:s3:::{bucket.get('name')}"},
+                       "arn": bucket_arn},
             "object": detail,
         },
     }]}

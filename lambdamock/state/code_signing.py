@@ -39,8 +39,8 @@ class CodeSigningConfig:
 class CodeSigningConfigs:
     """A region's code signing configs by ARN; listed in id order, so a marker survives deletions."""
 
-    def __init__(self, region: str, account_id: str) -> None:
-        self._prefix = f"arn:aws:lambda:{region}:{account_id}:code-signing-config:"
+    def __init__(self, region: str, account_id: str, partition: str) -> None:
+        self._prefix = f"arn:{partition}:lambda:{region}:{account_id}:code-signing-config:"
         self._by_arn: dict[str, CodeSigningConfig] = {}
 
     def create(

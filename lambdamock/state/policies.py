@@ -24,12 +24,12 @@ _DECISIONS = 256
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com)")
 
 
-def principal(value: str) -> Optional[Union[str, dict[str, str]]]:
+def principal(value: str, partition: str) -> Optional[Union[str, dict[str, str]]]:
     """The Principal element AddPermission writes for a principal as given; None when AWS refuses it."""
     if value == "*":
         return "*"
     if _ACCOUNT.fullmatch(value):
-        return {"AWS": f"arn:aws:iam::{value}:root"}
+        return {"AWS": f"arn:{partition}:iam::{value}:root"}
     if _IAM_ARN.fullmatch(value):
         return {"AWS": value}
     if _SERVICE.fullmatch(value):

@@ -44,7 +44,7 @@ class Region:
         self.functions: dict[str, Function] = {}
         self.mappings = Mappings()
         self.invoke_configs = InvokeConfigs()
-        self.code_signing = CodeSigningConfigs(name, account_id)
+        self.code_signing = CodeSigningConfigs(name, account_id, partition)
         self.urls = FunctionUrls()
         # By layer name; a layer whose versions are all deleted stays, to keep counting its versions.
         self.layers: dict[str, Layer] = {}
