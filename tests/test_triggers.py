@@ -181,9 +181,10 @@ def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
     assert obj["eTag"] and obj["sequencer"]
 
 
-def test_s3_in_another_partition_names_the_bucket_in_it() -> None:
+def test_s3_and_sns_in_another_partition_name_its_resources_and_hosts() -> None:
     # The bucket's ARN is in the region's partition (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
-    # test_create_object_put_via_dynamodb, "arn:<partition>:s3:::<bucket-name:1>").
+    # test_create_object_put_via_dynamodb, "arn:<partition>:s3:::<bucket-name:1>"), and SNS's URLs are on the
+    # partition's domain (botocore's endpoints data: amazonaws.com.cn).
     region = "cn-north-1"
     with mock_aws(), mock_lambda() as mock:
         role = boto3.client("iam", region_name=region).create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
@@ -197,9 +198,17 @@ def test_s3_in_another_partition_names_the_bucket_in_it() -> None:
         s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
             "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
         s3.put_object(Bucket="uploads", Key="k", Body=b"x")
+        sns = boto3.client("sns", region_name=region)
+        topic = sns.create_topic(Name="news")["TopicArn"]
+        lam.add_permission(FunctionName="f", StatementId="sns", Action="lambda:InvokeFunction",
+                           Principal="sns.amazonaws.com", SourceArn=topic)
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)
+        sns.publish(TopicArn=topic, Message="hi")
         mock.wait()
-        [run] = mock.invocations
-        assert json.loads(run.event)["Records"][0]["s3"]["bucket"]["arn"] == "arn:aws-cn:s3:::uploads"
+        upload, news = (json.loads(run.event)["Records"][0] for run in mock.invocations)
+        assert upload["s3"]["bucket"]["arn"] == "arn:aws-cn:s3:::uploads"
+        assert news["Sns"]["SigningCertUrl"].startswith("https://sns.cn-north-1.amazonaws.com.cn/")
+        assert news["Sns"]["UnsubscribeUrl"].startswith("https://sns.cn-north-1.amazonaws.com.cn/")
 
 
 # -- EventBridge -----------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import uuid
 from typing import Any, Mapping, Optional
 from urllib.parse import quote_plus
 
+from lambdamock import partitions
+
 
 def _now() -> str:
     """AWS's event time: ISO 8601 in UTC with milliseconds."""
@@ -22,7 +24,7 @@ def sns(subscription_arn: str, topic_arn: str, message_id: str, message: str, su
         attributes: Optional[Mapping[str, Any]]) -> dict[str, Any]:
     """One message as a Lambda subscription receives it (AWS's "Invoking Lambda with Amazon SNS")."""
     region = topic_arn.split(":")[3]
-    host = f"https://sns.{region}.amazonaws.com"
+    host = f"https://sns.{region}.{partitions.dns_suffix(region)}"
     # A stand-in signature, stable per message: lambdamock signs nothing.
     signature = base64.b64encode(hashlib.sha256(message_id.encode()).digest() * 8).decode()
     return {"Records": [{
