@@ -93,7 +93,9 @@ def test_a_connection_is_kept_alive_between_requests(client, lambda_mock):
             connection.request("GET", prefix + path)
             response = connection.getresponse()
             bodies.append(response.read())
-            assert response.getheader("Connection") is None  # HTTP/1.1: open unless it says close
+            # As Lambda's front end says it (recorded: LocalStack's CloudFormation test_cfn_function_url).
+            assert response.getheader("Connection") == "keep-alive"
+            assert response.getheader("x-amzn-trace-id").startswith("Root=1-")
         sock = connection.sock
         connection.request("POST", prefix + "three", body=b"x" * 10)
         assert connection.getresponse().read() == b"/three" and connection.sock is sock  # the same connection

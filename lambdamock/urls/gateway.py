@@ -57,8 +57,11 @@ def _answer(service: Service, identifier: str, request: Request, request_id: str
         return responses.forbidden()
     # The front end's trace (the caller's continued): the event's x-amzn-trace-id and the handler's share its root.
     trace = ids.trace_header(request.header("x-amzn-trace-id"))
-    payload = json.dumps(events.event(config, request, request_id, caller, trace.split(";", 1)[0])).encode("utf-8")
+    root = trace.split(";", 1)[0]
+    payload = json.dumps(events.event(config, request, request_id, caller, root)).encode("utf-8")
     response = yield from _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload), trace), config, payload)
+    # Recorded (LocalStack's CloudFormation test_cfn_function_url): the response names the request's trace too.
+    response.headers.append(("x-amzn-trace-id", root))
     if config.cors is not None:
         access.decorate(config.cors, request, response)
     return response
