@@ -94,7 +94,7 @@ def test_a_synchronous_invocation_is_readable_at_once(logged: Logged) -> None:
     messages = [event["message"] for event in events]
     # The runtime version ARN is the one the function's configuration shows.
     runtime_arn = logged.lam.get_function_configuration(FunctionName="f")["RuntimeVersionConfig"]["RuntimeVersionArn"]
-    assert messages[0] == f"INIT_START Runtime Version: python:3.12.v1\tRuntime Version ARN: {runtime_arn}\n"
+    assert messages[0] == f"INIT_START Runtime Version: python:3.12.v40\tRuntime Version ARN: {runtime_arn}\n"
     assert messages[1:5] == [
         f"START RequestId: {request_id} Version: $LATEST\n",
         "printed 1\n",
