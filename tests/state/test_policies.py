@@ -109,12 +109,13 @@ def test_a_deny_wins():
 
 def test_principals_as_add_permission_writes_them():
     # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaPermissions::test_add_lambda_permission_fields.
-    assert principal("*") == "*"
-    assert principal("123456789012") == {"AWS": "arn:aws:iam::123456789012:root"}
-    assert principal("arn:aws:iam::123456789012:user/dev") == {"AWS": "arn:aws:iam::123456789012:user/dev"}
-    assert principal("s3.amazonaws.com") == {"Service": "s3.amazonaws.com"}
-    assert principal("alexa-appkit.amazon.com") == {"Service": "alexa-appkit.amazon.com"}
-    assert principal("invalid.nonaws.com") is None
+    assert principal("*", "aws") == "*"
+    assert principal("123456789012", "aws") == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert principal("arn:aws:iam::123456789012:user/dev", "aws") == {"AWS": "arn:aws:iam::123456789012:user/dev"}
+    assert principal("s3.amazonaws.com", "aws") == {"Service": "s3.amazonaws.com"}
+    assert principal("alexa-appkit.amazon.com", "aws") == {"Service": "alexa-appkit.amazon.com"}
+    assert principal("invalid.nonaws.com", "aws") is None
+    assert principal("123456789012", "aws-cn") == {"AWS": "arn:aws-cn:iam::123456789012:root"}
 
 
 @pytest.mark.parametrize("text", ["", "[]", "{}", '{"Statement": []}', '{"Statement": [{"Effect": "Allow"}]}',
