@@ -209,29 +209,63 @@ def test_config_moves_with_its_alias(published, lambda_mock):
     assert lambda_mock.invocations[-1].executed_version == "2"
 
 
-def test_a_moving_config_keeps_its_allocation_until_the_new_version_is_ready(client, create_function, lambda_mock):
-    # Recorded: LocalStack test_lambda.snapshot.json, test_lambda_provisioned_concurrency_moves_with_alias:
-    # right after UpdateAlias, IN_PROGRESS with the old allocation still allocated and available.
-    probe.reset()
+def _provisioned_alias_with_a_second_version(client, create_function, lambda_mock, second: str) -> None:
+    """Versions 1 (INIT_TYPE) and 2 (``second`` before it), alias "live" on 1 with provisioned concurrency 1, READY."""
     create_function(Code={"ZipFile": package({"index.py": INIT_TYPE})})
     client.publish_version(FunctionName="f")
-    client.update_function_code(FunctionName="f", ZipFile=package({"index.py": "from tests import probe\nprobe.hold()\n" + INIT_TYPE}))
+    client.update_function_code(FunctionName="f", ZipFile=package({"index.py": second + INIT_TYPE}))
     client.publish_version(FunctionName="f")
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
     lambda_mock.wait()
+
+
+COUNTS = ("Status", "AllocatedProvisionedConcurrentExecutions", "AvailableProvisionedConcurrentExecutions")
+HELD = "from tests import probe\nprobe.hold()\n"  # version 2's initialisation waits for probe.release()
+
+
+def test_a_moving_config_keeps_its_allocation_until_the_new_version_is_ready(client, create_function, lambda_mock):
+    # Recorded: LocalStack test_lambda.snapshot.json, test_lambda_provisioned_concurrency_moves_with_alias:
+    # right after UpdateAlias, IN_PROGRESS with the old allocation still allocated and available.
+    probe.reset()
+    _provisioned_alias_with_a_second_version(client, create_function, lambda_mock, HELD)
     client.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
     wait_until(lambda: probe.inside == 1, timeout=30)  # version 2's environment is initialising
     config = client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
-    counts = ("Status", "AllocatedProvisionedConcurrentExecutions", "AvailableProvisionedConcurrentExecutions")
-    assert tuple(config[key] for key in counts) == ("IN_PROGRESS", 1, 1)
+    assert tuple(config[key] for key in COUNTS) == ("IN_PROGRESS", 1, 1)
     assert client.invoke(FunctionName="f", Qualifier="1")["Payload"].read() == b'"provisioned-concurrency"'
     probe.release()
     lambda_mock.wait()
     config = client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
-    assert tuple(config[key] for key in counts) == ("READY", 1, 1)
+    assert tuple(config[key] for key in COUNTS) == ("READY", 1, 1)
     assert client.invoke(FunctionName="f", Qualifier="live")["Payload"].read() == b'"provisioned-concurrency"'
     assert lambda_mock.invocations[-1].executed_version == "2"
+
+
+def test_an_alias_moved_back_before_its_move_ends_keeps_its_config_on_the_version_it_points_to(
+        client, create_function, lambda_mock):
+    probe.reset()
+    _provisioned_alias_with_a_second_version(client, create_function, lambda_mock, HELD)
+    client.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
+    wait_until(lambda: probe.inside == 1, timeout=30)
+    client.update_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    probe.release()
+    lambda_mock.wait()
+    assert client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")["Status"] == "READY"
+    assert client.invoke(FunctionName="f", Qualifier="live")["Payload"].read() == b'"provisioned-concurrency"'
+    assert client.invoke(FunctionName="f", Qualifier="2")["Payload"].read() == b'"on-demand"'
+
+
+def test_a_move_that_fails_leaves_the_config_on_the_new_version(client, create_function, lambda_mock):
+    _provisioned_alias_with_a_second_version(client, create_function, lambda_mock, "raise RuntimeError('no')\n")
+    client.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
+    lambda_mock.wait()
+    config = client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
+    assert tuple(config[key] for key in COUNTS) == ("FAILED", 0, 0)
+    client.update_alias(FunctionName="f", Name="live", Description="only a description")  # not a move
+    assert client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")["Status"] == "FAILED"
+    # Version 1 is no longer the alias's: a config of its own is taken.
+    client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
 
 
 def test_provisioned_errors(published, aws_error):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from lambdamock.errors import MockStoppedError
 from lambdamock.operations._base import Call
 from lambdamock.state.concurrency import Provisioned
@@ -14,19 +12,19 @@ from lambdamock.state.jobs import spec
 INIT_FAILURE = "FUNCTION_ERROR_INIT_FAILURE"
 
 
-def provision(call: Call, found: Function, config: Provisioned, moving_to: Optional[str] = None) -> None:
+def provision(call: Call, found: Function, config: Provisioned) -> None:
     """Register ``config`` (IN_PROGRESS) and initialise its environments on a background thread.
 
-    ``moving_to`` names the version an alias's config moves to: until that one is READY, the config
-    keeps its version's environments and allocation, as AWS reports them (LocalStack test_lambda.snapshot.json,
+    A config moving with its alias (``moving_to``) keeps its version's environments and allocation until
+    the new version's are initialised, as AWS reports them (LocalStack test_lambda.snapshot.json,
     test_lambda_provisioned_concurrency_moves_with_alias). The caller holds the service lock;
     ``LambdaMock.wait()`` covers the initialisation.
     """
     config.status, config.reason = "IN_PROGRESS", None
-    if moving_to is None:
+    if config.moving_to is None:
         config.allocated = 0
     call.region.gate.configure(found.name, config)
-    version = moving_to or config.version
+    version = config.moving_to or config.version
     target = spec(found.versions[version], call.region)
     invoker = call.service.invoker
 
@@ -40,8 +38,9 @@ def provision(call: Call, found: Function, config: Provisioned, moving_to: Optio
         with call.service.lock:
             if call.region.gate.provisioned.get(found.name, {}).get(config.qualifier) is not config:
                 return  # deleted or replaced while it initialised
+            config.version, config.moving_to = version, None
             if failure is None:
-                config.status, config.allocated, config.version = "READY", config.requested, version
+                config.status, config.allocated = "READY", config.requested
             else:
                 config.status, config.allocated, config.reason = "FAILED", 0, INIT_FAILURE
         call.region.gate.changed()

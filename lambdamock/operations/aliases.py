@@ -106,10 +106,10 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         updated = alias.changed(**changes)
         found.aliases[alias.name] = updated
         config = call.region.gate.provisioned.get(found.name, {}).get(alias.name)
-        if config is not None and config.version != primary:
+        if config is not None and (config.moving_to or config.version) != primary:
             # Its provisioned concurrency moves with the alias, re-initialised for the new version.
-            provision(call, found, Provisioned(alias.name, config.version, config.requested, allocated=config.allocated),
-                      moving_to=primary)
+            provision(call, found, Provisioned(alias.name, config.version, config.requested,
+                                               allocated=config.allocated, moving_to=primary))
         return _view(found, updated)
 
 

@@ -35,6 +35,8 @@ class Provisioned:
     allocated: int = 0
     reason: Optional[str] = None
     last_modified: datetime.datetime = field(default_factory=now)
+    # The version an alias's config is moving to; until that one is initialised it keeps ``version``'s.
+    moving_to: Optional[str] = None
 
 
 @dataclass(frozen=True)
