@@ -212,3 +212,16 @@ def test_queued_events_for_an_alias_run_the_version_it_points_to_when_their_turn
     client.update_alias(FunctionName="v", Name="live", FunctionVersion="2")
     assert _results_once_released(lambda_mock) == ["1", "2", "2"]
     assert sorted(record.executed_version for record in lambda_mock.invocations) == ["1", "2", "2"]
+
+
+def test_queued_events_of_a_deleted_function_do_not_run_a_new_one_of_its_name(lambda_mock):
+    probe.reset()
+    client = boto3.client("lambda", region_name="us-east-1")
+    _variant_function(client, "1")
+    for index in range(2):
+        client.invoke(FunctionName="v", InvocationType="Event", Payload=json.dumps(index))
+    wait_until(lambda: probe.inside == 1, timeout=30)
+    client.delete_function(FunctionName="v")
+    client.create_function(FunctionName="v", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 'other'\n"})})
+    assert _results_once_released(lambda_mock) == ["1", "1"]

@@ -18,6 +18,7 @@ from lambdamock.state.concurrency import Gate, Throttled
 from lambdamock.state.event_queue import EventQueue
 
 if TYPE_CHECKING:
+    from lambdamock.state.functions import Function
     from lambdamock.state.service import Region
 
 # How long close() waits, in all, for idle workers to leave.
@@ -88,6 +89,8 @@ class Job:
     """True when this invocation would continue a recursive loop that Lambda stops."""
     trace: Optional[str] = None
     """The X-Ray trace header its caller sent (X-Amzn-Trace-Id), whose trace the invocation continues."""
+    function: Optional[Function] = None
+    """The function it was made for; another of the same name, made after a deletion, is not it."""
 
     @property
     def gate(self) -> Gate:

@@ -73,18 +73,19 @@ def job(service: Service, region: Region, name: str, qualifier: Optional[str], p
         counted[own] = counted.get(own, 0) + 1
         recursive = found.stops_recursive_loops and counted[own] > lineage.LIMIT
         return Job(spec(version, region), region, payload, request_id, invoked, qualifier, kind, client_context,
-                   counted, recursive, trace)
+                   counted, recursive, trace, found)
 
 
 def current(service: Service, job: Job) -> Job:
     """``job`` as Lambda runs a queued event when its turn comes: with the version its qualifier names then.
 
     $LATEST as it is by then, and an alias as it points by then (a version it no longer routes to is drawn
-    again); a published version never changes. A function deleted meanwhile leaves the job as it was queued.
+    again); a published version never changes. A function deleted meanwhile (or made again under its name)
+    leaves the job as it was queued.
     """
     with service.lock:
         found = job.region.functions.get(job.spec.function_name)
-        if found is None:
+        if found is None or found is not job.function:
             return job
         alias = found.aliases.get(job.qualifier) if job.qualifier is not None else None
         if alias is not None:
