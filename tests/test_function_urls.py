@@ -333,3 +333,19 @@ def test_urls_stop_with_the_mock_even_while_a_connection_is_open():
         mock.stop()
     wait_until(lambda: server_threads() == [])
     idle.close()
+
+
+def test_a_response_of_the_function_names_the_requests_trace_unless_the_function_did(client, lambda_mock):
+    # Recorded (LocalStack's CloudFormation test_cfn_function_url): "x-amzn-trace-id" among the response's
+    # headers; it is the trace of the event's x-amzn-trace-id header.
+    url = public(client, lambda_mock, "def handler(event, context):\n"
+                                      "    own = {'X-Amzn-Trace-Id': 'mine'} if event['rawPath'] == '/own' else {}\n"
+                                      "    return {'statusCode': 200, 'headers': own,\n"
+                                      "            'body': event['headers']['x-amzn-trace-id']}\n")
+    answer = fetch(url)
+    assert answer.headers.get_all("x-amzn-trace-id") == [answer.body.decode()]
+    assert answer.body.startswith(b"Root=1-")
+    assert fetch(url + "own").headers.get_all("x-amzn-trace-id") == ["mine"]
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    throttled = fetch(url)
+    assert throttled.status == 429 and throttled.headers.get_all("x-amzn-trace-id") is None  # nothing ran

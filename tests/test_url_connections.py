@@ -98,6 +98,23 @@ def test_a_response_that_says_close_closes_the_connection_and_later_requests_go_
     assert [json.loads(record.event)["rawPath"] for record in lambda_mock.invocations] == ["/bye"]
 
 
+def _header_lines(head: bytes, name: bytes) -> list[bytes]:
+    return [line for line in head.split(b"\r\n")[1:] if line.lower().startswith(name + b":")]
+
+
+def test_the_server_alone_says_what_becomes_of_the_connection(client, lambda_mock, no_idle_close):
+    # A function's own Connection header is not passed on (its "close" is heeded): the one the response
+    # carries says what the server does, keep-alive or close (recorded: LocalStack's CloudFormation
+    # test_cfn_function_url, "connection": "keep-alive").
+    source = "def handler(event, context):\n    return {'statusCode': 200, 'headers': {'Connection': 'keep-alive'}}\n"
+    connection, prefix = _connect(public(client, lambda_mock, source))
+    with connection:
+        connection.sendall(_get(prefix + "a") + _get(prefix + "b", "Connection: close\r\n"))
+        heads = [head for head, _ in _responses(connection)]
+    assert [_header_lines(head, b"connection") for head in heads] == [[b"Connection: keep-alive"],
+                                                                        [b"Connection: close"]]
+
+
 def test_an_idle_connection_is_closed_by_the_server(client, lambda_mock, monkeypatch):
     monkeypatch.setattr(server, "_IDLE_S", 0.2)
     connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))

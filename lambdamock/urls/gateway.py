@@ -10,6 +10,7 @@ from lambdamock.errors import LambdaError, MockStoppedError
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
 from lambdamock.operations.invoke import RESPONSE_LIMIT
+from lambdamock.runtime import InvocationResult
 from lambdamock.runtime.waits import Steps
 from lambdamock.state.concurrency import Throttled
 from lambdamock.state.functions import LATEST
@@ -57,11 +58,8 @@ def _answer(service: Service, identifier: str, request: Request, request_id: str
         return responses.forbidden()
     # The front end's trace (the caller's continued): the event's x-amzn-trace-id and the handler's share its root.
     trace = ids.trace_header(request.header("x-amzn-trace-id"))
-    root = trace.split(";", 1)[0]
-    payload = json.dumps(events.event(config, request, request_id, caller, root)).encode("utf-8")
+    payload = json.dumps(events.event(config, request, request_id, caller, trace.split(";", 1)[0])).encode("utf-8")
     response = yield from _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload), trace), config, payload)
-    # Recorded (LocalStack's CloudFormation test_cfn_function_url): the response names the request's trace too.
-    response.headers.append(("x-amzn-trace-id", root))
     if config.cors is not None:
         access.decorate(config.cors, request, response)
     return response
@@ -78,7 +76,18 @@ def _invoke(call: Call, config: UrlConfig, payload: bytes) -> Steps[Response]:
     except Throttled:
         return responses.throttled()
     except MockStoppedError:
-        return responses.function_error()  # the mock stopped while it ran
+        response = responses.function_error()  # the mock stopped while it ran
+    else:
+        response = _mapped(config, result)
+    # What the function answered names the request's trace too, unless the function named one (recorded:
+    # LocalStack's CloudFormation test_cfn_function_url).
+    if not any(name.lower() == "x-amzn-trace-id" for name, _ in response.headers):
+        response.headers.append(("x-amzn-trace-id", (call.trace or "").split(";", 1)[0]))
+    return response
+
+
+def _mapped(config: UrlConfig, result: InvocationResult) -> Response:
+    """The HTTP response for what the function returned (or the error it ended with)."""
     if result.function_error or len(result.payload) > RESPONSE_LIMIT:
         return responses.function_error()
     if config.mode == RESPONSE_STREAM:

@@ -239,22 +239,20 @@ class _Exchange(BaseHTTPRequestHandler):
         chunked = response.streamed and self.request_version != "HTTP/1.0"
         lines = [f"{self.protocol_version} {response.status} {self.responses.get(response.status, ('',))[0]}"]
         closing = self.close_connection
-        said = False  # the function gave a Connection header
         for name, value in response.headers:
             # A function's headers cannot add lines of their own to the response.
             name, value = _one_line(name), _one_line(value)
+            if name.lower() == "connection":  # the connection's, so the server's to say; a close is heeded
+                closing = closing or value.lower() == "close"
+                continue
             lines.append(f"{name}: {value}")
-            if name.lower() == "connection":
-                said = True
-                closing = closing or value.lower() == "close"  # the function's say, as http.server's
         lines.append(f"Date: {http_date()}")
         bodiless = response.status in _BODILESS
         if not bodiless:
             lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(response.body)}")
         self._closing = closing = closing or (response.streamed and not chunked)
-        if not said:
-            # As Lambda's front end says it (recorded: LocalStack's CloudFormation test_cfn_function_url).
-            lines.append("Connection: close" if closing else "Connection: keep-alive")
+        # As Lambda's front end says it (recorded: LocalStack's CloudFormation test_cfn_function_url).
+        lines.append("Connection: close" if closing else "Connection: keep-alive")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace")  # as requests are read
         if self.command == "HEAD" or bodiless:
             return head
