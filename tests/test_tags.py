@@ -87,7 +87,7 @@ def test_a_qualified_get_function_shows_no_tags(client, create_function):
     assert client.get_function(FunctionName="f")["Tags"] == {"team": "a"}
     for qualified in ({"Qualifier": "1"}, {"Qualifier": "$LATEST"}, {"Qualifier": "live"}, {"FunctionName": "f:1"}):
         assert "Tags" not in client.get_function(**{"FunctionName": "f", **qualified})
-    assert client.list_tags(Resource=f"{client.get_function(FunctionName='f')['Configuration']['FunctionArn']}")["Tags"] \
+    assert client.list_tags(Resource=client.get_function(FunctionName="f")["Configuration"]["FunctionArn"])["Tags"] \
         == {"team": "a"}
 
 

@@ -168,7 +168,8 @@ def test_concurrency_of_an_unknown_function_is_a_key_error(lambda_mock):
         lambda_mock.concurrency("nope")
 
 
-VARIANT = "import os\nfrom tests import probe\ndef handler(event, context):\n    probe.hold()\n    return os.environ['VARIANT']\n"
+VARIANT = ("import os\nfrom tests import probe\n"
+           "def handler(event, context):\n    probe.hold()\n    return os.environ['VARIANT']\n")
 
 
 def _variant_function(client, variant: str) -> None:

@@ -52,8 +52,9 @@ def bucket_arn(function_arn: str, bucket: str) -> str:
     return f"arn:{function_arn.split(':')[1]}:s3:::{bucket}"
 
 
-def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optional[str], bucket_arn: str) -> dict[str, Any]:
-    """An S3 notification record completed to AWS's shape (its "Event message structure")."""
+def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optional[str],
+       arn: str) -> dict[str, Any]:
+    """An S3 notification record completed to AWS's shape (its "Event message structure"); ``arn`` is the bucket's."""
     found = record.get("s3") or {}
     bucket, obj = found.get("bucket") or {}, found.get("object") or {}
     owner = {"principalId": f"A{hashlib.sha256(account_id.encode()).hexdigest()[:13].upper()}"}
@@ -80,7 +81,7 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
             "s3SchemaVersion": "1.0",
             "configurationId": found.get("configurationId"),
             "bucket": {"name": bucket.get("name"), "ownerIdentity": owner,
-                       "arn": bucket_arn},
+                       "arn": arn},
             "object": detail,
         },
     }]}

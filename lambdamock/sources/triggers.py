@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from lambdamock import ids
+from lambdamock import ids, partitions
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.state import jobs, lineage, names
 from lambdamock.state.concurrency import Throttled
@@ -72,7 +72,8 @@ def refusal(service: Service, function_arn: str, source_arn: str, source_account
     kind = source_arn.split(":")[2]
     principals = [PRINCIPALS[kind]]
     if kind == "logs":  # CloudWatch Logs is also granted by its regional name (older AWS guides)
-        principals.append(f"logs.{source_arn.split(':')[3]}.amazonaws.com")
+        region = source_arn.split(":")[3]
+        principals.append(f"logs.{region}.{partitions.dns_suffix(region)}")
     for principal in principals:
         if policy is not None and policy.allows(Request("lambda:InvokeFunction", principal, source_arn,
                                                         source_account)):
