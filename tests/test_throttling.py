@@ -172,57 +172,55 @@ VARIANT = ("import os\nfrom tests import probe\n"
            "def handler(event, context):\n    probe.hold()\n    return os.environ['VARIANT']\n")
 
 
-def _variant_function(client, variant: str) -> None:
+@pytest.fixture
+def variant(lambda_mock):
+    """A client and function "v" (VARIANT, variant "1", reserved concurrency 1), its handlers held until released."""
+    probe.reset()
+    client = boto3.client("lambda", region_name="us-east-1")
     client.create_function(FunctionName="v", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
                            Code={"ZipFile": package({"app.py": VARIANT})},
-                           Environment={"Variables": {"VARIANT": variant}})
+                           Environment={"Variables": {"VARIANT": "1"}})
     client.put_function_concurrency(FunctionName="v", ReservedConcurrentExecutions=1)
+    yield client
+    probe.release()
+
+
+def _queue_behind_one_running(client, count: int, **params: Any) -> None:
+    """Send ``count`` Event invocations; return once the first holds the reservation, the rest queued."""
+    for index in range(count):
+        client.invoke(FunctionName="v", InvocationType="Event", Payload=json.dumps(index), **params)
+    wait_until(lambda: probe.inside == 1, timeout=30)
 
 
 def _results_once_released(lambda_mock) -> list[str]:
-    """Once one handler holds the reservation: release it, and what each invocation returned, sorted."""
+    """Release the held handlers; what each invocation returned, sorted."""
     probe.release()
     lambda_mock.wait(timeout=30)
     return sorted(record.result for record in lambda_mock.invocations)
 
 
-def test_queued_events_run_latest_as_it_is_when_their_turn_comes(lambda_mock):
+def test_queued_events_run_latest_as_it_is_when_their_turn_comes(variant, lambda_mock):
     # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaVersions::test_async_invoke_queue_upon_function_update:
     # events queued behind a reservation before an update run the updated $LATEST ("02-before--variant-2").
-    probe.reset()
-    client = boto3.client("lambda", region_name="us-east-1")
-    _variant_function(client, "1")
-    for index in range(3):
-        client.invoke(FunctionName="v", InvocationType="Event", Payload=json.dumps(index))
-    wait_until(lambda: probe.inside == 1, timeout=30)
-    client.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
+    _queue_behind_one_running(variant, 3)
+    variant.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
     assert _results_once_released(lambda_mock) == ["1", "2", "2"]
 
 
-def test_queued_events_for_an_alias_run_the_version_it_points_to_when_their_turn_comes(lambda_mock):
-    probe.reset()
-    client = boto3.client("lambda", region_name="us-east-1")
-    _variant_function(client, "1")
-    client.publish_version(FunctionName="v")
-    client.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
-    client.publish_version(FunctionName="v")
-    client.create_alias(FunctionName="v", Name="live", FunctionVersion="1")
-    for index in range(3):
-        client.invoke(FunctionName="v", Qualifier="live", InvocationType="Event", Payload=json.dumps(index))
-    wait_until(lambda: probe.inside == 1, timeout=30)
-    client.update_alias(FunctionName="v", Name="live", FunctionVersion="2")
+def test_queued_events_for_an_alias_run_the_version_it_points_to_when_their_turn_comes(variant, lambda_mock):
+    variant.publish_version(FunctionName="v")
+    variant.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
+    variant.publish_version(FunctionName="v")
+    variant.create_alias(FunctionName="v", Name="live", FunctionVersion="1")
+    _queue_behind_one_running(variant, 3, Qualifier="live")
+    variant.update_alias(FunctionName="v", Name="live", FunctionVersion="2")
     assert _results_once_released(lambda_mock) == ["1", "2", "2"]
     assert sorted(record.executed_version for record in lambda_mock.invocations) == ["1", "2", "2"]
 
 
-def test_queued_events_of_a_deleted_function_do_not_run_a_new_one_of_its_name(lambda_mock):
-    probe.reset()
-    client = boto3.client("lambda", region_name="us-east-1")
-    _variant_function(client, "1")
-    for index in range(2):
-        client.invoke(FunctionName="v", InvocationType="Event", Payload=json.dumps(index))
-    wait_until(lambda: probe.inside == 1, timeout=30)
-    client.delete_function(FunctionName="v")
-    client.create_function(FunctionName="v", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 'other'\n"})})
+def test_queued_events_of_a_deleted_function_do_not_run_a_new_one_of_its_name(variant, lambda_mock):
+    _queue_behind_one_running(variant, 2)
+    variant.delete_function(FunctionName="v")
+    variant.create_function(FunctionName="v", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 'other'\n"})})
     assert _results_once_released(lambda_mock) == ["1", "1"]
