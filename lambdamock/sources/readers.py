@@ -19,11 +19,16 @@ class Received(NamedTuple):
 
 
 class StreamRecord(NamedTuple):
-    """One record read from a shard: its sequence number, arrival (epoch seconds) and Lambda record."""
+    """One record read from a shard: its sequence number, arrival (epoch seconds) and Lambda record.
+
+    The poller adds the record's JSON as it will send it (``encoded``): each record is encoded once, however
+    often its batch is tried.
+    """
 
     sequence: str
     arrival: float
     record: dict[str, Any]
+    encoded: bytes = b""
 
 
 class RemoteReader:

@@ -158,19 +158,18 @@ class StreamPoller(Poller):
             return False
         if records:
             shard.last_read = records[-1].sequence
-        if records and self.reader.kind == "kinesis":
-            # Lambda names the function's execution role in each Kinesis record.
-            role = self.supervisor.role(self.mapping)
-            records = [item._replace(record={**item.record, "invokeIdentityArn": role}) for item in records]
+        # Lambda names the function's execution role in each Kinesis record.
+        role = self.supervisor.role(self.mapping) if records and self.reader.kind == "kinesis" else None
         for item in records:
-            if self._filter is not None and not self._filter(item.record):
+            record = item.record if role is None else {**item.record, "invokeIdentityArn": role}
+            if self._filter is not None and not self._filter(record):
                 if not shard.batch and not shard.failing:
                     shard.checkpoint = item.sequence  # filtered out: handled, as far as the shard goes
                 continue
-            encoded = json.dumps(item.record).encode()
+            encoded = json.dumps(record).encode()
             if not shard.batch.fits(encoded):
                 self._flush(shard)
-            shard.batch.add(item, encoded)
+            shard.batch.add(StreamRecord(item.sequence, item.arrival, record, encoded), encoded)
             if shard.batch.full:
                 self._flush(shard)
         return bool(records)
@@ -200,7 +199,7 @@ class StreamPoller(Poller):
             shard.checkpoint = items[expired - 1].sequence
             items = shard.failing[0] = items[expired:]
         shard.attempts += 1
-        result = self.deliver(event([json.dumps(item.record).encode() for item in items]), fresh=shard.attempts == 1)
+        result = self.deliver(event([item.encoded for item in items]), fresh=shard.attempts == 1)
         failed = None if result is None else failed_items(
             result, {item.sequence for item in items}, config.report_item_failures
         )
@@ -265,7 +264,7 @@ class StreamPoller(Poller):
         if destination.startswith("arn:") and destination.split(":")[2] == "s3":
             # An object holding the record and the event, under the mapping and shard (recorded:
             # TestKinesisSource::test_kinesis_event_source_mapping_with_s3_on_failure_destination).
-            record["payload"] = json.loads(event([json.dumps(item.record).encode() for item in items]))
+            record["payload"] = json.loads(event([item.encoded for item in items]))
             moment = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
             key = (f"aws/lambda/{self.mapping.uuid}/{shard.id}/{moment:%Y/%m/%d}/"
                    f"{moment:%Y-%m-%dT%H.%M.%S}-{ids.request_id()}")
