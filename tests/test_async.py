@@ -1,7 +1,8 @@
 """aiobotocore and aioboto3 clients: the same backend and state as boto3, through the same door.
 
-Runs where aiobotocore is installed (``pip install -e '.[test,aio-test]'``, which CI does in a second
-environment: aiobotocore pins its own botocore).
+Runs where aiobotocore is installed, through aioboto3 where that is installed too (``pip install -e
+'.[aio-test]'``), else through aiobotocore's own sessions: CI does both, each in an environment of its
+own, since aioboto3 pins an older aiobotocore than the newest, and each aiobotocore pins its own botocore.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from tests.escapes import Proxy
 from tests.helpers import ROLE
 from tests.runtime import sync
 
-aioboto3 = pytest.importorskip("aioboto3")
+aiobotocore_session = pytest.importorskip("aiobotocore.session")
+try:
+    import aioboto3
+except ImportError:
+    aioboto3 = None
 
 REGION = "us-east-1"
 ECHO = "def handler(event, context):\n    return event\n"
@@ -33,8 +38,11 @@ def code(source: str = ECHO) -> dict[str, bytes]:
     return {"ZipFile": package({"app.py": source})}
 
 
-def aio_client() -> Any:
-    return aioboto3.Session().client("lambda", region_name=REGION)
+def aio_client(**options: Any) -> Any:
+    """A Lambda client of aioboto3's, or of aiobotocore's own where aioboto3 is not installed."""
+    if aioboto3 is not None:
+        return aioboto3.Session().client("lambda", region_name=REGION, **options)
+    return aiobotocore_session.get_session().create_client("lambda", region_name=REGION, **options)
 
 
 def test_created_with_boto3_invoked_with_aioboto3(lambda_mock: Any) -> None:
@@ -179,7 +187,7 @@ def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mo
 
     async def scenario() -> tuple[str, Any]:
         once = Config(retries={"total_max_attempts": 1})  # a throttle is not retried away
-        async with aioboto3.Session().client("lambda", region_name=REGION, config=once) as client:
+        async with aio_client(config=once) as client:
             await client.create_function(FunctionName="one", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                                          Code=code(source), Timeout=30)
             await client.put_function_concurrency(FunctionName="one", ReservedConcurrentExecutions=1)
@@ -234,8 +242,7 @@ def test_nothing_escapes_from_async_clients(escapes: Proxy) -> None:
                 await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE,
                                              Handler="app.handler", Code=code())
                 await client.invoke(FunctionName="f", Payload=b"{}")
-            async with aioboto3.Session().client("lambda", region_name=REGION,
-                                                 endpoint_url="https://lambda.example.com") as client:
+            async with aio_client(endpoint_url="https://lambda.example.com") as client:
                 assert [f["FunctionName"] for f in (await client.list_functions())["Functions"]] == ["f"]
 
     asyncio.run(scenario())
@@ -249,9 +256,9 @@ def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) ->
         from lambdamock import mock_lambda, package
         assert "aiobotocore.endpoint" not in sys.modules
         with mock_lambda():
-            import aioboto3
+            from aiobotocore.session import get_session
             async def main():
-                async with aioboto3.Session().client("lambda", region_name="eu-west-1") as client:
+                async with get_session().create_client("lambda", region_name="eu-west-1") as client:
                     return (await client.list_functions())["Functions"]
             print(asyncio.run(main()))
         """
@@ -274,8 +281,7 @@ def test_a_client_with_fixed_credentials_signs_as_aiobotocore_does(lambda_mock: 
         seen.append(("Authorization" in request.headers, request.headers.get("X-Custom")))
 
     async def scenario() -> None:
-        async with aioboto3.Session().client("lambda", region_name=REGION, aws_access_key_id="a",
-                                             aws_secret_access_key="b") as client:
+        async with aio_client(aws_access_key_id="a", aws_secret_access_key="b") as client:
             client.meta.events.register("before-sign.lambda.ListFunctions", before_sign)
             client.meta.events.register("before-send.lambda.ListFunctions", before_send)
             assert (await client.list_functions())["Functions"] == []
