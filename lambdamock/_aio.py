@@ -10,7 +10,7 @@ import contextlib
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _moto
-from lambdamock._patch import answering_copy, serving, unsigned
+from lambdamock._patch import answering_copy, local_credentials, making_client, serving, unsigned
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
 
@@ -180,7 +180,26 @@ def sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return _ready(None) if unsigned(instance, args, kwargs) else wrapped(*args, **kwargs)
 
 
-TARGETS = (
-    ("aiobotocore.endpoint", "AioEndpoint._do_get_response", do_get_response),
-    ("aiobotocore.signers", "AioRequestSigner.sign", sign),
-)
+async def create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    """AioSession._create_client: as botocore's (see _patch.local_credentials)."""
+    with making_client(args, kwargs):
+        return await wrapped(*args, **kwargs)
+
+
+async def get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    """AioSession.get_credentials: as botocore's (see _patch.local_credentials)."""
+    local = local_credentials(instance)
+    return await (wrapped(*args, **kwargs) if local is None else local.load_credentials())
+
+
+# By the module whose import completes them (see _patch._AIO_MODULES).
+TARGETS = {
+    "aiobotocore.endpoint": (
+        ("aiobotocore.endpoint", "AioEndpoint._do_get_response", do_get_response),
+        ("aiobotocore.signers", "AioRequestSigner.sign", sign),
+    ),
+    "aiobotocore.session": (
+        ("aiobotocore.session", "AioSession._create_client", create_client),
+        ("aiobotocore.session", "AioSession.get_credentials", get_credentials),
+    ),
+}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import threading
-from typing import Any, Callable, Optional
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator, Optional
 
 from lambdamock import _active, _moto
 from lambdamock.errors import MockStoppedError
@@ -133,16 +135,66 @@ def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return None if unsigned(instance, args, kwargs) else wrapped(*args, **kwargs)
 
 
+# Credential providers that reach out as they load: instance metadata, a container's credentials
+# endpoint, a credential process (a program, which often calls AWS itself).
+_REACHING_OUT = frozenset(("iam-role", "container-role", "custom-process"))
+_making_lambda_client: ContextVar[bool] = ContextVar("lambdamock_making_lambda_client", default=False)
+
+
+@contextlib.contextmanager
+def making_client(args: Any, kwargs: Any) -> Iterator[None]:
+    """While a session makes the client ``args`` and ``kwargs`` name (see ``local_credentials``)."""
+    service_name = kwargs.get("service_name", args[0] if args else None)
+    token = _making_lambda_client.set(service_name == "lambda")
+    try:
+        yield
+    finally:
+        _making_lambda_client.reset(token)
+
+
+def local_credentials(session: Any) -> Any:
+    """The credential chain to ask instead of ``session``'s own, or None to ask its own.
+
+    While mocks are active, a Lambda client made by a session that holds no credentials yet is given
+    what the chain's local providers find (variables, shared files, a profile's keys or deferred role):
+    instance metadata, a container's endpoint and credential processes are not asked, so making it sends
+    nothing out, whether or not the machine has AWS configured. Nothing is kept on the session: its other
+    clients look credentials up as botocore always does.
+    """
+    if not _making_lambda_client.get() or getattr(session, "_credentials", None) is not None:
+        return None
+    resolver = session.get_component("credential_provider")
+    providers = getattr(resolver, "providers", None)
+    if providers is None:  # a resolver of the user's own
+        return None
+    return type(resolver)([provider for provider in providers if provider.METHOD not in _REACHING_OUT])
+
+
+def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    with making_client(args, kwargs):
+        return wrapped(*args, **kwargs)
+
+
+def _get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    local = local_credentials(instance)
+    return wrapped(*args, **kwargs) if local is None else local.load_credentials()
+
+
 _TARGETS = (
     ("botocore.endpoint", "Endpoint._do_get_response", _do_get_response),
     ("botocore.signers", "RequestSigner.sign", _sign),
+    ("botocore.session", "Session.create_client", _create_client),
+    ("botocore.session", "Session.get_credentials", _get_credentials),
 )
 
-_AIO_MODULE = "aiobotocore.endpoint"  # patched too once imported: AioEndpoint overrides _do_get_response
+# Patched too once imported (see _aio.TARGETS); never imported here, since aiobotocore costs a tenth
+# of a second to import. Each is patched once its import is complete: aiobotocore.session imports
+# aiobotocore.endpoint on its way.
+_AIO_MODULES = ("aiobotocore.endpoint", "aiobotocore.session")
 _lock = threading.Lock()
 _count = 0
 _saved: list[tuple[Any, str, Any]] = []
-_aio_patched = False
+_aio_patched: set[str] = set()
 _aio_hooked = False
 
 
@@ -156,15 +208,15 @@ def _apply(targets: Any) -> None:
         wrapt.apply_patch(parent, attribute, wrapt.FunctionWrapper(original, wrapper))
 
 
-def _patch_aio(_: Any = None) -> None:
-    """Serve aiobotocore's clients too; runs at activation if it is imported, or when it gets imported."""
-    global _aio_patched
+def _patch_aio(module: Any) -> None:
+    """Serve aiobotocore's clients too; runs at activation for a module imported, or once it gets imported."""
+    name = module.__name__
     with _lock:
-        if _count and not _aio_patched:
+        if _count and name not in _aio_patched:
             from lambdamock import _aio
 
-            _apply(_aio.TARGETS)
-            _aio_patched = True
+            _apply(_aio.TARGETS[name])
+            _aio_patched.add(name)
 
 
 def acquire() -> None:
@@ -176,18 +228,20 @@ def acquire() -> None:
         _count += 1
         hook, _aio_hooked = not _aio_hooked, True
     if hook:
-        # aiobotocore costs a tenth of a second to import: never imported here, only followed. The
-        # hook runs at once if it is imported already, and on its import otherwise.
+        # A hook runs at once for a module imported already, and on its import otherwise.
         import wrapt
 
-        wrapt.register_post_import_hook(_patch_aio, _AIO_MODULE)
-    elif _AIO_MODULE in sys.modules:
-        _patch_aio()
+        for name in _AIO_MODULES:
+            wrapt.register_post_import_hook(_patch_aio, name)
+    else:
+        for name in _AIO_MODULES:
+            if name in sys.modules:
+                _patch_aio(sys.modules[name])
 
 
 def release() -> None:
     """Undo one activation; the last one puts back exactly the original attributes."""
-    global _count, _aio_patched
+    global _count
     with _lock:
         if _count == 0:
             raise RuntimeError("lambdamock: stop() called more times than start()")
@@ -196,4 +250,4 @@ def release() -> None:
             while _saved:
                 parent, attribute, original = _saved.pop()
                 setattr(parent, attribute, original)
-            _aio_patched = False
+            _aio_patched.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -61,3 +62,20 @@ def escapes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
         yield proxy
     finally:
         proxy.close()
+
+
+@pytest.fixture(params=["nothing configured", "a container's credentials endpoint"])
+def unconfigured(request: pytest.FixtureRequest, escapes: Proxy, monkeypatch: pytest.MonkeyPatch,
+                 tmp_path: Path) -> Proxy:
+    """``escapes`` on a machine where finding credentials means asking the network: with nothing configured,
+    botocore's chain ends at instance metadata (through the proxy); or a container's credentials endpoint is
+    named (the proxy itself)."""
+    for name in (*CREDENTIALS, "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_EC2_METADATA_DISABLED",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    if request.param == "a container's credentials endpoint":
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"{escapes.url}/credentials")
+    return escapes

@@ -249,6 +249,19 @@ def test_nothing_escapes_from_async_clients(escapes: Proxy) -> None:
     assert escapes.attempts == []
 
 
+def test_an_async_lambda_client_made_without_aws_configuration_asks_nobody_for_credentials(
+        unconfigured: Proxy) -> None:
+    async def scenario() -> Any:
+        with mock_lambda():
+            async with aio_client() as client:
+                await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE,
+                                             Handler="app.handler", Code=code())
+                return json.loads(await (await client.invoke(FunctionName="f", Payload=b"[2]"))["Payload"].read())
+
+    assert asyncio.run(scenario()) == [2]
+    assert unconfigured.attempts == []
+
+
 def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) -> None:
     script = textwrap.dedent(
         """

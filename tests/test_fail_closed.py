@@ -48,6 +48,16 @@ def test_a_client_made_before_start_stays_in_process(escapes: Proxy) -> None:
     assert escapes.attempts == []
 
 
+def test_a_lambda_client_made_without_aws_configuration_asks_nobody_for_credentials(unconfigured: Proxy) -> None:
+    # botocore looks credentials up as it makes a client; with none at hand it would ask instance metadata
+    # (169.254.169.254) or the container's endpoint. A Lambda client made while a mock is active needs none.
+    with mock_lambda():
+        client = boto3.session.Session().client("lambda", region_name="us-east-1")
+        create(client)
+        assert json.loads(client.invoke(FunctionName="f", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
+    assert unconfigured.attempts == []
+
+
 @pytest.mark.parametrize("url", ["https://lambda.example.com", "http://localhost:1", "http://127.0.0.1:9"])
 def test_endpoint_url_clients_stay_in_process(escapes: Proxy, url: str) -> None:
     with mock_lambda():
