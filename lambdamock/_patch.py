@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import sys
 import threading
@@ -135,9 +136,10 @@ def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return None if unsigned(instance, args, kwargs) else wrapped(*args, **kwargs)
 
 
-# Credential providers that reach out as they load: instance metadata, a container's credentials
-# endpoint, a credential process (a program, which often calls AWS itself).
-_REACHING_OUT = frozenset(("iam-role", "container-role", "custom-process"))
+# The credential providers that read this machine only: variables and files. The others reach out as
+# they load (instance metadata, a container's endpoint, a credential process, a role's source
+# credentials), or give credentials to refresh first, which do not sign a Lambda request (see unsigned).
+_LOCAL_PROVIDERS = frozenset(("env", "shared-credentials-file", "config-file", "ec2-credentials-file", "boto-config"))
 _making_lambda_client: ContextVar[bool] = ContextVar("lambdamock_making_lambda_client", default=False)
 
 
@@ -156,18 +158,17 @@ def local_credentials(session: Any) -> Any:
     """The credential chain to ask instead of ``session``'s own, or None to ask its own.
 
     While mocks are active, a Lambda client made by a session that holds no credentials yet is given
-    what the chain's local providers find (variables, shared files, a profile's keys or deferred role):
-    instance metadata, a container's endpoint and credential processes are not asked, so making it sends
+    the keys that variables and shared files hold, if any: nothing else is asked, so making it sends
     nothing out, whether or not the machine has AWS configured. Nothing is kept on the session: its other
     clients look credentials up as botocore always does.
     """
     if not _making_lambda_client.get() or getattr(session, "_credentials", None) is not None:
         return None
-    resolver = session.get_component("credential_provider")
-    providers = getattr(resolver, "providers", None)
-    if providers is None:  # a resolver of the user's own
-        return None
-    return type(resolver)([provider for provider in providers if provider.METHOD not in _REACHING_OUT])
+    local = copy.copy(session.get_component("credential_provider"))
+    # A resolver of the user's own that does not keep botocore's list is asked as it is.
+    local.providers = [provider for provider in getattr(local, "providers", ())
+                       if getattr(provider, "METHOD", None) in _LOCAL_PROVIDERS]
+    return local
 
 
 def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -64,18 +65,37 @@ def escapes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
         proxy.close()
 
 
-@pytest.fixture(params=["nothing configured", "a container's credentials endpoint"])
+# A credential process that calls out, as such programs do: it asks the proxy for credentials.
+_PROCESS = """import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as connection:
+    connection.sendall(b"GET /credential-process HTTP/1.1\\r\\n\\r\\n")
+    connection.recv(100)
+"""
+
+
+@pytest.fixture(params=["nothing configured", "a container's endpoint", "a role sourced from instance metadata",
+                        "a credential process"])
 def unconfigured(request: pytest.FixtureRequest, escapes: Proxy, monkeypatch: pytest.MonkeyPatch,
                  tmp_path: Path) -> Proxy:
     """``escapes`` on a machine where finding credentials means asking the network: with nothing configured,
-    botocore's chain ends at instance metadata (through the proxy); or a container's credentials endpoint is
-    named (the proxy itself)."""
+    botocore's chain ends at instance metadata (through the proxy); or the proxy is the container's
+    credentials endpoint; or the profile's role takes its source credentials from instance metadata; or
+    the profile names a credential process that calls the proxy."""
     for name in (*CREDENTIALS, "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_EC2_METADATA_DISABLED",
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                  "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    config = tmp_path / "config"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    if request.param == "a container's credentials endpoint":
+    if request.param == "a container's endpoint":
         monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"{escapes.url}/credentials")
+    elif request.param == "a role sourced from instance metadata":
+        config.write_text("[default]\nrole_arn = arn:aws:iam::123456789012:role/tests\n"
+                          "credential_source = Ec2InstanceMetadata\n")
+    elif request.param == "a credential process":
+        program = tmp_path / "credentials.py"
+        program.write_text(_PROCESS)
+        port = escapes.url.rsplit(":", 1)[1]
+        config.write_text(f"[default]\ncredential_process = {sys.executable} {program} {port}\n")
     return escapes

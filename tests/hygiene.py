@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import botocore.endpoint
+import botocore.session
 import botocore.signers
 import pytest
 
@@ -31,6 +32,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _BEFORE.update(
         send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
         sign=vars(botocore.signers.RequestSigner)["sign"],
+        session=dict(vars(botocore.session.Session)),
         environ=(os.environ, os.environ._data, dict(os.environ)),  # type: ignore[attr-defined]
         streams=(sys.stdout, sys.stderr),
         path=list(sys.path),
@@ -44,15 +46,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append("botocore's Endpoint._do_get_response is still patched")
     if vars(botocore.signers.RequestSigner)["sign"] is not _BEFORE["sign"]:
         problems.append("botocore's RequestSigner.sign is still patched")
-    if "aiobotocore.endpoint" in sys.modules:  # imported at some point of the run: its methods as they were
-        import aiobotocore.endpoint
-        import aiobotocore.signers
-        import wrapt
+    for name in ("create_client", "get_credentials"):
+        if vars(botocore.session.Session)[name] is not _BEFORE["session"][name]:
+            problems.append(f"botocore's Session.{name} is still patched")
+    # aiobotocore's modules imported at some point of the run: their methods as they were.
+    for module, owner, name in (("aiobotocore.endpoint", "AioEndpoint", "_do_get_response"),
+                                ("aiobotocore.signers", "AioRequestSigner", "sign"),
+                                ("aiobotocore.session", "AioSession", "_create_client"),
+                                ("aiobotocore.session", "AioSession", "get_credentials")):
+        if module in sys.modules:
+            import wrapt
 
-        for owner, name in ((aiobotocore.endpoint.AioEndpoint, "_do_get_response"),
-                            (aiobotocore.signers.AioRequestSigner, "sign")):
-            if isinstance(vars(owner)[name], wrapt.ObjectProxy):
-                problems.append(f"aiobotocore's {owner.__name__}.{name} is still patched")
+            if isinstance(vars(getattr(sys.modules[module], owner))[name], wrapt.ObjectProxy):
+                problems.append(f"aiobotocore's {owner}.{name} is still patched")
     environ, data, values = _BEFORE["environ"]
     # pytest sets PYTEST_CURRENT_TEST itself.
     changed = {k for k in {*values, *os.environ} if values.get(k) != os.environ.get(k)} - {"PYTEST_CURRENT_TEST"}

@@ -249,6 +249,16 @@ def test_nothing_escapes_from_async_clients(escapes: Proxy) -> None:
     assert escapes.attempts == []
 
 
+def test_private_aiobotocore_names_we_patch_exist() -> None:
+    # Pinned: an aiobotocore release that renames these breaks the seam loudly here.
+    import inspect
+
+    from aiobotocore.session import AioSession
+
+    assert list(inspect.signature(AioSession._create_client).parameters)[:2] == ["self", "service_name"]
+    assert inspect.iscoroutinefunction(AioSession.get_credentials)
+
+
 def test_an_async_lambda_client_made_without_aws_configuration_asks_nobody_for_credentials(
         unconfigured: Proxy) -> None:
     async def scenario() -> Any:
@@ -269,9 +279,14 @@ def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) ->
         from lambdamock import mock_lambda, package
         assert "aiobotocore.endpoint" not in sys.modules
         with mock_lambda():
-            from aiobotocore.session import get_session
+            try:
+                import aioboto3
+                make = aioboto3.Session().client
+            except ImportError:
+                from aiobotocore.session import get_session
+                make = get_session().create_client
             async def main():
-                async with get_session().create_client("lambda", region_name="eu-west-1") as client:
+                async with make("lambda", region_name="eu-west-1") as client:
                     return (await client.list_functions())["Functions"]
             print(asyncio.run(main()))
         """

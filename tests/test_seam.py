@@ -21,6 +21,7 @@ from tests.helpers import ROLE, moto_role
 
 ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
 ORIGINAL_SIGN = botocore.signers.RequestSigner.__dict__["sign"]
+ORIGINAL_SESSION = {name: vars(botocore.session.Session)[name] for name in ("create_client", "get_credentials")}
 
 
 def create(client, name: str = "f") -> None:
@@ -159,6 +160,7 @@ def test_last_stop_restores_the_original_attributes():
     outer.stop()
     assert botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
     assert botocore.signers.RequestSigner.__dict__["sign"] is ORIGINAL_SIGN
+    assert {name: vars(botocore.session.Session)[name] for name in ORIGINAL_SESSION} == ORIGINAL_SESSION
 
 
 def test_private_botocore_names_we_patch_exist():
@@ -175,6 +177,26 @@ def test_private_botocore_names_we_patch_exist():
     ]
     assert endpoint.__class__.__name__ == "Endpoint"
     assert boto3.client("lambda", region_name="us-east-1")._request_signer.signing_name == "lambda"
+    # A Lambda client's credentials come from the session's chain, its local providers only (_patch).
+    assert list(inspect.signature(ORIGINAL_SESSION["create_client"]).parameters)[:2] == ["self", "service_name"]
+    session = botocore.session.Session()
+    assert session._credentials is None
+    methods = {provider.METHOD for provider in session.get_component("credential_provider").providers}
+    assert {"env", "shared-credentials-file", "config-file", "iam-role", "container-role"} <= methods
+
+
+def test_a_session_with_a_credential_resolver_of_its_own_makes_lambda_clients():
+    from botocore.credentials import CredentialResolver, EnvProvider
+
+    class Labelled(CredentialResolver):
+        def __init__(self, providers, label):
+            super().__init__(providers)
+            self.label = label
+
+    session = botocore.session.Session()
+    session.register_component("credential_provider", Labelled([EnvProvider()], "ours"))
+    with mock_lambda():
+        assert session.create_client("lambda", region_name="us-east-1").list_functions()["Functions"] == []
 
 
 def test_stray_stop_raises():
