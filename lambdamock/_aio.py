@@ -10,7 +10,8 @@ import contextlib
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _moto
-from lambdamock._patch import answering_copy, local_credentials, making_client, serving, unsigned
+from lambdamock._credentials import local_credentials, making_client
+from lambdamock._patch import answering_copy, serving, unsigned
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import functools
 import sys
 import threading
-from contextvars import ContextVar
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 from lambdamock import _active, _moto
+from lambdamock._credentials import local_credentials, making_client
 from lambdamock.errors import MockStoppedError
 
 
@@ -134,41 +132,6 @@ def unsigned(instance: Any, args: Any, kwargs: Any) -> bool:
 
 def _sign(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return None if unsigned(instance, args, kwargs) else wrapped(*args, **kwargs)
-
-
-# The credential providers that read this machine only: variables and files. The others reach out as
-# they load (instance metadata, a container's endpoint, a credential process, a role's source
-# credentials), or give credentials to refresh first, which do not sign a Lambda request (see unsigned).
-_LOCAL_PROVIDERS = frozenset(("env", "shared-credentials-file", "config-file", "ec2-credentials-file", "boto-config"))
-_making_lambda_client: ContextVar[bool] = ContextVar("lambdamock_making_lambda_client", default=False)
-
-
-@contextlib.contextmanager
-def making_client(args: Any, kwargs: Any) -> Iterator[None]:
-    """While a session makes the client ``args`` and ``kwargs`` name (see ``local_credentials``)."""
-    service_name = kwargs.get("service_name", args[0] if args else None)
-    token = _making_lambda_client.set(service_name == "lambda")
-    try:
-        yield
-    finally:
-        _making_lambda_client.reset(token)
-
-
-def local_credentials(session: Any) -> Any:
-    """The credential chain to ask instead of ``session``'s own, or None to ask its own.
-
-    While mocks are active, a Lambda client made by a session that holds no credentials yet is given
-    the keys that variables and shared files hold, if any: nothing else is asked, so making it sends
-    nothing out, whether or not the machine has AWS configured. Nothing is kept on the session: its other
-    clients look credentials up as botocore always does.
-    """
-    if not _making_lambda_client.get() or getattr(session, "_credentials", None) is not None:
-        return None
-    local = copy.copy(session.get_component("credential_provider"))
-    # A resolver of the user's own that does not keep botocore's list is asked as it is.
-    local.providers = [provider for provider in getattr(local, "providers", ())
-                       if getattr(provider, "METHOD", None) in _LOCAL_PROVIDERS]
-    return local
 
 
 def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -223,3 +223,15 @@ def test_an_endpoint_named_for_a_service_is_the_only_place_it_is_called(escapes:
     # The proxy stands in for that endpoint here: every attempt went to it and nowhere else.
     assert escapes.attempts
     assert all(endpoint in attempt for attempt in escapes.attempts), escapes.attempts
+
+
+def test_lambdamocks_own_calls_to_a_named_endpoint_ask_nobody_for_credentials(unconfigured: Proxy) -> None:
+    # Keys at hand would sign them; with none, the source is reported unreadable, and nobody was asked.
+    endpoint = "http://127.0.0.1:4566"
+    with mock_lambda(endpoints={"sqs": endpoint}):
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        uuid = client.create_event_source_mapping(
+            EventSourceArn="arn:aws:sqs:us-east-1:123456789012:orders", FunctionName="f")["UUID"]
+        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+    assert all(endpoint in attempt for attempt in unconfigured.attempts), unconfigured.attempts

@@ -8,6 +8,7 @@ import threading
 from typing import Any, Mapping, Optional
 
 from lambdamock import _moto
+from lambdamock._credentials import local_chain
 
 
 class Unreachable(Exception):
@@ -105,6 +106,9 @@ class Outbound:
         # A fresh session (credentials as the environment has them now), with models loaded once per process.
         session = botocore.session.Session()
         session.register_component("data_loader", _loader())
+        # Only keys at hand sign lambdamock's own calls: looking for others would ask instance metadata, a
+        # container's endpoint or a credential process. moto's mock sets keys in the environment.
+        session.register_component("credential_provider", local_chain(session.get_component("credential_provider")))
         client = boto3.session.Session(botocore_session=session).client(
             service, region_name=region, endpoint_url=endpoint, config=config)
         if endpoint is None:

@@ -1,0 +1,50 @@
+"""Credentials found without asking anybody: botocore's chain cut down to the providers that read this machine."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from contextvars import ContextVar
+from typing import Any, Iterator
+
+# The credential providers that read this machine only: variables and files. The others reach out as
+# they load (instance metadata, a container's endpoint, a credential process, a role's source
+# credentials), or give credentials to refresh first, which do not sign a Lambda request (see
+# _patch.unsigned).
+_LOCAL_PROVIDERS = frozenset(("env", "shared-credentials-file", "config-file", "ec2-credentials-file", "boto-config"))
+_making_lambda_client: ContextVar[bool] = ContextVar("lambdamock_making_lambda_client", default=False)
+
+
+def local_chain(resolver: Any) -> Any:
+    """A copy of a session's credential resolver that asks only the local providers.
+
+    A resolver of the user's own that does not keep botocore's list of providers is asked as it is.
+    """
+    local = copy.copy(resolver)
+    local.providers = [provider for provider in getattr(resolver, "providers", ())
+                       if getattr(provider, "METHOD", None) in _LOCAL_PROVIDERS]
+    return local
+
+
+@contextlib.contextmanager
+def making_client(args: Any, kwargs: Any) -> Iterator[None]:
+    """While a session makes the client ``args`` and ``kwargs`` name (see ``local_credentials``)."""
+    service_name = kwargs.get("service_name", args[0] if args else None)
+    token = _making_lambda_client.set(service_name == "lambda")
+    try:
+        yield
+    finally:
+        _making_lambda_client.reset(token)
+
+
+def local_credentials(session: Any) -> Any:
+    """The credential chain to ask instead of ``session``'s own, or None to ask its own.
+
+    While mocks are active, a Lambda client made by a session that holds no credentials yet is given
+    the keys that variables and shared files hold, if any: nothing else is asked, so making it sends
+    nothing out, whether or not the machine has AWS configured. Nothing is kept on the session: its other
+    clients look credentials up as botocore always does.
+    """
+    if not _making_lambda_client.get() or getattr(session, "_credentials", None) is not None:
+        return None
+    return local_chain(session.get_component("credential_provider"))
