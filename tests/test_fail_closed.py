@@ -212,26 +212,28 @@ def test_an_image_is_looked_up_in_ecr_only_where_ecr_is_mocked(escapes: Proxy) -
     assert escapes.attempts == []
 
 
-def test_an_endpoint_named_for_a_service_is_the_only_place_it_is_called(escapes: Proxy) -> None:
-    endpoint = "http://127.0.0.1:4566"
-    with mock_lambda(endpoints={"sqs": endpoint}):
+SQS_ENDPOINT = "http://127.0.0.1:4566"
+
+
+def read_through_a_named_endpoint() -> str:
+    """Map a queue whose SQS is a named endpoint; the problem the mapping reports."""
+    with mock_lambda(endpoints={"sqs": SQS_ENDPOINT}):
         client = boto3.client("lambda", region_name="us-east-1")
         create(client)
         uuid = client.create_event_source_mapping(
             EventSourceArn="arn:aws:sqs:us-east-1:123456789012:orders", FunctionName="f")["UUID"]
         wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+        return problem(client, uuid)
+
+
+def test_an_endpoint_named_for_a_service_is_the_only_place_it_is_called(escapes: Proxy) -> None:
+    read_through_a_named_endpoint()
     # The proxy stands in for that endpoint here: every attempt went to it and nowhere else.
     assert escapes.attempts
-    assert all(endpoint in attempt for attempt in escapes.attempts), escapes.attempts
+    assert all(SQS_ENDPOINT in attempt for attempt in escapes.attempts), escapes.attempts
 
 
 def test_lambdamocks_own_calls_to_a_named_endpoint_ask_nobody_for_credentials(unconfigured: Proxy) -> None:
     # Keys at hand would sign them; with none, the source is reported unreadable, and nobody was asked.
-    endpoint = "http://127.0.0.1:4566"
-    with mock_lambda(endpoints={"sqs": endpoint}):
-        client = boto3.client("lambda", region_name="us-east-1")
-        create(client)
-        uuid = client.create_event_source_mapping(
-            EventSourceArn="arn:aws:sqs:us-east-1:123456789012:orders", FunctionName="f")["UUID"]
-        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
-    assert all(endpoint in attempt for attempt in unconfigured.attempts), unconfigured.attempts
+    assert read_through_a_named_endpoint() == "PROBLEM: Unable to locate credentials"
+    assert all(SQS_ENDPOINT in attempt for attempt in unconfigured.attempts), unconfigured.attempts
