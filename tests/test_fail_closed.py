@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from pathlib import Path
 
 import boto3
 import botocore.endpoint
@@ -17,8 +18,8 @@ from moto import mock_aws
 
 from lambdamock import mock_lambda, package
 from lambdamock.errors import MockStoppedError
-from tests.escapes import Proxy
-from tests.helpers import ROLE, wait_until
+from tests.escapes import CREDENTIALS, Proxy
+from tests.helpers import ROLE, TRUST, wait_until
 from tests.runtime import sync
 
 ORIGINAL_DO_GET_RESPONSE = botocore.endpoint.Endpoint.__dict__["_do_get_response"]
@@ -237,3 +238,43 @@ def test_lambdamocks_own_calls_to_a_named_endpoint_ask_nobody_for_credentials(un
     # Keys at hand would sign them; with none, the source is reported unreadable, and nobody was asked.
     assert read_through_a_named_endpoint() == "PROBLEM: Unable to locate credentials"
     assert all(SQS_ENDPOINT in attempt for attempt in unconfigured.attempts), unconfigured.attempts
+
+
+def test_keys_set_once_a_named_endpoint_was_found_without_them_are_used(
+        escapes: Proxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in CREDENTIALS:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    with mock_lambda(endpoints={"sqs": SQS_ENDPOINT}):
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        uuid = client.create_event_source_mapping(
+            EventSourceArn="arn:aws:sqs:us-east-1:123456789012:orders", FunctionName="f")["UUID"]
+        wait_until(lambda: problem(client, uuid) == "PROBLEM: Unable to locate credentials")
+        for name, value in CREDENTIALS.items():
+            monkeypatch.setenv(name, value)
+        wait_until(lambda: escapes.attempts, timeout=10)  # the poller's next try is signed, and sent to the endpoint
+    assert all(SQS_ENDPOINT in attempt for attempt in escapes.attempts), escapes.attempts
+
+
+def test_moto_leaving_the_keys_to_the_user_still_answers_lambdamocks_own_calls(
+        escapes: Proxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # mock_aws(config={"core": {"mock_credentials": False}}) sets no keys; the test's clients bring their own.
+    for name in CREDENTIALS:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    keys = {"region_name": "us-east-1", "aws_access_key_id": "mine", "aws_secret_access_key": "mine"}
+    with mock_aws(config={"core": {"mock_credentials": False}}), mock_lambda() as mock:
+        boto3.client("iam", **keys).create_role(RoleName=ROLE.rsplit("/", 1)[1], AssumeRolePolicyDocument=TRUST)
+        sqs = boto3.client("sqs", **keys)
+        url = sqs.create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "120"})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        client = boto3.client("lambda", **keys)
+        create(client)
+        client.create_event_source_mapping(EventSourceArn=arn, FunctionName="f")
+        sqs.send_message(QueueUrl=url, MessageBody="hello")
+        wait_until(lambda: len(mock.invocations) == 1)
+    assert json.loads(mock.invocations[0].event)["Records"][0]["body"] == "hello"
+    assert escapes.attempts == []

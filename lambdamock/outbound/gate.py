@@ -31,6 +31,10 @@ def _environment_name(service: str) -> str:
     return "AWS_ENDPOINT_URL_" + str(service_id).upper().replace(" ", "_").replace("-", "_")
 
 
+# What signs lambdamock's calls to moto when no keys are at hand: moto's own stand-ins, read as its default account.
+_MOTO_KEYS = ("FOOBARKEY", "FOOBARSECRET")
+
+
 @functools.cache
 def _loader() -> Any:
     """One botocore model loader for every client lambdamock makes: a service's model is read once."""
@@ -87,6 +91,8 @@ class Outbound:
             found = self._clients.get(key)
         if found is None:
             found = self._make(service, region, endpoint)
+            if found._request_signer._credentials is None:
+                return found  # kept only once it has keys: keys set later count from the next call
             with self._lock:
                 found = self._clients.setdefault(key, found)
         return found
@@ -107,8 +113,13 @@ class Outbound:
         session = botocore.session.Session()
         session.register_component("data_loader", _loader())
         # Only keys at hand sign lambdamock's own calls: looking for others would ask instance metadata, a
-        # container's endpoint or a credential process. moto's mock sets keys in the environment.
-        session.register_component("credential_provider", local_chain(session.get_component("credential_provider")))
+        # container's endpoint, a role or a credential process.
+        chain = local_chain(session.get_component("credential_provider"))
+        if endpoint is None and chain.load_credentials() is None:
+            # moto's answers (mock_aws may leave the keys to the user); nothing is sent from this client.
+            session.set_credentials(*_MOTO_KEYS)
+        else:
+            session.register_component("credential_provider", chain)
         client = boto3.session.Session(botocore_session=session).client(
             service, region_name=region, endpoint_url=endpoint, config=config)
         if endpoint is None:
