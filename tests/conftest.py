@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from hypothesis import settings
 
 from lambdamock import LambdaMock, package
-from tests.escapes import escapes, unconfigured  # noqa: F401 - the loopback-proxy fixtures, for every test module
+from tests.escapes import escapes, keyless, unconfigured  # noqa: F401 - the loopback-proxy fixtures, for every test module
 from tests.helpers import ROLE
 
 # The test command runs the property-based suites (model, fuzzing) derandomized, so a run on a clean

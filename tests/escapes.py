@@ -73,29 +73,35 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as connection:
 """
 
 
-@pytest.fixture(params=["nothing configured", "a container's endpoint", "a role sourced from instance metadata",
-                        "a credential process"])
-def unconfigured(request: pytest.FixtureRequest, escapes: Proxy, monkeypatch: pytest.MonkeyPatch,
-                 tmp_path: Path) -> Proxy:
-    """``escapes`` on a machine where finding credentials means asking the network: with nothing configured,
-    botocore's chain ends at instance metadata (through the proxy); or the proxy is the container's
-    credentials endpoint; or the profile's role takes its source credentials from instance metadata; or
-    the profile names a credential process that calls the proxy."""
+@pytest.fixture
+def keyless(escapes: Proxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Proxy:
+    """``escapes`` on a machine with no AWS keys: none in variables, no shared files."""
     for name in (*CREDENTIALS, "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_EC2_METADATA_DISABLED",
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                  "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    return escapes
+
+
+@pytest.fixture(params=["nothing configured", "a container's endpoint", "a role sourced from instance metadata",
+                        "a credential process"])
+def unconfigured(request: pytest.FixtureRequest, keyless: Proxy, monkeypatch: pytest.MonkeyPatch,
+                 tmp_path: Path) -> Proxy:
+    """``keyless``, where finding credentials means asking the network: with nothing configured, botocore's
+    chain ends at instance metadata (through the proxy); or the proxy is the container's credentials
+    endpoint; or the profile's role takes its source credentials from instance metadata; or the profile
+    names a credential process that calls the proxy."""
     config = tmp_path / "config"
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     if request.param == "a container's endpoint":
-        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"{escapes.url}/credentials")
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"{keyless.url}/credentials")
     elif request.param == "a role sourced from instance metadata":
         config.write_text("[default]\nrole_arn = arn:aws:iam::123456789012:role/tests\n"
                           "credential_source = Ec2InstanceMetadata\n")
     elif request.param == "a credential process":
         program = tmp_path / "credentials.py"
         program.write_text(_PROCESS)
-        port = escapes.url.rsplit(":", 1)[1]
+        port = keyless.url.rsplit(":", 1)[1]
         config.write_text(f"[default]\ncredential_process = {sys.executable} {program} {port}\n")
-    return escapes
+    return keyless

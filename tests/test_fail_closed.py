@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from pathlib import Path
 
 import boto3
 import botocore.endpoint
@@ -241,11 +240,7 @@ def test_lambdamocks_own_calls_to_a_named_endpoint_ask_nobody_for_credentials(un
 
 
 def test_keys_set_once_a_named_endpoint_was_found_without_them_are_used(
-        escapes: Proxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in CREDENTIALS:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+        keyless: Proxy, monkeypatch: pytest.MonkeyPatch) -> None:
     with mock_lambda(endpoints={"sqs": SQS_ENDPOINT}):
         client = boto3.client("lambda", region_name="us-east-1")
         create(client)
@@ -254,17 +249,12 @@ def test_keys_set_once_a_named_endpoint_was_found_without_them_are_used(
         wait_until(lambda: problem(client, uuid) == "PROBLEM: Unable to locate credentials")
         for name, value in CREDENTIALS.items():
             monkeypatch.setenv(name, value)
-        wait_until(lambda: escapes.attempts, timeout=10)  # the poller's next try is signed, and sent to the endpoint
-    assert all(SQS_ENDPOINT in attempt for attempt in escapes.attempts), escapes.attempts
+        wait_until(lambda: keyless.attempts, timeout=10)  # the poller's next try is signed, and sent to the endpoint
+    assert all(SQS_ENDPOINT in attempt for attempt in keyless.attempts), keyless.attempts
 
 
-def test_moto_leaving_the_keys_to_the_user_still_answers_lambdamocks_own_calls(
-        escapes: Proxy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_moto_leaving_the_keys_to_the_user_still_answers_lambdamocks_own_calls(keyless: Proxy) -> None:
     # mock_aws(config={"core": {"mock_credentials": False}}) sets no keys; the test's clients bring their own.
-    for name in CREDENTIALS:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     keys = {"region_name": "us-east-1", "aws_access_key_id": "mine", "aws_secret_access_key": "mine"}
     with mock_aws(config={"core": {"mock_credentials": False}}), mock_lambda() as mock:
         boto3.client("iam", **keys).create_role(RoleName=ROLE.rsplit("/", 1)[1], AssumeRolePolicyDocument=TRUST)
@@ -277,4 +267,4 @@ def test_moto_leaving_the_keys_to_the_user_still_answers_lambdamocks_own_calls(
         sqs.send_message(QueueUrl=url, MessageBody="hello")
         wait_until(lambda: len(mock.invocations) == 1)
     assert json.loads(mock.invocations[0].event)["Records"][0]["body"] == "hello"
-    assert escapes.attempts == []
+    assert keyless.attempts == []
