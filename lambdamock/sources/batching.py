@@ -73,10 +73,10 @@ class Batch(Generic[T]):
         deadline = self.deadline
         return self.full or deadline is None or self._clock() >= deadline
 
-    def take(self) -> tuple[list[T], bytes]:
-        """Empty the batch: its items and the event to send."""
-        items, payload = self.items, event(self.encoded)
+    def take(self) -> tuple[list[T], list[bytes]]:
+        """Empty the batch: its items and their encodings (``event`` makes the event to send of those)."""
+        items, encoded = self.items, self.encoded
         self.items, self.encoded = [], []
         self._bytes = len(_HEAD) + len(_TAIL)
         self.opened = None
-        return items, payload
+        return items, encoded

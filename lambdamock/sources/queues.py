@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from lambdamock.sources import filters
-from lambdamock.sources.batching import Batch
+from lambdamock.sources.batching import Batch, event
 from lambdamock.sources.outcome import FAILED, OK, failed_items
 from lambdamock.sources.poller import Poller
 from lambdamock.sources.readers import Received
@@ -88,10 +88,10 @@ class QueuePoller(Poller):
     def _flush(self) -> None:
         if self.stopping:
             return  # disabled or deleted meanwhile: release() gives the messages back
-        items, payload = self._batch.take()
+        items, encoded = self._batch.take()
         known = self.supervisor.service.lineages
         chain = lineage.merged(known[item.id] for item in items if item.id in known)
-        result = self.deliver(payload, fresh=any(_fresh(item) for item in items), chain=chain)
+        result = self.deliver(event(encoded), fresh=any(_fresh(item) for item in items), chain=chain)
         failed = None if result is None else failed_items(
             result, {item.id for item in items}, self.mapping.config.report_item_failures
         )

@@ -53,13 +53,13 @@ def test_the_window_opens_with_the_first_record_and_closes_after_its_length():
     assert batch.due()
 
 
-def test_take_empties_the_batch_and_gives_the_records_event():
+def test_take_empties_the_batch_and_gives_the_records_and_their_encodings():
     batch: Batch[int] = Batch(10, 0, clock=Clock())
     for n in range(3):
         batch.add(n, encoded(n))
-    items, payload = batch.take()
+    items, encodings = batch.take()
     assert items == [0, 1, 2]
-    assert json.loads(payload) == {"Records": [{"n": 0}, {"n": 1}, {"n": 2}]}
+    assert json.loads(event(encodings)) == {"Records": [{"n": 0}, {"n": 1}, {"n": 2}]}
     assert not batch and batch.deadline is None and batch.room == 10
 
 
@@ -72,7 +72,7 @@ def test_a_record_that_would_pass_the_payload_limit_does_not_fit():
     assert batch.fits(big)
     batch.add(2, big)
     assert not batch.fits(b"{}")
-    assert len(batch.take()[1]) == limit
+    assert len(event(batch.take()[1])) == limit
 
 
 def test_a_lone_record_always_fits():
