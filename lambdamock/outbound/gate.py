@@ -115,11 +115,14 @@ class Outbound:
         # Only keys at hand sign lambdamock's own calls: looking for others would ask instance metadata, a
         # container's endpoint, a role or a credential process.
         chain = local_chain(session.get_component("credential_provider"))
-        if endpoint is None and chain.load_credentials() is None:
+        found = chain.load_credentials()
+        if found is not None:
+            session.set_credentials(*found.get_frozen_credentials())  # read once, for the client too
+        elif endpoint is None:
             # moto's answers (mock_aws may leave the keys to the user); nothing is sent from this client.
             session.set_credentials(*_MOTO_KEYS)
         else:
-            session.register_component("credential_provider", chain)
+            session.register_component("credential_provider", chain)  # none yet: nothing but this is asked
         client = boto3.session.Session(botocore_session=session).client(
             service, region_name=region, endpoint_url=endpoint, config=config)
         if endpoint is None:
