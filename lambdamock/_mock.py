@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
@@ -21,6 +22,11 @@ T = TypeVar("T")
 DEFAULT_ACCOUNT_ID = "123456789012"
 
 
+def _default_account() -> str:
+    """The account of a mock not given one: moto's (MOTO_ACCOUNT_ID, as moto reads it), so both mocks are one account."""
+    return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+
+
 class LambdaMock:
     """An in-memory AWS Lambda serving every boto3 Lambda call while active.
 
@@ -31,13 +37,13 @@ class LambdaMock:
     def __init__(
         self,
         *,
-        account_id: str = DEFAULT_ACCOUNT_ID,
+        account_id: Optional[str] = None,
         concurrency_limit: int = 1000,
         seed: Optional[int] = None,
         endpoints: Optional[Mapping[str, str]] = None,
         trigger_permissions: bool = True,
     ) -> None:
-        self.account_id = account_id
+        self._account_id = account_id  # None: the default, read at each start
         self.concurrency_limit = concurrency_limit
         self.seed = seed
         # Where lambdamock may send its own calls to other services (boto3 names: "sqs", "s3", ...)
@@ -62,7 +68,7 @@ class LambdaMock:
         from lambdamock.outbound.logs import Logs
         from lambdamock.state.service import Service
 
-        service = Service(self.account_id, self.concurrency_limit, self.seed, Outbound(self.endpoints), partitions.of)
+        service = Service(self._account_id or _default_account(), self.concurrency_limit, self.seed, Outbound(self.endpoints), partitions.of)
         # What an Event invocation's outcome does: destinations and dead-letter queues, through the gate.
         service.invoker.events.outcomes = Destinations(service)
         # Where functions' logs go: CloudWatch Logs, when it is mocked.
@@ -92,6 +98,14 @@ class LambdaMock:
         self.stop()
 
     @property
+    def account_id(self) -> str:
+        """The account in every ARN: the one given, else MOTO_ACCOUNT_ID, else 123456789012 (read at start)."""
+        service = self._service or self._stopped
+        if service is not None:
+            return service.account_id
+        return self._account_id or _default_account()
+
+    @property
     def started(self) -> bool:
         """True between ``start()`` and ``stop()``."""
         return self._service is not None
@@ -116,7 +130,7 @@ class LambdaMock:
     # -- decorating -----------------------------------------------------
 
     def _fresh(self) -> "LambdaMock":
-        return LambdaMock(account_id=self.account_id, concurrency_limit=self.concurrency_limit, seed=self.seed,
+        return LambdaMock(account_id=self._account_id, concurrency_limit=self.concurrency_limit, seed=self.seed,
                           endpoints=self.endpoints, trigger_permissions=self.trigger_permissions)
 
     def __call__(self, target: T) -> T:
@@ -294,7 +308,7 @@ def mock_lambda(target: T) -> T: ...
 
 @overload
 def mock_lambda(
-    *, account_id: str = ..., concurrency_limit: int = ..., seed: Optional[int] = ...,
+    *, account_id: Optional[str] = ..., concurrency_limit: int = ..., seed: Optional[int] = ...,
     endpoints: Optional[Mapping[str, str]] = ..., trigger_permissions: bool = ...,
 ) -> LambdaMock: ...
 

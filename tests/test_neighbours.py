@@ -66,6 +66,29 @@ def test_a_role_that_trusts_lambda_or_that_iam_would_refuse_is_taken(moto: Any, 
     assert create(moto, arn)["Role"] == arn
 
 
+def test_a_mock_given_no_account_is_in_moto_s_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With MOTO_ACCOUNT_ID set, moto's IAM makes roles in that account: the function is in it too, as one AWS account."""
+    mock = mock_lambda()  # as a decorator makes it, before the variable is set
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "383735328703")
+    with mock_aws(), mock:
+        arn = boto3.client("iam", region_name="us-east-1").create_role(
+            RoleName="fn", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        created = create(boto3.client("lambda", region_name="us-east-1"), arn)
+        assert created["FunctionArn"] == "arn:aws:lambda:us-east-1:383735328703:function:f"
+        assert mock.account_id == "383735328703"
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    assert mock.account_id == "383735328703"  # the stopped mock's, as its records show
+
+
+def test_an_account_given_to_the_mock_is_kept_whatever_moto_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "383735328703")
+    with mock_aws(), mock_lambda(account_id="111122223333") as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        assert refused(client, "arn:aws:iam::383735328703:role/fn") == (
+            "AccessDeniedException", "Cross-account pass role is not allowed.", 403)
+        assert mock.account_id == "111122223333"
+
+
 @pytest.mark.parametrize("region", ["cn-northwest-1", "us-gov-west-1"])
 def test_a_role_of_another_partition_is_found_in_that_partition_s_iam(region: str) -> None:
     with mock_aws(), mock_lambda():
