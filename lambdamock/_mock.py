@@ -137,7 +137,8 @@ class LambdaMock:
         """Decorate a function, coroutine function, generator function or class.
 
         On a ``unittest.TestCase`` a fresh mock covers each test from ``setUp`` to ``tearDown``
-        (inherited tests included); on another class, each ``test*`` method, inherited ones too.
+        (inherited tests included); on a class with pytest's ``setup_method``, from it to
+        ``teardown_method``; on another class, each ``test*`` method, inherited ones too.
         """
         if inspect.isclass(target):
             return _decorate_class(self, target)  # type: ignore[return-value]
@@ -295,11 +296,58 @@ def _decorate_class(mock: LambdaMock, cls: type) -> type:
         if not getattr(set_up, _WRAPPED, False):
             setattr(cls, "setUp", _marked(setUp))  # noqa: B010
         return cls
+    set_up = getattr(cls, "setup_method", None)
+    if inspect.isfunction(set_up):
+        if not getattr(set_up, _WRAPPED, False):
+            _span(mock, cls, set_up)
+        return cls
     for name in dir(cls):
         member = getattr(cls, name)
         if name.startswith("test") and inspect.isfunction(member) and not getattr(member, _WRAPPED, False):
             setattr(cls, name, mock(member))
     return cls
+
+
+_SPAN = "_lambdamock_span"
+
+
+def _span(mock: LambdaMock, cls: type, set_up: Callable[..., Any]) -> None:
+    """As moto's class decorator does for pytest's xunit methods: one fresh mock from setup_method to teardown_method.
+
+    pytest does not call teardown_method after a setup_method that raised: the mock is stopped there.
+    """
+    tear_down = getattr(cls, "teardown_method", None)
+
+    @functools.wraps(set_up)
+    def setup_method(self: Any, method: Any = None) -> None:
+        fresh = mock._fresh().start()
+        setattr(self, _SPAN, fresh)
+        try:
+            _xunit_call(set_up, self, method)
+        except BaseException:
+            delattr(self, _SPAN)
+            fresh.stop()
+            raise
+
+    def teardown_method(self: Any, method: Any = None) -> None:
+        fresh = self.__dict__.pop(_SPAN, None)
+        try:
+            if tear_down is not None:
+                _xunit_call(tear_down, self, method)
+        finally:
+            if fresh is not None:
+                fresh.stop()
+
+    setattr(cls, "setup_method", _marked(setup_method))  # noqa: B010
+    setattr(cls, "teardown_method", teardown_method)  # noqa: B010
+
+
+def _xunit_call(function: Callable[..., Any], instance: Any, method: Any) -> None:
+    """Call a setup_method or teardown_method as pytest does: with the test function only if it takes one."""
+    if getattr(getattr(function, "__code__", None), "co_argcount", 2) > 1:
+        function(instance, method)
+    else:
+        function(instance)
 
 
 @overload

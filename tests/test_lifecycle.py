@@ -110,6 +110,63 @@ class TestPlainClass(PlainTests):
         assert names() == ["f"]
 
 
+class XunitTests:
+    """pytest's xunit methods, as test classes often make their functions; what the subclass inherits."""
+
+    def setup_method(self, method):
+        create("from-setup-method")
+        self.test_name = method.__name__
+
+    def teardown_method(self):
+        # Still mocked: a teardown that cleans up through Lambda must not reach AWS.
+        boto3.client("lambda", region_name="us-east-1").delete_function(FunctionName="from-setup-method")
+
+
+@mock_lambda
+class TestXunitClass(XunitTests):
+    """A pytest class with setup_method: one fresh mock from setup_method to teardown_method (moto's decorator too)."""
+
+    def test_sees_what_setup_method_made(self):
+        assert names() == ["from-setup-method"]
+        assert self.test_name == "test_sees_what_setup_method_made"
+
+    def test_each_test_has_a_fresh_mock(self):
+        create("own")
+        assert names() == ["from-setup-method", "own"]
+
+
+def test_a_decorated_xunit_class_stops_its_mock_after_teardown_and_after_a_failing_setup() -> None:
+    from lambdamock import _active
+
+    case = TestXunitClass()
+    case.setup_method(TestXunitClass.test_each_test_has_a_fresh_mock)
+    case.test_each_test_has_a_fresh_mock()
+    assert _active.current() is not None
+    case.teardown_method(TestXunitClass.test_each_test_has_a_fresh_mock)
+    assert _active.current() is None
+
+    @mock_lambda
+    class FailingSetup:
+        def setup_method(self):
+            create()
+            raise RuntimeError("setup failed")
+
+    with pytest.raises(RuntimeError):
+        FailingSetup().setup_method(None)  # pytest then skips teardown_method
+    assert _active.current() is None
+
+    @mock_lambda
+    class SetupOnly:
+        def setup_method(self):
+            create()
+
+    plain = SetupOnly()
+    plain.setup_method(None)
+    assert names() == ["f"]
+    plain.teardown_method(None)  # given to the class, to end the mock
+    assert _active.current() is None
+
+
 def test_a_decorated_testcase_covers_setup_and_teardown_and_stops_after() -> None:
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestDecoratedClass)
     result = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
