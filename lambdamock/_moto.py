@@ -5,7 +5,7 @@ EventBridge, CloudWatch Logs and Secrets Manager make to Lambda (and other servi
 function) to lambdamock's functions, notes which handler's chain an SQS message continues
 (recursive loop detection), and keeps a Kinesis PutRecords whole to its readers; roles and subnets
 are read in _moto_resources, stacks bridged in _moto_stack_models and _moto_stack_types (on
-_moto_stacks), tags in _moto_tagging. moto calls its own Lambda backend
+_moto_stacks) with their custom resources in _moto_custom, tags in _moto_tagging. moto calls its own Lambda backend
 directly, not through botocore, so these are wrappers around moto functions (the same from moto
 5.0 to 5.2), installed once moto loads them.
 """
@@ -57,7 +57,7 @@ def bridge() -> None:
     # Imported on first start: ``import lambdamock`` stays cheap.
     import wrapt
 
-    from lambdamock import _moto_stack_models, _moto_stack_types, _moto_stacks, _moto_tagging
+    from lambdamock import _moto_custom, _moto_stack_models, _moto_stack_types, _moto_stacks, _moto_tagging
 
     hooks: dict[str, list[tuple[str, Callable[..., Any]]]] = {
         "moto.core.botocore_stubber": [("BotocoreStubber.__call__", _stub)],
@@ -74,7 +74,8 @@ def bridge() -> None:
         "moto.kinesis.models": [("KinesisBackend.put_records", _whole_write),
                                 ("KinesisBackend.get_records", _whole_write)],
         "moto.cloudformation.parsing": [("resource_class_from_type", _moto_stack_types.resource_class_from_type),
-                                        ("ResourceMap.update", _moto_stacks.stack_update)],
+                                        ("ResourceMap.update", _moto_stacks.stack_update),
+                                        ("ResourceMap.delete", _moto_custom.stack_delete)],
     }
     for module, wrappers in hooks.items():
         wrapt.register_post_import_hook(_installer(wrappers), module)

@@ -117,6 +117,11 @@ _MODELS = {
 def resource_class_from_type(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
     """moto.cloudformation.parsing.resource_class_from_type(resource_type): these types, while a mock is active."""
     resource_type = args[0] if args else kwargs.get("resource_type")
-    if resource_type in _MODELS and _active.serving() is not None:
-        return _MODELS[resource_type]
+    if _active.serving() is not None:
+        if resource_type in _MODELS:
+            return _MODELS[resource_type]
+        if str(resource_type).startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource":
+            from lambdamock import _moto_custom
+
+            return _moto_custom.model()
     return wrapped(*args, **kwargs)

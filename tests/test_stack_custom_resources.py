@@ -1,0 +1,148 @@
+"""Custom resources of stacks deployed with moto's CloudFormation, served by lambdamock's functions.
+
+As CloudFormation's "Custom resources" documents them (request and response objects): the function gets
+RequestType Create, Update or Delete with ServiceToken, ResponseURL, StackId, RequestId,
+LogicalResourceId, ResourceType and ResourceProperties (its values as strings), plus PhysicalResourceId
+(Update and Delete) and OldResourceProperties (Update); it answers with a PUT to the ResponseURL, whose Data
+are the resource's GetAtt attributes. A new PhysicalResourceId on Update replaces the resource: the old one
+gets a Delete once the update is made. A resource is deleted before what it depends on (its function). The
+resource status reasons "Received response status [FAILED] from custom resource. Message returned: ...
+(RequestId: ...)" and "CloudFormation did not receive a response from your Custom Resource. ..." are AWS's
+as users quote them (awslabs/aws-video-transcriber#32, aws-samples/aws-security-reference-architecture-examples#162).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from lambdamock import mock_lambda
+from tests.escapes import Proxy
+from tests.helpers import moto_aws
+
+pytest.importorskip("moto.cloudformation")
+REGION = "us-east-1"
+
+# Answers as its properties say (cfn-response, beside inline code); the event it got is kept in its log.
+PROVIDER = """import json, cfnresponse
+def handler(event, context):
+    print("EVENT " + json.dumps(event))
+    props = event["ResourceProperties"]
+    if props.get("Silent") == "true":
+        return
+    status = cfnresponse.FAILED if props.get("Fail") == "true" else cfnresponse.SUCCESS
+    cfnresponse.send(event, context, status, {"Greeting": "hello " + props.get("Name", "")},
+                     physicalResourceId=props.get("Id", "first"), reason=props.get("Reason"))
+"""
+
+
+def template(**custom: Any) -> str:
+    return json.dumps({
+        "Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]}}},
+            "Provider": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": "python3.12", "Handler": "index.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                "Code": {"ZipFile": PROVIDER}}},
+            "Greeting": {"Type": "Custom::Greeting", "Properties": {
+                "ServiceToken": {"Fn::GetAtt": ["Provider", "Arn"]}, **custom}},
+        },
+        "Outputs": {"Said": {"Value": {"Fn::GetAtt": ["Greeting", "Greeting"]}},
+                    "Id": {"Value": {"Ref": "Greeting"}}},
+    })
+
+
+@pytest.fixture
+def deploy() -> Iterator[tuple[Any, Any]]:
+    with moto_aws(), mock_lambda() as mock:
+        yield boto3.client("cloudformation", region_name=REGION), mock
+
+
+def events(mock: Any) -> list[dict[str, Any]]:
+    """The requests the provider got, in order."""
+    mock.wait()
+    found = [re.search(r"EVENT (.*)", run.log) for run in mock.invocations]
+    return [json.loads(match.group(1)) for match in found if match]
+
+
+def outputs(cf: Any, stack: str) -> dict[str, str]:
+    return {out["OutputKey"]: out["OutputValue"] for out in cf.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
+
+
+def test_the_function_creates_the_resource_and_its_data_are_the_attributes(deploy: tuple[Any, Any]) -> None:
+    cf, mock = deploy
+    stack_id = cf.create_stack(StackName="app", TemplateBody=template(Name="world", Count=3, On=True))["StackId"]
+
+    assert cf.describe_stacks(StackName="app")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    assert outputs(cf, "app") == {"Said": "hello world", "Id": "first"}
+    [create] = events(mock)
+    token = create["ServiceToken"]
+    assert re.fullmatch(r"arn:aws:lambda:us-east-1:123456789012:function:app-Provider-\w+", token)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\S+", create.pop("ResponseURL"))
+    assert re.fullmatch(r"[0-9a-f-]{36}", create.pop("RequestId"))
+    assert create == {"RequestType": "Create", "ServiceToken": token, "StackId": stack_id,
+                      "LogicalResourceId": "Greeting", "ResourceType": "Custom::Greeting",
+                      "ResourceProperties": {"ServiceToken": token, "Name": "world", "Count": "3", "On": "true"}}
+
+
+def test_an_update_goes_to_the_function_and_a_new_physical_id_deletes_the_old_one(deploy: tuple[Any, Any]) -> None:
+    cf, mock = deploy
+    cf.create_stack(StackName="app", TemplateBody=template(Name="world"))
+    cf.update_stack(StackName="app", TemplateBody=template(Name="moon"))
+    cf.update_stack(StackName="app", TemplateBody=template(Name="moon", Id="second"))
+
+    assert outputs(cf, "app") == {"Said": "hello moon", "Id": "second"}
+    create, update, replacing, cleanup = events(mock)
+    assert (update["RequestType"], update["PhysicalResourceId"]) == ("Update", "first")
+    assert update["OldResourceProperties"] == create["ResourceProperties"]
+    assert update["ResourceProperties"]["Name"] == "moon"
+    assert (replacing["RequestType"], replacing["PhysicalResourceId"]) == ("Update", "first")
+    assert (cleanup["RequestType"], cleanup["PhysicalResourceId"]) == ("Delete", "first")
+    assert cleanup["ResourceProperties"] == update["ResourceProperties"]
+
+
+def test_deleting_the_stack_deletes_the_resource_before_its_function(deploy: tuple[Any, Any]) -> None:
+    cf, mock = deploy
+    cf.create_stack(StackName="app", TemplateBody=template(Name="world"))
+    cf.delete_stack(StackName="app")
+
+    assert [(event["RequestType"], event.get("PhysicalResourceId")) for event in events(mock)] == [
+        ("Create", None), ("Delete", "first")]
+    assert boto3.client("lambda", region_name=REGION).list_functions()["Functions"] == []
+
+
+def test_a_failed_answer_fails_the_stack_call_with_cloudformation_s_reason(deploy: tuple[Any, Any]) -> None:
+    cf, mock = deploy
+    with pytest.raises(ClientError) as failed:
+        cf.create_stack(StackName="app", TemplateBody=template(Fail=True, Reason="no greeting today"))
+
+    [create] = events(mock)
+    assert failed.value.response["Error"]["Code"] == "ValidationError"
+    assert failed.value.response["Error"]["Message"] == (
+        f"Received response status [FAILED] from custom resource. Message returned: no greeting today "
+        f"(RequestId: {create['RequestId']})")
+
+
+def test_a_function_that_does_not_answer_fails_the_stack_call(deploy: tuple[Any, Any]) -> None:
+    cf, mock = deploy
+    with pytest.raises(ClientError) as failed:
+        cf.create_stack(StackName="app", TemplateBody=template(Silent=True))
+
+    [create] = events(mock)
+    assert failed.value.response["Error"]["Message"] == (
+        f"CloudFormation did not receive a response from your Custom Resource. Please check your logs for "
+        f"requestId [{create['RequestId']}]. If you are using the Python cfn-response module, you may need to "
+        f"update your Lambda function code so that CloudFormation can attach the updated version.")
+
+
+def test_custom_resources_send_nothing_out_of_the_process(escapes: Proxy) -> None:
+    with moto_aws(), mock_lambda():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="app", TemplateBody=template(Name="world"))
+        cf.delete_stack(StackName="app")
+    assert escapes.attempts == []
