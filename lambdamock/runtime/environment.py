@@ -89,6 +89,12 @@ class _Call:
         self.finished = False
 
 
+def _on_al2023(runtime: str) -> bool:
+    """Whether a Python runtime is one of those built on Amazon Linux 2023 (python3.12 and later)."""
+    minor = runtime[len("python3."):]
+    return runtime.startswith("python3.") and minor.isdigit() and int(minor) >= 12
+
+
 def _exit_status(error: SystemExit) -> int:
     if error.code is None:
         return 0
@@ -157,10 +163,13 @@ class Environment:
                 "_AWS_XRAY_DAEMON_PORT": "2000",
                 "LAMBDA_TASK_ROOT": code.root,
                 "LAMBDA_RUNTIME_DIR": "/var/runtime",
-                "LC_CTYPE": "C.UTF-8",
                 "TZ": ":UTC",
             }
         )
+        if _on_al2023(spec.runtime):
+            # Recorded (LocalStack test_lambda_common.snapshot.json, test_introspection_invoke): python3.12 on
+            # set it; python3.8 to 3.11, on Amazon Linux 2, do not.
+            variables["LC_CTYPE"] = "C.UTF-8"
         if spec.logging.json:
             # What the Python runtime reads to write JSON and to set the root logger's level.
             variables["AWS_LAMBDA_LOG_FORMAT"] = "JSON"

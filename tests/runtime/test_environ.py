@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from typing import Dict
+from typing import Dict, Optional
 
 import pytest
 
@@ -73,6 +73,17 @@ def test_handler_sees_function_and_reserved_variables(runtime: Runtime) -> None:
     for name in [*RESERVED, "COLOR"]:
         if name not in ("LANG", "LC_CTYPE"):  # the test process may have the same locale
             assert name not in os.environ or os.environ[name] != env[name]
+
+
+@pytest.mark.parametrize(("version", "lc_ctype"), [("python3.11", None), ("python3.12", "C.UTF-8"),
+                                                   ("python3.14", "C.UTF-8")])
+def test_lc_ctype_is_set_by_the_runtimes_on_amazon_linux_2023(runtime: Runtime, version: str,
+                                                              lc_ctype: Optional[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recorded: LocalStack test_lambda_common.snapshot.json, test_introspection_invoke[python3.8 ... 3.14].
+    monkeypatch.delenv("LC_CTYPE", raising=False)
+    spec = make_spec(handler_source("return os.environ.get('LC_CTYPE')", prelude="import os"), runtime=version)
+    assert json.loads(invoke(runtime, spec).payload) == lc_ctype
 
 
 def test_trace_id_changes_per_invocation(runtime: Runtime) -> None:
