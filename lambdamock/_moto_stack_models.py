@@ -26,6 +26,7 @@ from lambdamock._moto_stacks import (
     _replacing,
     _retag,
     _stack_tags,
+    _statement_id,
 )
 from lambdamock.packaging import package
 
@@ -38,7 +39,6 @@ _MAPPING_RESETS = ("FilterCriteria", "ScalingConfig")
 _SNAP_START = ("SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus")
 # The longest function name Lambda takes.
 _NAME_LIMIT = 64
-_SID_LIMIT = 100  # AddPermission's StatementId
 # What a function's setting goes back to when an updated template no longer gives it, as CloudFormation resets it.
 _DEFAULTS: dict[str, Any] = {
     "Description": "", "Timeout": 3, "MemorySize": 128, "Environment": {"Variables": {}}, "Layers": [],
@@ -202,17 +202,6 @@ def _create_layer_version(client: Any, name: str, properties: dict[str, Any]) ->
     layer, version = published["LayerArn"], published["Version"]
     return Deployed(client, published["LayerVersionArn"], {"LayerVersionArn": published["LayerVersionArn"]},
                     lambda client: client.delete_layer_version(LayerName=layer, VersionNumber=version), properties)
-
-
-def _statement_id(name: str, properties: dict[str, Any]) -> str:
-    """The Sid CloudFormation gives a permission: its logical id and the random suffix of the name moto
-    generated (stack-logical id-suffix), within AddPermission's 100 characters (LocalStack's CloudFormation
-    test_lambda.py, test_cfn_lambda_permissions: ``<logical resource id>-6JTUCQQ17UXN``)."""
-    logical = (properties.get(_STACK) or {}).get("aws:cloudformation:logical-id")
-    if not logical:
-        return name
-    suffix = name.rsplit("-", 1)[-1]
-    return f"{logical[: _SID_LIMIT - len(suffix) - 1]}-{suffix}"
 
 
 def _create_permission(client: Any, name: str, properties: dict[str, Any]) -> Deployed:

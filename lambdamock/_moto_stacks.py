@@ -26,6 +26,7 @@ _CLEANUP: contextvars.ContextVar[Optional[list[Deployed]]] = contextvars.Context
                                                                                     default=None)
 # How long a stack waits for provisioned concurrency to be READY (lambdamock starts environments in seconds).
 _PROVISIONING_S = 60.0
+_SID_LIMIT = 100  # AddPermission's StatementId
 # The entries of lists CloudFormation writes where the API takes a map: (key, value) names.
 _PAIRS = (("Key", "Value"), ("FunctionVersion", "FunctionWeight"))
 def _client(region: str) -> Any:
@@ -230,3 +231,14 @@ def _stack_tags(kwargs: dict[str, Any]) -> dict[str, str]:
     # arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>
     return {"aws:cloudformation:logical-id": logical_id, "aws:cloudformation:stack-id": stack_id,
             "aws:cloudformation:stack-name": stack_id.split(":")[-1].split("/")[1]}
+
+
+def _statement_id(name: str, properties: dict[str, Any]) -> str:
+    """The Sid CloudFormation gives a permission: its logical id and the random suffix of the name moto
+    generated (stack-logical id-suffix), within AddPermission's 100 characters (LocalStack's CloudFormation
+    test_lambda.py, test_cfn_lambda_permissions: ``<logical resource id>-6JTUCQQ17UXN``)."""
+    logical = (properties.get(_STACK) or {}).get("aws:cloudformation:logical-id")
+    if not logical:
+        return name
+    suffix = name.rsplit("-", 1)[-1]
+    return f"{logical[: _SID_LIMIT - len(suffix) - 1]}-{suffix}"
