@@ -1,4 +1,4 @@
-"""CloudFormation custom resources served by the mock's functions: each request runs the function, whose answer comes to a loopback URL.
+"""CloudFormation custom resources served by the mock's functions: each request runs the function; its answer comes back.
 
 CloudFormation sends a custom resource's Create, Update and Delete requests to the function its
 ServiceToken names, and reads the function's answer from the presigned URL in the request (the PUT of

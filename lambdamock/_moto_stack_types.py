@@ -1,4 +1,5 @@
-"""The Lambda resource types moto's CloudFormation lacks (aliases, function URLs, async invoke settings), made in lambdamock.
+"""The Lambda resource types moto's CloudFormation lacks (aliases, function URLs, async invoke settings, code signing
+configs, layer version permissions), made in lambdamock.
 
 While a mock is active, moto's CloudFormation finds these types here and deploys them through
 Lambda's API, as CloudFormation does in AWS; otherwise moto does what it does with any type it
@@ -7,7 +8,7 @@ does not know (it leaves the resource out, with a warning).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from lambdamock import _active
 from lambdamock import _moto_stacks as stacks
@@ -72,30 +73,73 @@ def _reconfigure_invoke_config(client: Any, original: Deployed, properties: dict
     client.put_function_event_invoke_config(**stacks._parameters(client, "PutFunctionEventInvokeConfig", properties))
 
 
-def _model(resource_type: str, create: stacks.Create, replaces: stacks.Changed, change: stacks.Change,
-           attributes: tuple[str, ...]) -> type:
-    """A class that moto's CloudFormation takes for ``resource_type``: it reads these classmethods of its models.
+# -- AWS::Lambda::CodeSigningConfig and AWS::Lambda::LayerVersionPermission --------------------
 
-    An update that changes what ``replaces`` names replaces the resource; ``change`` makes others in place.
+
+def _create_signing_config(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
+    created = client.create_code_signing_config(**stacks._parameters(client, "CreateCodeSigningConfig", properties))
+    config = created["CodeSigningConfig"]
+    arn = config["CodeSigningConfigArn"]
+    return Deployed(client, arn, {"CodeSigningConfigArn": arn, "CodeSigningConfigId": config["CodeSigningConfigId"]},
+                    lambda client: client.delete_code_signing_config(CodeSigningConfigArn=arn), properties)
+
+
+def _reconfigure_signing_config(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
+    # A removed description or policy goes back to Lambda's default, as CloudFormation resets it.
+    arn = original.physical_resource_id
+    request = stacks._parameters(client, "UpdateCodeSigningConfig", properties)
+    defaults = {"Description": "", "CodeSigningPolicies": {"UntrustedArtifactOnDeployment": "Warn"}}
+    client.update_code_signing_config(**{**defaults, **request, "CodeSigningConfigArn": arn})
+    stacks._retag(client, arn, original.properties, properties)
+
+
+def _create_layer_permission(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
+    # Its Ref is the layer version's ARN and the statement ID, arn:aws:lambda:...:layer:my-layer:1#statement
+    # (CloudFormation's resource reference).
+    layer_version = str(properties.get("LayerVersionArn"))
+    layer, _, version = layer_version.rpartition(":")
+    number = int(version) if version.isdigit() else 0  # an ARN without a version names none: Lambda says so
+    statement = stacks._statement_id(name, properties)
+    request = stacks._parameters(client, "AddLayerVersionPermission", properties)
+    client.add_layer_version_permission(**{**request, "LayerName": layer, "VersionNumber": number,
+                                           "StatementId": statement})
+    reference = f"{layer_version}#{statement}"
+    return Deployed(client, reference, {"Id": reference}, lambda client: client.remove_layer_version_permission(
+        LayerName=layer, VersionNumber=number, StatementId=statement), properties)
+
+
+# The classes moto's CloudFormation takes for these types while a mock is active, by type.
+_MODELS: dict[str, type] = {}
+
+
+def _register(resource_type: str, create: stacks.Create, attributes: tuple[str, ...],
+              replaces: Optional[stacks.Changed] = None, change: Optional[stacks.Change] = None) -> None:
+    """Make the class that moto's CloudFormation takes for ``resource_type``: it reads these classmethods of its models.
+
+    An update that changes what ``replaces`` names replaces the resource, and ``change`` makes the others in
+    place; without ``change``, every update replaces it.
     """
-    update = stacks._in_place(create, replaces, change)
+    update = stacks._replacing(create) if change is None else stacks._in_place(create, replaces or stacks._differ(),
+                                                                               change)
 
     def create_from_cloudformation_json(cls: type, resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str, **kwargs: Any) -> Deployed:
-        return create(stacks._client(region_name), resource_name, cloudformation_json.get("Properties") or {})
+        properties = {**(cloudformation_json.get("Properties") or {}), stacks._STACK: stacks._stack_tags(kwargs)}
+        return create(stacks._client(region_name), resource_name, properties)
 
     def update_from_cloudformation_json(cls: type, original_resource: Deployed, new_resource_name: str,
                                         cloudformation_json: dict[str, Any], account_id: str,
                                         region_name: str) -> Deployed:
         if not original_resource.current():
             return original_resource  # it went with the mock that made it: nothing to change
-        properties = cloudformation_json.get("Properties") or {}
+        properties = {**(cloudformation_json.get("Properties") or {}),
+                      stacks._STACK: original_resource.properties.get(stacks._STACK, {})}
         return update(stacks._client(region_name), original_resource, new_resource_name, properties)
 
     def has_cfn_attr(cls: type, attribute: str) -> bool:
         return attribute in attributes
 
-    return type(resource_type.replace(":", ""), (), {
+    _MODELS[resource_type] = type(resource_type.replace(":", ""), (), {
         "cloudformation_type": staticmethod(lambda: resource_type),
         "create_from_cloudformation_json": classmethod(create_from_cloudformation_json),
         "update_from_cloudformation_json": classmethod(update_from_cloudformation_json),
@@ -103,15 +147,17 @@ def _model(resource_type: str, create: stacks.Create, replaces: stacks.Changed, 
     })
 
 
-# What a resource belongs to (its function, alias or version) cannot change in place.
-_MODELS = {
-    "AWS::Lambda::Alias": _model("AWS::Lambda::Alias", _create_alias, stacks._differ("FunctionName", "Name"),
-                                 _reconfigure_alias, ("AliasArn",)),
-    "AWS::Lambda::Url": _model("AWS::Lambda::Url", _create_url, stacks._differ("TargetFunctionArn", "Qualifier"),
-                               _reconfigure_url, ("FunctionArn", "FunctionUrl")),
-    "AWS::Lambda::EventInvokeConfig": _model("AWS::Lambda::EventInvokeConfig", _create_invoke_config,
-                                             stacks._differ("FunctionName", "Qualifier"), _reconfigure_invoke_config, ()),
-}
+# What a resource belongs to (its function, alias or version) cannot change in place; a code signing config
+# changes in place whatever changed, and any change to a layer version permission replaces it.
+_register("AWS::Lambda::Alias", _create_alias, ("AliasArn",), stacks._differ("FunctionName", "Name"),
+          _reconfigure_alias)
+_register("AWS::Lambda::Url", _create_url, ("FunctionArn", "FunctionUrl"),
+          stacks._differ("TargetFunctionArn", "Qualifier"), _reconfigure_url)
+_register("AWS::Lambda::EventInvokeConfig", _create_invoke_config, (), stacks._differ("FunctionName", "Qualifier"),
+          _reconfigure_invoke_config)
+_register("AWS::Lambda::CodeSigningConfig", _create_signing_config, ("CodeSigningConfigArn", "CodeSigningConfigId"),
+          change=_reconfigure_signing_config)
+_register("AWS::Lambda::LayerVersionPermission", _create_layer_permission, ("Id",))
 
 
 def resource_class_from_type(wrapped: Callable[..., Any], instance: Any, args: Any, kwargs: Any) -> Any:
