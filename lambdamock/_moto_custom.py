@@ -1,10 +1,11 @@
-"""CloudFormation custom resources served by the mock's functions: each request runs the function; its answer comes back.
+"""CloudFormation custom resources served by the mock's functions: each request runs one; its answer comes back.
 
 CloudFormation sends a custom resource's Create, Update and Delete requests to the function its
 ServiceToken names, and reads the function's answer from the presigned URL in the request (the PUT of
 cfn-response). While a mock is active, moto's CloudFormation sends them here: the URL is a loopback
 endpoint that takes one answer, and the stack call waits for it, as it waits for every Lambda resource.
-A ServiceToken that is not a function of the mock (an SNS topic, say) stays moto's.
+A ServiceToken that is not a function of the mock (an SNS topic, say), or a function lambdamock cannot run
+(Node.js, say), stays moto's.
 """
 
 from __future__ import annotations
@@ -136,6 +137,16 @@ def _send(client: Any, request_type: str, stack_id: str, logical_id: str, resour
     return answer
 
 
+def _runs(client: Any, function: str) -> bool:
+    """Whether lambdamock can run the function (Python): one it cannot stays with moto, which leaves the resource
+    waiting for an answer, as before. A missing one is left to fail its Invoke."""
+    try:
+        runtime = client.get_function_configuration(FunctionName=function).get("Runtime") or ""
+    except client.exceptions.ResourceNotFoundException:
+        return True
+    return str(runtime).startswith("python")
+
+
 def _deployed(client: Any, answer: dict[str, Any], stack_id: str, logical_id: str, resource_type: str,
               properties: dict[str, Any]) -> _Custom:
     def remove(client: Any) -> None:
@@ -165,10 +176,10 @@ def model() -> type:
                 cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
                 **kwargs: Any) -> Any:
             properties = cloudformation_json.get("Properties") or {}
-            if _moto._serving(properties.get("ServiceToken")) is None:
+            client = stacks._client(region_name)
+            if _moto._serving(properties.get("ServiceToken")) is None or not _runs(client, properties["ServiceToken"]):
                 return super().create_from_cloudformation_json(resource_name, cloudformation_json, account_id,
                                                                region_name, **kwargs)
-            client = stacks._client(region_name)
             stack_id, logical_id, resource_type = kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"]
             answer = _send(client, "Create", stack_id, logical_id, resource_type, properties)
             return _deployed(client, answer, stack_id, logical_id, resource_type, properties)

@@ -140,6 +140,18 @@ def test_a_function_that_does_not_answer_fails_the_stack_call(deploy: tuple[Any,
         f"update your Lambda function code so that CloudFormation can attach the updated version.")
 
 
+def test_a_function_lambdamock_cannot_run_leaves_the_resource_to_moto(deploy: tuple[Any, Any]) -> None:
+    cf, mock = deploy
+    body = json.loads(template(Name="world"))
+    body["Resources"]["Provider"]["Properties"].update(Runtime="nodejs20.x", Code={"ZipFile": "exports.handler = 1"})
+    del body["Outputs"]
+    cf.create_stack(StackName="app", TemplateBody=json.dumps(body))
+
+    # As moto alone leaves it: the resource waits for an answer that does not come.
+    assert cf.describe_stacks(StackName="app")["Stacks"][0]["StackStatus"] == "CREATE_IN_PROGRESS"
+    assert boto3.client("lambda", region_name=REGION).list_functions()["Functions"][0]["Runtime"] == "nodejs20.x"
+
+
 def test_custom_resources_send_nothing_out_of_the_process(escapes: Proxy) -> None:
     with moto_aws(), mock_lambda():
         cf = boto3.client("cloudformation", region_name=REGION)
