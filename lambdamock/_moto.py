@@ -241,7 +241,10 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     shaped = trigger_events.eventbridge(event)
     for target in mine:
         payload = trigger_events.target_input(target, shaped, instance.arn, instance.name)
-        triggers.deliver(_serving(target["Arn"]), target["Arn"], payload, instance.arn, instance.account_id)
+        if payload is None:
+            triggers.dropped(_serving(target["Arn"]), target["Arn"], instance.arn, trigger_events.NOT_JSON)
+        else:
+            triggers.deliver(_serving(target["Arn"]), target["Arn"], payload, instance.arn, instance.account_id)
     return None
 
 
@@ -391,8 +394,7 @@ def _rotate_secret(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     if service is not None:
         from lambdamock.sources import triggers
 
-        if triggers.exists(service, function_arn) and triggers.refusal(service, function_arn, secret.arn,
-                                                                       instance.account_id):
+        if triggers.refusal(service, function_arn, secret.arn, instance.account_id):  # missing, too
             from moto.core.exceptions import JsonRESTError
 
             raise JsonRESTError("AccessDeniedException", _ROTATION_REFUSED)
@@ -403,7 +405,8 @@ def _rotate_secret(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         _ROTATING.reset(token)
 
 
-# Not recorded; the wording users quote from RotateSecret when the function's policy leaves Secrets Manager out.
+# RotateSecret's refusal when the function is missing (recorded: LocalStack's test_secretsmanager.snapshot.json,
+# test_rotate_secret_invalid_lambda_arn) or its policy leaves Secrets Manager out.
 _ROTATION_REFUSED = (
     "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access "
     "to the principal secretsmanager.amazonaws.com."

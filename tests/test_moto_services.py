@@ -142,12 +142,19 @@ def test_a_rotation_is_refused_when_the_policy_leaves_secrets_manager_out(rotati
     assert not secrets.describe_secret(SecretId="db").get("RotationEnabled")
 
 
-def test_a_rotation_function_that_does_not_exist_is_left_to_moto(rotating: tuple[World, Any, str]) -> None:
+def test_a_rotation_function_that_does_not_exist_is_refused(rotating: tuple[World, Any, str]) -> None:
+    # Recorded: LocalStack's test_secretsmanager.snapshot.json, test_rotate_secret_invalid_lambda_arn (400).
     world, secrets, function_arn = rotating
     with pytest.raises(ClientError) as error:
         secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn + "-gone")
-    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert error.value.response["Error"] == {"Code": "AccessDeniedException", "Message": (
+        "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants "
+        "access to the principal secretsmanager.amazonaws.com.")}
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert world.mock.invocations == []
+    described = secrets.describe_secret(SecretId="db")
+    assert "RotationEnabled" not in described and "RotationLambdaARN" not in described
+    assert list(described["VersionIdsToStages"].values()) == [["AWSCURRENT"]]
 
 
 def test_other_moto_services_find_lambdamock_s_functions(world: World) -> None:

@@ -141,7 +141,7 @@ def test_a_function_that_does_not_answer_fails_the_stack_call(deploy: tuple[Any,
 
 
 def test_a_function_lambdamock_cannot_run_leaves_the_resource_to_moto(deploy: tuple[Any, Any]) -> None:
-    cf, mock = deploy
+    cf, _ = deploy
     body = json.loads(template(Name="world"))
     body["Resources"]["Provider"]["Properties"].update(Runtime="nodejs20.x", Code={"ZipFile": "exports.handler = 1"})
     del body["Outputs"]

@@ -181,6 +181,26 @@ def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
     assert obj["eTag"] and obj["sequencer"]
 
 
+def test_s3_records_carry_the_object_fields_of_their_event(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_sqs.snapshot.json (test_object_created_and_object_removed,
+    # test_object_tagging_put_event, test_object_put_acl).
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn, "Events": [
+            "s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*", "s3:ObjectAcl:Put"]}]})
+    s3.put_object(Bucket="uploads", Key="k", Body=b"x")
+    s3.put_object_tagging(Bucket="uploads", Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    s3.put_object_acl(Bucket="uploads", Key="k", ACL="public-read")
+    s3.delete_object(Bucket="uploads", Key="k")
+    fields = {record["eventName"]: list(record["s3"]["object"]) for event in world.events()
+              for record in event["Records"]}
+    assert fields["ObjectCreated:Put"] == ["key", "size", "eTag", "sequencer"]
+    assert fields["ObjectTagging:Put"] == fields["ObjectAcl:Put"] == ["key", "eTag"]
+    assert fields["ObjectRemoved:Delete"] == ["key", "sequencer"]
+
+
 def test_s3_and_sns_in_another_partition_name_its_resources_and_hosts() -> None:
     # The bucket's ARN is in the region's partition (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
     # test_create_object_put_via_dynamodb, "arn:<partition>:s3:::<bucket-name:1>"), and SNS's URLs are on the
@@ -287,3 +307,31 @@ def test_without_lambdamock_moto_keeps_its_own_behaviour() -> None:
         sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q")
         boto3.client("sqs", region_name=REGION).create_queue(QueueName="q")
         assert sns.publish(TopicArn=arn, Message="to moto")["MessageId"]
+
+
+def test_eventbridge_input_transformer_fills_its_template_as_recorded(world: World) -> None:
+    # Recorded: LocalStack's test_events_inputs.snapshot.json (test_input_transformer_nested_keys_replacement,
+    # its _not_valid variant, test_put_events_with_input_transformer_input_template_json and _string,
+    # test_input_transformer_predefined_variables).
+    paths = {"userId": "$.detail.payload.acc_id", "payload": "$.detail.payload", "list": "$.detail.levels",
+             "missing": "$.detail.notinmessage"}
+
+    def target(name: str, template: str) -> dict[str, Any]:
+        return {"Id": name, "Arn": world.arn, "InputTransformer": {"InputPathsMap": paths, "InputTemplate": template}}
+
+    events, arn = rule(world, target("json", '{"command": <missing>, "bod": <payload>, "path": "users/<userId>"}'),
+                       target("text", '"Payload of <payload> at <list> by <userId><missing>!"'),
+                       target("spoiled", '{"levels": "<list>"}'),
+                       target("event", '{"original": <aws.events.event>}'))
+    world.allow("events.amazonaws.com", arn)
+    event_id = put(events, {"payload": {"acc_id": "0a787ecb-4015", "sf_id": "baz"}, "levels": ["HIGH", "LOW"]})
+
+    got = world.events()
+    assert {"command": "", "bod": {"acc_id": "0a787ecb-4015", "sf_id": "baz"}, "path": "users/0a787ecb-4015"} in got
+    assert "Payload of {acc_id:0a787ecb-4015,sf_id:baz} at [HIGH,LOW] by 0a787ecb-4015!" in got
+    [original] = [event["original"] for event in got if isinstance(event, dict) and "original" in event]
+    assert list(original) == ["id", "account", "detailType", "time", "source", "region", "resources", "version"]
+    assert (original["id"], original["detailType"]) == (event_id, "Order placed")
+    assert len(got) == 3  # the spoiled template (a list inside quotes) is not sent
+    [dropped] = [trigger for trigger in world.mock.triggers if trigger.error]
+    assert (dropped.source_arn, dropped.error) == (arn, "not sent: the input transformer's output is not JSON")

@@ -58,15 +58,7 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
     found = record.get("s3") or {}
     bucket, obj = found.get("bucket") or {}, found.get("object") or {}
     owner = {"principalId": f"A{hashlib.sha256(account_id.encode()).hexdigest()[:13].upper()}"}
-    detail: dict[str, Any] = {
-        # The key URL-encoded as form data, with its slashes as they are.
-        "key": quote_plus(key, safe="/"),
-        "size": obj.get("size", 0),
-        "eTag": obj.get("eTag", ""),
-    }
-    if version_id and version_id != "null":
-        detail["versionId"] = version_id
-    detail["sequencer"] = uuid.uuid4().hex[:18].upper()
+    detail = _object(str(record.get("eventName") or ""), quote_plus(key, safe="/"), obj, version_id)
     return {"Records": [{
         "eventVersion": "2.1",
         "eventSource": "aws:s3",
@@ -85,6 +77,21 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
             "object": detail,
         },
     }]}
+
+
+def _object(event_name: str, key: str, obj: Mapping[str, Any], version_id: Optional[str]) -> dict[str, Any]:
+    """The record's object: which fields it has depends on the event (recorded: LocalStack's
+    test_s3_notifications_sqs.snapshot.json); the key is URL-encoded as form data, slashes kept."""
+    version = {"versionId": version_id} if version_id and version_id != "null" else {}
+    sequencer = {"sequencer": uuid.uuid4().hex[:18].upper()}
+    etag = {"eTag": obj.get("eTag", "")}
+    if event_name == "ObjectRemoved:Delete":
+        return {"key": key, **version, **sequencer}
+    if event_name == "ObjectRemoved:DeleteMarkerCreated":
+        return {"key": key, **etag, **version, **sequencer}
+    if event_name.startswith(("ObjectTagging:", "ObjectAcl:")):
+        return {"key": key, **etag, **version}
+    return {"key": key, "size": obj.get("size", 0), **etag, **version, **sequencer}
 
 
 def eventbridge(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -131,8 +138,28 @@ def _at(document: Any, path: str) -> Any:
     return found
 
 
+def _inserted(value: Any, quoted: bool, string_template: bool) -> str:
+    """The text that replaces a <name>, as EventBridge writes it (recorded: LocalStack's
+    test_events_inputs.snapshot.json, test_input_transformer_nested_keys_replacement and
+    test_put_events_with_input_transformer_input_template_*): a path that finds nothing gives an empty string.
+
+    Inside quotes a string goes in as its text; in a template that is a string, an object or a list goes in
+    without its quotes ({a:1,b:x}); elsewhere inside quotes it goes in as JSON, and spoils the template.
+    """
+    if not quoted:
+        return '""' if value is _MISSING else json.dumps(value)
+    if value is _MISSING:
+        return ""
+    if isinstance(value, str):
+        return json.dumps(value)[1:-1]
+    if string_template:
+        return json.dumps(value, separators=(",", ":")).replace('"', "")
+    return json.dumps(value)
+
+
 def _filled(template: str, values: Mapping[str, Any]) -> str:
-    """InputTemplate with its <name>s replaced: raw text inside a JSON string, JSON outside one."""
+    """InputTemplate with its <name>s replaced."""
+    string_template = template.lstrip().startswith('"')
     out: list[str] = []
     inside = False
     index = 0
@@ -148,11 +175,7 @@ def _filled(template: str, values: Mapping[str, Any]) -> str:
             end = template.find(">", index)
             name = template[index + 1:end] if end != -1 else ""
             if name in values:
-                value = values[name]
-                if inside:
-                    out.append(json.dumps(value)[1:-1] if isinstance(value, str) else json.dumps(value))
-                else:
-                    out.append(json.dumps(value))
+                out.append(_inserted(values[name], inside, string_template))
                 index = end + 1
                 continue
         out.append(char)
@@ -160,8 +183,29 @@ def _filled(template: str, values: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: str, rule_name: str) -> bytes:
-    """What a rule's target receives: the event, or its Input, InputPath or InputTransformer (AWS's Target)."""
+# Why a target got nothing (see target_input), as mock.triggers tells it.
+NOT_JSON = "not sent: the input transformer's output is not JSON"
+
+
+def _sendable(text: str) -> bool:
+    """Whether EventBridge sends a filled template: JSON, or lines that are each JSON (strings, say). What
+    is neither is not sent (recorded: test_input_transformer_nested_keys_replacement_not_valid)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return _is_json(text) or (len(lines) > 1 and all(_is_json(line) for line in lines))
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: str,
+                 rule_name: str) -> Optional[bytes]:
+    """What a rule's target receives: the event, or its Input, InputPath or InputTransformer (AWS's Target);
+    None when EventBridge sends nothing (a transformed input that is not JSON)."""
     if target.get("Input") is not None:
         return str(target["Input"]).encode()
     if target.get("InputPath"):
@@ -169,12 +213,15 @@ def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: 
         return json.dumps(None if found is _MISSING else found).encode()
     transformer = target.get("InputTransformer")
     if transformer:
-        values: dict[str, Any] = {}
-        for name, path in (transformer.get("InputPathsMap") or {}).items():
-            found = _at(event, path)
-            values[name] = None if found is _MISSING else found
+        values: dict[str, Any] = {name: _at(event, path)
+                                  for name, path in (transformer.get("InputPathsMap") or {}).items()}
+        # <aws.events.event> is the event without its detail, as recorded (test_input_transformer_predefined_variables).
+        summary = {"id": event.get("id"), "account": event.get("account"), "detailType": event.get("detail-type"),
+                   "time": event.get("time"), "source": event.get("source"), "region": event.get("region"),
+                   "resources": event.get("resources"), "version": event.get("version")}
         values.update({"aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name,
-                       "aws.events.event.ingestion-time": event.get("time"), "aws.events.event": dict(event),
+                       "aws.events.event.ingestion-time": event.get("time"), "aws.events.event": summary,
                        "aws.events.event.json": dict(event)})
-        return _filled(str(transformer.get("InputTemplate", "")), values).encode()
+        filled = _filled(str(transformer.get("InputTemplate", "")), values)
+        return filled.encode() if _sendable(filled) else None
     return json.dumps(event).encode()

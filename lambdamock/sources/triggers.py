@@ -105,6 +105,13 @@ def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str
     return trigger
 
 
+def dropped(service: Service, function_arn: str, source_arn: str, why: str) -> Trigger:
+    """An event the source did not send after all (``why``); recorded, as refusals are."""
+    trigger = Trigger(source_arn, function_arn, error=why)
+    service.triggers.append(trigger)
+    return trigger
+
+
 def call(service: Service, function_arn: str, payload: bytes, source_arn: str) -> InvocationResult:
     """Invoke the function synchronously for a source that waits for it (Secrets Manager's rotation); recorded.
 
