@@ -216,6 +216,7 @@ def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> A
     from lambdamock.sources import trigger_events, triggers
 
     bucket = _argument(args, kwargs, 0, "bucket_name")
+    instance.get_bucket(bucket)  # a missing bucket is moto's NoSuchBucket, before any destination is checked
     config = _argument(args, kwargs, 1, "notification_config") or {}
     for entry in config.get("CloudFunctionConfiguration") or []:
         function_arn = entry.get("CloudFunction")

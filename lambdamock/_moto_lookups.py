@@ -110,10 +110,11 @@ def put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any)
     # CloudWatch Logs checks that it may invoke the function before it takes the filter.
     function_arn = _argument(args, kwargs, 3, "destination_arn")
     service = _serving(function_arn)
-    if service is not None:
+    name = _argument(args, kwargs, 0, "log_group_name")
+    if service is not None and name in instance.groups:  # a missing group is moto's ResourceNotFoundException
         from lambdamock.sources import triggers
 
-        group = _log_group_arn(instance, _argument(args, kwargs, 0, "log_group_name"))
+        group = _log_group_arn(instance, name)
         if triggers.refusal(service, function_arn, group, instance.account_id):
             from moto.logs.exceptions import InvalidParameterException
 
@@ -130,7 +131,8 @@ def rotate_secret(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     secret_id = _argument(args, kwargs, 0, "secret_id")
     # moto's SecretsStore finds a secret by name or ARN through `in` and [], not through get().
     secret = instance.secrets[secret_id] if secret_id in instance.secrets else None  # noqa: SIM401
-    if secret is None:
+    # What Secrets Manager refuses before it looks at the function (a replica, a secret marked deleted) is moto's.
+    if secret is None or not hasattr(secret, "rotation_lambda_arn") or secret.is_deleted():
         return wrapped(*args, **kwargs)
     function_arn = _argument(args, kwargs, 2, "rotation_lambda_arn") or secret.rotation_lambda_arn
     service = _serving(function_arn)

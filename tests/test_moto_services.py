@@ -204,3 +204,28 @@ def test_subscriptions_and_rotations_send_nothing_out_of_the_process(escapes: An
     world.mock.wait()
     assert len(world.mock.invocations) == 5
     assert escapes.attempts == []
+
+
+def test_what_a_service_refuses_before_it_looks_at_the_function_is_its_own_answer(world: World) -> None:
+    # CloudWatch Logs, S3 and Secrets Manager check their own resource first (their API references:
+    # PutSubscriptionFilter's ResourceNotFoundException, S3's NoSuchBucket, RotateSecret's InvalidRequestException
+    # for a secret marked deleted and moto's refusal of a replica), whatever the function's policy says.
+    logs = boto3.client("logs", region_name=REGION)
+    with pytest.raises(logs.exceptions.ResourceNotFoundException):
+        logs.put_subscription_filter(logGroupName="missing", filterName="f", filterPattern="", destinationArn=world.arn)
+    s3 = boto3.client("s3", region_name=REGION)
+    with pytest.raises(s3.exceptions.NoSuchBucket):
+        s3.put_bucket_notification_configuration(Bucket="missing", NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn, "Events": ["s3:ObjectCreated:*"]}]})
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    secrets.create_secret(Name="gone", SecretString="x")
+    secrets.delete_secret(SecretId="gone")
+    with pytest.raises(secrets.exceptions.InvalidRequestException):
+        secrets.rotate_secret(SecretId="gone", RotationLambdaARN=world.arn)
+    replica = secrets.create_secret(Name="copied", SecretString="x",
+                                    AddReplicaRegions=[{"Region": "us-east-2"}])["ReplicationStatus"][0]
+    elsewhere = boto3.client("secretsmanager", region_name="us-east-2")
+    for function in ({"RotationLambdaARN": world.arn}, {}):
+        with pytest.raises(elsewhere.exceptions.InvalidParameterException):
+            elsewhere.rotate_secret(SecretId="copied", **function)
+    assert world.mock.invocations == [] and replica["Region"] == "us-east-2"
