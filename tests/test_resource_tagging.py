@@ -17,6 +17,7 @@ import pytest
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
+from tests.escapes import Proxy
 from tests.helpers import moto_role
 from tests.trigger_helpers import ECHO, REGION, nested
 
@@ -130,3 +131,14 @@ def test_once_the_mock_stops_the_tagging_api_reads_moto_s_lambda_again() -> None
                                           Tags={"team": "m"})["FunctionArn"]
 
         assert tagging.listed(ResourceTypeFilters=["lambda:function"]) == {arn: {"team": "m"}}
+
+
+def test_tagging_through_moto_sends_nothing_out_of_the_process(escapes: Proxy) -> None:
+    # The tagging API's Lambda calls (a client made inside moto's request) are answered by the mock itself.
+    with mock_aws(), mock_lambda():
+        tagging = Tagging()
+        arn = tagging.create("f", Tags={"team": "a"})
+        tagging.api.tag_resources(ResourceARNList=[arn, arn.rsplit(":", 1)[0] + ":missing"], Tags={"x": "y"})
+        tagging.api.untag_resources(ResourceARNList=[arn], TagKeys=["team"])
+        assert tagging.listed(ResourceTypeFilters=["lambda:function"]) == {arn: {"x": "y"}}
+    assert escapes.attempts == []
