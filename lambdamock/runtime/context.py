@@ -59,6 +59,7 @@ class LambdaContext:
         log_stream_name: str,
         client_context: Optional[Mapping[str, Any]],
         deadline: float,
+        tenant_id: Optional[str] = None,
     ) -> None:
         self.aws_request_id = request_id
         self.function_name = function_name
@@ -70,6 +71,8 @@ class LambdaContext:
         self.log_stream_name = log_stream_name
         self.identity = CognitoIdentity()
         self.client_context = ClientContext(client_context) if client_context is not None else None
+        # The invocation's TenantId, for a function in tenant isolation mode; None otherwise.
+        self.tenant_id = tenant_id
         self._deadline = deadline
 
     def get_remaining_time_in_millis(self) -> int:

@@ -104,8 +104,11 @@ def _exit_status(error: SystemExit) -> int:
 class Environment:
     """Runs init once, then one invocation at a time, on a dedicated daemon thread."""
 
-    def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str, threads: Threads) -> None:
+    def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str, threads: Threads,
+                 tenant: Optional[str] = None) -> None:
         self.spec = spec
+        # The one tenant it serves, for a function in tenant isolation mode; None otherwise.
+        self.tenant = tenant
         self._threads = threads
         self.id = uuid.uuid4().hex
         self.init_type = init_type
@@ -119,7 +122,7 @@ class Environment:
         self._places: Places = [(os.path.join(code.root, ""), "/var/task/")]
         if code.opt is not None:
             self._places.append((os.path.join(code.opt, ""), "/opt/"))
-        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
+        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging, tenant)
         if spec.logging.json:
             hooks.installation.json_logging()
         self.handler: Optional[Handler] = None
@@ -253,6 +256,7 @@ class Environment:
                 log_stream_name=self.log_stream_name,
                 client_context=call.client_context,
                 deadline=call.deadline,
+                tenant_id=self.tenant,
             )
             assert self.handler is not None
             result = self.handler(parse_event(call.payload), context)

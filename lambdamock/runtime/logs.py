@@ -50,8 +50,9 @@ def application_level(settings: LogSettings) -> Optional[int]:
     return APPLICATION_LEVELS.get(settings.application_level or "INFO", INFO) if settings.json else None
 
 
-def record_line(record: logging.LogRecord, request_id: str, settings: LogSettings) -> Line:
-    """A logging record as the Python runtime's handler on the root logger writes it."""
+def record_line(record: logging.LogRecord, request_id: str, settings: LogSettings,
+                tenant: Optional[str] = None) -> Line:
+    """A logging record as the Python runtime's handler on the root logger writes it (JSON names the tenant)."""
     if not settings.json:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
         text = f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{_TEXT.format(record)}\n"
@@ -68,6 +69,7 @@ def record_line(record: logging.LogRecord, request_id: str, settings: LogSetting
         "errorMessage": str(info[1]) if info else None,
         "requestId": request_id,
         "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if info else None,
+        "tenantId": tenant,
     }
     # Whatever the code passed as ``extra=`` comes along, after the runtime's own keys.
     document.update((key, value) for key, value in vars(record).items()
@@ -123,9 +125,11 @@ def _iso(stamp: float) -> str:
 class Log:
     """The events of one invocation, in order, and the text LogType=Tail shows of them."""
 
-    def __init__(self, spec: FunctionSpec, request_id: str) -> None:
+    def __init__(self, spec: FunctionSpec, request_id: str, tenant: Optional[str] = None) -> None:
         self.spec = spec
         self.request_id = request_id
+        # Named by the start and report records of a tenant-isolated function's invocations (JSON).
+        self._tenant = {"tenantId": tenant} if tenant is not None else {}
         settings = spec.logging
         self._json = settings.json
         self._application = application_level(settings)
@@ -205,7 +209,7 @@ class Log:
     def start(self, stamp: float) -> None:
         if self._json:
             self._platform(stamp, INFO, "start", {"requestId": self.request_id, "functionArn": self.spec.function_arn,
-                                                  "version": self.spec.version})
+                                                  "version": self.spec.version, **self._tenant})
         else:
             self._add(stamp, f"START RequestId: {self.request_id} Version: {self.spec.version}\n")
 
@@ -225,7 +229,7 @@ class Log:
             if init_ms is not None:
                 metrics["initDurationMs"] = round(init_ms, 3)
             self._platform(stamp, INFO, "report", {"requestId": self.request_id, "metrics": metrics,
-                                                   "status": status, **error})
+                                                   "status": status, **error, **self._tenant})
             return
         line = (f"REPORT RequestId: {self.request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: {billed} ms"
                 f"\tMemory Size: {spec.memory_size} MB\tMax Memory Used: {min(spec.memory_size, MEMORY_USED_MB)} MB")

@@ -37,7 +37,7 @@ def _initialised(log: Log, env: Environment) -> None:
 
 def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool) -> InvocationResult:
     """The handler returned, raised, or ended the runtime (sys.exit)."""
-    log = Log(spec, request_id)
+    log = Log(spec, request_id, env.tenant)
     init_ms = env.init_outcome.duration_ms if cold else None
     if cold:
         _initialised(log, env)
@@ -70,7 +70,7 @@ def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> Invoca
     else:
         error_type = "Runtime.ExitError"
         payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
-    log = Log(spec, request_id)
+    log = Log(spec, request_id, env.tenant)
     _initialised(log, env)
     ended = init.started + init.duration_ms / 1000
     log.init_end(ended, env.init_type, init.duration_ms, error_type)
@@ -83,7 +83,7 @@ def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Seq
               duration_ms: float, cold: bool) -> InvocationResult:
     """The handler (or init: then ``output`` is empty) outlived its time: Lambda answers for it."""
     message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
-    log = Log(spec, request_id)
+    log = Log(spec, request_id, env.tenant)
     if cold:
         _initialised(log, env)
     log.start(started)

@@ -23,7 +23,7 @@ _CLOSE_JOIN_S = 1.0
 
 
 class _Pool:
-    """Idle environments of one function version, all built from one configuration."""
+    """Idle environments of one function version (for one tenant, in tenant isolation mode), of one configuration."""
 
     __slots__ = ("config_key", "on_demand", "provisioned")
 
@@ -53,7 +53,7 @@ class Runtime:
     def __init__(self, threads: Optional[Threads] = None) -> None:
         self._threads = threads or DaemonThreads()
         self._lock = threading.Lock()
-        self._pools: Dict[Tuple[str, str], _Pool] = {}
+        self._pools: Dict[Tuple[str, str, Optional[str]], _Pool] = {}  # (function ARN, version, tenant)
         self._busy: Dict[Environment, None] = {}
         self._code = CodeStore()
         self._hooked = False
@@ -76,21 +76,23 @@ class Runtime:
         client_context: Optional[Mapping[str, Any]] = None,
         provisioned: bool = False,
         trace: str = "",
+        tenant: Optional[str] = None,
     ) -> Steps[InvocationResult]:
         """One synchronous invocation, as steps (see waits); it ends within the function's timeout whatever the handler does.
 
         ``provisioned`` invocations run on a provisioned-concurrency environment when one is idle.
         ``trace`` is the handler's trace header (``_X_AMZN_TRACE_ID``); a new one when empty.
+        ``tenant`` (tenant isolation mode) runs it on an environment that serves that tenant alone.
         """
         if not spec.runtime.startswith("python3"):
             return results.unsupported(spec, request_id)
         self._hook()
         spec = self._code.current(spec)  # code in place that was edited retires its environments here
-        env = self._checkout(spec, provisioned)
+        env = self._checkout(spec, provisioned, tenant)
         cold = env is None
         if env is None:
             try:
-                env = Environment(spec, self._code.get(spec), "on-demand", self._threads)
+                env = Environment(spec, self._code.get(spec), "on-demand", self._threads, tenant)
             except MockStoppedError:
                 raise
             except Exception as error:  # the code could not be put on disk, say: this invocation fails
@@ -199,9 +201,9 @@ class Runtime:
                     self._hooked = True
         hooks.installation.refresh()
 
-    def _pool(self, spec: FunctionSpec) -> _Pool:
+    def _pool(self, spec: FunctionSpec, tenant: Optional[str] = None) -> _Pool:
         # Caller holds the lock. A new config_key retires what the old configuration built.
-        key = (spec.function_arn, spec.version)
+        key = (spec.function_arn, spec.version, tenant)
         pool = self._pools.get(key)
         if pool is None or pool.config_key != spec.config_key:
             if pool is not None:
@@ -210,11 +212,11 @@ class Runtime:
             pool = self._pools[key] = _Pool(spec.config_key)
         return pool
 
-    def _checkout(self, spec: FunctionSpec, provisioned: bool) -> Optional[Environment]:
+    def _checkout(self, spec: FunctionSpec, provisioned: bool, tenant: Optional[str]) -> Optional[Environment]:
         with self._lock:
             if self._closed:
                 raise MockStoppedError(MockStoppedError.STOPPED)
-            env = self._pool(spec).take(provisioned)
+            env = self._pool(spec, tenant).take(provisioned)
             if env is not None:
                 self._busy[env] = None
             return env
@@ -222,7 +224,7 @@ class Runtime:
     def _checkin(self, env: Environment) -> None:
         with self._lock:
             self._busy.pop(env, None)
-            pool = self._pools.get((env.spec.function_arn, env.spec.version))
+            pool = self._pools.get((env.spec.function_arn, env.spec.version, env.tenant))
             keep = not (env.dead or env.retired or self._closed) and pool is not None
             if keep and pool is not None and pool.config_key == env.spec.config_key:
                 (pool.provisioned if env.provisioned else pool.on_demand).append(env)

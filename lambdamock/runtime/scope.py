@@ -17,11 +17,11 @@ class Scope:
 
     __slots__ = (
         "abandoned", "closed", "logging", "namespace", "overlay", "removed", "request_id", "root_level", "sink",
-        "threads", "worker",
+        "tenant", "threads", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
-                 logging: Optional[LogSettings] = None) -> None:
+                 logging: Optional[LogSettings] = None, tenant: Optional[str] = None) -> None:
         self.overlay = overlay
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
@@ -35,6 +35,7 @@ class Scope:
         # The process's streams this invocation closed (sys.stdout.close()): closed for it alone, until it ends.
         self.closed: Set[object] = set()
         self.request_id = ""
+        self.tenant = tenant  # the tenant its environment serves (tenant isolation mode), which JSON logs name
         self.namespace = namespace  # its module table: imports, reloads and sys.modules lookups go there
         # Set when the environment is given up on: its worker's sleeps end at once.
         self.abandoned = threading.Event()

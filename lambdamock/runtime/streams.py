@@ -70,7 +70,7 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
             if record.levelno >= handler.level:
                 handler.handle(record)
         if logger.parent is None:
-            scope.sink.append(record_line(record, scope.request_id, scope.logging))
+            scope.sink.append(record_line(record, scope.request_id, scope.logging, scope.tenant))
         if not logger.propagate:
             break
         logger = logger.parent
