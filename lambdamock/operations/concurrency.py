@@ -10,6 +10,7 @@ from lambdamock.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from lambdamock.operations import _tenancy
 from lambdamock.operations._base import LATEST, Call, not_found, split_reference
 from lambdamock.operations._provisioning import provision
 from lambdamock.state.concurrency import Provisioned
@@ -149,6 +150,7 @@ def put_provisioned_concurrency_config(call: Call, params: dict[str, Any]) -> di
         found, qualifier, version = _target(
             call, params, "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
         )
+        _tenancy.refuse(found.latest.tenant_isolated, "provisioned concurrency")
         configs = call.region.gate.provisioned.get(found.name, {})
         _check_conflicts(found, configs, qualifier, version)
         _check_capacity(call, found, configs, qualifier, count)

@@ -11,13 +11,14 @@ from lambdamock.errors import (
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code, _latest, _layers, _neighbours, _signing
+from lambdamock.operations import _code, _latest, _layers, _neighbours, _signing, _tenancy
 from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, page, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
 # Configuration members stored as sent and returned as such.
-_PASSTHROUGH = ("KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage")
+_PASSTHROUGH = ("KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage",
+                "TenancyConfig")
 _DEPRECATED_RUNTIMES = frozenset((
     "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
     "nodejs10.x", "nodejs12.x", "nodejs14.x", "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
@@ -63,6 +64,8 @@ def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, An
     elif "ImageConfig" in params:  # an empty ImageConfig removes it (test_lambda_image_and_image_config_crud)
         out.pop("ImageConfigResponse", None)
     if "SnapStart" in params:
+        _tenancy.refuse("TenancyConfig" in out and params["SnapStart"].get("ApplyOn") == "PublishedVersions",
+                        "SnapStart")
         out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
     if "LoggingConfig" in params:
         out["LoggingConfig"] = _logging(out.get("LoggingConfig", {}), params["LoggingConfig"])

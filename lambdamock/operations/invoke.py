@@ -74,7 +74,8 @@ def _job(call: Call, params: dict[str, Any], kind: str) -> Job:
         )
     _check_json(payload)
     context = _client_context(params.get("ClientContext")) if kind == "RequestResponse" else None
-    return _invoking.job(call, params["FunctionName"], params.get("Qualifier"), payload, kind, context)
+    return _invoking.job(call, params["FunctionName"], params.get("Qualifier"), payload, kind, context,
+                         params.get("TenantId"))
 
 
 def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Optional[str], Optional[str]]]:

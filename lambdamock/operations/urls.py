@@ -6,6 +6,7 @@ import datetime
 from typing import Any, Optional
 
 from lambdamock.errors import ResourceConflictException, ResourceNotFoundException
+from lambdamock.operations import _tenancy
 from lambdamock.operations._base import Call, split_reference
 from lambdamock.state import urls
 from lambdamock.state.functions import Function, now
@@ -62,6 +63,7 @@ def _view(call: Call, config: UrlConfig, *, modified: bool = True, mode: bool = 
 def create_function_url_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         found, qualifier = _owner(call, params, _NO_FUNCTION)
+        _tenancy.refuse(found.latest.tenant_isolated, "function URLs")
         region = call.region
         current = region.urls.get(found.name, qualifier)
         if current is not None:

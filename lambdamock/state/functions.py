@@ -96,6 +96,11 @@ class Version:
         return f"{self.arn}:{self.version}"
 
     @property
+    def tenant_isolated(self) -> bool:
+        """Whether it runs in tenant isolation mode: set at creation (TenancyConfig), never changed."""
+        return "TenancyConfig" in self.settings
+
+    @property
     def runtime_version_arn(self) -> str:
         """A stand-in ARN of the runtime version it runs on: one per runtime and architecture, as on AWS."""
         architecture = (self.settings.get("Architectures") or ["x86_64"])[0]

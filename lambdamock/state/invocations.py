@@ -59,6 +59,8 @@ class Invocation(InvocationResult):
     """On the last attempt of an ``Event`` invocation: where its outcome was sent (destinations, dead-letter queue)."""
     stopped: Optional[str] = None
     """Why Lambda did not run the handler at all: ``RecursiveInvocationException`` (a recursive loop); else None."""
+    tenant_id: Optional[str] = None
+    """The ``TenantId`` it was invoked with (a function in tenant isolation mode); else None."""
 
     @property
     def result(self) -> Any:
@@ -91,6 +93,10 @@ class Job:
     """The X-Ray trace header its caller sent (X-Amzn-Trace-Id), whose trace the invocation continues."""
     function: Optional[Function] = None
     """The function it was made for; another of the same name, made after a deletion, is not it."""
+    isolated: bool = False
+    """True when the function is in tenant isolation mode (TenancyConfig), whose invocations name a tenant."""
+    tenant: Optional[str] = None
+    """The caller's TenantId: only environments of that tenant run it."""
 
     @property
     def gate(self) -> Gate:
@@ -190,6 +196,7 @@ class Invoker:
                 client_context=job.client_context,
                 provisioned=ticket.provisioned,
                 trace=_trace(job),
+                tenant=job.tenant,
             )
         except MockStoppedError:
             raise
@@ -211,6 +218,7 @@ class Invoker:
             event=job.event,
             attempt=attempt,
             stopped=stopped,
+            tenant_id=job.tenant,
         )
         with self._lock:
             self._records.append(record)

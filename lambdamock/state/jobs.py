@@ -73,7 +73,7 @@ def job(service: Service, region: Region, name: str, qualifier: Optional[str], p
         counted[own] = counted.get(own, 0) + 1
         recursive = found.stops_recursive_loops and counted[own] > lineage.LIMIT
         return Job(spec(version, region), region, payload, request_id, invoked, qualifier, kind, client_context,
-                   counted, recursive, trace, found)
+                   counted, recursive, trace, found, version.tenant_isolated)
 
 
 def current(service: Service, job: Job) -> Job:
