@@ -37,6 +37,8 @@ _INLINE = {"python": "index.py", "nodejs": "index.js"}
 _MAPPING_RESETS = ("FilterCriteria", "ScalingConfig")
 # A function's GetAtt attributes besides Arn (AWS::Lambda::Function's return values).
 _SNAP_START = ("SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus")
+# AWS::Lambda::Function's create-only properties besides its name, and what a template without them means.
+_CREATE_ONLY: dict[str, Any] = {"PackageType": "Zip", "TenancyConfig": None}
 # The longest function name Lambda takes.
 _NAME_LIMIT = 64
 # What a function's setting goes back to when an updated template no longer gives it, as CloudFormation resets it.
@@ -121,11 +123,13 @@ def _settle(client: Any, name: str, properties: dict[str, Any], previous: Option
 
 
 def _replaces_function(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
-    """Whether the update replaces the function: a new name the template gives, or a new PackageType (the
-    schema's create-only properties). A generated name stays (moto draws a new one for each update, which is
-    not what CloudFormation does); a name the template keeps cannot be had by two functions at once."""
+    """Whether the update replaces the function: a new name the template gives, or a new PackageType or
+    TenancyConfig (the schema's create-only properties). A generated name stays (moto draws a new one for each
+    update, which is not what CloudFormation does); a name the template keeps cannot be had by two functions at
+    once."""
     renamed = (properties.get("FunctionName") or original.physical_resource_id) != original.physical_resource_id
-    if properties.get("PackageType", "Zip") == original.properties.get("PackageType", "Zip"):
+    if all(properties.get(key, default) == original.properties.get(key, default)
+           for key, default in _CREATE_ONLY.items()):
         return renamed
     if not renamed and properties.get("FunctionName"):
         from botocore.exceptions import ClientError

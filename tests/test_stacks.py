@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
 from tests.helpers import ROLE as ROLE_ARN  # made in moto's IAM by moto_aws()
-from tests.helpers import TRUST, moto_aws, wait_until
+from tests.helpers import TRUST, modeled, moto_aws, wait_until
 
 pytest.importorskip("moto.cloudformation")
 REGION = "us-east-1"
@@ -476,6 +476,27 @@ def test_a_new_package_type_replaces_the_function(clients: tuple[Any, Any, Any])
         "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
         "Rename web and update the stack again.")
     assert lam.get_function_configuration(FunctionName="web")["PackageType"] == "Zip"
+
+
+@modeled("CreateFunction", "TenancyConfig")
+def test_a_template_s_tenancy_config_isolates_tenants_and_replaces_the_function_when_added(
+        clients: tuple[Any, Any, Any]) -> None:
+    # TenancyConfig is create-only in AWS::Lambda::Function's schema (its "Update requires: Replacement").
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function()}, {"Name": {"Ref": "Fn"}}))
+    first = outputs(cf, "app")["Name"]
+    per_tenant = {"TenantIsolationMode": "PER_TENANT"}
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(TenancyConfig=per_tenant)},
+                                                           {"Name": {"Ref": "Fn"}}))
+    second = outputs(cf, "app")["Name"]
+    assert second != first and lam.get_function_configuration(FunctionName=second)["TenancyConfig"] == per_tenant
+    assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == [second]
+    assert lam.invoke(FunctionName=second, TenantId="blue")["StatusCode"] == 200
+    # Another change is made in place: the function and its tenancy stay.
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(TenancyConfig=per_tenant, Timeout=9)},
+                                                           {"Name": {"Ref": "Fn"}}))
+    assert outputs(cf, "app")["Name"] == second
+    assert lam.get_function_configuration(FunctionName=second)["TenancyConfig"] == per_tenant
 
 
 def test_a_generated_function_name_fits_lambdas_limit(clients: tuple[Any, Any, Any]) -> None:
