@@ -25,6 +25,7 @@ PER_TENANT = {"TenantIsolationMode": "PER_TENANT"}
 # Each environment remembers the tenants it served: one tenant, if environments are never shared.
 REMEMBERING = {"app.py": """
 import logging
+logging.getLogger().warning("importing")
 served = []
 def handler(event, context):
     served.append(context.tenant_id)
@@ -171,11 +172,24 @@ def test_json_logs_name_the_tenant(client, lambda_mock):
     assert platform["platform.report"]["tenantId"] == "blue"
 
 
-def test_json_logs_of_a_function_without_tenancy_name_none(client, lambda_mock):
-    _create(client, tenancy=False, LoggingConfig={"LogFormat": "JSON"})
-    _invoke(client)
-    assert "tenantId" not in lambda_mock.invocations[0].log_events[-1][1]
-    assert all("tenantId" not in message for _, message in lambda_mock.invocations[0].log_events)
+def test_json_logs_name_no_tenant_during_init(client, lambda_mock):
+    # The tenant ID is "available during the invocation phase, not during the initialization phase" (AWS's guide).
+    _create(client, LoggingConfig={"LogFormat": "JSON"})
+    _invoke(client, "blue")
+    events = [json.loads(message) for _, message in lambda_mock.invocations[0].log_events]
+    [init] = [event for event in events if event.get("message") == "importing"]
+    assert "tenantId" not in init
+
+
+def test_json_logs_of_a_function_without_tenancy_name_none_but_keep_the_code_s_own(client, lambda_mock):
+    source = "import logging\ndef handler(event, context):\n    logging.getLogger().warning('own', extra={'tenantId': 'acme'})\n"
+    client.create_function(FunctionName="plain", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})}, LoggingConfig={"LogFormat": "JSON"})
+    client.invoke(FunctionName="plain")
+    events = [json.loads(message) for _, message in lambda_mock.invocations[0].log_events]
+    [own] = [event for event in events if event.get("message") == "own"]
+    assert own["tenantId"] == "acme"
+    assert ["tenantId" in event.get("record", {}) for event in events if "type" in event] == [False] * 3
 
 
 @pytest.mark.parametrize("tenant, constraint", [

@@ -122,7 +122,7 @@ class Environment:
         self._places: Places = [(os.path.join(code.root, ""), "/var/task/")]
         if code.opt is not None:
             self._places.append((os.path.join(code.opt, ""), "/opt/"))
-        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging, tenant)
+        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
         if spec.logging.json:
             hooks.installation.json_logging()
         self.handler: Optional[Handler] = None
@@ -242,6 +242,7 @@ class Environment:
         scope = self.scope
         scope.sink = outcome.output
         scope.request_id = call.request_id
+        scope.tenant = self.tenant
         self.namespace.expose()
         rebound = hooks.Rebound()
         started = time.perf_counter()
@@ -292,6 +293,7 @@ class Environment:
         scope.closed.clear()
         scope.sink = None
         scope.request_id = ""
+        scope.tenant = None
 
     # --- caller side -----------------------------------------------------------------------
 

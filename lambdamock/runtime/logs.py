@@ -69,8 +69,9 @@ def record_line(record: logging.LogRecord, request_id: str, settings: LogSetting
         "errorMessage": str(info[1]) if info else None,
         "requestId": request_id,
         "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if info else None,
-        "tenantId": tenant,
     }
+    if tenant is not None:  # the runtime adds it only for a tenant: else the code's own extra tenantId comes through
+        document["tenantId"] = tenant
     # Whatever the code passed as ``extra=`` comes along, after the runtime's own keys.
     document.update((key, value) for key, value in vars(record).items()
                     if key not in _RECORD_FIELDS and key not in document)

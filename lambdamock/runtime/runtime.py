@@ -206,8 +206,9 @@ class Runtime:
         key = (spec.function_arn, spec.version, tenant)
         pool = self._pools.get(key)
         if pool is None or pool.config_key != spec.config_key:
-            if pool is not None:
-                for env in pool.drain():
+            # Every tenant's environments of another configuration go, not only this tenant's.
+            for stale in [k for k, p in self._pools.items() if k[:2] == key[:2] and p.config_key != spec.config_key]:
+                for env in self._pools.pop(stale).drain():
                     env.stop()
             pool = self._pools[key] = _Pool(spec.config_key)
         return pool

@@ -21,7 +21,7 @@ class Scope:
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
-                 logging: Optional[LogSettings] = None, tenant: Optional[str] = None) -> None:
+                 logging: Optional[LogSettings] = None) -> None:
         self.overlay = overlay
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
@@ -35,7 +35,8 @@ class Scope:
         # The process's streams this invocation closed (sys.stdout.close()): closed for it alone, until it ends.
         self.closed: Set[object] = set()
         self.request_id = ""
-        self.tenant = tenant  # the tenant its environment serves (tenant isolation mode), which JSON logs name
+        # The tenant of the current invocation (tenant isolation mode), which JSON logs name; None during init.
+        self.tenant: Optional[str] = None
         self.namespace = namespace  # its module table: imports, reloads and sys.modules lookups go there
         # Set when the environment is given up on: its worker's sleeps end at once.
         self.abandoned = threading.Event()

@@ -70,6 +70,16 @@ def test_config_key_change_retires_old_environments(runtime: Runtime) -> None:
     assert invoke(runtime, spec).cold
 
 
+def test_each_tenant_has_its_environments_and_a_config_change_retires_every_tenant_s(runtime: Runtime) -> None:
+    spec = make_spec(COUNTER, config_key="one")
+    for tenant in ("a", "b", "c", "a"):
+        invoke(runtime, spec, tenant=tenant)
+    assert runtime.environment_count == 3
+    # One tenant's invocation of the new configuration retires the old environments of all tenants.
+    assert invoke(runtime, make_spec(COUNTER, config_key="two"), tenant="a").cold
+    assert runtime.environment_count == 1
+
+
 def test_versions_have_their_own_environments(runtime: Runtime) -> None:
     latest = make_spec(COUNTER)
     one = make_spec(COUNTER, version="1")
