@@ -21,7 +21,7 @@ from botocore.config import Config
 
 from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
-from tests.helpers import ROLE
+from tests.helpers import ROLE, modeled
 from tests.runtime import sync
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
@@ -135,6 +135,25 @@ def test_event_invocations_and_mock_wait(lambda_mock: Any) -> None:
     asyncio.run(scenario())
     lambda_mock.wait()
     assert sorted(run.result["n"] for run in lambda_mock.invocations) == [0, 1, 2]
+
+
+@modeled("CreateFunction", "TenancyConfig")
+def test_tenants_named_by_an_async_client_get_environments_of_their_own(lambda_mock: Any) -> None:
+    source = "served = []\ndef handler(event, context):\n    served.append(context.tenant_id)\n    return served\n"
+
+    async def scenario() -> list[Any]:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source), TenancyConfig={"TenantIsolationMode": "PER_TENANT"})
+            answers = []
+            for tenant in ("blue", "green", "blue"):
+                response = await client.invoke(FunctionName="f", TenantId=tenant)
+                answers.append(json.loads(await response["Payload"].read()))
+            with pytest.raises(client.exceptions.InvalidParameterValueException):
+                await client.invoke(FunctionName="f")
+            return answers
+
+    assert asyncio.run(scenario()) == [["blue"], ["green"], ["blue", "blue"]]
 
 
 def test_a_running_handler_never_blocks_the_event_loop(lambda_mock: Any) -> None:
