@@ -23,6 +23,8 @@ from lambdamock.runtime.spec import FunctionSpec
 # The SDK always resolves to the test process's copy, even when the zip bundles its own: that
 # copy is the one lambdamock (and moto) patch, so a handler's AWS calls stay mocked.
 _PROCESS_ONLY = frozenset({"boto3", "botocore", "s3transfer"})
+# What the Python runtime itself provides to handlers (its /var/runtime, after the code and its layers).
+_PROVIDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "provided")
 _EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes())
 _STDLIB_DIRS = tuple(
@@ -97,7 +99,7 @@ def _classify(root: str) -> Tuple[Set[str], Set[str]]:
 
 
 class CodeDir:
-    """Code as its environments see it: the task root, then its layers' Python folders.
+    """Code as its environments see it: the task root, then its layers' Python folders, then the runtime's own.
 
     A top-level name belongs to the first folder that has it, as along the runtime's sys.path.
     The code's own names are fresh per environment; installed dependencies are shared by every
@@ -107,7 +109,7 @@ class CodeDir:
     def __init__(self, root: str, opt: Optional[str] = None, layer_paths: Sequence[str] = ()) -> None:
         self.root = root
         self.opt = opt
-        search = [root, *(path for path in layer_paths if os.path.isdir(path))]
+        search = [root, *(path for path in layer_paths if os.path.isdir(path)), _PROVIDED]
         own: Set[str] = set()
         shared: Set[str] = set()
         seen: Set[str] = set()
