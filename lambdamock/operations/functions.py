@@ -72,6 +72,18 @@ def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, An
     return out
 
 
+# Runtimes that have SnapStart: Java 11 and later, Python 3.12 and later, .NET 8 and later (AWS's SnapStart guide).
+_SNAP_START_RUNTIMES = re.compile(r"java(1[1-9]|[2-9]\d)|python3\.(1[2-9]|[2-9]\d)|dotnet([89]|\d\d)")
+
+
+def _check_snap_start(runtime: Optional[str], settings: dict[str, Any]) -> None:
+    """SnapStart on published versions needs a runtime that has it (AWS's text, recorded before python3.12 had
+    it: LocalStack test_lambda_api.snapshot.json of 2024-04, TestLambdaSnapStart::test_snapstart_lifecycle)."""
+    applies = (settings.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
+    if applies and runtime is not None and not _SNAP_START_RUNTIMES.fullmatch(runtime):
+        raise InvalidParameterValueException(f"{runtime} is not supported for SnapStart enabled functions.")
+
+
 def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """A LoggingConfig after a request: merged, levels only with JSON (INFO unless given)."""
     merged = {**current, **given}
@@ -161,6 +173,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     environment = _environment(params)
     _neighbours.check_role(call, params["Role"])
     settings = _settings(call, params, _latest.default_settings(name))
+    _check_snap_start(runtime, settings)
     with call.service.lock:
         layers = _layers.resolve(call, params.get("Layers") or [])
     # Fetched before taking the lock: S3 may be slow or remote.
@@ -295,6 +308,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
         changes["settings"] = _settings(call, params, dict(found.latest.settings))
+        _check_snap_start(changes.get("runtime", found.latest.runtime), changes["settings"])
         if "Layers" in params:
             changes["layers"] = _layers.resolve(call, params["Layers"])
             _layers.check_size(found.latest.code, changes["layers"])
