@@ -11,7 +11,7 @@ import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from lambdamock import ids
-from lambdamock.runtime import hooks
+from lambdamock.runtime import hooks, snapshots
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.code import CodeDir
@@ -113,6 +113,7 @@ class Environment:
         self.id = uuid.uuid4().hex
         self.init_type = init_type
         self.provisioned = init_type == "provisioned-concurrency"
+        self.snap_start = init_type == "snap-start"  # restored from a snapshot, as a SnapStart version's are
         self.log_group_name = spec.logging.group or f"/aws/lambda/{spec.function_name}"
         # In a custom log group the stream names the function too (AWS's "Configuring CloudWatch log groups").
         owner = spec.function_name if spec.logging.group else ""
@@ -155,8 +156,6 @@ class Environment:
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
                 "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
                 "AWS_LAMBDA_INITIALIZATION_TYPE": init_type,
-                "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
-                "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
                 # Lambda's runtime API and X-Ray daemon are at 169.254.100.1: loopback here, so that
                 # nothing sent to them leaves the machine.
                 "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
@@ -169,6 +168,11 @@ class Environment:
                 "TZ": ":UTC",
             }
         )
+        if not self.snap_start:
+            # "Not available in Lambda SnapStart functions" (AWS's SnapStart monitoring guide): the runtime, and
+            # so context.log_group_name and log_stream_name, have None.
+            variables["AWS_LAMBDA_LOG_GROUP_NAME"] = self.log_group_name
+            variables["AWS_LAMBDA_LOG_STREAM_NAME"] = self.log_stream_name
         if _on_al2023(spec.runtime):
             # Recorded (LocalStack test_lambda_common.snapshot.json, test_introspection_invoke): python3.12 on
             # set it; python3.8 to 3.11, on Amazon Linux 2, do not.
@@ -222,6 +226,10 @@ class Environment:
                 outcome.output.extend(lines)
                 self.scope.overlay.update(changed)
             self.handler = _load_handler(self.namespace, self.spec.handler, self._places)
+            if self.snap_start:
+                # Lambda snapshots the initialised environment and restores copies of it; here each
+                # environment runs init itself, then its hooks of both sides of the snapshot.
+                snapshots.run_hooks(self.namespace)
         except Abandoned:
             raise
         except SystemExit as error:
@@ -253,8 +261,8 @@ class Environment:
                 function_version=self.spec.version,
                 invoked_function_arn=call.invoked_function_arn,
                 memory_size=self.spec.memory_size,
-                log_group_name=self.log_group_name,
-                log_stream_name=self.log_stream_name,
+                log_group_name=None if self.snap_start else self.log_group_name,
+                log_stream_name=None if self.snap_start else self.log_stream_name,
                 client_context=call.client_context,
                 deadline=call.deadline,
                 tenant_id=self.tenant,

@@ -92,7 +92,8 @@ class Runtime:
         cold = env is None
         if env is None:
             try:
-                env = Environment(spec, self._code.get(spec), "on-demand", self._threads, tenant)
+                init_type = "snap-start" if spec.snap_start else "on-demand"
+                env = Environment(spec, self._code.get(spec), init_type, self._threads, tenant)
             except MockStoppedError:
                 raise
             except Exception as error:  # the code could not be put on disk, say: this invocation fails

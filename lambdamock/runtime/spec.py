@@ -85,6 +85,8 @@ class FunctionSpec:
     logging: LogSettings = LogSettings()
     # What INIT_START names (see Version.runtime_version_arn).
     runtime_version_arn: str = ""
+    # A version SnapStart optimises: its environments start as restored ones (init type snap-start).
+    snap_start: bool = False
 
 
 @dataclass(frozen=True)

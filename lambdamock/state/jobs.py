@@ -46,6 +46,7 @@ def spec(version: Version, region: Region) -> FunctionSpec:
         logging=LogSettings(logging.get("LogFormat", "Text"), logging.get("ApplicationLogLevel"),
                             logging.get("SystemLogLevel"), None if group == f"/aws/lambda/{version.name}" else group),
         runtime_version_arn=version.runtime_version_arn,
+        snap_start=version.snap_started,
     )
 
 

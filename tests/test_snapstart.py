@@ -1,0 +1,154 @@
+"""SnapStart for Python: published versions are optimised, and their environments run the runtime hooks.
+
+AWS: the SnapStart guides (python3.12 and later; "Runtime hooks for Lambda SnapStart Python": before-snapshot
+hooks in the reverse order of registration, after-restore hooks in the order of registration;
+AWS_LAMBDA_INITIALIZATION_TYPE snap-start; AWS_LAMBDA_LOG_GROUP_NAME and AWS_LAMBDA_LOG_STREAM_NAME "are not
+available in Lambda SnapStart functions"), the snapshot_restore_py module of AWS's Python runtime, and LocalStack's
+AWS-validated test_lambda_api.snapshot.json (TestLambdaSnapStart).
+"""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from lambdamock import package
+from tests.helpers import ROLE
+
+HOOKED = {"app.py": """
+import os
+from snapshot_restore_py import register_after_restore, register_before_snapshot
+
+ran = []
+
+@register_before_snapshot
+def first_before():
+    ran.append("before 1")
+
+register_before_snapshot(lambda mark: ran.append("before 2" + mark), "!")
+
+@register_after_restore
+def first_after():
+    ran.append("after 1")
+
+register_after_restore(lambda **named: ran.append(named["word"]), word="after 2")
+
+def handler(event, context):
+    ran.append("invoke")
+    return {"ran": ran, "init": os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"],
+            "group": os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME"), "context_group": context.log_group_name,
+            "context_stream": context.log_stream_name}
+"""}
+ON = {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+OFF = {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}
+
+
+@pytest.fixture
+def client(lambda_mock):
+    return boto3.client("lambda", region_name="us-east-1")
+
+
+def _create(client, runtime="python3.12", name="snappy", **extra):
+    return client.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler",
+                                  Code={"ZipFile": package(HOOKED)}, SnapStart={"ApplyOn": "PublishedVersions"},
+                                  **extra)
+
+
+def _invoke(client, qualifier=None):
+    response = client.invoke(FunctionName="snappy", **({"Qualifier": qualifier} if qualifier else {}))
+    assert "FunctionError" not in response, response["Payload"].read()
+    return json.loads(response["Payload"].read())
+
+
+def test_published_versions_are_optimised_and_latest_is_not(client):
+    # Recorded (LocalStack test_lambda_api.snapshot.json, test_snapstart_lifecycle[python3.12], 2024-12): On for
+    # the published version, Off for $LATEST.
+    assert _create(client)["SnapStart"] == OFF
+    assert client.publish_version(FunctionName="snappy")["SnapStart"] == ON
+    assert client.get_function_configuration(FunctionName="snappy")["SnapStart"] == OFF
+    assert client.get_function(FunctionName="snappy", Qualifier="1")["Configuration"]["SnapStart"] == ON
+    versions = client.list_versions_by_function(FunctionName="snappy")["Versions"]
+    assert [version["SnapStart"] for version in versions] == [OFF, ON]
+    # Turned off, the next version is not optimised; the one before stays as it was published.
+    client.update_function_configuration(FunctionName="snappy", SnapStart={"ApplyOn": "None"})
+    assert client.publish_version(FunctionName="snappy")["SnapStart"] == {"ApplyOn": "None",
+                                                                        "OptimizationStatus": "Off"}
+    assert client.get_function_configuration(FunctionName="snappy", Qualifier="1")["SnapStart"] == ON
+
+
+def test_a_restored_environment_runs_the_hooks_once_in_the_runtime_s_order(client, lambda_mock):
+    _create(client)
+    client.publish_version(FunctionName="snappy")
+    client.create_alias(FunctionName="snappy", Name="live", FunctionVersion="1")
+    first = _invoke(client, "1")
+    assert first["ran"] == ["before 2!", "before 1", "after 1", "after 2", "invoke"]
+    assert first["init"] == "snap-start"
+    # Not available in SnapStart functions: the variables, and so the context's fields.
+    assert first["group"] is None and first["context_group"] is None and first["context_stream"] is None
+    # Warm: no hooks again. Through an alias, the same version, the same environment.
+    assert _invoke(client, "live")["ran"] == [*first["ran"], "invoke"]
+
+
+def test_latest_and_functions_without_snapstart_import_the_module_but_run_no_hooks(client):
+    _create(client)
+    latest = _invoke(client)
+    assert latest["ran"] == ["invoke"] and latest["init"] == "on-demand"
+    assert latest["group"] == "/aws/lambda/snappy" == latest["context_group"]
+    client.update_function_configuration(FunctionName="snappy", SnapStart={"ApplyOn": "None"})
+    client.publish_version(FunctionName="snappy")
+    assert _invoke(client, "1")["ran"] == ["invoke"]
+
+
+def test_a_failing_hook_fails_the_environment_s_start(client, lambda_mock):
+    source = ("from snapshot_restore_py import register_after_restore\n"
+              "def broken():\n    raise RuntimeError('no connection to restore')\n"
+              "register_after_restore(broken)\n"
+              "def handler(event, context):\n    return 'ran'\n")
+    client.create_function(FunctionName="broken", Runtime="python3.13", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})}, SnapStart={"ApplyOn": "PublishedVersions"},
+                           Publish=True)
+    response = client.invoke(FunctionName="broken", Qualifier="1")
+    assert response["FunctionError"] == "Unhandled"
+    error = json.loads(response["Payload"].read())
+    assert (error["errorType"], error["errorMessage"]) == ("RuntimeError", "no connection to restore")
+    assert json.loads(client.invoke(FunctionName="broken")["Payload"].read()) == "ran"
+
+
+@pytest.mark.parametrize("runtime", ["python3.11", "nodejs20.x", "java8.al2", "provided.al2023"])
+def test_a_runtime_without_snapstart_is_refused(client, runtime):
+    # AWS's text, recorded when python3.12 did not yet have SnapStart (LocalStack test_lambda_api.snapshot.json
+    # of 2024-04, test_snapstart_lifecycle[python3.12]).
+    message = f"{runtime} is not supported for SnapStart enabled functions."
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as raised:
+        _create(client, runtime)
+    assert raised.value.response["Error"]["Message"] == message
+    assert client.list_functions()["Functions"] == []
+    client.create_function(FunctionName="snappy", Runtime=runtime, Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package(HOOKED)})
+    before = client.get_function_configuration(FunctionName="snappy")
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as raised:
+        client.update_function_configuration(FunctionName="snappy", SnapStart={"ApplyOn": "PublishedVersions"})
+    assert raised.value.response["Error"]["Message"] == message
+    assert client.get_function_configuration(FunctionName="snappy")["RevisionId"] == before["RevisionId"]
+
+
+def test_runtimes_with_snapstart_take_it_and_leaving_them_is_refused(client):
+    for index, runtime in enumerate(["python3.12", "python3.13", "java11", "java21", "dotnet8"]):
+        assert _create(client, runtime, name=f"f{index}")["SnapStart"] == OFF
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as raised:
+        client.update_function_configuration(FunctionName="f0", Runtime="python3.11")
+    assert raised.value.response["Error"]["Message"] == "python3.11 is not supported for SnapStart enabled functions."
+    assert client.get_function_configuration(FunctionName="f0")["Runtime"] == "python3.12"
+
+
+def test_an_unknown_apply_on_is_refused_by_the_model(client):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaSnapStart::test_snapstart_exceptions.
+    with pytest.raises(client.exceptions.ClientError) as raised:
+        client.create_function(FunctionName="snappy", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package(HOOKED)}, SnapStart={"ApplyOn": "invalidOption"})
+    assert raised.value.response["Error"] == {
+        "Code": "ValidationException",
+        "Message": "1 validation error detected: Value 'invalidOption' at 'snapStart.applyOn' failed to satisfy "
+                   "constraint: Member must satisfy enum value set: [PublishedVersions, None]"}
