@@ -10,12 +10,14 @@ AWS-validated test_lambda_api.snapshot.json (TestLambdaSnapStart).
 from __future__ import annotations
 
 import json
+import threading
 
 import boto3
 import pytest
 
 from lambdamock import package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, in_threads
+from tests.runtime import sync
 
 HOOKED = {"app.py": """
 import os
@@ -89,6 +91,49 @@ def test_a_restored_environment_runs_the_hooks_once_in_the_runtime_s_order(clien
     assert first["group"] is None and first["context_group"] is None and first["context_stream"] is None
     # Warm: no hooks again. Through an alias, the same version, the same environment.
     assert _invoke(client, "live")["ran"] == [*first["ran"], "invoke"]
+
+
+def test_the_log_variables_are_unset_even_where_the_test_process_has_them(client, monkeypatch):
+    monkeypatch.setenv("AWS_LAMBDA_LOG_GROUP_NAME", "/the/test/process")
+    _create(client, Publish=True)
+    assert _invoke(client, "1")["group"] is None
+    assert _invoke(client)["group"] == "/aws/lambda/snappy"
+
+
+# The module as pip installs it into a package (snapshot-restore-py on PyPI): one registry per module copy.
+BUNDLED = {
+    "snapshot_restore_py.py": ("_after = []\n"
+                               "def register_before_snapshot(func, *args, **kwargs):\n    return func\n"
+                               "def register_after_restore(func, *args, **kwargs):\n"
+                               "    _after.append((func, args, kwargs))\n    return func\n"
+                               "def get_before_snapshot():\n    return []\n"
+                               "def get_after_restore():\n    return _after\n"),
+    "snapshot_restore_py-1.0.0.dist-info/METADATA": "Name: snapshot-restore-py\nVersion: 1.0.0\n",
+    "snapshot_restore_py-1.0.0.dist-info/top_level.txt": "snapshot_restore_py\n",
+    "app.py": ("from snapshot_restore_py import register_after_restore\n"
+               "from tests.runtime import sync\n"
+               "restored = []\n"
+               "register_after_restore(restored.append, 'restored')\n"
+               "def handler(event, context):\n    sync.barriers['bundled'].wait(10)\n    return restored\n"),
+}
+
+
+def test_a_bundled_copy_of_the_module_keeps_each_environment_s_hooks_its_own(client):
+    sync.barriers["bundled"] = threading.Barrier(3)  # three environments at once, each restored
+    client.create_function(FunctionName="bundled", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package(BUNDLED)}, SnapStart={"ApplyOn": "PublishedVersions"},
+                           Publish=True)
+    answers = []
+    lock = threading.Lock()
+
+    def invoke(_: int) -> None:
+        response = boto3.client("lambda", region_name="us-east-1").invoke(
+            FunctionName="bundled", Qualifier="1")
+        with lock:
+            answers.append(json.loads(response["Payload"].read()))
+
+    in_threads(invoke, 3)
+    assert answers == [["restored"]] * 3
 
 
 def test_latest_and_functions_without_snapstart_import_the_module_but_run_no_hooks(client):

@@ -15,7 +15,7 @@ import threading
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from lambdamock.errors import MockStoppedError
-from lambdamock.runtime import archive
+from lambdamock.runtime import archive, snapshots
 from lambdamock.runtime.exposure import exposure
 from lambdamock.runtime.modules import Namespace, process_import
 from lambdamock.runtime.spec import FunctionSpec
@@ -46,7 +46,7 @@ def _loaded_from_stdlib(name: str) -> bool:
 
 def _top_name(entry: str, root: str) -> Optional[str]:
     if os.path.isdir(os.path.join(root, entry)):
-        return entry if entry.isidentifier() else None
+        return entry if entry.isidentifier() and entry != "__pycache__" else None
     if entry.endswith(_MODULE_SUFFIXES):
         name = entry.partition(".")[0]
         return name if name.isidentifier() else None
@@ -109,7 +109,7 @@ class CodeDir:
     def __init__(self, root: str, opt: Optional[str] = None, layer_paths: Sequence[str] = ()) -> None:
         self.root = root
         self.opt = opt
-        search = [root, *(path for path in layer_paths if os.path.isdir(path)), _PROVIDED]
+        search = [root, *(path for path in [*layer_paths, _PROVIDED] if os.path.isdir(path))]
         own: Set[str] = set()
         shared: Set[str] = set()
         seen: Set[str] = set()
@@ -126,6 +126,9 @@ class CodeDir:
                 and importlib.machinery.PathFinder.find_spec(name) is None
             }
             seen |= mine | installed
+        # SnapStart's hook registry is each environment's own, whoever supplies it (the zip, a layer, the runtime).
+        own.add(snapshots.MODULE)
+        shared.discard(snapshots.MODULE)
         self.search = search
         self.own_tops: FrozenSet[str] = frozenset(own)
         self.shared_tops = frozenset(shared)

@@ -124,6 +124,8 @@ class Environment:
         if code.opt is not None:
             self._places.append((os.path.join(code.opt, ""), "/opt/"))
         self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
+        if self.snap_start:  # unset even where the test process has them
+            self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:
             hooks.installation.json_logging()
         self.handler: Optional[Handler] = None
