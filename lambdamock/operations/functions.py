@@ -64,8 +64,6 @@ def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, An
     elif "ImageConfig" in params:  # an empty ImageConfig removes it (test_lambda_image_and_image_config_crud)
         out.pop("ImageConfigResponse", None)
     if "SnapStart" in params:
-        _tenancy.refuse("TenancyConfig" in out and params["SnapStart"].get("ApplyOn") == "PublishedVersions",
-                        "SnapStart")
         out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
     if "LoggingConfig" in params:
         out["LoggingConfig"] = _logging(out.get("LoggingConfig", {}), params["LoggingConfig"])
@@ -78,9 +76,12 @@ _SNAP_START_RUNTIMES = re.compile(r"java(1[1-9]|[2-9]\d)|python3\.(1[2-9]|[2-9]\
 
 def _check_snap_start(runtime: Optional[str], settings: dict[str, Any]) -> None:
     """SnapStart on published versions needs a runtime that has it (AWS's text, recorded before python3.12 had
-    it: LocalStack test_lambda_api.snapshot.json of 2024-04, TestLambdaSnapStart::test_snapstart_lifecycle)."""
-    applies = (settings.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
-    if applies and runtime is not None and not _SNAP_START_RUNTIMES.fullmatch(runtime):
+    it: LocalStack test_lambda_api.snapshot.json of 2024-04, TestLambdaSnapStart::test_snapstart_lifecycle), and
+    no tenant isolation."""
+    if (settings.get("SnapStart") or {}).get("ApplyOn") != "PublishedVersions":
+        return
+    _tenancy.refuse("TenancyConfig" in settings, "SnapStart")
+    if runtime is not None and not _SNAP_START_RUNTIMES.fullmatch(runtime):
         raise InvalidParameterValueException(f"{runtime} is not supported for SnapStart enabled functions.")
 
 
