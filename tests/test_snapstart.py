@@ -9,14 +9,16 @@ AWS-validated test_lambda_api.snapshot.json (TestLambdaSnapStart).
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import threading
 
 import boto3
 import pytest
 
-from lambdamock import package
-from tests.helpers import ROLE, in_threads
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE, in_threads, moto_aws
 from tests.runtime import sync
 
 HOOKED = {"app.py": """
@@ -197,3 +199,82 @@ def test_an_unknown_apply_on_is_refused_by_the_model(client):
         "Code": "ValidationException",
         "Message": "1 validation error detected: Value 'invalidOption' at 'snapStart.applyOn' failed to satisfy "
                    "constraint: Member must satisfy enum value set: [PublishedVersions, None]"}
+
+
+RESTORED = {"app.py": """
+from snapshot_restore_py import register_after_restore
+print("imported")
+register_after_restore(lambda: print("restored"))
+def handler(event, context):
+    return "ran"
+"""}
+
+
+def _log_of_restores(log_format: str) -> tuple[list[str], list[str], str]:
+    """The events of a version's first two invocations, the first one's Tail, and the runtime version's ARN."""
+    with moto_aws(), mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="snappy", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package(RESTORED)}, SnapStart={"ApplyOn": "PublishedVersions"},
+                               LoggingConfig={"LogFormat": log_format}, Publish=True)
+        tail = client.invoke(FunctionName="snappy", Qualifier="1", LogType="Tail")["LogResult"]
+        client.invoke(FunctionName="snappy", Qualifier="1")
+        logs = boto3.client("logs", region_name="us-east-1")
+        events = logs.filter_log_events(logGroupName="/aws/lambda/snappy")["events"]
+        arn = client.get_function_configuration(FunctionName="snappy")["RuntimeVersionConfig"]["RuntimeVersionArn"]
+        return [event["message"] for event in events], base64.b64decode(tail).decode().splitlines(), arn
+
+
+def test_a_restore_is_logged_as_one_not_as_an_init():
+    # AWS's SnapStart monitoring guide: a new environment's REPORT has "the Restore Duration and Billed Restore
+    # Duration fields" and no Init Duration; RESTORE_START names the runtime as INIT_START does, and
+    # RESTORE_REPORT gives the restore's duration (a SnapStart demo's logs: "RESTORE_REPORT Restore Duration:
+    # 398.97 ms", then START).
+    messages, tail, arn = _log_of_restores("Text")
+    assert messages[:3] == [f"RESTORE_START Runtime Version: python:3.12.v40\tRuntime Version ARN: {arn}\n",
+                            "imported\n", "restored\n"]
+    assert re.fullmatch(r"RESTORE_REPORT Restore Duration: [\d.]+ ms\n", messages[3])
+    assert messages[4].startswith("START RequestId: ") and messages[5].startswith("END RequestId: ")
+    restore_ms = messages[3].split(": ")[1].split(" ")[0]
+    assert re.search(rf"\tRestore Duration: {re.escape(restore_ms)} ms\tBilled Restore Duration: \d+ ms\t\n$",
+                     messages[6])
+    assert not any("INIT_" in message or "Init Duration" in message for message in messages)
+    # Warm: no restore again.
+    assert [message.split(" ")[0] for message in messages[7:]] == ["START", "END", "REPORT"]
+    assert "Restore Duration" not in messages[9]
+    # The Tail leaves the runtime's first line out, as it does INIT_START.
+    assert tail[0] == "imported" and tail[2].startswith("RESTORE_REPORT")
+
+
+def test_a_restore_is_logged_as_one_in_json():
+    messages, _, arn = _log_of_restores("JSON")
+    records = [json.loads(message) for message in messages if message.startswith('{"time"')]
+    kinds = [record["type"] for record in records]
+    assert kinds[:3] == ["platform.restoreStart", "platform.restoreReport", "platform.start"]
+    assert records[0]["record"] == {"runtimeVersion": "python:3.12.v40",
+                                    "runtimeVersionArn": arn,
+                                    "functionName": "snappy", "functionVersion": "1"}
+    assert records[1]["record"]["status"] == "success" and records[1]["record"]["metrics"]["durationMs"] >= 0
+    first, second = [record["record"]["metrics"] for record in records if record["type"] == "platform.report"]
+    assert first["restoreDurationMs"] == records[1]["record"]["metrics"]["durationMs"]
+    assert "initDurationMs" not in first and "restoreDurationMs" not in second
+    assert "platform.initStart" not in kinds
+
+
+def test_a_failed_restore_reports_its_error():
+    # The format of AWS's example of a failed restore (lambda-runtime-environment guide):
+    # "RESTORE_REPORT Restore Duration: ... ms Status: error Error Type: ...".
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        source = ("from snapshot_restore_py import register_after_restore\n"
+                  "def broken():\n    raise RuntimeError('no connection to restore')\n"
+                  "register_after_restore(broken)\n"
+                  "def handler(event, context):\n    return 'ran'\n")
+        client.create_function(FunctionName="broken", Runtime="python3.13", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})},
+                               SnapStart={"ApplyOn": "PublishedVersions"}, Publish=True)
+        response = client.invoke(FunctionName="broken", Qualifier="1", LogType="Tail")
+    lines = base64.b64decode(response["LogResult"]).decode().splitlines()
+    [report] = [line for line in lines if line.startswith("RESTORE_REPORT")]
+    assert re.fullmatch(r"RESTORE_REPORT Restore Duration: [\d.]+ ms\tStatus: error\tError Type: RuntimeError", report)
+    assert not any(line.startswith("INIT_REPORT") for line in lines)

@@ -136,6 +136,7 @@ class Log:
         self._application = application_level(settings)
         self._system = SYSTEM_LEVELS.get(settings.system_level or "INFO", INFO) if settings.json else None
         self._events: List[Tuple[int, str, bool]] = []  # (ms, message, shown in the Tail)
+        self._restored = False  # a SnapStart environment's first invocation: its init is a restore
 
     @property
     def events(self) -> Tuple[Event, ...]:
@@ -180,29 +181,46 @@ class Log:
             self._add(stamp, message)
 
     def init_start(self, stamp: float, init_type: str) -> None:
-        """A new environment: Lambda names the runtime version it starts (not shown in the Tail)."""
+        """A new environment: Lambda names the runtime version it starts, or restores (not shown in the Tail)."""
+        self._restored = init_type == "snap-start"
         spec = self.spec
         # A stand-in release number, of the two digits AWS's have by now (LocalStack test_lambda_runtimes.py,
         # test_multi_line_prints, reads them as "\.v\d{2}").
         version = spec.runtime.replace("python", "python:") + ".v40"
         arn = spec.runtime_version_arn
-        if self._json:
+        if self._json and self._restored:
+            self._platform(stamp, INFO, "restoreStart", {
+                "runtimeVersion": version, "runtimeVersionArn": arn, "functionName": spec.function_name,
+                "functionVersion": spec.version})
+        elif self._json:
             self._platform(stamp, INFO, "initStart", {
                 "initializationType": init_type, "phase": "init", "runtimeVersion": version,
                 "runtimeVersionArn": arn, "functionName": spec.function_name, "functionVersion": spec.version})
         else:
-            self._add(stamp, f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
+            phase = "RESTORE_START" if self._restored else "INIT_START"
+            self._add(stamp, f"{phase} Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
 
     def init_end(self, stamp: float, init_type: str, duration_ms: float, error_type: Optional[str]) -> None:
-        """Init finished: its report, which Lambda writes as a line only when init failed."""
-        if self._json:
-            status = "success" if error_type is None else "error"
+        """Init finished: its report, which Lambda writes as a line only when init failed; a restore's, always."""
+        status = "success" if error_type is None else "error"
+        error = {"errorType": error_type} if error_type else {}
+        if self._restored:
+            # AWS's SnapStart monitoring guide: platform.restoreRuntimeDone and platform.restoreReport, and the
+            # line that reads "RESTORE_REPORT Restore Duration: ... ms", with a status only when it failed (the
+            # guide's "Status: error\tError Type: ..." example).
+            if self._json:
+                self._platform(stamp, DEBUG, "restoreRuntimeDone", {"status": status, **error})
+                self._platform(stamp, INFO, "restoreReport", {
+                    "status": status, **error, "metrics": {"durationMs": round(duration_ms, 3)}})
+                return
+            failure = f"\tStatus: error\tError Type: {error_type}" if error_type else ""
+            self._add(stamp, f"RESTORE_REPORT Restore Duration: {duration_ms:.2f} ms{failure}\n")
+        elif self._json:
             self._platform(stamp, DEBUG, "initRuntimeDone", {
-                "initializationType": init_type, "phase": "init", "status": status,
-                **({"errorType": error_type} if error_type else {})})
+                "initializationType": init_type, "phase": "init", "status": status, **error})
             self._platform(stamp, INFO if error_type else DEBUG, "initReport", {
-                "initializationType": init_type, "phase": "init", "status": status,
-                **({"errorType": error_type} if error_type else {}), "metrics": {"durationMs": round(duration_ms, 3)}})
+                "initializationType": init_type, "phase": "init", "status": status, **error,
+                "metrics": {"durationMs": round(duration_ms, 3)}})
         elif error_type is not None:
             self._add(stamp, f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: init\tStatus: error"
                              f"\tError Type: {error_type}\n")
@@ -228,13 +246,17 @@ class Log:
                                        "memorySizeMB": spec.memory_size,
                                        "maxMemoryUsedMB": min(spec.memory_size, MEMORY_USED_MB)}
             if init_ms is not None:
-                metrics["initDurationMs"] = round(init_ms, 3)
+                metrics["restoreDurationMs" if self._restored else "initDurationMs"] = round(init_ms, 3)
             self._platform(stamp, INFO, "report", {"requestId": self.request_id, "metrics": metrics,
                                                    "status": status, **error, **self._tenant})
             return
         line = (f"REPORT RequestId: {self.request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: {billed} ms"
                 f"\tMemory Size: {spec.memory_size} MB\tMax Memory Used: {min(spec.memory_size, MEMORY_USED_MB)} MB")
-        if init_ms is not None:
+        if init_ms is not None and self._restored:
+            # For SnapStart, "the REPORT includes the Restore Duration and Billed Restore Duration fields" and no
+            # Init Duration (AWS's SnapStart monitoring guide). The whole restore is the hooks' here: all billed.
+            line += f"\tRestore Duration: {init_ms:.2f} ms\tBilled Restore Duration: {math.ceil(init_ms)} ms"
+        elif init_ms is not None:
             line += f"\tInit Duration: {init_ms:.2f} ms"
         # AWS ends a plain REPORT with a tab (test_invocation_with_logs); how it ends one with a
         # Status is not recorded, so those stay without.

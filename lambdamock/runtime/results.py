@@ -28,11 +28,14 @@ def _result(log: Log, stream: str, payload: bytes, function_error: Optional[str]
     )
 
 
-def _initialised(log: Log, env: Environment) -> None:
-    """A cold start's part of the log: the runtime starting, and what the code wrote while it was imported."""
+def _initialised(log: Log, env: Environment, ended: Optional[float], error_type: Optional[str] = None) -> None:
+    """A cold start's part of the log: the runtime starting, what the code wrote while it was imported, and, if
+    init ended (at ``ended``), its report."""
     init = env.init_outcome
     log.init_start(init.started, env.init_type)
     log.output(init.output, init.started)
+    if ended is not None:
+        log.init_end(ended, env.init_type, init.duration_ms, error_type)
 
 
 def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool) -> InvocationResult:
@@ -40,8 +43,7 @@ def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Ou
     log = Log(spec, request_id, env.tenant)
     init_ms = env.init_outcome.duration_ms if cold else None
     if cold:
-        _initialised(log, env)
-        log.init_end(outcome.started, env.init_type, env.init_outcome.duration_ms, None)
+        _initialised(log, env, outcome.started)
     log.start(outcome.started)
     log.output(outcome.output, outcome.started)
     payload = outcome.payload
@@ -71,9 +73,8 @@ def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> Invoca
         error_type = "Runtime.ExitError"
         payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
     log = Log(spec, request_id, env.tenant)
-    _initialised(log, env)
     ended = init.started + init.duration_ms / 1000
-    log.init_end(ended, env.init_type, init.duration_ms, error_type)
+    _initialised(log, env, ended, error_type)
     log.start(ended)
     log.end(ended, init.duration_ms, None, "error", error_type, len(payload))
     return _result(log, env.log_stream_name, payload, "Unhandled", init.duration_ms, init.duration_ms, cold=True)
@@ -81,11 +82,23 @@ def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> Invoca
 
 def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry], started: float,
               duration_ms: float, cold: bool) -> InvocationResult:
-    """The handler (or init: then ``output`` is empty) outlived its time: Lambda answers for it."""
-    message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
+    """The handler outlived its time: Lambda answers for it."""
     log = Log(spec, request_id, env.tenant)
     if cold:
-        _initialised(log, env)
+        _initialised(log, env, started)
+    return _timed_out(log, spec, request_id, env, output, started, duration_ms, cold)
+
+
+def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, duration_ms: float) -> InvocationResult:
+    """Init outlived its time (and the handler's): Lambda answers for it."""
+    log = Log(spec, request_id, env.tenant)
+    _initialised(log, env, None)
+    return _timed_out(log, spec, request_id, env, (), env.init_outcome.started, duration_ms, True)
+
+
+def _timed_out(log: Log, spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry],
+               started: float, duration_ms: float, cold: bool) -> InvocationResult:
+    message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
     log.start(started)
     log.output(output, started)
     log.end(started + duration_ms / 1000, duration_ms, None, "timeout")

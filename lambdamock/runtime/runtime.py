@@ -109,7 +109,7 @@ class Runtime:
                 raise
             if not started:
                 limit_ms = (_INIT_LIMIT_S + spec.timeout) * 1000
-                return results.timed_out(spec, request_id, env, (), env.init_outcome.started, limit_ms, True)
+                return results.init_timed_out(spec, request_id, env, limit_ms)
             if env.dead:
                 return results.init_failed(spec, env, request_id)
             with self._lock:
