@@ -8,6 +8,7 @@ from typing import Any, Iterator, Optional
 
 from lambdamock.errors import (
     InvalidParameterValueException,
+    NotServedError,
     PreconditionFailedException,
     ResourceConflictException,
 )
@@ -18,7 +19,9 @@ from lambdamock.state.functions import Function, Version
 
 # Configuration members stored as sent and returned as such.
 _PASSTHROUGH = ("KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage",
-                "TenancyConfig")
+                "TenancyConfig", "DurableConfig", "RuntimeConfig", "AcceleratorConfig")
+# Request members of Lambda Managed Instances, which lambdamock does not serve: refused, never dropped.
+_MANAGED_INSTANCES = ("CapacityProviderConfig", "PublishTo")
 _DEPRECATED_RUNTIMES = frozenset((
     "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
     "nodejs10.x", "nodejs12.x", "nodejs14.x", "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
@@ -142,12 +145,19 @@ def _environment(params: dict[str, Any]) -> Optional[dict[str, str]]:
     return dict(variables)
 
 
+def _refuse_managed_instances(params: dict[str, Any]) -> None:
+    for member in _MANAGED_INSTANCES:
+        if member in params:
+            raise NotServedError(f"lambdamock does not serve Lambda Managed Instances ({member}) yet")
+
+
 def _check_revision(current: Version, expected: Optional[str]) -> None:
     if expected is not None and expected != current.revision_id:
         raise PreconditionFailedException(_PRECONDITION)
 
 
 def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _refuse_managed_instances(params)
     tags = checked_tags(params.get("Tags"))
     _code.check_sizes(call, params["Code"].get("ZipFile"))
     name, _ = split_reference(call, params["FunctionName"], None)
@@ -299,6 +309,7 @@ _CONFIG_MEMBERS = (
 
 
 def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _refuse_managed_instances(params)
     changes = {attribute: params[member] for member, attribute in _CONFIG_MEMBERS if member in params}
     _check_runtime(changes.get("runtime"))
     if "role" in changes:
@@ -319,6 +330,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
 
 
 def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _refuse_managed_instances(params)
     _code.check_sizes(call, params.get("ZipFile"))
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
@@ -350,6 +362,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def publish_version(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _refuse_managed_instances(params)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         latest = found.latest

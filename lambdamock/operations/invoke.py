@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from lambdamock.errors import (
     InvalidRequestContentException,
+    NotServedError,
     RecursiveInvocationException,
     RequestEntityTooLargeException,
     TooManyRequestsException,
@@ -62,6 +63,8 @@ def _client_context(encoded: Optional[str]) -> Optional[dict[str, Any]]:
 
 def _job(call: Call, params: dict[str, Any], kind: str) -> Job:
     """The job a synchronous or Event invocation asks for, once its payload passed AWS's checks."""
+    if "DurableExecutionName" in params:
+        raise NotServedError("lambdamock does not serve durable executions (DurableExecutionName) yet")
     payload = params.get("Payload") or b""
     limit = ASYNC_PAYLOAD_LIMIT if kind == "Event" else SYNC_PAYLOAD_LIMIT
     if len(payload) > limit:

@@ -118,7 +118,7 @@ def _bare(spec: FunctionSpec, request_id: str, message: str, error_type: Optiona
 
 
 def unsupported(spec: FunctionSpec, request_id: str) -> InvocationResult:
-    """A runtime lambdamock cannot run (anything but Python)."""
+    """A function lambdamock cannot run: a runtime other than Python's, or a durable function."""
     # No runtime can start, so (like any runtime crash) Lambda itself answers, in its compact
     # form. The type is lambdamock's own: AWS has no error for "this emulator cannot run it".
     message = unsupported_message(spec)
@@ -132,6 +132,8 @@ def not_started(spec: FunctionSpec, request_id: str, error: BaseException) -> In
 
 
 def unsupported_message(spec: FunctionSpec) -> str:
+    if spec.durable:
+        return "lambdamock does not run durable functions (DurableConfig) yet"
     runtime = spec.runtime or "(container image)"
     return f"lambdamock runs only Python handlers; runtime {runtime} is not supported"
 

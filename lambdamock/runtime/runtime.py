@@ -84,7 +84,7 @@ class Runtime:
         ``trace`` is the handler's trace header (``_X_AMZN_TRACE_ID``); a new one when empty.
         ``tenant`` (tenant isolation mode) runs it on an environment that serves that tenant alone.
         """
-        if not spec.runtime.startswith("python3"):
+        if not spec.runnable:
             return results.unsupported(spec, request_id)
         self._hook()
         spec = self._code.current(spec)  # code in place that was edited retires its environments here
@@ -129,7 +129,7 @@ class Runtime:
 
     def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
         """Initialise `count` provisioned-concurrency environments; None, or why init failed."""
-        if not spec.runtime.startswith("python3"):
+        if not spec.runnable:
             return f"Runtime.Unsupported: {results.unsupported_message(spec)}"
         self._hook()
         spec = self._code.current(spec)

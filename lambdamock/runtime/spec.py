@@ -87,6 +87,13 @@ class FunctionSpec:
     runtime_version_arn: str = ""
     # A version SnapStart optimises: its environments start as restored ones (init type snap-start).
     snap_start: bool = False
+    # A durable function's version (DurableConfig), which only Lambda's durable execution service can run.
+    durable: bool = False
+
+    @property
+    def runnable(self) -> bool:
+        """Whether lambdamock can run it: a Python handler, outside a durable execution."""
+        return self.runtime.startswith("python3") and not self.durable
 
 
 @dataclass(frozen=True)
