@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import re
 import sys
@@ -117,6 +118,26 @@ def test_tail_returns_the_last_4kb_of_the_log(client):
     assert len(log) == 4096
     text = log.decode()
     assert "done" in text and "END RequestId:" in text and "REPORT RequestId:" in text
+
+
+def test_the_test_process_s_basic_config_does_not_double_a_function_s_log_lines(client):
+    # Found running AWS's SDK examples: code under test that logs with logging.info() configures the test process's
+    # root logger after a function ran. On AWS that configuration cannot reach the function's log: each record is
+    # there once, from the runtime's own handler.
+    source = "import logging\nlogging.getLogger().setLevel(logging.INFO)\ndef handler(e, c):\n    logging.info('hello')\n"
+    deploy(client, "logs", {"app.py": source})
+    call(client, "logs")  # an environment, and with it the diverted streams
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers.clear()  # pytest's own handlers would make basicConfig do nothing
+    try:
+        logging.basicConfig()
+        assert len(root.handlers) == 1
+        log = base64.b64decode(call(client, "logs", LogType="Tail")["LogResult"]).decode()
+    finally:
+        root.handlers[:] = saved
+    [line] = [line for line in log.splitlines() if "hello" in line]
+    assert line.startswith("[INFO]\t") and line.endswith("\thello")
 
 
 def test_context_and_environment(client):

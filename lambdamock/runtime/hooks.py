@@ -40,8 +40,13 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
 def _basic_config(**options: Any) -> None:
     # Lambda's runtime has a handler on the root logger before it imports the function, so the
     # function's logging.basicConfig() does nothing there; here it must not configure the test process.
-    if current() is None:
-        _original_basic_config(**options)
+    if current() is not None:
+        return
+    if isinstance(sys.stderr, ThreadStream) and not options.keys() & {"stream", "filename", "handlers"}:
+        # The test process's handler writes to its stderr as it was before the mock: functions' records reach it
+        # too (see streams.call_handlers), and through the diverted stream they would be in their logs twice.
+        options["stream"] = sys.stderr.target
+    _original_basic_config(**options)
 
 
 def _reload(module: ModuleType) -> ModuleType:
