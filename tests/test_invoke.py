@@ -140,6 +140,20 @@ def test_the_test_process_s_basic_config_does_not_double_a_function_s_log_lines(
     assert line.startswith("[INFO]\t") and line.endswith("\thello")
 
 
+def test_an_uncaught_exception_in_a_handler_s_thread_is_reported_in_its_log(client, recwarn):
+    # On AWS the runtime's process reports it with Python's own hook, on stderr: in the function's log. Found running
+    # sentry-python's Lambda suite, whose timeout warning is such a thread's report.
+    source = ("import threading\n"
+              "def fail():\n    raise ValueError('in a thread')\n"
+              "def handler(e, c):\n    t = threading.Thread(target=fail, name='worker')\n    t.start()\n    t.join()\n")
+    deploy(client, "threaded", {"app.py": source})
+    log = base64.b64decode(call(client, "threaded", LogType="Tail")["LogResult"]).decode()
+    report = log[log.index("Exception in thread worker:\n"):log.index("END RequestId")]
+    assert report.endswith("ValueError: in a thread\n")
+    assert "/lambdamock/" not in report and "in fail\n" in report
+    assert not [warning for warning in recwarn if "thread" in str(warning.message).lower()]
+
+
 def test_context_and_environment(client):
     source = (
         "import os\n"

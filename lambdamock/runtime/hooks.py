@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import _thread
 import importlib
 import logging
 import os
 import sys
 import threading
 import time
-from types import ModuleType
+from types import ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock.runtime.environ import Layering
@@ -26,6 +27,9 @@ _original_reload = importlib.reload
 _original_basic_config = logging.basicConfig
 _original_sleep = time.sleep
 _original_start_thread = threading.Thread.start
+# Python's own threading.excepthook (threading.__excepthook__ from Python 3.10 on).
+_default_excepthook = getattr(threading, "__excepthook__", None) or _thread._excepthook
+_PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
 
 
 def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
@@ -69,6 +73,13 @@ def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     scope.abandoned.wait(delay)
 
 
+def _outside(tb: Optional[TracebackType]) -> Optional[TracebackType]:
+    """A traceback from its first frame that is not lambdamock's."""
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE):
+        tb = tb.tb_next
+    return tb
+
+
 def _start_thread(self: threading.Thread) -> None:
     scope = current()
     if scope is None:
@@ -83,6 +94,11 @@ def _start_thread(self: threading.Thread) -> None:
         bind(scope)
         try:
             threads.adopted(target)
+        except BaseException as error:
+            # Reported as the runtime's process reports it, by Python's own hook (not one the test process set, as
+            # pytest does), while the thread is still the function's: on stderr, so in its log, from its frames on.
+            error = error.with_traceback(_outside(error.__traceback__))
+            _default_excepthook(threading.ExceptHookArgs((type(error), error, error.__traceback__, self)))
         finally:
             bind(None)
 
