@@ -11,7 +11,7 @@ import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from lambdamock import ids
-from lambdamock.runtime import hooks, snapshots
+from lambdamock.runtime import hooks, ric, snapshots
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.code import CodeDir
@@ -23,8 +23,6 @@ from lambdamock.runtime.payloads import (
     Places,
     encode_document,
     exception_document,
-    marshal_result,
-    parse_event,
     placed,
     user_stack,
 )
@@ -123,6 +121,7 @@ class Environment:
         self._places: Places = [(os.path.join(code.root, ""), "/var/task/")]
         if code.opt is not None:
             self._places.append((os.path.join(code.opt, ""), "/opt/"))
+        self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
         self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
         if self.snap_start:  # unset even where the test process has them
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
@@ -243,8 +242,12 @@ class Environment:
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
-            self._leave(rebound)
-            self._initialised.set()
+            try:
+                if self.init_error is not None:  # as the runtime posts it: after the handling, with the error object
+                    self.client.post_init_error(self.init_error)
+            finally:
+                self._leave(rebound)
+                self._initialised.set()
 
     def _run(self, call: _Call) -> None:
         outcome = call.outcome
@@ -270,8 +273,13 @@ class Environment:
                 tenant_id=self.tenant,
             )
             assert self.handler is not None
-            result = self.handler(parse_event(call.payload), context)
-            outcome.payload = marshal_result(result, self.spec.runtime)
+            # Through the runtime interface client's names, which a tool may have wrapped (see runtime.ric).
+            client = self.client
+            client.context, client.outcome = context, outcome
+            epoch_deadline_ms = int((time.time() + call.deadline - time.monotonic()) * 1000)
+            ric.handle_event_request(client, self.handler, call.request_id, call.payload, "application/json",
+                                     call.client_context, None, call.invoked_function_arn, epoch_deadline_ms,
+                                     self.tenant, None)
         except Abandoned:
             raise
         except SystemExit as error:

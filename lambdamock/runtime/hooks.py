@@ -12,6 +12,7 @@ import time
 from types import ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
+from lambdamock.runtime import ric
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.scope import bind, current
 from lambdamock.runtime.streams import (
@@ -148,6 +149,11 @@ class _Installation:
             if self.users > 1:
                 return
             self._environ.install()
+            main = sys.modules.get("__main__")
+            if main is not None and not hasattr(main, "awslambdaricmain"):
+                # Where tools look for the runtime interface client (see runtime.ric), as the runtime's
+                # bootstrap.py has it; nothing else has that name.
+                main.awslambdaricmain = ric.MAIN  # type: ignore[attr-defined]
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
             importlib.import_module = _import_module
             importlib.reload = _reload
@@ -186,6 +192,9 @@ class _Installation:
                 return
             # Put back only what is still ours: a later replacement by someone else is theirs to undo.
             self._environ.uninstall()
+            main = sys.modules.get("__main__")
+            if getattr(main, "awslambdaricmain", None) is ric.MAIN:
+                del main.awslambdaricmain  # type: ignore[union-attr]
             if logging.Logger.callHandlers is call_handlers:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
             if logging.Logger.isEnabledFor is is_enabled_for:

@@ -1,0 +1,84 @@
+"""AWS's Python runtime interface client as tools find and patch it: each invocation and init error passes through it.
+
+On AWS, the runtime's process runs ``/var/runtime/bootstrap.py`` as ``__main__``, which imports
+``awslambdaric.__main__`` as ``awslambdaricmain``. Its ``bootstrap`` module's ``handle_event_request`` runs every
+invocation, and its ``LambdaRuntimeClient`` posts results, errors and init errors. Error trackers find them there
+and wrap them (Sentry's AwsLambdaIntegration wraps the handler it is given, and flushes before a result is posted).
+While a mock is active, ``__main__.awslambdaricmain`` is ``MAIN``, and this module stands in for ``bootstrap``: the
+environments call both through the names a tool may have replaced.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+
+from lambdamock.runtime.logs import error_line
+from lambdamock.runtime.payloads import Places, encode_document, exception_document, marshal_result, parse_event
+from lambdamock.runtime.spec import LogSettings
+
+if TYPE_CHECKING:
+    from lambdamock.runtime.context import LambdaContext
+    from lambdamock.runtime.environment import Outcome
+
+
+class LambdaRuntimeClient:
+    """Where the runtime posts what init or an invocation gave: here, into the environment's outcome of it."""
+
+    def __init__(self, runtime: str, places: Places, logging: LogSettings) -> None:
+        self.runtime = runtime
+        self.places = places
+        self.logging = logging
+        # The invocation running now: its context and the outcome the posts fill in (see Environment._run).
+        self.context: Optional[LambdaContext] = None
+        self.outcome: Optional[Outcome] = None
+
+    def post_init_error(self, error_response_data: Any, error_type_override: Optional[str] = None) -> None:
+        """Init failed: the environment, which holds the error, answers for it (see runtime.results)."""
+
+    def post_invocation_result(self, invoke_id: str, result_data: Union[bytes, str],
+                               content_type: str = "application/json") -> None:
+        assert self.outcome is not None
+        self.outcome.payload = result_data if isinstance(result_data, bytes) else result_data.encode("utf-8")
+
+    def post_invocation_error(self, invoke_id: str, error_response_data: str, xray_fault: str) -> None:
+        assert self.outcome is not None
+        self.outcome.payload = error_response_data.encode("utf-8")
+        self.outcome.function_error = "Unhandled"
+
+
+def handle_event_request(
+    lambda_runtime_client: LambdaRuntimeClient,
+    request_handler: Callable[[Any, Any], Any],
+    invoke_id: str,
+    event_body: bytes,
+    content_type: str,
+    client_context_json: Any,
+    cognito_identity_json: Any,
+    invoked_function_arn: str,
+    epoch_deadline_time_in_ms: int,
+    tenant_id: Optional[str],
+    log_sink: Any,
+) -> None:
+    """One invocation as the runtime runs it, with the runtime's parameters: the handler's result, or its error
+    logged, is posted through the client."""
+    client = lambda_runtime_client
+    document = None
+    try:
+        result = marshal_result(request_handler(parse_event(event_body), client.context), client.runtime)
+    except Exception as error:
+        document = exception_document(error, invoke_id, client.places, client.runtime)
+    # Posted once the exception is handled, as the runtime posts it.
+    if document is None:
+        client.post_invocation_result(invoke_id, result, "application/json")
+        return
+    assert client.outcome is not None
+    client.outcome.output.append(error_line(document, client.logging))
+    client.post_invocation_error(invoke_id, encode_document(document).decode("utf-8"), "")
+
+
+# awslambdaric.__main__ as the runtime's __main__ holds it: its bootstrap module and its client class.
+MAIN = ModuleType("awslambdaric.__main__")
+MAIN.bootstrap = sys.modules[__name__]  # type: ignore[attr-defined]
+MAIN.LambdaRuntimeClient = LambdaRuntimeClient  # type: ignore[attr-defined]

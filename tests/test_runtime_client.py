@@ -1,0 +1,125 @@
+"""Tools that wrap the runtime interface client (Sentry's AwsLambdaIntegration) find it where AWS's Python runtime has
+it, and every invocation and init error passes through what they put in place.
+
+AWS: the runtime's /var/runtime/bootstrap.py imports awslambdaric.__main__ as ``awslambdaricmain``;
+awslambdaric/bootstrap.py (aws/aws-lambda-python-runtime-interface-client) runs each invocation in
+handle_event_request(lambda_runtime_client, request_handler, invoke_id, event_body, content_type, client_context_json,
+cognito_identity_json, invoked_function_arn, epoch_deadline_time_in_ms, tenant_id, log_sink), which posts the result
+or the error object (as JSON) through LambdaRuntimeClient.post_invocation_result / post_invocation_error; an init
+error is posted with post_init_error(error object) after the runtime handled it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda, package
+from lambdamock.runtime import ric
+from tests.helpers import ROLE
+
+# A tool as Sentry's integration is: it finds the bootstrap at import, wraps the handler it is given and the posts.
+TOOL = """
+import sys
+
+seen = []
+bootstrap = sys.modules["__main__"].awslambdaricmain.bootstrap
+original = bootstrap.handle_event_request
+
+def handle_event_request(client, request_handler, *args):
+    invoke_id, event_body, _, _, _, arn, deadline_ms, _, _ = args
+    seen.append(["request", invoke_id, event_body.decode(), arn, deadline_ms])
+    def handler(event, context):
+        try:
+            return request_handler(event, context)
+        except Exception as error:
+            seen.append(["raised", type(error).__name__])
+            raise
+    return original(client, handler, *args)
+
+def wrap(name):
+    posted = getattr(bootstrap.LambdaRuntimeClient, name)
+    def post(self, *args):
+        seen.append([name, sys.exc_info()[0] is None, *[a if isinstance(a, (str, dict)) else a.decode() for a in args]])
+        return posted(self, *args)
+    setattr(bootstrap.LambdaRuntimeClient, name, post)
+
+bootstrap.handle_event_request = handle_event_request
+for name in ("post_invocation_result", "post_invocation_error", "post_init_error"):
+    wrap(name)
+"""
+APP = """
+import tool
+
+def handler(event, context):
+    if event.get("fail"):
+        raise ValueError("no")
+    return {"seen": tool.seen}
+"""
+
+
+@pytest.fixture
+def client():
+    originals = (ric.handle_event_request, dict(vars(ric.LambdaRuntimeClient)))
+    try:
+        with mock_lambda():
+            yield boto3.client("lambda", region_name="us-east-1")
+    finally:  # what the tool put in place is the process's, as a patch of a module is
+        ric.handle_event_request = originals[0]
+        for name in ("post_invocation_result", "post_invocation_error", "post_init_error"):
+            setattr(ric.LambdaRuntimeClient, name, originals[1][name])
+
+
+def _create(client, files):
+    return client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                  Code={"ZipFile": package(files)})["FunctionArn"]
+
+
+def test_invocations_pass_through_what_a_tool_put_in_place(client):
+    arn = _create(client, {"app.py": APP, "tool.py": TOOL})
+    failed = client.invoke(FunctionName="f", Payload=b'{"fail": true}')
+    assert failed["FunctionError"] == "Unhandled"
+    error = failed["Payload"].read()
+    before = time.time() * 1000
+    response = client.invoke(FunctionName="f", Payload=b'{"n": 1}')
+    seen = json.loads(response["Payload"].read())["seen"]
+    first, second = failed["ResponseMetadata"]["RequestId"], response["ResponseMetadata"]["RequestId"]
+    assert seen[:3] == [
+        ["request", first, '{"fail": true}', arn, seen[0][4]],
+        ["raised", "ValueError"],
+        ["post_invocation_error", True, first, error.decode(), ""],
+    ]
+    assert seen[3][:4] == ["request", second, '{"n": 1}', arn]
+    # The deadline is the epoch time in milliseconds at which the function's timeout (3 s) ends.
+    assert before + 2000 < seen[3][4] <= time.time() * 1000 + 3000
+    # The result is posted after the handler returned, so it is not in what the handler returned.
+    assert len(seen) == 4
+
+
+def test_an_init_error_is_posted_with_its_error_object(client):
+    # The tool records the post in a module of the test process's, as Sentry's capture sends an event out.
+    recorder = "import tool, __main__\n__main__.lambdamock_posted = tool.seen\nraise RuntimeError('at init')\n"
+    _create(client, {"app.py": recorder, "tool.py": TOOL})
+    main = sys.modules["__main__"]
+    try:
+        error = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        assert main.lambdamock_posted == [["post_init_error", True, error]]
+    finally:
+        del main.lambdamock_posted
+    assert error["errorType"] == "RuntimeError"
+
+
+def test_the_runtime_is_found_while_a_mock_runs_functions():
+    main = sys.modules["__main__"]
+    assert not hasattr(main, "awslambdaricmain")
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        _create(client, {"app.py": "def handler(event, context):\n    return 1\n"})
+        client.invoke(FunctionName="f")
+        assert main.awslambdaricmain.bootstrap is ric
+        assert main.awslambdaricmain.LambdaRuntimeClient is ric.LambdaRuntimeClient
+    assert not hasattr(main, "awslambdaricmain")
