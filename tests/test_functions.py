@@ -656,6 +656,10 @@ def test_vpc_config_and_image_config_read_back_as_aws_shows_them(client, create_
     created = create_function(VpcConfig={"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]})
     assert created["VpcConfig"] == {"Ipv6AllowedForDualStack": False, "SubnetIds": ["subnet-1"],
                                     "SecurityGroupIds": ["sg-1"], "VpcId": created["VpcConfig"]["VpcId"]}
+    # No VPC reads as the recorded delete_vpcconfig does, also for the VpcConfig={} that Zappa sends.
+    no_vpc = {"Ipv6AllowedForDualStack": False, "SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}
+    assert client.update_function_configuration(FunctionName="f", VpcConfig={})["VpcConfig"] == no_vpc
+    assert create_function("bare", VpcConfig={})["VpcConfig"] == no_vpc
     create_function("img", PackageType="Image", Runtime=None, Handler=None,
                     Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:tag"},
                     ImageConfig={"Command": ["app.handler"]})

@@ -58,9 +58,10 @@ def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, An
         else:  # an empty TargetArn removes it, as infrastructure tools send it to
             out.pop("DeadLetterConfig", None)
     if "VpcConfig" in params:
-        # Recorded: TestLambdaFunction::test_vpc_config (create_response).
+        # Recorded: TestLambdaFunction::test_vpc_config (create_response; with empty lists, delete_vpcconfig). A
+        # member left out is taken as empty, as infrastructure tools that send VpcConfig={} mean it.
         given = params["VpcConfig"]
-        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, **given,
+        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, "SubnetIds": [], "SecurityGroupIds": [], **given,
                             "VpcId": _neighbours.vpc_id(call, list(given.get("SubnetIds") or []))}
     if params.get("ImageConfig"):
         out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
