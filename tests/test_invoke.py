@@ -374,6 +374,20 @@ def test_timeout_is_answered_on_time(client, mock):
     assert mock.invocations[-1].timed_out
 
 
+def test_what_a_timed_out_handler_does_afterwards_reaches_no_service(client, mock):
+    # On AWS the environment is stopped at the timeout: a `finally` never runs. Here the sleeping handler is woken to
+    # end its thread, and the calls its `finally` makes fail before they reach any service (found running
+    # sentry-python's Lambda suite, whose flush ran after the answer).
+    slow = ("import time, boto3\ndef handler(e, c):\n    try:\n        time.sleep(60)\n    finally:\n"
+            "        boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='marker')\n")
+    deploy(client, "marker", {"app.py": ECHO})
+    deploy(client, "slow", {"app.py": slow}, Timeout=1)
+    assert call(client, "slow")["Body"]["errorType"] == "Sandbox.Timedout"
+    wait_until(lambda: not [t for t in threading.enumerate() if t.name.startswith("lambdamock:slow:")])
+    mock.wait()
+    assert [run.function_name for run in mock.invocations] == ["slow"]
+
+
 def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
     # Lambda keeps running a function whose synchronous caller went away: it holds its concurrency
     # until it ends, and its outcome is recorded then.

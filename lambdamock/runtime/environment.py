@@ -26,6 +26,7 @@ from lambdamock.runtime.payloads import (
     placed,
     user_stack,
 )
+from lambdamock.runtime.scope import Abandoned
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
 
@@ -33,10 +34,6 @@ Handler = Callable[[Any, LambdaContext], Any]
 
 # Names the folder that stands in for /opt when the function has layers.
 OPT_VARIABLE = "LAMBDAMOCK_OPT"
-
-
-class Abandoned(BaseException):
-    """Raised inside a timed-out worker so that even `except Exception` code unwinds."""
 
 
 class Outcome:

@@ -14,7 +14,7 @@ from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock.runtime import ric
 from lambdamock.runtime.environ import Layering
-from lambdamock.runtime.scope import bind, current
+from lambdamock.runtime.scope import Abandoned, bind, current
 from lambdamock.runtime.streams import (
     ThreadStream,
     call_handlers,
@@ -95,6 +95,8 @@ def _start_thread(self: threading.Thread) -> None:
         bind(scope)
         try:
             threads.adopted(target)
+        except Abandoned:
+            pass  # its environment timed out: stopped, as AWS stops it, with nothing to report
         except BaseException as error:
             # Reported as the runtime's process reports it, by Python's own hook (not one the test process set, as
             # pytest does), while the thread is still the function's: on stderr, so in its log, from its frames on.

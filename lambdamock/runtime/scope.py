@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from lambdamock.runtime.modules import Namespace
 
 
+class Abandoned(BaseException):
+    """Raised inside a timed-out environment's threads so that even `except Exception` code unwinds."""
+
+
 class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
