@@ -388,6 +388,30 @@ def test_what_a_timed_out_handler_does_afterwards_reaches_no_service(client, moc
     assert [run.function_name for run in mock.invocations] == ["slow"]
 
 
+def test_lambdamock_s_threads_that_a_handler_starts_are_not_its_own():
+    # The Event worker starts at the first Event invoke, here made by a handler that then times out: the worker must
+    # not belong to that handler's environment, whose AWS calls fail after its timeout (found in review). Its own
+    # call here is the on-success destination's, to moto's SQS.
+    slow = ("import time, boto3\ndef handler(e, c):\n"
+            "    boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='echo', InvocationType='Event')\n"
+            "    time.sleep(60)\n")
+    with moto_aws(), mock_lambda() as mock:
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="done")["QueueUrl"]
+        queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        client = boto3.client("lambda", region_name="us-east-1")
+        deploy(client, "echo", {"app.py": ECHO})
+        client.put_function_event_invoke_config(FunctionName="echo", DestinationConfig={"OnSuccess": {
+            "Destination": queue}})
+        deploy(client, "slow", {"app.py": slow}, Timeout=1)
+        assert call(client, "slow")["Body"]["errorType"] == "Sandbox.Timedout"
+        mock.wait(timeout=10)
+        client.invoke(FunctionName="echo", InvocationType="Event", Payload=b'{"after": 1}')
+        mock.wait(timeout=10)  # raises TimeoutError if the Event worker is gone
+        bodies = [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+    assert sorted(json.dumps(body["responsePayload"]) for body in bodies) == ['{"after": 1}', "{}"]
+
+
 def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
     # Lambda keeps running a function whose synchronous caller went away: it holds its concurrency
     # until it ends, and its outcome is recorded then.

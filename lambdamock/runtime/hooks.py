@@ -15,6 +15,7 @@ from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 from lambdamock.runtime import ric
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.scope import Abandoned, bind, current
+from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
     ThreadStream,
     call_handlers,
@@ -83,7 +84,7 @@ def _outside(tb: Optional[TracebackType]) -> Optional[TracebackType]:
 
 def _start_thread(self: threading.Thread) -> None:
     scope = current()
-    if scope is None:
+    if scope is None or isinstance(self, OwnThread):
         _original_start_thread(self)
         return
     # A thread started by function code is part of its environment, as in Lambda's one process: it

@@ -20,11 +20,16 @@ class Threads(Protocol):
         """Run ``target`` on an adopted thread, which stops counting when it returns."""
 
 
+class OwnThread(threading.Thread):
+    """A thread lambdamock starts for itself (an environment, a worker pool, a poller, a server): never one of a
+    function's, even when a handler's call is what starts it (see hooks._start_thread)."""
+
+
 class DaemonThreads:
     """Threads for a runtime that belongs to no mock: plain daemon threads, counted by nobody."""
 
     def spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
-        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread = OwnThread(target=target, name=name, daemon=True)
         thread.start()
         return thread
 

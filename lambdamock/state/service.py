@@ -10,6 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Optional
 
 from lambdamock import _active
+from lambdamock.runtime.spec import OwnThread
 from lambdamock.state import jobs
 from lambdamock.state.code_signing import CodeSigningConfigs
 from lambdamock.state.concurrency import Gate, Usage
@@ -149,7 +150,7 @@ class Service:
     def spawn(self, target: Callable[[], None], name: str) -> threading.Thread:
         """Start a daemon thread that works for this mock: its Lambda calls come here, or fail once it stopped."""
         self.adopt()
-        thread = threading.Thread(target=self.adopted, args=(target,), name=name, daemon=True)
+        thread = OwnThread(target=self.adopted, args=(target,), name=name, daemon=True)
         try:
             thread.start()
         except BaseException:
