@@ -8,6 +8,7 @@ import threading
 from typing import Any, Callable, Optional
 
 from lambdamock import _active, _moto
+from lambdamock._bound import check_not_frozen
 from lambdamock._credentials import local_credentials, making_client
 from lambdamock.errors import MockStoppedError
 
@@ -37,7 +38,7 @@ class _Answering:
 
 def serving(operation_model: Any) -> Any:
     """The mock that answers this request, or None to let it through; raises once that mock stopped."""
-    _check_not_frozen()
+    check_not_frozen()
     prefix = operation_model.service_model.endpoint_prefix
     if prefix != "lambda":
         if prefix == "logs":  # what already ran is there to read: ship its logs first
@@ -58,16 +59,6 @@ def serving(operation_model: Any) -> Any:
             "stopped (a handler still running after its test ended?). Call mock.wait() before the mock stops."
         )
     return service
-
-
-def _check_not_frozen() -> None:
-    """A function that outlived its timeout is frozen on AWS: what its threads do after reaches no service."""
-    scopes = sys.modules.get("lambdamock.runtime.scope")  # loaded with the runtime, before any environment
-    if scopes is None:
-        return
-    scope = scopes.current()
-    if scope is not None and scope.abandoned.is_set():
-        raise scopes.Abandoned()
 
 
 def answering_copy(endpoint: Any, emitter: Any) -> Any:

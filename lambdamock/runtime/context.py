@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any, Mapping, Optional
 
+from lambdamock._bound import current
 from lambdamock.runtime.logs import INFO, Line
-from lambdamock.runtime.scope import current
 
 
 class CognitoIdentity:

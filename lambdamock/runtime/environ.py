@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Iterator, List, MutableMapping, Optional
 
-from lambdamock.runtime.scope import Scope, current
+from lambdamock._bound import current
+from lambdamock.runtime.scope import Scope
 
 
 class ThreadData(MutableMapping[Any, Any]):

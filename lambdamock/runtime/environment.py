@@ -10,7 +10,8 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from lambdamock import ids
+from lambdamock import _bound, ids
+from lambdamock._bound import Abandoned
 from lambdamock.runtime import hooks, ric, snapshots
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
@@ -26,7 +27,6 @@ from lambdamock.runtime.payloads import (
     placed,
     user_stack,
 )
-from lambdamock.runtime.scope import Abandoned
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
 
@@ -195,7 +195,7 @@ class Environment:
 
     def _work(self) -> None:
         self.scope.worker = threading.get_ident()
-        scopes.bind(self.scope)
+        _bound.bind(self.scope)
         try:
             self._init()
             while not self.dead:
@@ -206,7 +206,7 @@ class Environment:
         except BaseException:
             self.dead = True
         finally:
-            scopes.bind(None)
+            _bound.bind(None)
 
     def _init(self) -> None:
         outcome = self.init_outcome

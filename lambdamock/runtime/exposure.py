@@ -13,7 +13,7 @@ import threading
 from types import ModuleType
 from typing import Any, Dict, List, Optional
 
-from lambdamock.runtime.scope import current
+from lambdamock._bound import current
 
 _MISSING = object()
 

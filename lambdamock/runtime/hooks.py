@@ -12,9 +12,9 @@ import time
 from types import ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
+from lambdamock._bound import Abandoned, bind, current
 from lambdamock.runtime import ric
 from lambdamock.runtime.environ import Layering
-from lambdamock.runtime.scope import Abandoned, bind, current
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
     ThreadStream,

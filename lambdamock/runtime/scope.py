@@ -1,19 +1,15 @@
-"""What one execution environment's threads see (its Scope), and which scope the calling thread acts in."""
+"""What one execution environment's threads see: its Scope (lambdamock._bound says which one a thread acts in)."""
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Dict, List, Optional, Set, cast
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 from lambdamock.runtime.logs import DEBUG, Entry, application_level
 from lambdamock.runtime.spec import LogSettings, Threads
 
 if TYPE_CHECKING:
     from lambdamock.runtime.modules import Namespace
-
-
-class Abandoned(BaseException):
-    """Raised inside a timed-out environment's threads so that even `except Exception` code unwinds."""
 
 
 class Scope:
@@ -48,15 +44,3 @@ class Scope:
         self.threads = threads
         self.worker: Optional[int] = None
 
-
-_local = threading.local()
-
-
-def current() -> Optional[Scope]:
-    """The scope of the calling thread, or None outside execution environments."""
-    return cast(Optional[Scope], getattr(_local, "scope", None))
-
-
-def bind(scope: Optional[Scope]) -> None:
-    """Make the calling thread act inside `scope`."""
-    _local.scope = scope

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional, TextIO
 
+from lambdamock._bound import current
 from lambdamock.runtime.logs import record_line
-from lambdamock.runtime.scope import current
 
 
 class ThreadStream:

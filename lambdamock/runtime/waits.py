@@ -17,7 +17,7 @@ import time
 from functools import partial
 from typing import Callable, Generator, Generic, Optional, TypeVar
 
-from lambdamock.runtime import scope as scopes
+from lambdamock import _bound
 
 T = TypeVar("T")
 
@@ -198,12 +198,12 @@ class Relay(Generic[T]):
                 return
             self._claimed = True
         # Outside the environment's scope: the steps are lambdamock's, not the function's.
-        scope = scopes.current()
-        scopes.bind(None)
+        scope = _bound.current()
+        _bound.bind(None)
         try:
             self._advance(True)
         finally:
-            scopes.bind(scope)
+            _bound.bind(scope)
 
     def _advance(self, ready: Optional[bool]) -> None:
         """Send the steps ``ready`` and on, to the next wait not yet over (or to their end); by the claiming thread."""

@@ -7,8 +7,7 @@ import hashlib
 import os
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from lambdamock import _active
-from lambdamock.runtime import scope
+from lambdamock import _active, _bound
 
 if TYPE_CHECKING:
     from lambdamock.state.invocations import Invocation
@@ -51,7 +50,7 @@ def current() -> dict[str, int]:
 
     Outside execution environments there is none: an SDK sends its trace header only inside Lambda.
     """
-    if scope.current() is None:
+    if _bound.current() is None:
         return {}
     return of_trace(os.environ.get(_VARIABLE, ""))
 
