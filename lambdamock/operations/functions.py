@@ -8,20 +8,14 @@ from typing import Any, Iterator, Optional
 
 from lambdamock.errors import (
     InvalidParameterValueException,
-    NotServedError,
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code, _latest, _layers, _neighbours, _signing, _tenancy
+from lambdamock.operations import _code, _latest, _layers, _neighbours, _settings, _signing
 from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, page, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
-# Configuration members stored as sent and returned as such.
-_PASSTHROUGH = ("KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage",
-                "TenancyConfig", "DurableConfig", "RuntimeConfig", "AcceleratorConfig")
-# Request members of Lambda Managed Instances, which lambdamock does not serve: refused, never dropped.
-_MANAGED_INSTANCES = ("CapacityProviderConfig", "PublishTo")
 _DEPRECATED_RUNTIMES = frozenset((
     "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
     "nodejs10.x", "nodejs12.x", "nodejs14.x", "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
@@ -34,72 +28,7 @@ _PRECONDITION = (
 # A qualifier that can only name an alias; others (e.g. "$latest") are looked up as versions.
 _ALIAS_LIKE = re.compile(r"[a-zA-Z0-9_-]+")
 _ENVIRONMENT_LIMIT = 4096
-_LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
-# Quoted from Lambda by CloudFormation (aws/aws-cdk#28045); "Json" is as quoted there.
-_LEVELS_WITH_TEXT = (
-    'LogLevel is not supported when LogFormat is set to "Text". '
-    'Remove LogLevel from your request or change the LogFormat to "Json" and try again.'
-)
 _NAME_LIMIT = 64
-
-
-def _settings(call: Call, params: dict[str, Any], current: Optional[dict[str, Any]] = None) -> dict[str, Any]:
-    """Response-shaped configuration members from request members."""
-    out = dict(current or {})
-    for key in _PASSTHROUGH:
-        if key in params:
-            out[key] = params[key]
-    if out.get("KMSKeyArn") == "":  # an empty key ARN goes back to Lambda's own key, which no configuration shows
-        del out["KMSKeyArn"]
-    dead_letter = params.get("DeadLetterConfig")
-    if dead_letter:  # {} changes nothing (recorded: TestLambdaDLQ::test_dead_letter_queue, delete_dlq)
-        if dead_letter.get("TargetArn"):
-            out["DeadLetterConfig"] = dead_letter
-        else:  # an empty TargetArn removes it, as infrastructure tools send it to
-            out.pop("DeadLetterConfig", None)
-    if "VpcConfig" in params:
-        # Recorded: TestLambdaFunction::test_vpc_config (create_response; with empty lists, delete_vpcconfig). A
-        # member left out is taken as empty, as infrastructure tools that send VpcConfig={} mean it.
-        given = params["VpcConfig"]
-        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, "SubnetIds": [], "SecurityGroupIds": [], **given,
-                            "VpcId": _neighbours.vpc_id(call, list(given.get("SubnetIds") or []))}
-    if params.get("ImageConfig"):
-        out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
-    elif "ImageConfig" in params:  # an empty ImageConfig removes it (test_lambda_image_and_image_config_crud)
-        out.pop("ImageConfigResponse", None)
-    if "SnapStart" in params:
-        out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
-    if "LoggingConfig" in params:
-        out["LoggingConfig"] = _logging(out.get("LoggingConfig", {}), params["LoggingConfig"])
-    return out
-
-
-# Runtimes that have SnapStart: Java 11 and later, Python 3.12 and later, .NET 8 and later (AWS's SnapStart guide).
-_SNAP_START_RUNTIMES = re.compile(r"java(1[1-9]|[2-9]\d)|python3\.(1[2-9]|[2-9]\d)|dotnet([89]|\d\d)")
-
-
-def _check_snap_start(runtime: Optional[str], settings: dict[str, Any]) -> None:
-    """SnapStart on published versions needs a runtime that has it (AWS's text, recorded before python3.12 had
-    it: LocalStack test_lambda_api.snapshot.json of 2024-04, TestLambdaSnapStart::test_snapstart_lifecycle), and
-    no tenant isolation."""
-    if (settings.get("SnapStart") or {}).get("ApplyOn") != "PublishedVersions":
-        return
-    _tenancy.refuse("TenancyConfig" in settings, "SnapStart")
-    if runtime is not None and not _SNAP_START_RUNTIMES.fullmatch(runtime):
-        raise InvalidParameterValueException(f"{runtime} is not supported for SnapStart enabled functions.")
-
-
-def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    """A LoggingConfig after a request: merged, levels only with JSON (INFO unless given)."""
-    merged = {**current, **given}
-    log_format = merged.get("LogFormat", "Text")
-    levels: dict[str, str] = {}
-    if log_format == "JSON":
-        levels = {key: merged.get(key, "INFO") for key in _LEVELS}
-    elif any(key in given for key in _LEVELS):
-        raise InvalidParameterValueException(_LEVELS_WITH_TEXT)
-    # Every function has a LogGroup from its creation (/aws/lambda/<name>).
-    return {"LogFormat": log_format, **levels, "LogGroup": merged["LogGroup"]}
 
 
 # The most functions, or versions, one list page holds.
@@ -146,19 +75,13 @@ def _environment(params: dict[str, Any]) -> Optional[dict[str, str]]:
     return dict(variables)
 
 
-def _refuse_managed_instances(params: dict[str, Any]) -> None:
-    for member in _MANAGED_INSTANCES:
-        if member in params:
-            raise NotServedError(f"lambdamock does not serve Lambda Managed Instances ({member}) yet")
-
-
 def _check_revision(current: Version, expected: Optional[str]) -> None:
     if expected is not None and expected != current.revision_id:
         raise PreconditionFailedException(_PRECONDITION)
 
 
 def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _refuse_managed_instances(params)
+    _settings.refuse_managed_instances(params)
     tags = checked_tags(params.get("Tags"))
     _code.check_sizes(call, params["Code"].get("ZipFile"))
     name, _ = split_reference(call, params["FunctionName"], None)
@@ -184,8 +107,8 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         _signing.check_package(package_type)
     environment = _environment(params)
     _neighbours.check_role(call, params["Role"])
-    settings = _settings(call, params, _latest.default_settings(name))
-    _check_snap_start(runtime, settings)
+    settings = _settings.settings(call, params, _latest.default_settings(name))
+    _settings.check_snap_start(runtime, settings)
     with call.service.lock:
         layers = _layers.resolve(call, params.get("Layers") or [])
     # Fetched before taking the lock: S3 may be slow or remote.
@@ -310,7 +233,7 @@ _CONFIG_MEMBERS = (
 
 
 def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _refuse_managed_instances(params)
+    _settings.refuse_managed_instances(params)
     changes = {attribute: params[member] for member, attribute in _CONFIG_MEMBERS if member in params}
     _check_runtime(changes.get("runtime"))
     if "role" in changes:
@@ -320,8 +243,8 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
-        changes["settings"] = _settings(call, params, dict(found.latest.settings))
-        _check_snap_start(changes.get("runtime", found.latest.runtime), changes["settings"])
+        changes["settings"] = _settings.settings(call, params, dict(found.latest.settings))
+        _settings.check_snap_start(changes.get("runtime", found.latest.runtime), changes["settings"])
         if "Layers" in params:
             changes["layers"] = _layers.resolve(call, params["Layers"])
             _layers.check_size(found.latest.code, changes["layers"])
@@ -331,7 +254,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
 
 
 def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _refuse_managed_instances(params)
+    _settings.refuse_managed_instances(params)
     _code.check_sizes(call, params.get("ZipFile"))
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
@@ -350,7 +273,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         found, _ = function(call, params["FunctionName"])
         _layers.check_size(code, found.latest.layers)
         # Architectures, the one configuration member UpdateFunctionCode takes, as every update takes it.
-        updated = found.latest.changed(code=code, settings=_settings(call, params, dict(found.latest.settings)))
+        updated = found.latest.changed(code=code, settings=_settings.settings(call, params, dict(found.latest.settings)))
         if params.get("DryRun"):
             return configuration(updated)
         found.update(updated)
@@ -363,7 +286,7 @@ def update_function_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def publish_version(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _refuse_managed_instances(params)
+    _settings.refuse_managed_instances(params)
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         latest = found.latest

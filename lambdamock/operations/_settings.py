@@ -1,0 +1,87 @@
+"""A function's configuration settings from a request's members, and the checks on them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from lambdamock.errors import InvalidParameterValueException, NotServedError
+from lambdamock.operations import _neighbours, _tenancy
+from lambdamock.operations._base import Call
+
+# Configuration members stored as sent and returned as such.
+_PASSTHROUGH = ("KMSKeyArn", "TracingConfig", "FileSystemConfigs", "Architectures", "EphemeralStorage",
+                "TenancyConfig", "DurableConfig", "RuntimeConfig", "AcceleratorConfig")
+# Request members of Lambda Managed Instances, which lambdamock does not serve: refused, never dropped.
+_MANAGED_INSTANCES = ("CapacityProviderConfig", "PublishTo")
+_LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
+# Quoted from Lambda by CloudFormation (aws/aws-cdk#28045); "Json" is as quoted there.
+_LEVELS_WITH_TEXT = (
+    'LogLevel is not supported when LogFormat is set to "Text". '
+    'Remove LogLevel from your request or change the LogFormat to "Json" and try again.'
+)
+
+
+def settings(call: Call, params: dict[str, Any], current: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """Response-shaped configuration members from request members."""
+    out = dict(current or {})
+    for key in _PASSTHROUGH:
+        if key in params:
+            out[key] = params[key]
+    if out.get("KMSKeyArn") == "":  # an empty key ARN goes back to Lambda's own key, which no configuration shows
+        del out["KMSKeyArn"]
+    dead_letter = params.get("DeadLetterConfig")
+    if dead_letter:  # {} changes nothing (recorded: TestLambdaDLQ::test_dead_letter_queue, delete_dlq)
+        if dead_letter.get("TargetArn"):
+            out["DeadLetterConfig"] = dead_letter
+        else:  # an empty TargetArn removes it, as infrastructure tools send it to
+            out.pop("DeadLetterConfig", None)
+    if "VpcConfig" in params:
+        # Recorded: TestLambdaFunction::test_vpc_config (create_response; with empty lists, delete_vpcconfig). A
+        # member left out is taken as empty, as infrastructure tools that send VpcConfig={} mean it.
+        given = params["VpcConfig"]
+        out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, "SubnetIds": [], "SecurityGroupIds": [], **given,
+                            "VpcId": _neighbours.vpc_id(call, list(given.get("SubnetIds") or []))}
+    if params.get("ImageConfig"):
+        out["ImageConfigResponse"] = {"ImageConfig": params["ImageConfig"]}
+    elif "ImageConfig" in params:  # an empty ImageConfig removes it (test_lambda_image_and_image_config_crud)
+        out.pop("ImageConfigResponse", None)
+    if "SnapStart" in params:
+        out["SnapStart"] = {**params["SnapStart"], "OptimizationStatus": "Off"}
+    if "LoggingConfig" in params:
+        out["LoggingConfig"] = _logging(out.get("LoggingConfig", {}), params["LoggingConfig"])
+    return out
+
+
+# Runtimes that have SnapStart: Java 11 and later, Python 3.12 and later, .NET 8 and later (AWS's SnapStart guide).
+_SNAP_START_RUNTIMES = re.compile(r"java(1[1-9]|[2-9]\d)|python3\.(1[2-9]|[2-9]\d)|dotnet([89]|\d\d)")
+
+
+def check_snap_start(runtime: Optional[str], settings: dict[str, Any]) -> None:
+    """SnapStart on published versions needs a runtime that has it (AWS's text, recorded before python3.12 had
+    it: LocalStack test_lambda_api.snapshot.json of 2024-04, TestLambdaSnapStart::test_snapstart_lifecycle), and
+    no tenant isolation."""
+    if (settings.get("SnapStart") or {}).get("ApplyOn") != "PublishedVersions":
+        return
+    _tenancy.refuse("TenancyConfig" in settings, "SnapStart")
+    if runtime is not None and not _SNAP_START_RUNTIMES.fullmatch(runtime):
+        raise InvalidParameterValueException(f"{runtime} is not supported for SnapStart enabled functions.")
+
+
+def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """A LoggingConfig after a request: merged, levels only with JSON (INFO unless given)."""
+    merged = {**current, **given}
+    log_format = merged.get("LogFormat", "Text")
+    levels: dict[str, str] = {}
+    if log_format == "JSON":
+        levels = {key: merged.get(key, "INFO") for key in _LEVELS}
+    elif any(key in given for key in _LEVELS):
+        raise InvalidParameterValueException(_LEVELS_WITH_TEXT)
+    # Every function has a LogGroup from its creation (/aws/lambda/<name>).
+    return {"LogFormat": log_format, **levels, "LogGroup": merged["LogGroup"]}
+
+
+def refuse_managed_instances(params: dict[str, Any]) -> None:
+    for member in _MANAGED_INSTANCES:
+        if member in params:
+            raise NotServedError(f"lambdamock does not serve Lambda Managed Instances ({member}) yet")
