@@ -11,6 +11,7 @@ error is posted with post_init_error(error object) after the runtime handled it.
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import time
@@ -31,8 +32,8 @@ bootstrap = sys.modules["__main__"].awslambdaricmain.bootstrap
 original = bootstrap.handle_event_request
 
 def handle_event_request(client, request_handler, *args):
-    invoke_id, event_body, _, _, _, arn, deadline_ms, _, _ = args
-    seen.append(["request", invoke_id, event_body.decode(), arn, deadline_ms])
+    invoke_id, event_body, _, client_context_json, _, arn, deadline_ms, _, _ = args
+    seen.append(["request", invoke_id, event_body.decode(), client_context_json, arn, deadline_ms])
     def handler(event, context):
         try:
             return request_handler(event, context)
@@ -81,7 +82,8 @@ def _create(client, files):
 
 def test_invocations_pass_through_what_a_tool_put_in_place(client):
     arn = _create(client, {"app.py": APP, "tool.py": TOOL})
-    failed = client.invoke(FunctionName="f", Payload=b'{"fail": true}')
+    context = base64.b64encode(json.dumps({"custom": {"k": "v"}}).encode()).decode()
+    failed = client.invoke(FunctionName="f", Payload=b'{"fail": true}', ClientContext=context)
     assert failed["FunctionError"] == "Unhandled"
     error = failed["Payload"].read()
     before = time.time() * 1000
@@ -89,13 +91,13 @@ def test_invocations_pass_through_what_a_tool_put_in_place(client):
     seen = json.loads(response["Payload"].read())["seen"]
     first, second = failed["ResponseMetadata"]["RequestId"], response["ResponseMetadata"]["RequestId"]
     assert seen[:3] == [
-        ["request", first, '{"fail": true}', arn, seen[0][4]],
+        ["request", first, '{"fail": true}', '{"custom": {"k": "v"}}', arn, seen[0][5]],
         ["raised", "ValueError"],
         ["post_invocation_error", True, first, error.decode(), ""],
     ]
-    assert seen[3][:4] == ["request", second, '{"n": 1}', arn]
+    assert seen[3][:5] == ["request", second, '{"n": 1}', None, arn]
     # The deadline is the epoch time in milliseconds at which the function's timeout (3 s) ends.
-    assert before + 2000 < seen[3][4] <= time.time() * 1000 + 3000
+    assert before + 2000 < seen[3][5] <= time.time() * 1000 + 3000
     # The result is posted after the handler returned, so it is not in what the handler returned.
     assert len(seen) == 4
 
@@ -111,6 +113,19 @@ def test_an_init_error_is_posted_with_its_error_object(client):
     finally:
         del main.lambdamock_posted
     assert error["errorType"] == "RuntimeError"
+
+
+def test_a_replacement_that_fails_ends_the_runtime(client):
+    # An exception out of handle_event_request is one the runtime's loop does not handle: its process ends.
+    broken = ("import sys\n"
+              "def fail(*args):\n    raise RuntimeError('tool bug')\n"
+              "sys.modules['__main__'].awslambdaricmain.bootstrap.handle_event_request = fail\n"
+              "def handler(event, context):\n    return 1\n")
+    _create(client, {"app.py": broken})
+    response = client.invoke(FunctionName="f", LogType="Tail")
+    error = json.loads(response["Payload"].read())
+    assert (response["FunctionError"], error["errorType"]) == ("Unhandled", "Runtime.ExitError")
+    assert "RuntimeError\n" in base64.b64decode(response["LogResult"]).decode()
 
 
 def test_the_runtime_is_found_while_a_mock_runs_functions():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import queue
 import threading
@@ -22,7 +23,6 @@ from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
     Fault,
     Places,
-    encode_document,
     exception_document,
     placed,
     user_stack,
@@ -274,8 +274,9 @@ class Environment:
             client = self.client
             client.context, client.outcome = context, outcome
             epoch_deadline_ms = int((time.time() + call.deadline - time.monotonic()) * 1000)
+            client_context = None if call.client_context is None else json.dumps(call.client_context)
             ric.handle_event_request(client, self.handler, call.request_id, call.payload, "application/json",
-                                     call.client_context, None, call.invoked_function_arn, epoch_deadline_ms,
+                                     client_context, None, call.invoked_function_arn, epoch_deadline_ms,
                                      self.tenant, None)
         except Abandoned:
             raise
@@ -285,12 +286,9 @@ class Environment:
                 outcome.output.append(error.code + "\n")
             outcome.exit_status = _exit_status(error)
             self.dead = True
-        except Exception as error:
-            document = exception_document(error, call.request_id, self._places, self.spec.runtime)
-            outcome.output.append(error_line(document, self.spec.logging))
-            outcome.payload = encode_document(document)
-            outcome.function_error = "Unhandled"
         except BaseException as error:
+            # Out of handle_event_request (a tool's replacement of it, or of a post, failed): the runtime's process
+            # would end, as it ends on any exception its loop does not handle.
             outcome.output.append("".join(user_stack(error.__traceback__, self._places)) + f"{type(error).__name__}\n")
             outcome.exit_status = 1
             self.dead = True
@@ -302,6 +300,7 @@ class Environment:
 
     def _leave(self, rebound: hooks.Rebound) -> None:
         """End an invocation (or init): undo what its code did to the process's names and streams."""
+        self.client.context = self.client.outcome = None
         rebound.restore()
         self.namespace.hide()
         scope = self.scope

@@ -51,7 +51,10 @@ def _basic_config(**options: Any) -> None:
     if isinstance(sys.stderr, ThreadStream) and not options.keys() & {"stream", "filename", "handlers"}:
         # The test process's handler writes to its stderr as it was before the mock: functions' records reach it
         # too (see streams.call_handlers), and through the diverted stream they would be in their logs twice.
-        options["stream"] = sys.stderr.target
+        stream: Any = sys.stderr
+        while isinstance(stream, ThreadStream):
+            stream = stream.target
+        options["stream"] = stream
     _original_basic_config(**options)
 
 

@@ -1,12 +1,11 @@
-"""AWS's Python runtime interface client as tools find and patch it: each invocation and init error passes through it.
+"""AWS's Python runtime interface client as tools find and patch it: each invocation and init error passes through it."""
 
-On AWS, the runtime's process runs ``/var/runtime/bootstrap.py`` as ``__main__``, which imports
-``awslambdaric.__main__`` as ``awslambdaricmain``. Its ``bootstrap`` module's ``handle_event_request`` runs every
-invocation, and its ``LambdaRuntimeClient`` posts results, errors and init errors. Error trackers find them there
-and wrap them (Sentry's AwsLambdaIntegration wraps the handler it is given, and flushes before a result is posted).
-While a mock is active, ``__main__.awslambdaricmain`` is ``MAIN``, and this module stands in for ``bootstrap``: the
-environments call both through the names a tool may have replaced.
-"""
+# On AWS, the runtime's process runs /var/runtime/bootstrap.py as __main__, which imports awslambdaric.__main__ as
+# awslambdaricmain. Its bootstrap module's handle_event_request runs every invocation, and its LambdaRuntimeClient
+# posts results, errors and init errors. Error trackers find them there and wrap them (Sentry's AwsLambdaIntegration
+# wraps the handler it is given, and flushes before a result is posted). While a mock runs functions,
+# __main__.awslambdaricmain is MAIN and this module stands in for bootstrap: the environments call both through the
+# names a tool may have replaced.
 
 from __future__ import annotations
 
@@ -62,7 +61,8 @@ def handle_event_request(
     log_sink: Any,
 ) -> None:
     """One invocation as the runtime runs it, with the runtime's parameters: the handler's result, or its error
-    logged, is posted through the client."""
+    logged, is posted through the client. The handler gets the environment's context of the invocation, which these
+    parameters describe."""
     client = lambda_runtime_client
     document = None
     try:
