@@ -140,6 +140,37 @@ def test_the_test_process_s_basic_config_does_not_double_a_function_s_log_lines(
     assert line.startswith("[INFO]\t") and line.endswith("\thello")
 
 
+def test_the_runtime_s_root_handler_is_the_function_s_to_filter_level_or_remove(client):
+    # The Python runtime adds its LambdaLoggerHandler to the root logger before it imports the function
+    # (awslambdaric bootstrap.py, _setup_logging). Libraries rely on it: AWS Lambda Powertools' Logger adds a filter
+    # to every root handler so that its records are not written twice (found running Powertools in a function).
+    source = ("import logging\n"
+              "class Drop(logging.Filter):\n    def filter(self, record):\n        return record.name != 'quiet'\n"
+              "AT_INIT = [type(h).__name__ for h in logging.root.handlers]\n"
+              "for h in logging.root.handlers:\n    h.addFilter(Drop())\n"
+              "def handler(e, c):\n"
+              "    logging.getLogger('quiet').warning('filtered out')\n"
+              "    logging.getLogger('loud').warning('kept')\n"
+              "    if e.get('remove'):\n        logging.root.removeHandler(logging.root.handlers[0])\n"
+              "        logging.getLogger('loud').warning('after removal')\n"
+              "    return AT_INIT\n")
+    deploy(client, "logs", {"app.py": source})
+    before = list(logging.root.handlers)
+    try:
+        response = call(client, "logs", LogType="Tail")
+        removed = base64.b64decode(call(client, "logs", {"remove": 1}, LogType="Tail")["LogResult"]).decode()
+    finally:  # the filter the function gave the process's handlers (pytest's), which it sees too, goes
+        for handler in before:
+            handler.filters = [f for f in handler.filters if type(f).__name__ != "Drop"]
+    # First, as on AWS; the process's handlers follow, since the function's records reach them too (caplog).
+    assert response["Body"][0] == "LambdaLoggerHandler"
+    lines = base64.b64decode(response["LogResult"]).decode().splitlines()
+    assert [line.split("\t")[-1] for line in lines if line.startswith("[WARNING]")] == ["kept"]
+    assert "\tkept" in removed and "after removal" not in removed
+    # The test process's own root handlers are as they were: the runtime's is only the function's threads' to see.
+    assert list(logging.root.handlers) == before and all(type(h).__name__ != "LambdaLoggerHandler" for h in before)
+
+
 def test_an_uncaught_exception_in_a_handler_s_thread_is_reported_in_its_log(client, recwarn):
     # On AWS the runtime's process reports it with Python's own hook, on stderr: in the function's log. Found running
     # sentry-python's Lambda suite, whose timeout warning is such a thread's report.

@@ -17,6 +17,7 @@ from lambdamock.runtime import ric
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
+    RootHandlers,
     ThreadStream,
     call_handlers,
     is_enabled_for,
@@ -161,6 +162,8 @@ class _Installation:
                 # bootstrap.py has it; nothing else has that name.
                 main.awslambdaricmain = ric.MAIN  # type: ignore[attr-defined]
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
+            if type(logging.root.handlers) is not RootHandlers:
+                logging.root.handlers = RootHandlers(logging.root.handlers)
             importlib.import_module = _import_module
             importlib.reload = _reload
             logging.basicConfig = _basic_config
@@ -203,6 +206,8 @@ class _Installation:
                 del main.awslambdaricmain  # type: ignore[union-attr]
             if logging.Logger.callHandlers is call_handlers:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
+            if type(logging.root.handlers) is RootHandlers:
+                logging.root.handlers = list(list.__iter__(logging.root.handlers))
             if logging.Logger.isEnabledFor is is_enabled_for:
                 logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
             if importlib.import_module is _import_module:

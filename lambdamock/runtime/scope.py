@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 from lambdamock.runtime.logs import DEBUG, Entry, application_level
 from lambdamock.runtime.spec import LogSettings, Threads
+from lambdamock.runtime.streams import LambdaLoggerHandler
 
 if TYPE_CHECKING:
     from lambdamock.runtime.modules import Namespace
@@ -16,8 +17,8 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "logging", "namespace", "overlay", "removed", "request_id", "root_level", "sink",
-        "tenant", "threads", "worker",
+        "abandoned", "closed", "logging", "namespace", "overlay", "removed", "request_id", "root_level",
+        "runtime_handler", "sink", "tenant", "threads", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
@@ -43,4 +44,6 @@ class Scope:
         # Who counts the threads its code starts, and the ident of the environment's own thread.
         self.threads = threads
         self.worker: Optional[int] = None
+        # The runtime's handler on its root logger (None once its code removed it).
+        self.runtime_handler: Optional[LambdaLoggerHandler] = LambdaLoggerHandler(self)
 

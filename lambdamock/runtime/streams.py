@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-from typing import Any, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, TextIO
 
 from lambdamock._bound import current
 from lambdamock.runtime.logs import record_line
+
+if TYPE_CHECKING:
+    from lambdamock.runtime.scope import Scope
 
 
 class ThreadStream:
@@ -61,19 +65,65 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     if scope is None or scope.sink is None:
         original_call_handlers(self, record)
         return
-    # Lambda's runtime has its own handler on the root logger: emulate it for environment threads
-    # only, so the test process's logging configuration (and basicConfig) is untouched. With that
-    # handler present, logging's lastResort never fires, so the walk below has no fallback either.
+    # Lambda's runtime has its own handler on the root logger: each environment has one, which only its threads
+    # see there (see RootHandlers), so the test process's logging configuration (and basicConfig) is untouched.
+    # With that handler present, logging's lastResort never fires, so the walk below has no fallback either.
     logger: Optional[logging.Logger] = self
     while logger is not None:
-        for handler in logger.handlers:
+        for handler in list.__iter__(logger.handlers):  # the process's handlers, not the view's
             if record.levelno >= handler.level:
                 handler.handle(record)
         if logger.parent is None:
-            scope.sink.append(record_line(record, scope.request_id, scope.logging, scope.tenant))
+            runtime = scope.runtime_handler
+            if runtime is not None and record.levelno >= runtime.level:
+                runtime.handle(record)  # through the filters the function's code gave it
         if not logger.propagate:
             break
         logger = logger.parent
+
+
+class LambdaLoggerHandler(logging.Handler):
+    """The Python runtime's handler on the root logger, one per environment: a record goes to the invocation's log."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self._scope = scope
+
+    def emit(self, record: logging.LogRecord) -> None:
+        scope = self._scope
+        if scope.sink is not None:
+            scope.sink.append(record_line(record, scope.request_id, scope.logging, scope.tenant))
+
+
+class RootHandlers(List[logging.Handler]):
+    """logging.root.handlers as threads see it: an environment's threads see its runtime handler first, as the
+    runtime adds it before it imports the function, and may filter, level or remove it as they could on AWS."""
+
+    def __iter__(self) -> Iterator[logging.Handler]:
+        runtime = _runtime_handler()
+        return super().__iter__() if runtime is None else itertools.chain((runtime,), super().__iter__())
+
+    def __len__(self) -> int:
+        return super().__len__() + (_runtime_handler() is not None)
+
+    def __getitem__(self, index: Any) -> Any:
+        runtime = _runtime_handler()
+        return super().__getitem__(index) if runtime is None else [runtime, *super().__iter__()][index]
+
+    def __contains__(self, handler: object) -> bool:
+        return (handler is not None and handler is _runtime_handler()) or super().__contains__(handler)
+
+    def remove(self, handler: logging.Handler) -> None:
+        scope = current()
+        if scope is not None and handler is scope.runtime_handler:
+            scope.runtime_handler = None  # the function took Lambda's handler away: its records are no longer logged
+            return
+        super().remove(handler)
+
+
+def _runtime_handler() -> Optional[logging.Handler]:
+    scope = current()
+    return None if scope is None else scope.runtime_handler
 
 
 original_is_enabled_for = logging.Logger.isEnabledFor
