@@ -164,3 +164,24 @@ def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
     answer = client.invoke(FunctionName="g", LogType="Tail")
     assert json.loads(answer["Payload"].read()) is None
     assert "did not start the runtime it was given" in base64.b64decode(answer["LogResult"]).decode()
+
+
+def test_an_exec_wrapper_may_name_another_handler(client) -> None:
+    # The runtime loads the handler that _HANDLER names after the wrapper ran: the OpenTelemetry Lambda layer's
+    # otel-instrument exports ORIG_HANDLER=$_HANDLER and _HANDLER=otel_wrapper.lambda_handler (open-telemetry/
+    # opentelemetry-lambda, python/src/otel/otel_sdk/otel-instrument). Found running it in a function.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 'original'\n")
+        archive.writestr("wrap.py", "import importlib, os\n"
+                                    "def handler(event, context):\n"
+                                    "    module, name = os.environ['ORIG_HANDLER'].rsplit('.', 1)\n"
+                                    "    return ['wrapped', getattr(importlib.import_module(module), name)(event, context)]\n")
+        script = zipfile.ZipInfo("instrument")
+        script.external_attr = 0o100755 << 16
+        archive.writestr(script, '#!/bin/bash\nexport ORIG_HANDLER="$_HANDLER"\nexport _HANDLER=wrap.handler\nexec "$@"\n')
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": buffer.getvalue()},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/instrument"}})
+    answer = client.invoke(FunctionName="f")
+    assert json.loads(answer["Payload"].read()) == ["wrapped", "original"]

@@ -223,7 +223,9 @@ class Environment:
                 changed, lines = wrappers.run(self._local(wrapper), dict(os.environ))
                 outcome.output.extend(lines)
                 self.scope.overlay.update(changed)
-            self.handler = _load_handler(self.namespace, self.spec.handler, self._places)
+            # The runtime loads the handler _HANDLER names once the wrapper ran, which may have changed it (the
+            # OpenTelemetry layer's otel-instrument does, to put its own handler first).
+            self.handler = _load_handler(self.namespace, self.scope.overlay["_HANDLER"], self._places)
             if self.snap_start:
                 # Lambda snapshots the initialised environment and restores copies of it; here each
                 # environment runs init itself, then its hooks of both sides of the snapshot.
