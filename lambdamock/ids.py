@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
-from typing import Optional
+from typing import Dict, Optional
 
 # Seeded from the system once; a test seeding ``random`` never makes two invocations share an ID.
 _draw = random.Random()
@@ -28,11 +29,11 @@ def hex_digits(count: int) -> str:
 _ROOT = re.compile(r"1-[0-9a-f]{8}-[0-9a-f]{24}")
 
 
-def trace_header(incoming: Optional[str] = None) -> str:
+def trace_header(incoming: Optional[str] = None, sampled: bool = False) -> str:
     """An X-Ray trace header for a new segment, with a parent of 16 random hex digits.
 
     It continues the trace ``incoming`` (a caller's X-Amzn-Trace-Id) names: its Root and its sampling
-    decision. Else it starts an unsampled one, a root of the time and 24 random hex digits.
+    decision. Else it starts a new one, a root of the time and 24 random hex digits, sampled as ``sampled`` says.
     """
     digits = hex_digits(40)
     if incoming:
@@ -40,4 +41,19 @@ def trace_header(incoming: Optional[str] = None) -> str:
         root = fields.get("Root", "")
         if _ROOT.fullmatch(root):
             return f"Root={root};Parent={digits[24:]};Sampled={'1' if fields.get('Sampled') == '1' else '0'}"
-    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled=0"
+    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled={'1' if sampled else '0'}"
+
+
+_sampled_in: Dict[str, int] = {}  # the second in which each function's last reserved request was sampled
+_sampling = threading.Lock()
+
+
+def sampled(function_arn: str) -> bool:
+    """Whether X-Ray's rule for Lambda samples a new request of a function with Active tracing: "1 request per
+    second and 5 percent of additional requests" (AWS's guide to X-Ray with Lambda)."""
+    second = int(time.time())
+    with _sampling:
+        if _sampled_in.get(function_arn) != second:
+            _sampled_in[function_arn] = second
+            return True
+    return _draw.random() < 0.05

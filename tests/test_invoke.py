@@ -352,6 +352,21 @@ def test_an_invocation_continues_its_callers_trace(client):
     assert inner[4].count(":1") == 2  # both functions, once each
 
 
+def test_active_tracing_samples_a_request_that_brings_no_decision(client):
+    # AWS's guide to X-Ray with Lambda: with Active tracing, "the sampling rate is 1 request per second and 5 percent
+    # of additional requests"; a caller's decision is kept, and PassThrough samples only what the caller sampled.
+    deploy(client, "active", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
+    deploy(client, "passive", {"app.py": TRACES})
+    assert TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "1"
+    assert TRACE.fullmatch(call(client, "passive")["Body"][1])[3] == "0"
+
+    def unsampled(request, **_):
+        request.headers["X-Amzn-Trace-Id"] = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Sampled=0"
+
+    client.meta.events.register("before-send.lambda.*", unsampled)
+    assert all(TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "0" for _ in range(3))
+
+
 def test_a_handler_error_reads_as_aws_recorded_it(client):
     # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_handler_error: the
     # function's files are named where Lambda keeps them, under /var/task.

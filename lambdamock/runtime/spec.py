@@ -94,6 +94,8 @@ class FunctionSpec:
     snap_start: bool = False
     # A durable function's version (DurableConfig), which only Lambda's durable execution service can run.
     durable: bool = False
+    # TracingConfig Active: Lambda samples the requests that bring no sampling decision (see ids.sampled).
+    active_tracing: bool = False
 
     @property
     def runnable(self) -> bool:

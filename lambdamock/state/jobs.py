@@ -47,6 +47,7 @@ def spec(version: Version, region: Region) -> FunctionSpec:
                             logging.get("SystemLogLevel"), None if group == f"/aws/lambda/{version.name}" else group),
         runtime_version_arn=version.runtime_version_arn,
         snap_start=version.snap_started,
+        active_tracing=(version.settings.get("TracingConfig") or {}).get("Mode") == "Active",
         durable="DurableConfig" in version.settings,
     )
 
