@@ -44,16 +44,18 @@ def trace_header(incoming: Optional[str] = None, sampled: bool = False) -> str:
     return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled={'1' if sampled else '0'}"
 
 
-_sampled_in: Dict[str, int] = {}  # the second in which each function's last reserved request was sampled
-_sampling = threading.Lock()
+class Sampler:
+    """X-Ray's rule for Lambda, one per mock and region: which new requests of a function with Active tracing are
+    sampled, "1 request per second and 5 percent of additional requests" (AWS's guide to X-Ray with Lambda)."""
 
+    def __init__(self) -> None:
+        self._sampled_in: Dict[str, int] = {}  # the second in which each function's reserved request was sampled
+        self._lock = threading.Lock()
 
-def sampled(function_arn: str) -> bool:
-    """Whether X-Ray's rule for Lambda samples a new request of a function with Active tracing: "1 request per
-    second and 5 percent of additional requests" (AWS's guide to X-Ray with Lambda)."""
-    second = int(time.time())
-    with _sampling:
-        if _sampled_in.get(function_arn) != second:
-            _sampled_in[function_arn] = second
-            return True
-    return _draw.random() < 0.05
+    def sampled(self, function_arn: str) -> bool:
+        second = int(time.time())
+        with self._lock:
+            if self._sampled_in.get(function_arn) != second:
+                self._sampled_in[function_arn] = second
+                return True
+        return _draw.random() < 0.05

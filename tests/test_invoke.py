@@ -367,6 +367,15 @@ def test_active_tracing_samples_a_request_that_brings_no_decision(client):
     assert all(TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "0" for _ in range(3))
 
 
+def test_each_mock_samples_active_tracing_afresh():
+    # Isolation: one test's sampled request does not use up the next test's, within the same second.
+    for _ in range(2):
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, "active", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
+            assert TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "1"
+
+
 def test_a_handler_error_reads_as_aws_recorded_it(client):
     # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_handler_error: the
     # function's files are named where Lambda keeps them, under /var/task.

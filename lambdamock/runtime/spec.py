@@ -94,7 +94,7 @@ class FunctionSpec:
     snap_start: bool = False
     # A durable function's version (DurableConfig), which only Lambda's durable execution service can run.
     durable: bool = False
-    # TracingConfig Active: Lambda samples the requests that bring no sampling decision (see ids.sampled).
+    # TracingConfig Active: Lambda samples the requests that bring no sampling decision (see ids.Sampler).
     active_tracing: bool = False
 
     @property

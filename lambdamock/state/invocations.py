@@ -106,7 +106,7 @@ class Job:
 def _trace(job: Job) -> str:
     """The handler's trace header (_X_AMZN_TRACE_ID): the caller's trace continued, with the job's Lineage."""
     chain = lineage.text(job.lineage)
-    sampled = job.spec.active_tracing and not job.trace and ids.sampled(job.spec.function_arn)
+    sampled = job.spec.active_tracing and not job.trace and job.region.sampler.sampled(job.spec.function_arn)
     return ids.trace_header(job.trace, sampled) + (f";Lineage={chain}" if chain else "")
 
 

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Optional
 
-from lambdamock import _active
+from lambdamock import _active, ids
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.state import jobs
 from lambdamock.state.code_signing import CodeSigningConfigs
@@ -47,6 +47,8 @@ class Region:
         self.invoke_configs = InvokeConfigs()
         self.code_signing = CodeSigningConfigs(name, account_id, partition)
         self.urls = FunctionUrls()
+        # Which new traces of functions with Active tracing are sampled.
+        self.sampler = ids.Sampler()
         # By layer name; a layer whose versions are all deleted stays, to keep counting its versions.
         self.layers: dict[str, Layer] = {}
         # Names kept sorted so a ListFunctions page starts with a bisect, not a scan.
