@@ -1,8 +1,7 @@
-"""The Python runtime's snapshot_restore_py, as a handler imports it: SnapStart's runtime hooks, kept per environment.
+"""The Python runtime's snapshot_restore_py, as a handler imports it: SnapStart's runtime hooks, kept per environment."""
 
-AWS ships it in its Python runtimes (and as snapshot-restore-py on PyPI): a hook is registered with its
-arguments, by a call or as a decorator, and the runtime reads the lists back with the two getters.
-"""
+# AWS ships it in its Python runtimes (and as snapshot-restore-py on PyPI): a hook is registered with its
+# arguments, by a call or as a decorator, and the runtime reads the lists back with the two getters.
 
 from __future__ import annotations
 
