@@ -13,7 +13,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from botocore.auth import SigV4Auth
+from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -275,6 +275,20 @@ def test_an_aws_iam_url_wants_a_signed_request(client, lambda_mock, create_funct
     iam = event["requestContext"]["authorizer"]["iam"]
     assert (iam["accessKey"], iam["accountId"]) == ("AKIDEXAMPLE", "123456789012")
     assert event["headers"]["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+
+
+def test_an_aws_iam_url_takes_a_presigned_request(client, lambda_mock, create_function):
+    # Reported by AWS users (re:Post QUPuq7VvHJRwWxVA3XJIgNKQ): SigV4 in the query string passes too.
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})})
+    client.create_function_url_config(FunctionName="f", AuthType="AWS_IAM")
+    url = lambda_mock.function_url("f") + "path?x=1"
+    request = AWSRequest(method="GET", url=url)
+    SigV4QueryAuth(Credentials("AKIDEXAMPLE", "secret"), "lambda", REGION).add_auth(request)
+    event = fetch(request.url).json()
+    assert event["requestContext"]["authorizer"]["iam"]["accessKey"] == "AKIDEXAMPLE"
+    assert event["queryStringParameters"]["x"] == "1"
+    unsigned = request.url.replace("X-Amz-Signature=", "X-Amz-Nothing=")
+    assert (fetch(unsigned).status, fetch(unsigned).json()) == (403, FORBIDDEN)
 
 
 # -- CORS ------------------------------------------------------------------------------------------

@@ -70,6 +70,31 @@ def handler(event, context):
     assert (answer.body, answer.headers.get_all("Content-Type")) == (b"\x89PNG\x00\xff", ["image/png"])
 
 
+def test_the_front_end_frames_and_dates_the_response_whatever_the_function_says(client, lambda_mock):
+    # Not recorded: AWS buffers a BUFFERED URL's response whole (urls-invocation), so the body's length,
+    # its framing, its date and its request id are the front end's. Web adapters (Mangum, apig-wsgi)
+    # always set a Content-Length of their own; a wrong one, or a chunked encoding, must not reach the client.
+    headers = {"Content-Length": "999", "Transfer-Encoding": "chunked", "Date": "Mon, 01 Jan 2001 00:00:00 GMT",
+               "x-amzn-RequestId": "mine", "X-Kept": "yes"}
+    url = public(client, lambda_mock, returning(repr({"statusCode": 200, "headers": headers, "body": "hello"})))
+    answer = fetch(url)
+    assert (answer.status, answer.body, answer.headers["X-Kept"]) == (200, b"hello", "yes")
+    assert answer.headers.get_all("Content-Length") == ["5"]
+    assert answer.headers.get_all("Transfer-Encoding") is None
+    assert len(answer.headers.get_all("Date")) == 1 and "2001" not in answer.headers["Date"]
+    (invocation,) = lambda_mock.invocations
+    assert answer.headers.get_all("x-amzn-RequestId") == [invocation.request_id]
+
+
+def test_header_values_that_are_not_strings_are_read_from_the_result_s_json(client, lambda_mock):
+    # Not recorded: the runtime sends the result as JSON, so the front end never sees Python's spellings.
+    headers = {"X-Bool": True, "X-None": None, "X-Number": 5, "X-List": ["a", "b"]}
+    url = public(client, lambda_mock, returning(repr({"statusCode": 200, "headers": headers, "cookies": ["a=1", 2]})))
+    answer = fetch(url)
+    assert [answer.headers[name] for name in headers] == ["true", "null", "5", '["a","b"]']
+    assert answer.headers.get_all("Set-Cookie") == ["a=1", "2"]
+
+
 def test_a_response_object_lambda_cannot_send_is_a_502(client, lambda_mock):
     # Not recorded: a statusCode that is no HTTP status fails as a function error does.
     url = public(client, lambda_mock, returning('{"statusCode": "teapot", "body": "x"}'))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Mapping, Optional
+from urllib.parse import parse_qsl
 
 from lambdamock.state.policies import Policy
 from lambdamock.state.policies import Request as PolicyRequest
@@ -26,14 +27,25 @@ def caller(config: UrlConfig, policy: Optional[Policy], request: Request, accoun
     policies (which lambdamock does not hold) grant the call.
     """
     if config.auth_type == "AWS_IAM":
-        signed = _SIGNATURE.match(request.header("authorization") or "")
-        if signed is None:
+        access_key = _signer(request)
+        if access_key is None:
             raise Denied()
-        return Caller(signed.group(1), account_id)
+        return Caller(access_key, account_id)
     wanted = PolicyRequest("lambda:InvokeFunctionUrl", url_auth_type=config.auth_type, invoked_via_url=True)
     if policy is None or not policy.allows(wanted):
         raise Denied()
     return None
+
+
+def _signer(request: Request) -> Optional[str]:
+    """The access key a SigV4 signature names, in the Authorization header or, presigned, in the query string."""
+    signed = _SIGNATURE.match(request.header("authorization") or "")
+    if signed is not None:
+        return signed.group(1)
+    query = dict(parse_qsl(request.query))
+    if query.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or not query.get("X-Amz-Signature"):
+        return None
+    return query.get("X-Amz-Credential", "").split("/", 1)[0] or None
 
 
 def _allowed_origin(cors: Mapping[str, Any], origin: Optional[str]) -> Optional[str]:

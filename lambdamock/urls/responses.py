@@ -24,6 +24,11 @@ def _compact(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def _text(value: Any) -> str:
+    """A header value as the front end reads it from the result's JSON: a string as it is, any other value as JSON."""
+    return value if isinstance(value, str) else _compact(value).decode("utf-8")
+
+
 def _refusal(status: int, code: str, body: bytes) -> Response:
     return Response(status, [("Content-Type", JSON), ("x-amzn-ErrorType", code)], body)
 
@@ -75,8 +80,8 @@ def _object(value: dict[str, Any]) -> Response:
             raise Unmappable("body") from None
     else:
         data = body.encode("utf-8")
-    response = Response(status, [(str(name), str(text)) for name, text in headers.items()], data)
-    response.headers += [("Set-Cookie", str(cookie)) for cookie in cookies]
+    response = Response(status, [(str(name), _text(text)) for name, text in headers.items()], data)
+    response.headers += [("Set-Cookie", _text(cookie)) for cookie in cookies]
     return response
 
 

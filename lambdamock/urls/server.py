@@ -29,6 +29,9 @@ _CLOSE_JOIN_S = 1.0
 _CHUNK = 64 * 1024
 _LINE = 65537  # the longest chunk-size line read
 _BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
+# The front end's own headers: it frames the body it buffered and dates its answer, so the function's values
+# of these are not sent (two Content-Lengths, or a chunked one over a plain body, would break the response).
+_FRONT_END = frozenset(("connection", "content-length", "transfer-encoding", "date"))
 
 
 def _one_line(text: str) -> str:
@@ -242,8 +245,9 @@ class _Exchange(BaseHTTPRequestHandler):
         for name, value in response.headers:
             # A function's headers cannot add lines of their own to the response.
             name, value = _one_line(name), _one_line(value)
-            if name.lower() == "connection":  # the connection's, so the server's to say; a close is heeded
-                closing = closing or value.lower() == "close"
+            key = name.lower()
+            if key in _FRONT_END:  # the server's to say; a close is heeded
+                closing = closing or (key == "connection" and value.lower() == "close")
                 continue
             lines.append(f"{name}: {value}")
         lines.append(f"Date: {http_date()}")
