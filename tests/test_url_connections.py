@@ -1,7 +1,7 @@
 """One connection to the function URL server: requests in a row, pipelined, closed, idle; header text; faults.
 
 A response leaves from the thread that ends its invocation while the connection's thread reads on (see
-urls.server); these tests hold the order and the closing of what one connection carries. HTTP/1.1 framing
+urls.exchange); these tests hold the order and the closing of what one connection carries. HTTP/1.1 framing
 only: AWS's front end records nothing about its connections, so nothing here is an AWS text.
 """
 
@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from lambdamock.urls import gateway, server
+from lambdamock.urls import exchange, gateway
 from tests.url_helpers import public
 
 PATH_ECHO = (
@@ -61,7 +61,7 @@ def _get(path: str, headers: str = "") -> bytes:
 @pytest.fixture
 def no_idle_close(monkeypatch):
     """An idle connection is kept for a minute: a close that does not come at once times the client out (10 s)."""
-    monkeypatch.setattr(server, "_IDLE_S", 60)
+    monkeypatch.setattr(exchange, "_IDLE_S", 60)
 
 
 def test_pipelined_requests_are_answered_in_order_on_one_connection(client, lambda_mock, no_idle_close):
@@ -116,7 +116,7 @@ def test_the_server_alone_says_what_becomes_of_the_connection(client, lambda_moc
 
 
 def test_an_idle_connection_is_closed_by_the_server(client, lambda_mock, monkeypatch):
-    monkeypatch.setattr(server, "_IDLE_S", 0.2)
+    monkeypatch.setattr(exchange, "_IDLE_S", 0.2)
     connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
     with connection:
         connection.sendall(_get(prefix + "one"))
@@ -160,7 +160,7 @@ def test_a_request_that_expects_100_continue_gets_it_before_sending_its_body(cli
 
 def test_a_body_that_comes_slowly_is_read_whole_however_long_it_takes_in_all(client, lambda_mock, monkeypatch):
     # Idle means nothing came for that long, not that the request took longer than that in all.
-    monkeypatch.setattr(server, "_IDLE_S", 0.5)
+    monkeypatch.setattr(exchange, "_IDLE_S", 0.5)
     connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
     with connection:
         connection.sendall(f"POST {prefix}slowly HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\n"

@@ -1,276 +1,23 @@
-"""The loopback HTTP/1.1 server of function URLs: 127.0.0.1 only, keep-alive, a bounded pool of threads."""
+"""The loopback HTTP/1.1 server of function URLs: 127.0.0.1 only, a bounded pool of threads for its connections."""
 
 from __future__ import annotations
 
 import contextlib
-import io
-import select
 import socket
 import threading
 import time
 import traceback
-from http.server import BaseHTTPRequestHandler
-from typing import Any, Optional
+from typing import Any
 
 from lambdamock.errors import MockStoppedError
-from lambdamock.protocol.codec import http_date
-from lambdamock.runtime import waits
 from lambdamock.state.service import Service
-from lambdamock.urls import gateway, responses
-from lambdamock.urls.messages import BODY_LIMIT, Request, Response
+from lambdamock.urls.exchange import Exchange
 from lambdamock.workers import Workers
 
 # Connections served at once; more wait for a free thread.
 _WORKERS = 16
-# An idle keep-alive connection is closed after this many seconds (it holds a thread meanwhile).
-_IDLE_S = 5.0
 # How long close() waits, in all, for the threads that are not running a function to leave.
 _CLOSE_JOIN_S = 1.0
-_CHUNK = 64 * 1024
-_LINE = 65537  # the longest chunk-size line read
-_BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
-# The front end's own headers: it frames the body it buffered and dates its answer, so the function's values
-# of these are not sent (two Content-Lengths, or a chunked one over a plain body, would break the response).
-_FRONT_END = frozenset(("connection", "content-length", "transfer-encoding", "date"))
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ")
-
-
-def _utf8(text: str) -> str:
-    """A header value read as UTF-8 (http.server reads each byte as a character); what is not UTF-8 becomes U+FFFD."""
-    return text if text.isascii() else text.encode("latin-1").decode("utf-8", "replace")
-
-
-class BadRequest(Exception):
-    """The request's framing cannot be read."""
-
-
-class _Incoming(io.RawIOBase):
-    """A connection's bytes as they come, for its buffered reader: each read waits in ``_Exchange._receive``."""
-
-    def __init__(self, exchange: _Exchange) -> None:
-        super().__init__()
-        self._exchange = exchange
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._exchange._receive(buffer)
-
-
-class _Exchange(BaseHTTPRequestHandler):
-    """One connection's requests, read and answered one after the other (the standard library parses them).
-
-    A response is sent by the thread that ends its invocation (the environment's, see waits.relay) while
-    the connection's thread reads on (``_receive``): one thread wakes per request fewer than if the
-    connection's thread waited for the response and sent it.
-    """
-
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes: without this, a keep-alive client's delayed ACK
-    # holds every response back by some 40 ms.
-    disable_nagle_algorithm = True
-    timeout = _IDLE_S
-    server: Server  # type: ignore[assignment]  # ours, not a socketserver
-    _relay: Optional[waits.Relay[Response]]  # the response in flight
-    _unsent: bytes  # what the socket did not take at once, left to the connection's thread
-    _closing: bool  # the response in flight closes the connection
-    _quiet: float  # since when the connection has been quiet (time.monotonic): the last bytes either way
-    _sender: socket.socket  # the connection, for other threads: it never blocks
-    _wake: socket.socket  # readable when the thread that sent a response left something to this one
-    _waker: socket.socket
-    _poll: select.poll
-
-    def setup(self) -> None:
-        super().setup()
-        self._relay, self._unsent, self._closing, self._quiet = None, b"", False, time.monotonic()
-        self._sender = self.connection.dup()
-        self._sender.setblocking(False)  # a client that does not read never holds up an environment's thread
-        self._wake, self._waker = socket.socketpair()
-        self._poll = select.poll()  # not select.select, which takes no descriptor past 1023
-        for own in (self._sender, self._wake):
-            self._poll.register(own, select.POLLIN)
-        self.rfile.close()  # the standard library's reader: ours waits in _receive
-        self.rfile = io.BufferedReader(_Incoming(self))
-
-    def handle(self) -> None:
-        super().handle()
-        self._settle()  # the last response, when the request asked to close
-
-    def _receive(self, buffer: memoryview) -> int:
-        """Read what has come into ``buffer``, waiting for it; 0 once the connection is to close.
-
-        Meanwhile carry the response in flight on at its invocation's deadline, and send what the
-        thread that sent it left unsent.
-        """
-        while True:
-            relay = self._relay
-            if relay is not None and relay.ended:
-                self._settle()  # what the socket did not take at once
-                if self._closing:
-                    return 0
-                relay = None
-            if relay is None:
-                left = self._quiet + _IDLE_S - time.monotonic()
-                if left <= 0:
-                    raise socket.timeout("idle")  # as a read that timed out: http.server closes the connection
-            else:  # looked at again at least once an idle period, to see whether it ended
-                due = relay.due()
-                left = _IDLE_S if due is None else min(due, _IDLE_S)
-            ready = {descriptor for descriptor, _ in self._poll.poll(left * 1000)}  # readable, or closed
-            if self._wake.fileno() in ready:
-                self._wake.recv(64)
-                if self._unsent or self._closing:  # left to this thread by the one that sent the response
-                    self._settle()  # which waits the moment it takes that thread to end the relay
-                    if self._closing:
-                        return 0
-                    continue
-            if relay is not None:
-                relay.carry_on()  # at its deadline (nothing, before)
-            if self._sender.fileno() in ready:
-                with contextlib.suppress(BlockingIOError):
-                    received = self._sender.recv_into(buffer)
-                    self._quiet = time.monotonic()
-                    return received
-
-    # What a request gets (its answer, a refusal, a 100 Continue) goes after the response before it.
-
-    def parse_request(self) -> bool:
-        self._settle()
-        return super().parse_request()
-
-    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
-        self._settle()  # a request line too long to parse is refused before parse_request
-        super().send_error(code, message, explain)
-
-    def _settle(self) -> None:
-        """Return once the response in flight is sent whole."""
-        if self._relay is not None:
-            self._relay.finish()
-            self._relay = None
-        if self._unsent:
-            unsent, self._unsent = self._unsent, b""
-            self.wfile.write(unsent)
-            self._quiet = time.monotonic()
-
-    def finish(self) -> None:
-        try:
-            if self._relay is not None:
-                self._relay.finish()  # nothing is left running on a connection that is gone
-        finally:
-            super().finish()
-            for own in (self._sender, self._wake, self._waker):
-                own.close()
-
-    def _serve(self) -> None:
-        if self._closing:
-            self.close_connection = True  # it closed the connection: this request came too late
-            return
-        path, _, query = self.path.partition("?")
-        # /<url id>/<the URL's own path>: the id says which URL, the rest is what the function sees.
-        parts = path.split("/", 2)
-        identifier = parts[1] if len(parts) > 1 else ""
-        try:
-            body = self._body()
-        except BadRequest:
-            self.send_error(400)
-            return
-        if body is None:
-            self.close_connection = True  # the body was not read: the connection cannot be reused
-            self._send(responses.too_large())
-            return
-        headers = [(name, _utf8(value)) for name, value in self.headers.items()]
-        request = Request(self.command, "/" + "".join(parts[2:]), query, headers, body,
-                          self.client_address[0])
-        self._relay = waits.relay(gateway.answer(self.server.service, identifier, request), self._send,
-                                  self._failed)
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
-
-    def _body(self) -> Optional[bytes]:
-        """The request body; None when it is larger than AWS accepts."""
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._chunks()
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise BadRequest() from None
-        if length < 0:
-            raise BadRequest()
-        return None if length > BODY_LIMIT else self.rfile.read(length)
-
-    def _chunks(self) -> Optional[bytes]:
-        data = bytearray()
-        while True:
-            try:
-                size = int(self.rfile.readline(_LINE).split(b";", 1)[0], 16)
-            except ValueError:
-                raise BadRequest() from None
-            if size == 0:
-                break
-            if len(data) + size > BODY_LIMIT:
-                return None
-            data += self.rfile.read(size)
-            self.rfile.readline(_LINE)  # the chunk's closing CRLF
-        while self.rfile.readline(_LINE).strip():
-            pass  # trailers, up to the blank line
-        return bytes(data)
-
-    def _failed(self, error: BaseException) -> None:
-        """A lambdamock bug: shown, and answered, never a dropped connection."""
-        traceback.print_exception(type(error), error, error.__traceback__)
-        self._send(Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request"))
-
-    def _send(self, response: Response) -> None:
-        """Send what the socket takes now, on whichever thread ends the request; the rest is left in _unsent."""
-        data = self._encode(response)
-        try:
-            while data:
-                data = data[self._sender.send(data):]
-        except OSError:
-            pass  # full (BlockingIOError), or gone: the connection's thread sends the rest, or finds out
-        self._unsent = data
-        self._quiet = time.monotonic()
-        if data or self._closing:
-            with contextlib.suppress(OSError):
-                self._waker.send(b"!")  # over to the connection's thread (see _receive)
-
-    def _encode(self, response: Response) -> bytes:
-        chunked = response.streamed and self.request_version != "HTTP/1.0"
-        lines = [f"{self.protocol_version} {response.status} {self.responses.get(response.status, ('',))[0]}"]
-        closing = self.close_connection
-        for name, value in response.headers:
-            # A function's headers cannot add lines of their own to the response.
-            name, value = _one_line(name), _one_line(value)
-            key = name.lower()
-            if key in _FRONT_END:  # the server's to say; a close is heeded
-                closing = closing or (key == "connection" and value.lower() == "close")
-                continue
-            lines.append(f"{name}: {value}")
-        lines.append(f"Date: {http_date()}")
-        bodiless = response.status in _BODILESS
-        if not bodiless:
-            lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(response.body)}")
-        self._closing = closing = closing or (response.streamed and not chunked)
-        # As Lambda's front end says it (recorded: LocalStack's CloudFormation test_cfn_function_url).
-        lines.append("Connection: close" if closing else "Connection: keep-alive")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace")  # as requests are read
-        if self.command == "HEAD" or bodiless:
-            return head
-        if not chunked:
-            return head + response.body
-        pieces = [head]
-        for start in range(0, len(response.body), _CHUNK):
-            piece = response.body[start : start + _CHUNK]
-            pieces.append(b"%x\r\n%s\r\n" % (len(piece), piece))
-        pieces.append(b"0\r\n\r\n")
-        return b"".join(pieces)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: a test's output is not an access log."""
 
 
 class Server:
@@ -313,7 +60,7 @@ class Server:
     def _exchange(self, accepted: tuple[socket.socket, Any]) -> None:
         connection, address = accepted
         try:
-            _Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
+            Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
         except OSError:
             pass  # the client went away, or close() shut the connection
         except Exception:  # a lambdamock bug: shown; it ends this connection, never the thread
