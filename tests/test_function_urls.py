@@ -231,13 +231,28 @@ def test_without_a_permission_a_public_url_is_forbidden(client, lambda_mock, cre
 def test_an_unknown_url_id_is_forbidden_with_a_null_message(client, lambda_mock):
     # TestLambdaURL::test_lambda_url_non_existing_url (asserts the exact body and headers).
     url = public(client, lambda_mock)
-    server = f"http://127.0.0.1:{port_of(url)}/"
-    unknown = server + "0123456789abcdefghijklmnopqrstuv/"
-    for target in (unknown, unknown + "some/path", server):
+    unknown = f"http://127.0.0.1:{port_of(url)}/0123456789abcdefghijklmnopqrstuv/"
+    for target in (unknown, unknown + "some/path"):
         answer = fetch(target)
         assert (answer.status, answer.body) == (403, b'{"Message":null}')
         assert answer.headers["Content-Type"] == "application/json"
         assert answer.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+
+
+def test_each_url_is_an_origin_of_its_own_so_root_relative_paths_stay_on_it(client, lambda_mock):
+    # As each AWS URL is a host of its own: a redirect to /landing (as Flask's redirect() sends it), or a
+    # page's link to /static/..., reaches the same URL, and cookies of one URL are not sent to another.
+    source = """
+def handler(event, context):
+    if event["rawPath"] == "/start":
+        return {"statusCode": 302, "headers": {"Location": "/landing?from=start"}}
+    return {"statusCode": 200, "body": context.function_name + " at " + event["rawPath"] + "?" + event["rawQueryString"]}
+"""
+    first, second = public(client, lambda_mock, source, "first"), public(client, lambda_mock, source, "second")
+    assert port_of(first) != port_of(second)
+    assert fetch(first + "start").body == b"first at /landing?from=start"  # urllib follows the redirect
+    assert fetch(f"http://127.0.0.1:{port_of(second)}/").body == b"second at /?"
+    assert lambda_mock.function_url("first") == first  # the same port each time
 
 
 def test_the_url_of_a_deleted_alias_is_forbidden(client, lambda_mock, create_function):

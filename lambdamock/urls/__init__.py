@@ -10,7 +10,7 @@ from lambdamock.urls.server import Server
 
 
 def base_url(service: Service, function: str, qualifier: Optional[str], region: Optional[str]) -> str:
-    """The loopback URL of a function's (or alias's) URL config, ``http://127.0.0.1:<port>/<url id>/``."""
+    """The loopback URL of a function's (or alias's) URL config, ``http://127.0.0.1:<its port>/<url id>/``."""
     reference = names.parse(function)
     if reference is None:
         raise ValueError(f"not a function name or ARN: {function!r}")
@@ -26,7 +26,8 @@ def base_url(service: Service, function: str, qualifier: Optional[str], region: 
         raise LookupError(f"{owner} has no function URL: create one first (CreateFunctionUrlConfig)")
     if len(found) > 1:
         raise ValueError(f"{owner} has function URLs in several regions: pass region=")
-    return f"http://127.0.0.1:{Server.of(service).port}/{found[0].url_id}/"
+    url_id = found[0].url_id
+    return f"http://127.0.0.1:{Server.of(service).port(url_id)}/{url_id}/"
 
 
 __all__ = ["base_url"]

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import select
 import socket
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from lambdamock.protocol.codec import http_date
 from lambdamock.runtime import waits
+from lambdamock.state.service import Service
 from lambdamock.urls import gateway, responses
 from lambdamock.urls.messages import BODY_LIMIT, Request, Response
-
-if TYPE_CHECKING:
-    from lambdamock.urls.server import Server
 
 # An idle keep-alive connection is closed after this many seconds (it holds a thread meanwhile).
 _IDLE_S = 5.0
 _CHUNK = 64 * 1024
 _LINE = 65537  # the longest chunk-size line read
+# A path that starts with a URL id is for that URL (as mock.function_url's base has it); any other path is for
+# the URL of the port it was sent to, so root-relative redirects and links stay on that URL.
+_NAMED = re.compile(r"/([0-9a-z]{32})(?=/|$)")
 _BODILESS = (204, 304)  # statuses HTTP sends without a body, whatever the function returned
 # The front end's own headers: it frames the body it buffered and dates its answer, so the function's values
 # of these are not sent (two Content-Lengths, or a chunked one over a plain body, would break the response).
@@ -40,6 +42,13 @@ def _utf8(text: str) -> str:
 
 class BadRequest(Exception):
     """The request's framing cannot be read."""
+
+
+class Port(NamedTuple):
+    """What a connection's requests are answered from: the mock, and the URL whose port it came in on."""
+
+    service: Service
+    url_id: str
 
 
 class _Incoming(io.RawIOBase):
@@ -69,7 +78,7 @@ class Exchange(BaseHTTPRequestHandler):
     # holds every response back by some 40 ms.
     disable_nagle_algorithm = True
     timeout = _IDLE_S
-    server: Server  # type: ignore[assignment]  # ours, not a socketserver
+    server: Port  # type: ignore[assignment]  # ours, not a socketserver
     _relay: Optional[waits.Relay[Response]]  # the response in flight
     _unsent: bytes  # what the socket did not take at once, left to the connection's thread
     _closing: bool  # the response in flight closes the connection
@@ -165,9 +174,11 @@ class Exchange(BaseHTTPRequestHandler):
             self.close_connection = True  # it closed the connection: this request came too late
             return
         path, _, query = self.path.partition("?")
-        # /<url id>/<the URL's own path>: the id says which URL, the rest is what the function sees.
-        parts = path.split("/", 2)
-        identifier = parts[1] if len(parts) > 1 else ""
+        if not path.startswith("/"):
+            self.send_error(400)  # "*", or a proxy's absolute URL: no path of a function URL
+            return
+        named = _NAMED.match(path)
+        identifier, path = (self.server.url_id, path) if named is None else (named.group(1), path[named.end():] or "/")
         try:
             body = self._body()
         except BadRequest:
@@ -178,8 +189,7 @@ class Exchange(BaseHTTPRequestHandler):
             self._send(responses.too_large())
             return
         headers = [(name, _utf8(value)) for name, value in self.headers.items()]
-        request = Request(self.command, "/" + "".join(parts[2:]), query, headers, body,
-                          self.client_address[0])
+        request = Request(self.command, path, query, headers, body, self.client_address[0])
         self._relay = waits.relay(gateway.answer(self.server.service, identifier, request), self._send,
                                   self._failed)
 

@@ -1,8 +1,9 @@
-"""The loopback HTTP/1.1 server of function URLs: 127.0.0.1 only, a bounded pool of threads for its connections."""
+"""The loopback HTTP/1.1 server of function URLs: 127.0.0.1 only, a port per URL, a bounded pool of threads."""
 
 from __future__ import annotations
 
 import contextlib
+import selectors
 import socket
 import threading
 import time
@@ -11,7 +12,7 @@ from typing import Any
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.state.service import Service
-from lambdamock.urls.exchange import Exchange
+from lambdamock.urls.exchange import Exchange, Port
 from lambdamock.workers import Workers
 
 # Connections served at once; more wait for a free thread.
@@ -21,16 +22,22 @@ _CLOSE_JOIN_S = 1.0
 
 
 class Server:
-    """Accepts on 127.0.0.1 and hands each connection to one of at most _WORKERS threads of the mock."""
+    """Listens on 127.0.0.1, on a port of each function URL's own (an origin of its own, as on AWS), and hands
+    each connection to one of at most _WORKERS threads of the mock."""
 
     def __init__(self, service: Service) -> None:
         self.service = service
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._lock = threading.Lock()  # guards _open
+        self._lock = threading.Lock()  # guards _ports, _new, _open and _closed
+        self._ports: dict[str, int] = {}  # each URL id's port
+        self._listeners: list[socket.socket] = []
+        self._new: list[tuple[socket.socket, str]] = []  # listeners the acceptor is yet to watch
         self._open: set[socket.socket] = set()
-        self._workers: Workers[tuple[socket.socket, Any]] = Workers(service.spawn, self._exchange, _WORKERS,
-                                                                    "lambdamock-url")
+        self._closed = False
+        self._selector = selectors.DefaultSelector()  # the acceptor's alone
+        self._wake, self._waker = socket.socketpair()  # readable when there are new listeners, or on close
+        self._selector.register(self._wake, selectors.EVENT_READ)
+        self._workers: Workers[tuple[socket.socket, Any, str]] = Workers(service.spawn, self._exchange, _WORKERS,
+                                                                         "lambdamock-url")
         self._acceptor = service.spawn(self._accept, "lambdamock-url-accept")
 
     @classmethod
@@ -45,22 +52,46 @@ class Server:
         assert isinstance(found, Server)
         return found
 
+    def port(self, url_id: str) -> int:
+        """The port of the URL with id ``url_id``, listening from the first time it is asked for."""
+        with self._lock:
+            if self._closed:
+                raise MockStoppedError(MockStoppedError.STOPPED)
+            if url_id not in self._ports:
+                listener = socket.create_server(("127.0.0.1", 0))
+                listener.setblocking(False)  # another thread may take a connection first: accept() must not wait
+                self._listeners.append(listener)
+                self._new.append((listener, url_id))
+                self._ports[url_id] = listener.getsockname()[1]
+                self._waker.send(b"!")  # connections wait in the listener's backlog until the acceptor watches it
+            return self._ports[url_id]
+
     def _accept(self) -> None:
         while True:
-            try:
-                connection, address = self._listener.accept()
-            except OSError:
-                return  # the listener was closed
-            with self._lock:
-                self._open.add(connection)
-            if not self._workers.put([(connection, address)]):
-                self._done(connection)
-                return
+            for key, _ in self._selector.select():
+                if key.fileobj is self._wake:
+                    self._wake.recv(64)
+                    with self._lock:
+                        if self._closed:
+                            return
+                        new, self._new = self._new, []
+                    for listener, url_id in new:
+                        self._selector.register(listener, selectors.EVENT_READ, url_id)
+                    continue
+                try:
+                    connection, address = key.fileobj.accept()  # type: ignore[union-attr]  # a listener
+                except OSError:
+                    continue  # taken already, or aborted by the client
+                with self._lock:
+                    self._open.add(connection)
+                if not self._workers.put([(connection, address, key.data)]):
+                    self._done(connection)
+                    return
 
-    def _exchange(self, accepted: tuple[socket.socket, Any]) -> None:
-        connection, address = accepted
+    def _exchange(self, accepted: tuple[socket.socket, Any, str]) -> None:
+        connection, address, url_id = accepted
         try:
-            Exchange(connection, address, self)  # type: ignore[arg-type]  # it needs only .answer
+            Exchange(connection, address, Port(self.service, url_id))  # type: ignore[arg-type]  # see Port
         except OSError:
             pass  # the client went away, or close() shut the connection
         except Exception:  # a lambdamock bug: shown; it ends this connection, never the thread
@@ -74,19 +105,24 @@ class Server:
         connection.close()
 
     def close(self) -> None:
-        """Close the port and every connection; threads that are not running a function end before this returns."""
+        """Close the ports and every connection; threads that are not running a function end before this returns."""
         waiting, idle = self._workers.close()
         with self._lock:
+            self._closed = True
             connections = list(self._open)
         with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() in progress
-        self._listener.close()
+            self._waker.send(b"!")
+        deadline = time.monotonic() + _CLOSE_JOIN_S
+        if self._acceptor is not threading.current_thread():
+            self._acceptor.join(max(0.0, deadline - time.monotonic()))
+        for own in [*self._listeners, self._wake, self._waker]:
+            own.close()
+        self._selector.close()
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)  # wakes a read in progress: the exchange ends
-        for connection, _ in waiting:
+        for connection, _, _ in waiting:
             self._done(connection)
-        deadline = time.monotonic() + _CLOSE_JOIN_S
-        for thread in [self._acceptor, *idle]:
+        for thread in idle:
             if thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))
