@@ -334,6 +334,21 @@ def test_list_functions_all_versions(client, create_function, arn):
     assert one_by_one == arns
 
 
+def test_list_functions_of_a_master_region_lists_lambda_edge_replicas_only(client, create_function):
+    # ListFunctions in the API reference: MasterRegion keeps only Lambda@Edge replicas (none here), and needs
+    # FunctionVersion=ALL. AWS's answers as reported in aws/aws-cli#2911: the error text, then an empty list.
+    create_function("a")
+    assert client.list_functions(MasterRegion="us-east-1", FunctionVersion="ALL")["Functions"] == []
+    assert client.list_functions(MasterRegion="ALL", FunctionVersion="ALL")["Functions"] == []
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as refused:
+        client.list_functions(MasterRegion="eu-west-1")
+    assert refused.value.response["Error"] == {
+        "Code": "InvalidParameterValueException",
+        "Message": "The combination MasterArn=eu-west-1 and FunctionVersion=NULL is not supported. "
+                   "Please see our documentation for valid combinations of ListFunctions options."}
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
 def test_list_functions_marker_and_max_items(client, create_function):
     for index in range(5):
         create_function(f"fn-{index}")

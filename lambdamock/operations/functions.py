@@ -191,6 +191,16 @@ def _page_size(params: dict[str, Any]) -> int:
 
 def list_functions(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     every = params.get("FunctionVersion") == "ALL"
+    master = params.get("MasterRegion")
+    if master is not None:
+        # Only Lambda@Edge replicas of a function in that region, of which lambdamock makes none (ListFunctions
+        # in the API reference); AWS's text without FunctionVersion=ALL is reported in aws/aws-cli#2911.
+        if not every:
+            raise InvalidParameterValueException(
+                f"The combination MasterArn={master} and FunctionVersion=NULL is not supported. "
+                "Please see our documentation for valid combinations of ListFunctions options."
+            )
+        return {"Functions": []}
     marker = params.get("Marker")
     # The marker is "<name>" or, with FunctionVersion=ALL, "<name>:<version>".
     after_name, _, after_version = (marker or "").partition(":")
