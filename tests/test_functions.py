@@ -13,7 +13,8 @@ import boto3
 import pytest
 
 from lambdamock import LambdaMock, mock_lambda, partitions
-from tests.helpers import MODEL, ROLE, model_constraint, moto_aws
+from lambdamock.errors import NotServedError
+from tests.helpers import MODEL, ROLE, model_constraint, modeled, moto_aws
 
 LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
 # Members Get/Create/Update report but list entries leave out.
@@ -182,6 +183,33 @@ def test_create_from_s3(client, create_function, make_zip):
         updated = client.update_function_code(FunctionName="f", S3Bucket="code", S3Key="v2.zip")
     assert updated["CodeSha256"] == sha256_b64(newer)
     assert client.get_function(FunctionName="f")["Configuration"]["CodeSha256"] == sha256_b64(newer)
+
+
+@modeled("UpdateFunctionCode", "SourceKMSKeyArn")  # and CreateFunction's Code, since the same model
+def test_the_key_of_a_zip_is_shown_with_its_code(client, create_function, make_zip):
+    # FunctionCodeLocation.SourceKMSKeyArn (API reference): the customer managed key of the .zip, absent when
+    # Lambda's own key keeps it; each upload names its key.
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    create_function("f", Code={"ZipFile": make_zip({"app.py": ""}), "SourceKMSKeyArn": key})
+    assert client.get_function(FunctionName="f")["Code"]["SourceKMSKeyArn"] == key
+    client.update_function_code(FunctionName="f", ZipFile=make_zip({"app.py": "# 2"}))
+    assert "SourceKMSKeyArn" not in client.get_function(FunctionName="f")["Code"]
+    client.update_function_code(FunctionName="f", ZipFile=make_zip({"app.py": "# 3"}), SourceKMSKeyArn=key)
+    assert client.get_function(FunctionName="f")["Code"]["SourceKMSKeyArn"] == key
+
+
+@modeled("UpdateFunctionCode", "S3ObjectStorageMode")
+@pytest.mark.lambda_mock(allow_unserved=True)
+def test_self_managed_s3_code_storage_is_refused_not_taken_for_a_copy(client, create_function, make_zip):
+    reference = {"S3Bucket": "code", "S3Key": "fn.zip", "S3ObjectVersion": "1", "S3ObjectStorageMode": "REFERENCE"}
+    with pytest.raises(NotServedError, match="S3ObjectStorageMode REFERENCE"):
+        create_function("f", Code=reference)
+    create_function("f", Code={"ZipFile": make_zip({"app.py": ""})})
+    with pytest.raises(NotServedError, match="S3ObjectStorageMode REFERENCE"):
+        client.update_function_code(FunctionName="f", **reference)
+    with pytest.raises(NotServedError, match="S3ObjectStorageMode REFERENCE"):
+        client.publish_layer_version(LayerName="l", Content=reference)
+    assert client.list_layers()["Layers"] == []
 
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"

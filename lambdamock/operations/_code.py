@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any, Mapping, Optional
 
-from lambdamock.errors import InvalidParameterValueException, RequestEntityTooLargeException
+from lambdamock.errors import InvalidParameterValueException, NotServedError, RequestEntityTooLargeException
 from lambdamock.operations import _neighbours
 from lambdamock.operations._base import Call
 from lambdamock.outbound import Outbound, Unreachable
@@ -93,11 +94,16 @@ def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
             raise InvalidParameterValueException(_NO_SOURCE)
         return Code.from_image(image, _neighbours.image_digest(call, image))
     # An ImageUri is no source for a Zip function: AWS reports the code as missing.
-    return zip_from(call, source)
+    code = zip_from(call, source)
+    key = source.get("SourceKMSKeyArn")
+    return dataclasses.replace(code, source_kms_key_arn=key) if key else code
 
 
 def zip_from(call: Call, source: Mapping[str, Any]) -> Code:
     """The Code of a zip sent as ZipFile or named by S3Bucket and S3Key: function code, or a layer's Content."""
+    if source.get("S3ObjectStorageMode") == "REFERENCE":  # refused, never taken for a copy
+        raise NotServedError("lambdamock does not serve self-managed S3 code storage (S3ObjectStorageMode "
+                             "REFERENCE) yet")
     zipped = source.get("ZipFile")
     bucket, key = source.get("S3Bucket"), source.get("S3Key")
     if zipped is not None and (bucket or key):

@@ -103,11 +103,14 @@ def code_location(region: str, version: Version) -> dict[str, Any]:
     uri = version.code.image_uri
     if uri is not None:
         return {"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": _resolved(uri, version.code.sha256)}
-    return {
+    out = {
         "RepositoryType": "S3",
         "Location": (
             f"https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/"
             f"{version.arn.split(':')[4]}/{version.name}-{version.revision_id}"
         ),
     }
+    if version.code.source_kms_key_arn is not None:
+        out["SourceKMSKeyArn"] = version.code.source_kms_key_arn
+    return out
 

@@ -49,6 +49,7 @@ class Code:
     size: int = 0
     unzipped_size: int = 0
     directory: Optional[str] = None  # code in place (hot reload): run from this directory itself
+    source_kms_key_arn: Optional[str] = None  # the customer managed key the zip is kept under (None: AWS's own)
 
     @classmethod
     def from_zip(cls, data: bytes, unzipped_size: int) -> "Code":
