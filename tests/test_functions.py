@@ -710,3 +710,37 @@ def test_vpc_config_and_image_config_read_back_as_aws_shows_them(client, create_
         "ImageConfig": {"Command": ["app.handler"]}}
     client.update_function_configuration(FunctionName="img", ImageConfig={})
     assert "ImageConfigResponse" not in client.get_function_configuration(FunctionName="img")
+
+
+ACCESS_POINT = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0"
+EFS = [{"Arn": ACCESS_POINT, "LocalMountPath": "/mnt/data"}]
+VPC = {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}
+
+
+def test_an_efs_access_point_needs_the_function_in_a_vpc(client, create_function, aws_error):
+    # AWS's texts as its users quote them: cfn-lint#4369 (from CloudFormation) and chalice#1453.
+    with aws_error(client, "InvalidParameterValueException",
+                   f"Function must be configured to execute in a VPC to reference access point {ACCESS_POINT}."):
+        create_function(FileSystemConfigs=EFS)
+    assert client.list_functions()["Functions"] == []
+    created = create_function(FileSystemConfigs=EFS, VpcConfig=VPC)
+    assert created["FileSystemConfigs"] == EFS
+    with aws_error(client, "InvalidParameterValueException",
+                   f"Function VPC configuration cannot be removed with access point {ACCESS_POINT} referenced."):
+        client.update_function_configuration(FunctionName="f", VpcConfig={})
+    assert client.get_function_configuration(FunctionName="f")["VpcConfig"]["SubnetIds"] == ["subnet-1"]
+    # Both away at once is fine; no file systems reads as never having had any.
+    updated = client.update_function_configuration(FunctionName="f", VpcConfig={}, FileSystemConfigs=[])
+    assert "FileSystemConfigs" not in updated and updated["VpcConfig"]["SubnetIds"] == []
+    create_function("bare")
+    with aws_error(client, "InvalidParameterValueException",
+                   f"Function must be configured to execute in a VPC to reference access point {ACCESS_POINT}."):
+        client.update_function_configuration(FunctionName="bare", FileSystemConfigs=EFS)
+
+
+def test_tracing_config_always_shows_a_mode(client, create_function):
+    # Every recorded configuration has TracingConfig.Mode (PassThrough unless set): a Mode left out keeps it.
+    assert create_function(TracingConfig={})["TracingConfig"] == {"Mode": "PassThrough"}
+    client.update_function_configuration(FunctionName="f", TracingConfig={"Mode": "Active"})
+    assert client.update_function_configuration(FunctionName="f", TracingConfig={})["TracingConfig"] == \
+        {"Mode": "Active"}
