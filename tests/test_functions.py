@@ -641,6 +641,9 @@ def test_arns_follow_the_regions_partition(lambda_mock, make_zip, role, region, 
     # The region's other ARNs too: its layers', code signing configs' and an account principal's.
     layer = client.publish_layer_version(LayerName="l", Content={"ZipFile": make_zip()})
     assert layer["LayerArn"] == f"arn:{partition}:lambda:{region}:123456789012:layer:l"
+    # Download links are on the region's S3 domain (amazonaws.com.cn in China, as botocore's endpoints).
+    domain = f".s3.{region}.{partitions.dns_suffix(region)}/"
+    assert domain in layer["Content"]["Location"] and domain in client.get_function(FunctionName="f")["Code"]["Location"]
     signing = client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [
         f"arn:{partition}:signer:{region}:123456789012:/signing-profiles/p/abcdefghij"]})
     assert signing["CodeSigningConfig"]["CodeSigningConfigArn"].startswith(

@@ -7,7 +7,7 @@ from typing import Any, Iterator, Optional
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.operations import _code, _layers
 from lambdamock.operations._base import Call, page
-from lambdamock.operations.views import timestamp
+from lambdamock.operations.views import snapshot_url, timestamp
 from lambdamock.state.layers import Layer, LayerVersion
 
 _PAGE = 50
@@ -31,10 +31,7 @@ def _shown(call: Call, version: LayerVersion) -> dict[str, Any]:
     region = call.region.name
     return {
         "Content": {
-            "Location": (
-                f"https://awslambda-{region}-layers.s3.{region}.amazonaws.com/snapshots/"
-                f"{call.region.account_id}/{version.name}-{version.location_id}"
-            ),
+            "Location": snapshot_url(region, "layers", call.region.account_id, f"{version.name}-{version.location_id}"),
             "CodeSha256": version.code.sha256,
             "CodeSize": version.code.size,
         },

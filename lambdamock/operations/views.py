@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
+from lambdamock import partitions
 from lambdamock.memo import per_object
 from lambdamock.state.functions import LATEST, Version
 
@@ -99,16 +100,19 @@ def _resolved(uri: str, digest: str) -> str:
     return f"{base}@sha256:{digest}"
 
 
+def snapshot_url(region: str, kind: str, account: str, name: str) -> str:
+    """Where GetFunction and GetLayerVersion say a package can be downloaded (``kind``: tasks or layers); nothing
+    serves it."""
+    return f"https://awslambda-{region}-{kind}.s3.{region}.{partitions.dns_suffix(region)}/snapshots/{account}/{name}"
+
+
 def code_location(region: str, version: Version) -> dict[str, Any]:
     uri = version.code.image_uri
     if uri is not None:
         return {"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": _resolved(uri, version.code.sha256)}
     out = {
         "RepositoryType": "S3",
-        "Location": (
-            f"https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/"
-            f"{version.arn.split(':')[4]}/{version.name}-{version.revision_id}"
-        ),
+        "Location": snapshot_url(region, "tasks", version.arn.split(":")[4], f"{version.name}-{version.revision_id}"),
     }
     if version.code.source_kms_key_arn is not None:
         out["SourceKMSKeyArn"] = version.code.source_kms_key_arn
