@@ -86,6 +86,23 @@ def test_unreadable_zips_are_refused_at_upload(client, aws_error, make) -> None:
     assert json.loads(client.invoke(FunctionName="ok", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
 
 
+def test_a_zip_with_no_entry_is_refused_at_upload(client, aws_error) -> None:
+    # AWS's text as deployments that zipped nothing report it (Terraform: dumrauf/serverless_static_website_with_
+    # basic_auth#17; a layer through CloudFormation: aws-samples/sample-serverless-mcp-servers#5).
+    empty = stored({})
+    message = "Uploaded file must be a non-empty zip"
+    with aws_error(client, "InvalidParameterValueException", message):
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": empty})
+    client.create_function(FunctionName="ok", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": ECHO})})
+    with aws_error(client, "InvalidParameterValueException", message):
+        client.update_function_code(FunctionName="ok", ZipFile=empty)
+    with aws_error(client, "InvalidParameterValueException", message):
+        client.publish_layer_version(LayerName="l", Content={"ZipFile": empty})
+    assert client.list_layers()["Layers"] == []
+
+
 def test_a_zipped_package_over_50_mb_is_too_large(client, aws_error) -> None:
     # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaSizeLimits::test_oversized_zipped_create_lambda.
     data = stored({"app.py": ECHO.encode(), "blob.bin": b"\0" * (52428800 - 100)})

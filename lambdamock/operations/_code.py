@@ -48,6 +48,8 @@ def checked_zip(data: bytes) -> Code:
         raise InvalidParameterValueException(
             "Could not unzip uploaded file. Please check your file, then try to upload again."
         ) from None
+    except archive.Empty:  # as deployments that zipped nothing report it (terraform, serverless, CloudFormation)
+        raise InvalidParameterValueException("Uploaded file must be a non-empty zip") from None
     return Code.from_zip(data, unzipped)
 
 

@@ -31,6 +31,10 @@ class TooLarge(Exception):
     """The archive unzips to more than Lambda allows."""
 
 
+class Empty(Exception):
+    """The archive holds no entry at all."""
+
+
 def _parts(name: str) -> list[str]:
     """The path components of an entry; Unreadable for names no file system (or no safe extraction) can hold."""
     if name.startswith("/"):
@@ -90,9 +94,11 @@ class _Discard(io.RawIOBase):
 
 
 def unzipped_size(data: bytes) -> int:
-    """Read every entry through, as Lambda does at upload; the unzipped size, or Unreadable / TooLarge."""
+    """Read every entry through, as Lambda does at upload; the unzipped size, or Unreadable / TooLarge / Empty."""
     with _open(data) as archive:
         entries = list(_entries(archive))
+        if not entries:
+            raise Empty()
         if sum(info.file_size for info, _ in entries) > _MOST:
             raise TooLarge()
         total = 0
