@@ -9,7 +9,7 @@ from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
-from lambdamock import ids, operations
+from lambdamock import _moto_auth, ids, operations
 from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error, http_date
 from lambdamock.protocol.router import Router
@@ -63,7 +63,8 @@ def _error_response(service_model: ServiceModel, error: LambdaError) -> Response
     return encode_error(status, error.code, error.message, error.fields, shape)
 
 
-def _serve(service: Service, request: Request, operation_model: OperationModel, region: str) -> Steps[Response]:
+def _serve(service: Service, request: Request, operation_model: OperationModel, region: str,
+           url: str) -> Steps[Response]:
     service_model = operation_model.service_model
     match = _router(service_model).match(request.method, request.path, request.query, operation_model.name)
     if match is None:
@@ -76,6 +77,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
         if operation is None:
             raise NotServedError(f"lambdamock does not serve the Lambda operation {name} (API {service_model.api_version}) yet")
         params = decode(match.operation, match.labels, request)
+        _moto_auth.authorize(call, name, params, request, url)
         validate(match.operation.input_shape, params)
         answer = operation(call, params)
         # An operation that runs a handler answers through steps: its waits are the caller's (see runtime.waits).
@@ -113,4 +115,4 @@ def serve_steps(
         _body(request),
     )
     region = context.get("client_region") or "us-east-1"
-    return _serve(service, decoded, operation_model, region)
+    return _serve(service, decoded, operation_model, region, request.url)
