@@ -5,6 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from lambdamock import package
 from tests.helpers import model_constraint, moto_aws, recorded_pattern
 
 OTHER_REGION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:f"
@@ -337,7 +338,7 @@ NAMED_OPERATIONS = [
     ("get_function_configuration", {}),
     ("delete_function", {}),
     ("update_function_configuration", {"Timeout": 5}),
-    ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18}),
+    ("update_function_code", {"ZipFile": package({"index.py": ""})}),
     ("publish_version", {}),
     ("list_versions_by_function", {}),
 ]
@@ -473,8 +474,8 @@ def test_delete_alias_like_qualifier(client, create_function, aws_error, qualifi
     "operation, params",
     [
         ("update_function_configuration", {"Timeout": 9}),
-        ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18}),
-        ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18, "Publish": True}),
+        ("update_function_code", {"ZipFile": package({"index.py": ""})}),
+        ("update_function_code", {"ZipFile": package({"index.py": ""}), "Publish": True}),
         ("publish_version", {}),
     ],
 )

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
-from lambdamock import LambdaMock, mock_lambda, partitions
+from lambdamock import LambdaMock, mock_lambda, package, partitions
 from lambdamock.errors import NotServedError
 from tests.helpers import MODEL, ROLE, model_constraint, modeled, moto_aws
 
@@ -123,7 +123,7 @@ OPERATIONS_ON_A_FUNCTION = [
     ("get_function_configuration", {}),
     ("list_versions_by_function", {}),
     ("update_function_configuration", {"Description": "new"}),
-    ("update_function_code", {"ZipFile": b"PK\x05\x06" + b"\0" * 18}),
+    ("update_function_code", {"ZipFile": package({"index.py": ""})}),
     ("publish_version", {}),
     ("delete_function", {}),
 ]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from lambdamock import LambdaMock
+from lambdamock import LambdaMock, package
 
 STATE_MEMBERS = {"State", "StateReason", "StateReasonCode", "LastUpdateStatus", "RuntimeVersionConfig"}
 
@@ -250,7 +250,7 @@ class VersionLifecycle(RuleBasedStateMachine):
             Runtime="python3.12",
             Role="arn:aws:iam::123456789012:role/r",
             Handler="index.handler",
-            Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18},
+            Code={"ZipFile": package({"index.py": ""})},
         )
         self.timeout = 3
         self.published: dict[str, int] = {}  # version -> its Timeout
