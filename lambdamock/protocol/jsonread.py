@@ -20,18 +20,33 @@ class Unreadable(Exception):
     """The body is not JSON Lambda accepts; the message is Jackson's."""
 
 
+class _NonNumeric(ValueError):
+    """NaN, Infinity or -Infinity: Python reads them, Jackson refuses them unless told to allow them."""
+
+
+def _non_numeric(name: str) -> Any:
+    raise _NonNumeric(name)
+
+
+# Python's reader, but for what Jackson refuses by default (Python's json.dumps writes float("nan") as NaN).
+_DECODER = json.JSONDecoder(parse_constant=_non_numeric)
+
+
 def _at(data: bytes, index: int, column_offset: int) -> str:
     line = data.count(b"\n", 0, index) + 1
     column = index - (data.rfind(b"\n", 0, index) + 1) + column_offset
     return _WHERE.format(line=line, column=column)
 
 
+def _blanked(data: bytes) -> bytes:
+    """The document with what its strings hold blanked out: every position kept, no bracket or token left in them."""
+    return _STRINGS.sub(lambda found: b'"' + b" " * (len(found.group()) - 2) + b'"', data)
+
+
 def _depth(data: bytes) -> tuple[int, int]:
     """How deep the document nests, and where it first went deeper than Jackson allows (-1: it did not)."""
     deepest, depth, where = 0, 0, -1
-    # Brackets inside strings do not nest; blanking them keeps every position where it was.
-    stripped = _STRINGS.sub(lambda found: b'"' + b" " * (len(found.group()) - 2) + b'"', data)
-    for index, byte in enumerate(stripped):
+    for index, byte in enumerate(_blanked(data)):
         if byte in b"[{":
             depth += 1
             deepest = max(deepest, depth)
@@ -50,6 +65,10 @@ def _too_deep(data: bytes, where: int) -> Unreadable:
 
 
 def _described(data: bytes, error: ValueError) -> Unreadable:
+    if isinstance(error, _NonNumeric):  # the message of Jackson's ReaderBasedJsonParser._handleOddValue
+        name = str(error)
+        return Unreadable(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
+                          + _at(data, _blanked(data).index(name.encode()) + len(name), 1))
     # Jackson looks at the first byte of a value before it decodes anything as UTF-8.
     start = len(data) - len(data.lstrip())
     if start < len(data):
@@ -76,7 +95,7 @@ def _described(data: bytes, error: ValueError) -> Unreadable:
 def loads(data: bytes) -> Any:
     """The document in ``data``; Unreadable, in Jackson's words, when Lambda would refuse it."""
     try:
-        return json.loads(data)
+        return _read(data)
     except RecursionError:
         deepest, where = _depth(data)
         if where >= 0:
@@ -88,4 +107,9 @@ def loads(data: bytes) -> Any:
     needed = deepest + len(inspect.stack(0)) + 100
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
-    return json.loads(data)
+    return _read(data)
+
+
+def _read(data: bytes) -> Any:
+    # As json.loads reads bytes: in the encoding they are in.
+    return _DECODER.decode(data.decode(json.detect_encoding(data), "surrogatepass"))
