@@ -73,34 +73,27 @@ BROKEN: dict[str, Callable[[], bytes]] = {
 }
 
 
-@pytest.mark.parametrize("make", BROKEN.values(), ids=BROKEN.keys())
-def test_unreadable_zips_are_refused_at_upload(client, aws_error, make) -> None:
+# AWS's text for a zip with no entry, as deployments that zipped nothing report it (Terraform:
+# dumrauf/serverless_static_website_with_basic_auth#17; a layer through CloudFormation:
+# aws-samples/sample-serverless-mcp-servers#5).
+REFUSED = {**{name: (make, UNZIP) for name, make in BROKEN.items()},
+           "no entry": (lambda: stored({}), "Uploaded file must be a non-empty zip")}
+
+
+@pytest.mark.parametrize(("make", "message"), REFUSED.values(), ids=REFUSED.keys())
+def test_unreadable_zips_are_refused_at_upload(client, aws_error, make, message) -> None:
     data = make()
-    with aws_error(client, "InvalidParameterValueException", UNZIP):
+    with aws_error(client, "InvalidParameterValueException", message):
         client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                                Code={"ZipFile": data})
     client.create_function(FunctionName="ok", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                            Code={"ZipFile": package({"app.py": ECHO})})
-    with aws_error(client, "InvalidParameterValueException", UNZIP):
+    with aws_error(client, "InvalidParameterValueException", message):
         client.update_function_code(FunctionName="ok", ZipFile=data)
-    assert json.loads(client.invoke(FunctionName="ok", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
-
-
-def test_a_zip_with_no_entry_is_refused_at_upload(client, aws_error) -> None:
-    # AWS's text as deployments that zipped nothing report it (Terraform: dumrauf/serverless_static_website_with_
-    # basic_auth#17; a layer through CloudFormation: aws-samples/sample-serverless-mcp-servers#5).
-    empty = stored({})
-    message = "Uploaded file must be a non-empty zip"
     with aws_error(client, "InvalidParameterValueException", message):
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": empty})
-    client.create_function(FunctionName="ok", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": package({"app.py": ECHO})})
-    with aws_error(client, "InvalidParameterValueException", message):
-        client.update_function_code(FunctionName="ok", ZipFile=empty)
-    with aws_error(client, "InvalidParameterValueException", message):
-        client.publish_layer_version(LayerName="l", Content={"ZipFile": empty})
+        client.publish_layer_version(LayerName="l", Content={"ZipFile": data})
     assert client.list_layers()["Layers"] == []
+    assert json.loads(client.invoke(FunctionName="ok", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
 
 
 def test_a_zipped_package_over_50_mb_is_too_large(client, aws_error) -> None:
