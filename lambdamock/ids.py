@@ -29,19 +29,36 @@ def hex_digits(count: int) -> str:
 _ROOT = re.compile(r"1-[0-9a-f]{8}-[0-9a-f]{24}")
 
 
-def trace_header(incoming: Optional[str] = None, sampled: bool = False) -> str:
+def _fields(header: Optional[str]) -> Dict[str, str]:
+    return dict(part.strip().partition("=")[::2] for part in header.split(";")) if header else {}
+
+
+def decision(header: Optional[str]) -> Optional[bool]:
+    """The sampling decision a trace header carries; None when it carries none (no Sampled, or "?")."""
+    sampled = _fields(header).get("Sampled")
+    return None if sampled not in ("0", "1") else sampled == "1"
+
+
+def trace_header(incoming: Optional[str] = None, sampled: Optional[bool] = False) -> str:
     """An X-Ray trace header for a new segment, with a parent of 16 random hex digits.
 
     It continues the trace ``incoming`` (a caller's X-Amzn-Trace-Id) names: its Root and its sampling
-    decision. Else it starts a new one, a root of the time and 24 random hex digits, sampled as ``sampled`` says.
+    decision. Else it starts a new one, a root of the time and 24 random hex digits. A trace that brings no
+    decision is sampled as ``sampled`` says; None leaves it undecided, and the header is then its Root alone,
+    as Lambda gives a function with PassThrough tracing (recorded on Lambda in aws-xray-sdk-node#651, and
+    aws-xray-sdk-java#409: "Root=..." in the PassThrough case).
     """
     digits = hex_digits(40)
-    if incoming:
-        fields = dict(part.strip().partition("=")[::2] for part in incoming.split(";"))
-        root = fields.get("Root", "")
-        if _ROOT.fullmatch(root):
-            return f"Root={root};Parent={digits[24:]};Sampled={'1' if fields.get('Sampled') == '1' else '0'}"
-    return f"Root=1-{int(time.time()):08x}-{digits[:24]};Parent={digits[24:]};Sampled={'1' if sampled else '0'}"
+    fields = _fields(incoming)
+    root = fields.get("Root", "")
+    if _ROOT.fullmatch(root):
+        brought = decision(incoming)
+        sampled = sampled if brought is None else brought
+    else:
+        root = f"1-{int(time.time()):08x}-{digits[:24]}"
+    if sampled is None:
+        return f"Root={root}"
+    return f"Root={root};Parent={digits[24:]};Sampled={'1' if sampled else '0'}"
 
 
 class Sampler:

@@ -320,7 +320,8 @@ TRACES = (
     "        return [os.environ['_X_AMZN_TRACE_ID'], json.loads(answer['Payload'].read())[1]]\n"
     "    return [AT_INIT, os.environ['_X_AMZN_TRACE_ID']]\n"
 )
-TRACE = re.compile(r"Root=(1-[0-9a-f]{8}-[0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=([01])(;Lineage=.*)?")
+# Parent and Sampled only once the trace is decided (see test_pass_through_leaves_a_new_trace_undecided).
+TRACE = re.compile(r"Root=(1-[0-9a-f]{8}-[0-9a-f]{24})(?:;Parent=([0-9a-f]{16});Sampled=([01]))?(;Lineage=.*)?")
 
 
 def test_each_invocation_has_a_trace_header_and_init_has_none(client):
@@ -329,7 +330,6 @@ def test_each_invocation_has_a_trace_header_and_init_has_none(client):
     (init_1, first), (init_2, second) = call(client, "t")["Body"], call(client, "t")["Body"]
     assert init_1 == init_2 == "None"
     assert TRACE.fullmatch(first) and TRACE.fullmatch(second) and first != second
-    assert TRACE.fullmatch(first)[3] == "0"
 
 
 def test_an_invocation_continues_its_callers_trace(client):
@@ -346,10 +346,24 @@ def test_an_invocation_continues_its_callers_trace(client):
     assert found and (found[1], found[3]) == (root, "1") and found[2] != "7fa8c0f79203be72"
     # A handler's own call carries its trace on (botocore sends it from inside Lambda), with its lineage.
     deploy(client, "caller", {"app.py": TRACES})
+    outer, inner = (TRACE.fullmatch(trace) for trace in call(client, "caller", {"call": "t"})["Body"])
+    assert outer and inner and outer[1] == inner[1] == root and outer[2] != inner[2]
+    assert inner[4].count(":1") == 2  # both functions, once each
     client.meta.events.unregister("before-send.lambda.*", traced)
     outer, inner = (TRACE.fullmatch(trace) for trace in call(client, "caller", {"call": "t"})["Body"])
-    assert outer and inner and outer[1] == inner[1] != root and outer[2] != inner[2]
-    assert inner[4].count(":1") == 2  # both functions, once each
+    assert outer and inner and outer[1] == inner[1] != root
+
+
+def test_pass_through_leaves_a_new_trace_undecided(client):
+    # Recorded on Lambda by X-Ray's SDK team (aws-xray-sdk-node#651; aws-xray-sdk-java#409): a PassThrough function
+    # that brings no decision has "Root=...;Lineage=..." alone, and an Active function it calls decides itself:
+    # "Root=<the same>;Parent=...;Sampled=1;Lineage=<both>".
+    deploy(client, "a", {"app.py": TRACES})
+    deploy(client, "b", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
+    outer, inner = call(client, "a", {"call": "b"})["Body"]
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Lineage=[0-9a-f]{8}:1", outer)
+    found = TRACE.fullmatch(inner)
+    assert found and f"Root={found[1]}" == outer.split(";")[0] and found[2] and found[3] == "1"
 
 
 def test_active_tracing_samples_a_request_that_brings_no_decision(client):
@@ -358,7 +372,7 @@ def test_active_tracing_samples_a_request_that_brings_no_decision(client):
     deploy(client, "active", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
     deploy(client, "passive", {"app.py": TRACES})
     assert TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "1"
-    assert TRACE.fullmatch(call(client, "passive")["Body"][1])[3] == "0"
+    assert TRACE.fullmatch(call(client, "passive")["Body"][1])[3] is None
 
     def unsampled(request, **_):
         request.headers["X-Amzn-Trace-Id"] = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Sampled=0"

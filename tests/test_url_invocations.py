@@ -165,9 +165,14 @@ def test_the_handler_and_its_event_share_the_requests_trace(client, lambda_mock)
     root = "Root=1-3152b799-8954dae64eda91bc9a23a7e8"
     seen = fetch(url, None, {"X-Amzn-Trace-Id": f"{root};Sampled=1"}).json()
     assert seen["header"] == root and seen["env"].startswith(f"{root};Parent=")
+    # A request that brings no decision: undecided for a PassThrough function (its Root alone, see test_invoke's
+    # test_pass_through_leaves_a_new_trace_undecided), sampled by X-Ray's rule under Active tracing.
     fresh = fetch(url).json()
     assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24}", fresh["header"]) and fresh["header"] != root
-    assert fresh["env"].startswith(fresh["header"] + ";Parent=")
+    assert fresh["env"].split(";Lineage=")[0] == fresh["header"]
+    client.update_function_configuration(FunctionName="f", TracingConfig={"Mode": "Active"})
+    active = fetch(url).json()
+    assert re.fullmatch(re.escape(active["header"]) + r";Parent=[0-9a-f]{16};Sampled=1(;Lineage=.*)?", active["env"])
 
 
 def test_keys_are_absent_when_empty(client, lambda_mock):

@@ -106,7 +106,10 @@ class Job:
 def _trace(job: Job) -> str:
     """The handler's trace header (_X_AMZN_TRACE_ID): the caller's trace continued, with the job's Lineage."""
     chain = lineage.text(job.lineage)
-    sampled = job.spec.active_tracing and not job.trace and job.region.sampler.sampled(job.spec.function_arn)
+    # A trace that brings no decision: Active tracing samples it, PassThrough leaves it undecided.
+    sampled = None
+    if job.spec.active_tracing and ids.decision(job.trace) is None:
+        sampled = job.region.sampler.sampled(job.spec.function_arn)
     return ids.trace_header(job.trace, sampled) + (f";Lineage={chain}" if chain else "")
 
 

@@ -58,8 +58,9 @@ def _answer(service: Service, identifier: str, request: Request, request_id: str
         caller = access.caller(config, policy, request, region.account_id)
     except access.Denied:
         return responses.forbidden()
-    # The front end's trace (the caller's continued): the event's x-amzn-trace-id and the handler's share its root.
-    trace = ids.trace_header(request.header("x-amzn-trace-id"))
+    # The front end's trace (the caller's continued, undecided unless the caller decided: the function's tracing
+    # mode decides): the event's x-amzn-trace-id and the handler's share its root.
+    trace = ids.trace_header(request.header("x-amzn-trace-id"), sampled=None)
     payload = json.dumps(events.event(config, request, request_id, caller, trace.split(";", 1)[0])).encode("utf-8")
     response = yield from _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload), trace), config, payload)
     if config.cors is not None:
