@@ -82,6 +82,10 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
         changes.update(_stream_settings(kind, arn, params, current))
     elif current is None and "StartingPosition" in params:
         raise InvalidParameterValueException(_SQS_POSITION)
+    elif ((params.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"):
+        # A queue's failed messages go to its own dead-letter queue: the text AWS gives an OnSuccess
+        # (recorded) and, by its users' reports, an OnFailure a source type does not take (aws-cdk#19917).
+        raise InvalidParameterValueException(_DESTINATION)
     config = current.replace(**changes) if current is not None else MappingConfig(source_arn=arn, **changes)
     _check_batching(kind, config)
     return config
