@@ -63,13 +63,14 @@ def _error_response(service_model: ServiceModel, error: LambdaError) -> Response
     return encode_error(status, error.code, error.message, error.fields, shape)
 
 
-def _serve(service: Service, request: Request, operation_model: OperationModel, region: str,
+def _serve(service: Service, request: Request, operation_model: OperationModel, context: Mapping[str, Any],
            url: str) -> Steps[Response]:
     service_model = operation_model.service_model
     match = _router(service_model).match(request.method, request.path, request.query, operation_model.name)
     if match is None:
         return encode_error(404, "UnknownOperationException", "Unknown operation", {}, None)
     name = match.operation.name
+    region = context.get("client_region") or "us-east-1"
     call = operations.Call(service, service.region(region), ids.request_id(), name, len(request.body),
                            _trace(request.headers.get("x-amzn-trace-id")))
     try:
@@ -77,7 +78,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
         if operation is None:
             raise NotServedError(f"lambdamock does not serve the Lambda operation {name} (API {service_model.api_version}) yet")
         params = decode(match.operation, match.labels, request)
-        _moto_auth.authorize(call, name, params, request, url)
+        _moto_auth.authorize(call, name, params, request, url, context)
         validate(match.operation.input_shape, params)
         answer = operation(call, params)
         # An operation that runs a handler answers through steps: its waits are the caller's (see runtime.waits).
@@ -114,5 +115,4 @@ def serve_steps(
         _headers(request.headers),
         _body(request),
     )
-    region = context.get("client_region") or "us-east-1"
-    return _serve(service, decoded, operation_model, region, request.url)
+    return _serve(service, decoded, operation_model, context, request.url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Mapping
+from typing import Any, Mapping, MutableMapping
 from urllib.parse import urlsplit
 
 from lambdamock import _moto
@@ -15,6 +15,8 @@ from lambdamock.state import names
 # Where Lambda's IAM action is not its operation's name (Lambda's actions, resources and condition keys).
 _ACTIONS = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunction",
             "GetLayerVersionByArn": "GetLayerVersion"}
+# Set in the request context of the calls lambdamock makes for moto's services (see trusted).
+_TRUSTED = "lambdamock_trusted"
 
 
 class UnrecognizedClientException(LambdaError):
@@ -25,10 +27,27 @@ class InvalidSignatureException(LambdaError):
     status = 403
 
 
+def trusted(client: Any) -> Any:
+    """``client``, for the Lambda calls lambdamock makes as part of a call moto authorized (a stack's resources, the
+    tagging API): they are neither counted nor authorized again."""
+    client.meta.events.register("before-call.lambda", _mark)
+    return client
+
+
+def _mark(context: MutableMapping[str, Any], **_: Any) -> None:
+    context[_TRUSTED] = True
+
+
 def _resource(call: Call, params: Mapping[str, Any]) -> str:
-    """The ARN an IAM policy's Resource is matched against: the function (as qualified), the layer, or any."""
+    """The ARN an IAM policy's Resource is matched against: the one the request names (a function as qualified, a
+    layer version, a mapping), or any."""
     region = call.region
     prefix = f"arn:{region.partition}:lambda:{region.name}:{region.account_id}"
+    named = params.get("Resource") or params.get("Arn") or params.get("CodeSigningConfigArn")
+    if isinstance(named, str):
+        return named
+    if "UUID" in params:
+        return f"{prefix}:event-source-mapping:{params['UUID']}"
     function = params.get("FunctionName")
     if isinstance(function, str):
         reference = names.parse(function)
@@ -36,21 +55,26 @@ def _resource(call: Call, params: Mapping[str, Any]) -> str:
             return f"{prefix}:function:{function}"
         qualifier = reference.qualifier or params.get("Qualifier")
         return f"{prefix}:function:{reference.name}" + (f":{qualifier}" if qualifier else "")
-    if "LayerName" in params:
+    layer = params.get("LayerName")
+    if isinstance(layer, str):
         number = params.get("VersionNumber")
-        return f"{prefix}:layer:{params['LayerName']}" + (f":{number}" if number is not None else "")
+        base = layer if layer.startswith("arn:") else f"{prefix}:layer:{layer}"
+        return base + (f":{number}" if number is not None else "")
     return "*"
 
 
-def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Request, url: str) -> None:
+def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Request, url: str,
+              context: Mapping[str, Any]) -> None:
     """While moto simulates IAM, refuse the call as AWS would when the caller's policies do not allow it.
 
     Counted as moto counts its own calls: the first ``set_initial_no_auth_action_count`` calls of all
     services pass unchecked. A request lambdamock left unsigned (see _patch.unsigned) names no caller,
     and passes.
     """
-    if "moto" not in sys.modules or not _moto.active() or "authorization" not in request.headers:
+    if "moto" not in sys.modules or not _moto.active() or "authorization" not in request.headers or \
+            context.get(_TRUSTED):
         return
+    from botocore.auth import _host_from_url
     from moto import settings
     from moto.core.authorization import ActionAuthenticatorMixin
     from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError, SignatureDoesNotMatchError
@@ -62,7 +86,7 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
     parts = urlsplit(url)
     headers = {name.title(): value if isinstance(value, str) else value.decode("latin-1")
                for name, value in request.headers.items()}
-    headers.setdefault("Host", parts.netloc)  # signed, and sent by HTTP, though botocore does not list it
+    headers.setdefault("Host", _host_from_url(url))  # signed as botocore names it, though it does not list it
     action = _ACTIONS.get(operation, operation)
     resource = _resource(call, params)
     try:

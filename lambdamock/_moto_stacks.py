@@ -14,7 +14,7 @@ import contextvars
 import time
 from typing import Any, Callable, Optional
 
-from lambdamock import _active
+from lambdamock import _active, _moto_auth
 
 # CloudFormation's property names where Lambda's API spells them otherwise.
 _RENAMED = {"KmsKeyArn": "KMSKeyArn", "TargetFunctionArn": "FunctionName"}
@@ -33,7 +33,7 @@ def _client(region: str) -> Any:
     """A Lambda client, answered by the mock serving this thread (as any client made meanwhile is)."""
     import boto3
 
-    return boto3.session.Session().client("lambda", region_name=region)
+    return _moto_auth.trusted(boto3.session.Session().client("lambda", region_name=region))
 
 
 def _shaped(shape: Any, value: Any) -> Any:

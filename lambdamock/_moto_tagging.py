@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
-from lambdamock import _active
+from lambdamock import _active, _moto_auth
 
 
 class _Listed(NamedTuple):
@@ -65,7 +65,7 @@ def _retagging(change: Callable[[Any, str, Any], None]) -> Callable[..., Any]:
         import boto3
         from botocore.exceptions import ClientError
 
-        client = boto3.session.Session().client("lambda", region_name=instance.region_name)
+        client = _moto_auth.trusted(boto3.session.Session().client("lambda", region_name=instance.region_name))
         for arn in mine:
             try:
                 change(client, arn, what)

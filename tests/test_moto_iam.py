@@ -82,6 +82,40 @@ def test_an_explicit_deny_wins_and_changes_nothing(iam_enforced):
         lambda: denying.invoke(FunctionName="n/a", Payload="{}"))["Message"]
 
 
+def test_a_policy_names_what_the_request_names(iam_enforced):
+    # Lambda's resource types: a function (as qualified), a layer version, a mapping, a tagged resource.
+    function = "arn:aws:lambda:us-east-1:123456789012:function:a"
+    layer = "arn:aws:lambda:us-east-1:123456789012:layer:l:1"
+    user_with(iam_enforced, "owner", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}).publish_layer_version(
+        LayerName="l", Content={"ZipFile": package({"python/m.py": ""})})
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": ["lambda:TagResource", "lambda:GetLayerVersion"],
+                                           "Resource": [function, layer]})
+    client.tag_resource(Resource=function, Tags={"k": "v"})
+    assert client.get_layer_version_by_arn(Arn=layer)["Version"] == 1
+    assert client.get_layer_version(LayerName=layer.rsplit(":", 1)[0], VersionNumber=1)["Version"] == 1
+    assert refused(lambda: client.tag_resource(Resource=function.replace(":a", ":b"), Tags={"k": "v"}))[
+        "Message"].endswith("because no identity-based policy allows the lambda:TagResource action")
+    # Signed for an endpoint that names its default port, as botocore signs it (without the port).
+    port = boto3.client("lambda", region_name="us-east-1", endpoint_url="https://lambda.us-east-1.amazonaws.com:443",
+                        aws_access_key_id=client._request_signer._credentials.access_key,
+                        aws_secret_access_key=client._request_signer._credentials.secret_key)
+    port.tag_resource(Resource=function, Tags={"k": "w"})
+
+
+def test_the_lambda_calls_of_a_stack_moto_authorized_are_not_checked_again(iam_enforced):
+    # moto's CloudFormation authorized CreateStack; the function it makes is lambdamock's to create.
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "*", "Resource": "*"})
+    keys = client._request_signer._credentials
+    stacks = boto3.client("cloudformation", region_name="us-east-1", aws_access_key_id=keys.access_key,
+                          aws_secret_access_key=keys.secret_key)
+    stacks.create_stack(StackName="s", TemplateBody=json.dumps({"Resources": {"Fn": {
+        "Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "fromstack", "Runtime": "python3.12",
+                                                         "Handler": "index.handler", "Role": ROLE,
+                                                         "Code": {"ZipFile": ECHO}}}}}))
+    assert stacks.describe_stacks(StackName="s")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    assert client.get_function(FunctionName="fromstack")["Configuration"]["Handler"] == "index.handler"
+
+
 def test_an_unknown_key_or_a_wrong_secret_is_refused(iam_enforced):
     unknown = boto3.client("lambda", region_name="us-east-1", aws_access_key_id="AKIAUNKNOWN0000000000",
                            aws_secret_access_key="secret")
