@@ -34,9 +34,11 @@ def _fields(header: Optional[str]) -> Dict[str, str]:
 
 
 def decision(header: Optional[str]) -> Optional[bool]:
-    """The sampling decision a trace header carries; None when it carries none (no Sampled, or "?")."""
-    sampled = _fields(header).get("Sampled")
-    return None if sampled not in ("0", "1") else sampled == "1"
+    """The sampling decision of the trace a header names; None when it names none (no valid Root) or carries none
+    (no Sampled, or "?")."""
+    fields = _fields(header)
+    sampled = fields.get("Sampled")
+    return None if sampled not in ("0", "1") or not _ROOT.fullmatch(fields.get("Root", "")) else sampled == "1"
 
 
 def trace_header(incoming: Optional[str] = None, sampled: Optional[bool] = False) -> str:
@@ -49,13 +51,11 @@ def trace_header(incoming: Optional[str] = None, sampled: Optional[bool] = False
     aws-xray-sdk-java#409: "Root=..." in the PassThrough case).
     """
     digits = hex_digits(40)
-    fields = _fields(incoming)
-    root = fields.get("Root", "")
-    if _ROOT.fullmatch(root):
-        brought = decision(incoming)
-        sampled = sampled if brought is None else brought
-    else:
+    root = _fields(incoming).get("Root", "")
+    if not _ROOT.fullmatch(root):
         root = f"1-{int(time.time()):08x}-{digits[:24]}"
+    brought = decision(incoming)
+    sampled = sampled if brought is None else brought
     if sampled is None:
         return f"Root={root}"
     return f"Root={root};Parent={digits[24:]};Sampled={'1' if sampled else '0'}"

@@ -379,6 +379,14 @@ def test_active_tracing_samples_a_request_that_brings_no_decision(client):
 
     client.meta.events.register("before-send.lambda.*", unsampled)
     assert all(TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "0" for _ in range(3))
+    client.meta.events.unregister("before-send.lambda.*", unsampled)
+
+    def unnamed(request, **_):  # a decision with no valid Root names no trace: a new one, sampled as new
+        request.headers["X-Amzn-Trace-Id"] = "Root=bogus;Sampled=0"
+
+    client.meta.events.register("before-send.lambda.*", unnamed)
+    found = TRACE.fullmatch(call(client, "active")["Body"][1])
+    assert found and found[1] != "bogus" and found[3] in ("0", "1")
 
 
 def test_each_mock_samples_active_tracing_afresh():
