@@ -68,6 +68,14 @@ def test_update_function_code_can_switch_to_code_in_place(client: Any, project: 
     assert call(client)[0]["version"] == 1
 
 
+def test_a_directory_still_empty_is_taken_and_its_code_runs_once_written(client: Any, tmp_path: Path) -> None:
+    # Nothing is uploaded, so an empty zip's refusal is no answer to it.
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=in_place(tmp_path))
+    (tmp_path / "app.py").write_text(HANDLER)
+    assert call(client)[0]["version"] == 1
+
+
 @pytest.mark.parametrize(
     ("key", "text"),
     [

@@ -39,7 +39,15 @@ def checked_zip(data: bytes) -> Code:
     A zip from S3 may be larger than one sent in the request (check_sizes): only its unzipped size counts.
     """
     try:
-        unzipped = archive.unzipped_size(data)
+        return Code.from_zip(data, _unzipped_size(data))
+    except archive.Empty:  # as deployments that zipped nothing report it (terraform, serverless, CloudFormation)
+        raise InvalidParameterValueException("Uploaded file must be a non-empty zip") from None
+
+
+def _unzipped_size(data: bytes) -> int:
+    """The size ``data`` unzips to, or Lambda's error for a zip it refuses; archive.Empty when it holds nothing."""
+    try:
+        return archive.unzipped_size(data)
     except archive.TooLarge:
         raise InvalidParameterValueException(
             f"Unzipped size must be smaller than {archive.UNZIPPED_LIMIT} bytes"
@@ -48,9 +56,6 @@ def checked_zip(data: bytes) -> Code:
         raise InvalidParameterValueException(
             "Could not unzip uploaded file. Please check your file, then try to upload again."
         ) from None
-    except archive.Empty:  # as deployments that zipped nothing report it (terraform, serverless, CloudFormation)
-        raise InvalidParameterValueException("Uploaded file must be a non-empty zip") from None
-    return Code.from_zip(data, unzipped)
 
 
 def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: Any) -> bytes:
@@ -85,7 +90,11 @@ def _in_place(directory: str) -> Code:
             f"When using hot reloading, the archive key has to be an existing directory! Your archive key: {directory}"
         )
     packaged = package(directory)
-    return Code.in_place(directory, packaged, checked_zip(packaged).unzipped_size)
+    try:
+        unzipped = _unzipped_size(packaged)
+    except archive.Empty:
+        unzipped = 0  # nothing uploaded: the code in place may be written after the function is made
+    return Code.in_place(directory, packaged, unzipped)
 
 
 def load(call: Call, source: Mapping[str, Any], package_type: str) -> Code:
