@@ -58,6 +58,13 @@ def test_payloads_that_are_not_json_get_jacksons_words(raw_client: Any, aws_erro
         raw_client.invoke(FunctionName=function, Payload=payload)
 
 
+def test_a_payload_with_nan_is_refused_in_any_encoding_json_allows(raw_client: Any, aws_error: Any, function: str) -> None:
+    for encoding in ("utf-16-le", "utf-32-be"):
+        with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + "Non-standard token 'NaN': enable "
+                       "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow" + WHERE.format(10)):
+            raw_client.invoke(FunctionName=function, Payload='{"a": NaN}'.encode(encoding))
+
+
 def test_a_request_body_nested_deep_is_refused(raw_client: Any, aws_error: Any, function: str) -> None:
     def nest(params: dict[str, Any], **_: Any) -> None:
         params["body"] = b'{"Description": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"

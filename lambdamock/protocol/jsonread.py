@@ -67,8 +67,10 @@ def _too_deep(data: bytes, where: int) -> Unreadable:
 def _described(data: bytes, error: ValueError) -> Unreadable:
     if isinstance(error, _NonNumeric):  # the message of Jackson's ReaderBasedJsonParser._handleOddValue
         name = str(error)
+        encoding = json.detect_encoding(data)
+        text = data if encoding == "utf-8" else data.decode(encoding, "surrogatepass").encode("utf-8", "surrogatepass")
         return Unreadable(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
-                          + _at(data, _blanked(data).index(name.encode()) + len(name), 1))
+                          + _at(text, _blanked(text).index(name.encode()) + len(name), 1))
     # Jackson looks at the first byte of a value before it decodes anything as UTF-8.
     start = len(data) - len(data.lstrip())
     if start < len(data):
