@@ -9,20 +9,32 @@ from lambdamock._bound import current
 from lambdamock.runtime.logs import INFO, Line
 
 
-class CognitoIdentity:
+class _Shown:
+    """Shown as the runtime shows its context objects: ``Name([field=value,...])``, fields in ``_SHOWN`` order."""
+
+    __slots__ = ()
+    _SHOWN: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}([" + ",".join(f"{name}={getattr(self, name)}" for name in self._SHOWN) + "])"
+
+
+class CognitoIdentity(_Shown):
     """context.identity: only filled for calls made through the mobile SDK, so None here."""
 
     __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+    _SHOWN = __slots__
 
     def __init__(self) -> None:
         self.cognito_identity_id: Optional[str] = None
         self.cognito_identity_pool_id: Optional[str] = None
 
 
-class Client:
+class Client(_Shown):
     """context.client_context.client: the calling app, from the ClientContext "client" object."""
 
     __slots__ = ("app_package_name", "app_title", "app_version_code", "app_version_name", "installation_id")
+    _SHOWN = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
         self.installation_id = fields.get("installation_id")
@@ -32,10 +44,11 @@ class Client:
         self.app_package_name = fields.get("app_package_name")
 
 
-class ClientContext:
+class ClientContext(_Shown):
     """context.client_context: the decoded ClientContext of a synchronous Invoke."""
 
     __slots__ = ("client", "custom", "env")
+    _SHOWN = ("custom", "env", "client")
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
         client = fields.get("client")
@@ -44,8 +57,11 @@ class ClientContext:
         self.env = fields.get("env")
 
 
-class LambdaContext:
+class LambdaContext(_Shown):
     """The handler's second argument."""
+
+    _SHOWN = ("aws_request_id", "log_group_name", "log_stream_name", "function_name", "memory_limit_in_mb",
+              "function_version", "invoked_function_arn", "client_context", "identity", "tenant_id")
 
     def __init__(
         self,

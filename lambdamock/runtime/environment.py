@@ -25,6 +25,7 @@ from lambdamock.runtime.payloads import (
     Places,
     exception_document,
     placed,
+    relocated,
     user_stack,
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
@@ -378,7 +379,8 @@ def _load_handler(namespace: Namespace, handler: str, places: Places) -> Handler
     try:
         module = namespace.load(module_name.replace("/", "."))
     except ImportError as error:
-        raise Fault("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from None
+        raise Fault("Runtime.ImportModuleError",
+                    f"Unable to import module '{module_name}': {relocated(str(error), places)}") from None
     except SyntaxError as error:
         trace = [f'  File "{placed(error.filename or "", places)}" Line {error.lineno}\n    {error.text}']
         raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None

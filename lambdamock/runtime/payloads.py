@@ -44,6 +44,9 @@ class _Encoder(json.JSONEncoder):
         self.saw_decimal = False
 
     def default(self, o: Any) -> Any:
+        # The runtime's encoder (simplejson's, whose encoding is UTF-8) writes bytes as the text they encode.
+        if isinstance(o, bytes):
+            return o.decode("utf-8")
         # The Python runtime writes Decimals (what boto3's DynamoDB layer returns) as plain numbers.
         if isinstance(o, decimal.Decimal):
             if o.is_nan():
@@ -150,6 +153,13 @@ def placed(filename: str, places: Places) -> str:
         if filename.startswith(here):
             return there + filename[len(here) :]
     return filename
+
+
+def relocated(text: str, places: Places) -> str:
+    """``text`` with the files of ``places`` named as Lambda names them (an ImportError's message names a file)."""
+    for here, there in places:
+        text = text.replace(here, there)
+    return text
 
 
 def error_document(error_type: str, message: str, request_id: Optional[str], stack_trace: List[str]) -> Dict[str, Any]:

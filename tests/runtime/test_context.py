@@ -67,6 +67,21 @@ def test_client_context(runtime: Runtime) -> None:
     assert ctx == {**client_context["client"], "custom": {"k": "v"}, "env": {"platform": "android"}}
 
 
+def test_the_context_reads_as_the_runtime_shows_it(runtime: Runtime) -> None:
+    # awslambdaric's lambda_context.py: each object's __repr__, its fields in this order.
+    spec = make_spec(handler_source("return repr(context)"), name="f", memory_size=256)
+    shown = json.loads(invoke(runtime, spec, request_id="rid", client_context={"custom": {"k": "v"},
+                                                                               "client": {"app_title": "t"}}).payload)
+    stream = shown.split("log_stream_name=", 1)[1].split(",", 1)[0]
+    assert shown == (
+        f"LambdaContext([aws_request_id=rid,log_group_name=/aws/lambda/f,log_stream_name={stream},function_name=f,"
+        f"memory_limit_in_mb=256,function_version=$LATEST,invoked_function_arn={spec.function_arn},"
+        "client_context=ClientContext([custom={'k': 'v'},env=None,client=Client([installation_id=None,app_title=t,"
+        "app_version_name=None,app_version_code=None,app_package_name=None])]),"
+        "identity=CognitoIdentity([cognito_identity_id=None,cognito_identity_pool_id=None]),tenant_id=None])"
+    )
+
+
 def test_remaining_time_counts_down_and_clamps_at_zero(runtime: Runtime) -> None:
     spec = make_spec(
         handler_source(

@@ -60,6 +60,14 @@ def test_import_module_error_is_retried_on_the_next_invoke(runtime: Runtime) -> 
     assert result.cold and result.function_error == "Unhandled"
 
 
+def test_an_import_error_names_files_where_lambda_keeps_them(runtime: Runtime) -> None:
+    # bootstrap.py puts str(error) in the message: Python names the module's file, /var/task/... on Lambda.
+    error = _error(runtime, {"app.py": "from lib import nope\n", "lib.py": ""})
+    assert error["errorMessage"] == (
+        "Unable to import module 'app': cannot import name 'nope' from 'lib' (/var/task/lib.py)"
+    )
+
+
 def test_missing_handler_module(runtime: Runtime) -> None:
     error = _error(runtime, {"other.py": ""})
     assert error["errorMessage"] == "Unable to import module 'app': No module named 'app'"
@@ -98,6 +106,15 @@ def test_marshal_error(runtime: Runtime) -> None:
     error = _error(runtime, handler_source("return object()"))
     assert error["errorType"] == "Runtime.MarshalError"
     assert error["errorMessage"] == "Unable to marshal response: Object of type object is not JSON serializable"
+
+
+def test_bytes_that_are_not_utf8_cannot_be_marshalled(runtime: Runtime) -> None:
+    # The runtime's encoder (simplejson, encoding UTF-8: lambda_runtime_marshaller.py) decodes bytes values.
+    error = _error(runtime, handler_source("return {'body': b'\\xff'}"))
+    assert error["errorType"] == "Runtime.MarshalError"
+    assert error["errorMessage"] == (
+        "Unable to marshal response: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
+    )
 
 
 def test_unmarshal_error(runtime: Runtime) -> None:
@@ -155,6 +172,7 @@ def test_unsupported_runtime(runtime: Runtime) -> None:
             b'{"n": 12345678901234567890.5, "i": 3}',
         ),
         ("[decimal.Decimal('NaN')]", b"[NaN]"),
+        ("{'body': b'hi', 'n': [b'caf\\xc3\\xa9']}", '{"body": "hi", "n": ["caf\u00e9"]}'.encode()),
         ("'caf\\u00e9 \\u2603'", '"caf\u00e9 \u2603"'.encode()),
     ],
 )
