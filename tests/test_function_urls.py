@@ -241,7 +241,7 @@ def test_an_unknown_url_id_is_forbidden_with_a_null_message(client, lambda_mock)
 
 def test_each_url_is_an_origin_of_its_own_so_root_relative_paths_stay_on_it(client, lambda_mock):
     # As each AWS URL is a host of its own: a redirect to /landing (as Flask's redirect() sends it), or a
-    # page's link to /static/..., reaches the same URL, and cookies of one URL are not sent to another.
+    # page's link to /static/..., reaches the same URL.
     source = """
 def handler(event, context):
     if event["rawPath"] == "/start":
