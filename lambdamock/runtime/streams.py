@@ -52,8 +52,35 @@ class ThreadStream:
         scope = current()
         return (scope is not None and self in scope.closed) or self.target.closed
 
+    @property
+    def buffer(self) -> _Bytes:
+        """The stream's bytes (``sys.stdout.buffer``), which reach the same log as its text."""
+        return _Bytes(self)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.target, name)
+
+
+class _Bytes:
+    """A ThreadStream's ``buffer``: an environment thread's bytes go to its log as the UTF-8 text they hold (as
+    the runtime's file descriptor takes them); other threads' to the stream's own buffer."""
+
+    def __init__(self, stream: ThreadStream) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        scope = current()
+        if scope is None or scope.sink is None:
+            written: int = self._stream.target.buffer.write(data)
+            return written
+        self._stream.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream.target.buffer, name)
 
 
 original_call_handlers = logging.Logger.callHandlers

@@ -41,6 +41,15 @@ def test_log_frames_print_and_stderr_output(runtime: Runtime) -> None:
     assert REPORT.fullmatch(warm[-1])["rest"] == "\t"  # type: ignore[index]
 
 
+def test_bytes_written_to_the_streams_buffers_reach_the_log(runtime: Runtime) -> None:
+    # On Lambda sys.stdout.buffer is the process's file descriptor, which the runtime's log reads.
+    spec = make_spec(handler_source("sys.stdout.buffer.write(b'caf\\xc3\\xa9\\n')\n"
+                                    "sys.stderr.buffer.write(b'err\\n')\nsys.stdout.buffer.flush()\nreturn 1",
+                                    prelude="import sys"))
+    lines = invoke(runtime, spec, request_id="req-1").log.splitlines()
+    assert lines[1:3] == ["caf\u00e9", "err"]
+
+
 def test_other_threads_output_is_not_captured(runtime: Runtime, capsys: pytest.CaptureFixture[str]) -> None:
     sync.events["printing"] = threading.Event()
     sync.events["printed"] = threading.Event()
