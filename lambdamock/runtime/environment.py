@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import os
 import queue
 import threading
@@ -238,6 +239,7 @@ class Environment:
             self.dead = True
         except BaseException as error:
             self.init_error = exception_document(error, "", self._places, self.spec.runtime)
+            logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
             outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         finally:

@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from lambdamock.runtime.environment import Outcome
 
 
+# What the runtime logs (logging.warning) before an init error: awslambdaric's lambda_literals.py.
+UNHANDLED_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, in rare "
+    "cases, a Lambda runtime update can cause unexpected function behavior. For functions using managed runtimes, "
+    "runtime updates can be triggered by a function change, or can be applied automatically. To determine if the "
+    "runtime has been updated, check the runtime version in the INIT_START log entry. If this error correlates with "
+    "a change in the runtime version, you may be able to mitigate this error by temporarily rolling back to the "
+    "previous runtime version. For more information, see "
+    "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r"
+)
+
+
 class LambdaRuntimeClient:
     """Where the runtime posts what init or an invocation gave: here, into the environment's outcome of it."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict
 
 import pytest
@@ -55,6 +56,10 @@ def test_import_module_error_is_retried_on_the_next_invoke(runtime: Runtime) -> 
     }
     assert "INIT_REPORT Init Duration:" in error["_log"]
     assert "[ERROR] Runtime.ImportModuleError: Unable to import module 'app'" in error["_log"]
+    # awslambdaric's bootstrap logs its warning first (lambda_literals.py), at WARNING, with no request id.
+    warning = re.search(r"\[WARNING\]\t\S+\t\tLAMBDA_WARNING: Unhandled exception\. .*runtimes-update\.html\r\n",
+                        error["_log"])
+    assert warning and warning.end() <= error["_log"].index("[ERROR] Runtime.ImportModuleError")
     assert runtime.environment_count == 0
     result = invoke(runtime, make_spec(files))
     assert result.cold and result.function_error == "Unhandled"
