@@ -182,9 +182,9 @@ def exception_document(error: BaseException, request_id: str, places: Places = (
     return error_document(type(error).__name__, str(error), shown, user_stack(error.__traceback__, places))
 
 
-def encode_document(document: Dict[str, Any]) -> bytes:
-    """Error objects are written by the runtime's own encoder: default separators, ASCII."""
-    return json.dumps(document).encode("utf-8")
+def encode_document(document: Dict[str, Any], runtime: str) -> bytes:
+    """Error objects are written by the runtime's own encoder: default separators, ASCII before python3.12."""
+    return json.dumps(document, ensure_ascii=not _keeps_unicode(runtime)).encode("utf-8")
 
 
 def sandbox_error(error_type: str, message: str) -> bytes:

@@ -68,7 +68,7 @@ def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> Invoca
     if env.init_error is not None:
         document = env.init_error  # AWS sends an init error with an empty requestId (test_lambda_runtime_error)
         error_type = str(document["errorType"])
-        payload = encode_document(document)
+        payload = encode_document(document, spec.runtime)
     else:
         error_type = "Runtime.ExitError"
         payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))

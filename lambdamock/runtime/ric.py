@@ -87,7 +87,7 @@ def handle_event_request(
         return
     assert client.outcome is not None
     client.outcome.output.append(error_line(document, client.logging))
-    client.post_invocation_error(invoke_id, encode_document(document).decode("utf-8"), "")
+    client.post_invocation_error(invoke_id, encode_document(document, client.runtime).decode("utf-8"), "")
 
 
 # awslambdaric.__main__ as the runtime's __main__ holds it: its bootstrap module and its client class.

@@ -193,6 +193,9 @@ def test_result_marshalling(runtime: Runtime, value: str, expected: bytes) -> No
 def test_non_ascii_depends_on_the_runtime(runtime: Runtime, runtime_name: str, expected: bytes) -> None:
     spec = make_spec(handler_source("return 'caf\\u00e9'"), runtime=runtime_name)
     assert invoke(runtime, spec).payload == expected
+    # Error objects too: bootstrap writes them with the same encoder (to_json, lambda_runtime_marshaller.py).
+    failing = make_spec(handler_source("raise ValueError('caf\\u00e9')"), runtime=runtime_name)
+    assert invoke(runtime, failing).payload.startswith(b'{"errorMessage": ' + expected)
 
 
 def test_empty_payload_is_an_empty_object(runtime: Runtime) -> None:
