@@ -126,7 +126,8 @@ class Environment:
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:
             hooks.installation.json_logging()
-        self.handler: Optional[Handler] = None
+        # What _HANDLER names, once init loaded it: whatever the module holds there, which the runtime calls.
+        self.handler: Any = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
         # Dead: its worker exited or was abandoned; retired: drop it instead of reusing it.
@@ -274,7 +275,6 @@ class Environment:
                 deadline=call.deadline,
                 tenant_id=self.tenant,
             )
-            assert self.handler is not None
             # Through the runtime interface client's names, which a tool may have wrapped (see runtime.ric).
             client = self.client
             client.context, client.outcome = context, outcome

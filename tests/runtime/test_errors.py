@@ -78,6 +78,12 @@ def test_missing_handler_module(runtime: Runtime) -> None:
     assert error["errorMessage"] == "Unable to import module 'app': No module named 'app'"
 
 
+def test_a_handler_that_is_none_fails_as_any_uncallable_does(runtime: Runtime) -> None:
+    # bootstrap calls whatever the name holds: a TypeError of the invocation, not of the runtime.
+    error = _error(runtime, {"app.py": "handler = None\n"})
+    assert (error["errorType"], error["errorMessage"]) == ("TypeError", "'NoneType' object is not callable")
+
+
 def test_handler_not_found(runtime: Runtime) -> None:
     error = _error(runtime, {"app.py": "x = 1\n"}, handler="app.missing")
     assert error["errorType"] == "Runtime.HandlerNotFound"
