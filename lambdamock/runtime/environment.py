@@ -10,7 +10,7 @@ import queue
 import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
@@ -22,17 +22,12 @@ from lambdamock.runtime.context import LambdaContext
 from lambdamock.runtime.logs import Entry, error_line
 from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
-    Fault,
     Places,
     exception_document,
-    placed,
-    relocated,
     user_stack,
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
-
-Handler = Callable[[Any, LambdaContext], Any]
 
 # Names the folder that stands in for /opt when the function has layers.
 OPT_VARIABLE = "LAMBDAMOCK_OPT"
@@ -228,7 +223,7 @@ class Environment:
                 self.scope.overlay.update(changed)
             # The runtime loads the handler _HANDLER names once the wrapper ran, which may have changed it (the
             # OpenTelemetry layer's otel-instrument does, to put its own handler first).
-            self.handler = _load_handler(self.namespace, self.scope.overlay["_HANDLER"], self._places)
+            self.handler = ric.get_handler(self.namespace, self.scope.overlay["_HANDLER"], self._places)
             if self.snap_start:
                 # Lambda snapshots the initialised environment and restores copies of it; here each
                 # environment runs init itself, then its hooks of both sides of the snapshot.
@@ -370,24 +365,3 @@ class Environment:
         """Wait up to ``timeout`` seconds for a stopped worker's thread to end."""
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
-
-
-def _load_handler(namespace: Namespace, handler: str, places: Places) -> Handler:
-    """Import the handler's module and find the function, with the Python runtime's fault texts."""
-    try:
-        module_name, function_name = handler.rsplit(".", 1)
-    except ValueError as error:
-        raise Fault("Runtime.MalformedHandlerName", f"Bad handler '{handler}': {error}") from None
-    try:
-        module = namespace.load(module_name.replace("/", "."))
-    except ImportError as error:
-        raise Fault("Runtime.ImportModuleError",
-                    f"Unable to import module '{module_name}': {relocated(str(error), places)}") from None
-    except SyntaxError as error:
-        trace = [f'  File "{placed(error.filename or "", places)}" Line {error.lineno}\n    {error.text}']
-        raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
-    try:
-        found: Handler = getattr(module, function_name)
-    except AttributeError:
-        raise Fault("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'") from None
-    return found

@@ -14,12 +14,22 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from lambdamock.runtime.logs import error_line
-from lambdamock.runtime.payloads import Places, encode_document, exception_document, marshal_result, parse_event
+from lambdamock.runtime.payloads import (
+    Fault,
+    Places,
+    encode_document,
+    exception_document,
+    marshal_result,
+    parse_event,
+    placed,
+    relocated,
+)
 from lambdamock.runtime.spec import LogSettings
 
 if TYPE_CHECKING:
     from lambdamock.runtime.context import LambdaContext
     from lambdamock.runtime.environment import Outcome
+    from lambdamock.runtime.modules import Namespace
 
 
 # What the runtime logs (logging.warning) before an init error: awslambdaric's lambda_literals.py.
@@ -94,3 +104,24 @@ def handle_event_request(
 MAIN = ModuleType("awslambdaric.__main__")
 MAIN.bootstrap = sys.modules[__name__]  # type: ignore[attr-defined]
 MAIN.LambdaRuntimeClient = LambdaRuntimeClient  # type: ignore[attr-defined]
+
+
+def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
+    """What ``handler`` names, its module imported into ``namespace``, with bootstrap._get_handler's fault texts."""
+    try:
+        module_name, function_name = handler.rsplit(".", 1)
+    except ValueError as error:
+        raise Fault("Runtime.MalformedHandlerName", f"Bad handler '{handler}': {error}") from None
+    try:
+        module = namespace.load(module_name.replace("/", "."))
+    except ImportError as error:
+        raise Fault("Runtime.ImportModuleError",
+                    f"Unable to import module '{module_name}': {relocated(str(error), places)}") from None
+    except SyntaxError as error:
+        trace = [f'  File "{placed(error.filename or "", places)}" Line {error.lineno}\n    {error.text}']
+        raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
+    try:
+        found = getattr(module, function_name)
+    except AttributeError:
+        raise Fault("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'") from None
+    return found
