@@ -84,6 +84,13 @@ def test_a_handler_that_is_none_fails_as_any_uncallable_does(runtime: Runtime) -
     assert (error["errorType"], error["errorMessage"]) == ("TypeError", "'NoneType' object is not callable")
 
 
+def test_a_built_in_module_is_no_handler_module(runtime: Runtime) -> None:
+    # awslambdaric's bootstrap._get_handler, before it imports anything.
+    error = _error(runtime, {"time.py": "def handler(event, context):\n    return 1\n"}, handler="time.handler")
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.BuiltInModuleConflict", "Cannot use built-in module time as a handler module")
+
+
 def test_handler_not_found(runtime: Runtime) -> None:
     error = _error(runtime, {"app.py": "x = 1\n"}, handler="app.missing")
     assert error["errorType"] == "Runtime.HandlerNotFound"
