@@ -125,7 +125,7 @@ def test_a_replacement_that_fails_ends_the_runtime(client):
     response = client.invoke(FunctionName="f", LogType="Tail")
     error = json.loads(response["Payload"].read())
     assert (response["FunctionError"], error["errorType"]) == ("Unhandled", "Runtime.ExitError")
-    assert "RuntimeError\n" in base64.b64decode(response["LogResult"]).decode()
+    assert "RuntimeError: tool bug\n" in base64.b64decode(response["LogResult"]).decode()  # as Python reports it
 
 
 def test_the_runtime_is_found_while_a_mock_runs_functions():

@@ -7,8 +7,10 @@ import json
 import logging
 import os
 import queue
+import signal
 import threading
 import time
+import traceback
 import uuid
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -44,7 +46,8 @@ class Outcome:
         self.output: List[Entry] = []
         self.started = time.time()  # wall clock, for the log's timestamps
         self.duration_ms = 0.0
-        # Set when the code ended the runtime (sys.exit and the like): Lambda reports an ExitError.
+        # Set when the code ended the runtime (sys.exit and the like): Lambda reports an ExitError. Negative: the
+        # process ended by that signal.
         self.exit_status: Optional[int] = None
 
 
@@ -91,6 +94,14 @@ def _exit_status(error: SystemExit) -> int:
     if error.code is None:
         return 0
     return error.code if isinstance(error.code, int) else 1
+
+
+def _uncaught(outcome: Outcome, error: BaseException, places: Places) -> None:
+    """The runtime's process ends on an exception nothing caught: Python prints it, and ends with status 1, or, for
+    KeyboardInterrupt, by its own SIGINT (Python 3.8 and later)."""
+    outcome.output.append("Traceback (most recent call last):\n" + "".join(user_stack(error.__traceback__, places))
+                          + "".join(traceback.format_exception_only(type(error), error)))
+    outcome.exit_status = -signal.SIGINT if isinstance(error, KeyboardInterrupt) else 1
 
 
 class Environment:
@@ -233,10 +244,13 @@ class Environment:
         except SystemExit as error:
             outcome.exit_status = _exit_status(error)
             self.dead = True
-        except BaseException as error:
+        except Exception as error:
             self.init_error = exception_document(error, "", self._places, self.spec.runtime)
             logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
             outcome.output.append(error_line(self.init_error, self.spec.logging))
+            self.dead = True
+        except BaseException as error:  # bootstrap catches Exception alone
+            _uncaught(outcome, error, self._places)
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
@@ -287,10 +301,9 @@ class Environment:
             outcome.exit_status = _exit_status(error)
             self.dead = True
         except BaseException as error:
-            # Out of handle_event_request (a tool's replacement of it, or of a post, failed): the runtime's process
-            # would end, as it ends on any exception its loop does not handle.
-            outcome.output.append("".join(user_stack(error.__traceback__, self._places)) + f"{type(error).__name__}\n")
-            outcome.exit_status = 1
+            # Out of handle_event_request (a BaseException, or a tool's replacement of it, or of a post, failed): the
+            # runtime's process would end, as it ends on any exception its loop does not handle.
+            _uncaught(outcome, error, self._places)
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000

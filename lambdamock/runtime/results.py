@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 import uuid
 from typing import Optional, Sequence
@@ -141,4 +142,6 @@ def unsupported_message(spec: FunctionSpec) -> str:
 def _exit_message(request_id: str, status: int) -> str:
     if status == 0:
         return f"RequestId: {request_id} Error: Runtime exited without providing a reason"
+    if status == -signal.SIGINT:  # ended by a signal, as Lambda's runtime manager words it ("signal: killed", ...)
+        return f"RequestId: {request_id} Error: Runtime exited with error: signal: interrupt"
     return f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"

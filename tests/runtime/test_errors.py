@@ -147,7 +147,8 @@ def test_unmarshal_error(runtime: Runtime) -> None:
         ("sys.exit(3)", "Runtime exited with error: exit status 3"),
         ("sys.exit('bye')", "Runtime exited with error: exit status 1"),
         ("sys.exit()", "Runtime exited without providing a reason"),
-        ("raise KeyboardInterrupt", "Runtime exited with error: exit status 1"),
+        # Python 3.8+ ends a process that left KeyboardInterrupt uncaught by its own SIGINT.
+        ("raise KeyboardInterrupt", "Runtime exited with error: signal: interrupt"),
     ],
 )
 def test_exit_in_the_handler_ends_the_environment_not_the_process(
@@ -223,6 +224,18 @@ def test_exit_during_init(runtime: Runtime) -> None:
         "errorMessage": "RequestId: rid-i Error: Runtime exited with error: exit status 2",
     }
     assert result.function_error == "Unhandled" and runtime.environment_count == 0
+
+
+def test_a_base_exception_at_init_ends_the_runtime_as_python_reports_it(runtime: Runtime) -> None:
+    # awslambdaric's bootstrap.run catches Exception alone: anything else ends the process, which Python reports.
+    files = {"app.py": "class Stop(BaseException):\n    pass\nraise Stop('stop now')\n"}
+    result = invoke(runtime, make_spec(files), request_id="rid-b")
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": "RequestId: rid-b Error: Runtime exited with error: exit status 1",
+    }
+    assert "Traceback (most recent call last):\n" in result.log and "app.Stop: stop now\n" in result.log
+    assert "LAMBDA_WARNING" not in result.log
 
 
 def test_a_missing_exec_wrapper_ends_the_runtime_with_127(runtime: Runtime) -> None:
