@@ -112,6 +112,8 @@ def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
         module_name, function_name = handler.rsplit(".", 1)
     except ValueError as error:
         raise Fault("Runtime.MalformedHandlerName", f"Bad handler '{handler}': {error}") from None
+    if not module_name:
+        raise ValueError("Empty module name")  # as importlib.import_module("") does, which bootstrap calls
     if module_name.split(".")[0] in sys.builtin_module_names:  # compiled into Python: its handler would not be found
         raise Fault("Runtime.BuiltInModuleConflict", f"Cannot use built-in module {module_name} as a handler module")
     try:

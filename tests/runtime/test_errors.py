@@ -84,6 +84,12 @@ def test_a_handler_that_is_none_fails_as_any_uncallable_does(runtime: Runtime) -
     assert (error["errorType"], error["errorMessage"]) == ("TypeError", "'NoneType' object is not callable")
 
 
+def test_a_handler_with_no_module_name_fails_as_importlib_does(runtime: Runtime) -> None:
+    # bootstrap._get_handler hands "" to importlib.import_module, whose ValueError is no ImportError.
+    error = _error(runtime, {"app.py": ""}, handler=".handler")
+    assert (error["errorType"], error["errorMessage"]) == ("ValueError", "Empty module name")
+
+
 def test_a_built_in_module_is_no_handler_module(runtime: Runtime) -> None:
     # awslambdaric's bootstrap._get_handler, before it imports anything.
     error = _error(runtime, {"time.py": "def handler(event, context):\n    return 1\n"}, handler="time.handler")
