@@ -7,7 +7,7 @@ from typing import Any, Mapping, MutableMapping
 from urllib.parse import urlsplit
 
 from lambdamock import _moto
-from lambdamock.errors import AccessDeniedException, LambdaError
+from lambdamock.errors import AccessDeniedException, InvalidSignatureException, UnrecognizedClientException
 from lambdamock.operations import Call
 from lambdamock.protocol.codec import Request
 from lambdamock.state import names
@@ -17,14 +17,6 @@ _ACTIONS = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunct
             "GetLayerVersionByArn": "GetLayerVersion"}
 # Set in the request context of the calls lambdamock makes for moto's services (see trusted).
 _TRUSTED = "lambdamock_trusted"
-
-
-class UnrecognizedClientException(LambdaError):
-    status = 403
-
-
-class InvalidSignatureException(LambdaError):
-    status = 403
 
 
 def trusted(client: Any) -> Any:

@@ -97,6 +97,18 @@ class AccessDeniedException(LambdaError):
         super().__init__(message, type_=None)
 
 
+class UnrecognizedClientException(LambdaError):
+    """The front end knows no such access key."""
+
+    status = 403
+
+
+class InvalidSignatureException(LambdaError):
+    """The request's signature is not the one its access key's secret makes."""
+
+    status = 403
+
+
 class NotServedError(NotImplementedError):
     """Raised, never answered: lambdamock does not serve this operation yet."""
 
