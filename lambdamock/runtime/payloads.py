@@ -147,16 +147,8 @@ def user_stack(tb: Optional[TracebackType], places: Places = ()) -> List[str]:
     ])
 
 
-def placed(filename: str, places: Places) -> str:
-    """``filename`` as Lambda names it, when it is in one of ``places``."""
-    for here, there in places:
-        if filename.startswith(here):
-            return there + filename[len(here) :]
-    return filename
-
-
-def relocated(text: str, places: Places) -> str:
-    """``text`` with the files of ``places`` named as Lambda names them (an ImportError's message names a file)."""
+def placed(text: str, places: Places) -> str:
+    """``text`` (a file's name, or a message naming files) with the files of ``places`` named as Lambda names them."""
     for here, there in places:
         text = text.replace(here, there)
     return text

@@ -22,7 +22,6 @@ from lambdamock.runtime.payloads import (
     marshal_result,
     parse_event,
     placed,
-    relocated,
 )
 from lambdamock.runtime.spec import LogSettings
 
@@ -120,7 +119,7 @@ def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
         module = namespace.load(module_name.replace("/", "."))
     except ImportError as error:
         raise Fault("Runtime.ImportModuleError",
-                    f"Unable to import module '{module_name}': {relocated(str(error), places)}") from None
+                    f"Unable to import module '{module_name}': {placed(str(error), places)}") from None
     except SyntaxError as error:
         trace = [f'  File "{placed(error.filename or "", places)}" Line {error.lineno}\n    {error.text}']
         raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
