@@ -33,12 +33,15 @@ def _fields(header: Optional[str]) -> Dict[str, str]:
     return dict(part.strip().partition("=")[::2] for part in header.split(";")) if header else {}
 
 
+def _decided(fields: Dict[str, str]) -> Optional[bool]:
+    sampled = fields.get("Sampled")
+    return None if sampled not in ("0", "1") or not _ROOT.fullmatch(fields.get("Root", "")) else sampled == "1"
+
+
 def decision(header: Optional[str]) -> Optional[bool]:
     """The sampling decision of the trace a header names; None when it names none (no valid Root) or carries none
     (no Sampled, or "?")."""
-    fields = _fields(header)
-    sampled = fields.get("Sampled")
-    return None if sampled not in ("0", "1") or not _ROOT.fullmatch(fields.get("Root", "")) else sampled == "1"
+    return _decided(_fields(header))
 
 
 def trace_header(incoming: Optional[str] = None, sampled: Optional[bool] = False) -> str:
@@ -51,10 +54,11 @@ def trace_header(incoming: Optional[str] = None, sampled: Optional[bool] = False
     aws-xray-sdk-java#409: "Root=..." in the PassThrough case).
     """
     digits = hex_digits(40)
-    root = _fields(incoming).get("Root", "")
+    fields = _fields(incoming)
+    root = fields.get("Root", "")
     if not _ROOT.fullmatch(root):
         root = f"1-{int(time.time()):08x}-{digits[:24]}"
-    brought = decision(incoming)
+    brought = _decided(fields)
     sampled = sampled if brought is None else brought
     if sampled is None:
         return f"Root={root}"
