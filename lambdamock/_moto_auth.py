@@ -66,15 +66,17 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
     if "moto" not in sys.modules or not _moto.active() or "authorization" not in request.headers or \
             context.get(_TRUSTED):
         return
-    from botocore.auth import _host_from_url
     from moto import settings
     from moto.core.authorization import ActionAuthenticatorMixin
-    from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError, SignatureDoesNotMatchError
-    from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
 
     if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
         ActionAuthenticatorMixin.request_count += 1
         return
+    # Only now, as moto itself loads them: while IAM is not simulated, moto's IAM models stay unloaded.
+    from botocore.auth import _host_from_url
+    from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError, SignatureDoesNotMatchError
+    from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+
     parts = urlsplit(url)
     headers = {name.title(): value if isinstance(value, str) else value.decode("latin-1")
                for name, value in request.headers.items()}
