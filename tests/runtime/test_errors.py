@@ -153,7 +153,8 @@ def test_unmarshal_error(runtime: Runtime) -> None:
         ("sys.exit(3)", "Runtime exited with error: exit status 3"),
         ("sys.exit('bye')", "Runtime exited with error: exit status 1"),
         ("sys.exit()", "Runtime exited without providing a reason"),
-        # Python 3.8+ ends a process that left KeyboardInterrupt uncaught by its own SIGINT.
+        # Python 3.8+ ends a process that left KeyboardInterrupt uncaught by its own SIGINT (bpo-1054041), and Lambda
+        # words a runtime ended by a signal as 'signal: <name>' (users report 'signal: killed' when out of memory).
         ("raise KeyboardInterrupt", "Runtime exited with error: signal: interrupt"),
     ],
 )
