@@ -9,7 +9,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from lambdamock import ids
-from lambdamock.sources import filters
+from lambdamock.sources import filters, windows
 from lambdamock.sources.batching import Batch, event
 from lambdamock.sources.outcome import FAILED, OK, failed_items
 from lambdamock.sources.poller import Poller
@@ -57,6 +57,8 @@ class _Shard:
         self.failing: deque[list[StreamRecord]] = deque()  # batches to retry, oldest first
         self.attempts = 0  # invocations of the head of ``failing``
         self.retry_at = 0.0
+        self.window_end: Optional[float] = None  # the open tumbling window's, until its final invocation is queued
+        self.states: dict[float, Any] = {}  # each window's state (by its start), as the function last returned it
 
 
 class StreamPoller(Poller):
@@ -94,11 +96,14 @@ class StreamPoller(Poller):
         # Records read but not handled are read again when the mapping is enabled again.
         for shard in self._shards.values():
             waiting = [record for batch in shard.failing for record in batch] + shard.batch.take()[0]
+            closing = next((batch for batch in shard.failing if isinstance(batch, windows.Closing)), None)
             shard.failing.clear()
             shard.attempts = 0
             if waiting:
                 shard.resume = waiting[0].sequence
                 shard.last_read = None
+            elif closing is not None:  # its final invocation is queued again once the mapping is enabled
+                shard.window_end = closing.start + closing.length
 
     def cycle(self) -> tuple[bool, Optional[float]]:
         config = self.mapping.config
@@ -130,20 +135,36 @@ class StreamPoller(Poller):
                     self.pause(self.reader.settle)
                     if not self._read(shard):
                         break
+            if shard.window_end is not None and time.time() >= shard.window_end:
+                self._close_window(shard)  # after the reads: records of the window read late are in it
+                waits.append(0.0)
+                continue
             if shard.batch.due():
                 self._flush(shard)
             elif shard.batch:
                 waits.append(max(0.0, (shard.batch.deadline or 0.0) - time.monotonic()))
+            if shard.window_end is not None:
+                waits.append(max(0.0, shard.window_end - time.time()))
         if read_any:
             self.active()
             return False, 0.0
-        gathering = any(shard.batch for shard in self._shards.values())
-        # Finite retries end soon: wait() waits for them. A shard retrying forever counts
-        # as settled once its batch has been tried again.
-        retrying = config.maximum_retry_attempts != -1 and any(shard.failing for shard in self._shards.values())
+        # A window not yet closed still owes the function its final invocation.
+        gathering = any(shard.batch or shard.window_end is not None for shard in self._shards.values())
+        retrying = any(self._owed(shard) for shard in self._shards.values())
         idle = self.reader.idle_delay(self)
         delay = min([*waits, idle]) if idle is not None else (min(waits) if waits else None)
         return not gathering and not retrying, delay
+
+    def _owed(self, shard: _Shard) -> bool:
+        """Whether wait() waits for the shard's queued batch: finite retries end soon, so wait() waits for them.
+
+        A batch retried forever (a window's final invocation is, until it succeeds) counts as settled
+        once it has been tried again; a batch queued behind another, once tried.
+        """
+        if not shard.failing:
+            return False
+        forever = self.mapping.config.maximum_retry_attempts == -1 or isinstance(shard.failing[0], windows.Closing)
+        return not forever or not shard.attempts
 
     def _read(self, shard: _Shard) -> bool:
         if shard.cursor is None or self.stopping:
@@ -166,6 +187,8 @@ class StreamPoller(Poller):
                 if not shard.batch and not shard.failing:
                     shard.checkpoint = item.sequence  # filtered out: handled, as far as the shard goes
                 continue
+            if self.mapping.config.tumbling_window:
+                self._enter_window(shard, item.arrival, self.mapping.config.tumbling_window)
             encoded = json.dumps(record).encode()
             if not shard.batch.fits(encoded):
                 self._flush(shard)
@@ -173,6 +196,24 @@ class StreamPoller(Poller):
             if shard.batch.full:
                 self._flush(shard)
         return bool(records)
+
+    def _enter_window(self, shard: _Shard, arrival: float, length: int) -> None:
+        """Close the shard's window before a record of a later one is gathered; open the record's."""
+        start = windows.start_of(arrival, length)
+        if shard.window_end is not None and shard.window_end <= start:
+            self._close_window(shard)
+        shard.window_end = start + length
+
+    def _close_window(self, shard: _Shard) -> None:
+        """Queue the window's records gathered so far, then its final invocation."""
+        end, shard.window_end = shard.window_end, None
+        length = self.mapping.config.tumbling_window
+        if end is None or not length:
+            return
+        items, _ = shard.batch.take()
+        if items:
+            shard.failing.append(items)
+        shard.failing.append(windows.Closing(end - length, length))
 
     def _flush(self, shard: _Shard) -> None:
         if self.stopping or not shard.batch:
@@ -199,10 +240,24 @@ class StreamPoller(Poller):
             shard.checkpoint = items[expired - 1].sequence
             items = shard.failing[0] = items[expired:]
         shard.attempts += 1
-        result = self.deliver(event([item.encoded for item in items]), fresh=shard.attempts == 1)
+        window = self._window(items)
+        if window is None:
+            payload = event([item.encoded for item in items])
+        else:
+            start, length = window
+            payload = windows.windowed_event([item.encoded for item in items], start, length,
+                                             shard.states.get(start, {}), shard.id, config.source_arn,
+                                             isinstance(items, windows.Closing))
+        result = self.deliver(payload, fresh=shard.attempts == 1)
         failed = None if result is None else failed_items(
             result, {item.sequence for item in items}, config.report_item_failures
         )
+        if window is not None and failed is not None:
+            state = windows.state_of(result)  # type: ignore[arg-type]  # not None with ``failed``
+            if state is None:
+                failed = None  # no state in the response: the invocation failed
+            elif not isinstance(items, windows.Closing):
+                shard.states[window[0]] = state[0]
         if failed is not None and not failed:
             self._done(shard)
             self.mapping.record(result=OK)
@@ -226,16 +281,26 @@ class StreamPoller(Poller):
             shard.failing.extendleft([items[half:], items[:half]])
             shard.attempts = 0
             shard.retry_at = time.monotonic()
-        elif retries != -1 and shard.attempts > retries:
+        elif retries != -1 and shard.attempts > retries and not isinstance(items, windows.Closing):
             self._discard(shard, items, "RetryAttemptsExhausted", result)
         elif shard.attempts:
             shard.retry_at = time.monotonic() + min(RETRY_LAST, RETRY_FIRST * 2 ** (shard.attempts - 1))
         else:
             shard.retry_at = time.monotonic()
 
+    def _window(self, items: list[StreamRecord]) -> Optional[tuple[float, int]]:
+        """The tumbling window (start, length) a queued batch belongs to; None without windows."""
+        if isinstance(items, windows.Closing):
+            return items.start, items.length
+        length = self.mapping.config.tumbling_window
+        return (windows.start_of(items[0].arrival, length), length) if length else None
+
     def _done(self, shard: _Shard) -> None:
         items = shard.failing.popleft()
-        shard.checkpoint = items[-1].sequence
+        if isinstance(items, windows.Closing):
+            shard.states.pop(items.start, None)  # the window is done: its state goes
+        else:
+            shard.checkpoint = items[-1].sequence
         shard.attempts = 0
         shard.retry_at = time.monotonic()
 
