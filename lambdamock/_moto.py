@@ -44,6 +44,8 @@ def answer(client: Any) -> None:
 # What moto knows of the SNS message and the S3 object being delivered, set around the delivery.
 _SNS: contextvars.ContextVar[Optional[tuple[Any, str, Any]]] = contextvars.ContextVar("lambdamock_sns", default=None)
 _S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
+# Whether the PutBucketNotificationConfiguration request being served asked S3 to skip checking its destinations.
+_SKIP_CHECK: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_skip_check", default=False)
 _bridged = False
 
 
@@ -76,6 +78,7 @@ def bridge() -> None:
         "moto.secretsmanager.models": [("SecretsManagerBackend.rotate_secret", _moto_lookups.rotate_secret)],
         "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
+        "moto.s3.responses": [("S3Response._notification_config_from_body", _notifications_read)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
         "moto.kinesis.models": [("KinesisBackend.put_records", _whole_write),
@@ -210,20 +213,35 @@ def _invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any,
     triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
 
 
+def _notifications_read(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # S3Response._notification_config_from_body(): read just before moto's response hands the configuration
+    # to S3Backend.put_bucket_notification_configuration, which sees no header.
+    _SKIP_CHECK.set(instance.headers.get("x-amz-skip-destination-validation", "").lower() == "true")
+    return wrapped(*args, **kwargs)
+
+
 def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # S3Backend.put_bucket_notification_configuration(bucket_name, notification_config): S3 checks that
-    # it may invoke each function before it takes the configuration.
+    # it may invoke each function before it takes the configuration, unless the request says
+    # SkipDestinationValidation (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
+    # test_invalid_lambda_arn, "lambda-does-not-exist" and "skip_destination_validation").
     from lambdamock.sources import trigger_events, triggers
 
     bucket = _argument(args, kwargs, 0, "bucket_name")
     instance.get_bucket(bucket)  # a missing bucket is moto's NoSuchBucket, before any destination is checked
+    skip = _SKIP_CHECK.get()
+    _SKIP_CHECK.set(False)
+    service = _active.serving()
+    if skip or service is None or service.closed:
+        return wrapped(*args, **kwargs)
     config = _argument(args, kwargs, 1, "notification_config") or {}
     for entry in config.get("CloudFunctionConfiguration") or []:
-        function_arn = entry.get("CloudFunction")
-        service = _serving(function_arn)
-        if service is not None and triggers.refusal(service, function_arn,
-                                                    trigger_events.bucket_arn(function_arn, bucket),
-                                                    instance.account_id):
+        function_arn = entry.get("CloudFunction") or ""
+        if function_arn.split(":")[2:3] != ["lambda"]:
+            continue  # not an ARN of Lambda's: moto's own checks of an ARN apply
+        # A function of another account, or a name Lambda never gives one, is none of this mock's.
+        if not triggers.owns(service, function_arn) or triggers.refusal(
+                service, function_arn, trigger_events.bucket_arn(function_arn, bucket), instance.account_id):
             from moto.s3.exceptions import S3ClientError
 
             raise S3ClientError("InvalidArgument", "Unable to validate the following destination configurations")

@@ -159,6 +159,30 @@ def test_s3_refuses_a_destination_it_may_not_invoke(world: World) -> None:
     assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(Bucket="uploads")
 
 
+@pytest.mark.parametrize("arn", [
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:missing",
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:n/a",  # a name Lambda never gives a function
+    f"arn:aws:lambda:{REGION}:111122223333:function:f",  # another account's: none of this mock's
+])
+def test_s3_refuses_a_function_that_does_not_exist_unless_told_to_skip_the_check(world: World, arn: str) -> None:
+    # Recorded: LocalStack test_s3_notifications_lambda.snapshot.json, test_invalid_lambda_arn:
+    # "lambda-does-not-exist" is refused, and the same configuration with SkipDestinationValidation is taken.
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    config = {"LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
+    with pytest.raises(ClientError) as refused:
+        s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration=config)
+    assert refused.value.response["Error"]["Message"] == "Unable to validate the following destination configurations"
+    assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration=config,
+                                             SkipDestinationValidation=True)
+    stored = s3.get_bucket_notification_configuration(Bucket="uploads")["LambdaFunctionConfigurations"]
+    assert [entry["LambdaFunctionArn"] for entry in stored] == [arn]
+    # The check is skipped for that request only.
+    with pytest.raises(ClientError):
+        s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration=config)
+
+
 def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="uploads")
