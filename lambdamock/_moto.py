@@ -135,6 +135,23 @@ def _serving(function_arn: Optional[str]) -> Any:
     return service
 
 
+def _refused(function_arn: Any, source_arn: Callable[[str], str], account: str) -> bool:
+    """True when a mock serves Lambda and the Lambda ARN names none of its functions that lets the source invoke it.
+
+    ``source_arn`` makes the source's ARN from the function's. A function of another account, or with a name
+    Lambda never gives one, is none of the mock's. What is not a Lambda ARN is left to moto's own checks.
+    """
+    from lambdamock.sources import triggers
+
+    service = _active.serving()
+    if service is None or service.closed or not isinstance(function_arn, str):
+        return False
+    if function_arn.split(":")[2:3] != ["lambda"]:
+        return False
+    return not triggers.owns(service, function_arn) or triggers.refusal(
+        service, function_arn, source_arn(function_arn), account) is not None
+
+
 def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: str) -> Any:
     return args[index] if len(args) > index else kwargs.get(name)
 
@@ -225,23 +242,16 @@ def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> A
     # it may invoke each function before it takes the configuration, unless the request says
     # SkipDestinationValidation (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
     # test_invalid_lambda_arn, "lambda-does-not-exist" and "skip_destination_validation").
-    from lambdamock.sources import trigger_events, triggers
+    from lambdamock.sources import trigger_events
 
     bucket = _argument(args, kwargs, 0, "bucket_name")
     instance.get_bucket(bucket)  # a missing bucket is moto's NoSuchBucket, before any destination is checked
     skip = _SKIP_CHECK.get()
     _SKIP_CHECK.set(False)
-    service = _active.serving()
-    if skip or service is None or service.closed:
-        return wrapped(*args, **kwargs)
     config = _argument(args, kwargs, 1, "notification_config") or {}
-    for entry in config.get("CloudFunctionConfiguration") or []:
-        function_arn = entry.get("CloudFunction") or ""
-        if function_arn.split(":")[2:3] != ["lambda"]:
-            continue  # not an ARN of Lambda's: moto's own checks of an ARN apply
-        # A function of another account, or a name Lambda never gives one, is none of this mock's.
-        if not triggers.owns(service, function_arn) or triggers.refusal(
-                service, function_arn, trigger_events.bucket_arn(function_arn, bucket), instance.account_id):
+    for entry in [] if skip else config.get("CloudFunctionConfiguration") or []:
+        if _refused(entry.get("CloudFunction"), lambda arn: trigger_events.bucket_arn(arn, bucket),
+                    instance.account_id):
             from moto.s3.exceptions import S3ClientError
 
             raise S3ClientError("InvalidArgument", "Unable to validate the following destination configurations")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextvars
 import json
+import uuid
 from typing import Any, Optional
 
-from lambdamock._moto import _argument, _delivering, _serving
+from lambdamock._moto import _argument, _delivering, _refused, _serving
 
-# The secret whose rotation is under way on this thread: its ARN, the source Lambda's policy is asked about.
-_ROTATING: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("lambdamock_rotating", default=None)
+# The rotation under way on this thread.
+_ROTATING: contextvars.ContextVar[Optional[_Rotation]] = contextvars.ContextVar("lambdamock_rotating", default=None)
 
 
 def _reference(backend: Any, reference: str, qualifier: Optional[str]) -> str:
@@ -58,12 +59,20 @@ class _Function:
         from lambdamock.state.lineage import RecursiveLoop
 
         payload = body.encode() if isinstance(body, str) else bytes(body or b"{}")
+        rotation = _ROTATING.get()
+        if rotation is not None:
+            payload = rotation.event(payload)
         try:
-            result = triggers.call(self._service, self.function_arn, payload, _ROTATING.get() or "")
+            result = triggers.call(self._service, self.function_arn, payload,
+                                   "" if rotation is None else rotation.secret_arn)
         except (Throttled, RecursiveLoop, LambdaError) as refused:
+            if rotation is not None:
+                raise _StepFailed() from refused
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps({"errorType": type(refused).__name__, "errorMessage": str(refused)}).encode()
         if result.function_error:
+            if rotation is not None:
+                raise _StepFailed()
             response_headers["x-amz-function-error"] = result.function_error
         return result.payload
 
@@ -108,20 +117,16 @@ def send_log_event(service: Any, function_arn: str, instance: Any, args: Any, kw
 def put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # LogsBackend.put_subscription_filter(log_group_name, filter_name, filter_pattern, destination_arn, role_arn):
     # CloudWatch Logs checks that it may invoke the function before it takes the filter.
-    function_arn = _argument(args, kwargs, 3, "destination_arn")
-    service = _serving(function_arn)
     name = _argument(args, kwargs, 0, "log_group_name")
-    if service is not None and name in instance.groups:  # a missing group is moto's ResourceNotFoundException
-        from lambdamock.sources import triggers
+    # A missing group is moto's ResourceNotFoundException.
+    if name in instance.groups and _refused(_argument(args, kwargs, 3, "destination_arn"),
+                                            lambda _: _log_group_arn(instance, name), instance.account_id):
+        from moto.logs.exceptions import InvalidParameterException
 
-        group = _log_group_arn(instance, name)
-        if triggers.refusal(service, function_arn, group, instance.account_id):
-            from moto.logs.exceptions import InvalidParameterException
-
-            raise InvalidParameterException(
-                "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to "
-                "execute your function."
-            )
+        raise InvalidParameterException(
+            "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to "
+            "execute your function."
+        )
     return wrapped(*args, **kwargs)
 
 
@@ -135,19 +140,38 @@ def rotate_secret(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     if secret is None or not hasattr(secret, "rotation_lambda_arn") or secret.is_deleted():
         return wrapped(*args, **kwargs)
     function_arn = _argument(args, kwargs, 2, "rotation_lambda_arn") or secret.rotation_lambda_arn
-    service = _serving(function_arn)
-    if service is not None:
-        from lambdamock.sources import triggers
+    if _refused(function_arn, lambda _: secret.arn, instance.account_id):  # missing, too
+        from moto.core.exceptions import JsonRESTError
 
-        if triggers.refusal(service, function_arn, secret.arn, instance.account_id):  # missing, too
-            from moto.core.exceptions import JsonRESTError
-
-            raise JsonRESTError("AccessDeniedException", _ROTATION_REFUSED)
-    token = _ROTATING.set(secret.arn)
+        raise JsonRESTError("AccessDeniedException", _ROTATION_REFUSED)
+    token = _ROTATING.set(_Rotation(secret.arn))
     try:
         return wrapped(*args, **kwargs)
+    except _StepFailed:
+        # The rotation stops at the step that failed: the new version keeps AWSPENDING, and AWSCURRENT stays
+        # where it was (AWS tries the whole rotation again later).
+        pending = next((version_id for version_id, version in secret.versions.items()
+                        if "AWSPENDING" in version["version_stages"]), None)
+        return secret.to_short_dict(version_id=pending)
     finally:
         _ROTATING.reset(token)
+
+
+class _Rotation:
+    """A rotation under way: the secret's ARN (the source Lambda's policy is asked about) and its RotationToken."""
+
+    def __init__(self, secret_arn: str) -> None:
+        self.secret_arn = secret_arn
+        # For the function to hand PutSecretValue (a RotationToken is 36 to 256 letters, digits and hyphens).
+        self.token = str(uuid.uuid4())
+
+    def event(self, payload: bytes) -> bytes:
+        """moto's rotation event as Secrets Manager sends it: the secret's ARN, and the rotation's token."""
+        return json.dumps({**json.loads(payload), "SecretId": self.secret_arn, "RotationToken": self.token}).encode()
+
+
+class _StepFailed(Exception):
+    """A rotation step's invocation failed: moto's rotation goes no further."""
 
 
 # RotateSecret's refusal when the function is missing (recorded: LocalStack's test_secretsmanager.snapshot.json,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 import time
 from typing import Any, Iterator
 
@@ -97,6 +98,18 @@ def test_a_subscription_filter_is_refused_without_permission_and_not_kept(world:
     assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
 
 
+@pytest.mark.parametrize("name", ["n/a", "other"])
+def test_a_subscription_filter_to_a_function_the_mock_lacks_is_refused(world: World, name: str) -> None:
+    # A name Lambda never gives, or a function of another account: neither exists while lambdamock serves Lambda.
+    logs, _ = log_group()
+    account = "123456789012" if name == "n/a" else "111122223333"
+    with pytest.raises(ClientError) as error:
+        logs.put_subscription_filter(logGroupName="app", filterName="all", filterPattern="",
+                                     destinationArn=f"arn:aws:lambda:{REGION}:{account}:function:{name}")
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
+
+
 def test_without_trigger_permissions_a_subscription_filter_needs_no_policy() -> None:
     with nested(True, trigger_permissions=False) as mock:
         world = World(mock)
@@ -126,9 +139,37 @@ def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[Wor
     assert secrets.get_secret_value(SecretId="db")["SecretString"] == "rotated"
     steps = [json.loads(run.event) for run in world.mock.invocations]
     assert [step["Step"] for step in steps] == ["createSecret", "setSecret", "testSecret", "finishSecret"]
-    assert {(step["SecretId"], step["ClientRequestToken"]) for step in steps} == {("db", rotated["VersionId"])}
+    # The secret's ARN, as Secrets Manager sends it (moto's own event has its name), and one RotationToken for
+    # the function to hand PutSecretValue (the Secrets Manager user guide, "Rotation by Lambda function").
+    assert {(step["SecretId"], step["ClientRequestToken"]) for step in steps} == {(rotated["ARN"], rotated["VersionId"])}
+    [token] = {step["RotationToken"] for step in steps}
+    assert re.fullmatch(r"[a-zA-Z0-9-]{36,256}", token)
     assert {run.invocation_type for run in world.mock.invocations} == {"RequestResponse"}
     assert {trigger.source_arn for trigger in world.mock.triggers} == {rotated["ARN"]}
+
+
+def test_a_rotation_stops_at_the_step_that_failed(rotating: tuple[World, Any, str]) -> None:
+    world, secrets, function_arn = rotating
+    failing = ROTATION.replace('    if step == "createSecret":', '    if step == "setSecret":\n        raise RuntimeError("no database")\n    if step == "createSecret":')
+    world.lam.update_function_code(FunctionName="rotate", ZipFile=package({"app.py": failing}))
+    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
+                             Principal="secretsmanager.amazonaws.com")
+    rotated = secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)
+    assert [json.loads(run.event)["Step"] for run in world.mock.invocations] == ["createSecret", "setSecret"]
+    # The new version is left pending; the secret's value is still the one before the rotation.
+    stages = secrets.describe_secret(SecretId="db")["VersionIdsToStages"]
+    assert stages[rotated["VersionId"]] == ["AWSPENDING"]
+    assert secrets.get_secret_value(SecretId="db")["SecretString"] == "initial"
+
+
+@pytest.mark.parametrize("name", ["n/a", "other"])
+def test_a_rotation_function_the_mock_lacks_is_refused(rotating: tuple[World, Any, str], name: str) -> None:
+    world, secrets, _ = rotating
+    account = "123456789012" if name == "n/a" else "111122223333"
+    with pytest.raises(ClientError) as error:
+        secrets.rotate_secret(SecretId="db", RotationLambdaARN=f"arn:aws:lambda:{REGION}:{account}:function:{name}")
+    assert error.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert world.mock.invocations == []
 
 
 def test_a_rotation_is_refused_when_the_policy_leaves_secrets_manager_out(rotating: tuple[World, Any, str]) -> None:
@@ -186,7 +227,8 @@ def test_a_rotation_whose_function_is_throttled_fails_quietly_as_the_invocations
     world.lam.put_function_concurrency(FunctionName="rotate", ReservedConcurrentExecutions=0)
     secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)  # no Python exception escapes
     assert [run.event for run in world.mock.invocations] == []
-    assert [trigger.error for trigger in world.mock.triggers] == ["not run: Throttled"] * 4
+    # The first step failed, so the rotation went no further.
+    assert [trigger.error for trigger in world.mock.triggers] == ["not run: Throttled"]
 
 
 def test_subscriptions_and_rotations_send_nothing_out_of_the_process(escapes: Any, rotating: tuple[World, Any, str]) -> None:
