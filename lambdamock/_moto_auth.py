@@ -67,7 +67,11 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
             context.get(_TRUSTED):
         return
     from moto import settings
-    from moto.core.authorization import ActionAuthenticatorMixin
+
+    try:
+        from moto.core.authorization import ActionAuthenticatorMixin
+    except ImportError:  # moto before 5.1.17 keeps it with its responses
+        from moto.core.responses import ActionAuthenticatorMixin
 
     if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
         ActionAuthenticatorMixin.request_count += 1

@@ -16,7 +16,8 @@ import pytest
 from lambdamock import package
 from tests.helpers import ROLE, moto_aws
 
-pytest.importorskip("moto")
+# moto's enable_iam_authentication came with moto.core.authorization, in moto 5.1.17.
+pytest.importorskip("moto.core.authorization")
 
 ECHO = "def handler(event, context):\n    return event\n"
 
