@@ -85,7 +85,9 @@ def test_a_stacks_inline_function_is_lambdamocks_and_runs(clients: tuple[Any, An
                                      "aws:cloudformation:stack-id": stack_id, "aws:cloudformation:stack-name": "app"}
     answer = json.loads(lam.invoke(FunctionName=found["Arn"], Payload=b'{"n": 1}')["Payload"].read())
     assert answer == {"event": {"n": 1}, "colour": "blue", "module": "SUCCESS"}
-    resource = cf.describe_stack_resources(StackName="app", LogicalResourceId="Fn")["StackResources"][0]
+    resources = cf.describe_stack_resources(StackName="app", LogicalResourceId="Fn")["StackResources"]
+    # moto 5.1.0 ignores LogicalResourceId and lists them all.
+    [resource] = [resource for resource in resources if resource["LogicalResourceId"] == "Fn"]
     assert resource["PhysicalResourceId"] == found["Name"]
 
 
