@@ -36,6 +36,16 @@ def m():
         yield mock
 
 
+def windowed(mock, source_arn: str, handler: str = COUNTER, **settings) -> str:
+    """A function ``f`` running ``handler``, mapped to the source with ``settings``; the mapping's UUID."""
+    lam = boto3.client("lambda", region_name=REGION)
+    deploy(lam, handler)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source_arn, StartingPosition="LATEST",
+                                           **settings)["UUID"]
+    mock.wait()
+    return uuid
+
+
 def events(mock) -> list[dict]:
     return [json.loads(invocation.event) for invocation in mock.invocations]
 
@@ -54,12 +64,8 @@ def iso(seconds: float) -> str:
 
 
 def test_a_window_carries_its_state_to_its_final_invocation(m):
-    lam = boto3.client("lambda", region_name=REGION)
-    deploy(lam, COUNTER)
     stream = m.stream(STREAM)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
-                                    BatchSize=2, TumblingWindowInSeconds=2)
-    m.wait()
+    windowed(m, STREAM, BatchSize=2, TumblingWindowInSeconds=2)
     start = early_in_a_window(2)
     for n in range(3):
         stream.put(f"click {n}")
@@ -87,12 +93,8 @@ def test_a_window_carries_its_state_to_its_final_invocation(m):
 
 
 def test_the_next_window_starts_afresh_after_the_final_invocation(m):
-    lam = boto3.client("lambda", region_name=REGION)
-    deploy(lam, COUNTER)
     stream = m.stream(STREAM)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
-                                    TumblingWindowInSeconds=1)
-    m.wait()
+    windowed(m, STREAM, TumblingWindowInSeconds=1)
     first = early_in_a_window(1)
     stream.put("a")
     stream.put("b")
@@ -113,12 +115,9 @@ def test_the_next_window_starts_afresh_after_the_final_invocation(m):
 
 
 def test_a_response_without_state_fails_the_batch_and_the_final_invocation_is_retried_until_it_succeeds(m):
-    lam = boto3.client("lambda", region_name=REGION)
-    deploy(lam, "def handler(event, context):\n    return {'total': len(event['Records'])}\n")
     stream = m.stream(STREAM)
-    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
-                                           TumblingWindowInSeconds=1, MaximumRetryAttempts=1)["UUID"]
-    m.wait()
+    uuid = windowed(m, STREAM, "def handler(event, context):\n    return {'total': len(event['Records'])}\n",
+                    TumblingWindowInSeconds=1, MaximumRetryAttempts=1)
     early_in_a_window(1)
     stream.put("a")
     # The batch, tried twice (MaximumRetryAttempts=1) and given up on; then the window's final invocation,
@@ -127,17 +126,13 @@ def test_a_response_without_state_fails_the_batch_and_the_final_invocation_is_re
     eventually(lambda: len(m.invocations) >= 5)
     lengths = [len(event["Records"]) for event in events(m)]
     assert lengths[:2] == [1, 1] and set(lengths[2:]) == {0}
-    result = lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"]
+    result = boto3.client("lambda", region_name=REGION).get_event_source_mapping(UUID=uuid)["LastProcessingResult"]
     assert result == "PROBLEM: Function call failed"
 
 
 def test_a_table_stream_window(m):
-    lam = boto3.client("lambda", region_name=REGION)
-    deploy(lam, COUNTER)
     table = m.table_stream(TABLE)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST",
-                                    TumblingWindowInSeconds=1)
-    m.wait()
+    windowed(m, TABLE, TumblingWindowInSeconds=1)
     early_in_a_window(1)
     table.insert({"id": "1"}, {"id": "1"})
     table.insert({"id": "2"}, {"id": "2"})
@@ -149,11 +144,8 @@ def test_a_table_stream_window(m):
 
 
 def test_without_a_window_the_event_is_records_alone(m):
-    lam = boto3.client("lambda", region_name=REGION)
-    deploy(lam, COUNTER)
     stream = m.stream(STREAM)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST")
-    m.wait()
+    windowed(m, STREAM)
     stream.put("a")
     m.wait()
     assert [list(event) for event in events(m)] == [["Records"]]
