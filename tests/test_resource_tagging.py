@@ -85,7 +85,7 @@ def test_a_function_lambda_cannot_tag_is_a_failed_resource_and_the_others_are_ta
     crowded = tagging.create("crowded", Tags={f"k{n}": "v" for n in range(50)})
     logs = boto3.client("logs", region_name=REGION)
     logs.create_log_group(logGroupName="group")
-    group = logs.describe_log_groups()["logGroups"][0]["arn"].rstrip("*").rstrip(":")
+    group = logs.describe_log_groups(logGroupNamePrefix="group")["logGroups"][0]["arn"].rstrip("*").rstrip(":")
 
     failed = tagging.api.tag_resources(ResourceARNList=[arn, missing, crowded, group],
                                        Tags={"team": "a"})["FailedResourcesMap"]

@@ -127,7 +127,6 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         published = entry.publish(None) if params.get("Publish") else None
         # The response reports Pending; by the next call Lambda has made it Active.
         entry.latest = created.settled()
-    call.service.invoker.logs.created(call.region.name, settings["LoggingConfig"]["LogGroup"])
     out = configuration(created, state="Pending", update=None)
     if published is None:
         return out

@@ -60,7 +60,6 @@ def upload_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             found.update(found.latest.changed(code=code, **_latest.configured(params)))
         uploaded = found.latest
         found.latest = uploaded.settled()
-    call.service.invoker.logs.created(call.region.name, f"/aws/lambda/{name}")
     return _configuration(uploaded)
 
 

@@ -23,12 +23,13 @@ _log = logging.getLogger("lambdamock")
 
 
 class _Shipment:
-    """A log group to create, or events for one stream of it."""
+    """Events for one stream of a log group (both made when missing: Lambda makes a function's group when it
+    first writes to it, "the log group isn't created until the function is invoked for the first time", as
+    the developer guide's error processor sample puts it)."""
 
     __slots__ = ("events", "group", "region", "stream")
 
-    def __init__(self, region: str, group: str, stream: Optional[str] = None,
-                 events: Sequence[tuple[int, str]] = ()) -> None:
+    def __init__(self, region: str, group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
         self.region, self.group, self.stream = region, group, stream
         self.events = list(events)
 
@@ -49,7 +50,7 @@ def _batches(events: Sequence[tuple[int, str]]) -> list[list[dict[str, Any]]]:
 
 def _merged(shipments: list[_Shipment]) -> list[_Shipment]:
     """One shipment per group and stream, events in the order they were queued: fewer, fuller calls."""
-    out: dict[tuple[str, str, Optional[str]], _Shipment] = {}
+    out: dict[tuple[str, str, str], _Shipment] = {}
     for shipment in shipments:
         key = (shipment.region, shipment.group, shipment.stream)
         found = out.get(key)
@@ -81,10 +82,6 @@ class Logs:
         # An endpoint named for CloudWatch Logs (option or environment) is read once, at start: the
         # check runs after every invocation. moto's mock is looked for each time.
         self._endpoint = service.outbound.endpoint("logs") is not None
-
-    def created(self, region: str, group: str) -> None:
-        """A function was created: its log group is made at once, so that a test can look for its logs."""
-        self._put(_Shipment(region, group))
 
     def ran(self, job: Job, result: InvocationResult) -> None:
         """An invocation ended: its events go to its environment's stream."""
@@ -134,8 +131,6 @@ class Logs:
         try:
             client = self._service.outbound.client("logs", shipment.region)
             self._ensure(client, shipment.region, shipment.group, None)
-            if shipment.stream is None:
-                return
             self._ensure(client, shipment.region, shipment.group, shipment.stream)
             for events in _batches(shipment.events):
                 try:

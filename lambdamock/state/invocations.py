@@ -116,9 +116,6 @@ def _trace(job: Job) -> str:
 class Logs(Protocol):
     """Where functions' logs go (CloudWatch Logs, through the gate)."""
 
-    def created(self, region: str, group: str) -> None:
-        """A function with this log group was created."""
-
     def ran(self, job: Job, result: InvocationResult) -> None:
         """An invocation ended; its log is to be shipped."""
 
@@ -128,9 +125,6 @@ class Logs(Protocol):
 
 class NoLogs:
     """Logs that go nowhere (a bare Invoker, as unit tests build one)."""
-
-    def created(self, region: str, group: str) -> None:
-        return None
 
     def ran(self, job: Job, result: InvocationResult) -> None:
         return None
