@@ -99,7 +99,7 @@ def install_tagging(module: Any) -> None:
     import wrapt
 
     wrapt.wrap_function_wrapper(module, "ResourceGroupsTaggingAPIBackend.tag_resources", _tag_resources)
-    if hasattr(module.ResourceGroupsTaggingAPIBackend, "untag_resources"):  # not in moto 5.0.0
+    if hasattr(module.ResourceGroupsTaggingAPIBackend, "untag_resources"):  # not in moto 5.1.0
         wrapt.wrap_function_wrapper(module, "ResourceGroupsTaggingAPIBackend.untag_resources", _untag_resources)
     if hasattr(module, "iter_taggable_backends"):  # moto 5.2.2 on
         wrapt.wrap_function_wrapper(module, "iter_taggable_backends", _taggable)
