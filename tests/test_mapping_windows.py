@@ -21,7 +21,7 @@ from tests.mapping_helpers import deploy, eventually
 
 STREAM = f"arn:aws:kinesis:{REGION}:123456789012:stream/clicks"
 TABLE = f"arn:aws:dynamodb:{REGION}:123456789012:table/T/stream/2024-01-01T00:00:00.000"
-# Counts the records of its window; the final invocation returns the total as its result too.
+# Counts the records of its window in its state.
 COUNTER = (
     "def handler(event, context):\n"
     "    state = dict(event['state'])\n"
@@ -36,11 +36,11 @@ def m():
         yield mock
 
 
-def windowed(mock, source_arn: str, handler: str = COUNTER, **settings) -> str:
+def windowed(mock, source_arn: str, handler: str = COUNTER, position: str = "LATEST", **settings) -> str:
     """A function ``f`` running ``handler``, mapped to the source with ``settings``; the mapping's UUID."""
     lam = boto3.client("lambda", region_name=REGION)
     deploy(lam, handler)
-    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source_arn, StartingPosition="LATEST",
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source_arn, StartingPosition=position,
                                            **settings)["UUID"]
     mock.wait()
     return uuid
@@ -128,6 +128,84 @@ def test_a_response_without_state_fails_the_batch_and_the_final_invocation_is_re
     assert lengths[:2] == [1, 1] and set(lengths[2:]) == {0}
     result = boto3.client("lambda", region_name=REGION).get_event_source_mapping(UUID=uuid)["LastProcessingResult"]
     assert result == "PROBLEM: Function call failed"
+
+
+def flaky(flag: str, when: str) -> str:
+    """COUNTER, but failing while the file ``flag`` exists and ``when`` (a condition on the event) holds."""
+    return COUNTER.replace("def handler(event, context):\n", (
+        "import os\n"
+        "def handler(event, context):\n"
+        f"    if {when} and os.path.exists({flag!r}):\n"
+        "        raise ValueError('not now')\n"))
+
+
+def until(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def test_a_window_read_after_it_ended_has_one_final_invocation_with_all_its_records(m, tmp_path):
+    flag = tmp_path / "fail"
+    flag.touch()
+    # The first delivery fails once; meanwhile the window has ended and "b" is not read yet.
+    handler = flaky(str(flag), "event['Records']").replace("raise ValueError", f"os.remove({str(flag)!r}); raise ValueError")
+    stream = m.stream(STREAM)
+    uuid = windowed(m, STREAM, handler, "TRIM_HORIZON", TumblingWindowInSeconds=1, BatchSize=1, Enabled=False,
+                    MaximumRetryAttempts=3)
+    start = early_in_a_window(1)
+    stream.put("a")
+    stream.put("b")
+    until(lambda: time.time() >= start + 1.05, 3)
+    boto3.client("lambda", region_name=REGION).update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait(timeout=10)
+    finals = [event for event, run in zip(events(m), m.invocations) if event["isFinalInvokeForWindow"] and not run.error]
+    assert [final["state"] for final in finals] == [{"n": 2}]
+
+
+def test_a_shard_that_fails_forever_does_not_hold_wait_up(m):
+    stream = m.stream(STREAM)
+    windowed(m, STREAM, "def handler(event, context):\n    raise ValueError('never')\n", TumblingWindowInSeconds=1)
+    stream.put("a")
+    m.wait(timeout=5)  # as without windows: a shard retrying forever counts as settled once its batch was tried
+    assert len(m.invocations) >= 1
+
+
+def test_a_final_invocation_pending_when_the_mapping_is_disabled_comes_once_it_is_enabled(m, tmp_path):
+    flag = tmp_path / "fail"
+    flag.touch()
+    lam = boto3.client("lambda", region_name=REGION)
+    stream = m.stream(STREAM)
+    uuid = windowed(m, STREAM, flaky(str(flag), "event['isFinalInvokeForWindow']"), "TRIM_HORIZON",
+                    TumblingWindowInSeconds=1, Enabled=False)
+    start = early_in_a_window(1)
+    stream.put("r1")
+    until(lambda: time.time() >= start + 1.05, 3)
+    stream.put("r2")  # the next window's
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    until(lambda: any(event["isFinalInvokeForWindow"] for event in events(m)), 10)  # tried, and failed
+    lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    flag.unlink()
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait(timeout=10)
+    done = [(event["window"]["start"], event["state"]) for event, run in zip(events(m), m.invocations)
+            if event["isFinalInvokeForWindow"] and not run.error]
+    assert done == [(iso(start), {"n": 1}), (iso(start + 1), {"n": 1})]
+
+
+def test_a_window_open_when_the_length_changes_keeps_its_bounds_and_state(m):
+    lam = boto3.client("lambda", region_name=REGION)
+    stream = m.stream(STREAM)
+    uuid = windowed(m, STREAM, TumblingWindowInSeconds=2)
+    start = early_in_a_window(2)
+    stream.put("a")
+    until(lambda: len(m.invocations) == 1, 5)
+    lam.update_event_source_mapping(UUID=uuid, TumblingWindowInSeconds=0)
+    m.wait(timeout=10)
+    final = events(m)[-1]
+    assert final["isFinalInvokeForWindow"] and final["state"] == {"n": 1}
+    assert final["window"] == {"start": iso(start), "end": iso(start + 2)}
 
 
 def test_a_table_stream_window(m):

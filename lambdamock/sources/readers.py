@@ -22,13 +22,14 @@ class StreamRecord(NamedTuple):
     """One record read from a shard: its sequence number, arrival (epoch seconds) and Lambda record.
 
     The poller adds the record's JSON as it will send it (``encoded``): each record is encoded once, however
-    often its batch is tried.
+    often its batch is tried; and, on a mapping with tumbling windows, the window it joined (start, length).
     """
 
     sequence: str
     arrival: float
     record: dict[str, Any]
     encoded: bytes = b""
+    window: Optional[tuple[float, int]] = None
 
 
 class RemoteReader:

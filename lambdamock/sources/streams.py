@@ -54,11 +54,10 @@ class _Shard:
         self.last_read: Optional[str] = None  # last sequence number read (handled or held)
         self.resume: Optional[str] = None  # re-read from here after records were given back
         self.batch = batch
-        self.failing: deque[list[StreamRecord]] = deque()  # batches to retry, oldest first
+        self.failing: deque[list[StreamRecord]] = deque()  # batches to retry (and windows' final invocations)
         self.attempts = 0  # invocations of the head of ``failing``
         self.retry_at = 0.0
-        self.window_end: Optional[float] = None  # the open tumbling window's, until its final invocation is queued
-        self.states: dict[float, Any] = {}  # each window's state (by its start), as the function last returned it
+        self.windows = windows.Windows()
 
 
 class StreamPoller(Poller):
@@ -96,14 +95,20 @@ class StreamPoller(Poller):
         # Records read but not handled are read again when the mapping is enabled again.
         for shard in self._shards.values():
             waiting = [record for batch in shard.failing for record in batch] + shard.batch.take()[0]
-            closing = next((batch for batch in shard.failing if isinstance(batch, windows.Closing)), None)
+            # Final invocations of windows whose records were all delivered stay queued, ahead of what is read again.
+            finals: list[list[StreamRecord]] = []
+            for batch in shard.failing:
+                if not isinstance(batch, windows.Closing):
+                    break
+                finals.append(batch)
             shard.failing.clear()
+            shard.failing.extend(finals)
             shard.attempts = 0
             if waiting:
                 shard.resume = waiting[0].sequence
                 shard.last_read = None
-            elif closing is not None:  # its final invocation is queued again once the mapping is enabled
-                shard.window_end = closing.start + closing.length
+                if waiting[0].window is not None:
+                    shard.windows.reopen(waiting[0].window)
 
     def cycle(self) -> tuple[bool, Optional[float]]:
         config = self.mapping.config
@@ -135,31 +140,35 @@ class StreamPoller(Poller):
                     self.pause(self.reader.settle)
                     if not self._read(shard):
                         break
-            if shard.window_end is not None and time.time() >= shard.window_end:
-                self._close_window(shard)  # after the reads: records of the window read late are in it
+            if (shard.windows.due(time.time()) and not shard.failing and shard.batch.room
+                    and shard.cursor is not None):
+                # The window ended and the shard is read dry: what it gathered, then its final invocation.
+                self._queue_final(shard, shard.windows.close())
                 waits.append(0.0)
                 continue
             if shard.batch.due():
                 self._flush(shard)
             elif shard.batch:
                 waits.append(max(0.0, (shard.batch.deadline or 0.0) - time.monotonic()))
-            if shard.window_end is not None:
-                waits.append(max(0.0, shard.window_end - time.time()))
+            if shard.windows.open is not None:
+                waits.append(max(0.0, sum(shard.windows.open) - time.time()))
         if read_any:
             self.active()
             return False, 0.0
-        # A window not yet closed still owes the function its final invocation.
-        gathering = any(shard.batch or shard.window_end is not None for shard in self._shards.values())
+        # A window not yet closed still owes the function its final invocation (unless the shard is blocked).
+        gathering = any(shard.batch or (shard.windows.open is not None and not shard.failing)
+                        for shard in self._shards.values())
         retrying = any(self._owed(shard) for shard in self._shards.values())
         idle = self.reader.idle_delay(self)
         delay = min([*waits, idle]) if idle is not None else (min(waits) if waits else None)
         return not gathering and not retrying, delay
 
     def _owed(self, shard: _Shard) -> bool:
-        """Whether wait() waits for the shard's queued batch: finite retries end soon, so wait() waits for them.
+        """Whether wait() waits for the head of the shard's queue: until it has been tried, and then, while its
+        retries are finite (they end soon), until they end.
 
-        A batch retried forever (a window's final invocation is, until it succeeds) counts as settled
-        once it has been tried again; a batch queued behind another, once tried.
+        A batch retried forever (as a window's final invocation is, until it succeeds) counts as settled once
+        it has been tried.
         """
         if not shard.failing:
             return False
@@ -187,33 +196,27 @@ class StreamPoller(Poller):
                 if not shard.batch and not shard.failing:
                     shard.checkpoint = item.sequence  # filtered out: handled, as far as the shard goes
                 continue
+            window = None
             if self.mapping.config.tumbling_window:
-                self._enter_window(shard, item.arrival, self.mapping.config.tumbling_window)
+                window, closing = shard.windows.place(item.arrival, self.mapping.config.tumbling_window)
+                self._queue_final(shard, closing)
             encoded = json.dumps(record).encode()
             if not shard.batch.fits(encoded):
                 self._flush(shard)
-            shard.batch.add(StreamRecord(item.sequence, item.arrival, record, encoded), encoded)
+            shard.batch.add(StreamRecord(item.sequence, item.arrival, record, encoded, window), encoded)
             if shard.batch.full:
                 self._flush(shard)
         return bool(records)
 
-    def _enter_window(self, shard: _Shard, arrival: float, length: int) -> None:
-        """Close the shard's window before a record of a later one is gathered; open the record's."""
-        start = windows.start_of(arrival, length)
-        if shard.window_end is not None and shard.window_end <= start:
-            self._close_window(shard)
-        shard.window_end = start + length
-
-    def _close_window(self, shard: _Shard) -> None:
-        """Queue the window's records gathered so far, then its final invocation."""
-        end, shard.window_end = shard.window_end, None
-        length = self.mapping.config.tumbling_window
-        if end is None or not length:
+    @staticmethod
+    def _queue_final(shard: _Shard, closing: Optional[windows.Closing]) -> None:
+        """Queue the records of a closed window gathered so far, then its final invocation."""
+        if closing is None:
             return
         items, _ = shard.batch.take()
         if items:
             shard.failing.append(items)
-        shard.failing.append(windows.Closing(end - length, length))
+        shard.failing.append(closing)
 
     def _flush(self, shard: _Shard) -> None:
         if self.stopping or not shard.batch:
@@ -246,7 +249,7 @@ class StreamPoller(Poller):
         else:
             start, length = window
             payload = windows.windowed_event([item.encoded for item in items], start, length,
-                                             shard.states.get(start, {}), shard.id, config.source_arn,
+                                             shard.windows.states.get(start, {}), shard.id, config.source_arn,
                                              isinstance(items, windows.Closing))
         result = self.deliver(payload, fresh=shard.attempts == 1)
         failed = None if result is None else failed_items(
@@ -257,7 +260,7 @@ class StreamPoller(Poller):
             if state is None:
                 failed = None  # no state in the response: the invocation failed
             elif not isinstance(items, windows.Closing):
-                shard.states[window[0]] = state[0]
+                shard.windows.states[window[0]] = state[0]
         if failed is not None and not failed:
             self._done(shard)
             self.mapping.record(result=OK)
@@ -288,17 +291,15 @@ class StreamPoller(Poller):
         else:
             shard.retry_at = time.monotonic()
 
-    def _window(self, items: list[StreamRecord]) -> Optional[tuple[float, int]]:
+    @staticmethod
+    def _window(items: list[StreamRecord]) -> Optional[tuple[float, int]]:
         """The tumbling window (start, length) a queued batch belongs to; None without windows."""
-        if isinstance(items, windows.Closing):
-            return items.start, items.length
-        length = self.mapping.config.tumbling_window
-        return (windows.start_of(items[0].arrival, length), length) if length else None
+        return (items.start, items.length) if isinstance(items, windows.Closing) else items[0].window
 
     def _done(self, shard: _Shard) -> None:
         items = shard.failing.popleft()
         if isinstance(items, windows.Closing):
-            shard.states.pop(items.start, None)  # the window is done: its state goes
+            shard.windows.states.pop(items.start, None)  # the window is done: its state goes
         else:
             shard.checkpoint = items[-1].sequence
         shard.attempts = 0

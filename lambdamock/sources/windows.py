@@ -19,6 +19,46 @@ class Closing(list):  # always empty: it stands in a shard's queue of batches
         self.length = length
 
 
+class Windows:
+    """One shard's tumbling windows: the open one, where the next may begin, and each window's state."""
+
+    def __init__(self) -> None:
+        self.open: Optional[tuple[float, int]] = None  # (start, length): gathering; its final not yet queued
+        self.closed_until = 0.0  # the end of the last window whose final invocation is queued
+        self.states: dict[float, Any] = {}  # each window's state (by its start), as the function last returned it
+
+    def place(self, arrival: float, length: int) -> tuple[tuple[float, int], Optional[Closing]]:
+        """The window a record joins, and the open window's final invocation when the record begins a later one.
+
+        A window that was closed is never opened again: a record read after its window closed (written as
+        the poller read, say) joins the next one.
+        """
+        start = max(start_of(arrival, length), self.closed_until)
+        closing = None
+        if self.open is not None and self.open[0] < start:
+            closing = self.close()
+        if self.open is None:
+            self.open = (start, length)
+        return self.open, closing
+
+    def due(self, now: float) -> bool:
+        """Whether the open window has ended (``now`` in epoch seconds)."""
+        return self.open is not None and now >= self.open[0] + self.open[1]
+
+    def close(self) -> Optional[Closing]:
+        """The open window's final invocation, to queue; None when no window is open."""
+        if self.open is None:
+            return None
+        start, length = self.open
+        self.open, self.closed_until = None, start + length
+        return Closing(start, length)
+
+    def reopen(self, first: tuple[float, int]) -> None:
+        """Records from ``first`` (the window of the first of them) on are given back, to be read again."""
+        self.open = None
+        self.closed_until = min(self.closed_until, first[0])
+
+
 def start_of(arrival: float, length: int) -> float:
     """The start of the window a record that arrived at ``arrival`` (epoch seconds) belongs to.
 
