@@ -44,7 +44,7 @@ def answer(client: Any) -> None:
 # What moto knows of the SNS message and the S3 object being delivered, set around the delivery.
 _SNS: contextvars.ContextVar[Optional[tuple[Any, str, Any]]] = contextvars.ContextVar("lambdamock_sns", default=None)
 _S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
-# Whether the PutBucketNotificationConfiguration request being served asked S3 to skip checking its destinations.
+# Whether the S3 request being served asked S3 to skip checking the destinations of a notification configuration.
 _SKIP_CHECK: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_skip_check", default=False)
 _bridged = False
 
@@ -78,7 +78,7 @@ def bridge() -> None:
         "moto.secretsmanager.models": [("SecretsManagerBackend.rotate_secret", _moto_lookups.rotate_secret)],
         "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
-        "moto.s3.responses": [("S3Response._notification_config_from_body", _notifications_read)],
+        "moto.s3.responses": [("S3Response._bucket_response_put", _bucket_put)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
         "moto.kinesis.models": [("KinesisBackend.put_records", _whole_write),
@@ -230,11 +230,15 @@ def _invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any,
     triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
 
 
-def _notifications_read(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # S3Response._notification_config_from_body(): read just before moto's response hands the configuration
-    # to S3Backend.put_bucket_notification_configuration, which sees no header.
-    _SKIP_CHECK.set(instance.headers.get("x-amz-skip-destination-validation", "").lower() == "true")
-    return wrapped(*args, **kwargs)
+def _bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # S3Response._bucket_response_put(request, bucket_name, querystring): the request's header, for
+    # S3Backend.put_bucket_notification_configuration, which it calls and which sees no header.
+    headers = _argument(args, kwargs, 0, "request").headers
+    token = _SKIP_CHECK.set(headers.get("x-amz-skip-destination-validation", "").lower() == "true")
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _SKIP_CHECK.reset(token)
 
 
 def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -246,10 +250,8 @@ def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> A
 
     bucket = _argument(args, kwargs, 0, "bucket_name")
     instance.get_bucket(bucket)  # a missing bucket is moto's NoSuchBucket, before any destination is checked
-    skip = _SKIP_CHECK.get()
-    _SKIP_CHECK.set(False)
     config = _argument(args, kwargs, 1, "notification_config") or {}
-    for entry in [] if skip else config.get("CloudFunctionConfiguration") or []:
+    for entry in [] if _SKIP_CHECK.get() else config.get("CloudFunctionConfiguration") or []:
         if _refused(entry.get("CloudFunction"), lambda arn: trigger_events.bucket_arn(arn, bucket),
                     instance.account_id):
             from moto.s3.exceptions import S3ClientError

@@ -178,9 +178,13 @@ def test_s3_refuses_a_function_that_does_not_exist_unless_told_to_skip_the_check
                                              SkipDestinationValidation=True)
     stored = s3.get_bucket_notification_configuration(Bucket="uploads")["LambdaFunctionConfigurations"]
     assert [entry["LambdaFunctionArn"] for entry in stored] == [arn]
-    # The check is skipped for that request only.
+    # The check is skipped for that request only, even one that failed for a reason of its own.
     with pytest.raises(ClientError):
+        s3.put_bucket_notification_configuration(Bucket="missing", NotificationConfiguration=config,
+                                                 SkipDestinationValidation=True)
+    with pytest.raises(ClientError) as again:
         s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration=config)
+    assert again.value.response["Error"]["Message"] == "Unable to validate the following destination configurations"
 
 
 def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
