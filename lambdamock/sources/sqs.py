@@ -46,7 +46,8 @@ def message_attribute(value: Mapping[str, Any]) -> dict[str, Any]:
 
 def record(message: Mapping[str, Any], arn: str, region: str) -> dict[str, Any]:
     """Lambda's record for a message in ReceiveMessage's shape."""
-    attributes = dict(message.get("Attributes") or {})
+    # No attribute of SQS's is null (moto 5.1.11 to 5.1.15 give a standard queue's message a null deduplication id).
+    attributes = {name: value for name, value in (message.get("Attributes") or {}).items() if value is not None}
     ordered = {name: attributes.pop(name) for name in _ATTRIBUTE_ORDER if name in attributes}
     ordered.update(attributes)
     return {
