@@ -151,7 +151,8 @@ class StreamPoller(Poller):
             elif shard.batch:
                 waits.append(max(0.0, (shard.batch.deadline or 0.0) - time.monotonic()))
             if shard.windows.open is not None:
-                waits.append(max(0.0, sum(shard.windows.open) - time.time()))
+                start, length = shard.windows.open
+                waits.append(max(0.0, start + length - time.time()))
         if read_any:
             self.active()
             return False, 0.0
@@ -255,8 +256,8 @@ class StreamPoller(Poller):
         failed = None if result is None else failed_items(
             result, {item.sequence for item in items}, config.report_item_failures
         )
-        if window is not None and failed is not None:
-            state = windows.state_of(result)  # type: ignore[arg-type]  # not None with ``failed``
+        if window is not None and result is not None and failed is not None:
+            state = windows.state_of(result)
             if state is None:
                 failed = None  # no state in the response: the invocation failed
             elif not isinstance(items, windows.Closing):
