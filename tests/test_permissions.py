@@ -97,14 +97,13 @@ def test_invoked_via_function_url_adds_a_bool_condition(client, f):
     assert statement["Condition"] == {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}
 
 
-def test_policy_keeps_statements_in_order_with_its_own_revision(client, f):
+def test_policy_keeps_statements_in_order_with_a_new_revision_each_change(client, f):
     # test_create_multiple_lambda_permissions > policy_after_2_add; test_remove_multi_permissions
     grant(client, sid="logs", principal="logs.amazonaws.com")
     grant(client, sid="kinesis", principal="kinesis.amazonaws.com")
     document, revision = policy(client)
     assert [statement["Sid"] for statement in document["Statement"]] == ["logs", "kinesis"]
     assert list(document) == ["Version", "Id", "Statement"]
-    assert revision != client.get_function(FunctionName="f")["Configuration"]["RevisionId"]
     assert policy(client)[1] == revision, "reading keeps it"
     client.remove_permission(FunctionName="f", StatementId="logs")
     document, after_removal = policy(client)
@@ -115,6 +114,37 @@ def test_policy_keeps_statements_in_order_with_its_own_revision(client, f):
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
     with pytest.raises(client.exceptions.ResourceNotFoundException, match=NOT_EXIST):
         client.get_policy(FunctionName="f")
+
+
+def test_a_policy_change_is_a_change_of_what_it_guards(client, f):
+    # TestLambdaRevisions::test_function_revisions_permissions (validated against AWS 2024-04-10): AddPermission
+    # takes the function's RevisionId before there is a policy, and the function then has the policy's;
+    # RemovePermission gives it a new one.
+    def revision_of(**qualified):
+        return client.get_function(FunctionName="f", **qualified)["Configuration"]["RevisionId"]
+
+    active = revision_of()
+    grant(client, RevisionId=active)
+    added = policy(client)[1]
+    assert added != active and revision_of() == added
+    client.remove_permission(FunctionName="f", StatementId="s3", RevisionId=added)
+    assert revision_of() not in (active, added)
+    # test_lambda_permission_revisions (recorded 2022): a version's policy moves that version's RevisionId
+    # alone (get_function_fn9 kept, get_function_fn9_v1 is get_policy_v1_after_add_permission9).
+    latest, version = revision_of(), revision_of(Qualifier="1")
+    grant(client, FunctionName="f:1", Qualifier="1", RevisionId=version)
+    assert revision_of() == latest and revision_of(Qualifier="1") == policy(client, Qualifier="1")[1] != version
+    # Not recorded: an alias's, likewise.
+    alias = client.get_alias(FunctionName="f", Name="live")["RevisionId"]
+    grant(client, FunctionName="f:live", Qualifier="live", RevisionId=alias)
+    assert client.get_alias(FunctionName="f", Name="live")["RevisionId"] == policy(client, Qualifier="live")[1] != alias
+    # A change of the function that is not one of its policy leaves the policy's RevisionId, which AddPermission
+    # then goes by (test_lambda_permission_fn_versioning: get_policy_after_publishing_latest, get_policy_after_adding_2).
+    grant(client, sid="again")
+    kept = policy(client)[1]
+    client.update_function_configuration(FunctionName="f", Description="changed")
+    assert revision_of() != kept and policy(client)[1] == kept
+    grant(client, sid="third", RevisionId=kept)
 
 
 def test_each_qualifier_has_its_own_policy(client, f, make_zip):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any, NamedTuple, Optional
@@ -16,7 +17,7 @@ from lambdamock.errors import (
 )
 from lambdamock.operations._base import LATEST, Call, function, not_found, split_reference
 from lambdamock.state import policies
-from lambdamock.state.functions import Function
+from lambdamock.state.functions import Function, new_revision
 from lambdamock.state.policies import Policy
 
 # AWS's texts, recorded in LocalStack's test_lambda_api.snapshot.json, TestLambdaPermissions (validated
@@ -70,19 +71,42 @@ def _target(call: Call, found: Function, qualifier: Optional[str]) -> _Target:
 
 
 def _check_revision(target: _Target, expected: Optional[str]) -> None:
-    # The policy's own RevisionId; before there is a policy, the one of what it will guard (recorded
-    # for an alias: its RevisionId from CreateAlias was accepted).
+    # The policy's RevisionId; before there is a policy, the one of what it will guard (recorded for an
+    # alias: its RevisionId from CreateAlias was accepted). The two differ once the function changed
+    # (a publish gives $LATEST a new one, not its policy: test_lambda_permission_fn_versioning,
+    # get_policy_after_adding_2 accepted the policy's).
     policy = target.function.policies.get(target.key)
     current = policy.revision_id if policy is not None else target.revision_id
     if expected is not None and expected != current:
         raise PreconditionFailedException(_PRECONDITION)
 
 
-def _store(target: _Target, policy: Policy) -> None:
-    size = len(policy.text)
-    if size > _SIZE_LIMIT:
-        raise PolicyLengthExceededException(f"The final policy size ({size}) is bigger than the limit ({_SIZE_LIMIT}).")
-    target.function.policies[target.key] = policy
+def _store(target: _Target, policy: Optional[Policy]) -> None:
+    """Keep ``policy`` on the target (None: it has none left); the target takes the policy's new RevisionId.
+
+    As on AWS, a change of its policy is a change of the function, version or alias: recorded in
+    test_lambda_permission_revisions (2022, get_function_fn9_v1 is get_policy_v1_after_add_permission9)
+    and asserted by test_function_revisions_permissions (validated 2024: GetFunction's RevisionId after
+    AddPermission is GetPolicy's, and a new one after RemovePermission).
+    """
+    function = target.function
+    if policy is None:
+        del function.policies[target.key]
+        revision = new_revision()
+    else:
+        size = len(policy.text)
+        if size > _SIZE_LIMIT:
+            raise PolicyLengthExceededException(
+                f"The final policy size ({size}) is bigger than the limit ({_SIZE_LIMIT})."
+            )
+        function.policies[target.key] = policy
+        revision = policy.revision_id
+    if target.key == LATEST:
+        function.latest = dataclasses.replace(function.latest, revision_id=revision)
+    elif target.key in function.aliases:
+        function.aliases[target.key] = dataclasses.replace(function.aliases[target.key], revision_id=revision)
+    else:
+        function.versions[target.key] = dataclasses.replace(function.versions[target.key], revision_id=revision)
 
 
 def _statement(params: dict[str, Any], resource: str) -> dict[str, Any]:
@@ -153,12 +177,8 @@ def remove_permission(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         if policy.find(sid) is None:
             raise ResourceNotFoundException(f"Statement {sid} is not found in resource policy.")
         _check_revision(target, params.get("RevisionId"))
-        remaining = policy.removing(sid)
         # Without statements there is no policy: GetPolicy then answers 404.
-        if remaining is None:
-            del target.function.policies[target.key]
-        else:
-            target.function.policies[target.key] = remaining
+        _store(target, policy.removing(sid))
     return {}
 
 
@@ -208,5 +228,5 @@ def delete_resource_policy(call: Call, params: dict[str, Any]) -> dict[str, Any]
     with call.service.lock:
         target, _ = _existing(call, name, qualifier)
         _check_revision(target, params.get("RevisionId"))
-        del target.function.policies[target.key]
+        _store(target, None)
     return {}
