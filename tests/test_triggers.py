@@ -334,6 +334,20 @@ def test_eventbridge_without_permission_or_when_disabled_does_not_invoke(world: 
     assert trigger.source_arn == arn and "does not allow events.amazonaws.com" in str(trigger.error)
 
 
+def test_a_scheduled_rule_is_not_invoked_by_events(world: World) -> None:
+    # AWS's PutRule: a rule with a ScheduleExpression and no EventPattern triggers on its schedule only
+    # (lambdamock runs no schedules); one with both also triggers on matching events.
+    events = boto3.client("events", region_name=REGION)
+    for name, pattern in (("nightly", None), ("both", {"source": ["shop"]})):
+        extra = {} if pattern is None else {"EventPattern": json.dumps(pattern)}
+        arn = events.put_rule(Name=name, ScheduleExpression="rate(1 day)", **extra)["RuleArn"]
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn, "Input": json.dumps({"rule": name})}])
+        world.lam.add_permission(FunctionName="f", StatementId=name, Action="lambda:InvokeFunction",
+                                 Principal="events.amazonaws.com", SourceArn=arn)
+    put(events, {"order": 6})
+    assert world.events() == [{"rule": "both"}]
+
+
 def test_without_lambdamock_moto_keeps_its_own_behaviour() -> None:
     mock_lambda().start().stop()  # the bridge is installed, and stays
     with mock_aws():
