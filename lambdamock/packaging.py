@@ -38,6 +38,21 @@ def _from_directory(root: str) -> dict[str, tuple[bytes, bool]]:
     return found
 
 
+def _name(name: object) -> str:
+    """An archive name that extracts inside the task root; refused here, naming it, rather than by CreateFunction."""
+    if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+        raise ValueError(f"package() takes relative file names inside the package, not {name!r}")
+    return name
+
+
+def _content(name: str, content: object) -> bytes:
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return bytes(content)
+    raise TypeError(f"package() takes text or bytes for {name!r}, not {type(content).__name__}")
+
+
 def package(source: Union[Files, str, "os.PathLike[str]"]) -> bytes:
     """A deployment package for ``Code={"ZipFile": ...}``, always the same bytes for the same content.
 
@@ -46,12 +61,11 @@ def package(source: Union[Files, str, "os.PathLike[str]"]) -> bytes:
     (executable files stay executable). Entries are sorted and timestamped alike.
     """
     if isinstance(source, Mapping):
-        files = {
-            name: (content.encode("utf-8") if isinstance(content, str) else bytes(content), False)
-            for name, content in source.items()
-        }
+        files = {_name(name): (_content(name, content), False) for name, content in source.items()}
     else:
         root = os.fspath(source)
+        if not os.path.exists(root):
+            raise FileNotFoundError(f"package() found no directory {root!r}")
         if not os.path.isdir(root):
             raise NotADirectoryError(f"package() takes a dict of files or a directory, not {root!r}")
         files = _from_directory(root)

@@ -67,3 +67,20 @@ def test_anything_else_is_refused(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("x = 1\n")
     with pytest.raises(NotADirectoryError, match="a dict of files or a directory"):
         package(tmp_path / "app.py")
+    with pytest.raises(FileNotFoundError, match="no directory"):
+        package(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("name", ["../app.py", "/app.py", "pkg/../../app.py", "", 7])
+def test_a_name_outside_the_package_is_refused_naming_it(name: object) -> None:
+    # CreateFunction would refuse the zip with no word of which entry; package() names it.
+    with pytest.raises(ValueError, match="relative file names") as refused:
+        package({name: "x = 1\n"})  # type: ignore[dict-item]
+    assert repr(name) in str(refused.value)
+
+
+@pytest.mark.parametrize("content", [123, None, ["x = 1"]])
+def test_content_that_is_neither_text_nor_bytes_is_refused(content: object) -> None:
+    with pytest.raises(TypeError, match=r"text or bytes for 'app\.py'"):
+        package({"app.py": content})  # type: ignore[dict-item]
+    assert package({"app.py": bytearray(b"x = 1\n")}) == package({"app.py": "x = 1\n"})
