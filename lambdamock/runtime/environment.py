@@ -127,7 +127,7 @@ class Environment:
         if code.opt is not None:
             self._places.append((os.path.join(code.opt, ""), "/opt/"))
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
-        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging)
+        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:

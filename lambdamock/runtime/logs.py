@@ -6,8 +6,10 @@ import json
 import logging
 import math
 import time
+import traceback
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+from lambdamock.runtime.payloads import Places, placed
 from lambdamock.runtime.spec import FunctionSpec, LogSettings
 
 # Lambda's levels, most detailed first; a record's Python level is rounded down to tens (the runtime's rule).
@@ -50,12 +52,24 @@ def application_level(settings: LogSettings) -> Optional[int]:
     return APPLICATION_LEVELS.get(settings.application_level or "INFO", INFO) if settings.json else None
 
 
+def _formatted(record: logging.LogRecord, places: Places) -> str:
+    """What logging.Formatter() makes of the record, its traceback naming the function's files as Lambda has them
+    (``/var/task/app.py``); unlike format(), it caches nothing on the record, which the test's handlers share."""
+    text = record.getMessage()
+    exception = _TEXT.formatException(record.exc_info) if record.exc_info else record.exc_text
+    for extra in (exception, record.stack_info and _TEXT.formatStack(record.stack_info)):
+        if extra:
+            text += ("" if text.endswith("\n") else "\n") + placed(extra, places)
+    return text
+
+
 def record_line(record: logging.LogRecord, request_id: str, settings: LogSettings,
-                tenant: Optional[str] = None) -> Line:
-    """A logging record as the Python runtime's handler on the root logger writes it (JSON names the tenant)."""
+                tenant: Optional[str] = None, places: Places = ()) -> Line:
+    """A logging record as the Python runtime's handler on the root logger writes it (JSON names the tenant); the
+    files of ``places`` are named as Lambda names them."""
     if not settings.json:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-        text = f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{_TEXT.format(record)}\n"
+        text = f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{_formatted(record, places)}\n"
         return Line(text, record.levelno, record.created)
     level = min(50, max(0, record.levelno)) // 10 * 10
     info = record.exc_info
@@ -64,11 +78,11 @@ def record_line(record: logging.LogRecord, request_id: str, settings: LogSetting
         "level": logging.getLevelName(level),
         "message": record.getMessage(),
         "logger": record.name,
-        "stackTrace": _traceback_lines(info[2]) if info else None,
+        "stackTrace": [placed(line, places) for line in traceback.format_tb(info[2])] if info else None,
         "errorType": info[0].__name__ if info and info[0] else None,
         "errorMessage": str(info[1]) if info else None,
         "requestId": request_id,
-        "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if info else None,
+        "location": placed(f"{record.pathname}:{record.funcName}:{record.lineno}", places) if info else None,
     }
     if tenant is not None:  # the runtime adds it only for a tenant: else the code's own extra tenantId comes through
         document["tenantId"] = tenant
@@ -80,12 +94,6 @@ def record_line(record: logging.LogRecord, request_id: str, settings: LogSetting
 
 
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
-
-
-def _traceback_lines(tb: Any) -> List[str]:
-    import traceback
-
-    return traceback.format_tb(tb)
 
 
 def error_line(document: Dict[str, Any], settings: LogSettings) -> Line:

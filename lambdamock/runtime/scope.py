@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 from lambdamock.runtime.logs import DEBUG, Entry, application_level
+from lambdamock.runtime.payloads import Places
 from lambdamock.runtime.spec import LogSettings, Threads
 from lambdamock.runtime.streams import LambdaLoggerHandler
 
@@ -17,13 +18,14 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "logging", "namespace", "overlay", "removed", "request_id", "root_level",
+        "abandoned", "closed", "logging", "namespace", "overlay", "places", "removed", "request_id", "root_level",
         "runtime_handler", "sink", "tenant", "threads", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
-                 logging: Optional[LogSettings] = None) -> None:
+                 logging: Optional[LogSettings] = None, places: Places = ()) -> None:
         self.overlay = overlay
+        self.places = places  # where its code is here and on Lambda, for the tracebacks its log shows
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
         # Text written by the current invocation (or init); None while the environment is idle.

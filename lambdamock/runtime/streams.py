@@ -119,7 +119,7 @@ class LambdaLoggerHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         scope = self._scope
         if scope.sink is not None:
-            scope.sink.append(record_line(record, scope.request_id, scope.logging, scope.tenant))
+            scope.sink.append(record_line(record, scope.request_id, scope.logging, scope.tenant, scope.places))
 
 
 class RootHandlers(List[logging.Handler]):

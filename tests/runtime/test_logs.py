@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import re
 import sys
@@ -10,6 +12,7 @@ import threading
 import pytest
 
 from lambdamock.runtime import Runtime
+from lambdamock.runtime.spec import LogSettings
 from tests.runtime import sync
 from tests.runtime.conftest import handler_source, invoke, make_spec
 
@@ -108,15 +111,29 @@ def test_logging_from_the_test_thread_is_untouched(runtime: Runtime, caplog: pyt
     assert "test thread record" in caplog.text and "test thread record" not in result.log
 
 
-def test_logger_exception_includes_the_traceback(runtime: Runtime) -> None:
-    spec = make_spec(
-        handler_source(
-            "try:\n    1 / 0\nexcept ZeroDivisionError:\n    logging.getLogger('fn').exception('failed')\nreturn 1",
-            prelude="import logging",
-        )
-    )
-    log = invoke(runtime, spec).log
+_LOGS_AN_EXCEPTION = handler_source(
+    "try:\n    1 / 0\nexcept ZeroDivisionError:\n    logging.getLogger('fn').exception('failed')\nreturn 1",
+    prelude="import logging",
+)
+
+
+def test_logger_exception_includes_the_traceback_naming_the_task_root(
+        runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    log = invoke(runtime, make_spec(_LOGS_AN_EXCEPTION)).log
     assert "\tfailed\nTraceback (most recent call last):" in log and "ZeroDivisionError" in log
+    # As on AWS, the function's files are where Lambda keeps them, as in its error payloads.
+    assert 'File "/var/task/app.py", line ' in log and "lambdamock-" not in log
+    # The test's own handlers format the record as they would have: the file where it is here.
+    [record] = [record for record in caplog.records if record.getMessage() == "failed"]
+    assert "/var/task/" not in logging.Formatter().format(record)
+
+
+def test_json_logs_name_the_task_root_in_stack_trace_and_location(runtime: Runtime) -> None:
+    spec = dataclasses.replace(make_spec(_LOGS_AN_EXCEPTION), logging=LogSettings("JSON"))
+    [document] = [json.loads(line) for line in invoke(runtime, spec).log.splitlines()
+                  if line.startswith("{") and '"failed"' in line]
+    assert document["location"] == "/var/task/app.py:handler:6"
+    assert document["stackTrace"][0].startswith('  File "/var/task/app.py", line 4, in handler')
 
 
 def test_context_log_writes_to_the_invocation_log(runtime: Runtime) -> None:
