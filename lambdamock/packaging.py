@@ -39,8 +39,18 @@ def _from_directory(root: str) -> dict[str, tuple[bytes, bool]]:
 
 
 def _name(name: object) -> str:
-    """An archive name that extracts inside the task root; refused here, naming it, rather than by CreateFunction."""
-    if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+    """A file's name in the archive, as Lambda extracts it; refused here, naming it, rather than by CreateFunction."""
+    from lambdamock.runtime import archive  # here: the runtime is not imported until it is needed
+
+    if not isinstance(name, str):
+        raise TypeError(f"package() takes file names as str, not {type(name).__name__}")
+    try:
+        archive.entry_parts(name)
+    except archive.Unreadable:
+        bad = True
+    else:
+        bad = name.endswith("/")  # a directory's entry: its content would be lost
+    if bad:
         raise ValueError(f"package() takes relative file names inside the package, not {name!r}")
     return name
 

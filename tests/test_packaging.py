@@ -71,12 +71,21 @@ def test_anything_else_is_refused(tmp_path: Path) -> None:
         package(tmp_path / "missing")
 
 
-@pytest.mark.parametrize("name", ["../app.py", "/app.py", "pkg/../../app.py", "", 7])
-def test_a_name_outside_the_package_is_refused_naming_it(name: object) -> None:
+@pytest.mark.parametrize("name", ["../app.py", "/app.py", "pkg/../../app.py", "", "./app.py", "pkg//app.py",
+                                  "pkg/", "x" * 256 + ".py"])
+def test_a_name_lambda_cannot_extract_is_refused_naming_it(name: str) -> None:
     # CreateFunction would refuse the zip with no word of which entry; package() names it.
     with pytest.raises(ValueError, match="relative file names") as refused:
-        package({name: "x = 1\n"})  # type: ignore[dict-item]
+        package({name: "x = 1\n"})
     assert repr(name) in str(refused.value)
+    with pytest.raises(TypeError, match="file names as str, not int"):
+        package({7: "x = 1\n"})  # type: ignore[dict-item]
+
+
+def test_names_lambda_extracts_are_taken(client: Any) -> None:
+    files = {"app.py": "def handler(event, context):\n    return 1\n", "a..b.py": "", "x" * 252 + ".py": ""}
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package(files)})
 
 
 @pytest.mark.parametrize("content", [123, None, ["x = 1"]])

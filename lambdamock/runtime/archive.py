@@ -35,7 +35,7 @@ class Empty(Exception):
     """The archive holds no entry at all."""
 
 
-def _parts(name: str) -> list[str]:
+def entry_parts(name: str) -> list[str]:
     """The path components of an entry; Unreadable for names no file system (or no safe extraction) can hold."""
     if name.startswith("/"):
         raise Unreadable(f"entry name {name!r} cannot be extracted")
@@ -55,7 +55,7 @@ def _entries(archive: zipfile.ZipFile) -> Iterator[tuple[zipfile.ZipInfo, str]]:
             raise Unreadable(f"{info.filename} is encrypted")
         if info.compress_type not in _METHODS:
             raise Unreadable(f"{info.filename} uses compression method {info.compress_type}")
-        parts = _parts(info.filename)
+        parts = entry_parts(info.filename)
         path = "/".join(parts)
         (directories if info.is_dir() else files).add(path)
         directories.update("/".join(parts[:end]) for end in range(1, len(parts)))
