@@ -274,7 +274,7 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     event = _argument(args, kwargs, 0, "original_event")
     # A rule with a schedule alone matches no event (AWS's PutRule: a rule with both "triggers on matching
     # events as well as on a schedule"); moto's empty pattern matches every event.
-    if (getattr(instance, "state", "ENABLED") != "ENABLED" or instance.event_pattern.dump() is None
+    if (getattr(instance, "state", "ENABLED") != "ENABLED" or not instance.event_pattern.dump()
             or not instance.event_pattern.matches_event(event)):
         return None
     from lambdamock.sources import trigger_events, triggers
