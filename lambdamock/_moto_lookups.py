@@ -118,9 +118,21 @@ def put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any)
     # LogsBackend.put_subscription_filter(log_group_name, filter_name, filter_pattern, destination_arn, role_arn):
     # CloudWatch Logs checks that it may invoke the function before it takes the filter.
     name = _argument(args, kwargs, 0, "log_group_name")
+    destination = _argument(args, kwargs, 3, "destination_arn")
+    parts = destination.split(":") if isinstance(destination, str) else []
+    if parts[2:3] == ["lambda"] and len(parts) > 4 and parts[4] != instance.account_id:
+        # Another account's function, even before the group is looked at (recorded: LocalStack
+        # test_logs_subscription_filters.snapshot.json, test_put_subscription_filter_errors, 2026).
+        from moto.logs.exceptions import LogsClientError
+
+        raise LogsClientError(
+            "AccessDeniedException",
+            "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to create "
+            "cross account lambda triggers.",
+        )
     # A missing group is moto's ResourceNotFoundException.
-    if name in instance.groups and _refused(_argument(args, kwargs, 3, "destination_arn"),
-                                            lambda _: _log_group_arn(instance, name), instance.account_id):
+    if name in instance.groups and _refused(destination, lambda _: _log_group_arn(instance, name),
+                                            instance.account_id):
         from moto.logs.exceptions import InvalidParameterException
 
         raise InvalidParameterException(

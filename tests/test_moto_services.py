@@ -25,6 +25,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lambdamock import package
+from tests.conftest import ACCOUNT
 from tests.helpers import moto_role
 from tests.trigger_helpers import REGION, World, nested
 
@@ -98,15 +99,29 @@ def test_a_subscription_filter_is_refused_without_permission_and_not_kept(world:
     assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
 
 
-@pytest.mark.parametrize("name", ["n/a", "other"])
-def test_a_subscription_filter_to_a_function_the_mock_lacks_is_refused(world: World, name: str) -> None:
-    # A name Lambda never gives, or a function of another account: neither exists while lambdamock serves Lambda.
+def test_a_subscription_filter_to_a_function_the_mock_lacks_is_refused(world: World) -> None:
+    # A name Lambda never gives: no such function exists while lambdamock serves Lambda.
     logs, _ = log_group()
-    account = "123456789012" if name == "n/a" else "111122223333"
     with pytest.raises(ClientError) as error:
         logs.put_subscription_filter(logGroupName="app", filterName="all", filterPattern="",
-                                     destinationArn=f"arn:aws:lambda:{REGION}:{account}:function:{name}")
+                                     destinationArn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:n/a")
     assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
+
+
+@pytest.mark.parametrize("group", ["app", "missing"])
+def test_a_subscription_filter_to_another_account_s_function_is_denied_first(world: World, group: str) -> None:
+    # Recorded: LocalStack test_logs_subscription_filters.snapshot.json, test_put_subscription_filter_errors
+    # (AWS, 2026-02-06): "error-log-group-not-found" and "error-lambda-not-found" alike, whether the group exists.
+    logs, _ = log_group()
+    with pytest.raises(ClientError) as error:
+        logs.put_subscription_filter(logGroupName=group, filterName="all", filterPattern="",
+                                     destinationArn=f"arn:aws:lambda:{REGION}:111122223333:function:other")
+    assert error.value.response["Error"] == {
+        "Code": "AccessDeniedException",
+        "Message": "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to "
+                   "create cross account lambda triggers."}
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
 
 
