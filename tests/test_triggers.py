@@ -112,6 +112,31 @@ def test_sns_to_a_missing_function_is_refused_not_raised(world: World) -> None:
     assert trigger.error == f"Function not found: {missing}"
 
 
+def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queue(world: World) -> None:
+    # Recorded: LocalStack test_sns.snapshot.json, test_redrive_policy_lambda_subscription (AWS, 2023): a message
+    # for a deleted function reaches the RedrivePolicy's queue as the notification an SQS subscription gets.
+    sqs = boto3.client("sqs", region_name=REGION)
+    dlq = sqs.create_queue(QueueName="undelivered")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns, arn, subscription = topic(world)
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RedrivePolicy",
+                                    AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    world.allow("sns.amazonaws.com", arn)
+    sns.publish(TopicArn=arn, Message="delivered")
+    assert [event["Records"][0]["Sns"]["Message"] for event in world.events()] == ["delivered"]
+    assert sqs.receive_message(QueueUrl=dlq).get("Messages", []) == []
+    world.lam.delete_function(FunctionName="f")
+    published = sns.publish(TopicArn=arn, Message="test_redrive_policy",
+                            MessageAttributes={"attr1": {"DataType": "Number", "StringValue": "1"}})
+    [message] = sqs.receive_message(QueueUrl=dlq, MessageAttributeNames=["All"])["Messages"]
+    assert "MessageAttributes" not in message
+    body = json.loads(message["Body"])
+    assert {key: body[key] for key in ("Type", "MessageId", "TopicArn", "Message", "MessageAttributes")} == {
+        "Type": "Notification", "MessageId": published["MessageId"], "TopicArn": arn,
+        "Message": "test_redrive_policy", "MessageAttributes": {"attr1": {"Type": "Number", "Value": "1"}}}
+    assert STAMP.fullmatch(body["Timestamp"]) and body["Signature"] and "Subject" not in body
+
+
 def test_sns_to_an_alias_needs_the_alias_permission(world: World) -> None:
     world.lam.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     sns = boto3.client("sns", region_name=REGION)
