@@ -193,16 +193,18 @@ def _redrive(service: Any, subscription: Any, message: str, message_id: str, sub
     """A message SNS could not deliver (no such function, no permission) goes to the subscription's dead-letter
     queue, when its RedrivePolicy names one, as the notification an SQS subscription gets (recorded: LocalStack
     test_sns.snapshot.json, test_redrive_policy_lambda_subscription, AWS 2023). moto redrives nothing."""
-    try:
-        target = json.loads(subscription.attributes.get("RedrivePolicy") or "{}").get("deadLetterTargetArn")
-    except (ValueError, AttributeError):
-        return
-    if not isinstance(target, str):
+    policy = subscription.attributes.get("RedrivePolicy")
+    if not policy:
         return
     from lambdamock.outbound import destinations
 
-    notification = subscription.get_post_data(message, message_id, subject, message_attributes=attributes)
+    target = None
     try:
+        target = json.loads(policy)["deadLetterTargetArn"]
+        # Only a queue can be one (AWS refuses any other ARN; moto checks none): never a topic to loop through.
+        if not isinstance(target, str) or len(target.split(":")) != 6 or target.split(":")[2] != "sqs":
+            raise ValueError("a dead-letter target is the ARN of an SQS queue")
+        notification = subscription.get_post_data(message, message_id, subject, message_attributes=attributes)
         destinations.send_message(service, target, json.dumps(notification))
     except Exception as error:  # lost, as on AWS; the test's output says why
         logging.getLogger("lambdamock").warning("SNS message %s not redriven to %s: %s: %s", message_id, target,

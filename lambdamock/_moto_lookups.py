@@ -12,6 +12,7 @@ import json
 import uuid
 from typing import Any, Optional
 
+from lambdamock import _active
 from lambdamock._moto import _argument, _delivering, _refused, _serving
 
 # The rotation under way on this thread.
@@ -120,7 +121,9 @@ def put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any)
     name = _argument(args, kwargs, 0, "log_group_name")
     destination = _argument(args, kwargs, 3, "destination_arn")
     parts = destination.split(":") if isinstance(destination, str) else []
-    if parts[2:3] == ["lambda"] and len(parts) > 4 and parts[4] != instance.account_id:
+    service = _active.serving()
+    if (service is not None and not service.closed and len(parts) >= 7 and parts[2] == "lambda"
+            and parts[5] == "function" and parts[4] != instance.account_id):
         # Another account's function, even before the group is looked at (recorded: LocalStack
         # test_logs_subscription_filters.snapshot.json, test_put_subscription_filter_errors, 2026).
         from moto.logs.exceptions import LogsClientError

@@ -23,8 +23,9 @@ from typing import Any, Iterator
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from moto import mock_aws
 
-from lambdamock import package
+from lambdamock import mock_lambda, package
 from tests.conftest import ACCOUNT
 from tests.helpers import moto_role
 from tests.trigger_helpers import REGION, World, nested
@@ -123,6 +124,16 @@ def test_a_subscription_filter_to_another_account_s_function_is_denied_first(wor
                    "create cross account lambda triggers."}
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
+
+
+def test_after_lambdamock_moto_judges_another_account_s_function_itself() -> None:
+    mock_lambda().start().stop()  # the bridge is installed, and stays
+    with mock_aws():
+        logs, _ = log_group()
+        with pytest.raises(ClientError) as error:
+            logs.put_subscription_filter(logGroupName="app", filterName="all", filterPattern="",
+                                         destinationArn=f"arn:aws:lambda:{REGION}:111122223333:function:other")
+        assert error.value.response["Error"]["Code"] == "InvalidParameterException"  # moto's own answer
 
 
 def test_without_trigger_permissions_a_subscription_filter_needs_no_policy() -> None:

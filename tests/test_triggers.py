@@ -137,6 +137,22 @@ def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queu
     assert STAMP.fullmatch(body["Timestamp"]) and body["Signature"] and "Subject" not in body
 
 
+def test_sns_redrives_only_to_a_queue(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    # AWS takes only an SQS queue's ARN as deadLetterTargetArn; moto checks nothing. A topic named there (even the
+    # subscription's own) gets nothing, so no message can loop; the test's log says why.
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="copies")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns, arn, subscription = topic(world)
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RedrivePolicy",
+                                    AttributeValue=json.dumps({"deadLetterTargetArn": arn}))
+    sns.publish(TopicArn=arn, Message="refused")  # no permission for SNS
+    assert len(sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]) == 1, "the queue's own copy"
+    assert len(world.mock.triggers) == 1
+    assert "not redriven to " + arn in caplog.text
+
+
 def test_sns_to_an_alias_needs_the_alias_permission(world: World) -> None:
     world.lam.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     sns = boto3.client("sns", region_name=REGION)
