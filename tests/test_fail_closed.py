@@ -268,3 +268,24 @@ def test_moto_leaving_the_keys_to_the_user_still_answers_lambdamocks_own_calls(k
         wait_until(lambda: len(mock.invocations) == 1)
     assert json.loads(mock.invocations[0].event)["Records"][0]["body"] == "hello"
     assert keyless.attempts == []
+
+
+def test_an_sns_redrive_reaches_moto_s_queue_or_nothing(escapes: Proxy) -> None:
+    # The dead-letter queue of a Lambda subscription is reached through the outbound gate: moto's queue, or
+    # (another account's queue, which nothing mocks) nowhere, logged, never the network.
+    with mock_aws(), mock_lambda():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="undelivered")["QueueUrl"]
+        own = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns = boto3.client("sns", region_name="us-east-1")
+        topic = sns.create_topic(Name="orders")["TopicArn"]
+        for target in (own, "arn:aws:sqs:us-east-1:210987654321:elsewhere"):
+            subscription = sns.subscribe(TopicArn=topic, Protocol="lambda",
+                                         Endpoint="arn:aws:lambda:us-east-1:123456789012:function:gone")
+            sns.set_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"],
+                                            AttributeName="RedrivePolicy",
+                                            AttributeValue=json.dumps({"deadLetterTargetArn": target}))
+            sns.publish(TopicArn=topic, Message="undeliverable")
+            sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+        assert len(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]) == 1
+    assert escapes.attempts == []
