@@ -405,11 +405,15 @@ def test_invoke_async_with_invalid_json(old, new, aws_error, lambda_mock):
     assert lambda_mock.invocations == []
 
 
-def test_invoke_async_over_1mb(old, new, aws_error, lambda_mock):
+def test_invoke_async_over_256kb(old, new, aws_error, lambda_mock):
+    """InvokeAsync keeps the old limit (API_InvokeAsync: "The payload limit is 256KB. For larger payloads, for up
+    to 1MB, use Invoke."), in the text recorded for an Event invoke at that limit (ASFHyP3/hyp3#2241:
+    "264496 byte payload is too large for the Event invocation type (limit 262144 bytes)")."""
     upload(old)
-    payload = json.dumps("a" * 1024 * 1024).encode()
-    text = f"{len(payload)} byte payload is too large for the Event invocation type (limit 1048576 bytes)"
+    old.invoke_async(FunctionName="f", InvokeArgs=json.dumps("a" * (256 * 1024 - 2)).encode())  # just at the limit
+    payload = json.dumps("a" * (256 * 1024 - 1)).encode()
+    text = f"{len(payload)} byte payload is too large for the Event invocation type (limit 262144 bytes)"
     with aws_error(new, "RequestEntityTooLargeException", text):
         old.invoke_async(FunctionName="f", InvokeArgs=payload)
     lambda_mock.wait(timeout=10)
-    assert lambda_mock.invocations == []
+    assert len(lambda_mock.invocations) == 1  # only the one at the limit ran

@@ -23,6 +23,9 @@ from lambdamock.state.invocations import Job
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
+# The deprecated InvokeAsync kept the old limit: "The payload limit is 256KB. For larger payloads, for up to 1MB,
+# use Invoke." (API_InvokeAsync).
+INVOKE_ASYNC_PAYLOAD_LIMIT = 256 * 1024
 RESPONSE_LIMIT = SYNC_PAYLOAD_LIMIT + 100
 _TAIL_BYTES = 4096
 # The model's description of the error (AWS's message text is not recorded).
@@ -130,9 +133,10 @@ def invoke_with_response_stream(call: Call, params: dict[str, Any]) -> Steps[dic
 
 def invoke_async(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     payload = params.get("InvokeArgs") or b""
-    if len(payload) > ASYNC_PAYLOAD_LIMIT:
+    if len(payload) > INVOKE_ASYNC_PAYLOAD_LIMIT:
         raise RequestEntityTooLargeException(
-            f"{len(payload)} byte payload is too large for the Event invocation type (limit {ASYNC_PAYLOAD_LIMIT} bytes)"
+            f"{len(payload)} byte payload is too large for the Event invocation type "
+            f"(limit {INVOKE_ASYNC_PAYLOAD_LIMIT} bytes)"
         )
     _check_json(payload)
     call.service.invoker.submit(_invoking.job(call, params["FunctionName"], None, payload, "Event"))
