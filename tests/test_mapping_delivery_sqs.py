@@ -216,6 +216,23 @@ def test_filters_drop_what_does_not_match(world):
     assert world.remaining() == 0, "Lambda deletes the messages its filters drop"
 
 
+def test_a_json_filter_drops_plain_bodies_even_where_nothing_is_required(world):
+    """ "Plain string | Valid JSON | Lambda drops the message" (invocation-eventfiltering), even for a pattern that
+    a missing key satisfies; "$or" joins alternatives, as in EventBridge's syntax (recorded: complex_or)."""
+    world.function()
+    pattern = {"body": {"$or": [{"urgent": [{"exists": False}]}, {"tags": ["vip"]}]}}
+    uuid = world.lam.create_event_source_mapping(
+        FunctionName="f", EventSourceArn=world.arn, Enabled=False,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]},
+    )["UUID"]
+    world.send(json.dumps({"n": 1}), "plain", json.dumps({"n": 2, "urgent": True}),
+               json.dumps({"n": 3, "urgent": True, "tags": ["new", "vip"]}))
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    world.mock.wait()
+    assert [[json.loads(body)["n"] for body in batch] for batch in world.batches()] == [[1, 3]]
+    assert world.remaining() == 0
+
+
 def test_a_fifo_queue_delivers_each_group_in_order(world):
     world.function()
     url, arn = world.queue("q.fifo", FifoQueue="true", ContentBasedDeduplication="true")

@@ -324,10 +324,36 @@ def test_an_unknown_uuid_is_404(client, mapping_error, call):
      "Invalid filter pattern definition."),
     ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": "plain"}'}]}},
      "Invalid filter pattern definition."),
+    # Operators with arguments EventBridge's pattern syntax refuses (recorded against EventBridge, whose syntax
+    # Lambda's filters take: LocalStack's test_events_patterns.py, content_prefix_int_EXC, content_numeric_EXC,
+    # content_numeric_number_EXC), given Lambda's text for a pattern it cannot take.
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"a": [{"prefix": 5}]}}'}]}},
+     "Invalid filter pattern definition."),
+    ({"EventSourceArn": QUEUE,
+      "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"a": [{"numeric": [">", 0, ">", 1]}]}}'}]}},
+     "Invalid filter pattern definition."),
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"a": [{"numeric": 5}]}}'}]}},
+     "Invalid filter pattern definition."),
+    # A stream's data is matched as JSON only: "Lambda throws an exception at the time of the event source mapping
+    # creation or update. The filter pattern for data properties must be in a valid JSON format"
+    # (invocation-eventfiltering).
+    ({"EventSourceArn": STREAM, "StartingPosition": "LATEST",
+      "FilterCriteria": {"Filters": [{"Pattern": '{"data": ["plain"]}'}]}}, "Invalid filter pattern definition."),
+    ({"EventSourceArn": TABLE, "StartingPosition": "LATEST",
+      "FilterCriteria": {"Filters": [{"Pattern": '{"dynamodb": [{"exists": true}]}'}]}},
+     "Invalid filter pattern definition."),
+    # "By default, you can define up to five different filters for a single event source mapping ... If you attempt
+    # to add more filters than your current quota permits, Lambda will return an error" (invocation-eventfiltering;
+    # the text is lambdamock's own).
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": f'{{"body": {{"a": [{n}]}}}}'}
+                                                             for n in range(6)]}},
+     "The number of filters in FilterCriteria exceeds the limit of 5."),
 ], ids=["no-source", "other-service", "no-function", "no-version", "no-alias", "on-success", "sqs-on-failure",
         "sqs-batch-no-window",
         "fifo-window", "fifo-batch", "sqs-position", "stream-no-position", "dynamodb-at-timestamp",
-        "no-timestamp", "record-age", "filter-not-json", "filter-not-lists"])
+        "no-timestamp", "record-age", "filter-not-json", "filter-not-lists", "filter-prefix-not-text",
+        "filter-two-lower-bounds", "filter-numeric-not-list", "filter-stream-plain-data", "filter-dynamodb-not-object",
+        "filter-six"])
 def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message):
     with mapping_error("InvalidParameterValueException", message):
         client.create_event_source_mapping(**{"FunctionName": "f", **params})
@@ -363,6 +389,15 @@ def test_update_refuses_what_create_would(client, f, mapping_error):
         client.update_event_source_mapping(UUID=uuid, FunctionName="nothing")
     with mapping_error("InvalidParameterValueException", "Invalid filter pattern definition."):
         client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [{"Pattern": "[]"}]})
+    with mapping_error("InvalidParameterValueException", "Invalid filter pattern definition."):
+        client.update_event_source_mapping(UUID=uuid,
+                                           FilterCriteria={"Filters": [{"Pattern": '{"a": [{"exists": 1}]}'}]})
+    five = [{"Pattern": f'{{"body": {{"a": [{n}]}}}}'} for n in range(5)]
+    client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": five})  # at the quota
+    with mapping_error("InvalidParameterValueException",
+                       "The number of filters in FilterCriteria exceeds the limit of 5."):
+        client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [*five, {"Pattern": '{"a": [9]}'}]})
+    assert client.get_event_source_mapping(UUID=uuid)["FilterCriteria"] == {"Filters": five}  # untouched
 
 
 def test_a_second_mapping_of_the_same_source_and_function_conflicts(client, create_function, f, mapping_error):

@@ -1,4 +1,4 @@
-"""Event filtering: FilterCriteria patterns (EventBridge syntax) checked against records before delivery."""
+"""Event filtering: FilterCriteria patterns (EventBridge's syntax, as Lambda takes it) checked against records."""
 
 from __future__ import annotations
 
@@ -8,53 +8,127 @@ import operator
 from typing import Any, Callable, Optional
 
 Check = Callable[[dict[str, Any]], bool]
-_MISSING = object()
-_NUMERIC = {"<": operator.lt, "<=": operator.le, "=": operator.eq, ">=": operator.ge, ">": operator.gt}
+# Filters a mapping takes, by Lambda's default quota ("By default, you can define up to five different filters for
+# a single event source mapping", invocation-eventfiltering).
+MAX_FILTERS = 5
+_LOWER = {">": operator.gt, ">=": operator.ge}
+_UPPER = {"<": operator.lt, "<=": operator.le}
+_COMPARE = {"=": operator.eq, **_LOWER, **_UPPER}
+# Where each kind of record holds its data: matched as JSON when it is (invocation-eventfiltering).
+_DATA = {"sqs": "body", "kinesis": "data", "dynamodb": "dynamodb"}
 
 
 class InvalidPattern(ValueError):
-    """The pattern is not an object of lists and objects in the filter syntax."""
+    """The pattern is not one Lambda takes."""
 
 
-def parse(text: str) -> dict[str, Any]:
-    """A filter pattern, checked; InvalidPattern when it is malformed."""
+def parse(text: str, kind: str) -> dict[str, Any]:
+    """A filter pattern of a mapping of ``kind``; InvalidPattern when Lambda refuses it."""
     try:
         pattern = json.loads(text)
-    except (TypeError, ValueError):
+        _check_object(pattern)
+    except (TypeError, ValueError, RecursionError):  # not JSON, or nested past what Python reads
         raise InvalidPattern(text) from None
-    _check(pattern)
+    data = _DATA[kind]
+    if kind != "sqs" and any(data in each and not isinstance(each[data], dict) for each in _alternatives(pattern)):
+        # A stream's data is matched as JSON only: "The filter pattern for data properties must be in a valid
+        # JSON format" (invocation-eventfiltering).
+        raise InvalidPattern(text)
     return pattern
 
 
-def _check(pattern: Any) -> None:
+def _alternatives(pattern: dict[str, Any]) -> list[dict[str, Any]]:
+    return [pattern, *pattern.get("$or", [])]
+
+
+def _check_object(pattern: Any) -> None:
     if not isinstance(pattern, dict) or not pattern:
         raise InvalidPattern(pattern)
-    for value in pattern.values():
-        if isinstance(value, dict):
-            _check(value)
-        elif not isinstance(value, list) or not value:
+    for key, value in pattern.items():
+        if key == "$or":
+            if not isinstance(value, list) or not value:
+                raise InvalidPattern(value)
+            for alternative in value:
+                _check_object(alternative)
+        elif isinstance(value, dict):
+            _check_object(value)
+        elif not isinstance(value, list) or not value:  # recorded: arrays_empty_EXC, string_nolist_EXC
             raise InvalidPattern(value)
         else:
             for rule in value:
-                if isinstance(rule, dict) and (len(rule) != 1 or next(iter(rule)) not in _RULES):
-                    raise InvalidPattern(rule)
+                _check_rule(rule)
+
+
+def _check_rule(rule: Any) -> None:
+    if isinstance(rule, list):
+        raise InvalidPattern(rule)
+    if isinstance(rule, dict):  # otherwise a value to equal: a string, a number, true, false or null
+        # Operators are lower case (recorded: operator_case_sensitive_EXC), one to a rule.
+        valid = len(rule) == 1 and next(iter(rule)) in _VALID and _VALID[next(iter(rule))](next(iter(rule.values())))
+        if not valid:
+            raise InvalidPattern(rule)
+
+
+def _text_or_ignoring_case(argument: Any) -> bool:
+    # Recorded: content_prefix_int_EXC, content_prefix_list_EXC, content_suffix_*_EXC; content_prefix_ignorecase.
+    if isinstance(argument, dict) and len(argument) == 1:
+        return isinstance(argument.get("equals-ignore-case"), str)
+    return isinstance(argument, str)
+
+
+def _numeric_valid(argument: Any) -> bool:
+    # Operator and number pairs: one "=" alone, or at most one lower and one upper bound (recorded:
+    # content_numeric_number_EXC, content_numeric_syntax_EXC, content_numeric_EXC).
+    if not isinstance(argument, list) or not argument or len(argument) % 2:
+        return False
+    sides = []
+    for name, bound in zip(argument[::2], argument[1::2]):
+        if name not in _COMPARE or not _is_number(bound):
+            return False
+        sides.append("lower" if name in _LOWER else "upper" if name in _UPPER else "=")
+    return len(set(sides)) == len(sides) and ("=" not in sides or len(sides) == 1)
+
+
+def _anything_but_valid(argument: Any) -> bool:
+    if isinstance(argument, dict):
+        if len(argument) != 1:
+            return False
+        name, value = next(iter(argument.items()))
+        if name in ("prefix", "suffix"):  # recorded: content_anything_prefix_*_EXC, content_anything_suffix_*_EXC
+            return all(isinstance(each, str) and each for each in _listed(value))
+        # Recorded: content_anything_but_ignorecase_EXC, content_anything_but_ignorecase_list_EXC.
+        return name == "equals-ignore-case" and all(isinstance(each, str) for each in _listed(value))
+    # A string or number, or a list of them (recorded: content_anything_but_string_null_type_EXC,
+    # content_anything_but_string_list_null_type_EXC).
+    return all(isinstance(each, str) or _is_number(each) for each in _listed(argument))
+
+
+_VALID: dict[str, Callable[[Any], bool]] = {
+    "prefix": _text_or_ignoring_case,
+    "suffix": _text_or_ignoring_case,
+    "equals-ignore-case": lambda argument: isinstance(argument, str),  # recorded: content_ignorecase_EXC
+    "exists": lambda argument: isinstance(argument, bool),
+    "numeric": _numeric_valid,
+    "anything-but": _anything_but_valid,
+}
 
 
 def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
     """One check for all of a mapping's filters (a record passes when any matches); None without filters."""
     if not patterns:
         return None
-    parsed = [parse(text) for text in patterns]
+    parsed = [parse(text, kind) for text in patterns]
+    data = _DATA[kind]
 
     def check(record: dict[str, Any]) -> bool:
-        view = _view(record, kind)
-        return any(_matches(pattern, view) for pattern in parsed)
+        view = [_view(record, kind)]
+        return any(_matches(pattern, view, data) for pattern in parsed)
 
     return check
 
 
 def _view(record: dict[str, Any], kind: str) -> dict[str, Any]:
-    # Lambda matches the decoded body (SQS) or data (Kinesis) when it holds JSON.
+    # Lambda matches the decoded body (SQS) or data (Kinesis) as JSON when it is a JSON object.
     if kind == "sqs":
         return {**record, "body": _json_or_text(record.get("body", ""))}
     if kind == "kinesis":
@@ -75,70 +149,100 @@ def _json_or_text(text: str) -> Any:
     return value if isinstance(value, dict) else text
 
 
-def _matches(pattern: dict[str, Any], value: Any) -> bool:
+def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None) -> bool:
+    """Whether ``pattern`` matches ``objects``: the objects at one path, an array's elements pooled (as EventBridge
+    flattens arrays). ``data`` names the record's data key, at the top: a JSON pattern for it matches JSON data
+    only, and a plain one plain data only ("If there is a mismatch, Lambda drops the message")."""
     for key, expected in pattern.items():
-        actual = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+        if key == "$or":
+            if not any(_matches(alternative, objects, data) for alternative in expected):
+                return False
+            continue
+        found = [value for each in objects if key in each for value in _elements(each[key])]
+        if key == data and found and isinstance(expected, dict) is not isinstance(found[0], dict):
+            return False
         if isinstance(expected, dict):
             # Under a missing object every leaf is missing too: only "exists": false can match there
             # (CloudFormation test_lambda.py, test_lambda_dynamodb_event_filter: AWS invokes the function).
-            if not _matches(expected, actual if isinstance(actual, dict) else {}):
+            if not _matches(expected, [value for value in found if isinstance(value, dict)]):
                 return False
-        elif not any(_rule(rule, actual) for rule in expected):
-            return False
+        else:
+            # Only leaves exist for a filter: a key holding an object does not (test_dynamodb_event_filter
+            # [exists_false]), nor one holding an empty array (recorded: exists_list_empty_NEG).
+            leaves = [value for value in found if not isinstance(value, dict)]
+            if not any(_rule(rule, leaves) for rule in expected):
+                return False
     return True
 
 
-def _rule(rule: Any, actual: Any) -> bool:
+def _elements(value: Any) -> list[Any]:
+    """A value as the values it holds: an array's elements (nested arrays' too), or itself."""
+    if not isinstance(value, list):
+        return [value]
+    return [element for item in value for element in _elements(item)]
+
+
+def _rule(rule: Any, leaves: list[Any]) -> bool:
+    """Whether any of the leaves at a path satisfies ``rule``."""
     if isinstance(rule, dict):
         name, argument = next(iter(rule.items()))
-        return bool(_RULES[name](argument, actual))
-    if actual is _MISSING:
-        return False
-    values = actual if isinstance(actual, list) else [actual]
-    return any(_same(rule, item) for item in values)
+        return _RULES[name](argument, leaves)
+    return any(_same(rule, leaf) for leaf in leaves)
 
 
 def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):
         return expected is actual
-    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+    if _is_number(expected) and _is_number(actual):
+        # By value: an event's 300.0 matches a pattern's 300 (recorded against EventBridge, whose matching
+        # Lambda's is: number_comparison_float, although its guide and Lambda's say numbers match as text).
         return float(expected) == float(actual)
-    return bool(expected == actual)
+    return bool(expected == actual) and type(expected) is type(actual)
 
 
-def _each(actual: Any, test: Callable[[Any], bool]) -> bool:
-    if actual is _MISSING:
-        return False
-    return any(test(item) for item in (actual if isinstance(actual, list) else [actual]))
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _numeric(argument: list[Any], actual: Any) -> bool:
-    def test(item: Any) -> bool:
-        if isinstance(item, bool) or not isinstance(item, (int, float)):
-            return False
-        pairs = zip(argument[::2], argument[1::2])
-        return all(_NUMERIC[op](item, bound) for op, bound in pairs)
-
-    return _each(actual, test)
+def _strings(leaves: list[Any]) -> list[str]:
+    return [leaf for leaf in leaves if isinstance(leaf, str)]
 
 
-def _anything_but(argument: Any, actual: Any) -> bool:
-    if actual is _MISSING:
-        return False
-    if isinstance(argument, dict):
-        return not _rule(argument, actual)
-    excluded = argument if isinstance(argument, list) else [argument]
-    return not any(_rule(value, actual) for value in excluded)
+def _affix(test: Callable[[str, str], bool]) -> Callable[[Any, list[Any]], bool]:
+    """A prefix or suffix rule: its argument is a string, or one to compare ignoring case."""
+
+    def rule(argument: Any, leaves: list[Any]) -> bool:
+        if isinstance(argument, dict):
+            wanted = argument["equals-ignore-case"].lower()
+            return any(test(leaf.lower(), wanted) for leaf in _strings(leaves))
+        return any(test(leaf, argument) for leaf in _strings(leaves))
+
+    return rule
 
 
-_RULES: dict[str, Callable[[Any, Any], bool]] = {
-    "prefix": lambda arg, actual: _each(actual, lambda v: isinstance(v, str) and v.startswith(arg)),
-    "suffix": lambda arg, actual: _each(actual, lambda v: isinstance(v, str) and v.endswith(arg)),
-    "equals-ignore-case": lambda arg, actual: _each(
-        actual, lambda v: isinstance(v, str) and v.lower() == str(arg).lower()
-    ),
-    # Only leaves exist for a filter: a key holding an object does not (test_dynamodb_event_filter[exists_false]).
-    "exists": lambda arg, actual: (actual is not _MISSING and not isinstance(actual, dict)) is bool(arg),
+def _numeric(argument: list[Any], leaves: list[Any]) -> bool:
+    pairs = list(zip(argument[::2], argument[1::2]))
+    return any(all(_COMPARE[name](leaf, bound) for name, bound in pairs) for leaf in leaves if _is_number(leaf))
+
+
+def _anything_but(argument: Any, leaves: list[Any]) -> bool:
+    """A leaf that is none of the excluded: null is such a leaf (recorded: content_anything_but_string_null)."""
+    if isinstance(argument, dict):  # excluded by prefix, suffix or case-blind equality
+        name, value = next(iter(argument.items()))
+        rule = _RULES[name]
+        return any(not any(rule(each, [leaf]) for each in _listed(value)) for leaf in leaves)
+    return any(not any(_same(each, leaf) for each in _listed(argument)) for leaf in leaves)
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+_RULES: dict[str, Callable[[Any, list[Any]], bool]] = {
+    "prefix": _affix(str.startswith),
+    "suffix": _affix(str.endswith),
+    "equals-ignore-case": lambda argument, leaves: any(leaf.lower() == argument.lower() for leaf in _strings(leaves)),
+    "exists": lambda argument, leaves: bool(leaves) is argument,
     "numeric": _numeric,
     "anything-but": _anything_but,
 }

@@ -46,10 +46,32 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     ({"body": {"homemade": {"S": [{"exists": True}]}}}, {"name": {"S": "John"}}, False),
     ({"body": {"homemade": {"S": [{"anything-but": "x"}]}}}, {"name": {"S": "John"}}, False),
     ({"body": {"tags": ["red"]}}, {"tags": ["blue", "red"]}, True),
+    # Recorded against EventBridge, whose pattern matching Lambda's filters share (LocalStack's
+    # test_events_patterns.py::TestEventPattern::test_event_pattern, 2025-10-15), by template:
+    ({"body": {"tags": [{"exists": True}]}}, {"tags": []}, False),  # exists_list_empty_NEG
+    ({"body": {"n": [300]}}, {"n": 300.0}, True),  # number_comparison_float
+    ({"body": {"items": {"id": [{"exists": True}]}}}, {"items": [{"k": 1}, {"id": "x"}]}, True),  # list_within_dict
+    # content_prefix_ignorecase
+    ({"body": {"s": [{"prefix": {"equals-ignore-case": "EventB"}}]}}, {"s": "EvEnTb"}, True),
+    ({"body": {"s": [{"suffix": {"equals-ignore-case": ".png"}}]}}, {"s": "a.PNG"}, True),  # content_suffix_ignorecase
+    ({"body": {"s": [{"suffix": {"equals-ignore-case": ".png"}}]}}, {"s": "a.jpg"}, False),
+    ({"body": {"s": [{"anything-but": "x"}]}}, {"s": None}, True),  # content_anything_but_string_null
+    ({"body": {"s": [{"anything-but": "x"}]}}, {}, False),  # content_anything_but_string_missing_NEG
+    ({"body": {"s": [{"anything-but": {"prefix": ["a", "b"]}}]}}, {"s": "cd"}, True),  # content_anything_prefix_list
+    ({"body": {"s": [{"anything-but": {"prefix": ["a", "b"]}}]}}, {"s": "bd"}, False),
+    ({"body": {"$or": [{"c": [{"numeric": [">", 0, "<=", 5]}]}, {"d": [{"numeric": ["<", 10]}]}]}},
+     {"c": 0, "d": 0}, True),  # complex_or
+    ({"body": {"$or": [{"c": [{"numeric": [">", 0, "<=", 5]}]}, {"d": [{"numeric": ["<", 10]}]}]}},
+     {"c": 0, "d": 10}, False),  # complex_or_NEG
+    ({"body": {"k": [{"exists": True}, {"prefix": "IGNORED"}]}}, {"k": "v"}, True),  # operator_multiple_list
     ({"body": {"flag": [True]}}, {"flag": 1}, False),
     ({"body": {"nested": {"deep": ["x"]}}}, {"nested": {"deep": "x"}}, True),
     ({"body": ["plain text"]}, "plain text", True),
     ({"body": [{"prefix": "plain"}]}, "plain text", True),
+    # A pattern and a body that disagree on being JSON drop the message: "Plain string | Valid JSON | Lambda drops
+    # the message" and "Valid JSON | Plain string | Lambda drops the message" (invocation-eventfiltering).
+    ({"body": {"kind": [{"exists": False}]}}, "plain text", False),
+    ({"body": [{"anything-but": "plain text"}]}, {"kind": "order"}, False),
 ], ids=lambda value: json.dumps(value)[:30])
 def test_sqs_bodies_are_matched_as_json_when_they_are(pattern, body, expected):
     assert passes(pattern, sqs(body)) is expected
@@ -59,10 +81,20 @@ def test_other_members_of_the_record_are_matched_as_they_are():
     assert passes({"attributes": {"MessageGroupId": ["g1"]}}, sqs({}, MessageGroupId="g1"))
 
 
+def kinesis(data: bytes) -> dict:
+    return {"kinesis": {"data": base64.b64encode(data).decode(), "partitionKey": "p"}}
+
+
 def test_kinesis_data_is_decoded_before_matching():
-    record = {"kinesis": {"data": base64.b64encode(json.dumps({"kind": "click"}).encode()).decode()}}
+    record = kinesis(json.dumps({"kind": "click"}).encode())
     assert passes({"data": {"kind": ["click"]}}, record, "kinesis")
     assert not passes({"data": {"kind": ["view"]}}, record, "kinesis")
+
+
+def test_kinesis_data_that_is_not_json_is_dropped_by_a_data_pattern():
+    """ "Non-JSON | Valid JSON | Lambda drops the record" (invocation-eventfiltering), whatever the pattern."""
+    assert not passes({"data": {"kind": [{"exists": False}]}}, kinesis(b"not json"), "kinesis")
+    assert passes({"kinesis": {"partitionKey": ["p"]}}, kinesis(b"not json"), "kinesis")  # metadata only
 
 
 def test_dynamodb_records_are_matched_as_sent():
@@ -81,8 +113,38 @@ def test_no_filters_means_no_check():
     assert filters.compile_all((), "sqs") is None
 
 
-@pytest.mark.parametrize("text", ["not json", "[]", "{}", '{"a": 1}', '{"a": []}', '{"a": [{"nope": 1}]}',
-                                  '{"a": {"b": "c"}}'])
+@pytest.mark.parametrize("text", [
+    "not json", "[]", "{}", '{"a": 1}', '{"a": []}', '{"a": [{"nope": 1}]}', '{"a": {"b": "c"}}', '{"a": [["x"]]}',
+    "[" * 5000,
+    # Recorded against EventBridge (test_event_pattern, 2025-10-15), by template: operator_case_sensitive_EXC,
+    # content_prefix_int_EXC, content_prefix_list_EXC, content_suffix_list_EXC, content_ignorecase_EXC,
+    # content_ignorecase_list_EXC, content_numeric_number_EXC, content_numeric_syntax_EXC, content_numeric_EXC,
+    # content_anything_but_string_null_type_EXC, content_anything_but_string_list_null_type_EXC,
+    # content_anything_prefix_empty_EXC, content_anything_prefix_int_EXC, content_anything_prefix_ignorecase_EXC,
+    # content_anything_but_ignorecase_EXC.
+    '{"a": [{"EXISTS": true}]}', '{"a": [{"prefix": 123}]}', '{"a": [{"prefix": ["x"]}]}',
+    '{"a": [{"suffix": [".png"]}]}',
+    '{"a": [{"equals-ignore-case": ["x"]}]}', '{"a": [{"equals-ignore-case": {"prefix": "x"}}]}',
+    '{"a": [{"numeric": 10}]}', '{"a": [{"numeric": [">", 0, "<"]}]}', '{"a": [{"numeric": [">", 0, ">", 0]}]}',
+    '{"a": [{"anything-but": null}]}', '{"a": [{"anything-but": ["x", null]}]}',
+    '{"a": [{"anything-but": {"prefix": ""}}]}',
+    '{"a": [{"anything-but": {"prefix": 123}}]}', '{"a": [{"anything-but": {"prefix": {"equals-ignore-case": "x"}}}]}',
+    '{"a": [{"anything-but": {"equals-ignore-case": 123}}]}',
+    # Not recorded, and refused: an operator with a second key, "=" with a bound, a bound that is not a number,
+    # "exists" with no boolean, an empty "$or".
+    '{"a": [{"prefix": "x", "suffix": "y"}]}', '{"a": [{"numeric": ["=", 1, "<", 2]}]}',
+    '{"a": [{"numeric": [">", "x"]}]}',
+    '{"a": [{"exists": "yes"}]}', '{"$or": []}',
+])
 def test_malformed_patterns_are_refused(text):
     with pytest.raises(filters.InvalidPattern):
-        filters.parse(text)
+        filters.parse(text, "sqs")
+
+
+@pytest.mark.parametrize(("kind", "text"), [("kinesis", '{"data": ["plain"]}'), ("dynamodb", '{"dynamodb": ["x"]}'),
+                                            ("kinesis", '{"$or": [{"data": ["x"]}, {"kinesis": {"p": ["y"]}}]}')])
+def test_stream_data_patterns_must_be_json(kind, text):
+    """ "The filter pattern for data properties must be in a valid JSON format" (invocation-eventfiltering)."""
+    with pytest.raises(filters.InvalidPattern):
+        filters.parse(text, kind)
+    filters.parse('{"body": ["plain"]}', "sqs")  # a queue's body may be matched as text
