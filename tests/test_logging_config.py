@@ -1,4 +1,5 @@
-"""LoggingConfig through boto3: what Lambda fills in, merges and drops, and what it refuses.
+"""LoggingConfig through boto3: what Lambda fills in, merges and drops, what it refuses, and the root logger a
+JSON-format function's code is given.
 
 Recorded (unless a test says otherwise): LocalStack test_lambda_api.snapshot.json, TestLoggingConfig::*,
 validated against AWS on 2025-11-25.
@@ -6,7 +7,13 @@ validated against AWS on 2025-11-25.
 
 from __future__ import annotations
 
+import base64
+import json
+import logging
+
 import pytest
+
+from lambdamock import package
 
 TEXT = {"LogFormat": "Text", "LogGroup": "/aws/lambda/f"}
 JSON = {"ApplicationLogLevel": "INFO", "LogFormat": "JSON", "LogGroup": "/aws/lambda/f", "SystemLogLevel": "INFO"}
@@ -113,3 +120,44 @@ def test_an_unknown_format_is_a_validation_error(client, raw_client, create_func
     )
     with aws_error(raw_client, "ValidationException", message, typed=False):
         raw_client.update_function_configuration(FunctionName="f", LoggingConfig={"LogFormat": "xml"})
+
+
+LEVELS = (
+    "import logging, os\n"
+    "if os.environ.get('QUIET'):\n"
+    "    logging.getLogger().setLevel(logging.ERROR)\n"
+    "def handler(event, context):\n"
+    "    root = logging.getLogger()\n"
+    "    root.info('informed'); root.warning('warned'); root.error('erred')\n"
+    "    return [root.level, root.getEffectiveLevel(), logging.getLogger('child').getEffectiveLevel()]\n"
+)
+
+
+def run_levels(client, create_function, name: str, **settings) -> tuple[list[int], str]:
+    create_function(name, Handler="app.handler", Code={"ZipFile": package({"app.py": LEVELS})}, **settings)
+    response = client.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+    return json.loads(response["Payload"].read()), base64.b64decode(response["LogResult"]).decode()
+
+
+@pytest.mark.parametrize(("level", "number"), [("INFO", 20), ("DEBUG", 10), ("ERROR", 40)])
+def test_a_json_function_s_root_logger_is_at_its_application_level(client, create_function, level, number):
+    # The runtime sets it: awslambdaric bootstrap.py, _setup_logging, logger.setLevel(AWS_LAMBDA_LOG_LEVEL).
+    before = logging.getLogger().level
+    levels, _ = run_levels(client, create_function, "f",
+                           LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": level})
+    assert levels == [number] * 3
+    assert logging.getLogger().level == before  # the test process's root logger is its own
+
+
+def test_a_json_function_s_code_sets_its_own_root_level(client, create_function):
+    # On AWS the root logger is its process's own: a level the function's code sets holds, and records below it
+    # are not made, whatever ApplicationLogLevel lets through. Another function keeps its own.
+    before = logging.getLogger().level
+    quiet, quiet_log = run_levels(client, create_function, "quiet", LoggingConfig={"LogFormat": "JSON"},
+                                  Environment={"Variables": {"QUIET": "1"}})
+    loud, loud_log = run_levels(client, create_function, "loud", LoggingConfig={"LogFormat": "JSON"})
+    assert quiet == [40] * 3 and loud == [20] * 3
+    messages = [json.loads(line).get("message") for line in quiet_log.splitlines() if '"level"' in line]
+    assert messages == ["erred"]
+    assert '"warned"' in loud_log and '"informed"' in loud_log
+    assert logging.getLogger().level == before

@@ -18,6 +18,7 @@ from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
     RootHandlers,
+    ScopedRoot,
     ThreadStream,
     call_handlers,
     is_enabled_for,
@@ -172,13 +173,15 @@ class _Installation:
             self._wrap_streams()
 
     def json_logging(self) -> None:
-        """A function logs in JSON: its root logger gets its own level (see streams.is_enabled_for).
+        """A function logs in JSON: its root logger gets its own level (see streams.ScopedRoot, is_enabled_for).
 
         Installed only from the first such function on, so that other tests' logging calls keep their speed.
         """
         with self.lock:
             if self.users and logging.Logger.isEnabledFor is not is_enabled_for:
                 logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
+            if self.users and type(logging.root) is logging.RootLogger:
+                logging.root.__class__ = ScopedRoot
 
     def refresh(self) -> None:
         """Re-divert the streams if someone (pytest's capture, for one) replaced them since."""
@@ -210,6 +213,8 @@ class _Installation:
                 logging.root.handlers = list(list.__iter__(logging.root.handlers))
             if logging.Logger.isEnabledFor is is_enabled_for:
                 logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
+            if type(logging.root) is ScopedRoot:
+                logging.root.__class__ = logging.RootLogger  # type: ignore[assignment]  # narrowed by the check
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:

@@ -156,8 +156,31 @@ def _runtime_handler() -> Optional[logging.Handler]:
 original_is_enabled_for = logging.Logger.isEnabledFor
 
 
+class ScopedRoot(logging.RootLogger):
+    """The root logger, once a function logs in JSON: its level is the environment's own for that function's
+    threads (the runtime sets it from ApplicationLogLevel, and the function's code may set it again, as in a
+    process of its own), and the test process's for every other thread."""
+
+    @property  # Logger's attribute, served per environment
+    def level(self) -> int:
+        scope = current()
+        if scope is None or scope.root_level is None:
+            own: int = self.__dict__["level"]
+            return own
+        return scope.root_level
+
+    @level.setter
+    def level(self, value: int) -> None:
+        scope = current()
+        if scope is None or scope.root_level is None:
+            self.__dict__["level"] = value
+        else:
+            scope.root_level = value
+
+
 def is_enabled_for(self: logging.Logger, level: int) -> bool:
-    """Logger.isEnabledFor for environment threads of JSON-logging functions: the root logger is at their level."""
+    """Logger.isEnabledFor for environment threads of JSON-logging functions: the root logger is at their level
+    (logging's cache, shared by all threads, is left alone)."""
     scope = current()
     if scope is None or scope.root_level is None:
         return original_is_enabled_for(self, level)
