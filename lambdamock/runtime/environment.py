@@ -148,8 +148,9 @@ class Environment:
     def _variables(self, code: CodeDir, init_type: str) -> Dict[str, str]:
         spec = self.spec
         # What the Python runtime sets and a configuration may replace (LocalStack test_lambda.snapshot.json,
-        # test_lambda_init_environment). A PYTHONPATH is only shown: imports are set up by lambdamock.
-        variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime"}
+        # test_lambda_init_environment; AWS_XRAY_CONTEXT_MISSING is among the "unreserved environment variables"
+        # of Lambda's guide). A PYTHONPATH is only shown: imports are set up by lambdamock.
+        variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR"}
         variables.update(spec.environment)
         # Lambda's reserved variables; credentials are deliberately absent so that a handler's
         # boto3 keeps the test process's (moto's fake ones, for instance).
@@ -164,9 +165,8 @@ class Environment:
                 "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
                 "AWS_LAMBDA_INITIALIZATION_TYPE": init_type,
                 # Lambda's runtime API and X-Ray daemon are at 169.254.100.1: loopback here, so that
-                # nothing sent to them leaves the machine.
+                # nothing sent to them leaves the machine (a daemon address the configuration names too).
                 "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-                "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
                 "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
                 "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
                 "_AWS_XRAY_DAEMON_PORT": "2000",
