@@ -290,6 +290,22 @@ def test_throttled_deliveries_wait_and_lose_nothing(world):
     assert world.batches() == [["patience"]]
 
 
+def test_a_message_throttled_past_its_visibility_timeout_is_the_queue_s_again(world):
+    """ "Lambda continues to retry the message until the message's timestamp exceeds your queue's visibility
+    timeout, at which point Lambda drops the message" (services-sqs-errorhandling): received again, it counts
+    towards the queue's redrive policy ("Set the maxReceiveCount on the queue's redrive policy to at least 5 to
+    avoid sending messages to the dead letter queue due to throttling", with-sqs)."""
+    world.function()
+    world.lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    dead_url, dead_arn = world.queue("dead")
+    url, arn = world.queue("paused", RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 2}))
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn)
+    world.send("paused", url=url)
+    eventually(lambda: world.remaining(dead_url) == 1, timeout=15)
+    assert world.remaining(url) == 0 and world.mock.invocations == []
+    world.mock.wait(timeout=10)  # nothing is left to do
+
+
 def test_stopping_the_mock_stops_its_pollers_at_once():
     with moto_aws():
         mock = mock_lambda()

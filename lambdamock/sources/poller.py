@@ -244,13 +244,14 @@ class Poller:
 
     # -- delivering ----------------------------------------------------------------
 
-    def deliver(self, payload: bytes, fresh: bool = True, chain: lineage.Lineage = MappingProxyType({})
-                ) -> Optional[InvocationResult]:
+    def deliver(self, payload: bytes, fresh: bool = True, chain: lineage.Lineage = MappingProxyType({}),
+                until: Optional[float] = None) -> Optional[InvocationResult]:
         """Invoke the function with one batch; None when the function no longer exists.
 
         ``fresh`` batches hold records never delivered before (retries are not): wait() looks
         again while fresh batches keep coming. ``chain`` is the batch's lineage (see state.lineage).
-        Raises Stopped when the mock stopped first.
+        Raises Stopped when the mock stopped first, and Throttled when the function is throttled still at
+        ``until`` (time.monotonic), if given.
         """
         with self._cond:
             if self._stopped:
@@ -259,7 +260,7 @@ class Poller:
         ran: Optional[tuple[Optional[InvocationResult], Optional[str]]]
         try:
             with self.supervisor.service.invoker.track():
-                ran = self.supervisor.deliver(self.mapping, payload, chain)
+                ran = self.supervisor.deliver(self.mapping, payload, chain, until)
         except FunctionGone:
             ran = (None, None)  # the function, version or alias is gone: the batch failed
         finally:

@@ -12,6 +12,7 @@ from lambdamock.sources.outcome import FAILED, OK, failed_items
 from lambdamock.sources.poller import Poller
 from lambdamock.sources.readers import Received
 from lambdamock.state import lineage
+from lambdamock.state.concurrency import Throttled
 from lambdamock.state.mappings import EventSourceMapping
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ class QueueReader(Protocol):
     """A queue as a poller reads it: SQS through boto3, or an in-process LocalQueue."""
 
     max_receive: int
+    visibility_timeout: float  # seconds a message received stays hidden
 
     def open(self) -> None: ...
 
@@ -43,6 +45,7 @@ class QueuePoller(Poller):
         self._batch: Batch[Received] = Batch(mapping.config.batch_size, mapping.config.batching_window)
         self._filter = filters.compile_all(mapping.config.filters, "sqs")
         self._filtered_for = mapping.config.filters
+        self._since = 0.0  # when the batch's first message was read (time.monotonic)
 
     def open(self) -> None:
         self.reader.open()
@@ -67,6 +70,8 @@ class QueuePoller(Poller):
             encoded = json.dumps(_as_sent(message.record, config.batching_window)).encode()
             if not batch.fits(encoded):
                 self._flush()
+            if not batch:
+                self._since = time.monotonic()
             batch.add(message, encoded)
             if batch.full:
                 self._flush()
@@ -91,7 +96,14 @@ class QueuePoller(Poller):
         items, encoded = self._batch.take()
         known = self.supervisor.service.lineages
         chain = lineage.merged(known[item.id] for item in items if item.id in known)
-        result = self.deliver(event(encoded), fresh=any(_fresh(item) for item in items), chain=chain)
+        try:
+            result = self.deliver(event(encoded), fresh=any(_fresh(item) for item in items), chain=chain,
+                                  until=self._since + self.reader.visibility_timeout)
+        except Throttled:
+            # "Lambda continues to retry the message until the message's timestamp exceeds your queue's visibility
+            # timeout, at which point Lambda drops the message" (services-sqs-errorhandling): visible again, it is
+            # received anew, and the queue's redrive policy may move it to its dead-letter queue.
+            return
         failed = None if result is None else failed_items(
             result, {item.id for item in items}, self.mapping.config.report_item_failures
         )

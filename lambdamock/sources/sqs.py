@@ -82,12 +82,14 @@ class SqsReader(RemoteReader):
         _, self.account, self.name = queue_name(arn)
         self.fifo = self.name.endswith(".fifo")
         self._url: Optional[str] = None
+        self.visibility_timeout = 30.0  # SQS's default, until the queue says
 
     def open(self) -> None:
         if self._url is None:
-            self._url = self.client.get_queue_url(QueueName=self.name, QueueOwnerAWSAccountId=self.account)[
-                "QueueUrl"
-            ]
+            url = self.client.get_queue_url(QueueName=self.name, QueueOwnerAWSAccountId=self.account)["QueueUrl"]
+            attributes = self.client.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])
+            self.visibility_timeout = float(attributes.get("Attributes", {}).get("VisibilityTimeout", 30))
+            self._url = url
 
     @property
     def url(self) -> str:

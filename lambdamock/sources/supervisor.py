@@ -208,11 +208,12 @@ class Supervisor:
 
     # -- what pollers ask for ------------------------------------------------------------
 
-    def deliver(self, mapping: EventSourceMapping, payload: bytes,
-                chain: lineage.Lineage) -> Optional[tuple[InvocationResult, str]]:
+    def deliver(self, mapping: EventSourceMapping, payload: bytes, chain: lineage.Lineage,
+                until: Optional[float] = None) -> Optional[tuple[InvocationResult, str]]:
         """Invoke the mapping's function synchronously: (result, version that ran); None when the mock stopped.
 
-        ``chain`` is the batch's lineage (what handlers that sent its messages were part of).
+        ``chain`` is the batch's lineage (what handlers that sent its messages were part of); ``until`` is when
+        to stop waiting out throttling (see Invoker.deliver).
         """
         config = mapping.config
         region = self.service.region(mapping.region)
@@ -222,7 +223,7 @@ class Supervisor:
         except LambdaError:
             raise FunctionGone(config.function_name) from None
         try:
-            result = self.service.invoker.deliver(job)
+            result = self.service.invoker.deliver(job, until)
         except MockStoppedError:
             return None  # the mock stopped while the job was being handed over
         return None if result is None else (result, job.spec.version)

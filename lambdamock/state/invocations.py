@@ -230,10 +230,11 @@ class Invoker:
                     self._records[index] = updated
                     return
 
-    def deliver(self, job: Job) -> Optional[InvocationResult]:
+    def deliver(self, job: Job, until: Optional[float] = None) -> Optional[InvocationResult]:
         """Run a job for an event source mapping: synchronously, waiting while the function is throttled.
 
-        None when the mock stopped before the job could run.
+        None when the mock stopped before the job could run; Throttled when it is still throttled at ``until``
+        (time.monotonic), if given.
         """
         while not self._closed:
             try:
@@ -241,8 +242,11 @@ class Invoker:
             except lineage.RecursiveLoop as loop:
                 return loop.record  # the batch is dropped, as Lambda drops it
             except Throttled as throttled:
-                # Lambda's pollers back off and retry; nothing is dropped.
-                job.gate.wait(throttled.generation, 0.5)
+                # Lambda's pollers back off and retry, up to the caller's limit.
+                left = 0.5 if until is None else until - time.monotonic()
+                if left <= 0:
+                    raise
+                job.gate.wait(throttled.generation, min(left, 0.5))
         return None
 
     def begin(self) -> None:
