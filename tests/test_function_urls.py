@@ -148,6 +148,20 @@ def test_an_oversized_request_is_refused_unread():
         assert mock.invocations == []
 
 
+def test_a_request_whose_event_is_over_6_mb_is_refused():
+    # "The maximum payload size is 6 MB" (config-rs-invoke-furls): the event's, and a binary body is in base64 in it.
+    with mock_lambda() as mock:
+        url = public(boto3.client("lambda", region_name=REGION), mock)
+        connection = http.client.HTTPConnection("127.0.0.1", port_of(url), timeout=10)
+        connection.request("POST", url.split(str(port_of(url)), 1)[1], body=b"\x00" * 5_000_000,
+                           headers={"Content-Type": "application/octet-stream"})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("x-amzn-ErrorType")) == (413, "RequestEntityTooLargeException")
+        response.read()
+        connection.close()
+        assert mock.invocations == []
+
+
 def test_a_chunked_request_body_arrives_whole(client, lambda_mock):
     url = public(client, lambda_mock)
     body = iter([b"hello ", b"chunked ", b"world"])

@@ -18,7 +18,7 @@ from lambdamock.state.policies import Policy
 from lambdamock.state.service import Region, Service
 from lambdamock.state.urls import RESPONSE_STREAM, UrlConfig
 from lambdamock.urls import access, events, responses
-from lambdamock.urls.messages import Request, Response
+from lambdamock.urls.messages import BODY_LIMIT, Request, Response
 
 
 def _find(service: Service, identifier: str) -> tuple[Optional[Region], Optional[UrlConfig], Optional[Policy]]:
@@ -62,6 +62,8 @@ def _answer(service: Service, identifier: str, request: Request, request_id: str
     # mode decides): the event's x-amzn-trace-id and the handler's share its root.
     trace = ids.trace_header(request.header("x-amzn-trace-id"), sampled=None)
     payload = json.dumps(events.event(config, request, request_id, caller, trace.split(";", 1)[0])).encode("utf-8")
+    if len(payload) > BODY_LIMIT:
+        return responses.too_large()  # the event, as Invoke takes it: a body in base64 grows by a third
     response = yield from _invoke(Call(service, region, request_id, "InvokeFunctionUrl", len(payload), trace), config, payload)
     if config.cors is not None:
         access.decorate(config.cors, request, response)
