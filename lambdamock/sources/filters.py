@@ -63,9 +63,10 @@ def _check_rule(rule: Any) -> None:
     if isinstance(rule, list):
         raise InvalidPattern(rule)
     if isinstance(rule, dict):  # otherwise a value to equal: a string, a number, true, false or null
-        # Operators are lower case (recorded: operator_case_sensitive_EXC), one to a rule.
-        valid = len(rule) == 1 and next(iter(rule)) in _VALID and _VALID[next(iter(rule))](next(iter(rule.values())))
-        if not valid:
+        # One operator to a rule, in lower case (recorded: operator_case_sensitive_EXC), with an argument it takes.
+        name, argument = next(iter(rule.items()), ("", None))
+        valid = _VALID.get(name)
+        if len(rule) != 1 or valid is None or not valid(argument):
             raise InvalidPattern(rule)
 
 
