@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any, Iterable, Iterator
 
 from botocore.loaders import create_loader
-from botocore.model import Shape, StringShape
+from botocore.model import Shape
 
 from lambdamock.errors import InvalidParameterValueException, ValidationException
 from lambdamock.memo import per_object
@@ -79,18 +79,31 @@ _DESTINATION = (
     r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:"
     r"((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"
 )
-_SERVER_PATTERNS = {
-    ("OnSuccess", "Destination"): _DESTINATION,
-    ("OnFailure", "Destination"): _DESTINATION,
-    ("TagResourceRequest", "Resource"): _TAGGABLE,
-    ("UntagResourceRequest", "Resource"): _TAGGABLE,
-    ("ListTagsRequest", "Resource"): _TAGGABLE,
+# The maxima of a function Lambda runs itself, where newer models allow what only a Lambda Managed Instances
+# function takes (a Timeout of 5400, 32768 MB of memory or ephemeral storage; lambdamock serves no such function).
+# "up to a maximum value of 900 seconds" (configuration-timeout), "up to 10,240 MB of memory" (Lambda quotas),
+# ephemeral storage "between 512 and 10,240 MB"; in the model's words, as quoted from Lambda in covidatlas/li#575:
+# "Value '3000' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900".
+_FUNCTION_MAXIMA = {"Timeout": 900, "MemorySize": 10240}
+_SERVER_CONSTRAINTS: dict[tuple[str, str], tuple[str, Any]] = {
+    ("OnSuccess", "Destination"): ("pattern", _DESTINATION),
+    ("OnFailure", "Destination"): ("pattern", _DESTINATION),
+    ("TagResourceRequest", "Resource"): ("pattern", _TAGGABLE),
+    ("UntagResourceRequest", "Resource"): ("pattern", _TAGGABLE),
+    ("ListTagsRequest", "Resource"): ("pattern", _TAGGABLE),
+    ("EphemeralStorage", "Size"): ("max", 10240),
+    **{(request, member): ("max", maximum) for request in ("CreateFunctionRequest", "UpdateFunctionConfigurationRequest")
+       for member, maximum in _FUNCTION_MAXIMA.items()},
 }
 
 
 @cache
-def _served_shape(member: Shape, pattern: str) -> Shape:
-    return StringShape(member.name, {"type": "string", **member.metadata, "pattern": pattern})
+def _served_shape(member: Shape, constraint: str, value: Any) -> Shape:
+    """``member`` with the constraint the service enforces in place of the model's (a maximum only ever lowers
+    the model's: the 2014 API's are lower still)."""
+    if constraint == "max":
+        value = min(value, member.metadata.get("max", value))
+    return type(member)(member.name, {"type": member.type_name, **member.metadata, constraint: value})
 
 
 @cache
@@ -261,8 +274,8 @@ def _plan(shape: Shape) -> tuple[tuple[str, Shape, str, bool], ...]:
         members = sorted(members, key=lambda item: item[0] == last)
     plan = []
     for name, member in members:
-        served = _SERVER_PATTERNS.get((shape.name, name))
-        plan.append((name, member if served is None else _served_shape(member, served), _wire_name(name),
+        served = _SERVER_CONSTRAINTS.get((shape.name, name))
+        plan.append((name, member if served is None else _served_shape(member, *served), _wire_name(name),
                      name in required))
     return tuple(plan)
 
