@@ -715,6 +715,20 @@ def test_vpc_config_and_image_config_read_back_as_aws_shows_them(client, create_
     assert "ImageConfigResponse" not in client.get_function_configuration(FunctionName="img")
 
 
+@pytest.mark.parametrize("config", [{"SubnetIds": ["subnet-1"]}, {"SecurityGroupIds": ["sg-1"]},
+                                    {"SubnetIds": ["subnet-1"], "SecurityGroupIds": []}])
+def test_subnets_and_security_groups_come_together(client, create_function, aws_error, config):
+    # AWS's text as its users quote its answers: aws/aws-sdk-js#1293 (the response body), appleboy/lambda-action#72.
+    message = "SubnetIds and SecurityIds must coexist or be both empty list."
+    with aws_error(client, "InvalidParameterValueException", message):
+        create_function(VpcConfig=config)
+    assert client.list_functions()["Functions"] == []
+    create_function()
+    with aws_error(client, "InvalidParameterValueException", message):
+        client.update_function_configuration(FunctionName="f", VpcConfig=config)
+    assert "VpcConfig" not in client.get_function_configuration(FunctionName="f")  # untouched
+
+
 ACCESS_POINT = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0"
 EFS = [{"Arn": ACCESS_POINT, "LocalMountPath": "/mnt/data"}]
 VPC = {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}

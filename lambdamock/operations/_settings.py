@@ -15,6 +15,9 @@ _PASSTHROUGH = ("KMSKeyArn", "FileSystemConfigs", "Architectures", "EphemeralSto
 # Request members of Lambda Managed Instances, which lambdamock does not serve: refused, never dropped.
 _MANAGED_INSTANCES = ("CapacityProviderConfig", "PublishTo")
 _LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
+# A VPC is reached through subnets and security groups both. AWS's text, as its users quote it (aws/aws-sdk-js#1293,
+# appleboy/lambda-action#72).
+_VPC_HALVES = "SubnetIds and SecurityIds must coexist or be both empty list."
 # Quoted from Lambda by CloudFormation (aws/aws-cdk#28045); "Json" is as quoted there.
 _LEVELS_WITH_TEXT = (
     'LogLevel is not supported when LogFormat is set to "Text". '
@@ -44,6 +47,8 @@ def settings(call: Call, params: dict[str, Any], current: Optional[dict[str, Any
         # Recorded: TestLambdaFunction::test_vpc_config (create_response; with empty lists, delete_vpcconfig). A
         # member left out is taken as empty, as infrastructure tools that send VpcConfig={} mean it.
         given = params["VpcConfig"]
+        if bool(given.get("SubnetIds")) != bool(given.get("SecurityGroupIds")):
+            raise InvalidParameterValueException(_VPC_HALVES)
         out["VpcConfig"] = {"Ipv6AllowedForDualStack": False, "SubnetIds": [], "SecurityGroupIds": [], **given,
                             "VpcId": _neighbours.vpc_id(call, list(given.get("SubnetIds") or []))}
     if params.get("ImageConfig"):
