@@ -49,8 +49,40 @@ def test_a_payload_nested_as_deep_as_jackson_allows_runs(client: Any, function: 
                         + WHERE.format(10)),
         (b"[-Infinity]", "Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to "
                          "allow" + WHERE.format(11)),
+        # Where a document's structure breaks, in the words of Jackson's byte parser. Quoted from Lambda's answers:
+        # a user's diagnostic note of 2025-12-11 (francoisissartel-cloud/vectora-inbox, "Phase 4 Engine Invocation
+        # Error"); paws-r/paws#642 and LocalStack's Lambda provider, which quote the words with an older Jackson's
+        # column, one past the character, where today's is the character's own, as in the recordings above.
+        (b'{client_id:"lai_weekly_v3",period_days:30}',
+         "Unexpected character ('c' (code 99)): was expecting double-quote to start field name" + WHERE.format(2)),
+        (b'{\n  "bodyjson": "{"payload":"payload"}",\n  "id": "123456"\n}',
+         "Unexpected character ('p' (code 112)): was expecting comma to separate Object entries"
+         + WHERE.replace("line: 1", "line: 2").format(18)),
+        (b"'test'", "Unexpected character (''' (code 39)): expected a valid value (JSON String, Number, Array, Object "
+                    "or token 'null', 'true' or 'false')" + WHERE.format(1)),
+        # Not recorded: the same parser's words for the other ways a structure breaks.
+        (b'{"a" 1}', "Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value"
+                     + WHERE.format(6)),
+        (b"[1 2]", "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
+                   + WHERE.format(4)),
+        (b'{"a": [1, }', "Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, "
+                         "Object or token 'null', 'true' or 'false')" + WHERE.format(11)),
+        (b'{"a": [1}', "Unexpected close marker '}': expected ']' (for Array starting at [Source: REDACTED "
+                       "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 7])"
+                       + WHERE.format(10)),
+        (b'{"a": 1', "Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED "
+                     "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])"
+                     + WHERE.format(8)),
+        (b'{"a": ', "Unexpected end-of-input within/between Object entries" + WHERE.format(7)),
+        (b'{"a": "b', "Unexpected end-of-input: was expecting closing quote for a string value" + WHERE.format(9)),
+        (b'{"a": "b\tc"}', "Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to "
+                           "be included in string value" + WHERE.format(10)),
+        (b'{"a": tru}', "Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token "
+                        "'null', 'true' or 'false')" + WHERE.format(10)),
     ],
-    ids=["invalid UTF-8", "control character", "NaN", "-Infinity"],
+    ids=["invalid UTF-8", "control character", "NaN", "-Infinity", "unquoted name", "unescaped quote",
+         "single quote", "no colon", "no comma", "trailing comma", "wrong close", "open object", "after colon",
+         "open string", "tab in string", "bad token"],
 )
 def test_payloads_that_are_not_json_get_jacksons_words(raw_client: Any, aws_error: Any, function: str,
                                                        payload: bytes, text: str) -> None:

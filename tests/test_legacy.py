@@ -398,7 +398,8 @@ def test_list_functions_max_items_out_of_range(raw_old, new, aws_error, value, c
 
 def test_invoke_async_with_invalid_json(old, new, aws_error, lambda_mock):
     upload(old)
-    text = re.compile(re.escape("Could not parse request body into json: Could not parse payload into json: ") + ".+")
+    text = re.compile(re.escape("Could not parse request body into json: Could not parse payload into json: ") + ".+",
+                      re.DOTALL)
     with aws_error(new, "InvalidRequestContentException", text):
         old.invoke_async(FunctionName="f", InvokeArgs=b"{bad")
     lambda_mock.wait(timeout=10)

@@ -8,12 +8,11 @@ import re
 import sys
 from typing import Any
 
+from lambdamock.protocol import jackson
+
 # Jackson's default StreamReadConstraints: documents nested deeper are refused.
 MAX_DEPTH = 1000
-_WHERE = "\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
-_EXPECTED = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_TOKEN = re.compile(rb"[A-Za-z0-9_$]+")
 
 
 class Unreadable(Exception):
@@ -32,10 +31,8 @@ def _non_numeric(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_non_numeric)
 
 
-def _at(data: bytes, index: int, column_offset: int) -> str:
-    line = data.count(b"\n", 0, index) + 1
-    column = index - (data.rfind(b"\n", 0, index) + 1) + column_offset
-    return _WHERE.format(line=line, column=column)
+def _at(data: bytes, index: int) -> str:
+    return "\n at " + jackson.where(data, index)
 
 
 def _blanked(data: bytes) -> bytes:
@@ -60,7 +57,7 @@ def _depth(data: bytes) -> tuple[int, int]:
 def _too_deep(data: bytes, where: int) -> Unreadable:
     return Unreadable(
         f"Document nesting depth ({MAX_DEPTH + 1}) exceeds the maximum allowed ({MAX_DEPTH}, from "
-        f"`StreamReadConstraints.getMaxNestingDepth()`)" + _at(data, where, 1)
+        f"`StreamReadConstraints.getMaxNestingDepth()`)" + _at(data, where)
     )
 
 
@@ -70,28 +67,29 @@ def _described(data: bytes, error: ValueError) -> Unreadable:
         encoding = json.detect_encoding(data)
         text = data if encoding == "utf-8" else data.decode(encoding, "surrogatepass").encode("utf-8", "surrogatepass")
         return Unreadable(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
-                          + _at(text, _blanked(text).index(name.encode()) + len(name), 1))
+                          + _at(text, _blanked(text).index(name.encode()) + len(name)))
     # Jackson looks at the first byte of a value before it decodes anything as UTF-8.
     start = len(data) - len(data.lstrip())
     if start < len(data):
         first = data[start]
         if first < 32 or 127 <= first < 160:
             return Unreadable(
-                f"Unexpected character ((CTRL-CHAR, code {first})): expected a valid value {_EXPECTED}"
-                + _at(data, start, 1)
+                f"Unexpected character ({jackson.control(first)}): expected a valid value {jackson.EXPECTED}"
+                + _at(data, start)
             )
-        token = _TOKEN.match(data, start)
+        token = jackson.TOKEN.match(data, start)
         if token is not None and token.group() not in (b"true", b"false", b"null") and not token.group()[:1].isdigit():
             if isinstance(error, UnicodeDecodeError) and error.start == token.end():
                 pass  # a token cut short by a byte that is no UTF-8: reported as such, below
             else:
                 return Unreadable(
-                    f"Unrecognized token '{token.group().decode()}': was expecting {_EXPECTED}"
-                    + _at(data, token.end(), 1)
+                    f"Unrecognized token '{token.group().decode()}': was expecting {jackson.EXPECTED}"
+                    + _at(data, token.end())
                 )
     if isinstance(error, UnicodeDecodeError):
-        return Unreadable(f"Invalid UTF-8 start byte 0x{data[error.start]:02x}" + _at(data, error.start, 2))
-    return Unreadable(str(error))
+        return Unreadable(f"Invalid UTF-8 start byte 0x{data[error.start]:02x}" + _at(data, error.start + 1))
+    worded = jackson.describe(data) if json.detect_encoding(data) == "utf-8" else None
+    return Unreadable(str(error) if worded is None else worded)
 
 
 def loads(data: bytes) -> Any:

@@ -1,0 +1,147 @@
+"""Where a malformed JSON document goes wrong, in the words of Jackson's byte parser (Lambda's service reads with it).
+
+Only the document's structure is followed: what a string holds is skipped, and a number or token is taken as far as
+it reaches. Errors of other kinds (a malformed number, data after the root value) are left to the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
+EXPECTED = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+_SPACE = b" \t\r\n"
+_NUMBER = re.compile(rb"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+TOKEN = re.compile(rb"[A-Za-z0-9_$]+")
+_NAMES = {ord("{"): "Object", ord("["): "Array"}
+
+
+class _Malformed(Exception):
+    """The first thing wrong with the document, as Jackson words it (location included)."""
+
+
+class _Unworded(Exception):
+    """A malformation this module does not word (a malformed number, a character that is not ASCII)."""
+
+
+def where(data: bytes, index: int) -> str:
+    """Jackson's location of the byte at ``index`` (1-based line and column, the column counted in bytes)."""
+    line = data.count(b"\n", 0, index) + 1
+    return SOURCE.format(line=line, column=index - (data.rfind(b"\n", 0, index) + 1) + 1)
+
+
+def control(code: int) -> str:
+    """An ASCII control character as Jackson describes one."""
+    return f"(CTRL-CHAR, code {code})"
+
+
+def _unexpected(data: bytes, index: int, comment: str) -> _Malformed:
+    # Reported at the character itself (Jackson's _currentLocationMinusOne), described as its _getCharDesc does.
+    code = data[index]
+    if code >= 128:
+        raise _Unworded()  # Jackson decodes it first, or takes it for a token's start
+    shown = control(code) if code < 32 or code == 127 else f"'{chr(code)}' (code {code})"
+    return _Malformed(f"Unexpected character ({shown}): {comment}\n at {where(data, index)}")
+
+
+def _after(data: bytes, index: int, message: str) -> _Malformed:
+    # Reported where the parser stands: past the byte at ``index``.
+    return _Malformed(f"{message}\n at {where(data, index + 1)}")
+
+
+def describe(data: bytes) -> Optional[str]:
+    """Jackson's message for the first structural error of ``data`` (UTF-8), location included; None when there
+    is none, or none this module words."""
+    try:
+        _check(data)
+    except _Malformed as found:
+        return str(found)
+    except _Unworded:
+        return None
+    return None
+
+
+def _check(data: bytes) -> None:
+    stack: list[int] = []  # where each open object or array starts
+    state = "value"  # what comes next: "value", "first value" (after "["), "name", "first name" (after "{"),
+    # "colon", "comma" (after a value) or "end" (the root value is read)
+    index, size = 0, len(data)
+    while state != "end":
+        while index < size and data[index] in _SPACE:
+            index += 1
+        if index == size:
+            if state in ("value", "name", "colon") and stack:  # after a comma, a field name or a colon
+                kind = _NAMES[data[stack[-1]]]
+                raise _after(data, size - 1, f"Unexpected end-of-input within/between {kind} entries")
+            if stack:
+                start = stack[-1]
+                raise _after(data, size - 1, f"Unexpected end-of-input: expected close marker for "
+                                             f"{_NAMES[data[start]]} (start marker at {where(data, start)})")
+            return  # an empty document: not this module's to word
+        byte = data[index]
+        if byte in b"]}" and (state in ("first value", "first name", "comma") or (state == "value" and not stack)):
+            if not stack:
+                return  # a close marker outside any structure: left to the caller
+            opener = data[stack[-1]]
+            if byte != (opener + 2):  # "[" + 2 is "]", "{" + 2 is "}"
+                raise _after(data, index, f"Unexpected close marker '{chr(byte)}': expected '{chr(opener + 2)}' "
+                                          f"(for {_NAMES[opener]} starting at {where(data, stack[-1])})")
+            stack.pop()
+            index += 1
+            state = "comma" if stack else "end"
+        elif state in ("value", "first value"):
+            index, state = _value(data, index, stack)
+        elif state in ("name", "first name"):
+            if byte != ord('"'):
+                raise _unexpected(data, index, "was expecting double-quote to start field name")
+            index, state = _string(data, index), "colon"
+        elif state == "colon":
+            if byte != ord(":"):
+                raise _unexpected(data, index, "was expecting a colon to separate field name and value")
+            index, state = index + 1, "value"
+        elif byte == ord(","):  # state "comma"
+            index, state = index + 1, "name" if data[stack[-1]] == ord("{") else "value"
+        else:
+            kind = _NAMES[data[stack[-1]]]
+            raise _unexpected(data, index, f"was expecting comma to separate {kind} entries")
+
+
+def _value(data: bytes, index: int, stack: list[int]) -> tuple[int, str]:
+    byte = data[index]
+    if byte in b"{[":
+        stack.append(index)
+        return index + 1, "first name" if byte == ord("{") else "first value"
+    if byte == ord('"'):
+        end = _string(data, index)
+    elif byte == ord("-") or ord("0") <= byte <= ord("9"):
+        found = _NUMBER.match(data, index)
+        if found is None or found.end() == index:
+            raise _Unworded()
+        end = found.end()
+    else:
+        token = TOKEN.match(data, index)
+        if token is None:
+            raise _unexpected(data, index, f"expected a valid value {EXPECTED}")
+        if token.group() not in (b"true", b"false", b"null"):
+            raise _after(data, token.end() - 1,
+                         f"Unrecognized token '{token.group().decode()}': was expecting {EXPECTED}")
+        end = token.end()
+    return end, "comma" if stack else "end"
+
+
+def _string(data: bytes, index: int) -> int:
+    """Where the string opened at ``index`` ends (past its closing quote)."""
+    position = index + 1
+    while position < len(data):
+        byte = data[position]
+        if byte == ord('"'):
+            return position + 1
+        if byte == ord("\\"):
+            position += 2
+            continue
+        if byte < 32:
+            raise _after(data, position, f"Illegal unquoted character ({control(byte)}): has to be escaped "
+                                         f"using backslash to be included in string value")
+        position += 1
+    raise _after(data, len(data) - 1, "Unexpected end-of-input: was expecting closing quote for a string value")
