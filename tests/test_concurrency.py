@@ -345,3 +345,39 @@ def test_provisioned_limits(published, aws_error, lambda_mock):
     with aws_error(published, "InvalidParameterValueException", too_many):
         published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="2",
                                                      ProvisionedConcurrentExecutions=1)
+
+
+def test_an_alias_on_latest_or_with_weights_takes_no_provisioned_concurrency(published, aws_error, lambda_mock):
+    # "you can't allocate provisioned concurrency on an alias that points to the unpublished version ($LATEST)"
+    # (configuration-concurrency), in $LATEST's own words; and "you can't manage provisioned concurrency settings on
+    # the alias while the routing configuration is in place", in AWS's words as quoted in hashicorp/terraform#24957.
+    published.create_alias(FunctionName="f", Name="head", FunctionVersion="$LATEST")
+    with aws_error(published, "InvalidParameterValueException",
+                   "Provisioned Concurrency Configs cannot be applied to unpublished function versions."):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="head",
+                                                     ProvisionedConcurrentExecutions=1)
+    published.create_alias(FunctionName="f", Name="canary", FunctionVersion="1",
+                           RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    with aws_error(published, "InvalidParameterValueException",
+                   "Alias with weights can not be used with Provisioned Concurrency"):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="canary",
+                                                     ProvisionedConcurrentExecutions=1)
+    assert published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"] == []
+
+
+def test_an_alias_with_provisioned_concurrency_moves_only_where_it_can_follow(published, aws_error, lambda_mock):
+    # One config to a version ("Two aliases can't allocate provisioned concurrency for the same version",
+    # configuration-concurrency) and none on $LATEST: a move that would break either is refused, and changes
+    # nothing (AWS's texts for its other ways in; not recorded for UpdateAlias).
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="2", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    with aws_error(published, "InvalidParameterValueException",
+                   "Provisioned Concurrency Configs cannot be applied to unpublished function versions."):
+        published.update_alias(FunctionName="f", Name="live", FunctionVersion="$LATEST")
+    with aws_error(published, "ResourceConflictException",
+                   "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"):
+        published.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
+    assert published.get_alias(FunctionName="f", Name="live")["FunctionVersion"] == "1"
+    config = published.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
+    assert (config["Status"], config["AllocatedProvisionedConcurrentExecutions"]) == ("READY", 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lambdamock.errors import MockStoppedError
+from lambdamock.errors import MockStoppedError, ResourceConflictException
 from lambdamock.operations._base import Call
 from lambdamock.state.concurrency import Provisioned
 from lambdamock.state.functions import Function
@@ -10,6 +10,19 @@ from lambdamock.state.jobs import spec
 
 # What AWS reports when the function's initialisation fails.
 INIT_FAILURE = "FUNCTION_ERROR_INIT_FAILURE"
+UNPUBLISHED = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+
+
+def check_conflicts(found: Function, configs: dict[str, Provisioned], qualifier: str, version: str) -> None:
+    """One config to a version: AWS's 409 when another alias's, or the version's own, covers ``version``."""
+    for other in configs.values():
+        if other.qualifier == qualifier or (other.moving_to or other.version) != version:
+            continue
+        if qualifier in found.aliases:
+            raise ResourceConflictException(
+                "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"
+            )
+        raise ResourceConflictException("Version is pointed by a Provisioned Concurrency alias")
 
 
 def provision(call: Call, found: Function, config: Provisioned) -> None:

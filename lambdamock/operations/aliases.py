@@ -11,7 +11,7 @@ from lambdamock.errors import (
     ResourceNotFoundException,
 )
 from lambdamock.operations._base import LATEST, Call, function, not_found
-from lambdamock.operations._provisioning import provision
+from lambdamock.operations._provisioning import UNPUBLISHED, check_conflicts, provision
 from lambdamock.state.aliases import Alias
 from lambdamock.state.concurrency import Provisioned
 from lambdamock.state.functions import Function
@@ -103,10 +103,16 @@ def update_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         changes: dict[str, Any] = {"function_version": primary, "weights": _weights(call, found, primary, routing)}
         if "Description" in params:
             changes["description"] = params["Description"]
+        configs = call.region.gate.provisioned.get(found.name, {})
+        config = configs.get(alias.name)
+        moves = config is not None and (config.moving_to or config.version) != primary
+        if moves:  # its provisioned concurrency must be able to follow it (not recorded: AWS's words for Put's cases)
+            if primary == LATEST:
+                raise InvalidParameterValueException(UNPUBLISHED)
+            check_conflicts(found, configs, alias.name, primary)
         updated = alias.changed(**changes)
         found.aliases[alias.name] = updated
-        config = call.region.gate.provisioned.get(found.name, {}).get(alias.name)
-        if config is not None and (config.moving_to or config.version) != primary:
+        if config is not None and moves:
             # Its provisioned concurrency moves with the alias, re-initialised for the new version.
             provision(call, found, Provisioned(alias.name, config.version, config.requested,
                                                allocated=config.allocated, moving_to=primary))

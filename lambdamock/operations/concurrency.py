@@ -7,12 +7,11 @@ from typing import Any, Optional
 from lambdamock.errors import (
     InvalidParameterValueException,
     ProvisionedConcurrencyConfigNotFoundException,
-    ResourceConflictException,
     ResourceNotFoundException,
 )
 from lambdamock.operations import _tenancy
 from lambdamock.operations._base import LATEST, Call, not_found, split_reference
-from lambdamock.operations._provisioning import provision
+from lambdamock.operations._provisioning import UNPUBLISHED, check_conflicts, provision
 from lambdamock.state.concurrency import Provisioned
 from lambdamock.state.functions import Function
 
@@ -21,6 +20,9 @@ _UNQUALIFIED_ONLY = (
     "Please specify either a function name or an unqualified function ARN."
 )
 _NOT_PUBLISHED = "The function resource provided must be an alias or a published version."
+# "you can't manage provisioned concurrency settings on the alias while the routing configuration is in place"
+# (configuration-concurrency), in AWS's words as its users quote them (hashicorp/terraform#24957).
+_WEIGHTED = "Alias with weights can not be used with Provisioned Concurrency"
 
 
 # -- reserved concurrency ---------------------------------------------------------------
@@ -112,17 +114,6 @@ def _view(config: Provisioned, arn: Optional[str] = None) -> dict[str, Any]:
     return out
 
 
-def _check_conflicts(found: Function, configs: dict[str, Provisioned], qualifier: str, version: str) -> None:
-    for other in configs.values():
-        if other.qualifier == qualifier or other.version != version:
-            continue
-        if qualifier in found.aliases:
-            raise ResourceConflictException(
-                "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version"
-            )
-        raise ResourceConflictException("Version is pointed by a Provisioned Concurrency alias")
-
-
 def _check_capacity(call: Call, found: Function, configs: dict[str, Provisioned], qualifier: str, count: int) -> None:
     gate = call.region.gate
     replaced = configs[qualifier].requested if qualifier in configs else 0
@@ -147,12 +138,17 @@ def _check_capacity(call: Call, found: Function, configs: dict[str, Provisioned]
 def put_provisioned_concurrency_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     count = params["ProvisionedConcurrentExecutions"]
     with call.service.lock:
-        found, qualifier, version = _target(
-            call, params, "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
-        )
+        found, qualifier, version = _target(call, params, UNPUBLISHED)
+        alias = found.aliases.get(qualifier)
+        if alias is not None and version == LATEST:
+            # "you can't allocate provisioned concurrency on an alias that points to the unpublished version"
+            # (configuration-concurrency); the text is $LATEST's own.
+            raise InvalidParameterValueException(UNPUBLISHED)
+        if alias is not None and alias.weights:
+            raise InvalidParameterValueException(_WEIGHTED)
         _tenancy.refuse(found.latest.tenant_isolated, "provisioned concurrency")
         configs = call.region.gate.provisioned.get(found.name, {})
-        _check_conflicts(found, configs, qualifier, version)
+        check_conflicts(found, configs, qualifier, version)
         _check_capacity(call, found, configs, qualifier, count)
         config = Provisioned(qualifier, version, count)
         provision(call, found, config)
