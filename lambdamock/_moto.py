@@ -20,7 +20,7 @@ import threading
 from typing import Any, Callable, Optional
 from urllib.parse import unquote_plus
 
-from lambdamock import _active
+from lambdamock import _active, partitions
 
 
 def active() -> bool:
@@ -205,6 +205,12 @@ def _redrive(service: Any, subscription: Any, message: str, message_id: str, sub
         if not isinstance(target, str) or len(target.split(":")) != 6 or target.split(":")[2] != "sqs":
             raise ValueError("a dead-letter target is the ARN of an SQS queue")
         notification = subscription.get_post_data(message, message_id, subject, message_attributes=attributes)
+        # Where moto's helper writes its own constants, the recorded notification has the subscription's region
+        # and ARN, and signature version 1.
+        region = subscription.arn.split(":")[3]
+        host = f"https://sns.{region}.{partitions.dns_suffix(region)}"
+        notification.update(SignatureVersion="1",
+                            UnsubscribeURL=f"{host}/?Action=Unsubscribe&SubscriptionArn={subscription.arn}")
         destinations.send_message(service, target, json.dumps(notification))
     except Exception as error:  # lost, as on AWS; the test's output says why
         logging.getLogger("lambdamock").warning("SNS message %s not redriven to %s: %s: %s", message_id, target,
@@ -300,7 +306,9 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     event = _argument(args, kwargs, 0, "original_event")
     # A rule with a schedule alone matches no event (AWS's PutRule: a rule with both "triggers on matching
     # events as well as on a schedule"); moto's empty pattern matches every event.
-    if (getattr(instance, "state", "ENABLED") != "ENABLED" or not instance.event_pattern.dump()
+    # ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too ("enabled for all events, including AWS
+    # management events delivered through CloudTrail", the Rule's State).
+    if (not str(getattr(instance, "state", "ENABLED")).startswith("ENABLED") or not instance.event_pattern.dump()
             or not instance.event_pattern.matches_event(event)):
         return None
     from lambdamock.sources import trigger_events, triggers

@@ -135,6 +135,9 @@ def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queu
         "Type": "Notification", "MessageId": published["MessageId"], "TopicArn": arn,
         "Message": "test_redrive_policy", "MessageAttributes": {"attr1": {"Type": "Number", "Value": "1"}}}
     assert STAMP.fullmatch(body["Timestamp"]) and body["Signature"] and "Subject" not in body
+    assert body["SignatureVersion"] == "1"
+    assert body["UnsubscribeURL"] == (f"https://sns.{REGION}.amazonaws.com/?Action=Unsubscribe&"
+                                      f"SubscriptionArn={subscription}")
 
 
 def test_sns_redrives_only_to_a_queue(world: World, caplog: pytest.LogCaptureFixture) -> None:
@@ -272,6 +275,14 @@ def test_s3_records_carry_the_object_fields_of_their_event(world: World) -> None
     assert fields["ObjectCreated:Put"] == ["key", "size", "eTag", "sequencer"]
     assert fields["ObjectTagging:Put"] == fields["ObjectAcl:Put"] == ["key", "eTag"]
     assert fields["ObjectRemoved:Delete"] == ["key", "sequencer"]
+    records = [record for event in world.events() for record in event["Records"]]
+    # 2.3 for tagging and ACL events (recorded above: "eventVersion": "2.3"), 2.1 for the others.
+    assert {record["eventName"]: record["eventVersion"] for record in records} == {
+        "ObjectCreated:Put": "2.1", "ObjectTagging:Put": "2.3", "ObjectAcl:Put": "2.3", "ObjectRemoved:Delete": "2.1"}
+    # "a hexadecimal value used to determine event sequence" ("Event message structure"): later compares greater.
+    sequencers = {record["eventName"]: record["s3"]["object"].get("sequencer", "") for record in records}
+    put, deleted = sequencers["ObjectCreated:Put"], sequencers["ObjectRemoved:Delete"]
+    assert len(put) == len(deleted) and put < deleted
 
 
 def test_s3_and_sns_in_another_partition_name_its_resources_and_hosts() -> None:
@@ -373,6 +384,14 @@ def test_eventbridge_without_permission_or_when_disabled_does_not_invoke(world: 
     assert world.events() == []
     [trigger] = world.mock.triggers
     assert trigger.source_arn == arn and "does not allow events.amazonaws.com" in str(trigger.error)
+
+
+def test_a_rule_enabled_for_cloudtrail_management_events_too_is_enabled(world: World) -> None:
+    # "The rule is enabled for all events, including AWS management events delivered through CloudTrail" (Rule.State).
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn}, state="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 6})
+    assert [event["detail"] for event in world.events()] == [{"order": 6}]
 
 
 def test_a_scheduled_rule_is_not_invoked_by_events(world: World) -> None:

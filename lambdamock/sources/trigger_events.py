@@ -6,13 +6,19 @@ import base64
 import datetime
 import gzip
 import hashlib
+import itertools
 import json
 import re
+import time
 import uuid
 from typing import Any, Mapping, Optional
 from urllib.parse import quote_plus
 
 from lambdamock import partitions
+
+# S3's sequencer: "a string representation of a hexadecimal value used to determine event sequence" ("Event
+# message structure"), so later events of a key compare greater, as hex strings of one length do.
+_SEQUENCER = itertools.count(time.time_ns() // 1000)
 
 
 def _now() -> str:
@@ -60,7 +66,7 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
     owner = {"principalId": f"A{hashlib.sha256(account_id.encode()).hexdigest()[:13].upper()}"}
     detail = _object(str(record.get("eventName") or ""), quote_plus(key, safe="/"), obj, version_id)
     return {"Records": [{
-        "eventVersion": "2.1",
+        "eventVersion": _event_version(str(record.get("eventName") or "")),
         "eventSource": "aws:s3",
         "awsRegion": record.get("awsRegion"),
         "eventTime": _now(),
@@ -79,11 +85,21 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
     }]}
 
 
+def _event_version(event_name: str) -> str:
+    """2.3 for tagging, ACL, lifecycle, Intelligent-Tiering and restore-expiry events, 2.2 for replication ones,
+    2.1 otherwise ("Event message structure"; recorded: LocalStack test_s3_notifications_sqs.snapshot.json, the
+    tagging and put_acl tests, "eventVersion": "2.3")."""
+    if event_name.startswith(("ObjectTagging:", "ObjectAcl:", "LifecycleExpiration:", "LifecycleTransition",
+                              "IntelligentTiering", "ObjectRestore:Delete")):
+        return "2.3"
+    return "2.2" if event_name.startswith("Replication:") else "2.1"
+
+
 def _object(event_name: str, key: str, obj: Mapping[str, Any], version_id: Optional[str]) -> dict[str, Any]:
     """The record's object: which fields it has depends on the event (recorded: LocalStack's
     test_s3_notifications_sqs.snapshot.json); the key is URL-encoded as form data, slashes kept."""
     version = {"versionId": version_id} if version_id and version_id != "null" else {}
-    sequencer = {"sequencer": uuid.uuid4().hex[:18].upper()}
+    sequencer = {"sequencer": f"{next(_SEQUENCER):018X}"}
     etag = {"eTag": obj.get("eTag", "")}
     if event_name == "ObjectRemoved:Delete":
         return {"key": key, **version, **sequencer}
