@@ -244,6 +244,9 @@ def _arn(qualifier: str) -> str:
         ("add_permission", {"StatementId": "s3"}, "ResourceConflictException",
          "The statement id (s3) provided already exists. Please provide a new statement id, or remove the existing "
          "statement."),
+        # Not recorded: AWS's text as its users quote it (RJPearson94/terraform-aws-open-next#73).
+        ("add_permission", {"FunctionUrlAuthType": "NONE", "Principal": "*"}, "InvalidParameterValueException",
+         "FunctionUrlAuthType is only supported for lambda:InvokeFunctionUrl action"),
         # > get_policy_fn_doesnotexist, > get_policy_fn_version_doesnotexist
         ("get_policy", {"FunctionName": "doesnotexist"}, "ResourceNotFoundException", NOT_EXIST),
         ("get_policy", {"Qualifier": "77"}, "ResourceNotFoundException", NOT_EXIST),

@@ -32,6 +32,8 @@ _PRECONDITION = (
 )
 # Not recorded: lambdamock's words for a PutResourcePolicy document that is no policy.
 _BAD_DOCUMENT = "The provided policy document is invalid. Please check the policy and try again."
+# AWS's text, as its users quote it (RJPearson94/terraform-aws-open-next#73, for a lambda:InvokeFunction statement).
+_URL_AUTH_ACTION = "FunctionUrlAuthType is only supported for lambda:InvokeFunctionUrl action"
 # AWS's limit and text, as AWS answered them in public reports (e.g. github.com/adobe/helix-deploy/issues/24).
 _SIZE_LIMIT = 20480
 # An alias name: letters, digits, "-" and "_", not only digits. Any other qualifier names a version.
@@ -114,6 +116,8 @@ def _statement(params: dict[str, Any], resource: str) -> dict[str, Any]:
     principal = policies.principal(params["Principal"], resource.split(":")[1])
     if principal is None:
         raise InvalidParameterValueException(_BAD_PRINCIPAL)
+    if "FunctionUrlAuthType" in params and params["Action"] != "lambda:InvokeFunctionUrl":
+        raise InvalidParameterValueException(_URL_AUTH_ACTION)
     statement: dict[str, Any] = {
         "Sid": params["StatementId"], "Effect": "Allow", "Principal": principal,
         "Action": params["Action"], "Resource": resource,
