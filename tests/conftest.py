@@ -162,10 +162,17 @@ def _invoke_configs(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
     }
 
 
+# Regions without function URLs (AWS's "Creating and managing Lambda function URLs"; see test_url_configs).
+_NO_URL_REGIONS = ("ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2",
+                   "ca-west-1", "eu-south-2", "eu-central-2", "il-central-1", "me-central-1")
+
+
 def _urls(client: BaseClient, names: Iterable[str]) -> dict[str, Any]:
     """Every function URL config of every function (its own and its aliases'), times included."""
     if not hasattr(client, "list_function_url_configs"):
         return {}  # the 2014 API has none
+    if client.meta.region_name in _NO_URL_REGIONS:
+        return {}  # no function URLs there: their operations are refused
     paginator = client.get_paginator("list_function_url_configs")
     return {
         name: sorted((config for page in paginator.paginate(FunctionName=name) for config in page["FunctionUrlConfigs"]),

@@ -235,3 +235,20 @@ def test_an_unknown_invoke_mode_lists_aws_s_order(raw_client, world, aws_error):
             "Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]")
     with aws_error(raw_client, "ValidationException", text, typed=False):
         raw_client.create_function_url_config(FunctionName="f", AuthType="NONE", InvokeMode="UNKNOWN")
+
+
+@pytest.mark.parametrize("region", ["il-central-1", "eu-central-2", "ap-south-2"])
+def test_regions_without_function_urls_do_not_know_their_operations(create_function, aws_error, region):
+    # "Function URLs are not supported in the following AWS Regions: ... Europe (Zurich) (eu-central-2), Israel
+    # (Tel Aviv) (il-central-1) ..." (urls-configuration); AWS's answer as its users quote it (zappa#1425, sst#5327).
+    import boto3
+
+    there = boto3.client("lambda", region_name=region)
+    create_function("f", via=there)
+    text = "Unable to determine service/operation name to be authorized"
+    with aws_error(there, "AccessDeniedException", text, typed=False):
+        there.create_function_url_config(FunctionName="f", AuthType="NONE")
+    with aws_error(there, "AccessDeniedException", text, typed=False):
+        there.list_function_url_configs(FunctionName="f")
+    with aws_error(there, "AccessDeniedException", text, typed=False):
+        there.get_function_url_config(FunctionName="f")

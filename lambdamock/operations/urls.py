@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from lambdamock.errors import ResourceConflictException, ResourceNotFoundException
+from lambdamock.errors import AccessDeniedException, ResourceConflictException, ResourceNotFoundException
 from lambdamock.operations import _tenancy
 from lambdamock.operations._base import Call, split_reference
 from lambdamock.state import urls
@@ -18,6 +18,17 @@ _NO_FUNCTION = "Function does not exist"
 _NO_RESOURCE = "The resource you requested does not exist."
 # The unqualified function's key in list markers: no alias name holds a "$".
 _UNQUALIFIED = "$LATEST"
+# "Function URLs are not supported in the following AWS Regions" (urls-configuration). There, AWS's front end
+# answers their operations as any operation it does not know (its users quote it: zappa#1425, sst#5327).
+_UNSERVED_REGIONS = frozenset((
+    "ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2", "ca-west-1",
+    "eu-south-2", "eu-central-2", "il-central-1", "me-central-1",
+))
+
+
+def _served(call: Call) -> None:
+    if call.region.name in _UNSERVED_REGIONS:
+        raise AccessDeniedException("Unable to determine service/operation name to be authorized")
 
 
 def _stamp(value: datetime.datetime) -> str:
@@ -27,6 +38,7 @@ def _stamp(value: datetime.datetime) -> str:
 
 def _owner(call: Call, params: dict[str, Any], missing: str) -> tuple[Function, Optional[str]]:
     """The function and alias a request names, or AWS's 404 with ``missing``."""
+    _served(call)
     name, qualifier = split_reference(call, params["FunctionName"], params.get("Qualifier"))
     found = call.region.functions.get(name)
     if found is None or (qualifier is not None and qualifier not in found.aliases):
@@ -112,6 +124,7 @@ def delete_function_url_config(call: Call, params: dict[str, Any]) -> dict[str, 
 
 
 def list_function_url_configs(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _served(call)
     name, _ = split_reference(call, params["FunctionName"], None)
     limit = params.get("MaxItems") or 50
     marker = params.get("Marker")
