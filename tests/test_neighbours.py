@@ -121,10 +121,11 @@ def test_the_vpc_is_the_subnets_in_moto_s_ec2(moto: Any) -> None:
 
 def test_an_unknown_subnet_gets_a_stable_vpc_and_no_subnet_none(lambda_mock: Any) -> None:
     client = boto3.client("lambda", region_name="us-east-1")
-    first = create(client, ROLE, VpcConfig={"SubnetIds": ["subnet-1", "subnet-2"], "SecurityGroupIds": []})
+    first = create(client, ROLE, VpcConfig={"SubnetIds": ["subnet-1", "subnet-2"], "SecurityGroupIds": ["sg-1"]})
     vpc = first["VpcConfig"]["VpcId"]
     assert vpc.startswith("vpc-") and len(vpc) == 21
-    again = client.update_function_configuration(FunctionName="f", VpcConfig={"SubnetIds": ["subnet-2", "subnet-1"]})
+    again = client.update_function_configuration(FunctionName="f", VpcConfig={"SubnetIds": ["subnet-2", "subnet-1"],
+                                                                              "SecurityGroupIds": ["sg-1"]})
     assert again["VpcConfig"]["VpcId"] == vpc
     cleared = client.update_function_configuration(FunctionName="f", VpcConfig={"SubnetIds": [], "SecurityGroupIds": []})
     assert cleared["VpcConfig"]["VpcId"] == ""
