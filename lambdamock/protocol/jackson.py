@@ -11,7 +11,8 @@ from typing import Optional
 
 SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
 EXPECTED = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
-_SPACE = b" \t\r\n"
+_BLANKS = re.compile(rb"[ \t\r\n]*")
+_STRING_STOP = re.compile(rb'["\\\x00-\x1f]')  # where a string ends, escapes or holds a control character
 _NUMBER = re.compile(rb"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 TOKEN = re.compile(rb"[A-Za-z0-9_$]+")
 _NAMES = {ord("{"): "Object", ord("["): "Array"}
@@ -68,8 +69,8 @@ def _check(data: bytes) -> None:
     # "colon", "comma" (after a value) or "end" (the root value is read)
     index, size = 0, len(data)
     while state != "end":
-        while index < size and data[index] in _SPACE:
-            index += 1
+        blanks = _BLANKS.match(data, index)
+        index = index if blanks is None else blanks.end()
         if index == size:
             if state in ("value", "name", "colon") and stack:  # after a comma, a field name or a colon
                 kind = _NAMES[data[stack[-1]]]
@@ -133,15 +134,15 @@ def _value(data: bytes, index: int, stack: list[int]) -> tuple[int, str]:
 def _string(data: bytes, index: int) -> int:
     """Where the string opened at ``index`` ends (past its closing quote)."""
     position = index + 1
-    while position < len(data):
-        byte = data[position]
+    while True:
+        stop = _STRING_STOP.search(data, position)
+        if stop is None:
+            break
+        position, byte = stop.start(), data[stop.start()]
         if byte == ord('"'):
             return position + 1
-        if byte == ord("\\"):
-            position += 2
-            continue
-        if byte < 32:
+        if byte != ord("\\"):
             raise _after(data, position, f"Illegal unquoted character ({control(byte)}): has to be escaped "
                                          f"using backslash to be included in string value")
-        position += 1
+        position += 2
     raise _after(data, len(data) - 1, "Unexpected end-of-input: was expecting closing quote for a string value")
