@@ -28,6 +28,7 @@ from lambdamock._moto_stacks import (
     _stack_tags,
     _statement_id,
 )
+from lambdamock.operations._base import service_tags
 from lambdamock.packaging import package
 
 # The file CloudFormation writes a template's inline ZipFile code to, by runtime family.
@@ -96,7 +97,8 @@ def _create_function(client: Any, name: str, properties: dict[str, Any]) -> Depl
     code = _inline(properties.get("Code") or {}, properties.get("Runtime"))
     request = _parameters(client, "CreateFunction", {**properties, "Code": code})
     tags = {**request.get("Tags", {}), **properties.get(_STACK, {})}
-    created = client.create_function(**{**request, "FunctionName": name, **({"Tags": tags} if tags else {})})
+    with service_tags():  # CloudFormation's stack tags, "aws:..." as only AWS's services may name them
+        created = client.create_function(**{**request, "FunctionName": name, **({"Tags": tags} if tags else {})})
     snap_start = created.get("SnapStart") or {"ApplyOn": "None", "OptimizationStatus": "Off"}
     attributes = {"Arn": created["FunctionArn"],
                   **{attribute: snap_start.get(attribute.split(".")[1]) for attribute in _SNAP_START}}
@@ -166,7 +168,8 @@ def _create_mapping(client: Any, name: str, properties: dict[str, Any]) -> Deplo
         # test_cfn_resource.snapshot.json, test_adding_tags); older botocore has no mapping tags.
         tags = {**request.get("Tags", {}), **properties.get(_STACK, {})}
         request.update({"Tags": tags} if tags else {})
-    created = client.create_event_source_mapping(**request)
+    with service_tags():
+        created = client.create_event_source_mapping(**request)
     identifier = created["UUID"]
     attributes = {"Id": identifier, "EventSourceMappingArn": created.get("EventSourceMappingArn")}
     return Deployed(client, identifier, attributes,

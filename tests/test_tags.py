@@ -226,3 +226,32 @@ def test_a_code_signing_configs_tags(client, aws_error):
     with aws_error(client, "ResourceNotFoundException",
                    f"The Lambda code signing configuration {arn} can not be found.", typed=False):
         client.list_tags(Resource=arn)
+
+
+RESERVED = ('One or more of your tags had a problem, please ensure none of your tag names start with "aws:", none '
+            "are empty, and there are no duplicate tags")
+
+
+@modeled("CreateEventSourceMapping", "Tags")
+def test_tags_that_start_with_aws_are_aws_s_own(client, create_function, lambda_mock, aws_error):
+    # The prefix is reserved, in any case; Lambda's text as it answered an untag of CloudFormation's tags
+    # (ansible/ansible#50542).
+    create_function()
+    for tags in ({"aws:team": "web"}, {"AWS:team": "web"}, {"ok": "1", "Aws:x": "2"}):
+        with aws_error(client, "InvalidParameterValueException", RESERVED):
+            client.tag_resource(Resource=ARN, Tags=tags)
+    with aws_error(client, "InvalidParameterValueException", RESERVED):
+        client.untag_resource(Resource=ARN, TagKeys=["aws:cloudformation:stack-name"])
+    with aws_error(client, "InvalidParameterValueException", RESERVED):
+        create_function("g", Tags={"aws:team": "web"})
+    lambda_mock.queue(QUEUE)
+    with aws_error(client, "InvalidParameterValueException", RESERVED):
+        client.create_event_source_mapping(EventSourceArn=QUEUE, FunctionName="f", Tags={"aws:x": "y"})
+    profile = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/team/abc"
+    with aws_error(client, "InvalidParameterValueException", RESERVED):
+        client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [profile]},
+                                          Tags={"aws:x": "y"})
+    # A code signing config takes 50 tags at most, as every Lambda resource does.
+    with aws_error(client, "InvalidParameterValueException", TOO_MANY):
+        client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [profile]},
+                                          Tags={f"t{n}": "v" for n in range(51)})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+import contextlib
+import contextvars
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from lambdamock.errors import (
     AccessDeniedException,
@@ -56,11 +58,37 @@ def split_reference(call: Call, reference: str, qualifier: Optional[str]) -> tup
 _TAG_LIMIT = 50
 
 
-def checked_tags(tags: Optional[Mapping[str, str]]) -> dict[str, str]:
-    """Tags a resource may carry: at most 50 (counted after merging), or AWS's error."""
-    if tags is not None and len(tags) > _TAG_LIMIT:
+# The "aws:" prefix is AWS's own, in any case. Lambda's text, as it answered an untag of CloudFormation's tags
+# (ansible/ansible#50542).
+_RESERVED_TAGS = ('One or more of your tags had a problem, please ensure none of your tag names start with "aws:", '
+                  "none are empty, and there are no duplicate tags")
+_SERVICE_TAGS: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_service_tags", default=False)
+
+
+@contextlib.contextmanager
+def service_tags() -> Iterator[None]:
+    """Let the calls made inside name tags "aws:..." as AWS's own services do (CloudFormation's stack tags)."""
+    token = _SERVICE_TAGS.set(True)
+    try:
+        yield
+    finally:
+        _SERVICE_TAGS.reset(token)
+
+
+def caller_tags(keys: Optional[Iterable[str]]) -> None:
+    """Refuse tag keys a caller may not set or remove: those AWS keeps for its services."""
+    if not _SERVICE_TAGS.get() and any(key[:4].lower() == "aws:" for key in keys or ()):
+        raise InvalidParameterValueException(_RESERVED_TAGS)
+
+
+def checked_tags(tags: Optional[Mapping[str, str]], merged_with: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """A caller's tags, merged into ``merged_with`` (a resource's own): none AWS keeps for itself, and at most 50
+    after merging; or AWS's error."""
+    caller_tags(tags)
+    merged = {**(merged_with or {}), **(tags or {})}
+    if len(merged) > _TAG_LIMIT:
         raise InvalidParameterValueException("Number of tags exceeds resource tag limit.")
-    return dict(tags or {})
+    return merged
 
 
 def not_found(call: Call, name: str, qualifier: Optional[str] = None) -> ResourceNotFoundException:
@@ -107,4 +135,5 @@ def page(items: Iterator[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[
     return out, None
 
 
-__all__ = ["LATEST", "Call", "checked_tags", "function", "not_found", "page", "split_reference", "version"]
+__all__ = ["LATEST", "Call", "caller_tags", "checked_tags", "function", "not_found", "page", "service_tags",
+           "split_reference", "version"]

@@ -7,7 +7,7 @@ from typing import Any, Iterator, Optional
 
 from lambdamock.errors import ResourceConflictException
 from lambdamock.operations import _signing
-from lambdamock.operations._base import Call, function
+from lambdamock.operations._base import Call, checked_tags, function
 from lambdamock.operations.views import timestamp
 from lambdamock.state.code_signing import CodeSigningConfig
 
@@ -36,10 +36,9 @@ def _policy(params: dict[str, Any]) -> Optional[str]:
 
 def create_code_signing_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     publishers = tuple(params["AllowedPublishers"]["SigningProfileVersionArns"])
+    tags = checked_tags(params.get("Tags"))
     with call.service.lock:
-        created = call.region.code_signing.create(
-            publishers, _policy(params), params.get("Description"), params.get("Tags") or {}
-        )
+        created = call.region.code_signing.create(publishers, _policy(params), params.get("Description"), tags)
     return {"CodeSigningConfig": _shown(created)}
 
 

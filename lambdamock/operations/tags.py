@@ -12,7 +12,7 @@ from lambdamock.errors import (
     ResourceNotFoundException,
 )
 from lambdamock.operations import _signing
-from lambdamock.operations._base import Call, checked_tags, function
+from lambdamock.operations._base import Call, caller_tags, checked_tags, function
 from lambdamock.state.code_signing import CodeSigningConfig
 from lambdamock.state.functions import Function
 from lambdamock.state.mappings import EventSourceMapping
@@ -69,13 +69,14 @@ def tag_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         resource = _tagged(call, params["Resource"])
         if not params["Tags"]:
             raise InvalidParameterValueException(_NO_TAGS)
-        _retag(call, resource, checked_tags({**resource.tags, **params["Tags"]}))
+        _retag(call, resource, checked_tags(params["Tags"], resource.tags))
     return {}
 
 
 def untag_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         resource = _tagged(call, params["Resource"])
+        caller_tags(params["TagKeys"])
         # Keys the resource does not have are passed over, as on AWS.
         removed = set(params["TagKeys"])
         _retag(call, resource, {key: value for key, value in resource.tags.items() if key not in removed})
