@@ -115,3 +115,13 @@ def test_invalid_base64_in_a_blob_member_is_refused(raw_client: Any, aws_error: 
     with aws_error(raw_client, "InvalidRequestContentException", None) as error:
         raw_client.update_function_code(FunctionName=function, ZipFile=b"x")
     assert error.response["Error"]["Message"].startswith("Could not parse request body into json: Failed to decode")
+
+
+def test_a_malformed_payload_deeper_than_python_reads_at_once_is_refused(raw_client: Any, aws_error: Any,
+                                                                         function: str) -> None:
+    # Found in review: within Jackson's depth but past Python's recursion limit, read again with room, and refused.
+    payload = b"[" * 999 + b"1 2"
+    text = ("Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
+            + WHERE.format(1002))
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + text):
+        raw_client.invoke(FunctionName=function, Payload=payload)

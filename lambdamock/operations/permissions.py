@@ -116,7 +116,7 @@ def _statement(params: dict[str, Any], resource: str) -> dict[str, Any]:
     principal = policies.principal(params["Principal"], resource.split(":")[1])
     if principal is None:
         raise InvalidParameterValueException(_BAD_PRINCIPAL)
-    if "FunctionUrlAuthType" in params and params["Action"] != "lambda:InvokeFunctionUrl":
+    if "FunctionUrlAuthType" in params and params["Action"].lower() != "lambda:invokefunctionurl":
         raise InvalidParameterValueException(_URL_AUTH_ACTION)
     statement: dict[str, Any] = {
         "Sid": params["StatementId"], "Effect": "Allow", "Principal": principal,

@@ -1,8 +1,7 @@
-"""Where a malformed JSON document goes wrong, in the words of Jackson's byte parser (Lambda's service reads with it).
+"""Where a malformed JSON document's structure breaks, in the words of Jackson's byte parser (Lambda's service's)."""
 
-Only the document's structure is followed: what a string holds is skipped, and a number or token is taken as far as
-it reaches. Errors of other kinds (a malformed number, data after the root value) are left to the caller.
-"""
+# Only the structure is followed: a string's content is skipped, a number or token taken as far as it reaches.
+# What this module does not word (a malformed number or escape, data after the root value) is left to the caller.
 
 from __future__ import annotations
 
@@ -16,6 +15,8 @@ _STRING_STOP = re.compile(rb'["\\\x00-\x1f]')  # where a string ends, escapes or
 _NUMBER = re.compile(rb"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 TOKEN = re.compile(rb"[A-Za-z0-9_$]+")
 _NAMES = {ord("{"): "Object", ord("["): "Array"}
+_NUMERIC = frozenset(b"0123456789.eE+-")  # what cannot follow a well-formed number
+_ESCAPE = re.compile(rb'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')  # the escapes JSON knows
 
 
 class _Malformed(Exception):
@@ -30,6 +31,11 @@ def where(data: bytes, index: int) -> str:
     """Jackson's location of the byte at ``index`` (1-based line and column, the column counted in bytes)."""
     line = data.count(b"\n", 0, index) + 1
     return SOURCE.format(line=line, column=index - (data.rfind(b"\n", 0, index) + 1) + 1)
+
+
+def unrecognized(data: bytes, token: re.Match[bytes]) -> str:
+    """Jackson's words for a word that is no JSON token, with where it ends."""
+    return f"Unrecognized token '{token.group().decode()}': was expecting {EXPECTED}\n at {where(data, token.end())}"
 
 
 def control(code: int) -> str:
@@ -117,16 +123,15 @@ def _value(data: bytes, index: int, stack: list[int]) -> tuple[int, str]:
         end = _string(data, index)
     elif byte == ord("-") or ord("0") <= byte <= ord("9"):
         found = _NUMBER.match(data, index)
-        if found is None or found.end() == index:
-            raise _Unworded()
+        if found is None or (found.end() < len(data) and data[found.end()] in _NUMERIC):
+            raise _Unworded()  # a number that goes wrong: Jackson's words for it are its own
         end = found.end()
     else:
         token = TOKEN.match(data, index)
         if token is None:
             raise _unexpected(data, index, f"expected a valid value {EXPECTED}")
         if token.group() not in (b"true", b"false", b"null"):
-            raise _after(data, token.end() - 1,
-                         f"Unrecognized token '{token.group().decode()}': was expecting {EXPECTED}")
+            raise _Malformed(unrecognized(data, token))
         end = token.end()
     return end, "comma" if stack else "end"
 
@@ -144,5 +149,8 @@ def _string(data: bytes, index: int) -> int:
         if byte != ord("\\"):
             raise _after(data, position, f"Illegal unquoted character ({control(byte)}): has to be escaped "
                                          f"using backslash to be included in string value")
-        position += 2
+        escape = _ESCAPE.match(data, position)
+        if escape is None:
+            raise _Unworded()  # an escape Jackson does not know, or cut short: its words are its own
+        position = escape.end()
     raise _after(data, len(data) - 1, "Unexpected end-of-input: was expecting closing quote for a string value")

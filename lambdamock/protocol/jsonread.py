@@ -82,10 +82,7 @@ def _described(data: bytes, error: ValueError) -> Unreadable:
             if isinstance(error, UnicodeDecodeError) and error.start == token.end():
                 pass  # a token cut short by a byte that is no UTF-8: reported as such, below
             else:
-                return Unreadable(
-                    f"Unrecognized token '{token.group().decode()}': was expecting {jackson.EXPECTED}"
-                    + _at(data, token.end())
-                )
+                return Unreadable(jackson.unrecognized(data, token))
     if isinstance(error, UnicodeDecodeError):
         return Unreadable(f"Invalid UTF-8 start byte 0x{data[error.start]:02x}" + _at(data, error.start + 1))
     worded = jackson.describe(data) if json.detect_encoding(data) == "utf-8" else None
@@ -107,7 +104,10 @@ def loads(data: bytes) -> Any:
     needed = deepest + len(inspect.stack(0)) + 100
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
-    return _read(data)
+    try:
+        return _read(data)
+    except ValueError as error:  # read whole this time, and malformed all the same
+        raise _described(data, error) from None
 
 
 def _read(data: bytes) -> Any:

@@ -25,7 +25,7 @@ class InvalidPattern(ValueError):
 def parse(text: str, kind: str) -> dict[str, Any]:
     """A filter pattern of a mapping of ``kind``; InvalidPattern when Lambda refuses it."""
     try:
-        pattern = json.loads(text)
+        pattern = json.loads(text, parse_constant=_not_a_number)
         _check_object(pattern)
     except (TypeError, ValueError, RecursionError):  # not JSON, or nested past what Python reads
         raise InvalidPattern(text) from None
@@ -37,8 +37,13 @@ def parse(text: str, kind: str) -> dict[str, Any]:
     return pattern
 
 
+def _not_a_number(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity: JSON has no such numbers
+
+
 def _alternatives(pattern: dict[str, Any]) -> list[dict[str, Any]]:
-    return [pattern, *pattern.get("$or", [])]
+    """The pattern and, through "$or" (nested too), each alternative of its top level."""
+    return [pattern, *(each for alternative in pattern.get("$or", []) for each in _alternatives(alternative))]
 
 
 def _check_object(pattern: Any) -> None:
@@ -145,7 +150,7 @@ def _view(record: dict[str, Any], kind: str) -> dict[str, Any]:
 def _json_or_text(text: str) -> Any:
     try:
         value = json.loads(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # not JSON, or nested past what Python reads
         return text
     return value if isinstance(value, dict) else text
 
@@ -197,7 +202,8 @@ def _same(expected: Any, actual: Any) -> bool:
     if _is_number(expected) and _is_number(actual):
         # By value: an event's 300.0 matches a pattern's 300 (recorded against EventBridge, whose matching
         # Lambda's is: number_comparison_float, although its guide and Lambda's say numbers match as text).
-        return float(expected) == float(actual)
+        # Python compares an int and a float exactly, however large the int.
+        return bool(expected == actual)
     return bool(expected == actual) and type(expected) is type(actual)
 
 

@@ -18,6 +18,9 @@ from lambdamock.state.mappings import EventSourceMapping
 if TYPE_CHECKING:
     from lambdamock.sources.supervisor import Supervisor
 
+# How long a poller waits after giving a throttled batch back, before it reads the queue again.
+_THROTTLED_PAUSE = 0.1
+
 
 class QueueReader(Protocol):
     """A queue as a poller reads it: SQS through boto3, or an in-process LocalQueue."""
@@ -62,6 +65,7 @@ class QueuePoller(Poller):
         if config.filters != self._filtered_for:
             self._filter, self._filtered_for = filters.compile_all(config.filters, "sqs"), config.filters
         read = self.reader.receive(min(max(batch.room, 1), self.reader.max_receive))
+        received = time.monotonic()
         dropped: list[str] = []
         for message in read:
             if self._filter is not None and not self._filter(message.record):
@@ -71,7 +75,7 @@ class QueuePoller(Poller):
             if not batch.fits(encoded):
                 self._flush()
             if not batch:
-                self._since = time.monotonic()
+                self._since = received
             batch.add(message, encoded)
             if batch.full:
                 self._flush()
@@ -102,7 +106,9 @@ class QueuePoller(Poller):
         except Throttled:
             # "Lambda continues to retry the message until the message's timestamp exceeds your queue's visibility
             # timeout, at which point Lambda drops the message" (services-sqs-errorhandling): visible again, it is
-            # received anew, and the queue's redrive policy may move it to its dead-letter queue.
+            # received anew, and the queue's redrive policy may move it to its dead-letter queue. A pause first, as
+            # Lambda's pollers back off: with a visibility timeout of 0 it would be received again at once.
+            self.pause(_THROTTLED_PAUSE)
             return
         failed = None if result is None else failed_items(
             result, {item.id for item in items}, self.mapping.config.report_item_failures

@@ -109,6 +109,17 @@ def test_a_record_passes_when_any_filter_matches():
     assert check(sqs({"b": 2})) and not check(sqs({"c": 3}))
 
 
+def test_bodies_python_cannot_read_as_numbers_or_depth_are_still_judged():
+    # Found in review: a body nested past Python's reader is plain text to a filter, and an integer past a float's
+    # range compares exactly; neither stops the mapping.
+    deep = '{"b":' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert not passes({"body": {"a": [5]}}, sqs(deep))
+    assert passes({"body": [{"prefix": '{"b":[['}]}, sqs(deep))
+    huge = '{"a": 1' + "0" * 400 + "}"
+    assert not passes({"body": {"a": [5]}}, sqs(huge))
+    assert passes({"body": {"a": [{"numeric": [">", 5]}]}}, sqs(huge))
+
+
 def test_no_filters_means_no_check():
     assert filters.compile_all((), "sqs") is None
 
@@ -134,15 +145,18 @@ def test_no_filters_means_no_check():
     # "exists" with no boolean, an empty "$or".
     '{"a": [{"prefix": "x", "suffix": "y"}]}', '{"a": [{"numeric": ["=", 1, "<", 2]}]}',
     '{"a": [{"numeric": [">", "x"]}]}',
-    '{"a": [{"exists": "yes"}]}', '{"$or": []}',
+    '{"a": [{"exists": "yes"}]}', '{"$or": []}', '{"a": [NaN]}', '{"a": [{"numeric": [">", Infinity]}]}',
 ])
 def test_malformed_patterns_are_refused(text):
     with pytest.raises(filters.InvalidPattern):
         filters.parse(text, "sqs")
 
 
-@pytest.mark.parametrize(("kind", "text"), [("kinesis", '{"data": ["plain"]}'), ("dynamodb", '{"dynamodb": ["x"]}'),
-                                            ("kinesis", '{"$or": [{"data": ["x"]}, {"kinesis": {"p": ["y"]}}]}')])
+@pytest.mark.parametrize(("kind", "text"), [
+    ("kinesis", '{"data": ["plain"]}'), ("dynamodb", '{"dynamodb": ["x"]}'),
+    ("kinesis", '{"$or": [{"data": ["x"]}, {"kinesis": {"p": ["y"]}}]}'),
+    ("kinesis", '{"$or": [{"$or": [{"data": ["x"]}, {"a": ["b"]}]}, {"kinesis": {"p": ["y"]}}]}'),
+])
 def test_stream_data_patterns_must_be_json(kind, text):
     """ "The filter pattern for data properties must be in a valid JSON format" (invocation-eventfiltering)."""
     with pytest.raises(filters.InvalidPattern):
