@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import time
 import unittest
 
 import boto3
@@ -206,6 +207,36 @@ def test_invocations_stay_readable_after_stop():
     assert "stopped" in repr(mock) and "invocations=1" in repr(mock)
     text = str(mock)
     assert "stopped" in text and "f" in text
+
+
+def test_an_event_invocation_starting_as_its_mock_stops_runs_on_its_own_code():
+    # Found trying stop() in a notebook: an Event invocation whose environment was starting as the mock stopped
+    # lost its code with it, and was recorded as Runtime.ImportModuleError. Code now goes when its threads do.
+    import threading
+
+    from tests.runtime import sync
+
+    sync.events["initialising"], sync.events["go on"] = threading.Event(), threading.Event()
+    source = ("from tests.runtime import sync\n"
+              "sync.events['initialising'].set()\n"
+              "sync.events['go on'].wait(10)\n"
+              "def handler(e, c):\n"
+              "    import helper\n"
+              "    return helper.VALUE\n")
+    mock = mock_lambda().start()
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source, "helper.py": "VALUE = 'from its code'\n"})})
+    client.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+    assert sync.events["initialising"].wait(10)
+    mock.stop()
+    sync.events["go on"].set()
+    deadline = time.monotonic() + 10
+    while not mock.invocations:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    [run] = mock.invocations
+    assert (run.error, run.result) == (None, "from its code")
 
 
 def test_context_manager_yields_the_mock():

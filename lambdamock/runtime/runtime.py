@@ -179,16 +179,17 @@ class Runtime:
         deadline = time.monotonic() + _CLOSE_JOIN_S
         for env in idle:
             env.join(max(0.0, deadline - time.monotonic()))
-        roots = self._code.roots
-        self._code.close()
-        _forget_paths(roots)
 
     def unhook(self) -> None:
-        """Undo the process-wide stand-ins, once no thread of the closed runtime can need them."""
+        """Undo the process-wide stand-ins and delete the code, once no thread of the closed runtime can need
+        them: a handler that outlived its mock, or an environment it was still starting, runs on its own code."""
         with self._lock:
             hooked, self._hooked = self._hooked, False
         if hooked:
             hooks.installation.release()
+        roots = self._code.roots
+        self._code.close()
+        _forget_paths(roots)
 
     # --- pools -----------------------------------------------------------------------------
 
