@@ -52,6 +52,14 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
+@pytest.fixture(autouse=True)
+def _lambda_mock_marked(request: pytest.FixtureRequest) -> None:
+    """A test the marker applies to runs in the fixture's mock, asked for or not: one that forgot to ask for the
+    fixture must not reach AWS."""
+    if "lambda_mock" not in request.fixturenames and request.node.get_closest_marker("lambda_mock") is not None:
+        request.getfixturevalue("lambda_mock")
+
+
 @pytest.fixture
 def lambda_mock(request: pytest.FixtureRequest) -> Iterator[LambdaMock]:
     """A started LambdaMock with empty state, stopped after the test.

@@ -49,6 +49,23 @@ class TestClass:
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=4)
 
 
+def test_a_marked_test_that_does_not_ask_for_the_fixture_runs_in_its_mock(pytester: pytest.Pytester) -> None:
+    # Found in a first user's trial: the marker alone started no mock, and the test's calls went to AWS.
+    pytester.makepyfile(CREATE + '''
+import pytest
+from lambdamock._active import current
+
+@pytest.mark.lambda_mock(seed=1)
+def test_marked():
+    assert current() is not None
+    assert create().get_function(FunctionName="f")["Configuration"]["FunctionName"] == "f"
+
+def test_unmarked():
+    assert current() is None
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
 def test_defaults_come_from_the_ini_file(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nlambda_mock_account_id = 111122223333\nlambda_mock_seed = 3\n")
     pytester.makepyfile('''
