@@ -27,6 +27,21 @@ def _default_account() -> str:
     return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
 
+def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Optional[int],
+                   trigger_permissions: bool) -> None:
+    """Options that would only fail later, deep inside a call, are refused as the mock is made."""
+    if account_id is not None and not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+        raise ValueError(f"account_id must be 12 digits, as an AWS account id is: {account_id!r}")
+    if isinstance(concurrency_limit, bool) or not isinstance(concurrency_limit, int):
+        raise TypeError(f"concurrency_limit must be an int: {concurrency_limit!r}")
+    if concurrency_limit < 0:
+        raise ValueError(f"concurrency_limit must not be negative: {concurrency_limit}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"seed must be an int or None: {seed!r}")
+    if not isinstance(trigger_permissions, bool):
+        raise TypeError(f"trigger_permissions must be True or False: {trigger_permissions!r}")
+
+
 class LambdaMock:
     """An in-memory AWS Lambda serving every boto3 Lambda call while active.
 
@@ -43,6 +58,7 @@ class LambdaMock:
         endpoints: Optional[Mapping[str, str]] = None,
         trigger_permissions: bool = True,
     ) -> None:
+        _check_options(account_id, concurrency_limit, seed, trigger_permissions)
         self._account_id = account_id  # None: the default, read at each start
         self.concurrency_limit = concurrency_limit
         self.seed = seed

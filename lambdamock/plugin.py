@@ -15,7 +15,10 @@ MARKER = (
 
 
 def _flag(text: str) -> bool:
-    return text.strip().lower() in ("1", "true", "yes", "on")
+    word = text.strip().lower()
+    if word not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(f"expected true or false, not {text!r}")
+    return word in ("1", "true", "yes", "on")
 
 
 # The defaults a project can set in [tool.pytest.ini_options]: ini name -> (help, converter).
@@ -44,7 +47,10 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     for name, (_, convert) in _INI.items():
         value = request.config.getini(name)
         if value:
-            options[name[len("lambda_mock_"):]] = convert(value)
+            try:
+                options[name[len("lambda_mock_"):]] = convert(value)
+            except ValueError as error:
+                raise pytest.UsageError(f"{name} = {value}: {error}") from None
     for marker in reversed(list(request.node.iter_markers("lambda_mock"))):
         if marker.args:
             raise pytest.UsageError("@pytest.mark.lambda_mock takes keyword options only, e.g. seed=7")
@@ -71,7 +77,7 @@ def lambda_mock(request: pytest.FixtureRequest) -> Iterator[LambdaMock]:
     allow_unserved = options.pop("allow_unserved", False)
     try:
         mock = LambdaMock(**options)
-    except TypeError as error:
+    except (TypeError, ValueError) as error:
         raise pytest.UsageError(f"@pytest.mark.lambda_mock: {error}") from None
     with mock:
         yield mock

@@ -306,3 +306,14 @@ def test_a_forked_child_gets_a_clear_error_not_a_false_timeout(tmp_path):
         os.close(reader)
         assert message.startswith("MockStoppedError: lambdamock: Invoke was not sent: this process was forked")
         assert client.invoke(FunctionName="f")["StatusCode"] == 200, "the parent's mock goes on"
+
+
+@pytest.mark.parametrize(("options", "error"), [
+    ({"account_id": "abc"}, ValueError), ({"account_id": 123456789012}, ValueError),
+    ({"concurrency_limit": "10"}, TypeError), ({"concurrency_limit": -5}, ValueError),
+    ({"seed": [1, 2]}, TypeError), ({"trigger_permissions": "yes"}, TypeError),
+])
+def test_options_that_would_fail_later_are_refused_as_the_mock_is_made(options, error):
+    # Found in a first user's trial: concurrency_limit="10" failed only at the first call, deep in botocore.
+    with pytest.raises(error):
+        mock_lambda(**options)

@@ -127,3 +127,11 @@ def test_two(lambda_mock):
     assert boto3.client("lambda", region_name="us-east-1").list_functions()["Functions"] == []
 ''')
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_an_ini_default_that_cannot_be_read_names_its_setting(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nlambda_mock_trigger_permissions = ture\n")
+    pytester.makepyfile("def test_any(lambda_mock):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*UsageError: lambda_mock_trigger_permissions = ture: expected true or false*"])
