@@ -33,6 +33,11 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
+def __dir__() -> list[str]:
+    """Every public name, those loaded on first use included (for completion in notebooks)."""
+    return sorted({*globals(), *__all__})
+
+
 __all__ = [
     "Delivery",
     "Invocation",

@@ -241,14 +241,14 @@ def _count_functions(service: Service) -> int:
 def repr_line(account_id: str, service: Optional[Service]) -> str:
     """The repr: ``<LambdaMock started account=... functions=2 invocations=5>``."""
     if service is None:
-        return f"<LambdaMock stopped account={account_id}>"
+        return f"<LambdaMock not started account={account_id}>"
     counts = f"functions={_count_functions(service)} invocations={len(service.invoker.records)}"
     return f"<LambdaMock {'stopped' if service.closed else 'started'} account={account_id} {counts}>"
 
 
 def _headline(account_id: str, service: Optional[Service]) -> list[str]:
     if service is None:
-        return ["stopped", f"account {account_id}", "start() begins with empty state"]
+        return ["not started", f"account {account_id}", "start() begins with empty state"]
     if service.closed:
         return ["stopped", f"account {account_id}", "the last activation's state, as it was when it stopped"]
     return [
@@ -290,7 +290,7 @@ STYLE = """
 .lambdamock .lm-state{display:inline-block;padding:0 .55em;border:1px solid currentColor;border-radius:1em;
   font-size:.85em;margin:0 .4em}
 .lambdamock .lm-started{color:#2da44e}
-.lambdamock .lm-stopped{opacity:.7}
+.lambdamock .lm-stopped,.lambdamock .lm-not-started{opacity:.7}
 .lambdamock .lm-sep{opacity:.45;margin:0 .35em}
 .lambdamock table.lm-table{border-collapse:collapse;margin:0 0 1.1em;color:inherit;background:transparent;
   font-size:inherit;width:auto;table-layout:auto}
@@ -334,7 +334,7 @@ def html_view(account_id: str, service: Optional[Service]) -> str:
     separator = '<span class="lm-sep">·</span>'
     head = (
         f'<div class="lm-head"><strong>LambdaMock</strong>'
-        f'<span class="lm-state lm-{state}">{state}</span>'
+        f'<span class="lm-state lm-{state.replace(" ", "-")}">{state}</span>'
         f"{separator.join(html.escape(fact) for fact in facts)}</div>"
     )
     parts = [f"<style>{STYLE}</style>", head]

@@ -79,8 +79,12 @@ def lambda_mock(request: pytest.FixtureRequest) -> Iterator[LambdaMock]:
         mock = LambdaMock(**options)
     except (TypeError, ValueError) as error:
         raise pytest.UsageError(f"@pytest.mark.lambda_mock: {error}") from None
-    with mock:
+    mock.start()
+    try:
         yield mock
+    finally:
+        if mock.started:  # the test may have stopped it itself
+            mock.stop()
     if mock.unserved and not allow_unserved:
         calls = ", ".join(f"{call.operation} (API {call.api_version})" for call in mock.unserved)
         pytest.fail(

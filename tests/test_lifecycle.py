@@ -317,3 +317,9 @@ def test_options_that_would_fail_later_are_refused_as_the_mock_is_made(options, 
     # Found in a first user's trial: concurrency_limit="10" failed only at the first call, deep in botocore.
     with pytest.raises(error):
         mock_lambda(**options)
+
+
+def test_dir_lists_the_names_loaded_on_first_use():
+    import lambdamock
+
+    assert {"package", "Invocation", "LocalQueue", "mock_lambda"} <= set(dir(lambdamock))

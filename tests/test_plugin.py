@@ -135,3 +135,8 @@ def test_an_ini_default_that_cannot_be_read_names_its_setting(pytester: pytest.P
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*UsageError: lambda_mock_trigger_permissions = ture: expected true or false*"])
+
+
+def test_a_test_may_stop_the_fixture_s_mock_itself(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_stops(lambda_mock):\n    lambda_mock.stop()\n    assert not lambda_mock.started\n")
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -51,7 +51,7 @@ def notebook():
 
 def test_repr_is_one_line_with_counts(notebook):
     assert repr(notebook) == "<LambdaMock started account=123456789012 functions=2 invocations=6>"
-    assert repr(LambdaMock(account_id="111122223333")) == "<LambdaMock stopped account=111122223333>"
+    assert repr(LambdaMock(account_id="111122223333")) == "<LambdaMock not started account=111122223333>"
 
 
 def test_print_shows_functions_aliases_and_invocations(notebook):
@@ -125,8 +125,8 @@ def test_long_histories_and_cells_are_cut(lambda_mock, client, create_function):
 
 def test_empty_and_stopped_mocks():
     mock = mock_lambda(concurrency_limit=50)
-    assert str(mock) == "LambdaMock stopped · account 123456789012 · start() begins with empty state"
-    assert '<span class="lm-state lm-stopped">stopped</span>' in mock._repr_html_()
+    assert str(mock) == "LambdaMock not started · account 123456789012 · start() begins with empty state"
+    assert '<span class="lm-state lm-not-started">not started</span>' in mock._repr_html_()
     with mock:
         assert str(mock).splitlines()[-1] == "No functions yet."
         assert "concurrency limit 50" in mock._repr_html_()
