@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from lambdamock.state.invocations import Invocation
     from lambdamock.state.service import Service, Unserved
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Callable[..., Any])  # a function or a class
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 
