@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from lambdamock import _active
 from lambdamock._mock import LambdaMock
 
 MARKER = (
@@ -60,9 +61,10 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def _lambda_mock_marked(request: pytest.FixtureRequest) -> None:
-    """A test the marker applies to runs in the fixture's mock, asked for or not: one that forgot to ask for the
-    fixture must not reach AWS."""
-    if "lambda_mock" not in request.fixturenames and request.node.get_closest_marker("lambda_mock") is not None:
+    """A test the marker applies to runs in the fixture's mock, asked for or not, unless a mock of its own fixtures
+    is active: one that forgot to ask for the fixture must not reach AWS."""
+    if ("lambda_mock" not in request.fixturenames and request.node.get_closest_marker("lambda_mock") is not None
+            and _active.current() is None):  # a mock the test's own fixtures started serves it instead
         request.getfixturevalue("lambda_mock")
 
 

@@ -66,6 +66,25 @@ def test_unmarked():
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 
+def test_a_marked_test_served_by_a_mock_of_its_own_fixtures_keeps_it(pytester: pytest.Pytester) -> None:
+    # Found in review: a module-wide marker must not hide the mock a module fixture deployed into.
+    pytester.makepyfile(CREATE + '''
+import pytest
+from lambdamock import mock_lambda
+
+pytestmark = pytest.mark.lambda_mock(seed=7)
+
+@pytest.fixture(scope="module")
+def shared():
+    with mock_lambda():
+        yield create("shared")
+
+def test_uses_the_module_s_mock(shared):
+    assert shared.get_function(FunctionName="shared")["Configuration"]["FunctionName"] == "shared"
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 def test_defaults_come_from_the_ini_file(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nlambda_mock_account_id = 111122223333\nlambda_mock_seed = 3\n")
     pytester.makepyfile('''

@@ -179,6 +179,7 @@ class Runtime:
         deadline = time.monotonic() + _CLOSE_JOIN_S
         for env in idle:
             env.join(max(0.0, deadline - time.monotonic()))
+        _forget_paths(self._code.roots)  # the test process sees none of the code from now on
 
     def unhook(self) -> None:
         """Undo the process-wide stand-ins and delete the code, once no thread of the closed runtime can need
@@ -187,9 +188,7 @@ class Runtime:
             hooked, self._hooked = self._hooked, False
         if hooked:
             hooks.installation.release()
-        roots = self._code.roots
         self._code.close()
-        _forget_paths(roots)
 
     # --- pools -----------------------------------------------------------------------------
 
