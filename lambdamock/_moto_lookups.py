@@ -145,6 +145,9 @@ def put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any)
     return wrapped(*args, **kwargs)
 
 
+_ROTATE_PARAMETERS = ("secret_id", "client_request_token", "rotation_lambda_arn", "rotation_rules", "rotate_immediately")
+
+
 def rotate_secret(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # SecretsManagerBackend.rotate_secret(secret_id, client_request_token=None, rotation_lambda_arn=None, ...):
     # Secrets Manager checks that it may invoke the rotation function, then moto runs its steps through it.
@@ -159,6 +162,11 @@ def rotate_secret(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         from moto.core.exceptions import JsonRESTError
 
         raise JsonRESTError("AccessDeniedException", _ROTATION_REFUSED)
+    if not _argument(args, kwargs, 2, "rotation_lambda_arn"):
+        # Without one, "the operation starts a rotation with the values already stored in the secret" (RotateSecret;
+        # LocalStack test_rotate_secret_multiple_times_with_lambda_success, AWS-validated); moto would forget it.
+        kwargs = {**dict(zip(_ROTATE_PARAMETERS, args)), **kwargs, "rotation_lambda_arn": function_arn}
+        args = ()
     token = _ROTATING.set(_Rotation(secret.arn))
     try:
         return wrapped(*args, **kwargs)

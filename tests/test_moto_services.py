@@ -44,6 +44,8 @@ def handler(event, context):
         if current != token:
             secrets.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token,
                                                 RemoveFromVersionId=current)
+        # Done: no version is pending (moto takes AWSPENDING left on the current version for a rotation under way).
+        secrets.update_secret_version_stage(SecretId=arn, VersionStage="AWSPENDING", RemoveFromVersionId=token)
 """
 
 
@@ -172,6 +174,12 @@ def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[Wor
     assert re.fullmatch(r"[a-zA-Z0-9-]{36,256}", token)
     assert {run.invocation_type for run in world.mock.invocations} == {"RequestResponse"}
     assert {trigger.source_arn for trigger in world.mock.triggers} == {rotated["ARN"]}
+    # Rotated again without naming the function, "with the values already stored in the secret" (RotateSecret;
+    # LocalStack's AWS-validated test_rotate_secret_multiple_times_with_lambda_success): through it again.
+    secrets.rotate_secret(SecretId="db")
+    assert len(world.mock.invocations) == 8
+    assert secrets.describe_secret(SecretId="db")["RotationLambdaARN"] == function_arn
+    assert secrets.get_secret_value(SecretId="db")["SecretString"] == "rotated"
 
 
 def test_a_rotation_stops_at_the_step_that_failed(rotating: tuple[World, Any, str]) -> None:
