@@ -10,7 +10,7 @@ import pytest
 
 from lambdamock import mock_lambda, package
 from tests.conftest import ACCOUNT, REGION
-from tests.helpers import ROLE
+from tests.helpers import ROLE, wait_until
 
 STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
 INVOKER = f"arn:aws:iam::{ACCOUNT}:role/invoker"
@@ -44,6 +44,16 @@ def test_add_event_source_defaults_and_shape(m, old):
     m.wait()
     got = old.get_event_source(UUID=added["UUID"])
     assert got["Status"] == "OK" and got["LastModified"].endswith("+0000")
+
+
+def test_a_source_that_cannot_be_read_shows_one_problem_prefix(m, old):
+    # The 2014 model's EventSourceConfiguration.Status: "PENDING", "OK", and "PROBLEM:message".
+    added = old.add_event_source(EventSource=f"{STREAM}-unmocked", FunctionName="f", Role=INVOKER)
+    status = lambda: old.get_event_source(UUID=added["UUID"])["Status"]  # noqa: E731
+    wait_until(lambda: status().startswith("PROBLEM"))
+    assert status().startswith("PROBLEM: lambdamock does not call kinesis")
+    [listed] = old.list_event_sources()["EventSources"]
+    assert listed["Status"] == status()
 
 
 def test_records_are_delivered_and_the_mapping_is_one_backend(m, old):

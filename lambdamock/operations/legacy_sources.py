@@ -18,8 +18,8 @@ def _view(mapping: EventSourceMapping) -> dict[str, Any]:
     with mapping.changed:
         state, problem = mapping.state, mapping.problem
     config = mapping.config
-    # PENDING until Lambda starts reading the source, then OK, or what went wrong.
-    status = f"PROBLEM: {problem}" if problem else "PENDING" if state == CREATING else "OK"
+    # PENDING until Lambda starts reading the source, then OK, or what went wrong ("PROBLEM: ...", as stored).
+    status = problem or ("PENDING" if state == CREATING else "OK")
     out: dict[str, Any] = {
         "UUID": mapping.uuid,
         "BatchSize": config.batch_size,
