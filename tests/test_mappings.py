@@ -14,7 +14,8 @@ from lambdamock import mock_lambda, package
 from lambdamock.operations import mappings as operations
 from tests import probe
 from tests.conftest import ACCOUNT, REGION, function_arn
-from tests.helpers import ROLE, moto_aws
+from tests.helpers import ROLE, moto_aws, wait_until
+from tests.helpers import modeled as modeled_member
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
 FIFO = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
@@ -398,6 +399,75 @@ def test_update_refuses_what_create_would(client, f, mapping_error):
                        "The number of filters in FilterCriteria exceeds the limit of 5."):
         client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [*five, {"Pattern": '{"a": [9]}'}]})
     assert client.get_event_source_mapping(UUID=uuid)["FilterCriteria"] == {"Filters": five}  # untouched
+
+
+STREAM_ONLY = {"ParallelizationFactor": 2, "MaximumRecordAgeInSeconds": 60, "BisectBatchOnFunctionError": True,
+               "MaximumRetryAttempts": 1, "TumblingWindowInSeconds": 5}
+OTHER_SOURCES = {"Topics": ["orders"], "Queues": ["orders"],
+                 "SourceAccessConfigurations": [{"Type": "BASIC_AUTH",
+                                                 "URI": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:s"}],
+                 "AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g"},
+                 "SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g"},
+                 "DocumentDBEventSourceConfig": {"DatabaseName": "d"}}
+
+
+def unsupported(key: str) -> str:
+    # AWS's wording, as its users quote it: "Unsupported 'maximumRetryAttempts' parameter for given event source
+    # mapping type." (aws-cdk#17934), "Unsupported 'maximumBatchingWindowInSeconds' ..." (pulumi-aws#1418).
+    return f"Unsupported '{key[0].lower()}{key[1:]}' parameter for given event source mapping type."
+
+
+@pytest.mark.parametrize(("source", "key", "value"), [
+    *[(QUEUE, key, value) for key, value in {**STREAM_ONLY, **OTHER_SOURCES}.items()],
+    *[(STREAM, key, value) for key, value in {**OTHER_SOURCES, "ScalingConfig": {"MaximumConcurrency": 2}}.items()],
+    (TABLE, "ScalingConfig", {"MaximumConcurrency": 2}),
+    pytest.param(STREAM, "ProvisionedPollerConfig", {"MinimumPollers": 2},
+                 marks=modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")),
+])
+def test_a_setting_for_other_kinds_of_source_is_refused(client, f, mapping_error, source, key, value):
+    # The API reference marks these "(Kinesis and DynamoDB Streams only)", "(Amazon SQS only)", or Kafka's, MQ's
+    # and DocumentDB's own.
+    position = {} if source == QUEUE else {"StartingPosition": "LATEST"}
+    with mapping_error("InvalidParameterValueException", unsupported(key)):
+        client.create_event_source_mapping(FunctionName="f", EventSourceArn=source, **position, **{key: value})
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=source, **position)["UUID"]
+    wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    if key in client.meta.service_model.operation_model("UpdateEventSourceMapping").input_shape.members:
+        with mapping_error("InvalidParameterValueException", unsupported(key)):
+            client.update_event_source_mapping(UUID=uuid, **{key: value})
+
+
+@modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")
+@pytest.mark.parametrize(("pollers", "scaling", "message"), [
+    # "For Amazon SQS events source mappings, default is 2, and minimum 2 required" and "the accepted range is
+    # between 2 and 10,000" (the API reference); the texts are lambdamock's own, as none is recorded.
+    ({"MinimumPollers": 1}, None, "MinimumPollers must be between 2 and 200 inclusive for Amazon SQS"),
+    ({"MaximumPollers": 1}, None, "MaximumPollers must be between 2 and 10000 inclusive for Amazon SQS"),
+    ({"MinimumPollers": 5, "MaximumPollers": 4}, None, "MinimumPollers must be less than or equal to MaximumPollers"),
+    ({"MinimumPollers": 3, "MaximumPollers": 2}, None, "MinimumPollers must be less than or equal to MaximumPollers"),
+    # "You can control the scaling behavior ... either through maximum concurrency settings or by enabling
+    # provisioned mode. These are mutually exclusive options." (services-sqs-scaling)
+    ({"MinimumPollers": 2}, {"MaximumConcurrency": 5},
+     "ProvisionedPollerConfig and ScalingConfig cannot be used together"),
+], ids=["min-1", "max-1", "min-over-max", "min-over-max-2", "with-maximum-concurrency"])
+def test_sqs_provisioned_mode_is_checked(client, raw_client, f, mapping_error, pollers, scaling, message):
+    extra = {"ScalingConfig": scaling} if scaling else {}
+    with mapping_error("InvalidParameterValueException", message, via=raw_client):
+        raw_client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                               ProvisionedPollerConfig=pollers, **extra)
+
+
+@modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")
+def test_sqs_provisioned_mode_and_maximum_concurrency_exclude_each_other_on_update(client, f, mapping_error):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                              ScalingConfig={"MaximumConcurrency": 5})["UUID"]
+    wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    pollers = {"MinimumPollers": 2, "MaximumPollers": 20}
+    with mapping_error("InvalidParameterValueException",
+                       "ProvisionedPollerConfig and ScalingConfig cannot be used together"):
+        client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig=pollers)
+    updated = client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig=pollers, ScalingConfig={})
+    assert updated["ProvisionedPollerConfig"] == pollers and "ScalingConfig" not in updated
 
 
 def test_a_second_mapping_of_the_same_source_and_function_conflicts(client, create_function, f, mapping_error):

@@ -31,6 +31,21 @@ _RECORD_AGE = "MaximumRecordAgeInSeconds must be either -1 (forever) or between 
 _BAD_PATTERN = "Invalid filter pattern definition."
 # Lambda's own: AWS refuses more filters than the quota, in a text no recording shows (invocation-eventfiltering).
 _TOO_MANY_FILTERS = f"The number of filters in FilterCriteria exceeds the limit of {filters.MAX_FILTERS}."
+# Lambda's own: the API reference gives SQS's poller bounds and says provisioned mode and maximum
+# concurrency exclude each other (services-sqs-scaling), in texts no recording shows.
+_SQS_POLLERS = {"MinimumPollers": (2, 200), "MaximumPollers": (2, 10000)}
+_POLLER_ORDER = "MinimumPollers must be less than or equal to MaximumPollers"
+_SCALING_MODES = "ProvisionedPollerConfig and ScalingConfig cannot be used together"
+# Settings the API reference marks as for other kinds of source ("(Kinesis and DynamoDB Streams only)",
+# "(Amazon SQS only)", Kafka's, MQ's and DocumentDB's). AWS refuses them in one wording, which its users
+# quote for Kafka sources (aws-cdk#17934, aws-cdk#19917, pulumi-aws#1418).
+_OTHER_SOURCES = ("Topics", "Queues", "SourceAccessConfigurations", "AmazonManagedKafkaEventSourceConfig",
+                  "SelfManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig")
+_NOT_TAKEN = {
+    SQS: (*_OTHER_SOURCES, "ParallelizationFactor", "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError",
+          "MaximumRetryAttempts", "TumblingWindowInSeconds"),
+    **dict.fromkeys(STREAMS, (*_OTHER_SOURCES, "ScalingConfig", "ProvisionedPollerConfig")),
+}
 # Sources AWS maps that lambdamock does not poll: asking for them is a gap, not a user error.
 _UNSERVED = {"kafka": "Amazon MSK", "mq": "Amazon MQ", "rds": "Amazon DocumentDB"}
 # Settings stored as given and shown back as such.
@@ -66,6 +81,11 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
               current: Optional[MappingConfig] = None) -> MappingConfig:
     """The configuration a Create (``current`` None) or Update request asks for, checked as AWS checks it."""
     arn = current.source_arn if current is not None else params["EventSourceArn"]
+    for key in _NOT_TAKEN[kind]:
+        if key in params:
+            raise InvalidParameterValueException(
+                f"Unsupported '{key[0].lower()}{key[1:]}' parameter for given event source mapping type."
+            )
     changes: dict[str, Any] = {"function_name": name, "qualifier": qualifier}
     if "BatchSize" in params or current is None:
         changes["batch_size"] = params.get("BatchSize", _DEFAULT_BATCH.get(kind, 100))
@@ -90,7 +110,22 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
         raise InvalidParameterValueException(_DESTINATION)
     config = current.replace(**changes) if current is not None else MappingConfig(source_arn=arn, **changes)
     _check_batching(kind, config)
+    if kind == SQS:
+        _check_pollers(config)
     return config
+
+
+def _check_pollers(config: MappingConfig) -> None:
+    pollers = config.options.get("ProvisionedPollerConfig") or {}
+    if not pollers:
+        return
+    if config.maximum_concurrency is not None:
+        raise InvalidParameterValueException(_SCALING_MODES)
+    for key, (low, high) in _SQS_POLLERS.items():
+        if key in pollers and not low <= pollers[key] <= high:
+            raise InvalidParameterValueException(f"{key} must be between {low} and {high} inclusive for Amazon SQS")
+    if pollers.get("MinimumPollers", 2) > pollers.get("MaximumPollers", 200):
+        raise InvalidParameterValueException(_POLLER_ORDER)
 
 
 def _stream_settings(kind: str, arn: str, params: dict[str, Any], current: Optional[MappingConfig]) -> dict[str, Any]:
