@@ -116,6 +116,22 @@ def test_runtime_version_arn_goes_with_manual_only(client, create_function, aws_
             client.put_runtime_management_config(FunctionName="f", UpdateRuntimeOn=mode, RuntimeVersionArn=RUNTIME_VERSION)
 
 
+def test_a_runtime_pinned_by_manual_mode_cannot_change(client, create_function, aws_error):
+    # AWS's text, as hashicorp/terraform-provider-aws#42699 quotes it.
+    create_function("f")
+    runtime = client.get_function_configuration(FunctionName="f")["Runtime"]
+    other = "python3.13" if runtime != "python3.13" else "python3.12"
+    client.put_runtime_management_config(FunctionName="f", UpdateRuntimeOn="Manual", RuntimeVersionArn=RUNTIME_VERSION)
+    with aws_error(client, "InvalidParameterValueException",
+                   "Cannot change runtime identifier when runtime management configuration is set to 'Manual'. "
+                   "Change the runtime management configuration to 'Auto' or 'FunctionUpdate', then retry."):
+        client.update_function_configuration(FunctionName="f", Runtime=other, Description="changed")
+    assert client.get_function_configuration(FunctionName="f")["Description"] == ""
+    client.update_function_configuration(FunctionName="f", Runtime=runtime)  # the same runtime is no change
+    client.put_runtime_management_config(FunctionName="f", UpdateRuntimeOn="FunctionUpdate")
+    assert client.update_function_configuration(FunctionName="f", Runtime=other)["Runtime"] == other
+
+
 def test_runtime_management_of_missing_things(versioned, aws_error, arn):
     # The not-found texts of every other function operation (Function not found: <ARN as named>).
     client = versioned
