@@ -7,7 +7,8 @@ from typing import Any, Optional
 
 from lambdamock.errors import InvalidParameterValueException, NotServedError
 from lambdamock.operations import _neighbours, _tenancy
-from lambdamock.operations._base import Call
+from lambdamock.operations._base import LATEST, Call
+from lambdamock.state.functions import Function
 
 # Configuration members stored as sent and returned as such.
 _PASSTHROUGH = ("KMSKeyArn", "FileSystemConfigs", "Architectures", "EphemeralStorage", "TenancyConfig",
@@ -15,6 +16,8 @@ _PASSTHROUGH = ("KMSKeyArn", "FileSystemConfigs", "Architectures", "EphemeralSto
 # Request members of Lambda Managed Instances, which lambdamock does not serve: refused, never dropped.
 _MANAGED_INSTANCES = ("CapacityProviderConfig", "PublishTo")
 _LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
+# The runtime update mode that pins a version to one runtime version.
+MANUAL = "Manual"
 # A VPC is reached through subnets and security groups both. AWS's text, as its users quote it (aws/aws-sdk-js#1293,
 # appleboy/lambda-action#72).
 _VPC_HALVES = "SubnetIds and SecurityIds must coexist or be both empty list."
@@ -105,6 +108,16 @@ def _logging(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParameterValueException(_LEVELS_WITH_TEXT)
     # Every function has a LogGroup from its creation (/aws/lambda/<name>).
     return {"LogFormat": log_format, **levels, "LogGroup": merged["LogGroup"]}
+
+
+def check_runtime_change(found: Function, runtime: Optional[str]) -> None:
+    """AWS's refusal of a new runtime for a $LATEST pinned to a runtime version (its text, as
+    hashicorp/terraform-provider-aws#42699 quotes it)."""
+    if runtime is not None and runtime != found.latest.runtime and found.runtime_update(LATEST).mode == MANUAL:
+        raise InvalidParameterValueException(
+            "Cannot change runtime identifier when runtime management configuration is set to 'Manual'. "
+            "Change the runtime management configuration to 'Auto' or 'FunctionUpdate', then retry."
+        )
 
 
 def refuse_managed_instances(params: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from lambdamock.errors import (
     PreconditionFailedException,
     ResourceConflictException,
 )
-from lambdamock.operations import _code, _latest, _layers, _neighbours, _settings, _signing, runtime_settings
+from lambdamock.operations import _code, _latest, _layers, _neighbours, _settings, _signing
 from lambdamock.operations._base import LATEST, Call, checked_tags, function, not_found, page, split_reference, version
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
@@ -252,7 +252,7 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
-        runtime_settings.check_runtime_change(found, changes.get("runtime"))
+        _settings.check_runtime_change(found, changes.get("runtime"))
         changes["settings"] = _settings.settings(call, params, dict(found.latest.settings))
         _settings.check_snap_start(changes.get("runtime", found.latest.runtime), changes["settings"])
         if "Layers" in params:

@@ -5,30 +5,19 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from lambdamock.errors import InvalidParameterValueException
-from lambdamock.operations._base import LATEST, Call, function, version
+from lambdamock.operations._base import Call, function, version
+from lambdamock.operations._settings import MANUAL
 from lambdamock.state.functions import Function, RuntimeUpdate
-
-_MANUAL = "Manual"
 
 
 def _check_runtime_update(update: RuntimeUpdate) -> None:
     # AWS's texts for these two are not recorded; the rule is the model's: the runtime
     # version ARN goes with Manual mode, and only with it.
-    if update.mode == _MANUAL and update.runtime_version_arn is None:
+    if update.mode == MANUAL and update.runtime_version_arn is None:
         raise InvalidParameterValueException("RuntimeVersionArn must be specified when UpdateRuntimeOn is Manual.")
-    if update.mode != _MANUAL and update.runtime_version_arn is not None:
+    if update.mode != MANUAL and update.runtime_version_arn is not None:
         raise InvalidParameterValueException(
             f"RuntimeVersionArn can only be specified when UpdateRuntimeOn is Manual, not {update.mode}."
-        )
-
-
-def check_runtime_change(found: Function, runtime: Optional[str]) -> None:
-    """AWS's refusal of a new runtime for a $LATEST pinned to a runtime version (its text, as
-    hashicorp/terraform-provider-aws#42699 quotes it)."""
-    if runtime is not None and runtime != found.latest.runtime and found.runtime_update(LATEST).mode == _MANUAL:
-        raise InvalidParameterValueException(
-            "Cannot change runtime identifier when runtime management configuration is set to 'Manual'. "
-            "Change the runtime management configuration to 'Auto' or 'FunctionUpdate', then retry."
         )
 
 
