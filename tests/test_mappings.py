@@ -155,6 +155,16 @@ def test_every_setting_is_stored_and_returned(client, f, sources):
     assert {key: got[key] for key in expected} == expected
 
 
+@modeled_member("CreateEventSourceMapping", "KMSKeyArn")
+def test_an_empty_key_arn_removes_the_key(client, f):
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k"
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, KMSKeyArn=key)["UUID"]
+    assert client.get_event_source_mapping(UUID=uuid)["KMSKeyArn"] == key
+    wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    assert "KMSKeyArn" not in client.update_event_source_mapping(UUID=uuid, KMSKeyArn="")
+    assert "KMSKeyArn" not in client.get_event_source_mapping(UUID=uuid)
+
+
 def test_sqs_scaling_config_and_a_window_for_large_batches(client, f):
     created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=1000,
                                                  MaximumBatchingWindowInSeconds=5,
