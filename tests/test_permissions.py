@@ -222,6 +222,10 @@ def _arn(qualifier: str) -> str:
         ("add_permission", {"Principal": "invalid.nonaws.com", "SourceAccount": ACCOUNT},
          "InvalidParameterValueException",
          "The provided principal was invalid. Please check the principal and try again."),
+        # Not recorded: an IAM ARN missing a colon, in AWS's text as aws/aws-sdk#388 quotes it.
+        ("add_permission", {"Principal": "arn:aws:iam:000000000000:role/xxxx"}, "InvalidParameterValueException",
+         "The provided input'arn:aws:iam:000000000000:role/xxxx'was invalid. Member must satisfy expression: "
+         "[\\w+=,.@-]* Please check your input and try again."),
         # > add_permission_fn_doesnotexist
         ("add_permission", {"FunctionName": "doesnotexist"}, "ResourceNotFoundException",
          f"Function not found: arn:aws:lambda:{REGION}:{ACCOUNT}:function:doesnotexist"),

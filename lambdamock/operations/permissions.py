@@ -24,6 +24,11 @@ from lambdamock.state.policies import Policy
 # against AWS 2025-11-25) unless a comment says otherwise.
 _LATEST = "We currently do not support adding policies for $LATEST."
 _BAD_PRINCIPAL = "The provided principal was invalid. Please check the principal and try again."
+# An IAM ARN AWS cannot parse: its text as aws/aws-sdk#388 quotes it (no spaces around the value).
+_BAD_IAM_ARN = (
+    "The provided input'{}'was invalid. Member must satisfy expression: [\\w+=,.@-]* "
+    "Please check your input and try again."
+)
 _NO_RESOURCE = "The resource you requested does not exist."
 _NO_POLICY = "No policy is associated with the given resource."
 _PRECONDITION = (
@@ -115,6 +120,9 @@ def _statement(params: dict[str, Any], resource: str) -> dict[str, Any]:
     """The statement AddPermission writes: AWS's members, in AWS's order."""
     principal = policies.principal(params["Principal"], resource.split(":")[1])
     if principal is None:
+        given = params["Principal"]
+        if given.startswith("arn:") and given.split(":")[2:3] == ["iam"]:
+            raise InvalidParameterValueException(_BAD_IAM_ARN.format(given))
         raise InvalidParameterValueException(_BAD_PRINCIPAL)
     if "FunctionUrlAuthType" in params and params["Action"].lower() != "lambda:invokefunctionurl":
         raise InvalidParameterValueException(_URL_AUTH_ACTION)
