@@ -29,6 +29,13 @@ _SILENT = (
     "[{request}]. If you are using the Python cfn-response module, you may need to update your Lambda function "
     "code so that CloudFormation can attach the updated version."
 )
+# CloudFormation's reasons for answers it cannot take, and for a changed ServiceToken, as users quote them
+# (aws-cloudformation/custom-resource-helper#67, aws-samples/amazon-cloudfront-secure-static-site#25,
+# cloudcomponents/cdk-constructs#197); the 4096-byte limit is the response objects page's.
+_NO_PHYSICAL_ID = "Invalid PhysicalResourceId"
+_TOO_LONG = "Response object is too long."
+_LONGEST = 4096
+_NEW_TOKEN = "Modifying service token is not allowed."
 _POLL_S = 0.05  # how often the endpoint's thread looks whether it should stop
 
 
@@ -126,6 +133,8 @@ def _send(client: Any, request_type: str, stack_id: str, logical_id: str, resour
             if request_type == "Update":
                 event["OldResourceProperties"] = _strings(previous.properties)
         client.invoke(FunctionName=properties["ServiceToken"], Payload=json.dumps(event).encode())
+    if endpoint.answer is not None and len(endpoint.answer) > _LONGEST:
+        raise ValidationError(message=_TOO_LONG)
     try:
         answer = json.loads(endpoint.answer) if endpoint.answer is not None else None
     except ValueError:
@@ -134,6 +143,8 @@ def _send(client: Any, request_type: str, stack_id: str, logical_id: str, resour
         raise ValidationError(message=_SILENT.format(request=request_id))
     if answer.get("Status") != "SUCCESS":
         raise ValidationError(message=_FAILED.format(reason=answer.get("Reason", ""), request=request_id))
+    if not isinstance(answer.get("PhysicalResourceId"), str) or not answer["PhysicalResourceId"]:
+        raise ValidationError(message=_NO_PHYSICAL_ID)  # required, and a non-empty string
     return answer
 
 
@@ -157,8 +168,7 @@ def _deployed(client: Any, answer: dict[str, Any], stack_id: str, logical_id: st
         with contextlib.suppress(ValidationError, ClientError):
             _send(client, "Delete", stack_id, logical_id, resource_type, custom.properties, custom)
 
-    custom = _Custom(client, str(answer.get("PhysicalResourceId") or logical_id), dict(answer.get("Data") or {}),
-                     remove, properties)
+    custom = _Custom(client, answer["PhysicalResourceId"], dict(answer.get("Data") or {}), remove, properties)
     custom.stack_id, custom.logical_id, custom.resource_type = stack_id, logical_id, resource_type
     return custom
 
@@ -191,6 +201,10 @@ def model() -> type:
             if not isinstance(original_resource, _Custom) or not original_resource.current():
                 return original_resource  # moto's, or gone with the mock that made it
             properties = cloudformation_json.get("Properties") or {}
+            if properties.get("ServiceToken") != original_resource.properties.get("ServiceToken"):
+                from moto.cloudformation.exceptions import ValidationError
+
+                raise ValidationError(message=_NEW_TOKEN)
             client = stacks._client(region_name)
             original = original_resource
             answer = _send(client, "Update", original.stack_id, original.logical_id, original.resource_type,

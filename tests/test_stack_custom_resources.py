@@ -29,11 +29,15 @@ pytest.importorskip("moto.cloudformation")
 REGION = "us-east-1"
 
 # Answers as its properties say (cfn-response, beside inline code); the event it got is kept in its log.
-PROVIDER = """import json, cfnresponse
+PROVIDER = """import json, urllib.request, cfnresponse
 def handler(event, context):
     print("EVENT " + json.dumps(event))
     props = event["ResourceProperties"]
     if props.get("Silent") == "true":
+        return
+    if "Answer" in props:  # sent as given, as a provider that does not use cfn-response may
+        body = props["Answer"].replace("REQUEST", event["RequestId"]).encode()
+        urllib.request.urlopen(urllib.request.Request(event["ResponseURL"], data=body, method="PUT"))
         return
     status = cfnresponse.FAILED if props.get("Fail") == "true" else cfnresponse.SUCCESS
     cfnresponse.send(event, context, status, {"Greeting": "hello " + props.get("Name", "")},
@@ -138,6 +142,51 @@ def test_a_function_that_does_not_answer_fails_the_stack_call(deploy: tuple[Any,
         f"CloudFormation did not receive a response from your Custom Resource. Please check your logs for "
         f"requestId [{create['RequestId']}]. If you are using the Python cfn-response module, you may need to "
         f"update your Lambda function code so that CloudFormation can attach the updated version.")
+
+
+def answer(**fields: Any) -> str:
+    """An answer a provider PUTs as it is, with the request's own identifiers."""
+    return json.dumps({"Status": "SUCCESS", "RequestId": "REQUEST", "LogicalResourceId": "Greeting", **fields})
+
+
+@pytest.mark.parametrize(("given", "reason"), [
+    # "PhysicalResourceId ... The value must be a non-empty string ... Required: Yes" (the response objects page);
+    # CloudFormation's reason as users quote it (aws-cloudformation/custom-resource-helper#67).
+    (answer(), "Invalid PhysicalResourceId"),
+    (answer(PhysicalResourceId=""), "Invalid PhysicalResourceId"),
+    # "The total size of the response body can't exceed 4096 bytes"; the reason as users quote it
+    # (aws-samples/amazon-cloudfront-secure-static-site#25).
+    (answer(PhysicalResourceId="big", Data={"A": "x" * 4000}), "Response object is too long."),
+], ids=["no-physical-id", "empty-physical-id", "over-4096-bytes"])
+def test_an_answer_cloudformation_cannot_take_fails_the_stack_call(deploy: tuple[Any, Any], given: str,
+                                                                  reason: str) -> None:
+    cf, _ = deploy
+    with pytest.raises(ClientError) as failed:
+        cf.create_stack(StackName="app", TemplateBody=template(Answer=given))
+    assert failed.value.response["Error"]["Message"] == reason
+
+
+def test_an_answer_of_4096_bytes_is_taken(deploy: tuple[Any, Any]) -> None:
+    cf, _ = deploy
+    sent = 4096 - (36 - len("REQUEST"))  # the provider puts the request's 36-character id in
+    filler = "x" * (sent - len(answer(PhysicalResourceId="edge", Data={"Greeting": ""})))
+    given = answer(PhysicalResourceId="edge", Data={"Greeting": filler})
+    assert len(given) == sent
+    cf.create_stack(StackName="app", TemplateBody=template(Answer=given))
+    assert outputs(cf, "app") == {"Said": filler, "Id": "edge"}
+
+
+def test_a_new_service_token_fails_the_update(deploy: tuple[Any, Any]) -> None:
+    # CloudFormation refuses to move a custom resource to another provider (cloudcomponents/cdk-constructs#197).
+    cf, mock = deploy
+    cf.create_stack(StackName="app", TemplateBody=template(Name="world"))
+    body = json.loads(template(Name="world"))
+    body["Resources"]["Other"] = dict(body["Resources"]["Provider"])
+    body["Resources"]["Greeting"]["Properties"]["ServiceToken"] = {"Fn::GetAtt": ["Other", "Arn"]}
+    with pytest.raises(ClientError) as failed:
+        cf.update_stack(StackName="app", TemplateBody=json.dumps(body))
+    assert failed.value.response["Error"]["Message"] == "Modifying service token is not allowed."
+    assert [event["RequestType"] for event in events(mock)] == ["Create"]
 
 
 def test_a_function_lambdamock_cannot_run_leaves_the_resource_to_moto(deploy: tuple[Any, Any]) -> None:
