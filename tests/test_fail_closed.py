@@ -97,12 +97,14 @@ def test_a_handler_outliving_its_mock_is_refused_not_sent(escapes: Proxy) -> Non
     wait_until(lambda: botocore.endpoint.Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE)
 
 
-def test_a_thread_started_by_a_handler_belongs_to_its_mock(escapes: Proxy) -> None:
+@pytest.mark.parametrize("start", ["threading.Thread(target=later).start()", "_thread.start_new_thread(later, ())"],
+                         ids=["threading", "_thread"])
+def test_a_thread_started_by_a_handler_belongs_to_its_mock(escapes: Proxy, start: str) -> None:
     sync.events["child"] = release = threading.Event()
     outcome: dict[str, object] = {}
     sync.calls["child"] = outcome.setdefault
     source = (
-        "import os, threading, boto3\nfrom tests.runtime import sync\n"
+        "import os, threading, _thread, boto3\nfrom tests.runtime import sync\n"
         "def later():\n"
         "    sync.calls['child']('region', os.environ.get('AWS_LAMBDA_FUNCTION_NAME'))\n"
         "    sync.events['child'].wait(30)\n"
@@ -111,7 +113,7 @@ def test_a_thread_started_by_a_handler_belongs_to_its_mock(escapes: Proxy) -> No
         "    except BaseException as error:\n"
         "        sync.calls['child']('error', error)\n"
         "def handler(event, context):\n"
-        "    threading.Thread(target=later).start()\n"
+        f"    {start}\n"
     )
     with mock_lambda():
         client = boto3.client("lambda", region_name="us-east-1")

@@ -185,6 +185,30 @@ def test_an_uncaught_exception_in_a_handler_s_thread_is_reported_in_its_log(clie
     assert not [warning for warning in recwarn if "thread" in str(warning.message).lower()]
 
 
+def test_a_raw_thread_of_a_handler_is_its_own_too(client):
+    # _thread.start_new_thread: the thread sees the function's environment, and its error is reported as Python's
+    # own unraisable hook reports one, in the function's log.
+    source = ("import _thread, os, time\n"
+              "seen = {}\n"
+              "def work(key, fail=False):\n"
+              "    seen[key] = os.environ.get('AWS_LAMBDA_FUNCTION_NAME')\n"
+              "    if fail:\n        raise ValueError('in a raw thread')\n"
+              "def handler(e, c):\n"
+              "    seen.clear()\n"
+              "    running = _thread._count()\n"
+              "    _thread.start_new_thread(work, ('name',), {'fail': e.get('fail', False)})\n"
+              "    deadline = time.monotonic() + 5\n"
+              "    while ('name' not in seen or _thread._count() > running) and time.monotonic() < deadline:\n"
+              "        time.sleep(0.001)\n"
+              "    return seen\n")
+    deploy(client, "raw", {"app.py": source})
+    assert call(client, "raw")["Body"] == {"name": "raw"}
+    log = base64.b64decode(call(client, "raw", {"fail": True}, LogType="Tail")["LogResult"]).decode()
+    report = log[log.index("Exception ignored in thread started by: <function work at "):log.index("END RequestId")]
+    assert report.endswith("ValueError: in a raw thread\n")
+    assert "/lambdamock/" not in report and "in work\n" in report
+
+
 def test_context_and_environment(client):
     source = (
         "import os\n"

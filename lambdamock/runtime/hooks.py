@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from types import ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
@@ -31,6 +32,7 @@ _original_reload = importlib.reload
 _original_basic_config = logging.basicConfig
 _original_sleep = time.sleep
 _original_start_thread = threading.Thread.start
+_original_start_new_thread = _thread.start_new_thread
 # Python's own threading.excepthook (threading.__excepthook__ from Python 3.10 on).
 _default_excepthook = getattr(threading, "__excepthook__", None) or _thread._excepthook
 _PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
@@ -120,6 +122,44 @@ def _start_thread(self: threading.Thread) -> None:
         raise
 
 
+class _RawThread:
+    """What a thread that function code starts with _thread.start_new_thread runs: the function's, as in
+    _start_thread."""
+
+    def __init__(self, scope: Any, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.scope, self.function, self.args, self.kwargs = scope, function, args, kwargs
+
+    def __repr__(self) -> str:
+        return repr(self.function)
+
+    def __call__(self) -> None:
+        bind(self.scope)
+        try:
+            self.scope.threads.adopted(lambda: self.function(*self.args, **self.kwargs))
+        except Abandoned:
+            pass  # its environment timed out: stopped, as AWS stops it
+        except SystemExit:
+            pass  # as _thread takes it
+        except BaseException as error:
+            # As Python's own unraisable hook reports it, in the function's log (see _start_thread).
+            print(f"Exception ignored in thread started by: {self.function!r}", file=sys.stderr)
+            traceback.print_exception(type(error), error, _outside(error.__traceback__))
+        finally:
+            bind(None)
+
+
+def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]] = None) -> int:
+    scope = current()
+    if scope is None:
+        return _original_start_new_thread(function, args, *(() if kwargs is None else (kwargs,)))
+    scope.threads.adopt()
+    try:
+        return _original_start_new_thread(_RawThread(scope, function, args, kwargs or {}), ())
+    except BaseException:
+        scope.threads.adopted(lambda: None)  # never started: stop counting it
+        raise
+
+
 class Rebound:
     """The process-wide names a handler can rebind (os.environ, sys.stdout, ...), as they were; put back after."""
 
@@ -170,6 +210,7 @@ class _Installation:
             logging.basicConfig = _basic_config
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
+            _thread.start_new_thread = _start_new_thread
             self._wrap_streams()
 
     def json_logging(self) -> None:
@@ -225,6 +266,8 @@ class _Installation:
                 time.sleep = _original_sleep
             if threading.Thread.start is _start_thread:
                 threading.Thread.start = _original_start_thread  # type: ignore[method-assign]
+            if _thread.start_new_thread is _start_new_thread:
+                _thread.start_new_thread = _original_start_new_thread
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:
                 sys.stdout = cast(ThreadStream, sys.stdout).target
