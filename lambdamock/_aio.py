@@ -10,7 +10,7 @@ import contextlib
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _moto
-from lambdamock._credentials import local_credentials, making_client
+from lambdamock._credentials import local_credentials, making_client, making_lambda_client
 from lambdamock._patch import answering_copy, serving, unsigned
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
@@ -193,6 +193,11 @@ async def get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -
     return await (wrapped(*args, **kwargs) if local is None else local.load_credentials())
 
 
+async def instance_region(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    """AioIMDSRegionProvider.provide: as botocore's (see _patch._instance_region)."""
+    return None if making_lambda_client() else await wrapped(*args, **kwargs)
+
+
 # By the module whose import completes them (see _patch._AIO_MODULES).
 TARGETS = {
     "aiobotocore.endpoint": (
@@ -202,5 +207,6 @@ TARGETS = {
     "aiobotocore.session": (
         ("aiobotocore.session", "AioSession._create_client", create_client),
         ("aiobotocore.session", "AioSession.get_credentials", get_credentials),
+        ("aiobotocore.utils", "AioIMDSRegionProvider.provide", instance_region),  # imported by the session
     ),
 }

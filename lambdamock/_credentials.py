@@ -37,6 +37,11 @@ def making_client(args: Any, kwargs: Any) -> Iterator[None]:
         _making_lambda_client.reset(token)
 
 
+def making_lambda_client() -> bool:
+    """Whether the calling context is making a Lambda client (see ``making_client``)."""
+    return _making_lambda_client.get()
+
+
 def local_credentials(session: Any) -> Any:
     """The credential chain to ask instead of ``session``'s own, or None to ask its own.
 

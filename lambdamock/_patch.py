@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 
 from lambdamock import _active, _moto
 from lambdamock._bound import check_not_frozen
-from lambdamock._credentials import local_credentials, making_client
+from lambdamock._credentials import local_credentials, making_client, making_lambda_client
 from lambdamock.errors import MockStoppedError
 
 
@@ -146,11 +146,18 @@ def _get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     return wrapped(*args, **kwargs) if local is None else local.load_credentials()
 
 
+def _instance_region(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # The "auto" defaults mode asks instance metadata for the region as a client is made; a Lambda client made
+    # under a mock asks nobody, and resolves the mode as botocore does where there is no instance metadata.
+    return None if making_lambda_client() else wrapped(*args, **kwargs)
+
+
 _TARGETS = (
     ("botocore.endpoint", "Endpoint._do_get_response", _do_get_response),
     ("botocore.signers", "RequestSigner.sign", _sign),
     ("botocore.session", "Session.create_client", _create_client),
     ("botocore.session", "Session.get_credentials", _get_credentials),
+    ("botocore.utils", "IMDSRegionProvider.provide", _instance_region),
 )
 
 # Patched too once imported (see _aio.TARGETS); never imported here, since aiobotocore costs a tenth

@@ -276,6 +276,9 @@ def test_private_aiobotocore_names_we_patch_exist() -> None:
 
     assert list(inspect.signature(AioSession._create_client).parameters)[:2] == ["self", "service_name"]
     assert inspect.iscoroutinefunction(AioSession.get_credentials)
+    from aiobotocore.utils import AioIMDSRegionProvider
+
+    assert inspect.iscoroutinefunction(AioIMDSRegionProvider.provide)
 
 
 def test_an_async_lambda_client_made_without_aws_configuration_asks_nobody_for_credentials(
@@ -289,6 +292,26 @@ def test_an_async_lambda_client_made_without_aws_configuration_asks_nobody_for_c
 
     assert asyncio.run(scenario()) == [2]
     assert unconfigured.attempts == []
+
+
+def test_an_async_lambda_client_in_the_auto_defaults_mode_asks_nobody_for_the_region(keyless: Proxy) -> None:
+    # As with botocore's (tests/test_fail_closed.py): "auto" asks instance metadata for the region.
+    async def scenario() -> Any:
+        with mock_lambda():
+            async with aio_client(config=Config(defaults_mode="auto")) as client:
+                await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE,
+                                             Handler="app.handler", Code=code())
+                return json.loads(await (await client.invoke(FunctionName="f", Payload=b"[3]"))["Payload"].read())
+
+    assert asyncio.run(scenario()) == [3]
+    assert keyless.attempts == []
+
+    async def unmocked() -> None:  # the proxy sees what a client made outside a mock asks
+        async with aio_client(config=Config(defaults_mode="auto")):
+            pass
+
+    asyncio.run(unmocked())
+    assert any("169.254.169.254" in attempt for attempt in keyless.attempts), keyless.attempts
 
 
 def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) -> None:

@@ -13,6 +13,7 @@ import threading
 import boto3
 import botocore.endpoint
 import pytest
+from botocore.config import Config
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
@@ -56,6 +57,23 @@ def test_a_lambda_client_made_without_aws_configuration_asks_nobody_for_credenti
         create(client)
         assert json.loads(client.invoke(FunctionName="f", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
     assert unconfigured.attempts == []
+
+
+@pytest.mark.parametrize("how", ["variable", "config"])
+def test_a_lambda_client_in_the_auto_defaults_mode_asks_nobody_for_the_region(
+        keyless: Proxy, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    # botocore resolves the "auto" defaults mode as it makes a client, asking instance metadata for the
+    # region it runs in (as it would off EC2 here: through the proxy).
+    config = Config(defaults_mode="auto") if how == "config" else None
+    if how == "variable":
+        monkeypatch.setenv("AWS_DEFAULTS_MODE", "auto")
+    with mock_lambda():
+        client = boto3.session.Session().client("lambda", region_name="us-east-1", config=config)
+        create(client)
+        assert json.loads(client.invoke(FunctionName="f", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
+    assert keyless.attempts == []
+    boto3.session.Session().client("s3", region_name="us-east-1", config=config)  # the proxy sees what it asks
+    assert any("169.254.169.254" in attempt for attempt in keyless.attempts), keyless.attempts
 
 
 @pytest.mark.parametrize("url", ["https://lambda.example.com", "http://localhost:1", "http://127.0.0.1:9"])
@@ -270,6 +288,24 @@ def test_moto_leaving_the_keys_to_the_user_still_answers_lambdamocks_own_calls(k
         wait_until(lambda: len(mock.invocations) == 1)
     assert json.loads(mock.invocations[0].event)["Records"][0]["body"] == "hello"
     assert keyless.attempts == []
+
+
+def test_lambdamocks_own_calls_in_the_auto_defaults_mode_ask_nobody_for_the_region(
+        escapes: Proxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULTS_MODE", "auto")
+    legacy = Config(defaults_mode="legacy")  # the test's own clients, which would ask
+    with mock_aws(), mock_lambda() as mock:
+        boto3.client("iam", region_name="us-east-1", config=legacy).create_role(
+            RoleName=ROLE.rsplit("/", 1)[1], AssumeRolePolicyDocument=TRUST)
+        sqs = boto3.client("sqs", region_name="us-east-1", config=legacy)
+        url = sqs.create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "120"})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        client = boto3.client("lambda", region_name="us-east-1", config=legacy)
+        create(client)
+        client.create_event_source_mapping(EventSourceArn=arn, FunctionName="f")
+        sqs.send_message(QueueUrl=url, MessageBody="hello")
+        wait_until(lambda: len(mock.invocations) == 1)
+    assert escapes.attempts == []
 
 
 def test_an_sns_redrive_reaches_moto_s_queue_or_nothing(escapes: Proxy) -> None:

@@ -103,7 +103,9 @@ class Outbound:
         import botocore.session
         from botocore.config import Config
 
-        options: dict[str, Any] = {"retries": {"total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 10}
+        # The defaults mode botocore has when none is set: "auto" (AWS_DEFAULTS_MODE) asks instance metadata.
+        options: dict[str, Any] = {"retries": {"total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 10,
+                                   "defaults_mode": "legacy"}
         try:
             # DynamoDB Streams' account-based endpoints are unknown to moto; the regional one serves all.
             config = Config(account_id_endpoint_mode="disabled", **options)
