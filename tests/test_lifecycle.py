@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
 import time
 import unittest
 
@@ -306,6 +308,36 @@ def test_a_forked_child_gets_a_clear_error_not_a_false_timeout(tmp_path):
         os.close(reader)
         assert message.startswith("MockStoppedError: lambdamock: Invoke was not sent: this process was forked")
         assert client.invoke(FunctionName="f")["StatusCode"] == 200, "the parent's mock goes on"
+
+
+_PRINTING = r"""
+import os, sys, threading
+sys.path.insert(0, os.getcwd())
+import boto3
+from lambdamock import mock_lambda, package
+CODE = {"ZipFile": package({"app.py": "def handler(event, context):\n    return event\n"})}
+stop = False
+def printer():
+    while not stop:
+        print("x" * 50)
+thread = threading.Thread(target=printer)
+thread.start()
+for _ in range(200):  # the streams are swapped as a handler first runs, and back as the mock stops
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Handler="app.handler",
+                               Role="arn:aws:iam::123456789012:role/r", Code=CODE)
+        client.invoke(FunctionName="f")
+stop = True
+thread.join()
+"""
+
+
+def test_starting_and_stopping_while_another_thread_prints_is_safe():
+    # print() uses sys.stdout without a reference of its own (CPython issue 130163): a stream swapped out of
+    # sys.stdout and freed under it crashed the process (a segmentation fault, most runs).
+    done = subprocess.run([sys.executable, "-c", _PRINTING], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
 
 
 @pytest.mark.parametrize(("options", "error"), [

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from types import ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
@@ -178,9 +179,27 @@ class Rebound:
         if self.environb is not None and os.environb is not self.environb:
             os.environb = self.environb
         if sys.stdout is not self.stdout:
+            _retire(sys.stdout)
             sys.stdout = self.stdout
         if sys.stderr is not self.stderr:
+            _retire(sys.stderr)
             sys.stderr = self.stderr
+
+
+# Streams taken out of sys.stdout and sys.stderr stay referenced for a while: print() in another thread uses
+# sys.stdout without a reference of its own (CPython issue 130163), and freeing it under that print would
+# crash the process.
+_KEEP_RETIRED_S = 1.0
+_retired: deque[tuple[float, object]] = deque()
+_retired_lock = threading.Lock()
+
+
+def _retire(stream: object) -> None:
+    with _retired_lock:
+        now = time.monotonic()
+        _retired.append((now, stream))
+        while now - _retired[0][0] > _KEEP_RETIRED_S:
+            _retired.popleft()
 
 
 class _Installation:
@@ -270,8 +289,10 @@ class _Installation:
                 _thread.start_new_thread = _original_start_new_thread
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:
+                _retire(sys.stdout)
                 sys.stdout = cast(ThreadStream, sys.stdout).target
             while type(sys.stderr) is ThreadStream:
+                _retire(sys.stderr)
                 sys.stderr = cast(ThreadStream, sys.stderr).target
 
 
