@@ -284,6 +284,26 @@ def test_s3_object_missing(client, create_function, aws_error, make_zip, bucket,
             client.update_function_code(FunctionName="f", S3Bucket=bucket, S3Key=key)
 
 
+def test_s3_code_from_another_region_is_refused(client, create_function, aws_error, make_zip):
+    # "the bucket must be in the same Region as the function" (the developer guide's troubleshooting page,
+    # "Amazon S3: Error Code PermanentRedirect", which gives this text).
+    text = ("Error occurred while GetObject. S3 Error Code: PermanentRedirect. S3 Error Message: The bucket is in "
+            "this region: us-east-2. Please use this region to retry the request")
+    with moto_aws():
+        for region in ("us-east-1", "us-east-2"):
+            s3 = boto3.client("s3", region_name=region)
+            extra = {"CreateBucketConfiguration": {"LocationConstraint": region}} if region != "us-east-1" else {}
+            s3.create_bucket(Bucket=f"code-{region}", **extra)
+            s3.put_object(Bucket=f"code-{region}", Key="fn.zip", Body=make_zip())
+        with aws_error(client, "InvalidParameterValueException", text):
+            create_function("f", Code={"S3Bucket": "code-us-east-2", "S3Key": "fn.zip"})
+        create_function("f", Code={"S3Bucket": "code-us-east-1", "S3Key": "fn.zip"})
+        with aws_error(client, "InvalidParameterValueException", text):
+            client.update_function_code(FunctionName="f", S3Bucket="code-us-east-2", S3Key="fn.zip")
+        with aws_error(client, "InvalidParameterValueException", text):
+            client.publish_layer_version(LayerName="l", Content={"S3Bucket": "code-us-east-2", "S3Key": "fn.zip"})
+
+
 @pytest.mark.parametrize(
     "omitted, wire", [("FunctionName", "functionName"), ("Role", "role"), ("Code", "code")]
 )

@@ -64,7 +64,9 @@ def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: An
 
     extra = {"VersionId": version} if version else {}
     try:
-        data: bytes = outbound.client("s3", region).get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
+        s3 = outbound.client("s3", region)
+        data: bytes = s3.get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
+        _check_region(s3, bucket, region)
         return data
     except ClientError as exc:
         error = exc.response.get("Error", {})
@@ -76,6 +78,23 @@ def _from_s3(outbound: Outbound, region: str, bucket: str, key: str, version: An
         raise InvalidParameterValueException(
             f"Error occurred while GetObject. S3 Error Code: ServiceUnavailable. S3 Error Message: {exc}"
         ) from None
+
+
+def _check_region(s3: Any, bucket: str, region: str) -> None:
+    """The bucket must be in the function's region: AWS's error otherwise, as its troubleshooting guide gives it
+    ("Amazon S3: Error Code PermanentRedirect")."""
+    from botocore.exceptions import ClientError
+
+    try:
+        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    except ClientError:
+        return  # a named endpoint that does not say: taken as it is
+    location = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+    if location != region:
+        raise InvalidParameterValueException(
+            f"Error occurred while GetObject. S3 Error Code: PermanentRedirect. S3 Error Message: The bucket is in "
+            f"this region: {location}. Please use this region to retry the request"
+        )
 
 
 def _in_place(directory: str) -> Code:
