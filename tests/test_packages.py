@@ -148,6 +148,37 @@ def test_file_modes_from_the_zip_are_kept(client) -> None:
     assert json.loads(response["Payload"].read()) == [True, "bundled binary ran"]
 
 
+def with_links(files: dict[str, str], links: dict[str, str]) -> bytes:
+    """A zip as `zip --symlinks` makes it: each link an entry of its own, holding the path it leads to."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+        for name, leads_to in links.items():
+            entry = zipfile.ZipInfo(name)
+            entry.create_system = 3
+            entry.external_attr = 0o120777 << 16  # a symbolic link
+            archive.writestr(entry, leads_to)
+    return buffer.getvalue()
+
+
+def test_symbolic_links_in_the_package_are_links(client) -> None:
+    # Lambda keeps a package's links (users' reports: terraform-aws-modules/terraform-aws-lambda#596,
+    # aws/aws-sam-cli#4364). One that leads out of the package is left out, as if dangling.
+    code = with_links(
+        {"app.py": "import os, alias, pkg.mod\n"
+                   "def handler(event, context):\n"
+                   "    root = os.environ['LAMBDA_TASK_ROOT']\n"
+                   "    return [alias.NAME, pkg.mod.NAME, os.path.exists(os.path.join(root, 'outside')),\n"
+                   "            os.path.islink(os.path.join(root, 'alias.py'))]\n",
+         "real.py": "NAME = 'real'\n", "src/pkg/__init__.py": "", "src/pkg/mod.py": "NAME = 'mod'\n"},
+        {"alias.py": "real.py", "pkg": "src/pkg", "outside": "../../../etc"})
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": code})
+    response: Any = client.invoke(FunctionName="f", Payload=b"{}")
+    assert json.loads(response["Payload"].read()) == ["real", "mod", False, True]
+
+
 def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
     # AWS's runtime-modification guide: the runtime starts through AWS_LAMBDA_EXEC_WRAPPER, and what the wrapper
     # exports is the function's environment (LocalStack's AWS-validated test_runtime_wrapper_invoke). What it

@@ -21,10 +21,10 @@ def poisoned(monkeypatch: pytest.MonkeyPatch) -> None:
     """Extraction fails for any package holding a POISON file, as a full disk or a vanished temp dir would."""
     real = archive.extract
 
-    def extract(data: bytes, root: str) -> None:
-        if POISON.encode() in data:
+    def extract(zips: list[bytes], root: str) -> None:
+        if any(POISON.encode() in data for data in zips):
             raise OSError(28, "No space left on device")
-        real(data, root)
+        real(zips, root)
 
     monkeypatch.setattr(archive, "extract", extract)
 

@@ -109,34 +109,63 @@ def unzipped_size(data: bytes) -> int:
         return total
 
 
-def extract(data: bytes, root: str) -> None:
-    """Unzip into ``root``, keeping the file modes a Unix zip tool recorded (0755 stays executable).
+def extract(zips: list[bytes], root: str) -> None:
+    """Unzip each of ``zips`` in turn into ``root``, keeping the file modes a Unix zip tool recorded (0755 stays
+    executable) and its symbolic links.
 
-    Unzipped over another archive (layers are merged in order), an entry replaces a file (even a
-    read-only one) or a folder in its way: the later archive wins.
+    A later archive (layers are merged in order) wins: an entry replaces a file (even a read-only one), a folder
+    or a link in its way. Nothing is ever written through a link: one in an entry's way is replaced too.
     """
-    with _open(data) as archive:
-        budget = _MOST
-        for info, path in _entries(archive):
-            target = os.path.join(root, *path.split("/"))
-            try:
-                budget -= _place(archive, info, target, budget)
-            except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError):
-                _make_way(root, path.split("/"), info.is_dir())
-                budget -= _place(archive, info, target, budget)
+    linked = False
+    for data in zips:
+        with _open(data) as archive:
+            budget = _MOST
+            for info, path in _entries(archive):
+                parts = path.split("/")
+                target = os.path.join(root, *parts)
+                if linked and _through_link(root, parts):
+                    _make_way(root, parts, info.is_dir())
+                try:
+                    budget -= _place(archive, info, path, target, budget)
+                except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError):
+                    _make_way(root, parts, info.is_dir())
+                    budget -= _place(archive, info, path, target, budget)
+                linked = linked or _is_link(info)
 
 
-def _place(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, budget: int) -> int:
-    """Write one entry at ``target``; the bytes it held."""
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _through_link(root: str, parts: list[str]) -> bool:
+    return any(os.path.islink(os.path.join(root, *parts[:end])) for end in range(1, len(parts) + 1))
+
+
+def _place(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, target: str, budget: int) -> int:
+    """Write one entry at ``target`` (``path`` in the archive); the bytes it held."""
     if info.is_dir():
         os.makedirs(target, exist_ok=True)
         return 0
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    if _is_link(info):
+        return _link(archive, info, path, target, budget)
     with open(target, "wb") as handle:
         written = _copy(archive, info, handle, budget)
     mode = stat.S_IMODE(info.external_attr >> 16)
     if mode and info.create_system == 3:  # made on Unix: the mode is meaningful
         os.chmod(target, mode)
+    return written
+
+
+def _link(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, target: str, budget: int) -> int:
+    """A symbolic link, as Lambda's unzip makes it; one that would lead out of the package is left out (a
+    dangling link, as it would be in the sandbox)."""
+    held = io.BytesIO()
+    written = _copy(archive, info, held, budget)
+    leads_to = held.getvalue().decode("utf-8", "surrogateescape")
+    inside = os.path.normpath(os.path.join(os.path.dirname(path), leads_to))
+    if leads_to and not os.path.isabs(leads_to) and inside != ".." and not inside.startswith("../"):
+        os.symlink(leads_to, target)
     return written
 
 

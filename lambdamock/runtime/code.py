@@ -222,8 +222,7 @@ class CodeStore:
             _unremoved.add(self._base)
         root = tempfile.mkdtemp(dir=self._base)
         # The control plane judged each zip at upload; what fails here (a full disk) is the invocation's error.
-        for data in zips:
-            archive.extract(data, root)
+        archive.extract(zips, root)
         self._trees[key] = root
         return root
 

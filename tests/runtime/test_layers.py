@@ -144,6 +144,25 @@ def test_a_later_layer_replaces_a_read_only_file(tmp_path: Path) -> None:
         entry.create_system = 3  # Unix, so the mode is kept
         entry.external_attr = 0o444 << 16
         made.writestr(entry, "TAG = 'read-only'\n")
-    archive.extract(buffer.getvalue(), str(tmp_path))
-    archive.extract(package({"python/mod.py": "TAG = 'later'\n"}), str(tmp_path))
+    archive.extract([buffer.getvalue(), package({"python/mod.py": "TAG = 'later'\n"})], str(tmp_path))
     assert (tmp_path / "python" / "mod.py").read_text() == "TAG = 'later'\n"
+
+
+def test_nothing_is_written_through_a_link(tmp_path: Path) -> None:
+    # A link in one layer, then an entry under it in the next: the entry replaces the link (the later archive
+    # wins), and the folder the link led to is never written to.
+    root = tmp_path / "root"
+    root.mkdir()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as made:
+        made.writestr("a/b/keep.txt", "kept")
+        link = zipfile.ZipInfo("a/up")
+        link.create_system = 3
+        link.external_attr = 0o120777 << 16
+        made.writestr(link, "b")  # a/up -> a/b, inside the package
+    archive.extract([buffer.getvalue()], str(root))
+    assert (root / "a" / "up").is_symlink() and (root / "a" / "up" / "keep.txt").read_text() == "kept"
+    archive.extract([buffer.getvalue(), package({"a/up/written.txt": "through?"})], str(root / ".." / "other"))
+    other = tmp_path / "other"
+    assert not (other / "a" / "up").is_symlink() and (other / "a" / "up" / "written.txt").read_text() == "through?"
+    assert sorted(path.name for path in (other / "a" / "b").iterdir()) == ["keep.txt"]
