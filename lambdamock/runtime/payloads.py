@@ -104,6 +104,15 @@ def _named_as_objects(value: Any) -> Any:
     return value
 
 
+def _text_keys(value: Any) -> Any:
+    """``value`` with each bytes key as the text it encodes, as the runtime's encoder (simplejson's) writes one."""
+    if isinstance(value, dict):
+        return {key.decode("utf-8") if isinstance(key, bytes) else key: _text_keys(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_text_keys(item) for item in value]
+    return value
+
+
 def _encoded(result: Any, ensure_ascii: bool) -> str:
     """The result as JSON: the C encoder for plain JSON types, the runtime's own (Decimals) for the rest."""
     try:
@@ -111,7 +120,10 @@ def _encoded(result: Any, ensure_ascii: bool) -> str:
     except TypeError:
         pass  # a Decimal, or something no encoder takes: the runtime's own encoder says which
     encoder = _Encoder(ensure_ascii=ensure_ascii)
-    text = encoder.encode(result)
+    try:
+        text = encoder.encode(result)
+    except TypeError:
+        text = encoder.encode(_text_keys(result))  # bytes keys; else the same TypeError again
     return _DECIMAL_MARKED.sub(r"\1", text) if encoder.saw_decimal else text
 
 

@@ -132,6 +132,11 @@ def test_marshal_error(runtime: Runtime) -> None:
     assert error["errorMessage"] == "Unable to marshal response: Object of type object is not JSON serializable"
 
 
+def test_keys_no_encoder_writes_are_still_refused(runtime: Runtime) -> None:
+    error = _error(runtime, handler_source("return {b'k': 1, (1, 2): 2}"))
+    assert error["errorMessage"] == "Unable to marshal response: keys must be str, int, float, bool or None, not tuple"
+
+
 def test_bytes_that_are_not_utf8_cannot_be_marshalled(runtime: Runtime) -> None:
     # The runtime's encoder (simplejson, encoding UTF-8: lambda_runtime_marshaller.py) decodes bytes values.
     error = _error(runtime, handler_source("return {'body': b'\\xff'}"))
@@ -200,6 +205,8 @@ def test_unsupported_runtime(runtime: Runtime) -> None:
         ("[decimal.Decimal('NaN')]", b"[NaN]"),
         ("{'body': b'hi', 'n': [b'caf\\xc3\\xa9']}", '{"body": "hi", "n": ["caf\u00e9"]}'.encode()),
         ("'caf\\u00e9 \\u2603'", '"caf\u00e9 \u2603"'.encode()),
+        # simplejson writes a bytes key as its text too (encoder.py, _iterencode_dict), where json refuses it.
+        ("{b'k': 1, 'n': [{b'deep': (b'v',)}]}", b'{"k": 1, "n": [{"deep": ["v"]}]}'),
     ],
 )
 def test_result_marshalling(runtime: Runtime, value: str, expected: bytes) -> None:
