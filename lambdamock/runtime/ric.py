@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
@@ -105,6 +106,10 @@ MAIN.bootstrap = sys.modules[__name__]  # type: ignore[attr-defined]
 MAIN.LambdaRuntimeClient = LambdaRuntimeClient  # type: ignore[attr-defined]
 
 
+# Python 3.10 and later list them; on 3.9 a handler module outside the package is not looked for.
+_STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
 def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
     """What ``handler`` names, its module imported into ``namespace``, with bootstrap._get_handler's fault texts."""
     try:
@@ -115,8 +120,19 @@ def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
         raise ValueError("Empty module name")  # as importlib.import_module("") does, which bootstrap calls
     if module_name.split(".")[0] in sys.builtin_module_names:  # compiled into Python: its handler would not be found
         raise Fault("Runtime.BuiltInModuleConflict", f"Cannot use built-in module {module_name} as a handler module")
+    name = module_name.replace("/", ".")
+    if name.startswith("."):  # importlib.import_module's answer, given no package (bootstrap gives none)
+        raise TypeError(f"the 'package' argument is required to perform a relative import for {name!r}")
     try:
-        module = namespace.load(module_name.replace("/", "."))
+        try:
+            module = namespace.load(name)
+        except ModuleNotFoundError as missing:
+            top = name.partition(".")[0]
+            if missing.name != top or top in namespace.tops or top not in _STANDARD_LIBRARY:
+                raise
+            # Not in the package but in Python's standard library, which Lambda's sys.path has after the task root
+            # (the test process's other packages are not the runtime's).
+            module = importlib.import_module(name)
     except ImportError as error:
         raise Fault("Runtime.ImportModuleError",
                     f"Unable to import module '{module_name}': {placed(str(error), places)}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any, Dict
 
 import pytest
@@ -88,6 +89,30 @@ def test_a_handler_with_no_module_name_fails_as_importlib_does(runtime: Runtime)
     # bootstrap._get_handler hands "" to importlib.import_module, whose ValueError is no ImportError.
     error = _error(runtime, {"app.py": ""}, handler=".handler")
     assert (error["errorType"], error["errorMessage"]) == ("ValueError", "Empty module name")
+
+
+@pytest.mark.parametrize(("handler", "name"), [(".app.handler", ".app"), ("../app.handler", "...app")])
+def test_a_relative_handler_module_fails_as_importlib_does(runtime: Runtime, handler: str, name: str) -> None:
+    # bootstrap._get_handler: importlib.import_module(modname.replace("/", ".")), with no package.
+    error = _error(runtime, {"app.py": "def handler(event, context):\n    return 1\n"}, handler=handler)
+    assert (error["errorType"], error["errorMessage"]) == (
+        "TypeError", f"the 'package' argument is required to perform a relative import for {name!r}")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9 does not list its standard library's modules")
+@pytest.mark.parametrize("module", ["json", "os.path"])
+def test_a_module_outside_the_package_is_imported_as_lambda_imports_it(runtime: Runtime, module: str) -> None:
+    # Not in the task root, so found on the rest of sys.path (the standard library): then no handler is found.
+    error = _error(runtime, {"app.py": ""}, handler=f"{module}.handler")
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.HandlerNotFound", f"Handler 'handler' missing on module '{module}'")
+
+
+def test_the_test_process_s_own_packages_are_not_handler_modules(runtime: Runtime) -> None:
+    # Lambda's runtime does not have them (pytest here; a project's own "app", say).
+    error = _error(runtime, {"app.py": ""}, handler="pytest.handler")
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.ImportModuleError", "Unable to import module 'pytest': No module named 'pytest'")
 
 
 def test_a_built_in_module_is_no_handler_module(runtime: Runtime) -> None:
