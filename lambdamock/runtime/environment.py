@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
-from lambdamock.runtime import hooks, ric, snapshots
+from lambdamock.runtime import hooks, ric, signals, snapshots
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.code import CodeDir
@@ -98,7 +98,10 @@ def _exit_status(error: SystemExit) -> int:
 
 def _uncaught(outcome: Outcome, error: BaseException, places: Places) -> None:
     """The runtime's process ends on an exception nothing caught: Python prints it, and ends with status 1, or, for
-    KeyboardInterrupt, by its own SIGINT (Python 3.8 and later)."""
+    KeyboardInterrupt, by its own SIGINT (Python 3.8 and later); or the function ended the process itself."""
+    if isinstance(error, signals.ProcessEnded):
+        outcome.exit_status = error.status
+        return
     outcome.output.append("Traceback (most recent call last):\n" + "".join(user_stack(error.__traceback__, places))
                           + "".join(traceback.format_exception_only(type(error), error)))
     outcome.exit_status = -signal.SIGINT if isinstance(error, KeyboardInterrupt) else 1

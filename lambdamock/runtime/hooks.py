@@ -15,7 +15,7 @@ from types import ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import ric
+from lambdamock.runtime import ric, signals
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
@@ -104,8 +104,8 @@ def _start_thread(self: threading.Thread) -> None:
         bind(scope)
         try:
             threads.adopted(target)
-        except Abandoned:
-            pass  # its environment timed out: stopped, as AWS stops it, with nothing to report
+        except (Abandoned, signals.ProcessEnded):
+            pass  # its environment timed out, or it ended the runtime's process: stopped, with nothing to report
         except BaseException as error:
             # Reported as the runtime's process reports it, by Python's own hook (not one the test process set, as
             # pytest does), while the thread is still the function's: on stderr, so in its log, from its frames on.
@@ -137,8 +137,8 @@ class _RawThread:
         bind(self.scope)
         try:
             self.scope.threads.adopted(lambda: self.function(*self.args, **self.kwargs))
-        except Abandoned:
-            pass  # its environment timed out: stopped, as AWS stops it
+        except (Abandoned, signals.ProcessEnded):
+            pass  # as in _start_thread
         except SystemExit:
             pass  # as _thread takes it
         except BaseException as error:
@@ -230,6 +230,8 @@ class _Installation:
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
             _thread.start_new_thread = _start_new_thread
+            for module, attribute, stand_in, _ in signals.STAND_INS:
+                setattr(module, attribute, stand_in)
             self._wrap_streams()
 
     def json_logging(self) -> None:
@@ -287,6 +289,9 @@ class _Installation:
                 threading.Thread.start = _original_start_thread  # type: ignore[method-assign]
             if _thread.start_new_thread is _start_new_thread:
                 _thread.start_new_thread = _original_start_new_thread
+            for module, attribute, stand_in, original in signals.STAND_INS:
+                if getattr(module, attribute) is stand_in:
+                    setattr(module, attribute, original)
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:
                 _retire(sys.stdout)

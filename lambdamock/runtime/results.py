@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import signal
 import time
 import uuid
 from typing import Optional, Sequence
 
+from lambdamock.runtime import signals
 from lambdamock.runtime.environment import Environment, Outcome
 from lambdamock.runtime.logs import Entry, Log
 from lambdamock.runtime.payloads import encode_document, sandbox_error
@@ -142,6 +142,6 @@ def unsupported_message(spec: FunctionSpec) -> str:
 def _exit_message(request_id: str, status: int) -> str:
     if status == 0:
         return f"RequestId: {request_id} Error: Runtime exited without providing a reason"
-    if status == -signal.SIGINT:  # ended by a signal, as Lambda's runtime manager words it ("signal: killed", ...)
-        return f"RequestId: {request_id} Error: Runtime exited with error: signal: interrupt"
+    if status < 0:  # ended by a signal, as Lambda's runtime manager words it ("signal: killed", ...)
+        return f"RequestId: {request_id} Error: Runtime exited with error: signal: {signals.name(-status)}"
     return f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"

@@ -186,12 +186,24 @@ def test_unmarshal_error(runtime: Runtime) -> None:
         # Python 3.8+ ends a process that left KeyboardInterrupt uncaught by its own SIGINT (bpo-1054041), and Lambda
         # words a runtime ended by a signal as 'signal: <name>' (users report 'signal: killed' when out of memory).
         ("raise KeyboardInterrupt", "Runtime exited with error: signal: interrupt"),
+        # The process's own ends: a signal it sends itself (Go's names, as Lambda's runtime manager gives them), or
+        # os._exit. None of them ends the test process.
+        ("os.kill(os.getpid(), signal.SIGINT)", "Runtime exited with error: signal: interrupt"),
+        ("signal.raise_signal(signal.SIGINT)", "Runtime exited with error: signal: interrupt"),
+        ("_thread.interrupt_main()", "Runtime exited with error: signal: interrupt"),
+        ("os.kill(os.getpid(), signal.SIGTERM)", "Runtime exited with error: signal: terminated"),
+        ("os.killpg(os.getpgrp(), signal.SIGKILL)", "Runtime exited with error: signal: killed"),
+        ("os.kill(0, signal.SIGUSR1)", "Runtime exited with error: signal: user defined signal 1"),
+        ("os.abort()", "Runtime exited with error: signal: aborted"),
+        ("os._exit(4)", "Runtime exited with error: exit status 4"),
+        ("os._exit(0)", "Runtime exited without providing a reason"),
     ],
 )
 def test_exit_in_the_handler_ends_the_environment_not_the_process(
     runtime: Runtime, exit_call: str, message: str
 ) -> None:
-    spec = make_spec(handler_source(f"if event:\n    {exit_call}\nreturn 'alive'", prelude="import sys"))
+    spec = make_spec(handler_source(f"if event:\n    {exit_call}\nreturn 'alive'",
+                                    prelude="import _thread, os, signal, sys"))
     invoke(runtime, spec)
     result = invoke(runtime, spec, b"1", request_id="rid-x")
     assert result.function_error == "Unhandled"
@@ -204,6 +216,12 @@ def test_exit_in_the_handler_ends_the_environment_not_the_process(
     assert runtime.environment_count == 0
     after = invoke(runtime, spec)
     assert after.cold and json.loads(after.payload) == "alive"
+
+
+def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runtime: Runtime) -> None:
+    spec = make_spec(handler_source("os.kill(os.getpid(), signal.SIGCHLD)\nos.kill(os.getpid(), 0)\nreturn 'alive'",
+                                    prelude="import os, signal"))
+    assert json.loads(invoke(runtime, spec).payload) == "alive"
 
 
 def test_unsupported_runtime(runtime: Runtime) -> None:
