@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import subprocess
 import sys
@@ -308,6 +309,25 @@ def test_a_forked_child_gets_a_clear_error_not_a_false_timeout(tmp_path):
         os.close(reader)
         assert message.startswith("MockStoppedError: lambdamock: Invoke was not sent: this process was forked")
         assert client.invoke(FunctionName="f")["StatusCode"] == 200, "the parent's mock goes on"
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_process_a_handler_forks_ends_when_it_returns_from_the_handler():
+    # Only the forking thread lives on in the child, and no invocation will reach it: left to wait, it would
+    # outlive the test run (and hold its output pipes open).
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="forks", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": "import os\ndef handler(e, c):\n"
+                                                                    "    return os.fork()\n"})})
+        child = json.loads(client.invoke(FunctionName="forks")["Payload"].read())
+        deadline = time.monotonic() + 10
+        while os.waitpid(child, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(child, 9)
+                os.waitpid(child, 0)
+                raise AssertionError("the forked child did not end")
+            time.sleep(0.01)
 
 
 _PRINTING = r"""

@@ -117,6 +117,7 @@ class Environment:
         self.tenant = tenant
         self._threads = threads
         self.id = uuid.uuid4().hex
+        self._pid = os.getpid()
         self.init_type = init_type
         self.provisioned = init_type == "provisioned-concurrency"
         self.snap_start = init_type == "snap-start"  # restored from a snapshot, as a SnapStart version's are
@@ -210,15 +211,23 @@ class Environment:
         _bound.bind(self.scope)
         try:
             self._init()
+            self._end_a_forked_child()
             while not self.dead:
                 call = self._tasks.get()
                 if call is None:
                     break
                 self._run(call)
+                self._end_a_forked_child()
         except BaseException:
             self.dead = True
         finally:
             _bound.bind(None)
+
+    def _end_a_forked_child(self) -> None:
+        # A process the function's code forked came back from it here, where no invocation will ever reach it (the
+        # only thread a fork keeps is this one): it ends, as Lambda's sandbox would end it.
+        if os.getpid() != self._pid:
+            signals.original_exit(0)
 
     def _init(self) -> None:
         outcome = self.init_outcome
