@@ -330,6 +330,21 @@ def test_a_process_a_handler_forks_ends_when_it_returns_from_the_handler():
             time.sleep(0.01)
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_process_a_handler_forks_exits_as_its_code_says():
+    # os._exit in the child is the child's own end (multiprocessing ends its children so), not the function's.
+    source = ("import multiprocessing, sys\n"
+              "def work():\n    sys.exit(3)\n"
+              "def handler(e, c):\n"
+              "    child = multiprocessing.get_context('fork').Process(target=work)\n"
+              "    child.start()\n    child.join(10)\n    return child.exitcode\n")
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="pool", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})})
+        assert json.loads(client.invoke(FunctionName="pool")["Payload"].read()) == 3
+
+
 _PRINTING = r"""
 import os, sys, threading
 sys.path.insert(0, os.getcwd())

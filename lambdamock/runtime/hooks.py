@@ -230,8 +230,7 @@ class _Installation:
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
             _thread.start_new_thread = _start_new_thread
-            for module, attribute, stand_in, _ in signals.STAND_INS:
-                setattr(module, attribute, stand_in)
+            signals.install()
             self._wrap_streams()
 
     def json_logging(self) -> None:
@@ -289,9 +288,7 @@ class _Installation:
                 threading.Thread.start = _original_start_thread  # type: ignore[method-assign]
             if _thread.start_new_thread is _start_new_thread:
                 _thread.start_new_thread = _original_start_new_thread
-            for module, attribute, stand_in, original in signals.STAND_INS:
-                if getattr(module, attribute) is stand_in:
-                    setattr(module, attribute, original)
+            signals.uninstall()
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:
                 _retire(sys.stdout)

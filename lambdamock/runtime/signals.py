@@ -33,6 +33,9 @@ _HARMLESS = frozenset(getattr(signal, name) for name in ("SIGCHLD", "SIGURG", "S
                       if hasattr(signal, name))
 
 
+_home = os.getpid()  # the process the stand-ins serve (see install): a process forked from it ends as any does
+
+
 class ProcessEnded(BaseException):
     """The function's runtime process ended (raised in the thread that ended it): ``status`` is its exit status,
     or minus the signal that ended it."""
@@ -59,51 +62,70 @@ def _own(pid: int) -> bool:
     return pid in (os.getpid(), 0, -os.getpgrp())
 
 
-def exit_(status: int) -> NoReturn:
-    if current() is None:
+def _function_code() -> bool:
+    """Whether a function's code calls, in the process that runs it (a child it forked ends as any process)."""
+    return current() is not None and os.getpid() == _home
+
+
+def _exit(status: int) -> NoReturn:
+    if not _function_code():
         original_exit(status)
     raise ProcessEnded(status)
 
 
-def abort() -> NoReturn:
-    if current() is None:
+def _abort() -> NoReturn:
+    if not _function_code():
         original_abort()
     raise ProcessEnded(-signal.SIGABRT)
 
 
-def kill(pid: int, signum: int) -> None:
-    if current() is not None and _own(pid):
+def _kill(pid: int, signum: int) -> None:
+    if _function_code() and _own(pid):
         return _itself(signum)
     return original_kill(pid, signum)
 
 
-def killpg(pgid: int, signum: int) -> None:
-    if current() is not None and pgid in (0, os.getpgrp()):
+def _killpg(pgid: int, signum: int) -> None:
+    if _function_code() and pgid in (0, os.getpgrp()):
         return _itself(signum)
     assert original_killpg is not None  # installed only where the platform has it
     return original_killpg(pgid, signum)
 
 
-def raise_signal(signum: int) -> None:
-    if current() is not None:
+def _raise_signal(signum: int) -> None:
+    if _function_code():
         return _itself(signum)
     return original_raise_signal(signum)
 
 
-def interrupt_main(*args: Any) -> None:
+def _interrupt_main(*args: Any) -> None:
     """_thread.interrupt_main([signum]): the runtime's main thread is the one its handler runs on."""
-    if current() is not None:
+    if _function_code():
         return _itself(args[0] if args else signal.SIGINT)
     return original_interrupt_main(*args)
 
 
-# (module, attribute, stand-in, original) for hooks to install while functions may run.
-STAND_INS = [
-    (os, "_exit", exit_, original_exit),
-    (os, "abort", abort, original_abort),
-    (os, "kill", kill, original_kill),
-    (signal, "raise_signal", raise_signal, original_raise_signal),
-    (_thread, "interrupt_main", interrupt_main, original_interrupt_main),
+_STAND_INS = [
+    (os, "_exit", _exit, original_exit),
+    (os, "abort", _abort, original_abort),
+    (os, "kill", _kill, original_kill),
+    (signal, "raise_signal", _raise_signal, original_raise_signal),
+    (_thread, "interrupt_main", _interrupt_main, original_interrupt_main),
 ]
 if original_killpg is not None:
-    STAND_INS.append((os, "killpg", killpg, original_killpg))
+    _STAND_INS.append((os, "killpg", _killpg, original_killpg))
+
+
+def install() -> None:
+    """Put the stand-ins in place (hooks does, while functions may run)."""
+    global _home
+    _home = os.getpid()
+    for module, attribute, stand_in, _ in _STAND_INS:
+        setattr(module, attribute, stand_in)
+
+
+def uninstall() -> None:
+    """Put back what is still ours: a later replacement by someone else is theirs to undo."""
+    for module, attribute, stand_in, original in _STAND_INS:
+        if getattr(module, attribute) is stand_in:
+            setattr(module, attribute, original)
