@@ -96,12 +96,13 @@ def _exit_status(error: SystemExit) -> int:
     return error.code if isinstance(error.code, int) else 1
 
 
-def _uncaught(outcome: Outcome, error: BaseException, places: Places) -> None:
+def _uncaught(outcome: Outcome, error: BaseException, scope: scopes.Scope) -> None:
     """The runtime's process ends on an exception nothing caught: Python prints it, and ends with status 1, or, for
     KeyboardInterrupt, by its own SIGINT (Python 3.8 and later); or the function ended the process itself."""
     if isinstance(error, signals.ProcessEnded):
-        outcome.exit_status = error.status
+        outcome.exit_status = 1 if scope.ended is None else scope.ended
         return
+    places = scope.places
     outcome.output.append("Traceback (most recent call last):\n" + "".join(user_stack(error.__traceback__, places))
                           + "".join(traceback.format_exception_only(type(error), error)))
     outcome.exit_status = -signal.SIGINT if isinstance(error, KeyboardInterrupt) else 1
@@ -262,7 +263,7 @@ class Environment:
             outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         except BaseException as error:  # bootstrap catches Exception alone
-            _uncaught(outcome, error, self._places)
+            _uncaught(outcome, error, self.scope)
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
@@ -315,7 +316,7 @@ class Environment:
         except BaseException as error:
             # Out of handle_event_request (a BaseException, or a tool's replacement of it, or of a post, failed): the
             # runtime's process would end, as it ends on any exception its loop does not handle.
-            _uncaught(outcome, error, self._places)
+            _uncaught(outcome, error, self.scope)
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000

@@ -153,6 +153,13 @@ def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dic
     scope = current()
     if scope is None:
         return _original_start_new_thread(function, args, *(() if kwargs is None else (kwargs,)))
+    # _thread's own checks, made before a thread starts.
+    if not callable(function):
+        raise TypeError("first arg must be callable")
+    if not isinstance(args, tuple):
+        raise TypeError("2nd arg must be a tuple")
+    if kwargs is not None and not isinstance(kwargs, dict):
+        raise TypeError("optional 3rd arg must be a dictionary")
     scope.threads.adopt()
     try:
         return _original_start_new_thread(_RawThread(scope, function, args, kwargs or {}), ())
@@ -230,6 +237,8 @@ class _Installation:
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
             _thread.start_new_thread = _start_new_thread
+            if hasattr(_thread, "start_new"):  # its old name
+                _thread.start_new = _start_new_thread
             signals.install()
             self._wrap_streams()
 
@@ -288,6 +297,8 @@ class _Installation:
                 threading.Thread.start = _original_start_thread  # type: ignore[method-assign]
             if _thread.start_new_thread is _start_new_thread:
                 _thread.start_new_thread = _original_start_new_thread
+            if getattr(_thread, "start_new", None) is _start_new_thread:
+                _thread.start_new = _original_start_new_thread
             signals.uninstall()
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:

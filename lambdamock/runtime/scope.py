@@ -18,8 +18,8 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "logging", "namespace", "overlay", "places", "removed", "request_id", "root_level",
-        "runtime_handler", "sink", "tenant", "threads", "worker",
+        "abandoned", "closed", "ended", "logging", "namespace", "overlay", "places", "removed", "request_id",
+        "root_level", "runtime_handler", "sink", "tenant", "threads", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
@@ -46,6 +46,9 @@ class Scope:
         # Who counts the threads its code starts, and the ident of the environment's own thread.
         self.threads = threads
         self.worker: Optional[int] = None
+        # How its runtime's process ended, when its code ended it (see runtime.signals): an exit status, or minus a
+        # signal.
+        self.ended: Optional[int] = None
         # The runtime's handler on its root logger (None once its code removed it).
         self.runtime_handler: Optional[LambdaLoggerHandler] = LambdaLoggerHandler(self)
 

@@ -197,13 +197,21 @@ def test_unmarshal_error(runtime: Runtime) -> None:
         ("os.abort()", "Runtime exited with error: signal: aborted"),
         ("os._exit(4)", "Runtime exited with error: exit status 4"),
         ("os._exit(0)", "Runtime exited without providing a reason"),
+        ("os._exit(-1)", "Runtime exited with error: exit status 255"),  # the byte a parent reads
+        ("os.kill(-1, signal.SIGTERM)", "Runtime exited with error: signal: terminated"),  # all it may signal
+        ("signal.pthread_kill(threading.get_ident(), signal.SIGTERM)", "Runtime exited with error: signal: terminated"),
+        # From another of its threads, the whole process ends (and SIGINT interrupts the handler's thread).
+        ("threading.Thread(target=os._exit, args=(5,)).start(); time.sleep(5)",
+         "Runtime exited with error: exit status 5"),
+        ("threading.Thread(target=_thread.interrupt_main).start(); time.sleep(5)",
+         "Runtime exited with error: signal: interrupt"),
     ],
 )
 def test_exit_in_the_handler_ends_the_environment_not_the_process(
     runtime: Runtime, exit_call: str, message: str
 ) -> None:
     spec = make_spec(handler_source(f"if event:\n    {exit_call}\nreturn 'alive'",
-                                    prelude="import _thread, os, signal, sys"))
+                                    prelude="import _thread, os, signal, sys, threading, time"))
     invoke(runtime, spec)
     result = invoke(runtime, spec, b"1", request_id="rid-x")
     assert result.function_error == "Unhandled"
@@ -219,9 +227,23 @@ def test_exit_in_the_handler_ends_the_environment_not_the_process(
 
 
 def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runtime: Runtime) -> None:
-    spec = make_spec(handler_source("os.kill(os.getpid(), signal.SIGCHLD)\nos.kill(os.getpid(), 0)\nreturn 'alive'",
-                                    prelude="import os, signal"))
+    # SIGCHLD is ignored by default, 0 only asks whether the process exists, and interrupt_main does nothing for a
+    # signal Python does not handle.
+    spec = make_spec(handler_source("os.kill(os.getpid(), signal.SIGCHLD)\nos.kill(os.getpid(), 0)\n"
+                                    "_thread.interrupt_main(signal.SIGTERM) if sys.version_info >= (3, 10) else None\n"
+                                    "return 'alive'", prelude="import _thread, os, signal, sys"))
     assert json.loads(invoke(runtime, spec).payload) == "alive"
+
+
+@pytest.mark.parametrize(("call", "error"), [
+    ("os.kill(os.getpid(), 999)", "OSError: [Errno 22] Invalid argument"),
+    ("signal.raise_signal(999)", "ValueError: signal number out of range"),
+    ("os._exit('x')", "TypeError: 'str' object cannot be interpreted as an integer"),
+    ("_thread.start_new_thread(1, ())", "TypeError: first arg must be callable"),
+])
+def test_what_the_real_calls_refuse_is_refused(runtime: Runtime, call: str, error: str) -> None:
+    document = _error(runtime, handler_source(call, prelude="import _thread, os, signal"))
+    assert f"{document['errorType']}: {document['errorMessage']}" == error
 
 
 def test_unsupported_runtime(runtime: Runtime) -> None:
