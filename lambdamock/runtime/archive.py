@@ -116,21 +116,37 @@ def extract(zips: list[bytes], root: str) -> None:
     A later archive (layers are merged in order) wins: an entry replaces a file (even a read-only one), a folder
     or a link in its way. Nothing is ever written through a link: one in an entry's way is replaced too.
     """
-    linked = False
+    links: list[str] = []
     for data in zips:
         with _open(data) as archive:
             budget = _MOST
             for info, path in _entries(archive):
                 parts = path.split("/")
                 target = os.path.join(root, *parts)
-                if linked and _through_link(root, parts):
+                if links and _through_link(root, parts):
                     _make_way(root, parts, info.is_dir())
                 try:
                     budget -= _place(archive, info, path, target, budget)
                 except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError):
                     _make_way(root, parts, info.is_dir())
                     budget -= _place(archive, info, path, target, budget)
-                linked = linked or _is_link(info)
+                if _is_link(info):
+                    links.append(target)
+    _confine(root, links)
+
+
+def _confine(root: str, links: list[str]) -> None:
+    """Leave out the links that lead out of ``root``, now that all are made: one may lead through another that
+    came later. Leaving one out may let another lead out, so until none does."""
+    top = os.path.realpath(root)
+    confined = False
+    while not confined:
+        confined = True
+        for link in links:
+            real = os.path.realpath(link)
+            if os.path.islink(link) and real != top and not real.startswith(top + os.sep):
+                os.remove(link)
+                confined = False
 
 
 def _is_link(info: zipfile.ZipInfo) -> bool:
@@ -148,6 +164,8 @@ def _place(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, target: s
         return 0
     os.makedirs(os.path.dirname(target), exist_ok=True)
     if _is_link(info):
+        if os.path.lexists(target):
+            raise FileExistsError(target)  # a later archive's link replaces it, even one that is left out
         return _link(archive, info, path, target, budget)
     with open(target, "wb") as handle:
         written = _copy(archive, info, handle, budget)
@@ -158,8 +176,8 @@ def _place(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, target: s
 
 
 def _link(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, target: str, budget: int) -> int:
-    """A symbolic link, as Lambda's unzip makes it; one that would lead out of the package is left out (a
-    dangling link, as it would be in the sandbox)."""
+    """A symbolic link, as Lambda's unzip makes it; one that leads out of the package is left out (a dangling
+    link, as it would be in the sandbox; see _confine for links that lead out through others)."""
     held = io.BytesIO()
     written = _copy(archive, info, held, budget)
     leads_to = held.getvalue().decode("utf-8", "surrogateescape")

@@ -166,3 +166,28 @@ def test_nothing_is_written_through_a_link(tmp_path: Path) -> None:
     other = tmp_path / "other"
     assert not (other / "a" / "up").is_symlink() and (other / "a" / "up" / "written.txt").read_text() == "through?"
     assert sorted(path.name for path in (other / "a" / "b").iterdir()) == ["keep.txt"]
+
+
+def _linked(entries: dict[str, str], links: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as made:
+        for name, text in entries.items():
+            made.writestr(name, text)
+        for name, leads_to in links.items():
+            link = zipfile.ZipInfo(name)
+            link.create_system = 3
+            link.external_attr = 0o120777 << 16
+            made.writestr(link, leads_to)
+    return buffer.getvalue()
+
+
+def test_links_that_lead_out_only_through_others_are_left_out(tmp_path: Path) -> None:
+    # Each is inside the package on its own text; through the other, "out" leads to a file beside it. A later
+    # link that is left out still replaces what an earlier layer had at its place.
+    (tmp_path / "secret").write_text("beside the package")
+    root = tmp_path / "root"
+    first = _linked({"mod.py": "old", "keep.txt": "kept"}, {"a/up": "..", "out": "a/up/../secret", "ok": "keep.txt"})
+    later = _linked({}, {"mod.py": "/etc/hostname"})
+    archive.extract([first, later], str(root))
+    assert sorted(path.name for path in root.iterdir()) == ["a", "keep.txt", "ok"]
+    assert (root / "ok").read_text() == "kept" and (root / "a" / "up").is_symlink()
