@@ -478,6 +478,8 @@ def test_sqs_provisioned_mode_and_maximum_concurrency_exclude_each_other_on_upda
         client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig=pollers)
     updated = client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig=pollers, ScalingConfig={})
     assert updated["ProvisionedPollerConfig"] == pollers and "ScalingConfig" not in updated
+    # An empty value removes it, as an empty ScalingConfig does.
+    assert "ProvisionedPollerConfig" not in client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig={})
 
 
 def test_a_second_mapping_of_the_same_source_and_function_conflicts(client, create_function, f, mapping_error):

@@ -100,8 +100,9 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
     options = {key: params[key] for key in _OPTIONS if key in params}
     if options:
         merged = {**(current.options if current is not None else {}), **options}
-        # An empty key ARN (the model's pattern allows one) goes back to Lambda's own key, as a function's does.
-        changes["options"] = {key: value for key, value in merged.items() if value != ""}
+        # An empty value removes a setting, as the API reference says of ScalingConfig: an empty key ARN (the
+        # model's pattern allows one) goes back to Lambda's own key, as a function's does.
+        changes["options"] = {key: value for key, value in merged.items() if value not in ("", {})}
     if kind in STREAMS:
         changes.update(_stream_settings(kind, arn, params, current))
     elif current is None and "StartingPosition" in params:
