@@ -271,7 +271,7 @@ class Environment:
                 if self.init_error is not None:  # as the runtime posts it: after the handling, with the error object
                     self.client.post_init_error(self.init_error)
             finally:
-                self._leave(rebound)
+                self._leave(rebound, outcome)
                 self._initialised.set()
 
     def _run(self, call: _Call) -> None:
@@ -297,6 +297,8 @@ class Environment:
                 deadline=call.deadline,
                 tenant_id=self.tenant,
             )
+            if scope.ended is not None:
+                raise signals.ProcessEnded()  # its process ended while it waited (see runtime.signals)
             # Through the runtime interface client's names, which a tool may have wrapped (see runtime.ric).
             client = self.client
             client.context, client.outcome = context, outcome
@@ -320,12 +322,16 @@ class Environment:
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
-            self._leave(rebound)
+            self._leave(rebound, outcome)
         call.finished = True
         call.done.set()
 
-    def _leave(self, rebound: hooks.Rebound) -> None:
+    def _leave(self, rebound: hooks.Rebound, outcome: Outcome) -> None:
         """End an invocation (or init): undo what its code did to the process's names and streams."""
+        if self.scope.ended is not None and outcome.exit_status is None:
+            # Its code ended the process from another thread, or caught what ended it: it ended all the same.
+            outcome.exit_status = self.scope.ended
+            self.dead = True
         self.client.context = self.client.outcome = None
         rebound.restore()
         self.namespace.hide()

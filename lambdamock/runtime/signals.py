@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import _thread
-import ctypes
 import errno
 import operator
 import os
@@ -20,6 +19,8 @@ original_killpg = getattr(os, "killpg", None)
 original_raise_signal = signal.raise_signal
 original_pthread_kill = getattr(signal, "pthread_kill", None)
 original_interrupt_main = _thread.interrupt_main
+original_alarm = getattr(signal, "alarm", None)
+original_setitimer = getattr(signal, "setitimer", None)
 
 # How Lambda's runtime manager names the signal that ended a runtime ("Runtime exited with error: signal:
 # killed"): Go's names for Linux's signals, which lambdamock's host may number otherwise.
@@ -59,25 +60,26 @@ def _function_code() -> bool:
     return current() is not None and os.getpid() == _home
 
 
-def _in_runtime_thread(exception: type[BaseException]) -> None:
-    """Raise ``exception`` in the thread the handler runs on, the runtime's main thread, from whichever of the
-    function's threads this is."""
-    scope = current()
-    assert scope is not None and scope.worker is not None
-    if threading.get_ident() == scope.worker:
-        raise exception()
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(scope.worker), ctypes.py_object(exception))
-
-
 def _end(status: int) -> NoReturn:
-    """The process ends: every thread of the function's stops, and its invocation answers as Lambda's does."""
+    """The process ends: the calling thread stops, the function's other threads find nothing to reach, and its
+    environment answers as Lambda does once its handler is back (see Environment._leave)."""
     scope = current()
     assert scope is not None
     if scope.ended is None:
         scope.ended = status
     scope.abandoned.set()  # its threads' sleeps end, and what they would send reaches nobody
-    _in_runtime_thread(ProcessEnded)
     raise ProcessEnded()
+
+
+def _in_worker() -> bool:
+    scope = current()
+    return scope is not None and threading.get_ident() == scope.worker
+
+
+def _own(pid: int) -> bool:
+    """Itself, its process group, every process it may signal (-1): the test process, here; or one of its threads
+    (kill() given a thread's id signals its process, on Linux)."""
+    return pid in (os.getpid(), 0, -1, -os.getpgrp()) or (pid > 0 and os.path.isdir(f"/proc/self/task/{pid}"))
 
 
 def _checked(signum: Any, error: type[Exception]) -> int:
@@ -89,19 +91,27 @@ def _checked(signum: Any, error: type[Exception]) -> int:
     return number
 
 
+def _interrupt() -> NoReturn:
+    """SIGINT: Python's own handler raises KeyboardInterrupt in the main thread, the handler's, which ends the
+    runtime if nothing catches it. From another thread, the runtime ends so."""
+    if _in_worker():
+        raise KeyboardInterrupt
+    _end(-signal.SIGINT)
+
+
 def _received(signum: int) -> None:
     """What the function's process does with a signal it got, by the signal's default action."""
     if signum == 0 or signum in _HARMLESS:
         return  # 0 only asks whether the process exists
     if signum == signal.SIGINT:
-        _in_runtime_thread(KeyboardInterrupt)  # Python's own SIGINT handler, in the main thread
-        return
+        _interrupt()
     if signum in _STOPPING:
-        # Stopped, and never continued: as Lambda's timeout finds it.
-        scope = current()
-        assert scope is not None
-        scope.abandoned.wait()
-        raise Abandoned()
+        if _in_worker():  # stopped, and never continued: as the invocation's timeout finds it
+            scope = current()
+            assert scope is not None
+            scope.abandoned.wait()
+            raise Abandoned()
+        return  # from another thread, the handler's runs on: unlike AWS, but nothing waits for ever
     _end(-signum)
 
 
@@ -118,8 +128,7 @@ def _abort() -> NoReturn:
 
 
 def _kill(pid: int, signum: int) -> None:
-    # Itself, its process group, or every process it may signal (-1): the test process, here.
-    if _function_code() and pid in (os.getpid(), 0, -1, -os.getpgrp()):
+    if _function_code() and _own(pid):
         return _received(_checked(signum, OSError))
     return original_kill(pid, signum)
 
@@ -150,8 +159,25 @@ def _interrupt_main(*args: Any) -> None:
     if not _function_code():
         return original_interrupt_main(*args)
     if _checked(args[0] if args else signal.SIGINT, ValueError) == signal.SIGINT:
-        _in_runtime_thread(KeyboardInterrupt)
+        _interrupt()
     return None
+
+
+def _alarm(seconds: int) -> int:
+    """signal.alarm: its SIGALRM would reach the test process, whose handler is not the function's (a function
+    cannot set one: signal.signal needs the main thread). Never set: the end it would bring on AWS is left out."""
+    if _function_code():
+        return 0
+    assert original_alarm is not None
+    return original_alarm(seconds)
+
+
+def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+    """signal.setitimer: as _alarm, for its timers' signals."""
+    if _function_code():
+        return (0.0, 0.0)
+    assert original_setitimer is not None
+    return original_setitimer(which, seconds, interval)
 
 
 _STAND_INS = [
@@ -161,10 +187,12 @@ _STAND_INS = [
     (signal, "raise_signal", _raise_signal, original_raise_signal),
     (_thread, "interrupt_main", _interrupt_main, original_interrupt_main),
 ]
-if original_killpg is not None:
-    _STAND_INS.append((os, "killpg", _killpg, original_killpg))
-if original_pthread_kill is not None:
-    _STAND_INS.append((signal, "pthread_kill", _pthread_kill, original_pthread_kill))
+for _module, _name, _stand_in, _original in (
+    (os, "killpg", _killpg, original_killpg), (signal, "pthread_kill", _pthread_kill, original_pthread_kill),
+    (signal, "alarm", _alarm, original_alarm), (signal, "setitimer", _setitimer, original_setitimer),
+):
+    if _original is not None:  # where the platform has it
+        _STAND_INS.append((_module, _name, _stand_in, _original))
 
 
 def install() -> None:

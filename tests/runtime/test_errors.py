@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
+import threading
 from typing import Any, Dict
 
 import pytest
 
 from lambdamock.runtime import Runtime
+from tests.helpers import wait_until
+from tests.runtime import sync
 from tests.runtime.conftest import handler_source, invoke, make_spec
 
 
@@ -200,6 +204,9 @@ def test_unmarshal_error(runtime: Runtime) -> None:
         ("os._exit(-1)", "Runtime exited with error: exit status 255"),  # the byte a parent reads
         ("os.kill(-1, signal.SIGTERM)", "Runtime exited with error: signal: terminated"),  # all it may signal
         ("signal.pthread_kill(threading.get_ident(), signal.SIGTERM)", "Runtime exited with error: signal: terminated"),
+        pytest.param("os.kill(threading.get_native_id(), signal.SIGTERM)",  # a thread's id: its process, on Linux
+                     "Runtime exited with error: signal: terminated",
+                     marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's kill()")),
         # From another of its threads, the whole process ends (and SIGINT interrupts the handler's thread).
         ("threading.Thread(target=os._exit, args=(5,)).start(); time.sleep(5)",
          "Runtime exited with error: exit status 5"),
@@ -224,6 +231,45 @@ def test_exit_in_the_handler_ends_the_environment_not_the_process(
     assert runtime.environment_count == 0
     after = invoke(runtime, spec)
     assert after.cold and json.loads(after.payload) == "alive"
+
+
+def test_an_exit_its_code_catches_or_that_comes_while_it_waits_still_ends_the_process(runtime: Runtime) -> None:
+    # The process is gone all the same: the invocation answers as Lambda's does, and the next one starts afresh.
+    spec = make_spec(handler_source(
+        "if event == 'catch':\n    try:\n        os._exit(1)\n    except BaseException:\n        pass\n"
+        "if event == 'later':\n    threading.Thread(target=os._exit, args=(7,)).start()\n    time.sleep(5)\n"
+        "return 'alive'", prelude="import os, threading, time"))
+    caught = invoke(runtime, spec, b'"catch"', request_id="rid-c")
+    assert json.loads(caught.payload)["errorMessage"] == "RequestId: rid-c Error: Runtime exited with error: exit status 1"
+    fresh = invoke(runtime, spec)
+    assert fresh.cold and json.loads(fresh.payload) == "alive"
+    ended = invoke(runtime, spec, b'"later"', request_id="rid-l")
+    assert json.loads(ended.payload)["errorMessage"] == "RequestId: rid-l Error: Runtime exited with error: exit status 7"
+    assert json.loads(invoke(runtime, spec).payload) == "alive"
+
+
+def test_an_exit_from_its_thread_while_it_waits_is_the_next_invocation_s_answer(runtime: Runtime) -> None:
+    spec = make_spec(handler_source(
+        "if event == 'later':\n"
+        "    sync.calls['exiting'] = threading.Thread(target=lambda: (sync.events['go'].wait(5), os._exit(7)))\n"
+        "    sync.calls['exiting'].start()\n"
+        "return 'alive'", prelude="import os, threading\nfrom tests.runtime import sync"))
+    sync.events["go"] = threading.Event()
+    assert json.loads(invoke(runtime, spec, b'"later"').payload) == "alive"
+    sync.events["go"].set()
+    wait_until(lambda: not sync.calls["exiting"].is_alive())
+    after = invoke(runtime, spec, request_id="rid-n")
+    assert json.loads(after.payload)["errorMessage"] == "RequestId: rid-n Error: Runtime exited with error: exit status 7"
+    assert json.loads(invoke(runtime, spec).payload) == "alive"
+
+
+@pytest.mark.skipif(not hasattr(signal, "alarm"), reason="no signal.alarm here")
+def test_an_alarm_is_never_set(runtime: Runtime) -> None:
+    # Its SIGALRM would reach the test process (a function cannot handle one: signal.signal needs the main thread).
+    spec = make_spec(handler_source("return [signal.alarm(1), signal.setitimer(signal.ITIMER_REAL, 0.5)]",
+                                    prelude="import signal"))
+    assert json.loads(invoke(runtime, spec).payload) == [0, [0.0, 0.0]]
+    assert signal.alarm(0) == 0
 
 
 def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runtime: Runtime) -> None:
