@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import threading
 import time
+import zipfile
 from typing import Callable, Iterator, Optional
 
 import botocore.session
@@ -78,3 +80,17 @@ def moto_aws() -> Iterator[None]:
     with mock_aws():
         moto_role()
         yield
+
+
+def zip_with_links(files: dict[str, str], links: dict[str, str]) -> bytes:
+    """A zip as `zip --symlinks` makes it: each link an entry of its own (a Unix S_IFLNK mode) holding its target."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as made:
+        for name, text in files.items():
+            made.writestr(name, text)
+        for name, leads_to in links.items():
+            entry = zipfile.ZipInfo(name)
+            entry.create_system = 3
+            entry.external_attr = 0o120777 << 16
+            made.writestr(entry, leads_to)
+    return buffer.getvalue()

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import pytest
 
 from lambdamock import package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, zip_with_links
 
 UNZIP = "Could not unzip uploaded file. Please check your file, then try to upload again."
 ECHO = "def handler(event, context):\n    return event\n"
@@ -148,24 +148,10 @@ def test_file_modes_from_the_zip_are_kept(client) -> None:
     assert json.loads(response["Payload"].read()) == [True, "bundled binary ran"]
 
 
-def with_links(files: dict[str, str], links: dict[str, str]) -> bytes:
-    """A zip as `zip --symlinks` makes it: each link an entry of its own, holding the path it leads to."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-        for name, leads_to in links.items():
-            entry = zipfile.ZipInfo(name)
-            entry.create_system = 3
-            entry.external_attr = 0o120777 << 16  # a symbolic link
-            archive.writestr(entry, leads_to)
-    return buffer.getvalue()
-
-
 def test_symbolic_links_in_the_package_are_links(client) -> None:
     # Lambda keeps a package's links (users' reports: terraform-aws-modules/terraform-aws-lambda#596,
     # aws/aws-sam-cli#4364). One that leads out of the package is left out, as if dangling.
-    code = with_links(
+    code = zip_with_links(
         {"app.py": "import os, alias, pkg.mod\n"
                    "def handler(event, context):\n"
                    "    root = os.environ['LAMBDA_TASK_ROOT']\n"

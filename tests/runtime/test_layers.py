@@ -12,6 +12,7 @@ from typing import Dict
 
 from lambdamock import package
 from lambdamock.runtime import Runtime, archive
+from tests.helpers import zip_with_links
 from tests.runtime import sync
 from tests.runtime.conftest import handler_source, invoke, invoke_all, make_spec
 
@@ -151,34 +152,13 @@ def test_a_later_layer_replaces_a_read_only_file(tmp_path: Path) -> None:
 def test_nothing_is_written_through_a_link(tmp_path: Path) -> None:
     # A link in one layer, then an entry under it in the next: the entry replaces the link (the later archive
     # wins), and the folder the link led to is never written to.
-    root = tmp_path / "root"
-    root.mkdir()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as made:
-        made.writestr("a/b/keep.txt", "kept")
-        link = zipfile.ZipInfo("a/up")
-        link.create_system = 3
-        link.external_attr = 0o120777 << 16
-        made.writestr(link, "b")  # a/up -> a/b, inside the package
-    archive.extract([buffer.getvalue()], str(root))
+    root, other = tmp_path / "root", tmp_path / "other"
+    linked = zip_with_links({"a/b/keep.txt": "kept"}, {"a/up": "b"})  # a/up -> a/b, inside the package
+    archive.extract([linked], str(root))
     assert (root / "a" / "up").is_symlink() and (root / "a" / "up" / "keep.txt").read_text() == "kept"
-    archive.extract([buffer.getvalue(), package({"a/up/written.txt": "through?"})], str(root / ".." / "other"))
-    other = tmp_path / "other"
+    archive.extract([linked, package({"a/up/written.txt": "through?"})], str(other))
     assert not (other / "a" / "up").is_symlink() and (other / "a" / "up" / "written.txt").read_text() == "through?"
     assert sorted(path.name for path in (other / "a" / "b").iterdir()) == ["keep.txt"]
-
-
-def _linked(entries: dict[str, str], links: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as made:
-        for name, text in entries.items():
-            made.writestr(name, text)
-        for name, leads_to in links.items():
-            link = zipfile.ZipInfo(name)
-            link.create_system = 3
-            link.external_attr = 0o120777 << 16
-            made.writestr(link, leads_to)
-    return buffer.getvalue()
 
 
 def test_links_that_lead_out_only_through_others_are_left_out(tmp_path: Path) -> None:
@@ -186,8 +166,9 @@ def test_links_that_lead_out_only_through_others_are_left_out(tmp_path: Path) ->
     # link that is left out still replaces what an earlier layer had at its place.
     (tmp_path / "secret").write_text("beside the package")
     root = tmp_path / "root"
-    first = _linked({"mod.py": "old", "keep.txt": "kept"}, {"a/up": "..", "out": "a/up/../secret", "ok": "keep.txt"})
-    later = _linked({}, {"mod.py": "/etc/hostname"})
+    first = zip_with_links({"mod.py": "old", "keep.txt": "kept"},
+                           {"a/up": "..", "out": "a/up/../secret", "ok": "keep.txt"})
+    later = zip_with_links({}, {"mod.py": "/etc/hostname"})
     archive.extract([first, later], str(root))
     assert sorted(path.name for path in root.iterdir()) == ["a", "keep.txt", "ok"]
     assert (root / "ok").read_text() == "kept" and (root / "a" / "up").is_symlink()
