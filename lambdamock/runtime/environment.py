@@ -100,7 +100,8 @@ def _uncaught(outcome: Outcome, error: BaseException, scope: scopes.Scope) -> No
     """The runtime's process ends on an exception nothing caught: Python prints it, and ends with status 1, or, for
     KeyboardInterrupt, by its own SIGINT (Python 3.8 and later); or the function ended the process itself."""
     if isinstance(error, signals.ProcessEnded):
-        outcome.exit_status = 1 if scope.ended is None else scope.ended
+        if outcome.payload is None:  # it ended before the runtime posted the answer, which stands otherwise
+            outcome.exit_status = 1 if scope.ended is None else scope.ended
         return
     places = scope.places
     outcome.output.append("Traceback (most recent call last):\n" + "".join(user_stack(error.__traceback__, places))
@@ -304,9 +305,14 @@ class Environment:
             client.context, client.outcome = context, outcome
             epoch_deadline_ms = int((time.time() + call.deadline - time.monotonic()) * 1000)
             client_context = None if call.client_context is None else json.dumps(call.client_context)
-            ric.handle_event_request(client, self.handler, call.request_id, call.payload, "application/json",
-                                     client_context, None, call.invoked_function_arn, epoch_deadline_ms,
-                                     self.tenant, None)
+            with scope.interrupt_lock:
+                scope.interruptible = True
+            try:
+                ric.handle_event_request(client, self.handler, call.request_id, call.payload, "application/json",
+                                         client_context, None, call.invoked_function_arn, epoch_deadline_ms,
+                                         self.tenant, None)
+            finally:
+                self._uninterruptible()
         except Abandoned:
             raise
         except SystemExit as error:
@@ -326,10 +332,18 @@ class Environment:
         call.finished = True
         call.done.set()
 
+    def _uninterruptible(self) -> None:
+        """Its handler's code runs no more: its other threads may not interrupt it (see runtime.signals), and one
+        they asked for too late to reach that code is not raised here."""
+        with self.scope.interrupt_lock:
+            self.scope.interruptible = False
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+
     def _leave(self, rebound: hooks.Rebound, outcome: Outcome) -> None:
         """End an invocation (or init): undo what its code did to the process's names and streams."""
-        if self.scope.ended is not None and outcome.exit_status is None:
-            # Its code ended the process from another thread, or caught what ended it: it ended all the same.
+        self._uninterruptible()  # again, should an interruption have come as it ran the first time
+        if self.scope.ended is not None and outcome.exit_status is None and outcome.payload is None:
+            # Its process ended (from another thread, during init, say) before it answered: it answers with that.
             outcome.exit_status = self.scope.ended
             self.dead = True
         self.client.context = self.client.outcome = None

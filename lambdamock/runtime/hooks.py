@@ -118,8 +118,10 @@ def _start_thread(self: threading.Thread) -> None:
     threads.adopt()
     try:
         _original_start_thread(self)
-    except BaseException:
-        threads.adopted(lambda: None)  # never started: stop counting it
+    except Exception:
+        # Never started (no thread to be had). An exception thrown into this thread as it waited for the new one to
+        # start (a timeout's, an interruption's) leaves it counted: it started, and stops counting as it ends.
+        threads.adopted(lambda: None)
         raise
 
 
@@ -163,7 +165,7 @@ def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dic
     scope.threads.adopt()
     try:
         return _original_start_new_thread(_RawThread(scope, function, args, kwargs or {}), ())
-    except BaseException:
+    except Exception:
         scope.threads.adopted(lambda: None)  # never started: stop counting it
         raise
 

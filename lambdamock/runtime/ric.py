@@ -14,6 +14,7 @@ import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
+from lambdamock.runtime import signals
 from lambdamock.runtime.logs import error_line
 from lambdamock.runtime.payloads import (
     Fault,
@@ -61,10 +62,12 @@ class LambdaRuntimeClient:
     def post_invocation_result(self, invoke_id: str, result_data: Union[bytes, str],
                                content_type: str = "application/json") -> None:
         assert self.outcome is not None
+        signals.check_alive()
         self.outcome.payload = result_data if isinstance(result_data, bytes) else result_data.encode("utf-8")
 
     def post_invocation_error(self, invoke_id: str, error_response_data: str, xray_fault: str) -> None:
         assert self.outcome is not None
+        signals.check_alive()
         self.outcome.payload = error_response_data.encode("utf-8")
         self.outcome.function_error = "Unhandled"
 

@@ -18,8 +18,8 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "ended", "logging", "namespace", "overlay", "places", "removed", "request_id",
-        "root_level", "runtime_handler", "sink", "tenant", "threads", "worker",
+        "abandoned", "closed", "ended", "interrupt_lock", "interruptible", "logging", "namespace", "overlay", "places",
+        "removed", "request_id", "root_level", "runtime_handler", "sink", "tenant", "threads", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
@@ -49,6 +49,10 @@ class Scope:
         # How its runtime's process ended, when its code ended it (see runtime.signals): an exit status, or minus a
         # signal.
         self.ended: Optional[int] = None
+        # Whether its handler's code runs on the worker now, so that another of its threads may interrupt it (see
+        # runtime.signals); changed and read under the lock.
+        self.interruptible = False
+        self.interrupt_lock = threading.Lock()
         # The runtime's handler on its root logger (None once its code removed it).
         self.runtime_handler: Optional[LambdaLoggerHandler] = LambdaLoggerHandler(self)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import ctypes
 import errno
 import operator
 import os
@@ -61,14 +62,33 @@ def _function_code() -> bool:
 
 
 def _end(status: int) -> NoReturn:
-    """The process ends: the calling thread stops, the function's other threads find nothing to reach, and its
-    environment answers as Lambda does once its handler is back (see Environment._leave)."""
+    """The process ends: the calling thread stops, and so does the handler's, if its code runs (see _throw). The
+    environment answers with how it ended: the invocation it runs, unless it had answered, or the next one."""
     scope = current()
     assert scope is not None
     if scope.ended is None:
         scope.ended = status
-    scope.abandoned.set()  # its threads' sleeps end, and what they would send reaches nobody
+    if not _in_worker():
+        _throw(ProcessEnded)
     raise ProcessEnded()
+
+
+def check_alive() -> None:
+    """What the runtime does next (post its answer) happens only if its process has not ended."""
+    scope = current()
+    if scope is not None and scope.ended is not None:
+        raise ProcessEnded()
+
+
+def _throw(exception: type[BaseException]) -> bool:
+    """Raise ``exception`` in the handler's thread from another of the function's threads, if the handler's code runs
+    there now (the environment clears one not yet raised when it stops running it); whether it did."""
+    scope = current()
+    assert scope is not None and scope.worker is not None
+    with scope.interrupt_lock:
+        if scope.interruptible:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(scope.worker), ctypes.py_object(exception))
+        return bool(scope.interruptible)
 
 
 def _in_worker() -> bool:
@@ -91,12 +111,16 @@ def _checked(signum: Any, error: type[Exception]) -> int:
     return number
 
 
-def _interrupt() -> NoReturn:
-    """SIGINT: Python's own handler raises KeyboardInterrupt in the main thread, the handler's, which ends the
-    runtime if nothing catches it. From another thread, the runtime ends so."""
+def _interrupt() -> None:
+    """SIGINT: Python's own handler raises KeyboardInterrupt in the main thread, the handler's (its code may catch
+    it). Between invocations the runtime's loop runs there, which it ends."""
     if _in_worker():
         raise KeyboardInterrupt
-    _end(-signal.SIGINT)
+    if not _throw(KeyboardInterrupt):
+        scope = current()
+        assert scope is not None
+        if scope.ended is None:
+            scope.ended = -signal.SIGINT
 
 
 def _received(signum: int) -> None:
@@ -104,7 +128,7 @@ def _received(signum: int) -> None:
     if signum == 0 or signum in _HARMLESS:
         return  # 0 only asks whether the process exists
     if signum == signal.SIGINT:
-        _interrupt()
+        return _interrupt()
     if signum in _STOPPING:
         if _in_worker():  # stopped, and never continued: as the invocation's timeout finds it
             scope = current()

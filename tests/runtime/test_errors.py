@@ -263,6 +263,18 @@ def test_an_exit_from_its_thread_while_it_waits_is_the_next_invocation_s_answer(
     assert json.loads(invoke(runtime, spec).payload) == "alive"
 
 
+@pytest.mark.parametrize("interrupt", ["_thread.interrupt_main()", "os.kill(os.getpid(), signal.SIGINT)"])
+def test_a_watchdog_thread_s_interrupt_can_be_caught_by_the_handler(runtime: Runtime, interrupt: str) -> None:
+    # Python raises KeyboardInterrupt in the main thread, the one Lambda's runtime runs the handler on.
+    spec = make_spec(handler_source(
+        "try:\n"
+        f"    threading.Thread(target=lambda: {interrupt}).start()\n"
+        "    while True:\n        sum(range(100))\nexcept KeyboardInterrupt:\n    return 'interrupted'",
+        prelude="import _thread, os, signal, threading"))
+    assert json.loads(invoke(runtime, spec).payload) == "interrupted"
+    assert not invoke(runtime, spec).cold
+
+
 @pytest.mark.skipif(not hasattr(signal, "alarm"), reason="no signal.alarm here")
 def test_an_alarm_is_never_set(runtime: Runtime) -> None:
     # Its SIGALRM would reach the test process (a function cannot handle one: signal.signal needs the main thread).
