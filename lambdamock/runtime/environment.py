@@ -333,15 +333,14 @@ class Environment:
         call.done.set()
 
     def _uninterruptible(self) -> None:
-        """Its handler's code runs no more: its other threads may not interrupt it (see runtime.signals), and one
-        they asked for too late to reach that code is not raised here."""
+        """Its handler's code runs no more: its other threads may not interrupt it (see runtime.signals). One they
+        asked for just before is raised as this returns, in _run's handling of the process's end. (Clearing it
+        instead, with PyThreadState_SetAsyncExc(NULL), would leave the interpreter's flag for it set.)"""
         with self.scope.interrupt_lock:
             self.scope.interruptible = False
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
 
     def _leave(self, rebound: hooks.Rebound, outcome: Outcome) -> None:
         """End an invocation (or init): undo what its code did to the process's names and streams."""
-        self._uninterruptible()  # again, should an interruption have come as it ran the first time
         if self.scope.ended is not None and outcome.exit_status is None and outcome.payload is None:
             # Its process ended (from another thread, during init, say) before it answered: it answers with that.
             outcome.exit_status = self.scope.ended

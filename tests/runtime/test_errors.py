@@ -275,6 +275,15 @@ def test_a_watchdog_thread_s_interrupt_can_be_caught_by_the_handler(runtime: Run
     assert not invoke(runtime, spec).cold
 
 
+def test_a_profiler_the_handler_sets_does_not_hold_up_its_answer(runtime: Runtime) -> None:
+    # Found by a hostile-handler review: clearing a pending thread exception left CPython's flag for one set, and a
+    # profile function then kept the handler's thread from answering.
+    spec = make_spec(handler_source("sys.setprofile(lambda *a: None)\nsys.settrace(lambda *a: None)\nreturn 1",
+                                    prelude="import sys"), timeout=2)
+    assert json.loads(invoke(runtime, spec).payload) == 1
+    assert json.loads(invoke(runtime, spec).payload) == 1
+
+
 @pytest.mark.skipif(not hasattr(signal, "alarm"), reason="no signal.alarm here")
 def test_an_alarm_is_never_set(runtime: Runtime) -> None:
     # Its SIGALRM would reach the test process (a function cannot handle one: signal.signal needs the main thread).
