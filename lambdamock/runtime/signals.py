@@ -82,7 +82,7 @@ def check_alive() -> None:
 
 def _throw(exception: type[BaseException]) -> bool:
     """Raise ``exception`` in the handler's thread from another of the function's threads, if the handler's code runs
-    there now (the environment clears one not yet raised when it stops running it); whether it did."""
+    there now (see Environment._uninterruptible); whether it did."""
     scope = current()
     assert scope is not None and scope.worker is not None
     with scope.interrupt_lock:
