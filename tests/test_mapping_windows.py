@@ -50,13 +50,25 @@ def events(mock) -> list[dict]:
     return [json.loads(invocation.event) for invocation in mock.invocations]
 
 
-def early_in_a_window(length: int) -> float:
-    """Wait until the current window of ``length`` seconds has most of its time left; return its start."""
+def early_in_a_window(length: int) -> None:
+    """Wait until the current window of ``length`` seconds has most of its time left."""
     deadline = time.monotonic() + length + 1
     while time.time() % length > length / 4:
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    return time.time() - time.time() % length
+
+
+def put_early(stream, length: int, *data: str) -> int:
+    """Put ``data`` early in a window; the start of the window they arrived in.
+
+    Windows go by the records' arrival times, so a slow test host can only move them to a later window.
+    """
+    early_in_a_window(length)
+    numbers = set(stream.put_many(list(data), partition_key="k"))
+    found, _ = stream.read(stream.iterator(stream.shards()[0], "TRIM_HORIZON"), 10_000)
+    starts = {int(record.arrival) // length * length for record in found if record.sequence in numbers}
+    assert len(starts) == 1, "the records arrived in two windows"
+    return starts.pop()
 
 
 def iso(seconds: float) -> str:
@@ -66,9 +78,7 @@ def iso(seconds: float) -> str:
 def test_a_window_carries_its_state_to_its_final_invocation(m):
     stream = m.stream(STREAM)
     windowed(m, STREAM, BatchSize=2, TumblingWindowInSeconds=2)
-    start = early_in_a_window(2)
-    for n in range(3):
-        stream.put(f"click {n}")
+    start = put_early(stream, 2, "click 0", "click 1", "click 2")
     m.wait(timeout=10)
     seen = events(m)
     *batches, final = seen
@@ -95,23 +105,19 @@ def test_a_window_carries_its_state_to_its_final_invocation(m):
 def test_the_next_window_starts_afresh_after_the_final_invocation(m):
     stream = m.stream(STREAM)
     windowed(m, STREAM, TumblingWindowInSeconds=1)
-    first = early_in_a_window(1)
-    stream.put("a")
-    stream.put("b")
-    deadline = time.monotonic() + 3
-    while time.time() < first + 1:  # the first window ends
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    stream.put("c")
+    first = put_early(stream, 1, "a", "b")
+    until(lambda: time.time() >= first + 1, 3)
+    second = put_early(stream, 1, "c")
     m.wait(timeout=10)
+    seen = events(m)
     summary = [(event["window"]["start"], len(event["Records"]), event["state"], event["isFinalInvokeForWindow"])
-               for event in events(m)]
+               for event in seen]
     finals = [entry for entry in summary if entry[3]]
-    assert [entry[0] for entry in finals] == [iso(first), iso(first + 1)]
+    assert [entry[0] for entry in finals] == [iso(first), iso(second)]
     assert [entry[2] for entry in finals] == [{"n": 2}, {"n": 1}]
     # Nothing of the second window is delivered before the first window's final invocation.
-    assert summary.index(finals[0]) < min(n for n, entry in enumerate(summary) if entry[0] == iso(first + 1))
-    assert next(entry for entry in summary if entry[0] == iso(first + 1))[2] == {}
+    assert summary.index(finals[0]) < min(n for n, entry in enumerate(summary) if entry[0] == iso(second))
+    assert next(entry for entry in summary if entry[0] == iso(second))[2] == {}
 
 
 def test_a_response_without_state_fails_the_batch_and_the_final_invocation_is_retried_until_it_succeeds(m):
@@ -154,9 +160,7 @@ def test_a_window_read_after_it_ended_has_one_final_invocation_with_all_its_reco
     stream = m.stream(STREAM)
     uuid = windowed(m, STREAM, handler, "TRIM_HORIZON", TumblingWindowInSeconds=1, BatchSize=1, Enabled=False,
                     MaximumRetryAttempts=3)
-    start = early_in_a_window(1)
-    stream.put("a")
-    stream.put("b")
+    start = put_early(stream, 1, "a", "b")
     until(lambda: time.time() >= start + 1.05, 3)
     boto3.client("lambda", region_name=REGION).update_event_source_mapping(UUID=uuid, Enabled=True)
     m.wait(timeout=10)
@@ -179,8 +183,7 @@ def test_a_final_invocation_pending_when_the_mapping_is_disabled_comes_once_it_i
     stream = m.stream(STREAM)
     uuid = windowed(m, STREAM, flaky(str(flag), "event['isFinalInvokeForWindow']"), "TRIM_HORIZON",
                     TumblingWindowInSeconds=1, Enabled=False)
-    start = early_in_a_window(1)
-    stream.put("r1")
+    start = put_early(stream, 1, "r1")
     until(lambda: time.time() >= start + 1.05, 3)
     stream.put("r2")  # the next window's
     lam.update_event_source_mapping(UUID=uuid, Enabled=True)
@@ -198,8 +201,7 @@ def test_a_window_open_when_the_length_changes_keeps_its_bounds_and_state(m):
     lam = boto3.client("lambda", region_name=REGION)
     stream = m.stream(STREAM)
     uuid = windowed(m, STREAM, TumblingWindowInSeconds=2)
-    start = early_in_a_window(2)
-    stream.put("a")
+    start = put_early(stream, 2, "a")
     until(lambda: len(m.invocations) == 1, 5)
     lam.update_event_source_mapping(UUID=uuid, TumblingWindowInSeconds=0)
     m.wait(timeout=10)
