@@ -12,9 +12,11 @@ import datetime
 import re
 from typing import Any
 
+import boto3
 import pytest
 
-from tests.conftest import function_arn
+from lambdamock import mock_lambda
+from tests.conftest import ROLE, build_zip, function_arn
 from tests.helpers import recorded_pattern
 
 ARN = function_arn("f")
@@ -112,11 +114,28 @@ def test_a_qualified_name_with_the_same_qualifier_names_the_alias(world):
     assert world.get_function_url_config(FunctionName=f"{ARN}:urlalias")["FunctionUrl"] == created["FunctionUrl"]
 
 
-def test_a_url_is_the_same_after_it_is_deleted_and_made_again(world):
-    # AWS documents the URL id as deterministic (urls-configuration); ours derives from the function.
+def test_a_url_made_again_has_a_new_address(world, create_function):
+    # DeleteFunctionUrlConfig's API documentation (botocore's model) and urls-configuration: "When you delete a
+    # function URL, you can't recover it. Creating a new function URL results in a different URL address."
     first = world.create_function_url_config(FunctionName="f", AuthType="NONE")["FunctionUrl"]
+    assert world.update_function_url_config(FunctionName="f", AuthType="AWS_IAM")["FunctionUrl"] == first
     world.delete_function_url_config(FunctionName="f")
-    assert world.create_function_url_config(FunctionName="f", AuthType="AWS_IAM")["FunctionUrl"] == first
+    second = world.create_function_url_config(FunctionName="f", AuthType="NONE")["FunctionUrl"]
+    world.delete_function(FunctionName="f")
+    create_function("f")
+    third = world.create_function_url_config(FunctionName="f", AuthType="NONE")["FunctionUrl"]
+    assert len({first, second, third}) == 3 and all(URL.fullmatch(url) for url in (second, third))
+
+
+def test_the_first_url_of_a_function_has_the_same_address_in_every_mock():
+    urls = []
+    for _ in range(2):
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                                   Code={"ZipFile": build_zip()})
+            urls.append(client.create_function_url_config(FunctionName="f", AuthType="NONE")["FunctionUrl"])
+    assert urls[0] == urls[1]
 
 
 def test_list_pages_and_shows_every_config_as_get_does(world, create_function):

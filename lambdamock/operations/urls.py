@@ -8,7 +8,6 @@ from typing import Any, Optional
 from lambdamock.errors import AccessDeniedException, ResourceConflictException, ResourceNotFoundException
 from lambdamock.operations import _tenancy
 from lambdamock.operations._base import Call, split_reference
-from lambdamock.state import urls
 from lambdamock.state.functions import Function, now
 from lambdamock.state.urls import UrlConfig
 
@@ -85,7 +84,7 @@ def create_function_url_config(call: Call, params: dict[str, Any]) -> dict[str, 
                 f"Failed to create function url config for [functionArn = {arn}]. Error message:  "
                 "FunctionUrlConfig exists for this Lambda function"
             )
-        identifier = urls.url_id(region.partition, region.name, region.account_id, found.name, qualifier)
+        identifier = region.urls.new_id(region.partition, region.name, region.account_id, found.name, qualifier)
         cors, created = params.get("Cors"), now()
         config = UrlConfig(identifier, region.name, found.name, qualifier, params["AuthType"],
                            params.get("InvokeMode"), None if cors is None else dict(cors), created, created)

@@ -15,9 +15,12 @@ RESPONSE_STREAM = "RESPONSE_STREAM"
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def url_id(partition: str, region: str, account: str, name: str, qualifier: Optional[str]) -> str:
-    """32 lowercase letters and digits, the same for the same function or alias, as AWS's are."""
-    number = int.from_bytes(hashlib.sha256(f"{partition}:{region}:{account}:{name}:{qualifier}".encode()).digest(), "big")
+def url_id(partition: str, region: str, account: str, name: str, qualifier: Optional[str], generation: int) -> str:
+    """32 lowercase letters and digits: the same for the same function or alias in every run, and another for
+    each URL made for it again (AWS: "Creating a new function URL results in a different URL address")."""
+    again = f":{generation}" if generation else ""
+    owner = f"{partition}:{region}:{account}:{name}:{qualifier}{again}"
+    number = int.from_bytes(hashlib.sha256(owner.encode()).digest(), "big")
     digits = []
     for _ in range(32):
         number, digit = divmod(number, len(_ALPHABET))
@@ -66,6 +69,13 @@ class FunctionUrls:
         self._by_id: dict[str, UrlConfig] = {}
         # Ids whose config was deleted: AWS answers them as a refusal, not as an unknown URL.
         self._retired: set[str] = set()
+        self._made: dict[tuple[str, Optional[str]], int] = {}  # how many URLs each owner has had
+
+    def new_id(self, partition: str, region: str, account: str, name: str, qualifier: Optional[str]) -> str:
+        """The id of a new URL of the function or alias: one it never had before."""
+        generation = self._made.get((name, qualifier), 0)
+        self._made[(name, qualifier)] = generation + 1
+        return url_id(partition, region, account, name, qualifier, generation)
 
     def get(self, name: str, qualifier: Optional[str]) -> Optional[UrlConfig]:
         return self._by_owner.get((name, qualifier))
