@@ -69,6 +69,38 @@ def test_a_namedtuple_result_is_an_object(client):
         b'{"at": {"x": 1, "y": [2, 3]}, "path": [{"x": 0, "y": 0}]}')
 
 
+def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
+    # simplejson's namedtuple_as_object (on in the runtime's marshaller) applies to any value with an _asdict()
+    # (encoder.py's docstring: "objects with ``_asdict()`` methods will be encoded as JSON objects"), before
+    # lists, tuples and dicts; SQLAlchemy's Row is one. The answers below are simplejson 3's for these values.
+    source = (
+        "class Row:\n    def _asdict(self):\n        return {'x': 1, 'n': (2, 3)}\n"
+        "class Mapping(dict):\n    def _asdict(self):\n        return {'from': 'asdict'}\n"
+        "class Listing(list):\n    def _asdict(self):\n        return {'l': 1}\n"
+        "class Text(str):\n    def _asdict(self):\n        return {'s': 1}\n"
+        "class Takes:\n    def _asdict(self, extra):\n        return {}\n"
+        "class Wrong:\n    def _asdict(self):\n        return [1]\n"
+        "def handler(event, context):\n"
+        "    return {'row': [{'row': Row()}], 'mapping': Mapping(a=1), 'listing': [Listing([1])], 'text': Text('t'),\n"
+        "            'takes': [Takes()], 'wrong': [Wrong()]}[event['case']]\n"
+    )
+    deploy(client, "f", {"app.py": source})
+
+    def answer(case: str) -> dict:
+        response = client.invoke(FunctionName="f", Payload=json.dumps({"case": case}))
+        return {"error": response.get("FunctionError"), "body": response["Payload"].read()}
+
+    assert answer("row") == {"error": None, "body": b'[{"row": {"x": 1, "n": [2, 3]}}]'}
+    assert answer("mapping") == {"error": None, "body": b'{"from": "asdict"}'}
+    assert answer("listing") == {"error": None, "body": b'[{"l": 1}]'}
+    assert answer("text") == {"error": None, "body": b'"t"'}
+    for case, message in (("takes", "Object of type Takes is not JSON serializable"),
+                          ("wrong", "_asdict() must return a dict, not list")):
+        failed = answer(case)
+        assert failed["error"] == "Unhandled"
+        assert json.loads(failed["body"])["errorMessage"] == f"Unable to marshal response: {message}"
+
+
 def test_qualified_invoke_runs_that_version(client):
     deploy(client, "v", {"app.py": "def handler(e, c):\n    return 'one'\n"}, Publish=True)
     client.update_function_code(FunctionName="v", ZipFile=package({"app.py": "def handler(e, c):\n    return 'two'\n"}))

@@ -53,7 +53,23 @@ class _Encoder(json.JSONEncoder):
                 return math.nan
             self.saw_decimal = True
             return f"{_DECIMAL_MARK}{o}"
-        return super().default(o)
+        fields = _fields(o)
+        return super().default(o) if fields is None else _named_as_objects(fields)
+
+
+def _fields(value: Any) -> Optional[Dict[Any, Any]]:
+    """What the runtime's encoder (simplejson's, with its default namedtuple_as_object) writes as an object: what
+    ``value._asdict()`` returns, for any value that has one; None for a value without (or whose call fails so)."""
+    method = getattr(value, "_asdict", None)
+    if not callable(method):
+        return None
+    try:
+        fields = method()
+    except TypeError:
+        return None  # as simplejson's call_method: the value is then encoded as if it had none
+    if not isinstance(fields, dict):
+        raise TypeError(f"_asdict() must return a dict, not {type(fields).__name__}")
+    return fields
 
 
 def _keeps_unicode(runtime: str) -> bool:
@@ -69,18 +85,22 @@ _ATOMS = frozenset((str, int, float, bool, type(None)))
 
 
 def _holds_named(value: Any) -> bool:
-    """Whether a namedtuple is anywhere in ``value`` (which the encoder has taken, so it holds no circle): a scan
-    cheaper than the encoding."""
+    """Whether a container with an ``_asdict`` (a namedtuple, most often) is anywhere in ``value`` (which the
+    encoder has taken, so it holds no circle): a scan cheaper than the encoding."""
     stack = [value]
     while stack:
         current = stack.pop()
         kind = type(current)
-        if kind is dict or isinstance(current, dict):
+        if kind is dict:
             items: Any = current.values()
         elif kind is list or kind is tuple:
             items = current
-        elif isinstance(current, tuple) and callable(getattr(current, "_asdict", None)):
+        elif isinstance(current, (str, int, float)):  # taken as such before an _asdict is looked for
+            continue
+        elif callable(getattr(current, "_asdict", None)):
             return True
+        elif isinstance(current, dict):
+            items = current.values()
         elif isinstance(current, (list, tuple)):
             items = current
         else:
@@ -92,15 +112,17 @@ def _holds_named(value: Any) -> bool:
 
 
 def _named_as_objects(value: Any) -> Any:
-    """``value`` with each namedtuple in it as an object of its fields, as the runtime's encoder (simplejson's,
-    with its default namedtuple_as_object) writes one."""
-    if isinstance(value, dict):
-        return {key: _named_as_objects(item) for key, item in value.items()}
-    fields = getattr(value, "_asdict", None) if isinstance(value, tuple) else None
-    if callable(fields):
-        return {key: _named_as_objects(item) for key, item in fields().items()}
+    """``value`` with each value that has an ``_asdict`` as an object of its fields, in the runtime's encoder's order:
+    text and numbers first, then ``_asdict``, then lists, tuples and dicts."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    fields = _fields(value)
+    if fields is not None:
+        return {key: _named_as_objects(item) for key, item in fields.items()}
     if isinstance(value, (list, tuple)):
         return [_named_as_objects(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _named_as_objects(item) for key, item in value.items()}
     return value
 
 
@@ -134,7 +156,7 @@ def marshal_result(result: Any, runtime: str) -> bytes:
     ensure_ascii = not _keeps_unicode(runtime)
     try:
         text = _encoded(result, ensure_ascii)
-        if _holds_named(result):  # rare: encoded again, each namedtuple as an object
+        if _holds_named(result):  # rare: encoded again, each namedtuple (or other _asdict) as an object
             text = _encoded(_named_as_objects(result), ensure_ascii)
     except Exception as error:
         raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
