@@ -161,3 +161,13 @@ def test_a_json_function_s_code_sets_its_own_root_level(client, create_function)
     assert messages == ["erred"]
     assert '"warned"' in loud_log and '"informed"' in loud_log
     assert logging.getLogger().level == before
+
+
+def test_a_json_tail_starts_at_the_start_record_as_a_text_one_does(client, create_function):
+    # A Text tail has no INIT_START on a cold start (recorded: LocalStack test_lambda.snapshot.json,
+    # TestLambdaBehavior::test_invocation_with_logs); JSON renders the same platform event as platform.initStart,
+    # which the tail leaves out likewise. CloudWatch Logs gets it (test_cloudwatch_logs).
+    _, text_log = run_levels(client, create_function, "text")
+    _, json_log = run_levels(client, create_function, "json", LoggingConfig={"LogFormat": "JSON"})
+    assert text_log.startswith("START RequestId: ")
+    assert json.loads(json_log.splitlines()[0])["type"] == "platform.start"

@@ -159,9 +159,9 @@ class Log:
     def _add(self, stamp: float, message: str, shown: bool = True) -> None:
         self._events.append((int(stamp * 1000), message, shown))
 
-    def _platform(self, stamp: float, level: int, kind: str, record: Dict[str, Any]) -> None:
+    def _platform(self, stamp: float, level: int, kind: str, record: Dict[str, Any], shown: bool = True) -> None:
         if self._system is not None and level >= self._system:
-            self._add(stamp, json.dumps({"time": _iso(stamp), "type": f"platform.{kind}", "record": record}))
+            self._add(stamp, json.dumps({"time": _iso(stamp), "type": f"platform.{kind}", "record": record}), shown)
 
     def output(self, entries: Sequence[Entry], since: float) -> None:
         """What the code wrote: each line of stdout and stderr but empty ones, each whole Line, as one event, minus
@@ -189,7 +189,8 @@ class Log:
             self._add(stamp, message)
 
     def init_start(self, stamp: float, init_type: str) -> None:
-        """A new environment: Lambda names the runtime version it starts, or restores (not shown in the Tail)."""
+        """A new environment: Lambda names the runtime version it starts, or restores (not shown in the Tail, in
+        either log format: the Text one is recorded without it, and both render the same platform event)."""
         self._restored = init_type == "snap-start"
         spec = self.spec
         # A stand-in release number, of the two digits AWS's have by now (LocalStack test_lambda_runtimes.py,
@@ -199,11 +200,12 @@ class Log:
         if self._json and self._restored:
             self._platform(stamp, INFO, "restoreStart", {
                 "runtimeVersion": version, "runtimeVersionArn": arn, "functionName": spec.function_name,
-                "functionVersion": spec.version})
+                "functionVersion": spec.version}, shown=False)
         elif self._json:
             self._platform(stamp, INFO, "initStart", {
                 "initializationType": init_type, "phase": "init", "runtimeVersion": version,
-                "runtimeVersionArn": arn, "functionName": spec.function_name, "functionVersion": spec.version})
+                "runtimeVersionArn": arn, "functionName": spec.function_name, "functionVersion": spec.version},
+                shown=False)
         else:
             phase = "RESTORE_START" if self._restored else "INIT_START"
             self._add(stamp, f"{phase} Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
