@@ -6,6 +6,7 @@ import functools
 import inspect
 import os
 import sys
+from collections import abc
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
 from lambdamock import _active, _moto, _patch
@@ -28,7 +29,7 @@ def _default_account() -> str:
 
 
 def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Optional[int],
-                   trigger_permissions: bool) -> None:
+                   endpoints: Optional[Mapping[str, str]], trigger_permissions: bool) -> None:
     """Options that would only fail later, deep inside a call, are refused as the mock is made."""
     if account_id is not None and not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
         raise ValueError(f"account_id must be 12 digits, as an AWS account id is: {account_id!r}")
@@ -38,6 +39,10 @@ def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Opti
         raise ValueError(f"concurrency_limit must not be negative: {concurrency_limit}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"seed must be an int or None: {seed!r}")
+    if endpoints is not None and not (isinstance(endpoints, abc.Mapping) and
+                                      all(isinstance(key, str) and isinstance(value, str)
+                                          for key, value in endpoints.items())):
+        raise TypeError(f"endpoints must map service names to URLs, both str: {endpoints!r}")
     if not isinstance(trigger_permissions, bool):
         raise TypeError(f"trigger_permissions must be True or False: {trigger_permissions!r}")
 
@@ -58,15 +63,17 @@ class LambdaMock:
         endpoints: Optional[Mapping[str, str]] = None,
         trigger_permissions: bool = True,
     ) -> None:
-        _check_options(account_id, concurrency_limit, seed, trigger_permissions)
+        _check_options(account_id, concurrency_limit, seed, endpoints, trigger_permissions)
         self._account_id = account_id  # None: the default, read at each start
         self.concurrency_limit = concurrency_limit
+        """The account's concurrent executions (``AccountLimit.ConcurrentExecutions``)."""
         self.seed = seed
-        # Where lambdamock may send its own calls to other services (boto3 names: "sqs", "s3", ...)
-        # when moto does not answer them, e.g. LocalStack's URL.
+        """Seeds the draws of weighted aliases, so runs repeat exactly; None: unseeded."""
         self.endpoints = dict(endpoints or {})
-        # False: SNS, S3 and EventBridge invoke a function whatever its resource policy says (moto's leniency).
+        """Where lambdamock may send its own calls to other services (boto3 names: "sqs", "s3", ...) when moto
+        does not answer them, e.g. LocalStack's URL."""
         self.trigger_permissions = trigger_permissions
+        """False: SNS, S3 and EventBridge invoke a function whatever its resource policy says (moto's leniency)."""
         self._service: Optional[Service] = None
         # The last activation once it stopped: what invocations, unserved and the views still show.
         self._stopped: Optional[Service] = None

@@ -379,6 +379,7 @@ def test_starting_and_stopping_while_another_thread_prints_is_safe():
     ({"account_id": "abc"}, ValueError), ({"account_id": 123456789012}, ValueError),
     ({"concurrency_limit": "10"}, TypeError), ({"concurrency_limit": -5}, ValueError),
     ({"seed": [1, 2]}, TypeError), ({"trigger_permissions": "yes"}, TypeError),
+    ({"endpoints": {"sqs": 5}}, TypeError), ({"endpoints": ["ab"]}, TypeError), ({"endpoints": "ab"}, TypeError),
 ])
 def test_options_that_would_fail_later_are_refused_as_the_mock_is_made(options, error):
     # Found in a first user's trial: concurrency_limit="10" failed only at the first call, deep in botocore.
