@@ -26,6 +26,7 @@ from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
     Places,
     exception_document,
+    python_places,
     user_stack,
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
@@ -128,10 +129,11 @@ class Environment:
         owner = spec.function_name if spec.logging.group else ""
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/{owner}[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
-        # Stack traces name the function's files where Lambda keeps them: the task root and /opt.
+        # Stack traces name the function's files where Lambda keeps them: the task root, /opt and /var/lang.
         self._places: Places = [(os.path.join(code.root, ""), "/var/task/")]
         if code.opt is not None:
             self._places.append((os.path.join(code.opt, ""), "/opt/"))
+        self._places.extend(python_places(spec.runtime))
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
         self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import decimal
+import functools
 import json
 import math
 import os
 import re
+import site
+import sysconfig
 import traceback
 import uuid
 from types import TracebackType
@@ -179,6 +182,29 @@ def user_stack(tb: Optional[TracebackType], places: Places = ()) -> List[str]:
         for frame in traceback.extract_tb(tb)
         if not frame.filename.startswith(_RUNTIME_DIR) and not frame.filename.startswith("<frozen importlib")
     ])
+
+
+@functools.cache
+def _installation() -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """The test process's Python: its package folders, then its standard library's; deepest first in each."""
+    paths = sysconfig.get_paths()
+    packages = {paths["purelib"], paths["platlib"], *getattr(site, "getsitepackages", list)()}
+    library = {paths["stdlib"], paths["platstdlib"]}
+
+    def folders(found: set[str]) -> Tuple[str, ...]:
+        return tuple(sorted({os.path.join(folder, "") for folder in found if folder}, key=len, reverse=True))
+
+    return folders(packages), folders(library)
+
+
+def python_places(runtime: str) -> Places:
+    """The test process's Python library and packages, and where a Python runtime has them on Lambda
+    (``/var/lang/lib/python3.12/`` and its ``site-packages``): AWS's stack traces name those."""
+    if not runtime.startswith("python"):
+        return []
+    packages, library = _installation()
+    lang = f"/var/lang/lib/{runtime}/"
+    return [(folder, lang + "site-packages/") for folder in packages] + [(folder, lang) for folder in library]
 
 
 def placed(text: str, places: Places) -> str:

@@ -78,6 +78,27 @@ def test_an_import_error_names_files_where_lambda_keeps_them(runtime: Runtime) -
     )
 
 
+def test_the_standard_library_and_installed_packages_are_named_where_the_runtime_has_them(runtime: Runtime) -> None:
+    # AWS's traces name the runtime's Python under /var/lang/lib/python3.X (the function's runtime version):
+    # LocalStack test_lambda.snapshot.json, test_lambda_runtime_error ("/var/lang/lib/python3.13/importlib/...");
+    # its packages (boto3 ...) under that folder's site-packages.
+    def frames(files: Dict[str, str], payload: bytes = b"{}") -> Any:
+        result = invoke(runtime, make_spec(files, runtime="python3.13"), payload)
+        document = json.loads(result.payload)
+        return document["errorMessage"], re.findall(r'File "([^"]+)"', "".join(document["stackTrace"]))
+
+    files = {"app.py": "import json\nimport botocore.utils\ndef handler(event, context):\n"
+                       "    if event.get('package'):\n        botocore.utils.parse_timestamp('no time')\n"
+                       "    return json.loads('not json')\n"}
+    assert frames(files)[1] == ["/var/task/app.py", "/var/lang/lib/python3.13/json/__init__.py",
+                                "/var/lang/lib/python3.13/json/decoder.py", "/var/lang/lib/python3.13/json/decoder.py"]
+    _, called = frames(files, b'{"package": 1}')
+    assert called[0] == "/var/task/app.py" and called[1] == "/var/lang/lib/python3.13/site-packages/botocore/utils.py"
+    message, _ = frames({"app.py": "from os import nothing_here\n"})
+    assert message == (
+        "Unable to import module 'app': cannot import name 'nothing_here' from 'os' (/var/lang/lib/python3.13/os.py)")
+
+
 def test_missing_handler_module(runtime: Runtime) -> None:
     error = _error(runtime, {"other.py": ""})
     assert error["errorMessage"] == "Unable to import module 'app': No module named 'app'"
