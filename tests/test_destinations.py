@@ -157,6 +157,23 @@ def test_a_dead_letter_queue_gets_the_event_as_sent_with_awss_attributes(world: 
     assert "DeadLetterConfig" not in world.lam.get_function_configuration(FunctionName="f")
 
 
+def test_a_published_version_keeps_the_dead_letter_queue_it_was_published_with(world: World) -> None:
+    # invocation-async (developer guide): "a dead-letter queue is part of a function's version-specific
+    # configuration, so it is locked in when you publish a version".
+    published_url, published_arn = world.queue("published")
+    latest_url, latest_arn = world.queue("latest")
+    world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={"TargetArn": published_arn})
+    world.lam.publish_version(FunctionName="f")
+    world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={"TargetArn": latest_arn})
+    for qualifier in ("1", "$LATEST"):
+        world.lam.put_function_event_invoke_config(FunctionName="f", Qualifier=qualifier, MaximumRetryAttempts=0)
+        world.lam.invoke(FunctionName="f", Qualifier=qualifier, InvocationType="Event",
+                         Payload=json.dumps({"fail": qualifier}))
+    world.mock.wait()
+    assert [json.loads(message["Body"]) for message in world.messages(published_url)] == [{"fail": "1"}]
+    assert [json.loads(message["Body"]) for message in world.messages(latest_url)] == [{"fail": "$LATEST"}]
+
+
 def test_sns_lambda_eventbridge_and_s3_destinations(world: World) -> None:
     sns = boto3.client("sns", region_name=REGION)
     topic = sns.create_topic(Name="results")["TopicArn"]

@@ -98,8 +98,10 @@ class Destinations:
         with self._service.lock:
             config = job.region.invoke_configs.effective(name, job.qualifier)
             found = job.region.functions.get(name)
-            # The dead-letter queue is the function's: versions use $LATEST's (AWS's documentation).
-            dead_letter = (found.latest.settings.get("DeadLetterConfig") or {}).get("TargetArn") if found else None
+            # The dead-letter queue is the version's that ran: "a dead-letter queue is part of a function's
+            # version-specific configuration, so it is locked in when you publish a version" (invocation-async).
+            ran = found.get(job.spec.version) if found else None
+            dead_letter = (ran.settings.get("DeadLetterConfig") or {}).get("TargetArn") if ran else None
         shown = record(job, condition, attempts, last)
         deliveries: list[Delivery] = []
         if condition == SUCCESS:
