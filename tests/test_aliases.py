@@ -210,6 +210,22 @@ def test_routing_rules(client, version, weights, code, status, type_, message):
     assert client.list_aliases(FunctionName="f")["Aliases"] == []
 
 
+def test_weighted_versions_must_share_their_execution_role(client):
+    # configuration-aliases: "Both versions must have the same execution role"; the text as AWS's users quote it
+    # (serverless-heaven/serverless-aws-alias#64).
+    client.update_function_configuration(FunctionName="f", Role=ROLE + "-other")
+    client.publish_version(FunctionName="f")
+    versions = [entry["Version"] for entry in client.list_versions_by_function(FunctionName="f")["Versions"]]
+    other = versions[-1]
+    same_role = {"code": "InvalidParameterValueException", "status": 400, "type": "User",
+                 "message": "Specified versions must be associated with the same execution role"}
+    assert error_of(client.create_alias, FunctionName="f", Name="a", FunctionVersion="1",
+                    RoutingConfig={"AdditionalVersionWeights": {other: 0.5}}) == same_role
+    client.create_alias(FunctionName="f", Name="a", FunctionVersion="1", RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
+    assert error_of(client.update_alias, FunctionName="f", Name="a", FunctionVersion=other) == same_role
+    assert client.get_alias(FunctionName="f", Name="a")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.5}}
+
+
 def test_missing_alias_texts_differ_by_operation(client):
     assert error_of(client.get_alias, FunctionName="f", Name="nope")["message"] == f"Cannot find alias arn: {ARN}:nope"
     assert error_of(client.update_alias, FunctionName="f", Name="nope")["message"] == f"Alias not found: {ARN}:nope"

@@ -55,6 +55,10 @@ def _weights(call: Call, found: Function, primary: str, routing: Optional[dict[s
             )
         if version not in found.versions:
             raise not_found(call, found.name, version)
+        if found.versions[version].role != found.versions[primary].role:
+            # As AWS's users quote it (serverless-heaven/serverless-aws-alias#64); configuration-aliases: "Both
+            # versions must have the same execution role".
+            raise InvalidParameterValueException("Specified versions must be associated with the same execution role")
     return {version: float(weight) for version, weight in weights.items()}
 
 
