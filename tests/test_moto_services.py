@@ -85,7 +85,9 @@ def test_a_subscription_filter_sends_its_log_events_to_the_function(world: World
         "subscriptionFilters": ["all"]}
     assert [(item["timestamp"], item["message"]) for item in data["logEvents"]] == [
         (now, "first"), (now + 1, "second")]
-    assert all(isinstance(item["id"], str) for item in data["logEvents"])
+    # An id of 56 digits, as the developer guide's example (services-cloudwatchlogs) has them; later ones larger.
+    ids = [item["id"] for item in data["logEvents"]]
+    assert all(re.fullmatch(r"\d{56}", found) for found in ids) and int(ids[0]) < int(ids[1]), ids
     [trigger] = world.mock.triggers
     assert (trigger.source_arn, trigger.error) == (group_arn, None)
     assert world.mock.invocations[0].invocation_type == "Event"

@@ -7,6 +7,7 @@ following destination configurations" (aws/aws-sdk-js#632, hashicorp/terraform#1
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any, Iterator
@@ -359,6 +360,20 @@ def test_eventbridge_target_input_options(world: World) -> None:
     got = sorted(world.events(), key=json.dumps)
     assert got == sorted([{"order": 7}, {"fixed": True}, {"id": 7, "text": "order 7 from shop", "rule": "orders"}],
                          key=json.dumps)
+
+
+def test_the_ingestion_time_is_when_eventbridge_got_the_event_not_its_time(world: World) -> None:
+    # "aws.events.event.ingestion-time: The time at which the event was received by EventBridge" (EventBridge's
+    # input transformation guide, predefined variables); an event's Time may be any the sender chose.
+    events, arn = rule(world, {"Id": "t", "Arn": world.arn, "InputTransformer": {
+        "InputTemplate": '{"time": "<aws.events.event.ingestion-time>"}'}})
+    world.allow("events.amazonaws.com", arn)
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": "{}",
+                                "Time": datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)}])
+    [event] = world.events()
+    ingested = datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert before <= ingested <= datetime.datetime.now(datetime.timezone.utc)
 
 
 def test_eventbridge_keeps_moto_s_other_targets(world: World) -> None:

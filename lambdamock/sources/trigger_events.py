@@ -19,6 +19,7 @@ from lambdamock import partitions
 # S3's sequencer: "a string representation of a hexadecimal value used to determine event sequence" ("Event
 # message structure"), so later events of a key compare greater, as hex strings of one length do.
 _SEQUENCER = itertools.count(time.time_ns() // 1000)
+_LOG_EVENTS = itertools.count()  # tells apart the ids of log events of one millisecond
 
 
 def _now() -> str:
@@ -132,9 +133,17 @@ def logs(account_id: str, group: str, stream: str, filter_name: str, events: Any
     subscription filters", example with AWS Lambda)."""
     data = {"messageType": "DATA_MESSAGE", "owner": account_id, "logGroup": group, "logStream": stream,
             "subscriptionFilters": [filter_name],
-            "logEvents": [{"id": str(event["id"]), "timestamp": event["timestamp"], "message": event["message"]}
-                          for event in events]}
+            "logEvents": [{"id": _log_event_id(event["timestamp"]), "timestamp": event["timestamp"],
+                           "message": event["message"]} for event in events]}
     return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
+
+
+def _log_event_id(timestamp: int) -> str:
+    """A log event's id as CloudWatch Logs gives it: 56 digits, larger for later events (moto's is a counter).
+
+    AWS's example: "34622316099697884706540976068822859012661220141643892546" (services-cloudwatchlogs).
+    """
+    return str((int(timestamp) << 144) | next(_LOG_EVENTS) % 2**64)
 
 
 def _at(document: Any, path: str) -> Any:
@@ -236,7 +245,8 @@ def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: 
                    "time": event.get("time"), "source": event.get("source"), "region": event.get("region"),
                    "resources": event.get("resources"), "version": event.get("version")}
         values.update({"aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name,
-                       "aws.events.event.ingestion-time": event.get("time"), "aws.events.event": summary,
+                       # "The time at which the event was received by EventBridge" (its input transformation guide).
+                       "aws.events.event.ingestion-time": _now()[:-5] + "Z", "aws.events.event": summary,
                        "aws.events.event.json": dict(event)})
         filled = _filled(str(transformer.get("InputTemplate", "")), values)
         return filled.encode() if _sendable(filled) else None
