@@ -224,6 +224,20 @@ COUNTS = ("Status", "AllocatedProvisionedConcurrentExecutions", "AvailableProvis
 HELD = "from tests import probe\nprobe.hold()\n"  # version 2's initialisation waits for probe.release()
 
 
+def test_provisioning_an_alias_gives_its_version_a_new_revision(client, create_function, lambda_mock):
+    # Recorded: LocalStack test_lambda.snapshot.json, test_lambda_provisioned_concurrency_moves_with_alias:
+    # get_function_before_provisioned has the version's RevisionId from PublishVersion, _after_provisioned another.
+    create_function("f", Code={"ZipFile": package({"index.py": INIT_TYPE})})
+    published = client.publish_version(FunctionName="f")["RevisionId"]
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    assert client.get_function(FunctionName="f", Qualifier="1")["Configuration"]["RevisionId"] == published
+    client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    after = client.get_function(FunctionName="f", Qualifier="live")["Configuration"]["RevisionId"]
+    assert after != published
+    assert client.get_function(FunctionName="f", Qualifier="1")["Configuration"]["RevisionId"] == after
+
+
 def test_a_moving_config_keeps_its_allocation_until_the_new_version_is_ready(client, create_function, lambda_mock):
     # Recorded: LocalStack test_lambda.snapshot.json, test_lambda_provisioned_concurrency_moves_with_alias:
     # right after UpdateAlias, IN_PROGRESS with the old allocation still allocated and available.

@@ -38,6 +38,9 @@ def provision(call: Call, found: Function, config: Provisioned) -> None:
         config.allocated = 0
     call.region.gate.configure(found.name, config)
     version = config.moving_to or config.version
+    # The version it applies to gets a new RevisionId (recorded: test_lambda_provisioned_concurrency_moves_with_alias,
+    # get_function_before_provisioned and _after_provisioned).
+    found.versions[version] = found.versions[version].settled()
     target = spec(found.versions[version], call.region)
     invoker = call.service.invoker
 
