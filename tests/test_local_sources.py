@@ -382,6 +382,11 @@ def test_a_table_streams_failure_record_has_arrival_times_in_whole_seconds(m, la
     info = json.loads(failures.messages[0])["DDBStreamBatchInfo"]
     for key in ("approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord"):
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info[key]), info[key]
+    # DynamoDB Streams' own forms (with-ddb's example, and its API model's 21 to 40 characters of a sequence
+    # number), not Kinesis's: "shardId-00000001573689847184-864758bb", "800000000003126276362".
+    assert re.fullmatch(r"shardId-\d{20}-[0-9a-f]{8}", info["shardId"]), info["shardId"]
+    assert re.fullmatch(r"\d{21,40}", info["startSequenceNumber"]) and info["startSequenceNumber"] == info[
+        "endSequenceNumber"]
 
 
 def test_many_records_are_delivered_in_few_batches(m, lam):

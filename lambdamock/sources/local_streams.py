@@ -24,6 +24,11 @@ class _Stream(Subscribers):
     kind = ""
     settle = 0.0  # writes are whole here: a poller never sees one half done
     max_read = 1 << 30
+    first_sequence = 0  # the sequence number before the first record's: each kind's numbers have its own form
+
+    @staticmethod
+    def _shard_id(n: int) -> str:
+        return f"shardId-{n:012d}"  # Kinesis's form
 
     def __init__(self, arn: str, shards: int) -> None:
         if shards < 1:
@@ -33,7 +38,7 @@ class _Stream(Subscribers):
         self.region = arn.split(":", 5)[3]
         self._guard = threading.Lock()
         self._shards: list[list[StreamRecord]] = [[] for _ in range(shards)]
-        self._ids = [f"shardId-{n:012d}" for n in range(shards)]
+        self._ids = [self._shard_id(n) for n in range(shards)]
         self._sequence = itertools.count(1)
 
     def __len__(self) -> int:
@@ -48,7 +53,7 @@ class _Stream(Subscribers):
         numbers = []
         with self._guard:
             for shard, make in entries:
-                number = str(49590338271490256608559692538361571095921575989136588898 + next(self._sequence))
+                number = str(self.first_sequence + next(self._sequence))
                 self._shards[shard].append(make(self._ids[shard], number, time.time()))
                 numbers.append(number)
         self.notify()
@@ -91,6 +96,7 @@ class LocalStream(_Stream):
     """A Kinesis stream kept in memory, made with ``LambdaMock.stream(arn)`` and read by mappings on its ARN."""
 
     kind = "kinesis"
+    first_sequence = 49590338271490256608559692538361571095921575989136588898  # 56 digits, as Kinesis's are
 
     def __init__(self, arn: str, *, shards: int = 1) -> None:
         parts = arn.split(":", 5)
@@ -131,6 +137,14 @@ class LocalTableStream(_Stream):
     """
 
     kind = "dynamodb"
+    # DynamoDB Streams' numbers have 21 to 40 digits (its API model), e.g. "800000000003126276362" (with-ddb).
+    first_sequence = 800000000000000000000
+
+    @staticmethod
+    def _shard_id(n: int) -> str:
+        # As DynamoDB Streams names them, e.g. "shardId-00000001573689847184-864758bb" (with-ddb): a creation time
+        # in milliseconds, then 8 hex digits.
+        return f"shardId-{int(time.time() * 1000):020d}-{uuid.uuid4().hex[:8]}"
 
     def __init__(self, arn: str, *, view_type: str = "NEW_AND_OLD_IMAGES", shards: int = 1) -> None:
         parts = arn.split(":", 5)
