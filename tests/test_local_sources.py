@@ -215,6 +215,7 @@ def test_a_stream_delivers_lambdas_kinesis_event(m, lam):
     [[record]] = records(m)
     arrival = record["kinesis"].pop("approximateArrivalTimestamp")
     assert abs(arrival - time.time()) < 60
+    assert arrival == round(arrival, 3)  # milliseconds, as with-kinesis's example has them (1545084650.987)
     expected = kinesis_record(b"\x00raw", "user-1", sequence, "shardId-000000000000", STREAM, REGION, ROLE)
     assert list(record.items()) == list(expected.items())
 

@@ -54,7 +54,8 @@ class _Stream(Subscribers):
         with self._guard:
             for shard, make in entries:
                 number = str(self.first_sequence + next(self._sequence))
-                self._shards[shard].append(make(self._ids[shard], number, time.time()))
+                # Arrival times have milliseconds, as Kinesis gives them ("approximateArrivalTimestamp": 1545084650.987).
+                self._shards[shard].append(make(self._ids[shard], number, round(time.time(), 3)))
                 numbers.append(number)
         self.notify()
         return numbers
