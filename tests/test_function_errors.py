@@ -347,6 +347,21 @@ def test_image_function_with_runtime_or_handler(client, create_function, aws_err
         create_function("img", PackageType="Image", Code={"ImageUri": IMAGE}, **params)
 
 
+@pytest.mark.parametrize("extra", [{"Handler": "index.handler"}, {"Runtime": "python3.12"}, "layer"])
+def test_an_image_function_is_not_updated_with_a_runtime_handler_or_layer(client, create_function, aws_error,
+                                                                         make_zip, extra):
+    # The create text on an update too: aws/aws-cdk#13037 quotes it for an image function given a Handler later;
+    # layers are for .zip functions only (configuration-layers).
+    create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})
+    if extra == "layer":
+        layer = client.publish_layer_version(LayerName="l", Content={"ZipFile": make_zip()})["LayerVersionArn"]
+        extra = {"Layers": [layer]}
+    text = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="img", **extra)
+    assert "Layers" not in client.get_function_configuration(FunctionName="img")
+
+
 def test_update_code_of_the_wrong_package_type(client, create_function, aws_error, make_zip):
     create_function("zip")
     create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})

@@ -16,6 +16,7 @@ from lambdamock.operations._base import LATEST, Call, checked_tags, function, no
 from lambdamock.operations.views import code_location, configuration
 from lambdamock.state.functions import Function, Version
 
+_NOT_FOR_IMAGES = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
 _DEPRECATED_RUNTIMES = frozenset((
     "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
     "nodejs10.x", "nodejs12.x", "nodejs14.x", "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
@@ -99,9 +100,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             )
         _check_runtime(runtime)
     elif runtime or handler or params.get("Layers"):
-        raise InvalidParameterValueException(
-            "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
-        )
+        raise InvalidParameterValueException(_NOT_FOR_IMAGES)
     signing = params.get("CodeSigningConfigArn")
     if signing is not None:
         _signing.check_package(package_type)
@@ -252,6 +251,10 @@ def update_function_configuration(call: Call, params: dict[str, Any]) -> dict[st
     with call.service.lock:
         found, _ = function(call, params["FunctionName"])
         _check_revision(found.latest, params.get("RevisionId"))
+        if found.latest.package_type == "Image" and (changes.get("runtime") or changes.get("handler")
+                                                     or params.get("Layers")):
+            # AWS's text on an update too (aws/aws-cdk#13037, an image function updated with a Handler).
+            raise InvalidParameterValueException(_NOT_FOR_IMAGES)
         _settings.check_runtime_change(found, changes.get("runtime"))
         changes["settings"] = _settings.settings(call, params, dict(found.latest.settings))
         _settings.check_snap_start(changes.get("runtime", found.latest.runtime), changes["settings"])
