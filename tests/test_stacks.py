@@ -85,6 +85,10 @@ def test_a_stacks_inline_function_is_lambdamocks_and_runs(clients: tuple[Any, An
                                      "aws:cloudformation:stack-id": stack_id, "aws:cloudformation:stack-name": "app"}
     answer = json.loads(lam.invoke(FunctionName=found["Arn"], Payload=b'{"n": 1}')["Payload"].read())
     assert answer == {"event": {"n": 1}, "colour": "blue", "module": "SUCCESS"}
+    # "Tags with this prefix [aws:] do not count against your tags per resource limit" (configuration-tags): 50
+    # of the caller's own fit beside CloudFormation's.
+    lam.tag_resource(Resource=found["Arn"], Tags={f"k{n}": "v" for n in range(49)})
+    assert len(lam.list_tags(Resource=found["Arn"])["Tags"]) == 53
     resources = cf.describe_stack_resources(StackName="app", LogicalResourceId="Fn")["StackResources"]
     # moto 5.1.0 ignores LogicalResourceId and lists them all.
     [resource] = [resource for resource in resources if resource["LogicalResourceId"] == "Fn"]

@@ -83,10 +83,11 @@ def caller_tags(keys: Optional[Iterable[str]]) -> None:
 
 def checked_tags(tags: Optional[Mapping[str, str]], merged_with: Optional[Mapping[str, str]] = None) -> dict[str, str]:
     """A caller's tags, merged into ``merged_with`` (a resource's own): none AWS keeps for itself, and at most 50
-    after merging; or AWS's error."""
+    of the caller's kind after merging; or AWS's error."""
     caller_tags(tags)
     merged = {**(merged_with or {}), **(tags or {})}
-    if len(merged) > _TAG_LIMIT:
+    # "Tags with this prefix do not count against your tags per resource limit" (configuration-tags).
+    if sum(1 for key in merged if key[:4].lower() != "aws:") > _TAG_LIMIT:
         raise InvalidParameterValueException("Number of tags exceeds resource tag limit.")
     return merged
 
