@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import sys
 import threading
 from typing import Any
+
+import pytest
 
 from lambdamock import package
 from tests.helpers import ROLE
@@ -79,3 +82,29 @@ def test_two_functions_with_the_same_module_name_running_at_once_see_their_own(c
     assert results["a"]["name"] == "module of a" and results["b"]["name"] == "module of b"
     assert results["a"]["copied"] and results["b"]["copied"]
     assert "app" not in sys.modules
+
+
+def test_importlib_metadata_finds_the_package_s_own_distributions_first(client: Any) -> None:
+    # On Lambda the task root leads sys.path (the Python runtime's search path: /var/task first), so
+    # importlib.metadata finds what the package installed before anything of the runtime's.
+    files = {
+        "mylib/__init__.py": "import importlib.metadata\n__version__ = importlib.metadata.version('mylib')\n",
+        "mylib-1.2.3.dist-info/METADATA": "Metadata-Version: 2.1\nName: mylib\nVersion: 1.2.3\n",
+        "mylib-1.2.3.dist-info/entry_points.txt": "[mylib.plugins]\nfoo = mylib:thing\n",
+        "wrapt-0.0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: wrapt\nVersion: 0.0.1\n",
+        "app.py": (
+            "import importlib.metadata\nimport mylib\n"
+            "def handler(event, context):\n"
+            "    plugins = [point.name for point in importlib.metadata.distribution('mylib').entry_points]\n"
+            "    return [mylib.__version__, plugins, importlib.metadata.version('wrapt')]\n"
+        ),
+    }
+    client.create_function(FunctionName="meta", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package(files)})
+    response = client.invoke(FunctionName="meta")
+    assert "FunctionError" not in response, response["Payload"].read()
+    assert json.loads(response["Payload"].read()) == ["1.2.3", ["foo"], "0.0.1"]
+    # The test process's own view is its own.
+    assert importlib.metadata.version("wrapt") != "0.0.1"
+    with pytest.raises(importlib.metadata.PackageNotFoundError):
+        importlib.metadata.version("mylib")

@@ -17,6 +17,7 @@ from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 from lambdamock._bound import Abandoned, bind, current
 from lambdamock.runtime import ric, signals
 from lambdamock.runtime.environ import Layering
+from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
     RootHandlers,
@@ -37,6 +38,15 @@ _original_start_new_thread = _thread.start_new_thread
 # Python's own threading.excepthook (threading.__excepthook__ from Python 3.10 on).
 _default_excepthook = getattr(threading, "__excepthook__", None) or _thread._excepthook
 _PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
+
+
+def _function_namespace() -> Optional[Namespace]:
+    scope = current()
+    return None if scope is None else scope.namespace
+
+
+# importlib.metadata for function code: its own distributions first.
+_distributions = Distributions(_function_namespace)
 
 
 def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
@@ -235,6 +245,7 @@ class _Installation:
                 logging.root.handlers = RootHandlers(logging.root.handlers)
             importlib.import_module = _import_module
             importlib.reload = _reload
+            sys.meta_path.insert(0, _distributions)  # a finder of distributions only
             logging.basicConfig = _basic_config
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
@@ -291,6 +302,8 @@ class _Installation:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:
                 importlib.reload = _original_reload
+            if _distributions in sys.meta_path:
+                sys.meta_path.remove(_distributions)
             if logging.basicConfig is _basic_config:
                 logging.basicConfig = _original_basic_config
             if time.sleep is _sleep:

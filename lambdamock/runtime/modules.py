@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins
 import importlib.machinery
+import importlib.metadata
 import importlib.util
 import threading
 from types import ModuleType
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
 
 from lambdamock.runtime.exposure import exposure, unrouted
 
@@ -219,3 +220,25 @@ class Namespace:
         if search is None:
             raise ModuleNotFoundError(f"No module named {absname!r}; {parent_name!r} is not a package", name=absname)
         return list(search)
+
+
+class Distributions:
+    """A sys.meta_path finder of installed distributions only (importlib.metadata's): for a function's code, those of
+    its task root and layers, found before the test process's, as on Lambda's sys.path."""
+
+    def __init__(self, namespace_of: Callable[[], Optional[Namespace]]) -> None:
+        self._namespace_of = namespace_of
+
+    def find_spec(self, *_: Any) -> None:
+        return None  # modules are the namespaces' to find
+
+    def find_distributions(
+        self, context: Optional[importlib.metadata.DistributionFinder.Context] = None
+    ) -> Iterable[importlib.metadata.Distribution]:
+        namespace = self._namespace_of()
+        if namespace is None or (context is not None and "path" in vars(context)):  # a caller's own paths
+            return ()
+        name = None if context is None else context.name
+        mine = importlib.metadata.DistributionFinder.Context(name=name, path=namespace.search)
+        return importlib.metadata.MetadataPathFinder.find_distributions(mine)
+
