@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
+import re
 
 import pytest
 
@@ -171,3 +173,71 @@ def test_a_json_tail_starts_at_the_start_record_as_a_text_one_does(client, creat
     _, json_log = run_levels(client, create_function, "json", LoggingConfig={"LogFormat": "JSON"})
     assert text_log.startswith("START RequestId: ")
     assert json.loads(json_log.splitlines()[0])["type"] == "platform.start"
+
+
+def cold_then_warm(client, create_function, lambda_mock, name: str, source: str, **settings) -> list:
+    """Two invocations of a new function (``source`` as app.py): their log events' messages, each."""
+    create_function(name, Handler="app.handler", Code={"ZipFile": package({"app.py": source})}, **settings)
+    for _ in range(2):
+        client.invoke(FunctionName=name, Payload=b"{}")
+    return [[message for _, message in invocation.log_events] for invocation in lambda_mock.invocations[-2:]]
+
+
+SLOW_INIT = "import time\ntime.sleep(0.05)\ndef handler(event, context):\n    return 1\n"
+
+
+def test_a_cold_start_s_billed_duration_takes_its_init_in(client, create_function, lambda_mock):
+    # AWS bills init since August 2025 ("Lambda standardizes billing for INIT phase"); REPORT lines show it, as
+    # captured in 2026: "Duration: 3000.00 ms\tBilled Duration: 3403 ms\t...\tInit Duration: 402.04 ms", and
+    # JSON: "durationMs":3923.569,"billedDurationMs":4069,...,"initDurationMs":145.399.
+    cold, warm = cold_then_warm(client, create_function, lambda_mock, "text", SLOW_INIT)
+    report = re.search(r"Duration: ([\d.]+) ms\tBilled Duration: (\d+) ms\t.*Init Duration: ([\d.]+) ms", cold[-1])
+    assert report, cold[-1]
+    duration, billed, init = float(report[1]), int(report[2]), float(report[3])
+    assert init >= 50 and billed == math.ceil(duration + init)
+    assert "Init Duration" not in warm[-1]
+    cold, _ = cold_then_warm(client, create_function, lambda_mock, "json", SLOW_INIT,
+                             LoggingConfig={"LogFormat": "JSON"})
+    metrics = json.loads(cold[-1])["record"]["metrics"]
+    assert metrics["billedDurationMs"] == math.ceil(metrics["durationMs"] + metrics["initDurationMs"])
+
+
+def test_lambda_s_own_json_records_are_compact_and_init_start_names_the_instance(client, create_function,
+                                                                                 lambda_mock):
+    # As captured from AWS in 2026: {"time":"...","type":"platform.initStart","record":{...,"functionVersion":
+    # "$LATEST","instanceId":"2026/10/08/<function>[$LATEST]829a...","instanceMaxMemory":268435456}}.
+    cold, _ = cold_then_warm(client, create_function, lambda_mock, "f", SLOW_INIT, MemorySize=256,
+                             LoggingConfig={"LogFormat": "JSON"})
+    platform = [message for message in cold if '"type":"platform.' in message]
+    assert [json.loads(message)["type"] for message in platform] == [
+        "platform.initStart", "platform.start", "platform.report"]
+    assert all(", " not in message and '": ' not in message for message in platform)
+    record = json.loads(platform[0])["record"]
+    assert re.fullmatch(r"\d{4}/\d\d/\d\d/f\[\$LATEST\][0-9a-f]{32}", record["instanceId"]), record
+    assert record["instanceMaxMemory"] == 256 * 1024 * 1024
+
+
+def test_a_printed_level_counts_only_with_an_rfc_3339_timestamp(client, create_function, lambda_mock):
+    # AWS's log-level filtering guide: "If you don't supply a valid timestamp, Lambda will assign the log the
+    # level INFO".
+    source = (
+        "def handler(event, context):\n"
+        "    print('{\"level\": \"debug\", \"msg\": \"dated\", \"timestamp\": \"2024-11-02T16:51:31.587199Z\"}')\n"
+        "    print('{\"level\": \"debug\", \"msg\": \"undated\"}')\n"
+        "    print('{\"level\": \"debug\", \"msg\": \"badly dated\", \"timestamp\": \"yesterday\"}')\n"
+    )
+    cold, _ = cold_then_warm(client, create_function, lambda_mock, "f", source,
+                             LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "INFO"})
+    printed = [json.loads(message)["msg"] for message in cold if '"msg"' in message]
+    assert printed == ["undated", "badly dated"]
+
+
+def test_a_cold_start_that_times_out_reports_its_init(client, create_function, lambda_mock):
+    # As captured from AWS in 2026: "REPORT ... Duration: 3000.00 ms\tBilled Duration: 3403 ms\t...\t
+    # Init Duration: 402.04 ms\tStatus: timeout".
+    source = "import time\ndef handler(event, context):\n    time.sleep(2)\n"
+    create_function("slow", Handler="app.handler", Timeout=1, Code={"ZipFile": package({"app.py": source})})
+    client.invoke(FunctionName="slow", Payload=b"{}")
+    report = lambda_mock.invocations[-1].log_events[-1][1]
+    assert re.fullmatch(r"REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\t"
+                        r"Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: timeout\n", report), report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 import traceback
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -36,6 +37,8 @@ class Line:
 # What an invocation wrote: text from stdout and stderr (an event per line), and whole Lines.
 Entry = Union[str, Line]
 Event = Tuple[int, str]  # a CloudWatch Logs event: milliseconds since the epoch, message
+# A timestamp Lambda's log-level filtering takes (RFC 3339).
+_RFC_3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
 
 
 def text_of(entries: Sequence[Entry]) -> str:
@@ -116,13 +119,16 @@ def error_line(document: Dict[str, Any], settings: LogSettings) -> Line:
 
 
 def _stream_level(line: str) -> int:
-    # Printed JSON with a "level" is filtered at that level; anything else counts as INFO (AWS's docs).
+    # Printed JSON with a "level" and an RFC 3339 "timestamp" is filtered at that level; anything else counts as
+    # INFO ("If you don't supply a valid timestamp, Lambda will assign the log the level INFO": AWS's log-level
+    # filtering guide).
     if line.startswith("{"):
         try:
             found = json.loads(line)
         except ValueError:
             return INFO
-        if isinstance(found, dict) and isinstance(found.get("level"), str):
+        if (isinstance(found, dict) and isinstance(found.get("level"), str)
+                and isinstance(found.get("timestamp"), str) and _RFC_3339.fullmatch(found["timestamp"])):
             return APPLICATION_LEVELS.get(found["level"].upper(), INFO)
     return INFO
 
@@ -161,7 +167,9 @@ class Log:
 
     def _platform(self, stamp: float, level: int, kind: str, record: Dict[str, Any], shown: bool = True) -> None:
         if self._system is not None and level >= self._system:
-            self._add(stamp, json.dumps({"time": _iso(stamp), "type": f"platform.{kind}", "record": record}), shown)
+            # Lambda writes its own records compactly (unlike the runtime's, which the json module spaces).
+            self._add(stamp, json.dumps({"time": _iso(stamp), "type": f"platform.{kind}", "record": record},
+                                        separators=(",", ":")), shown)
 
     def output(self, entries: Sequence[Entry], since: float) -> None:
         """What the code wrote: each line of stdout and stderr but empty ones, each whole Line, as one event, minus
@@ -188,7 +196,7 @@ class Log:
         if self._application is None or level >= self._application:
             self._add(stamp, message)
 
-    def init_start(self, stamp: float, init_type: str) -> None:
+    def init_start(self, stamp: float, init_type: str, environment_id: str) -> None:
         """A new environment: Lambda names the runtime version it starts, or restores (not shown in the Tail, in
         either log format: the Text one is recorded without it, and both render the same platform event)."""
         self._restored = init_type == "snap-start"
@@ -202,10 +210,12 @@ class Log:
                 "runtimeVersion": version, "runtimeVersionArn": arn, "functionName": spec.function_name,
                 "functionVersion": spec.version}, shown=False)
         elif self._json:
+            # The environment, and its memory in bytes, as a 2026 capture of AWS's record names them.
+            instance = f"{time.strftime('%Y/%m/%d', time.gmtime(stamp))}/{spec.function_name}[{spec.version}]{environment_id}"
             self._platform(stamp, INFO, "initStart", {
                 "initializationType": init_type, "phase": "init", "runtimeVersion": version,
-                "runtimeVersionArn": arn, "functionName": spec.function_name, "functionVersion": spec.version},
-                shown=False)
+                "runtimeVersionArn": arn, "functionName": spec.function_name, "functionVersion": spec.version,
+                "instanceId": instance, "instanceMaxMemory": spec.memory_size * 1024 * 1024}, shown=False)
         else:
             phase = "RESTORE_START" if self._restored else "INIT_START"
             self._add(stamp, f"{phase} Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
@@ -246,7 +256,10 @@ class Log:
             error_type: Optional[str] = None, produced: int = 0) -> None:
         """The invocation ended: END and REPORT (Text), or runtimeDone and report records (JSON)."""
         spec = self.spec
-        billed = max(1, math.ceil(duration_ms))
+        # Since August 2025 a cold start's init is billed with its invocation (AWS's "Lambda standardizes billing
+        # for INIT phase"): REPORT lines show Billed Duration = Duration + Init Duration, rounded up. A restore is
+        # billed on its own line.
+        billed = max(1, math.ceil(duration_ms + (init_ms if init_ms is not None and not self._restored else 0.0)))
         if self._json:
             error = {"errorType": error_type} if error_type else {}
             self._platform(stamp, DEBUG, "runtimeDone", {

@@ -33,7 +33,7 @@ def _initialised(log: Log, env: Environment, ended: Optional[float], error_type:
     """A cold start's part of the log: the runtime starting, what the code wrote while it was imported, and, if
     init ended (at ``ended``), its report."""
     init = env.init_outcome
-    log.init_start(init.started, env.init_type)
+    log.init_start(init.started, env.init_type, env.id)
     log.output(init.output, init.started)
     if ended is not None:
         log.init_end(ended, env.init_type, init.duration_ms, error_type)
@@ -87,24 +87,26 @@ def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Seq
     log = Log(spec, request_id, env.tenant)
     if cold:
         _initialised(log, env, started)
-    return _timed_out(log, spec, request_id, env, output, started, duration_ms, cold)
+    # A cold start's REPORT names its init, timed out or not (AWS's: "... Init Duration: 402.04 ms\tStatus: timeout").
+    init_ms = env.init_outcome.duration_ms if cold else None
+    return _timed_out(log, spec, request_id, env, output, started, duration_ms, cold, init_ms)
 
 
 def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, duration_ms: float) -> InvocationResult:
     """Init outlived its time (and the handler's): Lambda answers for it."""
     log = Log(spec, request_id, env.tenant)
     _initialised(log, env, None)
-    return _timed_out(log, spec, request_id, env, (), env.init_outcome.started, duration_ms, True)
+    return _timed_out(log, spec, request_id, env, (), env.init_outcome.started, duration_ms, True, None)
 
 
 def _timed_out(log: Log, spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry],
-               started: float, duration_ms: float, cold: bool) -> InvocationResult:
+               started: float, duration_ms: float, cold: bool, init_ms: Optional[float]) -> InvocationResult:
     message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
     log.start(started)
     log.output(output, started)
-    log.end(started + duration_ms / 1000, duration_ms, None, "timeout")
+    log.end(started + duration_ms / 1000, duration_ms, init_ms, "timeout")
     return _result(log, env.log_stream_name, sandbox_error("Sandbox.Timedout", message), "Unhandled",
-                   duration_ms, None, cold, timed_out=True)
+                   duration_ms, init_ms, cold, timed_out=True)
 
 
 def _bare(spec: FunctionSpec, request_id: str, message: str, error_type: Optional[str], payload: bytes) -> InvocationResult:
