@@ -80,9 +80,12 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
         "class Text(str):\n    def _asdict(self):\n        return {'s': 1}\n"
         "class Takes:\n    def _asdict(self, extra):\n        return {}\n"
         "class Wrong:\n    def _asdict(self):\n        return [1]\n"
+        "class Nothing:\n    def _asdict(self):\n        return None\n"
+        "class Counted:\n    calls = 0\n    def _asdict(self):\n        Counted.calls += 1\n"
+        "        return {'calls': Counted.calls}\n"
         "def handler(event, context):\n"
         "    return {'row': [{'row': Row()}], 'mapping': Mapping(a=1), 'listing': [Listing([1])], 'text': Text('t'),\n"
-        "            'takes': [Takes()], 'wrong': [Wrong()]}[event['case']]\n"
+        "            'takes': [Takes()], 'wrong': [Wrong()], 'nothing': [Nothing()],\n            'counted': [Counted()]}[event['case']]\n"
     )
     deploy(client, "f", {"app.py": source})
 
@@ -94,8 +97,10 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
     assert answer("mapping") == {"error": None, "body": b'{"from": "asdict"}'}
     assert answer("listing") == {"error": None, "body": b'[{"l": 1}]'}
     assert answer("text") == {"error": None, "body": b'"t"'}
+    assert answer("counted") == {"error": None, "body": b'[{"calls": 1}]'}  # called once, as simplejson does
     for case, message in (("takes", "Object of type Takes is not JSON serializable"),
-                          ("wrong", "_asdict() must return a dict, not list")):
+                          ("wrong", "_asdict() must return a dict, not list"),
+                          ("nothing", "_asdict() must return a dict, not NoneType")):
         failed = answer(case)
         assert failed["error"] == "Unhandled"
         assert json.loads(failed["body"])["errorMessage"] == f"Unable to marshal response: {message}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import functools
 import json
@@ -41,10 +42,16 @@ def parse_event(payload: bytes) -> Any:
         raise Fault("Runtime.UnmarshalError", f"Unable to unmarshal input: {error}") from None
 
 
+# The _asdict() results of one result's values, by id: the runtime's encoder calls each value's once.
+_Fields = Dict[int, Optional[Dict[Any, Any]]]
+_ABSENT = object()  # no _asdict, or one that cannot be called without arguments
+
+
 class _Encoder(json.JSONEncoder):
-    def __init__(self, ensure_ascii: bool) -> None:
+    def __init__(self, ensure_ascii: bool, called: _Fields) -> None:
         super().__init__(ensure_ascii=ensure_ascii)
         self.saw_decimal = False
+        self._called = called
 
     def default(self, o: Any) -> Any:
         # The runtime's encoder (simplejson's, whose encoding is UTF-8) writes bytes as the text they encode.
@@ -56,22 +63,27 @@ class _Encoder(json.JSONEncoder):
                 return math.nan
             self.saw_decimal = True
             return f"{_DECIMAL_MARK}{o}"
-        fields = _fields(o)
-        return super().default(o) if fields is None else _named_as_objects(fields)
+        fields = _fields(o, self._called)
+        return super().default(o) if fields is None else _named_as_objects(fields, self._called)
 
 
-def _fields(value: Any) -> Optional[Dict[Any, Any]]:
+def _fields(value: Any, called: _Fields) -> Optional[Dict[Any, Any]]:
     """What the runtime's encoder (simplejson's, with its default namedtuple_as_object) writes as an object: what
     ``value._asdict()`` returns, for any value that has one; None for a value without (or whose call fails so)."""
+    if id(value) in called:
+        return called[id(value)]
     method = getattr(value, "_asdict", None)
-    if not callable(method):
-        return None
-    try:
-        fields = method()
-    except TypeError:
-        return None  # as simplejson's call_method: the value is then encoded as if it had none
-    if not isinstance(fields, dict):
-        raise TypeError(f"_asdict() must return a dict, not {type(fields).__name__}")
+    answer: Any = _ABSENT
+    if callable(method):
+        with contextlib.suppress(TypeError):  # as simplejson's call_method: encoded as if it had none
+            answer = method()
+    if answer is _ABSENT:
+        fields = None
+    elif isinstance(answer, dict):
+        fields = answer
+    else:
+        raise TypeError(f"_asdict() must return a dict, not {type(answer).__name__}")
+    called[id(value)] = fields
     return fields
 
 
@@ -114,18 +126,18 @@ def _holds_named(value: Any) -> bool:
     return False
 
 
-def _named_as_objects(value: Any) -> Any:
+def _named_as_objects(value: Any, called: _Fields) -> Any:
     """``value`` with each value that has an ``_asdict`` as an object of its fields, in the runtime's encoder's order:
     text and numbers first, then ``_asdict``, then lists, tuples and dicts."""
     if value is None or isinstance(value, (str, int, float)):
         return value
-    fields = _fields(value)
+    fields = _fields(value, called)
     if fields is not None:
-        return {key: _named_as_objects(item) for key, item in fields.items()}
+        return {key: _named_as_objects(item, called) for key, item in fields.items()}
     if isinstance(value, (list, tuple)):
-        return [_named_as_objects(item) for item in value]
+        return [_named_as_objects(item, called) for item in value]
     if isinstance(value, dict):
-        return {key: _named_as_objects(item) for key, item in value.items()}
+        return {key: _named_as_objects(item, called) for key, item in value.items()}
     return value
 
 
@@ -138,13 +150,13 @@ def _text_keys(value: Any) -> Any:
     return value
 
 
-def _encoded(result: Any, ensure_ascii: bool) -> str:
+def _encoded(result: Any, ensure_ascii: bool, called: _Fields) -> str:
     """The result as JSON: the C encoder for plain JSON types, the runtime's own (Decimals) for the rest."""
     try:
         return json.dumps(result, ensure_ascii=ensure_ascii)
     except TypeError:
         pass  # a Decimal, or something no encoder takes: the runtime's own encoder says which
-    encoder = _Encoder(ensure_ascii=ensure_ascii)
+    encoder = _Encoder(ensure_ascii, called)
     try:
         text = encoder.encode(result)
     except TypeError:
@@ -157,10 +169,11 @@ def marshal_result(result: Any, runtime: str) -> bytes:
     if isinstance(result, bytes):
         return result
     ensure_ascii = not _keeps_unicode(runtime)
+    called: _Fields = {}
     try:
-        text = _encoded(result, ensure_ascii)
+        text = _encoded(result, ensure_ascii, called)
         if _holds_named(result):  # rare: encoded again, each namedtuple (or other _asdict) as an object
-            text = _encoded(_named_as_objects(result), ensure_ascii)
+            text = _encoded(_named_as_objects(result, called), ensure_ascii, called)
     except Exception as error:
         raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
     return text.encode("utf-8")
