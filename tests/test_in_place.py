@@ -114,3 +114,22 @@ def test_coverage_measures_the_handler_at_its_real_file(project: Path, tmp_path:
                           cwd=str(Path(__file__).resolve().parent.parent))
     assert done.returncode == 0, done.stderr
     assert coverage is not None and 3 in json.loads(done.stdout), "the handler's body line was measured"
+
+
+def test_a_virtualenv_inside_the_project_is_named_as_the_runtime_s_packages(client: Any, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # A project with its own .venv (uv's, Poetry's in-project one): its packages' frames are the runtime's
+    # site-packages on Lambda, not files of the task root.
+    from lambdamock.runtime import payloads
+
+    site = tmp_path / ".venv" / "lib" / "python3.12" / "site-packages"
+    (site / "tinypkg").mkdir(parents=True)
+    (site / "tinypkg" / "__init__.py").write_text("def fail():\n    raise ValueError('inside')\n")
+    (tmp_path / "app.py").write_text("import tinypkg\ndef handler(event, context):\n    tinypkg.fail()\n")
+    monkeypatch.syspath_prepend(str(site))  # the test process runs from that virtualenv
+    monkeypatch.setattr(payloads, "_installation", lambda: ((os.path.join(str(site), ""),), ()))
+    client.create_function(FunctionName="venv", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=in_place(tmp_path))
+    trace = json.loads(client.invoke(FunctionName="venv")["Payload"].read())["stackTrace"]
+    assert [line.split('"')[1] for line in trace] == [
+        "/var/task/app.py", "/var/lang/lib/python3.12/site-packages/tinypkg/__init__.py"]

@@ -25,6 +25,7 @@ from lambdamock.runtime.logs import Entry, error_line
 from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
     Places,
+    deepest_first,
     exception_document,
     python_places,
     user_stack,
@@ -130,10 +131,10 @@ class Environment:
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/{owner}[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
         # Stack traces name the function's files where Lambda keeps them: the task root, /opt and /var/lang.
-        self._places: Places = [(os.path.join(code.root, ""), "/var/task/")]
+        places = [(os.path.join(code.root, ""), "/var/task/"), *python_places(spec.runtime)]
         if code.opt is not None:
-            self._places.append((os.path.join(code.opt, ""), "/opt/"))
-        self._places.extend(python_places(spec.runtime))
+            places.append((os.path.join(code.opt, ""), "/opt/"))
+        self._places: Places = deepest_first(places)
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
         self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them
@@ -203,7 +204,7 @@ class Environment:
 
     def _local(self, path: str) -> str:
         """Where a path on Lambda (/var/task/..., /opt/...) is here."""
-        for here, there in self._places:
+        for here, there in sorted(self._places, key=lambda place: len(place[1]), reverse=True):
             if path.startswith(there):
                 return here + path[len(there):]
         return path

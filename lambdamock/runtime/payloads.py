@@ -220,6 +220,12 @@ def python_places(runtime: str) -> Places:
     return [(folder, lang + "site-packages/") for folder in packages] + [(folder, lang) for folder in library]
 
 
+def deepest_first(places: Places) -> Places:
+    """``places`` in the order ``placed`` must try them: a folder inside another first (a virtualenv inside code in
+    place is the runtime's packages, not the task root's files)."""
+    return sorted(places, key=lambda place: len(place[0]), reverse=True)
+
+
 def placed(text: str, places: Places) -> str:
     """``text`` (a file's name, or a message naming files) with the files of ``places`` named as Lambda names them."""
     for here, there in places:
