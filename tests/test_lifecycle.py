@@ -391,3 +391,48 @@ def test_dir_lists_the_names_loaded_on_first_use():
     import lambdamock
 
     assert {"package", "Invocation", "LocalQueue", "mock_lambda"} <= set(dir(lambdamock))
+
+
+def test_stopping_leaves_an_import_going_on_in_another_thread_whole():
+    # The mock's distributions finder sits in sys.meta_path while functions run; taking it out of the list an
+    # import in another thread was going through made that import skip the next finder (PathFinder: the import
+    # failed).
+    import threading
+
+    class Pause:
+        def __init__(self) -> None:
+            self.inside, self.go = threading.Event(), threading.Event()
+
+        def find_spec(self, name, path=None, target=None):
+            if name == "colorsys":
+                self.inside.set()
+                self.go.wait(5)
+            return None
+
+    sys.modules.pop("colorsys", None)
+    mock = mock_lambda().start()
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": "def handler(e, c):\n    return 1\n"})})
+    client.invoke(FunctionName="f")  # the runtime's hooks, the finder with them, come with the first environment
+    pause = Pause()
+    sys.meta_path.insert(next(n for n, finder in enumerate(sys.meta_path)
+                              if getattr(finder, "__name__", "") == "PathFinder"), pause)
+    imported = {}
+
+    def importer() -> None:
+        try:
+            imported["module"] = __import__("colorsys").__name__
+        except ImportError as error:
+            imported["error"] = repr(error)
+
+    thread = threading.Thread(target=importer)
+    thread.start()
+    try:
+        assert pause.inside.wait(5)
+        mock.stop()
+    finally:
+        pause.go.set()
+        thread.join(5)
+        sys.meta_path.remove(pause)
+    assert imported == {"module": "colorsys"}

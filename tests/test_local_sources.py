@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import decimal
 import hashlib
 import json
@@ -401,3 +402,17 @@ def test_many_records_are_delivered_in_few_batches(m, lam):
     m.wait()
     assert [len(batch) for batch in records(m)] == [1000] * 5
     assert len(queue) == 0
+
+
+def test_an_arrival_time_is_cut_to_milliseconds_never_after_the_put(monkeypatch):
+    # Rounded, a record put 0.4 ms before a whole second arrived at that second: an AT_TIMESTAMP mapping starting
+    # there read it, and a window starting there took it.
+    stream = LocalStream(STREAM)
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_009.9996)
+    stream.put(b"early")
+    monkeypatch.undo()
+    moment = datetime.datetime.fromtimestamp(1_700_000_010, datetime.timezone.utc)
+    cursor = stream.iterator(stream.shards()[0], "AT_TIMESTAMP", timestamp=moment)
+    assert stream.read(cursor, 10)[0] == []
+    [record], _ = stream.read(stream.iterator(stream.shards()[0], "TRIM_HORIZON"), 10)
+    assert record.arrival == 1_700_000_009.999

@@ -7,6 +7,7 @@ import decimal
 import hashlib
 import itertools
 import json
+import math
 import threading
 import time
 import uuid
@@ -54,8 +55,9 @@ class _Stream(Subscribers):
         with self._guard:
             for shard, make in entries:
                 number = str(self.first_sequence + next(self._sequence))
-                # Arrival times have milliseconds, as Kinesis gives them ("approximateArrivalTimestamp": 1545084650.987).
-                self._shards[shard].append(make(self._ids[shard], number, round(time.time(), 3)))
+                # Arrival times have milliseconds, as Kinesis gives them ("approximateArrivalTimestamp": 1545084650.987),
+                # cut, not rounded: a record never arrives after the moment it was put.
+                self._shards[shard].append(make(self._ids[shard], number, math.floor(time.time() * 1000) / 1000))
                 numbers.append(number)
         self.notify()
         return numbers
