@@ -17,7 +17,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import archive, snapshots
 from lambdamock.runtime.exposure import exposure
-from lambdamock.runtime.modules import Namespace, process_import
+from lambdamock.runtime.modules import Namespace, canonical_name, process_import
 from lambdamock.runtime.spec import FunctionSpec
 
 # The SDK always resolves to the test process's copy, even when the zip bundles its own: that
@@ -112,19 +112,23 @@ class CodeDir:
         search = [root, *(path for path in [*layer_paths, _PROVIDED] if os.path.isdir(path))]
         own: Set[str] = set()
         shared: Set[str] = set()
+        process: Set[str] = set()
         seen: Set[str] = set()
         for directory in search:
             mine, installed = _classify(directory)
             own |= mine - seen
             # Dependencies the test process can import itself come from there (one copy, already
             # loaded, native parts included); the rest are loaded once per code and shared.
-            shared |= {
+            fresh = installed - seen
+            ours = {
                 name
-                for name in installed - seen
+                for name in fresh
                 if name not in _PROCESS_ONLY
                 and exposure.process_module(name) is None
                 and importlib.machinery.PathFinder.find_spec(name) is None
             }
+            shared |= ours
+            process |= fresh - ours
             seen |= mine | installed
         # SnapStart's hook registry is each environment's own, whoever supplies it (the zip, a layer, the runtime).
         own.add(snapshots.MODULE)
@@ -133,11 +137,24 @@ class CodeDir:
         self.own_tops: FrozenSet[str] = frozenset(own)
         self.shared_tops = frozenset(shared)
         self.shared = Namespace(search, self.shared_tops, process_import)
+        # What importlib.metadata does not show the function: distributions whose modules come from the test
+        # process, which tells their version itself.
+        self.process_distributions = frozenset(_distributions_of(search, process)) if process else frozenset()
 
     def namespace(self) -> Namespace:
         """A fresh module table for one execution environment."""
         fallback = self.shared.import_ if self.shared_tops else process_import
-        return Namespace(self.search, self.own_tops, fallback)
+        return Namespace(self.search, self.own_tops, fallback, self.process_distributions)
+
+
+def _distributions_of(search: Sequence[str], names: Set[str]) -> Set[str]:
+    """The canonical names of the distributions in ``search`` that installed any of ``names``."""
+    found: Set[str] = set()
+    for directory in search:
+        for entry in os.listdir(directory):
+            if entry.endswith(".dist-info") and _distribution_tops(directory, entry) & names:
+                found.add(canonical_name(entry.partition("-")[0]))
+    return found
 
 
 def _top_name_exists(root: str, name: str) -> bool:

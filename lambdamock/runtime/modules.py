@@ -6,9 +6,10 @@ import builtins
 import importlib.machinery
 import importlib.metadata
 import importlib.util
+import re
 import threading
 from types import ModuleType
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
 
 from lambdamock.runtime.exposure import exposure, unrouted
 
@@ -65,10 +66,13 @@ def _package_of(globals_: Optional[Mapping[str, Any]]) -> Optional[str]:
 class Namespace:
     """A private module table for the names `tops`, found along `search`; other names go to `fallback`."""
 
-    def __init__(self, search: Sequence[str], tops: FrozenSet[str], fallback: ImportFunc) -> None:
+    def __init__(self, search: Sequence[str], tops: FrozenSet[str], fallback: ImportFunc,
+                 process_distributions: FrozenSet[str] = frozenset()) -> None:
         # The directories a top-level name is looked for in, first match first, as along sys.path.
         self.search = list(search)
         self.tops = tops
+        # Distributions in `search` whose modules the test process serves (see code.CodeDir): not the function's.
+        self.process_distributions = process_distributions
         self.modules: Dict[str, ModuleType] = {}
         self._fallback = fallback
         # Reentrant: a module's top-level code imports its siblings through this same namespace.
@@ -234,11 +238,20 @@ class Distributions:
 
     def find_distributions(
         self, context: Optional[importlib.metadata.DistributionFinder.Context] = None
-    ) -> Iterable[importlib.metadata.Distribution]:
+    ) -> Iterator[importlib.metadata.Distribution]:
         namespace = self._namespace_of()
         if namespace is None or (context is not None and "path" in vars(context)):  # a caller's own paths
-            return ()
+            return
         name = None if context is None else context.name
         mine = importlib.metadata.DistributionFinder.Context(name=name, path=namespace.search)
-        return importlib.metadata.MetadataPathFinder.find_distributions(mine)
+        for found in importlib.metadata.MetadataPathFinder.find_distributions(mine):
+            # The version of a module the test process serves is the process's distribution's.
+            shown = found.metadata["Name"]
+            if shown is None or canonical_name(shown) not in namespace.process_distributions:
+                yield found
+
+
+def canonical_name(name: str) -> str:
+    """A distribution's name as packaging compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
