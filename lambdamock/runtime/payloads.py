@@ -202,6 +202,8 @@ def _installation() -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
     """The test process's Python: its package folders, then its standard library's; deepest first in each."""
     paths = sysconfig.get_paths()
     packages = {paths["purelib"], paths["platlib"], *getattr(site, "getsitepackages", list)()}
+    if site.ENABLE_USER_SITE:
+        packages.add(site.getusersitepackages())
     library = {paths["stdlib"], paths["platstdlib"]}
 
     def folders(found: set[str]) -> Tuple[str, ...]:

@@ -143,7 +143,7 @@ def _log_event_id(timestamp: int) -> str:
 
     AWS's example: "34622316099697884706540976068822859012661220141643892546" (services-cloudwatchlogs).
     """
-    return str((int(timestamp) << 144) | next(_LOG_EVENTS) % 2**64)
+    return str((int(timestamp) << 144) | next(_LOG_EVENTS) % 2**64).zfill(56)
 
 
 def _at(document: Any, path: str) -> Any:
