@@ -501,6 +501,43 @@ def test_runtime_faults(client, files, handler, error_type, message):
     assert call(client, "f", {"ok": 1})["Body"] == {"ok": 1}
 
 
+def test_a_failed_init_runs_again_in_the_invoke_phase(client, mock, tmp_path):
+    # Captured on AWS (python3.12, 2026): INIT_START, the warning and the error, "INIT_REPORT Init Duration: 137.69
+    # ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError", the warning and the error again,
+    # "INIT_REPORT Init Duration: 80.49 ms\tPhase: invoke\tStatus: error\tError Type: ...", START, END, and a
+    # REPORT with "Status: error\tError Type: Runtime.ImportModuleError" and no Init Duration.
+    runs = tmp_path / "runs"
+    deploy(client, "broken", {"app.py": f"open({str(runs)!r}, 'a').write('.')\nimport missing_dep\n"})
+    assert call(client, "broken")["Body"]["errorType"] == "Runtime.ImportModuleError"
+    assert runs.read_text() == "..", "the module ran twice"
+    shapes = [re.sub(r"[\d.]+ (?:MB|ms)|RequestId: \S+|\t\d{4}-\S+Z\t\t.*", "*", message.split("\n")[0])
+              for _, message in mock.invocations[-1].log_events]
+    assert shapes[1:] == [
+        "[WARNING]*", "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'missing_dep'",
+        "INIT_REPORT Init Duration: *\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError",
+        "[WARNING]*", "[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module named 'missing_dep'",
+        "INIT_REPORT Init Duration: *\tPhase: invoke\tStatus: error\tError Type: Runtime.ImportModuleError",
+        "START * Version: $LATEST", "END *",
+        "REPORT *\tDuration: *\tBilled Duration: *\tMemory Size: *\tMax Memory Used: *\tStatus: error"
+        "\tError Type: Runtime.ImportModuleError",
+    ]
+    assert shapes[0].startswith("INIT_START Runtime Version: python:3.12")
+
+
+def test_an_init_that_fails_once_is_run_again_and_the_invocation_goes_on(client, mock, tmp_path):
+    flag = tmp_path / "fail once"
+    flag.touch()
+    source = (f"import os\nif os.path.exists({str(flag)!r}):\n    os.remove({str(flag)!r})\n"
+              "    raise RuntimeError('not yet')\ndef handler(event, context):\n    return 'ran'\n")
+    deploy(client, "flaky", {"app.py": source})
+    response = call(client, "flaky")
+    assert "FunctionError" not in response and response["Body"] == "ran"
+    messages = [message for _, message in mock.invocations[-1].log_events]
+    assert [message.split("\t")[1] for message in messages if message.startswith("INIT_REPORT")] == ["Phase: init"]
+    assert "Init Duration" not in messages[-1]  # that init ran in the invoke phase: its time is the Duration's
+    assert call(client, "flaky")["Body"] == "ran"  # and the environment is kept
+
+
 def test_timeout_is_answered_on_time(client, mock):
     deploy(client, "slow", {"app.py": "import time\ndef handler(e, c):\n    time.sleep(60)\n"}, Timeout=1)
     response = call(client, "slow")

@@ -220,8 +220,10 @@ class Log:
             phase = "RESTORE_START" if self._restored else "INIT_START"
             self._add(stamp, f"{phase} Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
 
-    def init_end(self, stamp: float, init_type: str, duration_ms: float, error_type: Optional[str]) -> None:
-        """Init finished: its report, which Lambda writes as a line only when init failed; a restore's, always."""
+    def init_end(self, stamp: float, init_type: str, duration_ms: float, error_type: Optional[str],
+                 phase: str = "init") -> None:
+        """Init finished: its report, which Lambda writes as a line only when init failed; a restore's, always.
+        ``phase`` is "invoke" for an init Lambda ran again in the invocation, after one that failed."""
         status = "success" if error_type is None else "error"
         error = {"errorType": error_type} if error_type else {}
         if self._restored:
@@ -237,12 +239,12 @@ class Log:
             self._add(stamp, f"RESTORE_REPORT Restore Duration: {duration_ms:.2f} ms{failure}\n")
         elif self._json:
             self._platform(stamp, DEBUG, "initRuntimeDone", {
-                "initializationType": init_type, "phase": "init", "status": status, **error})
+                "initializationType": init_type, "phase": phase, "status": status, **error})
             self._platform(stamp, INFO if error_type else DEBUG, "initReport", {
-                "initializationType": init_type, "phase": "init", "status": status, **error,
+                "initializationType": init_type, "phase": phase, "status": status, **error,
                 "metrics": {"durationMs": round(duration_ms, 3)}})
         elif error_type is not None:
-            self._add(stamp, f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: init\tStatus: error"
+            self._add(stamp, f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: {phase}\tStatus: error"
                              f"\tError Type: {error_type}\n")
 
     def start(self, stamp: float) -> None:

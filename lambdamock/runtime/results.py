@@ -29,22 +29,38 @@ def _result(log: Log, stream: str, payload: bytes, function_error: Optional[str]
     )
 
 
-def _initialised(log: Log, env: Environment, ended: Optional[float], error_type: Optional[str] = None) -> None:
+def _initialised(log: Log, env: Environment, ended: Optional[float], error_type: Optional[str] = None,
+                 failed: Optional[Environment] = None) -> None:
     """A cold start's part of the log: the runtime starting, what the code wrote while it was imported, and, if
-    init ended (at ``ended``), its report."""
+    init ended (at ``ended``), its report. After an init that ``failed``, that one's, then this one's output and
+    its report (only when it failed too), in the invoke phase."""
     init = env.init_outcome
-    log.init_start(init.started, env.init_type, env.id)
+    if failed is None:
+        log.init_start(init.started, env.init_type, env.id)
+    else:
+        before = failed.init_outcome
+        _initialised(log, failed, before.started + before.duration_ms / 1000, _init_failure(failed, "")[0])
     log.output(init.output, init.started)
-    if ended is not None:
-        log.init_end(ended, env.init_type, init.duration_ms, error_type)
+    if ended is not None and (failed is None or error_type is not None):
+        log.init_end(ended, env.init_type, init.duration_ms, error_type, "init" if failed is None else "invoke")
 
 
-def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool) -> InvocationResult:
-    """The handler returned, raised, or ended the runtime (sys.exit)."""
+def _init_failure(env: Environment, request_id: str) -> tuple[str, bytes]:
+    """The error type and the payload of an init that raised or exited."""
+    if env.init_error is not None:
+        document = env.init_error  # AWS sends an init error with an empty requestId (test_lambda_runtime_error)
+        return str(document["errorType"]), encode_document(document, env.spec.runtime)
+    return "Runtime.ExitError", sandbox_error("Runtime.ExitError", _exit_message(request_id, env.init_outcome.exit_status or 0))
+
+
+def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool,
+              failed: Optional[Environment] = None) -> InvocationResult:
+    """The handler returned, raised, or ended the runtime (sys.exit); after an init that ``failed``, in an
+    environment whose init ran in the invoke phase, which its duration takes in."""
     log = Log(spec, request_id, env.tenant)
-    init_ms = env.init_outcome.duration_ms if cold else None
+    init_ms = env.init_outcome.duration_ms if cold and failed is None else None
     if cold:
-        _initialised(log, env, outcome.started)
+        _initialised(log, env, outcome.started, failed=failed)
     log.start(outcome.started)
     log.output(outcome.output, outcome.started)
     payload = outcome.payload
@@ -59,36 +75,33 @@ def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Ou
         status, error_type = "error", "Runtime.ExitError"
     body = payload if payload is not None else b"null"
     ended = outcome.started + outcome.duration_ms / 1000
-    log.end(ended, outcome.duration_ms, init_ms, status, error_type, len(body))
-    return _result(log, env.log_stream_name, body, function_error, outcome.duration_ms, init_ms, cold)
+    duration_ms = outcome.duration_ms + (env.init_outcome.duration_ms if failed is not None else 0.0)
+    log.end(ended, duration_ms, init_ms, status, error_type, len(body))
+    return _result(log, env.log_stream_name, body, function_error, duration_ms, init_ms, cold)
 
 
-def init_failed(spec: FunctionSpec, env: Environment, request_id: str) -> InvocationResult:
-    """Init raised or exited; the environment is not kept, so the next invoke runs init again, as Lambda does."""
+def init_failed(spec: FunctionSpec, env: Environment, request_id: str,
+                failed: Optional[Environment] = None) -> InvocationResult:
+    """Init raised or exited (again, after an init that ``failed``); the environment is not kept, so the next
+    invoke runs init again, as Lambda does."""
     init = env.init_outcome
-    if env.init_error is not None:
-        document = env.init_error  # AWS sends an init error with an empty requestId (test_lambda_runtime_error)
-        error_type = str(document["errorType"])
-        payload = encode_document(document, spec.runtime)
-    else:
-        error_type = "Runtime.ExitError"
-        payload = sandbox_error(error_type, _exit_message(request_id, init.exit_status or 0))
+    error_type, payload = _init_failure(env, request_id)
     log = Log(spec, request_id, env.tenant)
     ended = init.started + init.duration_ms / 1000
-    _initialised(log, env, ended, error_type)
+    _initialised(log, env, ended, error_type, failed)
     log.start(ended)
     log.end(ended, init.duration_ms, None, "error", error_type, len(payload))
     return _result(log, env.log_stream_name, payload, "Unhandled", init.duration_ms, init.duration_ms, cold=True)
 
 
 def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry], started: float,
-              duration_ms: float, cold: bool) -> InvocationResult:
+              duration_ms: float, cold: bool, failed: Optional[Environment] = None) -> InvocationResult:
     """The handler outlived its time: Lambda answers for it."""
     log = Log(spec, request_id, env.tenant)
     if cold:
-        _initialised(log, env, started)
+        _initialised(log, env, started, failed=failed)
     # A cold start's REPORT names its init, timed out or not (AWS's: "... Init Duration: 402.04 ms\tStatus: timeout").
-    init_ms = env.init_outcome.duration_ms if cold else None
+    init_ms = env.init_outcome.duration_ms if cold and failed is None else None
     return _timed_out(log, spec, request_id, env, output, started, duration_ms, cold, init_ms)
 
 

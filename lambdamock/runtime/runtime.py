@@ -6,7 +6,7 @@ import os
 import sys
 import threading
 import time
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import hooks, results
@@ -90,28 +90,23 @@ class Runtime:
         spec = self._code.current(spec)  # code in place that was edited retires its environments here
         env = self._checkout(spec, provisioned, tenant)
         cold = env is None
+        failed: Optional[Environment] = None  # an init that failed before this invocation's own
         if env is None:
-            try:
-                init_type = "snap-start" if spec.snap_start else "on-demand"
-                env = Environment(spec, self._code.get(spec), init_type, self._threads, tenant)
-            except MockStoppedError:
-                raise
-            except Exception as error:  # the code could not be put on disk, say: this invocation fails
-                return results.not_started(spec, request_id, error)
-            try:
-                started = yield from env.start(_INIT_LIMIT_S + spec.timeout)
-            except BaseException as error:
-                # No thread could start, or a driver gave these steps up (closed them, or threw into them,
-                # instead of running them on; see waits.blocking): no leak either way.
-                env.stop()
-                if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
-                    return results.not_started(spec, request_id, error)
-                raise
-            if not started:
-                limit_ms = (_INIT_LIMIT_S + spec.timeout) * 1000
-                return results.init_timed_out(spec, request_id, env, limit_ms)
-            if env.dead:
-                return results.init_failed(spec, env, request_id)
+            made = yield from self._initialised(spec, request_id, tenant)
+            if isinstance(made, InvocationResult):
+                return made
+            if made.dead and spec.snap_start:
+                return results.init_failed(spec, made, request_id)  # a failed restore is reported as it is
+            if made.dead:
+                # Lambda runs a failed init once more, in the invoke phase (captured on AWS: the init's output
+                # and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase: invoke", then
+                # START); the invocation goes on if that one succeeds.
+                failed, made = made, (yield from self._initialised(spec, request_id, tenant))
+                if isinstance(made, InvocationResult):
+                    return made
+                if made.dead:
+                    return results.init_failed(spec, made, request_id, failed)
+            env = made
             with self._lock:
                 self._busy[env] = None
         try:
@@ -124,8 +119,33 @@ class Runtime:
             self._checkin(env)
         if outcome is None:
             late = env.timed_out
-            return results.timed_out(spec, request_id, env, late.output, late.started, spec.timeout * 1000.0, cold)
-        return results.completed(spec, request_id, env, outcome, cold)
+            return results.timed_out(spec, request_id, env, late.output, late.started, spec.timeout * 1000.0, cold,
+                                     failed)
+        return results.completed(spec, request_id, env, outcome, cold, failed)
+
+    def _initialised(self, spec: FunctionSpec, request_id: str,
+                     tenant: Optional[str]) -> Steps[Union[Environment, InvocationResult]]:
+        """A new environment once its init ended (``dead`` if it failed), or the invocation's answer when it could
+        not start or init outlived its time."""
+        try:
+            init_type = "snap-start" if spec.snap_start else "on-demand"
+            env = Environment(spec, self._code.get(spec), init_type, self._threads, tenant)
+        except MockStoppedError:
+            raise
+        except Exception as error:  # the code could not be put on disk, say: this invocation fails
+            return results.not_started(spec, request_id, error)
+        try:
+            started = yield from env.start(_INIT_LIMIT_S + spec.timeout)
+        except BaseException as error:
+            # No thread could start, or a driver gave these steps up (closed them, or threw into them,
+            # instead of running them on; see waits.blocking): no leak either way.
+            env.stop()
+            if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
+                return results.not_started(spec, request_id, error)
+            raise
+        if not started:
+            return results.init_timed_out(spec, request_id, env, (_INIT_LIMIT_S + spec.timeout) * 1000)
+        return env
 
     def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
         """Initialise `count` provisioned-concurrency environments; None, or why init failed."""
