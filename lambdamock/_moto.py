@@ -81,6 +81,7 @@ def bridge() -> None:
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.s3.responses": [("S3Response._bucket_response_put", _bucket_put)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
+        "moto.events.notifications": [("_invoke_lambda", _events_invoke_lambda)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
         "moto.kinesis.models": [("KinesisBackend.put_records", _whole_write),
                                 ("KinesisBackend.get_records", _whole_write)],
@@ -320,6 +321,28 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
             triggers.dropped(_serving(target["Arn"]), target["Arn"], instance.arn, trigger_events.NOT_JSON)
         else:
             triggers.deliver(_serving(target["Arn"]), target["Arn"], payload, instance.arn, instance.account_id)
+    return None
+
+
+def _events_invoke_lambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # _invoke_lambda(account_id, fn_arn, event): moto's EventBridge events for S3 API calls (CreateBucket), which
+    # EventBridge sends as any other, asynchronously, to a function whose policy lets its rule invoke it.
+    function_arn = _argument(args, kwargs, 1, "fn_arn")
+    service = _serving(function_arn)
+    if service is None:
+        return wrapped(*args, **kwargs)
+    from moto.events.models import events_backends
+
+    from lambdamock.sources import triggers
+
+    account, event = _argument(args, kwargs, 0, "account_id"), _argument(args, kwargs, 2, "event")
+    # The rule moto matched (by source and eventName) that targets the function: its ARN is the source's.
+    rules = [rule for backend in events_backends[account].values() for bus in backend.event_buses.values()
+             for rule in bus.rules.values()
+             if any(target.get("Arn") == function_arn for target in rule.targets)
+             and event.get("source") in rule.event_pattern.get_pattern().get("source", [])]
+    source_arn = rules[0].arn if rules else ""
+    triggers.deliver(service, function_arn, json.dumps(event).encode(), source_arn, account)
     return None
 
 

@@ -376,6 +376,25 @@ def test_the_ingestion_time_is_when_eventbridge_got_the_event_not_its_time(world
     assert before <= ingested <= datetime.datetime.now(datetime.timezone.utc)
 
 
+def test_moto_s_eventbridge_events_for_s3_api_calls_are_asynchronous_and_need_the_policy(world: World) -> None:
+    # moto sends them (a rule on CreateBucket) through its own Lambda's invoke; EventBridge invokes a function
+    # "asynchronously" (services-cloudwatchevents) and only as its resource policy allows (eb-use-resource-based).
+    events = boto3.client("events", region_name=REGION)
+    arn = events.put_rule(Name="created", EventPattern=json.dumps(
+        {"source": ["aws.s3"], "detail": {"eventName": ["CreateBucket"]}}))["RuleArn"]
+    events.put_targets(Rule="created", Targets=[{"Id": "f", "Arn": world.arn}])
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="refused")
+    assert world.events() == []
+    [refused] = world.mock.triggers
+    assert refused.source_arn == arn and "does not allow events.amazonaws.com" in refused.error
+    world.allow("events.amazonaws.com", arn)
+    s3.create_bucket(Bucket="taken")
+    [event] = world.events()
+    assert event["source"] == "aws.s3"
+    assert world.mock.invocations[0].invocation_type == "Event"
+
+
 def test_eventbridge_keeps_moto_s_other_targets(world: World) -> None:
     sqs = boto3.client("sqs", region_name=REGION)
     url = sqs.create_queue(QueueName="copies")["QueueUrl"]
