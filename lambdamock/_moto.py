@@ -314,9 +314,9 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
         return None
     from lambdamock.sources import trigger_events, triggers
 
-    shaped = trigger_events.eventbridge(event)
+    shaped, ingested = trigger_events.eventbridge(event), trigger_events.ingestion_time()
     for target in mine:
-        payload = trigger_events.target_input(target, shaped, instance.arn, instance.name)
+        payload = trigger_events.target_input(target, shaped, instance.arn, instance.name, ingested)
         if payload is None:
             triggers.dropped(_serving(target["Arn"]), target["Arn"], instance.arn, trigger_events.NOT_JSON)
         else:

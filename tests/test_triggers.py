@@ -365,14 +365,16 @@ def test_eventbridge_target_input_options(world: World) -> None:
 def test_the_ingestion_time_is_when_eventbridge_got_the_event_not_its_time(world: World) -> None:
     # "aws.events.event.ingestion-time: The time at which the event was received by EventBridge" (EventBridge's
     # input transformation guide, predefined variables); an event's Time may be any the sender chose.
-    events, arn = rule(world, {"Id": "t", "Arn": world.arn, "InputTransformer": {
-        "InputTemplate": '{"time": "<aws.events.event.ingestion-time>"}'}})
+    template = {"InputTemplate": '{"time": "<aws.events.event.ingestion-time>"}'}
+    events, arn = rule(world, {"Id": "t", "Arn": world.arn, "InputTransformer": template},
+                       {"Id": "u", "Arn": world.arn, "InputTransformer": template})
     world.allow("events.amazonaws.com", arn)
     before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": "{}",
                                 "Time": datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)}])
-    [event] = world.events()
-    ingested = datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    first, second = world.events()
+    assert first == second  # one event, one time at which EventBridge received it
+    ingested = datetime.datetime.strptime(first["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
     assert before <= ingested <= datetime.datetime.now(datetime.timezone.utc)
 
 

@@ -227,10 +227,17 @@ def _is_json(text: str) -> bool:
     return True
 
 
-def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: str,
-                 rule_name: str) -> Optional[bytes]:
+def ingestion_time() -> str:
+    """Now, as <aws.events.event.ingestion-time> gives "the time at which the event was received by EventBridge"
+    (its input transformation guide): once per event, for all its targets."""
+    return _now()[:-5] + "Z"
+
+
+def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: str, rule_name: str,
+                 ingested: str) -> Optional[bytes]:
     """What a rule's target receives: the event, or its Input, InputPath or InputTransformer (AWS's Target);
-    None when EventBridge sends nothing (a transformed input that is not JSON)."""
+    None when EventBridge sends nothing (a transformed input that is not JSON). ``ingested`` is when EventBridge
+    received the event (see ingestion_time)."""
     if target.get("Input") is not None:
         return str(target["Input"]).encode()
     if target.get("InputPath"):
@@ -245,8 +252,7 @@ def target_input(target: Mapping[str, Any], event: Mapping[str, Any], rule_arn: 
                    "time": event.get("time"), "source": event.get("source"), "region": event.get("region"),
                    "resources": event.get("resources"), "version": event.get("version")}
         values.update({"aws.events.rule-arn": rule_arn, "aws.events.rule-name": rule_name,
-                       # "The time at which the event was received by EventBridge" (its input transformation guide).
-                       "aws.events.event.ingestion-time": _now()[:-5] + "Z", "aws.events.event": summary,
+                       "aws.events.event.ingestion-time": ingested, "aws.events.event": summary,
                        "aws.events.event.json": dict(event)})
         filled = _filled(str(transformer.get("InputTemplate", "")), values)
         return filled.encode() if _sendable(filled) else None
