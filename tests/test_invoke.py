@@ -538,6 +538,28 @@ def test_an_init_that_fails_once_is_run_again_and_the_invocation_goes_on(client,
     assert call(client, "flaky")["Body"] == "ran"  # and the environment is kept
 
 
+def test_an_init_run_again_counts_against_the_invocation_s_timeout(client, mock, tmp_path):
+    # It runs in the invoke phase: the handler gets what is left of the timeout, and an init that outlasts it is
+    # the invocation's timeout, with the first init's log kept.
+    flag = tmp_path / "fail once"
+    flag.touch()
+    slow = (f"import os, time\nif os.path.exists({str(flag)!r}):\n    os.remove({str(flag)!r})\n"
+            "    raise RuntimeError('not yet')\ntime.sleep(1)\n"
+            "def handler(event, context):\n    return context.get_remaining_time_in_millis()\n")
+    deploy(client, "slow", {"app.py": slow}, Timeout=3)
+    left = call(client, "slow")["Body"]
+    assert 1000 < left <= 2000, left
+    flag.touch()
+    hangs = (f"import os, time\nif os.path.exists({str(flag)!r}):\n    os.remove({str(flag)!r})\n"
+             "    raise RuntimeError('not yet')\ntime.sleep(30)\ndef handler(event, context):\n    return 1\n")
+    deploy(client, "hangs", {"app.py": hangs}, Timeout=1)
+    response = call(client, "hangs")
+    assert response["Body"]["errorType"] == "Sandbox.Timedout"
+    messages = [message for _, message in mock.invocations[-1].log_events]
+    assert any("INIT_REPORT" in message and "Phase: init" in message for message in messages)
+    assert re.search(r"\tDuration: 1000\.00 ms", messages[-1]), messages[-1]
+
+
 def test_timeout_is_answered_on_time(client, mock):
     deploy(client, "slow", {"app.py": "import time\ndef handler(e, c):\n    time.sleep(60)\n"}, Timeout=1)
     response = call(client, "slow")

@@ -374,13 +374,15 @@ class Environment:
         invoked_function_arn: str,
         client_context: Optional[Mapping[str, Any]],
         trace: str = "",
+        spent: float = 0.0,
     ) -> Steps[Optional[Outcome]]:
         """Run one request; None if it outlived the function's timeout (the worker is then abandoned).
 
-        ``trace`` is the handler's trace header (a new one when empty); Lambda sets none for init.
+        ``trace`` is the handler's trace header (a new one when empty); Lambda sets none for init. ``spent``
+        seconds of the timeout went to this invocation's init already (one Lambda ran again).
         """
         self.scope.overlay["_X_AMZN_TRACE_ID"] = trace or ids.trace_header()
-        timeout = self.spec.timeout
+        timeout = max(0.0, self.spec.timeout - spent)
         call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)
         if (yield Wait(call.done, timeout)) or call.finished:

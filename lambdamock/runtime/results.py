@@ -105,10 +105,12 @@ def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Seq
     return _timed_out(log, spec, request_id, env, output, started, duration_ms, cold, init_ms)
 
 
-def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, duration_ms: float) -> InvocationResult:
-    """Init outlived its time (and the handler's): Lambda answers for it."""
+def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, duration_ms: float,
+                   failed: Optional[Environment] = None) -> InvocationResult:
+    """Init outlived its time (and the handler's; after an init that ``failed``, the function's): Lambda answers
+    for it."""
     log = Log(spec, request_id, env.tenant)
-    _initialised(log, env, None)
+    _initialised(log, env, None, failed=failed)
     return _timed_out(log, spec, request_id, env, (), env.init_outcome.started, duration_ms, True, None)
 
 

@@ -100,8 +100,8 @@ class Runtime:
             if made.dead:
                 # Lambda runs a failed init once more, in the invoke phase (captured on AWS: the init's output
                 # and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase: invoke", then
-                # START); the invocation goes on if that one succeeds.
-                failed, made = made, (yield from self._initialised(spec, request_id, tenant))
+                # START), within the invocation's timeout; the invocation goes on if that one succeeds.
+                failed, made = made, (yield from self._initialised(spec, request_id, tenant, made))
                 if isinstance(made, InvocationResult):
                     return made
                 if made.dead:
@@ -109,8 +109,9 @@ class Runtime:
             env = made
             with self._lock:
                 self._busy[env] = None
+        spent = env.init_outcome.duration_ms / 1000 if failed is not None else 0.0  # the invoke phase's init
         try:
-            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace)
+            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace, spent)
         except BaseException:
             # A driver gave these steps up while the handler ran: it goes on, but its environment is not reused.
             env.retired = True
@@ -123,10 +124,11 @@ class Runtime:
                                      failed)
         return results.completed(spec, request_id, env, outcome, cold, failed)
 
-    def _initialised(self, spec: FunctionSpec, request_id: str,
-                     tenant: Optional[str]) -> Steps[Union[Environment, InvocationResult]]:
+    def _initialised(self, spec: FunctionSpec, request_id: str, tenant: Optional[str],
+                     failed: Optional[Environment] = None) -> Steps[Union[Environment, InvocationResult]]:
         """A new environment once its init ended (``dead`` if it failed), or the invocation's answer when it could
-        not start or init outlived its time."""
+        not start or init outlived its time: its own limit, or, run again after an init that ``failed``, the
+        function's timeout."""
         try:
             init_type = "snap-start" if spec.snap_start else "on-demand"
             env = Environment(spec, self._code.get(spec), init_type, self._threads, tenant)
@@ -134,8 +136,9 @@ class Runtime:
             raise
         except Exception as error:  # the code could not be put on disk, say: this invocation fails
             return results.not_started(spec, request_id, error)
+        limit = spec.timeout if failed is not None else _INIT_LIMIT_S + spec.timeout
         try:
-            started = yield from env.start(_INIT_LIMIT_S + spec.timeout)
+            started = yield from env.start(limit)
         except BaseException as error:
             # No thread could start, or a driver gave these steps up (closed them, or threw into them,
             # instead of running them on; see waits.blocking): no leak either way.
@@ -144,7 +147,7 @@ class Runtime:
                 return results.not_started(spec, request_id, error)
             raise
         if not started:
-            return results.init_timed_out(spec, request_id, env, (_INIT_LIMIT_S + spec.timeout) * 1000)
+            return results.init_timed_out(spec, request_id, env, limit * 1000, failed)
         return env
 
     def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
