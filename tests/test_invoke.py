@@ -83,9 +83,12 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
         "class Nothing:\n    def _asdict(self):\n        return None\n"
         "class Counted:\n    calls = 0\n    def _asdict(self):\n        Counted.calls += 1\n"
         "        return {'calls': Counted.calls}\n"
+        "class Fresh:\n    def __init__(self, i):\n        self.i = i\n    def _asdict(self):\n"
+        "        return {'i': self.i}\n"
+        "class Rows(list):\n    def __iter__(self):\n        return (Fresh(i) for i in range(3))\n"
         "def handler(event, context):\n"
         "    return {'row': [{'row': Row()}], 'mapping': Mapping(a=1), 'listing': [Listing([1])], 'text': Text('t'),\n"
-        "            'takes': [Takes()], 'wrong': [Wrong()], 'nothing': [Nothing()],\n            'counted': [Counted()]}[event['case']]\n"
+        "            'takes': [Takes()], 'wrong': [Wrong()], 'nothing': [Nothing()],\n            'counted': [Counted()], 'fresh': Rows([0])}[event['case']]\n"
     )
     deploy(client, "f", {"app.py": source})
 
@@ -98,6 +101,8 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
     assert answer("listing") == {"error": None, "body": b'[{"l": 1}]'}
     assert answer("text") == {"error": None, "body": b'"t"'}
     assert answer("counted") == {"error": None, "body": b'[{"calls": 1}]'}  # called once, as simplejson does
+    # Values made as they are iterated over, each freed before the next: one's id may be the next one's.
+    assert answer("fresh") == {"error": None, "body": b'[{"i": 0}, {"i": 1}, {"i": 2}]'}
     for case, message in (("takes", "Object of type Takes is not JSON serializable"),
                           ("wrong", "_asdict() must return a dict, not list"),
                           ("nothing", "_asdict() must return a dict, not NoneType")):

@@ -42,8 +42,9 @@ def parse_event(payload: bytes) -> Any:
         raise Fault("Runtime.UnmarshalError", f"Unable to unmarshal input: {error}") from None
 
 
-# The _asdict() results of one result's values, by id: the runtime's encoder calls each value's once.
-_Fields = Dict[int, Optional[Dict[Any, Any]]]
+# The _asdict() results of one result's values, by id, with the value (kept alive, so that its id is not another's
+# meanwhile): the runtime's encoder calls each value's once.
+_Fields = Dict[int, Tuple[Any, Optional[Dict[Any, Any]]]]
 _ABSENT = object()  # no _asdict, or one that cannot be called without arguments
 
 
@@ -70,8 +71,9 @@ class _Encoder(json.JSONEncoder):
 def _fields(value: Any, called: _Fields) -> Optional[Dict[Any, Any]]:
     """What the runtime's encoder (simplejson's, with its default namedtuple_as_object) writes as an object: what
     ``value._asdict()`` returns, for any value that has one; None for a value without (or whose call fails so)."""
-    if id(value) in called:
-        return called[id(value)]
+    known = called.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
     method = getattr(value, "_asdict", None)
     answer: Any = _ABSENT
     if callable(method):
@@ -83,7 +85,7 @@ def _fields(value: Any, called: _Fields) -> Optional[Dict[Any, Any]]:
         fields = answer
     else:
         raise TypeError(f"_asdict() must return a dict, not {type(answer).__name__}")
-    called[id(value)] = fields
+    called[id(value)] = (value, fields)
     return fields
 
 
