@@ -81,7 +81,8 @@ def bridge() -> None:
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.s3.responses": [("S3Response._bucket_response_put", _bucket_put)],
         "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
-        "moto.events.notifications": [("_invoke_lambda", _events_invoke_lambda)],
+        "moto.events.notifications": [("_send_safe_notification", _events_notification),
+                                      ("_invoke_lambda", _events_invoke_lambda)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
         "moto.kinesis.models": [("KinesisBackend.put_records", _whole_write),
                                 ("KinesisBackend.get_records", _whole_write)],
@@ -96,6 +97,10 @@ def bridge() -> None:
     wrapt.register_post_import_hook(_moto_tagging.install_tagging, "moto.resourcegroupstaggingapi.models")
 
 
+# While moto sends an EventBridge event for an S3 API call: its source, its eventName, and how many times each
+# function was sent it so far.
+_NOTIFYING: contextvars.ContextVar[Optional[tuple[str, str, dict[tuple[str, str], int]]]] = contextvars.ContextVar(
+    "lambdamock_notifying", default=None)
 # Set while the other before-send handlers see a request lambdamock answers: moto's leaves it alone.
 _ANSWERED: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_answered", default=False)
 
@@ -324,25 +329,41 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     return None
 
 
+def _events_notification(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # _send_safe_notification(source, event_name, region, resources, detail): moto's EventBridge events for S3 API
+    # calls (CreateBucket); _invoke_lambda below learns which event, and counts the deliveries to each function.
+    token = _NOTIFYING.set((_argument(args, kwargs, 0, "source"), _argument(args, kwargs, 1, "event_name"), {}))
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _NOTIFYING.reset(token)
+
+
 def _events_invoke_lambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # _invoke_lambda(account_id, fn_arn, event): moto's EventBridge events for S3 API calls (CreateBucket), which
-    # EventBridge sends as any other, asynchronously, to a function whose policy lets its rule invoke it.
-    function_arn = _argument(args, kwargs, 1, "fn_arn")
+    # _invoke_lambda(account_id, fn_arn, event): EventBridge sends these as any other event, asynchronously, to a
+    # function whose policy lets the rule invoke it.
+    function_arn, notifying = _argument(args, kwargs, 1, "fn_arn"), _NOTIFYING.get()
     service = _serving(function_arn)
-    if service is None:
+    if service is None or notifying is None:
         return wrapped(*args, **kwargs)
     from moto.events.models import events_backends
 
     from lambdamock.sources import triggers
 
     account, event = _argument(args, kwargs, 0, "account_id"), _argument(args, kwargs, 2, "event")
-    # The rule moto matched (by source and eventName) that targets the function: its ARN is the source's.
-    rules = [rule for backend in events_backends[account].values() for bus in backend.event_buses.values()
-             for rule in bus.rules.values()
-             if any(target.get("Arn") == function_arn for target in rule.targets)
-             and event.get("source") in rule.event_pattern.get_pattern().get("source", [])]
-    source_arn = rules[0].arn if rules else ""
-    triggers.deliver(service, function_arn, json.dumps(event).encode(), source_arn, account)
+    source, name, sent = notifying
+    # moto calls this for each Lambda target of each rule it matched (enabled, with the source and the
+    # eventName), rule by rule: the n-th call for a function is its n-th such target.
+    targets = [rule for backend in events_backends[account].values() for bus in backend.event_buses.values()
+               for rule in bus.rules.values()
+               if rule.state == "ENABLED" and source in rule.event_pattern.get_pattern().get("source", [])
+               and name in rule.event_pattern.get_pattern().get("detail", {}).get("eventName", [])
+               for target in rule.targets if target.get("Arn") == function_arn]
+    count = sent[(account, function_arn)] = sent.get((account, function_arn), 0) + 1
+    rule = targets[count - 1] if count <= len(targets) else None
+    # On AWS such an event goes to its region's default bus alone (moto hands it to every region's rules).
+    if rule is not None and rule.region_name == event.get("region") and rule.event_bus_name == "default":
+        triggers.deliver(service, function_arn, json.dumps(event).encode(), rule.arn, account)
     return None
 
 

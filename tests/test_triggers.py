@@ -382,18 +382,26 @@ def test_moto_s_eventbridge_events_for_s3_api_calls_are_asynchronous_and_need_th
     # moto sends them (a rule on CreateBucket) through its own Lambda's invoke; EventBridge invokes a function
     # "asynchronously" (services-cloudwatchevents) and only as its resource policy allows (eb-use-resource-based).
     events = boto3.client("events", region_name=REGION)
-    arn = events.put_rule(Name="created", EventPattern=json.dumps(
-        {"source": ["aws.s3"], "detail": {"eventName": ["CreateBucket"]}}))["RuleArn"]
-    events.put_targets(Rule="created", Targets=[{"Id": "f", "Arn": world.arn}])
+
+    def rule(name: str, event_name: str, **extra: Any) -> str:
+        pattern = json.dumps({"source": ["aws.s3"], "detail": {"eventName": [event_name]}})
+        found = events.put_rule(Name=name, EventPattern=pattern, **extra)["RuleArn"]
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn}])
+        return str(found)
+
+    # Rules the event does not match, made first: they are not the event's source.
+    rule("deleted", "DeleteBucket")
+    rule("disabled", "CreateBucket", State="DISABLED")
+    first, second = rule("created", "CreateBucket"), rule("also-created", "CreateBucket")
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="refused")
     assert world.events() == []
-    [refused] = world.mock.triggers
-    assert refused.source_arn == arn and "does not allow events.amazonaws.com" in refused.error
-    world.allow("events.amazonaws.com", arn)
+    assert [(trigger.source_arn, "does not allow events.amazonaws.com" in str(trigger.error))
+            for trigger in world.mock.triggers] == [(first, True), (second, True)]
+    world.allow("events.amazonaws.com", second)
     s3.create_bucket(Bucket="taken")
-    [event] = world.events()
-    assert event["source"] == "aws.s3"
+    [event] = world.events()  # the rule whose policy allows it
+    assert event["source"] == "aws.s3" and world.mock.triggers[-1].source_arn == second
     assert world.mock.invocations[0].invocation_type == "Event"
 
 
