@@ -245,8 +245,7 @@ class _Installation:
                 logging.root.handlers = RootHandlers(logging.root.handlers)
             importlib.import_module = _import_module
             importlib.reload = _reload
-            # A new list rather than a change to the one an import in another thread may be going through.
-            sys.meta_path = [_distributions, *sys.meta_path]  # a finder of distributions only
+            sys.meta_path.insert(0, _distributions)  # a finder of distributions only
             logging.basicConfig = _basic_config
             time.sleep = _sleep
             threading.Thread.start = _start_thread  # type: ignore[method-assign]
@@ -304,6 +303,8 @@ class _Installation:
             if importlib.reload is _reload:
                 importlib.reload = _original_reload
             if _distributions in sys.meta_path:
+                # A new list: removing from the one an import in another thread is going through would make it
+                # skip the finder after ours.
                 sys.meta_path = [finder for finder in sys.meta_path if finder is not _distributions]
             if logging.basicConfig is _basic_config:
                 logging.basicConfig = _original_basic_config

@@ -244,11 +244,18 @@ class Distributions:
             return
         name = None if context is None else context.name
         mine = importlib.metadata.DistributionFinder.Context(name=name, path=namespace.search)
+        hidden = namespace.process_distributions
         for found in importlib.metadata.MetadataPathFinder.find_distributions(mine):
             # The version of a module the test process serves is the process's distribution's.
-            shown = found.metadata["Name"]
-            if shown is None or canonical_name(shown) not in namespace.process_distributions:
+            if not hidden or canonical_name(_name_of(found)) not in hidden:
                 yield found
+
+
+def _name_of(distribution: importlib.metadata.Distribution) -> str:
+    try:
+        return str(distribution.metadata["Name"] or "")
+    except KeyError:  # Python 3.14's metadata raises for a missing field
+        return ""
 
 
 def canonical_name(name: str) -> str:
