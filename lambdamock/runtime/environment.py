@@ -12,16 +12,17 @@ import threading
 import time
 import traceback
 import uuid
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
 from lambdamock.runtime import hooks, ric, signals, snapshots
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
+from lambdamock.runtime.calls import Call, Outcome
 from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
-from lambdamock.runtime.logs import Entry, error_line
+from lambdamock.runtime.logs import error_line
 from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import (
     Places,
@@ -35,55 +36,6 @@ from lambdamock.runtime.waits import Signal, Steps, Wait
 
 # Names the folder that stands in for /opt when the function has layers.
 OPT_VARIABLE = "LAMBDAMOCK_OPT"
-
-
-class Outcome:
-    """What the worker reports for one invocation (or for init, when `payload` stays None)."""
-
-    __slots__ = ("duration_ms", "exit_status", "function_error", "output", "payload", "started")
-
-    def __init__(self) -> None:
-        self.payload: Optional[bytes] = None
-        self.function_error: Optional[str] = None
-        self.output: List[Entry] = []
-        self.started = time.time()  # wall clock, for the log's timestamps
-        self.duration_ms = 0.0
-        # Set when the code ended the runtime (sys.exit and the like): Lambda reports an ExitError. Negative: the
-        # process ended by that signal.
-        self.exit_status: Optional[int] = None
-
-
-class _Call:
-    """One request handed to the worker; `done` is set once `outcome` is complete."""
-
-    __slots__ = (
-        "client_context",
-        "deadline",
-        "done",
-        "finished",
-        "invoked_function_arn",
-        "outcome",
-        "payload",
-        "request_id",
-    )
-
-    def __init__(
-        self,
-        request_id: str,
-        payload: bytes,
-        invoked_function_arn: str,
-        client_context: Optional[Mapping[str, Any]],
-        deadline: float,
-    ) -> None:
-        self.request_id = request_id
-        self.payload = payload
-        self.invoked_function_arn = invoked_function_arn
-        self.client_context = client_context
-        self.deadline = deadline
-        self.done = Signal()
-        # Created here so the caller can read what was logged so far if the call times out.
-        self.outcome = Outcome()
-        self.finished = False
 
 
 def _on_al2023(runtime: str) -> bool:
@@ -150,7 +102,7 @@ class Environment:
         self.retired = False
         # The invocation that timed out: what it had written by then, and when it started.
         self.timed_out = Outcome()
-        self._tasks: "queue.SimpleQueue[Optional[_Call]]" = queue.SimpleQueue()
+        self._tasks: "queue.SimpleQueue[Optional[Call]]" = queue.SimpleQueue()
         self._initialised = Signal()
         self._thread: Optional[threading.Thread] = None
 
@@ -278,7 +230,7 @@ class Environment:
                 self._leave(rebound, outcome)
                 self._initialised.set()
 
-    def _run(self, call: _Call) -> None:
+    def _run(self, call: Call) -> None:
         outcome = call.outcome
         outcome.started = time.time()
         scope = self.scope
@@ -383,7 +335,7 @@ class Environment:
         """
         self.scope.overlay["_X_AMZN_TRACE_ID"] = trace or ids.trace_header()
         timeout = max(0.0, self.spec.timeout - spent)
-        call = _Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
+        call = Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)
         if (yield Wait(call.done, timeout)) or call.finished:
             return call.outcome

@@ -7,7 +7,8 @@ import uuid
 from typing import Optional, Sequence
 
 from lambdamock.runtime import signals
-from lambdamock.runtime.environment import Environment, Outcome
+from lambdamock.runtime.calls import Outcome
+from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.logs import Entry, Log
 from lambdamock.runtime.payloads import encode_document, sandbox_error
 from lambdamock.runtime.spec import FunctionSpec, InvocationResult

@@ -28,8 +28,8 @@ from lambdamock.runtime.payloads import (
 from lambdamock.runtime.spec import LogSettings
 
 if TYPE_CHECKING:
+    from lambdamock.runtime.calls import Outcome
     from lambdamock.runtime.context import LambdaContext
-    from lambdamock.runtime.environment import Outcome
     from lambdamock.runtime.modules import Namespace
 
 
