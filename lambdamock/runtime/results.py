@@ -40,18 +40,23 @@ def _initialised(log: Log, env: Environment, ended: Optional[float], error_type:
         log.init_start(init.started, env.init_type, env.id)
     else:
         before = failed.init_outcome
-        _initialised(log, failed, before.started + before.duration_ms / 1000, _init_failure(failed, "")[0])
+        _initialised(log, failed, before.started + before.duration_ms / 1000, _init_error_type(failed))
     log.output(init.output, init.started)
     if ended is not None and (failed is None or error_type is not None):
         log.init_end(ended, env.init_type, init.duration_ms, error_type, "init" if failed is None else "invoke")
 
 
+def _init_error_type(env: Environment) -> str:
+    """The error type of an init that raised or exited."""
+    return str(env.init_error["errorType"]) if env.init_error is not None else "Runtime.ExitError"
+
+
 def _init_failure(env: Environment, request_id: str) -> tuple[str, bytes]:
     """The error type and the payload of an init that raised or exited."""
-    if env.init_error is not None:
-        document = env.init_error  # AWS sends an init error with an empty requestId (test_lambda_runtime_error)
-        return str(document["errorType"]), encode_document(document, env.spec.runtime)
-    return "Runtime.ExitError", sandbox_error("Runtime.ExitError", _exit_message(request_id, env.init_outcome.exit_status or 0))
+    error_type = _init_error_type(env)
+    if env.init_error is not None:  # AWS sends an init error with an empty requestId (test_lambda_runtime_error)
+        return error_type, encode_document(env.init_error, env.spec.runtime)
+    return error_type, sandbox_error(error_type, _exit_message(request_id, env.init_outcome.exit_status or 0))
 
 
 def completed(spec: FunctionSpec, request_id: str, env: Environment, outcome: Outcome, cold: bool,
