@@ -97,9 +97,9 @@ def _from_json(shape: Shape, value: Any) -> Any:
         members = shape.members
         out = {}
         for name, member in members.items():
-            key = member.serialization.get("name", name)
-            if key in value:
-                out[name] = _from_json(member, value[key])
+            item = value.get(member.serialization.get("name", name))
+            if item is not None:  # a null member is an absent one, as AWS's JSON reader takes it
+                out[name] = _from_json(member, item)
         return out
     if kind == "list" and isinstance(value, list):
         return [_from_json(shape.member, item) for item in value]
@@ -190,8 +190,9 @@ def decode(operation: OperationModel, labels: Mapping[str, str], request: Reques
         if not isinstance(document, dict):
             raise InvalidRequestContentException("Could not parse request body into json")
         for name, member, wire in reading.body:
-            if wire in document:
-                params[name] = _from_json(member, document[wire])
+            value = document.get(wire)
+            if value is not None:
+                params[name] = _from_json(member, value)
     return params
 
 

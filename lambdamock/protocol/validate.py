@@ -116,6 +116,8 @@ def _pattern(text: str) -> "re.Pattern[str]":
 
 def _java(value: Any, shape: Shape | None = None) -> str:
     """A value as the Java service prints it inside messages."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return str(value).lower()
     if shape is not None and shape.type_name in ("float", "double") and isinstance(value, (int, float)):
@@ -234,7 +236,10 @@ def _check(shape: Shape, value: Any, path: str) -> Iterator[str]:
         yield from _check_members(shape, value, path + ".")
     elif kind == "list" and shape.member.type_name == "structure":
         for index, item in enumerate(value, 1):
-            yield from _check(shape.member, item, f"{path}.{index}.member")
+            if item is None:  # a null in the list, as a null member is worded
+                yield f"Value null at '{path}.{index}.member' failed to satisfy constraint: {_NOT_NULL}"
+            else:
+                yield from _check(shape.member, item, f"{path}.{index}.member")
     elif kind == "map" and shape.value.type_name == "structure":
         for key, item in value.items():
             yield from _check(shape.value, item, f"{path}.{key}")
