@@ -78,9 +78,11 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
         if operation is None:
             raise NotServedError(f"lambdamock does not serve the Lambda operation {name} (API {service_model.api_version}) yet")
         params = decode(match.operation, match.labels, request)
-        _moto_auth.authorize(call, name, params, request, url, context)
+        tags_shown = _moto_auth.authorize(call, name, params, request, url, context)
         validate(match.operation.input_shape, params)
         answer = operation(call, params)
+        if not tags_shown:
+            answer.pop("Tags", None)  # type: ignore[union-attr]  # GetFunction's answer: a dict
         # An operation that runs a handler answers through steps: its waits are the caller's (see runtime.waits).
         response = encode(match.operation, answer if isinstance(answer, dict) else (yield from answer))
     except LambdaError as error:

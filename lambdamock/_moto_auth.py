@@ -56,16 +56,17 @@ def _resource(call: Call, params: Mapping[str, Any]) -> str:
 
 
 def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Request, url: str,
-              context: Mapping[str, Any]) -> None:
+              context: Mapping[str, Any]) -> bool:
     """While moto simulates IAM, refuse the call as AWS would when the caller's policies do not allow it.
 
     Counted as moto counts its own calls: the first ``set_initial_no_auth_action_count`` calls of all
     services pass unchecked. A request lambdamock left unsigned (see _patch.unsigned) names no caller,
-    and passes.
+    and passes. Returns whether the answer may show the function's tags: GetFunction shows them only to a
+    caller its policies explicitly allow lambda:ListTags (GetFunctionResponse's Tags, in the API reference).
     """
     if "moto" not in sys.modules or not _moto.active() or "authorization" not in request.headers or \
             context.get(_TRUSTED):
-        return
+        return True
     from moto import settings
 
     try:
@@ -75,7 +76,7 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
 
     if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
         ActionAuthenticatorMixin.request_count += 1
-        return
+        return True
     # Only now, as moto itself loads them: while IAM is not simulated, moto's IAM models stay unloaded.
     from botocore.auth import _host_from_url
     from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError, SignatureDoesNotMatchError
@@ -110,3 +111,9 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
                else f"because no identity-based policy allows the lambda:{action} action")
         raise AccessDeniedException(f"User: {iam._access_key.arn} is not authorized to perform: lambda:{action} "
                                     f"on resource: {resource} {why}") from None
+    if operation != "GetFunction":
+        return True
+    function = resource.rsplit(":", 1)[0] if resource.count(":") > 6 else resource  # tags are the function's
+    shown = {IAMPolicy(policy).is_action_permitted("lambda:ListTags", function)
+             for policy in iam._access_key.collect_policies()}
+    return PermissionResult.PERMITTED in shown and PermissionResult.DENIED not in shown

@@ -103,6 +103,22 @@ def test_a_policy_names_what_the_request_names(iam_enforced):
     port.tag_resource(Resource=function, Tags={"k": "w"})
 
 
+def test_get_function_shows_tags_only_to_a_caller_allowed_to_list_them(iam_enforced):
+    # AWS: "Lambda returns tag data only if you have explicit allow permissions for lambda:ListTags"
+    # (GetFunctionResponse's Tags, in the API reference).
+    function = "arn:aws:lambda:us-east-1:123456789012:function:a"
+    user_with(iam_enforced, "owner", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}).tag_resource(
+        Resource=function, Tags={"team": "a"})
+    reader = user_with(iam_enforced, "reader", {"Effect": "Allow", "Action": "lambda:GetFunction", "Resource": "*"})
+    assert "Tags" not in reader.get_function(FunctionName="a")
+    both = user_with(iam_enforced, "both", {"Effect": "Allow", "Action": ["lambda:GetFunction", "lambda:ListTags"],
+                                            "Resource": function})
+    assert both.get_function(FunctionName="a")["Tags"] == {"team": "a"}
+    denied = user_with(iam_enforced, "denied", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"},
+                       {"Effect": "Deny", "Action": "lambda:ListTags", "Resource": "*"})
+    assert "Tags" not in denied.get_function(FunctionName="a")
+
+
 def test_the_lambda_calls_of_a_stack_moto_authorized_are_not_checked_again(iam_enforced):
     # moto's CloudFormation authorized CreateStack; the function it makes is lambdamock's to create.
     client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "*", "Resource": "*"})
