@@ -115,8 +115,11 @@ class EventSourceMapping:
     def settle(self) -> None:
         """The pollers have caught up: leave the transient state (Deleting stays until the mapping is gone)."""
         with self.changed:
-            if self.state != DELETING:
-                self.state = ENABLED if self.enabled else DISABLED
+            settled = self.state if self.state == DELETING else ENABLED if self.enabled else DISABLED
+            if settled != self.state:
+                # LastModified: "the date that the event source mapping was last updated or that its state
+                # changed" (EventSourceMappingConfiguration, in the API reference).
+                self.state, self.last_modified = settled, now()
             self.changed.notify_all()
 
     def wait_settled(self, timeout: float) -> bool:
