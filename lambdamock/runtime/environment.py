@@ -67,7 +67,7 @@ class Environment:
     """Runs init once, then one invocation at a time, on a dedicated daemon thread."""
 
     def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str, threads: Threads,
-                 tenant: Optional[str] = None) -> None:
+                 credentials: Mapping[str, str], tenant: Optional[str] = None) -> None:
         self.spec = spec
         # The one tenant it serves, for a function in tenant isolation mode; None otherwise.
         self.tenant = tenant
@@ -88,7 +88,7 @@ class Environment:
             places.append((os.path.join(code.opt, ""), "/opt/"))
         self._places: Places = deepest_first(places)
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
-        self.scope = scopes.Scope(self._variables(code, init_type), self.namespace, threads, spec.logging, self._places)
+        self.scope = scopes.Scope({**self._variables(code, init_type), **credentials}, self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:
@@ -113,8 +113,8 @@ class Environment:
         # of Lambda's guide). A PYTHONPATH is only shown: imports are set up by lambdamock.
         variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR"}
         variables.update(spec.environment)
-        # Lambda's reserved variables; credentials are deliberately absent so that a handler's
-        # boto3 keeps the test process's (moto's fake ones, for instance).
+        # Lambda's reserved variables. The role's credentials come from the runtime's owner (see Credentials):
+        # where none are issued, the test process's own apply (moto's fake ones, for instance).
         variables.update(
             {
                 "_HANDLER": spec.handler,

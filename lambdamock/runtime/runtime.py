@@ -12,7 +12,7 @@ from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import hooks, results
 from lambdamock.runtime.code import CodeStore
 from lambdamock.runtime.environment import Environment
-from lambdamock.runtime.spec import DaemonThreads, FunctionSpec, InvocationResult, Threads
+from lambdamock.runtime.spec import Credentials, DaemonThreads, FunctionSpec, InvocationResult, Threads, no_credentials
 from lambdamock.runtime.waits import Steps, blocking
 
 # Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
@@ -50,8 +50,9 @@ class _Pool:
 class Runtime:
     """Runs Python handlers from function zips in-process, one thread per execution environment."""
 
-    def __init__(self, threads: Optional[Threads] = None) -> None:
+    def __init__(self, threads: Optional[Threads] = None, credentials: Credentials = no_credentials) -> None:
         self._threads = threads or DaemonThreads()
+        self._credentials = credentials
         self._lock = threading.Lock()
         self._pools: Dict[Tuple[str, str, Optional[str]], _Pool] = {}  # (function ARN, version, tenant)
         self._busy: Dict[Environment, None] = {}
@@ -131,7 +132,7 @@ class Runtime:
         function's timeout."""
         try:
             init_type = "snap-start" if spec.snap_start else "on-demand"
-            env = Environment(spec, self._code.get(spec), init_type, self._threads, tenant)
+            env = Environment(spec, self._code.get(spec), init_type, self._threads, self._credentials(spec), tenant)
         except MockStoppedError:
             raise
         except Exception as error:  # the code could not be put on disk, say: this invocation fails
@@ -157,7 +158,8 @@ class Runtime:
         self._hook()
         spec = self._code.current(spec)
         code = self._code.get(spec)
-        envs = [Environment(spec, code, "provisioned-concurrency", self._threads) for _ in range(count)]
+        envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials(spec))
+                for _ in range(count)]
         failure: Optional[str] = None
         for env in envs:
             if not blocking(env.start(_INIT_LIMIT_S)):

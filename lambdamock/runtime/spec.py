@@ -1,4 +1,5 @@
-"""What the runtime is asked to run (FunctionSpec), what one invocation gives back, and whose threads it uses."""
+"""What the runtime is asked to run (FunctionSpec), what one invocation gives back, whose threads and credentials it
+uses."""
 
 from __future__ import annotations
 
@@ -96,11 +97,23 @@ class FunctionSpec:
     durable: bool = False
     # TracingConfig Active: Lambda samples the requests that bring no sampling decision (see ids.Sampler).
     active_tracing: bool = False
+    # The execution role, whose credentials an environment is given where the mock can issue them.
+    role: str = ""
 
     @property
     def runnable(self) -> bool:
         """Whether lambdamock can run it: a Python handler, outside a durable execution."""
         return self.runtime.startswith("python3") and not self.durable
+
+
+def no_credentials(spec: FunctionSpec) -> Mapping[str, str]:
+    """An environment's credential variables where nothing issues them: none (the test process's own apply)."""
+    return {}
+
+
+# The credential variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) of a new environment of
+# ``spec``, as its execution role's session: supplied by the mock that runs it.
+Credentials = Callable[[FunctionSpec], Mapping[str, str]]
 
 
 @dataclass(frozen=True)

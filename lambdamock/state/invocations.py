@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Pr
 from lambdamock import ids
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import FunctionSpec, InvocationResult, Runtime, Threads, results
+from lambdamock.runtime.spec import Credentials, no_credentials
 from lambdamock.runtime.waits import Steps, blocking
 from lambdamock.state import lineage
 from lambdamock.state.concurrency import Gate, Throttled
@@ -148,6 +149,8 @@ class Invoker:
         self._closed = False
         self.events = EventQueue(self)
         self.logs: Logs = NoLogs()
+        # What an environment is given as its role's credentials; set before the runtime is first made.
+        self.credentials: Credentials = no_credentials
 
     @property
     def runtime(self) -> Runtime:
@@ -160,7 +163,7 @@ class Invoker:
             if self._closed:
                 raise MockStoppedError(MockStoppedError.STOPPED)
             if self._runtime is None:
-                self._runtime = Runtime(self.threads)
+                self._runtime = Runtime(self.threads, self.credentials)
             return self._runtime
 
     @property

@@ -49,6 +49,7 @@ def spec(version: Version, region: Region) -> FunctionSpec:
         snap_start=version.snap_started,
         active_tracing=(version.settings.get("TracingConfig") or {}).get("Mode") == "Active",
         durable="DurableConfig" in version.settings,
+        role=version.role,
     )
 
 
