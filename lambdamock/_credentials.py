@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Optional
+
+from lambdamock._bound import current
 
 # The credential providers that read this machine only: variables and files. The others reach out as
 # they load (instance metadata, a container's endpoint, a credential process, a role's source
@@ -53,3 +55,23 @@ def local_credentials(session: Any) -> Any:
     if not _making_lambda_client.get() or getattr(session, "_credentials", None) is not None:
         return None
     return local_chain(session.get_component("credential_provider"))
+
+
+def environment_credentials(session: Any, kind: Callable[..., Any]) -> Optional[Any]:
+    """In a function's environment whose variables hold keys (its role's session, see runtime.spec.Credentials):
+    those keys, as a ``kind`` (botocore's Credentials, or aiobotocore's), or None where there are none.
+
+    On Lambda a handler's process reads them from its variables; here its sessions may have been made, and have
+    read their own, in the test process: only keys given to a session itself are kept.
+    """
+    scope = current()
+    if scope is None:
+        return None
+    own = getattr(session, "_credentials", None)
+    if own is not None and getattr(own, "method", None) in (None, "explicit"):
+        return None  # keys given to the session itself
+    variables = scope.overlay
+    key, secret = variables.get("AWS_ACCESS_KEY_ID"), variables.get("AWS_SECRET_ACCESS_KEY")
+    if not key or not secret:
+        return None
+    return kind(key, secret, variables.get("AWS_SESSION_TOKEN"), method="env")

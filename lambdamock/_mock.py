@@ -85,7 +85,7 @@ class LambdaMock:
         if self._service is not None:
             raise RuntimeError("this LambdaMock is already started")
         # Imported on first start: ``import lambdamock`` stays cheap.
-        from lambdamock import partitions
+        from lambdamock import _moto_resources, partitions
         from lambdamock.outbound import Outbound
         from lambdamock.outbound.destinations import Destinations
         from lambdamock.outbound.logs import Logs
@@ -96,6 +96,8 @@ class LambdaMock:
         service.invoker.events.outcomes = Destinations(service)
         # Where functions' logs go: CloudWatch Logs, when it is mocked.
         service.invoker.logs = Logs(service)
+        # Each environment's credentials: its role's session, from moto's STS while moto mocks AWS.
+        service.invoker.credentials = _moto_resources.role_credentials
         service.trigger_permissions = self.trigger_permissions
         _moto.bridge()
         _patch.acquire()

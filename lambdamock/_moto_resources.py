@@ -1,10 +1,16 @@
-"""What moto's IAM and EC2 hold that Lambda reads: a role's trust policy, a subnet's VPC (moto imported only if loaded)."""
+"""What moto's IAM, STS and EC2 give Lambda: a role's trust policy and credentials, a subnet's VPC (moto imported only
+if loaded)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from lambdamock import _moto, partitions
+
+if TYPE_CHECKING:
+    from lambdamock.runtime import FunctionSpec
 
 MISSING = object()
 
@@ -37,3 +43,26 @@ def vpc_of(account_id: str, region: str, subnet_id: str) -> Optional[str]:
         return str(ec2.ec2_backends[account_id][region].get_subnet(subnet_id).vpc_id)
     except Exception:  # moto's InvalidSubnetIdError, whose module moved between versions
         return None
+
+
+def role_credentials(spec: FunctionSpec) -> Mapping[str, str]:
+    """A new environment's credential variables: a session of its execution role from moto's STS, as Lambda gives
+    each environment; none while moto is not mocking AWS, or for a role of another account.
+
+    The session is named after the function, with "@lambda_function" after a one-character name, as STS needs two
+    (recorded: LocalStack test_lambda.snapshot.json, TestLambdaBaseFeatures::test_assume_role).
+    """
+    if not _moto.active() or spec.role.split(":")[4:5] != [spec.account_id]:
+        return {}
+    from moto.sts.models import sts_backends
+
+    name = spec.function_name if len(spec.function_name) > 1 else f"{spec.function_name}@lambda_function"
+    try:
+        sts = sts_backends[spec.account_id][partitions.of(spec.region)]
+    except KeyError:  # a partition this moto does not know
+        return {}
+    session = sts.assume_role(
+        region_name=spec.region, role_session_name=name, role_arn=spec.role, policy="", duration=43200,
+        external_id="")
+    return {"AWS_ACCESS_KEY_ID": session.access_key_id, "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
+            "AWS_SESSION_TOKEN": session.session_token}

@@ -358,3 +358,29 @@ def test_a_client_with_fixed_credentials_signs_as_aiobotocore_does(lambda_mock: 
 
     asyncio.run(scenario())
     assert seen == ["before-sign", (True, b"1")]
+
+
+def test_an_async_session_made_before_gives_a_handler_its_roles_credentials(lambda_mock: Any) -> None:
+    # As for boto3 (see test_role_credentials): in an environment, a session the test process made, and that
+    # read its own credentials there, signs with the function's role session.
+    pytest.importorskip("moto")
+    from tests.helpers import moto_aws
+
+    source = ("import asyncio, os, aiobotocore.session as made\n"
+              "def handler(event, context):\n"
+              "    async def key():\n"
+              "        return (await made.lambdamock_test_session.get_credentials()).access_key\n"
+              "    return [asyncio.run(key()), os.environ['AWS_ACCESS_KEY_ID']]\n")
+    with moto_aws():
+        session = aiobotocore_session.get_session()
+        outside = asyncio.run(session.get_credentials()).access_key
+        aiobotocore_session.lambdamock_test_session = session  # where the handler finds it
+        try:
+            client = boto3.client("lambda", region_name=REGION)
+            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code=code(source))
+            inside, role = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        finally:
+            del aiobotocore_session.lambdamock_test_session
+    assert inside == role != outside and role.startswith("ASIA")
+    assert asyncio.run(session.get_credentials()).access_key == outside

@@ -119,6 +119,31 @@ def test_get_function_shows_tags_only_to_a_caller_allowed_to_list_them(iam_enfor
     assert "Tags" not in denied.get_function(FunctionName="a")
 
 
+def test_a_handler_acts_with_its_execution_roles_policies(iam_enforced):
+    # On Lambda a handler's calls are its execution role's (see test_role_credentials): what the role's policies
+    # allow goes through, anything else is refused, naming the role's session.
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    ActionAuthenticatorMixin.request_count = -1  # the next call (this one) passes unchecked
+    iam_enforced.put_role_policy(RoleName=ROLE.rsplit("/", 1)[1], PolicyName="p", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:ListTables", "Resource": "*"}]}))
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"})
+    source = (
+        "import boto3\n"
+        "def handler(event, context):\n"
+        "    boto3.client('dynamodb', region_name='us-east-1').list_tables()\n"
+        "    try:\n"
+        "        boto3.client('sqs', region_name='us-east-1').list_queues()\n"
+        "    except Exception as error:\n"
+        "        return str(error)\n"
+    )
+    client.create_function(FunctionName="reader", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})})
+    refusal = json.loads(client.invoke(FunctionName="reader")["Payload"].read())
+    assert "arn:aws:sts::123456789012:assumed-role/lambda-role/reader is not authorized to perform: sqs:ListQueues" in \
+        refusal
+
+
 def test_the_lambda_calls_of_a_stack_moto_authorized_are_not_checked_again(iam_enforced):
     # moto's CloudFormation authorized CreateStack; the function it makes is lambdamock's to create.
     client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "*", "Resource": "*"})

@@ -1,0 +1,77 @@
+"""While moto mocks AWS, each execution environment gets a session of the function's execution role, as on Lambda.
+
+AWS: the runtime's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are "the access keys obtained
+from the function's execution role" (the developer guide's defined runtime environment variables); the session
+is named after the function, with "@lambda_function" after a one-character name (recorded: LocalStack
+test_lambda.snapshot.json, TestLambdaBaseFeatures::test_assume_role).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import boto3
+import pytest
+
+from lambdamock import package
+from tests.helpers import ROLE, moto_aws
+
+pytest.importorskip("moto")
+
+WHO = """
+import os, boto3
+sts = boto3.client("sts", region_name="us-east-1")  # made during init, as handlers' clients often are
+
+def handler(event, context):
+    given = boto3.Session(aws_access_key_id="AKIAGIVENBYTHECODE00", aws_secret_access_key="s")
+    return {"role": sts.get_caller_identity()["Arn"], "key": os.environ["AWS_ACCESS_KEY_ID"],
+            "token": os.environ["AWS_SESSION_TOKEN"],
+            "given": given.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]}
+"""
+
+
+def who(client: Any, name: str) -> dict[str, str]:
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": WHO})})
+    answer = client.invoke(FunctionName=name)
+    assert "FunctionError" not in answer, answer["Payload"].read()
+    return json.loads(answer["Payload"].read())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name, session", [("orders", "orders"), ("u", "u@lambda_function")])
+def test_a_handler_acts_as_a_session_of_its_role(lambda_mock: Any, name: str, session: str) -> None:
+    with moto_aws():
+        client = boto3.client("lambda", region_name="us-east-1")
+        # The test process's own boto3 has its credentials already: the handler's are its role's all the same.
+        outside = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]
+        seen = who(client, name)
+    assert seen["role"] == f"arn:aws:sts::123456789012:assumed-role/{ROLE.rsplit('/', 1)[1]}/{session}"
+    assert seen["key"].startswith("ASIA") and seen["token"]
+    assert seen["given"] == outside == "arn:aws:sts::123456789012:user/moto"  # keys given to a session are its own
+    assert "AWS_SESSION_TOKEN" not in os.environ or os.environ["AWS_SESSION_TOKEN"] != seen["token"]
+
+
+def test_each_environment_has_a_session_of_its_own(lambda_mock: Any) -> None:
+    source = "import os\ndef handler(event, context):\n    return os.environ['AWS_ACCESS_KEY_ID']\n"
+    with moto_aws():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})})
+        first = client.invoke(FunctionName="f")["Payload"].read()
+        assert client.invoke(FunctionName="f")["Payload"].read() == first  # warm: the same environment
+        client.update_function_configuration(FunctionName="f", Timeout=9)
+        assert client.invoke(FunctionName="f")["Payload"].read() != first
+
+
+def test_without_moto_the_test_process_credentials_apply(lambda_mock: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTPROCESS00000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    source = "import os\ndef handler(event, context):\n    return [os.environ.get(n) for n in " \
+             "('AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN')]\n"
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})})
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == [
+        "AKIATESTPROCESS00000", os.environ.get("AWS_SESSION_TOKEN")]
