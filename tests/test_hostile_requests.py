@@ -180,6 +180,11 @@ def test_nulls_inside_lists_are_refused_as_java_prints_them(raw_client: Any, aws
                    "'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must "
                    "satisfy enum value set: [x86_64, arm64], Member must not be null]"):
         raw_client.update_function_code(FunctionName=function, ZipFile=b"x")
+    _body(raw_client, {"Environment": {"Variables": {"KEY": None}}})  # a value of no constraints but this one
+    with aws_error(raw_client, "ValidationException", "1 validation error detected: Value at "
+                   "'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: "
+                   "[Member must not be null]"):
+        raw_client.update_function_configuration(FunctionName=function)
     _body(raw_client, {"FileSystemConfigs": [None]})
     with aws_error(raw_client, "ValidationException", "1 validation error detected: Value null at "
                    "'fileSystemConfigs.1.member' failed to satisfy constraint: Member must not be null"):

@@ -201,8 +201,9 @@ def _runtimes_taken(shape: Shape, path: str) -> frozenset[str]:
     return frozenset((*shape.enum, *_current_runtimes(), *_RUNTIME_TEXT[path].split(", ")))
 
 
-def _all_constraints(shape: Shape) -> str:
-    """Every constraint of an element shape, as AWS lists them for list members and map entries."""
+def _all_constraints(shape: Shape, not_null: bool = False) -> str:
+    """Every constraint of an element shape, as AWS lists them for list members and map entries (``not_null``: and
+    that it is not null)."""
     meta = shape.metadata
     found = []
     if shape.type_name in ("integer", "long", "float", "double"):
@@ -214,7 +215,7 @@ def _all_constraints(shape: Shape) -> str:
         found += [f"Member must satisfy regular expression pattern: {_pattern_text(shape)}"] if "pattern" in meta else []
         # Only strings have an enum: a map's values may be lists (SelfManagedEventSource.Endpoints).
         found += [_enum_set(shape)] if shape.type_name == "string" and shape.enum else []
-    return ", ".join(found)
+    return ", ".join([*found, _NOT_NULL] if not_null else found)
 
 
 def _elements_fail(shape: Shape, items: Any) -> bool:
@@ -259,13 +260,12 @@ def _problems(shape: Shape, value: Any, path: str) -> Iterator[str]:
             if any(not isinstance(item, str) or item not in taken for item in value):
                 yield f"Member must satisfy enum value set: [{_RUNTIME_TEXT[path]}]"
         elif member.type_name != "structure" and _elements_fail(member, value):
-            null = "" if shape.name in _NULL_SILENT else f", {_NOT_NULL}"
-            yield f"Member must satisfy constraint: [{_all_constraints(member)}{null}]"
+            yield f"Member must satisfy constraint: [{_all_constraints(member, shape.name not in _NULL_SILENT)}]"
     elif kind == "map":
         if _elements_fail(shape.key, value.keys()):
             yield f"Map keys must satisfy constraint: [{_all_constraints(shape.key)}]"
         if shape.value.type_name != "structure" and _elements_fail(shape.value, value.values()):
-            yield f"Map value must satisfy constraint: [{_all_constraints(shape.value)}, {_NOT_NULL}]"
+            yield f"Map value must satisfy constraint: [{_all_constraints(shape.value, True)}]"
 
 
 # Per structure shape (each client has its own model objects): its members as checked.
