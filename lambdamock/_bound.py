@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import TYPE_CHECKING, Optional, cast
+from typing import TYPE_CHECKING, Iterator, Optional, cast
 
 if TYPE_CHECKING:
     from lambdamock.runtime.scope import Scope
@@ -24,6 +25,17 @@ def current() -> Optional[Scope]:
 def bind(scope: Optional[Scope]) -> None:
     """Make the calling thread act inside `scope`."""
     _local.scope = scope
+
+
+@contextlib.contextmanager
+def outside() -> Iterator[None]:
+    """Act outside any execution environment for a while: the process's variables, not a function's."""
+    scope = current()
+    bind(None)
+    try:
+        yield
+    finally:
+        bind(scope)
 
 
 def check_not_frozen() -> None:

@@ -8,6 +8,7 @@ import threading
 from typing import Any, Mapping, Optional
 
 from lambdamock import _moto
+from lambdamock._bound import outside
 from lambdamock._credentials import local_chain
 
 
@@ -82,20 +83,25 @@ class Outbound:
         return os.environ.get(_environment_name(service)) or os.environ.get("AWS_ENDPOINT_URL") or None
 
     def client(self, service: str, region: str) -> Any:
-        """A boto3 client for ``service`` in ``region``; Unreachable when its calls would leave for AWS."""
-        endpoint = self.endpoint(service)
-        if endpoint is None and not _moto.active():
-            raise Unreachable(f"lambdamock does not call {service}: it is not mocked. To serve it, {_advice(service)}")
-        key = (service, region, endpoint)
-        with self._lock:
-            found = self._clients.get(key)
-        if found is None:
-            found = self._make(service, region, endpoint)
-            if found._request_signer._credentials is None:
-                return found  # kept only once it has keys: keys set later count from the next call
+        """A boto3 client for ``service`` in ``region``; Unreachable when its calls would leave for AWS.
+
+        Made with the process's variables, even on a function's thread: never with a function's keys or endpoints.
+        """
+        with outside():
+            endpoint = self.endpoint(service)
+            if endpoint is None and not _moto.active():
+                raise Unreachable(
+                    f"lambdamock does not call {service}: it is not mocked. To serve it, {_advice(service)}")
+            key = (service, region, endpoint)
             with self._lock:
-                found = self._clients.setdefault(key, found)
-        return found
+                found = self._clients.get(key)
+            if found is None:
+                found = self._make(service, region, endpoint)
+                if found._request_signer._credentials is None:
+                    return found  # kept only once it has keys: keys set later count from the next call
+                with self._lock:
+                    found = self._clients.setdefault(key, found)
+            return found
 
     @staticmethod
     def _make(service: str, region: str, endpoint: Optional[str]) -> Any:
