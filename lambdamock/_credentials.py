@@ -62,14 +62,16 @@ def environment_credentials(session: Any, kind: Callable[..., Any]) -> Optional[
     those keys, as a ``kind`` (botocore's Credentials, or aiobotocore's), or None where there are none.
 
     On Lambda a handler's process reads them from its variables; here its sessions may have been made, and have
-    read their own, in the test process: only keys given to a session itself are kept.
+    read theirs, in the test process: keys a session has from elsewhere are kept.
     """
     scope = current()
     if scope is None:
         return None
     own = getattr(session, "_credentials", None)
-    if own is not None and getattr(own, "method", None) in (None, "explicit"):
-        return None  # keys given to the session itself
+    if session.instance_variables().get("profile") is not None or (own is not None and own.method != "env"):
+        # A profile named (botocore then skips the variables), or keys the session has from anything but the
+        # variables: given to it, or a role it assumed, say.
+        return None
     variables = scope.overlay
     key, secret = variables.get("AWS_ACCESS_KEY_ID"), variables.get("AWS_SECRET_ACCESS_KEY")
     if not key or not secret:

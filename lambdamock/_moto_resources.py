@@ -45,22 +45,27 @@ def vpc_of(account_id: str, region: str, subnet_id: str) -> Optional[str]:
         return None
 
 
-def role_credentials(spec: FunctionSpec) -> Mapping[str, str]:
-    """A new environment's credential variables: a session of its execution role from moto's STS, as Lambda gives
-    each environment; none while moto is not mocking AWS, or for a role of another account.
+def role_credentials(spec: FunctionSpec, held: Mapping[str, str]) -> Mapping[str, str]:
+    """An environment's credential variables: a session of its execution role from moto's STS, as Lambda gives each
+    environment (``held``, while the active moto knows it); none while moto is not mocking AWS, for a role of another
+    account, or for SnapStart, whose environments get theirs from a container endpoint on AWS
+    (AWS_CONTAINER_CREDENTIALS_FULL_URI, the SnapStart guide), which lambdamock does not serve.
 
     The session is named after the function, with "@lambda_function" after a one-character name, as STS needs two
     (recorded: LocalStack test_lambda.snapshot.json, TestLambdaBaseFeatures::test_assume_role).
     """
-    if not _moto.active() or spec.role.split(":")[4:5] != [spec.account_id]:
+    if not _moto.active() or spec.snap_start or spec.role.split(":")[4:5] != [spec.account_id]:
         return {}
     from moto.sts.models import sts_backends
 
-    name = spec.function_name if len(spec.function_name) > 1 else f"{spec.function_name}@lambda_function"
     try:
         sts = sts_backends[spec.account_id][partitions.of(spec.region)]
     except KeyError:  # a partition this moto does not know
         return {}
+    key = held.get("AWS_ACCESS_KEY_ID")
+    if key is not None and sts.get_assumed_role_from_access_key(key) is not None:
+        return held
+    name = spec.function_name if len(spec.function_name) > 1 else f"{spec.function_name}@lambda_function"
     session = sts.assume_role(
         region_name=spec.region, role_session_name=name, role_arn=spec.role, policy="", duration=43200,
         external_id="")

@@ -132,7 +132,7 @@ class Runtime:
         function's timeout."""
         try:
             init_type = "snap-start" if spec.snap_start else "on-demand"
-            env = Environment(spec, self._code.get(spec), init_type, self._threads, self._credentials(spec), tenant)
+            env = Environment(spec, self._code.get(spec), init_type, self._threads, self._credentials, tenant)
         except MockStoppedError:
             raise
         except Exception as error:  # the code could not be put on disk, say: this invocation fails
@@ -158,7 +158,7 @@ class Runtime:
         self._hook()
         spec = self._code.current(spec)
         code = self._code.get(spec)
-        envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials(spec))
+        envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials)
                 for _ in range(count)]
         failure: Optional[str] = None
         for env in envs:

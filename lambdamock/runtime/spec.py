@@ -106,14 +106,15 @@ class FunctionSpec:
         return self.runtime.startswith("python3") and not self.durable
 
 
-def no_credentials(spec: FunctionSpec) -> Mapping[str, str]:
+def no_credentials(spec: FunctionSpec, held: Mapping[str, str]) -> Mapping[str, str]:
     """An environment's credential variables where nothing issues them: none (the test process's own apply)."""
     return {}
 
 
-# The credential variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) of a new environment of
-# ``spec``, as its execution role's session: supplied by the mock that runs it.
-Credentials = Callable[[FunctionSpec], Mapping[str, str]]
+# The credential variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) an environment of ``spec``
+# that holds ``held`` is to have as it starts an invocation, as its execution role's session: ``held`` while it
+# is still good. Supplied by the mock that runs it.
+Credentials = Callable[[FunctionSpec, Mapping[str, str]], Mapping[str, str]]
 
 
 @dataclass(frozen=True)
