@@ -74,13 +74,15 @@ class Outbound:
         self._clients: dict[tuple[str, str, Optional[str]], Any] = {}
 
     def endpoint(self, service: str) -> Optional[str]:
-        """The endpoint the user named for ``service``: lambdamock's option, then AWS_ENDPOINT_URL[_<SERVICE>]."""
+        """The endpoint the user named for ``service``: lambdamock's option, then AWS_ENDPOINT_URL[_<SERVICE>] of the
+        process (never of a function's variables)."""
         found = self._endpoints.get(service)
         if found:
             return found
-        if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
-            return None
-        return os.environ.get(_environment_name(service)) or os.environ.get("AWS_ENDPOINT_URL") or None
+        with outside():
+            if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+                return None
+            return os.environ.get(_environment_name(service)) or os.environ.get("AWS_ENDPOINT_URL") or None
 
     def client(self, service: str, region: str) -> Any:
         """A boto3 client for ``service`` in ``region``; Unreachable when its calls would leave for AWS.
