@@ -57,21 +57,28 @@ def local_credentials(session: Any) -> Any:
     return local_chain(session.get_component("credential_provider"))
 
 
+def _chain_methods(session: Any) -> set[Any]:
+    """How the credentials a session's own chain finds are marked (botocore's ``method``: env, iam-role, ...)."""
+    return {getattr(provider, "METHOD", None) for provider in
+            getattr(session.get_component("credential_provider"), "providers", ())}
+
+
 def environment_credentials(session: Any, kind: Callable[..., Any]) -> Optional[Any]:
     """In a function's environment whose variables hold keys (its role's session, see runtime.spec.Credentials):
     those keys, as a ``kind`` (botocore's Credentials, or aiobotocore's), or None where there are none.
 
-    On Lambda a handler's process reads them from its variables; here its sessions may have been made, and have
-    read theirs, in the test process: keys a session has from elsewhere are kept.
+    On Lambda a handler's process reads them from its variables, which its credential chain asks first; here its
+    sessions may have been made, and have asked their chain, in the test process. Keys a session has from
+    elsewhere are kept.
     """
     scope = current()
     if scope is None:
         return None
+    if session.instance_variables().get("profile") is not None:
+        return None  # botocore skips the variables for a profile named
     own = getattr(session, "_credentials", None)
-    if session.instance_variables().get("profile") is not None or (own is not None and own.method != "env"):
-        # A profile named (botocore then skips the variables), or keys the session has from anything but the
-        # variables: given to it, or a role it assumed, say.
-        return None
+    if own is not None and own.method not in _chain_methods(session):
+        return None  # keys given to the session, or a role it assumed itself, say: not what its chain found
     variables = scope.overlay
     key, secret = variables.get("AWS_ACCESS_KEY_ID"), variables.get("AWS_SECRET_ACCESS_KEY")
     if not key or not secret:

@@ -47,8 +47,8 @@ def vpc_of(account_id: str, region: str, subnet_id: str) -> Optional[str]:
 
 def role_credentials(spec: FunctionSpec, held: Mapping[str, str]) -> Mapping[str, str]:
     """An environment's credential variables: a session of its execution role from moto's STS, as Lambda gives each
-    environment (``held``, while the active moto knows it); none while moto is not mocking AWS, for a role of another
-    account, or for SnapStart, whose environments get theirs from a container endpoint on AWS
+    environment (``held``, while the active moto knows its key); none while moto is not mocking AWS, for a role of
+    another account, or for SnapStart, whose environments get theirs from a container endpoint on AWS
     (AWS_CONTAINER_CREDENTIALS_FULL_URI, the SnapStart guide), which lambdamock does not serve.
 
     The session is named after the function, with "@lambda_function" after a one-character name, as STS needs two
@@ -56,14 +56,15 @@ def role_credentials(spec: FunctionSpec, held: Mapping[str, str]) -> Mapping[str
     """
     if not _moto.active() or spec.snap_start or spec.role.split(":")[4:5] != [spec.account_id]:
         return {}
+    from moto.iam.models import iam_backends
     from moto.sts.models import sts_backends
 
+    partition = partitions.of(spec.region)
     try:
-        sts = sts_backends[spec.account_id][partitions.of(spec.region)]
+        sts, iam = sts_backends[spec.account_id][partition], iam_backends[spec.account_id][partition]
     except KeyError:  # a partition this moto does not know
         return {}
-    key = held.get("AWS_ACCESS_KEY_ID")
-    if key is not None and sts.get_assumed_role_from_access_key(key) is not None:
+    if held.get("AWS_ACCESS_KEY_ID") in iam.access_keys:  # STS keeps its sessions' keys there; a reset empties it
         return held
     name = spec.function_name if len(spec.function_name) > 1 else f"{spec.function_name}@lambda_function"
     session = sts.assume_role(

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from lambdamock import package
-from tests.helpers import ROLE, moto_aws
+from tests.helpers import ROLE, moto_aws, moto_role
 
 pytest.importorskip("moto")
 
@@ -80,21 +80,29 @@ def test_without_moto_the_test_process_credentials_apply(lambda_mock: Any, monke
 KEYS = "import os\ndef handler(event, context):\n    return os.environ.get('AWS_ACCESS_KEY_ID')\n"
 
 
-def test_a_warm_environment_gets_a_new_session_from_a_new_moto_and_none_without(lambda_mock: Any,
-                                                                                monkeypatch: Any) -> None:
+def test_an_environment_keeps_its_keys_for_life_and_a_new_moto_gets_new_environments(lambda_mock: Any,
+                                                                                      monkeypatch: Any) -> None:
     # Found in review: keys of a moto since stopped stayed, unknown to the next one (refused under its IAM
-    # simulation), and after moto, where the test process's credentials apply.
+    # simulation), and after moto, where the test process's credentials apply; renewing the variables alone left
+    # clients made during init with the old keys. An environment's keys are its own for life, as on AWS: one
+    # whose keys are no longer good is not reused.
     monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    source = ("import os, boto3\n"
+              "made = boto3.client('sts', region_name='us-east-1')._request_signer._credentials\n"
+              "def handler(event, context):\n"
+              "    return [os.environ.get('AWS_ACCESS_KEY_ID'), made and made.access_key]\n")
     client = boto3.client("lambda", region_name="us-east-1")
     with moto_aws():
         client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": KEYS})})
-        first = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+                               Code={"ZipFile": package({"app.py": source})})
+        first, made = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        assert made == first and first.startswith("ASIA")
+        assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == [first, first]  # warm, kept
     with moto_aws():
-        second = json.loads(client.invoke(FunctionName="f")["Payload"].read())
-        assert second == json.loads(client.invoke(FunctionName="f")["Payload"].read())  # still good: kept
-    after = json.loads(client.invoke(FunctionName="f", LogType="Tail")["Payload"].read())
-    assert first.startswith("ASIA") and second.startswith("ASIA") and first != second and after is None
+        second, made = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        assert made == second and second.startswith("ASIA") and second != first
+    after = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+    assert after[0] is None
 
 
 def test_keys_a_session_has_from_elsewhere_are_kept(lambda_mock: Any, tmp_path: Any, monkeypatch: Any) -> None:
@@ -147,3 +155,49 @@ def test_snapstart_environments_get_no_keys(lambda_mock: Any) -> None:
         client.get_waiter("function_active_v2").wait(FunctionName="f", Qualifier=version)
         keys = json.loads(client.invoke(FunctionName="f", Qualifier=version)["Payload"].read())
         assert keys == os.environ["AWS_ACCESS_KEY_ID"]
+
+
+def test_a_default_session_that_read_a_credentials_file_signs_as_the_role(lambda_mock: Any, tmp_path: Any,
+                                                                          monkeypatch: Any) -> None:
+    # Found in review: on Lambda the variables come first in the chain, before any file a session read.
+    from moto import mock_aws
+
+    shared = tmp_path / "credentials"
+    shared.write_text("[default]\naws_access_key_id = AKIADEVELOPERKEY0000\naws_secret_access_key = s\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(shared))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    source = "import boto3\ndef handler(event, context):\n    return boto3.DEFAULT_SESSION.get_credentials().access_key\n"
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # the test process's, restored after
+    with mock_aws(config={"core": {"mock_credentials": False}}):
+        moto_role()
+        boto3.setup_default_session()
+        assert boto3.DEFAULT_SESSION.get_credentials().access_key == "AKIADEVELOPERKEY0000"
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})})
+        assert json.loads(client.invoke(FunctionName="f")["Payload"].read()).startswith("ASIA")
+
+
+def test_lambdamocks_own_calls_never_take_a_functions_endpoints(lambda_mock: Any) -> None:
+    # Found in review: code from S3 fetched for a handler's CreateFunction read the function's
+    # AWS_ENDPOINT_URL_S3 and skipped the bucket's region check.
+    text = ("Error occurred while GetObject. S3 Error Code: PermanentRedirect. S3 Error Message: The bucket is in "
+            "this region: us-east-2. Please use this region to retry the request")
+    source = ("import boto3\n"
+              "def handler(event, context):\n"
+              "    try:\n"
+              "        boto3.client('lambda', region_name='us-east-1').create_function(FunctionName='child',\n"
+              f"            Runtime='python3.12', Role='{ROLE}', Handler='app.handler',\n"
+              "            Code={'S3Bucket': 'code-east-2', 'S3Key': 'app.zip'})\n"
+              "    except Exception as error:\n"
+              "        return str(error)\n")
+    with moto_aws():
+        s3 = boto3.client("s3", region_name="us-east-2")
+        s3.create_bucket(Bucket="code-east-2", CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
+        s3.put_object(Bucket="code-east-2", Key="app.zip", Body=package({"app.py": KEYS}))
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="parent", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})},
+                               Environment={"Variables": {"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"}})
+        assert json.loads(client.invoke(FunctionName="parent")["Payload"].read()).endswith(text)

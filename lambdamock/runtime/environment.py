@@ -31,7 +31,7 @@ from lambdamock.runtime.payloads import (
     python_places,
     user_stack,
 )
-from lambdamock.runtime.spec import Credentials, FunctionSpec, Threads
+from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
 
 # Names the folder that stands in for /opt when the function has layers.
@@ -67,7 +67,7 @@ class Environment:
     """Runs init once, then one invocation at a time, on a dedicated daemon thread."""
 
     def __init__(self, spec: FunctionSpec, code: CodeDir, init_type: str, threads: Threads,
-                 credentials: Credentials, tenant: Optional[str] = None) -> None:
+                 keys: Mapping[str, str], tenant: Optional[str] = None) -> None:
         self.spec = spec
         # The one tenant it serves, for a function in tenant isolation mode; None otherwise.
         self.tenant = tenant
@@ -88,9 +88,8 @@ class Environment:
             places.append((os.path.join(code.opt, ""), "/opt/"))
         self._places: Places = deepest_first(places)
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
-        self._credentials = credentials
-        self._keys = credentials(spec, {})  # the credential variables it was given
-        self.scope = scopes.Scope({**self._variables(code, init_type), **self._keys}, self.namespace, threads, spec.logging, self._places)
+        self.keys = keys  # its credential variables, for its whole life (see Credentials)
+        self.scope = scopes.Scope({**self._variables(code, init_type), **keys}, self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:
@@ -336,7 +335,6 @@ class Environment:
         seconds of the timeout went to this invocation's init already (one Lambda ran again).
         """
         self.scope.overlay["_X_AMZN_TRACE_ID"] = trace or ids.trace_header()
-        self._renew()
         timeout = max(0.0, self.spec.timeout - spent)
         call = Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
         self._tasks.put(call)
@@ -347,16 +345,6 @@ class Environment:
         self.timed_out.output = list(call.outcome.output)
         self.timed_out.started = call.outcome.started
         return None
-
-    def _renew(self) -> None:
-        """New credential variables, when those it holds are no longer good (those of a moto since reset, say)."""
-        keys = self._credentials(self.spec, self._keys)
-        if keys != self._keys:
-            overlay = self.scope.overlay
-            for name in self._keys:
-                overlay.pop(name, None)
-            overlay.update(keys)
-            self._keys = keys
 
     def abandon(self) -> None:
         """Give up on a worker stuck in user code: raise Abandoned in it and never reuse it."""

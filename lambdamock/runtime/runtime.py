@@ -90,10 +90,15 @@ class Runtime:
         self._hook()
         spec = self._code.current(spec)  # code in place that was edited retires its environments here
         env = self._checkout(spec, provisioned, tenant)
+        keys = self._credentials(spec, {} if env is None else env.keys)
+        if env is not None and keys != env.keys:  # keys of a moto since stopped, or none where moto now gives some
+            env.retired = True
+            self._checkin(env)
+            env = None
         cold = env is None
         failed: Optional[Environment] = None  # an init that failed before this invocation's own
         if env is None:
-            made = yield from self._initialised(spec, request_id, tenant)
+            made = yield from self._initialised(spec, request_id, keys, tenant)
             if isinstance(made, InvocationResult):
                 return made
             if made.dead and spec.snap_start:
@@ -102,7 +107,7 @@ class Runtime:
                 # Lambda runs a failed init once more, in the invoke phase (captured on AWS: the init's output
                 # and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase: invoke", then
                 # START), within the invocation's timeout; the invocation goes on if that one succeeds.
-                failed, made = made, (yield from self._initialised(spec, request_id, tenant, made))
+                failed, made = made, (yield from self._initialised(spec, request_id, keys, tenant, made))
                 if isinstance(made, InvocationResult):
                     return made
                 if made.dead:
@@ -125,14 +130,14 @@ class Runtime:
                                      failed)
         return results.completed(spec, request_id, env, outcome, cold, failed)
 
-    def _initialised(self, spec: FunctionSpec, request_id: str, tenant: Optional[str],
+    def _initialised(self, spec: FunctionSpec, request_id: str, keys: Mapping[str, str], tenant: Optional[str],
                      failed: Optional[Environment] = None) -> Steps[Union[Environment, InvocationResult]]:
         """A new environment once its init ended (``dead`` if it failed), or the invocation's answer when it could
         not start or init outlived its time: its own limit, or, run again after an init that ``failed``, the
         function's timeout."""
         try:
             init_type = "snap-start" if spec.snap_start else "on-demand"
-            env = Environment(spec, self._code.get(spec), init_type, self._threads, self._credentials, tenant)
+            env = Environment(spec, self._code.get(spec), init_type, self._threads, keys, tenant)
         except MockStoppedError:
             raise
         except Exception as error:  # the code could not be put on disk, say: this invocation fails
@@ -158,7 +163,7 @@ class Runtime:
         self._hook()
         spec = self._code.current(spec)
         code = self._code.get(spec)
-        envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials)
+        envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials(spec, {}))
                 for _ in range(count)]
         failure: Optional[str] = None
         for env in envs:

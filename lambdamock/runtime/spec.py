@@ -111,9 +111,9 @@ def no_credentials(spec: FunctionSpec, held: Mapping[str, str]) -> Mapping[str, 
     return {}
 
 
-# The credential variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) an environment of ``spec``
-# that holds ``held`` is to have as it starts an invocation, as its execution role's session: ``held`` while it
-# is still good. Supplied by the mock that runs it.
+# The credential variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) of an environment of
+# ``spec``, as its execution role's session: ``held``, those of an environment made before, while still good (else
+# that environment is retired: an environment keeps its keys for life). Supplied by the mock that runs it.
 Credentials = Callable[[FunctionSpec, Mapping[str, str]], Mapping[str, str]]
 
 
