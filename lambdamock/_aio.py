@@ -10,7 +10,7 @@ import contextlib
 from typing import Any, Awaitable, Mapping, Optional
 
 from lambdamock import _moto
-from lambdamock._credentials import environment_credentials, local_credentials, making_client, making_lambda_client
+from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock._patch import answering_copy, serving, unsigned
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
@@ -189,13 +189,8 @@ async def create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> 
 
 async def get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     """AioSession.get_credentials: as botocore's (see _patch._get_credentials)."""
-    from aiobotocore.credentials import AioCredentials
-
-    role = environment_credentials(instance, AioCredentials)
-    if role is not None:
-        return role
-    local = local_credentials(instance)
-    return await (wrapped(*args, **kwargs) if local is None else local.load_credentials())
+    chain = environment_chain(instance) or local_credentials(instance)
+    return await (wrapped(*args, **kwargs) if chain is None else chain.load_credentials())
 
 
 async def instance_region(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 from contextvars import ContextVar
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from lambdamock._bound import current
 
@@ -57,30 +57,22 @@ def local_credentials(session: Any) -> Any:
     return local_chain(session.get_component("credential_provider"))
 
 
-def _chain_methods(session: Any) -> set[Any]:
-    """How the credentials a session's own chain finds are marked (botocore's ``method``: env, iam-role, ...)."""
-    return {getattr(provider, "METHOD", None) for provider in
-            getattr(session.get_component("credential_provider"), "providers", ())}
-
-
-def environment_credentials(session: Any, kind: Callable[..., Any]) -> Optional[Any]:
+def environment_chain(session: Any) -> Optional[Any]:
     """In a function's environment whose variables hold keys (its role's session, see runtime.spec.Credentials):
-    those keys, as a ``kind`` (botocore's Credentials, or aiobotocore's), or None where there are none.
+    the session's own credential chain, to ask afresh instead of keys it holds from asking it before; else None.
 
-    On Lambda a handler's process reads them from its variables, which its credential chain asks first; here its
-    sessions may have been made, and have asked their chain, in the test process. Keys a session has from
-    elsewhere are kept.
+    On Lambda a handler's process asks its chain there, which reads the variables first; here its sessions may
+    have been made, and have asked their chain, in the test process. What the chain finds is not kept on the
+    session (the test process may share it). Keys a session has from elsewhere are kept: given to it, or a role
+    it assumed itself, say; and a session that names a profile does not read the variables, as in botocore.
     """
     scope = current()
-    if scope is None:
+    if scope is None or not (scope.overlay.get("AWS_ACCESS_KEY_ID") and scope.overlay.get("AWS_SECRET_ACCESS_KEY")):
         return None
     if session.instance_variables().get("profile") is not None:
-        return None  # botocore skips the variables for a profile named
-    own = getattr(session, "_credentials", None)
-    if own is not None and own.method not in _chain_methods(session):
-        return None  # keys given to the session, or a role it assumed itself, say: not what its chain found
-    variables = scope.overlay
-    key, secret = variables.get("AWS_ACCESS_KEY_ID"), variables.get("AWS_SECRET_ACCESS_KEY")
-    if not key or not secret:
         return None
-    return kind(key, secret, variables.get("AWS_SESSION_TOKEN"), method="env")
+    chain = session.get_component("credential_provider")
+    own = getattr(session, "_credentials", None)
+    if own is not None and own.method not in {getattr(p, "METHOD", None) for p in getattr(chain, "providers", ())}:
+        return None
+    return chain

@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 
 from lambdamock import _active, _moto
 from lambdamock._bound import check_not_frozen
-from lambdamock._credentials import environment_credentials, local_credentials, making_client, making_lambda_client
+from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock.errors import MockStoppedError
 
 
@@ -142,13 +142,8 @@ def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 
 def _get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    from botocore.credentials import Credentials
-
-    role = environment_credentials(instance, Credentials)
-    if role is not None:
-        return role
-    local = local_credentials(instance)
-    return wrapped(*args, **kwargs) if local is None else local.load_credentials()
+    chain = environment_chain(instance) or local_credentials(instance)
+    return wrapped(*args, **kwargs) if chain is None else chain.load_credentials()
 
 
 def _instance_region(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

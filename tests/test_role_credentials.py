@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from lambdamock import package
-from tests.helpers import ROLE, moto_aws, moto_role
+from tests.helpers import ROLE, moto_aws, moto_role, wait_until
 
 pytest.importorskip("moto")
 
@@ -106,21 +106,30 @@ def test_an_environment_keeps_its_keys_for_life_and_a_new_moto_gets_new_environm
 
 
 def test_keys_a_session_has_from_elsewhere_are_kept(lambda_mock: Any, tmp_path: Any, monkeypatch: Any) -> None:
-    # Found in review: a named profile (botocore then skips the variables) and a session given keys keep theirs.
+    # Found in review: a named profile (botocore then skips the variables), a session given keys and a provider the
+    # handler put first in a session's chain keep theirs.
     shared = tmp_path / "credentials"
     shared.write_text("[other]\naws_access_key_id = AKIAPROFILEKEY000000\naws_secret_access_key = s\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(shared))
-    source = ("import boto3\n"
+    source = ("import boto3, botocore.credentials as found\n"
+              "class Mine(found.CredentialProvider):\n"
+              "    METHOD = 'mine'\n"
+              "    def load(self):\n"
+              "        return found.Credentials('AKIAMINE000000000000', 's', method=self.METHOD)\n"
               "def handler(event, context):\n"
               "    given = boto3.Session(aws_access_key_id='AKIAGIVEN00000000000', aws_secret_access_key='s')\n"
+              "    mine = boto3.Session()\n"
+              "    mine._session.get_component('credential_provider').insert_before('env', Mine())\n"
               "    return [boto3.Session(profile_name='other').get_credentials().access_key,\n"
-              "            given.get_credentials().access_key, boto3.Session().get_credentials().access_key]\n")
+              "            given.get_credentials().access_key, mine.get_credentials().access_key,\n"
+              "            boto3.Session().get_credentials().access_key]\n")
     with moto_aws():
         client = boto3.client("lambda", region_name="us-east-1")
         client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                                Code={"ZipFile": package({"app.py": source})})
-        profile, given, default = json.loads(client.invoke(FunctionName="f")["Payload"].read())
-    assert (profile, given, default[:4]) == ("AKIAPROFILEKEY000000", "AKIAGIVEN00000000000", "ASIA")
+        profile, given, mine, default = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+    assert (profile, given, mine, default[:4]) == (
+        "AKIAPROFILEKEY000000", "AKIAGIVEN00000000000", "AKIAMINE000000000000", "ASIA")
 
 
 def test_lambdamocks_own_clients_never_take_a_functions_keys(lambda_mock: Any) -> None:
@@ -201,3 +210,21 @@ def test_lambdamocks_own_calls_never_take_a_functions_endpoints(lambda_mock: Any
                                Code={"ZipFile": package({"app.py": source})},
                                Environment={"Variables": {"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"}})
         assert json.loads(client.invoke(FunctionName="parent")["Payload"].read()).endswith(text)
+
+
+def test_a_provisioned_environment_with_keys_no_longer_good_is_replaced_by_a_provisioned_one(lambda_mock: Any) -> None:
+    # Found in review: retired for its keys, it left the version's provisioned concurrency to on-demand ones.
+    source = ("import os\ndef handler(event, context):\n"
+              "    return [os.environ['AWS_LAMBDA_INITIALIZATION_TYPE'], os.environ.get('AWS_ACCESS_KEY_ID')]\n")
+    client = boto3.client("lambda", region_name="us-east-1")
+    with moto_aws():
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})}, Publish=True)
+        client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
+        wait_until(lambda: client.get_provisioned_concurrency_config(
+            FunctionName="f", Qualifier="1")["Status"] == "READY")
+        kind, first = json.loads(client.invoke(FunctionName="f", Qualifier="1")["Payload"].read())
+    with moto_aws():
+        answers = [json.loads(client.invoke(FunctionName="f", Qualifier="1")["Payload"].read()) for _ in range(3)]
+    assert kind == "provisioned-concurrency" and first.startswith("ASIA")
+    assert answers[0][1] != first and answers == [["provisioned-concurrency", answers[0][1]]] * 3

@@ -91,14 +91,17 @@ class Runtime:
         spec = self._code.current(spec)  # code in place that was edited retires its environments here
         env = self._checkout(spec, provisioned, tenant)
         keys = self._credentials(spec, {} if env is None else env.keys)
+        init_type = "snap-start" if spec.snap_start else "on-demand"
         if env is not None and keys != env.keys:  # keys of a moto since stopped, or none where moto now gives some
+            if env.provisioned:
+                init_type = "provisioned-concurrency"  # its replacement takes its place in the pool
             env.retired = True
             self._checkin(env)
             env = None
         cold = env is None
         failed: Optional[Environment] = None  # an init that failed before this invocation's own
         if env is None:
-            made = yield from self._initialised(spec, request_id, keys, tenant)
+            made = yield from self._initialised(spec, request_id, keys, init_type, tenant)
             if isinstance(made, InvocationResult):
                 return made
             if made.dead and spec.snap_start:
@@ -107,7 +110,7 @@ class Runtime:
                 # Lambda runs a failed init once more, in the invoke phase (captured on AWS: the init's output
                 # and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase: invoke", then
                 # START), within the invocation's timeout; the invocation goes on if that one succeeds.
-                failed, made = made, (yield from self._initialised(spec, request_id, keys, tenant, made))
+                failed, made = made, (yield from self._initialised(spec, request_id, keys, init_type, tenant, made))
                 if isinstance(made, InvocationResult):
                     return made
                 if made.dead:
@@ -130,13 +133,13 @@ class Runtime:
                                      failed)
         return results.completed(spec, request_id, env, outcome, cold, failed)
 
-    def _initialised(self, spec: FunctionSpec, request_id: str, keys: Mapping[str, str], tenant: Optional[str],
-                     failed: Optional[Environment] = None) -> Steps[Union[Environment, InvocationResult]]:
+    def _initialised(self, spec: FunctionSpec, request_id: str, keys: Mapping[str, str], init_type: str,
+                     tenant: Optional[str], failed: Optional[Environment] = None
+                     ) -> Steps[Union[Environment, InvocationResult]]:
         """A new environment once its init ended (``dead`` if it failed), or the invocation's answer when it could
         not start or init outlived its time: its own limit, or, run again after an init that ``failed``, the
         function's timeout."""
         try:
-            init_type = "snap-start" if spec.snap_start else "on-demand"
             env = Environment(spec, self._code.get(spec), init_type, self._threads, keys, tenant)
         except MockStoppedError:
             raise
