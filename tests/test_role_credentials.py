@@ -32,12 +32,13 @@ def handler(event, context):
 """
 
 
-def who(client: Any, name: str) -> dict[str, str]:
+def create(client: Any, source: str, name: str = "f", **options: Any) -> None:
     client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": package({"app.py": WHO})})
-    answer = client.invoke(FunctionName=name)
-    assert "FunctionError" not in answer, answer["Payload"].read()
-    return json.loads(answer["Payload"].read())  # type: ignore[no-any-return]
+                           Code={"ZipFile": package({"app.py": source})}, **options)
+
+
+def answer(client: Any, name: str = "f", **options: Any) -> Any:
+    return json.loads(client.invoke(FunctionName=name, **options)["Payload"].read())
 
 
 @pytest.mark.parametrize("name, session", [("orders", "orders"), ("u", "u@lambda_function")])
@@ -46,7 +47,8 @@ def test_a_handler_acts_as_a_session_of_its_role(lambda_mock: Any, name: str, se
         client = boto3.client("lambda", region_name="us-east-1")
         # The test process's own boto3 has its credentials already: the handler's are its role's all the same.
         outside = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]
-        seen = who(client, name)
+        create(client, WHO, name)
+        seen = answer(client, name)
     assert seen["role"] == f"arn:aws:sts::123456789012:assumed-role/{ROLE.rsplit('/', 1)[1]}/{session}"
     assert seen["key"].startswith("ASIA") and seen["token"]
     assert seen["given"] == outside == "arn:aws:sts::123456789012:user/moto"  # keys given to a session are its own
@@ -57,8 +59,7 @@ def test_each_environment_has_a_session_of_its_own(lambda_mock: Any) -> None:
     source = "import os\ndef handler(event, context):\n    return os.environ['AWS_ACCESS_KEY_ID']\n"
     with moto_aws():
         client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})})
+        create(client, source)
         first = client.invoke(FunctionName="f")["Payload"].read()
         assert client.invoke(FunctionName="f")["Payload"].read() == first  # warm: the same environment
         client.update_function_configuration(FunctionName="f", Timeout=9)
@@ -71,9 +72,8 @@ def test_without_moto_the_test_process_credentials_apply(lambda_mock: Any, monke
     source = "import os\ndef handler(event, context):\n    return [os.environ.get(n) for n in " \
              "('AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN')]\n"
     client = boto3.client("lambda", region_name="us-east-1")
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": package({"app.py": source})})
-    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == [
+    create(client, source)
+    assert answer(client) == [
         "AKIATESTPROCESS00000", os.environ.get("AWS_SESSION_TOKEN")]
 
 
@@ -93,15 +93,14 @@ def test_an_environment_keeps_its_keys_for_life_and_a_new_moto_gets_new_environm
               "    return [os.environ.get('AWS_ACCESS_KEY_ID'), made and made.access_key]\n")
     client = boto3.client("lambda", region_name="us-east-1")
     with moto_aws():
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})})
-        first, made = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        create(client, source)
+        first, made = answer(client)
         assert made == first and first.startswith("ASIA")
-        assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == [first, first]  # warm, kept
+        assert answer(client) == [first, first]  # warm, kept
     with moto_aws():
-        second, made = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        second, made = answer(client)
         assert made == second and second.startswith("ASIA") and second != first
-    after = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+    after = answer(client)
     assert after[0] is None
 
 
@@ -125,9 +124,8 @@ def test_keys_a_session_has_from_elsewhere_are_kept(lambda_mock: Any, tmp_path: 
               "            boto3.Session().get_credentials().access_key]\n")
     with moto_aws():
         client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})})
-        profile, given, mine, default = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        create(client, source)
+        profile, given, mine, default = answer(client)
     assert (profile, given, mine, default[:4]) == (
         "AKIAPROFILEKEY000000", "AKIAGIVEN00000000000", "AKIAMINE000000000000", "ASIA")
 
@@ -145,8 +143,7 @@ def test_lambdamocks_own_clients_never_take_a_functions_keys(lambda_mock: Any) -
         s3.create_bucket(Bucket="code")
         s3.put_object(Bucket="code", Key="app.zip", Body=package({"app.py": KEYS}))
         client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="parent", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})})
+        create(client, source, "parent")
         assert "FunctionError" not in client.invoke(FunctionName="parent")
         own = lambda_mock.state.outbound.client("s3", "us-east-1")._request_signer._credentials
         assert own.access_key == os.environ["AWS_ACCESS_KEY_ID"]  # moto's stand-in, the test process's
@@ -157,12 +154,10 @@ def test_snapstart_environments_get_no_keys(lambda_mock: Any) -> None:
     # guide), which lambdamock does not serve: the test process's credentials apply.
     with moto_aws():
         client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": KEYS})},
-                               SnapStart={"ApplyOn": "PublishedVersions"})
+        create(client, KEYS, SnapStart={"ApplyOn": "PublishedVersions"})
         version = client.publish_version(FunctionName="f")["Version"]
         client.get_waiter("function_active_v2").wait(FunctionName="f", Qualifier=version)
-        keys = json.loads(client.invoke(FunctionName="f", Qualifier=version)["Payload"].read())
+        keys = answer(client, Qualifier=version)
         assert keys == os.environ["AWS_ACCESS_KEY_ID"]
 
 
@@ -183,9 +178,8 @@ def test_a_default_session_that_read_a_credentials_file_signs_as_the_role(lambda
         boto3.setup_default_session()
         assert boto3.DEFAULT_SESSION.get_credentials().access_key == "AKIADEVELOPERKEY0000"
         client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})})
-        assert json.loads(client.invoke(FunctionName="f")["Payload"].read()).startswith("ASIA")
+        create(client, source)
+        assert answer(client).startswith("ASIA")
 
 
 def test_lambdamocks_own_calls_never_take_a_functions_endpoints(lambda_mock: Any) -> None:
@@ -206,10 +200,8 @@ def test_lambdamocks_own_calls_never_take_a_functions_endpoints(lambda_mock: Any
         s3.create_bucket(Bucket="code-east-2", CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
         s3.put_object(Bucket="code-east-2", Key="app.zip", Body=package({"app.py": KEYS}))
         client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="parent", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})},
-                               Environment={"Variables": {"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"}})
-        assert json.loads(client.invoke(FunctionName="parent")["Payload"].read()).endswith(text)
+        create(client, source, "parent", Environment={"Variables": {"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"}})
+        assert answer(client, "parent").endswith(text)
 
 
 def test_a_provisioned_environment_with_keys_no_longer_good_is_replaced_by_a_provisioned_one(lambda_mock: Any) -> None:
@@ -218,13 +210,12 @@ def test_a_provisioned_environment_with_keys_no_longer_good_is_replaced_by_a_pro
               "    return [os.environ['AWS_LAMBDA_INITIALIZATION_TYPE'], os.environ.get('AWS_ACCESS_KEY_ID')]\n")
     client = boto3.client("lambda", region_name="us-east-1")
     with moto_aws():
-        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})}, Publish=True)
+        create(client, source, Publish=True)
         client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
         wait_until(lambda: client.get_provisioned_concurrency_config(
             FunctionName="f", Qualifier="1")["Status"] == "READY")
-        kind, first = json.loads(client.invoke(FunctionName="f", Qualifier="1")["Payload"].read())
+        kind, first = answer(client, Qualifier="1")
     with moto_aws():
-        answers = [json.loads(client.invoke(FunctionName="f", Qualifier="1")["Payload"].read()) for _ in range(3)]
+        answers = [answer(client, Qualifier="1") for _ in range(3)]
     assert kind == "provisioned-concurrency" and first.startswith("ASIA")
     assert answers[0][1] != first and answers == [["provisioned-concurrency", answers[0][1]]] * 3
