@@ -89,21 +89,20 @@ class Outbound:
 
         Made with the process's variables, even on a function's thread: never with a function's keys or endpoints.
         """
-        with outside():
-            endpoint = self.endpoint(service)
-            if endpoint is None and not _moto.active():
-                raise Unreachable(
-                    f"lambdamock does not call {service}: it is not mocked. To serve it, {_advice(service)}")
-            key = (service, region, endpoint)
-            with self._lock:
-                found = self._clients.get(key)
-            if found is None:
+        endpoint = self.endpoint(service)
+        if endpoint is None and not _moto.active():
+            raise Unreachable(f"lambdamock does not call {service}: it is not mocked. To serve it, {_advice(service)}")
+        key = (service, region, endpoint)
+        with self._lock:
+            found = self._clients.get(key)
+        if found is None:
+            with outside():
                 found = self._make(service, region, endpoint)
-                if found._request_signer._credentials is None:
-                    return found  # kept only once it has keys: keys set later count from the next call
-                with self._lock:
-                    found = self._clients.setdefault(key, found)
-            return found
+            if found._request_signer._credentials is None:
+                return found  # kept only once it has keys: keys set later count from the next call
+            with self._lock:
+                found = self._clients.setdefault(key, found)
+        return found
 
     @staticmethod
     def _make(service: str, region: str, endpoint: Optional[str]) -> Any:
