@@ -180,11 +180,16 @@ def test_nulls_inside_lists_are_refused_as_java_prints_them(raw_client: Any, aws
                    "'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must "
                    "satisfy enum value set: [x86_64, arm64], Member must not be null]"):
         raw_client.update_function_code(FunctionName=function, ZipFile=b"x")
-    _body(raw_client, {"Environment": {"Variables": {"KEY": None}}})  # a value of no constraints but this one
+    # A map value: its constraints, then "Member must not be null", as recorded for alias weights
+    # (test_lambda_api.snapshot.json, "Value '{2=2.0}' at 'routingConfig.additionalVersionWeights'"); a variable's
+    # value has no constraint but that one.
+    _body(raw_client, {"Environment": {"Variables": {"KEY": None}}})
     with aws_error(raw_client, "ValidationException", "1 validation error detected: Value at "
                    "'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: "
                    "[Member must not be null]"):
         raw_client.update_function_configuration(FunctionName=function)
+    # A null structure in a list is worded as a null member is (recorded: "Value null at 'tagKeys' failed to satisfy
+    # constraint: Member must not be null", test_lambda_api.snapshot.json).
     _body(raw_client, {"FileSystemConfigs": [None]})
     with aws_error(raw_client, "ValidationException", "1 validation error detected: Value null at "
                    "'fileSystemConfigs.1.member' failed to satisfy constraint: Member must not be null"):
