@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -194,3 +195,18 @@ def test_nulls_inside_lists_are_refused_as_java_prints_them(raw_client: Any, aws
     with aws_error(raw_client, "ValidationException", "1 validation error detected: Value null at "
                    "'fileSystemConfigs.1.member' failed to satisfy constraint: Member must not be null"):
         raw_client.update_function_configuration(FunctionName=function)
+
+
+@pytest.mark.parametrize("value", ["s", "", 1e20, "1e400", [], {"a": 1}, True],
+                         ids=["text", "empty", "past year 9999", "infinite", "list", "object", "boolean"])
+def test_a_timestamp_member_that_is_no_timestamp_is_refused(raw_client: Any, client: Any, aws_error: Any,
+                                                            function: str, value: Any) -> None:
+    # Found by fuzzing each member with values of every JSON type: these ended in Python's ValueError or
+    # OverflowError. A timestamp is epoch seconds (or ISO 8601 text); anything else is a member of the wrong type.
+    _body(raw_client, {"FunctionName": function, "EventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+                       "StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": value})
+    with aws_error(raw_client, "ValidationException", re.compile(
+            r"1 validation error detected: Value '.*' at 'startingPositionTimestamp' failed to satisfy constraint: "
+            r"Member must be of type timestamp")):
+        raw_client.create_event_source_mapping(FunctionName=function)
+    assert client.list_event_source_mappings()["EventSourceMappings"] == []

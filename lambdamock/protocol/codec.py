@@ -65,14 +65,19 @@ class Response:
 
 
 def _parse_timestamp(value: Any) -> datetime.datetime:
-    if isinstance(value, (int, float)):
-        return _EPOCH + datetime.timedelta(seconds=value)
-    text = str(value)
+    """Epoch seconds (a number or its text) or ISO 8601 text; ValueError for anything else, or out of range."""
     try:
-        return _EPOCH + datetime.timedelta(seconds=float(text))
-    except ValueError:
-        parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _EPOCH + datetime.timedelta(seconds=value)
+        if not isinstance(value, str):
+            raise ValueError(f"not a timestamp: {value!r}")
+        try:
+            return _EPOCH + datetime.timedelta(seconds=float(value))
+        except ValueError:
+            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+    except OverflowError as error:
+        raise ValueError(str(error)) from None
 
 
 def _scalar_from_text(shape: Shape, text: str) -> Any:
@@ -114,7 +119,10 @@ def _from_json(shape: Shape, value: Any) -> Any:
                 f"(MIME-NO-LINEFEEDS): {error}"
             ) from None
     if kind == "timestamp":
-        return _parse_timestamp(value)
+        try:
+            return _parse_timestamp(value)
+        except ValueError:
+            return value  # not one: validation says so, as for any member of the wrong type
     return value
 
 
