@@ -9,7 +9,7 @@ from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
-from lambdamock import _moto_auth, ids, operations
+from lambdamock import _bound, _moto_auth, ids, operations
 from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error, http_date
 from lambdamock.protocol.router import Router
@@ -117,4 +117,12 @@ def serve_steps(
         _headers(request.headers),
         _body(request),
     )
-    return _serve(service, decoded, operation_model, context, request.url)
+    steps = _serve(service, decoded, operation_model, context, request.url)
+    return steps if _bound.current() is None else _counted(service, steps)
+
+
+def _counted(service: Service, steps: Steps[Response]) -> Steps[Response]:
+    """The steps of a call a function's code made, counted in what ``mock.wait()`` waits for: if that function
+    times out while it waits, the call runs on without its caller, and a wait begun just then must see it."""
+    with service.invoker.track():
+        return (yield from steps)

@@ -228,7 +228,8 @@ class LambdaMock:
         """Block until all background invocations have finished.
 
         Event source mappings count too: their sources are read until what they held when
-        ``wait()`` began has been delivered (batching windows included).
+        ``wait()`` began has been delivered (batching windows included). So do the calls to
+        Lambda that functions' code makes, which run on if their caller times out.
         Raises TimeoutError when they have not finished within ``timeout`` seconds.
         """
         if not self.state.wait(timeout):

@@ -237,6 +237,29 @@ def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mo
     assert _aio._awaiting == {}  # the cancelled await was counted off: the loop watches quick handlers again
 
 
+def test_a_call_whose_handler_timed_out_while_it_awaited_is_waited_for(lambda_mock: Any) -> None:
+    # As through boto3 (test_invoke.py): the inner invocation runs on without its caller, and mock.wait(), begun
+    # at once, waits for it (found in review: it returned while "inner" still ran).
+    sync.events["aio-inner"] = release = threading.Event()
+    inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['aio-inner'].wait(20)\n    return 'done'\n"
+    outer = ("import asyncio, aiobotocore.session\ndef handler(e, c):\n    async def call():\n"
+             "        async with aiobotocore.session.get_session().create_client('lambda', region_name='us-east-1') "
+             "as client:\n            await client.invoke(FunctionName='inner')\n    asyncio.run(call())\n")
+    client = boto3.client("lambda", region_name=REGION)
+    client.create_function(FunctionName="inner", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=code(inner), Timeout=30)
+    client.create_function(FunctionName="outer", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=code(outer), Timeout=1)
+    try:
+        assert client.invoke(FunctionName="outer")["FunctionError"] == "Unhandled"
+        threading.Timer(0.3, release.set).start()
+        lambda_mock.wait(timeout=20)
+    finally:
+        release.set()
+    assert [(run.function_name, run.result) for run in lambda_mock.invocations if run.function_name == "inner"] == [
+        ("inner", "done")]
+
+
 def test_mappings_created_from_aioboto3_deliver(lambda_mock: Any) -> None:
     arn = "arn:aws:sqs:us-east-1:123456789012:jobs"
     queue = lambda_mock.queue(arn)

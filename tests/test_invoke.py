@@ -626,10 +626,12 @@ def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
     try:
         assert call(client, "outer")["Body"]["errorType"] == "Sandbox.Timedout"
         assert mock.concurrency("inner").current == 1
+        # mock.wait() waits for it, begun at once (found in review: it returned while "inner" still ran).
+        threading.Timer(0.3, release.set).start()
+        mock.wait(timeout=20)
     finally:
         release.set()
-    wait_until(lambda: mock.concurrency("inner").current == 0, timeout=20)
-    mock.wait()
+    assert mock.concurrency("inner").current == 0
     assert [(run.function_name, run.result) for run in mock.invocations if run.function_name == "inner"] == [
         ("inner", "inner done")]
 
