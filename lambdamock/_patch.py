@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import io
 import sys
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from lambdamock import _active, _moto
 from lambdamock._bound import check_not_frozen
@@ -82,18 +83,9 @@ def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     return wrapped.__func__(endpoint, *args, **kwargs)
 
 
-class _RawBody:
-    """The ``raw`` of a botocore response: what StreamingBody and ``content`` read."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._offset = 0
-
-    def read(self, amt: Optional[int] = None) -> bytes:
-        end = len(self._data) if amt is None else self._offset + amt
-        chunk = self._data[self._offset : end]
-        self._offset += len(chunk)
-        return chunk
+class _RawBody(io.BytesIO):
+    """The ``raw`` of a botocore response: what StreamingBody and ``content`` read, with the file methods of
+    urllib3's response that StreamingBody passes on (``readinto``, ``readlines``, ``tell``, ``readable``)."""
 
     def stream(self, **_: Any) -> Any:
         chunk = self.read()
@@ -102,7 +94,7 @@ class _RawBody:
             chunk = self.read()
 
     def close(self) -> None:
-        """Nothing to release: the body is in memory."""
+        """Nothing to release: the body is in memory, and stays readable as urllib3's stays after a close."""
 
 
 def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> Any:

@@ -688,3 +688,22 @@ def test_other_runtimes_give_a_clear_error(client):
     response = call(client, "node")
     assert response["FunctionError"] == "Unhandled"
     assert "nodejs20.x" in response["Body"]["errorMessage"]
+
+
+def test_the_payload_reads_as_a_response_from_aws_does(client):
+    # Against AWS, StreamingBody passes readinto (newer botocores), readlines, tell and readable on to urllib3's
+    # response (botocore response.py); lambdamock's body lacked them (found in review: AttributeError, and
+    # readable() False).
+    from botocore.response import StreamingBody
+
+    deploy(client, "f", {"app.py": ECHO})
+    payload = client.invoke(FunctionName="f", Payload=b'"a\\nb\\nc"')["Payload"]
+    assert payload.readable()
+    assert (payload.read(2), payload.tell()) == (b'"a', 2)
+    if hasattr(StreamingBody, "readinto"):
+        buffer = bytearray(3)
+        assert (payload.readinto(buffer), bytes(buffer)) == (3, b"\\nb")
+    else:
+        assert payload.read(3) == b"\\nb"
+    assert payload.readlines() == [b'\\nc"']
+    assert payload.tell() == 9
