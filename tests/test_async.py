@@ -171,6 +171,42 @@ def test_a_running_handler_never_blocks_the_event_loop(lambda_mock: Any) -> None
     assert asyncio.run(scenario()) == [None, None]
 
 
+def test_a_cold_start_unzips_the_package_off_the_event_loop(lambda_mock: Any, monkeypatch: Any) -> None:
+    # A big package takes a while to unzip: the loop runs on meanwhile (found in review: it was unzipped on the
+    # loop's thread, which stood still for the whole cold start). The unzip here waits for the loop to run.
+    from lambdamock.runtime import archive
+
+    unzipping, loop_ran = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    unzip = archive.extract
+
+    def extract(*args: Any) -> None:
+        unzipping.set()
+        waited.append(loop_ran.wait(5))
+        unzip(*args)
+
+    monkeypatch.setattr(archive, "extract", extract)
+
+    async def tick() -> None:
+        while True:
+            if unzipping.is_set():
+                loop_ran.set()
+            await asyncio.sleep(0.01)
+
+    async def scenario() -> Any:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            ticker = asyncio.ensure_future(tick())
+            try:
+                return await client.invoke(FunctionName="f", Payload=b"{}")
+            finally:
+                ticker.cancel()
+
+    assert "FunctionError" not in asyncio.run(scenario())
+    assert waited == [True]
+
+
 def test_a_handler_past_its_timeout_is_answered_on_time_and_the_loop_runs_meanwhile(lambda_mock: Any) -> None:
     source = "import time\ndef handler(event, context):\n    time.sleep(60)\n"
 

@@ -205,13 +205,23 @@ class CodeStore:
             return spec
         return dataclasses.replace(spec, config_key=f"{spec.config_key}#{fingerprint(spec.code_dir)}")
 
-    def get(self, spec: FunctionSpec) -> CodeDir:
-        """The spec's code and layers on disk, extracting them on first use (code in place: as it is now)."""
+    @staticmethod
+    def _key(spec: FunctionSpec) -> Tuple[str, Tuple[str, ...], str]:
         layers = tuple(layer.code_sha256 for layer in spec.layers)
         # Code in place is read again whenever it changed (its config_key carries the tree's fingerprint);
         # the runtime names the layers' site-packages folder (python3.12 looks in python/lib/python3.12).
         code = spec.code_sha256 if spec.code_dir is None else f"in place {spec.config_key}"
-        key = (code, layers, spec.runtime if layers else "")
+        return code, layers, spec.runtime if layers else ""
+
+    def ready(self, spec: FunctionSpec) -> Optional[CodeDir]:
+        """The spec's code on disk if ``get`` put it there already, else None."""
+        with self._lock:
+            return self._dirs.get(self._key(spec))
+
+    def get(self, spec: FunctionSpec) -> CodeDir:
+        """The spec's code and layers on disk, extracting them on first use (code in place: as it is now)."""
+        key = self._key(spec)
+        layers = key[1]
         with self._lock:
             if self._closed:
                 # A late caller (a thread that outlived close) must not leave a new tree behind.

@@ -10,14 +10,16 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from lambdamock.errors import MockStoppedError
 from lambdamock.runtime import hooks, results
-from lambdamock.runtime.code import CodeStore
+from lambdamock.runtime.code import CodeDir, CodeStore
 from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.spec import Credentials, DaemonThreads, FunctionSpec, InvocationResult, Threads, no_credentials
-from lambdamock.runtime.waits import Steps, blocking
+from lambdamock.runtime.waits import Signal, Steps, Wait, blocking
 
 # Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
 # the first attempt running for that long instead of starting it again.
 _INIT_LIMIT_S = 10.0
+# How long a wait for a package to be unzipped lasts before it is waited for again (it has no limit).
+_UNZIP_WAIT_S = 60.0
 # How long close() waits, in all, for idle environments' threads to end.
 _CLOSE_JOIN_S = 1.0
 
@@ -140,7 +142,10 @@ class Runtime:
         not start or init outlived its time: its own limit, or, run again after an init that ``failed``, the
         function's timeout."""
         try:
-            env = Environment(spec, self._code.get(spec), init_type, self._threads, keys, tenant)
+            code = self._code.ready(spec)
+            if code is None:
+                code = yield from self._extracted(spec)
+            env = Environment(spec, code, init_type, self._threads, keys, tenant)
         except MockStoppedError:
             raise
         except Exception as error:  # the code could not be put on disk, say: this invocation fails
@@ -158,6 +163,27 @@ class Runtime:
         if not started:
             return results.init_timed_out(spec, request_id, env, limit * 1000, failed)
         return env
+
+    def _extracted(self, spec: FunctionSpec) -> Steps[CodeDir]:
+        """The spec's code put on disk by a thread of its own: a big package takes a while to unzip, and an event
+        loop that drives these steps goes on meanwhile."""
+        done = Signal()
+        got: List[Union[CodeDir, BaseException]] = []
+
+        def extract() -> None:
+            try:
+                got.append(self._code.get(spec))
+            except BaseException as error:  # raised on the caller's side below
+                got.append(error)
+            finally:
+                done.set()
+
+        self._threads.spawn(extract, f"lambdamock:unzip:{spec.function_name}")
+        while not (yield Wait(done, _UNZIP_WAIT_S)):
+            pass
+        if isinstance(got[0], BaseException):
+            raise got[0]
+        return got[0]
 
     def prewarm(self, spec: FunctionSpec, count: int) -> Optional[str]:
         """Initialise `count` provisioned-concurrency environments; None, or why init failed."""
