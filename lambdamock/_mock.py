@@ -31,7 +31,9 @@ def _default_account() -> str:
 def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Optional[int],
                    endpoints: Optional[Mapping[str, str]], trigger_permissions: bool) -> None:
     """Options that would only fail later, deep inside a call, are refused as the mock is made."""
-    if account_id is not None and not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+    if account_id is not None and not isinstance(account_id, str):
+        raise TypeError(f"account_id must be a str of 12 digits (its leading zeros count): {account_id!r}")
+    if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
         raise ValueError(f"account_id must be 12 digits, as an AWS account id is: {account_id!r}")
     if isinstance(concurrency_limit, bool) or not isinstance(concurrency_limit, int):
         raise TypeError(f"concurrency_limit must be an int: {concurrency_limit!r}")
@@ -238,11 +240,17 @@ class LambdaMock:
     def concurrency(self, function_name: str, region: Optional[str] = None) -> Usage:
         """A function's executions so far: running ``current``, ``peak`` at once, and ``throttles``.
 
+        ``function_name`` is a name or an ARN (a qualifier is ignored: concurrency is the function's);
         ``region`` is needed only when functions of that name exist in several regions.
         """
-        found = self.state.usage(function_name, region)
+        from lambdamock.state import names
+
+        reference = names.parse(function_name)
+        if reference is None:
+            raise ValueError(f"not a function name or ARN: {function_name!r}")
+        found = self.state.usage(reference.name, region or reference.region)
         if found is None:
-            raise KeyError(f"no function {function_name!r} in this mock")
+            raise KeyError(f"no function {reference.name!r} in this mock")
         return found
 
     def function_url(self, function_name: str, qualifier: Optional[str] = None, *,
@@ -298,6 +306,7 @@ class LambdaMock:
 
 _FORMS = "mock_lambda decorates a function, an async function, a generator function or a class"
 _WRAPPED = "__lambdamock_wrapped__"
+_SPAN = "_lambdamock_span"  # the mock a test instance's decorated setUp or setup_method started
 
 
 def _marked(wrapper: Callable[..., Any]) -> Callable[..., Any]:
@@ -315,8 +324,13 @@ def _decorate_class(mock: LambdaMock, cls: type) -> type:
         # class runs (inherited ones too); addCleanup stops it even when setUp fails halfway.
         @functools.wraps(set_up)
         def setUp(self: Any) -> None:
+            if _SPAN in self.__dict__:  # a decorated subclass's setUp started this test's mock already
+                set_up(self)
+                return
             fresh = mock._fresh().start()
+            self.__dict__[_SPAN] = fresh
             self.addCleanup(fresh.stop)
+            self.addCleanup(self.__dict__.pop, _SPAN, None)
             set_up(self)
 
         if not getattr(set_up, _WRAPPED, False):
@@ -328,13 +342,16 @@ def _decorate_class(mock: LambdaMock, cls: type) -> type:
             _span(mock, cls, set_up)
         return cls
     for name in dir(cls):
-        member = getattr(cls, name)
-        if name.startswith("test") and inspect.isfunction(member) and not getattr(member, _WRAPPED, False):
-            setattr(cls, name, mock(member))
+        if not name.startswith("test"):
+            continue
+        member = inspect.getattr_static(cls, name)
+        # A static or class method is wrapped inside, and stays one.
+        kind = type(member) if isinstance(member, (staticmethod, classmethod)) else None
+        func = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
+        if inspect.isfunction(func) and not getattr(func, _WRAPPED, False):
+            wrapped = mock(func)
+            setattr(cls, name, wrapped if kind is None else kind(wrapped))
     return cls
-
-
-_SPAN = "_lambdamock_span"
 
 
 def _span(mock: LambdaMock, cls: type, set_up: Callable[..., Any]) -> None:
@@ -346,6 +363,9 @@ def _span(mock: LambdaMock, cls: type, set_up: Callable[..., Any]) -> None:
 
     @functools.wraps(set_up)
     def setup_method(self: Any, method: Any = None) -> None:
+        if _SPAN in self.__dict__:  # a decorated subclass's setup_method started this test's mock already
+            _xunit_call(set_up, self, method)
+            return
         fresh = mock._fresh().start()
         setattr(self, _SPAN, fresh)
         try:

@@ -190,6 +190,8 @@ def test_odd_requests_get_answers_and_the_server_goes_on(client, lambda_mock):
 
 
 def test_function_url_needs_a_url_config(client, lambda_mock, create_function):
+    with pytest.raises(KeyError, match="no function 'f' in this mock"):  # not "create a URL": a function first
+        lambda_mock.function_url("f")
     create_function("f")
     with pytest.raises(LookupError, match="f has no function URL"):
         lambda_mock.function_url("f")

@@ -113,6 +113,52 @@ class TestPlainClass(PlainTests):
         create()
         assert names() == ["f"]
 
+    # Found in review: a static test method was made an ordinary one (pytest then passed it self), and a class
+    # method was left unmocked. Each stays what it is, in a fresh mock of its own.
+    @staticmethod
+    def test_static():
+        create()
+        assert names() == ["f"]
+
+    @classmethod
+    def test_class_method(cls):
+        create()
+        assert names() == ["f"]
+
+
+@mock_lambda
+class TestDecoratedBase(unittest.TestCase):
+    def setUp(self):
+        create("from-base")
+
+
+@mock_lambda
+class TestDecoratedSubclassOfADecoratedBase(TestDecoratedBase):
+    """Both decorated: still one mock per test (found in review: the base's setUp started a second, inner one)."""
+
+    def setUp(self):
+        create("early")
+        super().setUp()
+
+    def test_sees_both(self):
+        self.assertEqual(names(), ["early", "from-base"])
+
+
+@mock_lambda
+class TestXunitBase:
+    def setup_method(self):
+        create("from-base")
+
+
+@mock_lambda
+class TestXunitSubclassOfADecoratedBase(TestXunitBase):
+    def setup_method(self):
+        create("early")
+        super().setup_method()
+
+    def test_sees_both(self):
+        assert names() == ["early", "from-base"]
+
 
 class XunitTests:
     """pytest's xunit methods, as test classes often make their functions; what the subclass inherits."""
@@ -376,10 +422,12 @@ def test_starting_and_stopping_while_another_thread_prints_is_safe():
 
 
 @pytest.mark.parametrize(("options", "error"), [
-    ({"account_id": "abc"}, ValueError), ({"account_id": 123456789012}, ValueError),
+    ({"account_id": "abc"}, ValueError),
     ({"concurrency_limit": "10"}, TypeError), ({"concurrency_limit": -5}, ValueError),
     ({"seed": [1, 2]}, TypeError), ({"trigger_permissions": "yes"}, TypeError),
     ({"endpoints": {"sqs": 5}}, TypeError), ({"endpoints": ["ab"]}, TypeError), ({"endpoints": "ab"}, TypeError),
+    # An int is the wrong type, not the wrong length (found in review: ValueError "must be 12 digits").
+    ({"account_id": 123456789012}, TypeError), ({"account_id": "12345"}, ValueError),
 ])
 def test_options_that_would_fail_later_are_refused_as_the_mock_is_made(options, error):
     # Found in a first user's trial: concurrency_limit="10" failed only at the first call, deep in botocore.

@@ -168,6 +168,15 @@ def test_concurrency_of_an_unknown_function_is_a_key_error(lambda_mock):
         lambda_mock.concurrency("nope")
 
 
+def test_concurrency_takes_a_function_arn_as_function_url_does(client, lambda_mock, create_function):
+    # Found in review: mock.function_url(arn) worked, mock.concurrency(arn) said there was no such function.
+    arn = create_function("f")["FunctionArn"]
+    client.invoke(FunctionName="f", Payload=b"{}")
+    assert lambda_mock.concurrency(arn) == lambda_mock.concurrency(f"{arn}:$LATEST") == lambda_mock.concurrency("f")
+    with pytest.raises(ValueError, match="not a function name or ARN"):
+        lambda_mock.concurrency("arn:aws:s3:::bucket")
+
+
 VARIANT = ("import os\nfrom tests import probe\n"
            "def handler(event, context):\n    probe.hold()\n    return os.environ['VARIANT']\n")
 

@@ -17,11 +17,13 @@ def base_url(service: Service, function: str, qualifier: Optional[str], region: 
     qualifier = qualifier or reference.qualifier
     region = region or reference.region
     with service.lock:
-        found = [
-            config for candidate in service.regions() if region is None or candidate.name == region
-            for config in [candidate.urls.get(reference.name, qualifier)] if config is not None
-        ]
+        regions = [candidate for candidate in service.regions() if region is None or candidate.name == region]
+        exists = any(reference.name in candidate.functions for candidate in regions)
+        found = [config for candidate in regions
+                 for config in [candidate.urls.get(reference.name, qualifier)] if config is not None]
     owner = reference.name if qualifier is None else f"{reference.name}:{qualifier}"
+    if not exists:
+        raise KeyError(f"no function {reference.name!r} in this mock")
     if not found:
         raise LookupError(f"{owner} has no function URL: create one first (CreateFunctionUrlConfig)")
     if len(found) > 1:
