@@ -6,7 +6,7 @@ import io
 import os
 import stat
 import zipfile
-from typing import Mapping, Union
+from typing import Iterator, Mapping, Union
 
 Files = Mapping[str, Union[str, bytes]]
 # Every entry gets the same time, so the same content always gives the same bytes (and CodeSha256).
@@ -23,18 +23,36 @@ def _entry(name: str, executable: bool) -> zipfile.ZipInfo:
     return info
 
 
+def tree(root: str) -> Iterator[tuple[str, str]]:
+    """The files under ``root`` as ``zip -r`` takes them: (name in the archive, path), in order.
+
+    Links are followed, to files and to directories (but not round a loop); ``__pycache__``, ``*.pyc`` and
+    links that lead nowhere (an editor's lock file, say) are left out.
+    """
+    for directory, subdirectories, names in os.walk(root, followlinks=True):
+        here = os.path.realpath(directory)
+        subdirectories[:] = sorted(
+            name for name in subdirectories
+            if name not in _SKIPPED_DIRECTORIES and not _encloses(os.path.realpath(os.path.join(directory, name)), here)
+        )
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            if name.endswith(_SKIPPED_SUFFIXES) or not os.path.exists(path):
+                continue
+            yield os.path.relpath(path, root).replace(os.sep, "/"), path
+
+
+def _encloses(outer: str, inner: str) -> bool:
+    """Whether directory ``outer`` is ``inner`` or holds it: a link to it from ``inner`` would be a loop."""
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
 def _from_directory(root: str) -> dict[str, tuple[bytes, bool]]:
     found: dict[str, tuple[bytes, bool]] = {}
-    for directory, subdirectories, names in os.walk(root):
-        subdirectories[:] = [name for name in subdirectories if name not in _SKIPPED_DIRECTORIES]
-        for name in names:
-            if name.endswith(_SKIPPED_SUFFIXES):
-                continue
-            path = os.path.join(directory, name)
-            with open(path, "rb") as handle:
-                data = handle.read()
-            relative = os.path.relpath(path, root).replace(os.sep, "/")
-            found[relative] = (data, bool(os.stat(path).st_mode & stat.S_IXUSR))
+    for name, path in tree(root):
+        with open(path, "rb") as handle:
+            data = handle.read()
+        found[name] = (data, bool(os.stat(path).st_mode & stat.S_IXUSR))
     return found
 
 
@@ -49,10 +67,20 @@ def _name(name: object) -> str:
     except archive.Unreadable:
         bad = True
     else:
-        bad = name.endswith("/")  # a directory's entry: its content would be lost
+        # A directory's entry (its content would be lost), or a NUL, where a zip's name would end.
+        bad = name.endswith("/") or "\0" in name
     if bad:
         raise ValueError(f"package() takes relative file names inside the package, not {name!r}")
     return name
+
+
+def _no_file_is_a_directory(names: Mapping[str, object]) -> None:
+    """Refuse a name that is also another's directory, which no file system holds (CreateFunction would refuse it)."""
+    for name in names:
+        parts = name.split("/")
+        for end in range(1, len(parts)):
+            if "/".join(parts[:end]) in names:
+                raise ValueError(f"package() takes {'/'.join(parts[:end])!r} as a file and as {name!r}'s directory")
 
 
 def _content(name: str, content: object) -> bytes:
@@ -72,6 +100,7 @@ def package(source: Union[Files, str, "os.PathLike[str]"]) -> bytes:
     """
     if isinstance(source, Mapping):
         files = {_name(name): (_content(name, content), False) for name, content in source.items()}
+        _no_file_is_a_directory(files)
     else:
         root = os.fspath(source)
         if not os.path.exists(root):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -24,7 +25,7 @@ def in_place(directory: Path) -> dict[str, str]:
 
 def call(client: Any) -> tuple[Any, bool]:
     response = client.invoke(FunctionName="f", Payload=b"{}", LogType="Tail")
-    return json.loads(response["Payload"].read()), "Init Duration" in str(response.get("LogResult", ""))
+    return json.loads(response["Payload"].read()), b"Init Duration" in base64.b64decode(response["LogResult"])
 
 
 @pytest.fixture
@@ -133,3 +134,23 @@ def test_a_virtualenv_inside_the_project_is_named_as_the_runtime_s_packages(clie
     trace = json.loads(client.invoke(FunctionName="venv")["Payload"].read())["stackTrace"]
     assert [line.split('"')[1] for line in trace] == [
         "/var/task/app.py", "/var/lang/lib/python3.12/site-packages/tinypkg/__init__.py"]
+
+
+def test_edits_in_a_linked_directory_are_seen_and_a_dangling_link_is_left_out(client: Any, project: Path,
+                                                                               tmp_path_factory: Any) -> None:
+    # Found in review: edits under a linked package directory were not seen (the change check did not follow the
+    # link), and a link that leads nowhere (an editor's lock file) made CreateFunction raise FileNotFoundError.
+    shared = tmp_path_factory.mktemp("shared") / "shared"
+    shared.mkdir()
+    (shared / "__init__.py").write_text("")
+    (shared / "mod.py").write_text("VALUE = 'a'\n")
+    (project / "shared").symlink_to(shared)
+    (project / ".#app.py").symlink_to("user@host.1234:1700000000")
+    (project / "app.py").write_text("from shared import mod\ndef handler(event, context):\n    return mod.VALUE\n")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=in_place(project))
+    assert call(client)[0] == "a"
+    edited = shared / "mod.py"
+    edited.write_text("VALUE = 'b'\n")
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
+    assert call(client) == ("b", True)

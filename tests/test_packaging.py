@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,32 @@ def test_content_that_is_neither_text_nor_bytes_is_refused(content: object) -> N
     with pytest.raises(TypeError, match=r"text or bytes for 'app\.py'"):
         package({"app.py": content})  # type: ignore[dict-item]
     assert package({"app.py": bytearray(b"x = 1\n")}) == package({"app.py": "x = 1\n"})
+
+
+def test_a_directory_s_links_are_followed_as_zip_r_follows_them(tmp_path: Path, client: Any) -> None:
+    # Found in review: a linked package directory was left out (the handler could not import it), and a link that
+    # leads nowhere (an editor's lock file) raised FileNotFoundError from deep in package().
+    source, vendored = tmp_path / "src", tmp_path / "vendored" / "lib"
+    vendored.mkdir(parents=True)
+    source.mkdir()
+    (vendored / "__init__.py").write_text("def f():\n    return 'vendored'\n")
+    (source / "app.py").write_text("from lib import f\ndef handler(e, c):\n    return f()\n")
+    (source / "lib").symlink_to(vendored)
+    (source / "loop").symlink_to(source)  # a loop is not walked round
+    (source / ".#app.py").symlink_to("user@host.1234:1700000000")
+    data = package(source)
+    assert names(data) == ["app.py", "lib/__init__.py"]
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": data})
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == "vendored"
+
+
+@pytest.mark.parametrize(("files", "text"), [
+    ({"a": "x", "a/b.py": "y"}, "'a' as a file and as 'a/b.py''s directory"),
+    ({"x\0y.py": "x"}, "relative file names"),
+])
+def test_names_no_file_system_holds_together_are_refused_naming_them(files: dict[str, str], text: str) -> None:
+    # Found in review: taken by package(), then refused by CreateFunction as "Could not unzip uploaded file" (the
+    # NUL one was cut short at the NUL, to a file named "x").
+    with pytest.raises(ValueError, match=re.escape(text)):
+        package(files)

@@ -171,18 +171,15 @@ def _layer_paths(opt: str, runtime: str) -> List[str]:
 
 def fingerprint(root: str) -> str:
     """What a directory of code holds now (names, sizes, modification times): changes whenever it is edited."""
+    from lambdamock.packaging import tree
+
     digest = hashlib.sha256()
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(name for name in subdirectories if name != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(directory, name)
-            try:
-                status = os.stat(path)
-            except OSError:
-                continue  # removed while we looked
-            digest.update(f"{os.path.relpath(path, root)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    for name, path in tree(root):  # what package() would zip: linked directories too
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue  # removed while we looked
+        digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 
