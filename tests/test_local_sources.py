@@ -204,6 +204,18 @@ def test_deleting_the_mapping_leaves_the_queue_alone(m, lam):
     assert m.invocations == [] and queue.messages == ["kept"]
 
 
+@pytest.mark.parametrize("make", ["queue", "stream"])
+def test_a_source_made_after_a_mapping_reads_its_arn_is_refused(m, lam, make):
+    # Found in review: the mapping's poller keeps the reader it found when it was made (SQS, here not mocked), so
+    # the queue made afterwards was never read, and wait() returned with its message still in it.
+    arn = QUEUE if make == "queue" else STREAM
+    deploy(lam)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn,
+                                    **({} if make == "queue" else {"StartingPosition": "LATEST"}))
+    with pytest.raises(ValueError, match="make the in-process source before the mapping"):
+        getattr(m, make)(arn)
+
+
 # -- streams ----------------------------------------------------------------------------------
 
 

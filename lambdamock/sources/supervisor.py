@@ -63,6 +63,9 @@ class Supervisor:
         with self.service.lock:
             found = self.service.local_sources.get(arn)
             if found is None:
+                if any(mapping.config.source_arn == arn for region in self.service.regions() for mapping in region.mappings):
+                    # Its poller reads the source it found when it was made, and would never read this one.
+                    raise ValueError(f"a mapping already reads {arn}: make the in-process source before the mapping")
                 found = self.service.local_sources[arn] = kind(arn, **options)
             elif not isinstance(found, kind):
                 raise ValueError(f"{arn} is already a {type(found).__name__}")
