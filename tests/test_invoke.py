@@ -707,3 +707,16 @@ def test_the_payload_reads_as_a_response_from_aws_does(client):
         assert payload.read(3) == b"\\nb"
     assert payload.readlines() == [b'\\nc"']
     assert payload.tell() == 9
+
+
+def test_a_log_tail_with_a_lone_surrogate_is_answered(client):
+    # Found in review: LogType="Tail" raised UnicodeEncodeError in the test process, where AWS answers. A byte that is
+    # not UTF-8, which print() passes on as a lone surrogate, is written as that byte (the runtime's streams escape
+    # them); an exception whose text holds one ends the runtime as it reports it (as without a tail).
+    deploy(client, "p", {"app.py": "def handler(e, c):\n    print('x\\udcffy')\n    return 1\n"})
+    printed = client.invoke(FunctionName="p", LogType="Tail")
+    assert printed["StatusCode"] == 200 and b"x\xffy\n" in base64.b64decode(printed["LogResult"])
+    deploy(client, "r", {"app.py": "def handler(e, c):\n    raise ValueError('bad \\udcff here')\n"})
+    raised = client.invoke(FunctionName="r", LogType="Tail")
+    assert json.loads(raised["Payload"].read())["errorType"] == "Runtime.ExitError"
+    assert base64.b64decode(raised["LogResult"]).startswith(b"START RequestId")

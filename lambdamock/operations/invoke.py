@@ -16,6 +16,7 @@ from lambdamock.errors import (
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
 from lambdamock.protocol import jsonread
+from lambdamock.runtime.logs import log_bytes
 from lambdamock.runtime.waits import Steps
 from lambdamock.state import lineage
 from lambdamock.state.concurrency import Throttled
@@ -98,7 +99,7 @@ def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Op
         body, error = _TOO_LARGE, "Unhandled"
     log = None
     if log_type == "Tail":
-        log = base64.b64encode(result.log.encode("utf-8")[-_TAIL_BYTES:]).decode("ascii")
+        log = base64.b64encode(log_bytes(result.log)[-_TAIL_BYTES:]).decode("ascii")
     return body, error, log
 
 

@@ -36,6 +36,15 @@ class Line:
 
 # What an invocation wrote: text from stdout and stderr (an event per line), and whole Lines.
 Entry = Union[str, Line]
+
+
+def log_bytes(text: str) -> bytes:
+    """A log's text as the bytes the runtime wrote: a byte that is not UTF-8, which print() passes on as a lone
+    surrogate (the runtime's streams escape them), is that byte again; any other surrogate, a replacement mark."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
 Event = Tuple[int, str]  # a CloudWatch Logs event: milliseconds since the epoch, message
 # A timestamp Lambda's log-level filtering takes (RFC 3339).
 _RFC_3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")

@@ -14,7 +14,7 @@ import sysconfig
 import traceback
 import uuid
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # Marks a Decimal inside the encoder's output so it can be spliced back in as a bare number.
@@ -166,8 +166,9 @@ def _encoded(result: Any, ensure_ascii: bool, called: _Fields) -> str:
     return _DECIMAL_MARKED.sub(r"\1", text) if encoder.saw_decimal else text
 
 
-def marshal_result(result: Any, runtime: str) -> bytes:
-    """The response body for a handler's return value (bytes pass through untouched)."""
+def marshal_result(result: Any, runtime: str) -> Union[bytes, str]:
+    """The response body for a handler's return value (bytes pass through untouched); text is encoded as the runtime
+    posts it, where a lone surrogate (kept by python3.12's encoder) ends the runtime's process."""
     if isinstance(result, bytes):
         return result
     ensure_ascii = not _keeps_unicode(runtime)
@@ -178,7 +179,7 @@ def marshal_result(result: Any, runtime: str) -> bytes:
             text = _encoded(_named_as_objects(result, called), ensure_ascii, called)
     except Exception as error:
         raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
-    return text.encode("utf-8")
+    return text
 
 
 # Where Lambda keeps a function's files: pairs of (a folder here, the same folder on Lambda), both ending in "/".

@@ -119,7 +119,11 @@ class LambdaLoggerHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         scope = self._scope
         if scope.sink is not None:
-            scope.sink.append(record_line(record, scope.request_id, scope.logging, scope.tenant, scope.places))
+            line = record_line(record, scope.request_id, scope.logging, scope.tenant, scope.places)
+            if not line.text.isascii():
+                # The runtime writes the line to its log as UTF-8, strictly: a lone surrogate fails the logging call.
+                line.text.encode("utf-8")
+            scope.sink.append(line)
 
 
 class RootHandlers(List[logging.Handler]):

@@ -415,3 +415,30 @@ def test_a_missing_exec_wrapper_ends_the_runtime_with_127(runtime: Runtime) -> N
         "errorType": "Runtime.ExitError",
         "errorMessage": "RequestId: rid-w Error: Runtime exited with error: exit status 127",
     }
+
+
+def test_a_lone_surrogate_in_a_result_ends_the_runtime_from_python3_12(runtime: Runtime) -> None:
+    # From python3.12 the runtime's encoder keeps non-ASCII text (awslambdaric lambda_runtime_marshaller.py) and the
+    # result is encoded to UTF-8 as it is posted, outside the handler's try (lambda_runtime_client.py,
+    # post_invocation_result): the process ends. Found in review: answered as the handler's UnicodeEncodeError.
+    files = handler_source("return 'x\\ud800y'")
+    ended = invoke(runtime, make_spec(files), request_id="rid-s")
+    assert ended.function_error == "Unhandled"
+    assert json.loads(ended.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": "RequestId: rid-s Error: Runtime exited with error: exit status 1",
+    }
+    escaped = invoke(runtime, make_spec(files, name="older", runtime="python3.11"))  # escaped as \ud800
+    assert escaped.function_error is None and escaped.payload == b'"x\\ud800y"'
+
+
+def test_logging_a_lone_surrogate_fails_the_logging_call(runtime: Runtime) -> None:
+    # The runtime's handler writes each record to its log as UTF-8, strictly, with no try (awslambdaric bootstrap.py,
+    # LambdaLoggerHandler.emit and the framed log sink): the call raises in the handler. Found in review.
+    # Through the runtime's handler alone (the first root handler a function sees): a test process's own handlers,
+    # pytest's among them, would keep the text, which pytest-xdist cannot send between processes.
+    error = _error(runtime, handler_source(
+        "logging.root.handlers[0].handle(logging.makeLogRecord({'msg': 's\\udcffs', 'levelno': logging.WARNING}))\n"
+        "return 'after'", prelude="import logging"))
+    assert error["errorType"] == "UnicodeEncodeError"
+    assert "surrogates not allowed" in error["errorMessage"]
