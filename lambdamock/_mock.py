@@ -9,7 +9,7 @@ import sys
 from collections import abc
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
-from lambdamock import _active, _moto, _patch
+from lambdamock import _active, _bound, _moto, _patch
 
 if TYPE_CHECKING:
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
@@ -86,6 +86,7 @@ class LambdaMock:
         """Begin serving Lambda calls from fresh, empty state; returns the mock itself."""
         if self._service is not None:
             raise RuntimeError("this LambdaMock is already started")
+        _not_from_a_function("start a mock")
         # Imported on first start: ``import lambdamock`` stays cheap.
         from lambdamock import _moto_resources, partitions
         from lambdamock.outbound import Outbound
@@ -234,6 +235,7 @@ class LambdaMock:
         Lambda that functions' code makes, which run on if their caller times out.
         Raises TimeoutError when they have not finished within ``timeout`` seconds.
         """
+        _not_from_a_function("wait for background invocations, which may include the caller's own")
         if not self.state.wait(timeout):
             raise TimeoutError(f"background invocations still running after {timeout} s")
 
@@ -302,6 +304,13 @@ class LambdaMock:
         if self._service is None:
             raise RuntimeError("this LambdaMock is not started")
         return self._service
+
+
+def _not_from_a_function(what: str) -> None:
+    """Refuse what a function's code (a handler, or a thread it started) cannot do: its calls belong to the mock
+    that runs it."""
+    if _bound.current() is not None:
+        raise RuntimeError(f"lambdamock: a function's code cannot {what}; do it from the test")
 
 
 _FORMS = "mock_lambda decorates a function, an async function, a generator function or a class"

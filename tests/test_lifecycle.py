@@ -484,3 +484,27 @@ def test_stopping_leaves_an_import_going_on_in_another_thread_whole():
         thread.join(5)
         sys.meta_path.remove(pause)
     assert imported == {"module": "colorsys"}
+
+
+@pytest.mark.parametrize("kind", ["RequestResponse", "Event"])
+def test_a_function_s_code_cannot_wait_for_or_start_mocks(lambda_mock: LambdaMock, kind: str) -> None:
+    # Found in review: from an Event invocation, mock.wait() waited for its own invocation until the function timed
+    # out; a mock started in a handler served the test's threads while the handler's calls still went to this one,
+    # and what it made there stayed here. Both are refused where they are called.
+    from tests.runtime import sync
+
+    sync.calls["wait"] = lambda_mock.wait
+    sync.calls["start"] = lambda: mock_lambda().start()
+    source = ("from tests.runtime import sync\ndef handler(event, context):\n"
+              "    try:\n        sync.calls[event]()\n    except RuntimeError as error:\n        return str(error)\n")
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})})
+    for call in ("wait", "start"):
+        client.invoke(FunctionName="f", InvocationType=kind, Payload=json.dumps(call))
+    lambda_mock.wait(timeout=10)
+    assert sorted(run.result for run in lambda_mock.invocations) == [
+        "lambdamock: a function's code cannot start a mock; do it from the test",
+        "lambdamock: a function's code cannot wait for background invocations, which may include the caller's own; "
+        "do it from the test",
+    ]
