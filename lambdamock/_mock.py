@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
-import sys
 from collections import abc
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
 
-from lambdamock import _active, _bound, _moto, _patch
+from lambdamock import _active, _bound, _decorate, _moto, _patch
 
 if TYPE_CHECKING:
     from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
@@ -168,37 +165,7 @@ class LambdaMock:
         (inherited tests included); on a class with pytest's ``setup_method``, from it to
         ``teardown_method``; on another class, each ``test*`` method, inherited ones too.
         """
-        if inspect.isclass(target):
-            return _decorate_class(self, target)  # type: ignore[return-value]
-        if not callable(target):
-            raise TypeError(_FORMS)
-        func: Callable[..., Any] = target
-        if inspect.isasyncgenfunction(func):
-            raise TypeError(f"{_FORMS}; not an async generator function ({func.__qualname__})")
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with self._fresh():
-                    return await func(*args, **kwargs)
-
-            return _marked(run_async)  # type: ignore[return-value]
-        if inspect.isgeneratorfunction(func):
-
-            @functools.wraps(func)
-            def run_generator(*args: Any, **kwargs: Any) -> Any:
-                # A pytest fixture that yields: the mock lives until the generator is finished.
-                with self._fresh():
-                    return (yield from func(*args, **kwargs))
-
-            return _marked(run_generator)  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return _marked(run)  # type: ignore[return-value]
+        return _decorate.decorate(self._fresh, target)
 
     # -- inspection -----------------------------------------------------
 
@@ -311,98 +278,6 @@ def _not_from_a_function(what: str) -> None:
     that runs it."""
     if _bound.current() is not None:
         raise RuntimeError(f"lambdamock: a function's code cannot {what}; do it from the test")
-
-
-_FORMS = "mock_lambda decorates a function, an async function, a generator function or a class"
-_WRAPPED = "__lambdamock_wrapped__"
-_SPAN = "_lambdamock_span"  # the mock a test instance's decorated setUp or setup_method started
-
-
-def _marked(wrapper: Callable[..., Any]) -> Callable[..., Any]:
-    setattr(wrapper, _WRAPPED, True)
-    return wrapper
-
-
-def _decorate_class(mock: LambdaMock, cls: type) -> type:
-    # A TestCase subclass means unittest is loaded: lambdamock itself never imports it.
-    unittest = sys.modules.get("unittest")
-    if unittest is not None and issubclass(cls, unittest.TestCase):
-        set_up = getattr(cls, "setUp")  # noqa: B009 - typed as a plain class here
-
-        # As moto's class decorator does: one fresh mock from setUp to tearDown, for every test the
-        # class runs (inherited ones too); addCleanup stops it even when setUp fails halfway.
-        @functools.wraps(set_up)
-        def setUp(self: Any) -> None:
-            if _SPAN in self.__dict__:  # a decorated subclass's setUp started this test's mock already
-                set_up(self)
-                return
-            fresh = mock._fresh().start()
-            self.__dict__[_SPAN] = fresh
-            self.addCleanup(fresh.stop)
-            self.addCleanup(self.__dict__.pop, _SPAN, None)
-            set_up(self)
-
-        if not getattr(set_up, _WRAPPED, False):
-            setattr(cls, "setUp", _marked(setUp))  # noqa: B010
-        return cls
-    set_up = getattr(cls, "setup_method", None)
-    if inspect.isfunction(set_up):
-        if not getattr(set_up, _WRAPPED, False):
-            _span(mock, cls, set_up)
-        return cls
-    for name in dir(cls):
-        if not name.startswith("test"):
-            continue
-        member = inspect.getattr_static(cls, name)
-        # A static or class method is wrapped inside, and stays one.
-        kind = type(member) if isinstance(member, (staticmethod, classmethod)) else None
-        func = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
-        if inspect.isfunction(func) and not getattr(func, _WRAPPED, False):
-            wrapped = mock(func)
-            setattr(cls, name, wrapped if kind is None else kind(wrapped))
-    return cls
-
-
-def _span(mock: LambdaMock, cls: type, set_up: Callable[..., Any]) -> None:
-    """As moto's class decorator does for pytest's xunit methods: one fresh mock from setup_method to teardown_method.
-
-    pytest does not call teardown_method after a setup_method that raised: the mock is stopped there.
-    """
-    tear_down = getattr(cls, "teardown_method", None)
-
-    @functools.wraps(set_up)
-    def setup_method(self: Any, method: Any = None) -> None:
-        if _SPAN in self.__dict__:  # a decorated subclass's setup_method started this test's mock already
-            _xunit_call(set_up, self, method)
-            return
-        fresh = mock._fresh().start()
-        setattr(self, _SPAN, fresh)
-        try:
-            _xunit_call(set_up, self, method)
-        except BaseException:
-            delattr(self, _SPAN)
-            fresh.stop()
-            raise
-
-    def teardown_method(self: Any, method: Any = None) -> None:
-        fresh = self.__dict__.pop(_SPAN, None)
-        try:
-            if tear_down is not None:
-                _xunit_call(tear_down, self, method)
-        finally:
-            if fresh is not None:
-                fresh.stop()
-
-    setattr(cls, "setup_method", _marked(setup_method))  # noqa: B010
-    setattr(cls, "teardown_method", teardown_method)  # noqa: B010
-
-
-def _xunit_call(function: Callable[..., Any], instance: Any, method: Any) -> None:
-    """Call a setup_method or teardown_method as pytest does: with the test function only if it takes one."""
-    if getattr(getattr(function, "__code__", None), "co_argcount", 2) > 1:
-        function(instance, method)
-    else:
-        function(instance)
 
 
 @overload
