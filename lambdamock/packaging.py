@@ -23,28 +23,45 @@ def _entry(name: str, executable: bool) -> zipfile.ZipInfo:
     return info
 
 
-def tree(root: str) -> Iterator[tuple[str, str]]:
+def tree(root: str, *, once: bool = False) -> Iterator[tuple[str, str]]:
     """The files under ``root`` as ``zip -r`` takes them: (name in the archive, path), in order.
 
-    Links are followed, to files and to directories (but not round a loop); ``__pycache__``, ``*.pyc`` and
-    links that lead nowhere (an editor's lock file, say) are left out.
+    Links are followed, to files and to directories, but not round a loop; with ``once``, a directory is walked
+    once however many ways lead to it (a virtualenv's ``lib64``), as a check for changes needs. ``__pycache__``,
+    ``*.pyc`` and links that lead nowhere (an editor's lock file, say) are left out.
     """
-    for directory, subdirectories, names in os.walk(root, followlinks=True):
-        here = os.path.realpath(directory)
-        subdirectories[:] = sorted(
-            name for name in subdirectories
-            if name not in _SKIPPED_DIRECTORIES and not _encloses(os.path.realpath(os.path.join(directory, name)), here)
-        )
-        for name in sorted(names):
-            path = os.path.join(directory, name)
-            if name.endswith(_SKIPPED_SUFFIXES) or not os.path.exists(path):
-                continue
-            yield os.path.relpath(path, root).replace(os.sep, "/"), path
+    top = _identity(os.stat(root))
+    walked = {top}
+    pending = [(root, "", frozenset(walked))]  # each directory with the ones that lead to it
+    while pending:
+        directory, prefix, above = pending.pop()
+        try:
+            # Real directories claim their identity before links to them do.
+            entries = sorted(os.scandir(directory), key=lambda entry: (entry.is_symlink(), entry.name))
+        except OSError:
+            continue  # unreadable, or removed while we looked
+        subdirectories = []
+        files = []
+        for entry in entries:
+            try:
+                is_directory = entry.is_dir()
+                if is_directory and entry.name not in _SKIPPED_DIRECTORIES:
+                    identity = _identity(entry.stat())
+                    if identity not in (walked if once else above):
+                        walked.add(identity)
+                        subdirectories.append((entry.path, f"{prefix}{entry.name}/", above | {identity}))
+                elif not is_directory and not entry.name.endswith(_SKIPPED_SUFFIXES):
+                    if entry.is_symlink() and not os.path.exists(entry.path):
+                        continue  # leads nowhere
+                    files.append((f"{prefix}{entry.name}", entry.path))
+            except OSError:
+                continue  # removed while we looked
+        yield from sorted(files)
+        pending.extend(sorted(subdirectories, reverse=True))  # the first by name is walked next
 
 
-def _encloses(outer: str, inner: str) -> bool:
-    """Whether directory ``outer`` is ``inner`` or holds it: a link to it from ``inner`` would be a loop."""
-    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
 
 
 def _from_directory(root: str) -> dict[str, tuple[bytes, bool]]:

@@ -123,3 +123,19 @@ def test_names_no_file_system_holds_together_are_refused_naming_them(files: dict
     # NUL one was cut short at the NUL, to a file named "x").
     with pytest.raises(ValueError, match=re.escape(text)):
         package(files)
+
+
+def test_links_that_lead_round_a_loop_between_directories_end(tmp_path: Path) -> None:
+    # Found in review: a loop between sibling directories (a/to_b -> b, b/to_a -> a) was walked round until the
+    # operating system refused the path (with two links each way, the walk doubled at every level).
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "a" / "x.py").write_text("x = 1\n")
+    for number in (1, 2):
+        (tmp_path / "a" / f"to_b{number}").symlink_to("../b")
+        (tmp_path / "b" / f"to_a{number}").symlink_to("../a")
+    assert names(package(tmp_path)) == ["a/x.py", "b/to_a1/x.py", "b/to_a2/x.py"]
+    # A check for changes walks each directory once, however many ways lead to it.
+    from lambdamock.packaging import tree
+
+    assert [name for name, _ in tree(str(tmp_path), once=True)] == ["a/x.py"]

@@ -174,7 +174,7 @@ def fingerprint(root: str) -> str:
     from lambdamock.packaging import tree
 
     digest = hashlib.sha256()
-    for name, path in tree(root):  # what package() would zip: linked directories too
+    for name, path in tree(root, once=True):  # what package() zips, each directory once
         try:
             status = os.stat(path)
         except OSError:
