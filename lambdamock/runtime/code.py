@@ -211,9 +211,13 @@ class CodeStore:
         return code, layers, spec.runtime if layers else ""
 
     def ready(self, spec: FunctionSpec) -> Optional[CodeDir]:
-        """The spec's code on disk if ``get`` put it there already, else None."""
-        with self._lock:
-            return self._dirs.get(self._key(spec))
+        """The spec's code on disk with nothing to unzip now (put there before, or code in place without layers,
+        which is where it is); None while a zip is still to be unzipped."""
+        # Read without the lock, which get() holds while it unzips: the caller may be an event loop.
+        found = self._dirs.get(self._key(spec))
+        if found is None and spec.code_dir is not None and not spec.layers:
+            return self.get(spec)
+        return found
 
     def get(self, spec: FunctionSpec) -> CodeDir:
         """The spec's code and layers on disk, extracting them on first use (code in place: as it is now)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,36 @@ def test_handler_can_invoke_another_function_through_the_same_runtime(runtime: R
     sync.calls["nested"] = call
     assert call("outer", {"depth": 0}) == 4
     assert runtime.environment_count == 5  # four nested outer environments and one inner
+
+
+def test_code_on_disk_is_found_while_another_package_unzips(monkeypatch: Any) -> None:
+    # Found in review: ready() took the lock get() holds for a whole unzip, so a cold start driven on an event loop
+    # stood still while any other package unzipped (a second cold start of the same function, say).
+    from lambdamock.runtime import archive
+    from lambdamock.runtime.code import CodeStore
+
+    store = CodeStore()
+    there, big = make_spec({"app.py": "X = 1\n"}, name="there"), make_spec({"app.py": "X = 2\n"}, name="big")
+    store.get(there)
+    unzipping, release = threading.Event(), threading.Event()
+    unzip = archive.extract
+
+    def slow(*args: Any) -> None:
+        unzipping.set()
+        release.wait(10)
+        unzip(*args)
+
+    monkeypatch.setattr(archive, "extract", slow)
+    worker = threading.Thread(target=store.get, args=(big,))
+    worker.start()
+    try:
+        assert unzipping.wait(10)
+        found: list[Any] = []
+        reader = threading.Thread(target=lambda: found.extend([store.ready(there), store.ready(big)]))
+        reader.start()
+        reader.join(5)
+        assert not reader.is_alive() and found[0] is not None and found[1] is None
+    finally:
+        release.set()
+        worker.join(10)
+        store.close()
