@@ -14,6 +14,7 @@ from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error, http_date
 from lambdamock.protocol.router import Router
 from lambdamock.protocol.validate import validate
+from lambdamock.runtime.scope import Scope
 from lambdamock.runtime.waits import Steps, blocking
 from lambdamock.state.service import Service, Unserved
 
@@ -118,11 +119,17 @@ def serve_steps(
         _body(request),
     )
     steps = _serve(service, decoded, operation_model, context, request.url)
-    return steps if _bound.current() is None else _counted(service, steps)
+    scope = _bound.current()
+    return steps if scope is None else _counted(service, steps, scope)
 
 
-def _counted(service: Service, steps: Steps[Response]) -> Steps[Response]:
-    """The steps of a call a function's code made, counted in what ``mock.wait()`` waits for: if that function
-    times out while it waits, the call runs on without its caller, and a wait begun just then must see it."""
-    with service.invoker.track():
+def _counted(service: Service, steps: Steps[Response], scope: Scope) -> Steps[Response]:
+    """The steps of a call a function's code made: if that function is given up on while it waits (it timed out),
+    the call runs on without it, counted from then in what ``mock.wait()`` waits for."""
+    invoker = service.invoker
+    ended = scope.on_abandon(invoker.begin)
+    try:
         return (yield from steps)
+    finally:
+        if ended():
+            invoker.end()

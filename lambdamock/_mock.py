@@ -198,8 +198,8 @@ class LambdaMock:
         """Block until all background invocations have finished.
 
         Event source mappings count too: their sources are read until what they held when
-        ``wait()`` began has been delivered (batching windows included). So do the calls to
-        Lambda that functions' code makes, which run on if their caller times out.
+        ``wait()`` began has been delivered (batching windows included). So does a call to Lambda that
+        a function's code made and that runs on because that function timed out.
         Raises TimeoutError when they have not finished within ``timeout`` seconds.
         """
         _not_from_a_function("wait for background invocations, which may include the caller's own")

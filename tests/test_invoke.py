@@ -720,3 +720,24 @@ def test_a_log_tail_with_a_lone_surrogate_is_answered(client):
     raised = client.invoke(FunctionName="r", LogType="Tail")
     assert json.loads(raised["Payload"].read())["errorType"] == "Runtime.ExitError"
     assert base64.b64decode(raised["LogResult"]).startswith(b"START RequestId")
+
+
+def test_wait_does_not_wait_for_a_call_whose_caller_still_waits_on_it(client, mock):
+    # A synchronous call a handler makes is its caller's to wait for, as the test's own synchronous call is, until
+    # that caller is given up on (the test above). Found in review of the first version, which counted every call.
+    sync.events["nested-release"] = release = threading.Event()
+    inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['nested-release'].wait(20)\n    return 1\n"
+    outer = ("import boto3\ndef handler(e, c):\n"
+             "    return boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='inner')['StatusCode']\n")
+    deploy(client, "inner", {"app.py": inner}, Timeout=30)
+    deploy(client, "outer", {"app.py": outer}, Timeout=30)
+    answers = []
+    caller = threading.Thread(target=lambda: answers.append(call(client, "outer")["Body"]))
+    caller.start()
+    try:
+        wait_until(lambda: mock.concurrency("inner").current == 1, timeout=20)
+        mock.wait(timeout=5)  # returns: nothing runs in the background
+    finally:
+        release.set()
+        caller.join(20)
+    assert answers == [200]

@@ -355,7 +355,7 @@ class Environment:
             # next bytecode, and a blocking call (a socket, a lock) when it returns.
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Abandoned))
         # A handler in time.sleep wakes now (see hooks._sleep) instead of when the sleep ends.
-        self.scope.abandoned.set()
+        self.scope.abandon()
         # Wakes the worker if it had in fact gone back to waiting for work.
         self._tasks.put(None)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Dict, List, Optional, Set
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Set
 
 from lambdamock.runtime.logs import DEBUG, Entry, application_level
 from lambdamock.runtime.payloads import Places
@@ -19,7 +19,7 @@ class Scope:
 
     __slots__ = (
         "abandoned", "closed", "ended", "interrupt_lock", "interruptible", "logging", "namespace", "overlay", "places",
-        "removed", "request_id", "root_level", "runtime_handler", "sink", "tenant", "threads", "worker",
+        "removed", "request_id", "root_level", "runtime_handler", "sink", "tenant", "threads", "waiting", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
@@ -43,6 +43,9 @@ class Scope:
         self.namespace = namespace  # its module table: imports, reloads and sys.modules lookups go there
         # Set when the environment is given up on: its worker's sleeps end at once.
         self.abandoned = threading.Event()
+        # What to call if it is given up on, for each call to Lambda its code waits on (see on_abandon); under the
+        # interrupt lock.
+        self.waiting: Dict[object, Callable[[], None]] = {}
         # Who counts the threads its code starts, and the ident of the environment's own thread.
         self.threads = threads
         self.worker: Optional[int] = None
@@ -55,4 +58,30 @@ class Scope:
         self.interrupt_lock = threading.Lock()
         # The runtime's handler on its root logger (None once its code removed it).
         self.runtime_handler: Optional[LambdaLoggerHandler] = LambdaLoggerHandler(self)
+
+    def abandon(self) -> None:
+        """Give the environment up: its sleeps end, and the calls its code waits on run on without it."""
+        with self.interrupt_lock:
+            self.abandoned.set()
+            holds, self.waiting = list(self.waiting.values()), {}
+            for hold in holds:
+                hold()
+
+    def on_abandon(self, hold: Callable[[], None]) -> Callable[[], bool]:
+        """Have ``hold`` called once the environment is given up on (now, if it was), for a call its code waits on.
+
+        Returns what to call when that call ends: it says whether ``hold`` was called.
+        """
+        key = object()
+        with self.interrupt_lock:
+            if self.abandoned.is_set():
+                hold()
+                return lambda: True
+            self.waiting[key] = hold
+
+        def ended() -> bool:
+            with self.interrupt_lock:
+                return self.waiting.pop(key, None) is None
+
+        return ended
 
