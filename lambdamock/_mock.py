@@ -217,9 +217,13 @@ class LambdaMock:
         reference = names.parse(function_name)
         if reference is None:
             raise ValueError(f"not a function name or ARN: {function_name!r}")
-        found = self.state.usage(reference.name, region or reference.region)
+        if region is not None and reference.region not in (None, region):
+            raise ValueError(f"{function_name} is not in region {region}")
+        found = None
+        if reference.account in (None, self.state.account_id):
+            found = self.state.usage(reference.name, region or reference.region)
         if found is None:
-            raise KeyError(f"no function {reference.name!r} in this mock")
+            raise KeyError(f"no function {function_name!r} in this mock")
         return found
 
     def function_url(self, function_name: str, qualifier: Optional[str] = None, *,
@@ -274,9 +278,10 @@ class LambdaMock:
 
 
 def _not_from_a_function(what: str) -> None:
-    """Refuse what a function's code (a handler, or a thread it started) cannot do: its calls belong to the mock
-    that runs it."""
-    if _bound.current() is not None:
+    """Refuse what a function's code (a handler, or a thread it started) cannot do while the mock that runs it is
+    active: its calls belong to that mock."""
+    owner = _active.owner()
+    if _bound.current() is not None and owner is not None and not owner.closed:
         raise RuntimeError(f"lambdamock: a function's code cannot {what}; do it from the test")
 
 

@@ -508,3 +508,27 @@ def test_a_function_s_code_cannot_wait_for_or_start_mocks(lambda_mock: LambdaMoc
         "lambdamock: a function's code cannot wait for background invocations, which may include the caller's own; "
         "do it from the test",
     ]
+
+
+def test_a_thread_a_stopped_mock_s_function_started_may_start_a_mock() -> None:
+    # A worker of a pool the test owns, started by a handler's task, stays that function's (docs/limitations.md);
+    # once that mock stopped, it is refused nothing (found in review: "a function's code cannot start a mock").
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.runtime import sync
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sync.calls["pool"] = pool
+        source = "from tests.runtime import sync\ndef handler(e, c):\n    return sync.calls['pool'].submit(int).result()\n"
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"ZipFile": package({"app.py": source})})
+            assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == 0
+
+        def later() -> bool:
+            with mock_lambda() as started:
+                return started.started
+
+        assert pool.submit(later).result(timeout=10)
+

@@ -175,6 +175,10 @@ def test_concurrency_takes_a_function_arn_as_function_url_does(client, lambda_mo
     assert lambda_mock.concurrency(arn) == lambda_mock.concurrency(f"{arn}:$LATEST") == lambda_mock.concurrency("f")
     with pytest.raises(ValueError, match="not a function name or ARN"):
         lambda_mock.concurrency("arn:aws:s3:::bucket")
+    with pytest.raises(KeyError, match="no function"):  # another account's, which the mock does not hold
+        lambda_mock.concurrency(arn.replace(":123456789012:", ":999999999999:"))
+    with pytest.raises(ValueError, match="is not in region eu-west-1"):
+        lambda_mock.concurrency(arn, region="eu-west-1")
 
 
 VARIANT = ("import os\nfrom tests import probe\n"
