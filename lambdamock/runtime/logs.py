@@ -38,16 +38,20 @@ class Line:
 Entry = Union[str, Line]
 
 
-def log_bytes(text: str) -> bytes:
-    """A log's text as the bytes the runtime wrote: a byte that is not UTF-8, which print() passes on as a lone
-    surrogate (the runtime's streams escape them), is that byte again; any other surrogate, a replacement mark."""
-    try:
-        return text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace")
 Event = Tuple[int, str]  # a CloudWatch Logs event: milliseconds since the epoch, message
 # A timestamp Lambda's log-level filtering takes (RFC 3339).
 _RFC_3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+# Lone surrogates that stand for no byte (surrogateescape gives U+DC80..U+DCFF to bytes that are not UTF-8).
+_NOT_A_BYTE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
+def log_bytes(text: str) -> bytes:
+    """A log's text as the bytes the runtime wrote: a byte that is not UTF-8, which print() passes on as a lone
+    surrogate (the runtime's streams escape them), is that byte again; any other lone surrogate is U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _NOT_A_BYTE.sub("\ufffd", text).encode("utf-8", "surrogateescape")
 
 
 def text_of(entries: Sequence[Entry]) -> str:

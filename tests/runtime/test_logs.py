@@ -165,3 +165,11 @@ def test_basic_config_in_a_handler_changes_nothing(runtime: Runtime) -> None:
     (line,) = [line for line in log.splitlines() if "once" in line]
     assert line.startswith("[INFO]\t")
     assert (list(root.handlers), root.level) == before
+
+
+def test_a_log_s_bytes_are_the_bytes_the_runtime_wrote() -> None:
+    from lambdamock.runtime.logs import log_bytes
+
+    assert log_bytes("é") == "é".encode()
+    # A byte that is not UTF-8 (print() passes it on as U+DCFF) is that byte; a surrogate no byte gave, U+FFFD.
+    assert log_bytes("ok \udcff and \ud800") == b"ok \xff and \xef\xbf\xbd"
