@@ -214,6 +214,9 @@ def test_a_source_made_after_a_mapping_reads_its_arn_is_refused(m, lam, make):
                                     **({} if make == "queue" else {"StartingPosition": "LATEST"}))
     with pytest.raises(ValueError, match="make the in-process source before the mapping"):
         getattr(m, make)(arn)
+    # A mapping being deleted reads nothing more: it does not stand in the way.
+    lam.delete_event_source_mapping(UUID=lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"])
+    getattr(m, make)(arn)
 
 
 # -- streams ----------------------------------------------------------------------------------

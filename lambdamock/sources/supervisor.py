@@ -63,7 +63,8 @@ class Supervisor:
         with self.service.lock:
             found = self.service.local_sources.get(arn)
             if found is None:
-                if any(mapping.config.source_arn == arn for region in self.service.regions() for mapping in region.mappings):
+                if any(mapping.config.source_arn == arn and mapping.state != DELETING
+                       for region in self.service.regions() for mapping in region.mappings):
                     # Its poller reads the source it found when it was made, and would never read this one.
                     raise ValueError(f"a mapping already reads {arn}: make the in-process source before the mapping")
                 found = self.service.local_sources[arn] = kind(arn, **options)
