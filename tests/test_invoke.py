@@ -614,15 +614,22 @@ def test_lambdamock_s_threads_that_a_handler_starts_are_not_its_own():
     assert sorted(json.dumps(body["responsePayload"]) for body in bodies) == ['{"after": 1}', "{}"]
 
 
-def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
-    # Lambda keeps running a function whose synchronous caller went away: it holds its concurrency
-    # until it ends, and its outcome is recorded then.
+def deploy_nested(client, outer_timeout: int) -> threading.Event:
+    """"outer", whose handler invokes "inner" and answers its StatusCode, and "inner", which answers "inner done" once
+    the event returned is set."""
     sync.events["inner-release"] = release = threading.Event()
     inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['inner-release'].wait(20)\n    return 'inner done'\n"
     outer = ("import boto3\ndef handler(e, c):\n"
-             "    boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='inner')\n")
+             "    return boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='inner')['StatusCode']\n")
     deploy(client, "inner", {"app.py": inner}, Timeout=30)
-    deploy(client, "outer", {"app.py": outer}, Timeout=1)
+    deploy(client, "outer", {"app.py": outer}, Timeout=outer_timeout)
+    return release
+
+
+def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
+    # Lambda keeps running a function whose synchronous caller went away: it holds its concurrency
+    # until it ends, and its outcome is recorded then.
+    release = deploy_nested(client, outer_timeout=1)
     try:
         assert call(client, "outer")["Body"]["errorType"] == "Sandbox.Timedout"
         assert mock.concurrency("inner").current == 1
@@ -725,12 +732,7 @@ def test_a_log_tail_with_a_lone_surrogate_is_answered(client):
 def test_wait_does_not_wait_for_a_call_whose_caller_still_waits_on_it(client, mock):
     # A synchronous call a handler makes is its caller's to wait for, as the test's own synchronous call is, until
     # that caller is given up on (the test above). Found in review of the first version, which counted every call.
-    sync.events["nested-release"] = release = threading.Event()
-    inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['nested-release'].wait(20)\n    return 1\n"
-    outer = ("import boto3\ndef handler(e, c):\n"
-             "    return boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='inner')['StatusCode']\n")
-    deploy(client, "inner", {"app.py": inner}, Timeout=30)
-    deploy(client, "outer", {"app.py": outer}, Timeout=30)
+    release = deploy_nested(client, outer_timeout=30)
     answers = []
     caller = threading.Thread(target=lambda: answers.append(call(client, "outer")["Body"]))
     caller.start()
