@@ -643,13 +643,15 @@ def test_an_invocation_whose_caller_timed_out_runs_on_to_its_end(client, mock):
         ("inner", "inner done")]
 
 
-def test_response_too_large(client):
+def test_response_too_large(client, mock):
     deploy(client, "big", {"app.py": "def handler(e, c):\n    return 'x' * (7 * 1024 * 1024)\n"})
     body = call(client, "big")["Body"]
     assert body == {
         "errorMessage": "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
         "errorType": "Function.ResponseSizeTooLarge",
     }
+    # The record says what the caller got (found in review: it held the 7 MB result, and no error).
+    assert (mock.invocations[-1].function_error, mock.invocations[-1].error) == ("Unhandled", body)
 
 
 def test_request_too_large(client):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any, Optional
 
 from lambdamock.errors import (
@@ -27,21 +26,12 @@ ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 # The deprecated InvokeAsync kept the old limit: "The payload limit is 256KB. For larger payloads, for up to 1MB,
 # use Invoke." (API_InvokeAsync).
 INVOKE_ASYNC_PAYLOAD_LIMIT = 256 * 1024
-RESPONSE_LIMIT = SYNC_PAYLOAD_LIMIT + 100
 _TAIL_BYTES = 4096
 # The model's description of the error (AWS's message text is not recorded).
 _RECURSIVE = (
     "Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services "
     "resources and stopped your function's invocation."
 )
-_TOO_LARGE = json.dumps(
-    {
-        "errorMessage": f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
-        "errorType": "Function.ResponseSizeTooLarge",
-    }
-).encode()
-
-
 def _check_json(payload: bytes) -> None:
     if not payload:
         return
@@ -95,8 +85,6 @@ def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Op
     except lineage.RecursiveLoop:
         raise RecursiveInvocationException(_RECURSIVE) from None
     body, error = result.payload, result.function_error
-    if len(body) > RESPONSE_LIMIT:
-        body, error = _TOO_LARGE, "Unhandled"
     log = None
     if log_type == "Tail":
         log = base64.b64encode(log_bytes(result.log)[-_TAIL_BYTES:]).decode("ascii")

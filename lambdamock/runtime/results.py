@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 import uuid
 from typing import Optional, Sequence
@@ -12,6 +14,20 @@ from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.logs import Entry, Log
 from lambdamock.runtime.payloads import encode_document, sandbox_error
 from lambdamock.runtime.spec import FunctionSpec, InvocationResult
+
+# Lambda's limit on a synchronous invocation's response: 6 MB, and the runtime's 100 bytes of envelope.
+RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
+_TOO_LARGE = json.dumps({
+    "errorMessage": f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
+    "errorType": "Function.ResponseSizeTooLarge",
+}).encode()
+
+
+def answered(result: InvocationResult) -> InvocationResult:
+    """A synchronous invocation's result as its caller gets it: a response over Lambda's limit is that error."""
+    if len(result.payload) <= RESPONSE_LIMIT:
+        return result
+    return dataclasses.replace(result, payload=_TOO_LARGE, function_error="Unhandled")
 
 
 def _result(log: Log, stream: str, payload: bytes, function_error: Optional[str], duration_ms: float,

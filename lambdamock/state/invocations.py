@@ -205,6 +205,8 @@ class Invoker:
             result = results.not_started(job.spec, job.request_id, error)
         finally:
             job.gate.leave(ticket)
+        if job.invocation_type == "RequestResponse":
+            result = results.answered(result)
         record = self._record(job, result, attempt)
         self.logs.ran(job, result)
         return record

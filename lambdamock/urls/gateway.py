@@ -9,7 +9,6 @@ from lambdamock import ids
 from lambdamock.errors import LambdaError, MockStoppedError
 from lambdamock.operations import _invoking
 from lambdamock.operations._base import Call
-from lambdamock.operations.invoke import RESPONSE_LIMIT
 from lambdamock.runtime import InvocationResult
 from lambdamock.runtime.waits import Steps
 from lambdamock.state.concurrency import Throttled
@@ -93,7 +92,7 @@ def _invoke(call: Call, config: UrlConfig, payload: bytes) -> Steps[Response]:
 
 def _mapped(config: UrlConfig, result: InvocationResult) -> Response:
     """The HTTP response for what the function returned (or the error it ended with)."""
-    if result.function_error or len(result.payload) > RESPONSE_LIMIT:
+    if result.function_error:
         return responses.function_error()
     if config.mode == RESPONSE_STREAM:
         return responses.streamed(result.payload)
