@@ -25,6 +25,10 @@ def _default_account() -> str:
     return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
 
+# The services lambdamock itself calls (mappings' sources, code and images, destinations, logs), by boto3's names.
+_CALLED = frozenset(("dynamodbstreams", "ecr", "events", "kinesis", "logs", "s3", "sns", "sqs"))
+
+
 def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Optional[int],
                    endpoints: Optional[Mapping[str, str]], trigger_permissions: bool) -> None:
     """Options that would only fail later, deep inside a call, are refused as the mock is made."""
@@ -42,6 +46,12 @@ def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Opti
                                       all(isinstance(key, str) and isinstance(value, str)
                                           for key, value in endpoints.items())):
         raise TypeError(f"endpoints must map service names to URLs, both str: {endpoints!r}")
+    for service, url in (endpoints or {}).items():
+        if service not in _CALLED:
+            raise ValueError(f"endpoints: lambdamock calls no service named {service!r}; "
+                             f"it calls {', '.join(sorted(_CALLED))} (boto3's names)")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"endpoints: {service!r} needs an http:// or https:// URL, not {url!r}")
     if not isinstance(trigger_permissions, bool):
         raise TypeError(f"trigger_permissions must be True or False: {trigger_permissions!r}")
 

@@ -57,7 +57,8 @@ def serving(operation_model: Any) -> Any:
     if service is not None and service.closed:
         raise MockStoppedError(
             f"lambdamock: {operation_model.name} was not sent: it comes from a thread of a mock that has "
-            "stopped (a handler still running after its test ended?). Call mock.wait() before the mock stops."
+            "stopped: a handler still running after its test ended (call mock.wait() before the mock stops), or a "
+            "thread one started, which stays the function's (let it end with the test; see docs/limitations.md)."
         )
     return service
 

@@ -45,6 +45,8 @@ Section = Callable[["Service"], Optional[Table]]
 
 
 def _cut(text: str, width: int = CELL_WIDTH) -> str:
+    """A cell's text on one line (a line break shown as ⏎, which keeps the table's columns), cut to ``width``."""
+    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

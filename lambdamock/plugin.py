@@ -77,6 +77,8 @@ def lambda_mock(request: pytest.FixtureRequest) -> Iterator[LambdaMock]:
     """
     options = _options(request)
     allow_unserved = options.pop("allow_unserved", False)
+    if not isinstance(allow_unserved, bool):  # "false" would be taken for True
+        raise pytest.UsageError(f"@pytest.mark.lambda_mock: allow_unserved must be True or False: {allow_unserved!r}")
     try:
         mock = LambdaMock(**options)
     except (TypeError, ValueError) as error:

@@ -426,6 +426,10 @@ def test_starting_and_stopping_while_another_thread_prints_is_safe():
     ({"concurrency_limit": "10"}, TypeError), ({"concurrency_limit": -5}, ValueError),
     ({"seed": [1, 2]}, TypeError), ({"trigger_permissions": "yes"}, TypeError),
     ({"endpoints": {"sqs": 5}}, TypeError), ({"endpoints": ["ab"]}, TypeError), ({"endpoints": "ab"}, TypeError),
+    # A service lambdamock never calls, or no URL, would be ignored or fail only later (found in review: the
+    # variable's name, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, invites "cloudwatch-logs", which boto3 calls "logs").
+    ({"endpoints": {"cloudwatch-logs": "http://localhost:4566"}}, ValueError),
+    ({"endpoints": {"logs": "localhost:4566"}}, ValueError),
     # An int is the wrong type, not the wrong length (found in review: ValueError "must be 12 digits").
     ({"account_id": 123456789012}, TypeError), ({"account_id": "12345"}, ValueError),
 ])

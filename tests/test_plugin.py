@@ -136,6 +136,14 @@ def test_allow_unserved_opts_out(pytester: pytest.Pytester) -> None:
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+def test_allow_unserved_takes_true_or_false_only(pytester: pytest.Pytester) -> None:
+    # Found in review: any truthy value opted out, "false" among them.
+    pytester.makepyfile(CREATE + UNSERVED.replace("MARKER", '@pytest.mark.lambda_mock(allow_unserved="false")'))
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*allow_unserved must be True or False: 'false'*"])
+    assert result.ret != 0
+
+
 def test_the_fixture_gives_each_test_fresh_state(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(CREATE + '''
 def test_one(lambda_mock):

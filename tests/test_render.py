@@ -108,6 +108,16 @@ def test_everything_from_the_state_is_escaped(lambda_mock, client, create_functi
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;/table&gt;&lt;script&gt;" in page
 
 
+def test_a_line_break_in_a_cell_keeps_the_text_table_whole(lambda_mock, client, create_function):
+    # Found in review: an error message or a description with a line break started a line at column 0.
+    create_function("f", Code=code("raise ValueError('first line\\nsecond line')"))
+    client.create_alias(FunctionName="f", Name="a", FunctionVersion="$LATEST", Description="one\ntwo")
+    client.invoke(FunctionName="f")
+    text = str(lambda_mock)
+    assert "ValueError: first line⏎second line" in text and "one⏎two" in text
+    assert not any(line.startswith(("second line", "two")) for line in text.splitlines())
+
+
 def test_long_histories_and_cells_are_cut(lambda_mock, client, create_function):
     create_function("f", Code=code("return 'x' * 500"))
     for _ in range(7):
