@@ -14,7 +14,6 @@ from lambdamock.errors import LambdaError, NotServedError
 from lambdamock.protocol.codec import Request, Response, decode, encode, encode_error, http_date
 from lambdamock.protocol.router import Router
 from lambdamock.protocol.validate import validate
-from lambdamock.runtime.scope import Scope
 from lambdamock.runtime.waits import Steps, blocking
 from lambdamock.state.service import Service, Unserved
 
@@ -120,16 +119,9 @@ def serve_steps(
     )
     steps = _serve(service, decoded, operation_model, context, request.url)
     scope = _bound.current()
-    return steps if scope is None else _counted(service, steps, scope)
-
-
-def _counted(service: Service, steps: Steps[Response], scope: Scope) -> Steps[Response]:
-    """The steps of a call a function's code made: if that function is given up on while it waits (it timed out),
-    the call runs on without it, counted from then in what ``mock.wait()`` waits for."""
-    invoker = service.invoker
-    ended = scope.on_abandon(invoker.begin)
-    try:
-        return (yield from steps)
-    finally:
-        if ended():
-            invoker.end()
+    if scope is not None:
+        # A call a function's code made: if that function is given up on while it waits (it timed out), the call
+        # runs on without it, and mock.wait() waits for it from then. Nothing else is done on the code's thread,
+        # which an asynchronous exception may interrupt at any bytecode.
+        scope.called(steps, service.invoker.awaited)
+    return steps

@@ -42,6 +42,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     problems = []
+    # Handler threads that tests released, or gave up on, may still be finishing (botocore is restored, and the
+    # process's names put back, when the last of them ends): give them a moment.
+    deadline = time.monotonic() + 5
+    while _lambdamock_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _lambdamock_threads():
+        problems.append(f"lambdamock threads still running: {_lambdamock_threads()}")
     if vars(botocore.endpoint.Endpoint)["_do_get_response"] is not _BEFORE["send"]:
         problems.append("botocore's Endpoint._do_get_response is still patched")
     if vars(botocore.signers.RequestSigner)["sign"] is not _BEFORE["sign"]:
@@ -68,12 +75,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append("sys.stdout/sys.stderr were not restored")
     if sys.path != _BEFORE["path"]:
         problems.append(f"sys.path changed: {set(sys.path) ^ set(_BEFORE['path'])}")
-    # Handler threads that tests released may still be finishing: give them a moment.
-    deadline = time.monotonic() + 5
-    while _lambdamock_threads() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if _lambdamock_threads():
-        problems.append(f"lambdamock threads still running: {_lambdamock_threads()}")
     leaked = set(_temporary_dirs()) - _BEFORE["temporary"]
     if leaked:
         problems.append(f"temporary directories left behind: {sorted(leaked)}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Set
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
 from lambdamock.runtime.logs import DEBUG, Entry, application_level
 from lambdamock.runtime.payloads import Places
@@ -14,12 +16,32 @@ if TYPE_CHECKING:
     from lambdamock.runtime.modules import Namespace
 
 
+# How many calls' steps a scope keeps before it lets go of those that ended.
+_KEPT_CALLS = 64
+
+
 class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "closed", "ended", "interrupt_lock", "interruptible", "logging", "namespace", "overlay", "places",
-        "removed", "request_id", "root_level", "runtime_handler", "sink", "tenant", "threads", "waiting", "worker",
+        "abandoned",
+        "calls",
+        "closed",
+        "ended",
+        "interrupt_lock",
+        "interruptible",
+        "logging",
+        "namespace",
+        "overlay",
+        "places",
+        "removed",
+        "request_id",
+        "root_level",
+        "runtime_handler",
+        "sink",
+        "tenant",
+        "threads",
+        "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
@@ -43,9 +65,9 @@ class Scope:
         self.namespace = namespace  # its module table: imports, reloads and sys.modules lookups go there
         # Set when the environment is given up on: its worker's sleeps end at once.
         self.abandoned = threading.Event()
-        # What to call if it is given up on, for each call to Lambda its code waits on (see on_abandon); under the
-        # interrupt lock.
-        self.waiting: Dict[object, Callable[[], None]] = {}
+        # The steps of the calls to Lambda its code made, while they live, each with what to hand them to should they
+        # run on without it (see lambdamock._dispatch).
+        self.calls: List[Tuple[weakref.ref[Any], Callable[[Any], None]]] = []
         # Who counts the threads its code starts, and the ident of the environment's own thread.
         self.threads = threads
         self.worker: Optional[int] = None
@@ -60,28 +82,20 @@ class Scope:
         self.runtime_handler: Optional[LambdaLoggerHandler] = LambdaLoggerHandler(self)
 
     def abandon(self) -> None:
-        """Give the environment up: its sleeps end, and the calls its code waits on run on without it."""
-        with self.interrupt_lock:
-            self.abandoned.set()
-            holds, self.waiting = list(self.waiting.values()), {}
-            for hold in holds:
-                hold()
+        """Give the environment up: its sleeps end, and the calls its code still waits on run on without it."""
+        self.abandoned.set()
+        for ref, hand_over in list(self.calls):
+            steps = ref()
+            # Begun and not ended (steps never begun are its code's no more: nothing will run them).
+            if steps is not None and inspect.getgeneratorstate(steps) in (inspect.GEN_SUSPENDED, inspect.GEN_RUNNING):
+                hand_over(steps)
 
-    def on_abandon(self, hold: Callable[[], None]) -> Callable[[], bool]:
-        """Have ``hold`` called once the environment is given up on (now, if it was), for a call its code waits on.
+    def called(self, steps: Any, hand_over: Callable[[Any], None]) -> None:
+        """Keep the steps of a call to Lambda its code makes, for ``hand_over`` should it run on without it.
 
-        Returns what to call when that call ends: it says whether ``hold`` was called.
+        Weakly, with no callback: nothing runs on its code's threads, which an asynchronous exception may interrupt
+        anywhere, beyond a list's append and, now and then, a copy without the steps that ended.
         """
-        key = object()
-        with self.interrupt_lock:
-            if self.abandoned.is_set():
-                hold()
-                return lambda: True
-            self.waiting[key] = hold
-
-        def ended() -> bool:
-            with self.interrupt_lock:
-                return self.waiting.pop(key, None) is None
-
-        return ended
-
+        if len(self.calls) >= _KEPT_CALLS:
+            self.calls = [entry for entry in self.calls if entry[0]() is not None]
+        self.calls.append((weakref.ref(steps), hand_over))

@@ -6,7 +6,9 @@ import contextlib
 import json
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Protocol
 
 from lambdamock import ids
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 # How long close() waits, in all, for idle workers to leave.
 _CLOSE_JOIN_S = 1.0
+# How often wait() looks at the steps of calls that run on without their caller.
+_AWAITED_POLL_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,10 @@ class NoLogs:
         return None
 
 
+def _running(steps: Optional[GeneratorType[Any, Any, Any]]) -> bool:
+    return steps is not None and steps.gi_frame is not None
+
+
 class Invoker:
     """Runs jobs on the runtime, records them, and drains Event jobs in the background."""
 
@@ -146,6 +154,9 @@ class Invoker:
         self._lock = self.condition
         self._records: list[Invocation] = []
         self._pending = 0  # queued and running background work
+        # The steps of calls whose caller, a function's code, was given up on: they run on (see Scope.abandon).
+        # Weakly: steps that nothing runs any more (their driver was interrupted) are not waited for.
+        self._awaited: list[weakref.ref[GeneratorType[Any, Any, Any]]] = []
         self._closed = False
         self.events = EventQueue(self)
         self.logs: Logs = NoLogs()
@@ -289,16 +300,26 @@ class Invoker:
         """Queue an Event job; it runs in the background with Lambda's retries (see event_queue)."""
         self.events.submit(job)
 
+    def awaited(self, steps: GeneratorType[Any, Any, Any]) -> None:
+        """Count in what wait() waits for the steps of a call that runs on without its caller, until they end."""
+        with self._lock:
+            self._awaited.append(weakref.ref(steps))
+
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until no background job is queued or running; False on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
-            while self._pending:
+            while True:
+                # Steps that ended let go of their frame; whichever thread ran them had nothing more to do.
+                self._awaited = [ref for ref in self._awaited if _running(ref())]
+                if not self._pending and not self._awaited:
+                    return True
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
+                if self._awaited:  # nothing says when they end: they are looked at again soon
+                    remaining = _AWAITED_POLL_S if remaining is None else min(remaining, _AWAITED_POLL_S)
                 self._lock.wait(remaining)
-            return True
 
     def retire(self, function_arn: str, version: Optional[str] = None) -> None:
         """Drop the idle environments of a function (or one version), if any were ever built."""
@@ -314,6 +335,7 @@ class Invoker:
         with self._lock:
             self._closed = True
             self._pending = 0
+            self._awaited = []
             self._lock.notify_all()
             runtime, self._runtime = self._runtime, None
         # Idle workers leave at once; busy ones when their job returns.
