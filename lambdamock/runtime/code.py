@@ -214,9 +214,12 @@ class CodeStore:
         """The spec's code on disk with nothing to unzip now (put there before, or code in place without layers,
         which is where it is); None while a zip is still to be unzipped."""
         # Read without the lock, which get() holds while it unzips: the caller may be an event loop.
-        found = self._dirs.get(self._key(spec))
+        key = self._key(spec)
+        found = self._dirs.get(key)
         if found is None and spec.code_dir is not None and not spec.layers:
-            return self.get(spec)
+            if self._closed:
+                raise MockStoppedError(MockStoppedError.STOPPED)
+            found = self._dirs.setdefault(key, CodeDir(spec.code_dir))  # nothing to unzip: no lock to wait for
         return found
 
     def get(self, spec: FunctionSpec) -> CodeDir:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from typing import Any
@@ -184,7 +185,7 @@ def test_handler_can_invoke_another_function_through_the_same_runtime(runtime: R
     assert runtime.environment_count == 5  # four nested outer environments and one inner
 
 
-def test_code_on_disk_is_found_while_another_package_unzips(monkeypatch: Any) -> None:
+def test_code_on_disk_is_found_while_another_package_unzips(monkeypatch: Any, tmp_path: Any) -> None:
     # Found in review: ready() took the lock get() holds for a whole unzip, so a cold start driven on an event loop
     # stood still while any other package unzipped (a second cold start of the same function, say).
     from lambdamock.runtime import archive
@@ -207,10 +208,13 @@ def test_code_on_disk_is_found_while_another_package_unzips(monkeypatch: Any) ->
     try:
         assert unzipping.wait(10)
         found: list[Any] = []
-        reader = threading.Thread(target=lambda: found.extend([store.ready(there), store.ready(big)]))
+        in_place = dataclasses.replace(there, code_dir=str(tmp_path), config_key="in place")  # nothing to unzip
+        reader = threading.Thread(target=lambda: found.extend([store.ready(there), store.ready(big),
+                                                               store.ready(in_place)]))
         reader.start()
         reader.join(5)
         assert not reader.is_alive() and found[0] is not None and found[1] is None
+        assert found[2].root == str(tmp_path)
     finally:
         release.set()
         worker.join(10)
