@@ -220,6 +220,9 @@ class CodeStore:
             if self._closed:
                 raise MockStoppedError(MockStoppedError.STOPPED)
             found = self._dirs.setdefault(key, CodeDir(spec.code_dir))  # nothing to unzip: no lock to wait for
+            if self._closed:  # closed meanwhile: nothing is kept
+                self._dirs.pop(key, None)
+                raise MockStoppedError(MockStoppedError.STOPPED)
         return found
 
     def get(self, spec: FunctionSpec) -> CodeDir:
@@ -239,8 +242,7 @@ class CodeStore:
                 found = CodeDir(root, opt, _layer_paths(opt, spec.runtime))
             else:
                 found = CodeDir(root)
-            self._dirs[key] = found
-            return found
+            return self._dirs.setdefault(key, found)  # ready() may have made code in place's meanwhile
 
     def _tree(self, key: Tuple[str, ...], zips: List[bytes]) -> str:
         # Caller holds the lock.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
@@ -26,6 +25,7 @@ class Scope:
     __slots__ = (
         "abandoned",
         "calls",
+        "calls_lock",
         "closed",
         "ended",
         "interrupt_lock",
@@ -68,6 +68,7 @@ class Scope:
         # The steps of the calls to Lambda its code made, while they live, each with what to hand them to should they
         # run on without it (see lambdamock._dispatch).
         self.calls: List[Tuple[weakref.ref[Any], Callable[[Any], None]]] = []
+        self.calls_lock = threading.Lock()
         # Who counts the threads its code starts, and the ident of the environment's own thread.
         self.threads = threads
         self.worker: Optional[int] = None
@@ -86,16 +87,18 @@ class Scope:
         self.abandoned.set()
         for ref, hand_over in list(self.calls):
             steps = ref()
-            # Begun and not ended (steps never begun are its code's no more: nothing will run them).
-            if steps is not None and inspect.getgeneratorstate(steps) in (inspect.GEN_SUSPENDED, inspect.GEN_RUNNING):
+            # Not ended (one read of its frame, which another thread may end meanwhile). Steps never begun are
+            # handed over too: nothing will run them, and they are collected as their caller's frame goes.
+            if steps is not None and steps.gi_frame is not None:
                 hand_over(steps)
 
     def called(self, steps: Any, hand_over: Callable[[Any], None]) -> None:
         """Keep the steps of a call to Lambda its code makes, for ``hand_over`` should it run on without it.
 
-        Weakly, with no callback: nothing runs on its code's threads, which an asynchronous exception may interrupt
-        anywhere, beyond a list's append and, now and then, a copy without the steps that ended.
+        Weakly, with no callback: little runs on its code's threads, which the timeout's asynchronous exception may
+        interrupt anywhere (once it is given up on, their calls stop before they get here).
         """
-        if len(self.calls) >= _KEPT_CALLS:
-            self.calls = [entry for entry in self.calls if entry[0]() is not None]
-        self.calls.append((weakref.ref(steps), hand_over))
+        with self.calls_lock:  # the environment's threads call at once; abandon() reads a copy, without it
+            if len(self.calls) >= _KEPT_CALLS:
+                self.calls[:] = [entry for entry in self.calls if entry[0]() is not None]
+            self.calls.append((weakref.ref(steps), hand_over))
