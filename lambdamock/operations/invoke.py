@@ -32,6 +32,8 @@ _RECURSIVE = (
     "Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services "
     "resources and stopped your function's invocation."
 )
+
+
 def _check_json(payload: bytes) -> None:
     if not payload:
         return

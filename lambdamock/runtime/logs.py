@@ -36,8 +36,6 @@ class Line:
 
 # What an invocation wrote: text from stdout and stderr (an event per line), and whole Lines.
 Entry = Union[str, Line]
-
-
 Event = Tuple[int, str]  # a CloudWatch Logs event: milliseconds since the epoch, message
 # A timestamp Lambda's log-level filtering takes (RFC 3339).
 _RFC_3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")

@@ -23,25 +23,9 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned",
-        "calls",
-        "calls_lock",
-        "closed",
-        "ended",
-        "interrupt_lock",
-        "interruptible",
-        "logging",
-        "namespace",
-        "overlay",
-        "places",
-        "removed",
-        "request_id",
-        "root_level",
-        "runtime_handler",
-        "sink",
-        "tenant",
-        "threads",
-        "worker",
+        "abandoned", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
+        "namespace", "overlay", "places", "removed", "request_id", "root_level", "runtime_handler", "sink", "tenant",
+        "threads", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
