@@ -110,9 +110,10 @@ class Environment:
     def _variables(self, code: CodeDir, init_type: str) -> Dict[str, str]:
         spec = self.spec
         # What the Python runtime sets and a configuration may replace (LocalStack test_lambda.snapshot.json,
-        # test_lambda_init_environment; AWS_XRAY_CONTEXT_MISSING is among the "unreserved environment variables"
-        # of Lambda's guide). A PYTHONPATH is only shown: imports are set up by lambdamock.
-        variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR"}
+        # test_lambda_init_environment; AWS_XRAY_CONTEXT_MISSING and, since 2022, TZ are among the "unreserved
+        # environment variables" of Lambda's guide). A PYTHONPATH is only shown: imports are set up by lambdamock.
+        variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+                     "TZ": ":UTC"}
         variables.update(spec.environment)
         # Lambda's reserved variables. The role's credentials come from the runtime's owner (see Credentials):
         # where none are issued, the test process's own apply (moto's fake ones, for instance).
@@ -134,7 +135,6 @@ class Environment:
                 "_AWS_XRAY_DAEMON_PORT": "2000",
                 "LAMBDA_TASK_ROOT": code.root,
                 "LAMBDA_RUNTIME_DIR": "/var/runtime",
-                "TZ": ":UTC",
             }
         )
         if not self.snap_start:

@@ -77,14 +77,16 @@ def test_handler_sees_function_and_reserved_variables(runtime: Runtime) -> None:
 
 def test_the_configuration_replaces_the_unreserved_variables(runtime: Runtime) -> None:
     # LANG and PYTHONPATH (recorded: LocalStack test_lambda.snapshot.json, test_lambda_init_environment) and
-    # AWS_XRAY_CONTEXT_MISSING, "unreserved environment variables" of Lambda's guide. The X-Ray daemon's address
-    # stays a loopback one, whatever the configuration says: nothing leaves the machine.
-    names = ["LANG", "PYTHONPATH", "AWS_XRAY_CONTEXT_MISSING", "AWS_XRAY_DAEMON_ADDRESS"]
+    # AWS_XRAY_CONTEXT_MISSING and TZ, "unreserved environment variables" of Lambda's guide (TZ since 2022, as
+    # users report: https://qiita.com/Ntakato/items/b84dd4373f94cfda2c01, a TZ of Asia/Tokyo is in effect in the
+    # function). The X-Ray daemon's address stays a loopback one, whatever the configuration says: nothing leaves
+    # the machine.
+    names = ["LANG", "PYTHONPATH", "AWS_XRAY_CONTEXT_MISSING", "TZ", "AWS_XRAY_DAEMON_ADDRESS"]
     spec = make_spec(handler_source("return [os.environ[k] for k in event]", prelude="import os"),
                      environment={"LANG": "C", "PYTHONPATH": "/opt/x", "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
-                                  "AWS_XRAY_DAEMON_ADDRESS": "198.51.100.7:2000"})
+                                  "TZ": "Asia/Tokyo", "AWS_XRAY_DAEMON_ADDRESS": "198.51.100.7:2000"})
     seen = json.loads(invoke(runtime, spec, json.dumps(names).encode()).payload)
-    assert seen == ["C", "/opt/x", "IGNORE_ERROR", "127.0.0.1:2000"]
+    assert seen == ["C", "/opt/x", "IGNORE_ERROR", "Asia/Tokyo", "127.0.0.1:2000"]
 
 
 @pytest.mark.parametrize(("version", "lc_ctype"), [("python3.11", None), ("python3.12", "C.UTF-8"),
