@@ -59,11 +59,10 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
 
 
 def _basic_config(**options: Any) -> None:
-    # Lambda's runtime has a handler on the root logger before it imports the function, so the
-    # function's logging.basicConfig() does nothing there; here it must not configure the test process.
-    if current() is not None:
-        return
-    if isinstance(sys.stderr, ThreadStream) and not options.keys() & {"stream", "filename", "handlers"}:
+    # A function's is on its own root handlers (see streams.RootHandlers): the runtime's is there before its code is
+    # imported, so it does nothing unless forced or that handler was removed, as on AWS.
+    own = options.keys() & {"stream", "filename", "handlers"}
+    if current() is None and isinstance(sys.stderr, ThreadStream) and not own:
         # The test process's handler writes to its stderr as it was before the mock: functions' records reach it
         # too (see streams.call_handlers), and through the diverted stream they would be in their logs twice.
         stream: Any = sys.stderr

@@ -107,7 +107,9 @@ def record_line(record: logging.LogRecord, request_id: str, settings: LogSetting
     return Line(json.dumps(kept, ensure_ascii=False, default=str) + "\n", level, record.created)
 
 
-_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# A record's own fields, and those the runtime's filter adds (awslambdaric's JsonFormatter leaves them out too).
+_RECORD_FIELDS = (frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+                  | {"message", "asctime", "aws_request_id", "tenant_id"})
 
 
 def error_line(document: Dict[str, Any], settings: LogSettings) -> Line:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from logging import Handler
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
 from lambdamock.runtime.logs import DEBUG, Entry, application_level
@@ -24,7 +25,7 @@ class Scope:
 
     __slots__ = (
         "abandoned", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
-        "namespace", "overlay", "places", "removed", "request_id", "root_level", "runtime_handler", "sink", "tenant",
+        "namespace", "overlay", "places", "removed", "request_id", "root_handlers", "root_level", "sink", "tenant",
         "threads", "worker",
     )
 
@@ -63,8 +64,8 @@ class Scope:
         # runtime.signals); changed and read under the lock.
         self.interruptible = False
         self.interrupt_lock = threading.Lock()
-        # The runtime's handler on its root logger (None once its code removed it).
-        self.runtime_handler: Optional[LambdaLoggerHandler] = LambdaLoggerHandler(self)
+        # The handlers on its root logger: the runtime's, until its code removes it, and those its code adds.
+        self.root_handlers: List[Handler] = [LambdaLoggerHandler(self)]
 
     def abandon(self) -> None:
         """Give the environment up: its sleeps end, and the calls its code still waits on run on without it."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, TextIO
+import time
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, TextIO
 
 from lambdamock._bound import current
-from lambdamock.runtime.logs import record_line
+from lambdamock.runtime.logs import Line, record_line
 
 if TYPE_CHECKING:
     from lambdamock.runtime.scope import Scope
@@ -92,69 +92,113 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     if scope is None or scope.sink is None:
         original_call_handlers(self, record)
         return
-    # Lambda's runtime has its own handler on the root logger: each environment has one, which only its threads
-    # see there (see RootHandlers), so the test process's logging configuration (and basicConfig) is untouched.
-    # With that handler present, logging's lastResort never fires, so the walk below has no fallback either.
+    # An environment's root handlers are its own (see RootHandlers), the runtime's first; the process's come after,
+    # as the function's records reach them too (pytest's caplog), but are not the function's: as on AWS, logging's
+    # lastResort speaks when none of the function's own handlers took the record.
+    found = 0
     logger: Optional[logging.Logger] = self
     while logger is not None:
+        if logger.parent is None:
+            for handler in scope.root_handlers:
+                found += 1
+                if record.levelno >= handler.level:
+                    handler.handle(record)
+        else:
+            found += len(logger.handlers)
         for handler in list.__iter__(logger.handlers):  # the process's handlers, not the view's
             if record.levelno >= handler.level:
                 handler.handle(record)
-        if logger.parent is None:
-            runtime = scope.runtime_handler
-            if runtime is not None and record.levelno >= runtime.level:
-                runtime.handle(record)  # through the filters the function's code gave it
         if not logger.propagate:
             break
         logger = logger.parent
+    last_resort = logging.lastResort
+    if not found and last_resort is not None and record.levelno >= last_resort.level:
+        last_resort.handle(record)
 
 
-class LambdaLoggerHandler(logging.Handler):
-    """The Python runtime's handler on the root logger, one per environment: a record goes to the invocation's log."""
+# The Python runtime's Text format (awslambdaric bootstrap.py, _setup_logging).
+_TEXT_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+
+
+class RuntimeFormatter(logging.Formatter):
+    """The formatter the runtime gives its handler: Lambda's Text line, or its JSON document."""
+
+    def __init__(self, scope: Scope) -> None:
+        if scope.logging.json:
+            super().__init__(datefmt="%Y-%m-%dT%H:%M:%SZ")
+        else:
+            super().__init__(_TEXT_FORMAT, "%Y-%m-%dT%H:%M:%S")
+        self.converter = time.gmtime  # the runtime's
+        self._scope = scope
+
+    def line(self, record: logging.LogRecord) -> Line:
+        """The record as the log's event (see logs.record_line)."""
+        scope = self._scope
+        return record_line(record, scope.request_id, scope.logging, scope.tenant, scope.places)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.line(record).text
+
+
+class LambdaLoggerFilter(logging.Filter):
+    """The runtime's filter: it names the invocation (and tenant) on each record, for any handler's format."""
 
     def __init__(self, scope: Scope) -> None:
         super().__init__()
         self._scope = scope
 
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = self._scope.request_id
+        record.tenant_id = self._scope.tenant
+        return True
+
+
+class LambdaLoggerHandler(logging.Handler):
+    """The Python runtime's handler on the root logger, one per environment: a record goes to the invocation's log,
+    as its formatter (the runtime's, or one the function's code set) writes it."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self._scope = scope
+        self.setFormatter(RuntimeFormatter(scope))
+        self.addFilter(LambdaLoggerFilter(scope))
+
     def emit(self, record: logging.LogRecord) -> None:
-        scope = self._scope
-        if scope.sink is not None:
-            line = record_line(record, scope.request_id, scope.logging, scope.tenant, scope.places)
+        sink = self._scope.sink
+        if sink is not None:
+            formatter = self.formatter
+            if isinstance(formatter, RuntimeFormatter):
+                line = formatter.line(record)
+            else:
+                line = Line(self.format(record), record.levelno, record.created)
             if not line.text.isascii():
                 # The runtime writes the line to its log as UTF-8, strictly: a lone surrogate fails the logging call.
                 line.text.encode("utf-8")
-            scope.sink.append(line)
+            sink.append(line)
+
+
+def _function_view(name: str) -> Callable[..., Any]:
+    """list's method ``name`` on the calling environment's own root handlers, or on the process's."""
+    method = getattr(list, name)
+
+    def view(self: List[logging.Handler], *args: Any) -> Any:
+        scope = current()
+        return method(self if scope is None else scope.root_handlers, *args)
+
+    view.__name__ = name
+    return view
 
 
 class RootHandlers(List[logging.Handler]):
-    """logging.root.handlers as threads see it: an environment's threads see its runtime handler first, as the
-    runtime adds it before it imports the function, and may filter, level or remove it as they could on AWS."""
-
-    def __iter__(self) -> Iterator[logging.Handler]:
-        runtime = _runtime_handler()
-        return super().__iter__() if runtime is None else itertools.chain((runtime,), super().__iter__())
-
-    def __len__(self) -> int:
-        return super().__len__() + (_runtime_handler() is not None)
-
-    def __getitem__(self, index: Any) -> Any:
-        runtime = _runtime_handler()
-        return super().__getitem__(index) if runtime is None else [runtime, *super().__iter__()][index]
-
-    def __contains__(self, handler: object) -> bool:
-        return (handler is not None and handler is _runtime_handler()) or super().__contains__(handler)
-
-    def remove(self, handler: logging.Handler) -> None:
-        scope = current()
-        if scope is not None and handler is scope.runtime_handler:
-            scope.runtime_handler = None  # the function took Lambda's handler away: its records are no longer logged
-            return
-        super().remove(handler)
+    """logging.root.handlers as threads see it: an environment's threads see its own, as in a process of their own
+    (the runtime's handler, which it adds before it imports the function, and what the code adds, removes or
+    configures with logging.basicConfig); every other thread sees the process's."""
 
 
-def _runtime_handler() -> Optional[logging.Handler]:
-    scope = current()
-    return None if scope is None else scope.runtime_handler
+for _name in ("__iter__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
+              "__repr__", "__eq__", "__iadd__", "append", "remove", "clear", "insert", "extend", "pop", "index",
+              "count", "copy"):
+    setattr(RootHandlers, _name, _function_view(_name))
 
 
 original_is_enabled_for = logging.Logger.isEnabledFor

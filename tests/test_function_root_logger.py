@@ -1,0 +1,132 @@
+"""The root logger as a function's code sees it: the runtime's handler, formatter and filter, and basicConfig.
+
+What the Python runtime sets up is awslambdaric's bootstrap.py, _setup_logging: a LambdaLoggerHandler on the root
+logger, before the function is imported, with a formatter (Text: "[%(levelname)s]\\t%(asctime)s.%(msecs)03dZ\\t
+%(aws_request_id)s\\t%(message)s\\n"; JSON: its JsonFormatter) and a LambdaLoggerFilter that names the request
+(and tenant) on each record; its emit writes ``self.format(record)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+
+import pytest
+
+from lambdamock import package
+
+
+def run(client, create_function, source: str, name: str = "f", **settings) -> tuple[object, list[str]]:
+    """Deploy ``source`` as app.py, invoke it once; its result and what its code logged (Lambda's lines left out)."""
+    create_function(name, Handler="app.handler", Code={"ZipFile": package({"app.py": source})}, **settings)
+    response = client.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+    lines = base64.b64decode(response["LogResult"]).decode().splitlines()
+    return json.loads(response["Payload"].read()), [line for line in lines if not _platform(line)]
+
+
+def _platform(line: str) -> bool:
+    if line.startswith("{"):
+        return str(json.loads(line).get("type", "")).startswith("platform.")
+    return line.startswith(("INIT_START ", "START RequestId:", "END RequestId:", "REPORT RequestId:"))
+
+
+@pytest.fixture
+def process_root():
+    """The test process's root logger, checked to be as it was after the test: a function's logging is its own."""
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level, [list(handler.filters) for handler in root.handlers])
+    yield root
+    assert (list(root.handlers), root.level, [list(handler.filters) for handler in root.handlers]) == before
+
+
+def test_the_runtime_s_handler_has_the_runtime_s_formatter_and_filter(client, create_function, process_root):
+    source = ("import logging\n"
+              "def handler(event, context):\n"
+              "    (h,) = logging.getLogger().handlers\n"
+              "    return [type(h).__name__, h.formatter._fmt, h.formatter.datefmt,\n"
+              "            [type(f).__name__ for f in h.filters]]\n")
+    result, _ = run(client, create_function, source)
+    assert result == ["LambdaLoggerHandler",
+                      "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+                      "%Y-%m-%dT%H:%M:%S", ["LambdaLoggerFilter"]]
+
+
+@pytest.mark.parametrize("log_format", ["Text", "JSON"])
+def test_a_formatter_the_code_sets_on_the_runtime_s_handler_writes_its_lines(client, create_function, log_format,
+                                                                            process_root):
+    # A common way to change the look of a function's log lines: the handler writes self.format(record).
+    source = ("import logging\n"
+              "logging.getLogger().handlers[0].setFormatter(logging.Formatter('%(levelname)s|%(aws_request_id)s|'\n"
+              "                                                               '%(message)s'))\n"
+              "def handler(event, context):\n"
+              "    logging.warning('formatted')\n"
+              "    return context.aws_request_id\n")
+    request_id, lines = run(client, create_function, source, LoggingConfig={"LogFormat": log_format})
+    assert f"WARNING|{request_id}|formatted" in lines
+
+
+def test_the_code_s_own_root_handler_comes_after_the_runtime_s_and_sees_the_request_id(client, create_function,
+                                                                                       process_root):
+    source = ("import logging, sys\n"
+              "mine = logging.StreamHandler(sys.stdout)\n"
+              "mine.setFormatter(logging.Formatter('mine %(aws_request_id)s %(message)s'))\n"
+              "logging.getLogger().addHandler(mine)\n"
+              "def handler(event, context):\n"
+              "    logging.warning('twice')\n"
+              "    return [context.aws_request_id, [type(h).__name__ for h in logging.getLogger().handlers]]\n")
+    (request_id, handlers), lines = run(client, create_function, source)
+    assert handlers == ["LambdaLoggerHandler", "StreamHandler"]
+    runtime_line = next(n for n, line in enumerate(lines) if line.startswith("[WARNING]"))
+    assert lines[runtime_line].endswith(f"\t{request_id}\ttwice")
+    assert lines[runtime_line + 1] == f"mine {request_id} twice"
+
+
+def test_json_records_do_not_carry_the_filter_s_names_as_extra_keys(client, create_function, process_root):
+    source = ("import logging\n"
+              "def handler(event, context):\n"
+              "    logging.warning('plain', extra={'order': 7})\n")
+    _, lines = run(client, create_function, source, LoggingConfig={"LogFormat": "JSON"})
+    (document,) = [json.loads(line) for line in lines if '"plain"' in line]
+    assert document["order"] == 7 and document["requestId"]
+    assert not document.keys() & {"aws_request_id", "tenant_id"}
+
+
+def test_basic_config_with_force_replaces_the_runtime_s_handler(client, create_function, process_root):
+    # Python's rule: basicConfig does nothing while the root logger has handlers, "unless the keyword argument
+    # force is set to True"; then it removes them and adds a StreamHandler on sys.stderr, which the runtime logs.
+    source = ("import logging\n"
+              "logging.basicConfig(level=logging.INFO, format='%(levelname)s:%(name)s:%(message)s', force=True)\n"
+              "def handler(event, context):\n"
+              "    logging.getLogger('app').info('informed')\n"
+              "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
+    level = process_root.level
+    try:
+        handlers, lines = run(client, create_function, source)
+    finally:
+        process_root.setLevel(level)  # a Text function's root level is the process's (see limitations)
+    assert handlers == ["StreamHandler"]
+    assert "INFO:app:informed" in lines
+
+
+def test_basic_config_after_the_code_removed_the_handlers(client, create_function, process_root):
+    source = ("import logging\n"
+              "root = logging.getLogger()\n"
+              "for h in list(root.handlers):\n    root.removeHandler(h)\n"
+              "logging.basicConfig(format='configured %(message)s')\n"
+              "def handler(event, context):\n"
+              "    logging.warning('again')\n"
+              "    return len(root.handlers)\n")
+    count, lines = run(client, create_function, source)
+    assert count == 1 and lines == ["configured again"]
+
+
+def test_basic_config_without_force_still_does_nothing(client, create_function, process_root):
+    source = ("import logging\n"
+              "logging.basicConfig(format='ignored %(message)s')\n"
+              "def handler(event, context):\n"
+              "    logging.warning('as ever')\n"
+              "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
+    handlers, lines = run(client, create_function, source)
+    assert handlers == ["LambdaLoggerHandler"]
+    assert [line.split("\t")[-1] for line in lines] == ["as ever"] and lines[0].startswith("[WARNING]\t")
