@@ -17,7 +17,7 @@ import json
 import logging
 import sys
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 from urllib.parse import unquote_plus
 
 from lambdamock import _active, partitions
@@ -317,16 +317,21 @@ def _send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     if (not str(getattr(instance, "state", "ENABLED")).startswith("ENABLED") or not instance.event_pattern.dump()
             or not instance.event_pattern.matches_event(event)):
         return None
+    for target in mine:
+        _to_target(instance, target, event)
+    return None
+
+
+def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -> None:
+    """Send a function that is a target of ``rule`` the event that matched it, as the target's input makes it."""
     from lambdamock.sources import trigger_events, triggers
 
-    shaped, ingested = trigger_events.eventbridge(event), trigger_events.ingestion_time()
-    for target in mine:
-        payload = trigger_events.target_input(target, shaped, instance.arn, instance.name, ingested)
-        if payload is None:
-            triggers.dropped(_serving(target["Arn"]), target["Arn"], instance.arn, trigger_events.NOT_JSON)
-        else:
-            triggers.deliver(_serving(target["Arn"]), target["Arn"], payload, instance.arn, instance.account_id)
-    return None
+    shaped, service = trigger_events.eventbridge(event), _serving(target["Arn"])
+    payload = trigger_events.target_input(target, shaped, rule.arn, rule.name, trigger_events.ingestion_time())
+    if payload is None:
+        triggers.dropped(service, target["Arn"], rule.arn, trigger_events.NOT_JSON)
+    else:
+        triggers.deliver(service, target["Arn"], payload, rule.arn, rule.account_id)
 
 
 def _events_notification(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -348,22 +353,26 @@ def _events_invoke_lambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -
         return wrapped(*args, **kwargs)
     from moto.events.models import events_backends
 
-    from lambdamock.sources import triggers
-
     account, event = _argument(args, kwargs, 0, "account_id"), _argument(args, kwargs, 2, "event")
     source, name, sent = notifying
-    # moto calls this for each Lambda target of each rule it matched (enabled, with the source and the
-    # eventName), rule by rule: the n-th call for a function is its n-th such target.
-    targets = [rule for backend in events_backends[account].values() for bus in backend.event_buses.values()
-               for rule in bus.rules.values()
+    # moto calls this for each Lambda target of each rule whose source and eventName it matched (enabled), rule by
+    # rule: the n-th call for a function is its n-th such target.
+    targets = [(rule, target) for backend in events_backends[account].values()
+               for bus in backend.event_buses.values() for rule in bus.rules.values()
                if rule.state == "ENABLED" and source in rule.event_pattern.get_pattern().get("source", [])
                and name in rule.event_pattern.get_pattern().get("detail", {}).get("eventName", [])
                for target in rule.targets if target.get("Arn") == function_arn]
     count = sent[(account, function_arn)] = sent.get((account, function_arn), 0) + 1
-    rule = targets[count - 1] if count <= len(targets) else None
-    # On AWS such an event goes to its region's default bus alone (moto hands it to every region's rules).
-    if rule is not None and rule.region_name == event.get("region") and rule.event_bus_name == "default":
-        triggers.deliver(service, function_arn, json.dumps(event).encode(), rule.arn, account)
+    if count > len(targets):
+        return None
+    rule, target = targets[count - 1]
+    # moto picks the rules by the call's eventName, which its event leaves out; AWS's (CloudTrail's) has it.
+    event = dict(event, detail={**(event.get("detail") or {}), "eventName": name})
+    # On AWS such an event goes to its region's default bus alone (moto hands it to every region's rules), and to a
+    # rule whose whole pattern it matches (moto looks at two of its fields).
+    if (rule.region_name == event.get("region") and rule.event_bus_name == "default"
+            and rule.event_pattern.matches_event(event)):
+        _to_target(rule, target, event)
     return None
 
 

@@ -405,6 +405,28 @@ def test_moto_s_eventbridge_events_for_s3_api_calls_are_asynchronous_and_need_th
     assert world.mock.invocations[0].invocation_type == "Event"
 
 
+def test_moto_s_eventbridge_events_for_s3_api_calls_match_whole_patterns_and_take_the_target_s_input(
+        world: World) -> None:
+    # As any event: a target's Input replaces the event ("nothing from the event itself is passed to the target":
+    # botocore's events model, Target.Input), and a rule whose pattern asks for another bucket does not match.
+    events = boto3.client("events", region_name=REGION)
+
+    def rule(name: str, detail: dict[str, Any], **target: Any) -> None:
+        pattern = json.dumps({"source": ["aws.s3"], "detail": {"eventName": ["CreateBucket"], **detail}})
+        events.put_rule(Name=name, EventPattern=pattern)
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn, **target}])
+
+    world.lam.add_permission(FunctionName="f", StatementId="events", Action="lambda:InvokeFunction",
+                             Principal="events.amazonaws.com")  # any rule's
+    rule("other-bucket", {"bucket": {"name": ["other"]}})
+    rule("fixed", {}, Input='{"fixed": 1}')
+    rule("shaped", {"bucket": {"name": ["mine"]}}, InputTransformer={
+        "InputPathsMap": {"bucket": "$.detail.bucket.name", "call": "$.detail.eventName"},
+        "InputTemplate": '{"bucket": <bucket>, "call": <call>}'})
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="mine")
+    assert sorted(world.events(), key=str) == [{"bucket": "mine", "call": "CreateBucket"}, {"fixed": 1}]
+
+
 def test_eventbridge_keeps_moto_s_other_targets(world: World) -> None:
     sqs = boto3.client("sqs", region_name=REGION)
     url = sqs.create_queue(QueueName="copies")["QueueUrl"]
