@@ -75,6 +75,8 @@ def bridge() -> None:
                                   ("LambdaBackend.get_function", _moto_lookups.get_function),
                                   ("LambdaBackend.invoke", _moto_lookups.invoke),
                                   ("LambdaBackend.send_log_event", _moto_lookups.send_log_event)],
+        # moto's Lambda with "use_docker": False, which answers its services' invocations itself.
+        "moto.awslambda_simple.models": [("LambdaSimpleBackend.invoke", _moto_lookups.invoke)],
         "moto.logs.models": [("LogsBackend.put_subscription_filter", _moto_lookups.put_subscription_filter)],
         "moto.secretsmanager.models": [("SecretsManagerBackend.rotate_secret", _moto_lookups.rotate_secret)],
         "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],

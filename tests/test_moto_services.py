@@ -49,9 +49,13 @@ def handler(event, context):
 """
 
 
-@pytest.fixture(params=[True, False], ids=["lambdamock-outer", "moto-outer"])
+@pytest.fixture(params=["lambdamock-outer", "moto-outer", "moto-without-docker"])
 def world(request: pytest.FixtureRequest) -> Iterator[World]:
-    with nested(request.param) as mock:
+    if request.param == "moto-without-docker":  # moto's Lambda backend is then one of its own (LambdaSimpleBackend)
+        with mock_aws(config={"lambda": {"use_docker": False}}), mock_lambda() as mock:
+            yield World(mock)
+        return
+    with nested(request.param == "lambdamock-outer") as mock:
         yield World(mock)
 
 
