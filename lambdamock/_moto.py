@@ -369,12 +369,12 @@ def _events_invoke_lambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -
         return None
     rule, target = targets[count - 1]
     # moto picks the rules by the call's eventName, which its event leaves out; AWS's (CloudTrail's) has it.
-    event = dict(event, detail={**(event.get("detail") or {}), "eventName": name})
+    named: Any = dict(event, detail={**(event.get("detail") or {}), "eventName": name})
     # On AWS such an event goes to its region's default bus alone (moto hands it to every region's rules), and to a
     # rule whose whole pattern it matches (moto looks at two of its fields).
-    if (rule.region_name == event.get("region") and rule.event_bus_name == "default"
-            and rule.event_pattern.matches_event(event)):
-        _to_target(rule, target, event)
+    if (rule.region_name == named.get("region") and rule.event_bus_name == "default"
+            and rule.event_pattern.matches_event(named)):
+        _to_target(rule, target, named)
     return None
 
 
