@@ -100,13 +100,9 @@ def test_basic_config_with_force_replaces_the_runtime_s_handler(client, create_f
               "def handler(event, context):\n"
               "    logging.getLogger('app').info('informed')\n"
               "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
-    level = process_root.level
-    try:
-        handlers, lines = run(client, create_function, source)
-    finally:
-        process_root.setLevel(level)  # a Text function's root level is the process's (see limitations)
+    handlers, lines = run(client, create_function, source)
     assert handlers == ["StreamHandler"]
-    assert "INFO:app:informed" in lines
+    assert "INFO:app:informed" in lines  # at the function's root level, not the process's (process_root)
 
 
 def test_basic_config_after_the_code_removed_the_handlers(client, create_function, process_root):
@@ -130,3 +126,15 @@ def test_basic_config_without_force_still_does_nothing(client, create_function, 
     handlers, lines = run(client, create_function, source)
     assert handlers == ["LambdaLoggerHandler"]
     assert [line.split("\t")[-1] for line in lines] == ["as ever"] and lines[0].startswith("[WARNING]\t")
+
+
+def test_a_level_a_text_function_sets_on_the_root_logger_is_its_own(client, create_function, process_root):
+    source = ("import logging\n"
+              "logging.getLogger().setLevel(logging.DEBUG if __import__('os').environ.get('LOUD') else logging.ERROR)\n"
+              "def handler(event, context):\n"
+              "    logging.getLogger('app').info('informed')\n"
+              "    return logging.getLogger().level\n")
+    loud, loud_lines = run(client, create_function, source, "loud", Environment={"Variables": {"LOUD": "1"}})
+    quiet, quiet_lines = run(client, create_function, source, "quiet")
+    assert (loud, quiet) == (logging.DEBUG, logging.ERROR)
+    assert [line.split("\t")[-1] for line in loud_lines] == ["informed"] and quiet_lines == []

@@ -27,6 +27,7 @@ from lambdamock.runtime.streams import (
     is_enabled_for,
     original_call_handlers,
     original_is_enabled_for,
+    own_levels,
 )
 
 _original_import_module = importlib.import_module
@@ -242,6 +243,8 @@ class _Installation:
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
             if type(logging.root.handlers) is not RootHandlers:
                 logging.root.handlers = RootHandlers(logging.root.handlers)
+            if type(logging.root) is logging.RootLogger:
+                logging.root.__class__ = ScopedRoot
             importlib.import_module = _import_module
             importlib.reload = _reload
             sys.meta_path.insert(0, _distributions)  # a finder of distributions only
@@ -255,15 +258,10 @@ class _Installation:
             self._wrap_streams()
 
     def json_logging(self) -> None:
-        """A function logs in JSON: its root logger gets its own level (see streams.ScopedRoot, is_enabled_for).
-
-        Installed only from the first such function on, so that other tests' logging calls keep their speed.
-        """
+        """A function logs in JSON: its root logger has its own level (see streams.ScopedRoot, is_enabled_for)."""
         with self.lock:
-            if self.users and logging.Logger.isEnabledFor is not is_enabled_for:
-                logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
-            if self.users and type(logging.root) is logging.RootLogger:
-                logging.root.__class__ = ScopedRoot
+            if self.users:
+                own_levels()
 
     def refresh(self) -> None:
         """Re-divert the streams if someone (pytest's capture, for one) replaced them since."""

@@ -205,9 +205,9 @@ original_is_enabled_for = logging.Logger.isEnabledFor
 
 
 class ScopedRoot(logging.RootLogger):
-    """The root logger, once a function logs in JSON: its level is the environment's own for that function's
-    threads (the runtime sets it from ApplicationLogLevel, and the function's code may set it again, as in a
-    process of its own), and the test process's for every other thread."""
+    """The root logger while the mock runs: its level is an environment's own for that function's threads once it
+    has one (the runtime sets it from a JSON function's ApplicationLogLevel, and the function's code may set it, as
+    in a process of its own), and the test process's for every other thread."""
 
     @property  # Logger's attribute, served per environment
     def level(self) -> int:
@@ -220,14 +220,21 @@ class ScopedRoot(logging.RootLogger):
     @level.setter
     def level(self, value: int) -> None:
         scope = current()
-        if scope is None or scope.root_level is None:
+        if scope is None:
             self.__dict__["level"] = value
-        else:
-            scope.root_level = value
+            return
+        scope.root_level = value
+        own_levels()
+
+
+def own_levels() -> None:
+    """Have isEnabledFor read an environment's own root level from now on (left alone until one has its own, so
+    that other tests' logging calls keep their speed)."""
+    logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
 
 
 def is_enabled_for(self: logging.Logger, level: int) -> bool:
-    """Logger.isEnabledFor for environment threads of JSON-logging functions: the root logger is at their level
+    """Logger.isEnabledFor for environment threads whose root logger has a level of its own: it is at that level
     (logging's cache, shared by all threads, is left alone)."""
     scope = current()
     if scope is None or scope.root_level is None:
