@@ -82,6 +82,21 @@ def test_the_code_s_own_root_handler_comes_after_the_runtime_s_and_sees_the_requ
     assert lines[runtime_line + 1] == f"mine {request_id} twice"
 
 
+def test_the_code_s_list_operations_on_the_root_s_handlers_are_on_its_own(client, create_function, process_root):
+    source = ("import logging, sys\n"
+              "root = logging.getLogger()\n"
+              "root.handlers += [logging.StreamHandler(sys.stdout)]\n"
+              "root.handlers[1].setFormatter(logging.Formatter('added %(message)s'))\n"
+              "def handler(event, context):\n"
+              "    logging.warning('seen')\n"
+              "    seen = [len(root.handlers), bool(root.handlers), root.hasHandlers(), len(root.handlers[:])]\n"
+              "    root.handlers[:] = []\n"
+              "    return seen + [len(root.handlers), type(root.handlers).__name__]\n")
+    result, lines = run(client, create_function, source)
+    assert result == [2, True, True, 2, 0, "RootHandlers"]
+    assert "added seen" in lines
+
+
 def test_json_records_do_not_carry_the_filter_s_names_as_extra_keys(client, create_function, process_root):
     source = ("import logging\n"
               "def handler(event, context):\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional, TextIO
 
 from lambdamock._bound import current
 from lambdamock.runtime.logs import Line, record_line
@@ -194,10 +194,14 @@ class RootHandlers(List[logging.Handler]):
     (the runtime's handler, which it adds before it imports the function, and what the code adds, removes or
     configures with logging.basicConfig); every other thread sees the process's."""
 
+    def __iadd__(self, handlers: Iterable[logging.Handler]) -> RootHandlers:  # type: ignore[override,misc]
+        self.extend(handlers)
+        return self  # what ``root.handlers += ...`` assigns back: this view, never the list behind it
+
 
 for _name in ("__iter__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
-              "__repr__", "__eq__", "__iadd__", "append", "remove", "clear", "insert", "extend", "pop", "index",
-              "count", "copy"):
+              "__repr__", "__eq__", "append", "remove", "clear", "insert", "extend", "pop", "index", "count",
+              "copy"):
     setattr(RootHandlers, _name, _function_view(_name))
 
 
