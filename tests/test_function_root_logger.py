@@ -153,3 +153,33 @@ def test_a_level_a_text_function_sets_on_the_root_logger_is_its_own(client, crea
     quiet, quiet_lines = run(client, create_function, source, "quiet")
     assert (loud, quiet) == (logging.DEBUG, logging.ERROR)
     assert [line.split("\t")[-1] for line in loud_lines] == ["informed"] and quiet_lines == []
+
+
+def test_handlers_the_code_assigns_to_the_root_are_its_own(client, create_function, process_root):
+    # A way to drop the runtime's handler before configuring one's own: on AWS the root logger is the process's.
+    source = ("import logging\n"
+              "logging.getLogger().handlers = []\n"
+              "logging.basicConfig(format='own %(message)s')\n"
+              "def handler(event, context):\n"
+              "    logging.warning('configured')\n"
+              "    logging.getLogger().handlers = []\n"
+              "    logging.getLogger('app').warning('unhandled')\n")
+    _, lines = run(client, create_function, source)
+    assert lines == ["own configured", "unhandled"]  # the second through logging's lastResort
+
+
+def test_handlers_the_test_assigns_to_the_root_leave_functions_theirs(client, create_function, process_root):
+    source = ("import logging\n"
+              "def handler(event, context):\n"
+              "    logging.warning('still')\n"
+              "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
+    run(client, create_function, source)  # the mock's logging is in place from the first environment on
+    saved = process_root.handlers
+    process_root.handlers = []
+    try:
+        response = client.invoke(FunctionName="f", LogType="Tail")
+        assert process_root.handlers == []
+    finally:
+        process_root.handlers = saved
+    assert json.loads(response["Payload"].read()) == ["LambdaLoggerHandler"]
+    assert "\tstill\n" in base64.b64decode(response["LogResult"]).decode()

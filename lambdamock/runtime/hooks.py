@@ -289,12 +289,12 @@ class _Installation:
                 del main.awslambdaricmain  # type: ignore[union-attr]
             if logging.Logger.callHandlers is call_handlers:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
-            if type(logging.root.handlers) is RootHandlers:
-                logging.root.handlers = list(list.__iter__(logging.root.handlers))
             if logging.Logger.isEnabledFor is is_enabled_for:
                 logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
             if type(logging.root) is ScopedRoot:
                 logging.root.__class__ = logging.RootLogger  # type: ignore[assignment]  # narrowed by the check
+            if type(logging.root.handlers) is RootHandlers:  # after ScopedRoot, which would keep the view
+                logging.root.handlers = list(list.__iter__(logging.root.handlers))
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:

@@ -230,6 +230,19 @@ class ScopedRoot(logging.RootLogger):
         scope.root_level = value
         own_levels()
 
+    @property  # Logger's attribute: a view of an environment's own (see RootHandlers)
+    def handlers(self) -> List[logging.Handler]:
+        view: List[logging.Handler] = self.__dict__["handlers"]
+        return view
+
+    @handlers.setter
+    def handlers(self, value: List[logging.Handler]) -> None:
+        scope = current()
+        if scope is not None:
+            scope.root_handlers = list(value)  # ``root.handlers = []``: the runtime's handler goes, as on AWS
+        else:
+            self.__dict__["handlers"] = value if isinstance(value, RootHandlers) else RootHandlers(value)
+
 
 def own_levels() -> None:
     """Have isEnabledFor read an environment's own root level from now on (left alone until one has its own, so
