@@ -183,3 +183,52 @@ def test_handlers_the_test_assigns_to_the_root_leave_functions_theirs(client, cr
         process_root.handlers = saved
     assert json.loads(response["Payload"].read()) == ["LambdaLoggerHandler"]
     assert "\tstill\n" in base64.b64decode(response["LogResult"]).decode()
+
+
+# What AWS Lambda Powertools' Logger does as it configures its service's logger (aws_lambda_powertools/logging/
+# logger.py, _init_logger): a handler of its own on the named logger, a SuppressFilter for the service on each of the
+# root logger's handlers, and a mark on the logger, which is the process's, so that it is configured once.
+POWERTOOLS_LIKE = {
+    "aws_lambda_powertools/__init__.py": "",
+    "aws_lambda_powertools/logging/__init__.py": (
+        "import logging, sys\n"
+        "from aws_lambda_powertools.logging.filters import SuppressFilter\n"
+        "def Logger(service):\n"
+        "    logger = logging.getLogger(service)\n"
+        "    if not getattr(logger, 'init', False):\n"
+        "        handler = logging.StreamHandler(sys.stdout)\n"
+        "        handler.setFormatter(logging.Formatter('{\"message\": \"%(message)s\"}'))\n"
+        "        logger.addHandler(handler)\n"
+        "        logger.setLevel(logging.INFO)\n"
+        "        for root_handler in logging.root.handlers:\n"
+        "            root_handler.addFilter(SuppressFilter(service))\n"
+        "        logger.init = True\n"
+        "    return logger\n"),
+    "aws_lambda_powertools/logging/filters.py": (
+        "import logging\n"
+        "class SuppressFilter(logging.Filter):\n"
+        "    def __init__(self, logger):\n"
+        "        self.logger = logger\n"
+        "    def filter(self, record):\n"
+        "        return self.logger not in record.name\n"),
+}
+
+
+def test_a_powertools_logger_s_records_are_written_once_in_every_environment(client, create_function, process_root):
+    # The logger is configured in the first environment only (it is the test process's), where on AWS each
+    # environment's process configures it and filters the root handler again.
+    service = "lambdamock-test-service"
+    source = ("import logging\n"
+              "from aws_lambda_powertools.logging import Logger\n"
+              f"logger = Logger({service!r})\n"
+              "def handler(event, context):\n"
+              "    logger.info('once')\n"
+              "    logging.getLogger('other').warning('other logger')\n")
+    code = {"ZipFile": package({"app.py": source, **POWERTOOLS_LIKE})}
+    logs = []
+    for name in ("first", "second"):
+        create_function(name, Handler="app.handler", Code=code)
+        logs.append(base64.b64decode(client.invoke(FunctionName=name, LogType="Tail")["LogResult"]).decode())
+    for log in logs:
+        assert [line for line in log.splitlines() if "once" in line] == ['{"message": "once"}']
+        assert "\tother logger" in log  # another logger's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional, Set, TextIO
 
 from lambdamock._bound import current
 from lambdamock.runtime.logs import Line, record_line
@@ -153,6 +153,22 @@ class LambdaLoggerFilter(logging.Filter):
         return True
 
 
+# AWS Lambda Powertools' Logger configures its service's named logger once, marks it configured, and gives the root
+# logger's handlers a SuppressFilter for that service, so that its records are not written twice. On AWS each
+# environment's process does so afresh; here named loggers are the test process's, so later environments' runtime
+# handlers would write the records again: they leave out those of the services it configured (and their children).
+_SUPPRESSING = ("aws_lambda_powertools.logging.filters", "SuppressFilter")
+_suppressed: Set[str] = set()
+
+
+class _ConfiguredServices(logging.Filter):
+    """What Powertools' SuppressFilter keeps off an earlier environment's runtime handler, off this one's too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = record.name
+        return not any(name == service or name.startswith(service + ".") for service in _suppressed)
+
+
 class LambdaLoggerHandler(logging.Handler):
     """The Python runtime's handler on the root logger, one per environment: a record goes to the invocation's log,
     as its formatter (the runtime's, or one the function's code set) writes it."""
@@ -162,6 +178,14 @@ class LambdaLoggerHandler(logging.Handler):
         self._scope = scope
         self.setFormatter(RuntimeFormatter(scope))
         self.addFilter(LambdaLoggerFilter(scope))
+        if _suppressed:
+            self.addFilter(_ConfiguredServices())
+
+    def addFilter(self, filter: Any) -> None:
+        super().addFilter(filter)
+        service = getattr(filter, "logger", None)
+        if (type(filter).__module__, type(filter).__qualname__) == _SUPPRESSING and isinstance(service, str):
+            _suppressed.add(service)
 
     def emit(self, record: logging.LogRecord) -> None:
         sink = self._scope.sink
