@@ -199,7 +199,8 @@ def test_function_url_needs_a_url_config(client, lambda_mock, create_function):
     client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
     client.create_function_url_config(FunctionName="f", Qualifier="live", AuthType="NONE")
     assert lambda_mock.function_url("f", "live") == lambda_mock.function_url("f:live")
-    with pytest.raises(LookupError, match="f has no function URL"):
+    with pytest.raises(LookupError, match=r"f has no function URL of its own \(aliases with one: live\): pass the "
+                                          "alias as qualifier"):
         lambda_mock.function_url("f")
 
 

@@ -21,9 +21,14 @@ def base_url(service: Service, function: str, qualifier: Optional[str], region: 
         exists = any(reference.name in candidate.functions for candidate in regions)
         found = [config for candidate in regions
                  for config in [candidate.urls.get(reference.name, qualifier)] if config is not None]
+        aliased = sorted({config.qualifier for candidate in regions for config in candidate.urls.listed(reference.name)
+                          if config.qualifier is not None})
     owner = reference.name if qualifier is None else f"{reference.name}:{qualifier}"
     if not exists:
         raise KeyError(f"no function {reference.name!r} in this mock")
+    if not found and qualifier is None and aliased:
+        raise LookupError(f"{owner} has no function URL of its own (aliases with one: {', '.join(aliased)}): "
+                          "pass the alias as qualifier")
     if not found:
         raise LookupError(f"{owner} has no function URL: create one first (CreateFunctionUrlConfig)")
     if len(found) > 1:
