@@ -89,11 +89,14 @@ def test_the_code_s_list_operations_on_the_root_s_handlers_are_on_its_own(client
               "root.handlers[1].setFormatter(logging.Formatter('added %(message)s'))\n"
               "def handler(event, context):\n"
               "    logging.warning('seen')\n"
-              "    seen = [len(root.handlers), bool(root.handlers), root.hasHandlers(), len(root.handlers[:])]\n"
+              "    root.handlers.reverse()\n"
+              "    seen = [len(root.handlers), bool(root.handlers), root.hasHandlers(), len(root.handlers[:]),\n"
+              "            len(copy.copy(root.handlers)), len(root.handlers + []), root.handlers != list(root.handlers),\n"
+              "            type(root.handlers[0]).__name__]\n"
               "    root.handlers[:] = []\n"
               "    return seen + [len(root.handlers), type(root.handlers).__name__]\n")
-    result, lines = run(client, create_function, source)
-    assert result == [2, True, True, 2, 0, "RootHandlers"]
+    result, lines = run(client, create_function, source.replace("import logging, sys", "import copy, logging, sys"))
+    assert result == [2, True, True, 2, 2, 2, False, "StreamHandler", 0, "RootHandlers"]
     assert "added seen" in lines
 
 
@@ -232,3 +235,17 @@ def test_a_powertools_logger_s_records_are_written_once_in_every_environment(cli
     for log in logs:
         assert [line for line in log.splitlines() if "once" in line] == ['{"message": "once"}']
         assert "\tother logger" in log  # another logger's
+
+
+def test_a_logger_made_outside_the_hierarchy_writes_through_its_own_handlers_alone(client, create_function,
+                                                                                  process_root):
+    # logging.Logger("x") has no parent: the root's handlers (the runtime's) are not its.
+    source = ("import logging, sys\n"
+              "alone = logging.Logger('alone')\n"
+              "mine = logging.StreamHandler(sys.stdout)\n"
+              "mine.setFormatter(logging.Formatter('alone: %(message)s'))\n"
+              "alone.addHandler(mine)\n"
+              "def handler(event, context):\n"
+              "    alone.warning('once')\n")
+    _, lines = run(client, create_function, source)
+    assert lines == ["alone: once"]

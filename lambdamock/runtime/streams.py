@@ -98,7 +98,7 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     found = 0
     logger: Optional[logging.Logger] = self
     while logger is not None:
-        if logger.parent is None:
+        if logger is logging.root:  # not a Logger made outside the hierarchy, which has no parent either
             for handler in scope.root_handlers:
                 found += 1
                 if record.levelno >= handler.level:
@@ -222,10 +222,13 @@ class RootHandlers(List[logging.Handler]):
         self.extend(handlers)
         return self  # what ``root.handlers += ...`` assigns back: this view, never the list behind it
 
+    def __copy__(self) -> List[logging.Handler]:
+        return self.copy()  # copy.copy(): the handlers the calling thread sees, as a list
+
 
 for _name in ("__iter__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
-              "__repr__", "__eq__", "append", "remove", "clear", "insert", "extend", "pop", "index", "count",
-              "copy"):
+              "__repr__", "__eq__", "__ne__", "__add__", "__mul__", "__rmul__", "append", "remove", "clear", "insert",
+              "extend", "pop", "index", "count", "copy", "reverse", "sort"):
     setattr(RootHandlers, _name, _function_view(_name))
 
 
@@ -251,8 +254,8 @@ class ScopedRoot(logging.RootLogger):
         if scope is None:
             self.__dict__["level"] = value
             return
+        own_levels()  # first: a thread of its that reads levels from now on does not fill logging's shared cache
         scope.root_level = value
-        own_levels()
 
     @property  # Logger's attribute: a view of an environment's own (see RootHandlers)
     def handlers(self) -> List[logging.Handler]:
@@ -270,21 +273,17 @@ class ScopedRoot(logging.RootLogger):
 
 def own_levels() -> None:
     """Have isEnabledFor read an environment's own root level from now on (left alone until one has its own, so
-    that other tests' logging calls keep their speed)."""
-    logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
+    that other tests' logging calls keep their speed); not once the mock has let go of the root logger."""
+    if type(logging.root) is ScopedRoot:
+        logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
 
 
 def is_enabled_for(self: logging.Logger, level: int) -> bool:
-    """Logger.isEnabledFor for environment threads whose root logger has a level of its own: it is at that level
-    (logging's cache, shared by all threads, is left alone)."""
-    scope = current()
-    if scope is None or scope.root_level is None:
+    """Logger.isEnabledFor once an environment's root logger may have a level of its own: its threads read the
+    root's level as they see it (see ScopedRoot) and leave logging's cache, which the test process's threads share,
+    alone."""
+    if current() is None:
         return original_is_enabled_for(self, level)
     if self.disabled or self.manager.disable >= level:
         return False
-    logger = self
-    while logger.parent is not None:
-        if logger.level:
-            return level >= logger.level
-        logger = logger.parent
-    return level >= scope.root_level
+    return level >= self.getEffectiveLevel()
