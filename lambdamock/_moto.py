@@ -368,13 +368,11 @@ def _events_invoke_lambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) -
     if count > len(targets):
         return None
     rule, target = targets[count - 1]
-    # moto picks the rules by the call's eventName, which its event leaves out; AWS's (CloudTrail's) has it.
-    named: Any = dict(event, detail={**(event.get("detail") or {}), "eventName": name})
-    # On AWS such an event goes to its region's default bus alone (moto hands it to every region's rules), and to a
-    # rule whose whole pattern it matches (moto looks at two of its fields).
-    if (rule.region_name == named.get("region") and rule.event_bus_name == "default"
-            and rule.event_pattern.matches_event(named)):
-        _to_target(rule, target, named)
+    # On AWS such an event goes to its region's default bus alone (moto hands it to every region's rules). moto's
+    # event is its own make (not CloudTrail's, which the rules that match it are written for): the source and the
+    # eventName it picked the rule by stand for the rest of the pattern.
+    if rule.region_name == event.get("region") and rule.event_bus_name == "default":
+        _to_target(rule, target, event)
     return None
 
 

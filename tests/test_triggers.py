@@ -405,26 +405,24 @@ def test_moto_s_eventbridge_events_for_s3_api_calls_are_asynchronous_and_need_th
     assert world.mock.invocations[0].invocation_type == "Event"
 
 
-def test_moto_s_eventbridge_events_for_s3_api_calls_match_whole_patterns_and_take_the_target_s_input(
-        world: World) -> None:
+def test_moto_s_eventbridge_events_for_s3_api_calls_take_the_target_s_input(world: World) -> None:
     # As any event: a target's Input replaces the event ("nothing from the event itself is passed to the target":
-    # botocore's events model, Target.Input), and a rule whose pattern asks for another bucket does not match.
+    # botocore's events model, Target.Input), and an InputTransformer shapes it.
     events = boto3.client("events", region_name=REGION)
 
-    def rule(name: str, detail: dict[str, Any], **target: Any) -> None:
-        pattern = json.dumps({"source": ["aws.s3"], "detail": {"eventName": ["CreateBucket"], **detail}})
+    def rule(name: str, **target: Any) -> None:
+        pattern = json.dumps({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+                              "detail": {"eventSource": ["s3.amazonaws.com"], "eventName": ["CreateBucket"]}})
         events.put_rule(Name=name, EventPattern=pattern)
         events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn, **target}])
 
     world.lam.add_permission(FunctionName="f", StatementId="events", Action="lambda:InvokeFunction",
                              Principal="events.amazonaws.com")  # any rule's
-    rule("other-bucket", {"bucket": {"name": ["other"]}})
-    rule("fixed", {}, Input='{"fixed": 1}')
-    rule("shaped", {"bucket": {"name": ["mine"]}}, InputTransformer={
-        "InputPathsMap": {"bucket": "$.detail.bucket.name", "call": "$.detail.eventName"},
-        "InputTemplate": '{"bucket": <bucket>, "call": <call>}'})
+    rule("fixed", Input='{"fixed": 1}')
+    rule("shaped", InputTransformer={"InputPathsMap": {"bucket": "$.detail.bucket.name", "source": "$.source"},
+                                     "InputTemplate": '{"bucket": <bucket>, "source": <source>}'})
     boto3.client("s3", region_name=REGION).create_bucket(Bucket="mine")
-    assert sorted(world.events(), key=str) == [{"bucket": "mine", "call": "CreateBucket"}, {"fixed": 1}]
+    assert sorted(world.events(), key=str) == [{"bucket": "mine", "source": "aws.s3"}, {"fixed": 1}]
 
 
 def test_eventbridge_keeps_moto_s_other_targets(world: World) -> None:
