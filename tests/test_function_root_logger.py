@@ -9,8 +9,10 @@ logger, before the function is imported, with a formatter (Text: "[%(levelname)s
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import json
 import logging
+import threading
 
 import pytest
 
@@ -96,7 +98,7 @@ def test_the_code_s_list_operations_on_the_root_s_handlers_are_on_its_own(client
               "    root.handlers[:] = []\n"
               "    return seen + [len(root.handlers), type(root.handlers).__name__]\n")
     result, lines = run(client, create_function, source.replace("import logging, sys", "import copy, logging, sys"))
-    assert result == [2, True, True, 2, 2, 2, False, "StreamHandler", 0, "RootHandlers"]
+    assert result == [2, True, True, 2, 2, 2, False, "StreamHandler", 0, "list"]
     assert "added seen" in lines
 
 
@@ -218,20 +220,32 @@ POWERTOOLS_LIKE = {
 
 
 def test_a_powertools_logger_s_records_are_written_once_in_every_environment(client, create_function, process_root):
-    # The logger is configured in the first environment only (it is the test process's), where on AWS each
-    # environment's process configures it and filters the root handler again.
+    # The logger is configured in one environment only (it is the test process's), where on AWS each environment's
+    # process configures it and filters its root handler again: environments started at once (three invocations
+    # that wait for each other, so three environments), and one after the other.
     service = "lambdamock-test-service"
-    source = ("import logging\n"
+    source = ("import logging, threading\n"
               "from aws_lambda_powertools.logging import Logger\n"
               f"logger = Logger({service!r})\n"
               "def handler(event, context):\n"
+              "    if event.get('together'):\n"
+              "        threading.lambdamock_test_barrier.wait()\n"
               "    logger.info('once')\n"
               "    logging.getLogger('other').warning('other logger')\n")
     code = {"ZipFile": package({"app.py": source, **POWERTOOLS_LIKE})}
-    logs = []
+    create_function("together", Handler="app.handler", Code=code)
+    threading.lambdamock_test_barrier = threading.Barrier(3, timeout=30)  # type: ignore[attr-defined]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            responses = list(pool.map(lambda _: client.invoke(FunctionName="together", LogType="Tail",
+                                                              Payload=b'{"together": true}'), range(3)))
+    finally:
+        del threading.lambdamock_test_barrier  # type: ignore[attr-defined]
+    logs = [base64.b64decode(response["LogResult"]).decode() for response in responses]
     for name in ("first", "second"):
         create_function(name, Handler="app.handler", Code=code)
         logs.append(base64.b64decode(client.invoke(FunctionName=name, LogType="Tail")["LogResult"]).decode())
+    assert all("Init Duration" in log for log in logs)  # each a cold start
     for log in logs:
         assert [line for line in log.splitlines() if "once" in line] == ['{"message": "once"}']
         assert "\tother logger" in log  # another logger's
@@ -249,3 +263,14 @@ def test_a_logger_made_outside_the_hierarchy_writes_through_its_own_handlers_alo
               "    alone.warning('once')\n")
     _, lines = run(client, create_function, source)
     assert lines == ["alone: once"]
+
+
+def test_a_list_the_test_assigns_to_the_root_is_the_root_s(client, create_function, process_root):
+    run(client, create_function, "def handler(event, context):\n    return 1\n")  # the mock's logging in place
+    saved, mine = process_root.handlers, []
+    process_root.handlers = mine
+    try:
+        mine.append(logging.NullHandler())
+        assert process_root.handlers is mine and len(process_root.handlers) == 1
+    finally:
+        process_root.handlers = saved

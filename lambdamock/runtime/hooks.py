@@ -20,7 +20,6 @@ from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
-    RootHandlers,
     ScopedRoot,
     ThreadStream,
     call_handlers,
@@ -60,7 +59,7 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
 
 
 def _basic_config(**options: Any) -> None:
-    # A function's is on its own root handlers (see streams.RootHandlers): the runtime's is there before its code is
+    # A function's is on its own root handlers (see streams.ScopedRoot): the runtime's is there before its code is
     # imported, so it does nothing unless forced or that handler was removed, as on AWS.
     own = options.keys() & {"stream", "filename", "handlers"}
     if current() is None and isinstance(sys.stderr, ThreadStream) and not own:
@@ -241,8 +240,6 @@ class _Installation:
                 # bootstrap.py has it; nothing else has that name.
                 main.awslambdaricmain = ric.MAIN  # type: ignore[attr-defined]
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
-            if type(logging.root.handlers) is not RootHandlers:
-                logging.root.handlers = RootHandlers(logging.root.handlers)
             if type(logging.root) is logging.RootLogger:
                 logging.root.__class__ = ScopedRoot
             importlib.import_module = _import_module
@@ -293,8 +290,6 @@ class _Installation:
                 logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
             if type(logging.root) is ScopedRoot:
                 logging.root.__class__ = logging.RootLogger  # type: ignore[assignment]  # narrowed by the check
-            if type(logging.root.handlers) is RootHandlers:  # after ScopedRoot, which would keep the view
-                logging.root.handlers = list(list.__iter__(logging.root.handlers))
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:

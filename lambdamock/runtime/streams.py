@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional, Set, TextIO
+from typing import TYPE_CHECKING, Any, List, Optional, Set, TextIO
 
 from lambdamock._bound import current
 from lambdamock.runtime.logs import Line, record_line
@@ -92,20 +92,19 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     if scope is None or scope.sink is None:
         original_call_handlers(self, record)
         return
-    # An environment's root handlers are its own (see RootHandlers), the runtime's first; the process's come after,
+    # An environment's root handlers are its own (see ScopedRoot), the runtime's first; the process's come after,
     # as the function's records reach them too (pytest's caplog), but are not the function's: as on AWS, logging's
     # lastResort speaks when none of the function's own handlers took the record.
     found = 0
     logger: Optional[logging.Logger] = self
     while logger is not None:
+        handlers = logger.handlers
         if logger is logging.root:  # not a Logger made outside the hierarchy, which has no parent either
-            for handler in scope.root_handlers:
-                found += 1
-                if record.levelno >= handler.level:
-                    handler.handle(record)
+            handlers = [*scope.root_handlers, *vars(logger).get("handlers", ())]  # its own, then the process's
+            found += len(scope.root_handlers)
         else:
-            found += len(logger.handlers)
-        for handler in list.__iter__(logger.handlers):  # the process's handlers, not the view's
+            found += len(handlers)
+        for handler in handlers:
             if record.levelno >= handler.level:
                 handler.handle(record)
         if not logger.propagate:
@@ -140,8 +139,28 @@ class RuntimeFormatter(logging.Formatter):
         return self.line(record).text
 
 
+# AWS Lambda Powertools' Logger configures its service's named logger once, marks it configured, and gives the root
+# logger's handlers a SuppressFilter for that service, so that the records its own handler writes are not written
+# twice. On AWS each environment's process does so afresh; here named loggers are the test process's, configured
+# once, so the runtime's handler of every environment leaves out what the handler of such a logger writes.
+_SUPPRESSING = ("aws_lambda_powertools.logging.filters", "SuppressFilter")
+_suppressed: Set[str] = set()
+
+
+def _written_by_powertools(name: object) -> bool:
+    """Whether a record of the logger ``name`` reached the handler of a logger Powertools configured."""
+    loggers = logging.Logger.manager.loggerDict  # read without logging's lock, which a handler's may not wait for
+    for service in tuple(_suppressed):
+        if isinstance(name, str) and (name == service or name.startswith(service + ".")):
+            logger = loggers.get(service)
+            if isinstance(logger, logging.Logger) and logger.handlers:
+                return True
+    return False
+
+
 class LambdaLoggerFilter(logging.Filter):
-    """The runtime's filter: it names the invocation (and tenant) on each record, for any handler's format."""
+    """The runtime's filter: it names the invocation (and tenant) on each record, for any handler's format (and
+    leaves out what Powertools wrote already, see _suppressed)."""
 
     def __init__(self, scope: Scope) -> None:
         super().__init__()
@@ -150,23 +169,7 @@ class LambdaLoggerFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.aws_request_id = self._scope.request_id
         record.tenant_id = self._scope.tenant
-        return True
-
-
-# AWS Lambda Powertools' Logger configures its service's named logger once, marks it configured, and gives the root
-# logger's handlers a SuppressFilter for that service, so that its records are not written twice. On AWS each
-# environment's process does so afresh; here named loggers are the test process's, so later environments' runtime
-# handlers would write the records again: they leave out those of the services it configured (and their children).
-_SUPPRESSING = ("aws_lambda_powertools.logging.filters", "SuppressFilter")
-_suppressed: Set[str] = set()
-
-
-class _ConfiguredServices(logging.Filter):
-    """What Powertools' SuppressFilter keeps off an earlier environment's runtime handler, off this one's too."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        name = record.name
-        return not any(name == service or name.startswith(service + ".") for service in _suppressed)
+        return not (_suppressed and _written_by_powertools(record.name))
 
 
 class LambdaLoggerHandler(logging.Handler):
@@ -178,8 +181,6 @@ class LambdaLoggerHandler(logging.Handler):
         self._scope = scope
         self.setFormatter(RuntimeFormatter(scope))
         self.addFilter(LambdaLoggerFilter(scope))
-        if _suppressed:
-            self.addFilter(_ConfiguredServices())
 
     def addFilter(self, filter: Any) -> None:
         super().addFilter(filter)
@@ -201,44 +202,15 @@ class LambdaLoggerHandler(logging.Handler):
             sink.append(line)
 
 
-def _function_view(name: str) -> Callable[..., Any]:
-    """list's method ``name`` on the calling environment's own root handlers, or on the process's."""
-    method = getattr(list, name)
-
-    def view(self: List[logging.Handler], *args: Any) -> Any:
-        scope = current()
-        return method(self if scope is None else scope.root_handlers, *args)
-
-    view.__name__ = name
-    return view
-
-
-class RootHandlers(List[logging.Handler]):
-    """logging.root.handlers as threads see it: an environment's threads see its own, as in a process of their own
-    (the runtime's handler, which it adds before it imports the function, and what the code adds, removes or
-    configures with logging.basicConfig); every other thread sees the process's."""
-
-    def __iadd__(self, handlers: Iterable[logging.Handler]) -> RootHandlers:  # type: ignore[override,misc]
-        self.extend(handlers)
-        return self  # what ``root.handlers += ...`` assigns back: this view, never the list behind it
-
-    def __copy__(self) -> List[logging.Handler]:
-        return self.copy()  # copy.copy(): the handlers the calling thread sees, as a list
-
-
-for _name in ("__iter__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
-              "__repr__", "__eq__", "__ne__", "__add__", "__mul__", "__rmul__", "append", "remove", "clear", "insert",
-              "extend", "pop", "index", "count", "copy", "reverse", "sort"):
-    setattr(RootHandlers, _name, _function_view(_name))
-
-
 original_is_enabled_for = logging.Logger.isEnabledFor
 
 
 class ScopedRoot(logging.RootLogger):
-    """The root logger while the mock runs: its level is an environment's own for that function's threads once it
-    has one (the runtime sets it from a JSON function's ApplicationLogLevel, and the function's code may set it, as
-    in a process of its own), and the test process's for every other thread."""
+    """The root logger while the mock runs, as in a process of each environment's own for its threads: its handlers
+    are the environment's (the runtime's, which it adds before it imports the function, and what the code adds,
+    removes or configures with logging.basicConfig), and so is its level once it has one (the runtime sets it from
+    a JSON function's ApplicationLogLevel, and the function's code may set it); every other thread sees the test
+    process's."""
 
     @property  # Logger's attribute, served per environment
     def level(self) -> int:
@@ -257,18 +229,19 @@ class ScopedRoot(logging.RootLogger):
         own_levels()  # first: a thread of its that reads levels from now on does not fill logging's shared cache
         scope.root_level = value
 
-    @property  # Logger's attribute: a view of an environment's own (see RootHandlers)
+    @property  # Logger's attribute, served per environment
     def handlers(self) -> List[logging.Handler]:
-        view: List[logging.Handler] = self.__dict__["handlers"]
-        return view
+        scope = current()
+        found: List[logging.Handler] = self.__dict__["handlers"] if scope is None else scope.root_handlers
+        return found
 
     @handlers.setter
     def handlers(self, value: List[logging.Handler]) -> None:
         scope = current()
-        if scope is not None:
-            scope.root_handlers = list(value)  # ``root.handlers = []``: the runtime's handler goes, as on AWS
+        if scope is None:
+            self.__dict__["handlers"] = value
         else:
-            self.__dict__["handlers"] = value if isinstance(value, RootHandlers) else RootHandlers(value)
+            scope.root_handlers = value  # ``root.handlers = []``: the runtime's handler goes, as on AWS
 
 
 def own_levels() -> None:
