@@ -112,17 +112,20 @@ def test_json_records_do_not_carry_the_filter_s_names_as_extra_keys(client, crea
     assert not document.keys() & {"aws_request_id", "tenant_id"}
 
 
-def test_basic_config_with_force_replaces_the_runtime_s_handler(client, create_function, process_root):
+@pytest.mark.parametrize(("force", "handlers", "lines"), [(True, ["StreamHandler"], ["INFO:app:informed"]),
+                                                          (False, ["LambdaLoggerHandler"], [])])
+def test_basic_config_replaces_the_runtime_s_handler_only_when_forced(client, create_function, process_root, force,
+                                                                      handlers, lines):
     # Python's rule: basicConfig does nothing while the root logger has handlers, "unless the keyword argument
-    # force is set to True"; then it removes them and adds a StreamHandler on sys.stderr, which the runtime logs.
+    # force is set to True"; then it removes them, adds a StreamHandler on sys.stderr, which the runtime logs, and
+    # sets the level (the function's root level, not the process's: process_root).
     source = ("import logging\n"
-              "logging.basicConfig(level=logging.INFO, format='%(levelname)s:%(name)s:%(message)s', force=True)\n"
+              "logging.basicConfig(level=logging.INFO, format='%(levelname)s:%(name)s:%(message)s',\n"
+              f"                    force={force})\n"
               "def handler(event, context):\n"
               "    logging.getLogger('app').info('informed')\n"
               "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
-    handlers, lines = run(client, create_function, source)
-    assert handlers == ["StreamHandler"]
-    assert "INFO:app:informed" in lines  # at the function's root level, not the process's (process_root)
+    assert run(client, create_function, source) == (handlers, lines)
 
 
 def test_basic_config_after_the_code_removed_the_handlers(client, create_function, process_root):
@@ -135,17 +138,6 @@ def test_basic_config_after_the_code_removed_the_handlers(client, create_functio
               "    return len(root.handlers)\n")
     count, lines = run(client, create_function, source)
     assert count == 1 and lines == ["configured again"]
-
-
-def test_basic_config_without_force_still_does_nothing(client, create_function, process_root):
-    source = ("import logging\n"
-              "logging.basicConfig(format='ignored %(message)s')\n"
-              "def handler(event, context):\n"
-              "    logging.warning('as ever')\n"
-              "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
-    handlers, lines = run(client, create_function, source)
-    assert handlers == ["LambdaLoggerHandler"]
-    assert [line.split("\t")[-1] for line in lines] == ["as ever"] and lines[0].startswith("[WARNING]\t")
 
 
 def test_a_level_a_text_function_sets_on_the_root_logger_is_its_own(client, create_function, process_root):
