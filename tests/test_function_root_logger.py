@@ -14,9 +14,11 @@ import json
 import logging
 import threading
 
+import boto3
 import pytest
 
-from lambdamock import package
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
 
 
 def run(client, create_function, source: str, name: str = "f", **settings) -> tuple[object, list[str]]:
@@ -266,3 +268,26 @@ def test_a_list_the_test_assigns_to_the_root_is_the_root_s(client, create_functi
         assert process_root.handlers is mine and len(process_root.handlers) == 1
     finally:
         process_root.handlers = saved
+
+
+def test_a_root_logger_of_a_class_of_its_own_is_each_function_s_too(process_root):
+    class Custom(logging.RootLogger):
+        """A tool's root logger class."""
+
+    source = ("import logging\n"
+              "logging.getLogger().handlers = []\n"
+              "logging.basicConfig(format='own %(message)s')\n"
+              "def handler(event, context):\n"
+              "    logging.warning('configured')\n")
+    process_root.__class__ = Custom
+    try:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"ZipFile": package({"app.py": source})})
+            log = base64.b64decode(client.invoke(FunctionName="f", LogType="Tail")["LogResult"]).decode()
+            assert isinstance(process_root, Custom)
+        assert type(process_root) is Custom
+    finally:
+        process_root.__class__ = logging.RootLogger
+    assert "\nown configured\n" in log

@@ -20,13 +20,14 @@ from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import (
-    ScopedRoot,
     ThreadStream,
     call_handlers,
     is_enabled_for,
     original_call_handlers,
     original_is_enabled_for,
     own_levels,
+    scope_root,
+    unscope_root,
 )
 
 _original_import_module = importlib.import_module
@@ -240,8 +241,7 @@ class _Installation:
                 # bootstrap.py has it; nothing else has that name.
                 main.awslambdaricmain = ric.MAIN  # type: ignore[attr-defined]
             logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
-            if type(logging.root) is logging.RootLogger:
-                logging.root.__class__ = ScopedRoot
+            scope_root()
             importlib.import_module = _import_module
             importlib.reload = _reload
             sys.meta_path.insert(0, _distributions)  # a finder of distributions only
@@ -288,8 +288,7 @@ class _Installation:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
             if logging.Logger.isEnabledFor is is_enabled_for:
                 logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
-            if type(logging.root) is ScopedRoot:
-                logging.root.__class__ = logging.RootLogger  # type: ignore[assignment]  # narrowed by the check
+            unscope_root()
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:

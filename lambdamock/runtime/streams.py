@@ -212,6 +212,8 @@ class ScopedRoot(logging.RootLogger):
     a JSON function's ApplicationLogLevel, and the function's code may set it); every other thread sees the test
     process's."""
 
+    _unscoped: type = logging.RootLogger  # the class it is of without the mock
+
     @property  # Logger's attribute, served per environment
     def level(self) -> int:
         scope = current()
@@ -244,10 +246,25 @@ class ScopedRoot(logging.RootLogger):
             scope.root_handlers = value  # ``root.handlers = []``: the runtime's handler goes, as on AWS
 
 
+def scope_root() -> None:
+    """Make the root logger a ScopedRoot, of the kind it is (a tool may have given it a subclass of its own)."""
+    root, kind = logging.root, type(logging.root)
+    if isinstance(root, logging.RootLogger) and not isinstance(root, ScopedRoot):
+        root.__class__ = ScopedRoot if kind is logging.RootLogger else type(kind.__name__, (ScopedRoot, kind),
+                                                                           {"_unscoped": kind})
+
+
+def unscope_root() -> None:
+    """Give the root logger its class back."""
+    root = logging.root
+    if isinstance(root, ScopedRoot):
+        root.__class__ = type(root)._unscoped
+
+
 def own_levels() -> None:
     """Have isEnabledFor read an environment's own root level from now on (left alone until one has its own, so
     that other tests' logging calls keep their speed); not once the mock has let go of the root logger."""
-    if type(logging.root) is ScopedRoot:
+    if isinstance(logging.root, ScopedRoot):
         logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
 
 
