@@ -18,7 +18,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, wait_until
 
 
 def run(client, create_function, source: str, name: str = "f", **settings) -> tuple[object, list[str]]:
@@ -127,7 +127,12 @@ def test_basic_config_replaces_the_runtime_s_handler_only_when_forced(client, cr
               "def handler(event, context):\n"
               "    logging.getLogger('app').info('informed')\n"
               "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
-    assert run(client, create_function, source) == (handlers, lines)
+    level = process_root.level
+    process_root.setLevel(logging.WARNING)  # a Text function's level until its code sets one (see docs/logs)
+    try:
+        assert run(client, create_function, source) == (handlers, lines)
+    finally:
+        process_root.setLevel(level)
 
 
 def test_basic_config_after_the_code_removed_the_handlers(client, create_function, process_root):
@@ -229,16 +234,19 @@ def test_a_powertools_logger_s_records_are_written_once_in_every_environment(cli
     code = {"ZipFile": package({"app.py": source, **POWERTOOLS_LIKE})}
     create_function("together", Handler="app.handler", Code=code)
     threading.lambdamock_test_barrier = threading.Barrier(3, timeout=30)  # type: ignore[attr-defined]
+    configured = logging.getLogger(service)
     try:
         with concurrent.futures.ThreadPoolExecutor(3) as pool:
             responses = list(pool.map(lambda _: client.invoke(FunctionName="together", LogType="Tail",
                                                               Payload=b'{"together": true}'), range(3)))
+        logs = [base64.b64decode(response["LogResult"]).decode() for response in responses]
+        for name in ("first", "second"):
+            create_function(name, Handler="app.handler", Code=code)
+            logs.append(base64.b64decode(client.invoke(FunctionName=name, LogType="Tail")["LogResult"]).decode())
     finally:
         del threading.lambdamock_test_barrier  # type: ignore[attr-defined]
-    logs = [base64.b64decode(response["LogResult"]).decode() for response in responses]
-    for name in ("first", "second"):
-        create_function(name, Handler="app.handler", Code=code)
-        logs.append(base64.b64decode(client.invoke(FunctionName=name, LogType="Tail")["LogResult"]).decode())
+        configured.handlers.clear()  # the test process's logger, which the function configured
+        vars(configured).pop("init", None)
     assert all("Init Duration" in log for log in logs)  # each a cold start
     for log in logs:
         assert [line for line in log.splitlines() if "once" in line] == ['{"message": "once"}']
@@ -291,3 +299,30 @@ def test_a_root_logger_of_a_class_of_its_own_is_each_function_s_too(process_root
     finally:
         process_root.__class__ = logging.RootLogger
     assert "\nown configured\n" in log
+
+
+def test_a_record_a_function_s_thread_logs_after_its_invocation_reaches_the_process_s_handlers(
+        client, create_function, process_root):
+    # Its environment is idle then: no invocation's log to write to, but the test process's handlers (caplog) see it.
+    source = ("import logging, threading\n"
+              "def handler(event, context):\n"
+              "    threading.lambdamock_test_later = threading.Event()\n"
+              "    def later():\n"
+              "        threading.lambdamock_test_later.wait(30)\n"
+              "        logging.getLogger('app').warning('after the invocation')\n"
+              "    threading.Thread(target=later).start()\n")
+    seen: list[str] = []
+
+    class Seen(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler = Seen()
+    process_root.addHandler(handler)
+    try:
+        run(client, create_function, source)
+        threading.lambdamock_test_later.set()  # type: ignore[attr-defined]
+        wait_until(lambda: seen == ["after the invocation"])
+    finally:
+        process_root.removeHandler(handler)
+        del threading.lambdamock_test_later  # type: ignore[attr-defined]

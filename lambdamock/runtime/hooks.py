@@ -286,9 +286,9 @@ class _Installation:
                 del main.awslambdaricmain  # type: ignore[union-attr]
             if logging.Logger.callHandlers is call_handlers:
                 logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
+            unscope_root()  # first: a function's thread may not install is_enabled_for again after what follows
             if logging.Logger.isEnabledFor is is_enabled_for:
                 logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
-            unscope_root()
             if importlib.import_module is _import_module:
                 importlib.import_module = _original_import_module
             if importlib.reload is _reload:

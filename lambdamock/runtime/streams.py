@@ -89,7 +89,7 @@ original_call_handlers = logging.Logger.callHandlers
 def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     """Logger.callHandlers for environment threads: records also go to the invocation's log, as Lambda's do."""
     scope = current()
-    if scope is None or scope.sink is None:
+    if scope is None:
         original_call_handlers(self, record)
         return
     # An environment's root handlers are its own (see ScopedRoot), the runtime's first; the process's come after,
@@ -115,7 +115,8 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
         last_resort.handle(record)
 
 
-# The Python runtime's Text format (awslambdaric bootstrap.py, _setup_logging).
+# The Python runtime's Text format (awslambdaric bootstrap.py, _setup_logging), for code that reads the runtime's
+# formatter; the lines themselves are logs.record_line's, which also names the function's files as Lambda does.
 _TEXT_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
 
 
