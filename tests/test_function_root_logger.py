@@ -21,6 +21,7 @@ from lambdamock import mock_lambda, package
 from tests.helpers import ROLE, wait_until
 
 
+# The functions below log through a logger no other test configures: named loggers are the test process's.
 def run(client, create_function, source: str, name: str = "f", **settings) -> tuple[object, list[str]]:
     """Deploy ``source`` as app.py, invoke it once; its result and what its code logged (Lambda's lines left out)."""
     create_function(name, Handler="app.handler", Code={"ZipFile": package({"app.py": source})}, **settings)
@@ -114,7 +115,7 @@ def test_json_records_do_not_carry_the_filter_s_names_as_extra_keys(client, crea
     assert not document.keys() & {"aws_request_id", "tenant_id"}
 
 
-@pytest.mark.parametrize(("force", "handlers", "lines"), [(True, ["StreamHandler"], ["INFO:app:informed"]),
+@pytest.mark.parametrize(("force", "handlers", "lines"), [(True, ["StreamHandler"], ["INFO:unconfigured:informed"]),
                                                           (False, ["LambdaLoggerHandler"], [])])
 def test_basic_config_replaces_the_runtime_s_handler_only_when_forced(client, create_function, process_root, force,
                                                                       handlers, lines):
@@ -125,7 +126,7 @@ def test_basic_config_replaces_the_runtime_s_handler_only_when_forced(client, cr
               "logging.basicConfig(level=logging.INFO, format='%(levelname)s:%(name)s:%(message)s',\n"
               f"                    force={force})\n"
               "def handler(event, context):\n"
-              "    logging.getLogger('app').info('informed')\n"
+              "    logging.getLogger('unconfigured').info('informed')\n"
               "    return [type(h).__name__ for h in logging.getLogger().handlers]\n")
     level = process_root.level
     process_root.setLevel(logging.WARNING)  # a Text function's level until its code sets one (see docs/logs)
@@ -151,7 +152,7 @@ def test_a_level_a_text_function_sets_on_the_root_logger_is_its_own(client, crea
     source = ("import logging\n"
               "logging.getLogger().setLevel(logging.DEBUG if __import__('os').environ.get('LOUD') else logging.ERROR)\n"
               "def handler(event, context):\n"
-              "    logging.getLogger('app').info('informed')\n"
+              "    logging.getLogger('unconfigured').info('informed')\n"
               "    return logging.getLogger().level\n")
     loud, loud_lines = run(client, create_function, source, "loud", Environment={"Variables": {"LOUD": "1"}})
     quiet, quiet_lines = run(client, create_function, source, "quiet")
@@ -167,7 +168,7 @@ def test_handlers_the_code_assigns_to_the_root_are_its_own(client, create_functi
               "def handler(event, context):\n"
               "    logging.warning('configured')\n"
               "    logging.getLogger().handlers = []\n"
-              "    logging.getLogger('app').warning('unhandled')\n")
+              "    logging.getLogger('unconfigured').warning('unhandled')\n")
     _, lines = run(client, create_function, source)
     assert lines == ["own configured", "unhandled"]  # the second through logging's lastResort
 
@@ -309,7 +310,7 @@ def test_a_record_a_function_s_thread_logs_after_its_invocation_reaches_the_proc
               "    threading.lambdamock_test_later = threading.Event()\n"
               "    def later():\n"
               "        threading.lambdamock_test_later.wait(30)\n"
-              "        logging.getLogger('app').warning('after the invocation')\n"
+              "        logging.getLogger('unconfigured').warning('after the invocation')\n"
               "    threading.Thread(target=later).start()\n")
     seen: list[str] = []
 
