@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, List, MutableMapping, Optional
 
 from lambdamock._bound import current
 from lambdamock.runtime.scope import Scope
+from lambdamock.runtime.swaps import Swap
 
 
 class ThreadData(MutableMapping[Any, Any]):
@@ -71,20 +72,20 @@ class ThreadData(MutableMapping[Any, Any]):
         return len(self.base) if scope is None else len(self._keys(scope))
 
 
-_original_putenv = os.putenv
-_original_unsetenv = os.unsetenv
-
-
 def _putenv(key: Any, value: Any) -> None:
     # Environment threads never change the process's C environment: os.environ's writes (which call
     # putenv) stay in their layer, and a handler's own putenv would reach every other thread's children.
     if current() is None:
-        _original_putenv(key, value)
+        _PUTENV.before(key, value)
 
 
 def _unsetenv(key: Any) -> None:
     if current() is None:
-        _original_unsetenv(key)
+        _UNSETENV.before(key)
+
+
+_PUTENV = Swap(os, "putenv", _putenv)
+_UNSETENV = Swap(os, "unsetenv", _unsetenv)
 
 
 class Layering:
@@ -99,8 +100,8 @@ class Layering:
         os.environ._data = self._data  # type: ignore[attr-defined]
         if hasattr(os, "environb"):
             os.environb._data = self._data  # type: ignore[attr-defined]
-        os.putenv = _putenv
-        os.unsetenv = _unsetenv
+        _PUTENV.install()
+        _UNSETENV.install()
 
     def uninstall(self) -> None:
         data, self._data = self._data, None
@@ -111,7 +112,5 @@ class Layering:
             os.environ._data = data.base  # type: ignore[attr-defined]
         if hasattr(os, "environb") and os.environb._data is data:  # type: ignore[attr-defined]
             os.environb._data = data.base  # type: ignore[attr-defined]
-        if os.putenv is _putenv:
-            os.putenv = _original_putenv
-        if os.unsetenv is _unsetenv:
-            os.unsetenv = _original_unsetenv
+        _PUTENV.uninstall()
+        _UNSETENV.uninstall()

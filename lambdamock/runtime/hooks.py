@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from types import ModuleType, TracebackType
+from types import MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
@@ -19,25 +19,12 @@ from lambdamock.runtime import ric, signals
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
-from lambdamock.runtime.streams import (
-    ThreadStream,
-    call_handlers,
-    is_enabled_for,
-    original_call_handlers,
-    original_is_enabled_for,
-    own_levels,
-    scope_root,
-    unscope_root,
-)
+from lambdamock.runtime.streams import CALL_HANDLERS, IS_ENABLED_FOR, ThreadStream, own_levels, scope_root, unscope_root
+from lambdamock.runtime.swaps import Swap
 
-_original_import_module = importlib.import_module
-_original_reload = importlib.reload
-_original_basic_config = logging.basicConfig
-_original_sleep = time.sleep
-_original_start_thread = threading.Thread.start
-_original_start_new_thread = _thread.start_new_thread
 # Python's own threading.excepthook (threading.__excepthook__ from Python 3.10 on).
 _default_excepthook = getattr(threading, "__excepthook__", None) or _thread._excepthook
+_python_sleep = time.sleep
 _PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
 
 
@@ -56,7 +43,7 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
         module = scope.namespace.import_module(name, package)
         if module is not None:
             return module
-    return _original_import_module(name, package)
+    return _IMPORT_MODULE.before(name, package)
 
 
 def _basic_config(**options: Any) -> None:
@@ -70,20 +57,21 @@ def _basic_config(**options: Any) -> None:
         while isinstance(stream, ThreadStream):
             stream = stream.target
         options["stream"] = stream
-    _original_basic_config(**options)
+    _BASIC_CONFIG.before(**options)
 
 
 def _reload(module: ModuleType) -> ModuleType:
     scope = current()
     if scope is not None and scope.namespace.owns(module):
         return scope.namespace.reload(module)
-    return _original_reload(module)
+    return _RELOAD.before(module)
 
 
 def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     scope = current()
-    if scope is None or scope.worker != threading.get_ident():
-        _original_sleep(seconds)
+    if scope is None or scope.worker != threading.get_ident() or _SLEEP.before is not _python_sleep:
+        # A time.sleep that a test patched before the mock applies inside handlers too, as one patched since does.
+        _SLEEP.before(seconds)
         return
     delay = float(seconds)
     if delay < 0:
@@ -103,14 +91,14 @@ def _outside(tb: Optional[TracebackType]) -> Optional[TracebackType]:
 def _start_thread(self: threading.Thread) -> None:
     scope = current()
     if scope is None or isinstance(self, OwnThread):
-        _original_start_thread(self)
+        _START.before(self)
         return
     # A thread started by function code is part of its environment, as in Lambda's one process: it
     # sees the function's variables, writes to its log, and belongs to the mock that runs it.
     target = self.run
     threads = scope.threads
 
-    def run() -> None:
+    def run(_: threading.Thread) -> None:
         bind(scope)
         try:
             threads.adopted(target)
@@ -124,10 +112,11 @@ def _start_thread(self: threading.Thread) -> None:
         finally:
             bind(None)
 
-    self.run = run  # type: ignore[method-assign]
+    # A method, as run is: a tool's Thread.start wrapper that calls run's __func__ with the thread (Sentry's) works.
+    self.run = MethodType(run, self)  # type: ignore[method-assign]
     threads.adopt()
     try:
-        _original_start_thread(self)
+        _START.before(self)
     except Exception:
         # Never started (no thread to be had). An exception thrown into this thread as it waited for the new one to
         # start (a timeout's, an interruption's) leaves it counted: it started, and stops counting as it ends.
@@ -164,7 +153,7 @@ class _RawThread:
 def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]] = None) -> int:
     scope = current()
     if scope is None:
-        return _original_start_new_thread(function, args, *(() if kwargs is None else (kwargs,)))
+        return _START_NEW.before(function, args, *(() if kwargs is None else (kwargs,)))
     # _thread's own checks, made before a thread starts.
     if not callable(function):
         raise TypeError("first arg must be callable")
@@ -174,7 +163,7 @@ def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dic
         raise TypeError("optional 3rd arg must be a dictionary")
     scope.threads.adopt()
     try:
-        return _original_start_new_thread(_RawThread(scope, function, args, kwargs or {}), ())
+        return _START_NEW.before(_RawThread(scope, function, args, kwargs or {}), ())
     except Exception:
         scope.threads.adopted(lambda: None)  # never started: stop counting it
         raise
@@ -221,6 +210,18 @@ def _retire(stream: object) -> None:
             _retired.popleft()
 
 
+_IMPORT_MODULE = Swap(importlib, "import_module", _import_module)
+_RELOAD = Swap(importlib, "reload", _reload)
+_BASIC_CONFIG = Swap(logging, "basicConfig", _basic_config)
+_SLEEP = Swap(time, "sleep", _sleep)
+_START = Swap(threading.Thread, "start", _start_thread)
+_START_NEW = Swap(_thread, "start_new_thread", _start_new_thread)
+# Beside logging's (see acquire and release).
+_SWAPS = [_IMPORT_MODULE, _RELOAD, _BASIC_CONFIG, _SLEEP, _START, _START_NEW]
+if hasattr(_thread, "start_new"):  # start_new_thread's old name
+    _SWAPS.append(Swap(_thread, "start_new", _start_new_thread))
+
+
 class _Installation:
     """Reference-counted replacement of the process-wide objects; undone by the last release."""
 
@@ -240,17 +241,11 @@ class _Installation:
                 # Where tools look for the runtime interface client (see runtime.ric), as the runtime's
                 # bootstrap.py has it; nothing else has that name.
                 main.awslambdaricmain = ric.MAIN  # type: ignore[attr-defined]
-            logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
+            CALL_HANDLERS.install()
             scope_root()
-            importlib.import_module = _import_module
-            importlib.reload = _reload
+            for swap in _SWAPS:
+                swap.install()
             sys.meta_path.insert(0, _distributions)  # a finder of distributions only
-            logging.basicConfig = _basic_config
-            time.sleep = _sleep
-            threading.Thread.start = _start_thread  # type: ignore[method-assign]
-            _thread.start_new_thread = _start_new_thread
-            if hasattr(_thread, "start_new"):  # its old name
-                _thread.start_new = _start_new_thread
             signals.install()
             self._wrap_streams()
 
@@ -284,29 +279,15 @@ class _Installation:
             main = sys.modules.get("__main__")
             if getattr(main, "awslambdaricmain", None) is ric.MAIN:
                 del main.awslambdaricmain  # type: ignore[union-attr]
-            if logging.Logger.callHandlers is call_handlers:
-                logging.Logger.callHandlers = original_call_handlers  # type: ignore[method-assign]
+            CALL_HANDLERS.uninstall()
             unscope_root()  # first: a function's thread may not install is_enabled_for again after what follows
-            if logging.Logger.isEnabledFor is is_enabled_for:
-                logging.Logger.isEnabledFor = original_is_enabled_for  # type: ignore[method-assign]
-            if importlib.import_module is _import_module:
-                importlib.import_module = _original_import_module
-            if importlib.reload is _reload:
-                importlib.reload = _original_reload
+            IS_ENABLED_FOR.uninstall()
+            for swap in _SWAPS:
+                swap.uninstall()
             if _distributions in sys.meta_path:
                 # A new list: removing from the one an import in another thread is going through would make it
                 # skip the finder after ours.
                 sys.meta_path = [finder for finder in sys.meta_path if finder is not _distributions]
-            if logging.basicConfig is _basic_config:
-                logging.basicConfig = _original_basic_config
-            if time.sleep is _sleep:
-                time.sleep = _original_sleep
-            if threading.Thread.start is _start_thread:
-                threading.Thread.start = _original_start_thread  # type: ignore[method-assign]
-            if _thread.start_new_thread is _start_new_thread:
-                _thread.start_new_thread = _original_start_new_thread
-            if getattr(_thread, "start_new", None) is _start_new_thread:
-                _thread.start_new = _original_start_new_thread
             signals.uninstall()
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:

@@ -9,19 +9,10 @@ import operator
 import os
 import signal
 import threading
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Optional
 
 from lambdamock._bound import Abandoned, current
-
-original_exit = os._exit
-original_abort = os.abort
-original_kill = os.kill
-original_killpg = getattr(os, "killpg", None)
-original_raise_signal = signal.raise_signal
-original_pthread_kill = getattr(signal, "pthread_kill", None)
-original_interrupt_main = _thread.interrupt_main
-original_alarm = getattr(signal, "alarm", None)
-original_setitimer = getattr(signal, "setitimer", None)
+from lambdamock.runtime.swaps import Swap
 
 # How Lambda's runtime manager names the signal that ended a runtime ("Runtime exited with error: signal:
 # killed"): Go's names for Linux's signals, which lambdamock's host may number otherwise.
@@ -141,47 +132,47 @@ def _received(signum: int) -> None:
 
 def _exit(status: Any) -> NoReturn:
     if not _function_code():
-        original_exit(status)
+        EXIT.before(status)
     _end(operator.index(status) & 0xFF)  # what a parent reads of it
 
 
 def _abort() -> NoReturn:
     if not _function_code():
-        original_abort()
+        _ABORT.before()
     _end(-signal.SIGABRT)
 
 
 def _kill(pid: int, signum: int) -> None:
     if _function_code() and _own(pid):
         return _received(_checked(signum, OSError))
-    return original_kill(pid, signum)
+    return _KILL.before(pid, signum)
 
 
 def _killpg(pgid: int, signum: int) -> None:
     if _function_code() and pgid in (0, os.getpgrp()):
         return _received(_checked(signum, OSError))
-    assert original_killpg is not None  # installed only where the platform has it
-    return original_killpg(pgid, signum)
+    assert _KILLPG is not None  # installed only where the platform has it
+    return _KILLPG.before(pgid, signum)
 
 
 def _pthread_kill(thread_id: int, signum: int) -> None:
     if _function_code():  # a signal's default action is the whole process's, whichever thread it is sent to
         return _received(_checked(signum, OSError))
-    assert original_pthread_kill is not None
-    return original_pthread_kill(thread_id, signum)
+    assert _PTHREAD_KILL is not None
+    return _PTHREAD_KILL.before(thread_id, signum)
 
 
 def _raise_signal(signum: int) -> None:
     if _function_code():
         return _received(_checked(signum, ValueError))
-    return original_raise_signal(signum)
+    return _RAISE_SIGNAL.before(signum)
 
 
 def _interrupt_main(*args: Any) -> None:
     """_thread.interrupt_main([signum]): only a signal Python handles does anything, and SIGINT is the one a
     function's process handles."""
     if not _function_code():
-        return original_interrupt_main(*args)
+        return _INTERRUPT_MAIN.before(*args)
     if _checked(args[0] if args else signal.SIGINT, ValueError) == signal.SIGINT:
         _interrupt()
     return None
@@ -192,43 +183,44 @@ def _alarm(seconds: int) -> int:
     cannot set one: signal.signal needs the main thread). Never set: the end it would bring on AWS is left out."""
     if _function_code():
         return 0
-    assert original_alarm is not None
-    return original_alarm(seconds)
+    assert _ALARM is not None
+    return _ALARM.before(seconds)
 
 
 def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
     """signal.setitimer: as _alarm, for its timers' signals."""
     if _function_code():
         return (0.0, 0.0)
-    assert original_setitimer is not None
-    return original_setitimer(which, seconds, interval)
+    assert _SETITIMER is not None
+    return _SETITIMER.before(which, seconds, interval)
 
 
-_STAND_INS = [
-    (os, "_exit", _exit, original_exit),
-    (os, "abort", _abort, original_abort),
-    (os, "kill", _kill, original_kill),
-    (signal, "raise_signal", _raise_signal, original_raise_signal),
-    (_thread, "interrupt_main", _interrupt_main, original_interrupt_main),
-]
-for _module, _name, _stand_in, _original in (
-    (os, "killpg", _killpg, original_killpg), (signal, "pthread_kill", _pthread_kill, original_pthread_kill),
-    (signal, "alarm", _alarm, original_alarm), (signal, "setitimer", _setitimer, original_setitimer),
-):
-    if _original is not None:  # where the platform has it
-        _STAND_INS.append((_module, _name, _stand_in, _original))
+def _where_present(owner: Any, name: str, stand_in: Any) -> Optional[Swap]:
+    return Swap(owner, name, stand_in) if hasattr(owner, name) else None
+
+
+EXIT = Swap(os, "_exit", _exit)
+_ABORT = Swap(os, "abort", _abort)
+_KILL = Swap(os, "kill", _kill)
+_RAISE_SIGNAL = Swap(signal, "raise_signal", _raise_signal)
+_INTERRUPT_MAIN = Swap(_thread, "interrupt_main", _interrupt_main)
+_KILLPG = _where_present(os, "killpg", _killpg)
+_PTHREAD_KILL = _where_present(signal, "pthread_kill", _pthread_kill)
+_ALARM = _where_present(signal, "alarm", _alarm)
+_SETITIMER = _where_present(signal, "setitimer", _setitimer)
+_SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _ALARM,
+                            _SETITIMER) if swap is not None]
 
 
 def install() -> None:
     """Put the stand-ins in place (hooks does, while functions may run)."""
     global _home
     _home = os.getpid()
-    for module, attribute, stand_in, _ in _STAND_INS:
-        setattr(module, attribute, stand_in)
+    for swap in _SWAPS:
+        swap.install()
 
 
 def uninstall() -> None:
     """Put back what is still ours: a later replacement by someone else is theirs to undo."""
-    for module, attribute, stand_in, original in _STAND_INS:
-        if getattr(module, attribute) is stand_in:
-            setattr(module, attribute, original)
+    for swap in _SWAPS:
+        swap.uninstall()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, List, Optional, Set, TextIO
 
 from lambdamock._bound import current
 from lambdamock.runtime.logs import Line, record_line
+from lambdamock.runtime.swaps import Swap
 
 if TYPE_CHECKING:
     from lambdamock.runtime.scope import Scope
@@ -83,14 +84,11 @@ class _Bytes:
         return getattr(self._stream.target.buffer, name)
 
 
-original_call_handlers = logging.Logger.callHandlers
-
-
 def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     """Logger.callHandlers for environment threads: records also go to the invocation's log, as Lambda's do."""
     scope = current()
     if scope is None:
-        original_call_handlers(self, record)
+        CALL_HANDLERS.before(self, record)
         return
     # An environment's root handlers are its own (see ScopedRoot), the runtime's first; the process's come after,
     # as the function's records reach them too (pytest's caplog), but are not the function's: as on AWS, logging's
@@ -203,9 +201,6 @@ class LambdaLoggerHandler(logging.Handler):
             sink.append(line)
 
 
-original_is_enabled_for = logging.Logger.isEnabledFor
-
-
 class ScopedRoot(logging.RootLogger):
     """The root logger while the mock runs, as in a process of each environment's own for its threads: its handlers
     are the environment's (the runtime's, which it adds before it imports the function, and what the code adds,
@@ -266,7 +261,7 @@ def own_levels() -> None:
     """Have isEnabledFor read an environment's own root level from now on (left alone until one has its own, so
     that other tests' logging calls keep their speed); not once the mock has let go of the root logger."""
     if isinstance(logging.root, ScopedRoot):
-        logging.Logger.isEnabledFor = is_enabled_for  # type: ignore[method-assign]
+        IS_ENABLED_FOR.install()
 
 
 def is_enabled_for(self: logging.Logger, level: int) -> bool:
@@ -274,7 +269,11 @@ def is_enabled_for(self: logging.Logger, level: int) -> bool:
     root's level as they see it (see ScopedRoot) and leave logging's cache, which the test process's threads share,
     alone."""
     if current() is None:
-        return original_is_enabled_for(self, level)
+        return IS_ENABLED_FOR.before(self, level)
     if self.disabled or self.manager.disable >= level:
         return False
     return level >= self.getEffectiveLevel()
+
+
+CALL_HANDLERS = Swap(logging.Logger, "callHandlers", call_handlers)
+IS_ENABLED_FOR = Swap(logging.Logger, "isEnabledFor", is_enabled_for)

@@ -1,0 +1,113 @@
+"""What other tools and tests patch of what lambdamock stands in for (Thread.start, time.sleep): a patch made before
+a mock runs functions takes effect while they run and is there after; one made over lambdamock's is left in place."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+import time
+from typing import Any, Callable, Iterator
+from unittest import mock
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda, package
+from tests.helpers import ROLE
+
+THREADED = package({"app.py": (
+    "import threading\n\n"
+    "def handler(event, context):\n"
+    "    out = []\n"
+    "    thread = threading.Thread(target=lambda: out.append('ran'), name='function-thread')\n"
+    "    thread.start()\n"
+    "    thread.join(5)\n"
+    "    return out\n"
+)})
+SLEEPY = package({"app.py": (
+    "import time\n\n"
+    "def handler(event, context):\n"
+    "    started = time.monotonic()\n"
+    "    time.sleep(3)\n"
+    "    return time.monotonic() - started\n"
+)})
+
+
+def invoke(code: bytes, name: str = "fn") -> Any:
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": code}, Timeout=30)
+    return json.loads(client.invoke(FunctionName=name)["Payload"].read())
+
+
+@pytest.fixture
+def genuine_start() -> Iterator[Callable[..., None]]:
+    """Thread.start as it is before the test, put back after it whatever the test left."""
+    genuine = threading.Thread.start
+    try:
+        yield genuine
+    finally:
+        threading.Thread.start = genuine  # type: ignore[method-assign]
+
+
+def test_a_thread_start_wrapper_set_before_the_mock_wraps_function_threads_and_stays(genuine_start: Any) -> None:
+    # As Sentry's threading integration does (sentry_sdk/integrations/threading.py): it takes run's function and
+    # calls it with the thread.
+    seen: list[str] = []
+
+    @functools.wraps(genuine_start)
+    def start(self: threading.Thread, *args: Any, **kwargs: Any) -> None:
+        run = getattr(self.run, "__func__", self.run)
+
+        def wrapped_run(*_: Any) -> None:
+            seen.append(self.name)
+            run(self)
+
+        self.run = wrapped_run  # type: ignore[method-assign]
+        genuine_start(self, *args, **kwargs)
+
+    threading.Thread.start = start  # type: ignore[method-assign]
+    with mock_lambda():
+        assert invoke(THREADED) == ["ran"]
+        assert "function-thread" in seen
+    assert threading.Thread.start is start
+
+
+def test_a_time_sleep_patched_before_the_mock_applies_in_the_test_and_in_its_functions() -> None:
+    genuine = time.sleep
+    with mock.patch("time.sleep") as patched, mock_lambda():
+        slept = invoke(SLEEPY)
+        started = time.monotonic()
+        time.sleep(3)
+        assert time.monotonic() - started < 1
+    assert slept < 1
+    assert [call.args for call in patched.call_args_list] == [(3,), (3,)]
+    assert time.sleep is genuine
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["functools.wraps", "plain"])
+def test_a_wrapper_set_over_lambdamock_s_while_functions_run_stays_and_works_in_the_next_mock(
+        genuine_start: Any, declared: bool) -> None:
+    seen: list[str] = []
+    with mock_lambda():
+        assert invoke(THREADED) == ["ran"]
+        beneath = threading.Thread.start
+
+        def start(self: threading.Thread, *args: Any, **kwargs: Any) -> None:
+            seen.append(self.name)
+            beneath(self, *args, **kwargs)
+
+        if declared:
+            start = functools.wraps(beneath)(start)
+        threading.Thread.start = start  # type: ignore[method-assign]
+    assert threading.Thread.start is start  # someone else's, to undo
+    with mock_lambda():
+        # lambdamock's stand-in, beneath the wrapper, is not put over it again: it would call itself through it.
+        assert invoke(THREADED, "again") == ["ran"]
+        assert threading.Thread.start is start
+        caller = threading.Thread(target=lambda: None, name="test-thread")
+        caller.start()
+        caller.join(5)
+    assert threading.Thread.start is start
+    assert seen.count("function-thread") == 1 and "test-thread" in seen
