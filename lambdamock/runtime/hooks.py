@@ -15,7 +15,7 @@ from types import MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import ric, sandbox, signals
+from lambdamock.runtime import alarms, ric, sandbox, signals
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
@@ -76,9 +76,14 @@ def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     delay = float(seconds)
     if delay < 0:
         raise ValueError("sleep length must be non-negative")
-    # A handler that timed out is woken, so the exception pending in its thread ends it now
-    # rather than when a long sleep would have returned.
-    scope.abandoned.wait(delay)
+    # A handler that timed out, or in whose thread a signal's handler raised (see runtime.signals), is woken, so the
+    # exception pending in its thread ends the sleep now, as a signal ends one on AWS.
+    if not scope.abandoned.is_set():
+        scope.wake.clear()  # what woke an earlier sleep (its exception was raised before this call got here)
+    try:
+        scope.wake.wait(delay)
+    except BaseException as error:  # raised from another thread: from time.sleep, as it is on AWS, not from a wait
+        raise error.with_traceback(None)  # noqa: B904  # the same exception, not another
 
 
 def _outside(tb: Optional[TracebackType]) -> Optional[TracebackType]:
@@ -220,7 +225,7 @@ _START_NEW = Swap(_thread, "start_new_thread", _start_new_thread)
 _SWAPS = [_IMPORT_MODULE, _RELOAD, _BASIC_CONFIG, _SLEEP, _START, _START_NEW]
 if hasattr(_thread, "start_new"):  # start_new_thread's old name
     _SWAPS.append(Swap(_thread, "start_new", _start_new_thread))
-_SWAPS += sandbox.SWAPS
+_SWAPS += sandbox.SWAPS + alarms.SWAPS
 
 
 class _Installation:

@@ -24,9 +24,9 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
-        "namespace", "overlay", "places", "removed", "request_id", "root_handlers", "root_level", "sink", "tenant",
-        "threads", "worker",
+        "abandoned", "alarm", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
+        "namespace", "overlay", "places", "removed", "request_id", "root_handlers", "root_level", "signal_handlers",
+        "sink", "tenant", "threads", "wake", "worker",
     )
 
     def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
@@ -48,8 +48,10 @@ class Scope:
         # The tenant of the current invocation (tenant isolation mode), which JSON logs name; None during init.
         self.tenant: Optional[str] = None
         self.namespace = namespace  # its module table: imports, reloads and sys.modules lookups go there
-        # Set when the environment is given up on: its worker's sleeps end at once.
+        # Set when the environment is given up on; ``wake`` then too, and when an exception is raised in its worker
+        # from another thread: its worker's sleep ends at once (see hooks._sleep).
         self.abandoned = threading.Event()
+        self.wake = threading.Event()
         # The steps of the calls to Lambda its code made, while they live, each with what to hand them to should they
         # run on without it (see lambdamock._dispatch).
         self.calls: List[Tuple[weakref.ref[Any], Callable[[Any], None]]] = []
@@ -64,18 +66,31 @@ class Scope:
         # runtime.signals); changed and read under the lock.
         self.interruptible = False
         self.interrupt_lock = threading.Lock()
+        # The signal handlers its code set (signal.signal), by signal number, and its real-time timer's SIGALRM to
+        # come (see runtime.alarms), under interrupt_lock.
+        self.signal_handlers: Dict[int, Any] = {}
+        self.alarm: Any = None
         # The handlers on its root logger: the runtime's, until its code removes it, and those its code adds.
         self.root_handlers: List[Handler] = [LambdaLoggerHandler(self)]
 
     def abandon(self) -> None:
         """Give the environment up: its sleeps end, and the calls its code still waits on run on without it."""
         self.abandoned.set()
+        self.wake.set()
+        self.disarm()
         for ref, hand_over in list(self.calls):
             steps = ref()
             # Not ended (one read of its frame, which another thread may end meanwhile). Steps never begun are
             # handed over too: nothing will run them, and they are collected as their caller's frame goes.
             if steps is not None and steps.gi_frame is not None:
                 hand_over(steps)
+
+    def disarm(self) -> None:
+        """No SIGALRM is to come: the environment ends."""
+        with self.interrupt_lock:
+            alarm, self.alarm = self.alarm, None
+        if alarm is not None:
+            alarm.cancelled.set()
 
     def called(self, steps: Any, hand_over: Callable[[Any], None]) -> None:
         """Keep the steps of a call to Lambda its code makes, for ``hand_over`` should it run on without it.

@@ -1,18 +1,21 @@
-"""A handler ending or signalling its own process: the function's runtime ends, never the test process."""
+"""A function's own signals: the handlers its code sets, and what it sends itself or its end, which end its runtime only."""
 
 from __future__ import annotations
 
+import _signal
 import _thread
 import ctypes
 import errno
 import operator
 import os
 import signal
+import sys
 import threading
+from types import FrameType
 from typing import Any, NoReturn, Optional
 
 from lambdamock._bound import Abandoned, current
-from lambdamock.runtime.swaps import Swap
+from lambdamock.runtime.swaps import Swap, where_present
 
 # How Lambda's runtime manager names the signal that ended a runtime ("Runtime exited with error: signal:
 # killed"): Go's names for Linux's signals, which lambdamock's host may number otherwise.
@@ -36,6 +39,10 @@ def _numbers(*names: str) -> frozenset[int]:
 _HARMLESS = _numbers("SIGCHLD", "SIGURG", "SIGWINCH", "SIGCONT")
 _STOPPING = _numbers("SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU")
 _home = os.getpid()  # the process the stand-ins serve (see install): a process forked from it ends as any does
+# Python's own handlers as a process starts (Lambda's runtime sets none of its own); the rest are SIG_DFL.
+_AT_START = {signal.SIGINT: signal.default_int_handler, **dict.fromkeys(_numbers("SIGPIPE", "SIGXFSZ"), signal.SIG_IGN)}
+_UNCATCHABLE = _numbers("SIGKILL", "SIGSTOP")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class ProcessEnded(BaseException):
@@ -47,9 +54,15 @@ def name(signum: int) -> str:
     return _BY_NUMBER.get(signum, f"signal {signum}")
 
 
+def function_scope() -> Any:
+    """The scope of the function whose code calls, in the process that runs it (a child it forked ends as any
+    process); else None."""
+    scope = current()
+    return scope if scope is not None and os.getpid() == _home else None
+
+
 def _function_code() -> bool:
-    """Whether a function's code calls, in the process that runs it (a child it forked ends as any process)."""
-    return current() is not None and os.getpid() == _home
+    return function_scope() is not None
 
 
 def _end(status: int) -> NoReturn:
@@ -79,6 +92,7 @@ def _throw(exception: type[BaseException]) -> bool:
     with scope.interrupt_lock:
         if scope.interruptible:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(scope.worker), ctypes.py_object(exception))
+            scope.wake.set()  # a sleep ends, as a signal ends one
         return bool(scope.interruptible)
 
 
@@ -114,20 +128,104 @@ def _interrupt() -> None:
             scope.ended = -signal.SIGINT
 
 
-def _received(signum: int) -> None:
-    """What the function's process does with a signal it got, by the signal's default action."""
-    if signum == 0 or signum in _HARMLESS:
+def received(signum: int) -> None:
+    """What the function's process does with a signal it got: what its code set it to do, or the default action."""
+    if signum == 0:
         return  # 0 only asks whether the process exists
-    if signum == signal.SIGINT:
+    scope = current()
+    assert scope is not None
+    handler = _handler(scope, signum)
+    if handler is signal.default_int_handler:
         return _interrupt()
+    if callable(handler):
+        return _handle(scope, handler, signum)
+    if handler == signal.SIG_IGN:
+        return None
+    if signum in _HARMLESS:
+        return None
     if signum in _STOPPING:
         if _in_worker():  # stopped, and never continued: as the invocation's timeout finds it
-            scope = current()
-            assert scope is not None
             scope.abandoned.wait()
             raise Abandoned()
-        return  # from another thread, the handler's runs on: unlike AWS, but nothing waits for ever
+        return None  # from another thread, the handler's runs on: unlike AWS, but nothing waits for ever
     _end(-signum)
+
+
+def _handler(scope: Any, signum: int) -> Any:
+    return scope.signal_handlers.get(signum, _AT_START.get(signum, signal.SIG_DFL))
+
+
+def _handle(scope: Any, handler: Any, signum: int) -> None:
+    """Run a handler the function's code set as Python runs it: on the main thread, which is the handler's there.
+    From another of its threads (a timer's, one its code started) it runs here, on the main thread's frame, and what
+    it raises is raised on the main thread, if the handler's code runs there; between invocations it goes nowhere."""
+    if _in_worker():
+        handler(signum, _caller())
+        return
+    try:
+        handler(signum, sys._current_frames().get(scope.worker))
+    except (Abandoned, ProcessEnded):
+        raise
+    except BaseException as error:
+        _throw(_carrier(error))
+
+
+def _caller() -> Optional[FrameType]:
+    """The innermost frame that is not lambdamock's: where the function's code was when the signal came."""
+    frame: Optional[FrameType] = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    return frame
+
+
+def _carrier(error: BaseException) -> type[BaseException]:
+    """A class of ``error``'s kind whose instances are ``error`` again (its arguments and attributes): what an
+    exception raised in another thread can be, as it is raised there from a class."""
+    kind, state = type(error), dict(getattr(error, "__dict__", {}))
+
+    def __init__(self: BaseException, *_: Any) -> None:
+        try:
+            kind.__init__(self, *error.args)
+        except Exception:  # a kind whose __init__ takes other arguments than it keeps in args
+            BaseException.__init__(self, *error.args)
+        self.__dict__.update(state)
+
+    try:
+        return type(kind.__name__, (kind,), {"__init__": __init__, "__module__": kind.__module__,
+                                             "__qualname__": kind.__qualname__})
+    except TypeError:  # a kind that cannot be subclassed
+        return kind
+
+
+def _set_signal(signalnum: int, handler: Any) -> Any:
+    """signal.signal: a function's process has its own handlers (its code runs on the main thread there, which
+    alone may set them)."""
+    scope = function_scope()
+    if scope is None:
+        return _SIGNAL.before(signalnum, handler)
+    number = _settable(signalnum)
+    if not callable(handler) and handler != signal.SIG_IGN and handler != signal.SIG_DFL:
+        raise TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
+    if number in _UNCATCHABLE:
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+    with scope.interrupt_lock:
+        previous = _handler(scope, number)
+        scope.signal_handlers[number] = handler
+    return previous
+
+
+def _get_signal(signalnum: int) -> Any:
+    scope = function_scope()
+    if scope is None:
+        return _GETSIGNAL.before(signalnum)
+    return _handler(scope, _settable(signalnum))
+
+
+def _settable(signalnum: Any) -> int:
+    number = operator.index(signalnum)
+    if not 1 <= number < signal.NSIG:
+        raise ValueError("signal number out of range")
+    return number
 
 
 def _exit(status: Any) -> NoReturn:
@@ -144,27 +242,27 @@ def _abort() -> NoReturn:
 
 def _kill(pid: int, signum: int) -> None:
     if _function_code() and _own(pid):
-        return _received(_checked(signum, OSError))
+        return received(_checked(signum, OSError))
     return _KILL.before(pid, signum)
 
 
 def _killpg(pgid: int, signum: int) -> None:
     if _function_code() and pgid in (0, os.getpgrp()):
-        return _received(_checked(signum, OSError))
+        return received(_checked(signum, OSError))
     assert _KILLPG is not None  # installed only where the platform has it
     return _KILLPG.before(pgid, signum)
 
 
 def _pthread_kill(thread_id: int, signum: int) -> None:
     if _function_code():  # a signal's default action is the whole process's, whichever thread it is sent to
-        return _received(_checked(signum, OSError))
+        return received(_checked(signum, OSError))
     assert _PTHREAD_KILL is not None
     return _PTHREAD_KILL.before(thread_id, signum)
 
 
 def _raise_signal(signum: int) -> None:
     if _function_code():
-        return _received(_checked(signum, ValueError))
+        return received(_checked(signum, ValueError))
     return _RAISE_SIGNAL.before(signum)
 
 
@@ -178,38 +276,17 @@ def _interrupt_main(*args: Any) -> None:
     return None
 
 
-def _alarm(seconds: int) -> int:
-    """signal.alarm: its SIGALRM would reach the test process, whose handler is not the function's (a function
-    cannot set one: signal.signal needs the main thread). Never set: the end it would bring on AWS is left out."""
-    if _function_code():
-        return 0
-    assert _ALARM is not None
-    return _ALARM.before(seconds)
-
-
-def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
-    """signal.setitimer: as _alarm, for its timers' signals."""
-    if _function_code():
-        return (0.0, 0.0)
-    assert _SETITIMER is not None
-    return _SETITIMER.before(which, seconds, interval)
-
-
-def _where_present(owner: Any, name: str, stand_in: Any) -> Optional[Swap]:
-    return Swap(owner, name, stand_in) if hasattr(owner, name) else None
-
-
 EXIT = Swap(os, "_exit", _exit)
 _ABORT = Swap(os, "abort", _abort)
 _KILL = Swap(os, "kill", _kill)
 _RAISE_SIGNAL = Swap(signal, "raise_signal", _raise_signal)
 _INTERRUPT_MAIN = Swap(_thread, "interrupt_main", _interrupt_main)
-_KILLPG = _where_present(os, "killpg", _killpg)
-_PTHREAD_KILL = _where_present(signal, "pthread_kill", _pthread_kill)
-_ALARM = _where_present(signal, "alarm", _alarm)
-_SETITIMER = _where_present(signal, "setitimer", _setitimer)
-_SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _ALARM,
-                            _SETITIMER) if swap is not None]
+_KILLPG = where_present(os, "killpg", _killpg)
+_PTHREAD_KILL = where_present(signal, "pthread_kill", _pthread_kill)
+_SIGNAL = Swap(_signal, "signal", _set_signal)
+_GETSIGNAL = Swap(_signal, "getsignal", _get_signal)
+_SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _SIGNAL,
+                            _GETSIGNAL) if swap is not None]
 
 
 def install() -> None:

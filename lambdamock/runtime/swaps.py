@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, Optional
 
 # How far a chain of wrappers is followed (``__wrapped__``) to find the stand-in beneath another tool's wrapper.
 _DEPTH = 64
@@ -57,3 +57,8 @@ class Swap:
             if found is self.stand_in:
                 return True
         return False
+
+
+def where_present(owner: Any, name: str, stand_in: Any) -> Optional[Swap]:
+    """A Swap of ``owner.name`` where the platform has it, else None."""
+    return Swap(owner, name, stand_in) if hasattr(owner, name) else None
