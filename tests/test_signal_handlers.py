@@ -20,7 +20,18 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "alarm"), reason="no SIGALRM
 # handler as the module loads; the "graceful timeout" pattern (signal.alarm shortly before the function's timeout,
 # a handler that raises) sets SIGALRM's in the handler.
 SOURCE = (
-    "import os, signal, sys, time\n\n"
+    "import os, signal, sys, threading, time\n\n"
+    "def run_in_thread(call):\n"
+    "    failed = []\n"
+    "    def run():\n"
+    "        try:\n"
+    "            call()\n"
+    "        except Exception as error:\n"
+    "            failed.append(error)\n"
+    "    thread = threading.Thread(target=run)\n"
+    "    thread.start()\n"
+    "    thread.join(10)\n"
+    "    raise failed[0]\n\n"
     "def exit_gracefully(signum, frame):\n"
     "    sys.exit(0)\n\n"
     "signal.signal(signal.SIGTERM, exit_gracefully)\n\n"
@@ -52,6 +63,15 @@ SOURCE = (
     "        signal.setitimer(signal.ITIMER_REAL, 0.1)\n"
     "        time.sleep(0.3)\n"
     "        return 'still here'\n"
+    "    if kind == 'once':\n"
+    "        seen = []\n"
+    "        def once(number, frame):\n"
+    "            seen.append(signal.signal(signal.SIGALRM, signal.SIG_IGN) is once)\n"
+    "        signal.signal(signal.SIGALRM, once)\n"
+    "        signal.setitimer(signal.ITIMER_REAL, 0.1, 0.1)\n"
+    "        time.sleep(0.5)\n"
+    "        signal.setitimer(signal.ITIMER_REAL, 0)\n"
+    "        return seen\n"
     "    if kind == 'handlers':\n"
     "        return [str(signal.getsignal(number)) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE)]\n"
     "    if kind == 'self':\n"
@@ -137,3 +157,14 @@ def test_the_timer_reports_what_is_left_as_alarm_and_getitimer_do(client: Any) -
 ])
 def test_what_python_refuses_is_refused(client: Any, code: str, refusal: str) -> None:
     assert call(client, kind="call", call=code) == (None, refusal)
+
+
+def test_only_the_handler_s_thread_may_set_a_handler_as_only_the_main_thread_may_on_lambda(client: Any) -> None:
+    code = "run_in_thread(lambda: signal.signal(signal.SIGUSR2, signal.SIG_IGN))"
+    error, refusal = call(client, kind="call", call=code)
+    assert (error, refusal) == (None, "ValueError: signal only works in main thread of the main interpreter")
+
+
+def test_a_handler_may_set_handlers_as_it_may_on_the_main_thread(client: Any) -> None:
+    # The repeating timer's later signals find SIG_IGN.
+    assert call(client, kind="once") == (None, [True])

@@ -43,6 +43,8 @@ _home = os.getpid()  # the process the stand-ins serve (see install): a process 
 _AT_START = {signal.SIGINT: signal.default_int_handler, **dict.fromkeys(_numbers("SIGPIPE", "SIGXFSZ"), signal.SIG_IGN)}
 _UNCATCHABLE = _numbers("SIGKILL", "SIGSTOP")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Set on a thread while it runs a signal handler in place of the function's main thread (see _handle).
+_for_the_main_thread = threading.local()
 
 
 class ProcessEnded(BaseException):
@@ -162,12 +164,15 @@ def _handle(scope: Any, handler: Any, signum: int) -> None:
     if _in_worker():
         handler(signum, _caller())
         return
+    _for_the_main_thread.active = True  # it may set handlers, as a handler may on the main thread
     try:
         handler(signum, sys._current_frames().get(scope.worker))
     except (Abandoned, ProcessEnded):
         raise
     except BaseException as error:
         _throw(_carrier(error))
+    finally:
+        _for_the_main_thread.active = False
 
 
 def _caller() -> Optional[FrameType]:
@@ -201,8 +206,8 @@ def _set_signal(signalnum: int, handler: Any) -> Any:
     """signal.signal: a function's process has its own handlers (its code runs on the main thread there, which
     alone may set them)."""
     scope = function_scope()
-    if scope is None:
-        return _SIGNAL.before(signalnum, handler)
+    if scope is None or not (_in_worker() or getattr(_for_the_main_thread, "active", False)):
+        return _SIGNAL.before(signalnum, handler)  # another of its threads: Python's refusal, as on AWS
     number = _settable(signalnum)
     if not callable(handler) and handler != signal.SIG_IGN and handler != signal.SIG_DFL:
         raise TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
