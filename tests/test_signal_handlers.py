@@ -1,11 +1,10 @@
-"""A function's signal handlers and real-time timer are its process's, as on Lambda, where its code runs on the
-main thread: signal.signal works there, and SIGALRM interrupts the handler's code."""
+"""A function's signal handlers are its process's, as on Lambda, where its code runs on the main thread, which alone
+may set them: signal.signal works in the handler's code, and a signal the function sends itself runs its handler."""
 
 from __future__ import annotations
 
 import json
 import signal
-import time
 from typing import Any
 
 import boto3
@@ -14,13 +13,13 @@ import pytest
 from lambdamock import package
 from tests.helpers import ROLE
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "alarm"), reason="no SIGALRM here")
-
 # AWS's sample for graceful shutdown (aws-samples/graceful-shutdown-with-aws-lambda, python-demo) sets its SIGTERM
-# handler as the module loads; the "graceful timeout" pattern (signal.alarm shortly before the function's timeout,
-# a handler that raises) sets SIGALRM's in the handler.
+# handler as the module loads.
 SOURCE = (
-    "import os, signal, sys, threading, time\n\n"
+    "import _thread, os, signal, sys, threading\n\n"
+    "def exit_gracefully(signum, frame):\n"
+    "    sys.exit(0)\n\n"
+    "signal.signal(signal.SIGTERM, exit_gracefully)\n\n"
     "def run_in_thread(call):\n"
     "    failed = []\n"
     "    def run():\n"
@@ -32,61 +31,25 @@ SOURCE = (
     "    thread.start()\n"
     "    thread.join(10)\n"
     "    raise failed[0]\n\n"
-    "def exit_gracefully(signum, frame):\n"
-    "    sys.exit(0)\n\n"
-    "signal.signal(signal.SIGTERM, exit_gracefully)\n\n"
-    "def about_to_time_out(signum, frame):\n"
-    "    raise TimeoutError('Execution is about to time out')\n\n"
     "def handler(event, context):\n"
     "    kind = event['kind']\n"
-    "    if kind == 'graceful':\n"
-    "        signal.signal(signal.SIGALRM, about_to_time_out)\n"
-    "        signal.alarm(1)\n"
-    "        try:\n"
-    "            work = 0\n"
-    "            while True:\n"
-    "                work += 1\n"
-    "        except TimeoutError as error:\n"
-    "            return ['stopped in time', str(error)]\n"
-    "        finally:\n"
-    "            signal.alarm(0)\n"
-    "    if kind == 'asleep':\n"
-    "        signal.signal(signal.SIGALRM, about_to_time_out)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 0.2)\n"
-    "        time.sleep(30)\n"
-    "    if kind == 'default':\n"
-    "        signal.signal(signal.SIGALRM, signal.SIG_DFL)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 0.2)\n"
-    "        time.sleep(30)\n"
-    "    if kind == 'ignored':\n"
-    "        signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 0.1)\n"
-    "        time.sleep(0.3)\n"
-    "        return 'still here'\n"
-    "    if kind == 'once':\n"
-    "        seen = []\n"
-    "        def once(number, frame):\n"
-    "            seen.append(signal.signal(signal.SIGALRM, signal.SIG_IGN) is once)\n"
-    "        signal.signal(signal.SIGALRM, once)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 0.1, 0.1)\n"
-    "        time.sleep(0.5)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 0)\n"
-    "        return seen\n"
     "    if kind == 'handlers':\n"
     "        return [str(signal.getsignal(number)) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE)]\n"
+    "    got = []\n"
+    "    def record(number, frame):\n"
+    "        got.append([number, frame.f_code.co_name])\n"
     "    if kind == 'self':\n"
-    "        got = []\n"
-    "        signal.signal(signal.SIGUSR1, lambda number, frame: got.append([number, frame.f_code.co_name]))\n"
+    "        signal.signal(signal.SIGUSR1, record)\n"
     "        os.kill(os.getpid(), signal.SIGUSR1)\n"
     "        return got\n"
-    "    if kind == 'timer':\n"
-    "        signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
-    "        first = signal.alarm(10)\n"
-    "        left = signal.alarm(0)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 5.0, 1.0)\n"
-    "        value, interval = signal.getitimer(signal.ITIMER_REAL)\n"
-    "        signal.setitimer(signal.ITIMER_REAL, 0)\n"
-    "        return [first, left, 4 < value <= 5, interval, signal.getitimer(signal.ITIMER_REAL)]\n"
+    "    if kind == 'interrupt':\n"
+    "        previous = signal.signal(signal.SIGINT, record)\n"
+    "        _thread.interrupt_main()\n"
+    "        signal.signal(signal.SIGINT, previous)\n"
+    "        return got\n"
+    "    if kind == 'alarm':\n"
+    "        signal.signal(signal.SIGALRM, record)\n"
+    "        return [signal.alarm(1), signal.alarm(0), got]\n"
     "    try:\n"
     "        eval(event['call'])\n"
     "    except Exception as error:\n"
@@ -102,8 +65,8 @@ def client(lambda_mock: Any) -> Any:
     return client
 
 
-def call(client: Any, name: str = "f", **event: Any) -> tuple[Any, Any]:
-    response = client.invoke(FunctionName=name, Payload=json.dumps(event))
+def call(client: Any, **event: Any) -> tuple[Any, Any]:
+    response = client.invoke(FunctionName="f", Payload=json.dumps(event))
     return response.get("FunctionError"), json.loads(response["Payload"].read())
 
 
@@ -116,36 +79,25 @@ def test_a_handler_set_as_the_module_loads_is_the_function_s_and_not_the_test_pr
     assert signal.getsignal(signal.SIGTERM) is before
 
 
-def test_an_alarm_s_handler_stops_busy_code_in_time(client: Any) -> None:
-    assert call(client, kind="graceful") == (None, ["stopped in time", "Execution is about to time out"])
-
-
-def test_an_alarm_interrupts_a_sleep_and_its_handler_s_error_is_the_invocation_s(client: Any) -> None:
-    started = time.monotonic()
-    error, document = call(client, kind="asleep")
-    assert time.monotonic() - started < 10
-    assert error == "Unhandled"
-    assert (document["errorType"], document["errorMessage"]) == ("TimeoutError", "Execution is about to time out")
-    assert document["stackTrace"][-1].endswith("    time.sleep(30)\n")
-
-
-def test_an_alarm_with_no_handler_ends_the_runtime_as_sigalrm_does(client: Any) -> None:
-    error, document = call(client, kind="default")
-    assert error == "Unhandled"
-    assert document["errorType"] == "Runtime.ExitError"
-    assert document["errorMessage"].endswith("Error: Runtime exited with error: signal: alarm clock")
-
-
-def test_an_ignored_alarm_changes_nothing(client: Any) -> None:
-    assert call(client, kind="ignored") == (None, "still here")
-
-
 def test_a_signal_the_function_sends_itself_runs_its_handler_where_it_was_sent(client: Any) -> None:
     assert call(client, kind="self") == (None, [[int(signal.SIGUSR1), "handler"]])
 
 
-def test_the_timer_reports_what_is_left_as_alarm_and_getitimer_do(client: Any) -> None:
-    assert call(client, kind="timer") == (None, [0, 10, True, 1.0, [0.0, 0.0]])
+def test_interrupt_main_runs_the_function_s_sigint_handler(client: Any) -> None:
+    assert call(client, kind="interrupt") == (None, [[int(signal.SIGINT), "handler"]])
+
+
+@pytest.mark.skipif(not hasattr(signal, "alarm"), reason="no signal.alarm here")
+def test_an_alarm_is_never_set(client: Any) -> None:
+    # Its SIGALRM would reach the test process: the function's handler is set, and never runs.
+    assert call(client, kind="alarm") == (None, [0, 0, []])
+    assert signal.alarm(0) == 0
+
+
+def test_only_the_handler_s_thread_may_set_a_handler_as_only_the_main_thread_may_on_lambda(client: Any) -> None:
+    code = "run_in_thread(lambda: signal.signal(signal.SIGUSR2, signal.SIG_IGN))"
+    error, refusal = call(client, kind="call", call=code)
+    assert (error, refusal) == (None, "ValueError: signal only works in main thread of the main interpreter")
 
 
 @pytest.mark.parametrize(("code", "refusal"), [
@@ -157,14 +109,3 @@ def test_the_timer_reports_what_is_left_as_alarm_and_getitimer_do(client: Any) -
 ])
 def test_what_python_refuses_is_refused(client: Any, code: str, refusal: str) -> None:
     assert call(client, kind="call", call=code) == (None, refusal)
-
-
-def test_only_the_handler_s_thread_may_set_a_handler_as_only_the_main_thread_may_on_lambda(client: Any) -> None:
-    code = "run_in_thread(lambda: signal.signal(signal.SIGUSR2, signal.SIG_IGN))"
-    error, refusal = call(client, kind="call", call=code)
-    assert (error, refusal) == (None, "ValueError: signal only works in main thread of the main interpreter")
-
-
-def test_a_handler_may_set_handlers_as_it_may_on_the_main_thread(client: Any) -> None:
-    # The repeating timer's later signals find SIG_IGN.
-    assert call(client, kind="once") == (None, [True])

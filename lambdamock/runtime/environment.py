@@ -179,7 +179,6 @@ class Environment:
         except BaseException:
             self.dead = True
         finally:
-            self.scope.disarm()  # its process is gone: no SIGALRM is to come
             _bound.bind(None)
 
     def _end_a_forked_child(self) -> None:

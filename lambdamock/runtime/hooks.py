@@ -15,7 +15,7 @@ from types import MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import alarms, ric, sandbox, signals
+from lambdamock.runtime import ric, sandbox, signals
 from lambdamock.runtime.environ import Layering
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
@@ -225,7 +225,7 @@ _START_NEW = Swap(_thread, "start_new_thread", _start_new_thread)
 _SWAPS = [_IMPORT_MODULE, _RELOAD, _BASIC_CONFIG, _SLEEP, _START, _START_NEW]
 if hasattr(_thread, "start_new"):  # start_new_thread's old name
     _SWAPS.append(Swap(_thread, "start_new", _start_new_thread))
-_SWAPS += sandbox.SWAPS + alarms.SWAPS
+_SWAPS += sandbox.SWAPS
 
 
 class _Installation:

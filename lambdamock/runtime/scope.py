@@ -24,7 +24,7 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "alarm", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
+        "abandoned", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
         "namespace", "overlay", "places", "removed", "request_id", "root_handlers", "root_level", "signal_handlers",
         "sink", "tenant", "threads", "wake", "worker",
     )
@@ -66,10 +66,8 @@ class Scope:
         # runtime.signals); changed and read under the lock.
         self.interruptible = False
         self.interrupt_lock = threading.Lock()
-        # The signal handlers its code set (signal.signal), by signal number, and its real-time timer's SIGALRM to
-        # come (see runtime.alarms), under interrupt_lock.
+        # The signal handlers its code set (signal.signal), by signal number (see runtime.signals).
         self.signal_handlers: Dict[int, Any] = {}
-        self.alarm: Any = None
         # The handlers on its root logger: the runtime's, until its code removes it, and those its code adds.
         self.root_handlers: List[Handler] = [LambdaLoggerHandler(self)]
 
@@ -77,20 +75,12 @@ class Scope:
         """Give the environment up: its sleeps end, and the calls its code still waits on run on without it."""
         self.abandoned.set()
         self.wake.set()
-        self.disarm()
         for ref, hand_over in list(self.calls):
             steps = ref()
             # Not ended (one read of its frame, which another thread may end meanwhile). Steps never begun are
             # handed over too: nothing will run them, and they are collected as their caller's frame goes.
             if steps is not None and steps.gi_frame is not None:
                 hand_over(steps)
-
-    def disarm(self) -> None:
-        """No SIGALRM is to come: the environment ends."""
-        with self.interrupt_lock:
-            alarm, self.alarm = self.alarm, None
-        if alarm is not None:
-            alarm.cancelled.set()
 
     def called(self, steps: Any, hand_over: Callable[[Any], None]) -> None:
         """Keep the steps of a call to Lambda its code makes, for ``hand_over`` should it run on without it.

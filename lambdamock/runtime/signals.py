@@ -43,8 +43,6 @@ _home = os.getpid()  # the process the stand-ins serve (see install): a process 
 _AT_START = {signal.SIGINT: signal.default_int_handler, **dict.fromkeys(_numbers("SIGPIPE", "SIGXFSZ"), signal.SIG_IGN)}
 _UNCATCHABLE = _numbers("SIGKILL", "SIGSTOP")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Set on a thread while it runs a signal handler in place of the function's main thread (see _handle).
-_for_the_main_thread = threading.local()
 
 
 class ProcessEnded(BaseException):
@@ -140,7 +138,7 @@ def received(signum: int) -> None:
     if handler is signal.default_int_handler:
         return _interrupt()
     if callable(handler):
-        return _handle(scope, handler, signum)
+        return _handle(handler, signum)
     if handler == signal.SIG_IGN:
         return None
     if signum in _HARMLESS:
@@ -157,22 +155,12 @@ def _handler(scope: Any, signum: int) -> Any:
     return scope.signal_handlers.get(signum, _AT_START.get(signum, signal.SIG_DFL))
 
 
-def _handle(scope: Any, handler: Any, signum: int) -> None:
-    """Run a handler the function's code set as Python runs it: on the main thread, which is the handler's there.
-    From another of its threads (a timer's, one its code started) it runs here, on the main thread's frame, and what
-    it raises is raised on the main thread, if the handler's code runs there; between invocations it goes nowhere."""
-    if _in_worker():
-        handler(signum, _caller())
-        return
-    _for_the_main_thread.active = True  # it may set handlers, as a handler may on the main thread
-    try:
-        handler(signum, sys._current_frames().get(scope.worker))
-    except (Abandoned, ProcessEnded):
-        raise
-    except BaseException as error:
-        _throw(_carrier(error))
-    finally:
-        _for_the_main_thread.active = False
+def _handle(handler: Any, signum: int) -> None:
+    """Run a handler the function's code set: Python runs it on the main thread, the handler's there, between two
+    bytecodes. Sent by the handler's own code, it runs there so; sent by another of the function's threads, it runs on
+    that thread (it cannot interrupt the handler's code without running beside it), and what it raises is raised
+    there."""
+    handler(signum, _caller())
 
 
 def _caller() -> Optional[FrameType]:
@@ -183,30 +171,11 @@ def _caller() -> Optional[FrameType]:
     return frame
 
 
-def _carrier(error: BaseException) -> type[BaseException]:
-    """A class of ``error``'s kind whose instances are ``error`` again (its arguments and attributes): what an
-    exception raised in another thread can be, as it is raised there from a class."""
-    kind, state = type(error), dict(getattr(error, "__dict__", {}))
-
-    def __init__(self: BaseException, *_: Any) -> None:
-        try:
-            kind.__init__(self, *error.args)
-        except Exception:  # a kind whose __init__ takes other arguments than it keeps in args
-            BaseException.__init__(self, *error.args)
-        self.__dict__.update(state)
-
-    try:
-        return type(kind.__name__, (kind,), {"__init__": __init__, "__module__": kind.__module__,
-                                             "__qualname__": kind.__qualname__})
-    except TypeError:  # a kind that cannot be subclassed
-        return kind
-
-
 def _set_signal(signalnum: int, handler: Any) -> Any:
     """signal.signal: a function's process has its own handlers (its code runs on the main thread there, which
     alone may set them)."""
     scope = function_scope()
-    if scope is None or not (_in_worker() or getattr(_for_the_main_thread, "active", False)):
+    if scope is None or not _in_worker():
         return _SIGNAL.before(signalnum, handler)  # another of its threads: Python's refusal, as on AWS
     number = _settable(signalnum)
     if not callable(handler) and handler != signal.SIG_IGN and handler != signal.SIG_DFL:
@@ -272,13 +241,32 @@ def _raise_signal(signum: int) -> None:
 
 
 def _interrupt_main(*args: Any) -> None:
-    """_thread.interrupt_main([signum]): only a signal Python handles does anything, and SIGINT is the one a
-    function's process handles."""
-    if not _function_code():
+    """_thread.interrupt_main([signum]): the signal as if it came to the main thread, the handler's; only a signal
+    whose handler is Python's or the function's does anything (SIGINT's is Python's to begin with)."""
+    scope = function_scope()
+    if scope is None:
         return _INTERRUPT_MAIN.before(*args)
-    if _checked(args[0] if args else signal.SIGINT, ValueError) == signal.SIGINT:
-        _interrupt()
+    number = _checked(args[0] if args else signal.SIGINT, ValueError)
+    if callable(_handler(scope, number)):
+        received(number)
     return None
+
+
+def _alarm(seconds: int) -> int:
+    """signal.alarm: its SIGALRM would reach the test process, never the function's handler, which Python would run
+    on the main thread. Never set: the handler it would run, or the end it would bring, on AWS is left out."""
+    if _function_code():
+        return 0
+    assert _ALARM is not None
+    return _ALARM.before(seconds)
+
+
+def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+    """signal.setitimer: as _alarm, for its timers' signals."""
+    if _function_code():
+        return (0.0, 0.0)
+    assert _SETITIMER is not None
+    return _SETITIMER.before(which, seconds, interval)
 
 
 EXIT = Swap(os, "_exit", _exit)
@@ -288,10 +276,12 @@ _RAISE_SIGNAL = Swap(signal, "raise_signal", _raise_signal)
 _INTERRUPT_MAIN = Swap(_thread, "interrupt_main", _interrupt_main)
 _KILLPG = where_present(os, "killpg", _killpg)
 _PTHREAD_KILL = where_present(signal, "pthread_kill", _pthread_kill)
+_ALARM = where_present(signal, "alarm", _alarm)
+_SETITIMER = where_present(signal, "setitimer", _setitimer)
 _SIGNAL = Swap(_signal, "signal", _set_signal)
 _GETSIGNAL = Swap(_signal, "getsignal", _get_signal)
-_SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _SIGNAL,
-                            _GETSIGNAL) if swap is not None]
+_SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _ALARM,
+                            _SETITIMER, _SIGNAL, _GETSIGNAL) if swap is not None]
 
 
 def install() -> None:
