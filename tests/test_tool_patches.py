@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
+from lambdamock.runtime.hooks import installation
 from tests.helpers import ROLE
 
 THREADED = package({"app.py": (
@@ -32,6 +33,14 @@ SLEEPY = package({"app.py": (
     "    time.sleep(3)\n"
     "    return time.monotonic() - started\n"
 )})
+
+
+def released() -> None:
+    """Wait until the mocks have put back what they replace (once their functions' threads end)."""
+    deadline = time.monotonic() + 10
+    while installation.users and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    assert not installation.users
 
 
 def invoke(code: bytes, name: str = "fn") -> Any:
@@ -103,11 +112,55 @@ def test_a_wrapper_set_over_lambdamock_s_while_functions_run_stays_and_works_in_
         threading.Thread.start = start  # type: ignore[method-assign]
     assert threading.Thread.start is start  # someone else's, to undo
     with mock_lambda():
-        # lambdamock's stand-in, beneath the wrapper, is not put over it again: it would call itself through it.
+        # The wrapper calls lambdamock's stand-in beneath it, which the next stand-in replaces: not again through it.
         assert invoke(THREADED, "again") == ["ran"]
-        assert threading.Thread.start is start
         caller = threading.Thread(target=lambda: None, name="test-thread")
         caller.start()
         caller.join(5)
     assert threading.Thread.start is start
     assert seen.count("function-thread") == 1 and "test-thread" in seen
+
+
+def test_a_patch_undone_while_functions_run_leaves_the_next_mock_its_stand_ins() -> None:
+    genuine = time.sleep
+    with mock_lambda(), mock.patch("time.sleep"):
+        invoke(THREADED)
+    with mock_lambda():
+        invoke(THREADED)
+        assert time.sleep is not genuine  # lambdamock's, which ends a handler's sleep at its timeout
+    assert time.sleep is genuine
+
+
+def test_a_wrapper_of_a_stand_in_left_in_place_does_not_recurse() -> None:
+    genuine = time.sleep
+    patch = mock.patch("time.sleep")
+    with mock_lambda():
+        invoke(THREADED)
+        patch.start()  # over lambdamock's stand-in, undone after the mock let go of it: the stand-in is left in place
+    released()
+    patch.stop()
+    try:
+        with mock.patch("time.sleep", wraps=time.sleep) as spy, mock_lambda():
+            invoke(THREADED, "again")
+            time.sleep(0.01)
+        assert spy.call_count == 1
+    finally:
+        time.sleep = genuine
+
+
+def test_a_stand_in_kept_after_the_mock_calls_python_s_own() -> None:
+    with mock.patch("time.sleep") as patched, mock_lambda():
+        invoke(THREADED)
+        from time import sleep  # the stand-in, kept
+    started = time.monotonic()
+    sleep(0.2)
+    assert time.monotonic() - started >= 0.2
+    assert patched.call_count == 0
+
+
+def test_lambdamock_s_own_threads_start_whatever_a_test_put_in_thread_start_s_place() -> None:
+    with mock.patch.object(threading.Thread, "start") as start, mock_lambda():
+        # The function's thread goes to the test's patch, which starts nothing: joining it fails, as it would.
+        assert invoke(THREADED)["errorMessage"] == "cannot join thread before it is started"
+    assert start.call_count == 1 and start.call_args == mock.call()  # called as the attribute, not with the thread
+    released()  # the thread that never started is not waited for

@@ -76,12 +76,12 @@ def _putenv(key: Any, value: Any) -> None:
     # Environment threads never change the process's C environment: os.environ's writes (which call
     # putenv) stay in their layer, and a handler's own putenv would reach every other thread's children.
     if current() is None:
-        _PUTENV.before(key, value)
+        _PUTENV.call(key, value)
 
 
 def _unsetenv(key: Any) -> None:
     if current() is None:
-        _UNSETENV.before(key)
+        _UNSETENV.call(key)
 
 
 _PUTENV = Swap(os, "putenv", _putenv)

@@ -185,7 +185,7 @@ class Environment:
         # A process the function's code forked came back from it here, where no invocation will ever reach it (the
         # only thread a fork keeps is this one): it ends, as Lambda's sandbox would end it.
         if os.getpid() != self._pid:
-            signals.EXIT.before(0)
+            signals.EXIT.genuine(0)
 
     def _init(self) -> None:
         outcome = self.init_outcome

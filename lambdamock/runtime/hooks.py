@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from types import MethodType, ModuleType, TracebackType
+from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
@@ -24,7 +24,6 @@ from lambdamock.runtime.swaps import Swap
 
 # Python's own threading.excepthook (threading.__excepthook__ from Python 3.10 on).
 _default_excepthook = getattr(threading, "__excepthook__", None) or _thread._excepthook
-_python_sleep = time.sleep
 _PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
 
 
@@ -43,7 +42,7 @@ def _import_module(name: str, package: Optional[str] = None) -> ModuleType:
         module = scope.namespace.import_module(name, package)
         if module is not None:
             return module
-    return _IMPORT_MODULE.before(name, package)
+    return _IMPORT_MODULE.call(name, package)
 
 
 def _basic_config(**options: Any) -> None:
@@ -57,21 +56,22 @@ def _basic_config(**options: Any) -> None:
         while isinstance(stream, ThreadStream):
             stream = stream.target
         options["stream"] = stream
-    _BASIC_CONFIG.before(**options)
+    _BASIC_CONFIG.call(**options)
 
 
 def _reload(module: ModuleType) -> ModuleType:
     scope = current()
     if scope is not None and scope.namespace.owns(module):
         return scope.namespace.reload(module)
-    return _RELOAD.before(module)
+    return _RELOAD.call(module)
 
 
 def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     scope = current()
-    if scope is None or scope.worker != threading.get_ident() or _SLEEP.before is not _python_sleep:
-        # A time.sleep that a test patched before the mock applies inside handlers too, as one patched since does.
-        _SLEEP.before(seconds)
+    if scope is None or scope.worker != threading.get_ident() or not isinstance(_SLEEP.replaced, BuiltinFunctionType):
+        # Not Python's own: what a test or tool put in its place before the mock applies inside handlers too, as what
+        # they put over the stand-in since does.
+        _SLEEP.call(seconds)
         return
     delay = float(seconds)
     if delay < 0:
@@ -95,8 +95,11 @@ def _outside(tb: Optional[TracebackType]) -> Optional[TracebackType]:
 
 def _start_thread(self: threading.Thread) -> None:
     scope = current()
-    if scope is None or isinstance(self, OwnThread):
-        _START.before(self)
+    if isinstance(self, OwnThread):
+        _START.call_genuine_on(self)  # lambdamock's own, whatever a test put in Thread.start's place
+        return
+    if scope is None or _START.calling():  # not a function's, or a wrapper of this stand-in called it back
+        _START.call_on(self)
         return
     # A thread started by function code is part of its environment, as in Lambda's one process: it
     # sees the function's variables, writes to its log, and belongs to the mock that runs it.
@@ -121,12 +124,14 @@ def _start_thread(self: threading.Thread) -> None:
     self.run = MethodType(run, self)  # type: ignore[method-assign]
     threads.adopt()
     try:
-        _START.before(self)
+        _START.call_on(self)
     except Exception:
         # Never started (no thread to be had). An exception thrown into this thread as it waited for the new one to
         # start (a timeout's, an interruption's) leaves it counted: it started, and stops counting as it ends.
         threads.adopted(lambda: None)
         raise
+    if self.ident is None:  # what a test put in Thread.start's place started nothing: nothing to wait for
+        threads.adopted(lambda: None)
 
 
 class _RawThread:
@@ -157,8 +162,8 @@ class _RawThread:
 
 def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]] = None) -> int:
     scope = current()
-    if scope is None:
-        return _START_NEW.before(function, args, *(() if kwargs is None else (kwargs,)))
+    if scope is None or _START_NEW.calling():
+        return _START_NEW.call(function, args, *(() if kwargs is None else (kwargs,)))
     # _thread's own checks, made before a thread starts.
     if not callable(function):
         raise TypeError("first arg must be callable")
@@ -168,7 +173,7 @@ def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dic
         raise TypeError("optional 3rd arg must be a dictionary")
     scope.threads.adopt()
     try:
-        return _START_NEW.before(_RawThread(scope, function, args, kwargs or {}), ())
+        return _START_NEW.call(_RawThread(scope, function, args, kwargs or {}), ())
     except Exception:
         scope.threads.adopted(lambda: None)  # never started: stop counting it
         raise

@@ -22,12 +22,12 @@ class _Semaphores:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if current() is not None:
             raise OSError(errno.ENOSYS, "Function not implemented")
-        return self.swap.before(*args, **kwargs)
+        return self.swap.call(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:  # SEM_VALUE_MAX, _rebuild (a process unpickling one)
         if name == "swap" or name.startswith("__"):
             raise AttributeError(name)  # not yet made (copy.copy), or asked of the stand-in itself
-        return getattr(self.swap.before, name)
+        return getattr(self.swap.replaced, name)
 
 
 SWAPS: List[Swap] = []

@@ -176,7 +176,7 @@ def _set_signal(signalnum: int, handler: Any) -> Any:
     alone may set them)."""
     scope = function_scope()
     if scope is None or not _in_worker():
-        return _SIGNAL.before(signalnum, handler)  # another of its threads: Python's refusal, as on AWS
+        return _SIGNAL.call(signalnum, handler)  # another of its threads: Python's refusal, as on AWS
     number = _settable(signalnum)
     if not callable(handler) and handler != signal.SIG_IGN and handler != signal.SIG_DFL:
         raise TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
@@ -191,7 +191,7 @@ def _set_signal(signalnum: int, handler: Any) -> Any:
 def _get_signal(signalnum: int) -> Any:
     scope = function_scope()
     if scope is None:
-        return _GETSIGNAL.before(signalnum)
+        return _GETSIGNAL.call(signalnum)
     return _handler(scope, _settable(signalnum))
 
 
@@ -204,40 +204,40 @@ def _settable(signalnum: Any) -> int:
 
 def _exit(status: Any) -> NoReturn:
     if not _function_code():
-        EXIT.before(status)
+        EXIT.call(status)
     _end(operator.index(status) & 0xFF)  # what a parent reads of it
 
 
 def _abort() -> NoReturn:
     if not _function_code():
-        _ABORT.before()
+        _ABORT.call()
     _end(-signal.SIGABRT)
 
 
 def _kill(pid: int, signum: int) -> None:
     if _function_code() and _own(pid):
         return received(_checked(signum, OSError))
-    return _KILL.before(pid, signum)
+    return _KILL.call(pid, signum)
 
 
 def _killpg(pgid: int, signum: int) -> None:
     if _function_code() and pgid in (0, os.getpgrp()):
         return received(_checked(signum, OSError))
     assert _KILLPG is not None  # installed only where the platform has it
-    return _KILLPG.before(pgid, signum)
+    return _KILLPG.call(pgid, signum)
 
 
 def _pthread_kill(thread_id: int, signum: int) -> None:
     if _function_code():  # a signal's default action is the whole process's, whichever thread it is sent to
         return received(_checked(signum, OSError))
     assert _PTHREAD_KILL is not None
-    return _PTHREAD_KILL.before(thread_id, signum)
+    return _PTHREAD_KILL.call(thread_id, signum)
 
 
 def _raise_signal(signum: int) -> None:
     if _function_code():
         return received(_checked(signum, ValueError))
-    return _RAISE_SIGNAL.before(signum)
+    return _RAISE_SIGNAL.call(signum)
 
 
 def _interrupt_main(*args: Any) -> None:
@@ -245,7 +245,7 @@ def _interrupt_main(*args: Any) -> None:
     whose handler is Python's or the function's does anything (SIGINT's is Python's to begin with)."""
     scope = function_scope()
     if scope is None:
-        return _INTERRUPT_MAIN.before(*args)
+        return _INTERRUPT_MAIN.call(*args)
     number = _checked(args[0] if args else signal.SIGINT, ValueError)
     if callable(_handler(scope, number)):
         received(number)
@@ -258,7 +258,7 @@ def _alarm(seconds: int) -> int:
     if _function_code():
         return 0
     assert _ALARM is not None
-    return _ALARM.before(seconds)
+    return _ALARM.call(seconds)
 
 
 def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
@@ -266,7 +266,7 @@ def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float
     if _function_code():
         return (0.0, 0.0)
     assert _SETITIMER is not None
-    return _SETITIMER.before(which, seconds, interval)
+    return _SETITIMER.call(which, seconds, interval)
 
 
 EXIT = Swap(os, "_exit", _exit)

@@ -88,7 +88,7 @@ def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
     """Logger.callHandlers for environment threads: records also go to the invocation's log, as Lambda's do."""
     scope = current()
     if scope is None:
-        CALL_HANDLERS.before(self, record)
+        CALL_HANDLERS.call_on(self, record)
         return
     # An environment's root handlers are its own (see ScopedRoot), the runtime's first; the process's come after,
     # as the function's records reach them too (pytest's caplog), but are not the function's: as on AWS, logging's
@@ -269,7 +269,7 @@ def is_enabled_for(self: logging.Logger, level: int) -> bool:
     root's level as they see it (see ScopedRoot) and leave logging's cache, which the test process's threads share,
     alone."""
     if current() is None:
-        return IS_ENABLED_FOR.before(self, level)
+        return IS_ENABLED_FOR.call_on(self, level)
     if self.disabled or self.manager.disable >= level:
         return False
     return level >= self.getEffectiveLevel()

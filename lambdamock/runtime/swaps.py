@@ -3,60 +3,78 @@
 from __future__ import annotations
 
 import inspect
+import threading
 from typing import Any, Optional
-
-# How far a chain of wrappers is followed (``__wrapped__``) to find the stand-in beneath another tool's wrapper.
-_DEPTH = 64
 
 
 class Swap:
     """``owner.name`` replaced by ``stand_in`` between install and uninstall.
 
-    The stand-in calls on to ``before``: what was there when it was installed, not when lambdamock was imported,
-    so a tool's wrapper (Sentry's of Thread.start, say) or a test's patch (of time.sleep) set up in between still
-    takes effect while functions run, and is what uninstall puts back.
+    The stand-in calls on to what it replaced when it was installed (``replaced``), not to what lambdamock found on
+    import (``genuine``): a tool's wrapper (Sentry's of Thread.start) or a test's patch (of time.sleep) set up in
+    between still takes effect while functions run, and is what uninstall puts back, if the stand-in is still
+    there (a later replacement is its maker's to undo). From then on the stand-in, wherever it is still kept
+    (``from time import sleep`` while it was installed), calls ``genuine``.
 
-    A tool that wraps the stand-in while it is installed keeps its wrapper: uninstall leaves what is no longer
-    the stand-in to whoever put it there, and a later install, finding that wrapper (the one left, or any whose
-    ``__wrapped__`` chain reaches the stand-in), leaves it in place, as the stand-in already runs beneath it.
-    Taking it for ``before`` would have the stand-in call itself through it.
+    A wrapper of the stand-in may be what it replaces (another tool wrapped it while it was installed, and it was
+    left so): a call that comes back to the stand-in through it, on the same thread, goes to ``genuine``.
     """
 
     def __init__(self, owner: Any, name: str, stand_in: Any) -> None:
         self.owner, self.name, self.stand_in = owner, name, stand_in
-        self.before: Any = getattr(owner, name)  # as the stand-in calls it (a class's attribute, as the class gives it)
-        self._replaced: Any = self._current()  # as it is stored, to put back (a descriptor, such as wrapt's wrappers)
-        self._left: Any = None  # what was on top of the stand-in when uninstall left it
-
-    def _current(self) -> Any:
-        return inspect.getattr_static(self.owner, self.name)
+        self.genuine: Any = inspect.getattr_static(owner, name)  # as stored: a class's may be a descriptor
+        self.replaced: Any = self.genuine
+        self._calling = threading.local()
 
     def install(self) -> None:
         """Put the stand-in in place (again: a no-op while it is there)."""
-        current = self._current()
-        if current is self.stand_in or current is self._left or self._wraps_stand_in(current):
-            return
-        self.before, self._replaced = getattr(self.owner, self.name), current
-        setattr(self.owner, self.name, self.stand_in)
+        current = inspect.getattr_static(self.owner, self.name)
+        if current is not self.stand_in:
+            self.replaced = current
+            setattr(self.owner, self.name, self.stand_in)
 
     def uninstall(self) -> None:
         """Put back what the stand-in replaced, if it is still there."""
-        current = self._current()
+        current = inspect.getattr_static(self.owner, self.name)
         if current is self.stand_in:
-            setattr(self.owner, self.name, self._replaced)
-            self._left = None
-        elif current is not self._replaced:
-            self._left = current
+            setattr(self.owner, self.name, self.replaced)
+        if current is self.stand_in or current is self.genuine:  # not beneath someone's wrapper of the stand-in
+            self.replaced = self.genuine
 
-    def _wraps_stand_in(self, found: Any) -> bool:
-        for _ in range(_DEPTH):
-            try:
-                found = found.__wrapped__
-            except Exception:  # not a wrapper (a Mock has no such attribute either)
-                return False
-            if found is self.stand_in:
-                return True
-        return False
+    def calling(self) -> bool:
+        """Whether this thread is in a call to what the stand-in replaced: the stand-in is called back through it."""
+        return bool(getattr(self._calling, "on", False))
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """Call what the stand-in replaced (a module's function)."""
+        if self.calling():
+            return self.genuine(*args, **kwargs)
+        self._calling.on = True
+        try:
+            return self.replaced(*args, **kwargs)
+        finally:
+            self._calling.on = False
+
+    def call_on(self, instance: Any, *args: Any) -> Any:
+        """Call what the stand-in replaced (a class's attribute) as ``instance``'s attribute gives it."""
+        if self.calling():
+            return self.call_genuine_on(instance, *args)
+        self._calling.on = True
+        try:
+            return _bound(self.replaced, instance)(*args)
+        finally:
+            self._calling.on = False
+
+    def call_genuine_on(self, instance: Any, *args: Any) -> Any:
+        """Call ``genuine`` (a class's attribute) as ``instance``'s attribute gives it."""
+        return _bound(self.genuine, instance)(*args)
+
+
+def _bound(found: Any, instance: Any) -> Any:
+    """What ``instance.name`` gives when its class stores ``found``: a bound method of a function or another
+    descriptor (wrapt's wrappers), and anything else (a Mock) as it is."""
+    get = getattr(type(found), "__get__", None)
+    return found if get is None else get(found, instance, type(instance))
 
 
 def where_present(owner: Any, name: str, stand_in: Any) -> Optional[Swap]:
