@@ -8,10 +8,13 @@ import json
 import threading
 import time
 import zipfile
-from typing import Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
+import boto3
 import botocore.session
 import pytest
+
+from lambdamock import package
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 # A role Lambda may assume: what CreateFunction asks of a role in moto's IAM while moto is active.
@@ -94,3 +97,33 @@ def zip_with_links(files: dict[str, str], links: dict[str, str]) -> bytes:
             entry.external_attr = 0o120777 << 16
             made.writestr(entry, leads_to)
     return buffer.getvalue()
+
+
+# Function code that runs a call on a thread it starts and raises there what the call raised (or IndexError: none).
+RUN_IN_THREAD = (
+    "def run_in_thread(call):\n"
+    "    failed = []\n"
+    "    def run():\n"
+    "        try:\n"
+    "            call()\n"
+    "        except Exception as error:\n"
+    "            failed.append(error)\n"
+    "    thread = threading.Thread(target=run)\n"
+    "    thread.start()\n"
+    "    thread.join(10)\n"
+    "    raise failed[0]\n\n"
+)
+
+
+def deploy(source: str, name: str = "f", **extra: Any) -> Any:
+    """A client of the active mock, with function ``name`` made of ``source`` as app.py (handler app.handler)."""
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})}, **extra)
+    return client
+
+
+def call(client: Any, name: str = "f", **event: Any) -> tuple[Any, Any]:
+    """Invoke ``name`` with ``event``: its FunctionError (or None) and its payload, decoded."""
+    response = client.invoke(FunctionName=name, Payload=json.dumps(event))
+    return response.get("FunctionError"), json.loads(response["Payload"].read())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import _multiprocessing
-import json
 import multiprocessing
 from typing import Any
 
@@ -11,7 +10,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, RUN_IN_THREAD, call, deploy
 
 # No /dev/shm on Lambda: multiprocessing's semaphores fail to open. AWS's error as users report it, e.g.
 # github.com/nalepae/pandarallel/issues/128 (Pool) and github.com/lithops-cloud/lithops/issues/1169
@@ -27,18 +26,8 @@ SEMAPHORES = {
 }
 SOURCE = (
     "import concurrent.futures, multiprocessing, threading\n\n"
-    "def run_in_thread(make):\n"
-    "    failed = []\n"
-    "    def run():\n"
-    "        try:\n"
-    "            make()\n"
-    "        except OSError as error:\n"
-    "            failed.append(error)\n"
-    "    thread = threading.Thread(target=run)\n"
-    "    thread.start()\n"
-    "    thread.join(10)\n"
-    "    raise failed[0]\n\n"
-    "def handler(event, context):\n"
+    + RUN_IN_THREAD
+    + "def handler(event, context):\n"
     "    kind = event['kind']\n"
     "    if kind == 'pipe':\n"
     "        ours, theirs = multiprocessing.Pipe()\n"
@@ -53,15 +42,7 @@ SOURCE = (
 
 @pytest.fixture
 def client(lambda_mock: Any) -> Any:
-    client = boto3.client("lambda", region_name="us-east-1")
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=30,
-                           Code={"ZipFile": package({"app.py": SOURCE})})
-    return client
-
-
-def call(client: Any, **event: Any) -> tuple[Any, Any]:
-    response = client.invoke(FunctionName="f", Payload=json.dumps(event))
-    return response.get("FunctionError"), json.loads(response["Payload"].read())
+    return deploy(SOURCE, Timeout=30)
 
 
 @pytest.mark.parametrize("make", SEMAPHORES.values(), ids=SEMAPHORES.keys())

@@ -3,15 +3,12 @@ may set them: signal.signal works in the handler's code, and a signal the functi
 
 from __future__ import annotations
 
-import json
 import signal
 from typing import Any
 
-import boto3
 import pytest
 
-from lambdamock import package
-from tests.helpers import ROLE
+from tests.helpers import RUN_IN_THREAD, call, deploy
 
 # AWS's sample for graceful shutdown (aws-samples/graceful-shutdown-with-aws-lambda, python-demo) sets its SIGTERM
 # handler as the module loads.
@@ -20,18 +17,8 @@ SOURCE = (
     "def exit_gracefully(signum, frame):\n"
     "    sys.exit(0)\n\n"
     "signal.signal(signal.SIGTERM, exit_gracefully)\n\n"
-    "def run_in_thread(call):\n"
-    "    failed = []\n"
-    "    def run():\n"
-    "        try:\n"
-    "            call()\n"
-    "        except Exception as error:\n"
-    "            failed.append(error)\n"
-    "    thread = threading.Thread(target=run)\n"
-    "    thread.start()\n"
-    "    thread.join(10)\n"
-    "    raise failed[0]\n\n"
-    "def handler(event, context):\n"
+    + RUN_IN_THREAD
+    + "def handler(event, context):\n"
     "    kind = event['kind']\n"
     "    if kind == 'handlers':\n"
     "        return [str(signal.getsignal(number)) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE)]\n"
@@ -59,15 +46,7 @@ SOURCE = (
 
 @pytest.fixture
 def client(lambda_mock: Any) -> Any:
-    client = boto3.client("lambda", region_name="us-east-1")
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=60,
-                           Code={"ZipFile": package({"app.py": SOURCE})})
-    return client
-
-
-def call(client: Any, **event: Any) -> tuple[Any, Any]:
-    response = client.invoke(FunctionName="f", Payload=json.dumps(event))
-    return response.get("FunctionError"), json.loads(response["Payload"].read())
+    return deploy(SOURCE)
 
 
 def test_a_handler_set_as_the_module_loads_is_the_function_s_and_not_the_test_process_s(client: Any) -> None:
