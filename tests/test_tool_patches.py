@@ -3,8 +3,11 @@ a mock runs functions takes effect while they run and is there after; one made o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import logging
+import os
 import threading
 import time
 from typing import Any, Callable, Iterator
@@ -164,3 +167,102 @@ def test_lambdamock_s_own_threads_start_whatever_a_test_put_in_thread_start_s_pl
         assert invoke(THREADED)["errorMessage"] == "cannot join thread before it is started"
     assert start.call_count == 1 and start.call_args == mock.call()  # called as the attribute, not with the thread
     released()  # the thread that never started is not waited for
+
+
+ENVIRONMENT_THREAD = package({"app.py": (
+    "import os, threading\n\n"
+    "def handler(event, context):\n"
+    "    seen = []\n"
+    "    thread = threading.Thread(target=lambda: seen.append(os.environ.get('COLOR')))\n"
+    "    thread.start()\n"
+    "    thread.join(5)\n"
+    "    return seen\n"
+)})
+
+
+def test_wrappers_made_before_and_over_a_stand_in_both_stay_in_the_chain() -> None:
+    genuine, calls = time.sleep, []
+
+    def wrapping(tag: str, inner: Callable[[float], None]) -> Callable[[float], None]:
+        def wrapper(seconds: float) -> None:
+            calls.append(tag)
+            inner(seconds)
+        return wrapper
+
+    time.sleep = wrapping("before", time.sleep)
+    try:
+        with mock_lambda():
+            invoke(THREADED)
+            time.sleep = wrapping("over", time.sleep)
+        released()
+        for moment in ("after one mock", "during another", "after it"):
+            with contextlib.ExitStack() as stack:
+                if moment == "during another":
+                    stack.enter_context(mock_lambda())
+                    invoke(THREADED, moment.replace(" ", "-"))
+                calls.clear()
+                time.sleep(0)
+                assert calls == ["over", "before"], moment
+            released()
+    finally:
+        time.sleep = genuine
+
+
+def test_a_thread_a_start_wrapper_starts_beside_the_function_s_is_the_function_s_too(genuine_start: Any) -> None:
+    seen: list[Any] = []
+
+    def start(self: threading.Thread, *args: Any, **kwargs: Any) -> None:
+        if self.name == "function-thread":  # a tool's helper, started as the function's thread starts
+            helper = threading.Thread(target=lambda: seen.append(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")))
+            helper.start()
+            helper.join(5)
+        genuine_start(self, *args, **kwargs)
+
+    threading.Thread.start = start  # type: ignore[method-assign]
+    with mock_lambda():
+        assert invoke(THREADED) == ["ran"]
+    assert seen == ["fn"]
+
+
+def test_a_record_logged_while_a_wrapper_of_call_handlers_handles_one_reaches_the_wrapper_too() -> None:
+    genuine, seen = logging.Logger.callHandlers, []
+
+    def wrapper(self: logging.Logger, record: logging.LogRecord) -> None:
+        seen.append(record.getMessage())
+        genuine(self, record)
+
+    class Nesting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if not record.getMessage().startswith("nested"):
+                logger.warning("nested %s", record.getMessage())
+
+    logger = logging.getLogger("tool-patches")
+    logger.propagate = False
+    logger.addHandler(Nesting())
+    logging.Logger.callHandlers = wrapper  # type: ignore[method-assign]
+    try:
+        with mock_lambda():
+            invoke(THREADED)
+            logger.warning("outer")
+    finally:
+        logging.Logger.callHandlers = genuine  # type: ignore[method-assign]
+        logger.handlers.clear()
+    assert seen == ["outer", "nested outer"]
+
+
+def test_a_mock_started_before_the_last_one_let_go_has_its_stand_ins(genuine_start: Any) -> None:
+    lingering = package({"app.py": (
+        "import threading, time\n\n"
+        "def handler(event, context):\n"
+        "    threading.Thread(target=time.sleep, args=(1,)).start()\n"  # outlives the mock: its release waits
+        "    return 'ok'\n"
+    )})
+    with mock.patch.object(threading.Thread, "start", autospec=True, side_effect=genuine_start), mock_lambda():
+        invoke(lingering)
+    # The patch was undone over the stand-in the first mock still holds.
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="colors", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": ENVIRONMENT_THREAD}, Environment={"Variables": {"COLOR": "red"}})
+        assert json.loads(client.invoke(FunctionName="colors")["Payload"].read()) == ["red"]
+    released()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import importlib
 import logging
+import operator
 import os
 import sys
 import threading
@@ -73,7 +74,10 @@ def _sleep(seconds: Union[float, SupportsIndex]) -> None:
         # they put over the stand-in since does.
         _SLEEP.call(seconds)
         return
-    delay = float(seconds)
+    # As time.sleep reads its argument: a float as it is, anything else as an integer.
+    delay = seconds if isinstance(seconds, float) else float(operator.index(seconds))
+    if delay != delay:
+        raise ValueError("Invalid value NaN (not a number)")
     if delay < 0:
         raise ValueError("sleep length must be non-negative")
     # A handler that timed out, or in whose thread a signal's handler raised (see runtime.signals), is woken, so the
@@ -98,7 +102,7 @@ def _start_thread(self: threading.Thread) -> None:
     if isinstance(self, OwnThread):
         _START.call_genuine_on(self)  # lambdamock's own, whatever a test put in Thread.start's place
         return
-    if scope is None or _START.calling():  # not a function's, or a wrapper of this stand-in called it back
+    if scope is None or _START.calling(self):  # not a function's, or a wrapper of this stand-in called it back
         _START.call_on(self)
         return
     # A thread started by function code is part of its environment, as in Lambda's one process: it
@@ -162,7 +166,7 @@ class _RawThread:
 
 def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]] = None) -> int:
     scope = current()
-    if scope is None or _START_NEW.calling():
+    if scope is None or _START_NEW.calling(function, args, *(() if kwargs is None else (kwargs,))):
         return _START_NEW.call(function, args, *(() if kwargs is None else (kwargs,)))
     # _thread's own checks, made before a thread starts.
     if not callable(function):
@@ -245,6 +249,12 @@ class _Installation:
         with self.lock:
             self.users += 1
             if self.users > 1:
+                # Again: what someone put back since (a patch undone while an earlier mock's release waits for its
+                # functions' threads) is replaced again.
+                CALL_HANDLERS.install()
+                for swap in _SWAPS:
+                    swap.install()
+                signals.install()
                 return
             self._environ.install()
             main = sys.modules.get("__main__")

@@ -108,7 +108,7 @@ def _own(pid: int) -> bool:
 
 
 def _checked(signum: Any, error: type[Exception]) -> int:
-    number = operator.index(signum)
+    number = int(operator.index(signum))  # an int, as Python hands handlers (not the Signals member)
     if not 0 <= number < signal.NSIG:
         if error is OSError:
             raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
@@ -196,7 +196,7 @@ def _get_signal(signalnum: int) -> Any:
 
 
 def _settable(signalnum: Any) -> int:
-    number = operator.index(signalnum)
+    number = int(operator.index(signalnum))
     if not 1 <= number < signal.NSIG:
         raise ValueError("signal number out of range")
     return number
@@ -246,6 +246,8 @@ def _interrupt_main(*args: Any) -> None:
     scope = function_scope()
     if scope is None:
         return _INTERRUPT_MAIN.call(*args)
+    if args and sys.version_info < (3, 10):
+        raise TypeError(f"interrupt_main() takes no arguments ({len(args)} given)")
     number = _checked(args[0] if args else signal.SIGINT, ValueError)
     if callable(_handler(scope, number)):
         received(number)

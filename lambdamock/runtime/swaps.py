@@ -13,18 +13,20 @@ class Swap:
     The stand-in calls on to what it replaced when it was installed (``replaced``), not to what lambdamock found on
     import (``genuine``): a tool's wrapper (Sentry's of Thread.start) or a test's patch (of time.sleep) set up in
     between still takes effect while functions run, and is what uninstall puts back, if the stand-in is still
-    there (a later replacement is its maker's to undo). From then on the stand-in, wherever it is still kept
-    (``from time import sleep`` while it was installed), calls ``genuine``.
+    there (a later replacement is its maker's to undo).
 
-    A wrapper of the stand-in may be what it replaces (another tool wrapped it while it was installed, and it was
-    left so): a call that comes back to the stand-in through it, on the same thread, goes to ``genuine``.
+    Another tool may wrap the stand-in while it is installed, and keep its wrapper after: the stand-in beneath it
+    then goes on calling what it replaced (``beneath``). A later install replaces that wrapper in turn, and the
+    call that comes back through it to the stand-in (the same call, on the same thread) goes to ``beneath`` rather
+    than round again.
     """
 
     def __init__(self, owner: Any, name: str, stand_in: Any) -> None:
         self.owner, self.name, self.stand_in = owner, name, stand_in
         self.genuine: Any = inspect.getattr_static(owner, name)  # as stored: a class's may be a descriptor
         self.replaced: Any = self.genuine
-        self._calling = threading.local()
+        self.beneath: Any = self.genuine
+        self._calls = threading.local()  # each thread's calls in progress, by the identities of their arguments
 
     def install(self) -> None:
         """Put the stand-in in place (again: a no-op while it is there)."""
@@ -38,32 +40,38 @@ class Swap:
         current = inspect.getattr_static(self.owner, self.name)
         if current is self.stand_in:
             setattr(self.owner, self.name, self.replaced)
-        if current is self.stand_in or current is self.genuine:  # not beneath someone's wrapper of the stand-in
-            self.replaced = self.genuine
+            self.replaced = self.beneath  # where the stand-in is still kept (from time import sleep)
+        elif current is self.genuine:  # put back by someone else (a patch undone): nothing is beneath
+            self.replaced = self.beneath = self.genuine
+        else:  # a wrapper of the stand-in (or a replacement) stays: the stand-in beneath it calls on as it did
+            self.beneath = self.replaced
 
-    def calling(self) -> bool:
-        """Whether this thread is in a call to what the stand-in replaced: the stand-in is called back through it."""
-        return bool(getattr(self._calling, "on", False))
+    def calling(self, *args: Any) -> bool:
+        """Whether this thread is in this very call already: a wrapper of the stand-in called it back."""
+        return tuple(map(id, args)) in getattr(self._calls, "keys", ())
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
         """Call what the stand-in replaced (a module's function)."""
-        if self.calling():
-            return self.genuine(*args, **kwargs)
-        self._calling.on = True
-        try:
-            return self.replaced(*args, **kwargs)
-        finally:
-            self._calling.on = False
+        return self._call(None, args, kwargs)
 
     def call_on(self, instance: Any, *args: Any) -> Any:
         """Call what the stand-in replaced (a class's attribute) as ``instance``'s attribute gives it."""
-        if self.calling():
-            return self.call_genuine_on(instance, *args)
-        self._calling.on = True
+        return self._call(instance, (instance, *args), {})
+
+    def _call(self, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        key = tuple(map(id, args))
+        keys = self._calls.__dict__.setdefault("keys", set())
+        again = key in keys
+        target = self.beneath if again else self.replaced
+        if instance is not None:
+            target, args = _bound(target, instance), args[1:]
+        if again:
+            return target(*args, **kwargs)
+        keys.add(key)
         try:
-            return _bound(self.replaced, instance)(*args)
+            return target(*args, **kwargs)
         finally:
-            self._calling.on = False
+            keys.discard(key)
 
     def call_genuine_on(self, instance: Any, *args: Any) -> Any:
         """Call ``genuine`` (a class's attribute) as ``instance``'s attribute gives it."""
