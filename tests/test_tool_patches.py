@@ -266,3 +266,22 @@ def test_a_mock_started_before_the_last_one_let_go_has_its_stand_ins(genuine_sta
                                Code={"ZipFile": ENVIRONMENT_THREAD}, Environment={"Variables": {"COLOR": "red"}})
         assert json.loads(client.invoke(FunctionName="colors")["Payload"].read()) == ["red"]
     released()
+
+
+def test_a_patch_made_and_undone_while_an_earlier_mock_lets_go_is_not_put_back_after() -> None:
+    genuine = time.sleep
+    lingering = package({"app.py": (
+        "import threading, time\n\n"
+        "def handler(event, context):\n"
+        "    threading.Thread(target=time.sleep, args=(1,)).start()\n"  # outlives the mock: its release waits
+        "    return 'ok'\n"
+    )})
+    with mock_lambda():
+        invoke(lingering)
+    with mock.patch("time.sleep", side_effect=lambda seconds: genuine(seconds / 10)), mock_lambda():
+        invoke(THREADED, "next")
+        started = time.monotonic()
+        time.sleep(0.5)  # the patch, over the stand-in the first mock still holds: no call goes round through it
+        assert time.monotonic() - started < 0.4
+    released()
+    assert time.sleep is genuine

@@ -249,12 +249,10 @@ class _Installation:
         with self.lock:
             self.users += 1
             if self.users > 1:
-                # Again: what someone put back since (a patch undone while an earlier mock's release waits for its
-                # functions' threads) is replaced again.
-                CALL_HANDLERS.install()
-                for swap in _SWAPS:
-                    swap.install()
-                signals.install()
+                # What a patch undone since put back (while an earlier mock's release waits for its functions'
+                # threads) is replaced again.
+                for swap in [CALL_HANDLERS, *_SWAPS, *signals.SWAPS]:
+                    swap.reinstate()
                 return
             self._environ.install()
             main = sys.modules.get("__main__")

@@ -282,7 +282,7 @@ _ALARM = where_present(signal, "alarm", _alarm)
 _SETITIMER = where_present(signal, "setitimer", _setitimer)
 _SIGNAL = Swap(_signal, "signal", _set_signal)
 _GETSIGNAL = Swap(_signal, "getsignal", _get_signal)
-_SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _ALARM,
+SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _ALARM,
                             _SETITIMER, _SIGNAL, _GETSIGNAL) if swap is not None]
 
 
@@ -290,11 +290,11 @@ def install() -> None:
     """Put the stand-ins in place (hooks does, while functions may run)."""
     global _home
     _home = os.getpid()
-    for swap in _SWAPS:
+    for swap in SWAPS:
         swap.install()
 
 
 def uninstall() -> None:
     """Put back what is still ours: a later replacement by someone else is theirs to undo."""
-    for swap in _SWAPS:
+    for swap in SWAPS:
         swap.uninstall()

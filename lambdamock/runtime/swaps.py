@@ -35,6 +35,14 @@ class Swap:
             self.replaced = current
             setattr(self.owner, self.name, self.stand_in)
 
+    def reinstate(self) -> None:
+        """Put the stand-in back while it is installed if someone put back what it replaced, or Python's own (a
+        patch undone); anything else there (a wrapper of the stand-in) is left alone."""
+        current = inspect.getattr_static(self.owner, self.name)
+        if current is not self.stand_in and (current is self.replaced or current is self.genuine):
+            self.replaced = current
+            setattr(self.owner, self.name, self.stand_in)
+
     def uninstall(self) -> None:
         """Put back what the stand-in replaced, if it is still there."""
         current = inspect.getattr_static(self.owner, self.name)
