@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
+from lambdamock.runtime import hooks
 from lambdamock.runtime.hooks import installation
 from tests.helpers import ROLE
 
@@ -285,3 +286,24 @@ def test_a_patch_made_and_undone_while_an_earlier_mock_lets_go_is_not_put_back_a
         assert time.monotonic() - started < 0.4
     released()
     assert time.sleep is genuine
+
+
+def test_a_patch_over_a_stand_in_an_earlier_mock_left_is_not_put_back_by_a_later_mock() -> None:
+    genuine = time.sleep
+    lingering = package({"app.py": (
+        "import threading\n\n"
+        "def handler(event, context):\n"
+        "    threading.Thread(target=threading.Event().wait, args=(0.5,)).start()\n"  # its mock's release waits
+        "    return 'ok'\n"
+    )})
+    with mock_lambda():
+        invoke(lingering)
+    with mock.patch("time.sleep"):  # over the first mock's stand-in, which it will put back
+        released()  # the first mock lets go while the patch is over its stand-in
+        with mock_lambda():
+            invoke(lingering, "again")
+    released()
+    started = time.monotonic()
+    time.sleep(0.2)
+    assert time.monotonic() - started >= 0.2  # Python's own (or the stand-in calling it), not the stopped patch
+    assert time.sleep in (genuine, hooks._sleep)

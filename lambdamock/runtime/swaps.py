@@ -15,10 +15,11 @@ class Swap:
     between still takes effect while functions run, and is what uninstall puts back, if the stand-in is still
     there (a later replacement is its maker's to undo).
 
-    Another tool may wrap the stand-in while it is installed, and keep its wrapper after: the stand-in beneath it
-    then goes on calling what it replaced (``beneath``). A later install replaces that wrapper in turn, and the
-    call that comes back through it to the stand-in (the same call, on the same thread) goes to ``beneath`` rather
-    than round again.
+    Another tool may wrap the stand-in while it is installed, and keep its wrapper after (``over``): the stand-in
+    beneath it then goes on calling what it replaced (``beneath``), and a later install leaves that wrapper in
+    place. A wrapper of the stand-in made after it is gone (a spy of it, left by a patch undone after the mock) is
+    replaced in turn, and the call that comes back through it to the stand-in (the same call, on the same thread)
+    goes to ``beneath`` rather than round again.
     """
 
     def __init__(self, owner: Any, name: str, stand_in: Any) -> None:
@@ -26,12 +27,13 @@ class Swap:
         self.genuine: Any = inspect.getattr_static(owner, name)  # as stored: a class's may be a descriptor
         self.replaced: Any = self.genuine
         self.beneath: Any = self.genuine
+        self.over: Any = None
         self._calls = threading.local()  # each thread's calls in progress, by the identities of their arguments
 
     def install(self) -> None:
         """Put the stand-in in place (again: a no-op while it is there)."""
         current = inspect.getattr_static(self.owner, self.name)
-        if current is not self.stand_in:
+        if current is not self.stand_in and current is not self.over:
             self.replaced = current
             setattr(self.owner, self.name, self.stand_in)
 
@@ -48,11 +50,12 @@ class Swap:
         current = inspect.getattr_static(self.owner, self.name)
         if current is self.stand_in:
             setattr(self.owner, self.name, self.replaced)
-            self.replaced = self.beneath  # where the stand-in is still kept (from time import sleep)
+            self.replaced, self.over = self.beneath, None  # where the stand-in is still kept (from time import sleep)
         elif current is self.genuine:  # put back by someone else (a patch undone): nothing is beneath
             self.replaced = self.beneath = self.genuine
+            self.over = None
         else:  # a wrapper of the stand-in (or a replacement) stays: the stand-in beneath it calls on as it did
-            self.beneath = self.replaced
+            self.beneath, self.over = self.replaced, current
 
     def calling(self, *args: Any) -> bool:
         """Whether this thread is in this very call already: a wrapper of the stand-in called it back."""
