@@ -80,8 +80,8 @@ def _sleep(seconds: Union[float, SupportsIndex]) -> None:
         raise ValueError("Invalid value NaN (not a number)")
     if delay < 0:
         raise ValueError("sleep length must be non-negative")
-    # A handler that timed out, or in whose thread a signal's handler raised (see runtime.signals), is woken, so the
-    # exception pending in its thread ends the sleep now, as a signal ends one on AWS.
+    # A handler that timed out, or whose process another of its threads ended or interrupted (see runtime.signals),
+    # is woken, so the exception pending in its thread ends the sleep now, as a signal ends one on AWS.
     if not scope.abandoned.is_set():
         scope.wake.clear()  # what woke an earlier sleep (its exception was raised before this call got here)
     try:
