@@ -55,6 +55,7 @@ def test_multiprocessing_s_semaphores_fail_in_function_code_as_on_lambda(client:
     assert "lambdamock" not in "".join(payload["stackTrace"])
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_pipe_to_a_process_works_as_on_lambda(client: Any) -> None:
     # AWS's advice where Pool and Queue fail: Process and Pipe.
     assert call(client, kind="pipe") == (None, 42)
