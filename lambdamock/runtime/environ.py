@@ -86,6 +86,7 @@ def _unsetenv(key: Any) -> None:
 
 _PUTENV = Swap(os, "putenv", _putenv)
 _UNSETENV = Swap(os, "unsetenv", _unsetenv)
+SWAPS = [_PUTENV, _UNSETENV]
 
 
 class Layering:
@@ -100,8 +101,8 @@ class Layering:
         os.environ._data = self._data  # type: ignore[attr-defined]
         if hasattr(os, "environb"):
             os.environb._data = self._data  # type: ignore[attr-defined]
-        _PUTENV.install()
-        _UNSETENV.install()
+        for swap in SWAPS:
+            swap.install()
 
     def uninstall(self) -> None:
         data, self._data = self._data, None
@@ -112,5 +113,5 @@ class Layering:
             os.environ._data = data.base  # type: ignore[attr-defined]
         if hasattr(os, "environb") and os.environb._data is data:  # type: ignore[attr-defined]
             os.environb._data = data.base  # type: ignore[attr-defined]
-        _PUTENV.uninstall()
-        _UNSETENV.uninstall()
+        for swap in SWAPS:
+            swap.uninstall()

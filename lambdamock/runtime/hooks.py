@@ -16,8 +16,7 @@ from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import ric, sandbox, signals
-from lambdamock.runtime.environ import Layering
+from lambdamock.runtime import environ, ric, sandbox, signals
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import CALL_HANDLERS, IS_ENABLED_FOR, ThreadStream, own_levels, scope_root, unscope_root
@@ -166,8 +165,9 @@ class _RawThread:
 
 def _start_new_thread(function: Any, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]] = None) -> int:
     scope = current()
-    if scope is None or _START_NEW.calling(function, args, *(() if kwargs is None else (kwargs,))):
-        return _START_NEW.call(function, args, *(() if kwargs is None else (kwargs,)))
+    passed = (function, args) if kwargs is None else (function, args, kwargs)
+    if scope is None or _START_NEW.calling(*passed):
+        return _START_NEW.call(*passed)
     # _thread's own checks, made before a thread starts.
     if not callable(function):
         raise TypeError("first arg must be callable")
@@ -243,7 +243,7 @@ class _Installation:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.users = 0
-        self._environ = Layering()
+        self._environ = environ.Layering()
 
     def acquire(self) -> None:
         with self.lock:
@@ -251,7 +251,7 @@ class _Installation:
             if self.users > 1:
                 # What a patch undone since put back (while an earlier mock's release waits for its functions'
                 # threads) is replaced again.
-                for swap in [CALL_HANDLERS, *_SWAPS, *signals.SWAPS]:
+                for swap in [CALL_HANDLERS, *_SWAPS, *signals.SWAPS, *environ.SWAPS]:
                     swap.reinstate()
                 return
             self._environ.install()

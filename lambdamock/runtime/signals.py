@@ -54,7 +54,7 @@ def name(signum: int) -> str:
     return _BY_NUMBER.get(signum, f"signal {signum}")
 
 
-def function_scope() -> Any:
+def _function_scope() -> Any:
     """The scope of the function whose code calls, in the process that runs it (a child it forked ends as any
     process); else None."""
     scope = current()
@@ -62,7 +62,7 @@ def function_scope() -> Any:
 
 
 def _function_code() -> bool:
-    return function_scope() is not None
+    return _function_scope() is not None
 
 
 def _end(status: int) -> NoReturn:
@@ -128,7 +128,7 @@ def _interrupt() -> None:
             scope.ended = -signal.SIGINT
 
 
-def received(signum: int) -> None:
+def _received(signum: int) -> None:
     """What the function's process does with a signal it got: what its code set it to do, or the default action."""
     if signum == 0:
         return  # 0 only asks whether the process exists
@@ -138,7 +138,10 @@ def received(signum: int) -> None:
     if handler is signal.default_int_handler:
         return _interrupt()
     if callable(handler):
-        return _handle(handler, signum)
+        # Python runs it on the main thread, the handler's on Lambda: sent by the handler's own code, it runs there
+        # so; sent by another of the function's threads, on that thread (it cannot interrupt the handler's code
+        # without running beside it), and what it raises is raised there.
+        return handler(signum, _caller())
     if handler == signal.SIG_IGN:
         return None
     if signum in _HARMLESS:
@@ -155,14 +158,6 @@ def _handler(scope: Any, signum: int) -> Any:
     return scope.signal_handlers.get(signum, _AT_START.get(signum, signal.SIG_DFL))
 
 
-def _handle(handler: Any, signum: int) -> None:
-    """Run a handler the function's code set: Python runs it on the main thread, the handler's there, between two
-    bytecodes. Sent by the handler's own code, it runs there so; sent by another of the function's threads, it runs on
-    that thread (it cannot interrupt the handler's code without running beside it), and what it raises is raised
-    there."""
-    handler(signum, _caller())
-
-
 def _caller() -> Optional[FrameType]:
     """The innermost frame that is not lambdamock's: where the function's code was when the signal came."""
     frame: Optional[FrameType] = sys._getframe(1)
@@ -174,7 +169,7 @@ def _caller() -> Optional[FrameType]:
 def _set_signal(signalnum: int, handler: Any) -> Any:
     """signal.signal: a function's process has its own handlers (its code runs on the main thread there, which
     alone may set them)."""
-    scope = function_scope()
+    scope = _function_scope()
     if scope is None or not _in_worker():
         return _SIGNAL.call(signalnum, handler)  # another of its threads: Python's refusal, as on AWS
     number = _settable(signalnum)
@@ -189,7 +184,7 @@ def _set_signal(signalnum: int, handler: Any) -> Any:
 
 
 def _get_signal(signalnum: int) -> Any:
-    scope = function_scope()
+    scope = _function_scope()
     if scope is None:
         return _GETSIGNAL.call(signalnum)
     return _handler(scope, _settable(signalnum))
@@ -216,41 +211,41 @@ def _abort() -> NoReturn:
 
 def _kill(pid: int, signum: int) -> None:
     if _function_code() and _own(pid):
-        return received(_checked(signum, OSError))
+        return _received(_checked(signum, OSError))
     return _KILL.call(pid, signum)
 
 
 def _killpg(pgid: int, signum: int) -> None:
     if _function_code() and pgid in (0, os.getpgrp()):
-        return received(_checked(signum, OSError))
+        return _received(_checked(signum, OSError))
     assert _KILLPG is not None  # installed only where the platform has it
     return _KILLPG.call(pgid, signum)
 
 
 def _pthread_kill(thread_id: int, signum: int) -> None:
     if _function_code():  # a signal's default action is the whole process's, whichever thread it is sent to
-        return received(_checked(signum, OSError))
+        return _received(_checked(signum, OSError))
     assert _PTHREAD_KILL is not None
     return _PTHREAD_KILL.call(thread_id, signum)
 
 
 def _raise_signal(signum: int) -> None:
     if _function_code():
-        return received(_checked(signum, ValueError))
+        return _received(_checked(signum, ValueError))
     return _RAISE_SIGNAL.call(signum)
 
 
 def _interrupt_main(*args: Any) -> None:
     """_thread.interrupt_main([signum]): the signal as if it came to the main thread, the handler's; only a signal
     whose handler is Python's or the function's does anything (SIGINT's is Python's to begin with)."""
-    scope = function_scope()
+    scope = _function_scope()
     if scope is None:
         return _INTERRUPT_MAIN.call(*args)
     if args and sys.version_info < (3, 10):
         raise TypeError(f"interrupt_main() takes no arguments ({len(args)} given)")
     number = _checked(args[0] if args else signal.SIGINT, ValueError)
     if callable(_handler(scope, number)):
-        received(number)
+        _received(number)
     return None
 
 
