@@ -76,7 +76,10 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     try:
         operation = operations.find(service_model.api_version, xform_name(name))
         if operation is None:
-            raise NotServedError(f"lambdamock does not serve the Lambda operation {name} (API {service_model.api_version}) yet")
+            # Lambda Web Functions, Lambda Core and Lambda MicroVMs share Lambda's endpoint: named, since their
+            # operations' names (ListTags, TagResource, ...) can be Lambda's too.
+            raise NotServedError(f"lambdamock does not serve the {service_model.service_id} operation {name} "
+                                 f"(API {service_model.api_version})")
         params = decode(match.operation, match.labels, request)
         tags_shown = _moto_auth.authorize(call, name, params, request, url, context)
         validate(match.operation.input_shape, params)

@@ -6,6 +6,7 @@ nothing connected to it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -17,7 +18,7 @@ from botocore.config import Config
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
-from lambdamock.errors import MockStoppedError
+from lambdamock.errors import MockStoppedError, NotServedError
 from tests.escapes import CREDENTIALS, Proxy
 from tests.helpers import ROLE, TRUST, wait_until
 from tests.runtime import sync
@@ -82,6 +83,37 @@ def test_endpoint_url_clients_stay_in_process(escapes: Proxy, url: str) -> None:
         client = boto3.client("lambda", region_name="eu-west-1", endpoint_url=url)
         create(client)
         assert client.get_function(FunctionName="f")["Configuration"]["FunctionName"] == "f"
+    assert escapes.attempts == []
+
+
+def _neighbours() -> list[tuple[str, str]]:
+    """Services that botocore models apart but that share Lambda's endpoint, each with an operation that needs no input.
+
+    botocore 1.44 has Lambda Web Functions (lambda-web), Lambda Core (lambda-core) and Lambda MicroVMs
+    (lambda-microvms); older ones have none.
+    """
+    session = boto3.session.Session()
+    found = []
+    for name in session.get_available_services():
+        model = session._session.get_service_model(name) if name.startswith("lambda-") else None
+        if model is not None and model.endpoint_prefix == "lambda":
+            found.append((name, next(operation for operation in model.operation_names
+                                     if not model.operation_model(operation).input_shape.required_members)))
+    return found
+
+
+@pytest.mark.parametrize("with_moto", [False, True], ids=["alone", "with moto"])
+@pytest.mark.parametrize(("service", "operation"), _neighbours())
+def test_a_service_that_shares_lambdas_endpoint_is_refused_not_sent(
+        escapes: Proxy, service: str, operation: str, with_moto: bool) -> None:
+    with mock_aws() if with_moto else contextlib.nullcontext(), mock_lambda() as mock:
+        client = boto3.client(service, region_name="us-east-1")
+        name = client.meta.service_model.service_id
+        with pytest.raises(NotServedError, match=f"^lambdamock does not serve the {name} operation {operation} "):
+            getattr(client, botocore.xform_name(operation))()
+        assert [call.operation for call in mock.unserved] == [operation]
+        # Lambda's own operations are still served beside it.
+        assert boto3.client("lambda", region_name="us-east-1").list_functions()["Functions"] == []
     assert escapes.attempts == []
 
 
