@@ -20,6 +20,7 @@ import pytest
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
+from lambdamock.errors import NotServedError
 from tests.escapes import Proxy
 from tests.helpers import ROLE, modeled
 from tests.runtime import sync
@@ -322,6 +323,22 @@ def test_nothing_escapes_from_async_clients(escapes: Proxy) -> None:
                 await client.invoke(FunctionName="f", Payload=b"{}")
             async with aio_client(endpoint_url="https://lambda.example.com") as client:
                 assert [f["FunctionName"] for f in (await client.list_functions())["Functions"]] == ["f"]
+
+    asyncio.run(scenario())
+    assert escapes.attempts == []
+
+
+def test_a_service_that_shares_lambdas_endpoint_is_refused_from_async_clients(escapes: Proxy) -> None:
+    session = aiobotocore_session.get_session()
+    if "lambda-web" not in session.get_available_services():
+        pytest.skip("this botocore has no model of Lambda Web Functions, which shares Lambda's endpoint")
+
+    async def scenario() -> None:
+        with mock_lambda():
+            async with session.create_client("lambda-web", region_name=REGION) as client:
+                with pytest.raises(NotServedError, match=r"^lambdamock does not serve the Lambda Web operation "
+                                                         r"ListWebFunctions "):
+                    await client.list_web_functions()
 
     asyncio.run(scenario())
     assert escapes.attempts == []
