@@ -89,8 +89,7 @@ class Environment:
         self._places: Places = deepest_first(places)
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
         self.keys = keys  # its credential variables, for its whole life (see Credentials)
-        self.scope = scopes.Scope({**self._variables(code, init_type), **keys}, self.namespace, threads, code.root,
-                                  spec.logging, self._places)
+        self.scope = scopes.Scope({**self._variables(code, init_type), **keys}, self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:

@@ -16,7 +16,7 @@ from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import environ, ric, sandbox, signals, workdir
+from lambdamock.runtime import environ, ric, sandbox, signals
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import CALL_HANDLERS, IS_ENABLED_FOR, ThreadStream, own_levels, scope_root, unscope_root
@@ -234,7 +234,7 @@ _START_NEW = Swap(_thread, "start_new_thread", _start_new_thread)
 _SWAPS = [_IMPORT_MODULE, _RELOAD, _BASIC_CONFIG, _SLEEP, _START, _START_NEW]
 if hasattr(_thread, "start_new"):  # start_new_thread's old name
     _SWAPS.append(Swap(_thread, "start_new", _start_new_thread))
-_SWAPS += sandbox.SWAPS + workdir.SWAPS
+_SWAPS += sandbox.SWAPS
 
 
 class _Installation:

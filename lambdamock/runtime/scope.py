@@ -24,16 +24,14 @@ class Scope:
     """What one execution environment's threads see: its variables, its log sink, its modules."""
 
     __slots__ = (
-        "abandoned", "calls", "calls_lock", "closed", "cwd", "ended", "interrupt_lock", "interruptible", "logging",
+        "abandoned", "calls", "calls_lock", "closed", "ended", "interrupt_lock", "interruptible", "logging",
         "namespace", "overlay", "places", "removed", "request_id", "root_handlers", "root_level", "signal_handlers",
         "sink", "tenant", "threads", "wake", "worker",
     )
 
-    def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads, cwd: str,
+    def __init__(self, overlay: Dict[str, str], namespace: Namespace, threads: Threads,
                  logging: Optional[LogSettings] = None, places: Places = ()) -> None:
         self.overlay = overlay
-        # Its working directory: its task root, and where its code's os.chdir() goes since (see runtime.workdir).
-        self.cwd = cwd
         self.places = places  # where its code is here and on Lambda, for the tracebacks its log shows
         # Keys the handler deleted; the process value must stay hidden from this environment.
         self.removed: Set[str] = set()
