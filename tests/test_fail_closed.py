@@ -13,6 +13,7 @@ import threading
 
 import boto3
 import botocore.endpoint
+import botocore.session
 import pytest
 from botocore.config import Config
 from moto import mock_aws
@@ -92,13 +93,16 @@ def _neighbours() -> list[tuple[str, str]]:
     botocore 1.44 has Lambda Web Functions (lambda-web), Lambda Core (lambda-core) and Lambda MicroVMs
     (lambda-microvms); older ones have none.
     """
-    session = boto3.session.Session()
+    session = botocore.session.get_session()
     found = []
     for name in session.get_available_services():
-        model = session._session.get_service_model(name) if name.startswith("lambda-") else None
-        if model is not None and model.endpoint_prefix == "lambda":
-            found.append((name, next(operation for operation in model.operation_names
-                                     if not model.operation_model(operation).input_shape.required_members)))
+        model = session.get_service_model(name) if name.startswith("lambda-") else None
+        if model is None or model.endpoint_prefix != "lambda":
+            continue
+        needs_nothing = [operation for operation in model.operation_names
+                         if not getattr(model.operation_model(operation).input_shape, "required_members", None)]
+        if needs_nothing:
+            found.append((name, needs_nothing[0]))
     return found
 
 
