@@ -15,7 +15,7 @@ import threading
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from lambdamock.errors import MockStoppedError
-from lambdamock.runtime import archive, snapshots
+from lambdamock.runtime import archive, snapshots, workdir
 from lambdamock.runtime.exposure import exposure
 from lambdamock.runtime.modules import Namespace, canonical_name, process_import
 from lambdamock.runtime.spec import FunctionSpec
@@ -125,7 +125,7 @@ class CodeDir:
                 for name in fresh
                 if name not in _PROCESS_ONLY
                 and exposure.process_module(name) is None
-                and importlib.machinery.PathFinder.find_spec(name) is None
+                and importlib.machinery.PathFinder.find_spec(name, workdir.process_path()) is None
             }
             shared |= ours
             process |= fresh - ours

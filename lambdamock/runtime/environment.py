@@ -16,7 +16,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
-from lambdamock.runtime import hooks, ric, signals, snapshots
+from lambdamock.runtime import hooks, ric, signals, snapshots, workdir
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.calls import Call, Outcome
@@ -82,6 +82,7 @@ class Environment:
         owner = spec.function_name if spec.logging.group else ""
         self.log_stream_name = f"{time.strftime('%Y/%m/%d', time.gmtime())}/{owner}[{spec.version}]{self.id}"
         self.namespace: Namespace = code.namespace()
+        self._task_root = code.root
         # Stack traces name the function's files where Lambda keeps them: the task root, /opt and /var/lang.
         places = [(os.path.join(code.root, ""), "/var/task/"), *python_places(spec.runtime)]
         if code.opt is not None:
@@ -166,6 +167,7 @@ class Environment:
 
     def _work(self) -> None:
         self.scope.worker = threading.get_ident()
+        workdir.enter(self._task_root)
         _bound.bind(self.scope)
         try:
             self._init()

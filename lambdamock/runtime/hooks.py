@@ -16,7 +16,7 @@ from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import environ, ric, sandbox, signals
+from lambdamock.runtime import environ, ric, sandbox, signals, workdir
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import CALL_HANDLERS, IS_ENABLED_FOR, ThreadStream, own_levels, scope_root, unscope_root
@@ -265,6 +265,7 @@ class _Installation:
             for swap in _SWAPS:
                 swap.install()
             sys.meta_path.insert(0, _distributions)  # a finder of distributions only
+            sys.path_hooks.insert(0, workdir.relative_entries)
             signals.install()
             self._wrap_streams()
 
@@ -307,6 +308,8 @@ class _Installation:
                 # A new list: removing from the one an import in another thread is going through would make it
                 # skip the finder after ours.
                 sys.meta_path = [finder for finder in sys.meta_path if finder is not _distributions]
+            if workdir.relative_entries in sys.path_hooks:
+                sys.path_hooks = [hook for hook in sys.path_hooks if hook is not workdir.relative_entries]
             signals.uninstall()
             # Streams may have been wrapped several times (see refresh); unwind every layer we added.
             while type(sys.stdout) is ThreadStream:

@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Protocol, Tuple
 
+from lambdamock.runtime import workdir
+
 
 class Threads(Protocol):
     """How the runtime starts threads: supplied by the mock that owns them, which counts them until they end."""
@@ -23,7 +25,11 @@ class Threads(Protocol):
 
 class OwnThread(threading.Thread):
     """A thread lambdamock starts for itself (an environment, a worker pool, a poller, a server): never one of a
-    function's, even when a handler's call is what starts it (see hooks._start_thread)."""
+    function's, even when a handler's call is what starts it (see hooks._start_thread), nor in its directory."""
+
+    def run(self) -> None:
+        workdir.leave()
+        super().run()
 
 
 class DaemonThreads:

@@ -1,0 +1,274 @@
+"""A function's working directory is its task root, as on Lambda, and its own: not the test process's, nor another's.
+
+On Lambda the runtime starts in /var/task (LAMBDA_TASK_ROOT), so code reads the files it ships by relative paths:
+cloud-custodian's policy functions open "config.json" so (c7n/handler.py). Here the kernel gives each environment's
+threads a directory of their own (unshare(2) on Linux), so every relative path is taken from it: Python's, a C
+extension's, a subprocess's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda, package
+from lambdamock.runtime import workdir
+from tests.helpers import ROLE, call, in_threads
+from tests.runtime import sync
+
+READS = (
+    "import glob, json, os, pathlib, threading\n\n"
+    "SETTINGS = json.load(open('settings.json'))  # at import, as most code reads them\n\n"
+    "def handler(event, context):\n"
+    "    seen = {}\n"
+    "    thread = threading.Thread(target=lambda: seen.update(thread=open('settings.json').read()))\n"
+    "    thread.start()\n"
+    "    thread.join(10)\n"
+    "    return {'import': SETTINGS, 'cwd': os.getcwd(), 'root': os.environ['LAMBDA_TASK_ROOT'],\n"
+    "            'pathlib': json.loads(pathlib.Path('settings.json').read_text()),\n"
+    "            'path_cwd': str(pathlib.Path.cwd()), 'abspath': os.path.abspath('settings.json'),\n"
+    "            'exists': os.path.isfile('settings.json'), 'listdir': sorted(os.listdir()),\n"
+    "            'glob': glob.glob('*.json'), 'walk': sorted(name for _, _, names in os.walk('.') for name in names),\n"
+    "            'thread': json.loads(seen['thread'])}\n"
+)
+FILES = {"settings.json": '{"from": "the function"}', "sub/inner.txt": "inner"}
+
+
+def own_directories() -> bool:
+    """Whether a thread can have a working directory of its own here (Linux, unless a seccomp profile refuses)."""
+    entered: list[bool] = []
+    thread = threading.Thread(target=lambda: entered.append(workdir.enter(os.getcwd())))
+    thread.start()
+    thread.join()
+    return entered == [True]
+
+
+pytestmark = pytest.mark.skipif(not own_directories(), reason="no working directory of a thread's own here")
+
+
+def deploy(source: str, name: str = "f") -> Any:
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=30,
+                           Code={"ZipFile": package({"app.py": source, **FILES})})
+    return client
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test process works in a folder of its own, with a settings.json that is not the function's."""
+    (tmp_path / "settings.json").write_text('{"from": "the test"}')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_code_reads_the_files_it_ships_by_relative_paths(elsewhere: Path) -> None:
+    with mock_lambda():
+        error, got = call(deploy(READS))
+        assert error is None, got
+        own = {"from": "the function"}
+        assert got["import"] == got["pathlib"] == got["thread"] == own
+        assert got["cwd"] == got["path_cwd"] == got["root"]
+        assert got["abspath"] == os.path.join(got["root"], "settings.json")
+        assert got["exists"] is True
+        assert got["listdir"] == ["app.py", "settings.json", "sub"]
+        assert got["glob"] == ["settings.json"]
+        assert got["walk"] == ["app.py", "inner.txt", "settings.json"]
+        # The test process's own calls, made while the mock is active, still read its own folder.
+        assert os.getcwd() == str(elsewhere)
+        assert json.loads(Path("settings.json").read_text()) == {"from": "the test"}
+
+
+MOVES = (
+    "import os\n\n"
+    "def handler(event, context):\n"
+    "    before = os.getcwd()\n"
+    "    try:\n"
+    "        os.chdir(event['to'])\n"
+    "    except OSError as error:\n"
+    "        return {'error': type(error).__name__, 'message': str(error)}\n"
+    "    found = sorted(os.listdir())\n"
+    "    return {'before': before, 'after': os.getcwd(), 'found': found, 'root': os.environ['LAMBDA_TASK_ROOT']}\n"
+)
+
+
+def test_chdir_moves_the_environment_and_not_the_test_process(elsewhere: Path) -> None:
+    with mock_lambda():
+        client = deploy(MOVES)
+        _, first = call(client, to="sub")
+        assert first["before"] == first["root"]
+        assert first["after"] == os.path.join(first["root"], "sub")
+        assert first["found"] == ["inner.txt"]
+        assert os.getcwd() == str(elsewhere)
+        # The environment stays where its code moved it, as a process on Lambda does from one invocation to the next.
+        _, second = call(client, to="..")
+        assert (second["before"], second["after"]) == (first["after"], first["root"])
+
+
+@pytest.mark.parametrize(("to", "error", "message"), [
+    ("missing", "FileNotFoundError", "[Errno 2] No such file or directory: 'missing'"),
+    ("settings.json", "NotADirectoryError", "[Errno 20] Not a directory: 'settings.json'"),
+])
+def test_chdir_refuses_as_python_does(elsewhere: Path, to: str, error: str, message: str) -> None:
+    with mock_lambda():
+        assert call(deploy(MOVES), to=to)[1] == {"error": error, "message": message}
+
+
+def test_an_error_names_the_path_as_the_code_gave_it(elsewhere: Path) -> None:
+    source = "def handler(event, context):\n    return open('missing.json').read()\n"
+    with mock_lambda():
+        error, got = call(deploy(source))
+    assert error == "Unhandled"
+    assert (got["errorType"], got["errorMessage"]) == (
+        "FileNotFoundError", "[Errno 2] No such file or directory: 'missing.json'")
+
+
+def test_environments_running_at_once_each_have_their_own_directory(elsewhere: Path) -> None:
+    source = (
+        "import os\n"
+        "from tests.runtime import sync\n\n"
+        "def handler(event, context):\n"
+        "    os.chdir(event['to'])\n"
+        "    sync.barriers['apart'].wait(10)  # both have moved before either reads\n"
+        "    return os.getcwd()\n"
+    )
+    sync.barriers["apart"] = threading.Barrier(2)
+    seen: dict[str, str] = {}
+    with mock_lambda():
+        client = deploy(source)
+        in_threads(lambda index: seen.update({["sub", "."][index]: call(client, to=["sub", "."][index])[1]}), 2)
+    assert seen["sub"] == os.path.join(seen["."], "sub")
+
+
+NATIVE = (
+    "import os, shutil, sqlite3, subprocess, sys, tempfile\n\n"
+    "def handler(event, context):\n"
+    "    copied = shutil.copy2('settings.json', tempfile.mkdtemp())\n"
+    "    database = sqlite3.connect('file:sub/inner.txt?mode=ro', uri=True)\n"
+    "    try:\n"
+    "        database.execute('select * from sqlite_master')\n"
+    "    except sqlite3.DatabaseError as error:\n"
+    "        sqlite = str(error)  # it opened the function's file (the test's folder has none), which is no database\n"
+    "    finally:\n"
+    "        database.close()\n"
+    "    child = subprocess.run([sys.executable, '-c', 'import os; print(os.getcwd())'], capture_output=True,\n"
+    "                           text=True, check=True).stdout.strip()\n"
+    "    with open('settings.json') as opened:\n"
+    "        name = opened.name\n"
+    "    return {'copied': open(copied).read(), 'sqlite': sqlite, 'child': child, 'name': name,\n"
+    "            'entries': sorted(entry.path for entry in os.scandir()), 'root': os.environ['LAMBDA_TASK_ROOT']}\n"
+)
+
+
+def test_every_relative_path_is_taken_from_it_and_stays_relative(elsewhere: Path) -> None:
+    # The kernel takes them from the thread's directory: shutil's copy, a C extension, a subprocess; and what
+    # Python reports names them as the code gave them, as in a process started in /var/task.
+    with mock_lambda():
+        error, got = call(deploy(NATIVE))
+    assert error is None, got
+    assert json.loads(got["copied"]) == {"from": "the function"}
+    assert got["sqlite"] == "file is not a database"
+    assert got["child"] == got["root"]
+    assert got["name"] == "settings.json"
+    assert got["entries"] == ["./app.py", "./settings.json", "./sub"]
+
+
+def test_chdir_by_descriptor_moves_the_environment_alone(elsewhere: Path) -> None:
+    source = (
+        "import os\n\n"
+        "def handler(event, context):\n"
+        "    descriptor = os.open('sub', os.O_RDONLY)\n"
+        "    try:\n"
+        "        os.chdir(descriptor)\n"
+        "    finally:\n"
+        "        os.close(descriptor)\n"
+        "    return os.listdir()\n"
+    )
+    with mock_lambda():
+        assert call(deploy(source)) == (None, ["inner.txt"])
+        assert os.getcwd() == str(elsewhere)
+
+
+def test_where_a_thread_cannot_have_its_own_the_test_process_keeps_its_own(
+        elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not Linux, or unshare(2) refused: the function shares the test process's directory, which stays where it is.
+    monkeypatch.setattr(workdir, "_lookup", lambda: None)
+    with mock_lambda():
+        _, got = call(deploy("import os\n\ndef handler(event, context):\n    return os.getcwd()\n"))
+    assert got == os.getcwd() == str(elsewhere)
+
+
+def test_a_relative_sys_path_entry_stays_the_test_process_s(elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python keeps one finder per sys.path entry for every thread, made absolute from the directory of the thread
+    # that first looked. A handler importing a module that its function does not ship, through the test process's
+    # sys.path, must find the test's copy, and leave the entry the test's for the rest of the run.
+    name = f"shared_{uuid.uuid4().hex}"
+    (elsewhere / "lib").mkdir()
+    (elsewhere / "lib" / f"{name}.py").write_text("WHOSE = 'the test'\n")
+    monkeypatch.syspath_prepend("lib")
+    assert "lib" not in sys.path_importer_cache
+    source = f"def handler(event, context):\n    import {name}\n    return {name}.WHOSE\n"
+    try:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"ZipFile": package({"app.py": source,
+                                                             f"lib/{name}.py": "WHOSE = 'the function'\n"})})
+            assert call(client) == (None, "the test")
+        assert getattr(sys.path_importer_cache["lib"], "path", None) == str(elsewhere / "lib")
+    finally:
+        sys.modules.pop(name, None)
+
+
+def test_a_thread_lambdamock_starts_from_a_handler_works_in_the_test_process_s(elsewhere: Path) -> None:
+    # The first asynchronous invocation starts the pool that runs them: here from f's handler, on f's thread.
+    source = (
+        "import os, boto3\n\n"
+        "def handler(event, context):\n"
+        "    boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='g', InvocationType='Event')\n"
+        "    return os.getcwd()\n"
+    )
+    with mock_lambda() as mock:
+        client = deploy(source)
+        deploy("def handler(event, context):\n    return None\n", name="g")
+        error, root = call(client)
+        assert error is None, root
+        mock.wait()
+        pool = [thread for thread in threading.enumerate() if thread.name.startswith("lambdamock-event")]
+        assert pool and root != str(elsewhere)
+        assert {os.readlink(f"/proc/self/task/{thread.native_id}/cwd") for thread in pool} == {str(elsewhere)}
+
+
+def test_which_dependencies_the_test_process_has_is_judged_from_its_directory(
+        elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # '' on sys.path (notebooks, python -c) is the directory of the thread that looks. g's dependency is also a
+    # module of f's, so judged from f's directory, where f's handler invokes g (code in place: looked at on the
+    # caller's thread, with nothing to unzip), it would pass for the test process's own: loaded into sys.modules
+    # rather than kept in g's code.
+    name = f"dep_{uuid.uuid4().hex}"
+    monkeypatch.syspath_prepend("")
+    tree = elsewhere / "g"
+    tree.mkdir()
+    (tree / "app.py").write_text(f"import {name}\n\ndef handler(event, context):\n    return {name}.WHOSE\n")
+    (tree / f"{name}.py").write_text("WHOSE = 'g'\n")
+    (tree / f"{name}-1.0.dist-info").mkdir()
+    (tree / f"{name}-1.0.dist-info" / "RECORD").write_text(f"{name}.py,,\n")
+    caller = (
+        "import boto3\n\n"
+        "def handler(event, context):\n"
+        "    return boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='g')['Payload'].read().decode()\n"
+    )
+    with mock_lambda():
+        client = deploy(caller)
+        client.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"S3Bucket": "hot-reload", "S3Key": str(tree)})
+        client.update_function_code(FunctionName="f", ZipFile=package({"app.py": caller, f"{name}.py": "WHOSE = 'f'\n"}))
+        assert call(client) == (None, '"g"')
+        assert sys.modules.get(name) is None
