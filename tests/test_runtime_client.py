@@ -65,14 +65,11 @@ def handler(event, context):
 
 @pytest.fixture
 def client():
-    originals = (ric.handle_event_request, dict(vars(ric.LambdaRuntimeClient)))
-    try:
-        with mock_lambda():
-            yield boto3.client("lambda", region_name="us-east-1")
-    finally:  # what the tool put in place is the process's, as a patch of a module is
-        ric.handle_event_request = originals[0]
-        for name in ("post_invocation_result", "post_invocation_error", "post_init_error"):
-            setattr(ric.LambdaRuntimeClient, name, originals[1][name])
+    originals = ric.names()
+    with mock_lambda():
+        yield boto3.client("lambda", region_name="us-east-1")
+    # What a tool in a function's code put in place ends with the mock, as its process ends on AWS.
+    assert ric.names() == originals
 
 
 def _create(client, files):
@@ -138,3 +135,43 @@ def test_the_runtime_is_found_while_a_mock_runs_functions():
         assert main.awslambdaricmain.bootstrap is ric
         assert main.awslambdaricmain.LambdaRuntimeClient is ric.LambdaRuntimeClient
     assert not hasattr(main, "awslambdaricmain")
+
+
+def test_a_tool_in_a_function_s_code_wraps_no_later_mock_s_invocations():
+    wrapping = ("import sys\n"
+                "bootstrap = sys.modules['__main__'].awslambdaricmain.bootstrap\n"
+                "wrapped = bootstrap.handle_event_request\n"
+                "def handle_event_request(*args):\n"
+                "    print('wrapped by', __file__.split('/')[-1])\n"
+                "    return wrapped(*args)\n"
+                "bootstrap.handle_event_request = handle_event_request\n"
+                "def handler(event, context):\n    return 1\n")
+    original = ric.handle_event_request
+    for _ in range(2):  # a fresh mock per test, as the pytest fixture gives
+        with mock_lambda() as mock:
+            _create(boto3.client("lambda", region_name="us-east-1"), {"app.py": wrapping})
+            boto3.client("lambda", region_name="us-east-1").invoke(FunctionName="f")
+            assert mock.invocations[-1].log.count("wrapped by app.py") == 1
+    assert ric.handle_event_request is original
+
+
+def test_a_tool_of_the_test_process_s_stays_in_place(monkeypatch):
+    # Sentry installed in the test environment wraps once per process (setup_once): its wrapper must stay.
+    original = ric.handle_event_request
+    calls = []
+
+    def handle_event_request(*args):
+        calls.append(args[2])
+        return original(*args)
+
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        _create(client, {"app.py": "def handler(event, context):\n    return 1\n"})
+        monkeypatch.setattr(ric, "handle_event_request", handle_event_request)
+        client.invoke(FunctionName="f")
+    assert ric.handle_event_request is handle_event_request
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        _create(client, {"app.py": "def handler(event, context):\n    return 1\n"})
+        request_id = client.invoke(FunctionName="f")["ResponseMetadata"]["RequestId"]
+    assert calls[-1] == request_id and len(calls) == 2

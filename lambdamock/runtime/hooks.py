@@ -244,6 +244,7 @@ class _Installation:
         self.lock = threading.Lock()
         self.users = 0
         self._environ = environ.Layering()
+        self._runtime_client: ric.Names = ()
 
     def acquire(self) -> None:
         with self.lock:
@@ -255,6 +256,7 @@ class _Installation:
                     swap.reinstate()
                 return
             self._environ.install()
+            self._runtime_client = ric.names()
             main = sys.modules.get("__main__")
             if main is not None and not hasattr(main, "awslambdaricmain"):
                 # Where tools look for the runtime interface client (see runtime.ric), as the runtime's
@@ -299,6 +301,7 @@ class _Installation:
             main = sys.modules.get("__main__")
             if getattr(main, "awslambdaricmain", None) is ric.MAIN:
                 del main.awslambdaricmain  # type: ignore[union-attr]
+            ric.undo_function_code(self._runtime_client)
             CALL_HANDLERS.uninstall()
             unscope_root()  # first: a function's thread may not install is_enabled_for again after what follows
             IS_ENABLED_FOR.uninstall()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Union
 
 from lambdamock.runtime import signals
 from lambdamock.runtime.logs import error_line
@@ -107,6 +107,43 @@ def handle_event_request(
 MAIN = ModuleType("awslambdaric.__main__")
 MAIN.bootstrap = sys.modules[__name__]  # type: ignore[attr-defined]
 MAIN.LambdaRuntimeClient = LambdaRuntimeClient  # type: ignore[attr-defined]
+
+Names = Tuple[Dict[str, Any], ...]
+
+
+def _patchable() -> Tuple[Any, ...]:
+    return MAIN, MAIN.bootstrap, LambdaRuntimeClient
+
+
+def names() -> Names:
+    """What a tool may replace here (the bootstrap's functions, the client's methods), as it is now."""
+    return tuple(dict(vars(holder)) for holder in _patchable())
+
+
+def undo_function_code(before: Names) -> None:
+    """Put back what function code replaced since ``before``.
+
+    On AWS a tool in a function's code wraps the runtime of that function's own process, which ends with it; here
+    its wrappers must not outlive the mock whose environments made them. A tool of the test process's wraps once
+    per process (Sentry's setup_once), so what it put in place stays.
+    """
+    for holder, was in zip(_patchable(), before):
+        for name, value in list(vars(holder).items()):
+            if value is was.get(name) or not _of_function_code(value):
+                continue
+            if name in was:
+                setattr(holder, name, was[name])
+            else:
+                delattr(holder, name)
+
+
+def _of_function_code(value: Any) -> bool:
+    """Whether ``value`` is a function defined by a module of a function's code, which is never the process's."""
+    defined_in = getattr(getattr(value, "__func__", value), "__globals__", None)
+    if not isinstance(defined_in, dict):
+        return False
+    module = sys.modules.get(str(defined_in.get("__name__")))
+    return module is None or vars(module) is not defined_in
 
 
 # Python 3.10 and later list them; on 3.9 a handler module outside the package is not looked for.
