@@ -51,7 +51,7 @@ def own_directories() -> bool:
     return entered == [True]
 
 
-pytestmark = pytest.mark.skipif(not own_directories(), reason="no working directory of a thread's own here")
+own = pytest.mark.skipif(not own_directories(), reason="no working directory of a thread's own here")
 
 
 def deploy(source: str, name: str = "f") -> Any:
@@ -69,6 +69,7 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@own
 def test_code_reads_the_files_it_ships_by_relative_paths(elsewhere: Path) -> None:
     with mock_lambda():
         error, got = call(deploy(READS))
@@ -99,6 +100,7 @@ MOVES = (
 )
 
 
+@own
 def test_chdir_moves_the_environment_and_not_the_test_process(elsewhere: Path) -> None:
     with mock_lambda():
         client = deploy(MOVES)
@@ -112,6 +114,7 @@ def test_chdir_moves_the_environment_and_not_the_test_process(elsewhere: Path) -
         assert (second["before"], second["after"]) == (first["after"], first["root"])
 
 
+@own
 @pytest.mark.parametrize(("to", "error", "message"), [
     ("missing", "FileNotFoundError", "[Errno 2] No such file or directory: 'missing'"),
     ("settings.json", "NotADirectoryError", "[Errno 20] Not a directory: 'settings.json'"),
@@ -121,6 +124,7 @@ def test_chdir_refuses_as_python_does(elsewhere: Path, to: str, error: str, mess
         assert call(deploy(MOVES), to=to)[1] == {"error": error, "message": message}
 
 
+@own
 def test_an_error_names_the_path_as_the_code_gave_it(elsewhere: Path) -> None:
     source = "def handler(event, context):\n    return open('missing.json').read()\n"
     with mock_lambda():
@@ -130,6 +134,7 @@ def test_an_error_names_the_path_as_the_code_gave_it(elsewhere: Path) -> None:
         "FileNotFoundError", "[Errno 2] No such file or directory: 'missing.json'")
 
 
+@own
 def test_environments_running_at_once_each_have_their_own_directory(elsewhere: Path) -> None:
     source = (
         "import os\n"
@@ -167,6 +172,7 @@ NATIVE = (
 )
 
 
+@own
 def test_every_relative_path_is_taken_from_it_and_stays_relative(elsewhere: Path) -> None:
     # The kernel takes them from the thread's directory: shutil's copy, a C extension, a subprocess; and what
     # Python reports names them as the code gave them, as in a process started in /var/task.
@@ -180,6 +186,7 @@ def test_every_relative_path_is_taken_from_it_and_stays_relative(elsewhere: Path
     assert got["entries"] == ["./app.py", "./settings.json", "./sub"]
 
 
+@own
 def test_chdir_by_descriptor_moves_the_environment_alone(elsewhere: Path) -> None:
     source = (
         "import os\n\n"
@@ -205,28 +212,79 @@ def test_where_a_thread_cannot_have_its_own_the_test_process_keeps_its_own(
     assert got == os.getcwd() == str(elsewhere)
 
 
+def _deploy_files(files: dict[str, str], name: str = "f") -> Any:
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=30,
+                           Code={"ZipFile": package(files)})
+    return client
+
+
+@own
 def test_a_relative_sys_path_entry_stays_the_test_process_s(elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Python keeps one finder per sys.path entry for every thread, made absolute from the directory of the thread
-    # that first looked. A handler importing a module that its function does not ship, through the test process's
-    # sys.path, must find the test's copy, and leave the entry the test's for the rest of the run.
+    # that first looked. A handler importing, through the test process's sys.path, a module that its function does
+    # not ship must find the test's copy, and leave the entry the test's for the rest of the run.
     name = f"shared_{uuid.uuid4().hex}"
     (elsewhere / "lib").mkdir()
     (elsewhere / "lib" / f"{name}.py").write_text("WHOSE = 'the test'\n")
+    (elsewhere / "lib" / f"{name}-1.0.dist-info").mkdir()
+    (elsewhere / "lib" / f"{name}-1.0.dist-info" / "METADATA").write_text(f"Name: {name}\nVersion: 1.0\n")
     monkeypatch.syspath_prepend("lib")
-    assert "lib" not in sys.path_importer_cache
-    source = f"def handler(event, context):\n    import {name}\n    return {name}.WHOSE\n"
-    try:
-        with mock_lambda():
-            client = boto3.client("lambda", region_name="us-east-1")
-            client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                                   Code={"ZipFile": package({"app.py": source,
-                                                             f"lib/{name}.py": "WHOSE = 'the function'\n"})})
-            assert call(client) == (None, "the test")
-        assert getattr(sys.path_importer_cache["lib"], "path", None) == str(elsewhere / "lib")
-    finally:
-        sys.modules.pop(name, None)
+    monkeypatch.delitem(sys.path_importer_cache, "lib", raising=False)
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    source = (
+        "import importlib.metadata\n\n"
+        "def handler(event, context):\n"
+        "    try:\n"
+        "        import nowhere_to_be_found  # looked for along every entry, 'lib' too\n"
+        "    except ImportError:\n"
+        "        pass\n"
+        f"    import {name}\n"
+        f"    return [{name}.WHOSE, importlib.metadata.version('{name}')]\n"
+    )
+    with mock_lambda():
+        client = _deploy_files({"app.py": source, f"lib/{name}.py": "WHOSE = 'the function'\n"})
+        assert call(client) == (None, ["the test", "1.0"])
+    assert getattr(sys.path_importer_cache["lib"], "path", None) == str(elsewhere / "lib")
+    sys.modules.pop(name, None)
 
 
+@own
+def test_a_relative_entry_the_test_s_directory_lacks_is_not_the_task_root_s(
+        elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test process would find no folder there: a handler's lookup must not make it the task root's 'vendor'
+    # for the whole process (which the mock deletes when it stops).
+    monkeypatch.syspath_prepend("vendor")
+    monkeypatch.delitem(sys.path_importer_cache, "vendor", raising=False)
+    source = "def handler(event, context):\n    import vendored\n"
+    with mock_lambda():
+        error, got = call(_deploy_files({"app.py": source, "vendor/vendored.py": ""}))
+    assert (error, got["errorType"]) == ("Unhandled", "ModuleNotFoundError")
+    assert sys.path_importer_cache["vendor"] is None
+
+
+@own
+def test_a_dependency_the_test_process_has_is_its_own_with_the_empty_entry(
+        elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # '' on sys.path (notebooks, python -c) is the directory of the thread that looks: the task root, for a
+    # handler. A dependency the zip ships that the test process has comes from the test process (one copy, see
+    # docs/code.md), not from the zip through ''.
+    name = f"dep_{uuid.uuid4().hex}"
+    (elsewhere / "site").mkdir()
+    (elsewhere / "site" / f"{name}.py").write_text("WHOSE = 'the test'\n")
+    monkeypatch.syspath_prepend(str(elsewhere / "site"))
+    monkeypatch.syspath_prepend("")
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    source = f"import {name}\n\ndef handler(event, context):\n    return {name}.WHOSE\n"
+    with mock_lambda():
+        client = _deploy_files({"app.py": source, f"{name}.py": "WHOSE = 'the zip'\n",
+                                f"{name}-1.0.dist-info/RECORD": f"{name}.py,,\n"})
+        assert call(client) == (None, "the test")
+        assert getattr(sys.modules.get(name), "WHOSE", None) == "the test"
+    sys.modules.pop(name, None)
+
+
+@own
 def test_a_thread_lambdamock_starts_from_a_handler_works_in_the_test_process_s(elsewhere: Path) -> None:
     # The first asynchronous invocation starts the pool that runs them: here from f's handler, on f's thread.
     source = (
@@ -246,6 +304,7 @@ def test_a_thread_lambdamock_starts_from_a_handler_works_in_the_test_process_s(e
         assert {os.readlink(f"/proc/self/task/{thread.native_id}/cwd") for thread in pool} == {str(elsewhere)}
 
 
+@own
 def test_which_dependencies_the_test_process_has_is_judged_from_its_directory(
         elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # '' on sys.path (notebooks, python -c) is the directory of the thread that looks. g's dependency is also a
@@ -272,3 +331,34 @@ def test_which_dependencies_the_test_process_has_is_judged_from_its_directory(
         client.update_function_code(FunctionName="f", ZipFile=package({"app.py": caller, f"{name}.py": "WHOSE = 'f'\n"}))
         assert call(client) == (None, '"g"')
         assert sys.modules.get(name) is None
+
+
+@own
+def test_a_deleted_test_directory_leaves_functions_working(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An earlier test moved into a temporary folder and never left it: there is no directory to keep imports on.
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with mock_lambda():
+        client = deploy("def handler(event, context):\n    return 'ran'\n")
+        assert call(client) == (None, "ran")
+
+
+@own
+def test_a_handler_s_umask_stays_its_environment_s(elsewhere: Path) -> None:
+    caller = ("import os, boto3\n\n"
+              "def handler(event, context):\n"
+              "    os.umask(0o077)\n"
+              "    return boto3.client('lambda', region_name='us-east-1').invoke(FunctionName='g')['Payload'].read().decode()\n")
+    probe = "import os\n\ndef handler(event, context):\n    mask = os.umask(0)\n    os.umask(mask)\n    return mask\n"
+    mask = os.umask(0o022)
+    try:
+        with mock_lambda():
+            client = deploy(caller)
+            deploy(probe, name="g")
+            assert call(client) == (None, "18")  # 0o022: g's environment, started from f's call, has the test's
+            assert call(client, name="g") == (None, 0o022)
+        assert os.umask(0o022) == 0o022
+    finally:
+        os.umask(mask)

@@ -167,9 +167,9 @@ class Environment:
 
     def _work(self) -> None:
         self.scope.worker = threading.get_ident()
-        workdir.enter(self._task_root)
         _bound.bind(self.scope)
         try:
+            workdir.enter(self._task_root)
             self._init()
             self._end_a_forked_child()
             while not self.dead:

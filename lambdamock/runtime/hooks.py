@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import importlib
+import importlib.machinery
 import logging
 import operator
 import os
@@ -268,6 +269,8 @@ class _Installation:
                 swap.install()
             sys.meta_path.insert(0, _distributions)  # a finder of distributions only
             sys.path_hooks.insert(0, workdir.relative_entries)
+            finders = [*sys.meta_path, importlib.machinery.PathFinder]
+            sys.meta_path.insert(finders.index(importlib.machinery.PathFinder), workdir.ProcessPaths)
             signals.install()
             self._wrap_streams()
 
@@ -311,6 +314,8 @@ class _Installation:
                 # A new list: removing from the one an import in another thread is going through would make it
                 # skip the finder after ours.
                 sys.meta_path = [finder for finder in sys.meta_path if finder is not _distributions]
+            if workdir.ProcessPaths in sys.meta_path:
+                sys.meta_path = [finder for finder in sys.meta_path if finder is not workdir.ProcessPaths]
             if workdir.relative_entries in sys.path_hooks:
                 sys.path_hooks = [hook for hook in sys.path_hooks if hook is not workdir.relative_entries]
             signals.uninstall()

@@ -7,10 +7,12 @@ import importlib.machinery
 import importlib.metadata
 import importlib.util
 import re
+import sys
 import threading
 from types import ModuleType
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
 
+from lambdamock.runtime import workdir
 from lambdamock.runtime.exposure import exposure, unrouted
 
 ImportFunc = Callable[..., ModuleType]
@@ -249,6 +251,13 @@ class Distributions:
             # The version of a module the test process serves is the process's distribution's.
             if not hidden or canonical_name(_name_of(found)) not in hidden:
                 yield found
+        resolved = workdir.process_path()
+        if resolved is not None:
+            # The test process's relative sys.path entries, as it resolves them: the finder after this one takes
+            # them from this thread's directory, the task root.
+            relative = [entry for entry in resolved if entry not in sys.path]
+            yield from importlib.metadata.MetadataPathFinder.find_distributions(
+                importlib.metadata.DistributionFinder.Context(name=name, path=relative))
 
 
 def _name_of(distribution: importlib.metadata.Distribution) -> str:

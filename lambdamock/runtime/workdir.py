@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.machinery
 import os
 import sys
 from typing import Any, Callable, List, Optional
@@ -39,26 +40,29 @@ def enter(directory: str) -> bool:
     On Lambda a function's runtime starts in its task root, and code reads the files it ships by relative paths
     (open("config.json")); its os.chdir() moves its own process. Here the kernel takes every relative path a thread
     gives it (from Python, a C extension or a subprocess) from that thread's directory. Where the calling thread
-    cannot have a directory of its own (not Linux; a seccomp profile that refuses unshare), nothing changes and
-    False is returned: the thread goes on sharing the test process's.
+    cannot have a directory of its own (not Linux; a seccomp profile that refuses unshare; no /proc to tell the
+    test process's directory by, which its imports are kept on), nothing changes and False is returned: the thread
+    goes on sharing the test process's.
     """
     unshare = _lookup()
-    if unshare is None:
+    if unshare is None or process_directory() is None:
         return False
     try:
         unshare(_CLONE_FS)
+        os.chdir(directory)  # this thread's own directory now, not the process's
     except OSError:
         return False
-    os.chdir(directory)  # this thread's own directory now, not the process's
     return True
 
 
 def process_directory() -> Optional[str]:
-    """The test process's working directory, from any thread: its main thread's; None where it cannot be told."""
+    """The test process's working directory, from any thread: its main thread's; None where it cannot be told (or
+    was deleted)."""
     try:
-        return os.readlink("/proc/self/cwd")
+        found = os.readlink("/proc/self/cwd")
     except OSError:
         return None
+    return found if os.path.isdir(found) else None
 
 
 def _elsewhere() -> Optional[str]:
@@ -73,23 +77,41 @@ def _elsewhere() -> Optional[str]:
     return None if here == process else process
 
 
+def _process_umask() -> Optional[int]:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def leave() -> None:
-    """Give a thread that lambdamock starts for itself the test process's directory, where an environment's thread
-    (a handler's call) started it with that environment's."""
+    """Give a thread that lambdamock starts for itself the test process's directory and umask, where an
+    environment's thread (a handler's call) started it with that environment's."""
     process = _elsewhere()
-    if process is not None:
-        enter(process)
+    if process is not None and enter(process):
+        umask = _process_umask()
+        if umask is not None:
+            os.umask(umask)
+
+
+def _relative(entry: Any) -> bool:
+    return isinstance(entry, str) and not os.path.isabs(entry)
 
 
 def relative_entries(path: str) -> Any:
     """A sys.path_hooks hook, first while a mock is active: a relative sys.path entry ('.', 'src') names a folder
-    of the test process's directory, whichever thread imports first.
+    of the test process's directory, whichever thread looks first.
 
     Python keeps the finder of an entry in sys.path_importer_cache for every thread, made absolute from the
-    directory of the thread that first looked; a handler's import of a module the function does not ship must not
-    make it the task root's for the test process.
+    directory of the thread that first looked; a handler's import must not make it the task root's for the test
+    process. Where no hook takes the folder (it is not in the test's directory), the entry has no finder, as the
+    test process's own lookup would have found.
     """
-    process = None if not isinstance(path, str) or os.path.isabs(path) else _elsewhere()
+    process = _elsewhere() if _relative(path) else None
     if process is None:
         raise ImportError("not a relative entry looked up from an environment's directory")
     absolute = os.path.join(process, path)
@@ -99,14 +121,31 @@ def relative_entries(path: str) -> Any:
                 return hook(absolute)
             except ImportError:
                 continue
-    raise ImportError(f"no finder for {absolute}")
+    return None
 
 
 def process_path() -> Optional[List[Any]]:
-    """sys.path as the test process resolves it, for a lookup from any thread; None when that is sys.path itself."""
+    """sys.path as the test process resolves it, for a lookup from a thread working elsewhere; None when the
+    calling thread resolves it alike."""
+    if not any(_relative(entry) for entry in sys.path):
+        return None
     process = _elsewhere()
     if process is None:
         return None
     # '' is the directory itself; other relative entries are folders in it; what is not a str, Python skips.
-    return [(os.path.join(process, entry) if entry else process) if isinstance(entry, str) else entry
+    return [(os.path.join(process, entry) if entry else process) if _relative(entry) else entry
             for entry in sys.path]
+
+
+class ProcessPaths:
+    """A sys.meta_path finder, just before PathFinder while a mock is active: on a thread working elsewhere, a
+    top-level module is looked for along sys.path as the test process resolves it ('' and relative entries).
+
+    Function code falls back to the test process's modules for what it does not ship; one it ships that the test
+    process has is the process's too (see code.CodeDir), which '' would otherwise find in the task root first.
+    """
+
+    @classmethod
+    def find_spec(cls, name: str, path: Any = None, target: Any = None) -> Any:
+        resolved = None if path is not None else process_path()
+        return None if resolved is None else importlib.machinery.PathFinder.find_spec(name, resolved, target)
