@@ -28,6 +28,21 @@ def _temporary_dirs() -> list[str]:
     return glob.glob(os.path.join(tempfile.gettempdir(), f"lambdamock-{os.getpid()}-*"))
 
 
+def _finders() -> tuple[list[Any], list[Any]]:
+    # wrapt's finder of post-import hooks (lambdamock's bridges to moto and aiobotocore wait for their import)
+    # stays once a first hook is registered: wrapt's, for the process's life.
+    import wrapt.importer
+
+    return [finder for finder in sys.meta_path if not isinstance(finder, wrapt.importer.ImportHookFinder)], \
+        list(sys.path_hooks)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     _BEFORE.update(
         send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
@@ -36,6 +51,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         environ=(os.environ, os.environ._data, dict(os.environ)),  # type: ignore[attr-defined]
         streams=(sys.stdout, sys.stderr),
         path=list(sys.path),
+        finders=_finders(),
+        directory=os.getcwd(),
+        umask=_umask(),
         temporary=set(_temporary_dirs()),
     )
 
@@ -75,6 +93,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append("sys.stdout/sys.stderr were not restored")
     if sys.path != _BEFORE["path"]:
         problems.append(f"sys.path changed: {set(sys.path) ^ set(_BEFORE['path'])}")
+    if _finders() != _BEFORE["finders"]:
+        problems.append(f"sys.meta_path or sys.path_hooks changed: {_BEFORE['finders']} -> {_finders()}")
+    if (os.getcwd(), _umask()) != (_BEFORE["directory"], _BEFORE["umask"]):
+        problems.append("the working directory or the umask changed")
     leaked = set(_temporary_dirs()) - _BEFORE["temporary"]
     if leaked:
         problems.append(f"temporary directories left behind: {sorted(leaked)}")

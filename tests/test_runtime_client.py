@@ -167,7 +167,9 @@ def test_a_tool_of_the_test_process_s_stays_in_place(monkeypatch):
     with mock_lambda():
         client = boto3.client("lambda", region_name="us-east-1")
         _create(client, {"app.py": "def handler(event, context):\n    return 1\n"})
-        monkeypatch.setattr(ric, "handle_event_request", handle_event_request)
+        client.invoke(FunctionName="f")  # the runtime is where tools find it from the first invocation on
+        monkeypatch.setattr(sys.modules["__main__"].awslambdaricmain.bootstrap, "handle_event_request",
+                            handle_event_request)
         client.invoke(FunctionName="f")
     assert ric.handle_event_request is handle_event_request
     with mock_lambda():

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import threading
+import types
 import uuid
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,27 @@ def test_a_relative_entry_the_test_s_directory_lacks_is_not_the_task_root_s(
 
 
 @own
+def test_an_entry_only_its_own_hook_knows_keeps_its_finder(elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # setuptools' editable installs put a placeholder on sys.path ('__editable__.x.finder.__path_hook__'), a
+    # relative str that names no folder and that only their own hook takes.
+    placeholder = f"__editable__.{uuid.uuid4().hex}.finder.__path_hook__"
+    finder = types.SimpleNamespace(find_spec=lambda *_: None)  # stands for setuptools' finder
+
+    def hook(path: str) -> Any:
+        if path != placeholder:
+            raise ImportError(path)
+        return finder
+
+    monkeypatch.setattr(sys, "path_hooks", [*sys.path_hooks, hook])
+    monkeypatch.syspath_prepend(placeholder)
+    monkeypatch.delitem(sys.path_importer_cache, placeholder, raising=False)
+    source = "def handler(event, context):\n    try:\n        import nowhere_to_be_found\n    except ImportError:\n        return 'looked'\n"
+    with mock_lambda():
+        assert call(_deploy_files({"app.py": source})) == (None, "looked")
+    assert sys.path_importer_cache[placeholder] is finder
+
+
+@own
 def test_a_dependency_the_test_process_has_is_its_own_with_the_empty_entry(
         elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # '' on sys.path (notebooks, python -c) is the directory of the thread that looks: the task root, for a
@@ -272,14 +294,18 @@ def test_a_dependency_the_test_process_has_is_its_own_with_the_empty_entry(
     name = f"dep_{uuid.uuid4().hex}"
     (elsewhere / "site").mkdir()
     (elsewhere / "site" / f"{name}.py").write_text("WHOSE = 'the test'\n")
+    (elsewhere / "site" / f"{name}-1.0.dist-info").mkdir()
+    (elsewhere / "site" / f"{name}-1.0.dist-info" / "METADATA").write_text(f"Name: {name}\nVersion: 1.0\n")
     monkeypatch.syspath_prepend(str(elsewhere / "site"))
     monkeypatch.syspath_prepend("")
     monkeypatch.delitem(sys.modules, name, raising=False)
-    source = f"import {name}\n\ndef handler(event, context):\n    return {name}.WHOSE\n"
+    source = (f"import importlib.metadata, {name}\n\n"
+              f"def handler(event, context):\n    return [{name}.WHOSE, importlib.metadata.version('{name}')]\n")
     with mock_lambda():
         client = _deploy_files({"app.py": source, f"{name}.py": "WHOSE = 'the zip'\n",
-                                f"{name}-1.0.dist-info/RECORD": f"{name}.py,,\n"})
-        assert call(client) == (None, "the test")
+                                f"{name}-2.0.dist-info/RECORD": f"{name}.py,,\n",
+                                f"{name}-2.0.dist-info/METADATA": f"Name: {name}\nVersion: 2.0\n"})
+        assert call(client) == (None, ["the test", "1.0"])
         assert getattr(sys.modules.get(name), "WHOSE", None) == "the test"
     sys.modules.pop(name, None)
 

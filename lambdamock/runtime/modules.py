@@ -7,7 +7,6 @@ import importlib.machinery
 import importlib.metadata
 import importlib.util
 import re
-import sys
 import threading
 from types import ModuleType
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
@@ -253,11 +252,10 @@ class Distributions:
                 yield found
         resolved = workdir.process_path()
         if resolved is not None:
-            # The test process's relative sys.path entries, as it resolves them: the finder after this one takes
-            # them from this thread's directory, the task root.
-            relative = [entry for entry in resolved if entry not in sys.path]
+            # The test process's, along its sys.path as it resolves it: the finder after this one takes '' and
+            # relative entries from this thread's directory, the task root.
             yield from importlib.metadata.MetadataPathFinder.find_distributions(
-                importlib.metadata.DistributionFinder.Context(name=name, path=relative))
+                importlib.metadata.DistributionFinder.Context(name=name, path=resolved))
 
 
 def _name_of(distribution: importlib.metadata.Distribution) -> str:

@@ -6,6 +6,7 @@ import functools
 import importlib.machinery
 import os
 import sys
+import zipimport
 from typing import Any, Callable, List, Optional
 
 # unshare(2)'s flag that gives the calling thread file-system attributes of its own (working directory, root,
@@ -102,25 +103,41 @@ def _relative(entry: Any) -> bool:
     return isinstance(entry, str) and not os.path.isabs(entry)
 
 
+def _resolved(entry: Any, process: str) -> Any:
+    """A sys.path entry as the test process resolves it: '' is its directory, and a relative entry a folder (or a
+    zip) in it; one that names nothing there (setuptools' editable placeholder, '__editable__.x.finder.__path_hook__',
+    which only its own hook knows) stays as it is."""
+    if not _relative(entry):
+        return entry
+    if not entry:
+        return process
+    candidate = os.path.join(process, entry)
+    return candidate if os.path.exists(candidate) else entry
+
+
 def relative_entries(path: str) -> Any:
     """A sys.path_hooks hook, first while a mock is active: a relative sys.path entry ('.', 'src') names a folder
     of the test process's directory, whichever thread looks first.
 
     Python keeps the finder of an entry in sys.path_importer_cache for every thread, made absolute from the
     directory of the thread that first looked; a handler's import must not make it the task root's for the test
-    process. Where no hook takes the folder (it is not in the test's directory), the entry has no finder, as the
-    test process's own lookup would have found.
+    process. An entry that names nothing in the test's directory gets no finder of a folder (or zip) of this
+    thread's either: only one its own hook makes from the entry as it is (an editable install's placeholder).
     """
     process = _elsewhere() if _relative(path) else None
     if process is None:
         raise ImportError("not a relative entry looked up from an environment's directory")
-    absolute = os.path.join(process, path)
+    resolved = _resolved(path, process)
     for hook in sys.path_hooks:
-        if hook is not relative_entries:
-            try:
-                return hook(absolute)
-            except ImportError:
-                continue
+        if hook is relative_entries:
+            continue
+        try:
+            finder = hook(resolved)
+        except ImportError:
+            continue
+        if resolved is path and isinstance(finder, (importlib.machinery.FileFinder, zipimport.zipimporter)):
+            return None  # the task root's folder or zip: the test process has none there
+        return finder
     return None
 
 
@@ -132,9 +149,7 @@ def process_path() -> Optional[List[Any]]:
     process = _elsewhere()
     if process is None:
         return None
-    # '' is the directory itself; other relative entries are folders in it; what is not a str, Python skips.
-    return [(os.path.join(process, entry) if entry else process) if _relative(entry) else entry
-            for entry in sys.path]
+    return [_resolved(entry, process) for entry in sys.path]
 
 
 class ProcessPaths:
