@@ -28,13 +28,10 @@ def _temporary_dirs() -> list[str]:
     return glob.glob(os.path.join(tempfile.gettempdir(), f"lambdamock-{os.getpid()}-*"))
 
 
-def _finders() -> tuple[list[Any], list[Any]]:
-    # wrapt's finder of post-import hooks (lambdamock's bridges to moto and aiobotocore wait for their import)
-    # stays once a first hook is registered: wrapt's, for the process's life.
-    import wrapt.importer
-
-    return [finder for finder in sys.meta_path if not isinstance(finder, wrapt.importer.ImportHookFinder)], \
-        list(sys.path_hooks)
+def _finders() -> list[Any]:
+    # lambdamock's own in the import system (others come and go: setuptools', wrapt's post-import hooks).
+    return [found for found in [*sys.meta_path, *sys.path_hooks]
+            if str(getattr(found, "__module__", None) or type(found).__module__).startswith("lambdamock")]
 
 
 def _umask() -> int:
@@ -51,7 +48,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         environ=(os.environ, os.environ._data, dict(os.environ)),  # type: ignore[attr-defined]
         streams=(sys.stdout, sys.stderr),
         path=list(sys.path),
-        finders=_finders(),
         directory=os.getcwd(),
         umask=_umask(),
         temporary=set(_temporary_dirs()),
@@ -93,8 +89,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append("sys.stdout/sys.stderr were not restored")
     if sys.path != _BEFORE["path"]:
         problems.append(f"sys.path changed: {set(sys.path) ^ set(_BEFORE['path'])}")
-    if _finders() != _BEFORE["finders"]:
-        problems.append(f"sys.meta_path or sys.path_hooks changed: {_BEFORE['finders']} -> {_finders()}")
+    if _finders():
+        problems.append(f"lambdamock's finders are still in sys.meta_path or sys.path_hooks: {_finders()}")
     if (os.getcwd(), _umask()) != (_BEFORE["directory"], _BEFORE["umask"]):
         problems.append("the working directory or the umask changed")
     leaked = set(_temporary_dirs()) - _BEFORE["temporary"]

@@ -8,12 +8,15 @@ extension's, a subprocess's.
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 import json
 import os
 import sys
 import threading
 import types
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -241,13 +244,36 @@ def test_a_relative_sys_path_entry_stays_the_test_process_s(elsewhere: Path, mon
         "    except ImportError:\n"
         "        pass\n"
         f"    import {name}\n"
-        f"    return [{name}.WHOSE, importlib.metadata.version('{name}')]\n"
+        f"    return [{name}.WHOSE, importlib.metadata.version('{name}'),\n"
+        "            sorted(str(found.metadata['Name']) for found in importlib.metadata.distributions())]\n"
     )
+    listed = sorted(str(found.metadata["Name"]) for found in importlib.metadata.distributions())
     with mock_lambda():
         client = _deploy_files({"app.py": source, f"lib/{name}.py": "WHOSE = 'the function'\n"})
-        assert call(client) == (None, ["the test", "1.0"])
+        assert call(client) == (None, ["the test", "1.0", listed])  # each once, as the test process lists them
     assert getattr(sys.path_importer_cache["lib"], "path", None) == str(elsewhere / "lib")
     sys.modules.pop(name, None)
+
+
+@own
+def test_a_relative_zip_stays_the_test_process_s(elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A zipped package's __path__ is relative too ('deps.zip/zpkg'): its finder must read the test's zip.
+    name = f"zpkg_{uuid.uuid4().hex}"
+    with zipfile.ZipFile(elsewhere / "deps.zip", "w") as archive:
+        for module in ("__init__", "a", "b"):
+            archive.writestr(f"{name}/{module}.py", f"WHOSE = {module!r}\n")
+    monkeypatch.syspath_prepend("deps.zip")
+    for key in ("deps.zip", f"deps.zip/{name}"):
+        monkeypatch.delitem(sys.path_importer_cache, key, raising=False)
+    source = f"def handler(event, context):\n    import {name}.b\n    return {name}.b.WHOSE\n"
+    try:
+        assert importlib.import_module(name).__path__ == [os.path.join("deps.zip", name)]  # the test's, first
+        with mock_lambda():
+            assert call(_deploy_files({"app.py": source})) == (None, "b")
+            assert importlib.import_module(f"{name}.a").WHOSE == "a"
+    finally:
+        for module in ("", ".a", ".b"):
+            sys.modules.pop(name + module, None)
 
 
 @own

@@ -7,6 +7,7 @@ import importlib.machinery
 import importlib.metadata
 import importlib.util
 import re
+import sys
 import threading
 from types import ModuleType
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
@@ -252,8 +253,11 @@ class Distributions:
                 yield found
         resolved = workdir.process_path()
         if resolved is not None:
-            # The test process's, along its sys.path as it resolves it: the finder after this one takes '' and
-            # relative entries from this thread's directory, the task root.
+            # The test process's, as it resolves its sys.path: the finder after this one takes '' and relative
+            # entries from this thread's directory, the task root. One looked for by name is the first along the
+            # whole path; a listing adds only what the entries resolved otherwise hold.
+            if name is None:
+                resolved = [entry for entry in resolved if entry not in sys.path]
             yield from importlib.metadata.MetadataPathFinder.find_distributions(
                 importlib.metadata.DistributionFinder.Context(name=name, path=resolved))
 

@@ -7,7 +7,7 @@ import importlib.machinery
 import os
 import sys
 import zipimport
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterable, List, Optional
 
 # unshare(2)'s flag that gives the calling thread file-system attributes of its own (working directory, root,
 # umask), which the threads it starts then share: what a process of its own would have. Python 3.12 names it.
@@ -111,8 +111,11 @@ def _resolved(entry: Any, process: str) -> Any:
         return entry
     if not entry:
         return process
-    candidate = os.path.join(process, entry)
-    return candidate if os.path.exists(candidate) else entry
+    # A folder or zip of the test's directory, or a place inside one ('deps.zip/pkg', a zipped package's __path__).
+    head = entry
+    while head and not os.path.exists(os.path.join(process, head)):
+        head = os.path.dirname(head)
+    return os.path.join(process, entry) if head else entry
 
 
 def relative_entries(path: str) -> Any:
@@ -141,20 +144,24 @@ def relative_entries(path: str) -> Any:
     return None
 
 
-def process_path() -> Optional[List[Any]]:
-    """sys.path as the test process resolves it, for a lookup from a thread working elsewhere; None when the
-    calling thread resolves it alike."""
-    if not any(_relative(entry) for entry in sys.path):
+def process_path(entries: Optional[Iterable[Any]] = None) -> Optional[List[Any]]:
+    """``entries`` (sys.path, by default) as the test process resolves them, for a lookup from a thread working
+    elsewhere; None when the calling thread resolves them alike."""
+    listed = list(sys.path if entries is None else entries)
+    if not any(_relative(entry) for entry in listed):
         return None
     process = _elsewhere()
     if process is None:
         return None
-    return [_resolved(entry, process) for entry in sys.path]
+    resolved = [_resolved(entry, process) for entry in listed]
+    # Entries that stay as they are (an editable install's placeholder) read alike from every thread.
+    return None if all(new is old for new, old in zip(resolved, listed)) else resolved
 
 
 class ProcessPaths:
     """A sys.meta_path finder, just before PathFinder while a mock is active: on a thread working elsewhere, a
-    top-level module is looked for along sys.path as the test process resolves it ('' and relative entries).
+    module is looked for along sys.path (or its package's __path__) as the test process resolves it ('' and
+    relative entries).
 
     Function code falls back to the test process's modules for what it does not ship; one it ships that the test
     process has is the process's too (see code.CodeDir), which '' would otherwise find in the task root first.
@@ -162,5 +169,5 @@ class ProcessPaths:
 
     @classmethod
     def find_spec(cls, name: str, path: Any = None, target: Any = None) -> Any:
-        resolved = None if path is not None else process_path()
+        resolved = process_path(path)  # a package's own __path__, for a submodule
         return None if resolved is None else importlib.machinery.PathFinder.find_spec(name, resolved, target)
