@@ -257,23 +257,29 @@ def test_a_relative_sys_path_entry_stays_the_test_process_s(elsewhere: Path, mon
 
 @own
 def test_a_relative_zip_stays_the_test_process_s(elsewhere: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A zipped package's __path__ is relative too ('deps.zip/zpkg'): its finder must read the test's zip.
-    name = f"zpkg_{uuid.uuid4().hex}"
+    # A zipped package's __path__ is relative too ('deps.zip/pkg'): its finder must read the test's zip, whether a
+    # handler is first to look a submodule up (first) or the test process was, with a finder of that relative path
+    # that every thread shares (second).
+    first, second = (f"zpkg_{uuid.uuid4().hex}" for _ in range(2))
     with zipfile.ZipFile(elsewhere / "deps.zip", "w") as archive:
-        for module in ("__init__", "a", "b"):
-            archive.writestr(f"{name}/{module}.py", f"WHOSE = {module!r}\n")
+        for name in (first, second):
+            for module in ("__init__", "a", "b"):
+                archive.writestr(f"{name}/{module}.py", f"WHOSE = {module!r}\n")
     monkeypatch.syspath_prepend("deps.zip")
-    for key in ("deps.zip", f"deps.zip/{name}"):
+    for key in ("deps.zip", f"deps.zip/{first}", f"deps.zip/{second}"):
         monkeypatch.delitem(sys.path_importer_cache, key, raising=False)
-    source = f"def handler(event, context):\n    import {name}.b\n    return {name}.b.WHOSE\n"
+    source = (f"import {first}.b, {second}.b\n\n"
+              f"def handler(event, context):\n    return [{first}.b.WHOSE, {second}.b.WHOSE]\n")
     try:
-        assert importlib.import_module(name).__path__ == [os.path.join("deps.zip", name)]  # the test's, first
+        assert importlib.import_module(first).__path__ == [os.path.join("deps.zip", first)]  # the test's, first
+        assert importlib.import_module(f"{second}.a").WHOSE == "a"
         with mock_lambda():
-            assert call(_deploy_files({"app.py": source})) == (None, "b")
-            assert importlib.import_module(f"{name}.a").WHOSE == "a"
+            assert call(_deploy_files({"app.py": source})) == (None, ["b", "b"])
+            assert importlib.import_module(f"{first}.a").WHOSE == "a"
     finally:
-        for module in ("", ".a", ".b"):
-            sys.modules.pop(name + module, None)
+        for name in (first, second):
+            for module in ("", ".a", ".b"):
+                sys.modules.pop(name + module, None)
 
 
 @own
