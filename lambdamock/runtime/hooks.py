@@ -268,8 +268,9 @@ class _Installation:
             for swap in _SWAPS:
                 swap.install()
             sys.meta_path.insert(0, _distributions)  # a finder of distributions only
+            # What keeps the process's imports on its own directory from threads in a task root (see workdir).
             sys.path_hooks.insert(0, workdir.relative_entries)
-            finders = [*sys.meta_path, importlib.machinery.PathFinder]
+            finders = [*sys.meta_path, importlib.machinery.PathFinder]  # just before PathFinder, or last
             sys.meta_path.insert(finders.index(importlib.machinery.PathFinder), workdir.ProcessPaths)
             signals.install()
             self._wrap_streams()
