@@ -311,12 +311,11 @@ class _Installation:
             IS_ENABLED_FOR.uninstall()
             for swap in _SWAPS:
                 swap.uninstall()
-            if _distributions in sys.meta_path:
+            ours = (_distributions, workdir.ProcessPaths)
+            if any(finder in ours for finder in sys.meta_path):
                 # A new list: removing from the one an import in another thread is going through would make it
                 # skip the finder after ours.
-                sys.meta_path = [finder for finder in sys.meta_path if finder is not _distributions]
-            if workdir.ProcessPaths in sys.meta_path:
-                sys.meta_path = [finder for finder in sys.meta_path if finder is not workdir.ProcessPaths]
+                sys.meta_path = [finder for finder in sys.meta_path if all(finder is not own for own in ours)]
             if workdir.relative_entries in sys.path_hooks:
                 sys.path_hooks = [hook for hook in sys.path_hooks if hook is not workdir.relative_entries]
             signals.uninstall()
