@@ -36,7 +36,7 @@ READS = (
     "    thread = threading.Thread(target=lambda: seen.update(thread=open('settings.json').read()))\n"
     "    thread.start()\n"
     "    thread.join(10)\n"
-    "    return {'import': SETTINGS, 'cwd': os.getcwd(), 'root': os.environ['LAMBDA_TASK_ROOT'],\n"
+    "    return {'import': SETTINGS, 'cwd': os.getcwd(), 'root': os.environ['LAMBDA_TASK_ROOT'], 'pwd': os.environ['PWD'],\n"
     "            'pathlib': json.loads(pathlib.Path('settings.json').read_text()),\n"
     "            'path_cwd': str(pathlib.Path.cwd()), 'abspath': os.path.abspath('settings.json'),\n"
     "            'exists': os.path.isfile('settings.json'), 'listdir': sorted(os.listdir()),\n"
@@ -80,7 +80,7 @@ def test_code_reads_the_files_it_ships_by_relative_paths(elsewhere: Path) -> Non
         assert error is None, got
         own = {"from": "the function"}
         assert got["import"] == got["pathlib"] == got["thread"] == own
-        assert got["cwd"] == got["path_cwd"] == got["root"]
+        assert got["cwd"] == got["path_cwd"] == got["root"] == got["pwd"]
         assert got["abspath"] == os.path.join(got["root"], "settings.json")
         assert got["exists"] is True
         assert got["listdir"] == ["app.py", "settings.json", "sub"]
@@ -212,8 +212,9 @@ def test_where_a_thread_cannot_have_its_own_the_test_process_keeps_its_own(
     # Not Linux, or unshare(2) refused: the function shares the test process's directory, which stays where it is.
     monkeypatch.setattr(workdir, "_lookup", lambda: None)
     with mock_lambda():
-        _, got = call(deploy("import os\n\ndef handler(event, context):\n    return os.getcwd()\n"))
-    assert got == os.getcwd() == str(elsewhere)
+        _, got = call(deploy("import os\n\ndef handler(event, context):\n    return os.getcwd(), os.environ.get('PWD')\n"))
+    assert got == [os.getcwd(), os.environ.get("PWD")]
+    assert got[0] == str(elsewhere)
 
 
 def _deploy_files(files: dict[str, str], name: str = "f") -> Any:

@@ -169,7 +169,10 @@ class Environment:
         self.scope.worker = threading.get_ident()
         _bound.bind(self.scope)
         try:
-            workdir.enter(self._task_root)
+            if workdir.enter(self._task_root):
+                # As a shell would have it for a process started there (AWS's PWD is /var/task: LocalStack
+                # test_lambda.snapshot.json, test_lambda_init_environment).
+                self.scope.overlay["PWD"] = self._task_root
             self._init()
             self._end_a_forked_child()
             while not self.dead:
