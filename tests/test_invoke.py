@@ -9,12 +9,14 @@ import os
 import re
 import sys
 import threading
+import time
 
 import boto3
 import pytest
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
+from lambdamock.runtime import runtime as runtime_module
 from tests.helpers import ROLE, moto_aws, wait_until
 from tests.runtime import sync
 
@@ -562,6 +564,39 @@ def test_an_init_run_again_counts_against_the_invocation_s_timeout(client, mock,
     messages = [message for _, message in mock.invocations[-1].log_events]
     assert any("INIT_REPORT" in message and "Phase: init" in message for message in messages)
     assert re.search(r"\tDuration: 1000\.00 ms", messages[-1]), messages[-1]
+
+
+def test_an_init_over_its_limit_is_abandoned_and_run_again_in_the_invoke_phase(client, mock, monkeypatch):
+    # Lambda gives init 10 s (0.2 s here), then runs it again within the invocation, under the timeout. Captured on
+    # AWS (a public reproduction of a slow init, 2024): "INIT_REPORT Init Duration: 10337.01 ms\tPhase: init\t
+    # Status: timeout", what init wrote again, "INIT_REPORT Init Duration: 45045.69 ms\tPhase: invoke\tStatus: error
+    # \tError Type: Runtime.Unknown" for a second one that outlived the 45 s timeout, START, END, REPORT.
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    source = "import time\nprint('loading')\ntime.sleep({})\ndef handler(event, context):\n    return 'ran'\n"
+    deploy(client, "slow", {"app.py": source.format(0.5)}, Timeout=3)
+    assert call(client, "slow")["Body"] == "ran"
+    shapes = [re.sub(r"[\d.]+ (?:MB|ms)|RequestId: \S+", "*", message.rstrip("\n"))
+              for _, message in mock.invocations[-1].log_events]
+    assert shapes[1:] == [
+        "loading", "INIT_REPORT Init Duration: *\tPhase: init\tStatus: timeout", "loading",
+        "START * Version: $LATEST", "END *",
+        "REPORT *\tDuration: *\tBilled Duration: *\tMemory Size: *\tMax Memory Used: *\t",
+    ]
+    assert "Init Duration: 200.00 ms" in mock.invocations[-1].log_events[2][1]
+    deploy(client, "hangs", {"app.py": source.format(30)}, Timeout=1)
+    started = time.monotonic()
+    response = call(client, "hangs")
+    assert time.monotonic() - started < 3
+    assert response["Body"]["errorType"] == "Sandbox.Timedout"
+    shapes = [re.sub(r"[\d.]+ (?:MB|ms)|RequestId: \S+", "*", message.rstrip("\n"))
+              for _, message in mock.invocations[-1].log_events]
+    assert shapes[1:] == [
+        "loading", "INIT_REPORT Init Duration: *\tPhase: init\tStatus: timeout", "loading",
+        "INIT_REPORT Init Duration: *\tPhase: invoke\tStatus: error\tError Type: Runtime.Unknown",
+        "START * Version: $LATEST", "END *",
+        "REPORT *\tDuration: *\tBilled Duration: *\tMemory Size: *\tMax Memory Used: *\tStatus: timeout",
+    ]
+    assert "Duration: 1000.00 ms" in mock.invocations[-1].log_events[-1][1]
 
 
 def test_timeout_is_answered_on_time(client, mock):

@@ -99,6 +99,7 @@ class Environment:
         self.handler: Any = None
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
+        self.init_timed_out = False  # init outlived its limit and was abandoned (init_outcome: its part by then)
         # Dead: its worker exited or was abandoned; retired: drop it instead of reusing it.
         self.dead = False
         self.retired = False
@@ -323,6 +324,12 @@ class Environment:
         if (yield Wait(self._initialised, wait)):
             return True
         self.abandon()
+        # What it had written by then, for its log; the abandoned worker goes on with an outcome of its own.
+        before, self.init_outcome = self.init_outcome, Outcome()
+        self.init_outcome.output = list(before.output)
+        self.init_outcome.started = before.started
+        self.init_outcome.duration_ms = wait * 1000.0
+        self.init_timed_out = True
         return False
 
     def invoke(

@@ -234,10 +234,11 @@ class Log:
             self._add(stamp, f"{phase} Runtime Version: {version}\tRuntime Version ARN: {arn}\n", shown=False)
 
     def init_end(self, stamp: float, init_type: str, duration_ms: float, error_type: Optional[str],
-                 phase: str = "init") -> None:
-        """Init finished: its report, which Lambda writes as a line only when init failed; a restore's, always.
-        ``phase`` is "invoke" for an init Lambda ran again in the invocation, after one that failed."""
-        status = "success" if error_type is None else "error"
+                 phase: str = "init", timed_out: bool = False) -> None:
+        """Init finished: its report, which Lambda writes as a line only when init failed or ``timed_out``; a
+        restore's, always. ``phase`` is "invoke" for an init Lambda ran again in the invocation, after one that
+        failed."""
+        status = "timeout" if timed_out else "success" if error_type is None else "error"
         error = {"errorType": error_type} if error_type else {}
         if self._restored:
             # AWS's SnapStart monitoring guide: platform.restoreRuntimeDone and platform.restoreReport, and the
@@ -253,12 +254,13 @@ class Log:
         elif self._json:
             self._platform(stamp, DEBUG, "initRuntimeDone", {
                 "initializationType": init_type, "phase": phase, "status": status, **error})
-            self._platform(stamp, INFO if error_type else DEBUG, "initReport", {
+            self._platform(stamp, DEBUG if status == "success" else INFO, "initReport", {
                 "initializationType": init_type, "phase": phase, "status": status, **error,
                 "metrics": {"durationMs": round(duration_ms, 3)}})
-        elif error_type is not None:
-            self._add(stamp, f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: {phase}\tStatus: error"
-                             f"\tError Type: {error_type}\n")
+        elif status != "success":
+            failure = f"\tError Type: {error_type}" if error_type else ""
+            self._add(stamp, f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: {phase}\tStatus: {status}"
+                             f"{failure}\n")
 
     def start(self, stamp: float) -> None:
         if self._json:

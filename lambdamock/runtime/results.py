@@ -56,10 +56,12 @@ def _initialised(log: Log, env: Environment, ended: Optional[float], error_type:
         log.init_start(init.started, env.init_type, env.id)
     else:
         before = failed.init_outcome
-        _initialised(log, failed, before.started + before.duration_ms / 1000, _init_error_type(failed))
+        _initialised(log, failed, before.started + before.duration_ms / 1000,
+                     None if failed.init_timed_out else _init_error_type(failed))
     log.output(init.output, init.started)
     if ended is not None and (failed is None or error_type is not None):
-        log.init_end(ended, env.init_type, init.duration_ms, error_type, "init" if failed is None else "invoke")
+        log.init_end(ended, env.init_type, init.duration_ms, error_type, "init" if failed is None else "invoke",
+                     timed_out=failed is None and env.init_timed_out)
 
 
 def _init_error_type(env: Environment) -> str:
@@ -124,7 +126,8 @@ def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Seq
         _initialised(log, env, started, failed=failed)
     # A cold start's REPORT names its init, timed out or not (AWS's: "... Init Duration: 402.04 ms\tStatus: timeout").
     init_ms = env.init_outcome.duration_ms if cold and failed is None else None
-    return _timed_out(log, spec, request_id, env, output, started, duration_ms, cold, init_ms)
+    return _timed_out(log, spec, request_id, env, output, started, started + duration_ms / 1000, duration_ms, cold,
+                      init_ms)
 
 
 def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, duration_ms: float,
@@ -132,16 +135,25 @@ def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, durati
     """Init outlived its time (and the handler's; after an init that ``failed``, the function's): Lambda answers
     for it."""
     log = Log(spec, request_id, env.tenant)
-    _initialised(log, env, None, failed=failed)
-    return _timed_out(log, spec, request_id, env, (), env.init_outcome.started, duration_ms, True, None)
+    started = env.init_outcome.started
+    ended = started + duration_ms / 1000
+    if failed is None:
+        _initialised(log, env, None)
+    else:
+        # The capture above runtime._INIT_LIMIT_S: "INIT_REPORT Init Duration: 45045.69 ms\tPhase: invoke\tStatus:
+        # error\tError Type: Runtime.Unknown" for the init run again that outlived the timeout, then START.
+        _initialised(log, env, ended, "Runtime.Unknown", failed)
+        started = ended
+    return _timed_out(log, spec, request_id, env, (), started, ended, duration_ms, True, None)
 
 
 def _timed_out(log: Log, spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry],
-               started: float, duration_ms: float, cold: bool, init_ms: Optional[float]) -> InvocationResult:
+               started: float, ended: float, duration_ms: float, cold: bool,
+               init_ms: Optional[float]) -> InvocationResult:
     message = f"RequestId: {request_id} Error: Task timed out after {spec.timeout:.2f} seconds"
     log.start(started)
     log.output(output, started)
-    log.end(started + duration_ms / 1000, duration_ms, init_ms, "timeout")
+    log.end(ended, duration_ms, init_ms, "timeout")
     return _result(log, env.log_stream_name, sandbox_error("Sandbox.Timedout", message), "Unhandled",
                    duration_ms, init_ms, cold, timed_out=True)
 

@@ -15,8 +15,9 @@ from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.spec import Credentials, DaemonThreads, FunctionSpec, InvocationResult, Threads, no_credentials
 from lambdamock.runtime.waits import Signal, Steps, Wait, blocking
 
-# Lambda gives init 10 s, then retries it within the invoke under the function's timeout; we keep
-# the first attempt running for that long instead of starting it again.
+# Lambda gives init 10 s; one that overruns is abandoned and run again within the invoke, under the function's
+# timeout (AWS's "Lambda execution environment lifecycle"; a capture, from a public reproduction of a slow init:
+# "INIT_REPORT Init Duration: 10337.01 ms\tPhase: init\tStatus: timeout", the init's output again, then START).
 _INIT_LIMIT_S = 10.0
 # How long a wait for a package to be unzipped lasts before it is waited for again (it has no limit).
 _UNZIP_WAIT_S = 60.0
@@ -109,9 +110,9 @@ class Runtime:
             if made.dead and spec.snap_start:
                 return results.init_failed(spec, made, request_id)  # a failed restore is reported as it is
             if made.dead:
-                # Lambda runs a failed init once more, in the invoke phase (captured on AWS: the init's output
-                # and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase: invoke", then
-                # START), within the invocation's timeout; the invocation goes on if that one succeeds.
+                # Lambda runs a failed (or timed out) init once more, in the invoke phase (captured on AWS: the
+                # init's output and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase:
+                # invoke", then START), within the invocation's timeout; the invocation goes on if that one succeeds.
                 failed, made = made, (yield from self._initialised(spec, request_id, keys, init_type, tenant, made))
                 if isinstance(made, InvocationResult):
                     return made
@@ -138,9 +139,9 @@ class Runtime:
     def _initialised(self, spec: FunctionSpec, request_id: str, keys: Mapping[str, str], init_type: str,
                      tenant: Optional[str], failed: Optional[Environment] = None
                      ) -> Steps[Union[Environment, InvocationResult]]:
-        """A new environment once its init ended (``dead`` if it failed), or the invocation's answer when it could
-        not start or init outlived its time: its own limit, or, run again after an init that ``failed``, the
-        function's timeout."""
+        """A new environment once its init ended (``dead`` if it failed, or outlived Lambda's limit for it), or the
+        invocation's answer when it could not start, or, run again after an init that ``failed``, outlived the
+        function's timeout (a restore: the limit and the timeout)."""
         try:
             code = self._code.ready(spec)
             if code is None:
@@ -150,7 +151,13 @@ class Runtime:
             raise
         except Exception as error:  # the code could not be put on disk, say: this invocation fails
             return results.not_started(spec, request_id, error)
-        limit = spec.timeout if failed is not None else _INIT_LIMIT_S + spec.timeout
+        limit: float
+        if failed is not None:
+            limit = spec.timeout
+        elif spec.snap_start:  # a restore runs its hooks within the limit and the invocation's timeout
+            limit = _INIT_LIMIT_S + spec.timeout
+        else:
+            limit = _INIT_LIMIT_S
         try:
             started = yield from env.start(limit)
         except BaseException as error:
@@ -160,9 +167,9 @@ class Runtime:
             if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
                 return results.not_started(spec, request_id, error)
             raise
-        if not started:
-            return results.init_timed_out(spec, request_id, env, limit * 1000, failed)
-        return env
+        if not started and (failed is not None or spec.snap_start):
+            return results.init_timed_out(spec, request_id, env, limit * 1000.0, failed)
+        return env  # dead, when its init failed or timed out
 
     def _extracted(self, spec: FunctionSpec) -> Steps[CodeDir]:
         """The spec's code put on disk by a thread of its own: a big package takes a while to unzip, and an event

@@ -129,19 +129,43 @@ def test_environments_are_dropped_when_the_handler_thread_finishes_after_close()
     assert results[0].payload == b"1" and rt.environment_count == 0
 
 
-def test_init_that_never_finishes_times_out(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_that_never_finishes_is_run_again_and_times_out(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
     from lambdamock.runtime import runtime as runtime_module
 
-    # Lambda allows init 10 s plus a retry under the function timeout; skip the 10 s here.
-    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.0)
+    # Lambda gives init 10 s, then runs it again within the invocation, under the function's timeout: here 0.2 s.
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
     spec = make_spec({"app.py": "print('init starts')\nwhile True:\n    pass\n"}, timeout=1)
     started = time.monotonic()
     result = invoke(runtime, spec, request_id="rid-init")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 1.7
     assert result.timed_out and result.cold
     assert b"Task timed out after 1.00 seconds" in result.payload
-    assert result.log.startswith("init starts\nSTART RequestId: rid-init")
+    assert result.log.startswith(
+        "init starts\nINIT_REPORT Init Duration: 200.00 ms\tPhase: init\tStatus: timeout\n"
+        "init starts\nINIT_REPORT Init Duration: 1000.00 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.Unknown\n"
+        "START RequestId: rid-init Version: $LATEST\nEND RequestId: rid-init\n"
+        "REPORT RequestId: rid-init\tDuration: 1000.00 ms\tBilled Duration: 1000 ms\t"), result.log
+    assert result.log.endswith("\tStatus: timeout\n")
     assert runtime.environment_count == 0
+
+
+def test_init_over_its_limit_is_run_again_within_the_timeout(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    spec = make_spec(handler_source("return context.get_remaining_time_in_millis()",
+                                    prelude="import time\nprint('init starts')\ntime.sleep(0.5)"), timeout=3)
+    first = invoke(runtime, spec, request_id="rid-init")
+    # The handler has what the init run again left of the timeout.
+    assert first.function_error is None and 1500 < json.loads(first.payload) <= 2500
+    assert first.cold and first.init_duration_ms is None
+    assert first.log.startswith(
+        "init starts\nINIT_REPORT Init Duration: 200.00 ms\tPhase: init\tStatus: timeout\n"
+        "init starts\nSTART RequestId: rid-init Version: $LATEST\nEND RequestId: rid-init\n"), first.log
+    assert first.duration_ms >= 500 and "Init Duration" not in first.log.splitlines()[-1]
+    second = invoke(runtime, spec)
+    assert not second.cold and json.loads(second.payload) > 2500
+    assert runtime.environment_count == 1
 
 
 def test_caller_timing_out_during_a_nested_invoke(runtime: Runtime) -> None:
