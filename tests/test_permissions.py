@@ -66,6 +66,12 @@ def policy(client, **params):
         ("arn:aws:iam::123456789012:user/dev", {},
          '{"Sid":"s","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/dev"},'
          f'"Action":"lambda:InvokeFunction","Resource":"{ARN}"}}'),
+        # > add_permission_principal_arn takes the caller's ARN (sts get_caller_identity), which is a role session's
+        # where the caller assumed a role: IAM's "Role session principals" are valid in resource-based policies.
+        # moto's STS gives "arn:aws:sts::<account>:user/moto".
+        ("arn:aws:sts::123456789012:assumed-role/dev/session", {},
+         '{"Sid":"s","Effect":"Allow","Principal":{"AWS":"arn:aws:sts::123456789012:assumed-role/dev/session"},'
+         f'"Action":"lambda:InvokeFunction","Resource":"{ARN}"}}'),
         # > add_permission_principal_wildcard
         ("*", {"SourceAccount": ACCOUNT},
          f'{{"Sid":"s","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"{ARN}",'
@@ -81,7 +87,7 @@ def policy(client, **params):
          f'"Condition":{{"StringEquals":{{"AWS:SourceAccount":"{ACCOUNT}","lambda:FunctionUrlAuthType":"NONE",'
          f'"aws:PrincipalOrgID":"o-1234567890"}},"ArnLike":{{"AWS:SourceArn":"{BUCKET}"}}}}}}'),
     ],
-    ids=["service", "account", "iam-arn", "wildcard", "alexa", "every-condition"],
+    ids=["service", "account", "iam-arn", "role-session", "wildcard", "alexa", "every-condition"],
 )
 def test_add_permission_writes_aws_statement(client, f, given, extra, expected):
     # The string itself is compared: AWS's member order and compact JSON (AWS's published AddPermission example).

@@ -17,7 +17,8 @@ Statement = Mapping[str, Any]
 DEFAULT_HEADER: Mapping[str, Any] = MappingProxyType({"Version": "2012-10-17", "Id": "default"})
 
 _ACCOUNT = re.compile(r"\d{12}")
-_IAM_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:\S+")
+# An IAM principal's ARN, or an STS one (a role session, a federated user: IAM's "Role session principals").
+_IAM_ARN = re.compile(r"arn:aws[a-zA-Z-]*:(?:iam|sts)::\d{12}:\S+")
 # How many decisions a policy keeps (requests differ in source ARN and account: there could be many).
 _DECISIONS = 256
 # Service principals are host names under amazonaws.com (amazonaws.com.cn in China) or amazon.com (Alexa).
