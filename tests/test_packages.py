@@ -193,6 +193,32 @@ def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
     assert "did not start the runtime it was given" in base64.b64decode(answer["LogResult"]).decode()
 
 
+def test_an_exec_wrapper_run_again_after_a_slow_init_has_the_function_s_timeout(client, monkeypatch) -> None:
+    # The wrapper is part of init: one that outlives Lambda's 10 s (0.3 s here) is run again, within the function's
+    # timeout (AWS's execution environment lifecycle guide), and what it exports then applies.
+    from lambdamock.runtime import runtime as runtime_module, wrapper as wrapper_module
+
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.3)
+    limits = []
+    run = wrapper_module.run
+    monkeypatch.setattr(wrapper_module, "run", lambda path, environment, limit: limits.append(limit) or run(
+        path, environment, limit))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.environ.get('WRAPPER_VAR')\n")
+        script = zipfile.ZipInfo("slow_wrapper")
+        script.external_attr = 0o100755 << 16
+        archive.writestr(script, "#!/bin/sh\nsleep 0.6\nexport WRAPPER_VAR=from-the-wrapper\nexec \"$@\"\n")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=5,
+                           Code={"ZipFile": buffer.getvalue()},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/slow_wrapper"}})
+    answer = client.invoke(FunctionName="f", LogType="Tail")
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert json.loads(answer["Payload"].read()) == "from-the-wrapper", log
+    assert "Phase: init\tStatus: timeout" in log
+    assert limits == [0.3, 5], "each run of the wrapper has its init's time"
+
+
 def test_an_exec_wrapper_may_name_another_handler(client) -> None:
     # The runtime loads the handler that _HANDLER names after the wrapper ran: the OpenTelemetry Lambda layer's
     # otel-instrument exports ORIG_HANDLER=$_HANDLER and _HANDLER=otel_wrapper.lambda_handler (open-telemetry/

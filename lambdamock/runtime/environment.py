@@ -100,6 +100,7 @@ class Environment:
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
         self.init_timed_out = False  # init outlived its limit and was abandoned (init_outcome: its part by then)
+        self._init_limit = 0.0  # seconds init may take: start's
         # Dead: its worker exited or was abandoned; retired: drop it instead of reusing it.
         self.dead = False
         self.retired = False
@@ -205,7 +206,7 @@ class Environment:
             if wrapper:
                 # The runtime is started through the wrapper (see runtime.wrapper): what it exports is the
                 # environment's, and what it writes is init's log.
-                changed, lines = wrappers.run(self._local(wrapper), dict(os.environ))
+                changed, lines = wrappers.run(self._local(wrapper), dict(os.environ), self._init_limit)
                 outcome.output.extend(lines)
                 self.scope.overlay.update(changed)
             # The runtime loads the handler _HANDLER names once the wrapper ran, which may have changed it (the
@@ -320,6 +321,7 @@ class Environment:
 
     def start(self, wait: float) -> Steps[bool]:
         """Start the worker and wait up to `wait` seconds for init; False if it did not finish."""
+        self._init_limit = wait
         self._thread = self._threads.spawn(self._work, f"lambdamock:{self.spec.function_name}:{self.id[:8]}")
         if (yield Wait(self._initialised, wait)):
             return True

@@ -18,18 +18,17 @@ from typing import Dict, List, Mapping, Tuple
 
 # What the wrapper is asked to run in the runtime's place: it prints the environment it was started with.
 _REPORT = "import json, os, sys; sys.stdout.write('\\n' + json.dumps(dict(os.environ)))"
-# How long init waits for the wrapper (Lambda's init limit).
-_LIMIT_S = 10.0
 
 
-def run(path: str, environment: Mapping[str, str]) -> Tuple[Dict[str, str], List[str]]:
-    """Run the wrapper at ``path``: the variables it added or changed, and the lines it wrote (a failure's
-    explained); SystemExit(127) when there is no such file (recorded: test_lambda_runtime_wrapper_not_found)."""
+def run(path: str, environment: Mapping[str, str], limit: float) -> Tuple[Dict[str, str], List[str]]:
+    """Run the wrapper at ``path`` for up to ``limit`` seconds (its init's): the variables it added or changed, and
+    the lines it wrote (a failure's explained); SystemExit(127) when there is no such file (recorded:
+    test_lambda_runtime_wrapper_not_found)."""
     if not os.path.isfile(path):
         raise SystemExit(127)
     try:
         done = subprocess.run([path, sys.executable, "-c", _REPORT], env=dict(environment), capture_output=True,
-                              timeout=_LIMIT_S, check=False)
+                              timeout=limit, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         return {}, [f"lambdamock: the exec wrapper {path} could not be run ({error}); its variables are not set\n"]
     written, _, report = done.stdout.decode("utf-8", "replace").rpartition("\n")
