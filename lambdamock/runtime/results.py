@@ -126,7 +126,9 @@ def timed_out(spec: FunctionSpec, request_id: str, env: Environment, output: Seq
         _initialised(log, env, started, failed=failed)
     # A cold start's REPORT names its init, timed out or not (AWS's: "... Init Duration: 402.04 ms\tStatus: timeout").
     init_ms = env.init_outcome.duration_ms if cold and failed is None else None
-    return _timed_out(log, spec, request_id, env, output, started, started + duration_ms / 1000, duration_ms, cold,
+    # After an init run again in the invoke phase, the handler had what that init left of the timeout.
+    left_ms = duration_ms - (env.init_outcome.duration_ms if failed is not None else 0.0)
+    return _timed_out(log, spec, request_id, env, output, started, started + left_ms / 1000, duration_ms, cold,
                       init_ms)
 
 

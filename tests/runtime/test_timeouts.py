@@ -168,6 +168,20 @@ def test_init_over_its_limit_is_run_again_within_the_timeout(runtime: Runtime, m
     assert runtime.environment_count == 1
 
 
+def test_a_handler_that_times_out_after_init_ran_again_ends_when_answered(
+        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    spec = make_spec(handler_source("time.sleep(30)", prelude="import time\ntime.sleep(0.5)"), timeout=1)
+    result = invoke(runtime, spec)
+    answered = time.time()
+    assert result.timed_out and "\tDuration: 1000.00 ms" in result.log
+    # Its END and REPORT are stamped when the timeout came: the init run again had half a second of it.
+    stamps = [stamp for stamp, _ in result.log_events]
+    assert stamps == sorted(stamps) and stamps[-1] <= answered * 1000
+
+
 def test_caller_timing_out_during_a_nested_invoke(runtime: Runtime) -> None:
     sync.events["inner_done"] = threading.Event()
     inner = make_spec(
