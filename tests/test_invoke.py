@@ -566,15 +566,19 @@ def test_an_init_run_again_counts_against_the_invocation_s_timeout(client, mock,
     assert re.search(r"\tDuration: 1000\.00 ms", messages[-1]), messages[-1]
 
 
-def test_an_init_over_its_limit_is_abandoned_and_run_again_in_the_invoke_phase(client, mock, monkeypatch):
+def test_an_init_over_its_limit_is_abandoned_and_run_again_in_the_invoke_phase(client, mock, monkeypatch, tmp_path):
     # Lambda gives init 10 s (0.2 s here), then runs it again within the invocation, under the timeout. Captured on
     # AWS (a public reproduction of a slow init, 2024): "INIT_REPORT Init Duration: 10337.01 ms\tPhase: init\t
     # Status: timeout", what init wrote again, "INIT_REPORT Init Duration: 45045.69 ms\tPhase: invoke\tStatus: error
     # \tError Type: Runtime.Unknown" for a second one that outlived the 45 s timeout, START, END, REPORT.
     monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
-    source = "import time\nprint('loading')\ntime.sleep({})\ndef handler(event, context):\n    return 'ran'\n"
+    runs = tmp_path / "runs"
+    source = ("import time\nprint('loading')\ntime.sleep({})\n"
+              f"open({str(runs)!r}, 'a').write('.')\n"
+              "def handler(event, context):\n    return 'ran'\n")
     deploy(client, "slow", {"app.py": source.format(0.5)}, Timeout=3)
     assert call(client, "slow")["Body"] == "ran"
+    assert runs.read_text() == ".", "the abandoned init went no further"
     shapes = [re.sub(r"[\d.]+ (?:MB|ms)|RequestId: \S+", "*", message.rstrip("\n"))
               for _, message in mock.invocations[-1].log_events]
     assert shapes[1:] == [
@@ -597,6 +601,18 @@ def test_an_init_over_its_limit_is_abandoned_and_run_again_in_the_invoke_phase(c
         "REPORT *\tDuration: *\tBilled Duration: *\tMemory Size: *\tMax Memory Used: *\tStatus: timeout",
     ]
     assert "Duration: 1000.00 ms" in mock.invocations[-1].log_events[-1][1]
+
+
+def test_an_init_timeout_in_json_logs(client, mock, monkeypatch):
+    # The Telemetry API's initReport, at INFO as for a failed init, with the status "timeout".
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    deploy(client, "slow", {"app.py": "import time\ntime.sleep(0.5)\ndef handler(event, context):\n    return 'ran'\n"},
+           Timeout=3, LoggingConfig={"LogFormat": "JSON"})
+    assert call(client, "slow")["Body"] == "ran"
+    records = [json.loads(message) for _, message in mock.invocations[-1].log_events if message.startswith("{")]
+    reports = [record["record"] for record in records if record["type"] == "platform.initReport"]
+    assert reports == [{"initializationType": "on-demand", "phase": "init", "status": "timeout",
+                        "metrics": {"durationMs": 200.0}}]
 
 
 def test_timeout_is_answered_on_time(client, mock):

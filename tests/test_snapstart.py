@@ -163,6 +163,23 @@ def test_a_failing_hook_fails_the_environment_s_start(client, lambda_mock):
     assert json.loads(client.invoke(FunctionName="broken")["Payload"].read()) == "ran"
 
 
+def test_a_restore_that_outlives_its_time_is_the_invocation_s_timeout(client, lambda_mock, monkeypatch):
+    # Not run again in the invoke phase as an on-demand init over its limit is: a restore has the limit and the
+    # function's timeout (0.2 s + 1 s here), and is then answered for as the invocation's timeout.
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    source = "import time\ntime.sleep(30)\ndef handler(event, context):\n    return 'ran'\n"
+    client.create_function(FunctionName="slow", Runtime="python3.13", Role=ROLE, Handler="app.handler", Timeout=1,
+                           Code={"ZipFile": package({"app.py": source})}, SnapStart={"ApplyOn": "PublishedVersions"},
+                           Publish=True)
+    response = client.invoke(FunctionName="slow", Qualifier="1")
+    assert response["FunctionError"] == "Unhandled"
+    assert json.loads(response["Payload"].read())["errorType"] == "Sandbox.Timedout"
+    assert "Status: timeout" in lambda_mock.invocations[-1].log_events[-1][1]
+    assert "Duration: 1200.00 ms" in lambda_mock.invocations[-1].log_events[-1][1]
+
+
 @pytest.mark.parametrize("runtime", ["python3.11", "nodejs20.x", "java8.al2", "provided.al2023"])
 def test_a_runtime_without_snapstart_is_refused(client, runtime):
     # AWS's text, recorded when python3.12 did not yet have SnapStart (LocalStack test_lambda_api.snapshot.json
