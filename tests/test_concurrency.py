@@ -191,6 +191,21 @@ def test_failed_initialisation_reports_failed(client, create_function, lambda_mo
     assert (config["AllocatedProvisionedConcurrentExecutions"], config["AvailableProvisionedConcurrentExecutions"]) == (0, 0)
 
 
+def test_a_provisioned_init_has_more_than_an_on_demand_one(client, create_function, lambda_mock, monkeypatch):
+    # Not 10 s (0.2 s here): "130 seconds or the configured function timeout (maximum 900 seconds), whichever is
+    # higher" (AWS's execution environment lifecycle guide); scaled to 0 s and a 3 s timeout.
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    monkeypatch.setattr(runtime_module, "_PROVISIONED_INIT_LIMIT_S", 0.0)
+    create_function(Timeout=3, Code={"ZipFile": package({"index.py": "import time\ntime.sleep(0.5)\n" + INIT_TYPE})})
+    client.publish_version(FunctionName="f")
+    client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    assert client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="1")["Status"] == "READY"
+    assert client.invoke(FunctionName="f", Qualifier="1")["Payload"].read() == b'"provisioned-concurrency"'
+
+
 def test_deleting_an_alias_deletes_its_config(published, lambda_mock):
     published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
     published.delete_alias(FunctionName="f", Name="live")

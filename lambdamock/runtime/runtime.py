@@ -19,6 +19,9 @@ from lambdamock.runtime.waits import Signal, Steps, Wait, blocking
 # timeout (AWS's "Lambda execution environment lifecycle"; a capture, from a public reproduction of a slow init:
 # "INIT_REPORT Init Duration: 10337.01 ms\tPhase: init\tStatus: timeout", the init's output again, then START).
 _INIT_LIMIT_S = 10.0
+# A provisioned environment's init is not held to that: "130 seconds or the configured function timeout (maximum
+# 900 seconds), whichever is higher" (the same guide).
+_PROVISIONED_INIT_LIMIT_S = 130.0
 # How long a wait for a package to be unzipped lasts before it is waited for again (it has no limit).
 _UNZIP_WAIT_S = 60.0
 # How long close() waits, in all, for idle environments' threads to end.
@@ -202,9 +205,10 @@ class Runtime:
         envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials(spec, {}))
                 for _ in range(count)]
         failure: Optional[str] = None
+        limit = max(_PROVISIONED_INIT_LIMIT_S, spec.timeout)
         for env in envs:
-            if not blocking(env.start(_INIT_LIMIT_S)):
-                failure = "Sandbox.Timedout: init did not finish within 10 seconds"
+            if not blocking(env.start(limit)):
+                failure = f"Sandbox.Timedout: init did not finish within {limit:g} seconds"
             elif env.init_error is not None:
                 failure = f"{env.init_error['errorType']}: {env.init_error['errorMessage']}"
             elif env.dead:
