@@ -196,7 +196,8 @@ def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
 def test_an_exec_wrapper_run_again_after_a_slow_init_has_the_function_s_timeout(client, monkeypatch) -> None:
     # The wrapper is part of init: one that outlives Lambda's 10 s (0.3 s here) is run again, within the function's
     # timeout (AWS's execution environment lifecycle guide), and what it exports then applies.
-    from lambdamock.runtime import runtime as runtime_module, wrapper as wrapper_module
+    from lambdamock.runtime import runtime as runtime_module
+    from lambdamock.runtime import wrapper as wrapper_module
 
     monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.3)
     limits = []
