@@ -197,7 +197,7 @@ def test_a_provisioned_init_has_more_than_an_on_demand_one(client, create_functi
     from lambdamock.runtime import runtime as runtime_module
 
     monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
-    monkeypatch.setattr(runtime_module, "_PROVISIONED_INIT_LIMIT_S", 0.0)
+    monkeypatch.setattr(runtime_module, "_AHEAD_INIT_LIMIT_S", 0.0)
     create_function(Timeout=3, Code={"ZipFile": package({"index.py": "import time\ntime.sleep(0.5)\n" + INIT_TYPE})})
     client.publish_version(FunctionName="f")
     client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=1)

@@ -19,13 +19,18 @@ from lambdamock.runtime.waits import Signal, Steps, Wait, blocking
 # timeout (AWS's "Lambda execution environment lifecycle"; a capture, from a public reproduction of a slow init:
 # "INIT_REPORT Init Duration: 10337.01 ms\tPhase: init\tStatus: timeout", the init's output again, then START).
 _INIT_LIMIT_S = 10.0
-# A provisioned environment's init is not held to that: "130 seconds or the configured function timeout (maximum
-# 900 seconds), whichever is higher" (the same guide).
-_PROVISIONED_INIT_LIMIT_S = 130.0
+# An init Lambda runs ahead of invocations (a provisioned environment's; a SnapStart version's, at publish) is not
+# held to that: "130 seconds or the configured function timeout (maximum 900 seconds), whichever is higher" (the
+# same guide).
+_AHEAD_INIT_LIMIT_S = 130.0
 # How long a wait for a package to be unzipped lasts before it is waited for again (it has no limit).
 _UNZIP_WAIT_S = 60.0
 # How long close() waits, in all, for idle environments' threads to end.
 _CLOSE_JOIN_S = 1.0
+
+
+def _ahead_limit(spec: FunctionSpec) -> float:
+    return max(_AHEAD_INIT_LIMIT_S, spec.timeout)
 
 
 class _Pool:
@@ -157,10 +162,10 @@ class Runtime:
         limit: float
         if failed is not None:
             limit = spec.timeout
-        elif spec.snap_start:  # a restore runs its hooks within the limit and the invocation's timeout
-            limit = _INIT_LIMIT_S + spec.timeout
-        else:
+        elif init_type == "on-demand":
             limit = _INIT_LIMIT_S
+        else:  # a provisioned environment's (one replacing another), a SnapStart restore's: not run again
+            limit = _ahead_limit(spec)
         try:
             started = yield from env.start(limit)
         except BaseException as error:
@@ -170,7 +175,7 @@ class Runtime:
             if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
                 return results.not_started(spec, request_id, error)
             raise
-        if not started and (failed is not None or spec.snap_start):
+        if not started and (failed is not None or init_type != "on-demand"):
             return results.init_timed_out(spec, request_id, env, limit * 1000.0, failed)
         return env  # dead, when its init failed or timed out
 
@@ -205,7 +210,7 @@ class Runtime:
         envs = [Environment(spec, code, "provisioned-concurrency", self._threads, self._credentials(spec, {}))
                 for _ in range(count)]
         failure: Optional[str] = None
-        limit = max(_PROVISIONED_INIT_LIMIT_S, spec.timeout)
+        limit = _ahead_limit(spec)
         for env in envs:
             if not blocking(env.start(limit)):
                 failure = f"Sandbox.Timedout: init did not finish within {limit:g} seconds"

@@ -146,6 +146,8 @@ def test_init_that_never_finishes_is_run_again_and_times_out(runtime: Runtime, m
         "START RequestId: rid-init Version: $LATEST\nEND RequestId: rid-init\n"
         "REPORT RequestId: rid-init\tDuration: 1000.00 ms\tBilled Duration: 1000 ms\t"), result.log
     assert result.log.endswith("\tStatus: timeout\n")
+    stamps = [stamp for stamp, _ in result.log_events]
+    assert stamps == sorted(stamps), "START comes when the init run again ended"
     assert runtime.environment_count == 0
 
 
@@ -202,3 +204,25 @@ def test_caller_timing_out_during_a_nested_invoke(runtime: Runtime) -> None:
     assert sync.events["inner_done"].wait(5)  # the callee runs to its end, as on AWS
     # The abandoned caller's nested call unwinds; neither environment is kept.
     wait_until(lambda: runtime.environment_count == 0)
+
+
+def test_a_provisioned_environment_s_replacement_has_the_time_of_an_init_run_ahead(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A provisioned environment whose credentials changed (a new moto, say) is replaced by a provisioned one, whose
+    # init is not held to on-demand's 10 s (0.2 s here) but to max(130 s, the timeout).
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_INIT_LIMIT_S", 0.2)
+    keys = iter(range(1000))
+    runtime = Runtime(credentials=lambda spec, held: {"AWS_ACCESS_KEY_ID": f"K{next(keys)}"})
+    try:
+        spec = make_spec(handler_source("return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']",
+                                        prelude="import os, time\nprint('init')\ntime.sleep(0.5)"), version="1")
+        assert runtime.prewarm(spec, 1) is None
+        result = invoke(runtime, spec, provisioned=True)
+        assert json.loads(result.payload) == "provisioned-concurrency"
+        assert "Status: timeout" not in result.log and result.log.count("init\n") == 1
+    finally:
+        runtime.close()
+        runtime.unhook()
+
