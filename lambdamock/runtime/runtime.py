@@ -211,8 +211,10 @@ class Runtime:
                 for _ in range(count)]
         failure: Optional[str] = None
         limit = _ahead_limit(spec)
-        for env in envs:
-            if not blocking(env.start(limit)):
+        starts = [env.start(limit) for env in envs]
+        waits = [next(start) for start in starts]  # every init under way at once, as Lambda allocates them
+        for env, start, wait in zip(envs, starts, waits):
+            if not blocking(start, wait):
                 failure = f"Sandbox.Timedout: init did not finish within {limit:g} seconds"
             elif env.init_error is not None:
                 failure = f"{env.init_error['errorType']}: {env.init_error['errorMessage']}"

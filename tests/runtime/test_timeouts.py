@@ -226,3 +226,17 @@ def test_a_provisioned_environment_s_replacement_has_the_time_of_an_init_run_ahe
         runtime.close()
         runtime.unhook()
 
+
+def test_provisioned_environments_are_initialised_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_AHEAD_INIT_LIMIT_S", 0.0)
+    runtime = Runtime()
+    try:
+        spec = make_spec(handler_source("return 1", prelude="import time\ntime.sleep(30)"), version="1", timeout=1)
+        started = time.monotonic()
+        assert runtime.prewarm(spec, 3) == "Sandbox.Timedout: init did not finish within 1 seconds"
+        assert time.monotonic() - started < 2.5, "one limit for them all, not one each"
+    finally:
+        runtime.close()
+        runtime.unhook()
