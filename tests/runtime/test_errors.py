@@ -442,3 +442,13 @@ def test_logging_a_lone_surrogate_fails_the_logging_call(runtime: Runtime) -> No
         "return 'after'", prelude="import logging"))
     assert error["errorType"] == "UnicodeEncodeError"
     assert "surrogates not allowed" in error["errorMessage"]
+
+
+def test_an_exec_wrapper_has_its_init_s_time(tmp_path: Any) -> None:
+    from lambdamock.runtime import wrapper
+
+    script = tmp_path / "slow"
+    script.write_text("#!/bin/sh\nsleep 30\nexec \"$@\"\n")
+    script.chmod(0o755)
+    changed, lines = wrapper.run(str(script), {"PATH": "/usr/bin:/bin"}, 0.2)
+    assert changed == {} and "timed out after 0.2 seconds" in lines[-1], lines
