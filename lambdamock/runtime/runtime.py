@@ -147,9 +147,9 @@ class Runtime:
     def _initialised(self, spec: FunctionSpec, request_id: str, keys: Mapping[str, str], init_type: str,
                      tenant: Optional[str], failed: Optional[Environment] = None
                      ) -> Steps[Union[Environment, InvocationResult]]:
-        """A new environment once its init ended (``dead`` if it failed, or outlived Lambda's limit for it), or the
-        invocation's answer when it could not start, or, run again after an init that ``failed``, outlived the
-        function's timeout (a restore: the limit and the timeout)."""
+        """A new environment once its init ended (``dead`` if it failed, or outlived on-demand's limit), or the
+        invocation's answer when it could not start, or outlived a limit after which Lambda does not run it again:
+        the function's timeout, run again after an init that ``failed``; an init run ahead's (provisioned, SnapStart)."""
         try:
             code = self._code.ready(spec)
             if code is None:
