@@ -20,6 +20,7 @@ from lambdamock import mock_lambda, package
 from lambdamock.runtime import hooks
 from lambdamock.runtime.hooks import installation
 from tests.helpers import ROLE
+from tests.runtime import sync
 
 THREADED = package({"app.py": (
     "import threading\n\n"
@@ -37,6 +38,30 @@ SLEEPY = package({"app.py": (
     "    time.sleep(3)\n"
     "    return time.monotonic() - started\n"
 )})
+
+
+# A handler whose thread outlives its mock, in time.sleep (the stand-in), until the test lets it end: that mock's release
+# waits for it.
+LINGERING = (
+    "import threading, time\n"
+    "from tests.runtime import sync\n\n"
+    "def linger():\n"
+    "    while not sync.events['linger'].is_set():\n"
+    "        time.sleep(0.01)\n\n"
+    "def handler(event, context):\n"
+    "    threading.Thread(target=linger).start()\n"
+    "    return 'ok'\n"
+)
+
+
+@contextlib.contextmanager
+def lingers() -> Iterator[None]:
+    """Have LINGERING's threads go on until the block ends."""
+    sync.events["linger"] = threading.Event()
+    try:
+        yield
+    finally:
+        sync.events["linger"].set()
 
 
 def released() -> None:
@@ -252,38 +277,30 @@ def test_a_record_logged_while_a_wrapper_of_call_handlers_handles_one_reaches_th
 
 
 def test_a_mock_started_before_the_last_one_let_go_has_its_stand_ins(genuine_start: Any) -> None:
-    lingering = package({"app.py": (
-        "import threading, time\n\n"
-        "def handler(event, context):\n"
-        "    threading.Thread(target=time.sleep, args=(1,)).start()\n"  # outlives the mock: its release waits
-        "    return 'ok'\n"
-    )})
-    with mock.patch.object(threading.Thread, "start", autospec=True, side_effect=genuine_start), mock_lambda():
-        invoke(lingering)
-    # The patch was undone over the stand-in the first mock still holds.
-    with mock_lambda():
-        client = boto3.client("lambda", region_name="us-east-1")
-        client.create_function(FunctionName="colors", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": ENVIRONMENT_THREAD}, Environment={"Variables": {"COLOR": "red"}})
-        assert json.loads(client.invoke(FunctionName="colors")["Payload"].read()) == ["red"]
+    lingering = package({"app.py": LINGERING})
+    with lingers():
+        with mock.patch.object(threading.Thread, "start", autospec=True, side_effect=genuine_start), mock_lambda():
+            invoke(lingering)
+        # The patch was undone over the stand-in the first mock still holds.
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            client.create_function(FunctionName="colors", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                   Code={"ZipFile": ENVIRONMENT_THREAD}, Environment={"Variables": {"COLOR": "red"}})
+            assert json.loads(client.invoke(FunctionName="colors")["Payload"].read()) == ["red"]
     released()
 
 
 def test_a_patch_made_and_undone_while_an_earlier_mock_lets_go_is_not_put_back_after() -> None:
     genuine = time.sleep
-    lingering = package({"app.py": (
-        "import threading, time\n\n"
-        "def handler(event, context):\n"
-        "    threading.Thread(target=time.sleep, args=(1,)).start()\n"  # outlives the mock: its release waits
-        "    return 'ok'\n"
-    )})
-    with mock_lambda():
-        invoke(lingering)
-    with mock.patch("time.sleep", side_effect=lambda seconds: genuine(seconds / 10)), mock_lambda():
-        invoke(THREADED, "next")
-        started = time.monotonic()
-        time.sleep(0.5)  # the patch, over the stand-in the first mock still holds: no call goes round through it
-        assert time.monotonic() - started < 0.4
+    lingering = package({"app.py": LINGERING})
+    with lingers():
+        with mock_lambda():
+            invoke(lingering)
+        with mock.patch("time.sleep", side_effect=lambda seconds: genuine(seconds / 10)), mock_lambda():
+            invoke(THREADED, "next")
+            started = time.monotonic()
+            time.sleep(0.5)  # the patch, over the stand-in the first mock still holds: no call goes round through it
+            assert time.monotonic() - started < 0.4
     released()
     assert time.sleep is genuine
 
