@@ -177,3 +177,65 @@ def test_a_tool_of_the_test_process_s_stays_in_place(monkeypatch):
         _create(client, {"app.py": "def handler(event, context):\n    return 1\n"})
         request_id = client.invoke(FunctionName="f")["ResponseMetadata"]["RequestId"]
     assert calls[-1] == request_id and len(calls) == 2
+
+
+# Function code that imports the runtime interface client, as the python3.9 and later runtimes have it in their
+# site-packages (/var/lang/lib/python3.x/site-packages/awslambdaric, which /var/runtime/bootstrap.py imports before
+# the handler: AWS's base images for Python) and as Lumigo's auto-instrumentation does
+# (lumigo_tracer/auto_instrument_handler.py: `from awslambdaric.bootstrap import _get_handler`).
+IMPORTER = """
+import importlib, sys
+import awslambdaric.bootstrap
+import awslambdaric.__main__ as main
+from awslambdaric import bootstrap
+from awslambdaric.bootstrap import _get_handler
+
+def wrapping(*args):
+    return wrapped(*args)
+
+wrapped = bootstrap.handle_event_request
+awslambdaric.bootstrap.handle_event_request = wrapping
+awslambdaric.wrapping = wrapping  # the client fixture checks that what the code put in place ends with the mock
+
+def handler(event, context):
+    runtime = sys.modules["__main__"].awslambdaricmain
+    if event.get("load"):
+        return _get_handler(event["load"])(event, context)
+    return [awslambdaric.bootstrap is bootstrap is runtime.bootstrap is importlib.import_module("awslambdaric.bootstrap"),
+            main is runtime, sys.modules["awslambdaric.bootstrap"].handle_event_request is wrapping]
+"""
+
+
+def test_function_code_imports_the_runtime_s_own_client(client):
+    other = "def handler(event, context):\n    return 'other'\n"
+    _create(client, {"app.py": IMPORTER, "other.py": other})
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == [True, True, True]
+    # A copy the code bundles does not replace it: the runtime's process imported its own first.
+    client.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": IMPORTER, "awslambdaric/__init__.py": "",
+                                                     "awslambdaric/bootstrap.py": "raise ImportError('a copy')\n"})})
+    assert json.loads(client.invoke(FunctionName="g")["Payload"].read()) == [True, True, True]
+    # _get_handler loads a handler of the function's code as the runtime does, with its faults (awslambdaric's
+    # bootstrap.py raises them as FaultException, which handle_event_request reports with its own error type).
+    loaded = client.invoke(FunctionName="f", Payload=b'{"load": "other.handler"}')
+    assert json.loads(loaded["Payload"].read()) == "other"
+    missing = client.invoke(FunctionName="f", Payload=b'{"load": "gone.handler"}')
+    assert missing["FunctionError"] == "Unhandled"
+    error = json.loads(missing["Payload"].read())
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.ImportModuleError", "Unable to import module 'gone': No module named 'gone'")
+
+
+def test_the_client_is_the_runtime_s_for_function_code_alone():
+    original = ric.handle_event_request
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        _create(client, {"app.py": IMPORTER})
+        client.invoke(FunctionName="f")
+        with pytest.raises(RuntimeError, match="for a function's code only"):
+            ric._get_handler("app.handler")
+        if "awslambdaric" not in sys.modules:  # the test process's own, when it has one, is left alone
+            with pytest.raises(ImportError):
+                import awslambdaric  # noqa: F401
+    # What the code put in place, on the package too, ends with the mock.
+    assert ric.handle_event_request is original and not hasattr(ric.PACKAGE, "wrapping")
