@@ -201,7 +201,9 @@ class LambdaMock:
     def _latest(self) -> Service:
         found = self._service or self._stopped
         if found is None:
-            raise RuntimeError("this LambdaMock was never started")
+            raise RuntimeError(
+                "this LambdaMock was never started: start it with `with mock:` or mock.start(), or use the pytest "
+                "fixture lambda_mock (as a decorator, it starts a fresh mock for each call and stays unstarted itself)")
         return found
 
     def wait(self, timeout: Optional[float] = 10.0) -> None:
@@ -210,11 +212,13 @@ class LambdaMock:
         Event source mappings count too: their sources are read until what they held when
         ``wait()`` began has been delivered (batching windows included). So does a call to Lambda that
         a function's code made and that runs on because that function timed out.
-        Raises TimeoutError when they have not finished within ``timeout`` seconds.
+        Raises TimeoutError when they have not finished within ``timeout`` seconds, naming what was still under
+        way: a mapping still delivering what its source holds, or background invocations.
         """
         _not_from_a_function("wait for background invocations, which may include the caller's own")
-        if not self.state.wait(timeout):
-            raise TimeoutError(f"background invocations still running after {timeout} s")
+        pending = self.state.wait(timeout)
+        if pending is not None:
+            raise TimeoutError(f"{pending} after {timeout} s")
 
     def concurrency(self, function_name: str, region: Optional[str] = None) -> Usage:
         """A function's executions so far: running ``current``, ``peak`` at once, and ``throttles``.

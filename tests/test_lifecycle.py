@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -332,6 +333,36 @@ def test_fixture_state_does_not_leak(lambda_mock):
 def test_state_outside_activation_raises():
     with pytest.raises(RuntimeError):
         mock_lambda().state  # noqa: B018
+
+
+def test_a_wait_that_times_out_says_what_still_runs():
+    from tests.runtime import sync
+
+    sync.events["held"] = held = threading.Event()
+    source = "from tests.runtime import sync\ndef handler(event, context):\n    sync.events['held'].wait(10)\n"
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})})
+        client.invoke(FunctionName="f", InvocationType="Event")
+        try:
+            with pytest.raises(TimeoutError, match=r"^background invocations still running or queued after 0.2 s$"):
+                mock.wait(timeout=0.2)
+        finally:
+            held.set()
+        mock.wait()
+
+
+def test_reading_a_decorator_s_mock_says_how_to_keep_one():
+    mock = LambdaMock()
+
+    @mock
+    def decorated() -> None:
+        create()
+
+    decorated()
+    with pytest.raises(RuntimeError, match=r"never started: start it with `with mock:`.* a fresh mock for each call"):
+        mock.invocations  # noqa: B018
 
 
 def test_a_forked_child_gets_a_clear_error_not_a_false_timeout(tmp_path):

@@ -280,9 +280,12 @@ def test_a_mapping_through_an_alias_runs_the_alias_version(world):
 def test_throttled_deliveries_wait_and_lose_nothing(world):
     world.function()
     world.lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
-    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn)
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn)["UUID"]
     world.send("patience")
-    with pytest.raises(TimeoutError):
+    # What is still under way is named, with the reason it may never end.
+    with pytest.raises(TimeoutError, match=rf"^the event source mapping {uuid} of {function_arn('f')} still "
+                                           rf"delivering what {world.arn} holds \(a batch that fails or is "
+                                           r"throttled is retried\) after 0.5 s$"):
         world.mock.wait(timeout=0.5)
     assert world.mock.invocations == []
     world.lam.delete_function_concurrency(FunctionName="f")

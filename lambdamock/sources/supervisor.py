@@ -182,8 +182,9 @@ class Supervisor:
 
     # -- wait() and close() --------------------------------------------------------------
 
-    def sync(self, timeout: Optional[float]) -> bool:
-        """Until every poller had a cycle with nothing new to read, begun after the last delivery anywhere.
+    def sync(self, timeout: Optional[float]) -> Optional[EventSourceMapping]:
+        """Until every poller had a cycle with nothing new to read, begun after the last delivery anywhere: None
+        then, or the mapping of a poller that had not when ``timeout`` seconds passed.
 
         A handler may write to another mapping's source: while a poller delivered after another
         found its source quiet, every poller looks again.
@@ -195,10 +196,10 @@ class Supervisor:
             asked = [(poller, poller.ask_sync()) for poller in pollers]
             for poller, generation in asked:
                 if not poller.synced(generation, deadline):
-                    return False
+                    return poller.mapping
             running = [poller for poller in pollers if poller.polling]
             if not running or max(p.fresh_at for p in running) <= min(p.quiet_since for p in running):
-                return True
+                return None
 
     def close(self) -> None:
         with self._lock:

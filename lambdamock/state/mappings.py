@@ -171,8 +171,9 @@ class Mappings:
 class Pollers(Protocol):
     """The running side of mappings, as the service sees it: settle for wait(), stop on close."""
 
-    def sync(self, timeout: Optional[float]) -> bool:
-        """Block until every enabled mapping has delivered what its source held; False on timeout."""
+    def sync(self, timeout: Optional[float]) -> Optional[EventSourceMapping]:
+        """Block until every enabled mapping has delivered what its source held: None, or one that had not when
+        ``timeout`` seconds passed."""
 
     def close(self) -> None:
         """Stop every poller at once."""

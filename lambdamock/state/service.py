@@ -137,15 +137,18 @@ class Service:
             raise ValueError(f"functions named {function!r} exist in several regions: pass region=")
         return known[0] if known else None
 
-    def wait(self, timeout: Optional[float] = None) -> bool:
-        """Block until pollers have delivered what their sources hold and no background job runs; False on timeout."""
+    def wait(self, timeout: Optional[float] = None) -> Optional[str]:
+        """Block until pollers have delivered what their sources hold and no background job runs: None then, or
+        what was still under way when ``timeout`` seconds passed."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        if self.pollers is not None and not self.pollers.sync(timeout):
-            return False
+        behind = None if self.pollers is None else self.pollers.sync(timeout)
+        if behind is not None:
+            return (f"the event source mapping {behind.uuid} of {behind.function_arn} still delivering what "
+                    f"{behind.config.source_arn} holds (a batch that fails or is throttled is retried)")
         if not self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic())):
-            return False
+            return "background invocations still running or queued"
         self.invoker.logs.flush()  # what ran is in CloudWatch Logs (when it is mocked)
-        return True
+        return None
 
     # -- threads --------------------------------------------------------------------------------
 
