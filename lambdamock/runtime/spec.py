@@ -147,3 +147,5 @@ class InvocationResult:
     """The log stream of the execution environment that ran it (``YYYY/MM/DD/[version]<id>``)."""
     log_events: Tuple[Tuple[int, str], ...] = ()
     """The log as CloudWatch Logs receives it: one (milliseconds since the epoch, message) per event."""
+    stopped: Optional[str] = None
+    """Why Lambda did not run the handler at all: ``RecursiveInvocationException`` (a recursive loop); else None."""

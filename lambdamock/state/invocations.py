@@ -62,8 +62,6 @@ class Invocation(InvocationResult):
     """On the last attempt of an ``Event`` invocation: ``Success``, ``RetriesExhausted`` or ``EventAgeExceeded``."""
     deliveries: tuple[Delivery, ...] = ()
     """On the last attempt of an ``Event`` invocation: where its outcome was sent (destinations, dead-letter queue)."""
-    stopped: Optional[str] = None
-    """Why Lambda did not run the handler at all: ``RecursiveInvocationException`` (a recursive loop); else None."""
     tenant_id: Optional[str] = None
     """The ``TenantId`` it was invoked with (a function in tenant isolation mode); else None."""
 
@@ -196,8 +194,8 @@ class Invoker:
         A job that continues a recursive loop is recorded unrun, and RecursiveLoop raised.
         """
         if job.recursive:
-            unrun = InvocationResult(job.request_id, b"", None, "", 0.0, None, False, False)
-            raise lineage.RecursiveLoop(self._record(job, unrun, attempt, stopped=lineage.STOPPED))
+            unrun = InvocationResult(job.request_id, b"", None, "", 0.0, None, False, False, stopped=lineage.STOPPED)
+            raise lineage.RecursiveLoop(self._record(job, unrun, attempt))
         ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
         try:
             result = yield from self.runtime.steps(
@@ -222,7 +220,7 @@ class Invoker:
         self.logs.ran(job, result)
         return record
 
-    def _record(self, job: Job, result: InvocationResult, attempt: int, stopped: Optional[str] = None) -> Invocation:
+    def _record(self, job: Job, result: InvocationResult, attempt: int) -> Invocation:
         record = Invocation(
             **vars(result),
             function_name=job.spec.function_name,
@@ -231,7 +229,6 @@ class Invoker:
             invocation_type=job.invocation_type,
             event=job.event,
             attempt=attempt,
-            stopped=stopped,
             tenant_id=job.tenant,
         )
         with self._lock:
