@@ -16,7 +16,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
-from lambdamock.runtime import hooks, ric, signals, snapshots, workdir
+from lambdamock.runtime import hooks, ric, signals, snapshots, variables, workdir
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.calls import Call, Outcome
@@ -33,15 +33,6 @@ from lambdamock.runtime.payloads import (
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
-
-# Names the folder that stands in for /opt when the function has layers.
-OPT_VARIABLE = "LAMBDAMOCK_OPT"
-
-
-def _on_al2023(runtime: str) -> bool:
-    """Whether a Python runtime is one of those built on Amazon Linux 2023 (python3.12 and later)."""
-    minor = runtime[len("python3."):]
-    return runtime.startswith("python3.") and minor.isdigit() and int(minor) >= 12
 
 
 def _exit_status(error: SystemExit) -> int:
@@ -90,7 +81,9 @@ class Environment:
         self._places: Places = deepest_first(places)
         self.client = ric.LambdaRuntimeClient(spec.runtime, self._places, spec.logging)
         self.keys = keys  # its credential variables, for its whole life (see Credentials)
-        self.scope = scopes.Scope({**self._variables(code, init_type), **keys}, self.namespace, threads, spec.logging, self._places)
+        logs = None if self.snap_start else (self.log_group_name, self.log_stream_name)
+        overlay = {**variables.initial(spec, code, init_type, logs), **keys}
+        self.scope = scopes.Scope(overlay, self.namespace, threads, spec.logging, self._places)
         if self.snap_start:  # unset even where the test process has them
             self.scope.removed.update(("AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME"))
         if spec.logging.json:
@@ -109,54 +102,6 @@ class Environment:
         self._tasks: "queue.SimpleQueue[Optional[Call]]" = queue.SimpleQueue()
         self._initialised = Signal()
         self._thread: Optional[threading.Thread] = None
-
-    def _variables(self, code: CodeDir, init_type: str) -> Dict[str, str]:
-        spec = self.spec
-        # What the Python runtime sets and a configuration may replace (LocalStack test_lambda.snapshot.json,
-        # test_lambda_init_environment; AWS_XRAY_CONTEXT_MISSING and, since 2022, TZ are among the "unreserved
-        # environment variables" of Lambda's guide). A PYTHONPATH is only shown: imports are set up by lambdamock.
-        variables = {"LANG": "en_US.UTF-8", "PYTHONPATH": "/var/runtime", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
-                     "TZ": ":UTC"}
-        variables.update(spec.environment)
-        # Lambda's reserved variables. The role's credentials come from the runtime's owner (see Credentials):
-        # where none are issued, the test process's own apply (moto's fake ones, for instance).
-        variables.update(
-            {
-                "_HANDLER": spec.handler,
-                "AWS_DEFAULT_REGION": spec.region,
-                "AWS_REGION": spec.region,
-                "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
-                "AWS_LAMBDA_FUNCTION_NAME": spec.function_name,
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
-                "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
-                "AWS_LAMBDA_INITIALIZATION_TYPE": init_type,
-                # Lambda's runtime API and X-Ray daemon are at 169.254.100.1: loopback here, so that
-                # nothing sent to them leaves the machine (a daemon address the configuration names too).
-                "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-                "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
-                "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
-                "_AWS_XRAY_DAEMON_PORT": "2000",
-                "LAMBDA_TASK_ROOT": code.root,
-                "LAMBDA_RUNTIME_DIR": "/var/runtime",
-            }
-        )
-        if not self.snap_start:
-            # "Not available in Lambda SnapStart functions" (AWS's SnapStart monitoring guide): the runtime, and
-            # so context.log_group_name and log_stream_name, have None.
-            variables["AWS_LAMBDA_LOG_GROUP_NAME"] = self.log_group_name
-            variables["AWS_LAMBDA_LOG_STREAM_NAME"] = self.log_stream_name
-        if _on_al2023(spec.runtime):
-            # Recorded (LocalStack test_lambda_common.snapshot.json, test_introspection_invoke): python3.12 on
-            # set it; python3.8 to 3.11, on Amazon Linux 2, do not.
-            variables["LC_CTYPE"] = "C.UTF-8"
-        if spec.logging.json:
-            # What the Python runtime reads to write JSON and to set the root logger's level.
-            variables["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
-            variables["AWS_LAMBDA_LOG_LEVEL"] = spec.logging.application_level or "INFO"
-        if code.opt is not None:
-            # What Lambda puts in /opt (the layers, merged in order) is here; not an AWS variable.
-            variables[OPT_VARIABLE] = code.opt
-        return variables
 
     def _local(self, path: str) -> str:
         """Where a path on Lambda (/var/task/..., /opt/...) is here."""
