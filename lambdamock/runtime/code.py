@@ -15,7 +15,7 @@ import threading
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from lambdamock.errors import MockStoppedError
-from lambdamock.runtime import archive, ric, snapshots, workdir
+from lambdamock.runtime import archive, snapshots, workdir
 from lambdamock.runtime.exposure import exposure
 from lambdamock.runtime.modules import Namespace, canonical_name, process_import
 from lambdamock.runtime.spec import FunctionSpec
@@ -133,8 +133,6 @@ class CodeDir:
         # SnapStart's hook registry is each environment's own, whoever supplies it (the zip, a layer, the runtime).
         own.add(snapshots.MODULE)
         shared.discard(snapshots.MODULE)
-        # The runtime interface client is the runtime's own, loaded before the code: its modules are given as they are.
-        own.add("awslambdaric")
         self.search = search
         self.own_tops: FrozenSet[str] = frozenset(own)
         self.shared_tops = frozenset(shared)
@@ -146,9 +144,7 @@ class CodeDir:
     def namespace(self) -> Namespace:
         """A fresh module table for one execution environment."""
         fallback = self.shared.import_ if self.shared_tops else process_import
-        namespace = Namespace(self.search, self.own_tops, fallback, self.process_distributions)
-        namespace.modules.update(ric.MODULES)
-        return namespace
+        return Namespace(self.search, self.own_tops, fallback, self.process_distributions)
 
 
 def _distributions_of(search: Sequence[str], names: Set[str]) -> Set[str]:

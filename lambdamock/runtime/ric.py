@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Union
 
-from lambdamock._bound import current
 from lambdamock.runtime import signals
 from lambdamock.runtime.logs import error_line
 from lambdamock.runtime.payloads import (
@@ -104,33 +103,16 @@ def handle_event_request(
     client.post_invocation_error(invoke_id, encode_document(document, client.runtime).decode("utf-8"), "")
 
 
-def _get_handler(handler: str) -> Any:
-    """bootstrap._get_handler, as function code calls it (Lumigo's auto-instrumentation loads the handler it wraps
-    so): what ``handler`` names, imported into the calling environment's modules, or its Runtime.* fault."""
-    scope = current()
-    if scope is None:
-        raise RuntimeError("awslambdaric.bootstrap._get_handler loads a handler for a function's code only")
-    return get_handler(scope.namespace, handler, scope.places)
-
-
 # awslambdaric.__main__ as the runtime's __main__ holds it: its bootstrap module and its client class.
 MAIN = ModuleType("awslambdaric.__main__")
 MAIN.bootstrap = sys.modules[__name__]  # type: ignore[attr-defined]
 MAIN.LambdaRuntimeClient = LambdaRuntimeClient  # type: ignore[attr-defined]
-# The package, which the runtime's process imported before the function's code (it is in the runtime's
-# site-packages): `import awslambdaric.bootstrap` in that code gives the module above, whatever the code bundles.
-PACKAGE = ModuleType("awslambdaric")
-PACKAGE.__path__ = []
-PACKAGE.__main__ = MAIN  # type: ignore[attr-defined]
-PACKAGE.bootstrap = MAIN.bootstrap  # type: ignore[attr-defined]
-MODULES = MappingProxyType({"awslambdaric": PACKAGE, "awslambdaric.__main__": MAIN,
-                            "awslambdaric.bootstrap": MAIN.bootstrap})
 
 Names = Tuple[Dict[str, Any], ...]
 
 
 def _patchable() -> Tuple[Any, ...]:
-    return PACKAGE, MAIN, MAIN.bootstrap, LambdaRuntimeClient
+    return MAIN, MAIN.bootstrap, LambdaRuntimeClient
 
 
 def names() -> Names:
