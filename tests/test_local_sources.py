@@ -98,6 +98,24 @@ def test_a_queue_delivers_lambdas_sqs_event_and_wait_covers_it(m, lam):
     assert len(queue) == 0 and queue.messages == []
 
 
+def test_a_wait_that_times_out_names_the_mapping_still_delivering(m, lam):
+    deploy(lam, name="quick")
+    deploy(lam, name="held")
+    lam.put_function_concurrency(FunctionName="held", ReservedConcurrentExecutions=0)
+    held = f"{QUEUE}-held"
+    quick_queue, held_queue = m.queue(QUEUE), m.queue(held)
+    lam.create_event_source_mapping(FunctionName="quick", EventSourceArn=QUEUE)
+    uuid = lam.create_event_source_mapping(FunctionName="held", EventSourceArn=held)["UUID"]
+    quick_queue.send("done at once")
+    held_queue.send("throttled")
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:held"
+    with pytest.raises(TimeoutError, match=rf"^the event source mapping {uuid} of {function} still delivering what "
+                                           rf"{held} holds after 0.5 s$"):
+        m.wait(timeout=0.5)
+    lam.delete_function_concurrency(FunctionName="held")
+    m.wait()
+
+
 def test_message_attribute_digest_is_sqs_own():
     # The value SQS (and moto) answer for this attribute: see MD5OfMessageAttributes.
     queue = LocalQueue(QUEUE)

@@ -144,7 +144,7 @@ class Service:
         behind = None if self.pollers is None else self.pollers.sync(timeout)
         if behind is not None:
             return (f"the event source mapping {behind.uuid} of {behind.function_arn} still delivering what "
-                    f"{behind.config.source_arn} holds (a batch that fails or is throttled is retried)")
+                    f"{behind.config.source_arn} holds")
         if not self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic())):
             return "background invocations still running or queued"
         self.invoker.logs.flush()  # what ran is in CloudWatch Logs (when it is mocked)
