@@ -74,6 +74,24 @@ class RecursiveInvocationException(LambdaError):
     pass
 
 
+class SnapStartException(LambdaError):
+    """A SnapStart version's after-restore hook failed; Lambda ran no invocation."""
+
+    # The model's description of the error: AWS's text for SnapStartTimeoutException is its own (below), and no
+    # recording of this one was found.
+    MESSAGE = ("The afterRestore() runtime hook encountered an error. For more information, check the Amazon "
+               "CloudWatch logs.")
+
+
+class SnapStartTimeoutException(LambdaError):
+    """A SnapStart version's after-restore hooks outlived their 10 s; Lambda ran no invocation."""
+
+    status = 408
+    # AWS's SnapStart troubleshooting guide, from a Step Functions task's error: "Lambda couldn't restore the
+    # snapshot within the timeout limit. (Service: Lambda, Status Code: 408, ...)" (the SDK adds the parentheses).
+    MESSAGE = "Lambda couldn't restore the snapshot within the timeout limit."
+
+
 class ProvisionedConcurrencyConfigNotFoundException(LambdaError):
     status = 404
 

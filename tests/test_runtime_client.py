@@ -50,7 +50,7 @@ def wrap(name):
     setattr(bootstrap.LambdaRuntimeClient, name, post)
 
 bootstrap.handle_event_request = handle_event_request
-for name in ("post_invocation_result", "post_invocation_error", "post_init_error"):
+for name in ("post_invocation_result", "post_invocation_error", "post_init_error", "report_restore_error"):
     wrap(name)
 """
 APP = """
@@ -110,6 +110,27 @@ def test_an_init_error_is_posted_with_its_error_object(client):
     finally:
         del main.lambdamock_posted
     assert error["errorType"] == "RuntimeError"
+
+
+def test_a_failed_restore_is_reported_as_one(client):
+    # awslambdaric's bootstrap.on_init_complete: an after-restore hook's error is posted with report_restore_error.
+    recorder = ("import tool, __main__\n__main__.lambdamock_posted = tool.seen\n"
+                "from snapshot_restore_py import register_after_restore\n"
+                "def broken():\n    raise RuntimeError('after restore')\n"
+                "register_after_restore(broken)\n"
+                "def handler(event, context):\n    return 1\n")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": recorder, "tool.py": TOOL})},
+                           SnapStart={"ApplyOn": "PublishedVersions"}, Publish=True)
+    main = sys.modules["__main__"]
+    try:
+        with pytest.raises(client.exceptions.SnapStartException):
+            client.invoke(FunctionName="f", Qualifier="1")
+        [[name, handled, error]] = main.lambdamock_posted
+    finally:
+        del main.lambdamock_posted
+    assert (name, handled, error["errorType"], error["errorMessage"]) == (
+        "report_restore_error", True, "RuntimeError", "after restore")
 
 
 def test_a_replacement_that_fails_ends_the_runtime(client):

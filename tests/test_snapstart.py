@@ -18,7 +18,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE, in_threads, moto_aws
+from tests.helpers import ROLE, in_threads, moto_aws, wait_until
 from tests.runtime import sync
 
 HOOKED = {"app.py": """
@@ -148,19 +148,69 @@ def test_latest_and_functions_without_snapstart_import_the_module_but_run_no_hoo
     assert _invoke(client, "1")["ran"] == ["invoke"]
 
 
-def test_a_failing_hook_fails_the_environment_s_start(client, lambda_mock):
-    source = ("from snapshot_restore_py import register_after_restore\n"
-              "def broken():\n    raise RuntimeError('no connection to restore')\n"
-              "register_after_restore(broken)\n"
-              "def handler(event, context):\n    return 'ran'\n")
-    client.create_function(FunctionName="broken", Runtime="python3.13", Role=ROLE, Handler="app.handler",
+RESTORE_FAILS = ("from snapshot_restore_py import register_after_restore\n"
+                 "print('imported')\n"
+                 "def broken():\n    raise RuntimeError('no connection to restore')\n"
+                 "register_after_restore(broken)\n"
+                 "def handler(event, context):\n    return 'ran'\n")
+
+
+def _snappy(client, source, name="broken", **extra):
+    client.create_function(FunctionName=name, Runtime="python3.13", Role=ROLE, Handler="app.handler",
                            Code={"ZipFile": package({"app.py": source})}, SnapStart={"ApplyOn": "PublishedVersions"},
-                           Publish=True)
-    response = client.invoke(FunctionName="broken", Qualifier="1")
-    assert response["FunctionError"] == "Unhandled"
-    error = json.loads(response["Payload"].read())
-    assert (error["errorType"], error["errorMessage"]) == ("RuntimeError", "no connection to restore")
+                           Publish=True, **extra)
+
+
+def test_a_failing_after_restore_hook_fails_the_invocation(client, lambda_mock):
+    # AWS's guide to SnapStart hooks for custom runtimes: a failed after-restore hook is posted to
+    # /runtime/restore/error, and "Lambda fails the in-flight invocation and tears down the execution environment";
+    # Invoke's SnapStartException (400) is "The afterRestore() runtime hook encountered an error" (the model).
+    _snappy(client, RESTORE_FAILS)
+    for _ in range(2):  # not kept: the next invocation restores a new environment, and fails the same way
+        with pytest.raises(client.exceptions.SnapStartException) as raised:
+            client.invoke(FunctionName="broken", Qualifier="1")
+        response = raised.value.response
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert (response["Error"]["Message"], response["Type"]) == (
+            "The afterRestore() runtime hook encountered an error. For more information, check the Amazon "
+            "CloudWatch logs.", "User")
+    assert [record.stopped for record in lambda_mock.invocations] == ["SnapStartException"] * 2
+    assert lambda_mock.concurrency("broken").peak == 1 and lambda_mock.concurrency("broken").current == 0
+    # Asynchronously, a failed invocation like any other: retried twice.
+    client.invoke(FunctionName="broken", Qualifier="1", InvocationType="Event")
+    lambda_mock.wait()
+    assert [(record.attempt, record.stopped, record.function_error) for record in lambda_mock.invocations[2:]] == [
+        (attempt, "SnapStartException", "Unhandled") for attempt in (1, 2, 3)]
+    assert lambda_mock.invocations[-1].condition == "RetriesExhausted"
+    # $LATEST is not restored: its hooks never run.
     assert json.loads(client.invoke(FunctionName="broken")["Payload"].read()) == "ran"
+
+
+def test_after_restore_hooks_that_outlive_10_s_time_the_restore_out(client, lambda_mock, monkeypatch):
+    # "after-restore runtime hooks must complete within the timeout limit (10 seconds). Otherwise, you'll get a
+    # SnapStartTimeoutException" (AWS's execution environment lifecycle guide), 408, whose text AWS's SnapStart
+    # troubleshooting guide shows: "Lambda couldn't restore the snapshot within the timeout limit."
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_RESTORE_LIMIT_S", 0.3)
+    source = ("import time\nfrom snapshot_restore_py import register_after_restore\n"
+              "time.sleep(0.5)\n"  # init, which has the time of a publication: not the hooks' limit
+              "register_after_restore(time.sleep, 30)\n"
+              "def handler(event, context):\n    return 'ran'\n")
+    _snappy(client, source, name="slow", Timeout=60)
+    with pytest.raises(client.exceptions.SnapStartTimeoutException) as raised:
+        client.invoke(FunctionName="slow", Qualifier="1")
+    response = raised.value.response
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 408
+    assert response["Error"]["Message"] == "Lambda couldn't restore the snapshot within the timeout limit."
+    [record] = lambda_mock.invocations
+    assert record.stopped == "SnapStartTimeoutException"
+    [report] = [message for _, message in record.log_events if message.startswith("RESTORE_REPORT")]
+    assert re.fullmatch(r"RESTORE_REPORT Restore Duration: [\d.]+ ms\tStatus: timeout\n", report)
+    # Init's 0.5 s and the hooks' 0.3 s (all of a restore here is init's and the hooks'), not the function's 60.
+    assert 800 <= float(report.split(": ")[1].split(" ")[0]) < 10000
+    # The environment given up on ends (its hook's sleep was cut short), here rather than after the test.
+    wait_until(lambda: not [thread for thread in threading.enumerate() if thread.name.startswith("lambdamock:slow:")])
 
 
 def test_a_restore_has_the_time_of_an_init_run_ahead_and_is_not_run_again(client, lambda_mock, monkeypatch):
@@ -184,6 +234,7 @@ def test_a_restore_has_the_time_of_an_init_run_ahead_and_is_not_run_again(client
     assert json.loads(response["Payload"].read())["errorType"] == "Sandbox.Timedout"
     report = lambda_mock.invocations[-1].log_events[-1][1]
     assert "Status: timeout" in report and "Duration: 1000.00 ms" in report
+    wait_until(lambda: not [thread for thread in threading.enumerate() if thread.name.startswith("lambdamock:hangs:")])
 
 
 @pytest.mark.parametrize("runtime", ["python3.11", "nodejs20.x", "java8.al2", "provided.al2023"])
@@ -285,19 +336,30 @@ def test_a_restore_is_logged_as_one_in_json():
 
 
 def test_a_failed_restore_reports_its_error():
-    # The format of AWS's example of a failed restore (lambda-runtime-environment guide):
-    # "RESTORE_REPORT Restore Duration: ... ms Status: error Error Type: ...".
-    with mock_lambda():
+    # AWS's example of a failed restore (the lifecycle guide's Restore phase): "RESTORE_REPORT Restore Duration:
+    # 1236.04 ms Status: error Error Type: Runtime.ExitError", the runtime having logged the error and exited
+    # (awslambdaric's bootstrap.on_init_complete: log_error, report_restore_error, then sys.exit). No invocation
+    # runs, so no START or REPORT.
+    with mock_lambda() as mock:
         client = boto3.client("lambda", region_name="us-east-1")
-        source = ("from snapshot_restore_py import register_after_restore\n"
-                  "def broken():\n    raise RuntimeError('no connection to restore')\n"
-                  "register_after_restore(broken)\n"
-                  "def handler(event, context):\n    return 'ran'\n")
-        client.create_function(FunctionName="broken", Runtime="python3.13", Role=ROLE, Handler="app.handler",
-                               Code={"ZipFile": package({"app.py": source})},
-                               SnapStart={"ApplyOn": "PublishedVersions"}, Publish=True)
-        response = client.invoke(FunctionName="broken", Qualifier="1", LogType="Tail")
-    lines = base64.b64decode(response["LogResult"]).decode().splitlines()
-    [report] = [line for line in lines if line.startswith("RESTORE_REPORT")]
-    assert re.fullmatch(r"RESTORE_REPORT Restore Duration: [\d.]+ ms\tStatus: error\tError Type: RuntimeError", report)
-    assert not any(line.startswith("INIT_REPORT") for line in lines)
+        _snappy(client, RESTORE_FAILS, LoggingConfig={"LogFormat": "JSON"})
+        _snappy(client, RESTORE_FAILS, name="text")
+        for name in ("broken", "text"):
+            with pytest.raises(client.exceptions.SnapStartException):
+                client.invoke(FunctionName=name, Qualifier="1")
+        json_log, text_log = (record.log_events for record in mock.invocations)
+    messages = [message for _, message in text_log]
+    assert messages[0].startswith("RESTORE_START Runtime Version: python:3.13.v40\t")
+    # The error as the runtime logs one (its lines indented with no-break spaces, as awslambdaric's log_error).
+    assert messages[1:3] == ["imported\n", "[ERROR] RuntimeError: no connection to restore\nTraceback (most recent "
+                             "call last):\n\xa0\xa0File \"/var/task/app.py\", line 4, in broken\n\xa0\xa0\xa0\xa0raise "
+                             "RuntimeError('no connection to restore')"]
+    assert re.fullmatch(r"RESTORE_REPORT Restore Duration: [\d.]+ ms\tStatus: error\tError Type: Runtime.ExitError\n",
+                        messages[3])
+    assert len(messages) == 4 and not any("LAMBDA_WARNING" in message for message in messages)
+    assert [message for _, message in json_log if not message.startswith("{")] == ["imported\n"]  # print's, as is
+    records = [json.loads(message) for _, message in json_log if message.startswith("{")]
+    assert [record.get("type", record.get("log_level")) for record in records] == [
+        "platform.restoreStart", "ERROR", "platform.restoreReport"]
+    assert records[1]["errorType"] == "RuntimeError"
+    assert records[2]["record"]["status"] == "error" and records[2]["record"]["errorType"] == "Runtime.ExitError"

@@ -10,6 +10,8 @@ from lambdamock.errors import (
     NotServedError,
     RecursiveInvocationException,
     RequestEntityTooLargeException,
+    SnapStartException,
+    SnapStartTimeoutException,
     TooManyRequestsException,
 )
 from lambdamock.operations import _invoking
@@ -27,6 +29,9 @@ ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 # use Invoke." (API_InvokeAsync).
 INVOKE_ASYNC_PAYLOAD_LIMIT = 256 * 1024
 _TAIL_BYTES = 4096
+# What Invoke answers for an invocation Lambda did not run because its SnapStart restore failed (see its record's
+# ``stopped``).
+_RESTORE_FAILURES = {error.__name__: error for error in (SnapStartException, SnapStartTimeoutException)}
 # The model's description of the error (AWS's message text is not recorded).
 _RECURSIVE = (
     "Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services "
@@ -86,6 +91,9 @@ def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Op
         raise TooManyRequestsException("Rate Exceeded.", Reason=throttled.reason) from None
     except lineage.RecursiveLoop:
         raise RecursiveInvocationException(_RECURSIVE) from None
+    refusal = _RESTORE_FAILURES.get(result.stopped or "")
+    if refusal is not None:  # a SnapStart restore that failed: no invocation ran
+        raise refusal(refusal.MESSAGE)
     body, error = result.payload, result.function_error
     log = None
     if log_type == "Tail":

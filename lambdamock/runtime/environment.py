@@ -93,6 +93,11 @@ class Environment:
         self.init_error: Optional[Dict[str, Any]] = None
         self.init_outcome = Outcome()
         self.init_timed_out = False  # init outlived its limit and was abandoned (init_outcome: its part by then)
+        # A SnapStart environment's restore: when its after-restore hooks began (time.time()), once they did, and
+        # whether they outlived their limit. _snapshotted is set when init and the before-snapshot hooks ended.
+        self.restore_started: Optional[float] = None
+        self.restore_timed_out = False
+        self._snapshotted = Signal()
         self._init_limit = 0.0  # seconds init may take: start's
         # Dead: its worker exited or was abandoned; retired: drop it instead of reusing it.
         self.dead = False
@@ -160,7 +165,10 @@ class Environment:
             if self.snap_start:
                 # Lambda snapshots the initialised environment and restores copies of it; here each
                 # environment runs init itself, then its hooks of both sides of the snapshot.
-                snapshots.run_hooks(self.namespace)
+                snapshots.before_snapshot(self.namespace)
+                self.restore_started = time.time()
+                self._snapshotted.set()
+                snapshots.after_restore(self.namespace)
         except Abandoned:
             raise
         except SystemExit as error:
@@ -168,7 +176,8 @@ class Environment:
             self.dead = True
         except Exception as error:
             self.init_error = exception_document(error, "", self._places, self.spec.runtime)
-            logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
+            if self.restore_started is None:  # the runtime logs a hook's error alone (bootstrap.on_init_complete)
+                logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
             outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         except BaseException as error:  # bootstrap catches Exception alone
@@ -177,11 +186,15 @@ class Environment:
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
             try:
-                if self.init_error is not None:  # as the runtime posts it: after the handling, with the error object
+                if self.init_error is not None and self.restore_started is not None:
+                    self.client.report_restore_error(self.init_error)
+                elif self.init_error is not None:  # as the runtime posts it: after the handling, with the error object
                     self.client.post_init_error(self.init_error)
             finally:
                 self._leave(rebound, outcome)
                 self._initialised.set()
+                if self.snap_start and not self._snapshotted.is_set:  # init failed, so no restore is waited for
+                    self._snapshotted.set()
 
     def _run(self, call: Call) -> None:
         outcome = call.outcome
@@ -264,20 +277,35 @@ class Environment:
 
     # --- caller side -----------------------------------------------------------------------
 
-    def start(self, wait: float) -> Steps[bool]:
-        """Start the worker and wait up to `wait` seconds for init; False if it did not finish."""
+    def start(self, wait: float, restore: float) -> Steps[bool]:
+        """Start the worker and wait up to `wait` seconds for init, then, in a SnapStart environment, `restore`
+        seconds for its after-restore hooks; False if they did not finish."""
         self._init_limit = wait
         self._thread = self._threads.spawn(self._work, f"lambdamock:{self.spec.function_name}:{self.id[:8]}")
-        if (yield Wait(self._initialised, wait)):
-            return True
+        if not self.snap_start:
+            if (yield Wait(self._initialised, wait)):
+                return True
+        elif (yield Wait(self._snapshotted, wait)):
+            if (yield Wait(self._initialised, restore)):
+                return True
+            self.abandon()
+            started = self.restore_started
+            assert started is not None  # set before _snapshotted, when init did not fail
+            self.init_outcome = self._frozen((started - self.init_outcome.started + restore) * 1000.0)
+            self.restore_timed_out = True
+            return False
         self.abandon()
-        # What it had written by then, for its log; the abandoned worker goes on with an outcome of its own.
-        before, self.init_outcome = self.init_outcome, Outcome()
-        self.init_outcome.output = list(before.output)
-        self.init_outcome.started = before.started
-        self.init_outcome.duration_ms = wait * 1000.0
+        self.init_outcome = self._frozen(wait * 1000.0)
         self.init_timed_out = True
         return False
+
+    def _frozen(self, duration_ms: float) -> Outcome:
+        """What an abandoned init had written by then, for its log; its worker goes on with the outcome it has."""
+        before, frozen = self.init_outcome, Outcome()
+        frozen.output = list(before.output)
+        frozen.started = before.started
+        frozen.duration_ms = duration_ms
+        return frozen
 
     def invoke(
         self,

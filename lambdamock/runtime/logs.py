@@ -243,14 +243,15 @@ class Log:
         if self._restored:
             # AWS's SnapStart monitoring guide: platform.restoreRuntimeDone and platform.restoreReport, and the
             # line that reads "RESTORE_REPORT Restore Duration: ... ms", with a status only when it failed (the
-            # guide's "Status: error\tError Type: ..." example).
+            # lifecycle guide's "Status: timeout" and "Status: error\tError Type: ..." examples).
             if self._json:
                 self._platform(stamp, DEBUG, "restoreRuntimeDone", {"status": status, **error})
                 self._platform(stamp, INFO, "restoreReport", {
                     "status": status, **error, "metrics": {"durationMs": round(duration_ms, 3)}})
                 return
-            failure = f"\tStatus: error\tError Type: {error_type}" if error_type else ""
-            self._add(stamp, f"RESTORE_REPORT Restore Duration: {duration_ms:.2f} ms{failure}\n")
+            failure = f"\tStatus: {status}" + (f"\tError Type: {error_type}" if error_type else "")
+            self._add(stamp, f"RESTORE_REPORT Restore Duration: {duration_ms:.2f} ms"
+                             f"{failure if status != 'success' else ''}\n")
         elif self._json:
             self._platform(stamp, DEBUG, "initRuntimeDone", {
                 "initializationType": init_type, "phase": phase, "status": status, **error})

@@ -8,6 +8,7 @@ import time
 import uuid
 from typing import Optional, Sequence
 
+from lambdamock.errors import SnapStartException, SnapStartTimeoutException
 from lambdamock.runtime import signals
 from lambdamock.runtime.calls import Outcome
 from lambdamock.runtime.environment import Environment
@@ -147,6 +148,25 @@ def init_timed_out(spec: FunctionSpec, request_id: str, env: Environment, durati
         _initialised(log, env, ended, "Runtime.Unknown", failed)
         started = ended
     return _timed_out(log, spec, request_id, env, (), started, ended, duration_ms, True, None)
+
+
+def restore_failed(spec: FunctionSpec, request_id: str, env: Environment) -> InvocationResult:
+    """A SnapStart environment's after-restore hooks raised, ended the runtime or outlived their time: Lambda runs
+    no invocation there, and Invoke answers SnapStartException or SnapStartTimeoutException.
+
+    AWS's Restore phase guide: "RESTORE_REPORT Restore Duration: 1236.04 ms Status: timeout", and "... Status: error
+    Error Type: Runtime.ExitError" for a runtime hook that failed (the runtime logs the error and exits)."""
+    init = env.init_outcome
+    log = Log(spec, request_id, env.tenant)
+    ended = init.started + init.duration_ms / 1000
+    log.init_start(init.started, env.init_type, env.id)
+    log.output(init.output, init.started)
+    timed_out = env.restore_timed_out
+    log.init_end(ended, env.init_type, init.duration_ms, None if timed_out else "Runtime.ExitError", timed_out=timed_out)
+    refusal = SnapStartTimeoutException if timed_out else SnapStartException
+    payload = sandbox_error(refusal.__name__, refusal.MESSAGE)
+    result = _result(log, env.log_stream_name, payload, "Unhandled", 0.0, init.duration_ms, cold=True)
+    return dataclasses.replace(result, stopped=refusal.__name__)
 
 
 def _timed_out(log: Log, spec: FunctionSpec, request_id: str, env: Environment, output: Sequence[Entry],

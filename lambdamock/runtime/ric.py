@@ -59,6 +59,9 @@ class LambdaRuntimeClient:
     def post_init_error(self, error_response_data: Any, error_type_override: Optional[str] = None) -> None:
         """Init failed: the environment, which holds the error, answers for it (see runtime.results)."""
 
+    def report_restore_error(self, restore_error_data: Any) -> None:
+        """A SnapStart environment's after-restore hook failed: the restore, which holds the error, answers for it."""
+
     def post_invocation_result(self, invoke_id: str, result_data: Union[bytes, str],
                                content_type: str = "application/json") -> None:
         assert self.outcome is not None

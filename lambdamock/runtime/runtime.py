@@ -23,6 +23,9 @@ _INIT_LIMIT_S = 10.0
 # held to that: "130 seconds or the configured function timeout (maximum 900 seconds), whichever is higher" (the
 # same guide).
 _AHEAD_INIT_LIMIT_S = 130.0
+# A SnapStart version's after-restore hooks have 10 s; past them the invocation fails with SnapStartTimeoutException
+# (the same guide's Restore phase, and AWS's SnapStart troubleshooting guide).
+_RESTORE_LIMIT_S = 10.0
 # How long a wait for a package to be unzipped lasts before it is waited for again (it has no limit).
 _UNZIP_WAIT_S = 60.0
 # How long close() waits, in all, for idle environments' threads to end.
@@ -115,8 +118,10 @@ class Runtime:
             made = yield from self._initialised(spec, request_id, keys, init_type, tenant)
             if isinstance(made, InvocationResult):
                 return made
+            if made.dead and made.restore_started is not None:
+                return results.restore_failed(spec, request_id, made)
             if made.dead and spec.snap_start:
-                return results.init_failed(spec, made, request_id)  # a failed restore is reported as it is
+                return results.init_failed(spec, made, request_id)  # an init run ahead is not run again
             if made.dead:
                 # Lambda runs a failed (or timed out) init once more, in the invoke phase (captured on AWS: the
                 # init's output and "INIT_REPORT ... Phase: init\tStatus: error", the output again and "... Phase:
@@ -167,7 +172,7 @@ class Runtime:
         else:  # a provisioned environment's (one replacing another), a SnapStart restore's: not run again
             limit = _ahead_limit(spec)
         try:
-            started = yield from env.start(limit)
+            started = yield from env.start(limit, _RESTORE_LIMIT_S)
         except BaseException as error:
             # No thread could start, or a driver gave these steps up (closed them, or threw into them,
             # instead of running them on; see waits.blocking): no leak either way.
@@ -175,6 +180,8 @@ class Runtime:
             if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
                 return results.not_started(spec, request_id, error)
             raise
+        if env.restore_timed_out:
+            return results.restore_failed(spec, request_id, env)
         if not started and (failed is not None or init_type != "on-demand"):
             return results.init_timed_out(spec, request_id, env, limit * 1000.0, failed)
         return env  # dead, when its init failed or timed out
@@ -211,7 +218,7 @@ class Runtime:
                 for _ in range(count)]
         failure: Optional[str] = None
         limit = _ahead_limit(spec)
-        starts = [env.start(limit) for env in envs]
+        starts = [env.start(limit, _RESTORE_LIMIT_S) for env in envs]
         waits = [next(start) for start in starts]  # every init under way at once, as Lambda allocates them
         for env, start, wait in zip(envs, starts, waits):
             if not blocking(start, wait):

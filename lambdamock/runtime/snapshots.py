@@ -8,13 +8,16 @@ from lambdamock.runtime.modules import Namespace
 MODULE = "snapshot_restore_py"
 
 
-def run_hooks(namespace: Namespace) -> None:
-    """Run the hooks the environment's code registered: before-snapshot ones last registered first (the runtime
-    pops them), then after-restore ones in the order registered. A hook's exception is init's."""
-    module = namespace.import_(MODULE)
-    before = module.get_before_snapshot()
+def before_snapshot(namespace: Namespace) -> None:
+    """Run the before-snapshot hooks the environment's code registered, last registered first (the runtime pops
+    them). A hook's exception is init's."""
+    before = namespace.import_(MODULE).get_before_snapshot()
     while before:
         func, args, kwargs = before.pop()
         func(*args, **kwargs)
-    for func, args, kwargs in module.get_after_restore():
+
+
+def after_restore(namespace: Namespace) -> None:
+    """Run the after-restore hooks in the order registered. A hook's exception fails the restore."""
+    for func, args, kwargs in namespace.import_(MODULE).get_after_restore():
         func(*args, **kwargs)

@@ -148,4 +148,5 @@ class InvocationResult:
     log_events: Tuple[Tuple[int, str], ...] = ()
     """The log as CloudWatch Logs receives it: one (milliseconds since the epoch, message) per event."""
     stopped: Optional[str] = None
-    """Why Lambda did not run the handler at all: ``RecursiveInvocationException`` (a recursive loop); else None."""
+    """Why Lambda did not run the handler at all: ``RecursiveInvocationException`` (a recursive loop),
+    ``SnapStartException`` or ``SnapStartTimeoutException`` (a SnapStart restore that failed); else None."""
