@@ -175,6 +175,8 @@ def test_a_failing_after_restore_hook_fails_the_invocation(client, lambda_mock):
             "The afterRestore() runtime hook encountered an error. For more information, check the Amazon "
             "CloudWatch logs.", "User")
     assert [record.stopped for record in lambda_mock.invocations] == ["SnapStartException"] * 2
+    record = lambda_mock.invocations[0]
+    assert record.cold and record.init_duration_ms is not None and record.duration_ms == 0.0
     assert lambda_mock.concurrency("broken").peak == 1 and lambda_mock.concurrency("broken").current == 0
     # Asynchronously, a failed invocation like any other: retried twice.
     client.invoke(FunctionName="broken", Qualifier="1", InvocationType="Event")
@@ -192,6 +194,7 @@ def test_after_restore_hooks_that_outlive_10_s_time_the_restore_out(client, lamb
     # troubleshooting guide shows: "Lambda couldn't restore the snapshot within the timeout limit."
     from lambdamock.runtime import runtime as runtime_module
 
+    assert runtime_module._RESTORE_LIMIT_S == 10.0
     monkeypatch.setattr(runtime_module, "_RESTORE_LIMIT_S", 0.3)
     source = ("import time\nfrom snapshot_restore_py import register_after_restore\n"
               "time.sleep(0.5)\n"  # init, which has the time of a publication: not the hooks' limit
@@ -211,6 +214,39 @@ def test_after_restore_hooks_that_outlive_10_s_time_the_restore_out(client, lamb
     assert 800 <= float(report.split(": ")[1].split(" ")[0]) < 10000
     # The environment given up on ends (its hook's sleep was cut short), here rather than after the test.
     wait_until(lambda: not [thread for thread in threading.enumerate() if thread.name.startswith("lambdamock:slow:")])
+
+
+@pytest.mark.parametrize("ending", ["sys.exit(3)", "raise KeyboardInterrupt"])
+def test_an_after_restore_hook_that_ends_the_runtime_fails_the_restore_too(client, lambda_mock, ending):
+    # awslambdaric's on_init_complete catches everything (a bare except:), logs it as an error, posts it and exits.
+    source = ("import sys\nfrom snapshot_restore_py import register_after_restore\n"
+              f"def ends():\n    {ending}\n"
+              "register_after_restore(ends)\n"
+              "def handler(event, context):\n    return 'ran'\n")
+    _snappy(client, source, name="ends")
+    with pytest.raises(client.exceptions.SnapStartException):
+        client.invoke(FunctionName="ends", Qualifier="1")
+    messages = [message for _, message in lambda_mock.invocations[-1].log_events]
+    head = "[ERROR] SystemExit: 3\n" if ending.startswith("sys") else "[ERROR] KeyboardInterrupt\n"
+    assert messages[1].startswith(head + "Traceback (most recent call last):\n")
+    assert messages[2].endswith("Status: error\tError Type: Runtime.ExitError\n") and len(messages) == 3
+
+
+@pytest.mark.parametrize("failure", ["import missing_module", "from snapshot_restore_py import register_before_snapshot\n"
+                                     "def broken():\n    raise RuntimeError('before')\n"
+                                     "register_before_snapshot(broken)"])
+def test_an_init_that_fails_is_answered_at_once(client, lambda_mock, monkeypatch, failure):
+    # No restore follows a failed init or before-snapshot hook: the answer does not wait for one (for init's limit,
+    # 2 s here, after which it would be a timeout).
+    from lambdamock.runtime import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "_AHEAD_INIT_LIMIT_S", 2.0)
+    _snappy(client, failure + "\ndef handler(event, context):\n    return 'ran'\n", name="fails", Timeout=1)
+    response = client.invoke(FunctionName="fails", Qualifier="1", LogType="Tail")
+    error = json.loads(response["Payload"].read())
+    assert error["errorType"] == ("Runtime.ImportModuleError" if "missing" in failure else "RuntimeError")
+    # The runtime warns of an unhandled exception at init, not of a hook's (it logs that one alone).
+    assert ("LAMBDA_WARNING" in base64.b64decode(response["LogResult"]).decode()) == ("missing" in failure)
 
 
 def test_a_restore_has_the_time_of_an_init_run_ahead_and_is_not_run_again(client, lambda_mock, monkeypatch):

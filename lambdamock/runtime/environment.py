@@ -151,6 +151,7 @@ class Environment:
         self.namespace.expose()
         rebound = hooks.Rebound()
         started = time.perf_counter()
+        posted = False  # the error was posted where it happened (a SnapStart hook's)
         try:
             wrapper = self.spec.environment.get("AWS_LAMBDA_EXEC_WRAPPER")
             if wrapper:
@@ -165,10 +166,7 @@ class Environment:
             if self.snap_start:
                 # Lambda snapshots the initialised environment and restores copies of it; here each
                 # environment runs init itself, then its hooks of both sides of the snapshot.
-                snapshots.before_snapshot(self.namespace)
-                self.restore_started = time.time()
-                self._snapshotted.set()
-                snapshots.after_restore(self.namespace)
+                posted = self._snapshot_hooks(outcome)
         except Abandoned:
             raise
         except SystemExit as error:
@@ -176,8 +174,7 @@ class Environment:
             self.dead = True
         except Exception as error:
             self.init_error = exception_document(error, "", self._places, self.spec.runtime)
-            if self.restore_started is None:  # the runtime logs a hook's error alone (bootstrap.on_init_complete)
-                logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
+            logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
             outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         except BaseException as error:  # bootstrap catches Exception alone
@@ -186,15 +183,36 @@ class Environment:
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
             try:
-                if self.init_error is not None and self.restore_started is not None:
-                    self.client.report_restore_error(self.init_error)
-                elif self.init_error is not None:  # as the runtime posts it: after the handling, with the error object
+                if self.init_error is not None and not posted:  # as the runtime posts it: after the handling
                     self.client.post_init_error(self.init_error)
             finally:
                 self._leave(rebound, outcome)
                 self._initialised.set()
                 if self.snap_start and not self._snapshotted.is_set:  # init failed, so no restore is waited for
                     self._snapshotted.set()
+
+    def _snapshot_hooks(self, outcome: Outcome) -> bool:
+        """SnapStart's hooks, as the runtime's bootstrap.on_init_complete runs them: one that raises, or exits, is
+        logged and posted at once (before the snapshot as an init error of type Runtime.BeforeSnapshotError, after
+        the restore as a restore error), and the runtime ends; True then."""
+        for restoring, run in ((False, snapshots.before_snapshot), (True, snapshots.after_restore)):
+            if restoring:
+                self.restore_started = time.time()
+                self._snapshotted.set()
+            try:
+                run(self.namespace)
+            except (Abandoned, signals.ProcessEnded):
+                raise
+            except BaseException as error:  # the runtime's bare except:
+                self.init_error = exception_document(error, "", self._places, self.spec.runtime)
+                outcome.output.append(error_line(self.init_error, self.spec.logging))
+                if restoring:
+                    self.client.report_restore_error(self.init_error)
+                else:
+                    self.client.post_init_error(self.init_error, "Runtime.BeforeSnapshotError")
+                self.dead = True
+                return True
+        return False
 
     def _run(self, call: Call) -> None:
         outcome = call.outcome
