@@ -139,6 +139,35 @@ def test_a_failed_snapstart_hook_is_posted_while_it_is_handled(client, side):
                                 ("post_init_error", ["Runtime.BeforeSnapshotError"]))
 
 
+@pytest.mark.parametrize("side", ["before_snapshot", "after_restore"])
+def test_a_replacement_of_a_hook_s_post_that_fails_ends_the_runtime(side):
+    # The runtime posts a hook's error in on_init_complete's except: block, which nothing around handles: the
+    # replacement's exception ends the process (exit status 1), once, without the init warning.
+    failing = ("import sys\nbootstrap = sys.modules['__main__'].awslambdaricmain.bootstrap\n"
+               "def post(self, *args):\n    raise RuntimeError('tool bug')\n"
+               f"bootstrap.LambdaRuntimeClient.{'report_restore_error' if side == 'after_restore' else 'post_init_error'}"
+               " = post\n")
+    app = ("import tool\n"
+           f"from snapshot_restore_py import register_{side}\n"
+           "def broken():\n    raise ValueError('hook')\n"
+           f"register_{side}(broken)\n"
+           "def handler(event, context):\n    return 1\n")
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": app, "tool.py": failing})},
+                               SnapStart={"ApplyOn": "PublishedVersions"}, Publish=True)
+        if side == "after_restore":
+            with pytest.raises(client.exceptions.SnapStartException):
+                client.invoke(FunctionName="f", Qualifier="1")
+        else:
+            response = client.invoke(FunctionName="f", Qualifier="1")
+            assert json.loads(response["Payload"].read())["errorType"] == "Runtime.ExitError"
+        log = mock.invocations[-1].log
+    assert log.count("RuntimeError: tool bug") == 1 and "LAMBDA_WARNING" not in log
+    assert "Error Type: Runtime.ExitError" in log
+
+
 def test_a_replacement_that_fails_ends_the_runtime(client):
     # An exception out of handle_event_request is one the runtime's loop does not handle: its process ends.
     broken = ("import sys\n"

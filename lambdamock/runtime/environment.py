@@ -204,13 +204,20 @@ class Environment:
             except (Abandoned, signals.ProcessEnded):
                 raise
             except BaseException as error:  # the runtime's bare except:
-                self.init_error = exception_document(error, "", self._places, self.spec.runtime)
-                outcome.output.append(error_line(self.init_error, self.spec.logging))
-                if restoring:
-                    self.client.report_restore_error(self.init_error)
-                else:
-                    self.client.post_init_error(self.init_error, "Runtime.BeforeSnapshotError")
+                document = exception_document(error, "", self._places, self.spec.runtime)
+                outcome.output.append(error_line(document, self.spec.logging))
                 self.dead = True
+                try:
+                    if restoring:
+                        self.client.report_restore_error(document)
+                    else:
+                        self.client.post_init_error(document, "Runtime.BeforeSnapshotError")
+                except Abandoned:
+                    raise
+                except BaseException as failure:  # a tool's replacement that failed: nothing handles it
+                    _uncaught(outcome, failure, self.scope)
+                else:
+                    self.init_error = document
                 return True
         return False
 
