@@ -202,8 +202,9 @@ class LambdaMock:
         found = self._service or self._stopped
         if found is None:
             raise RuntimeError(
-                "this LambdaMock was never started: start it with `with mock:` or mock.start(), or use the pytest "
-                "fixture lambda_mock (as a decorator, it starts a fresh mock for each call and stays unstarted itself)")
+                "this LambdaMock was never started (used as a decorator, a LambdaMock starts a fresh mock for each "
+                "call and stays unstarted itself): start it with `with mock:` or mock.start(), or use the pytest "
+                "fixture lambda_mock")
         return found
 
     def wait(self, timeout: Optional[float] = 10.0) -> None:

@@ -361,7 +361,8 @@ def test_reading_a_decorator_s_mock_says_how_to_keep_one():
         create()
 
     decorated()
-    with pytest.raises(RuntimeError, match=r"never started: start it with `with mock:`.* a fresh mock for each call"):
+    with pytest.raises(RuntimeError, match=r"never started \(used as a decorator.* a fresh mock for each call.*\): "
+                                           r"start it with `with mock:`"):
         mock.invocations  # noqa: B018
 
 

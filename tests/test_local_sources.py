@@ -99,19 +99,21 @@ def test_a_queue_delivers_lambdas_sqs_event_and_wait_covers_it(m, lam):
 
 
 def test_a_wait_that_times_out_names_the_mapping_still_delivering(m, lam):
+    # Between two mappings that deliver at once: the one whose function is throttled is named.
     deploy(lam, name="quick")
     deploy(lam, name="held")
     lam.put_function_concurrency(FunctionName="held", ReservedConcurrentExecutions=0)
-    held = f"{QUEUE}-held"
-    quick_queue, held_queue = m.queue(QUEUE), m.queue(held)
+    held, later = f"{QUEUE}-held", f"{QUEUE}-later"
+    queues = [m.queue(arn) for arn in (QUEUE, held, later)]
     lam.create_event_source_mapping(FunctionName="quick", EventSourceArn=QUEUE)
     uuid = lam.create_event_source_mapping(FunctionName="held", EventSourceArn=held)["UUID"]
-    quick_queue.send("done at once")
-    held_queue.send("throttled")
+    lam.create_event_source_mapping(FunctionName="quick", EventSourceArn=later)
+    for queue in queues:
+        queue.send("a message")
     function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:held"
     with pytest.raises(TimeoutError, match=rf"^the event source mapping {uuid} of {function} still delivering what "
-                                           rf"{held} holds after 0.5 s$"):
-        m.wait(timeout=0.5)
+                                           rf"{held} holds after 2 s$"):
+        m.wait(timeout=2)
     lam.delete_function_concurrency(FunctionName="held")
     m.wait()
 

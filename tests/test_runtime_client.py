@@ -6,7 +6,8 @@ awslambdaric/bootstrap.py (aws/aws-lambda-python-runtime-interface-client) runs 
 handle_event_request(lambda_runtime_client, request_handler, invoke_id, event_body, content_type, client_context_json,
 cognito_identity_json, invoked_function_arn, epoch_deadline_time_in_ms, tenant_id, log_sink), which posts the result
 or the error object (as JSON) through LambdaRuntimeClient.post_invocation_result / post_invocation_error; an init
-error is posted with post_init_error(error object) after the runtime handled it.
+error is posted with post_init_error(error object) after the runtime handled it, a SnapStart hook's error while
+bootstrap.on_init_complete handles it (report_restore_error; post_init_error with Runtime.BeforeSnapshotError).
 """
 
 from __future__ import annotations
@@ -131,10 +132,10 @@ def test_a_failed_snapstart_hook_is_posted_while_it_is_handled(client, side):
                 client.invoke(FunctionName="f", Qualifier="1")
         else:  # on AWS, the publication fails; here the environment's start (see docs/limitations.md)
             assert client.invoke(FunctionName="f", Qualifier="1")["FunctionError"] == "Unhandled"
-        [[name, handled, error, *override]] = main.lambdamock_posted
+        [[name, after_handling, error, *override]] = main.lambdamock_posted
     finally:
         del main.lambdamock_posted
-    assert (handled, error["errorType"], error["errorMessage"]) == (False, "RuntimeError", "hook")
+    assert (after_handling, error["errorType"], error["errorMessage"]) == (False, "RuntimeError", "hook")
     assert (name, override) == (("report_restore_error", []) if side == "after_restore" else
                                 ("post_init_error", ["Runtime.BeforeSnapshotError"]))
 

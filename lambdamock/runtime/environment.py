@@ -151,7 +151,7 @@ class Environment:
         self.namespace.expose()
         rebound = hooks.Rebound()
         started = time.perf_counter()
-        posted = False  # the error was posted where it happened (a SnapStart hook's)
+        reported = False  # a SnapStart hook's error was dealt with where it happened (posted, or the post ended it)
         try:
             wrapper = self.spec.environment.get("AWS_LAMBDA_EXEC_WRAPPER")
             if wrapper:
@@ -166,7 +166,7 @@ class Environment:
             if self.snap_start:
                 # Lambda snapshots the initialised environment and restores copies of it; here each
                 # environment runs init itself, then its hooks of both sides of the snapshot.
-                posted = self._snapshot_hooks(outcome)
+                reported = self._snapshot_hooks(outcome)
         except Abandoned:
             raise
         except SystemExit as error:
@@ -183,7 +183,7 @@ class Environment:
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
             try:
-                if self.init_error is not None and not posted:  # as the runtime posts it: after the handling
+                if self.init_error is not None and not reported:  # as the runtime posts it: after the handling
                     self.client.post_init_error(self.init_error)
             finally:
                 self._leave(rebound, outcome)
@@ -217,7 +217,8 @@ class Environment:
                 except BaseException as failure:  # a tool's replacement that failed: nothing handles it
                     _uncaught(outcome, failure, self.scope)
                 else:
-                    self.init_error = document
+                    if not restoring:  # the answer of an environment that did not start (a restore's is its own)
+                        self.init_error = document
                 return True
         return False
 
@@ -302,21 +303,21 @@ class Environment:
 
     # --- caller side -----------------------------------------------------------------------
 
-    def start(self, wait: float, restore: float) -> Steps[bool]:
-        """Start the worker and wait up to `wait` seconds for init, then, in a SnapStart environment, `restore`
-        seconds for its after-restore hooks; False if they did not finish."""
+    def start(self, wait: float, restore_limit: float = 0.0) -> Steps[bool]:
+        """Start the worker and wait up to `wait` seconds for init, then, in a SnapStart environment,
+        `restore_limit` seconds for its after-restore hooks; False if they did not finish."""
         self._init_limit = wait
         self._thread = self._threads.spawn(self._work, f"lambdamock:{self.spec.function_name}:{self.id[:8]}")
         if not self.snap_start:
             if (yield Wait(self._initialised, wait)):
                 return True
         elif (yield Wait(self._snapshotted, wait)):
-            if (yield Wait(self._initialised, restore)):
+            if (yield Wait(self._initialised, restore_limit)):
                 return True
             self.abandon()
             started = self.restore_started
             assert started is not None  # set before _snapshotted, when init did not fail
-            self.init_outcome = self._frozen((started - self.init_outcome.started + restore) * 1000.0)
+            self.init_outcome = self._frozen((started - self.init_outcome.started + restore_limit) * 1000.0)
             self.restore_timed_out = True
             return False
         self.abandon()

@@ -249,9 +249,9 @@ class Log:
                 self._platform(stamp, INFO, "restoreReport", {
                     "status": status, **error, "metrics": {"durationMs": round(duration_ms, 3)}})
                 return
-            failure = f"\tStatus: {status}" + (f"\tError Type: {error_type}" if error_type else "")
-            self._add(stamp, f"RESTORE_REPORT Restore Duration: {duration_ms:.2f} ms"
-                             f"{failure if status != 'success' else ''}\n")
+            failure = "" if status == "success" else f"\tStatus: {status}" + (
+                f"\tError Type: {error_type}" if error_type else "")
+            self._add(stamp, f"RESTORE_REPORT Restore Duration: {duration_ms:.2f} ms{failure}\n")
         elif self._json:
             self._platform(stamp, DEBUG, "initRuntimeDone", {
                 "initializationType": init_type, "phase": phase, "status": status, **error})

@@ -62,7 +62,7 @@ def _initialised(log: Log, env: Environment, ended: Optional[float], error_type:
     log.output(init.output, init.started)
     if ended is not None and (failed is None or error_type is not None):
         log.init_end(ended, env.init_type, init.duration_ms, error_type, "init" if failed is None else "invoke",
-                     timed_out=failed is None and env.init_timed_out)
+                     timed_out=failed is None and (env.init_timed_out or env.restore_timed_out))
 
 
 def _init_error_type(env: Environment) -> str:
@@ -158,11 +158,8 @@ def restore_failed(spec: FunctionSpec, request_id: str, env: Environment) -> Inv
     Error Type: Runtime.ExitError" for a runtime hook that failed (the runtime logs the error and exits)."""
     init = env.init_outcome
     log = Log(spec, request_id, env.tenant)
-    ended = init.started + init.duration_ms / 1000
-    log.init_start(init.started, env.init_type, env.id)
-    log.output(init.output, init.started)
     timed_out = env.restore_timed_out
-    log.init_end(ended, env.init_type, init.duration_ms, None if timed_out else "Runtime.ExitError", timed_out=timed_out)
+    _initialised(log, env, init.started + init.duration_ms / 1000, None if timed_out else "Runtime.ExitError")
     refusal = SnapStartTimeoutException if timed_out else SnapStartException
     payload = sandbox_error(refusal.__name__, refusal.MESSAGE)
     result = _result(log, env.log_stream_name, payload, "Unhandled", 0.0, init.duration_ms, cold=True)

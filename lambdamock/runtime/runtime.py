@@ -118,8 +118,6 @@ class Runtime:
             made = yield from self._initialised(spec, request_id, keys, init_type, tenant)
             if isinstance(made, InvocationResult):
                 return made
-            if made.dead and made.restore_started is not None:
-                return results.restore_failed(spec, request_id, made)
             if made.dead and spec.snap_start:
                 return results.init_failed(spec, made, request_id)  # an init run ahead is not run again
             if made.dead:
@@ -154,7 +152,8 @@ class Runtime:
                      ) -> Steps[Union[Environment, InvocationResult]]:
         """A new environment once its init ended (``dead`` if it failed, or outlived on-demand's limit), or the
         invocation's answer when it could not start, or outlived a limit after which Lambda does not run it again:
-        the function's timeout, run again after an init that ``failed``; an init run ahead's (provisioned, SnapStart)."""
+        the function's timeout, run again after an init that ``failed``; an init run ahead's (provisioned, SnapStart);
+        or when its SnapStart restore failed."""
         try:
             code = self._code.ready(spec)
             if code is None:
@@ -169,10 +168,10 @@ class Runtime:
             limit = spec.timeout
         elif init_type == "on-demand":
             limit = _INIT_LIMIT_S
-        else:  # a provisioned environment's (one replacing another), a SnapStart restore's: not run again
+        else:  # a provisioned environment's (one replacing another), a SnapStart version's: not run again
             limit = _ahead_limit(spec)
         try:
-            started = yield from env.start(limit, _RESTORE_LIMIT_S)
+            started = yield from env.start(limit, restore_limit=_RESTORE_LIMIT_S)
         except BaseException as error:
             # No thread could start, or a driver gave these steps up (closed them, or threw into them,
             # instead of running them on; see waits.blocking): no leak either way.
@@ -180,7 +179,7 @@ class Runtime:
             if isinstance(error, Exception) and not isinstance(error, MockStoppedError):
                 return results.not_started(spec, request_id, error)
             raise
-        if env.restore_timed_out:
+        if env.restore_timed_out or (env.dead and env.restore_started is not None):
             return results.restore_failed(spec, request_id, env)
         if not started and (failed is not None or init_type != "on-demand"):
             return results.init_timed_out(spec, request_id, env, limit * 1000.0, failed)
@@ -218,7 +217,7 @@ class Runtime:
                 for _ in range(count)]
         failure: Optional[str] = None
         limit = _ahead_limit(spec)
-        starts = [env.start(limit, _RESTORE_LIMIT_S) for env in envs]
+        starts = [env.start(limit) for env in envs]  # provisioned: no restore
         waits = [next(start) for start in starts]  # every init under way at once, as Lambda allocates them
         for env, start, wait in zip(envs, starts, waits):
             if not blocking(start, wait):

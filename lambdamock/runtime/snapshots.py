@@ -10,7 +10,7 @@ MODULE = "snapshot_restore_py"
 
 def before_snapshot(namespace: Namespace) -> None:
     """Run the before-snapshot hooks the environment's code registered, last registered first (the runtime pops
-    them). A hook's exception is init's."""
+    them). A hook's exception propagates (see Environment._snapshot_hooks)."""
     before = namespace.import_(MODULE).get_before_snapshot()
     while before:
         func, args, kwargs = before.pop()
@@ -18,6 +18,6 @@ def before_snapshot(namespace: Namespace) -> None:
 
 
 def after_restore(namespace: Namespace) -> None:
-    """Run the after-restore hooks in the order registered. A hook's exception fails the restore."""
+    """Run the after-restore hooks in the order registered. A hook's exception propagates, and fails the restore."""
     for func, args, kwargs in namespace.import_(MODULE).get_after_restore():
         func(*args, **kwargs)

@@ -19,8 +19,8 @@ def _on_al2023(runtime: str) -> bool:
 
 def initial(spec: FunctionSpec, code: CodeDir, init_type: str, logs: Optional[Tuple[str, str]]) -> Dict[str, str]:
     """The variables of an environment of ``code``; ``logs`` are its log group and stream, None where Lambda sets
-    no variables for them: "Not available in Lambda SnapStart functions" (AWS's SnapStart monitoring guide), so the
-    runtime, and context.log_group_name and log_stream_name, have None."""
+    no variables for them: "Not available in Lambda SnapStart functions" (AWS's SnapStart monitoring guide), as
+    the context's log_group_name and log_stream_name are None there."""
     # What the Python runtime sets and a configuration may replace (LocalStack test_lambda.snapshot.json,
     # test_lambda_init_environment; AWS_XRAY_CONTEXT_MISSING and, since 2022, TZ are among the "unreserved
     # environment variables" of Lambda's guide). A PYTHONPATH is only shown: imports are set up by lambdamock.
