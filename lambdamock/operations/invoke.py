@@ -91,8 +91,8 @@ def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Op
         raise TooManyRequestsException("Rate Exceeded.", Reason=throttled.reason) from None
     except lineage.RecursiveLoop:
         raise RecursiveInvocationException(_RECURSIVE) from None
-    refusal = _RESTORE_FAILURES.get(result.stopped or "")
-    if refusal is not None:  # a SnapStart restore that failed: no invocation ran
+    if result.stopped is not None:  # Lambda ran no handler: a SnapStart restore failed (a loop raised above)
+        refusal = _RESTORE_FAILURES[result.stopped]
         raise refusal(refusal.MESSAGE)
     body, error = result.payload, result.function_error
     log = None

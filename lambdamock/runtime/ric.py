@@ -1,11 +1,11 @@
-"""AWS's Python runtime interface client as tools find and patch it: each invocation, init and hook error passes through it."""
+"""AWS's Python runtime interface client as tools find and patch it: every invocation and error passes through it."""
 
 # On AWS, the runtime's process runs /var/runtime/bootstrap.py as __main__, which imports awslambdaric.__main__ as
 # awslambdaricmain. Its bootstrap module's handle_event_request runs every invocation, and its LambdaRuntimeClient
-# posts results, errors, init errors and a SnapStart restore's error. Error trackers find them there and wrap them (Sentry's AwsLambdaIntegration
-# wraps the handler it is given, and flushes before a result is posted). While a mock runs functions,
-# __main__.awslambdaricmain is MAIN and this module stands in for bootstrap: the environments call both through the
-# names a tool may have replaced.
+# posts results, errors, init errors and a SnapStart restore's error. Error trackers find them there and wrap them
+# (Sentry's AwsLambdaIntegration wraps the handler it is given, and flushes before a result is posted). While a mock
+# runs functions, __main__.awslambdaricmain is MAIN and this module stands in for bootstrap: the environments call
+# both through the names a tool may have replaced.
 
 from __future__ import annotations
 
