@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import logging
@@ -35,10 +36,18 @@ from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
 
 
-def _exit_status(error: SystemExit) -> int:
-    if error.code is None:
-        return 0
-    return error.code if isinstance(error.code, int) else 1
+def _exited(outcome: Outcome, error: SystemExit) -> None:
+    """The runtime's process ends with sys.exit's code: a number's low byte, as a parent reads it (Python gives 255 for
+    one beyond a C long), 0 for None; anything else Python prints to stderr, then ends with status 1."""
+    code = error.code
+    if code is None:
+        outcome.exit_status = 0
+    elif isinstance(code, int):
+        outcome.exit_status = code & 0xFF if -(2**63) <= code < 2**63 else 255
+    else:
+        with contextlib.suppress(Exception):  # what str() of it raises, Python leaves unprinted
+            outcome.output.append(f"{code}\n")
+        outcome.exit_status = 1
 
 
 def _uncaught(outcome: Outcome, error: BaseException, scope: scopes.Scope) -> None:
@@ -170,7 +179,7 @@ class Environment:
         except Abandoned:
             raise
         except SystemExit as error:
-            outcome.exit_status = _exit_status(error)
+            _exited(outcome, error)
             self.dead = True
         except Exception as error:
             self.init_error = exception_document(error, "", self._places, self.spec.runtime)
@@ -263,10 +272,7 @@ class Environment:
         except Abandoned:
             raise
         except SystemExit as error:
-            if isinstance(error.code, str):
-                # Python prints a string exit code to stderr before the process ends.
-                outcome.output.append(error.code + "\n")
-            outcome.exit_status = _exit_status(error)
+            _exited(outcome, error)
             self.dead = True
         except BaseException as error:
             # Out of handle_event_request (a BaseException, or a tool's replacement of it, or of a post, failed): the
