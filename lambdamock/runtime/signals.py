@@ -1,18 +1,20 @@
-"""A function's own signals: the handlers its code sets, and what it sends itself or its end, which end its runtime only."""
+"""A function's own signals and end: the handlers its code sets, what it sends itself, what it would run at exit."""
 
 from __future__ import annotations
 
 import _signal
 import _thread
+import atexit
 import ctypes
 import errno
+import faulthandler
 import operator
 import os
 import signal
 import sys
 import threading
 from types import FrameType
-from typing import Any, NoReturn, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 from lambdamock._bound import Abandoned, current
 from lambdamock.runtime.swaps import Swap, where_present
@@ -266,6 +268,39 @@ def _setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float
     return _SETITIMER.call(which, seconds, interval)
 
 
+def _dump_traceback_later(*args: Any, **kwargs: Any) -> None:
+    """faulthandler.dump_traceback_later: as _alarm, its timer would dump the test process's threads, and end the
+    test process with exit=True. Never set from the function's code, nor cancelled (pytest's own watchdog uses it)."""
+    if not _function_code():
+        _DUMP_LATER.call(*args, **kwargs)
+
+
+def _cancel_dump_traceback_later() -> None:
+    if not _function_code():
+        _CANCEL_DUMP_LATER.call()
+
+
+def _register_at_exit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
+    """atexit.register: what the function's own code registers would run as its runtime's process exits by itself,
+    which Lambda never waits for (it ends a runtime with SIGKILL), and in the test process it would run after the
+    mock, unbound: never registered. A library the process shares registers for the process, as everywhere."""
+    scope = _function_scope()
+    caller = _caller()
+    if scope is None or caller is None or not _own_code(scope, caller.f_code.co_filename):
+        return _REGISTER.call(func, *args, **kwargs)
+    if not callable(func):
+        raise TypeError("the first argument must be callable")
+    return func
+
+
+def _own_code(scope: Any, filename: str) -> bool:
+    """Whether ``filename`` is one of the function's own files (its zip's or its layers'), not the process's."""
+    for here, there in scope.places:  # deepest first: a virtualenv inside code in place holds the process's
+        if filename.startswith(here):
+            return there in ("/var/task/", "/opt/")
+    return False
+
+
 EXIT = Swap(os, "_exit", _exit)
 _ABORT = Swap(os, "abort", _abort)
 _KILL = Swap(os, "kill", _kill)
@@ -277,8 +312,12 @@ _ALARM = where_present(signal, "alarm", _alarm)
 _SETITIMER = where_present(signal, "setitimer", _setitimer)
 _SIGNAL = Swap(_signal, "signal", _set_signal)
 _GETSIGNAL = Swap(_signal, "getsignal", _get_signal)
+_DUMP_LATER = Swap(faulthandler, "dump_traceback_later", _dump_traceback_later)
+_CANCEL_DUMP_LATER = Swap(faulthandler, "cancel_dump_traceback_later", _cancel_dump_traceback_later)
+_REGISTER = Swap(atexit, "register", _register_at_exit)
 SWAPS = [swap for swap in (EXIT, _ABORT, _KILL, _RAISE_SIGNAL, _INTERRUPT_MAIN, _KILLPG, _PTHREAD_KILL, _ALARM,
-                            _SETITIMER, _SIGNAL, _GETSIGNAL) if swap is not None]
+                            _SETITIMER, _SIGNAL, _GETSIGNAL, _DUMP_LATER, _CANCEL_DUMP_LATER, _REGISTER)
+         if swap is not None]
 
 
 def install() -> None:
