@@ -275,8 +275,8 @@ def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mo
 
 
 def test_a_call_whose_handler_timed_out_while_it_awaited_is_waited_for(lambda_mock: Any) -> None:
-    # As through boto3 (test_invoke.py): the inner invocation runs on without its caller, and mock.wait(), begun
-    # at once, waits for it (found in review: it returned while "inner" still ran).
+    # As through boto3 (test_invoke_timeouts.py): the inner invocation runs on without its caller, and mock.wait(),
+    # begun at once, waits for it (found in review: it returned while "inner" still ran).
     sync.events["aio-inner"] = release = threading.Event()
     inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['aio-inner'].wait(20)\n    return 'done'\n"
     outer = ("import asyncio, aiobotocore.session\ndef handler(e, c):\n    async def call():\n"

@@ -165,7 +165,7 @@ def test_the_handler_and_its_event_share_the_requests_trace(client, lambda_mock)
     root = "Root=1-3152b799-8954dae64eda91bc9a23a7e8"
     seen = fetch(url, None, {"X-Amzn-Trace-Id": f"{root};Sampled=1"}).json()
     assert seen["header"] == root and seen["env"].startswith(f"{root};Parent=")
-    # A request that brings no decision: undecided for a PassThrough function (its Root alone, see test_invoke's
+    # A request that brings no decision: undecided for a PassThrough function (its Root alone, see test_invoke_tracing's
     # test_pass_through_leaves_a_new_trace_undecided), sampled by X-Ray's rule under Active tracing.
     fresh = fetch(url).json()
     assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24}", fresh["header"]) and fresh["header"] != root

@@ -1,0 +1,123 @@
+"""Invoke's log through boto3: the 4 KB tail, the runtime's root handler, and what a handler's threads report."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+
+from tests.invoke_helpers import call, deploy
+
+# Fixtures, found by pytest by their names here (the aliases mark them as used).
+from tests.invoke_helpers import client as client
+from tests.invoke_helpers import mock as mock
+
+
+def test_tail_returns_the_last_4kb_of_the_log(client):
+    deploy(client, "noisy", {"app.py": "def handler(e, c):\n    print('x' * 10000)\n    print('done')\n"})
+    response = call(client, "noisy", LogType="Tail")
+    log = base64.b64decode(response["LogResult"])
+    assert len(log) == 4096
+    text = log.decode()
+    assert "done" in text and "END RequestId:" in text and "REPORT RequestId:" in text
+
+
+def test_the_test_process_s_basic_config_does_not_double_a_function_s_log_lines(client):
+    # Found running AWS's SDK examples: code under test that logs with logging.info() configures the test process's
+    # root logger after a function ran. On AWS that configuration cannot reach the function's log: each record is
+    # there once, from the runtime's own handler.
+    source = "import logging\nlogging.getLogger().setLevel(logging.INFO)\ndef handler(e, c):\n    logging.info('hello')\n"
+    deploy(client, "logs", {"app.py": source})
+    call(client, "logs")  # an environment, and with it the diverted streams
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers.clear()  # pytest's own handlers would make basicConfig do nothing
+    try:
+        logging.basicConfig()
+        assert len(root.handlers) == 1
+        log = base64.b64decode(call(client, "logs", LogType="Tail")["LogResult"]).decode()
+    finally:
+        root.handlers[:] = saved
+    [line] = [line for line in log.splitlines() if "hello" in line]
+    assert line.startswith("[INFO]\t") and line.endswith("\thello")
+
+
+def test_the_runtime_s_root_handler_is_the_function_s_to_filter_level_or_remove(client):
+    # The Python runtime adds its LambdaLoggerHandler to the root logger before it imports the function
+    # (awslambdaric bootstrap.py, _setup_logging). Libraries rely on it: AWS Lambda Powertools' Logger adds a filter
+    # to every root handler so that its records are not written twice (found running Powertools in a function).
+    source = ("import logging\n"
+              "class Drop(logging.Filter):\n    def filter(self, record):\n        return record.name != 'quiet'\n"
+              "AT_INIT = [type(h).__name__ for h in logging.root.handlers]\n"
+              "for h in logging.root.handlers:\n    h.addFilter(Drop())\n"
+              "def handler(e, c):\n"
+              "    logging.getLogger('quiet').warning('filtered out')\n"
+              "    logging.getLogger('loud').warning('kept')\n"
+              "    if e.get('remove'):\n        logging.root.removeHandler(logging.root.handlers[0])\n"
+              "        logging.getLogger('loud').warning('after removal')\n"
+              "    return AT_INIT\n")
+    deploy(client, "logs", {"app.py": source})
+    before = list(logging.root.handlers)
+    response = call(client, "logs", LogType="Tail")
+    removed = base64.b64decode(call(client, "logs", {"remove": 1}, LogType="Tail")["LogResult"]).decode()
+    lines = base64.b64decode(response["LogResult"]).decode().splitlines()
+    assert [line.split("\t")[-1] for line in lines if line.startswith("[WARNING]")] == ["kept"]
+    # With no handler of its own left, logging's lastResort writes the record's message to stderr, which the
+    # runtime logs too.
+    assert "\tkept" in removed and "\nafter removal\n" in removed and "\tafter removal" not in removed
+    assert response["Body"] == ["LambdaLoggerHandler"]  # the process's (pytest's) are not the function's
+    # The test process's own root handlers are as they were, without the function's filter: the runtime's is only
+    # the function's threads' to see.
+    assert list(logging.root.handlers) == before and all(type(h).__name__ != "LambdaLoggerHandler" for h in before)
+    assert not any(handler.filters for handler in before)
+
+
+def test_an_uncaught_exception_in_a_handler_s_thread_is_reported_in_its_log(client, recwarn):
+    # On AWS the runtime's process reports it with Python's own hook, on stderr: in the function's log. Found running
+    # sentry-python's Lambda suite, whose timeout warning is such a thread's report.
+    source = ("import threading\n"
+              "def fail():\n    raise ValueError('in a thread')\n"
+              "def handler(e, c):\n    t = threading.Thread(target=fail, name='worker')\n    t.start()\n    t.join()\n")
+    deploy(client, "threaded", {"app.py": source})
+    log = base64.b64decode(call(client, "threaded", LogType="Tail")["LogResult"]).decode()
+    report = log[log.index("Exception in thread worker:\n"):log.index("END RequestId")]
+    assert report.endswith("ValueError: in a thread\n")
+    assert "/lambdamock/" not in report and "in fail\n" in report
+    assert not [warning for warning in recwarn if "thread" in str(warning.message).lower()]
+
+
+def test_a_raw_thread_of_a_handler_is_its_own_too(client):
+    # _thread.start_new_thread: the thread sees the function's environment, and its error is reported as Python's
+    # own unraisable hook reports one, in the function's log.
+    source = ("import _thread, os, time\n"
+              "seen = {}\n"
+              "def work(key, fail=False):\n"
+              "    seen[key] = os.environ.get('AWS_LAMBDA_FUNCTION_NAME')\n"
+              "    if fail:\n        raise ValueError('in a raw thread')\n"
+              "def handler(e, c):\n"
+              "    seen.clear()\n"
+              "    running = _thread._count()\n"
+              "    _thread.start_new_thread(work, ('name',), {'fail': e.get('fail', False)})\n"
+              "    deadline = time.monotonic() + 5\n"
+              "    while ('name' not in seen or _thread._count() > running) and time.monotonic() < deadline:\n"
+              "        time.sleep(0.001)\n"
+              "    return seen\n")
+    deploy(client, "raw", {"app.py": source})
+    assert call(client, "raw")["Body"] == {"name": "raw"}
+    log = base64.b64decode(call(client, "raw", {"fail": True}, LogType="Tail")["LogResult"]).decode()
+    report = log[log.index("Exception ignored in thread started by: <function work at "):log.index("END RequestId")]
+    assert report.endswith("ValueError: in a raw thread\n")
+    assert "/lambdamock/" not in report and "in work\n" in report
+
+
+def test_a_log_tail_with_a_lone_surrogate_is_answered(client):
+    # Found in review: LogType="Tail" raised UnicodeEncodeError in the test process, where AWS answers. A byte that is
+    # not UTF-8, which print() passes on as a lone surrogate, is written as that byte (the runtime's streams escape
+    # them); an exception whose text holds one ends the runtime as it reports it (as without a tail).
+    deploy(client, "p", {"app.py": "def handler(e, c):\n    print('x\\udcffy')\n    return 1\n"})
+    printed = client.invoke(FunctionName="p", LogType="Tail")
+    assert printed["StatusCode"] == 200 and b"x\xffy\n" in base64.b64decode(printed["LogResult"])
+    deploy(client, "r", {"app.py": "def handler(e, c):\n    raise ValueError('bad \\udcff here')\n"})
+    raised = client.invoke(FunctionName="r", LogType="Tail")
+    assert json.loads(raised["Payload"].read())["errorType"] == "Runtime.ExitError"
+    assert base64.b64decode(raised["LogResult"]).startswith(b"START RequestId")
