@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import io
 import json
 import threading
@@ -127,3 +129,11 @@ def call(client: Any, name: str = "f", **event: Any) -> tuple[Any, Any]:
     """Invoke ``name`` with ``event``: its FunctionError (or None) and its payload, decoded."""
     response = client.invoke(FunctionName=name, Payload=json.dumps(event))
     return response.get("FunctionError"), json.loads(response["Payload"].read())
+
+
+def sha256_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def list_all(client, **params):
+    return [entry for page in client.get_paginator("list_functions").paginate(**params) for entry in page["Functions"]]
