@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
 # Tests that create the same names, reserve capacity and leave background work behind.
-FILES = ["tests/test_lifecycle.py", "tests/test_aliases.py", "tests/test_concurrency.py", "tests/test_throttling.py"]
+FILES = ["tests/test_lifecycle.py", "tests/test_lifecycle_threads_and_processes.py", "tests/test_aliases.py",
+         "tests/test_concurrency.py", "tests/test_throttling.py"]
 
 
 def test_repeated_parallel_runs_share_nothing() -> None:
