@@ -137,3 +137,7 @@ def sha256_b64(data: bytes) -> str:
 
 def list_all(client, **params):
     return [entry for page in client.get_paginator("list_functions").paginate(**params) for entry in page["Functions"]]
+
+
+def validation(value: str, member: str, constraint: str) -> str:
+    return f"1 validation error detected: Value {value} at '{member}' failed to satisfy constraint: {constraint}"
