@@ -1,4 +1,4 @@
-"""Shared by the event source mapping tests: deploying a handler, waiting on a condition, record checks."""
+"""Shared by the event source mapping tests: sources and their fixtures, deploying a handler, waiting, record checks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ import base64
 import time
 from typing import Any, Callable
 
+import pytest
+
 from lambdamock import package
+from tests.conftest import ACCOUNT, REGION
 from tests.helpers import ROLE
 
 # Records nothing but the invocation itself.
 RECORDER = "def handler(event, context):\n    return None\n"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
+FIFO = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
+STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/items/stream/2024-01-01T00:00:00.000"
 
 
 def deploy(client: Any, source: str = RECORDER, name: str = "f", timeout: int = 3) -> None:
@@ -65,3 +72,23 @@ class MotoWorld:
 
     def function(self, source: str = RECORDER, name: str = "f", timeout: int = 3) -> None:
         deploy(self.lam, source, name, timeout)
+
+
+@pytest.fixture
+def sources(lambda_mock):
+    """In-process sources for every ARN the tests map (so no call leaves the process)."""
+    lambda_mock.queue(QUEUE)
+    lambda_mock.queue(FIFO)
+    lambda_mock.stream(STREAM)
+    lambda_mock.table_stream(TABLE)
+    return lambda_mock
+
+
+@pytest.fixture
+def f(create_function, sources):
+    create_function()
+    return "f"
+
+
+def listing(client) -> list[dict]:
+    return client.list_event_source_mappings()["EventSourceMappings"]

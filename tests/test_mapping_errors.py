@@ -1,0 +1,293 @@
+"""Event source mappings' errors through boto3: AWS's texts, and the mappings left as they were."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import re
+import time
+
+import boto3
+import pytest
+
+from lambdamock import mock_lambda, package
+from lambdamock.operations import mappings as operations
+from tests import probe
+from tests.conftest import ACCOUNT, REGION, function_arn
+from tests.helpers import ROLE, moto_aws, wait_until
+from tests.helpers import modeled as modeled_member
+from tests.mapping_helpers import FIFO, QUEUE, STREAM, TABLE, listing
+
+# Fixtures, found by pytest by their names here (the aliases mark them as used).
+from tests.mapping_helpers import f as f
+from tests.mapping_helpers import sources as sources
+
+NOT_FOUND = "The resource you requested does not exist."
+
+
+@pytest.fixture
+def mapping_error(client, aws_error):
+    """Like ``aws_error``, and the region's mappings must be as they were too."""
+
+    @contextlib.contextmanager
+    def check(code, message, via=None):
+        before = listing(client)
+        with aws_error(via or client, code, message) as info:
+            yield info
+        assert listing(client) == before, "a failed call must leave the mappings as they were"
+
+    return check
+
+
+@pytest.mark.parametrize("call", ["get", "update", "delete"])
+def test_an_unknown_uuid_is_404(client, mapping_error, call):
+    unknown = "00000000-0000-0000-0000-000000000000"
+    operation = getattr(client, f"{call}_event_source_mapping")
+    extra = {"Enabled": False} if call == "update" else {}
+    with mapping_error("ResourceNotFoundException", NOT_FOUND):
+        operation(UUID=unknown, **extra)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({}, "Unrecognized event source."),
+    ({"EventSourceArn": "arn:aws:s3:::bucket"}, "Unrecognized event source."),
+    ({"EventSourceArn": QUEUE, "FunctionName": "nothing"}, "Function does not exist"),
+    ({"EventSourceArn": QUEUE, "FunctionName": "f:7"}, "Function does not exist"),
+    ({"EventSourceArn": QUEUE, "FunctionName": "f:nope"}, "Function does not exist"),
+    ({"EventSourceArn": QUEUE, "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}}},
+     "Unsupported DestinationConfig parameter for given event source mapping type."),
+    # Not recorded for SQS: the text AWS gives a source type that takes no OnFailure (aws-cdk#19917).
+    ({"EventSourceArn": QUEUE, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}},
+     "Unsupported DestinationConfig parameter for given event source mapping type."),
+    ({"EventSourceArn": QUEUE, "BatchSize": 11},
+     "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"),
+    ({"EventSourceArn": FIFO, "BatchSize": 5, "MaximumBatchingWindowInSeconds": 1},
+     "Batching window is not supported for FIFO queues"),
+    ({"EventSourceArn": FIFO, "BatchSize": 11}, "Maximum batch size must be between 1 and 10 inclusive"),
+    ({"EventSourceArn": QUEUE, "StartingPosition": "LATEST"}, "StartingPosition is not valid for SQS event sources."),
+    ({"EventSourceArn": STREAM},
+     "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: "
+     "Member must not be null."),
+    ({"EventSourceArn": TABLE, "StartingPosition": "AT_TIMESTAMP",
+      "StartingPositionTimestamp": datetime.datetime(2024, 1, 1)},
+     f"Unsupported starting position for arn type: {TABLE}"),
+    ({"EventSourceArn": STREAM, "StartingPosition": "AT_TIMESTAMP"}, "Need to specify a timestamp"),
+    ({"EventSourceArn": STREAM, "StartingPosition": "LATEST", "MaximumRecordAgeInSeconds": 59},
+     "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)"),
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": "not json"}]}},
+     "Invalid filter pattern definition."),
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": "plain"}'}]}},
+     "Invalid filter pattern definition."),
+    # Operators with arguments EventBridge's pattern syntax refuses (recorded against EventBridge, whose syntax
+    # Lambda's filters take: LocalStack's test_events_patterns.py, content_prefix_int_EXC, content_numeric_EXC,
+    # content_numeric_number_EXC), given Lambda's text for a pattern it cannot take.
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"a": [{"prefix": 5}]}}'}]}},
+     "Invalid filter pattern definition."),
+    ({"EventSourceArn": QUEUE,
+      "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"a": [{"numeric": [">", 0, ">", 1]}]}}'}]}},
+     "Invalid filter pattern definition."),
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": '{"body": {"a": [{"numeric": 5}]}}'}]}},
+     "Invalid filter pattern definition."),
+    # A stream's data is matched as JSON only: "Lambda throws an exception at the time of the event source mapping
+    # creation or update. The filter pattern for data properties must be in a valid JSON format"
+    # (invocation-eventfiltering).
+    ({"EventSourceArn": STREAM, "StartingPosition": "LATEST",
+      "FilterCriteria": {"Filters": [{"Pattern": '{"data": ["plain"]}'}]}}, "Invalid filter pattern definition."),
+    ({"EventSourceArn": TABLE, "StartingPosition": "LATEST",
+      "FilterCriteria": {"Filters": [{"Pattern": '{"dynamodb": [{"exists": true}]}'}]}},
+     "Invalid filter pattern definition."),
+    # "By default, you can define up to five different filters for a single event source mapping ... If you attempt
+    # to add more filters than your current quota permits, Lambda will return an error" (invocation-eventfiltering;
+    # the text is lambdamock's own).
+    ({"EventSourceArn": QUEUE, "FilterCriteria": {"Filters": [{"Pattern": f'{{"body": {{"a": [{n}]}}}}'}
+                                                             for n in range(6)]}},
+     "The number of filters in FilterCriteria exceeds the limit of 5."),
+], ids=["no-source", "other-service", "no-function", "no-version", "no-alias", "on-success", "sqs-on-failure",
+        "sqs-batch-no-window",
+        "fifo-window", "fifo-batch", "sqs-position", "stream-no-position", "dynamodb-at-timestamp",
+        "no-timestamp", "record-age", "filter-not-json", "filter-not-lists", "filter-prefix-not-text",
+        "filter-two-lower-bounds", "filter-numeric-not-list", "filter-stream-plain-data", "filter-dynamodb-not-object",
+        "filter-six"])
+def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message):
+    with mapping_error("InvalidParameterValueException", message):
+        client.create_event_source_mapping(**{"FunctionName": "f", **params})
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    # Recorded: TestLambdaEventSourceMappings::test_create_event_source_validation (invalid_starting_position).
+    ({"StartingPosition": "invalid"}, "1 validation error detected: Value 'invalid' at 'startingPosition' failed to "
+     "satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]"),
+    ({"MaximumBatchingWindowInSeconds": 301}, "1 validation error detected: Value '301' at "
+     "'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300"),
+    ({"BatchSize": 10001}, "1 validation error detected: Value '10001' at 'batchSize' failed to satisfy constraint: "
+     "Member must have value less than or equal to 10000"),
+    # A map whose values are lists: the key's enum and the list's length bounds.
+    ({"SelfManagedEventSource": {"Endpoints": {"BROKERS": []}}}, "2 validation errors detected: Value '{BROKERS=[]}' "
+     "at 'selfManagedEventSource.endpoints' failed to satisfy constraint: Map keys must satisfy constraint: "
+     "[Member must satisfy enum value set: [KAFKA_BOOTSTRAP_SERVERS]]; Value '{BROKERS=[]}' at "
+     "'selfManagedEventSource.endpoints' failed to satisfy constraint: Map value must satisfy constraint: "
+     "[Member must have length less than or equal to 10, Member must have length greater than or equal to 1, "
+     "Member must not be null]"),
+], ids=["position-enum", "window-range", "batch-range", "endpoint-map"])
+def test_the_model_refuses_out_of_range_values(client, raw_client, f, mapping_error, params, message):
+    with mapping_error("ValidationException", message, via=raw_client):
+        raw_client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, **params)
+
+
+def test_update_refuses_what_create_would(client, f, mapping_error):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    with mapping_error("InvalidParameterValueException",
+                       "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"):
+        client.update_event_source_mapping(UUID=uuid, BatchSize=11)
+    with mapping_error("InvalidParameterValueException", "Function does not exist"):
+        client.update_event_source_mapping(UUID=uuid, FunctionName="nothing")
+    with mapping_error("InvalidParameterValueException", "Invalid filter pattern definition."):
+        client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [{"Pattern": "[]"}]})
+    with mapping_error("InvalidParameterValueException", "Invalid filter pattern definition."):
+        client.update_event_source_mapping(UUID=uuid,
+                                           FilterCriteria={"Filters": [{"Pattern": '{"a": [{"exists": 1}]}'}]})
+    five = [{"Pattern": f'{{"body": {{"a": [{n}]}}}}'} for n in range(5)]
+    client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": five})  # at the quota
+    with mapping_error("InvalidParameterValueException",
+                       "The number of filters in FilterCriteria exceeds the limit of 5."):
+        client.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [*five, {"Pattern": '{"a": [9]}'}]})
+    assert client.get_event_source_mapping(UUID=uuid)["FilterCriteria"] == {"Filters": five}  # untouched
+
+
+STREAM_ONLY = {"ParallelizationFactor": 2, "MaximumRecordAgeInSeconds": 60, "BisectBatchOnFunctionError": True,
+               "MaximumRetryAttempts": 1, "TumblingWindowInSeconds": 5}
+OTHER_SOURCES = {"Topics": ["orders"], "Queues": ["orders"],
+                 "SourceAccessConfigurations": [{"Type": "BASIC_AUTH",
+                                                 "URI": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:s"}],
+                 "AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g"},
+                 "SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "g"},
+                 "DocumentDBEventSourceConfig": {"DatabaseName": "d"}}
+
+
+def unsupported(key: str) -> str:
+    # AWS's wording, as its users quote it: "Unsupported 'maximumRetryAttempts' parameter for given event source
+    # mapping type." (aws-cdk#17934), "Unsupported 'maximumBatchingWindowInSeconds' ..." (pulumi-aws#1418).
+    return f"Unsupported '{key[0].lower()}{key[1:]}' parameter for given event source mapping type."
+
+
+@pytest.mark.parametrize(("source", "key", "value"), [
+    *[(QUEUE, key, value) for key, value in {**STREAM_ONLY, **OTHER_SOURCES}.items()],
+    *[(STREAM, key, value) for key, value in {**OTHER_SOURCES, "ScalingConfig": {"MaximumConcurrency": 2}}.items()],
+    (TABLE, "ScalingConfig", {"MaximumConcurrency": 2}),
+    pytest.param(STREAM, "ProvisionedPollerConfig", {"MinimumPollers": 2},
+                 marks=modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")),
+])
+def test_a_setting_for_other_kinds_of_source_is_refused(client, f, mapping_error, source, key, value):
+    # The API reference marks these "(Kinesis and DynamoDB Streams only)", "(Amazon SQS only)", or Kafka's, MQ's
+    # and DocumentDB's own.
+    position = {} if source == QUEUE else {"StartingPosition": "LATEST"}
+    with mapping_error("InvalidParameterValueException", unsupported(key)):
+        client.create_event_source_mapping(FunctionName="f", EventSourceArn=source, **position, **{key: value})
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=source, **position)["UUID"]
+    wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    if key in client.meta.service_model.operation_model("UpdateEventSourceMapping").input_shape.members:
+        with mapping_error("InvalidParameterValueException", unsupported(key)):
+            client.update_event_source_mapping(UUID=uuid, **{key: value})
+
+
+@modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")
+@pytest.mark.parametrize(("pollers", "scaling", "message"), [
+    # "For Amazon SQS events source mappings, default is 2, and minimum 2 required" and "the accepted range is
+    # between 2 and 10,000" (the API reference); the texts are lambdamock's own, as none is recorded.
+    ({"MinimumPollers": 1}, None, "MinimumPollers must be between 2 and 200 inclusive for Amazon SQS"),
+    ({"MaximumPollers": 1}, None, "MaximumPollers must be between 2 and 10000 inclusive for Amazon SQS"),
+    ({"MinimumPollers": 5, "MaximumPollers": 4}, None, "MinimumPollers must be less than or equal to MaximumPollers"),
+    ({"MinimumPollers": 3, "MaximumPollers": 2}, None, "MinimumPollers must be less than or equal to MaximumPollers"),
+    # "You can control the scaling behavior ... either through maximum concurrency settings or by enabling
+    # provisioned mode. These are mutually exclusive options." (services-sqs-scaling)
+    ({"MinimumPollers": 2}, {"MaximumConcurrency": 5},
+     "ProvisionedPollerConfig and ScalingConfig cannot be used together"),
+], ids=["min-1", "max-1", "min-over-max", "min-over-max-2", "with-maximum-concurrency"])
+def test_sqs_provisioned_mode_is_checked(client, raw_client, f, mapping_error, pollers, scaling, message):
+    extra = {"ScalingConfig": scaling} if scaling else {}
+    with mapping_error("InvalidParameterValueException", message, via=raw_client):
+        raw_client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                               ProvisionedPollerConfig=pollers, **extra)
+
+
+@modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")
+def test_sqs_provisioned_mode_and_maximum_concurrency_exclude_each_other_on_update(client, f, mapping_error):
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                              ScalingConfig={"MaximumConcurrency": 5})["UUID"]
+    wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    pollers = {"MinimumPollers": 2, "MaximumPollers": 20}
+    with mapping_error("InvalidParameterValueException",
+                       "ProvisionedPollerConfig and ScalingConfig cannot be used together"):
+        client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig=pollers)
+    updated = client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig=pollers, ScalingConfig={})
+    assert updated["ProvisionedPollerConfig"] == pollers and "ScalingConfig" not in updated
+    # An empty value removes it, as an empty ScalingConfig does.
+    assert "ProvisionedPollerConfig" not in client.update_event_source_mapping(UUID=uuid, ProvisionedPollerConfig={})
+
+
+def test_a_second_mapping_of_the_same_source_and_function_conflicts(client, create_function, f, mapping_error):
+    queue = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    with mapping_error("ResourceConflictException",
+                       f'An event source mapping with SQS arn (" {QUEUE} ") and function (" f ") already exists. '
+                       f"Please update or delete the existing mapping with UUID {queue}"):
+        client.create_event_source_mapping(FunctionName=function_arn("f"), EventSourceArn=QUEUE)
+    stream = client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM,
+                                                StartingPosition="LATEST")["UUID"]
+    with mapping_error("ResourceConflictException",
+                       f'The event source arn (" {STREAM} ") and function (" f ") provided mapping already exists. '
+                       f"Please update or delete the existing mapping with UUID {stream}"):
+        client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON")
+    # Another function, or the same one through a version, is another mapping.
+    create_function(name="g")
+    client.create_event_source_mapping(FunctionName="g", EventSourceArn=QUEUE)
+    client.create_event_source_mapping(FunctionName="f:$LATEST", EventSourceArn=QUEUE)
+
+
+def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create_function, sources, mapping_error,
+                                                                 monkeypatch):
+    # The handler holds until released, so the mapping stays Disabling while its batch is in flight.
+    monkeypatch.setattr(operations, "SETTLE_SECONDS", 0.2)
+    probe.reset()
+    create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    sources.queue(QUEUE).send("hold on")
+    deadline = time.monotonic() + 10
+    while probe.entered == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert probe.entered == 1
+    try:
+        assert client.update_event_source_mapping(UUID=uuid, Enabled=False)["State"] == "Disabling"
+        assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabling"
+        with mapping_error("ResourceInUseException", "Cannot update the event source mapping because it is in use."):
+            client.update_event_source_mapping(UUID=uuid, BatchSize=2)
+        with mapping_error("ResourceInUseException", "Cannot delete the event source mapping because it is in use."):
+            client.delete_event_source_mapping(UUID=uuid)
+    finally:
+        probe.release()
+    sources.wait(timeout=10)
+    assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabled"
+    assert len(sources.queue(QUEUE)) == 0, "the batch in flight finished and was deleted"
+
+
+def test_missing_sources_are_refused_with_aws_texts():
+    with moto_aws(), mock_lambda():
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                            Code={"ZipFile": package({"index.py": "def handler(e, c):\n    return e\n"})})
+        cases = [
+            # SQS's own text follows (older SQS APIs add "for this wsdl version").
+            ({"EventSourceArn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:missing"}, re.compile(
+                r"Error occurred while ReceiveMessage\. SQS Error Code: AWS\.SimpleQueueService\.NonExistentQueue\. "
+                r"SQS Error Message: The specified queue does not exist\.?( for this wsdl version\.)?")),
+            ({"EventSourceArn": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/missing", "StartingPosition": "LATEST"},
+             f"Stream not found: arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/missing"),
+            ({"EventSourceArn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/missing/stream/2024-01-01T00:00:00.000",
+              "StartingPosition": "LATEST"},
+             f"Stream not found: arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/missing/stream/2024-01-01T00:00:00.000"),
+        ]
+        for params, message in cases:
+            with pytest.raises(lam.exceptions.InvalidParameterValueException) as caught:
+                lam.create_event_source_mapping(FunctionName="f", **params)
+            text = caught.value.response["Error"]["Message"]
+            assert message.fullmatch(text) if isinstance(message, re.Pattern) else text == message, text
+        assert lam.list_event_source_mappings()["EventSourceMappings"] == []
