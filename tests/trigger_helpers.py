@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import Any, Iterator
 
 import boto3
+import pytest
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
 from tests.helpers import moto_role
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 ECHO = "def handler(event, context):\n    return event\n"
 
 
@@ -41,3 +45,9 @@ def nested(lambdamock_first: bool, **options: Any) -> Iterator[Any]:
     outer, inner = (mock_lambda(**options), mock_aws()) if lambdamock_first else (mock_aws(), mock_lambda(**options))
     with outer as first, inner as second:
         yield first if lambdamock_first else second
+
+
+@pytest.fixture(params=[True, False], ids=["lambdamock-outer", "moto-outer"])
+def world(request: pytest.FixtureRequest) -> Iterator[World]:
+    with nested(request.param) as mock:
+        yield World(mock)

@@ -1,0 +1,208 @@
+"""EventBridge (moto's) invoking lambdamock's functions, as Lambda's trigger: the event, targets' inputs, permissions.
+
+Event shape: EventBridge's "Amazon EventBridge events" page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from lambdamock import mock_lambda
+from tests.trigger_helpers import ACCOUNT, REGION, World
+
+# Fixtures, found by pytest by their names here (the aliases mark them as used).
+from tests.trigger_helpers import world as world
+
+
+def rule(world: World, *targets: dict[str, Any], state: str = "ENABLED") -> tuple[Any, str]:
+    events = boto3.client("events", region_name=REGION)
+    arn = events.put_rule(Name="orders", EventPattern=json.dumps({"source": ["shop"]}), State=state)["RuleArn"]
+    events.put_targets(Rule="orders", Targets=list(targets))
+    return events, arn
+
+
+def put(events: Any, detail: dict[str, Any]) -> str:
+    answer = events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": json.dumps(detail),
+                                         "Resources": ["arn:aws:shop:::order/1"]}])
+    return str(answer["Entries"][0]["EventId"])
+
+
+def test_eventbridge_invokes_with_the_event(world: World) -> None:
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn})
+    world.allow("events.amazonaws.com", arn)
+    event_id = put(events, {"order": 1})
+    [event] = world.events()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event.pop("time"))
+    assert event == {"version": "0", "id": event_id, "detail-type": "Order placed", "source": "shop",
+                     "account": ACCOUNT, "region": REGION, "resources": ["arn:aws:shop:::order/1"],
+                     "detail": {"order": 1}}
+
+
+def test_eventbridge_target_input_options(world: World) -> None:
+    events, arn = rule(
+        world,
+        {"Id": "path", "Arn": world.arn, "InputPath": "$.detail"},
+        {"Id": "constant", "Arn": world.arn, "Input": '{"fixed": true}'},
+        {"Id": "transformed", "Arn": world.arn, "InputTransformer": {
+            "InputPathsMap": {"order": "$.detail.order", "source": "$.source"},
+            "InputTemplate": '{"id": <order>, "text": "order <order> from <source>", "rule": "<aws.events.rule-name>"}'}},
+    )
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 7})
+    got = sorted(world.events(), key=json.dumps)
+    assert got == sorted([{"order": 7}, {"fixed": True}, {"id": 7, "text": "order 7 from shop", "rule": "orders"}],
+                         key=json.dumps)
+
+
+def test_the_ingestion_time_is_when_eventbridge_got_the_event_not_its_time(world: World) -> None:
+    # "aws.events.event.ingestion-time: The time at which the event was received by EventBridge" (EventBridge's
+    # input transformation guide, predefined variables); an event's Time may be any the sender chose.
+    template = {"InputTemplate": '{"time": "<aws.events.event.ingestion-time>"}'}
+    events, arn = rule(world, {"Id": "t", "Arn": world.arn, "InputTransformer": template},
+                       {"Id": "u", "Arn": world.arn, "InputTransformer": template})
+    world.allow("events.amazonaws.com", arn)
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": "{}",
+                                "Time": datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)}])
+    first, second = world.events()
+    assert first == second  # one event, one time at which EventBridge received it
+    ingested = datetime.datetime.strptime(first["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert before <= ingested <= datetime.datetime.now(datetime.timezone.utc)
+
+
+def test_moto_s_eventbridge_events_for_s3_api_calls_are_asynchronous_and_need_the_policy(world: World) -> None:
+    # moto sends them (a rule on CreateBucket) through its own Lambda's invoke; EventBridge invokes a function
+    # "asynchronously" (services-cloudwatchevents) and only as its resource policy allows (eb-use-resource-based).
+    events = boto3.client("events", region_name=REGION)
+
+    def rule(name: str, event_name: str, **extra: Any) -> str:
+        pattern = json.dumps({"source": ["aws.s3"], "detail": {"eventName": [event_name]}})
+        found = events.put_rule(Name=name, EventPattern=pattern, **extra)["RuleArn"]
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn}])
+        return str(found)
+
+    # Rules the event does not match, made first: they are not the event's source.
+    rule("deleted", "DeleteBucket")
+    rule("disabled", "CreateBucket", State="DISABLED")
+    first, second = rule("created", "CreateBucket"), rule("also-created", "CreateBucket")
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="refused")
+    assert world.events() == []
+    assert [(trigger.source_arn, "does not allow events.amazonaws.com" in str(trigger.error))
+            for trigger in world.mock.triggers] == [(first, True), (second, True)]
+    world.allow("events.amazonaws.com", second)
+    s3.create_bucket(Bucket="taken")
+    [event] = world.events()  # the rule whose policy allows it
+    assert event["source"] == "aws.s3" and world.mock.triggers[-1].source_arn == second
+    assert world.mock.invocations[0].invocation_type == "Event"
+
+
+def test_moto_s_eventbridge_events_for_s3_api_calls_take_the_target_s_input(world: World) -> None:
+    # As any event: a target's Input replaces the event ("nothing from the event itself is passed to the target":
+    # botocore's events model, Target.Input), and an InputTransformer shapes it.
+    events = boto3.client("events", region_name=REGION)
+
+    def rule(name: str, **target: Any) -> None:
+        pattern = json.dumps({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+                              "detail": {"eventSource": ["s3.amazonaws.com"], "eventName": ["CreateBucket"]}})
+        events.put_rule(Name=name, EventPattern=pattern)
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn, **target}])
+
+    world.lam.add_permission(FunctionName="f", StatementId="events", Action="lambda:InvokeFunction",
+                             Principal="events.amazonaws.com")  # any rule's
+    rule("fixed", Input='{"fixed": 1}')
+    rule("shaped", InputTransformer={"InputPathsMap": {"bucket": "$.detail.bucket.name", "source": "$.source"},
+                                     "InputTemplate": '{"bucket": <bucket>, "source": <source>}'})
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="mine")
+    assert sorted(world.events(), key=str) == [{"bucket": "mine", "source": "aws.s3"}, {"fixed": 1}]
+
+
+def test_eventbridge_keeps_moto_s_other_targets(world: World) -> None:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="copies")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn}, {"Id": "q", "Arn": queue})
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 3})
+    assert len(world.events()) == 1
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    assert json.loads(message["Body"])["detail"] == {"order": 3}
+
+
+def test_eventbridge_without_permission_or_when_disabled_does_not_invoke(world: World) -> None:
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn}, state="DISABLED")
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 4})
+    assert world.events() == []
+    events.enable_rule(Name="orders")
+    world.lam.remove_permission(FunctionName="f", StatementId="events")
+    put(events, {"order": 5})
+    assert world.events() == []
+    [trigger] = world.mock.triggers
+    assert trigger.source_arn == arn and "does not allow events.amazonaws.com" in str(trigger.error)
+
+
+def test_a_rule_enabled_for_cloudtrail_management_events_too_is_enabled(world: World) -> None:
+    # "The rule is enabled for all events, including AWS management events delivered through CloudTrail" (Rule.State).
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn}, state="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 6})
+    assert [event["detail"] for event in world.events()] == [{"order": 6}]
+
+
+def test_a_scheduled_rule_is_not_invoked_by_events(world: World) -> None:
+    # AWS's PutRule: a rule with a ScheduleExpression and no EventPattern triggers on its schedule only
+    # (lambdamock runs no schedules); one with both also triggers on matching events.
+    events = boto3.client("events", region_name=REGION)
+    for name, pattern in (("nightly", None), ("both", {"source": ["shop"]})):
+        extra = {} if pattern is None else {"EventPattern": json.dumps(pattern)}
+        arn = events.put_rule(Name=name, ScheduleExpression="rate(1 day)", **extra)["RuleArn"]
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn, "Input": json.dumps({"rule": name})}])
+        world.lam.add_permission(FunctionName="f", StatementId=name, Action="lambda:InvokeFunction",
+                                 Principal="events.amazonaws.com", SourceArn=arn)
+    put(events, {"order": 6})
+    assert world.events() == [{"rule": "both"}]
+
+
+def test_without_lambdamock_moto_keeps_its_own_behaviour() -> None:
+    mock_lambda().start().stop()  # the bridge is installed, and stays
+    with mock_aws():
+        sns = boto3.client("sns", region_name=REGION)
+        arn = sns.create_topic(Name="orders")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q")
+        boto3.client("sqs", region_name=REGION).create_queue(QueueName="q")
+        assert sns.publish(TopicArn=arn, Message="to moto")["MessageId"]
+
+
+def test_eventbridge_input_transformer_fills_its_template_as_recorded(world: World) -> None:
+    # Recorded: LocalStack's test_events_inputs.snapshot.json (test_input_transformer_nested_keys_replacement,
+    # its _not_valid variant, test_put_events_with_input_transformer_input_template_json and _string,
+    # test_input_transformer_predefined_variables).
+    paths = {"userId": "$.detail.payload.acc_id", "payload": "$.detail.payload", "list": "$.detail.levels",
+             "missing": "$.detail.notinmessage"}
+
+    def target(name: str, template: str) -> dict[str, Any]:
+        return {"Id": name, "Arn": world.arn, "InputTransformer": {"InputPathsMap": paths, "InputTemplate": template}}
+
+    events, arn = rule(world, target("json", '{"command": <missing>, "bod": <payload>, "path": "users/<userId>"}'),
+                       target("text", '"Payload of <payload> at <list> by <userId><missing>!"'),
+                       target("spoiled", '{"levels": "<list>"}'),
+                       target("event", '{"original": <aws.events.event>}'))
+    world.allow("events.amazonaws.com", arn)
+    event_id = put(events, {"payload": {"acc_id": "0a787ecb-4015", "sf_id": "baz"}, "levels": ["HIGH", "LOW"]})
+
+    got = world.events()
+    assert {"command": "", "bod": {"acc_id": "0a787ecb-4015", "sf_id": "baz"}, "path": "users/0a787ecb-4015"} in got
+    assert "Payload of {acc_id:0a787ecb-4015,sf_id:baz} at [HIGH,LOW] by 0a787ecb-4015!" in got
+    [original] = [event["original"] for event in got if isinstance(event, dict) and "original" in event]
+    assert list(original) == ["id", "account", "detailType", "time", "source", "region", "resources", "version"]
+    assert (original["id"], original["detailType"]) == (event_id, "Order placed")
+    assert len(got) == 3  # the spoiled template (a list inside quotes) is not sent
+    [dropped] = [trigger for trigger in world.mock.triggers if trigger.error]
+    assert (dropped.source_arn, dropped.error) == (arn, "not sent: the input transformer's output is not JSON")

@@ -1,0 +1,157 @@
+"""S3 (moto's) invoking lambdamock's functions, as Lambda's trigger: the event's shape and the permission it needs.
+
+Event shape: S3's "Event message structure" page. S3's refusal of an unauthorised destination: "Unable to validate
+the following destination configurations" (aws/aws-sdk-js#632, hashicorp/terraform#19756).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from lambdamock import mock_lambda, package
+from tests.helpers import TRUST
+from tests.trigger_helpers import ACCOUNT, ECHO, REGION, STAMP, World
+
+# Fixtures, found by pytest by their names here (the aliases mark them as used).
+from tests.trigger_helpers import world as world
+
+
+def notify(bucket: str, arn: str, **filters: str) -> None:
+    rules = [{"Name": name, "Value": value} for name, value in filters.items()]
+    config: dict[str, Any] = {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+    if rules:
+        config["Filter"] = {"Key": {"FilterRules": rules}}
+    boto3.client("s3", region_name=REGION).put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"LambdaFunctionConfigurations": [config]})
+
+
+def test_s3_refuses_a_destination_it_may_not_invoke(world: World) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    with pytest.raises(ClientError) as refused:
+        notify("uploads", world.arn)
+    assert refused.value.response["Error"]["Code"] == "InvalidArgument"
+    assert refused.value.response["Error"]["Message"] == "Unable to validate the following destination configurations"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(Bucket="uploads")
+
+
+@pytest.mark.parametrize("arn", [
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:missing",
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:n/a",  # a name Lambda never gives a function
+    f"arn:aws:lambda:{REGION}:111122223333:function:f",  # another account's: none of this mock's
+])
+def test_s3_refuses_a_function_that_does_not_exist_unless_told_to_skip_the_check(world: World, arn: str) -> None:
+    # Recorded: LocalStack test_s3_notifications_lambda.snapshot.json, test_invalid_lambda_arn:
+    # "lambda-does-not-exist" is refused, and the same configuration with SkipDestinationValidation is taken.
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    config = {"LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
+    with pytest.raises(ClientError) as refused:
+        s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration=config)
+    assert refused.value.response["Error"]["Message"] == "Unable to validate the following destination configurations"
+    assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration=config,
+                                             SkipDestinationValidation=True)
+    stored = s3.get_bucket_notification_configuration(Bucket="uploads")["LambdaFunctionConfigurations"]
+    assert [entry["LambdaFunctionArn"] for entry in stored] == [arn]
+    # The check is skipped for that request only, even one that failed for a reason of its own: moto's
+    # CloudFormation, say, configures a bucket through S3's backend afterwards, with no request to skip it.
+    with pytest.raises(ClientError):
+        s3.put_bucket_notification_configuration(Bucket="missing", NotificationConfiguration=config,
+                                                 SkipDestinationValidation=True)
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.models import s3_backends
+
+    with pytest.raises(S3ClientError):
+        s3_backends[ACCOUNT]["aws"].put_bucket_notification_configuration(
+            "uploads", {"CloudFunctionConfiguration": [{"CloudFunction": arn, "Event": ["s3:ObjectCreated:*"]}]})
+
+
+def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    notify("uploads", world.arn, prefix="in/", suffix=".txt")
+    s3.put_object(Bucket="uploads", Key="in/a b+c.txt", Body=b"12345")
+    s3.put_object(Bucket="uploads", Key="out/skipped.txt", Body=b"x")
+    s3.put_object(Bucket="uploads", Key="in/skipped.csv", Body=b"x")
+    [event] = world.events()
+    [record] = event["Records"]
+    assert (record["eventVersion"], record["eventSource"], record["awsRegion"], record["eventName"]) == (
+        "2.1", "aws:s3", REGION, "ObjectCreated:Put")
+    assert STAMP.fullmatch(record["eventTime"])
+    assert set(record) >= {"userIdentity", "requestParameters", "responseElements"}
+    detail = record["s3"]
+    assert detail["bucket"]["name"] == "uploads" and detail["bucket"]["arn"] == "arn:aws:s3:::uploads"
+    assert "principalId" in detail["bucket"]["ownerIdentity"]
+    obj = detail["object"]
+    assert (obj["key"], obj["size"]) == ("in/a+b%2Bc.txt", 5)  # URL-encoded as form data, slashes kept
+    assert obj["eTag"] and obj["sequencer"]
+
+
+def test_s3_records_carry_the_object_fields_of_their_event(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_sqs.snapshot.json (test_object_created_and_object_removed,
+    # test_object_tagging_put_event, test_object_put_acl).
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn, "Events": [
+            "s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*", "s3:ObjectAcl:Put"]}]})
+    s3.put_object(Bucket="uploads", Key="k", Body=b"x")
+    s3.put_object_tagging(Bucket="uploads", Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    s3.put_object_acl(Bucket="uploads", Key="k", ACL="public-read")
+    s3.delete_object(Bucket="uploads", Key="k")
+    fields = {record["eventName"]: list(record["s3"]["object"]) for event in world.events()
+              for record in event["Records"]}
+    assert fields["ObjectCreated:Put"] == ["key", "size", "eTag", "sequencer"]
+    assert fields["ObjectTagging:Put"] == fields["ObjectAcl:Put"] == ["key", "eTag"]
+    assert fields["ObjectRemoved:Delete"] == ["key", "sequencer"]
+    records = [record for event in world.events() for record in event["Records"]]
+    # 2.3 for tagging and ACL events (recorded above: "eventVersion": "2.3"), 2.1 for the others.
+    assert {record["eventName"]: record["eventVersion"] for record in records} == {
+        "ObjectCreated:Put": "2.1", "ObjectTagging:Put": "2.3", "ObjectAcl:Put": "2.3", "ObjectRemoved:Delete": "2.1"}
+    # "a hexadecimal value used to determine event sequence" ("Event message structure"): later compares greater.
+    sequencers = {record["eventName"]: record["s3"]["object"].get("sequencer", "") for record in records}
+    put, deleted = sequencers["ObjectCreated:Put"], sequencers["ObjectRemoved:Delete"]
+    assert len(put) == len(deleted) and put < deleted
+
+
+def test_s3_and_sns_in_another_partition_name_its_resources_and_hosts() -> None:
+    # The bucket's ARN is in the region's partition (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
+    # test_create_object_put_via_dynamodb, "arn:<partition>:s3:::<bucket-name:1>"), and SNS's URLs are on the
+    # partition's domain (botocore's endpoints data: amazonaws.com.cn).
+    region = "cn-north-1"
+    with mock_aws(), mock_lambda() as mock:
+        role = boto3.client("iam", region_name=region).create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+        lam = boto3.client("lambda", region_name=region)
+        arn = lam.create_function(FunctionName="f", Runtime="python3.12", Role=role["Role"]["Arn"],
+                                  Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})})["FunctionArn"]
+        lam.add_permission(FunctionName="f", StatementId="s3", Action="lambda:InvokeFunction",
+                           Principal="s3.amazonaws.com", SourceArn="arn:aws-cn:s3:::uploads")
+        s3 = boto3.client("s3", region_name=region)
+        s3.create_bucket(Bucket="uploads", CreateBucketConfiguration={"LocationConstraint": region})
+        s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+        s3.put_object(Bucket="uploads", Key="k", Body=b"x")
+        sns = boto3.client("sns", region_name=region)
+        topic = sns.create_topic(Name="news")["TopicArn"]
+        lam.add_permission(FunctionName="f", StatementId="sns", Action="lambda:InvokeFunction",
+                           Principal="sns.amazonaws.com", SourceArn=topic)
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)
+        sns.publish(TopicArn=topic, Message="hi")
+        mock.wait()
+        # Two Event invocations: either may be recorded first.
+        records = [json.loads(run.event)["Records"][0] for run in mock.invocations]
+        [upload] = [record for record in records if "s3" in record]
+        [news] = [record for record in records if "Sns" in record]
+        assert upload["s3"]["bucket"]["arn"] == "arn:aws-cn:s3:::uploads"
+        assert news["Sns"]["SigningCertUrl"].startswith("https://sns.cn-north-1.amazonaws.com.cn/")
+        assert news["Sns"]["UnsubscribeUrl"].startswith("https://sns.cn-north-1.amazonaws.com.cn/")
