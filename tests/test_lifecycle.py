@@ -266,10 +266,6 @@ def test_fixture(lambda_mock):
     assert names() == ["f"]
 
 
-def test_fixture_state_does_not_leak(lambda_mock):
-    assert names() == []
-
-
 def test_state_outside_activation_raises():
     with pytest.raises(RuntimeError):
         mock_lambda().state  # noqa: B018

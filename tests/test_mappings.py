@@ -22,10 +22,6 @@ SQS_MEMBERS = {
     "BatchSize", "EventSourceArn", "EventSourceMappingArn", "FunctionArn", "FunctionResponseTypes", "LastModified",
     "MaximumBatchingWindowInSeconds", "State", "StateTransitionReason", "UUID",
 }
-STREAM_MEMBERS = SQS_MEMBERS | {
-    "BisectBatchOnFunctionError", "DestinationConfig", "LastProcessingResult", "MaximumRecordAgeInSeconds",
-    "MaximumRetryAttempts", "ParallelizationFactor", "StartingPosition", "TumblingWindowInSeconds",
-}
 
 
 def body(response: dict) -> dict:
