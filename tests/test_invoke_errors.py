@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -65,6 +66,26 @@ def test_a_handler_error_reads_as_aws_recorded_it(client):
         "requestId": response["ResponseMetadata"]["RequestId"],
         "stackTrace": ['  File "/var/task/lambda_handler_error.py", line 2, in handler\n    raise Exception("Handler fails")\n'],
     }
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("def handler(event):\n    return 1\n", "handler() takes 1 positional argument but 2 were given"),
+    ("import json\nhandler = json\n", "'module' object is not callable"),
+])
+def test_a_handler_that_cannot_be_called_so_keeps_the_runtime_s_own_frame(client, source, message):
+    # AWS's answer for a module named as the handler, on python3.12 (a user's capture, quoted in
+    # dmw2151/pii-data-pipeline's Normalizer deployment notes): awslambdaric drops its own frames only where the
+    # function's follow them, so the frame that called the handler is all the stack trace has. Its log shows it too.
+    deploy(client, "f", {"app.py": source})
+    response = client.invoke(FunctionName="f", LogType="Tail")
+    frame = ('  File "/var/lang/lib/python3.12/site-packages/awslambdaric/bootstrap.py", line 178, in '
+             "handle_event_request\n    response = request_handler(event, lambda_context)\n")
+    assert json.loads(response["Payload"].read()) == {
+        "errorMessage": message, "errorType": "TypeError", "requestId": response["ResponseMetadata"]["RequestId"],
+        "stackTrace": [frame],
+    }
+    log = base64.b64decode(response["LogResult"]).decode()
+    assert 'Traceback (most recent call last):\n\xa0\xa0File "/var/lang/lib/python3.12/site-packages/awslambdaric/' in log
 
 
 @pytest.mark.parametrize(

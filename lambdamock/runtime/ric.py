@@ -45,6 +45,14 @@ UNHANDLED_WARNING = (
 )
 
 
+# The runtime's own frame, where it calls the handler (awslambdaric's bootstrap.py): its stack trace keeps it when
+# the exception has no frame of the function's (a handler that takes no context, a module named as the handler).
+# As AWS answered on python3.12: "stackTrace": ["  File \"/var/lang/lib/python3.12/site-packages/awslambdaric/
+# bootstrap.py\", line 178, in handle_event_request\n    response = request_handler(event, lambda_context)\n"].
+_CALL_FRAME = ('  File "/var/lang/lib/{}/site-packages/awslambdaric/bootstrap.py", line 178, in handle_event_request\n'
+               "    response = request_handler(event, lambda_context)\n")
+
+
 class LambdaRuntimeClient:
     """Where the runtime posts what init or an invocation gave: here, into the environment's outcome of it."""
 
@@ -97,6 +105,8 @@ def handle_event_request(
         result = marshal_result(request_handler(parse_event(event_body), client.context), client.runtime)
     except Exception as error:
         document = exception_document(error, invoke_id, client.places, client.runtime)
+        if not document["stackTrace"] and not isinstance(error, Fault):
+            document["stackTrace"] = [_CALL_FRAME.format(client.runtime)]
     # Posted once the exception is handled, as the runtime posts it.
     if document is None:
         client.post_invocation_result(invoke_id, result, "application/json")
