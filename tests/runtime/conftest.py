@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import threading
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence
 
@@ -66,6 +67,15 @@ def invoke(runtime: Runtime, spec: FunctionSpec, payload: bytes = b"{}", **kwarg
     kwargs.setdefault("request_id", f"00000000-0000-0000-0000-{next(_counter):012d}")
     kwargs.setdefault("invoked_function_arn", spec.function_arn)
     return blocking(runtime.steps(spec, payload, **kwargs))
+
+
+def failure(runtime: Runtime, files: Dict[str, str], payload: bytes = b"{}", **spec_args: Any) -> Dict[str, Any]:
+    """The error document of an invocation that must fail, with its log under ``_log``."""
+    result = invoke(runtime, make_spec(files, **spec_args), payload, request_id="rid-e")
+    assert result.function_error == "Unhandled"
+    document: Dict[str, Any] = json.loads(result.payload)
+    document["_log"] = result.log
+    return document
 
 
 def invoke_all(runtime: Runtime, specs: Sequence[FunctionSpec]) -> List[bytes]:

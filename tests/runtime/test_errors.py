@@ -14,15 +14,7 @@ import pytest
 from lambdamock.runtime import Runtime
 from tests.helpers import wait_until
 from tests.runtime import sync
-from tests.runtime.conftest import handler_source, invoke, make_spec
-
-
-def _error(runtime: Runtime, files: Dict[str, str], payload: bytes = b"{}", **spec_args: Any) -> Dict[str, Any]:
-    result = invoke(runtime, make_spec(files, **spec_args), payload, request_id="rid-e")
-    assert result.function_error == "Unhandled"
-    document: Dict[str, Any] = json.loads(result.payload)
-    document["_log"] = result.log
-    return document
+from tests.runtime.conftest import failure, handler_source, invoke, make_spec
 
 
 def test_handler_exception(runtime: Runtime) -> None:
@@ -30,7 +22,7 @@ def test_handler_exception(runtime: Runtime) -> None:
         "app.py": "import helper\ndef handler(event, context):\n    helper.fail()\n",
         "helper.py": "def fail():\n    raise ValueError('boom')\n",
     }
-    error = _error(runtime, files)
+    error = failure(runtime, files)
     assert error["errorType"] == "ValueError" and error["errorMessage"] == "boom"
     assert error["requestId"] == "rid-e"
     trace = error["stackTrace"]
@@ -50,7 +42,7 @@ def test_error_payload_uses_default_separators(runtime: Runtime) -> None:
 
 def test_import_module_error_is_retried_on_the_next_invoke(runtime: Runtime) -> None:
     files = {"app.py": "import not_installed_anywhere\ndef handler(event, context):\n    return 1\n"}
-    error = _error(runtime, files)
+    error = failure(runtime, files)
     assert error == {
         "errorMessage": "Unable to import module 'app': No module named 'not_installed_anywhere'",
         "errorType": "Runtime.ImportModuleError",
@@ -72,7 +64,7 @@ def test_import_module_error_is_retried_on_the_next_invoke(runtime: Runtime) -> 
 
 def test_an_import_error_names_files_where_lambda_keeps_them(runtime: Runtime) -> None:
     # bootstrap.py puts str(error) in the message: Python names the module's file, /var/task/... on Lambda.
-    error = _error(runtime, {"app.py": "from lib import nope\n", "lib.py": ""})
+    error = failure(runtime, {"app.py": "from lib import nope\n", "lib.py": ""})
     assert error["errorMessage"] == (
         "Unable to import module 'app': cannot import name 'nope' from 'lib' (/var/task/lib.py)"
     )
@@ -99,68 +91,8 @@ def test_the_standard_library_and_installed_packages_are_named_where_the_runtime
         "Unable to import module 'app': cannot import name 'nothing_here' from 'os' (/var/lang/lib/python3.13/os.py)")
 
 
-def test_missing_handler_module(runtime: Runtime) -> None:
-    error = _error(runtime, {"other.py": ""})
-    assert error["errorMessage"] == "Unable to import module 'app': No module named 'app'"
-
-
-def test_a_handler_that_is_none_fails_as_any_uncallable_does(runtime: Runtime) -> None:
-    # bootstrap calls whatever the name holds: a TypeError of the invocation, not of the runtime.
-    error = _error(runtime, {"app.py": "handler = None\n"})
-    assert (error["errorType"], error["errorMessage"]) == ("TypeError", "'NoneType' object is not callable")
-
-
-def test_a_handler_with_no_module_name_fails_as_importlib_does(runtime: Runtime) -> None:
-    # bootstrap._get_handler hands "" to importlib.import_module, whose ValueError is no ImportError.
-    error = _error(runtime, {"app.py": ""}, handler=".handler")
-    assert (error["errorType"], error["errorMessage"]) == ("ValueError", "Empty module name")
-
-
-@pytest.mark.parametrize(("handler", "name"), [(".app.handler", ".app"), ("../app.handler", "...app")])
-def test_a_relative_handler_module_fails_as_importlib_does(runtime: Runtime, handler: str, name: str) -> None:
-    # bootstrap._get_handler: importlib.import_module(modname.replace("/", ".")), with no package.
-    error = _error(runtime, {"app.py": "def handler(event, context):\n    return 1\n"}, handler=handler)
-    assert (error["errorType"], error["errorMessage"]) == (
-        "TypeError", f"the 'package' argument is required to perform a relative import for {name!r}")
-
-
-@pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9 does not list its standard library's modules")
-@pytest.mark.parametrize("module", ["json", "os.path"])
-def test_a_module_outside_the_package_is_imported_as_lambda_imports_it(runtime: Runtime, module: str) -> None:
-    # Not in the task root, so found on the rest of sys.path (the standard library): then no handler is found.
-    error = _error(runtime, {"app.py": ""}, handler=f"{module}.handler")
-    assert (error["errorType"], error["errorMessage"]) == (
-        "Runtime.HandlerNotFound", f"Handler 'handler' missing on module '{module}'")
-
-
-def test_the_test_process_s_own_packages_are_not_handler_modules(runtime: Runtime) -> None:
-    # Lambda's runtime does not have them (pytest here; a project's own "app", say).
-    error = _error(runtime, {"app.py": ""}, handler="pytest.handler")
-    assert (error["errorType"], error["errorMessage"]) == (
-        "Runtime.ImportModuleError", "Unable to import module 'pytest': No module named 'pytest'")
-
-
-def test_a_built_in_module_is_no_handler_module(runtime: Runtime) -> None:
-    # awslambdaric's bootstrap._get_handler, before it imports anything.
-    error = _error(runtime, {"time.py": "def handler(event, context):\n    return 1\n"}, handler="time.handler")
-    assert (error["errorType"], error["errorMessage"]) == (
-        "Runtime.BuiltInModuleConflict", "Cannot use built-in module time as a handler module")
-
-
-def test_handler_not_found(runtime: Runtime) -> None:
-    error = _error(runtime, {"app.py": "x = 1\n"}, handler="app.missing")
-    assert error["errorType"] == "Runtime.HandlerNotFound"
-    assert error["errorMessage"] == "Handler 'missing' missing on module 'app'"
-
-
-def test_malformed_handler_name(runtime: Runtime) -> None:
-    error = _error(runtime, {"app.py": ""}, handler="nodot")
-    assert error["errorType"] == "Runtime.MalformedHandlerName"
-    assert error["errorMessage"] == "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)"
-
-
-def test_syntax_error(runtime: Runtime) -> None:
-    error = _error(runtime, {"app.py": "def handler(event, context):\n    return (\n"})
+def test_syntaxfailure(runtime: Runtime) -> None:
+    error = failure(runtime, {"app.py": "def handler(event, context):\n    return (\n"})
     assert error["errorType"] == "Runtime.UserCodeSyntaxError"
     assert error["errorMessage"].startswith("Syntax error in module 'app': ")
     assert error["errorMessage"].endswith("(app.py, line 2)")
@@ -169,35 +101,35 @@ def test_syntax_error(runtime: Runtime) -> None:
 
 
 def test_exception_at_import_time_keeps_its_type(runtime: Runtime) -> None:
-    error = _error(runtime, {"app.py": "raise RuntimeError('init broke')\n"})
+    error = failure(runtime, {"app.py": "raise RuntimeError('init broke')\n"})
     assert error["errorType"] == "RuntimeError" and error["errorMessage"] == "init broke"
     # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_runtime_error ends with
     # the module's own frame (the runtime's importlib frames before it are not reproduced).
     assert error["stackTrace"] == ['  File "/var/task/app.py", line 1, in <module>\n    raise RuntimeError(\'init broke\')\n']
 
 
-def test_marshal_error(runtime: Runtime) -> None:
-    error = _error(runtime, handler_source("return object()"))
+def test_marshalfailure(runtime: Runtime) -> None:
+    error = failure(runtime, handler_source("return object()"))
     assert error["errorType"] == "Runtime.MarshalError"
     assert error["errorMessage"] == "Unable to marshal response: Object of type object is not JSON serializable"
 
 
 def test_keys_no_encoder_writes_are_still_refused(runtime: Runtime) -> None:
-    error = _error(runtime, handler_source("return {b'k': 1, (1, 2): 2}"))
+    error = failure(runtime, handler_source("return {b'k': 1, (1, 2): 2}"))
     assert error["errorMessage"] == "Unable to marshal response: keys must be str, int, float, bool or None, not tuple"
 
 
 def test_bytes_that_are_not_utf8_cannot_be_marshalled(runtime: Runtime) -> None:
     # The runtime's encoder (simplejson, encoding UTF-8: lambda_runtime_marshaller.py) decodes bytes values.
-    error = _error(runtime, handler_source("return {'body': b'\\xff'}"))
+    error = failure(runtime, handler_source("return {'body': b'\\xff'}"))
     assert error["errorType"] == "Runtime.MarshalError"
     assert error["errorMessage"] == (
         "Unable to marshal response: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
     )
 
 
-def test_unmarshal_error(runtime: Runtime) -> None:
-    error = _error(runtime, handler_source("return 1"), b"{not json")
+def test_unmarshalfailure(runtime: Runtime) -> None:
+    error = failure(runtime, handler_source("return 1"), b"{not json")
     assert error["errorType"] == "Runtime.UnmarshalError"
     assert error["errorMessage"].startswith("Unable to unmarshal input: Expecting property name")
 
@@ -330,7 +262,7 @@ def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runt
     ("_thread.start_new_thread(1, ())", "TypeError: first arg must be callable"),
 ])
 def test_what_the_real_calls_refuse_is_refused(runtime: Runtime, call: str, error: str) -> None:
-    document = _error(runtime, handler_source(call, prelude="import _thread, os, signal"))
+    document = failure(runtime, handler_source(call, prelude="import _thread, os, signal"))
     assert f"{document['errorType']}: {document['errorMessage']}" == error
 
 
@@ -437,7 +369,7 @@ def test_logging_a_lone_surrogate_fails_the_logging_call(runtime: Runtime) -> No
     # LambdaLoggerHandler.emit and the framed log sink): the call raises in the handler. Found in review.
     # Through the runtime's handler alone (the first root handler a function sees): a test process's own handlers,
     # pytest's among them, would keep the text, which pytest-xdist cannot send between processes.
-    error = _error(runtime, handler_source(
+    error = failure(runtime, handler_source(
         "logging.root.handlers[0].handle(logging.makeLogRecord({'msg': 's\\udcffs', 'levelno': logging.WARNING}))\n"
         "return 'after'", prelude="import logging"))
     assert error["errorType"] == "UnicodeEncodeError"

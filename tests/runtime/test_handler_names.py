@@ -1,0 +1,70 @@
+"""How the runtime finds the handler its name gives, and awslambdaric's faults for the names it cannot use."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from lambdamock.runtime import Runtime
+from tests.runtime.conftest import failure
+
+
+def test_missing_handler_module(runtime: Runtime) -> None:
+    error = failure(runtime, {"other.py": ""})
+    assert error["errorMessage"] == "Unable to import module 'app': No module named 'app'"
+
+
+def test_a_handler_that_is_none_fails_as_any_uncallable_does(runtime: Runtime) -> None:
+    # bootstrap calls whatever the name holds: a TypeError of the invocation, not of the runtime.
+    error = failure(runtime, {"app.py": "handler = None\n"})
+    assert (error["errorType"], error["errorMessage"]) == ("TypeError", "'NoneType' object is not callable")
+
+
+def test_a_handler_with_no_module_name_fails_as_importlib_does(runtime: Runtime) -> None:
+    # bootstrap._get_handler hands "" to importlib.import_module, whose ValueError is no ImportError.
+    error = failure(runtime, {"app.py": ""}, handler=".handler")
+    assert (error["errorType"], error["errorMessage"]) == ("ValueError", "Empty module name")
+
+
+@pytest.mark.parametrize(("handler", "name"), [(".app.handler", ".app"), ("../app.handler", "...app")])
+def test_a_relative_handler_module_fails_as_importlib_does(runtime: Runtime, handler: str, name: str) -> None:
+    # bootstrap._get_handler: importlib.import_module(modname.replace("/", ".")), with no package.
+    error = failure(runtime, {"app.py": "def handler(event, context):\n    return 1\n"}, handler=handler)
+    assert (error["errorType"], error["errorMessage"]) == (
+        "TypeError", f"the 'package' argument is required to perform a relative import for {name!r}")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9 does not list its standard library's modules")
+@pytest.mark.parametrize("module", ["json", "os.path"])
+def test_a_module_outside_the_package_is_imported_as_lambda_imports_it(runtime: Runtime, module: str) -> None:
+    # Not in the task root, so found on the rest of sys.path (the standard library): then no handler is found.
+    error = failure(runtime, {"app.py": ""}, handler=f"{module}.handler")
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.HandlerNotFound", f"Handler 'handler' missing on module '{module}'")
+
+
+def test_the_test_process_s_own_packages_are_not_handler_modules(runtime: Runtime) -> None:
+    # Lambda's runtime does not have them (pytest here; a project's own "app", say).
+    error = failure(runtime, {"app.py": ""}, handler="pytest.handler")
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.ImportModuleError", "Unable to import module 'pytest': No module named 'pytest'")
+
+
+def test_a_built_in_module_is_no_handler_module(runtime: Runtime) -> None:
+    # awslambdaric's bootstrap._get_handler, before it imports anything.
+    error = failure(runtime, {"time.py": "def handler(event, context):\n    return 1\n"}, handler="time.handler")
+    assert (error["errorType"], error["errorMessage"]) == (
+        "Runtime.BuiltInModuleConflict", "Cannot use built-in module time as a handler module")
+
+
+def test_handler_not_found(runtime: Runtime) -> None:
+    error = failure(runtime, {"app.py": "x = 1\n"}, handler="app.missing")
+    assert error["errorType"] == "Runtime.HandlerNotFound"
+    assert error["errorMessage"] == "Handler 'missing' missing on module 'app'"
+
+
+def test_malformed_handler_name(runtime: Runtime) -> None:
+    error = failure(runtime, {"app.py": ""}, handler="nodot")
+    assert error["errorType"] == "Runtime.MalformedHandlerName"
+    assert error["errorMessage"] == "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)"
