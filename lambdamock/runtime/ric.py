@@ -161,6 +161,29 @@ def _of_function_code(value: Any) -> bool:
 
 # Python 3.10 and later list them; on 3.9 a handler module outside the package is not looked for.
 _STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ()))
+# What the Python runtime has imported before it loads the handler's module: the interpreter's own modules and its
+# bootstrap's (awslambdaric 4.2.2 on Python 3.11, as sys.modules lists them then), less the built-in ones.
+_RUNTIME_IMPORTED = frozenset({
+    "__future__", "abc", "codecs", "collections", "contextlib", "copyreg", "decimal", "encodings", "enum",
+    "functools", "genericpath", "importlib", "io", "json", "keyword", "linecache", "logging", "numbers", "operator",
+    "os", "posixpath", "re", "reprlib", "site", "stat", "string", "textwrap", "threading", "token", "tokenize",
+    "traceback", "types", "warnings", "weakref",
+}) - set(sys.builtin_module_names)
+
+
+def _load(namespace: Namespace, name: str) -> ModuleType:
+    """The handler's module, as importlib.import_module finds it in the runtime."""
+    top = name.partition(".")[0]
+    if top in _RUNTIME_IMPORTED:  # the runtime's own, whatever file of that name the zip has
+        return importlib.import_module(name)
+    try:
+        return namespace.load(name)
+    except ModuleNotFoundError as missing:
+        if missing.name != top or top in namespace.tops or top not in _STANDARD_LIBRARY:
+            raise
+        # Not in the package but in Python's standard library, which Lambda's sys.path has after the task root
+        # (the test process's other packages are not the runtime's).
+        return importlib.import_module(name)
 
 
 def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
@@ -177,15 +200,7 @@ def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
     if name.startswith("."):  # importlib.import_module's answer, given no package (bootstrap gives none)
         raise TypeError(f"the 'package' argument is required to perform a relative import for {name!r}")
     try:
-        try:
-            module = namespace.load(name)
-        except ModuleNotFoundError as missing:
-            top = name.partition(".")[0]
-            if missing.name != top or top in namespace.tops or top not in _STANDARD_LIBRARY:
-                raise
-            # Not in the package but in Python's standard library, which Lambda's sys.path has after the task root
-            # (the test process's other packages are not the runtime's).
-            module = importlib.import_module(name)
+        module = _load(namespace, name)
     except ImportError as error:
         raise Fault("Runtime.ImportModuleError",
                     f"Unable to import module '{module_name}': {placed(str(error), places)}") from None

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from lambdamock.runtime import Runtime
-from tests.runtime.conftest import failure
+from tests.runtime.conftest import failure, invoke, make_spec
 
 
 def test_missing_handler_module(runtime: Runtime) -> None:
@@ -42,6 +42,29 @@ def test_a_module_outside_the_package_is_imported_as_lambda_imports_it(runtime: 
     error = failure(runtime, {"app.py": ""}, handler=f"{module}.handler")
     assert (error["errorType"], error["errorMessage"]) == (
         "Runtime.HandlerNotFound", f"Handler 'handler' missing on module '{module}'")
+
+
+@pytest.mark.parametrize(("handler", "error_type", "message"), [
+    ("json.handler", "Runtime.HandlerNotFound", "Handler 'handler' missing on module 'json'"),
+    ("logging.app.handler", "Runtime.ImportModuleError",
+     "Unable to import module 'logging.app': No module named 'logging.app'"),
+])
+def test_a_module_the_runtime_imported_before_the_handler_s_is_the_runtime_s_whatever_the_zip_has(
+    runtime: Runtime, handler: str, error_type: str, message: str
+) -> None:
+    # awslambdaric's bootstrap imports json, logging, decimal and traceback (and Python its own modules) before it
+    # imports the handler's module: importlib.import_module finds those in sys.modules, not in the task root.
+    source = "def handler(event, context):\n    return 'the zip'\n"
+    files = {"json.py": source, "logging/__init__.py": "", "logging/app.py": source}
+    error = failure(runtime, files, handler=handler)
+    assert (error["errorType"], error["errorMessage"]) == (error_type, message)
+
+
+def test_a_standard_module_the_runtime_has_not_imported_is_the_zip_s(runtime: Runtime) -> None:
+    # The task root comes first on the runtime's sys.path: a calendar.py there is the handler's module.
+    result = invoke(runtime, make_spec({"calendar.py": "def handler(event, context):\n    return 'the zip'\n"},
+                                       handler="calendar.handler"))
+    assert result.function_error is None and result.payload == b'"the zip"'
 
 
 def test_the_test_process_s_own_packages_are_not_handler_modules(runtime: Runtime) -> None:
