@@ -11,7 +11,6 @@ import queue
 import signal
 import threading
 import time
-import traceback
 import uuid
 from typing import Any, Dict, Mapping, Optional
 
@@ -30,7 +29,7 @@ from lambdamock.runtime.payloads import (
     deepest_first,
     exception_document,
     python_places,
-    user_stack,
+    uncaught_report,
 )
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
@@ -57,9 +56,7 @@ def _uncaught(outcome: Outcome, error: BaseException, scope: scopes.Scope) -> No
         if outcome.payload is None:  # it ended before the runtime posted the answer, which stands otherwise
             outcome.exit_status = 1 if scope.ended is None else scope.ended
         return
-    places = scope.places
-    outcome.output.append("Traceback (most recent call last):\n" + "".join(user_stack(error.__traceback__, places))
-                          + "".join(traceback.format_exception_only(type(error), error)))
+    outcome.output.append(uncaught_report(error, scope.places))
     outcome.exit_status = -signal.SIGINT if isinstance(error, KeyboardInterrupt) else 1
 
 
@@ -182,9 +179,13 @@ class Environment:
             _exited(outcome, error)
             self.dead = True
         except Exception as error:
-            self.init_error = exception_document(error, "", self._places, self.spec.runtime)
-            logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
-            outcome.output.append(error_line(self.init_error, self.spec.logging))
+            try:
+                self.init_error = exception_document(error, "", self._places, self.spec.runtime)
+            except Exception as failed:  # as bootstrap's str() of it raises: the runtime's process ends on that
+                _uncaught(outcome, failed, self.scope)
+            else:
+                logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
+                outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         except BaseException as error:  # bootstrap catches Exception alone
             _uncaught(outcome, error, self.scope)

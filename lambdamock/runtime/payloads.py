@@ -14,7 +14,7 @@ import sysconfig
 import traceback
 import uuid
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # Marks a Decimal inside the encoder's output so it can be spliced back in as a bare number.
@@ -198,6 +198,25 @@ def user_stack(tb: Optional[TracebackType], places: Places = ()) -> List[str]:
         for frame in traceback.extract_tb(tb)
         if not frame.filename.startswith(_RUNTIME_DIR) and not frame.filename.startswith("<frozen importlib")
     ])
+
+
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def uncaught_report(error: BaseException, places: Places = (), seen: Optional[Set[int]] = None) -> str:
+    """What Python prints of an exception nothing caught as its process ends: its chain first, then its traceback
+    (the function's frames, see ``user_stack``) and itself."""
+    seen = set() if seen is None else seen
+    seen.add(id(error))
+    text = ""
+    if error.__cause__ is not None and id(error.__cause__) not in seen:
+        text = uncaught_report(error.__cause__, places, seen) + _CAUSE
+    elif error.__context__ is not None and not error.__suppress_context__ and id(error.__context__) not in seen:
+        text = uncaught_report(error.__context__, places, seen) + _CONTEXT
+    if error.__traceback__ is not None:
+        text += "Traceback (most recent call last):\n" + "".join(user_stack(error.__traceback__, places))
+    return text + "".join(traceback.format_exception_only(type(error), error))
 
 
 @functools.cache

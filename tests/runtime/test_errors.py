@@ -337,6 +337,18 @@ def test_a_base_exception_at_init_ends_the_runtime_as_python_reports_it(runtime:
     assert "LAMBDA_WARNING" not in result.log
 
 
+def test_an_init_error_the_runtime_cannot_read_ends_it_as_python_reports_the_chain(runtime: Runtime) -> None:
+    # bootstrap.run builds the init error with str() of it, inside its except block: what that raises ends the process.
+    files = {"app.py": "class Boom(Exception):\n    def __str__(self):\n        raise RuntimeError('no text')\n"
+                       "raise Boom()\n"}
+    result = invoke(runtime, make_spec(files), request_id="rid-s")
+    assert json.loads(result.payload)["errorMessage"] == "RequestId: rid-s Error: Runtime exited with error: exit status 1"
+    assert re.search(r"Traceback \(most recent call last\):\n.*raise Boom\(\)\napp.Boom: <exception str\(\) failed>\n"
+                     r"\n?During handling of the above exception, another exception occurred:\n\n?"
+                     r"Traceback \(most recent call last\):\n.*in __str__\n.*\nRuntimeError: no text\n", result.log, re.S)
+    assert "LAMBDA_WARNING" not in result.log
+
+
 def test_a_missing_exec_wrapper_ends_the_runtime_with_127(runtime: Runtime) -> None:
     # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaErrors::test_lambda_runtime_wrapper_not_found.
     spec = make_spec({"app.py": "def handler(event, context):\n    return 1\n"},
