@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -41,6 +42,19 @@ def test_closing_stdout_closes_it_for_that_invocation_only(client: Any, capfd: A
     assert call(client, "g") == (None, False)
     print("the test's own stdout still works")
     assert not sys.stdout.closed and not sys.__stdout__.closed
+    assert "the test's own stdout still works" in capfd.readouterr().out
+
+
+def test_detaching_or_reconfiguring_stdout_leaves_the_test_process_s_as_it_was(client: Any, capfd: Any) -> None:
+    deploy(client, "sys.stdout.reconfigure(line_buffering=True, encoding='latin-1')\nprint('é reconfigured')\n"
+                   "sys.stdout.detach().write('détached\\n'.encode())")
+    encoding, buffering = sys.stdout.encoding, sys.stdout.line_buffering
+    response = client.invoke(FunctionName="f", LogType="Tail")
+    assert "FunctionError" not in response
+    log = base64.b64decode(response["LogResult"]).decode()
+    assert "é reconfigured\n" in log and "détached\n" in log
+    assert (sys.stdout.encoding, sys.stdout.line_buffering) == (encoding, buffering)
+    print("the test's own stdout still works")
     assert "the test's own stdout still works" in capfd.readouterr().out
 
 

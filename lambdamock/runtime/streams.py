@@ -48,6 +48,19 @@ class ThreadStream:
         else:
             scope.closed.add(self)
 
+    def detach(self) -> Any:
+        """A handler that detaches the stream's buffer gets one that writes to its log; the process's stream keeps
+        its own."""
+        if current() is None:
+            return self.target.detach()  # type: ignore[attr-defined]
+        return self.buffer
+
+    def reconfigure(self, **settings: Any) -> None:
+        """How the process's stream encodes and buffers is the process's: a handler's text reaches its log as it
+        writes it, whatever it asks for (line_buffering=True, as Lambda code often does, changes nothing there)."""
+        if current() is None:
+            self.target.reconfigure(**settings)  # type: ignore[attr-defined]
+
     @property
     def closed(self) -> bool:
         scope = current()
