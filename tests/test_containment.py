@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
 import subprocess
@@ -107,3 +108,24 @@ def test_a_default_boto3_session_made_before_the_mock_sees_the_functions_region(
                        "return [c.meta.region_name, c.list_functions()['Functions'][0]['FunctionName']]",
                prelude="import os")
         assert call(client) == (None, ["eu-west-2", "f"])
+
+
+def test_interpreter_settings_a_function_changes_are_put_back_as_the_mock_lets_go() -> None:
+    # They hold for the whole process while it runs (one interpreter); on AWS each function's process has its own.
+    def settings() -> list[Any]:
+        return [sys.getrecursionlimit(), sys.getswitchinterval(), gc.isenabled(), gc.get_threshold(),
+                getattr(sys, "get_int_max_str_digits", lambda: None)()]
+
+    before = settings()
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        deploy(client, "sys.setrecursionlimit(4321)\nsys.setswitchinterval(0.002)\ngc.set_threshold(7, 8, 9)\n"
+                       "if hasattr(sys, 'set_int_max_str_digits'):\n    sys.set_int_max_str_digits(5000)\n"
+                       "return gc.isenabled()", prelude="import gc, sys\ngc.disable()")
+        assert call(client) == (None, False)
+        assert settings()[:4] == [4321, 0.002, False, (7, 8, 9)]
+        gc.set_threshold(*before[3])
+        sys.setrecursionlimit(2345)  # the test's own change stands
+    after = settings()
+    sys.setrecursionlimit(before[0])
+    assert after == [2345, *before[1:]]

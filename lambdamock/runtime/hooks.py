@@ -17,7 +17,7 @@ from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
 
 from lambdamock._bound import Abandoned, bind, current
-from lambdamock.runtime import environ, ric, sandbox, signals, workdir
+from lambdamock.runtime import environ, ric, sandbox, settings, signals, workdir
 from lambdamock.runtime.modules import Distributions, Namespace
 from lambdamock.runtime.spec import OwnThread
 from lambdamock.runtime.streams import CALL_HANDLERS, IS_ENABLED_FOR, ThreadStream, own_levels, scope_root, unscope_root
@@ -235,7 +235,7 @@ _START_NEW = Swap(_thread, "start_new_thread", _start_new_thread)
 _SWAPS = [_IMPORT_MODULE, _RELOAD, _BASIC_CONFIG, _SLEEP, _START, _START_NEW]
 if hasattr(_thread, "start_new"):  # start_new_thread's old name
     _SWAPS.append(Swap(_thread, "start_new", _start_new_thread))
-_SWAPS += sandbox.SWAPS
+_SWAPS += sandbox.SWAPS + settings.SWAPS
 
 
 class _Installation:
@@ -311,6 +311,7 @@ class _Installation:
             IS_ENABLED_FOR.uninstall()
             for swap in _SWAPS:
                 swap.uninstall()
+            settings.restore()
             ours = (_distributions, workdir.ProcessPaths)
             if any(finder in ours for finder in sys.meta_path):
                 # A new list: removing from the one an import in another thread is going through would make it
