@@ -46,15 +46,22 @@ def test_closing_stdout_closes_it_for_that_invocation_only(client: Any, capfd: A
     assert "the test's own stdout still works" in capfd.readouterr().out
 
 
-def test_detaching_or_reconfiguring_stdout_leaves_the_test_process_s_as_it_was(client: Any, capfd: Any) -> None:
-    deploy(client, "sys.stdout.reconfigure(line_buffering=True, encoding='latin-1')\nprint('é reconfigured')\n"
-                   "sys.stdout.detach().write('détached\\n'.encode())")
+@pytest.mark.parametrize("raw", ["sys.stdout.detach()", "sys.stdout.buffer"])
+def test_rewrapping_stdout_leaves_the_test_process_s_as_it_was(client: Any, capfd: Any, raw: str) -> None:
+    # As Lambda code re-wraps it for another encoding or line buffering; the wrapper closes what it wraps as it is
+    # closed, or collected.
+    deploy(client, f"wrapper = io.TextIOWrapper({raw}, encoding='utf-8', line_buffering=True)\n"
+                   "wrapper.write('réwrapped\\n')\nwrapper.close()\nprint('printed')\n"
+                   "sys.stdout.reconfigure(line_buffering=True, encoding='latin-1')\n"
+                   "try:\n    sys.stdout.reconfigure(encoding='no-such-codec')\n"
+                   "except LookupError as error:\n    return str(error)")
     encoding, buffering = sys.stdout.encoding, sys.stdout.line_buffering
     response = client.invoke(FunctionName="f", LogType="Tail")
-    assert "FunctionError" not in response
+    assert json.loads(response["Payload"].read()) == "unknown encoding: no-such-codec"
     log = base64.b64decode(response["LogResult"]).decode()
-    assert "é reconfigured\n" in log and "détached\n" in log
+    assert "réwrapped\n" in log and "printed\n" in log
     assert (sys.stdout.encoding, sys.stdout.line_buffering) == (encoding, buffering)
+    assert not sys.stdout.closed and not sys.stdout.buffer.closed
     print("the test's own stdout still works")
     assert "the test's own stdout still works" in capfd.readouterr().out
 
@@ -116,16 +123,32 @@ def test_interpreter_settings_a_function_changes_are_put_back_as_the_mock_lets_g
         return [sys.getrecursionlimit(), sys.getswitchinterval(), gc.isenabled(), gc.get_threshold(),
                 getattr(sys, "get_int_max_str_digits", lambda: None)()]
 
+    def run(source: str) -> None:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, source)
+            assert call(client) == (None, None)
+
+    original = settings()
+    sys.setswitchinterval(0.007)  # one the setter keeps in microseconds: it reads back as 0.006999999999999999
+    gc.disable()
     before = settings()
-    with mock_lambda():
-        client = boto3.client("lambda", region_name="us-east-1")
-        deploy(client, "sys.setrecursionlimit(4321)\nsys.setswitchinterval(0.002)\ngc.set_threshold(7, 8, 9)\n"
-                       "if hasattr(sys, 'set_int_max_str_digits'):\n    sys.set_int_max_str_digits(5000)\n"
-                       "return gc.isenabled()", prelude="import gc, sys\ngc.disable()")
-        assert call(client) == (None, False)
-        assert settings()[:4] == [4321, 0.002, False, (7, 8, 9)]
-        gc.set_threshold(*before[3])
-        sys.setrecursionlimit(2345)  # the test's own change stands
-    after = settings()
-    sys.setrecursionlimit(before[0])
-    assert after == [2345, *before[1:]]
+    try:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, "sys.setrecursionlimit(4321)\nsys.setswitchinterval(0.002)\ngc.set_threshold(1, 1, 1)\n"
+                           "gc.set_threshold(7, 8, 9)\n"
+                           "if hasattr(sys, 'set_int_max_str_digits'):\n    sys.set_int_max_str_digits(5000)\n"
+                           "return gc.isenabled()", prelude="import gc, sys\ngc.enable()")
+            assert call(client) == (None, True)
+            assert settings()[:4] == [4321, 0.002, True, (7, 8, 9)]
+            sys.setrecursionlimit(2345)  # the test's own change stands
+        assert settings() == [2345, *before[1:]]
+        sys.setrecursionlimit(4321)  # what the function gave it, set by the test after that mock: it stands too
+        run("return None")
+        assert sys.getrecursionlimit() == 4321
+    finally:
+        sys.setrecursionlimit(original[0])
+        sys.setswitchinterval(original[1])
+        gc.enable()
+        gc.set_threshold(*original[3])

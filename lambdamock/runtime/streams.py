@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from typing import TYPE_CHECKING, Any, List, Optional, Set, TextIO
@@ -60,6 +61,8 @@ class ThreadStream:
         writes it, whatever it asks for (line_buffering=True, as Lambda code often does, changes nothing there)."""
         if current() is None:
             self.target.reconfigure(**settings)  # type: ignore[attr-defined]
+        else:  # what Python refuses (an unknown codec or argument) is refused all the same
+            io.TextIOWrapper(io.BytesIO()).reconfigure(**settings)
 
     @property
     def closed(self) -> bool:
@@ -77,12 +80,34 @@ class ThreadStream:
 
 class _Bytes:
     """A ThreadStream's ``buffer``: an environment thread's bytes go to its log as the UTF-8 text they hold (as
-    the runtime's file descriptor takes them); other threads' to the stream's own buffer."""
+    the runtime's file descriptor takes them); other threads' to the stream's own buffer.
+
+    One handed to a function's code is the function's: closing it, as the TextIOWrapper that code wraps it in does
+    when it is collected (on whatever thread), or detaching it never reaches the process's buffer."""
 
     def __init__(self, stream: ThreadStream) -> None:
         self._stream = stream
+        self._functions = current() is not None
+        self._closed = False
+
+    def close(self) -> None:
+        if self._functions:
+            self._closed = True
+        else:
+            self._stream.target.buffer.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed if self._functions else bool(self._stream.target.buffer.closed)
+
+    def detach(self) -> Any:
+        if self._functions:
+            raise io.UnsupportedOperation("detach")
+        return self._stream.target.buffer.detach()  # type: ignore[attr-defined]
 
     def write(self, data: bytes) -> int:
+        if self._closed:
+            raise ValueError("write to closed file")
         scope = current()
         if scope is None or scope.sink is None:
             written: int = self._stream.target.buffer.write(data)
