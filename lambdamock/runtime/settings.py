@@ -14,7 +14,8 @@ _ENABLE, _DISABLE = gc.enable, gc.disable
 # How to read each setting, and to give it a value again (Python's own setters, as lambdamock found them).
 _SETTINGS: Dict[str, Tuple[Callable[[], Any], Callable[[Any], Any]]] = {
     "recursion limit": (sys.getrecursionlimit, sys.setrecursionlimit),
-    "switch interval": (sys.getswitchinterval, sys.setswitchinterval),
+    # Read in whole microseconds, which the setter truncates to: half of one more gives the same value back.
+    "switch interval": (sys.getswitchinterval, lambda value: sys.setswitchinterval((round(value * 1e6) + 0.5) / 1e6)),
     "collection": (gc.isenabled, lambda enabled: _ENABLE() if enabled else _DISABLE()),
     "thresholds": (gc.get_threshold, lambda thresholds: gc.set_threshold(*thresholds)),
 }
@@ -37,9 +38,9 @@ class _Setter:
         if current() is None:
             return self.swap.call(*args, **kwargs)
         read = _SETTINGS[self.setting][0]
-        before = read()
-        result = self.swap.call(*args, **kwargs)
-        with _lock:
+        with _lock:  # another function's thread changing it at once must not be taken for the value before
+            before = read()
+            result = self.swap.call(*args, **kwargs)
             _changed[self.setting] = (_changed.get(self.setting, (before,))[0], read())
         return result
 
