@@ -91,7 +91,7 @@ def test_the_standard_library_and_installed_packages_are_named_where_the_runtime
         "Unable to import module 'app': cannot import name 'nothing_here' from 'os' (/var/lang/lib/python3.13/os.py)")
 
 
-def test_syntaxfailure(runtime: Runtime) -> None:
+def test_syntax_error(runtime: Runtime) -> None:
     error = failure(runtime, {"app.py": "def handler(event, context):\n    return (\n"})
     assert error["errorType"] == "Runtime.UserCodeSyntaxError"
     assert error["errorMessage"].startswith("Syntax error in module 'app': ")
@@ -108,7 +108,7 @@ def test_exception_at_import_time_keeps_its_type(runtime: Runtime) -> None:
     assert error["stackTrace"] == ['  File "/var/task/app.py", line 1, in <module>\n    raise RuntimeError(\'init broke\')\n']
 
 
-def test_marshalfailure(runtime: Runtime) -> None:
+def test_marshal_error(runtime: Runtime) -> None:
     error = failure(runtime, handler_source("return object()"))
     assert error["errorType"] == "Runtime.MarshalError"
     assert error["errorMessage"] == "Unable to marshal response: Object of type object is not JSON serializable"
@@ -128,7 +128,7 @@ def test_bytes_that_are_not_utf8_cannot_be_marshalled(runtime: Runtime) -> None:
     )
 
 
-def test_unmarshalfailure(runtime: Runtime) -> None:
+def test_unmarshal_error(runtime: Runtime) -> None:
     error = failure(runtime, handler_source("return 1"), b"{not json")
     assert error["errorType"] == "Runtime.UnmarshalError"
     assert error["errorMessage"].startswith("Unable to unmarshal input: Expecting property name")
