@@ -168,7 +168,8 @@ class Environment:
                 self.scope.overlay.update(changed)
             # The runtime loads the handler _HANDLER names once the wrapper ran, which may have changed it (the
             # OpenTelemetry layer's otel-instrument does, to put its own handler first).
-            self.handler = ric.get_handler(self.namespace, self.scope.overlay["_HANDLER"], self._places)
+            self.handler = ric.get_handler(self.namespace, self.scope.overlay["_HANDLER"], self._places,
+                                           self.spec.runtime)
             if self.snap_start:
                 # Lambda snapshots the initialised environment and restores copies of it; here each
                 # environment runs init itself, then its hooks of both sides of the snapshot.

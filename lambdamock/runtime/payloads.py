@@ -89,12 +89,17 @@ def _fields(value: Any, called: _Fields) -> Optional[Dict[Any, Any]]:
     return fields
 
 
-def _keeps_unicode(runtime: str) -> bool:
-    # From python3.12 on, the runtime's encoder is built with ensure_ascii=False.
+def python_version(runtime: str) -> Tuple[int, int]:
+    """A Python runtime's version of Python (python3.12: (3, 12)); (0, 0) for another runtime."""
+    major, _, minor = runtime[len("python"):].partition(".")
     try:
-        return int(runtime[len("python3.") :]) >= 12
+        return int(major), int(minor)
     except ValueError:
-        return False
+        return (0, 0)
+
+
+def _keeps_unicode(runtime: str) -> bool:
+    return python_version(runtime) >= (3, 12)  # the runtime's encoder is built with ensure_ascii=False from then on
 
 
 # Values that hold no others: a scan for namedtuples passes over them.

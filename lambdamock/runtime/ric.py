@@ -24,6 +24,7 @@ from lambdamock.runtime.payloads import (
     marshal_result,
     parse_event,
     placed,
+    python_version,
 )
 from lambdamock.runtime.spec import LogSettings
 
@@ -47,10 +48,17 @@ UNHANDLED_WARNING = (
 
 # The runtime's own frame, where it calls the handler (awslambdaric's bootstrap.py): its stack trace keeps it when
 # the exception has no frame of the function's (a handler that takes no context, a module named as the handler).
-# As AWS answered on python3.12: "stackTrace": ["  File \"/var/lang/lib/python3.12/site-packages/awslambdaric/
-# bootstrap.py\", line 178, in handle_event_request\n    response = request_handler(event, lambda_context)\n"].
-_CALL_FRAME = ('  File "/var/lang/lib/{}/site-packages/awslambdaric/bootstrap.py", line 178, in handle_event_request\n'
-               "    response = request_handler(event, lambda_context)\n")
+# As AWS answered: python3.12, ".../python3.12/site-packages/awslambdaric/bootstrap.py\", line 178, in
+# handle_event_request"; python3.11, the same at line 177 (awslambdaric 3); python3.9, "/var/runtime/awslambdaric/
+# bootstrap.py" (python3.10 unrecorded, taken as python3.9's).
+_CALL_FRAME = '  File "{}awslambdaric/bootstrap.py", line {}, in handle_event_request\n' \
+              "    response = request_handler(event, lambda_context)\n"
+
+
+def _call_frame(runtime: str) -> str:
+    version = python_version(runtime)
+    folder = "/var/runtime/" if version < (3, 11) else f"/var/lang/lib/{runtime}/site-packages/"
+    return _CALL_FRAME.format(folder, 178 if version >= (3, 12) else 177)
 
 
 class LambdaRuntimeClient:
@@ -106,7 +114,7 @@ def handle_event_request(
     except Exception as error:
         document = exception_document(error, invoke_id, client.places, client.runtime)
         if not document["stackTrace"] and not isinstance(error, Fault):
-            document["stackTrace"] = [_CALL_FRAME.format(client.runtime)]
+            document["stackTrace"] = [_call_frame(client.runtime)]
     # Posted once the exception is handled, as the runtime posts it.
     if document is None:
         client.post_invocation_result(invoke_id, result, "application/json")
@@ -161,21 +169,36 @@ def _of_function_code(value: Any) -> bool:
 
 # Python 3.10 and later list them; on 3.9 a handler module outside the package is not looked for.
 _STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ()))
-# What the Python runtime has imported before it loads the handler's module: the interpreter's own modules and its
-# bootstrap's (awslambdaric 4.2.2 on Python 3.11, as sys.modules lists them then), less the built-in ones.
-_RUNTIME_IMPORTED = frozenset({
-    "__future__", "abc", "codecs", "collections", "contextlib", "copyreg", "decimal", "encodings", "enum",
-    "functools", "genericpath", "importlib", "io", "json", "keyword", "linecache", "logging", "numbers", "operator",
-    "os", "posixpath", "re", "reprlib", "site", "stat", "string", "textwrap", "threading", "token", "tokenize",
-    "traceback", "types", "warnings", "weakref",
-}) - set(sys.builtin_module_names)
+# What the Python runtime has imported when it imports the handler's module, by its Python version: the interpreter's
+# own modules and awslambdaric's (4.2.2's bootstrap run as Lambda runs it, sys.modules read from the handler's
+# module), less its own packages and the built-in modules (which no handler module may be named after).
+_IMPORTED = {"__future__", "abc", "atexit", "codecs", "collections", "copyreg", "decimal", "encodings", "enum",
+             "functools", "genericpath", "importlib", "io", "json", "keyword", "linecache", "logging", "math",
+             "numbers", "operator", "os", "posixpath", "re", "reprlib", "site", "stat", "string", "threading",
+             "traceback", "types", "warnings", "weakref", "zipimport"}
+_RUNTIME_IMPORTED = {
+    version: frozenset(names - set(sys.builtin_module_names)) for version, names in {
+        (3, 9): _IMPORTED | {"heapq", "sre_compile", "sre_constants", "sre_parse", "token", "tokenize"},
+        (3, 10): _IMPORTED | {"sre_compile", "sre_constants", "sre_parse", "token", "tokenize"},
+        (3, 11): _IMPORTED | {"contextlib", "textwrap", "token", "tokenize"},
+        # From python3.12 the runtime polls on a thread of a concurrent.futures pool (lambda_config.py).
+        (3, 12): _IMPORTED | {"concurrent", "contextlib", "heapq", "queue", "textwrap", "token", "tokenize"},
+        (3, 13): _IMPORTED | {"concurrent", "contextlib", "heapq", "queue", "textwrap"},  # linecache's tokenize: lazy
+    }.items()
+}
 
 
-def _load(namespace: Namespace, name: str) -> ModuleType:
+def _runtime_imported(runtime: str) -> frozenset[str]:
+    version = min(max(python_version(runtime), (3, 9)), (3, 13))  # python3.8 as 3.9, later ones as 3.13
+    return _RUNTIME_IMPORTED[version]
+
+
+def _load(namespace: Namespace, name: str, runtime: str) -> ModuleType:
     """The handler's module, as importlib.import_module finds it in the runtime."""
     top = name.partition(".")[0]
-    if top in _RUNTIME_IMPORTED:  # the runtime's own, whatever file of that name the zip has
-        return importlib.import_module(name)
+    if top in _runtime_imported(runtime):  # the runtime's own, whatever file of that name the zip has
+        __import__(name)  # the process's import, not the function's (importlib.import_module's stand-in)
+        return sys.modules[name]
     try:
         return namespace.load(name)
     except ModuleNotFoundError as missing:
@@ -186,7 +209,7 @@ def _load(namespace: Namespace, name: str) -> ModuleType:
         return importlib.import_module(name)
 
 
-def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
+def get_handler(namespace: Namespace, handler: str, places: Places, runtime: str) -> Any:
     """What ``handler`` names, its module imported into ``namespace``, with bootstrap._get_handler's fault texts."""
     try:
         module_name, function_name = handler.rsplit(".", 1)
@@ -200,7 +223,7 @@ def get_handler(namespace: Namespace, handler: str, places: Places) -> Any:
     if name.startswith("."):  # importlib.import_module's answer, given no package (bootstrap gives none)
         raise TypeError(f"the 'package' argument is required to perform a relative import for {name!r}")
     try:
-        module = _load(namespace, name)
+        module = _load(namespace, name, runtime)
     except ImportError as error:
         raise Fault("Runtime.ImportModuleError",
                     f"Unable to import module '{module_name}': {placed(str(error), places)}") from None

@@ -112,6 +112,7 @@ def test_marshal_error(runtime: Runtime) -> None:
     error = failure(runtime, handler_source("return object()"))
     assert error["errorType"] == "Runtime.MarshalError"
     assert error["errorMessage"] == "Unable to marshal response: Object of type object is not JSON serializable"
+    assert error["stackTrace"] == []  # a fault's, with no frame (awslambdaric's make_error of FaultException)
 
 
 def test_keys_no_encoder_writes_are_still_refused(runtime: Runtime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -60,11 +61,38 @@ def test_a_module_the_runtime_imported_before_the_handler_s_is_the_runtime_s_wha
     assert (error["errorType"], error["errorMessage"]) == (error_type, message)
 
 
-def test_a_standard_module_the_runtime_has_not_imported_is_the_zip_s(runtime: Runtime) -> None:
-    # The task root comes first on the runtime's sys.path: a calendar.py there is the handler's module.
-    result = invoke(runtime, make_spec({"calendar.py": "def handler(event, context):\n    return 'the zip'\n"},
-                                       handler="calendar.handler"))
-    assert result.function_error is None and result.payload == b'"the zip"'
+# What each runtime has imported by then (sys.modules, read from the handler's module as awslambdaric 4.2.2 imports it
+# on that Python): the thread-polling runtimes (python3.12 on) have queue; python3.13's linecache no longer tokenize.
+@pytest.mark.parametrize(("module", "runtime_name", "imported"), [
+    ("queue", "python3.11", False), ("queue", "python3.12", True), ("queue", "python3.14", True),
+    ("tokenize", "python3.12", True), ("tokenize", "python3.13", False),
+    ("heapq", "python3.9", True), ("heapq", "python3.11", False),
+    ("calendar", "python3.12", False),
+])
+def test_a_standard_module_is_the_zip_s_unless_the_runtime_imported_it_first(
+    runtime: Runtime, module: str, runtime_name: str, imported: bool
+) -> None:
+    # The task root comes first on the runtime's sys.path: a module there is the handler's, unless one of that name
+    # is in sys.modules already.
+    spec = make_spec({f"{module}.py": "def handler(event, context):\n    return 'the zip'\n"},
+                     handler=f"{module}.handler", runtime=runtime_name)
+    result = invoke(runtime, spec)
+    if imported:
+        assert json.loads(result.payload)["errorMessage"] == f"Handler 'handler' missing on module '{module}'"
+    else:
+        assert result.function_error is None and result.payload == b'"the zip"'
+
+
+# The runtime's frame, as AWS answered a handler that cannot be called (see runtime.ric).
+@pytest.mark.parametrize(("runtime_name", "frame"), [
+    ("python3.9", '"/var/runtime/awslambdaric/bootstrap.py", line 177'),
+    ("python3.11", '"/var/lang/lib/python3.11/site-packages/awslambdaric/bootstrap.py", line 177'),
+    ("python3.13", '"/var/lang/lib/python3.13/site-packages/awslambdaric/bootstrap.py", line 178'),
+])
+def test_a_handler_that_cannot_be_called_has_its_runtime_s_frame(runtime: Runtime, runtime_name: str, frame: str) -> None:
+    result = invoke(runtime, make_spec({"app.py": "def handler(event):\n    return 1\n"}, runtime=runtime_name))
+    assert json.loads(result.payload)["stackTrace"] == [
+        f"  File {frame}, in handle_event_request\n    response = request_handler(event, lambda_context)\n"]
 
 
 def test_the_test_process_s_own_packages_are_not_handler_modules(runtime: Runtime) -> None:
