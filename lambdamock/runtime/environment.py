@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import json
 import logging
@@ -44,8 +43,11 @@ def _exited(outcome: Outcome, error: SystemExit) -> None:
     elif isinstance(code, int):
         outcome.exit_status = code & 0xFF if -(2**63) <= code < 2**63 else 255
     else:
-        with contextlib.suppress(Exception):  # what str() of it raises, Python leaves unprinted
-            outcome.output.append(f"{code}\n")
+        try:
+            printed = f"{code}\n"
+        except Exception:  # Python prints an empty line where str() of it raises
+            printed = "\n"
+        outcome.output.append(printed)
         outcome.exit_status = 1
 
 
@@ -182,7 +184,11 @@ class Environment:
         except Exception as error:
             try:
                 self.init_error = exception_document(error, "", self._places, self.spec.runtime)
-            except Exception as failed:  # as bootstrap's str() of it raises: the runtime's process ends on that
+            except Abandoned:
+                raise
+            except SystemExit as failed:  # as bootstrap's str() of it exits, or raises: the runtime's process ends
+                _exited(outcome, failed)
+            except BaseException as failed:
                 _uncaught(outcome, failed, self.scope)
             else:
                 logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
