@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import contextlib
 import importlib
 import importlib.machinery
 import logging
@@ -201,12 +202,13 @@ class Rebound:
             os.environ = self.environ  # noqa: B003 - restoring the process's own object
         if self.environb is not None and os.environb is not self.environb:
             os.environb = self.environb
-        if sys.stdout is not self.stdout:
-            _retire(sys.stdout)
-            sys.stdout = self.stdout
-        if sys.stderr is not self.stderr:
-            _retire(sys.stderr)
-            sys.stderr = self.stderr
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is not getattr(self, name):
+                with contextlib.suppress(Exception):  # what it holds back is the invocation's (a TextIOWrapper's)
+                    stream.flush()
+                _retire(stream)
+                setattr(sys, name, getattr(self, name))
 
 
 # Streams taken out of sys.stdout and sys.stderr stay referenced for a while: print() in another thread uses

@@ -62,7 +62,7 @@ class ThreadStream:
         if current() is None:
             self.target.reconfigure(**settings)  # type: ignore[attr-defined]
         else:  # what Python refuses (an unknown codec or argument) is refused all the same
-            io.TextIOWrapper(io.BytesIO()).reconfigure(**settings)
+            io.TextIOWrapper(io.BytesIO(), encoding="utf-8").reconfigure(**settings)
 
     @property
     def closed(self) -> bool:
@@ -82,43 +82,48 @@ class _Bytes:
     """A ThreadStream's ``buffer``: an environment thread's bytes go to its log as the UTF-8 text they hold (as
     the runtime's file descriptor takes them); other threads' to the stream's own buffer.
 
-    One handed to a function's code is the function's: closing it, as the TextIOWrapper that code wraps it in does
-    when it is collected (on whatever thread), or detaching it never reaches the process's buffer."""
+    One handed to a function's code is the function's: its bytes go to that function's log, even when they come late
+    (flushed as the TextIOWrapper that code wraps it in is collected, on whatever thread), or nowhere once no
+    invocation runs there; and closing or detaching it never reaches the process's buffer."""
 
     def __init__(self, stream: ThreadStream) -> None:
         self._stream = stream
-        self._functions = current() is not None
+        self._scope = current()  # the function's it was handed to, or None
         self._closed = False
 
     def close(self) -> None:
-        if self._functions:
+        if self._scope is not None:
             self._closed = True
         else:
             self._stream.target.buffer.close()
 
     @property
     def closed(self) -> bool:
-        return self._closed if self._functions else bool(self._stream.target.buffer.closed)
+        return self._closed if self._scope is not None else bool(self._stream.target.buffer.closed)
 
     def detach(self) -> Any:
-        if self._functions:
+        if self._scope is not None:
             raise io.UnsupportedOperation("detach")
         return self._stream.target.buffer.detach()  # type: ignore[attr-defined]
 
     def write(self, data: bytes) -> int:
         if self._closed:
             raise ValueError("write to closed file")
-        scope = current()
-        if scope is None or scope.sink is None:
+        scope = self._scope or current()
+        if scope is None:
             written: int = self._stream.target.buffer.write(data)
             return written
-        self._stream.write(bytes(data).decode("utf-8", "replace"))
+        sink = scope.sink
+        if sink is not None:
+            sink.append(bytes(data).decode("utf-8", "replace"))
         return len(data)
 
     def flush(self) -> None:
         self._stream.flush()
 
     def __getattr__(self, name: str) -> Any:
+        if name == "raw" and self._scope is not None:  # the process's own file
+            raise AttributeError(name)
         return getattr(self._stream.target.buffer, name)
 
 
