@@ -24,7 +24,7 @@ if hasattr(sys, "set_int_max_str_digits"):  # Python 3.11, and security releases
 
 # Each setting functions' code changed: its value before the first change, and the value the last one gave it.
 _changed: Dict[str, Tuple[Any, Any]] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # a collection inside a setter may run a finalizer that calls one on the same thread
 
 
 class _Setter:
