@@ -49,6 +49,13 @@ def test_sys_exit_ends_the_runtime_with_the_status_a_process_would_end_with(
     assert ("['no', 'config']\n" in log) == code.startswith("[")
 
 
+def test_an_exit_code_python_cannot_print_ends_the_runtime_with_status_1(lambda_mock: Any) -> None:
+    # Python prints an empty line for it, whatever its str() raises (python -c "...sys.exit(Code())"; echo $?: 1).
+    client = deploy("import sys\nclass Code:\n    def __str__(self):\n        raise KeyboardInterrupt\n"
+                    "def handler(event, context):\n    sys.exit(Code())\n")
+    assert b"Error: Runtime exited with error: exit status 1" in client.invoke(FunctionName="f")["Payload"].read()
+
+
 def test_an_atexit_hook_of_the_function_s_own_code_is_never_registered_in_the_test_process(lambda_mock: Any) -> None:
     # On Lambda it would run only as the runtime's process exits by itself: Lambda ends a runtime with SIGKILL.
     before = atexit._ncallbacks()

@@ -44,10 +44,11 @@ def _exited(outcome: Outcome, error: SystemExit) -> None:
         outcome.exit_status = code & 0xFF if -(2**63) <= code < 2**63 else 255
     else:
         try:
-            printed = f"{code}\n"
-        except Exception:  # Python prints an empty line where str() of it raises
-            printed = "\n"
-        outcome.output.append(printed)
+            outcome.output.append(f"{code}\n")
+        except (Abandoned, signals.ProcessEnded):
+            raise
+        except BaseException:  # whatever str() of it raises, Python prints an empty line: no line of the log
+            pass
         outcome.exit_status = 1
 
 
