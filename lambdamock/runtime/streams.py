@@ -82,9 +82,8 @@ class _Bytes:
     """A ThreadStream's ``buffer``: an environment thread's bytes go to its log as the UTF-8 text they hold (as
     the runtime's file descriptor takes them); other threads' to the stream's own buffer.
 
-    One handed to a function's code is the function's: its bytes go to that function's log, even when they come late
-    (flushed as the TextIOWrapper that code wraps it in is collected, on whatever thread), or nowhere once no
-    invocation runs there; and closing or detaching it never reaches the process's buffer."""
+    One handed to a function's code is the function's: closing it, as the TextIOWrapper that code wraps it in does
+    when it is collected (on whatever thread), or detaching it never reaches the process's buffer."""
 
     def __init__(self, stream: ThreadStream) -> None:
         self._stream = stream
@@ -109,13 +108,11 @@ class _Bytes:
     def write(self, data: bytes) -> int:
         if self._closed:
             raise ValueError("write to closed file")
-        scope = self._scope or current()
-        if scope is None:
+        scope = current()
+        if scope is None or scope.sink is None:
             written: int = self._stream.target.buffer.write(data)
             return written
-        sink = scope.sink
-        if sink is not None:
-            sink.append(bytes(data).decode("utf-8", "replace"))
+        self._stream.write(bytes(data).decode("utf-8", "replace"))
         return len(data)
 
     def flush(self) -> None:
