@@ -281,9 +281,9 @@ def _cancel_dump_traceback_later() -> None:
 
 
 def _register_at_exit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
-    """atexit.register: what the function's own code registers would run as its runtime's process exits by itself,
-    which Lambda never waits for (it ends a runtime with SIGKILL), and in the test process it would run after the
-    mock, unbound: never registered. A library the process shares registers for the process, as everywhere."""
+    """atexit.register: what the function's own code registers runs as its runtime's process exits by itself (sys.exit,
+    a failed init; not as Lambda ends an environment, with SIGKILL); in the test process it would run after the mock,
+    unbound: never registered. A library the process shares registers for the process, as everywhere."""
     scope = _function_scope()
     caller = _caller()
     if scope is None or caller is None or not _own_code(scope, caller.f_code.co_filename):
