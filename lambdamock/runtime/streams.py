@@ -116,7 +116,8 @@ class _Bytes:
         return len(data)
 
     def flush(self) -> None:
-        self._stream.flush()
+        if self._scope is None:  # a function's bytes reach its log as written: nothing of the process's to flush
+            self._stream.flush()
 
     def __getattr__(self, name: str) -> Any:
         if name == "raw" and self._scope is not None:  # the process's own file
