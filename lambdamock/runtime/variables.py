@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import Dict, Optional, Tuple
 
 from lambdamock.runtime.code import CodeDir
+from lambdamock.runtime.payloads import python_version
 from lambdamock.runtime.spec import FunctionSpec
 
 # Names the folder that stands in for /opt when the function has layers.
 OPT_VARIABLE = "LAMBDAMOCK_OPT"
-
-
-def _on_al2023(runtime: str) -> bool:
-    """Whether a Python runtime is one of those built on Amazon Linux 2023 (python3.12 and later)."""
-    minor = runtime[len("python3."):]
-    return runtime.startswith("python3.") and minor.isdigit() and int(minor) >= 12
 
 
 def initial(spec: FunctionSpec, code: CodeDir, init_type: str, logs: Optional[Tuple[str, str]]) -> Dict[str, str]:
@@ -51,7 +46,7 @@ def initial(spec: FunctionSpec, code: CodeDir, init_type: str, logs: Optional[Tu
     )
     if logs is not None:
         variables["AWS_LAMBDA_LOG_GROUP_NAME"], variables["AWS_LAMBDA_LOG_STREAM_NAME"] = logs
-    if _on_al2023(spec.runtime):
+    if python_version(spec.runtime) >= (3, 12):  # the runtimes built on Amazon Linux 2023
         # Recorded (LocalStack test_lambda_common.snapshot.json, test_introspection_invoke): python3.12 on
         # set it; python3.8 to 3.11, on Amazon Linux 2, do not.
         variables["LC_CTYPE"] = "C.UTF-8"
