@@ -73,9 +73,10 @@ def test_a_handler_error_reads_as_aws_recorded_it(client):
     ("import json\nhandler = json\n", "'module' object is not callable"),
 ])
 def test_a_handler_that_cannot_be_called_so_keeps_the_runtime_s_own_frame(client, source, message):
-    # AWS's answer for a module named as the handler, on python3.12 (a user's capture, quoted in
-    # dmw2151/pii-data-pipeline's Normalizer deployment notes): awslambdaric drops its own frames only where the
-    # function's follow them, so the frame that called the handler is all the stack trace has. Its log shows it too.
+    # AWS's answer for a module named as the handler, on python3.12 (a user's `aws lambda invoke` output, quoted in a
+    # public repository's deployment notes for a PII pipeline's "Normalizer" function; the code search's file id
+    # 57423347966): awslambdaric drops its own frames only where the function's follow them, so the frame that
+    # called the handler is all the stack trace has. Its log shows it too.
     deploy(client, "f", {"app.py": source})
     response = client.invoke(FunctionName="f", LogType="Tail")
     frame = ('  File "/var/lang/lib/python3.12/site-packages/awslambdaric/bootstrap.py", line 178, in '
