@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, List, Mapping, Optional
+from typing import AbstractSet, Any, List, Mapping, Optional
 
 from lambdamock.runtime.logs import Entry
 from lambdamock.runtime.waits import Signal
@@ -34,6 +34,7 @@ class Call:
         "done",
         "finished",
         "invoked_function_arn",
+        "mask",
         "outcome",
         "payload",
         "request_id",
@@ -56,3 +57,5 @@ class Call:
         # Created here so the caller can read what was logged so far if the call times out.
         self.outcome = Outcome()
         self.finished = False
+        # The worker's own affinity, which it puts back as it takes the call (see runtime.cores); None: not held.
+        self.mask: Optional[AbstractSet[int]] = None

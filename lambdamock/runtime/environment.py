@@ -15,7 +15,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
-from lambdamock.runtime import hooks, ric, signals, snapshots, variables, workdir
+from lambdamock.runtime import cores, hooks, ric, signals, snapshots, variables, workdir
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.calls import Call, Outcome
@@ -23,13 +23,7 @@ from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
 from lambdamock.runtime.logs import error_line
 from lambdamock.runtime.modules import Namespace
-from lambdamock.runtime.payloads import (
-    Places,
-    deepest_first,
-    exception_document,
-    python_places,
-    uncaught_report,
-)
+from lambdamock.runtime.payloads import Places, deepest_first, exception_document, python_places, uncaught_report
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
 
@@ -140,6 +134,7 @@ class Environment:
                 call = self._tasks.get()
                 if call is None:
                     break
+                cores.restore(call.mask)
                 self._run(call)
                 self._end_a_forked_child()
         except BaseException:
@@ -356,17 +351,20 @@ class Environment:
         client_context: Optional[Mapping[str, Any]],
         trace: str = "",
         spent: float = 0.0,
+        alone: bool = False,
     ) -> Steps[Optional[Outcome]]:
         """Run one request; None if it outlived the function's timeout (the worker is then abandoned).
 
         ``trace`` is the handler's trace header (a new one when empty); Lambda sets none for init. ``spent``
-        seconds of the timeout went to this invocation's init already (one Lambda ran again).
+        seconds of the timeout went to this invocation's init already (one Lambda ran again). ``alone``: no
+        other invocation runs, so the worker wakes on this thread's core (see runtime.cores).
         """
         self.scope.overlay["_X_AMZN_TRACE_ID"] = trace or ids.trace_header()
         timeout = max(0.0, self.spec.timeout - spent)
         call = Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
+        cpu, call.mask = cores.gather(self._thread) if alone else (None, None)
         self._tasks.put(call)
-        if (yield Wait(call.done, timeout)) or call.finished:
+        if (yield Wait(call.done, timeout, cpu)) or call.finished:
             return call.outcome
         self.abandon()
         # What it had logged so far; the abandoned worker may still append, hence the copy.

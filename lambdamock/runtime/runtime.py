@@ -134,7 +134,9 @@ class Runtime:
                 self._busy[env] = None
         spent = env.init_outcome.duration_ms / 1000 if failed is not None else 0.0  # the invoke phase's init
         try:
-            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace, spent)
+            # Alone, its worker wakes on this thread's core (runtime.cores); beside others, cores are theirs to share.
+            outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace, spent,
+                                            len(self._busy) == 1)
         except BaseException:
             # A driver gave these steps up while the handler ran: it goes on, but its environment is not reused.
             env.retired = True

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Callable, Generator, Generic, Optional, TypeVar
 
 from lambdamock import _bound
+from lambdamock.runtime import cores
 
 T = TypeVar("T")
 
@@ -77,13 +78,17 @@ class Signal:
 
 
 class Wait:
-    """What a step waits for: ``signal``, for at most ``timeout`` seconds; the step is sent whether it came."""
+    """What a step waits for: ``signal``, for at most ``timeout`` seconds; the step is sent whether it came.
 
-    __slots__ = ("deadline", "signal")
+    ``cpu``: the core the thread that sets it was held on, where a thread that blocks waits too (runtime.cores).
+    """
 
-    def __init__(self, signal: Signal, timeout: float) -> None:
+    __slots__ = ("cpu", "deadline", "signal")
+
+    def __init__(self, signal: Signal, timeout: float, cpu: Optional[int] = None) -> None:
         self.signal = signal
         self.deadline = time.monotonic() + timeout
+        self.cpu = cpu
 
     def remaining(self) -> float:
         """Seconds left until the deadline (0 once it passed)."""
@@ -107,7 +112,7 @@ def blocking(steps: Steps[T], wait: Optional[Wait] = None,
             wait = next(steps)
         while True:
             try:
-                ready = wait.signal.wait(wait.remaining())
+                ready = _blocked(wait)
             except BaseException as error:
                 if orphan is None:
                     wait = steps.throw(error)
@@ -118,6 +123,17 @@ def blocking(steps: Steps[T], wait: Optional[Wait] = None,
     except StopIteration as done:
         result: T = done.value
         return result
+
+
+def _blocked(wait: Wait) -> bool:
+    """Wait on this thread, on the core the setting thread was held on if it was; that thread's own mask back after."""
+    if wait.cpu is None or wait.signal.is_set:
+        return wait.signal.wait(wait.remaining())
+    before = cores.hold(0, wait.cpu)
+    try:
+        return wait.signal.wait(wait.remaining())
+    finally:
+        cores.restore(before)
 
 
 def orphaned(steps: Steps[object], wait: Wait, orphan: Callable[[Callable[[], None]], None]) -> None:
