@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import threading
 import time
 import zipfile
@@ -17,6 +18,7 @@ import botocore.session
 import pytest
 
 from lambdamock import package
+from lambdamock.runtime import cores
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 # A role Lambda may assume: what CreateFunction asks of a role in moto's IAM while moto is active.
@@ -24,6 +26,13 @@ TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 # The installed botocore's Lambda model: what lambdamock serves and validates against.
 MODEL = botocore.session.get_session().get_service_model("lambda")
+
+
+# Where lambdamock can narrow a thread to one core, and where that would show (more than one core to narrow from).
+narrowable = pytest.mark.skipif(
+    cores._current_cpu is None or len(os.sched_getaffinity(0)) < 2,
+    reason="no thread is narrowed to one core here, or there is one core",
+)
 
 
 def model_constraint(operation: str, member: str, key: str) -> object:

@@ -40,6 +40,10 @@ def _umask() -> int:
     return mask
 
 
+def _cores() -> Any:
+    return os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     _BEFORE.update(
         send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
@@ -51,6 +55,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         directory=os.getcwd(),
         umask=_umask(),
         temporary=set(_temporary_dirs()),
+        cores=_cores(),
     )
 
 
@@ -93,6 +98,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         problems.append(f"lambdamock's finders are still in sys.meta_path or sys.path_hooks: {_finders()}")
     if (os.getcwd(), _umask()) != (_BEFORE["directory"], _BEFORE["umask"]):
         problems.append("the working directory or the umask changed")
+    if _cores() != _BEFORE["cores"]:
+        problems.append(f"the test thread's cores changed: {_BEFORE['cores']} -> {_cores()}")
     leaked = set(_temporary_dirs()) - _BEFORE["temporary"]
     if leaked:
         problems.append(f"temporary directories left behind: {sorted(leaked)}")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import AbstractSet, Any, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
+from lambdamock.runtime.cores import Meeting
 from lambdamock.runtime.logs import Entry
 from lambdamock.runtime.waits import Signal
 
@@ -34,7 +35,7 @@ class Call:
         "done",
         "finished",
         "invoked_function_arn",
-        "mask",
+        "meeting",
         "outcome",
         "payload",
         "request_id",
@@ -57,5 +58,17 @@ class Call:
         # Created here so the caller can read what was logged so far if the call times out.
         self.outcome = Outcome()
         self.finished = False
-        # The worker's own affinity, which it puts back as it takes the call (see runtime.cores); None: not held.
-        self.mask: Optional[AbstractSet[int]] = None
+        # Its hand-offs, when they keep to one core (see runtime.cores).
+        self.meeting: Optional[Meeting] = None
+
+    def taken(self) -> None:
+        """The worker took it, and runs it now."""
+        if self.meeting is not None:
+            self.meeting.arrived()
+
+    def answered(self) -> None:
+        """The worker is done with it: ``outcome`` is complete."""
+        self.finished = True
+        if self.meeting is not None:
+            self.meeting.answering()
+        self.done.set()

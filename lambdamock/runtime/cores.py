@@ -1,9 +1,9 @@
-"""Holds a lone invocation's caller and its environment's thread on one CPU core while one hands off to the other.
+"""Hands a lone invocation between its caller and its environment's thread on one CPU core (Linux).
 
-Waking a thread that sleeps on another core can cost a virtual machine more than the rest of a trivial
-invocation (docs/benchmark.md): a thread's affinity is narrowed to the caller's core just before the hand-off,
-and each thread puts its own mask back as it wakes, before it runs anything else. Linux alone; elsewhere, or
-where the kernel refuses, nothing is held.
+Waking a thread asleep on another, idle, core can cost a virtual machine more than the rest of a trivial invocation
+(docs/benchmark.md). So, for the moment of each hand-off, the thread being woken is narrowed to the waker's core: the
+worker as it is given the call, a caller that blocks as it is given the answer; each puts its own mask back as it
+wakes, before it runs anything else. Elsewhere than Linux, or where the kernel refuses, nothing is narrowed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import contextlib
 import ctypes
 import os
 import threading
-from typing import AbstractSet, Callable, Optional, Tuple
+from typing import AbstractSet, Callable, Optional
 
 Mask = AbstractSet[int]
 
@@ -30,18 +30,11 @@ def _getcpu() -> Optional[Callable[[], int]]:
 _current_cpu = _getcpu()
 
 
-def gather(worker: Optional[threading.Thread]) -> Tuple[Optional[int], Optional[Mask]]:
-    """Narrow an idle ``worker`` to this thread's core: that core and the mask the worker puts back as it wakes;
-    (None, None) when nothing is held."""
-    if _current_cpu is None or worker is None or not worker.native_id:
-        return None, None
-    cpu = _current_cpu()
-    before = hold(worker.native_id, cpu) if cpu >= 0 else None
-    return (None, None) if before is None else (cpu, before)
-
-
-def hold(thread_id: int, cpu: int) -> Optional[Mask]:
-    """Narrow a thread (0: this one; else its native id) to ``cpu``: the mask it had, to restore; None if refused."""
+def _narrow(thread_id: int) -> Optional[Mask]:
+    """Narrow a thread (its native id) to this thread's core: the mask it had, to put back; None if refused."""
+    cpu = -1 if _current_cpu is None else _current_cpu()
+    if cpu < 0:
+        return None
     try:
         before = os.sched_getaffinity(thread_id)
         os.sched_setaffinity(thread_id, (cpu,))
@@ -50,8 +43,46 @@ def hold(thread_id: int, cpu: int) -> Optional[Mask]:
     return before
 
 
-def restore(before: Optional[Mask]) -> None:
-    """Give this thread back the mask ``hold`` took from it (nothing if none)."""
+def _restore(before: Optional[Mask]) -> None:
     if before is not None:
-        with contextlib.suppress(OSError):  # a core of it went offline meanwhile: the kernel's mask stands
+        with contextlib.suppress(OSError):  # none of its cores is left to it (a cpuset changed): the kernel's stands
             os.sched_setaffinity(0, before)
+
+
+class Meeting:
+    """One invocation's hand-offs, begun by ``meet``; the worker and a caller that blocks each call their part."""
+
+    __slots__ = ("_caller", "_held", "_lock", "_worker")
+
+    def __init__(self, worker: Mask) -> None:
+        self._worker = worker  # the worker's own mask
+        self._lock = threading.Lock()
+        self._caller = 0  # the native id of a caller blocked for the answer, while it is
+        self._held: Optional[Mask] = None  # that caller's own mask, once it was narrowed
+
+    def arrived(self) -> None:
+        """The worker, as it takes the call: its own mask back."""
+        _restore(self._worker)
+
+    def waiting(self) -> None:
+        """A caller about to block for the answer: it is to wake on the worker's core."""
+        self._caller = threading.get_native_id()
+
+    def answering(self) -> None:
+        """The worker, about to give the answer: a caller still blocked for it is narrowed to this core."""
+        with self._lock:
+            if self._caller:
+                self._held = _narrow(self._caller)
+
+    def woken(self) -> None:
+        """The caller, awake (answered or not): its own mask back, and never narrowed after."""
+        with self._lock:
+            self._caller = 0
+            held, self._held = self._held, None
+        _restore(held)
+
+
+def meet(worker: threading.Thread) -> Optional[Meeting]:
+    """Narrow an idle worker to this thread's core, for the call it is about to be given; None if nothing was."""
+    mask = _narrow(worker.native_id) if worker.native_id else None
+    return None if mask is None else Meeting(mask)

@@ -110,6 +110,7 @@ class Environment:
         self._tasks: "queue.SimpleQueue[Optional[Call]]" = queue.SimpleQueue()
         self._initialised = Signal()
         self._thread: Optional[threading.Thread] = None
+        self._idle = False  # its worker waits for a call (so may be narrowed to a caller's core: runtime.cores)
 
     def _local(self, path: str) -> str:
         """Where a path on Lambda (/var/task/..., /opt/...) is here."""
@@ -131,10 +132,12 @@ class Environment:
             self._init()
             self._end_a_forked_child()
             while not self.dead:
+                self._idle = True
                 call = self._tasks.get()
+                self._idle = False
                 if call is None:
                     break
-                cores.restore(call.mask)
+                call.taken()
                 self._run(call)
                 self._end_a_forked_child()
         except BaseException:
@@ -286,8 +289,7 @@ class Environment:
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
             self._leave(rebound, outcome)
-        call.finished = True
-        call.done.set()
+        call.answered()
 
     def _uninterruptible(self) -> None:
         """Its handler's code runs no more: its other threads may not interrupt it (see runtime.signals). One they
@@ -357,14 +359,15 @@ class Environment:
 
         ``trace`` is the handler's trace header (a new one when empty); Lambda sets none for init. ``spent``
         seconds of the timeout went to this invocation's init already (one Lambda ran again). ``alone``: no
-        other invocation runs, so the worker wakes on this thread's core (see runtime.cores).
+        other invocation runs, so the hand-offs keep to one core (see runtime.cores).
         """
         self.scope.overlay["_X_AMZN_TRACE_ID"] = trace or ids.trace_header()
         timeout = max(0.0, self.spec.timeout - spent)
         call = Call(request_id, payload, invoked_function_arn, client_context, time.monotonic() + timeout)
-        cpu, call.mask = cores.gather(self._thread) if alone else (None, None)
+        if alone and self._idle and self._thread is not None:
+            call.meeting = cores.meet(self._thread)
         self._tasks.put(call)
-        if (yield Wait(call.done, timeout, cpu)) or call.finished:
+        if (yield Wait(call.done, timeout, call.meeting)) or call.finished:
             return call.outcome
         self.abandon()
         # What it had logged so far; the abandoned worker may still append, hence the copy.

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Callable, Generator, Generic, Optional, TypeVar
 
 from lambdamock import _bound
-from lambdamock.runtime import cores
+from lambdamock.runtime.cores import Meeting
 
 T = TypeVar("T")
 
@@ -80,15 +80,15 @@ class Signal:
 class Wait:
     """What a step waits for: ``signal``, for at most ``timeout`` seconds; the step is sent whether it came.
 
-    ``cpu``: the core the thread that sets it was held on, where a thread that blocks waits too (runtime.cores).
+    ``meeting``: the hand-off whose answer it waits for, when it keeps to one core (runtime.cores).
     """
 
-    __slots__ = ("cpu", "deadline", "signal")
+    __slots__ = ("deadline", "meeting", "signal")
 
-    def __init__(self, signal: Signal, timeout: float, cpu: Optional[int] = None) -> None:
+    def __init__(self, signal: Signal, timeout: float, meeting: Optional[Meeting] = None) -> None:
         self.signal = signal
         self.deadline = time.monotonic() + timeout
-        self.cpu = cpu
+        self.meeting = meeting
 
     def remaining(self) -> float:
         """Seconds left until the deadline (0 once it passed)."""
@@ -126,14 +126,15 @@ def blocking(steps: Steps[T], wait: Optional[Wait] = None,
 
 
 def _blocked(wait: Wait) -> bool:
-    """Wait on this thread, on the core the setting thread was held on if it was; that thread's own mask back after."""
-    if wait.cpu is None or wait.signal.is_set:
+    """Wait on this thread; to be woken on the setting thread's core, when a meeting keeps the hand-off to one."""
+    meeting = wait.meeting
+    if meeting is None or wait.signal.is_set:
         return wait.signal.wait(wait.remaining())
-    before = cores.hold(0, wait.cpu)
+    meeting.waiting()
     try:
         return wait.signal.wait(wait.remaining())
     finally:
-        cores.restore(before)
+        meeting.woken()
 
 
 def orphaned(steps: Steps[object], wait: Wait, orphan: Callable[[Callable[[], None]], None]) -> None:

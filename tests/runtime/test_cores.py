@@ -1,4 +1,4 @@
-"""Holding threads on one core: narrowed for a hand-off, and each given its own mask back."""
+"""Narrowing threads to one core for a hand-off, each given its own mask back as it wakes."""
 
 from __future__ import annotations
 
@@ -11,41 +11,84 @@ from typing import Any, Iterator, List, Optional
 import pytest
 
 from lambdamock.runtime import Runtime, cores, waits
+from lambdamock.runtime.cores import Meeting
 from lambdamock.runtime.waits import Signal, Wait
+from tests.helpers import narrowable
 from tests.runtime.conftest import handler_source, invoke, make_spec
-from tests.test_cores import narrowable
+
+
+def _waiting_thread(go: threading.Event, then: Any) -> threading.Thread:
+    def run() -> None:
+        go.wait(10)
+        then()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
 
 
 @narrowable
-def test_an_idle_worker_is_narrowed_to_the_caller_s_core_and_given_back_its_mask() -> None:
+def test_an_idle_worker_is_narrowed_to_the_caller_s_core_and_gets_its_mask_back_as_it_arrives() -> None:
     go = threading.Event()
     masks: List[Any] = []
+    meeting: List[Meeting] = []
 
-    def worker() -> None:
-        go.wait(10)
+    def arrive() -> None:
         masks.append(os.sched_getaffinity(0))
-        cores.restore(held)
+        meeting[0].arrived()
         masks.append(os.sched_getaffinity(0))
 
-    thread = threading.Thread(target=worker)
-    thread.start()
+    thread = _waiting_thread(go, arrive)
     mine = os.sched_getaffinity(0)
-    cpu, held = cores.gather(thread)
-    assert cpu is not None and held == mine
+    met = cores.meet(thread)
+    assert met is not None
+    meeting.append(met)
     go.set()
     thread.join(10)
-    assert masks == [{cpu}, mine]
+    assert len(masks[0]) == 1 and masks[1] == mine
 
 
-def test_nothing_is_held_for_a_thread_that_has_not_started() -> None:
-    assert cores.gather(None) == (None, None)
-    assert cores.gather(threading.Thread(target=print)) == (None, None)
+def test_nothing_is_narrowed_for_a_thread_that_has_not_started() -> None:
+    assert cores.meet(threading.Thread(target=print)) is None
 
 
 @narrowable
-def test_a_core_the_thread_may_not_have_is_refused_and_its_mask_left_alone() -> None:
+def test_a_core_the_thread_may_not_have_is_refused_and_its_mask_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     mine = os.sched_getaffinity(0)
-    assert cores.hold(0, 100_000) is None
+    monkeypatch.setattr(cores, "_current_cpu", lambda: 100_000)
+    assert cores.meet(threading.current_thread()) is None
+    assert os.sched_getaffinity(0) == mine
+
+
+def _meeting() -> Meeting:
+    """A meeting with a worker stand-in that was never narrowed (its arrival is not what these tests are about)."""
+    return Meeting(os.sched_getaffinity(0))
+
+
+@narrowable
+def test_a_blocked_caller_is_narrowed_to_the_answering_core_and_gets_its_mask_back_as_it_wakes() -> None:
+    mine = os.sched_getaffinity(0)
+    caller = threading.get_native_id()
+    signal, meeting = Signal(), _meeting()
+    seen: List[Any] = []
+
+    def answer() -> None:
+        # The caller blocks in the wait by now (it registered before blocking, and nothing is set before it does).
+        deadline = time.monotonic() + 10
+        while not meeting._caller and time.monotonic() < deadline:
+            time.sleep(0.001)
+        meeting.answering()
+        seen.append(os.sched_getaffinity(caller))
+        signal.set()
+
+    def steps() -> waits.Steps[bool]:
+        return (yield Wait(signal, 10, meeting))
+
+    thread = threading.Thread(target=answer)
+    thread.start()
+    assert waits.blocking(steps())
+    thread.join(10)
+    assert len(seen[0]) == 1
     assert os.sched_getaffinity(0) == mine
 
 
@@ -54,43 +97,64 @@ class _Interrupted(Exception):
 
 
 class _Interrupting(Signal):
-    """Interrupts its waiter, having noted the cores it waited on."""
-
     def wait(self, timeout: float) -> bool:
-        self.cores = os.sched_getaffinity(0)
         raise _Interrupted
 
 
 @narrowable
-def test_a_caller_waits_on_the_worker_s_core_and_gets_its_mask_back_even_when_interrupted() -> None:
+def test_a_caller_interrupted_before_the_answer_is_never_narrowed_after() -> None:
     mine = os.sched_getaffinity(0)
-    signal = _Interrupting()
+    meeting = _meeting()
 
     def steps() -> waits.Steps[None]:
-        yield Wait(signal, 10, min(mine))
+        yield Wait(_Interrupting(), 10, meeting)
 
     with pytest.raises(_Interrupted):
         waits.blocking(steps())
-    assert signal.cores == {min(mine)}
+    meeting.answering()  # the worker, done later: the test thread runs other code by then
     assert os.sched_getaffinity(0) == mine
 
 
+def _until_idle(runtime: Runtime) -> None:
+    """Wait until every environment's worker waits for a call (as it soon does once it answered)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(
+            env._idle for pool in runtime._pools.values() for env in pool.on_demand):
+        time.sleep(0.001)
+
+
 @pytest.fixture
-def gathered(monkeypatch: pytest.MonkeyPatch) -> Iterator[List[Optional[threading.Thread]]]:
-    """The workers the invocations asked to hold (see cores.gather)."""
-    asked: List[Optional[threading.Thread]] = []
-    gather = cores.gather
+def met(monkeypatch: pytest.MonkeyPatch) -> Iterator[List[str]]:
+    """What invocations' meetings did: "met <function>" for each worker narrowed (cores.meet), then the worker's
+    "answering" and the blocked caller's "woken"."""
+    done: List[str] = []
+    meet = cores.meet
 
-    def spy(worker: Optional[threading.Thread]) -> Any:
-        asked.append(worker)
-        return gather(worker)
+    def spy(worker: threading.Thread) -> Optional[Meeting]:
+        done.append(f"met {worker.name.split(':')[1]}")  # its function's name (lambdamock:<name>:<id>)
+        return meet(worker)
 
-    monkeypatch.setattr(cores, "gather", spy)
-    yield asked
+    answering, woken = Meeting.answering, Meeting.woken
+
+    def answer(self: Meeting) -> None:
+        deadline = time.monotonic() + 10  # until the caller blocks, which it does unless it is not told of the meeting
+        while not self._caller and time.monotonic() < deadline:
+            time.sleep(0.001)
+        done.append("answering")
+        answering(self)
+
+    def wake(self: Meeting) -> None:
+        done.append("woken")
+        woken(self)
+
+    monkeypatch.setattr(cores, "meet", spy)
+    monkeypatch.setattr(Meeting, "answering", answer)
+    monkeypatch.setattr(Meeting, "woken", wake)
+    yield done
 
 
-def test_a_lone_invocation_holds_its_worker_and_one_beside_another_does_not(
-    runtime: Runtime, gathered: List[Optional[threading.Thread]], tmp_path: Path
+def test_a_lone_invocation_narrows_its_worker_and_its_caller_and_one_beside_another_does_not(
+    runtime: Runtime, met: List[str], tmp_path: Path
 ) -> None:
     flag = tmp_path / "go"
     waiting = make_spec(handler_source(
@@ -100,7 +164,11 @@ def test_a_lone_invocation_holds_its_worker_and_one_beside_another_does_not(
         "return 'waited'", prelude="import os, time"), name="waiting", timeout=30)
     quick = make_spec(handler_source("return 'quick'"), name="quick")
     assert invoke(runtime, quick).payload == b'"quick"'
-    assert len(gathered) == 1  # alone: its worker was held
+    _until_idle(runtime)
+    met.clear()
+    assert invoke(runtime, quick).payload == b'"quick"'
+    # Alone: its worker was narrowed, then its caller as it was answered.
+    assert met == ["met quick", "answering", "woken"]
     results: List[bytes] = []
     thread = threading.Thread(target=lambda: results.append(invoke(runtime, waiting).payload))
     thread.start()
@@ -108,9 +176,9 @@ def test_a_lone_invocation_holds_its_worker_and_one_beside_another_does_not(
         deadline = time.monotonic() + 10
         while not runtime._busy and time.monotonic() < deadline:
             time.sleep(0.001)
-        gathered.clear()
+        met.clear()
         assert invoke(runtime, quick).payload == b'"quick"'
-        assert gathered == [] and not results  # beside the other one, which still ran: nothing held
+        assert "met quick" not in met and not results  # beside the other one, which still ran: not narrowed
     finally:
         flag.touch()
         thread.join(10)
