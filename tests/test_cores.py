@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+import time
 from typing import Any
 
 from tests.helpers import call, deploy, narrowable
@@ -50,3 +52,18 @@ def test_cores_another_thread_gives_the_waiting_caller_stay_given(lambda_mock: A
             assert os.sched_getaffinity(0) == {last}
     finally:
         os.sched_setaffinity(0, mine)
+
+
+@narrowable
+def test_a_process_the_handler_forks_leaves_the_test_thread_s_cores_alone(lambda_mock: Any) -> None:
+    # The child returns from the handler as the parent does, and answers too (see runtime.environment): thread ids
+    # are the system's, so it must not narrow the caller it was forked away from.
+    mine = os.sched_getaffinity(0)
+    client = deploy("import os\ndef handler(event, context):\n    return os.fork()\n")
+    for _ in range(3):
+        child = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+        deadline = time.monotonic() + 10
+        while os.waitpid(child, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert os.sched_getaffinity(0) == mine
+

@@ -37,6 +37,8 @@ def _narrow(thread_id: int) -> Optional[Mask]:
         return None
     try:
         before = os.sched_getaffinity(thread_id)
+        if cpu not in before:  # a core the thread's own mask leaves out: it keeps its mask
+            return None
         os.sched_setaffinity(thread_id, (cpu,))
     except OSError:  # the core is not the thread's to have (a cpuset), or the kernel forbids it
         return None
@@ -52,10 +54,11 @@ def _restore(before: Optional[Mask]) -> None:
 class Meeting:
     """One invocation's hand-offs, begun by ``meet``; the worker and a caller that blocks each call their part."""
 
-    __slots__ = ("_caller", "_held", "_lock", "_worker")
+    __slots__ = ("_caller", "_held", "_lock", "_pid", "_worker")
 
     def __init__(self, worker: Mask) -> None:
         self._worker = worker  # the worker's own mask
+        self._pid = os.getpid()  # a process the handler forks answers too, and thread ids are the system's
         self._lock = threading.Lock()
         self._caller = 0  # the native id of a caller blocked for the answer, while it is
         self._held: Optional[Mask] = None  # that caller's own mask, once it was narrowed
@@ -71,7 +74,7 @@ class Meeting:
     def answering(self) -> None:
         """The worker, about to give the answer: a caller still blocked for it is narrowed to this core."""
         with self._lock:
-            if self._caller:
+            if self._caller and os.getpid() == self._pid:
                 self._held = _narrow(self._caller)
 
     def woken(self) -> None:

@@ -134,7 +134,7 @@ class Runtime:
                 self._busy[env] = None
         spent = env.init_outcome.duration_ms / 1000 if failed is not None else 0.0  # the invoke phase's init
         try:
-            # Alone, its worker wakes on this thread's core (runtime.cores); beside others, cores are theirs to share.
+            # Alone, its hand-offs keep to one core (runtime.cores); beside others, the cores are theirs to share.
             outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace, spent,
                                             len(self._busy) == 1)
         except BaseException:

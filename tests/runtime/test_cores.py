@@ -48,6 +48,33 @@ def test_an_idle_worker_is_narrowed_to_the_caller_s_core_and_gets_its_mask_back_
     assert len(masks[0]) == 1 and masks[1] == mine
 
 
+@narrowable
+def test_a_thread_is_never_narrowed_to_a_core_its_own_mask_leaves_out() -> None:
+    mine = os.sched_getaffinity(0)
+    first, last = min(mine), max(mine)
+    go = threading.Event()
+    seen: List[Any] = []
+
+    def pinned() -> None:
+        os.sched_setaffinity(0, {first})
+        go.wait(10)
+        seen.append(os.sched_getaffinity(0))
+
+    thread = threading.Thread(target=pinned)
+    thread.start()
+    try:
+        os.sched_setaffinity(0, {last})
+        deadline = time.monotonic() + 10
+        while os.sched_getaffinity(thread.native_id) != {first} and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert cores.meet(thread) is None
+    finally:
+        os.sched_setaffinity(0, mine)
+        go.set()
+        thread.join(10)
+    assert seen == [{first}]
+
+
 def test_nothing_is_narrowed_for_a_thread_that_has_not_started() -> None:
     assert cores.meet(threading.Thread(target=print)) is None
 
@@ -137,7 +164,7 @@ def met(monkeypatch: pytest.MonkeyPatch) -> Iterator[List[str]]:
     answering, woken = Meeting.answering, Meeting.woken
 
     def answer(self: Meeting) -> None:
-        deadline = time.monotonic() + 10  # until the caller blocks, which it does unless it is not told of the meeting
+        deadline = time.monotonic() + 5  # until the caller blocks, which it does unless it is not told of the meeting
         while not self._caller and time.monotonic() < deadline:
             time.sleep(0.001)
         done.append("answering")
@@ -153,6 +180,7 @@ def met(monkeypatch: pytest.MonkeyPatch) -> Iterator[List[str]]:
     yield done
 
 
+@narrowable
 def test_a_lone_invocation_narrows_its_worker_and_its_caller_and_one_beside_another_does_not(
     runtime: Runtime, met: List[str], tmp_path: Path
 ) -> None:
@@ -183,3 +211,34 @@ def test_a_lone_invocation_narrows_its_worker_and_its_caller_and_one_beside_anot
         flag.touch()
         thread.join(10)
     assert results == [b'"waited"']
+
+
+@narrowable
+def test_a_worker_still_delivering_a_relayed_answer_is_not_narrowed(runtime: Runtime) -> None:
+    # A function URL's answer is delivered by the environment's thread once its environment is back in the pool
+    # (waits.relay): an invocation handed to it meanwhile must not narrow it, as threads it starts would keep one core.
+    mine = os.sched_getaffinity(0)
+    spec = make_spec(handler_source("return 'quick'"), name="quick")
+    assert invoke(runtime, spec).payload == b'"quick"'
+    delivering, go = threading.Event(), threading.Event()
+    seen: List[Any] = []
+
+    def deliver(result: Any) -> None:
+        delivering.set()
+        go.wait(10)
+        seen.append(os.sched_getaffinity(0))
+
+    waits.relay(runtime.steps(spec, b"{}", request_id="relayed", invoked_function_arn=spec.function_arn),
+                deliver, seen.append)
+    assert delivering.wait(10)
+    results: List[bytes] = []
+    thread = threading.Thread(target=lambda: results.append(invoke(runtime, spec).payload))
+    thread.start()
+    try:  # until that invocation waits in the delivering environment's queue
+        deadline = time.monotonic() + 10
+        while not any(env._tasks.qsize() for env in list(runtime._busy)) and time.monotonic() < deadline:
+            time.sleep(0.001)
+    finally:
+        go.set()
+    thread.join(10)
+    assert seen == [mine] and results == [b'"quick"']
