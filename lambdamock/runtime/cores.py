@@ -54,18 +54,18 @@ def _restore(before: Optional[Mask]) -> None:
 class Meeting:
     """One invocation's hand-offs, begun by ``meet``; the worker and a caller that blocks each call their part."""
 
-    __slots__ = ("_caller", "_held", "_lock", "_pid", "_worker")
+    __slots__ = ("_caller", "_caller_mask", "_lock", "_pid", "_worker_mask")
 
-    def __init__(self, worker: Mask) -> None:
-        self._worker = worker  # the worker's own mask
+    def __init__(self, worker_mask: Mask) -> None:
+        self._worker_mask = worker_mask  # the worker's own
         self._pid = os.getpid()  # a process the handler forks answers too, and thread ids are the system's
         self._lock = threading.Lock()
         self._caller = 0  # the native id of a caller blocked for the answer, while it is
-        self._held: Optional[Mask] = None  # that caller's own mask, once it was narrowed
+        self._caller_mask: Optional[Mask] = None  # that caller's own, once it was narrowed
 
     def arrived(self) -> None:
         """The worker, as it takes the call: its own mask back."""
-        _restore(self._worker)
+        _restore(self._worker_mask)
 
     def waiting(self) -> None:
         """A caller about to block for the answer: it is to wake on the worker's core."""
@@ -73,19 +73,22 @@ class Meeting:
 
     def answering(self) -> None:
         """The worker, about to give the answer: a caller still blocked for it is narrowed to this core."""
+        if os.getpid() != self._pid:  # a forked child's copy: its lock may have been copied held
+            return
         with self._lock:
-            if self._caller and os.getpid() == self._pid:
-                self._held = _narrow(self._caller)
+            if self._caller:
+                self._caller_mask = _narrow(self._caller)
 
     def woken(self) -> None:
         """The caller, awake (answered or not): its own mask back, and never narrowed after."""
         with self._lock:
             self._caller = 0
-            held, self._held = self._held, None
-        _restore(held)
+            mask, self._caller_mask = self._caller_mask, None
+        _restore(mask)
 
 
 def meet(worker: threading.Thread) -> Optional[Meeting]:
-    """Narrow an idle worker to this thread's core, for the call it is about to be given; None if nothing was."""
+    """Narrow an idle worker to this thread's core, for the call it is about to be given; None if nothing was (and
+    then its caller is never narrowed either)."""
     mask = _narrow(worker.native_id) if worker.native_id else None
     return None if mask is None else Meeting(mask)

@@ -134,7 +134,8 @@ class Runtime:
                 self._busy[env] = None
         spent = env.init_outcome.duration_ms / 1000 if failed is not None else 0.0  # the invoke phase's init
         try:
-            # Alone, its hand-offs keep to one core (runtime.cores); beside others, the cores are theirs to share.
+            # Alone as it is handed over (read without the lock: a stale count only decides that), its hand-offs keep
+            # to one core (runtime.cores); beside others, the cores are theirs to share.
             outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace, spent,
                                             len(self._busy) == 1)
         except BaseException:

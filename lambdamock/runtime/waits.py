@@ -130,8 +130,8 @@ def _blocked(wait: Wait) -> bool:
     meeting = wait.meeting
     if meeting is None or wait.signal.is_set:
         return wait.signal.wait(wait.remaining())
-    meeting.waiting()
     try:
+        meeting.waiting()
         return wait.signal.wait(wait.remaining())
     finally:
         meeting.woken()

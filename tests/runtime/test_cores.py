@@ -242,3 +242,25 @@ def test_a_worker_still_delivering_a_relayed_answer_is_not_narrowed(runtime: Run
         go.set()
     thread.join(10)
     assert seen == [mine] and results == [b'"quick"']
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_answers_without_the_meeting_s_lock_it_may_have_copied_held() -> None:
+    # A handler that forks while its caller holds the lock (waking, say) leaves the child a copy held for good.
+    meeting = _meeting()
+    meeting.waiting()
+    with meeting._lock:
+        child = os.fork()
+        if child == 0:  # the child: answers, as a forked handler's child does on its way out
+            try:
+                meeting.answering()
+            finally:
+                os._exit(0)
+    deadline = time.monotonic() + 10
+    while os.waitpid(child, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(child, 9)
+            os.waitpid(child, 0)
+            raise AssertionError("the forked child waited for the meeting's lock")
+        time.sleep(0.01)
+    meeting.woken()
