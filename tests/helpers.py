@@ -35,6 +35,18 @@ narrowable = pytest.mark.skipif(
 )
 
 
+def ended_by_itself(child: int, within: float = 10) -> bool:
+    """Wait for a forked child to end, killing it if it has not ``within`` seconds from now: whether it ended."""
+    deadline = time.monotonic() + within
+    while os.waitpid(child, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(child, 9)
+            os.waitpid(child, 0)
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def model_constraint(operation: str, member: str, key: str) -> object:
     """A constraint of ``member`` in the installed botocore model, which is what lambdamock enforces."""
     return MODEL.operation_model(operation).input_shape.members[member].metadata.get(key)

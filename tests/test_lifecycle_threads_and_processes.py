@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from lambdamock import LambdaMock, mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, ended_by_itself
 from tests.lifecycle_helpers import create
 
 
@@ -110,13 +110,7 @@ def test_a_process_a_handler_forks_ends_when_it_returns_from_the_handler():
                                Code={"ZipFile": package({"app.py": "import os\ndef handler(e, c):\n"
                                                                     "    return os.fork()\n"})})
         child = json.loads(client.invoke(FunctionName="forks")["Payload"].read())
-        deadline = time.monotonic() + 10
-        while os.waitpid(child, os.WNOHANG) == (0, 0):
-            if time.monotonic() > deadline:
-                os.kill(child, 9)
-                os.waitpid(child, 0)
-                raise AssertionError("the forked child did not end")
-            time.sleep(0.01)
+        assert ended_by_itself(child), "the forked child did not end"
 
 
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
