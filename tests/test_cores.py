@@ -7,6 +7,8 @@ import os
 import threading
 from typing import Any
 
+import pytest
+
 from tests.helpers import call, deploy, ended_by_itself, narrowable
 
 # The cores of a thread named by its native id, as a handler sees them while its caller waits.
@@ -54,6 +56,7 @@ def test_cores_another_thread_gives_the_waiting_caller_stay_given(lambda_mock: A
 
 
 @narrowable
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_process_the_handler_forks_leaves_the_test_thread_s_cores_alone(lambda_mock: Any) -> None:
     # The child returns from the handler as the parent does, and answers too (see runtime.environment): thread ids
     # are the system's, so it must not narrow the caller it was forked away from.
