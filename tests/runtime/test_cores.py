@@ -13,7 +13,7 @@ import pytest
 from lambdamock.runtime import Runtime, cores, waits
 from lambdamock.runtime.cores import Meeting
 from lambdamock.runtime.waits import Signal, Wait
-from tests.helpers import ended_by_itself, narrowable
+from tests.helpers import ended_by_itself, narrowable, wait_until
 from tests.runtime.conftest import handler_source, invoke, make_spec
 
 
@@ -64,9 +64,7 @@ def test_a_thread_is_never_narrowed_to_a_core_its_own_mask_leaves_out() -> None:
     thread.start()
     try:
         os.sched_setaffinity(0, {last})
-        deadline = time.monotonic() + 10
-        while os.sched_getaffinity(thread.native_id) != {first} and time.monotonic() < deadline:
-            time.sleep(0.001)
+        wait_until(lambda: os.sched_getaffinity(thread.native_id) == {first}, 10)
         assert cores.meet(thread) is None
     finally:
         os.sched_setaffinity(0, mine)
@@ -144,10 +142,7 @@ def test_a_caller_interrupted_before_the_answer_is_never_narrowed_after() -> Non
 
 def _until_idle(runtime: Runtime) -> None:
     """Wait until every environment's worker waits for a call (as it soon does once it answered)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not all(
-            env._idle for pool in runtime._pools.values() for env in pool.on_demand):
-        time.sleep(0.001)
+    wait_until(lambda: all(env._idle for pool in runtime._pools.values() for env in pool.on_demand), 10)
 
 
 @pytest.fixture
@@ -201,9 +196,7 @@ def test_a_lone_invocation_narrows_its_worker_and_its_caller_and_one_beside_anot
     thread = threading.Thread(target=lambda: results.append(invoke(runtime, waiting).payload))
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not runtime._busy and time.monotonic() < deadline:
-            time.sleep(0.001)
+        wait_until(lambda: bool(runtime._busy), 10)
         met.clear()
         assert invoke(runtime, quick).payload == b'"quick"'
         assert "met quick" not in met and not results  # beside the other one, which still ran: not narrowed
@@ -235,9 +228,7 @@ def test_a_worker_still_delivering_a_relayed_answer_is_not_narrowed(runtime: Run
     thread = threading.Thread(target=lambda: results.append(invoke(runtime, spec).payload))
     thread.start()
     try:  # until that invocation waits in the delivering environment's queue
-        deadline = time.monotonic() + 10
-        while not any(env._tasks.qsize() for env in list(runtime._busy)) and time.monotonic() < deadline:
-            time.sleep(0.001)
+        wait_until(lambda: any(env._tasks.qsize() for env in list(runtime._busy)), 10)
     finally:
         go.set()
     thread.join(10)
