@@ -144,6 +144,35 @@ def test_batches_follow_batch_size_and_the_window(m, lam):
     assert time.monotonic() - started >= 0.9
 
 
+def test_a_window_longer_than_the_visibility_timeout_closes_before_messages_come_again(m, lam):
+    # Held past its visibility timeout, a message would be received a second time into the same batch, and its
+    # first receipt would no longer delete it. The batch is sent first: each message once, then deleted.
+    deploy(lam)
+    queue = m.queue(QUEUE, visibility_timeout=0.5)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=100,
+                                    MaximumBatchingWindowInSeconds=30)
+    queue.send_many([f"m{n}" for n in range(4)])
+    m.wait(timeout=20)
+    (batch,) = records(m)
+    assert sorted(record["body"] for record in batch) == ["m0", "m1", "m2", "m3"]
+    assert {record["attributes"]["ApproximateReceiveCount"] for record in batch} == {"1"}
+    assert queue.messages == []
+
+
+def test_a_message_received_twice_is_never_twice_in_one_batch(m, lam, monkeypatch):
+    # SQS's standard queues deliver at least once: a read can give again a message the batch already holds.
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    receive = queue.receive
+    monkeypatch.setattr(queue, "receive", lambda limit: (lambda got: got + got[:1])(receive(limit)))
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=100,
+                                    MaximumBatchingWindowInSeconds=1)
+    queue.send_many(["a", "b"])
+    m.wait()
+    batches = [[record["body"] for record in batch] for batch in records(m)]
+    assert batches[0] == ["a", "b"] and all(len(set(batch)) == len(batch) for batch in batches)
+
+
 def test_a_failed_message_returns_after_the_visibility_timeout(m, lam):
     deploy(lam, FLAKY)
     queue = m.queue(QUEUE, visibility_timeout=0.2)

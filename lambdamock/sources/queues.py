@@ -48,7 +48,8 @@ class QueuePoller(Poller):
         self._batch: Batch[Received] = Batch(mapping.config.batch_size, mapping.config.batching_window)
         self._filter = filters.compile_all(mapping.config.filters, "sqs")
         self._filtered_for = mapping.config.filters
-        self._since = 0.0  # when the batch's first message was read (time.monotonic)
+        self._since = 0.0  # when the read that gave the batch its first message began (time.monotonic)
+        self._held: set[str] = set()  # the ids of the messages in the batch
 
     def open(self) -> None:
         self.reader.open()
@@ -56,6 +57,7 @@ class QueuePoller(Poller):
     def release(self) -> None:
         if self._batch:
             items, _ = self._batch.take()
+            self._held.clear()
             self.reader.release([item.receipt for item in items])
 
     def cycle(self) -> tuple[bool, Optional[float]]:
@@ -64,19 +66,24 @@ class QueuePoller(Poller):
         batch.size, batch.window = config.batch_size, config.batching_window
         if config.filters != self._filtered_for:
             self._filter, self._filtered_for = filters.compile_all(config.filters, "sqs"), config.filters
+        if batch and time.monotonic() >= self._hidden_until():
+            # The batch's first messages are about to be visible again: read once more, they would come twice into
+            # one batch, and their first receipts would no longer delete them. The window closes early.
+            self._flush()
+        reading = time.monotonic()
         read = self.reader.receive(min(max(batch.room, 1), self.reader.max_receive))
-        received = time.monotonic()
         dropped: list[str] = []
         for message in read:
             if self._filter is not None and not self._filter(message.record):
                 dropped.append(message.receipt)  # Lambda deletes messages its filters drop
                 continue
             encoded = json.dumps(_as_sent(message.record, config.batching_window)).encode()
-            if not batch.fits(encoded):
-                self._flush()
+            if not batch.fits(encoded) or message.id in self._held:
+                self._flush()  # a message the batch holds, received again (SQS delivers at least once), starts one
             if not batch:
-                self._since = received
+                self._since = reading
             batch.add(message, encoded)
+            self._held.add(message.id)
             if batch.full:
                 self._flush()
         if dropped:
@@ -98,11 +105,12 @@ class QueuePoller(Poller):
         if self.stopping:
             return  # disabled or deleted meanwhile: release() gives the messages back
         items, encoded = self._batch.take()
+        self._held.clear()
         known = self.supervisor.service.lineages
         chain = lineage.merged(known[item.id] for item in items if item.id in known)
         try:
             result = self.deliver(event(encoded), fresh=any(_fresh(item) for item in items), chain=chain,
-                                  until=self._since + self.reader.visibility_timeout)
+                                  until=self._hidden_until())
         except Throttled:
             # "Lambda continues to retry the message until the message's timestamp exceeds your queue's visibility
             # timeout, at which point Lambda drops the message" (services-sqs-errorhandling): visible again, it is
@@ -117,6 +125,10 @@ class QueuePoller(Poller):
         if done:
             self.reader.delete(done)
         self.mapping.record(result=OK if failed is not None else FAILED)
+
+    def _hidden_until(self) -> float:
+        """When the batch's first messages become visible again (time.monotonic)."""
+        return self._since + self.reader.visibility_timeout
 
 
 def _as_sent(record: dict[str, Any], window: int) -> dict[str, Any]:
