@@ -49,11 +49,6 @@ def _headers(headers: Any) -> dict[str, str]:
     return {key._lower: value for key, value in stored.items()}
 
 
-def _trace(value: Any) -> Optional[str]:
-    """The X-Ray trace header a caller sent, if any (prepared requests may hold header values as bytes)."""
-    return value.decode("latin-1") if isinstance(value, bytes) else value
-
-
 def _error_response(service_model: ServiceModel, error: LambdaError) -> Response:
     try:
         shape: Optional[Shape] = service_model.shape_for(error.code)
@@ -72,7 +67,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
     name = match.operation.name
     region = context.get("client_region") or "us-east-1"
     call = operations.Call(service, service.region(region), ids.request_id(), name, len(request.body),
-                           _trace(request.headers.get("x-amzn-trace-id")))
+                           ids.sent_trace(request.headers))
     try:
         operation = operations.find(service_model.api_version, xform_name(name))
         if operation is None:

@@ -20,7 +20,7 @@ import threading
 from typing import Any, Callable, Mapping, Optional
 from urllib.parse import unquote_plus
 
-from lambdamock import _active, partitions
+from lambdamock import _active, ids, partitions
 
 
 def active() -> bool:
@@ -105,6 +105,31 @@ _NOTIFYING: contextvars.ContextVar[Optional[tuple[str, str, dict[tuple[str, str]
     "lambdamock_notifying", default=None)
 # Set while the other before-send handlers see a request lambdamock answers: moto's leaves it alone.
 _ANSWERED: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_answered", default=False)
+
+
+# The EventBridge request moto answers on this thread (PutEvents): the functions its rules invoke continue its trace.
+_EVENTS_REQUEST: contextvars.ContextVar[Any] = contextvars.ContextVar("lambdamock_events_request", default=None)
+
+
+class EventsRequest:
+    """While moto answers an EventBridge request, the functions its rules invoke continue the request's X-Ray trace.
+
+    Recorded on AWS: LocalStack's test_x_ray_trace_propagation.py (test_xray_trace_propagation_events_lambda,
+    and test_xray_trace_propagation_events_events through a second bus): the function's _X_AMZN_TRACE_ID has
+    the Root of PutEvents' X-Amzn-Trace-Id. The request is read as the event is delivered, after the
+    ``before-send`` handlers (an X-Ray SDK's) have set its header.
+    """
+
+    __slots__ = ("_request", "_token")
+
+    def __init__(self, request: Any) -> None:
+        self._request = request
+
+    def __enter__(self) -> None:
+        self._token = _EVENTS_REQUEST.set(self._request)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _EVENTS_REQUEST.reset(self._token)
 
 
 class Answered:
@@ -333,7 +358,9 @@ def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -
     if payload is None:
         triggers.dropped(service, target["Arn"], rule.arn, trigger_events.NOT_JSON)
     else:
-        triggers.deliver(service, target["Arn"], payload, rule.arn, rule.account_id)
+        request = _EVENTS_REQUEST.get()
+        trace = None if request is None else ids.sent_trace(request.headers)
+        triggers.deliver(service, target["Arn"], payload, rule.arn, rule.account_id, trace)
 
 
 def _events_notification(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -72,9 +72,12 @@ def answering_copy(endpoint: Any, emitter: Any) -> Any:
 
 
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    _, operation_model, context = args
+    request, operation_model, context = args
     service = serving(operation_model)
     if service is None:
+        if operation_model.service_model.endpoint_prefix == "events":
+            with _moto.EventsRequest(request):
+                return wrapped(*args, **kwargs)
         return wrapped(*args, **kwargs)
     endpoint = answering_copy(instance, _Answering(
         instance._event_emitter,

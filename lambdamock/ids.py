@@ -6,7 +6,7 @@ import random
 import re
 import threading
 import time
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 # Seeded from the system once; a test seeding ``random`` never makes two invocations share an ID.
 _draw = random.Random()
@@ -36,6 +36,13 @@ def _fields(header: Optional[str]) -> Dict[str, str]:
 def _decided(fields: Dict[str, str]) -> Optional[bool]:
     sampled = fields.get("Sampled")
     return None if sampled not in ("0", "1") or not _ROOT.fullmatch(fields.get("Root", "")) else sampled == "1"
+
+
+def sent_trace(headers: Any) -> Optional[str]:
+    """The X-Ray trace header (X-Amzn-Trace-Id) of a botocore request's headers, if any (prepared requests may hold
+    header values as bytes)."""
+    value = headers.get("x-amzn-trace-id")
+    return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
 def decision(header: Optional[str]) -> Optional[bool]:

@@ -11,9 +11,11 @@ import re
 from typing import Any
 
 import boto3
+import pytest
 from moto import mock_aws
 
-from lambdamock import mock_lambda
+from lambdamock import mock_lambda, package
+from tests.helpers import moto_role
 from tests.trigger_helpers import ACCOUNT, REGION, World
 
 # Fixtures, found by pytest by their names here (the aliases mark them as used).
@@ -206,3 +208,39 @@ def test_eventbridge_input_transformer_fills_its_template_as_recorded(world: Wor
     assert len(got) == 3  # the spoiled template (a list inside quotes) is not sent
     [dropped] = [trigger for trigger in world.mock.triggers if trigger.error]
     assert (dropped.source_arn, dropped.error) == (arn, "not sent: the input transformer's output is not JSON")
+
+
+TRACED = "import os\ndef handler(event, context):\n    return os.environ['_X_AMZN_TRACE_ID']\n"
+ROOT = "1-67f4141f-e1cd7672871da115129f8b19"
+
+
+@pytest.mark.parametrize("through_a_second_bus", [False, True], ids=["rule", "bus-to-bus"])
+def test_a_function_continues_the_x_ray_trace_of_put_events(world: World, through_a_second_bus: bool) -> None:
+    # Recorded on AWS: LocalStack's test_x_ray_trace_propagation.py, test_xray_trace_propagation_events_lambda
+    # (validated 2025-04-08) and, through a second bus, test_xray_trace_propagation_events_events (2025-04-10):
+    # the function's _X_AMZN_TRACE_ID has the Root of PutEvents' X-Amzn-Trace-Id.
+    traced = world.lam.create_function(FunctionName="traced", Runtime="python3.12", Role=moto_role(),
+                                       Handler="app.handler", Code={"ZipFile": package({"app.py": TRACED})})
+    events = boto3.client("events", region_name=REGION)
+    bus = events.create_event_bus(Name="second")["EventBusArn"] if through_a_second_bus else None
+    rule_arn = events.put_rule(Name="orders", EventBusName="second" if bus else "default",
+                               EventPattern=json.dumps({"source": ["shop"]}))["RuleArn"]
+    events.put_targets(Rule="orders", EventBusName="second" if bus else "default",
+                       Targets=[{"Id": "traced", "Arn": traced["FunctionArn"]}])
+    if bus:
+        events.put_rule(Name="forward", EventPattern=json.dumps({"source": ["shop"]}))
+        events.put_targets(Rule="forward", Targets=[{"Id": "bus", "Arn": bus, "RoleArn": moto_role()}])
+    world.lam.add_permission(FunctionName="traced", StatementId="events", Action="lambda:InvokeFunction",
+                             Principal="events.amazonaws.com", SourceArn=rule_arn)
+
+    def traced_request(request: Any, **_: Any) -> None:
+        request.headers["X-Amzn-Trace-Id"] = f"Root={ROOT};Parent=d0ee9531727135a0;Sampled=1"
+
+    events.meta.events.register("before-send.events.PutEvents", traced_request)
+    put(events, {})
+    world.mock.wait()
+    assert world.mock.invocations[-1].result.startswith(f"Root={ROOT};Parent=")
+    events.meta.events.unregister("before-send.events.PutEvents", traced_request)
+    put(events, {})  # a request without a trace: the invocation starts one of its own
+    world.mock.wait()
+    assert len(world.mock.invocations) == 2 and ROOT not in world.mock.invocations[-1].result

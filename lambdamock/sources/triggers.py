@@ -81,20 +81,24 @@ def refusal(service: Service, function_arn: str, source_arn: str, source_account
     return f"the function's resource policy does not allow {principals[0]} to invoke it from {source_arn}"
 
 
-def _job(service: Service, function_arn: str, payload: bytes, kind: str) -> Job:
+def _job(service: Service, function_arn: str, payload: bytes, kind: str, trace: Optional[str] = None) -> Job:
     parsed = names.parse(function_arn)
     assert parsed is not None and parsed.region is not None  # refusal() said so
     return jobs.job(service, service.region(parsed.region), parsed.name, parsed.qualifier, payload, kind,
-                    ids.request_id())
+                    ids.request_id(), trace=trace)
 
 
-def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str, source_account: str) -> Trigger:
-    """Invoke the function asynchronously with ``payload``, as the source would; recorded either way."""
+def deliver(service: Service, function_arn: str, payload: bytes, source_arn: str, source_account: str,
+            trace: Optional[str] = None) -> Trigger:
+    """Invoke the function asynchronously with ``payload``, as the source would; recorded either way.
+
+    ``trace`` is the X-Ray trace header of the request that sent the event, when the source passes its trace on.
+    """
     error = refusal(service, function_arn, source_arn, source_account)
     request_id = None
     if error is None:
         try:
-            job = _job(service, function_arn, payload, "Event")
+            job = _job(service, function_arn, payload, "Event", trace)
         except ResourceNotFoundException as missing:  # deleted meanwhile
             error = missing.message
         else:
