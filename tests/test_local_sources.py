@@ -8,6 +8,7 @@ import decimal
 import hashlib
 import json
 import re
+import threading
 import time
 
 import pytest
@@ -16,7 +17,7 @@ import lambdamock
 from lambdamock import LocalQueue, LocalStream, LocalTableStream, mock_lambda
 from tests.conftest import ACCOUNT, REGION
 from tests.escapes import Proxy
-from tests.helpers import ROLE
+from tests.helpers import ROLE, wait_until
 from tests.mapping_helpers import deploy, dynamodb_change, kinesis_record
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
@@ -169,6 +170,49 @@ def test_a_message_received_twice_is_never_twice_in_one_batch(m, lam, monkeypatc
                                     MaximumBatchingWindowInSeconds=1)
     queue.send_many(["a", "b"])
     m.wait()
+    batches = [[record["body"] for record in batch] for batch in records(m)]
+    assert batches[0] == ["a", "b"] and all(len(set(batch)) == len(batch) for batch in batches)
+
+
+def test_a_batch_leaves_its_function_time_before_its_messages_are_visible_again(m, lam):
+    # Two mappings compete for one queue. The one that holds the messages sends them while its function's whole
+    # timeout still fits in their visibility timeout: the other never receives them, and each goes once.
+    for name in ("f", "g"):
+        deploy(lam, name=name, timeout=1)
+    queue = m.queue(QUEUE, visibility_timeout=2)
+    for name in ("f", "g"):
+        lam.create_event_source_mapping(FunctionName=name, EventSourceArn=QUEUE, BatchSize=100,
+                                        MaximumBatchingWindowInSeconds=30)
+    queue.send_many([f"m{n}" for n in range(4)])
+    m.wait(timeout=20)
+    assert sorted(record["body"] for batch in records(m) for record in batch) == ["m0", "m1", "m2", "m3"]
+    assert queue.messages == []
+
+
+def test_a_change_that_arrives_during_a_read_never_puts_a_message_twice_in_a_batch(m, lam, monkeypatch):
+    # While a change is pending a batch is not sent; what the read gave beyond it goes back to the queue.
+    from lambdamock.sources.supervisor import Supervisor
+
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    receive, changed = queue.receive, []
+
+    def receive_during_a_change(limit: int) -> list:
+        got = receive(limit)
+        if got and not changed:
+            changed.append(threading.Thread(
+                target=lambda: lam.update_event_source_mapping(UUID=uuid, BatchSize=50)))
+            changed[0].start()
+            poller = Supervisor.of(m.state)._pollers[uuid]
+            wait_until(lambda: poller.stopping)  # the change reached the poller
+        return got + got[:1]  # SQS delivers at least once: the read gives "a" twice
+
+    monkeypatch.setattr(queue, "receive", receive_during_a_change)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=100,
+                                           MaximumBatchingWindowInSeconds=1)["UUID"]
+    queue.send_many(["a", "b"])
+    m.wait(timeout=10)
+    changed[0].join()
     batches = [[record["body"] for record in batch] for batch in records(m)]
     assert batches[0] == ["a", "b"] and all(len(set(batch)) == len(batch) for batch in batches)
 

@@ -251,16 +251,14 @@ def check_visibility(call: Call, config: MappingConfig) -> None:
     deployment logs quote it: "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds")."""
     if config.kind != SQS:
         return
-    with call.service.lock:
-        found = call.region.functions.get(config.function_name)
-        alias = found.aliases.get(config.qualifier or "") if found is not None else None
-        version = None if found is None else found.get(alias.function_version if alias else config.qualifier)
-    if version is None:
+    supervisor = Supervisor.of(call.service)
+    timeout = supervisor.function_timeout(call.region.name, config)
+    if timeout is None:
         return
-    visibility = Supervisor.of(call.service).visibility_timeout(config.source_arn)
-    if visibility is not None and visibility < version.timeout:
+    visibility = supervisor.visibility_timeout(config.source_arn)
+    if visibility is not None and visibility < timeout:
         raise InvalidParameterValueException(
-            f"Queue visibility timeout: {visibility:g} seconds is less than Function timeout: {version.timeout} seconds"
+            f"Queue visibility timeout: {visibility:g} seconds is less than Function timeout: {timeout} seconds"
         )
 
 

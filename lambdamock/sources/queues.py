@@ -66,26 +66,24 @@ class QueuePoller(Poller):
         batch.size, batch.window = config.batch_size, config.batching_window
         if config.filters != self._filtered_for:
             self._filter, self._filtered_for = filters.compile_all(config.filters, "sqs"), config.filters
-        if batch and time.monotonic() >= self._hidden_until():
-            # The batch's first messages are about to be visible again: read once more, they would come twice into
-            # one batch, and their first receipts would no longer delete them. The window closes early.
-            self._flush()
+        if batch and time.monotonic() >= self._last_call() and not self._flush():
+            return False, 0.0  # a change is pending: the poller takes it on, then the batch goes
         reading = time.monotonic()
         read = self.reader.receive(min(max(batch.room, 1), self.reader.max_receive))
         dropped: list[str] = []
-        for message in read:
+        for index, message in enumerate(read):
             if self._filter is not None and not self._filter(message.record):
                 dropped.append(message.receipt)  # Lambda deletes messages its filters drop
                 continue
             encoded = json.dumps(_as_sent(message.record, config.batching_window)).encode()
-            if not batch.fits(encoded) or message.id in self._held:
-                self._flush()  # a message the batch holds, received again (SQS delivers at least once), starts one
+            # A message the batch holds, received again (SQS delivers at least once), starts the next batch.
+            if (batch.full or not batch.fits(encoded) or message.id in self._held) and not self._flush():
+                self.reader.release([later.receipt for later in read[index:]])  # read again after the change
+                break
             if not batch:
                 self._since = reading
             batch.add(message, encoded)
             self._held.add(message.id)
-            if batch.full:
-                self._flush()
         if dropped:
             self.reader.delete(dropped)
         if batch.due():
@@ -95,15 +93,25 @@ class QueuePoller(Poller):
             # Redelivered messages are not news: wait() need not look again for them.
             return not batch and not any(_fresh(message) for message in read), 0.0
         if batch:
-            deadline = batch.deadline or 0.0
+            deadline = min(batch.deadline or 0.0, self._last_call())
             remaining = max(0.0, deadline - time.monotonic())
             idle = self.reader.idle_delay(self)
             return False, remaining if idle is None else min(idle, remaining)
         return True, self.reader.idle_delay(self)
 
-    def _flush(self) -> None:
+    def _last_call(self) -> float:
+        """When an open batch must go at the latest: its function's whole timeout must fit before the batch's first
+        messages are visible again (AWS refuses a queue that hides messages for less than the function may run).
+        Held longer, they would be received again, into this batch or by another reader, and their receipts
+        would no longer delete them."""
+        timeout = self.supervisor.function_timeout(self.mapping.region, self.mapping.config) or 0
+        return self._since + max(0.0, self.reader.visibility_timeout - timeout)
+
+    def _flush(self) -> bool:
+        """Send the batch; False, keeping it, while a change is pending (release() gives it back if the mapping
+        is disabled or deleted)."""
         if self.stopping:
-            return  # disabled or deleted meanwhile: release() gives the messages back
+            return False
         items, encoded = self._batch.take()
         self._held.clear()
         known = self.supervisor.service.lineages
@@ -117,7 +125,7 @@ class QueuePoller(Poller):
             # received anew, and the queue's redrive policy may move it to its dead-letter queue. A pause first, as
             # Lambda's pollers back off: with a visibility timeout of 0 it would be received again at once.
             self.pause(_THROTTLED_PAUSE)
-            return
+            return True
         failed = None if result is None else failed_items(
             result, {item.id for item in items}, self.mapping.config.report_item_failures
         )
@@ -125,6 +133,7 @@ class QueuePoller(Poller):
         if done:
             self.reader.delete(done)
         self.mapping.record(result=OK if failed is not None else FAILED)
+        return True
 
     def _hidden_until(self) -> float:
         """When the batch's first messages become visible again (time.monotonic)."""

@@ -20,7 +20,7 @@ from lambdamock.sources.queues import QueuePoller
 from lambdamock.sources.sqs import SqsReader
 from lambdamock.sources.streams import StreamPoller
 from lambdamock.state import jobs, lineage
-from lambdamock.state.mappings import DELETING, KINESIS, SQS, EventSourceMapping
+from lambdamock.state.mappings import DELETING, KINESIS, SQS, EventSourceMapping, MappingConfig
 from lambdamock.state.service import Service
 
 LocalSource = Union[LocalQueue, LocalStream, LocalTableStream]
@@ -232,6 +232,14 @@ class Supervisor:
         except MockStoppedError:
             return None  # the mock stopped while the job was being handed over
         return None if result is None else (result, job.spec.version)
+
+    def function_timeout(self, region: str, config: MappingConfig) -> Optional[int]:
+        """The timeout of the function version a mapping invokes (an alias's routing version); None if it is gone."""
+        with self.service.lock:
+            found = self.service.region(region).functions.get(config.function_name)
+            alias = found.aliases.get(config.qualifier or "") if found is not None else None
+            version = None if found is None else found.get(alias.function_version if alias else config.qualifier)
+            return None if version is None else version.timeout
 
     def role(self, mapping: EventSourceMapping) -> str:
         """The execution role of the mapping's function (Kinesis records carry it)."""
