@@ -82,7 +82,7 @@ def bridge() -> None:
         "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.s3.responses": [("S3Response._bucket_response_put", _bucket_put)],
-        "moto.events.models": [("Rule.send_to_targets", _send_to_targets)],
+        "moto.events.models": [("Rule.send_to_targets", _send_to_targets), ("EventsBackend.put_events", _put_events)],
         "moto.events.notifications": [("_send_safe_notification", _events_notification),
                                       ("_invoke_lambda", _events_invoke_lambda)],
         "moto.sqs.models": [("SQSBackend.send_message", _sqs_send_message)],
@@ -107,17 +107,20 @@ _NOTIFYING: contextvars.ContextVar[Optional[tuple[str, str, dict[tuple[str, str]
 _ANSWERED: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_answered", default=False)
 
 
-# The EventBridge request moto answers on this thread (PutEvents): the functions its rules invoke continue its trace.
+# The PutEvents request moto answers on this thread, and the TraceHeader of the entry it is putting: the functions
+# the entry's event reaches continue that trace.
 _EVENTS_REQUEST: contextvars.ContextVar[Any] = contextvars.ContextVar("lambdamock_events_request", default=None)
+_ENTRY_TRACE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("lambdamock_entry_trace", default=None)
 
 
 class EventsRequest:
-    """While moto answers an EventBridge request, the functions its rules invoke continue the request's X-Ray trace.
+    """While moto answers a PutEvents request, the functions its rules invoke continue the request's X-Ray trace.
 
     Recorded on AWS: LocalStack's test_x_ray_trace_propagation.py (test_xray_trace_propagation_events_lambda,
     and test_xray_trace_propagation_events_events through a second bus): the function's _X_AMZN_TRACE_ID has
-    the Root of PutEvents' X-Amzn-Trace-Id. The request is read as the event is delivered, after the
-    ``before-send`` handlers (an X-Ray SDK's) have set its header.
+    the Root of PutEvents' X-Amzn-Trace-Id. EventBridge's X-Ray guide: an entry's TraceHeader overrides the
+    header; only PutEvents passes a trace on (not replays, partners' events, schedules or AWS services). The
+    request is read as the event is delivered, after the ``before-send`` handlers (an X-Ray SDK's) set its header.
     """
 
     __slots__ = ("_request", "_token")
@@ -359,8 +362,26 @@ def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -
         triggers.dropped(service, target["Arn"], rule.arn, trigger_events.NOT_JSON)
     else:
         request = _EVENTS_REQUEST.get()
-        trace = None if request is None else ids.sent_trace(request.headers)
+        trace = _ENTRY_TRACE.get() or (None if request is None else ids.sent_trace(request.headers))
         triggers.deliver(service, target["Arn"], payload, rule.arn, rule.account_id, trace)
+
+
+def _put_events(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # EventsBackend.put_events(events): when an entry has a TraceHeader, each entry is put on its own, under its
+    # own; a second bus's put of a forwarded event (none has one) keeps the trace it came with. More than ten
+    # entries are moto's to refuse.
+    entries = _argument(args, kwargs, 0, "events")
+    if not isinstance(entries, list) or len(entries) > 10 or not any(
+            isinstance(entry, dict) and entry.get("TraceHeader") for entry in entries):
+        return wrapped(*args, **kwargs)
+    answers = []
+    for entry in entries:
+        token = _ENTRY_TRACE.set(entry.get("TraceHeader"))
+        try:
+            answers.extend(wrapped([entry]))
+        finally:
+            _ENTRY_TRACE.reset(token)
+    return answers
 
 
 def _events_notification(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -75,7 +75,7 @@ def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
     request, operation_model, context = args
     service = serving(operation_model)
     if service is None:
-        if operation_model.service_model.endpoint_prefix == "events":
+        if operation_model.name == "PutEvents" and operation_model.service_model.endpoint_prefix == "events":
             with _moto.EventsRequest(request):
                 return wrapped(*args, **kwargs)
         return wrapped(*args, **kwargs)

@@ -212,6 +212,29 @@ def test_eventbridge_input_transformer_fills_its_template_as_recorded(world: Wor
 
 TRACED = "import os\ndef handler(event, context):\n    return os.environ['_X_AMZN_TRACE_ID']\n"
 ROOT = "1-67f4141f-e1cd7672871da115129f8b19"
+ENTRY_ROOT = "1-67f4141f-aaaaaaaaaaaaaaaaaaaaaaaa"
+
+
+def traced_rule(world: World, bus: str = "default") -> Any:
+    """A rule on ``bus`` whose target returns its _X_AMZN_TRACE_ID; an events client whose requests carry ROOT."""
+    traced = world.lam.create_function(FunctionName="traced", Runtime="python3.12", Role=moto_role(),
+                                       Handler="app.handler", Code={"ZipFile": package({"app.py": TRACED})})
+    events = boto3.client("events", region_name=REGION)
+    rule_arn = events.put_rule(Name="orders", EventBusName=bus, EventPattern=json.dumps({"source": ["shop"]}))["RuleArn"]
+    events.put_targets(Rule="orders", EventBusName=bus, Targets=[{"Id": "traced", "Arn": traced["FunctionArn"]}])
+    world.lam.add_permission(FunctionName="traced", StatementId="events", Action="lambda:InvokeFunction",
+                             Principal="events.amazonaws.com", SourceArn=rule_arn)
+    events.meta.events.register("before-send.events.*", traced_request)
+    return events
+
+
+def traced_request(request: Any, **_: Any) -> None:
+    request.headers["X-Amzn-Trace-Id"] = f"Root={ROOT};Parent=d0ee9531727135a0;Sampled=1"
+
+
+def last_trace(world: World) -> str:
+    world.mock.wait()
+    return str(world.mock.invocations[-1].result)
 
 
 @pytest.mark.parametrize("through_a_second_bus", [False, True], ids=["rule", "bus-to-bus"])
@@ -219,28 +242,31 @@ def test_a_function_continues_the_x_ray_trace_of_put_events(world: World, throug
     # Recorded on AWS: LocalStack's test_x_ray_trace_propagation.py, test_xray_trace_propagation_events_lambda
     # (validated 2025-04-08) and, through a second bus, test_xray_trace_propagation_events_events (2025-04-10):
     # the function's _X_AMZN_TRACE_ID has the Root of PutEvents' X-Amzn-Trace-Id.
-    traced = world.lam.create_function(FunctionName="traced", Runtime="python3.12", Role=moto_role(),
-                                       Handler="app.handler", Code={"ZipFile": package({"app.py": TRACED})})
     events = boto3.client("events", region_name=REGION)
-    bus = events.create_event_bus(Name="second")["EventBusArn"] if through_a_second_bus else None
-    rule_arn = events.put_rule(Name="orders", EventBusName="second" if bus else "default",
-                               EventPattern=json.dumps({"source": ["shop"]}))["RuleArn"]
-    events.put_targets(Rule="orders", EventBusName="second" if bus else "default",
-                       Targets=[{"Id": "traced", "Arn": traced["FunctionArn"]}])
-    if bus:
+    if through_a_second_bus:
+        bus = events.create_event_bus(Name="second")["EventBusArn"]
         events.put_rule(Name="forward", EventPattern=json.dumps({"source": ["shop"]}))
         events.put_targets(Rule="forward", Targets=[{"Id": "bus", "Arn": bus, "RoleArn": moto_role()}])
-    world.lam.add_permission(FunctionName="traced", StatementId="events", Action="lambda:InvokeFunction",
-                             Principal="events.amazonaws.com", SourceArn=rule_arn)
-
-    def traced_request(request: Any, **_: Any) -> None:
-        request.headers["X-Amzn-Trace-Id"] = f"Root={ROOT};Parent=d0ee9531727135a0;Sampled=1"
-
-    events.meta.events.register("before-send.events.PutEvents", traced_request)
+    events = traced_rule(world, "second" if through_a_second_bus else "default")
     put(events, {})
-    world.mock.wait()
-    assert world.mock.invocations[-1].result.startswith(f"Root={ROOT};Parent=")
-    events.meta.events.unregister("before-send.events.PutEvents", traced_request)
+    assert last_trace(world).startswith(f"Root={ROOT};Parent=")
+    events.meta.events.unregister("before-send.events.*", traced_request)
     put(events, {})  # a request without a trace: the invocation starts one of its own
-    world.mock.wait()
-    assert len(world.mock.invocations) == 2 and ROOT not in world.mock.invocations[-1].result
+    trace = last_trace(world)
+    assert len(world.mock.invocations) == 2 and ROOT not in trace
+
+
+def test_an_entry_s_trace_header_comes_first_and_replays_carry_no_trace(world: World) -> None:
+    # EventBridge's guide, "Amazon EventBridge integration with AWS X-Ray": a PutEventsRequestEntry's TraceHeader
+    # overrides the HTTP trace header; "If you replay archived events, the trace header isn't included".
+    events = traced_rule(world)
+    bus = events.describe_event_bus()["Arn"]
+    archive = events.create_archive(ArchiveName="orders", EventSourceArn=bus)["ArchiveArn"]
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": "{}",
+                                "TraceHeader": f"Root={ENTRY_ROOT};Parent=d0ee9531727135a0;Sampled=1"}])
+    assert last_trace(world).startswith(f"Root={ENTRY_ROOT};Parent=")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    events.start_replay(ReplayName="again", EventSourceArn=archive, Destination={"Arn": bus},
+                        EventStartTime=now - datetime.timedelta(hours=1), EventEndTime=now + datetime.timedelta(hours=1))
+    trace = last_trace(world)
+    assert len(world.mock.invocations) == 2 and ROOT not in trace and ENTRY_ROOT not in trace
