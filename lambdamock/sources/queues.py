@@ -66,8 +66,8 @@ class QueuePoller(Poller):
         batch.size, batch.window = config.batch_size, config.batching_window
         if config.filters != self._filtered_for:
             self._filter, self._filtered_for = filters.compile_all(config.filters, "sqs"), config.filters
-        if batch and time.monotonic() >= self._last_call() and not self._flush():
-            return False, 0.0  # a change is pending: the poller takes it on, then the batch goes
+        if batch and time.monotonic() >= self._last_call():
+            self._flush()
         reading = time.monotonic()
         read = self.reader.receive(min(max(batch.room, 1), self.reader.max_receive))
         dropped: list[str] = []
