@@ -83,6 +83,7 @@ def bridge() -> None:
         "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
         "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
         "moto.s3.responses": [("S3Response._bucket_response_put", _bucket_put)],
+        "moto.events.responses": [("EventsHandler.put_events", _moto_events.put_events_request)],
         "moto.events.models": [("Rule.send_to_targets", _moto_events.send_to_targets),
                                ("EventsBackend.put_events", _moto_events.put_events)],
         "moto.events.notifications": [("_send_safe_notification", _moto_events.events_notification),

@@ -17,32 +17,26 @@ from lambdamock._moto import _argument, _serving
 # function was sent it so far.
 _NOTIFYING: contextvars.ContextVar[Optional[tuple[str, str, dict[tuple[str, str], int]]]] = contextvars.ContextVar(
     "lambdamock_notifying", default=None)
-# The PutEvents request moto answers on this thread, and the TraceHeader of the entry it is putting: the functions
-# the entry's event reaches continue that trace.
-_EVENTS_REQUEST: contextvars.ContextVar[Any] = contextvars.ContextVar("lambdamock_events_request", default=None)
+# The X-Ray trace header of the PutEvents request moto answers on this thread, and the TraceHeader of the entry it
+# is putting: the functions the entry's event reaches continue that trace.
+_REQUEST_TRACE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("lambdamock_request_trace", default=None)
 _ENTRY_TRACE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("lambdamock_entry_trace", default=None)
 
 
-class EventsRequest:
-    """While moto answers a PutEvents request, the functions its rules invoke continue the request's X-Ray trace.
+def put_events_request(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    """EventsHandler.put_events(): while moto answers a PutEvents request, the functions its rules invoke continue
+    the request's X-Ray trace.
 
     Recorded on AWS: LocalStack's test_x_ray_trace_propagation.py (test_xray_trace_propagation_events_lambda,
     and test_xray_trace_propagation_events_events through a second bus): the function's _X_AMZN_TRACE_ID has
     the Root of PutEvents' X-Amzn-Trace-Id. EventBridge's X-Ray guide: an entry's TraceHeader overrides the
-    header; only PutEvents passes a trace on (not replays, partners' events, schedules or AWS services). The
-    request is read as the event is delivered, after the ``before-send`` handlers (an X-Ray SDK's) set its header.
+    header; only PutEvents passes a trace on (not replays, partners' events, schedules or AWS services).
     """
-
-    __slots__ = ("_request", "_token")
-
-    def __init__(self, request: Any) -> None:
-        self._request = request
-
-    def __enter__(self) -> None:
-        self._token = _EVENTS_REQUEST.set(self._request)
-
-    def __exit__(self, *exc_info: object) -> None:
-        _EVENTS_REQUEST.reset(self._token)
+    token = _REQUEST_TRACE.set(ids.sent_trace(instance.headers))
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _REQUEST_TRACE.reset(token)
 
 
 def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -78,8 +72,7 @@ def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -
     if payload is None:
         triggers.dropped(service, target["Arn"], rule.arn, trigger_events.NOT_JSON)
     else:
-        request = _EVENTS_REQUEST.get()
-        trace = _ENTRY_TRACE.get() or (None if request is None else ids.sent_trace(request.headers))
+        trace = _ENTRY_TRACE.get() or _REQUEST_TRACE.get()
         triggers.deliver(service, target["Arn"], payload, rule.arn, rule.account_id, trace)
 
 

@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Any, Callable
 
-from lambdamock import _active, _moto, _moto_events
+from lambdamock import _active, _moto
 from lambdamock._bound import check_not_frozen
 from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock.errors import MockStoppedError
@@ -72,12 +72,9 @@ def answering_copy(endpoint: Any, emitter: Any) -> Any:
 
 
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    request, operation_model, context = args
+    _, operation_model, context = args
     service = serving(operation_model)
     if service is None:
-        if operation_model.name == "PutEvents" and operation_model.service_model.endpoint_prefix == "events":
-            with _moto_events.EventsRequest(request):
-                return wrapped(*args, **kwargs)
         return wrapped(*args, **kwargs)
     endpoint = answering_copy(instance, _Answering(
         instance._event_emitter,

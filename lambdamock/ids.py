@@ -39,8 +39,8 @@ def _decided(fields: Dict[str, str]) -> Optional[bool]:
 
 
 def sent_trace(headers: Any) -> Optional[str]:
-    """The X-Ray trace header (X-Amzn-Trace-Id) of a botocore request's headers, if any (prepared requests may hold
-    header values as bytes)."""
+    """The X-Ray trace header (X-Amzn-Trace-Id) in a request's headers (botocore's, or moto's view of them), if any;
+    prepared requests may hold header values as bytes."""
     value = headers.get("x-amzn-trace-id")
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
