@@ -14,7 +14,7 @@ import time
 import pytest
 
 import lambdamock
-from lambdamock import LocalQueue, LocalStream, LocalTableStream, mock_lambda
+from lambdamock import LocalQueue, LocalStream, LocalTableStream, mock_lambda, package
 from tests.conftest import ACCOUNT, REGION
 from tests.escapes import Proxy
 from tests.helpers import ROLE, wait_until
@@ -184,6 +184,41 @@ def test_a_batch_leaves_its_function_time_before_its_messages_are_visible_again(
         lam.create_event_source_mapping(FunctionName=name, EventSourceArn=QUEUE, BatchSize=100,
                                         MaximumBatchingWindowInSeconds=30)
     queue.send_many([f"m{n}" for n in range(4)])
+    m.wait(timeout=20)
+    assert sorted(record["body"] for batch in records(m) for record in batch) == ["m0", "m1", "m2", "m3"]
+    assert queue.messages == []
+
+
+def test_the_batch_deadline_counts_the_timeout_of_every_version_a_weighted_alias_may_pick(m, lam, monkeypatch):
+    # The alias's primary version may run 1 s, its weighted version 2 s: the batch leaves when 2 s still fit in
+    # the messages' 2.5 s visibility timeout. Counting only the primary's, it left with 1.5 s of visibility left, the
+    # weighted version ran on past it, and the other mapping received every message a second time.
+    deploy(lam, timeout=1)
+    lam.publish_version(FunctionName="f")
+    lam.update_function_configuration(FunctionName="f", Timeout=2)
+    wait_until(lambda: lam.get_function_configuration(FunctionName="f")["LastUpdateStatus"] == "Successful")
+    lam.update_function_code(FunctionName="f", ZipFile=package(
+        {"index.py": "import time\ndef handler(event, context):\n    time.sleep(1.2)\n"}))
+    lam.publish_version(FunctionName="f")
+    lam.create_alias(FunctionName="f", Name="live", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 1.0}})
+    deploy(lam, name="g", timeout=1)
+    queue = m.queue(QUEUE, visibility_timeout=2.5)
+    receive, received = queue.receive, threading.Event()
+
+    def receive_and_tell(limit: int) -> list:
+        got = receive(limit)
+        if got:
+            received.set()
+        return got
+
+    monkeypatch.setattr(queue, "receive", receive_and_tell)
+    lam.create_event_source_mapping(FunctionName="f:live", EventSourceArn=QUEUE, BatchSize=100,
+                                    MaximumBatchingWindowInSeconds=30)
+    queue.send_many([f"m{n}" for n in range(4)])
+    assert received.wait(10)  # the alias's mapping holds the messages; then the other mapping starts to read
+    lam.create_event_source_mapping(FunctionName="g", EventSourceArn=QUEUE, BatchSize=100,
+                                    MaximumBatchingWindowInSeconds=30)
     m.wait(timeout=20)
     assert sorted(record["body"] for batch in records(m) for record in batch) == ["m0", "m1", "m2", "m3"]
     assert queue.messages == []

@@ -233,13 +233,17 @@ class Supervisor:
             return None  # the mock stopped while the job was being handed over
         return None if result is None else (result, job.spec.version)
 
-    def function_timeout(self, region: str, config: MappingConfig) -> Optional[int]:
-        """The timeout of the function version a mapping invokes (an alias's routing version); None if it is gone."""
+    def function_timeout(self, region: str, config: MappingConfig, routed: bool = False) -> Optional[int]:
+        """The timeout of the function version a mapping invokes (an alias's primary version; with ``routed``, the
+        longest of those its weights may send an invocation to); None if it is gone."""
         with self.service.lock:
             found = self.service.region(region).functions.get(config.function_name)
-            alias = found.aliases.get(config.qualifier or "") if found is not None else None
-            version = None if found is None else found.get(alias.function_version if alias else config.qualifier)
-            return None if version is None else version.timeout
+            if found is None:
+                return None
+            alias = found.aliases.get(config.qualifier or "")
+            named = [config.qualifier] if alias is None else [alias.function_version, *(alias.weights if routed else ())]
+            timeouts = [version.timeout for version in map(found.get, named) if version is not None]
+            return max(timeouts) if timeouts else None
 
     def role(self, mapping: EventSourceMapping) -> str:
         """The execution role of the mapping's function (Kinesis records carry it)."""
