@@ -372,3 +372,27 @@ def test_a_queue_must_hide_a_message_as_long_as_the_function_may_run(world):
     with pytest.raises(world.lam.exceptions.InvalidParameterValueException):
         world.lam.update_event_source_mapping(UUID=uuid, FunctionName="long")
     assert world.lam.get_event_source_mapping(UUID=uuid)["FunctionArn"].endswith(":function:short")
+
+
+def test_a_batch_deadline_follows_a_lowered_visibility_timeout(world):
+    # SetQueueAttributes lowers the visibility timeout after the mapping was made. The batch leaves while the
+    # function's 2 s still fit in the new 3 s, not the old 4 s: the handler's 1.5 s ends before the messages are
+    # visible again, and the second mapping, made once the first holds them, never receives them.
+    url, arn = world.queue("lowered", VisibilityTimeout="4")
+    world.function("import time\ndef handler(event, context):\n    time.sleep(1.5)\n", timeout=2)
+    world.function(name="g")
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn, BatchSize=100,
+                                          MaximumBatchingWindowInSeconds=30)
+    world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "3"})
+    world.send(*[f"m{n}" for n in range(4)], url=url)
+
+    def held() -> bool:
+        attributes = world.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        return attributes["ApproximateNumberOfMessagesNotVisible"] == "4"
+
+    eventually(held)
+    world.lam.create_event_source_mapping(FunctionName="g", EventSourceArn=arn, BatchSize=100,
+                                          MaximumBatchingWindowInSeconds=30)
+    world.mock.wait(timeout=20)
+    assert sorted(body for batch in world.batches() for body in batch) == ["m0", "m1", "m2", "m3"]
+    assert world.remaining(url) == 0

@@ -26,7 +26,10 @@ class QueueReader(Protocol):
     """A queue as a poller reads it: SQS through boto3, or an in-process LocalQueue."""
 
     max_receive: int
-    visibility_timeout: float  # seconds a message received stays hidden
+
+    @property
+    def visibility_timeout(self) -> float:
+        """Seconds a message received now stays hidden."""
 
     def open(self) -> None: ...
 
@@ -49,6 +52,7 @@ class QueuePoller(Poller):
         self._filter = filters.compile_all(mapping.config.filters, "sqs")
         self._filtered_for = mapping.config.filters
         self._since = 0.0  # when the read that gave the batch its first message began (time.monotonic)
+        self._hidden_for = 0.0  # the visibility timeout of that read's messages
         self._held: set[str] = set()  # the ids of the messages in the batch
 
     def open(self) -> None:
@@ -81,7 +85,7 @@ class QueuePoller(Poller):
                 self.reader.release([later.receipt for later in read[index:]])  # read again after the change
                 break
             if not batch:
-                self._since = reading
+                self._since, self._hidden_for = reading, self.reader.visibility_timeout
             batch.add(message, encoded)
             self._held.add(message.id)
         if dropped:
@@ -105,7 +109,7 @@ class QueuePoller(Poller):
         that hides messages for less than the function may run). Held longer, they would be received again, into this batch or by another reader, and their receipts
         would no longer delete them."""
         timeout = self.supervisor.function_timeout(self.mapping.region, self.mapping.config, routed=True) or 0
-        return self._since + max(0.0, self.reader.visibility_timeout - timeout)
+        return self._since + max(0.0, self._hidden_for - timeout)
 
     def _flush(self) -> bool:
         """Send the batch; False, keeping it, while a change is pending (release() gives it back if the mapping
@@ -137,7 +141,7 @@ class QueuePoller(Poller):
 
     def _hidden_until(self) -> float:
         """When the batch's first messages become visible again (time.monotonic)."""
-        return self._since + self.reader.visibility_timeout
+        return self._since + self._hidden_for
 
 
 def _as_sent(record: dict[str, Any], window: int) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import math
+import time
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from lambdamock.sources.readers import Received, RemoteReader
@@ -23,6 +25,9 @@ _ATTRIBUTE_ORDER = (
 )
 # ReceiveMessage returns at most ten messages, and DeleteMessageBatch takes at most ten entries.
 SQS_MAX_MESSAGES = 10
+# How long the queue's visibility timeout is taken as read, in seconds (SQS itself may take a minute to apply a
+# change of a queue's attributes).
+_VISIBILITY_KEPT = 1.0
 
 
 def queue_name(arn: str) -> tuple[str, str, str]:
@@ -82,14 +87,21 @@ class SqsReader(RemoteReader):
         _, self.account, self.name = queue_name(arn)
         self.fifo = self.name.endswith(".fifo")
         self._url: Optional[str] = None
-        self.visibility_timeout = 30.0  # SQS's default, until the queue says
+        self._visibility = (-math.inf, 30.0)  # when the queue's visibility timeout was read, and its value
 
     def open(self) -> None:
         if self._url is None:
-            url = self.client.get_queue_url(QueueName=self.name, QueueOwnerAWSAccountId=self.account)["QueueUrl"]
-            attributes = self.client.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])
-            self.visibility_timeout = float(attributes.get("Attributes", {}).get("VisibilityTimeout", 30))
-            self._url = url
+            self._url = self.client.get_queue_url(QueueName=self.name, QueueOwnerAWSAccountId=self.account)["QueueUrl"]
+
+    @property
+    def visibility_timeout(self) -> float:
+        """The queue's, asked again once the last answer is a second old: a test may lower it with SetQueueAttributes."""
+        read, seconds = self._visibility
+        if time.monotonic() - read >= _VISIBILITY_KEPT:
+            attributes = self.client.get_queue_attributes(QueueUrl=self.url, AttributeNames=["VisibilityTimeout"])
+            seconds = float(attributes.get("Attributes", {}).get("VisibilityTimeout", 30))
+            self._visibility = (time.monotonic(), seconds)
+        return seconds
 
     @property
     def url(self) -> str:
