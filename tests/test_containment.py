@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gc
+import io
 import json
 import os
 import subprocess
@@ -91,6 +92,41 @@ def test_rebinding_sys_stdout_is_undone_when_the_invocation_ends(client: Any) ->
                    "return sys.stdout.getvalue()")
     assert call(client) == (None, "kept\n")
     assert (sys.stdout, sys.stderr) == before
+
+
+@pytest.mark.parametrize("later", ["interpreter's stream", "another mock's"])
+def test_a_timed_out_handler_that_ends_late_leaves_the_streams_the_process_set_since(later: str) -> None:
+    # The handler outlives its timeout in a wait no exception interrupts, and ends after its mock stopped and the
+    # test process set a stream of its own: the interpreter's (pytest puts it back at the end of a session), or a
+    # new one that the next test's mock diverts. What the invocation saw as the process's stream is stale by then:
+    # ending, it must not put that back.
+    import threading
+
+    from tests.helpers import wait_until
+
+    def slow_ended() -> bool:
+        return not [thread for thread in threading.enumerate() if thread.name.startswith("lambdamock:slow")]
+
+    before = sys.stdout
+    try:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, "threading.Event().wait(1.5)", name="slow", prelude="import threading", Timeout=1)
+            assert call(client, "slow")[0] == "Unhandled"
+        if later == "interpreter's stream":
+            sys.stdout = sys.__stdout__
+            wait_until(slow_ended, timeout=10)
+            assert sys.stdout is sys.__stdout__
+            return
+        sys.stdout = io.StringIO()
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, "return 1")
+            assert call(client) == (None, 1)  # the new stream is diverted for this mock's functions
+            wait_until(slow_ended, timeout=10)
+            assert sys.stdout.target is not before and isinstance(sys.stdout.target, io.StringIO)
+    finally:
+        sys.stdout = before
 
 
 def test_rebinding_os_environ_is_undone_and_never_seen_by_other_functions(client: Any) -> None:
