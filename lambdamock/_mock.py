@@ -105,7 +105,7 @@ class LambdaMock:
         # What an Event invocation's outcome does: destinations and dead-letter queues, through the gate.
         service.invoker.events.outcomes = Destinations(service)
         # Where functions' logs go: CloudWatch Logs, when it is mocked.
-        service.invoker.logs = Logs(service)
+        service.invoker.shippers = (Logs(service),)
         # Each environment's credentials: its role's session, from moto's STS while moto mocks AWS.
         service.invoker.credentials = _moto_resources.role_credentials
         service.trigger_permissions = self.trigger_permissions

@@ -42,10 +42,10 @@ def serving(operation_model: Any) -> Any:
     check_not_frozen()
     prefix = operation_model.service_model.endpoint_prefix
     if prefix != "lambda":
-        if prefix == "logs":  # what already ran is there to read: ship its logs first
-            logs_of = _active.serving()
-            if logs_of is not None and not logs_of.closed:
-                logs_of.invoker.logs.flush()
+        if prefix == "logs":  # what already ran is there to read: ship it first
+            shipping = _active.serving()
+            if shipping is not None and not shipping.closed:
+                shipping.invoker.ship(prefix)
         return None
     service = _active.serving()
     if service is not None and service.forked:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
-from lambdamock import _moto
+from lambdamock.outbound.shipping import Shipping
 from lambdamock.runtime import InvocationResult
 
 if TYPE_CHECKING:
@@ -17,8 +16,6 @@ if TYPE_CHECKING:
 _BATCH_EVENTS = 10_000
 _BATCH_BYTES = 1_048_576
 _EVENT_OVERHEAD = 26
-# Queued events beyond which they are shipped in the background, not only when asked for.
-_BACKGROUND_EVENTS = 10_000
 _log = logging.getLogger("lambdamock")
 
 
@@ -61,71 +58,26 @@ def _merged(shipments: list[_Shipment]) -> list[_Shipment]:
     return list(out.values())
 
 
-class Logs:
-    """Sends each invocation's log events to CloudWatch Logs, through the gate, as Lambda does.
+class Logs(Shipping[_Shipment]):
+    """Sends each invocation's log events to CloudWatch Logs, through the gate, as Lambda does."""
 
-    An invocation only queues its events. They are shipped before any CloudWatch Logs request
-    from the test (what already ran is there to read), by ``mock.wait()``, when the mock stops,
-    and in the background once many are queued. Nothing is queued while CloudWatch Logs is not
-    mocked.
-    """
+    service_name = endpoint_prefix = "logs"
 
     def __init__(self, service: Service) -> None:
-        self._service = service
-        self._lock = threading.Lock()  # guards the queue and the worker flag
-        self._queue: list[_Shipment] = []
-        self._queued_events = 0
-        self._working = False
-        self._shipping = threading.Lock()  # one shipment at a time, in order
+        super().__init__(service)
         self._made: set[tuple[str, str, Optional[str]]] = set()  # groups and streams known to exist
-        self._own = threading.local()  # set while this thread ships: its own requests do not flush
-        # An endpoint named for CloudWatch Logs (option or environment) is read once, at start: the
-        # check runs after every invocation. moto's mock is looked for each time.
-        self._endpoint = service.outbound.endpoint("logs") is not None
 
     def ran(self, job: Job, result: InvocationResult) -> None:
         """An invocation ended: its events go to its environment's stream."""
-        if result.log_events and result.log_stream and (self._endpoint or _moto.active()):
-            self._put(_Shipment(job.region.name, job.spec.logging.group or f"/aws/lambda/{job.spec.function_name}",
-                                result.log_stream, result.log_events))
-
-    def _put(self, shipment: _Shipment) -> None:
-        # Lambda cannot create groups under "aws/" (AWS's "Configuring CloudWatch log groups").
-        if shipment.group.startswith("aws/") or not (self._endpoint or _moto.active()):
+        if not (result.log_events and result.log_stream and self.wanted()):
             return
-        with self._lock:
-            self._queue.append(shipment)
-            self._queued_events += len(shipment.events)
-            if self._working or self._queued_events < _BACKGROUND_EVENTS:
-                return
-            self._working = True
-        self._service.invoker.background(self._drain, "lambdamock-logs")
+        group = job.spec.logging.group or f"/aws/lambda/{job.spec.function_name}"
+        if not group.startswith("aws/"):  # Lambda cannot create groups there (AWS's "Configuring CloudWatch log groups")
+            self._put(_Shipment(job.region.name, group, result.log_stream, result.log_events), len(result.log_events))
 
-    def _drain(self) -> None:
-        try:
-            self.flush()
-        finally:
-            with self._lock:
-                self._working = False
-
-    def flush(self) -> None:
-        """Ship everything queued, now, on the calling thread; returns once what was queued is shipped.
-
-        A no-op for the shipper's own requests.
-        """
-        if getattr(self._own, "busy", False):
-            return
-        with self._shipping:  # also waits for a shipment in flight on the worker
-            with self._lock:
-                shipments, self._queue, self._queued_events = self._queue, [], 0
-            if not (self._endpoint or _moto.active()):
-                return  # moto's mock ended first (its state with it): nobody can read them any more
-            self._own.busy = True
-            try:
-                for shipment in _merged(shipments):
-                    self._ship(shipment)
-            finally:
-                self._own.busy = False
+    def _send(self, items: list[_Shipment]) -> None:
+        for shipment in _merged(items):
+            self._ship(shipment)
 
     def _ship(self, shipment: _Shipment) -> None:
         try:

@@ -116,24 +116,16 @@ def _trace(job: Job) -> str:
     return ids.trace_header(job.trace, sampled) + (f";Lineage={chain}" if chain else "")
 
 
-class Logs(Protocol):
-    """Where functions' logs go (CloudWatch Logs, through the gate)."""
+class Shipper(Protocol):
+    """Where what invocations leave goes besides their records (CloudWatch Logs, through the gate)."""
+
+    endpoint_prefix: str  # the service it ships to: a request from the test there is answered after a flush()
 
     def ran(self, job: Job, result: InvocationResult) -> None:
-        """An invocation ended; its log is to be shipped."""
+        """An invocation ended; what it left is to be shipped."""
 
     def flush(self) -> None:
         """Ship what is pending, now."""
-
-
-class NoLogs:
-    """Logs that go nowhere (a bare Invoker, as unit tests build one)."""
-
-    def ran(self, job: Job, result: InvocationResult) -> None:
-        return None
-
-    def flush(self) -> None:
-        return None
 
 
 def _running(steps: Optional[GeneratorType[Any, Any, Any]]) -> bool:
@@ -157,7 +149,7 @@ class Invoker:
         self._awaited: list[weakref.ref[GeneratorType[Any, Any, Any]]] = []
         self._closed = False
         self.events = EventQueue(self)
-        self.logs: Logs = NoLogs()
+        self.shippers: tuple[Shipper, ...] = ()  # none for a bare Invoker, as unit tests build one
         # What an environment is given as its role's credentials; set before the runtime is first made.
         self.credentials: Credentials = no_credentials
 
@@ -217,7 +209,8 @@ class Invoker:
         if job.invocation_type == "RequestResponse":
             result = results.answered(result)
         record = self._record(job, result, attempt)
-        self.logs.ran(job, result)
+        for shipper in self.shippers:
+            shipper.ran(job, result)
         return record
 
     def _record(self, job: Job, result: InvocationResult, attempt: int) -> Invocation:
@@ -318,6 +311,12 @@ class Invoker:
                     remaining = _AWAITED_POLL_S if remaining is None else min(remaining, _AWAITED_POLL_S)
                 self._lock.wait(remaining)
 
+    def ship(self, endpoint_prefix: Optional[str] = None) -> None:
+        """Ship what invocations left, now: to every service, or to the one of ``endpoint_prefix``."""
+        for shipper in self.shippers:
+            if endpoint_prefix in (None, shipper.endpoint_prefix):
+                shipper.flush()
+
     def retire(self, function_arn: str, version: Optional[str] = None) -> None:
         """Drop the idle environments of a function (or one version), if any were ever built."""
         with self._lock:
@@ -327,7 +326,7 @@ class Invoker:
 
     def close(self) -> None:
         """Stop the background workers and the runtime; queued jobs are dropped, logs of what ran are shipped."""
-        self.logs.flush()
+        self.ship()
         idle = self.events.close()
         with self._lock:
             self._closed = True
