@@ -25,8 +25,9 @@ def _default_account() -> str:
     return os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
 
-# The services lambdamock itself calls (mappings' sources, code and images, destinations, logs), by boto3's names.
-_CALLED = frozenset(("dynamodbstreams", "ecr", "events", "kinesis", "logs", "s3", "sns", "sqs"))
+# The services lambdamock itself calls (mappings' sources, code and images, destinations, logs, metrics), by boto3's
+# names.
+_CALLED = frozenset(("cloudwatch", "dynamodbstreams", "ecr", "events", "kinesis", "logs", "s3", "sns", "sqs"))
 
 
 def _check_options(account_id: Optional[str], concurrency_limit: int, seed: Optional[int],
@@ -99,13 +100,14 @@ class LambdaMock:
         from lambdamock.outbound import Outbound
         from lambdamock.outbound.destinations import Destinations
         from lambdamock.outbound.logs import Logs
+        from lambdamock.outbound.metrics import Metrics
         from lambdamock.state.service import Service
 
         service = Service(self._account_id or _default_account(), self.concurrency_limit, self.seed, Outbound(self.endpoints), partitions.of)
         # What an Event invocation's outcome does: destinations and dead-letter queues, through the gate.
         service.invoker.events.outcomes = Destinations(service)
-        # Where functions' logs go: CloudWatch Logs, when it is mocked.
-        service.invoker.shippers = (Logs(service),)
+        # Where functions' logs and Lambda's metrics go: CloudWatch Logs and CloudWatch, when they are mocked.
+        service.invoker.shippers = (Logs(service), Metrics(service))
         # Each environment's credentials: its role's session, from moto's STS while moto mocks AWS.
         service.invoker.credentials = _moto_resources.role_credentials
         service.trigger_permissions = self.trigger_permissions

@@ -42,7 +42,7 @@ def serving(operation_model: Any) -> Any:
     check_not_frozen()
     prefix = operation_model.service_model.endpoint_prefix
     if prefix != "lambda":
-        if prefix == "logs":  # what already ran is there to read: ship it first
+        if prefix in ("logs", "monitoring"):  # what already ran is there to read: ship it first
             shipping = _active.serving()
             if shipping is not None and not shipping.closed:
                 shipping.invoker.ship(prefix)

@@ -75,6 +75,9 @@ class Logs(Shipping[_Shipment]):
         if not group.startswith("aws/"):  # Lambda cannot create groups there (AWS's "Configuring CloudWatch log groups")
             self._put(_Shipment(job.region.name, group, result.log_stream, result.log_events), len(result.log_events))
 
+    def throttled(self, job: Job) -> None:
+        """Nothing ran: nothing is logged."""
+
     def _send(self, items: list[_Shipment]) -> None:
         for shipment in _merged(items):
             self._ship(shipment)

@@ -117,12 +117,15 @@ def _trace(job: Job) -> str:
 
 
 class Shipper(Protocol):
-    """Where what invocations leave goes besides their records (CloudWatch Logs, through the gate)."""
+    """Where what invocations leave goes besides their records (CloudWatch Logs and metrics, through the gate)."""
 
     endpoint_prefix: str  # the service it ships to: a request from the test there is answered after a flush()
 
     def ran(self, job: Job, result: InvocationResult) -> None:
         """An invocation ended; what it left is to be shipped."""
+
+    def throttled(self, job: Job) -> None:
+        """A request was throttled: it ran nothing."""
 
     def flush(self) -> None:
         """Ship what is pending, now."""
@@ -188,7 +191,12 @@ class Invoker:
         if job.recursive:
             unrun = InvocationResult(job.request_id, b"", None, "", 0.0, None, False, False, stopped=lineage.STOPPED)
             raise lineage.RecursiveLoop(self._record(job, unrun, attempt))
-        ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
+        try:
+            ticket = job.gate.enter(job.spec.function_name, job.qualifier, job.spec.version)
+        except Throttled:
+            for shipper in self.shippers:
+                shipper.throttled(job)
+            raise
         try:
             result = yield from self.runtime.steps(
                 job.spec,

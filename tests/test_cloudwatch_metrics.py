@@ -1,0 +1,175 @@
+"""Lambda's metrics in CloudWatch (moto's): Invocations, Errors, Duration and Throttles in namespace AWS/Lambda.
+
+Recorded against AWS: LocalStack test_lambda_performance.py::test_lambda_event_invoke (markers.aws.validated)
+reads the Sum of AWS/Lambda Invocations under the FunctionName dimension, one per invocation. The dimension sets
+are CloudWatch's for AWS/Lambda (FunctionName; FunctionName and Resource; ExecutedVersion, FunctionName and
+Resource), as AWS CDK's LambdaMetrics, generated from CloudWatch's metric metadata, lists them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Iterator, Optional
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from lambdamock import mock_lambda, package
+from tests.escapes import CREDENTIALS, Proxy
+from tests.helpers import ROLE, moto_aws
+
+REGION = "us-east-1"
+SOURCE = "def handler(event, context):\n    if event.get('fail'):\n        raise ValueError('no')\n    return event\n"
+
+
+class Watched:
+    """lambdamock's Lambda and moto's CloudWatch, side by side."""
+
+    def __init__(self, mock: Any) -> None:
+        self.mock = mock
+        self.lam = boto3.client("lambda", region_name=REGION)
+        self.cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+        self.since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+
+    def create(self, name: str = "f") -> None:
+        self.lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                 Code={"ZipFile": package({"app.py": SOURCE})})
+
+    def statistic(self, metric: str, statistic: str = "Sum", unit: Optional[str] = None,
+                  **dimensions: str) -> Optional[float]:
+        """The statistic over the test's whole run, or None when there is no datapoint (of that unit)."""
+        answer = self.cloudwatch.get_metric_statistics(
+            Namespace="AWS/Lambda", MetricName=metric, Statistics=[statistic], Period=3600, StartTime=self.since,
+            EndTime=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1),
+            Dimensions=[{"Name": name, "Value": value} for name, value in dimensions.items()],
+            **({} if unit is None else {"Unit": unit}),
+        )
+        points = answer["Datapoints"]
+        assert len(points) <= 1, points
+        return points[0][statistic] if points else None
+
+
+@pytest.fixture
+def watched() -> Iterator[Watched]:
+    with moto_aws(), mock_lambda() as mock:
+        yield Watched(mock)
+
+
+def test_invocations_errors_and_durations_are_counted_per_function(watched: Watched) -> None:
+    watched.create("f")
+    watched.create("g")
+    for payload in (b"{}", b"{}", b"{}", b'{"fail": true}'):
+        watched.lam.invoke(FunctionName="f", Payload=payload)
+    watched.lam.invoke(FunctionName="g", Payload=b"{}")
+    # Read at once, with no wait(): what ran is put before a request to CloudWatch.
+    assert watched.statistic("Invocations", FunctionName="f") == 4
+    assert watched.statistic("Errors", FunctionName="f") == 1
+    assert watched.statistic("Errors", "SampleCount", FunctionName="f") == 4  # 0 for each success
+    assert watched.statistic("Duration", "SampleCount", FunctionName="f") == 4
+    durations = [run.duration_ms for run in watched.mock.invocations if run.function_name == "f"]
+    assert watched.statistic("Duration", "Maximum", FunctionName="f") == pytest.approx(max(durations))
+    assert watched.statistic("Invocations", FunctionName="g") == 1
+    assert watched.statistic("Invocations") == 5  # across all functions
+    assert watched.statistic("Throttles", FunctionName="f") is None
+    listed = watched.cloudwatch.list_metrics(Namespace="AWS/Lambda", Dimensions=[{"Name": "FunctionName", "Value": "f"}])
+    assert {metric["MetricName"] for metric in listed["Metrics"]} == {"Invocations", "Errors", "Duration"}
+    assert watched.statistic("Duration", unit="Milliseconds", FunctionName="g") is not None
+    assert watched.statistic("Invocations", unit="Count", FunctionName="g") == 1
+
+
+def test_an_alias_names_itself_and_the_version_that_ran(watched: Watched) -> None:
+    watched.create()
+    watched.lam.publish_version(FunctionName="f")
+    watched.lam.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    watched.lam.invoke(FunctionName="f", Qualifier="live", Payload=b"{}")
+    watched.lam.invoke(FunctionName="f:live", Payload=b"{}")
+    watched.lam.invoke(FunctionName="f", Qualifier="1", Payload=b"{}")
+    watched.lam.invoke(FunctionName="f", Payload=b"{}")
+    assert watched.statistic("Invocations", FunctionName="f") == 4  # every version and alias of the function
+    assert watched.statistic("Invocations", FunctionName="f", Resource="f:live") == 2
+    assert watched.statistic("Invocations", FunctionName="f", Resource="f:live", ExecutedVersion="1") == 2
+    assert watched.statistic("Invocations", FunctionName="f", Resource="f:1") == 1
+    listed = watched.cloudwatch.list_metrics(Namespace="AWS/Lambda", MetricName="Invocations")["Metrics"]
+    assert {tuple(sorted((d["Name"], d["Value"]) for d in metric["Dimensions"])) for metric in listed} == {
+        (("ExecutedVersion", "1"), ("FunctionName", "f"), ("Resource", "f:live")),
+        (("FunctionName", "f"),),
+        (("FunctionName", "f"), ("Resource", "f:1")),
+    }
+
+
+def test_a_throttled_request_is_a_throttle_not_an_invocation(watched: Watched) -> None:
+    watched.create()
+    watched.lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    once = boto3.client("lambda", region_name=REGION, config=Config(retries={"total_max_attempts": 1}))
+    with pytest.raises(once.exceptions.TooManyRequestsException):
+        once.invoke(FunctionName="f", Payload=b"{}")
+    assert watched.statistic("Throttles", FunctionName="f") == 1
+    thrice = boto3.client("lambda", region_name=REGION, config=Config(retries={"total_max_attempts": 3}))
+    with pytest.raises(thrice.exceptions.TooManyRequestsException):
+        thrice.invoke(FunctionName="f", Payload=b"{}")  # botocore retries a throttle: each try is one
+    assert watched.statistic("Throttles", FunctionName="f") == 4
+    assert watched.statistic("Invocations", FunctionName="f") is None
+
+
+def test_each_attempt_of_an_event_is_an_invocation(watched: Watched) -> None:
+    watched.create()
+    watched.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=1)
+    watched.lam.invoke(FunctionName="f", InvocationType="Event", Payload=b'{"fail": true}')
+    watched.mock.wait(10)
+    assert watched.statistic("Invocations", FunctionName="f") == 2
+    assert watched.statistic("Errors", FunctionName="f") == 2
+
+
+def test_a_datapoint_is_stamped_when_its_invocation_ran(watched: Watched) -> None:
+    watched.create()
+    before = datetime.datetime.now(datetime.timezone.utc)
+    watched.lam.invoke(FunctionName="f", Payload=b"{}")
+    after = datetime.datetime.now(datetime.timezone.utc)
+    answer = watched.cloudwatch.get_metric_statistics(
+        Namespace="AWS/Lambda", MetricName="Invocations", Statistics=["Sum"], Period=1,
+        StartTime=before - datetime.timedelta(seconds=1), EndTime=after + datetime.timedelta(seconds=1),
+        Dimensions=[{"Name": "FunctionName", "Value": "f"}])
+    (point,) = answer["Datapoints"]
+    assert before - datetime.timedelta(seconds=1) <= point["Timestamp"] <= after
+
+
+def test_metrics_of_what_ran_are_put_when_the_mock_stops() -> None:
+    with moto_aws():
+        with mock_lambda():
+            watched = Watched(None)
+            watched.create()
+            watched.lam.invoke(FunctionName="f", Payload=b"{}")
+            watched.lam.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+        assert watched.statistic("Invocations", FunctionName="f") == 2
+
+
+def test_nothing_is_put_or_sent_without_cloudwatch(escapes: Proxy) -> None:
+    with mock_lambda() as mock:
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": package({"app.py": SOURCE})})
+        lam.invoke(FunctionName="f", Payload=b"{}")
+        lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+        with pytest.raises(lam.exceptions.TooManyRequestsException):
+            lam.invoke(FunctionName="f", Payload=b"{}")
+        mock.wait(5)
+    assert escapes.attempts == []
+
+
+def test_a_named_endpoint_is_where_metrics_go(monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    # No moto: the endpoint named for CloudWatch (a loopback listener that refuses everything) gets PutMetricData.
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    endpoint = Proxy()
+    try:
+        with caplog.at_level("WARNING", logger="lambdamock"), mock_lambda(endpoints={"cloudwatch": endpoint.url}):
+            lam = boto3.client("lambda", region_name=REGION)
+            lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                Code={"ZipFile": package({"app.py": SOURCE})})
+            lam.invoke(FunctionName="f", Payload=b"{}")
+    finally:
+        endpoint.close()
+    assert endpoint.attempts and set(endpoint.attempts) == {"POST / HTTP/1.1"}
+    assert "metrics of us-east-1 not put to CloudWatch" in caplog.text
