@@ -92,14 +92,27 @@ def test_rebinding_sys_stdout_is_undone_when_the_invocation_ends(client: Any) ->
                    "return sys.stdout.getvalue()")
     assert call(client) == (None, "kept\n")
     assert (sys.stdout, sys.stderr) == before
+    deploy(client, "sys.stdout = sys.__stdout__\nsys.stderr = sys.__stderr__", name="reset")
+    call(client, "reset")  # the interpreter's own streams, as a handler "resets" them
+    assert (sys.stdout, sys.stderr) == before
 
 
-@pytest.mark.parametrize("later", ["interpreter's stream", "another mock's"])
+def test_rebinding_sys_stdout_is_undone_when_the_invocation_is_given_up_on(client: Any) -> None:
+    deploy(client, "return 1", name="warm")
+    call(client, "warm")
+    before = sys.stdout
+    deploy(client, "sys.stdout = io.StringIO()\nthreading.Event().wait(1.5)", prelude="import io, sys, threading",
+           Timeout=1)
+    assert call(client)[0] == "Unhandled"
+    assert sys.stdout is before  # at once, as the caller gets its timeout
+
+
+@pytest.mark.parametrize("later", ["interpreter's stream", "another mock's", "its own"])
 def test_a_timed_out_handler_that_ends_late_leaves_the_streams_the_process_set_since(later: str) -> None:
     # The handler outlives its timeout in a wait no exception interrupts, and ends after its mock stopped and the
-    # test process set a stream of its own: the interpreter's (pytest puts it back at the end of a session), or a
-    # new one that the next test's mock diverts. What the invocation saw as the process's stream is stale by then:
-    # ending, it must not put that back.
+    # test process set another stream: the interpreter's (pytest puts it back at the end of a session), one that
+    # the next test's mock diverts, or one of its own (redirect_stdout). What the invocation saw as the process's
+    # stream is stale by then: it is put back when the invocation is given up on, never when it ends.
     import threading
 
     from tests.helpers import wait_until
@@ -117,6 +130,11 @@ def test_a_timed_out_handler_that_ends_late_leaves_the_streams_the_process_set_s
             sys.stdout = sys.__stdout__
             wait_until(slow_ended, timeout=10)
             assert sys.stdout is sys.__stdout__
+            return
+        if later == "its own":
+            mine = sys.stdout = io.StringIO()
+            wait_until(slow_ended, timeout=10)
+            assert sys.stdout is mine
             return
         sys.stdout = io.StringIO()
         with mock_lambda():

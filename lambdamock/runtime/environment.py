@@ -111,6 +111,7 @@ class Environment:
         self._initialised = Signal()
         self._thread: Optional[threading.Thread] = None
         self._idle = False  # its worker waits for a call (so may be narrowed to a caller's core: runtime.cores)
+        self._rebound: Optional[hooks.Rebound] = None  # the process's names as the running init or call found them
 
     def _local(self, path: str) -> str:
         """Where a path on Lambda (/var/task/..., /opt/...) is here."""
@@ -156,7 +157,7 @@ class Environment:
         outcome.started = time.time()
         self.scope.sink = outcome.output
         self.namespace.expose()
-        rebound = hooks.Rebound()
+        rebound = self._rebound = hooks.Rebound()
         started = time.perf_counter()
         reported = False  # a SnapStart hook's error was dealt with where it happened (posted, or the post ended it)
         try:
@@ -246,7 +247,7 @@ class Environment:
         scope.request_id = call.request_id
         scope.tenant = self.tenant
         self.namespace.expose()
-        rebound = hooks.Rebound()
+        rebound = self._rebound = hooks.Rebound()
         started = time.perf_counter()
         try:
             context = LambdaContext(
@@ -305,7 +306,9 @@ class Environment:
             outcome.exit_status = self.scope.ended
             self.dead = True
         self.client.context = self.client.outcome = None
-        rebound.restore()
+        if not self.scope.abandoned.is_set():  # else abandon() put them back, as its caller gave up on it
+            rebound.restore()
+        self._rebound = None
         self.namespace.hide()
         scope = self.scope
         scope.closed.clear()
@@ -385,6 +388,9 @@ class Environment:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Abandoned))
         # A handler in time.sleep wakes now (see hooks._sleep) instead of when the sleep ends.
         self.scope.abandon()
+        rebound = self._rebound
+        if rebound is not None:  # now, while the process's names are still those it found: it may end much later
+            rebound.restore()
         # Wakes the worker if it had in fact gone back to waiting for work.
         self._tasks.put(None)
 

@@ -204,14 +204,11 @@ class Rebound:
             os.environb = self.environb
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name)
-            # Lambdamock's own wrapper, or the interpreter's stream, is the process's doing, not the handler's: an
-            # invocation that ends late (it outlived its timeout) finds what the process set since, and keeps it.
-            if stream is getattr(self, name) or type(stream) is ThreadStream or stream is getattr(sys, f"__{name}__"):
-                continue
-            with contextlib.suppress(Exception):  # what it holds back is the invocation's (a TextIOWrapper's)
-                stream.flush()
-            _retire(stream)
-            setattr(sys, name, getattr(self, name))
+            if stream is not getattr(self, name):
+                with contextlib.suppress(Exception):  # what it holds back is the invocation's (a TextIOWrapper's)
+                    stream.flush()
+                _retire(stream)
+                setattr(sys, name, getattr(self, name))
 
 
 # Streams taken out of sys.stdout and sys.stderr stay referenced for a while: print() in another thread uses
