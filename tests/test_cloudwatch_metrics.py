@@ -85,17 +85,31 @@ def test_an_alias_names_itself_and_the_version_that_ran(watched: Watched) -> Non
     watched.lam.invoke(FunctionName="f", Qualifier="live", Payload=b"{}")
     watched.lam.invoke(FunctionName="f:live", Payload=b"{}")
     watched.lam.invoke(FunctionName="f", Qualifier="1", Payload=b"{}")
+    watched.lam.invoke(FunctionName="f", Qualifier="$LATEST", Payload=b"{}")
     watched.lam.invoke(FunctionName="f", Payload=b"{}")
-    assert watched.statistic("Invocations", FunctionName="f") == 4  # every version and alias of the function
+    # Each combination of dimensions is a metric of its own, read by exactly those dimensions.
+    assert watched.statistic("Invocations") == 5  # the account's
+    assert watched.statistic("Invocations", FunctionName="f") == 5  # every version and alias of the function
     assert watched.statistic("Invocations", FunctionName="f", Resource="f:live") == 2
     assert watched.statistic("Invocations", FunctionName="f", Resource="f:live", ExecutedVersion="1") == 2
     assert watched.statistic("Invocations", FunctionName="f", Resource="f:1") == 1
+    assert watched.statistic("Invocations", FunctionName="f", Resource="f:$LATEST") == 1
+    assert watched.statistic("Invocations", FunctionName="f", Resource="f:$LATEST", ExecutedVersion="$LATEST") is None
     listed = watched.cloudwatch.list_metrics(Namespace="AWS/Lambda", MetricName="Invocations")["Metrics"]
     assert {tuple(sorted((d["Name"], d["Value"]) for d in metric["Dimensions"])) for metric in listed} == {
-        (("ExecutedVersion", "1"), ("FunctionName", "f"), ("Resource", "f:live")),
+        (),
         (("FunctionName", "f"),),
+        (("FunctionName", "f"), ("Resource", "f:live")),
+        (("ExecutedVersion", "1"), ("FunctionName", "f"), ("Resource", "f:live")),
         (("FunctionName", "f"), ("Resource", "f:1")),
+        (("FunctionName", "f"), ("Resource", "f:$LATEST")),
     }
+    data = watched.cloudwatch.get_metric_data(
+        StartTime=watched.since, EndTime=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1),
+        MetricDataQueries=[{"Id": "f", "MetricStat": {"Period": 3600, "Stat": "Sum", "Metric": {
+            "Namespace": "AWS/Lambda", "MetricName": "Invocations",
+            "Dimensions": [{"Name": "FunctionName", "Value": "f"}]}}}])
+    assert sum(data["MetricDataResults"][0]["Values"]) == 5
 
 
 def test_a_throttled_request_is_a_throttle_not_an_invocation(watched: Watched) -> None:
@@ -121,17 +135,65 @@ def test_each_attempt_of_an_event_is_an_invocation(watched: Watched) -> None:
     assert watched.statistic("Errors", FunctionName="f") == 2
 
 
-def test_a_datapoint_is_stamped_when_its_invocation_ran(watched: Watched) -> None:
-    watched.create()
-    before = datetime.datetime.now(datetime.timezone.utc)
-    watched.lam.invoke(FunctionName="f", Payload=b"{}")
-    after = datetime.datetime.now(datetime.timezone.utc)
+def test_a_datapoint_is_stamped_when_its_invocation_began(watched: Watched) -> None:
+    # "The timestamp on a metric reflects when the function was invoked" (Lambda developer guide, metrics).
+    watched.lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                Code={"ZipFile": package({"app.py": "import time\ndef handler(e, c):\n"
+                                                                    "    time.sleep(2.5)\n"})})
+    invoked = datetime.datetime.now(datetime.timezone.utc)
+    watched.lam.invoke(FunctionName="slow", Payload=b"{}")
     answer = watched.cloudwatch.get_metric_statistics(
-        Namespace="AWS/Lambda", MetricName="Invocations", Statistics=["Sum"], Period=1,
-        StartTime=before - datetime.timedelta(seconds=1), EndTime=after + datetime.timedelta(seconds=1),
-        Dimensions=[{"Name": "FunctionName", "Value": "f"}])
-    (point,) = answer["Datapoints"]
-    assert before - datetime.timedelta(seconds=1) <= point["Timestamp"] <= after
+        Namespace="AWS/Lambda", MetricName="Invocations", Statistics=["Sum"], Period=60,
+        StartTime=invoked - datetime.timedelta(seconds=1), EndTime=invoked + datetime.timedelta(seconds=1),
+        Dimensions=[{"Name": "FunctionName", "Value": "slow"}])
+    assert [point["Sum"] for point in answer["Datapoints"]] == [1]
+
+
+def test_the_background_puts_them_once_many_are_queued(watched: Watched, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    from lambdamock.outbound import shipping
+    from tests.helpers import wait_until
+
+    monkeypatch.setattr(shipping, "_BACKGROUND", 1)
+    watched.create()
+    watched.lam.invoke(FunctionName="f", Payload=b"{}")
+    backend = cloudwatch_backends["123456789012"][REGION]
+    wait_until(lambda: any(datum.name == "Invocations" for datum in backend.metric_data))  # no request, no wait()
+
+
+def test_wait_puts_what_ran(watched: Watched) -> None:
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    watched.create()
+    watched.lam.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
+    watched.mock.wait(10)
+    backend = cloudwatch_backends["123456789012"][REGION]
+    assert sum(datum.value for datum in backend.metric_data if datum.name == "Invocations" and len(datum.dimensions) == 1) == 1
+
+
+def test_many_values_go_in_requests_within_putmetricdatas_limits(watched: Watched,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    from lambdamock.outbound import metrics
+
+    monkeypatch.setattr(metrics, "_VALUES_PER_METRIC", 2)
+    monkeypatch.setattr(metrics, "_METRICS_PER_CALL", 3)
+    sizes: list[list[int]] = []
+    put = CloudWatchBackend.put_metric_data
+
+    def counted(self: Any, namespace: str, metric_data: list[dict[str, Any]]) -> None:
+        sizes.append([len(datum.get("Values") or [1]) for datum in metric_data])
+        put(self, namespace, metric_data)
+
+    monkeypatch.setattr(CloudWatchBackend, "put_metric_data", counted)
+    watched.create()
+    for _ in range(5):
+        watched.lam.invoke(FunctionName="f", Payload=b"{}")
+    assert watched.statistic("Duration", "SampleCount", FunctionName="f") == 5
+    assert sizes and all(len(call) <= 3 and all(values <= 2 for values in call) for call in sizes)
+    assert len(sizes) > 1
 
 
 def test_metrics_of_what_ran_are_put_when_the_mock_stops() -> None:
