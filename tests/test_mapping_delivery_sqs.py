@@ -374,16 +374,28 @@ def test_a_queue_must_hide_a_message_as_long_as_the_function_may_run(world):
     assert world.lam.get_event_source_mapping(UUID=uuid)["FunctionArn"].endswith(":function:short")
 
 
-def test_a_batch_deadline_follows_a_lowered_visibility_timeout(world):
-    # SetQueueAttributes lowers the visibility timeout after the mapping was made. The batch leaves while the
-    # function's 2 s still fit in the new 3 s, not the old 4 s: the handler's 1.5 s ends before the messages are
-    # visible again, and the second mapping, made once the first holds them, never receives them.
-    url, arn = world.queue("lowered", VisibilityTimeout="4")
-    world.function("import time\ndef handler(event, context):\n    time.sleep(1.5)\n", timeout=2)
+SLOW_FOR_M = "import time\ndef handler(event, context):\n    if event['Records'][0]['body'].startswith('m'):\n" \
+             "        time.sleep(1.5)\n"
+
+
+@pytest.mark.parametrize("change", ["lowered after a batch", "raised during the batch"])
+def test_a_batch_deadline_uses_the_visibility_timeout_its_messages_were_hidden_with(world, monkeypatch, change):
+    # The function may run 3 s (its handler takes 1.5 s). A batch leaves while those 3 s still fit in the visibility
+    # timeout its messages were received with: then they are deleted before they are visible again, and a second
+    # mapping, made once the first holds them, never receives them. A SetQueueAttributes after an earlier batch is
+    # heeded; one during the batch is not, since its messages stay hidden as long as they were told.
+    from lambdamock.sources import sqs
+
+    monkeypatch.setattr(sqs, "_VISIBILITY_KEPT", 0.0)  # asked again at every batch
+    url, arn = world.queue("changed", VisibilityTimeout="6" if change == "lowered after a batch" else "4")
+    world.function(SLOW_FOR_M, timeout=3)
     world.function(name="g")
     world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn, BatchSize=100,
                                           MaximumBatchingWindowInSeconds=30)
-    world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "3"})
+    if change == "lowered after a batch":
+        world.send(*[f"w{n}" for n in range(100)], url=url)  # a full batch: it leaves at once
+        eventually(lambda: world.remaining(url) == 0)
+        world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "4"})
     world.send(*[f"m{n}" for n in range(4)], url=url)
 
     def held() -> bool:
@@ -391,8 +403,11 @@ def test_a_batch_deadline_follows_a_lowered_visibility_timeout(world):
         return attributes["ApproximateNumberOfMessagesNotVisible"] == "4"
 
     eventually(held)
+    if change == "raised during the batch":
+        world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "10"})
     world.lam.create_event_source_mapping(FunctionName="g", EventSourceArn=arn, BatchSize=100,
                                           MaximumBatchingWindowInSeconds=30)
-    world.mock.wait(timeout=20)
-    assert sorted(body for batch in world.batches() for body in batch) == ["m0", "m1", "m2", "m3"]
+    world.mock.wait(timeout=30)
+    assert sorted(body for batch in world.batches() for body in batch if body.startswith("m")) == [
+        "m0", "m1", "m2", "m3"]
     assert world.remaining(url) == 0
