@@ -32,6 +32,23 @@ def active() -> bool:
     return bool(botocore_stubber.enabled)
 
 
+_ended = 0  # how many times moto's mock ended, and its state with it
+
+
+def ended() -> int:
+    """How many times moto's mock ended: what was queued for it before the last end is for no one."""
+    return _ended
+
+
+def _stop(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    global _ended
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        if not active():
+            _ended += 1
+
+
 def answer(client: Any) -> None:
     """Make moto answer ``client`` even if its session was made before moto was imported."""
     if "moto" in sys.modules:
@@ -72,6 +89,7 @@ def bridge() -> None:
 
     hooks: dict[str, list[tuple[str, Callable[..., Any]]]] = {
         "moto.core.botocore_stubber": [("BotocoreStubber.__call__", _stub)],
+        "moto.core.models": [("MockAWS.stop", _stop)],
         "moto.sns.models": [("Subscription.publish", _subscription_publish)],
         "moto.awslambda.models": [("LambdaBackend.send_sns_message", _send_sns_message),
                                   ("LambdaBackend.get_function", _moto_lookups.get_function),

@@ -235,3 +235,21 @@ def test_a_named_endpoint_is_where_metrics_go(monkeypatch: pytest.MonkeyPatch,
         endpoint.close()
     assert endpoint.attempts and set(endpoint.attempts) == {"POST / HTTP/1.1"}
     assert "metrics of us-east-1 not put to CloudWatch" in caplog.text
+
+
+def test_what_one_moto_mock_did_not_get_never_reaches_the_next() -> None:
+    # One Lambda mock outlives several of moto's (a module's mock_lambda, a mock_aws per test). What a moto mock
+    # did not read ends with it, as its state does: the next starts empty.
+    with mock_lambda():
+        with moto_aws():
+            watched = Watched(None)
+            watched.create()
+            watched.lam.invoke(FunctionName="f", Payload=b"{}")  # queued: nothing read it
+        with moto_aws():
+            watched.lam.invoke(FunctionName="f", Payload=b"{}")
+            assert Watched(None).statistic("Invocations", FunctionName="f") == 1  # its own, not the first's
+            watched.lam.invoke(FunctionName="f", Payload=b"{}")  # queued: nothing read it
+        with moto_aws():
+            assert Watched(None).statistic("Invocations", FunctionName="f") is None
+            logs = boto3.client("logs", region_name=REGION)
+            assert logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/f")["logGroups"] == []

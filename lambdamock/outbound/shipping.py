@@ -32,6 +32,7 @@ class Shipping(Generic[T]):
         self._lock = threading.Lock()  # guards the queue and the worker flag
         self._queue: list[T] = []
         self._queued = 0  # the queue's weight
+        self._ended = _moto.ended()  # moto's ends before the queue's items were queued
         self._working = False
         self._shipping = threading.Lock()  # one shipment at a time, in order
         self._own = threading.local()  # set while this thread ships: its own requests do not flush
@@ -44,13 +45,23 @@ class Shipping(Generic[T]):
         return self._endpoint or _moto.active()
 
     def _put(self, item: T, weight: int) -> None:
+        ended = _moto.ended()
         with self._lock:
+            self._forget_ended(ended)
             self._queue.append(item)
             self._queued += weight
             if self._working or self._queued < _BACKGROUND:
                 return
             self._working = True
         self._service.invoker.background(self._drain, f"lambdamock-{self.service_name}")
+
+    def _forget_ended(self, ended: int) -> None:
+        """Drop what was queued for a moto mock that has ended since (the caller holds the lock): what it did not
+        get, no one will, and another mock started since must not get it either."""
+        if ended != self._ended:
+            if not self._endpoint:
+                self._queue, self._queued = [], 0
+            self._ended = ended
 
     def _drain(self) -> None:
         try:
@@ -67,7 +78,9 @@ class Shipping(Generic[T]):
         if getattr(self._own, "busy", False):
             return
         with self._shipping:  # also waits for a shipment in flight on the worker
+            ended = _moto.ended()
             with self._lock:
+                self._forget_ended(ended)
                 items, self._queue, self._queued = self._queue, [], 0
             if not items or not self.wanted():
                 return  # moto's mock ended first (its state with it): nobody can read them any more
