@@ -202,7 +202,8 @@ def test_the_tail_is_the_same_with_logs_shipped(logged: Logged) -> None:
     assert "printed 5\n" in tail and tail.startswith("START RequestId:")
 
 
-def test_nothing_is_shipped_or_sent_without_cloudwatch_logs(escapes: Proxy) -> None:
+def test_nothing_is_shipped_or_sent_without_cloudwatch_logs_or_cloudwatch(escapes: Proxy) -> None:
+    # Neither logs nor metrics (tests/test_cloudwatch_metrics.py) leave for a service that is not mocked.
     with mock_lambda() as mock:
         lam = boto3.client("lambda", region_name=REGION)
         lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
@@ -211,6 +212,9 @@ def test_nothing_is_shipped_or_sent_without_cloudwatch_logs(escapes: Proxy) -> N
         lam.invoke(FunctionName="f", InvocationType="Event", Payload=b"{}")
         mock.wait(5)
         assert len(mock.invocations) == 2 and all(run.log_stream for run in mock.invocations)
+        lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+        with pytest.raises(lam.exceptions.TooManyRequestsException):
+            lam.invoke(FunctionName="f", Payload=b"{}")  # a throttle, for the metrics
     assert escapes.attempts == []
 
 

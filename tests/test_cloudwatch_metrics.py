@@ -206,19 +206,6 @@ def test_metrics_of_what_ran_are_put_when_the_mock_stops() -> None:
         assert watched.statistic("Invocations", FunctionName="f") == 2
 
 
-def test_nothing_is_put_or_sent_without_cloudwatch(escapes: Proxy) -> None:
-    with mock_lambda() as mock:
-        lam = boto3.client("lambda", region_name=REGION)
-        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                            Code={"ZipFile": package({"app.py": SOURCE})})
-        lam.invoke(FunctionName="f", Payload=b"{}")
-        lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
-        with pytest.raises(lam.exceptions.TooManyRequestsException):
-            lam.invoke(FunctionName="f", Payload=b"{}")
-        mock.wait(5)
-    assert escapes.attempts == []
-
-
 def test_a_named_endpoint_is_where_metrics_go(monkeypatch: pytest.MonkeyPatch,
                                               caplog: pytest.LogCaptureFixture) -> None:
     # No moto: the endpoint named for CloudWatch (a loopback listener that refuses everything) gets PutMetricData.
