@@ -106,8 +106,8 @@ class QueuePoller(Poller):
     def _last_call(self) -> float:
         """When an open batch must go at the latest: its function's whole timeout (the longest of the versions a
         weighted alias may pick) must fit before the batch's first messages are visible again (AWS refuses a queue
-        that hides messages for less than the function may run). Held longer, they would be received again, into this batch or by another reader, and their receipts
-        would no longer delete them."""
+        that hides messages for less than the function may run). Held longer, they would be received again, into
+        this batch or by another reader, and their receipts would no longer delete them."""
         timeout = self.supervisor.function_timeout(self.mapping.region, self.mapping.config, routed=True) or 0
         return self._since + max(0.0, self._hidden_for - timeout)
 

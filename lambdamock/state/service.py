@@ -147,7 +147,7 @@ class Service:
                     f"{behind.config.source_arn} holds")
         if not self.invoker.wait(None if deadline is None else max(0.0, deadline - time.monotonic())):
             return "background invocations still running or queued"
-        self.invoker.ship()  # what ran is in CloudWatch Logs (when it is mocked)
+        self.invoker.ship()  # what ran is in CloudWatch Logs and CloudWatch (where they are mocked)
         return None
 
     # -- threads --------------------------------------------------------------------------------
