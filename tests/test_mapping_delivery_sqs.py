@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -387,6 +388,16 @@ def test_a_batch_deadline_uses_the_visibility_timeout_its_messages_were_hidden_w
     from lambdamock.sources import sqs
 
     monkeypatch.setattr(sqs, "_VISIBILITY_KEPT", 0.0)  # asked again at every batch
+    receive, raised = sqs.SqsReader.receive, threading.Event()
+
+    def receive_until_raised(self: Any, limit: int) -> list:
+        got = receive(self, limit)
+        if any(message.record["body"].startswith("m") for message in got):
+            raised.wait(10)  # the raise comes between the read and what the poller does with it
+        return got
+
+    if change == "raised during the batch":
+        monkeypatch.setattr(sqs.SqsReader, "receive", receive_until_raised)
     url, arn = world.queue("changed", VisibilityTimeout="6" if change == "lowered after a batch" else "4")
     world.function(SLOW_FOR_M, timeout=3)
     world.function(name="g")
@@ -405,6 +416,7 @@ def test_a_batch_deadline_uses_the_visibility_timeout_its_messages_were_hidden_w
     eventually(held)
     if change == "raised during the batch":
         world.sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "10"})
+        raised.set()
     world.lam.create_event_source_mapping(FunctionName="g", EventSourceArn=arn, BatchSize=100,
                                           MaximumBatchingWindowInSeconds=30)
     world.mock.wait(timeout=30)

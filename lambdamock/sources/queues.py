@@ -72,7 +72,8 @@ class QueuePoller(Poller):
             self._filter, self._filtered_for = filters.compile_all(config.filters, "sqs"), config.filters
         if batch and time.monotonic() >= self._last_call():
             self._flush()
-        reading = time.monotonic()
+        # What the read's messages are hidden for: asked before the read, so a change made after it is not theirs.
+        reading, hidden_for = time.monotonic(), self.reader.visibility_timeout
         read = self.reader.receive(min(max(batch.room, 1), self.reader.max_receive))
         dropped: list[str] = []
         for index, message in enumerate(read):
@@ -85,7 +86,7 @@ class QueuePoller(Poller):
                 self.reader.release([later.receipt for later in read[index:]])  # read again after the change
                 break
             if not batch:
-                self._since, self._hidden_for = reading, self.reader.visibility_timeout
+                self._since, self._hidden_for = reading, hidden_for
             batch.add(message, encoded)
             self._held.add(message.id)
         if dropped:
