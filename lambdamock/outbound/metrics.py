@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lambdamock._moto_metrics import NAMESPACE
 from lambdamock.outbound.shipping import Shipping
 from lambdamock.runtime import InvocationResult
-from lambdamock.state.functions import LATEST
 
 if TYPE_CHECKING:
     from lambdamock.state.invocations import Job
@@ -42,7 +41,7 @@ def _dimension_sets(job: Job) -> tuple[Dimensions, ...]:
     if job.qualifier is None:
         return ((), function)
     resource = (*function, ("Resource", f"{name}:{job.qualifier}"))
-    if job.qualifier == LATEST or job.qualifier.isdigit():
+    if job.qualifier == job.spec.version:  # a version (or $LATEST), not an alias
         return ((), function, resource)
     return ((), function, resource, (("ExecutedVersion", job.spec.version), *resource))
 
