@@ -154,7 +154,8 @@ def _mapping_row(mapping: EventSourceMapping, no_records: str) -> list[Cell]:
     return [
         Cell(mapping.uuid, "muted"),
         Cell(mapping.region),
-        Cell(_cut(_source(config.source_arn))),
+        # Self-managed Kafka has servers, not an ARN.
+        Cell(_cut(_source(config.source_arn) if config.source_arn else f"kafka {','.join(config.servers)}")),
         Cell(function),
         Cell(state, "" if mapping.enabled else "muted"),
         Cell(batch),

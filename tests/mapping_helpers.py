@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import time
 from typing import Any, Callable
 
@@ -90,5 +91,26 @@ def f(create_function, sources):
     return "f"
 
 
+def unsupported(member: str) -> str:
+    """AWS's refusal of a setting a kind of source does not take, as its users quote it: "Unsupported
+    'maximumRetryAttempts' parameter for given event source mapping type." (aws-cdk#17934), "Unsupported
+    'maximumBatchingWindowInSeconds' ..." (pulumi-aws#1418). ``member`` as the request names it, or lowerCamel."""
+    return f"Unsupported '{member[0].lower()}{member[1:]}' parameter for given event source mapping type."
+
+
 def listing(client) -> list[dict]:
     return client.list_event_source_mappings()["EventSourceMappings"]
+
+
+@pytest.fixture
+def mapping_error(client, aws_error):
+    """Like ``aws_error``, and the region's mappings must be as they were too."""
+
+    @contextlib.contextmanager
+    def check(code, message, via=None):
+        before = listing(client)
+        with aws_error(via or client, code, message) as info:
+            yield info
+        assert listing(client) == before, "a failed call must leave the mappings as they were"
+
+    return check

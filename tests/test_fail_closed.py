@@ -228,6 +228,31 @@ def test_a_mapping_on_an_unmocked_source_reports_it_and_sends_nothing(escapes: P
     assert escapes.attempts == []
 
 
+@pytest.mark.parametrize("source", [
+    {"EventSourceArn": "arn:aws:kafka:us-east-1:123456789012:cluster/orders/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2",
+     "Topics": ["orders"]},
+    {"SelfManagedEventSource": {"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["kafka.example.com:9092"]}},
+     "Topics": ["orders"], "SourceAccessConfigurations": [
+         {"Type": "BASIC_AUTH", "URI": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf"}]},
+    {"EventSourceArn": "arn:aws:mq:us-east-1:123456789012:broker:orders:b-24cacbb4-b295-49b7-8543-7ce7ce9dfb98",
+     "Queues": ["orders"], "SourceAccessConfigurations": [
+         {"Type": "BASIC_AUTH", "URI": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf"}]},
+    {"EventSourceArn": "arn:aws:rds:us-east-1:123456789012:cluster:orders",
+     "DocumentDBEventSourceConfig": {"DatabaseName": "shop"}},
+], ids=["msk", "self-managed-kafka", "mq", "documentdb"])
+def test_a_mapping_no_one_reads_asks_nobody_anything(escapes: Proxy, source: dict) -> None:
+    # Neither its broker, nor its secret, nor moto: a Kafka, MQ or DocumentDB mapping has no poller.
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        uuid = client.create_event_source_mapping(FunctionName="f", **source)["UUID"]
+        wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+        client.update_event_source_mapping(UUID=uuid, BatchSize=5)
+        mock.wait(timeout=5)
+        client.delete_event_source_mapping(UUID=uuid)
+    assert escapes.attempts == []
+
+
 def test_a_mapping_stops_reading_when_moto_stops(escapes: Proxy) -> None:
     with mock_lambda():
         client = boto3.client("lambda", region_name="us-east-1")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import re
 import time
@@ -16,27 +15,14 @@ from tests import probe
 from tests.conftest import ACCOUNT, REGION, function_arn
 from tests.helpers import ROLE, moto_aws, wait_until
 from tests.helpers import modeled as modeled_member
-from tests.mapping_helpers import FIFO, QUEUE, STREAM, TABLE, listing
+from tests.mapping_helpers import FIFO, QUEUE, STREAM, TABLE, unsupported
 
 # Fixtures, found by pytest by their names here (the aliases mark them as used).
 from tests.mapping_helpers import f as f
+from tests.mapping_helpers import mapping_error as mapping_error
 from tests.mapping_helpers import sources as sources
 
 NOT_FOUND = "The resource you requested does not exist."
-
-
-@pytest.fixture
-def mapping_error(client, aws_error):
-    """Like ``aws_error``, and the region's mappings must be as they were too."""
-
-    @contextlib.contextmanager
-    def check(code, message, via=None):
-        before = listing(client)
-        with aws_error(via or client, code, message) as info:
-            yield info
-        assert listing(client) == before, "a failed call must leave the mappings as they were"
-
-    return check
 
 
 @pytest.mark.parametrize("call", ["get", "update", "delete"])
@@ -114,6 +100,19 @@ def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message
 
 
 @pytest.mark.parametrize(("params", "message"), [
+    ({"EventSourceArn": STREAM}, "1 validation error detected: Value null at 'startingPosition' failed to satisfy "
+     "constraint: Member must not be null."),
+    ({"EventSourceArn": STREAM, "StartingPosition": "AT_TIMESTAMP"}, "Need to specify a timestamp"),
+    ({"EventSourceArn": TABLE, "StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": 1700000000},
+     f"Unsupported starting position for arn type: {TABLE}"),
+], ids=["no-position", "no-timestamp", "dynamodb-at-timestamp"])
+def test_the_position_is_checked_before_the_record_age(client, f, mapping_error, params, message):
+    # No recording has both wrong; the position's first (its text is the model's kind, which AWS checks first).
+    with mapping_error("InvalidParameterValueException", message):
+        client.create_event_source_mapping(FunctionName="f", MaximumRecordAgeInSeconds=30, **params)
+
+
+@pytest.mark.parametrize(("params", "message"), [
     # Recorded: TestLambdaEventSourceMappings::test_create_event_source_validation (invalid_starting_position).
     ({"StartingPosition": "invalid"}, "1 validation error detected: Value 'invalid' at 'startingPosition' failed to "
      "satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]"),
@@ -164,18 +163,15 @@ OTHER_SOURCES = {"Topics": ["orders"], "Queues": ["orders"],
                  "DocumentDBEventSourceConfig": {"DatabaseName": "d"}}
 
 
-def unsupported(key: str) -> str:
-    # AWS's wording, as its users quote it: "Unsupported 'maximumRetryAttempts' parameter for given event source
-    # mapping type." (aws-cdk#17934), "Unsupported 'maximumBatchingWindowInSeconds' ..." (pulumi-aws#1418).
-    return f"Unsupported '{key[0].lower()}{key[1:]}' parameter for given event source mapping type."
-
-
 @pytest.mark.parametrize(("source", "key", "value"), [
     *[(QUEUE, key, value) for key, value in {**STREAM_ONLY, **OTHER_SOURCES}.items()],
     *[(STREAM, key, value) for key, value in {**OTHER_SOURCES, "ScalingConfig": {"MaximumConcurrency": 2}}.items()],
     (TABLE, "ScalingConfig", {"MaximumConcurrency": 2}),
     pytest.param(STREAM, "ProvisionedPollerConfig", {"MinimumPollers": 2},
                  marks=modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")),
+    # "(Amazon MSK, and self-managed Apache Kafka only)".
+    *[pytest.param(source, "LoggingConfig", {"SystemLogLevel": "INFO"},
+                   marks=modeled_member("CreateEventSourceMapping", "LoggingConfig")) for source in (QUEUE, STREAM, TABLE)],
 ])
 def test_a_setting_for_other_kinds_of_source_is_refused(client, f, mapping_error, source, key, value):
     # The API reference marks these "(Kinesis and DynamoDB Streams only)", "(Amazon SQS only)", or Kafka's, MQ's

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import modeled
+
 pytest_plugins = ["pytester"]
 
 CREATE = '''
@@ -111,26 +113,27 @@ UNSERVED = '''
 import pytest
 
 def swallowing_code_under_test(client):
-    try:  # a self-managed Kafka source: one of the calls lambdamock refuses (NotServedError)
-        client.create_event_source_mapping(FunctionName="f", Topics=["orders"], StartingPosition="LATEST",
-                                           SelfManagedEventSource={"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["h:9092"]}})
+    try:  # a durable execution: one of the calls lambdamock refuses (NotServedError)
+        client.invoke(FunctionName="f", DurableExecutionName="run-1", Payload=b"{}")
     except Exception:
         return None
 
 MARKER
 def test_swallows(lambda_mock):
     swallowing_code_under_test(create())
-    assert [call.operation for call in lambda_mock.unserved] == ["CreateEventSourceMapping"]
+    assert [call.operation for call in lambda_mock.unserved] == ["Invoke"]
 '''
 
 
+@modeled("Invoke", "DurableExecutionName")
 def test_unserved_calls_fail_the_test_at_teardown_even_when_swallowed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(CREATE + UNSERVED.replace("MARKER", ""))
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*lambdamock does not serve: CreateEventSourceMapping (API 2015-03-31)*"])
+    result.stdout.fnmatch_lines(["*lambdamock does not serve: Invoke (API 2015-03-31)*"])
 
 
+@modeled("Invoke", "DurableExecutionName")
 def test_allow_unserved_opts_out(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(CREATE + UNSERVED.replace("MARKER", "@pytest.mark.lambda_mock(allow_unserved=True)"))
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

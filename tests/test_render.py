@@ -99,6 +99,17 @@ def test_mappings_show_their_source_state_batching_and_last_result(lambda_mock, 
     assert '<td class="lm-error">PROBLEM: Function call failed</td>' in page
 
 
+def test_a_self_managed_kafka_mapping_shows_its_servers(lambda_mock, client, create_function):
+    create_function("ok", Code=code("return None"))
+    servers = {"Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["b-1.example.com:9092", "b-2.example.com:9092"]}}
+    uuid = client.create_event_source_mapping(
+        FunctionName="ok", SelfManagedEventSource=servers, Topics=["orders"],
+        SourceAccessConfigurations=[{"Type": "VPC_SUBNET", "URI": "subnet:subnet-0123456789abcdef0"}])["UUID"]
+    lines = str(lambda_mock).splitlines()
+    [row] = [line.split() for line in lines if line.startswith(uuid)]
+    assert row[1:4] == ["us-east-1", "kafka", "b-1.example.com:9092,b-2.example.com:9092"]
+
+
 def test_everything_from_the_state_is_escaped(lambda_mock, client, create_function):
     create_function("f", Code=code("return '<img src=x onerror=alert(1)>'"))
     client.create_alias(FunctionName="f", Name="a", FunctionVersion="$LATEST", Description="</table><script>")

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
-from lambdamock.errors import InvalidParameterValueException, NotServedError, ResourceConflictException
+from lambdamock.errors import InvalidParameterValueException, ResourceConflictException
+from lambdamock.operations import _brokers as brokers
 from lambdamock.operations._base import Call
 from lambdamock.sources import filters
 from lambdamock.sources.supervisor import Supervisor
-from lambdamock.state.mappings import DYNAMODB, SQS, STREAMS, EventSourceMapping, MappingConfig, source_kind
+from lambdamock.state.mappings import (
+    DYNAMODB,
+    KAFKA,
+    MQ,
+    MSK,
+    SQS,
+    STREAMS,
+    UNREAD,
+    EventSourceMapping,
+    MappingConfig,
+    source_kind,
+)
 
 # AWS's texts (LocalStack's snapshots recorded against AWS, and AWS errors quoted in public issues).
 UNRECOGNIZED = "Unrecognized event source."
@@ -40,39 +52,44 @@ _SCALING_MODES = "ProvisionedPollerConfig and ScalingConfig cannot be used toget
 # "(Amazon SQS only)", Kafka's, MQ's and DocumentDB's). AWS refuses them in one wording, which its users
 # quote for Kafka sources (aws-cdk#17934, aws-cdk#19917, pulumi-aws#1418).
 _OTHER_SOURCES = ("Topics", "Queues", "SourceAccessConfigurations", "AmazonManagedKafkaEventSourceConfig",
-                  "SelfManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig")
+                  "SelfManagedKafkaEventSourceConfig", "SelfManagedEventSource", "DocumentDBEventSourceConfig")
+_STREAM_ONLY = ("ParallelizationFactor", "TumblingWindowInSeconds")
+_RETRIES = ("MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "MaximumRetryAttempts")
+# What only some of the kinds lambdamock does not read take (see _brokers.SHOWN).
+_BROKER_ONLY = (*_OTHER_SOURCES, *_STREAM_ONLY, *_RETRIES, "ScalingConfig", "ProvisionedPollerConfig",
+                "StartingPosition", "StartingPositionTimestamp", "DestinationConfig", "FunctionResponseTypes",
+                "LoggingConfig", "MaximumBatchingWindowInSeconds")
 _NOT_TAKEN = {
-    SQS: (*_OTHER_SOURCES, "ParallelizationFactor", "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError",
-          "MaximumRetryAttempts", "TumblingWindowInSeconds"),
-    **dict.fromkeys(STREAMS, (*_OTHER_SOURCES, "ScalingConfig", "ProvisionedPollerConfig")),
+    SQS: (*_OTHER_SOURCES, *_STREAM_ONLY, *_RETRIES, "LoggingConfig"),
+    **dict.fromkeys(STREAMS, (*_OTHER_SOURCES, "ScalingConfig", "ProvisionedPollerConfig", "LoggingConfig")),
+    **{kind: tuple(key for key in _BROKER_ONLY if key not in brokers.SHOWN[kind]
+                   and not (kind in brokers.POSITIONED and key.startswith("StartingPosition")))
+       for kind in UNREAD},
 }
-# Sources AWS maps that lambdamock does not poll: asking for them is a gap, not a user error.
-_UNSERVED = {"kafka": "Amazon MSK", "mq": "Amazon MQ", "rds": "Amazon DocumentDB"}
 # Settings stored as given and shown back as such.
-_OPTIONS = ("KMSKeyArn", "MetricsConfig", "LoggingConfig", "ProvisionedPollerConfig")
+_OPTIONS = ("KMSKeyArn", "MetricsConfig", "ProvisionedPollerConfig")
 _DEFAULT_BATCH = {SQS: 10}
-# What StateTransitionReason says after a user's change: AWS words it per source.
-_USER_REASON = {SQS: "USER_INITIATED"}
+# What StateTransitionReason says after a user's change: AWS words it per source (recorded for SQS and self-managed
+# Kafka; for MQ in the developer guide's examples).
+_USER_REASON = {SQS: "USER_INITIATED", **dict.fromkeys(UNREAD, "USER_INITIATED")}
 
 
 def kind_of(params: dict[str, Any]) -> str:
     """The kind of source a CreateEventSourceMapping request names, or AWS's error."""
-    if "SelfManagedEventSource" in params:
-        raise NotServedError("lambdamock does not serve event source mappings for self-managed Kafka yet")
     arn = params.get("EventSourceArn")
     if not arn:
+        if (params.get("SelfManagedEventSource") or {}).get("Endpoints"):  # servers, whose key the model checks
+            return KAFKA
         raise InvalidParameterValueException(UNRECOGNIZED)
     kind = source_kind(arn)
     if kind is None:
-        service = arn.split(":")[2] if arn.count(":") >= 2 else ""
-        if service in _UNSERVED:
-            raise NotServedError(f"lambdamock does not serve event source mappings for {_UNSERVED[service]} yet")
         raise InvalidParameterValueException(UNRECOGNIZED)
     return kind
 
 
 def check_destination(params: dict[str, Any]) -> None:
-    # Queues and streams take no OnSuccess destination (only Kafka sources do).
+    # No mapping takes an OnSuccess destination: "Not supported in CreateEventSourceMapping or
+    # UpdateEventSourceMapping" (the API reference's DestinationConfig).
     if (params.get("DestinationConfig") or {}).get("OnSuccess", {}).get("Destination"):
         raise InvalidParameterValueException(_DESTINATION)
 
@@ -80,24 +97,29 @@ def check_destination(params: dict[str, Any]) -> None:
 def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[str],
               current: Optional[MappingConfig] = None) -> MappingConfig:
     """The configuration a Create (``current`` None) or Update request asks for, checked as AWS checks it."""
-    arn = current.source_arn if current is not None else params["EventSourceArn"]
+    arn = current.source_arn if current is not None else params.get("EventSourceArn", "")
     for key in _NOT_TAKEN[kind]:
         if key in params:
-            raise InvalidParameterValueException(
-                f"Unsupported '{key[0].lower()}{key[1:]}' parameter for given event source mapping type."
-            )
+            raise brokers.unsupported(key[0].lower() + key[1:])
     changes: dict[str, Any] = {"function_name": name, "qualifier": qualifier}
     if "BatchSize" in params or current is None:
         changes["batch_size"] = params.get("BatchSize", _DEFAULT_BATCH.get(kind, 100))
-    if "MaximumBatchingWindowInSeconds" in params:
-        changes["batching_window"] = params["MaximumBatchingWindowInSeconds"]
     if "FilterCriteria" in params:
         changes["filters"] = _patterns(kind, params["FilterCriteria"])
-    if "FunctionResponseTypes" in params:
+    unread = kind in UNREAD
+    if unread:  # kept as given, and shown only when given (see _brokers)
+        if current is None:
+            changes.update(_position(kind, arn, params, brokers.POSITIONED.get(kind)))
+        _check_record_age(params)
+    elif "MaximumBatchingWindowInSeconds" in params:
+        changes["batching_window"] = params["MaximumBatchingWindowInSeconds"]
+    if "FunctionResponseTypes" in params and not unread:
         changes["report_item_failures"] = "ReportBatchItemFailures" in params["FunctionResponseTypes"]
     if "ScalingConfig" in params:
         changes["maximum_concurrency"] = (params["ScalingConfig"] or {}).get("MaximumConcurrency")
-    options = {key: params[key] for key in _OPTIONS if key in params}
+    options = {key: params[key] for key in (*_OPTIONS, *brokers.SHOWN.get(kind, ())) if key in params}
+    if unread:
+        options = brokers.checked(kind, options, current)
     if options:
         merged = {**(current.options if current is not None else {}), **options}
         # An empty value removes a setting, as the API reference says of ScalingConfig: an empty key ARN (the
@@ -105,13 +127,14 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
         changes["options"] = {key: value for key, value in merged.items() if value not in ("", {})}
     if kind in STREAMS:
         changes.update(_stream_settings(kind, arn, params, current))
-    elif current is None and "StartingPosition" in params:
-        raise InvalidParameterValueException(_SQS_POSITION)
-    elif ((params.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"):
-        # A queue's failed messages go to its own dead-letter queue: the text AWS gives an OnSuccess
-        # (recorded) and, by its users' reports, an OnFailure a source type does not take (aws-cdk#19917).
-        raise InvalidParameterValueException(_DESTINATION)
-    config = current.replace(**changes) if current is not None else MappingConfig(source_arn=arn, **changes)
+    elif kind == SQS:
+        if current is None and "StartingPosition" in params:
+            raise InvalidParameterValueException(_SQS_POSITION)
+        if ((params.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"):
+            # A queue's failed messages go to its own dead-letter queue: the text AWS gives an OnSuccess
+            # (recorded) and, by its users' reports, an OnFailure a source type does not take (aws-cdk#19917).
+            raise InvalidParameterValueException(_DESTINATION)
+    config = current.replace(**changes) if current is not None else MappingConfig(source_arn=arn, kind=kind, **changes)
     _check_batching(kind, config)
     if kind == SQS:
         _check_pollers(config)
@@ -131,24 +154,34 @@ def _check_pollers(config: MappingConfig) -> None:
         raise InvalidParameterValueException(_POLLER_ORDER)
 
 
-def _stream_settings(kind: str, arn: str, params: dict[str, Any], current: Optional[MappingConfig]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if current is None:
-        position = params.get("StartingPosition")
-        if position is None:
+def _position(kind: str, arn: str, params: dict[str, Any], default: Optional[str] = None) -> dict[str, Any]:
+    """Where a new mapping of a stream or Kafka topic starts reading (``default`` when not given)."""
+    position = params.get("StartingPosition", default)
+    if position is None:
+        if kind in STREAMS:
             raise InvalidParameterValueException(_NO_POSITION)
-        if position == "AT_TIMESTAMP" and kind == DYNAMODB:
-            raise InvalidParameterValueException(f"Unsupported starting position for arn type: {arn}")
-        if position == "AT_TIMESTAMP" and params.get("StartingPositionTimestamp") is None:
-            raise InvalidParameterValueException(_NO_TIMESTAMP)
-        out["starting_position"] = position
-        if position == "AT_TIMESTAMP":
-            out["starting_position_timestamp"] = params["StartingPositionTimestamp"]
+        return {}
+    if position == "AT_TIMESTAMP" and kind == DYNAMODB:
+        raise InvalidParameterValueException(f"Unsupported starting position for arn type: {arn}")
+    if position == "AT_TIMESTAMP" and params.get("StartingPositionTimestamp") is None:
+        raise InvalidParameterValueException(_NO_TIMESTAMP)
+    out: dict[str, Any] = {"starting_position": position}
+    if position == "AT_TIMESTAMP":
+        out["starting_position_timestamp"] = params["StartingPositionTimestamp"]
+    return out
+
+
+def _check_record_age(params: dict[str, Any]) -> None:
     age = params.get("MaximumRecordAgeInSeconds")
-    if age is not None:
-        if age != -1 and not 60 <= age <= 604800:
-            raise InvalidParameterValueException(_RECORD_AGE)
-        out["maximum_record_age"] = age
+    if age is not None and age != -1 and not 60 <= age <= 604800:
+        raise InvalidParameterValueException(_RECORD_AGE)
+
+
+def _stream_settings(kind: str, arn: str, params: dict[str, Any], current: Optional[MappingConfig]) -> dict[str, Any]:
+    out = _position(kind, arn, params) if current is None else {}
+    _check_record_age(params)
+    if "MaximumRecordAgeInSeconds" in params:
+        out["maximum_record_age"] = params["MaximumRecordAgeInSeconds"]
     simple = (
         ("MaximumRetryAttempts", "maximum_retry_attempts"),
         ("BisectBatchOnFunctionError", "bisect_on_error"),
@@ -200,13 +233,20 @@ def view(mapping: EventSourceMapping, state: Optional[str] = None) -> dict[str, 
         destination = {"Destination": config.on_failure} if config.on_failure else {}
         out["BisectBatchOnFunctionError"] = config.bisect_on_error
         out["DestinationConfig"] = {"OnFailure": destination}
-    out["EventSourceArn"] = config.source_arn
+    if config.source_arn:  # self-managed Kafka is named by its servers alone (recorded)
+        out["EventSourceArn"] = config.source_arn
     out["EventSourceMappingArn"] = mapping.arn
     if config.filters:
         out["FilterCriteria"] = {"Filters": [{"Pattern": pattern} for pattern in config.filters]}
     out["FunctionArn"] = mapping.function_arn
-    out["FunctionResponseTypes"] = ["ReportBatchItemFailures"] if config.report_item_failures else []
     out["LastModified"] = modified
+    out["State"] = shown_state
+    if kind in UNREAD:
+        out["StateTransitionReason"] = reason
+        out["UUID"] = mapping.uuid
+        brokers.shown(mapping, out)
+        return out
+    out["FunctionResponseTypes"] = ["ReportBatchItemFailures"] if config.report_item_failures else []
     if kind in STREAMS:
         out["LastProcessingResult"] = mapping.processing_result
     out["MaximumBatchingWindowInSeconds"] = config.batching_window
@@ -219,7 +259,6 @@ def view(mapping: EventSourceMapping, state: Optional[str] = None) -> dict[str, 
             out["StartingPositionTimestamp"] = config.starting_position_timestamp
     elif config.maximum_concurrency is not None:
         out["ScalingConfig"] = {"MaximumConcurrency": config.maximum_concurrency}
-    out["State"] = shown_state
     # A queue that cannot be read shows why in StateTransitionReason (queues have no LastProcessingResult).
     out["StateTransitionReason"] = problem if problem and kind == SQS else reason
     if kind in STREAMS:
@@ -262,9 +301,24 @@ def check_visibility(call: Call, config: MappingConfig) -> None:
         )
 
 
-def conflict(kind: str, config: MappingConfig, existing: EventSourceMapping) -> ResourceConflictException:
+def duplicate(mappings: Iterable[EventSourceMapping], config: MappingConfig, function_arn: str,
+              ) -> Optional[ResourceConflictException]:
+    """AWS's refusal when one of ``mappings`` (the region's) has the function read what ``config`` reads; else None."""
+    for existing in mappings:
+        if existing.function_arn == function_arn and _same_source(existing.config, config):
+            return _conflict(config, function_arn, existing)
+    return None
+
+
+def _same_source(one: MappingConfig, other: MappingConfig) -> bool:
+    return brokers.same_source(one, other) if one.kind in UNREAD else one.source_arn == other.source_arn
+
+
+def _conflict(config: MappingConfig, function_arn: str, existing: EventSourceMapping) -> ResourceConflictException:
     """AWS's refusal of a second mapping of one source to one function (worded per source)."""
-    if kind == SQS:
+    if config.kind in (MSK, KAFKA, MQ):
+        return brokers.conflict(config, function_arn, existing)
+    if config.kind == SQS:
         return ResourceConflictException(
             f'An event source mapping with SQS arn (" {config.source_arn} ") and function '
             f'(" {config.function_name} ") already exists. Please update or delete the existing mapping '
@@ -292,9 +346,9 @@ def add_mapping(call: Call, config: MappingConfig, function_arn: str, enabled: b
     mapping = EventSourceMapping(identifier, arn, call.region.name, config, function_arn, enabled, user_reason(kind))
     mapping.tags = dict(tags)
     with call.service.lock:
-        for existing in call.region.mappings:
-            if existing.config.source_arn == config.source_arn and existing.function_arn == function_arn:
-                raise conflict(kind, config, existing)
+        refused = duplicate(call.region.mappings, config, function_arn)
+        if refused is not None:
+            raise refused
         call.region.mappings.add(mapping)
     supervisor.start(mapping)
     return mapping

@@ -14,7 +14,7 @@ from lambdamock.operations._esm import (
     check_destination,
     check_visibility,
     configure,
-    conflict,
+    duplicate,
     kind_of,
     target,
     user_reason,
@@ -83,9 +83,9 @@ def update_event_source_mapping(call: Call, params: dict[str, Any]) -> dict[str,
         if mapping.transient:
             raise ResourceInUseException(UPDATE_IN_USE)
         if function_arn != mapping.function_arn:
-            for existing in call.region.mappings:
-                if existing.config.source_arn == config.source_arn and existing.function_arn == function_arn:
-                    raise conflict(current.kind, config, existing)
+            refused = duplicate(call.region.mappings, config, function_arn)
+            if refused is not None:
+                raise refused
         transition = UPDATING if enabled == mapping.enabled else (ENABLING if enabled else DISABLING)
         mapping.config, mapping.function_arn, mapping.enabled = config, function_arn, enabled
         mapping.reason = user_reason(current.kind)

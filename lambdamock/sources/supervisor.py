@@ -20,7 +20,7 @@ from lambdamock.sources.queues import QueuePoller
 from lambdamock.sources.sqs import SqsReader
 from lambdamock.sources.streams import StreamPoller
 from lambdamock.state import jobs, lineage
-from lambdamock.state.mappings import DELETING, KINESIS, SQS, EventSourceMapping, MappingConfig
+from lambdamock.state.mappings import DELETING, KINESIS, SQS, UNREAD, EventSourceMapping, MappingConfig
 from lambdamock.state.service import Service
 
 LocalSource = Union[LocalQueue, LocalStream, LocalTableStream]
@@ -74,7 +74,7 @@ class Supervisor:
 
     def check_source(self, kind: str, arn: str) -> None:
         """Refuse a source that does not exist, with AWS's texts; a source that cannot be asked passes."""
-        if self.local(arn) is not None:
+        if kind in UNREAD or self.local(arn) is not None:
             return
         from botocore.exceptions import ClientError
 
@@ -115,6 +115,9 @@ class Supervisor:
 
     def start(self, mapping: EventSourceMapping) -> None:
         """Run a new mapping: its poller reads from where StartingPosition says, now."""
+        if mapping.config.kind in UNREAD:  # no poller: enabled (or disabled) at once, and never reads
+            mapping.settle()
+            return
         poller = self._poller(mapping)
         with self._lock:
             if self._closed:

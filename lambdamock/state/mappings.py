@@ -24,10 +24,14 @@ NO_RECORDS = "No records processed"
 
 SQS, KINESIS, DYNAMODB = "sqs", "kinesis", "dynamodb"
 STREAMS = frozenset({KINESIS, DYNAMODB})
+# Amazon MSK, self-managed Apache Kafka (a mapping named by its bootstrap servers, not an ARN), Amazon MQ, DocumentDB.
+MSK, KAFKA, MQ, DOCUMENTDB = "kafka", "self-managed-kafka", "mq", "docdb"
+# Sources read through a cluster or broker that a test's process does not hold: mapped, never read.
+UNREAD = frozenset({MSK, KAFKA, MQ, DOCUMENTDB})
 
 
 def source_kind(arn: str) -> Optional[str]:
-    """sqs, kinesis or dynamodb for an ARN of a source lambdamock polls; None for any other."""
+    """The kind of source an ARN names (sqs, kinesis, dynamodb, kafka, mq or docdb); None for any other."""
     parts = arn.split(":", 5)
     if len(parts) < 6 or parts[0] != "arn":
         return None
@@ -38,6 +42,13 @@ def source_kind(arn: str) -> Optional[str]:
         return KINESIS
     if service == DYNAMODB and resource.startswith("table/") and "/stream/" in resource:
         return DYNAMODB
+    # A cluster, or the VPC connection to another account's cluster (the API reference's EventSourceArn).
+    if service == MSK and resource.startswith(("cluster/", "vpc-connection/")):
+        return MSK
+    if service == MQ and resource.startswith("broker:"):
+        return MQ
+    if service == "rds" and resource.startswith("cluster:"):
+        return DOCUMENTDB
     return None
 
 
@@ -46,6 +57,7 @@ class MappingConfig:
     """What a mapping is set to do, in the domain's terms; replaced whole on every change."""
 
     source_arn: str
+    kind: str  # see source_kind; KAFKA for self-managed Kafka, whose source_arn is ""
     function_name: str
     qualifier: Optional[str]
     batch_size: int
@@ -65,10 +77,10 @@ class MappingConfig:
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
-    def kind(self) -> str:
-        found = source_kind(self.source_arn)
-        assert found is not None, "a mapping is only made for a known source"
-        return found
+    def servers(self) -> list[str]:
+        """Self-managed Kafka's bootstrap servers, as given (none for another kind of source)."""
+        endpoints = (self.options.get("SelfManagedEventSource") or {}).get("Endpoints") or {}
+        return list(endpoints.get("KAFKA_BOOTSTRAP_SERVERS") or [])
 
     def replace(self, **changes: Any) -> MappingConfig:
         if "options" in changes:

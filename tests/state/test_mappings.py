@@ -10,7 +10,7 @@ QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
 
 
 def mapping() -> EventSourceMapping:
-    config = MappingConfig(QUEUE, "f", None, 10)
+    config = MappingConfig(QUEUE, "sqs", "f", None, 10)
     return EventSourceMapping("u", "arn:aws:lambda:us-east-1:123456789012:event-source-mapping:u", "us-east-1",
                               config, "arn:aws:lambda:us-east-1:123456789012:function:f", True, "USER_INITIATED")
 
