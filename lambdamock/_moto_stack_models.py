@@ -36,6 +36,9 @@ _INLINE = {"python": "index.py", "nodejs": "index.js"}
 # A mapping's settings that go when an updated template no longer gives them (CloudFormation sends them
 # empty, as go-to-k/cdkd#976 reports).
 _MAPPING_RESETS = ("FilterCriteria", "ScalingConfig")
+# The Kafka configurations of a mapping: their consumer group is fixed once made, and UpdateEventSourceMapping refuses
+# one even unchanged; the rest of them (a schema registry) is updated in place.
+_KAFKA_CONFIGS = ("AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig")
 # A function's GetAtt attributes besides Arn (AWS::Lambda::Function's return values).
 _SNAP_START = ("SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus")
 # AWS::Lambda::Function's create-only properties besides its name, and what a template without them means.
@@ -181,11 +184,19 @@ def _moved(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
     updatable = client.meta.service_model.operation_model("UpdateEventSourceMapping").input_shape.members
     previous = original.properties
     fixed = {key for key in set(properties) | set(previous) if key != "Tags" and _RENAMED.get(key, key) not in updatable}
-    return any(properties.get(key) != previous.get(key) for key in fixed)
+    return _groups(properties) != _groups(previous) or any(properties.get(key) != previous.get(key) for key in fixed)
+
+
+def _groups(properties: dict[str, Any]) -> list[Any]:
+    """The Kafka consumer groups a mapping's properties name."""
+    return [(properties.get(key) or {}).get("ConsumerGroupId") for key in _KAFKA_CONFIGS]
 
 
 def _reconfigure_mapping(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
     settings = _parameters(client, "UpdateEventSourceMapping", properties)
+    for key in _KAFKA_CONFIGS:
+        rest = {name: value for name, value in (settings.pop(key, None) or {}).items() if name != "ConsumerGroupId"}
+        settings.update({key: rest} if rest else {})
     for key in _MAPPING_RESETS:
         if key in original.properties and key not in properties:
             settings[key] = {}  # taken out of the template: none any more, as CloudFormation sends it

@@ -38,7 +38,8 @@ def _client(region: str) -> Any:
 
 def _shaped(shape: Any, value: Any) -> Any:
     """A template's value as ``shape`` takes it, as CloudFormation converts it: numbers and booleans from
-    strings, strings from numbers and booleans (``true``, not ``True``), maps from lists of pairs."""
+    strings, strings from numbers and booleans (``true``, not ``True``), maps from lists of pairs and from
+    structures."""
     kind = shape.type_name
     if kind in ("integer", "long") and isinstance(value, str):
         return int(value)
@@ -53,7 +54,10 @@ def _shaped(shape: Any, value: Any) -> Any:
     if kind == "list" and isinstance(value, list):
         return [_shaped(shape.member, item) for item in value]
     if kind == "map" and isinstance(value, dict):
-        return {key: _shaped(shape.value, item) for key, item in value.items()}
+        # A map with named keys is a structure in a template, its keys in CloudFormation's case: KafkaBootstrapServers
+        # for KAFKA_BOOTSTRAP_SERVERS (AWS::Lambda::EventSourceMapping's SelfManagedEventSource.Endpoints).
+        named = {key.replace("_", ""): key for key in getattr(shape.key, "enum", None) or ()}
+        return {named.get(key.upper(), key): _shaped(shape.value, item) for key, item in value.items()}
     if kind == "map" and isinstance(value, list):
         pairs = [(entry[key], _shaped(shape.value, entry[item])) for entry in value
                  for key, item in _PAIRS if key in entry]

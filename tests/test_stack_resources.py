@@ -16,8 +16,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lambdamock import package
+from tests.helpers import MODEL, wait_until
 from tests.helpers import ROLE as ROLE_ARN  # made in moto's IAM by moto_aws()
-from tests.helpers import wait_until
 from tests.stack_helpers import REGION, function, outputs, template
 
 # Fixtures, found by pytest by their names here (the aliases mark them as used).
@@ -65,6 +65,65 @@ def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, A
     cf.delete_stack(StackName="app")
     assert lam.list_event_source_mappings()["EventSourceMappings"] == []
     assert lam.list_functions()["Functions"] == []
+
+
+def test_a_stacks_kafka_mapping_keeps_its_consumer_group_and_is_replaced_for_a_new_one(
+        clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    cluster = f"arn:aws:kafka:{REGION}:123456789012:cluster/orders/fc2f5bdf-fd1b-45ad-85dd-15b4a5a6247e-2"
+
+    def stack(batch: int, group: str, topic: str = "orders") -> str:
+        return template({"Fn": function(FunctionName="worker"), "Orders": {
+            "Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+                "FunctionName": {"Ref": "Fn"}, "EventSourceArn": cluster, "Topics": [topic], "BatchSize": batch,
+                "StartingPosition": "LATEST", "AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": group}}}},
+            {"Id": {"Ref": "Orders"}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack(10, "billing"))
+    identifier = outputs(cf, "app")["Id"]
+    # UpdateEventSourceMapping refuses a consumer group, even unchanged: a new batch size is an update in place.
+    cf.update_stack(StackName="app", TemplateBody=stack(20, "billing"))
+    assert outputs(cf, "app")["Id"] == identifier
+    assert lam.get_event_source_mapping(UUID=identifier)["BatchSize"] == 20
+    # A new group is a new mapping, made before the old one goes: one function reads one topic once, so the same
+    # topic fails the update (as on AWS, aws/aws-sam-cli#2308), and another topic replaces the mapping.
+    with pytest.raises(ClientError, match="already exists"):
+        cf.update_stack(StackName="app", TemplateBody=stack(20, "shipping"))
+    assert lam.get_event_source_mapping(UUID=identifier)["AmazonManagedKafkaEventSourceConfig"] == {
+        "ConsumerGroupId": "billing"}
+    cf.update_stack(StackName="app", TemplateBody=stack(20, "shipping", "refunds"))
+    [replaced] = lam.list_event_source_mappings()["EventSourceMappings"]
+    assert (replaced["UUID"], replaced["AmazonManagedKafkaEventSourceConfig"]) == (
+        outputs(cf, "app")["Id"], {"ConsumerGroupId": "shipping"})
+    assert replaced["UUID"] != identifier
+
+
+@pytest.mark.skipif("SchemaRegistryConfig" not in MODEL.shape_for("SelfManagedKafkaEventSourceConfig").members,
+                    reason="this botocore's model has no Kafka schema registry")
+def test_a_stacks_self_managed_kafka_mapping_names_its_servers_as_cloudformation_does(
+        clients: tuple[Any, Any, Any]) -> None:
+    cf, lam, _ = clients
+    registry = {"SchemaRegistryURI": "https://registry.example.com", "EventRecordFormat": "JSON",
+                "SchemaValidationConfigs": [{"Attribute": "VALUE"}]}
+
+    def stack(**config: Any) -> str:
+        # AWS::Lambda::EventSourceMapping's SelfManagedEventSource: Endpoints.KafkaBootstrapServers (its schema).
+        return template({"Fn": function(FunctionName="worker"), "Orders": {
+            "Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+                "FunctionName": {"Ref": "Fn"}, "Topics": ["orders"],
+                "SelfManagedEventSource": {"Endpoints": {"KafkaBootstrapServers": ["b-1.example.com:9092"]}},
+                "SourceAccessConfigurations": [{"Type": "VPC_SUBNET", "URI": "subnet:subnet-0123456789abcdef0"}],
+                "SelfManagedKafkaEventSourceConfig": {"ConsumerGroupId": "billing", **config}}}},
+            {"Id": {"Ref": "Orders"}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack())
+    identifier = outputs(cf, "app")["Id"]
+    assert lam.get_event_source_mapping(UUID=identifier)["SelfManagedEventSource"] == {
+        "Endpoints": {"KAFKA_BOOTSTRAP_SERVERS": ["b-1.example.com:9092"]}}
+    cf.update_stack(StackName="app", TemplateBody=stack(SchemaRegistryConfig=registry))  # in place
+    assert outputs(cf, "app")["Id"] == identifier
+    assert lam.get_event_source_mapping(UUID=identifier)["SelfManagedKafkaEventSourceConfig"] == {
+        "ConsumerGroupId": "billing", "SchemaRegistryConfig": registry}
 
 
 LONG_ID = "AllowInvokeFromTheEventBusOfTheOrdersStack" + "0123456789ABCDEF" * 5
