@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import AbstractSet, Optional
+from typing import AbstractSet, Any, Callable, Optional
 
 from lambdamock.runtime import InvocationResult
 
@@ -11,12 +11,18 @@ OK = "OK"
 FAILED = "PROBLEM: Function call failed"
 
 
-def failed_items(result: InvocationResult, identifiers: AbstractSet[str], report: bool) -> Optional[frozenset[str]]:
+def _text(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
+
+
+def failed_items(result: InvocationResult, identifiers: AbstractSet[str], report: bool,
+                 identify: Callable[[Any], Optional[str]] = _text) -> Optional[frozenset[str]]:
     """The identifiers of the records that failed: empty when all succeeded, None when the whole batch failed.
 
     With ReportBatchItemFailures Lambda reads ``{"batchItemFailures": [{"itemIdentifier": id}]}``;
-    an empty or null list, or no such member, means success, and an entry without a known,
-    non-empty string identifier fails the whole batch.
+    an empty or null list, or no such member, means success, and an entry without a known
+    identifier fails the whole batch. ``identify`` reads an itemIdentifier (a string, unless the kind
+    of source names its records otherwise); None for one that names no record.
     """
     if result.function_error:
         return None
@@ -33,8 +39,8 @@ def failed_items(result: InvocationResult, identifiers: AbstractSet[str], report
         return None
     failed: set[str] = set()
     for entry in failures:
-        identifier = entry.get("itemIdentifier") if isinstance(entry, dict) else None
-        if not isinstance(identifier, str) or identifier not in identifiers:
+        identifier = identify(entry.get("itemIdentifier")) if isinstance(entry, dict) else None
+        if identifier is None or identifier not in identifiers:
             return None
         failed.add(identifier)
     return frozenset(failed)

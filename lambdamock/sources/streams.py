@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from lambdamock import ids
 from lambdamock.sources import filters, windows
-from lambdamock.sources.batching import Batch, event
+from lambdamock.sources.batching import Batch
 from lambdamock.sources.outcome import FAILED, OK, failed_items
 from lambdamock.sources.poller import Poller
 from lambdamock.sources.readers import StreamRecord
+from lambdamock.sources.stream_formats import StreamFormat, iso
 from lambdamock.state.mappings import EventSourceMapping
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 # back-off is longer; tests should not wait it out).
 RETRY_FIRST = 0.01
 RETRY_LAST = 0.5
-_BATCH_INFO = {"kinesis": "KinesisBatchInfo", "dynamodb": "DDBStreamBatchInfo"}
 
 
 class StreamReader(Protocol):
@@ -63,9 +63,11 @@ class _Shard:
 class StreamPoller(Poller):
     """Reads each shard in order; a failed batch is retried (bisected, if asked) before anything after it."""
 
-    def __init__(self, supervisor: Supervisor, mapping: EventSourceMapping, reader: StreamReader) -> None:
+    def __init__(self, supervisor: Supervisor, mapping: EventSourceMapping, reader: StreamReader,
+                 shape: Optional[StreamFormat] = None) -> None:
         super().__init__(supervisor, mapping)
         self.reader = reader
+        self.format = shape or StreamFormat(reader.kind, mapping.config.source_arn)
         self._shards: dict[str, _Shard] = {}
         self._opened = False  # every shard has its iterator
         self._filter = filters.compile_all(mapping.config.filters, reader.kind)
@@ -246,7 +248,7 @@ class StreamPoller(Poller):
         shard.attempts += 1
         window = self._window(items)
         if window is None:
-            payload = event([item.encoded for item in items])
+            payload = self.format.event([item.encoded for item in items], shard.id)
         else:
             start, length = window
             payload = windows.windowed_event([item.encoded for item in items], start, length,
@@ -254,7 +256,8 @@ class StreamPoller(Poller):
                                              isinstance(items, windows.Closing))
         result = self.deliver(payload, fresh=shard.attempts == 1)
         failed = None if result is None else failed_items(
-            result, {item.sequence for item in items}, config.report_item_failures
+            result, {item.sequence for item in items}, config.report_item_failures,
+            lambda value: self.format.identifier(value, shard.id),
         )
         if window is not None and result is not None and failed is not None:
             state = windows.state_of(result)
@@ -327,11 +330,12 @@ class StreamPoller(Poller):
         if not destination:
             return
         now = time.time()
-        record = self._failure_record(shard, items, condition, result, now)
+        payload = self.format.event([item.encoded for item in items], shard.id)
+        record = self._failure_record(shard, items, condition, result, now, payload)
         if destination.startswith("arn:") and destination.split(":")[2] == "s3":
             # An object holding the record and the event, under the mapping and shard (recorded:
             # TestKinesisSource::test_kinesis_event_source_mapping_with_s3_on_failure_destination).
-            record["payload"] = json.loads(event([item.encoded for item in items]))
+            record["payload"] = self.format.stored(payload)
             moment = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
             key = (f"aws/lambda/{self.mapping.uuid}/{shard.id}/{moment:%Y/%m/%d}/"
                    f"{moment:%Y-%m-%dT%H.%M.%S}-{ids.request_id()}")
@@ -340,10 +344,7 @@ class StreamPoller(Poller):
             self.supervisor.send_failure(destination, json.dumps(record))
 
     def _failure_record(self, shard: _Shard, items: list[StreamRecord], condition: str,
-                        result: Optional[InvocationResult], now: float) -> dict[str, Any]:
-        kind = self.reader.kind
-        # DynamoDB Streams' arrival times are whole seconds, Kinesis's have milliseconds (recorded).
-        arrival = _iso if kind == "kinesis" else _iso_seconds
+                        result: Optional[InvocationResult], now: float, payload: bytes) -> dict[str, Any]:
         record: dict[str, Any] = {
             "requestContext": {
                 "requestId": ids.request_id(),
@@ -359,26 +360,6 @@ class StreamPoller(Poller):
                 "executedVersion": self.last_version or "$LATEST",
                 "functionError": result.function_error,
             }
-        record.update({
-            "version": "1.0",
-            "timestamp": _iso(now),
-            _BATCH_INFO[kind]: {
-                "shardId": shard.id,
-                "startSequenceNumber": items[0].sequence,
-                "endSequenceNumber": items[-1].sequence,
-                "approximateArrivalOfFirstRecord": arrival(items[0].arrival),
-                "approximateArrivalOfLastRecord": arrival(items[-1].arrival),
-                "batchSize": len(items),
-                "streamArn": self.mapping.config.source_arn,
-            },
-        })
+        record.update({"version": "1.0", "timestamp": iso(now)})
+        record.update(self.format.batch_info(shard.id, items, payload))
         return record
-
-
-def _iso(seconds: float) -> str:
-    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _iso_seconds(seconds: float) -> str:
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

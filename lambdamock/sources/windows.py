@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any, Optional
 
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.batching import event
+from lambdamock.sources.stream_formats import iso_seconds
 
 
 class Closing(list):  # always empty: it stands in a shard's queue of batches
@@ -72,7 +72,7 @@ def windowed_event(records: list[bytes], start: float, length: int, state: Any, 
                    final: bool) -> bytes:
     """The stream event with the window's members, as the Lambda developer guide shows them."""
     members = {
-        "window": {"start": _iso(start), "end": _iso(start + length)},
+        "window": {"start": iso_seconds(start), "end": iso_seconds(start + length)},
         "state": state,
         "shardId": shard,
         "eventSourceARN": source_arn,
@@ -95,7 +95,3 @@ def state_of(result: InvocationResult) -> Optional[tuple[Any]]:
     except ValueError:
         return None
     return (value["state"],) if isinstance(value, dict) and "state" in value else None
-
-
-def _iso(seconds: float) -> str:
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
