@@ -459,6 +459,18 @@ def test_a_failing_stream_batch_retries_then_gives_up_on_a_local_destination(m, 
     assert report["KinesisBatchInfo"]["batchSize"] == 1
 
 
+def test_a_batch_that_fails_when_its_window_closes_is_retried_without_being_woken(m, lam):
+    # Sent as the batching window closed, with nothing more to read: its retries were once due only when something
+    # woke the poller, and wait() waited for them in vain.
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    stream = m.stream(STREAM)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
+                                    MaximumBatchingWindowInSeconds=1, MaximumRetryAttempts=2)
+    stream.put("doomed")
+    m.wait(timeout=10)
+    assert len(m.invocations) == 3
+
+
 def test_only_the_records_past_the_maximum_age_are_given_up(m, lam, monkeypatch):
     # Recorded: LocalStack TestKinesisSource::test_kinesis_maximum_record_age_exceeded_discard_records: the
     # old record goes to the OnFailure destination alone, with no responseContext and an invoke count of 1,

@@ -122,16 +122,13 @@ class StreamPoller(Poller):
         waits: list[float] = []
         for shard in list(self._shards.values()):
             shard.batch.size, shard.batch.window = config.batch_size, config.batching_window
-            if shard.failing:
-                if time.monotonic() >= shard.retry_at:
-                    self._attempt(shard)
-                if shard.failing:
-                    waits.append(max(0.0, shard.retry_at - time.monotonic()))
-                    continue
-            if shard.batch.due():
+            if shard.failing and time.monotonic() >= shard.retry_at:
+                self._attempt(shard)
+            if not shard.failing and shard.batch.due():
                 self._flush(shard)
-                if shard.failing:
-                    continue
+            if shard.failing:  # a batch failed, now or before: retry it when due, before anything after it
+                waits.append(max(0.0, shard.retry_at - time.monotonic()))
+                continue
             if shard.batch.room and self._read(shard):
                 read_any = True
                 # A writer may be halfway through one PutRecords (a service at a named endpoint; moto's are
@@ -150,6 +147,8 @@ class StreamPoller(Poller):
                 continue
             if shard.batch.due():
                 self._flush(shard)
+                if shard.failing:
+                    waits.append(max(0.0, shard.retry_at - time.monotonic()))
             elif shard.batch:
                 waits.append(max(0.0, (shard.batch.deadline or 0.0) - time.monotonic()))
             if shard.windows.open is not None:
