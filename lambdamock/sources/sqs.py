@@ -110,6 +110,10 @@ class SqsReader(RemoteReader):
         return self._url
 
     def receive(self, limit: int) -> list[Received]:
+        # Messages are hidden as long as the poller was last told (it asks just before it reads): a change of the
+        # queue's made in between would otherwise hide them for less than the poller counts on.
+        read, seconds = self._visibility
+        hidden = {"VisibilityTimeout": int(seconds)} if read > -math.inf else {}
         # Short polls: the poller backs off itself, so stopping never waits for a long poll.
         messages = self.client.receive_message(
             QueueUrl=self.url,
@@ -117,6 +121,7 @@ class SqsReader(RemoteReader):
             WaitTimeSeconds=0,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
+            **hidden,
         ).get("Messages", [])
         return [Received(m["MessageId"], m["ReceiptHandle"], record(m, self.arn, self.region)) for m in messages]
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import boto3
+
+from lambdamock import mock_lambda
 from lambdamock.sources import sqs
+from tests.helpers import moto_aws
 
 ARN = "arn:aws:sqs:us-east-1:123456789012:q"
 
@@ -13,3 +17,17 @@ def test_a_null_attribute_is_left_out() -> None:
     message = {"MessageId": "m", "ReceiptHandle": "r", "Body": "b", "MD5OfBody": "x",
                "Attributes": {"SentTimestamp": "1", "MessageDeduplicationId": None, "ApproximateReceiveCount": "1"}}
     assert sqs.record(message, ARN, "us-east-1")["attributes"] == {"ApproximateReceiveCount": "1", "SentTimestamp": "1"}
+
+
+def test_a_read_hides_its_messages_as_long_as_the_reader_was_told() -> None:
+    # The poller asks the queue's visibility timeout, then reads: a change made in between (a test's
+    # SetQueueAttributes) must not hide the messages for less than the poller counts on.
+    with moto_aws(), mock_lambda() as mock:
+        client = boto3.client("sqs", region_name="us-east-1")
+        url = client.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+        client.send_message(QueueUrl=url, MessageBody="m")
+        reader = sqs.SqsReader(mock.state.outbound, ARN)
+        assert reader.visibility_timeout == 30
+        client.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
+        assert [message.record["body"] for message in reader.receive(10)] == ["m"]
+        assert "Messages" not in client.receive_message(QueueUrl=url)  # still hidden, as the reader was told
