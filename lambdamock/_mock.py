@@ -266,25 +266,22 @@ class LambdaMock:
         """
         from lambdamock.sources import LocalQueue, supervisor
 
-        options = {"visibility_timeout": visibility_timeout, "dead_letter": dead_letter,
-                   "max_receive_count": max_receive_count}
-        found: LocalQueue = supervisor.Supervisor.of(self.state).adopt(arn, LocalQueue, options)
-        return found
+        made = LocalQueue(arn, visibility_timeout=visibility_timeout, dead_letter=dead_letter,
+                          max_receive_count=max_receive_count)
+        return supervisor.Supervisor.of(self.state).adopt(made)
 
     def stream(self, arn: str, *, shards: int = 1) -> LocalStream:
         """An in-process Kinesis stream at ``arn`` for event source mappings to read."""
         from lambdamock.sources import LocalStream, supervisor
 
-        found: LocalStream = supervisor.Supervisor.of(self.state).adopt(arn, LocalStream, {"shards": shards})
-        return found
+        return supervisor.Supervisor.of(self.state).adopt(LocalStream(arn, shards=shards))
 
     def table_stream(self, arn: str, *, view_type: str = "NEW_AND_OLD_IMAGES", shards: int = 1) -> LocalTableStream:
         """An in-process DynamoDB table stream at ``arn`` (``.../table/T/stream/label``) for mappings to read."""
         from lambdamock.sources import LocalTableStream, supervisor
 
-        options = {"view_type": view_type, "shards": shards}
-        found: LocalTableStream = supervisor.Supervisor.of(self.state).adopt(arn, LocalTableStream, options)
-        return found
+        made = LocalTableStream(arn, view_type=view_type, shards=shards)
+        return supervisor.Supervisor.of(self.state).adopt(made)
 
     @property
     def state(self) -> Service:

@@ -51,7 +51,7 @@ def test_the_sources_are_exported_and_typed():
         assert isinstance(mock.stream(STREAM), LocalStream)
         assert isinstance(mock.table_stream(TABLE), LocalTableStream)
         assert mock.queue(QUEUE) is mock.queue(QUEUE)
-        with pytest.raises(ValueError, match="already a LocalQueue"):
+        with pytest.raises(ValueError, match="not a Kinesis stream ARN"):
             mock.stream(QUEUE)
     with pytest.raises(AttributeError):
         _ = lambdamock.NoSuchThing  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from lambdamock.sources.readers import StreamRecord, Subscribers
 _VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 
 
-class _Stream(Subscribers):
+class Stream(Subscribers):
     """Shards of records kept in memory, and the pollers to wake when one is added."""
 
     kind = ""
@@ -36,7 +36,6 @@ class _Stream(Subscribers):
             raise ValueError("a stream has at least one shard")
         super().__init__()
         self.arn = arn
-        self.region = arn.split(":", 5)[3]
         self._guard = threading.Lock()
         self._shards: list[list[StreamRecord]] = [[] for _ in range(shards)]
         self._ids = [self._shard_id(n) for n in range(shards)]
@@ -46,6 +45,10 @@ class _Stream(Subscribers):
         with self._guard:
             return sum(len(shard) for shard in self._shards)
 
+    def _number(self, shard: int) -> str:
+        """The next record's sequence number (called holding the guard): each kind's numbers have their own form."""
+        return str(self.first_sequence + next(self._sequence))
+
     def _shard_for(self, key: str) -> int:
         # Kinesis maps the MD5 of the partition key onto the shards' hash key ranges.
         return int(hashlib.md5(key.encode("utf-8")).hexdigest(), 16) * len(self._shards) >> 128
@@ -54,7 +57,7 @@ class _Stream(Subscribers):
         numbers = []
         with self._guard:
             for shard, make in entries:
-                number = str(self.first_sequence + next(self._sequence))
+                number = self._number(shard)
                 # Arrival times have milliseconds, as Kinesis gives them ("approximateArrivalTimestamp": 1545084650.987),
                 # cut, not rounded: a record never arrives after the moment it was put.
                 self._shards[shard].append(make(self._ids[shard], number, math.floor(time.time() * 1000) / 1000))
@@ -95,7 +98,7 @@ class _Stream(Subscribers):
         return None  # writing to the stream wakes its pollers
 
 
-class LocalStream(_Stream):
+class LocalStream(Stream):
     """A Kinesis stream kept in memory, made with ``LambdaMock.stream(arn)`` and read by mappings on its ARN."""
 
     kind = "kinesis"
@@ -106,6 +109,7 @@ class LocalStream(_Stream):
         if len(parts) != 6 or parts[2] != "kinesis" or not parts[5].startswith("stream/"):
             raise ValueError(f"not a Kinesis stream ARN: {arn!r}")
         super().__init__(arn, shards)
+        self.region = parts[3]
         self.name = kinesis.stream_name(arn)
 
     def put(self, data: Union[bytes, str], partition_key: str = "0") -> str:
@@ -132,7 +136,7 @@ class LocalStream(_Stream):
         return f"LocalStream({self.arn!r}, {len(self)} records)"
 
 
-class LocalTableStream(_Stream):
+class LocalTableStream(Stream):
     """A DynamoDB table's stream kept in memory, made with ``LambdaMock.table_stream(arn)``.
 
     Keys and images are plain Python values (str, int, Decimal, bytes, list, dict, set ...),
@@ -156,6 +160,7 @@ class LocalTableStream(_Stream):
         if view_type not in _VIEW_TYPES:
             raise ValueError(f"view_type must be one of {', '.join(_VIEW_TYPES)}")
         super().__init__(arn, shards)
+        self.region = parts[3]
         self.view_type = view_type
 
     def insert(self, keys: Mapping[str, Any], new_image: Mapping[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypeVar, Union
 
 from lambdamock import ids
 from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
@@ -24,6 +24,7 @@ from lambdamock.state.mappings import DELETING, KINESIS, SQS, UNREAD, EventSourc
 from lambdamock.state.service import Service
 
 LocalSource = Union[LocalQueue, LocalStream, LocalTableStream]
+Source = TypeVar("Source", LocalQueue, LocalStream, LocalTableStream)
 
 # How long an API call waits for an idle poller to take a change on board, so that the next
 # Get sees the settled state; a poller delivering a batch takes it on after the batch.
@@ -58,19 +59,18 @@ class Supervisor:
             found: Optional[LocalSource] = self.service.local_sources.get(arn)
             return found
 
-    def adopt(self, arn: str, kind: type, options: dict[str, Any]) -> Any:
-        """The in-process source at ``arn``; ``options`` apply when it is made, on first use."""
+    def adopt(self, made: Source) -> Source:
+        """The in-process source ``made`` names: the one kept already, else ``made``, kept from now on."""
+        key = made.arn
         with self.service.lock:
-            found = self.service.local_sources.get(arn)
+            found: Optional[Source] = self.service.local_sources.get(key)
             if found is None:
-                if any(mapping.config.source_arn == arn and mapping.state != DELETING
+                if any(mapping.config.source_arn == key and mapping.state != DELETING
                        for region in self.service.regions() for mapping in region.mappings):
                     # Its poller reads the source it found when it was made, and would never read this one.
-                    raise ValueError(f"a mapping already reads {arn}: make the in-process source before the mapping")
-                found = self.service.local_sources[arn] = kind(arn, **options)
-            elif not isinstance(found, kind):
-                raise ValueError(f"{arn} is already a {type(found).__name__}")
-            return found
+                    raise ValueError(f"a mapping already reads {key}: make the in-process source before the mapping")
+                found = self.service.local_sources[key] = made
+            return found  # of made's type: each kind checks its ARN's form
 
     def check_source(self, kind: str, arn: str) -> None:
         """Refuse a source that does not exist, with AWS's texts; a source that cannot be asked passes."""
