@@ -6,7 +6,7 @@ from lambdamock._mock import LambdaMock, mock_lambda
 
 if TYPE_CHECKING:
     from lambdamock.packaging import package
-    from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
+    from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream, LocalTopic
     from lambdamock.sources.triggers import Trigger
     from lambdamock.state.concurrency import Usage
     from lambdamock.state.invocations import Delivery, Invocation
@@ -16,6 +16,7 @@ _LAZY = {
     "LocalQueue": "lambdamock.sources",
     "LocalStream": "lambdamock.sources",
     "LocalTableStream": "lambdamock.sources",
+    "LocalTopic": "lambdamock.sources",
     "Delivery": "lambdamock.state.invocations",
     "Invocation": "lambdamock.state.invocations",
     "Trigger": "lambdamock.sources.triggers",
@@ -45,6 +46,7 @@ __all__ = [
     "LocalQueue",
     "LocalStream",
     "LocalTableStream",
+    "LocalTopic",
     "Trigger",
     "Usage",
     "mock_lambda",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections import abc
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence, TypeVar, Union, overload
 
 from lambdamock import _active, _bound, _decorate, _moto, _patch
 
 if TYPE_CHECKING:
-    from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream
+    from lambdamock.sources import LocalQueue, LocalStream, LocalTableStream, LocalTopic
     from lambdamock.sources.triggers import Trigger
     from lambdamock.state.concurrency import Usage
     from lambdamock.state.invocations import Invocation
@@ -282,6 +282,14 @@ class LambdaMock:
 
         made = LocalTableStream(arn, view_type=view_type, shards=shards)
         return supervisor.Supervisor.of(self.state).adopt(made)
+
+    def kafka_topic(self, cluster: Union[str, Sequence[str]], topic: str, *, partitions: int = 1) -> LocalTopic:
+        """An in-process Kafka topic for event source mappings of ``topic`` to read (``partitions`` apply when it
+        is made): on the Amazon MSK cluster whose ARN ``cluster`` is, or on self-managed Kafka when ``cluster``
+        names bootstrap servers (a list, or one comma-separated string) that a mapping's servers share one of."""
+        from lambdamock.sources import LocalTopic, supervisor
+
+        return supervisor.Supervisor.of(self.state).adopt(LocalTopic(cluster, topic, partitions=partitions))
 
     @property
     def state(self) -> Service:

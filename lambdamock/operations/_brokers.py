@@ -1,7 +1,8 @@
 """Mappings of Kafka, Amazon MQ and DocumentDB sources: what each kind takes and needs, and what it shows back.
 
-No cluster or broker is in a test's process, so these mappings are never read: each shows what a mapping of a
-topic, queue or collection that stays empty shows. Their settings are kept as given (``MappingConfig.options``).
+No cluster or broker is in a test's process: a mapping reads only a Kafka topic a test keeps in process
+(``LambdaMock.kafka_topic``), and otherwise shows what a mapping of a topic, queue or collection that stays empty
+shows. Their settings are kept as given (``MappingConfig.options``), and shown only when given.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from lambdamock.errors import InvalidParameterValueException, ResourceConflictException
-from lambdamock.state.mappings import DOCUMENTDB, KAFKA, MQ, MSK, NO_RECORDS, EventSourceMapping, MappingConfig
+from lambdamock.state.mappings import DOCUMENTDB, KAFKA, MQ, MSK, EventSourceMapping, MappingConfig
 
 # The settings only some kinds take, by the API reference's notes on each member ("(Kinesis, DynamoDB Streams,
 # Amazon MSK, and self-managed Apache Kafka)", "(MQ)", ...); every kind takes BatchSize, the batching window,
@@ -83,7 +84,7 @@ def checked(kind: str, given: dict[str, Any], current: Optional[MappingConfig]) 
 def shown(mapping: EventSourceMapping, out: dict[str, Any]) -> None:
     """Add what a mapping of one of these kinds shows besides its settings (see SHOWN) to ``out``."""
     config = mapping.config
-    out["LastProcessingResult"] = NO_RECORDS
+    out["LastProcessingResult"] = mapping.processing_result
     if config.starting_position is not None:
         out["StartingPosition"] = config.starting_position
     if config.starting_position_timestamp is not None:

@@ -11,13 +11,14 @@ from lambdamock.operations._base import Call
 from lambdamock.sources import filters
 from lambdamock.sources.supervisor import Supervisor
 from lambdamock.state.mappings import (
+    BROKERED,
     DYNAMODB,
     KAFKA,
+    KAFKAS,
     MQ,
     MSK,
     SQS,
     STREAMS,
-    UNREAD,
     EventSourceMapping,
     MappingConfig,
     source_kind,
@@ -55,7 +56,7 @@ _OTHER_SOURCES = ("Topics", "Queues", "SourceAccessConfigurations", "AmazonManag
                   "SelfManagedKafkaEventSourceConfig", "SelfManagedEventSource", "DocumentDBEventSourceConfig")
 _STREAM_ONLY = ("ParallelizationFactor", "TumblingWindowInSeconds")
 _RETRIES = ("MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "MaximumRetryAttempts")
-# What only some of the kinds lambdamock does not read take (see _brokers.SHOWN).
+# What only some of the kinds behind a cluster or broker take (see _brokers.SHOWN).
 _BROKER_ONLY = (*_OTHER_SOURCES, *_STREAM_ONLY, *_RETRIES, "ScalingConfig", "ProvisionedPollerConfig",
                 "StartingPosition", "StartingPositionTimestamp", "DestinationConfig", "FunctionResponseTypes",
                 "LoggingConfig", "MaximumBatchingWindowInSeconds")
@@ -64,14 +65,17 @@ _NOT_TAKEN = {
     **dict.fromkeys(STREAMS, (*_OTHER_SOURCES, "ScalingConfig", "ProvisionedPollerConfig", "LoggingConfig")),
     **{kind: tuple(key for key in _BROKER_ONLY if key not in brokers.SHOWN[kind]
                    and not (kind in brokers.POSITIONED and key.startswith("StartingPosition")))
-       for kind in UNREAD},
+       for kind in BROKERED},
 }
 # Settings stored as given and shown back as such.
 _OPTIONS = ("KMSKeyArn", "MetricsConfig", "ProvisionedPollerConfig")
 _DEFAULT_BATCH = {SQS: 10}
 # What StateTransitionReason says after a user's change: AWS words it per source (recorded for SQS and self-managed
 # Kafka; for MQ in the developer guide's examples).
-_USER_REASON = {SQS: "USER_INITIATED", **dict.fromkeys(UNREAD, "USER_INITIATED")}
+_USER_REASON = {SQS: "USER_INITIATED", **dict.fromkeys(BROKERED, "USER_INITIATED")}
+# "The default batching window for Amazon MSK, self-managed Apache Kafka, Amazon MQ, and Amazon DocumentDB is 500
+# ms" (the API reference's MaximumBatchingWindowInSeconds); shown only when given (recorded for self-managed Kafka).
+_BROKER_WINDOW = 0.5
 
 
 def kind_of(params: dict[str, Any]) -> str:
@@ -106,27 +110,27 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
         changes["batch_size"] = params.get("BatchSize", _DEFAULT_BATCH.get(kind, 100))
     if "FilterCriteria" in params:
         changes["filters"] = _patterns(kind, params["FilterCriteria"])
-    unread = kind in UNREAD
-    if unread:  # kept as given, and shown only when given (see _brokers)
-        if current is None:
-            changes.update(_position(kind, arn, params, brokers.POSITIONED.get(kind)))
-        _check_record_age(params)
-    elif "MaximumBatchingWindowInSeconds" in params:
+    brokered = kind in BROKERED  # settings kept as given too, and shown only when given (see _brokers)
+    if "MaximumBatchingWindowInSeconds" in params:
         changes["batching_window"] = params["MaximumBatchingWindowInSeconds"]
-    if "FunctionResponseTypes" in params and not unread:
+    elif current is None and brokered:
+        changes["batching_window"] = _BROKER_WINDOW
+    if current is None and kind != SQS:
+        changes.update(_position(kind, arn, params, brokers.POSITIONED.get(kind)))
+    if "FunctionResponseTypes" in params:
         changes["report_item_failures"] = "ReportBatchItemFailures" in params["FunctionResponseTypes"]
     if "ScalingConfig" in params:
         changes["maximum_concurrency"] = (params["ScalingConfig"] or {}).get("MaximumConcurrency")
     options = {key: params[key] for key in (*_OPTIONS, *brokers.SHOWN.get(kind, ())) if key in params}
-    if unread:
+    if brokered:
         options = brokers.checked(kind, options, current)
     if options:
         merged = {**(current.options if current is not None else {}), **options}
         # An empty value removes a setting, as the API reference says of ScalingConfig: an empty key ARN (the
         # model's pattern allows one) goes back to Lambda's own key, as a function's does.
         changes["options"] = {key: value for key, value in merged.items() if value not in ("", {})}
-    if kind in STREAMS:
-        changes.update(_stream_settings(kind, arn, params, current))
+    if kind in STREAMS or kind in KAFKAS:
+        changes.update(_stream_settings(params))
     elif kind == SQS:
         if current is None and "StartingPosition" in params:
             raise InvalidParameterValueException(_SQS_POSITION)
@@ -154,8 +158,9 @@ def _check_pollers(config: MappingConfig) -> None:
         raise InvalidParameterValueException(_POLLER_ORDER)
 
 
-def _position(kind: str, arn: str, params: dict[str, Any], default: Optional[str] = None) -> dict[str, Any]:
-    """Where a new mapping of a stream or Kafka topic starts reading (``default`` when not given)."""
+def _position(kind: str, arn: str, params: dict[str, Any], default: Optional[str]) -> dict[str, Any]:
+    """Where a new mapping of a stream, Kafka topic or DocumentDB collection starts reading (``default`` when not
+    given; SQS has no position)."""
     position = params.get("StartingPosition", default)
     if position is None:
         if kind in STREAMS:
@@ -171,17 +176,14 @@ def _position(kind: str, arn: str, params: dict[str, Any], default: Optional[str
     return out
 
 
-def _check_record_age(params: dict[str, Any]) -> None:
+def _stream_settings(params: dict[str, Any]) -> dict[str, Any]:
+    """How a stream or Kafka mapping retries, splits and gives up on batches."""
+    out: dict[str, Any] = {}
     age = params.get("MaximumRecordAgeInSeconds")
     if age is not None and age != -1 and not 60 <= age <= 604800:
         raise InvalidParameterValueException(_RECORD_AGE)
-
-
-def _stream_settings(kind: str, arn: str, params: dict[str, Any], current: Optional[MappingConfig]) -> dict[str, Any]:
-    out = _position(kind, arn, params) if current is None else {}
-    _check_record_age(params)
     if "MaximumRecordAgeInSeconds" in params:
-        out["maximum_record_age"] = params["MaximumRecordAgeInSeconds"]
+        out["maximum_record_age"] = age
     simple = (
         ("MaximumRetryAttempts", "maximum_retry_attempts"),
         ("BisectBatchOnFunctionError", "bisect_on_error"),
@@ -241,7 +243,7 @@ def view(mapping: EventSourceMapping, state: Optional[str] = None) -> dict[str, 
     out["FunctionArn"] = mapping.function_arn
     out["LastModified"] = modified
     out["State"] = shown_state
-    if kind in UNREAD:
+    if kind in BROKERED:
         out["StateTransitionReason"] = reason
         out["UUID"] = mapping.uuid
         brokers.shown(mapping, out)
@@ -311,7 +313,7 @@ def duplicate(mappings: Iterable[EventSourceMapping], config: MappingConfig, fun
 
 
 def _same_source(one: MappingConfig, other: MappingConfig) -> bool:
-    return brokers.same_source(one, other) if one.kind in UNREAD else one.source_arn == other.source_arn
+    return brokers.same_source(one, other) if one.kind in BROKERED else one.source_arn == other.source_arn
 
 
 def _conflict(config: MappingConfig, function_arn: str, existing: EventSourceMapping) -> ResourceConflictException:

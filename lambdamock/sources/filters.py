@@ -7,6 +7,8 @@ import json
 import operator
 from typing import Any, Callable, Optional
 
+from lambdamock.state.mappings import DYNAMODB, KAFKAS, KINESIS, SQS
+
 Check = Callable[[dict[str, Any]], bool]
 # Filters a mapping takes, by Lambda's default quota ("By default, you can define up to five different filters for
 # a single event source mapping", invocation-eventfiltering).
@@ -15,7 +17,14 @@ _LOWER = {">": operator.gt, ">=": operator.ge}
 _UPPER = {"<": operator.lt, "<=": operator.le}
 _COMPARE = {"=": operator.eq, **_LOWER, **_UPPER}
 # Where each kind of record holds its data: matched as JSON when it is (invocation-eventfiltering).
-_DATA = {"sqs": "body", "kinesis": "data", "dynamodb": "dynamodb"}
+_DATA = {SQS: "body", KINESIS: "data", DYNAMODB: "dynamodb", **dict.fromkeys(KAFKAS, "value")}
+# Kinds whose data a plain pattern may match as text, besides JSON.
+_PLAIN = frozenset({SQS, *KAFKAS})
+# Kinds where a pattern for data in the other form (or data that is not UTF-8) leaves the data out of the match:
+# "Lambda filters (on the other metadata properties only)" (kafka-filtering); SQS drops such a message.
+_METADATA_ONLY = KAFKAS
+# Kafka data that is not UTF-8 text, which no pattern for data looks at.
+_UNREADABLE = object()
 
 
 class InvalidPattern(ValueError):
@@ -30,7 +39,7 @@ def parse(text: str, kind: str) -> dict[str, Any]:
     except (TypeError, ValueError, RecursionError):  # not JSON, or nested past what Python reads
         raise InvalidPattern(text) from None
     data = _DATA.get(kind)  # None for the kinds lambdamock does not read: no pattern key is None
-    if kind != "sqs" and any(data in each and not isinstance(each[data], dict) for each in _alternatives(pattern)):
+    if kind not in _PLAIN and any(data in each and not isinstance(each[data], dict) for each in _alternatives(pattern)):
         # A stream's data is matched as JSON only: "The filter pattern for data properties must be in a valid
         # JSON format" (invocation-eventfiltering).
         raise InvalidPattern(text)
@@ -124,26 +133,32 @@ def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
     if not patterns:
         return None
     parsed = [parse(text, kind) for text in patterns]
-    data = _DATA[kind]
+    data, lenient = _DATA[kind], kind in _METADATA_ONLY
 
     def check(record: dict[str, Any]) -> bool:
         view = [_view(record, kind)]
-        return any(_matches(pattern, view, data) for pattern in parsed)
+        return any(_matches(pattern, view, data, lenient) for pattern in parsed)
 
     return check
 
 
 def _view(record: dict[str, Any], kind: str) -> dict[str, Any]:
     # Lambda matches the decoded body (SQS) or data (Kinesis) as JSON when it is a JSON object.
-    if kind == "sqs":
+    if kind == SQS:
         return {**record, "body": _json_or_text(record.get("body", ""))}
-    if kind == "kinesis":
+    if kind == KINESIS:
         data = record.get("kinesis", {}).get("data", "")
         try:
             decoded = base64.b64decode(data).decode("utf-8")
         except (ValueError, UnicodeDecodeError):
             decoded = data
         return {**record, "data": _json_or_text(decoded)}
+    if kind in _METADATA_ONLY and "value" in record:
+        # "Lambda decodes Kafka byte arrays into UTF-8 before applying filter criteria" (kafka-filtering).
+        try:
+            return {**record, "value": _json_or_text(base64.b64decode(record["value"]).decode("utf-8"))}
+        except UnicodeDecodeError:
+            return {**record, "value": _UNREADABLE}
     return record
 
 
@@ -155,17 +170,22 @@ def _json_or_text(text: str) -> Any:
     return value if isinstance(value, dict) else text
 
 
-def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None) -> bool:
+def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None,
+             lenient: bool = False) -> bool:
     """Whether ``pattern`` matches ``objects``: the objects at one path, an array's elements pooled (as EventBridge
     flattens arrays). ``data`` names the record's data key, at the top: a JSON pattern for it matches JSON data
-    only, and a plain one plain data only ("If there is a mismatch, Lambda drops the message")."""
+    only, and a plain one plain data only ("If there is a mismatch, Lambda drops the message"); ``lenient``, the
+    pattern for data is then left out instead (Kafka's)."""
     for key, expected in pattern.items():
         if key == "$or":
-            if not any(_matches(alternative, objects, data) for alternative in expected):
+            if not any(_matches(alternative, objects, data, lenient) for alternative in expected):
                 return False
             continue
         found = [value for each in objects if key in each for value in _elements(each[key])]
-        if key == data and found and isinstance(expected, dict) is not isinstance(found[0], dict):
+        if key == data and found and (found[0] is _UNREADABLE
+                                      or isinstance(expected, dict) is not isinstance(found[0], dict)):
+            if lenient:
+                continue
             return False
         if isinstance(expected, dict):
             # Under a missing object every leaf is missing too: only "exists": false can match there

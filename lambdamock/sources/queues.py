@@ -145,7 +145,7 @@ class QueuePoller(Poller):
         return self._since + self._hidden_for
 
 
-def _as_sent(record: dict[str, Any], window: int) -> dict[str, Any]:
+def _as_sent(record: dict[str, Any], window: float) -> dict[str, Any]:
     """A message's record as Lambda sends it. Recorded (LocalStack test_lambda_integration_sqs): without a
     batching window, a message with no attributes has no md5OfMessageAttributes; with one, it is null."""
     if window or record.get("md5OfMessageAttributes", "") is not None:

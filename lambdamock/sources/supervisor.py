@@ -12,6 +12,7 @@ from lambdamock.errors import InvalidParameterValueException, LambdaError, MockS
 from lambdamock.outbound.destinations import put_object, send_message
 from lambdamock.runtime import InvocationResult
 from lambdamock.sources.dynamodb import DynamoDBReader
+from lambdamock.sources.kafka import KafkaFormat, LocalTopic
 from lambdamock.sources.kinesis import KinesisReader, stream_name
 from lambdamock.sources.local import LocalQueue
 from lambdamock.sources.local_streams import LocalStream, LocalTableStream
@@ -20,11 +21,19 @@ from lambdamock.sources.queues import QueuePoller
 from lambdamock.sources.sqs import SqsReader
 from lambdamock.sources.streams import StreamPoller
 from lambdamock.state import jobs, lineage
-from lambdamock.state.mappings import DELETING, KINESIS, SQS, UNREAD, EventSourceMapping, MappingConfig
+from lambdamock.state.mappings import (
+    BROKERED,
+    DELETING,
+    KAFKAS,
+    KINESIS,
+    SQS,
+    EventSourceMapping,
+    MappingConfig,
+)
 from lambdamock.state.service import Service
 
-LocalSource = Union[LocalQueue, LocalStream, LocalTableStream]
-Source = TypeVar("Source", LocalQueue, LocalStream, LocalTableStream)
+LocalSource = Union[LocalQueue, LocalStream, LocalTableStream, LocalTopic]
+Source = TypeVar("Source", LocalQueue, LocalStream, LocalTableStream, LocalTopic)
 
 # How long an API call waits for an idle poller to take a change on board, so that the next
 # Get sees the settled state; a poller delivering a batch takes it on after the batch.
@@ -59,22 +68,30 @@ class Supervisor:
             found: Optional[LocalSource] = self.service.local_sources.get(arn)
             return found
 
+    def source_of(self, config: MappingConfig) -> Optional[LocalSource]:
+        """The in-process source a mapping so configured reads; None when there is none."""
+        if config.kind not in KAFKAS:
+            return self.local(config.source_arn)
+        with self.service.lock:
+            return next((source for source in self.service.local_sources.values()
+                         if isinstance(source, LocalTopic) and source.feeds(config)), None)
+
     def adopt(self, made: Source) -> Source:
         """The in-process source ``made`` names: the one kept already, else ``made``, kept from now on."""
-        key = made.arn
+        key = made.key if isinstance(made, LocalTopic) else made.arn
         with self.service.lock:
             found: Optional[Source] = self.service.local_sources.get(key)
             if found is None:
-                if any(mapping.config.source_arn == key and mapping.state != DELETING
+                if any(_feeds(made, mapping.config) and mapping.state != DELETING
                        for region in self.service.regions() for mapping in region.mappings):
                     # Its poller reads the source it found when it was made, and would never read this one.
                     raise ValueError(f"a mapping already reads {key}: make the in-process source before the mapping")
                 found = self.service.local_sources[key] = made
-            return found  # of made's type: each kind checks its ARN's form
+            return found  # of made's type: each kind checks its ARN's form, and topics' keys are their own
 
     def check_source(self, kind: str, arn: str) -> None:
         """Refuse a source that does not exist, with AWS's texts; a source that cannot be asked passes."""
-        if kind in UNREAD or self.local(arn) is not None:
+        if kind in BROKERED or self.local(arn) is not None:
             return
         from botocore.exceptions import ClientError
 
@@ -115,15 +132,15 @@ class Supervisor:
 
     def start(self, mapping: EventSourceMapping) -> None:
         """Run a new mapping: its poller reads from where StartingPosition says, now."""
-        if mapping.config.kind in UNREAD:  # no poller: enabled (or disabled) at once, and never reads
-            mapping.settle()
+        source = self.source_of(mapping.config)
+        if mapping.config.kind in BROKERED and source is None:
+            mapping.settle()  # nothing in process to read: no poller, enabled (or disabled) at once
             return
-        poller = self._poller(mapping)
+        poller = self._poller(mapping, source)
         with self._lock:
             if self._closed:
                 return
             self._pollers[mapping.uuid] = poller
-        source = self.local(mapping.config.source_arn)
         if source is not None:
             source.subscribe(poller.wake)
         poller.start()
@@ -155,7 +172,7 @@ class Supervisor:
         with self._lock:
             if self._pollers.get(mapping.uuid) is poller:
                 del self._pollers[mapping.uuid]
-        source = self.local(mapping.config.source_arn)
+        source = self.source_of(mapping.config)
         if source is not None:
             source.unsubscribe(poller.wake)
         if mapping.state == DELETING:
@@ -169,11 +186,12 @@ class Supervisor:
         with self._lock:
             return self._pollers.get(mapping.uuid)
 
-    def _poller(self, mapping: EventSourceMapping) -> Poller:
+    def _poller(self, mapping: EventSourceMapping, source: Optional[LocalSource]) -> Poller:
         arn = mapping.config.source_arn
         kind = mapping.config.kind
-        source = self.local(arn)
         outbound = self.service.outbound
+        if isinstance(source, LocalTopic):
+            return StreamPoller(self, mapping, source, KafkaFormat(source, mapping.config))
         if kind == SQS:
             queue = source if isinstance(source, LocalQueue) else SqsReader(outbound, arn)
             return QueuePoller(self, mapping, queue)
@@ -264,3 +282,8 @@ class Supervisor:
         """Put records Lambda gave up on in an OnFailure bucket (an S3 destination), as the object ``key``."""
         with contextlib.suppress(Exception):  # lost, as above
             put_object(self.service, destination, region, key, body)
+
+
+def _feeds(source: LocalSource, config: MappingConfig) -> bool:
+    """Whether a mapping so configured reads ``source``."""
+    return source.feeds(config) if isinstance(source, LocalTopic) else config.source_arn == source.arn

@@ -26,8 +26,10 @@ SQS, KINESIS, DYNAMODB = "sqs", "kinesis", "dynamodb"
 STREAMS = frozenset({KINESIS, DYNAMODB})
 # Amazon MSK, self-managed Apache Kafka (a mapping named by its bootstrap servers, not an ARN), Amazon MQ, DocumentDB.
 MSK, KAFKA, MQ, DOCUMENTDB = "kafka", "self-managed-kafka", "mq", "docdb"
-# Sources read through a cluster or broker that a test's process does not hold: mapped, never read.
-UNREAD = frozenset({MSK, KAFKA, MQ, DOCUMENTDB})
+KAFKAS = frozenset({MSK, KAFKA})
+# Sources behind a cluster or broker, which a test's process does not hold: mapped as AWS maps them, and read only
+# from what a test holds in process instead (Kafka topics: ``LambdaMock.kafka_topic``).
+BROKERED = frozenset({MSK, KAFKA, MQ, DOCUMENTDB})
 
 
 def source_kind(arn: str) -> Optional[str]:
@@ -61,7 +63,7 @@ class MappingConfig:
     function_name: str
     qualifier: Optional[str]
     batch_size: int
-    batching_window: int = 0  # seconds
+    batching_window: float = 0  # seconds
     starting_position: Optional[str] = None
     starting_position_timestamp: Optional[datetime.datetime] = None
     filters: tuple[str, ...] = ()  # filter patterns, JSON text
