@@ -88,6 +88,7 @@ class SqsReader(RemoteReader):
         self.fifo = self.name.endswith(".fifo")
         self._url: Optional[str] = None
         self._visibility = (-math.inf, 30.0)  # when the queue's visibility timeout was read, and its value
+        self._numbers: dict[str, str] = {}  # the sequence numbers given to a FIFO queue's messages that had none
 
     def open(self) -> None:
         if self._url is None:
@@ -123,7 +124,19 @@ class SqsReader(RemoteReader):
             MessageAttributeNames=["All"],
             **hidden,
         ).get("Messages", [])
+        if self.fifo:
+            for message in messages:
+                self._number(message)
         return [Received(m["MessageId"], m["ReceiptHandle"], record(m, self.arn, self.region)) for m in messages]
+
+    def _number(self, message: dict[str, Any]) -> None:
+        """Give a FIFO queue's message the SequenceNumber SQS always gives it (in Lambda's records too: LocalStack's
+        test_lambda_integration_sqs.snapshot.json), where an endpoint gave none (moto, under content-based
+        deduplication): 20 digits, rising in the order read, and the same each time it is read again."""
+        attributes = message.setdefault("Attributes", {})
+        if attributes.get("SequenceNumber") is None:
+            number = self._numbers.setdefault(message["MessageId"], str(18849496460467696128 + len(self._numbers)))
+            attributes["SequenceNumber"] = number
 
     def delete(self, receipts: list[str]) -> None:
         for start in range(0, len(receipts), SQS_MAX_MESSAGES):
