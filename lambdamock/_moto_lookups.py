@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from lambdamock import _active
 from lambdamock._moto import _argument, _delivering, _refused, _serving
+from lambdamock.sources import log_patterns
 
 # The rotation under way on this thread.
 _ROTATING: contextvars.ContextVar[Optional[_Rotation]] = contextvars.ContextVar("lambdamock_rotating", default=None)
@@ -108,11 +109,24 @@ def send_log_event(service: Any, function_arn: str, instance: Any, args: Any, kw
     # a subscription filter's events, which CloudWatch Logs sends as an Event invocation.
     from lambdamock.sources import trigger_events, triggers
 
-    group = _argument(args, kwargs, 2, "log_group_name")
-    event = trigger_events.logs(instance.account_id, group, _argument(args, kwargs, 3, "log_stream_name"),
-                                _argument(args, kwargs, 1, "filter_name"), _argument(args, kwargs, 4, "log_events"))
+    group, name = _argument(args, kwargs, 2, "log_group_name"), _argument(args, kwargs, 1, "filter_name")
+    # Only the events that match the filter's pattern, which moto does not apply (none: nothing is sent).
+    matches = _pattern(instance, group, name)
+    events = [event for event in _argument(args, kwargs, 4, "log_events") if matches(event["message"])]
+    if not events:
+        return
+    event = trigger_events.logs(instance.account_id, group, _argument(args, kwargs, 3, "log_stream_name"), name, events)
     triggers.deliver(service, function_arn, json.dumps(event).encode(), _log_group_arn(instance, group),
                      instance.account_id)
+
+
+def _pattern(backend: Any, group: str, name: str) -> log_patterns.Matcher:
+    """The test of a subscription filter's pattern; every event passes a filter that moto no longer holds."""
+    from moto.logs.models import logs_backends
+
+    found = logs_backends[backend.account_id][backend.region_name].groups.get(group)
+    subscription = found.subscription_filters.get(name) if found is not None else None
+    return log_patterns.compile_pattern(subscription.filter_pattern if subscription is not None else "")
 
 
 def put_subscription_filter(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

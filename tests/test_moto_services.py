@@ -97,6 +97,28 @@ def test_a_subscription_filter_sends_its_log_events_to_the_function(world: World
     assert world.mock.invocations[0].invocation_type == "Event"
 
 
+@pytest.mark.parametrize(("pattern", "sent"), [
+    ("ERROR", ["ERROR boom", "Exiting with ERRORCODE: -1"]),  # a term anywhere, as the user guide's examples
+    ("?WARN ?timeout", ["WARN slow", "request timeout"]),
+    ("ERROR -Exiting", ["ERROR boom"]),
+    ('{ $.level = "FATAL" && $.latency > 100 }', ['{"level": "FATAL", "latency": 250}']),
+])
+def test_a_subscription_filter_sends_only_what_its_pattern_matches(world: World, pattern: str, sent: list) -> None:
+    # "Subscription filters ... deliver log events matching a filter pattern" (FilterAndPatternSyntax); moto itself
+    # sends every event. A put whose events all fail the pattern invokes nothing.
+    logs, group_arn = log_group()
+    world.allow("logs.amazonaws.com", group_arn)
+    logs.put_subscription_filter(logGroupName="app", filterName="some", filterPattern=pattern, destinationArn=world.arn)
+    now = int(time.time() * 1000)
+    messages = ["INFO all good", "ERROR boom", "Exiting with ERRORCODE: -1", "WARN slow", "request timeout",
+                '{"level": "FATAL", "latency": 250}', '{"level": "FATAL", "latency": 50}']
+    logs.put_log_events(logGroupName="app", logStreamName="s1", logEvents=[
+        {"timestamp": now + n, "message": message} for n, message in enumerate(messages)])
+    logs.put_log_events(logGroupName="app", logStreamName="s1", logEvents=[{"timestamp": now + 9, "message": "quiet"}])
+    [event] = world.events()
+    assert [item["message"] for item in decoded(event)["logEvents"]] == sent
+
+
 def test_a_subscription_filter_is_refused_without_permission_and_not_kept(world: World) -> None:
     logs, _ = log_group()
     with pytest.raises(ClientError) as error:

@@ -1,0 +1,53 @@
+"""CloudWatch Logs filter patterns (FilterAndPatternSyntax in CloudWatch Logs' user guide) applied to messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from lambdamock.sources.log_patterns import compile_pattern
+
+
+@pytest.mark.parametrize(("pattern", "message", "matched"), [
+    ("", "anything", True),
+    (" ", "anything", True),
+    # Terms: case-sensitive, anywhere in the message ("ERROR" matches "Exiting with ERRORCODE: -1" in the guide).
+    ("ERROR", "Exiting with ERRORCODE: -1", True),
+    ("ERROR", "error: lower case", False),
+    ("ERROR Exception", "ERROR in Exception handler", True),
+    ("ERROR Exception", "ERROR alone", False),
+    ("?ERROR ?WARN", "WARN only", True),
+    ("?ERROR ?WARN", "INFO only", False),
+    ("ERROR -Exiting", "ERROR boom", True),
+    ("ERROR -Exiting", "ERROR Exiting now", False),
+    ('"hello cruel"', "hello cruel world", True),
+    ('"hello cruel"', "hello world cruel", False),
+    # JSON patterns: JSON events only.
+    ('{ $.level = "ERROR" }', '{"level": "ERROR"}', True),
+    ('{ $.level = "ERROR" }', '{"level": "INFO"}', False),
+    ('{ $.level = "ERROR" }', "level = ERROR", False),
+    ("{ $.latency > 100 }", '{"latency": 150}', True),
+    ("{ $.latency > 100 }", '{"latency": 50}', False),
+    ("{ $.latency >= 50 && $.latency < 100 }", '{"latency": 50}', True),
+    ("{ $.latency > 100 }", '{"latency": "150"}', False),  # a number compares with numbers only
+    ('{ ($.a = 1 || $.b = 2) && $.c IS TRUE }', '{"b": 2, "c": true}', True),
+    ('{ ($.a = 1 || $.b = 2) && $.c IS TRUE }', '{"b": 2, "c": false}', False),
+    ("{ $.a = 1 || $.b = 2 && $.c IS TRUE }", '{"a": 1}', True),  # && binds first
+    ("{ $.x NOT EXISTS }", '{"y": 1}', True),
+    ("{ $.x NOT EXISTS }", '{"x": null}', False),
+    ("{ $.x IS NULL }", '{"x": null}', True),
+    ("{ $.x IS FALSE }", '{"x": false}', True),
+    ("{ $.eventType = Update* }", '{"eventType": "UpdateTrail"}', True),
+    ("{ $.eventType = Update* }", '{"eventType": "CreateTrail"}', False),
+    ('{ $.list[1] = "b" }', '{"list": ["a", "b"]}', True),
+    ('{ $.user.id != "bob" }', '{"user": {"id": "alice"}}', True),
+    ('{ $.user.id != "bob" }', '{"user": {"id": "bob"}}', False),
+    ("{ $.message = %err.r% }", '{"message": "an error"}', True),
+    # Regular expressions between % signs.
+    ("%ERR[0-9]+%", "got ERR42", True),
+    ("%ERR[0-9]+%", "got ERR", False),
+    # Space-delimited patterns, and what cannot be read, let everything through (as moto does).
+    ("[ip, user, ...]", "1.2.3.4 bob", True),
+    ("{ $.x = }", '{"x": 1}', True),
+])
+def test_patterns(pattern: str, message: str, matched: bool) -> None:
+    assert compile_pattern(pattern)(message) is matched
