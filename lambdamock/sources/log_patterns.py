@@ -1,10 +1,11 @@
 """CloudWatch Logs filter patterns, as a subscription filter applies them to the log events it forwards.
 
 The syntax is CloudWatch Logs' (FilterAndPatternSyntax in its user guide): terms that must (``ERROR``), may
-(``?ERROR``) or must not (``-ERROR``) appear, quoted phrases, a regular expression between ``%`` signs, and JSON
-patterns (``{ $.level = "ERROR" && $.latency > 100 }``). Terms match case-sensitively anywhere in the message
-(``ERROR`` matches ``ERRORCODE``, as the guide's examples show). Space-delimited patterns (``[ip, user, ...]``),
-and what this module cannot read, let every event through, as moto does.
+(``?ERROR``) or must not (``-ERROR``) appear, quoted phrases, a regular expression between ``%`` signs, JSON
+patterns (``{ $.level = "ERROR" && $.latency > 100 }``) and space-delimited ones (``[ip, user, ..., status=4*]``,
+a quoted or bracketed part of the message one field). Terms match case-sensitively anywhere in the message
+(``ERROR`` matches ``ERRORCODE``, as the guide's examples show). What this module cannot read lets every event
+through, as moto lets every pattern.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ def compile_pattern(pattern: str) -> Matcher:
     """A test of a log event's message for ``pattern``; an empty pattern matches every event."""
     text = pattern.strip()
     try:
-        if not text or text.startswith("["):
+        if not text:
             return _everything
         if text.startswith("{") and text.endswith("}"):
             return _json(text[1:-1])
+        if text.startswith("[") and text.endswith("]"):
+            return _delimited(text[1:-1])
         if len(text) > 1 and text.startswith("%") and text.endswith("%"):
             found = re.compile(text[1:-1]).search
             return lambda message: found(message) is not None
@@ -76,6 +79,58 @@ def _json(body: str) -> Matcher:
         return test(document)
 
     return matches
+
+
+def _delimited(body: str) -> Matcher:
+    """A space-delimited pattern: a condition per field, ``...`` standing for any number of fields."""
+    slots: list[Optional[Callable[[Any], bool]]] = []  # None for "..."
+    for slot in (part.strip() for part in body.split(",")):
+        if slot == "...":
+            slots.append(None)
+            continue
+        tokens = _TOKEN.findall(slot)
+        if not tokens or not re.fullmatch(r"[\w\-]+", tokens[0]):
+            raise ValueError(slot)
+        name = tokens[0]
+        if len(tokens) == 1:
+            slots.append(lambda field: True)
+            continue
+        # Each condition names the field ("status = 4* || status = 5*"): as a JSON pattern's, on that field.
+        parser = _Parser(["$.field" if token == name else token for token in tokens])
+        test = parser.either()
+        if parser.position != len(tokens):
+            raise ValueError(slot)
+        slots.append(_on_field(test))
+
+    def matches(message: str) -> bool:
+        fields = [_unquoted(field) for field in _FIELD.findall(message)]
+        return _fits(slots, fields)
+
+    return matches
+
+
+def _on_field(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda field: test({"field": field})
+
+
+# A field of a space-delimited event: a quoted or bracketed part, or a run of other characters.
+_FIELD = re.compile(r'"[^"]*"|\[[^\]]*\]|[^\s"\[]+')
+
+
+def _unquoted(field: str) -> Any:
+    text = field[1:-1] if field[:1] in '"[' else field
+    if not _NUMBER.match(text):
+        return text
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _fits(slots: list[Optional[Callable[[Any], bool]]], fields: list[Any]) -> bool:
+    if not slots:
+        return not fields
+    head, rest = slots[0], slots[1:]
+    if head is None:  # "...": any number of fields, the fewest first
+        return any(_fits(rest, fields[skip:]) for skip in range(len(fields) + 1))
+    return bool(fields) and head(fields[0]) and _fits(rest, fields[1:])
 
 
 class _Parser:

@@ -6,6 +6,8 @@ import pytest
 
 from lambdamock.sources.log_patterns import compile_pattern
 
+APACHE = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534'
+
 
 @pytest.mark.parametrize(("pattern", "message", "matched"), [
     ("", "anything", True),
@@ -45,9 +47,22 @@ from lambdamock.sources.log_patterns import compile_pattern
     # Regular expressions between % signs.
     ("%ERR[0-9]+%", "got ERR42", True),
     ("%ERR[0-9]+%", "got ERR", False),
-    # Space-delimited patterns, and what cannot be read, let everything through (as moto does).
-    ("[ip, user, ...]", "1.2.3.4 bob", True),
+    # Space-delimited patterns: a field per name, a quoted or bracketed part one field, "..." any number of them
+    # (the guide's Apache example, and CDK's SpaceDelimited, "[time, component=HttpServer, ..., result_code!=200]").
+    ("[ip, user, username, timestamp, request, status_code, bytes]", APACHE, True),
+    ("[ip, user, username, timestamp, request, status_code, bytes, more]", APACHE, False),
+    ("[ip, user, username, timestamp, request = *gif*, status_code = 4*, bytes]", APACHE, True),
+    ("[ip, user, username, timestamp, request, status_code = 2*, bytes]", APACHE, False),
+    ("[ip, ..., status_code >= 400, bytes]", APACHE, True),
+    ("[ip, ..., status_code >= 400 && status_code < 500, bytes]", APACHE, True),
+    ("[ip, ..., status_code >= 400 && status_code < 404, bytes]", APACHE, False),
+    ("[..., status_code = 404 || status_code = 500, bytes < 2000]", APACHE, True),
+    ("[ip = 127.0.0.1, ...]", APACHE, True),
+    ("[ip, user, username = frank, ...]", APACHE, True),
+    ("[ip, user, username = bob, ...]", APACHE, False),
+    # What cannot be read lets everything through, as moto does.
     ("{ $.x = }", '{"x": 1}', True),
+    ("[a b c]", "x", True),
 ])
 def test_patterns(pattern: str, message: str, matched: bool) -> None:
     assert compile_pattern(pattern)(message) is matched
