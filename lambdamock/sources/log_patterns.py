@@ -1,11 +1,11 @@
 """CloudWatch Logs filter patterns, as a subscription filter applies them to the log events it forwards.
 
-The syntax is CloudWatch Logs' (FilterAndPatternSyntax in its user guide): terms that must (``ERROR``), may
-(``?ERROR``) or must not (``-ERROR``) appear, quoted phrases, a regular expression between ``%`` signs, JSON
-patterns (``{ $.level = "ERROR" && $.latency > 100 }``) and space-delimited ones (``[ip, user, ..., status=4*]``,
-a quoted or bracketed part of the message one field). Terms match case-sensitively anywhere in the message
-(``ERROR`` matches ``ERRORCODE``, as the guide's examples show). What this module cannot read lets every event
-through, as moto lets every pattern.
+The syntax is CloudWatch Logs' ("Filter pattern syntax for metric filters, subscription filters, filter log events,
+and Live Tail" in its user guide): terms that must (``ERROR``), may (``?ERROR``) or must not (``-ERROR``) appear,
+quoted phrases, a regular expression between ``%`` signs, JSON patterns (``{ $.level = "ERROR" && $.latency >
+100 }``) and space-delimited ones (``[ip, user, ..., status=4*, bytes]``). Terms match case-sensitively anywhere
+in the message (``ERROR`` matches ``ERRORCODE``, as the guide's examples show). What this module cannot read lets
+every event through, as moto lets every pattern.
 """
 
 from __future__ import annotations
@@ -15,15 +15,20 @@ import re
 from typing import Any, Callable, Optional
 
 Matcher = Callable[[str], bool]
-_MISSING = object()
+Test = Callable[[Any], bool]
 _TERM = re.compile(r'([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))')
 _TOKEN = re.compile(r'\s*(&&|\|\||\(|\)|!=|<=|>=|=|<|>|"(?:[^"\\]|\\.)*"|%[^%]+%|[^\s()=!<>&|"]+)')
-_SELECTOR = re.compile(r"\$((?:\.[\w\-]+|\[\d+\])*)$")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
+# A JSON selector's steps: .name, .* (any field), [0], [*] (any element), ['a.name'] (or .['a.name']).
+_STEP = re.compile(r"\.([\w\-]+)|\.(\*)|\[(\d+)\]|\[(\*)\]|\.?\['([^']*)'\]")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 _ORDER: dict[str, Callable[[float, float], bool]] = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b, ">": lambda a, b: a > b,
     "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
 }
+# A field of a space-delimited event: a quoted or bracketed part, or a run of other characters.
+_FIELD = re.compile(r'"[^"]*"|\[[^\]]*\]|[^\s"\[]+')
+# A space-delimited pattern's slots: split at commas outside quotes and regular expressions.
+_SLOT = re.compile(r'(?:"[^"]*"|%[^%]*%|[^,"%])+')
 
 
 def _everything(message: str) -> bool:
@@ -53,7 +58,12 @@ def _terms(text: str) -> Matcher:
     optional: list[str] = []
     excluded: list[str] = []
     for sign, quoted, word in _TERM.findall(text):
-        {"": required, "?": optional, "-": excluded}[sign].append(word or quoted.replace('\\"', '"'))
+        term = word or quoted.replace('\\"', '"')
+        if term.strip():  # '" "' matches everything (the guide)
+            {"": required, "?": optional, "-": excluded}[sign].append(term)
+    if required or excluded:
+        # "If you combine "?" with other filter patterns, all question mark terms will be ignored."
+        optional = []
 
     def matches(message: str) -> bool:
         return (all(term in message for term in required) and not any(term in message for term in excluded)
@@ -62,14 +72,27 @@ def _terms(text: str) -> Matcher:
     return matches
 
 
-def _json(body: str) -> Matcher:
-    tokens = _TOKEN.findall(body)
-    if "".join(tokens) != re.sub(r"\s+", "", body):
-        raise ValueError(body)
-    parser = _Parser(tokens)
+def _tokens(body: str) -> list[str]:
+    tokens, position = [], 0
+    while body[position:].strip():
+        found = _TOKEN.match(body, position)
+        if found is None:
+            raise ValueError(body[position:])
+        tokens.append(found.group(1))
+        position = found.end()
+    return tokens
+
+
+def _expression(tokens: list[str], numeric_text: bool = False) -> Test:
+    parser = _Parser(tokens, numeric_text)
     test = parser.either()
     if parser.position != len(tokens):
-        raise ValueError(body)
+        raise ValueError(" ".join(tokens))
+    return test
+
+
+def _json(body: str) -> Matcher:
+    test = _expression(_tokens(body))
 
     def matches(message: str) -> bool:
         try:
@@ -82,62 +105,58 @@ def _json(body: str) -> Matcher:
 
 
 def _delimited(body: str) -> Matcher:
-    """A space-delimited pattern: a condition per field, ``...`` standing for any number of fields."""
-    slots: list[Optional[Callable[[Any], bool]]] = []  # None for "..."
-    for slot in (part.strip() for part in body.split(",")):
+    """A space-delimited pattern: a condition per field, ``...`` standing for any number of fields, and the last
+    field taking the rest of the event (the guide's ``[w1=ERROR, w2]`` matches "ERROR 09/25/2014 ... request")."""
+    slots: list[Optional[Test]] = []  # None for "..."
+    for slot in (part.strip() for part in _SLOT.findall(body)):
         if slot == "...":
             slots.append(None)
             continue
-        tokens = _TOKEN.findall(slot)
+        tokens = _tokens(slot)
         if not tokens or not re.fullmatch(r"[\w\-]+", tokens[0]):
             raise ValueError(slot)
         name = tokens[0]
-        if len(tokens) == 1:
-            slots.append(lambda field: True)
-            continue
-        # Each condition names the field ("status = 4* || status = 5*"): as a JSON pattern's, on that field.
-        parser = _Parser(["$.field" if token == name else token for token in tokens])
-        test = parser.either()
-        if parser.position != len(tokens):
-            raise ValueError(slot)
+        # Each condition names its field ("status = 4* || status = 5*"): read as a JSON pattern's, on that field.
+        test = _expression(["$.field" if token == name else token for token in tokens], True) \
+            if len(tokens) > 1 else _everything
         slots.append(_on_field(test))
 
     def matches(message: str) -> bool:
-        fields = [_unquoted(field) for field in _FIELD.findall(message)]
-        return _fits(slots, fields)
+        return _fits(slots, message, [(found.group(), found.start()) for found in _FIELD.finditer(message)])
 
     return matches
 
 
-def _on_field(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
+def _on_field(test: Test) -> Test:
     return lambda field: test({"field": field})
 
 
-# A field of a space-delimited event: a quoted or bracketed part, or a run of other characters.
-_FIELD = re.compile(r'"[^"]*"|\[[^\]]*\]|[^\s"\[]+')
+def _unquoted(field: str) -> str:
+    return field[1:-1] if field[:1] in '"[' and len(field) > 1 else field
 
 
-def _unquoted(field: str) -> Any:
-    text = field[1:-1] if field[:1] in '"[' else field
-    if not _NUMBER.match(text):
-        return text
-    return int(text) if text.lstrip("-").isdigit() else float(text)
-
-
-def _fits(slots: list[Optional[Callable[[Any], bool]]], fields: list[Any]) -> bool:
+def _fits(slots: list[Optional[Test]], message: str, fields: list[tuple[str, int]]) -> bool:
     if not slots:
         return not fields
     head, rest = slots[0], slots[1:]
     if head is None:  # "...": any number of fields, the fewest first
-        return any(_fits(rest, fields[skip:]) for skip in range(len(fields) + 1))
-    return bool(fields) and head(fields[0]) and _fits(rest, fields[1:])
+        return any(_fits(rest, message, fields[skip:]) for skip in range(len(fields) + 1))
+    if not fields:
+        return False
+    if not rest and len(fields) > 1:
+        return head(message[fields[0][1]:].rstrip())  # the last field takes the rest of the event
+    return head(_unquoted(fields[0][0])) and _fits(rest, message, fields[1:])
 
 
 class _Parser:
-    """A JSON pattern's expression: comparisons joined by ``&&`` (binding first) and ``||``, in parentheses too."""
+    """A JSON pattern's expression: comparisons joined by ``&&`` (binding first) and ``||``, in parentheses too.
 
-    def __init__(self, tokens: list[str]) -> None:
+    With ``numeric_text``, a number compares with text that reads as one (a space-delimited event's fields).
+    """
+
+    def __init__(self, tokens: list[str], numeric_text: bool) -> None:
         self.tokens = tokens
+        self.numeric_text = numeric_text
         self.position = 0
 
     def _next(self) -> str:
@@ -150,70 +169,89 @@ class _Parser:
     def _peek(self) -> Optional[str]:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
-    def either(self) -> Callable[[Any], bool]:
+    def either(self) -> Test:
         tests = [self.both()]
         while self._peek() == "||":
             self._next()
             tests.append(self.both())
         return tests[0] if len(tests) == 1 else lambda document: any(test(document) for test in tests)
 
-    def both(self) -> Callable[[Any], bool]:
+    def both(self) -> Test:
         tests = [self.one()]
         while self._peek() == "&&":
             self._next()
             tests.append(self.one())
         return tests[0] if len(tests) == 1 else lambda document: all(test(document) for test in tests)
 
-    def one(self) -> Callable[[Any], bool]:
+    def one(self) -> Test:
         token = self._next()
         if token == "(":
             inner = self.either()
             if self._next() != ")":
                 raise ValueError("a parenthesis is not closed")
             return inner
-        selector = _SELECTOR.match(token)
-        if selector is None:
-            raise ValueError(token)
-        path = re.findall(r"\.([\w\-]+)|\[(\d+)\]", selector.group(1))
+        path = _path(token)
         operator = self._next()
         if operator in ("IS", "NOT"):
             return _state(path, operator, self._next())
         if operator not in _ORDER:
             raise ValueError(operator)
-        return _comparison(path, operator, self._next())
+        return _comparison(path, operator, self._next(), self.numeric_text)
 
 
-def _field(document: Any, path: list[tuple[str, str]]) -> Any:
-    for name, index in path:
-        if name and isinstance(document, dict) and name in document:
-            document = document[name]
-        elif index and isinstance(document, list) and int(index) < len(document):
-            document = document[int(index)]
-        else:
-            return _MISSING
-    return document
+def _path(selector: str) -> list[tuple[str, Any]]:
+    """A selector's steps: ("name", key), ("index", n) or ("any", None)."""
+    if not selector.startswith("$"):
+        raise ValueError(selector)
+    steps, position = [], 1
+    while position < len(selector):
+        found = _STEP.match(selector, position)
+        if found is None:
+            raise ValueError(selector)
+        name, any_field, index, any_element, quoted = found.groups()
+        steps.append(("index", int(index)) if index else ("any", None) if any_field or any_element
+                     else ("name", name if name is not None else quoted))
+        position = found.end()
+    return steps
 
 
-def _state(path: list[tuple[str, str]], operator: str, word: str) -> Callable[[Any], bool]:
+def _values(document: Any, path: list[tuple[str, Any]]) -> list[Any]:
+    """What a selector reaches (a wildcard reaches every field or element)."""
+    found = [document]
+    for step, key in path:
+        found = [item for value in found for item in _step(value, step, key)]
+    return found
+
+
+def _step(value: Any, step: str, key: Any) -> list[Any]:
+    if step == "any":
+        return list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else []
+    if step == "name":
+        return [value[key]] if isinstance(value, dict) and key in value else []
+    return [value[key]] if isinstance(value, list) and key < len(value) else []
+
+
+def _state(path: list[tuple[str, Any]], operator: str, word: str) -> Test:
     """``IS TRUE``, ``IS FALSE``, ``IS NULL`` and ``NOT EXISTS``."""
     wanted = {("IS", "TRUE"): True, ("IS", "FALSE"): False, ("IS", "NULL"): None}
     if (operator, word) == ("NOT", "EXISTS"):
-        return lambda document: _field(document, path) is _MISSING
+        return lambda document: not _values(document, path)
     if (operator, word) not in wanted:
         raise ValueError(f"{operator} {word}")
     value = wanted[(operator, word)]
-    return lambda document: _field(document, path) is value
+    return lambda document: any(found is value for found in _values(document, path))
 
 
-def _comparison(path: list[tuple[str, str]], operator: str, value: str) -> Callable[[Any], bool]:
+def _comparison(path: list[tuple[str, Any]], operator: str, value: str, numeric_text: bool) -> Test:
     if _NUMBER.match(value):
         number, order = float(value), _ORDER[operator]
 
-        def numeric(document: Any) -> bool:
-            found = _field(document, path)
+        def numeric(found: Any) -> bool:
+            if numeric_text and isinstance(found, str) and _NUMBER.match(found):
+                found = float(found)
             return isinstance(found, (int, float)) and not isinstance(found, bool) and order(found, number)
 
-        return numeric
+        return lambda document: any(numeric(found) for found in _values(document, path))
     if operator not in ("=", "!="):
         raise ValueError(f"{operator} compares numbers")
     if value.startswith("%") and value.endswith("%"):
@@ -226,10 +264,10 @@ def _comparison(path: list[tuple[str, str]], operator: str, value: str) -> Calla
         test = lambda found: whole.fullmatch(found) is not None  # noqa: E731
     same = operator == "="
 
-    def compare(document: Any) -> bool:
-        found = _field(document, path)
-        if found is _MISSING or isinstance(found, (dict, list)):
-            return False
-        return test("" if found is None else str(found).lower() if isinstance(found, bool) else str(found)) is same
+    def compare(found: Any) -> bool:
+        if isinstance(found, (dict, list)):
+            return False  # "If a property selector points to an array or object, the filter pattern won't match"
+        shown = "" if found is None else str(found).lower() if isinstance(found, bool) else str(found)
+        return test(shown) is same
 
-    return compare
+    return lambda document: any(compare(found) for found in _values(document, path))

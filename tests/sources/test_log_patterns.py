@@ -60,6 +60,28 @@ APACHE = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTT
     ("[ip = 127.0.0.1, ...]", APACHE, True),
     ("[ip, user, username = frank, ...]", APACHE, True),
     ("[ip, user, username = bob, ...]", APACHE, False),
+    # The last field takes the rest of the event: "[w1=ERROR, w2]" returns "log events where the first word in the
+    # log events is ERROR" (the guide's example events have six and seven words).
+    ("[w1=ERROR, w2]", "ERROR 09/25/2014 12:00:02 Failed to process request", True),
+    ("[w1=ERROR || w1=WARNING, w2]", "WARNING 09/25/2014 12:00:02 Slow request", True),
+    ("[w1!=ERROR && w1!=WARNING, w2]", "ERROR 09/25/2014 12:00:02 Failed", False),
+    ("[w1 = %a{3,5}%, w2]", "bbb ccc", False),  # a comma inside a regular expression does not split the slots
+    ("[w1 = %a{3,5}%, w2]", "aaaa ccc", True),
+    ("[a = 01*, b]", "0123 x", True),  # a field is compared as written
+    # JSON: quoted values and regular expressions may hold spaces; wildcards and quoted names in selectors.
+    ('{ $.msg = "hello world" }', '{"msg": "hello world"}', True),
+    ('{ $.msg = "hello world" }', '{"msg": "something else"}', False),
+    ("{ $.msg = %shutting down% }", '{"msg": "up"}', False),
+    ("{ $.arrayKey[*] = %val.{2}% }", '{"arrayKey": ["x", "value"]}', True),
+    ("{ $.arrayKey[*] = %zzz% }", '{"arrayKey": ["x", "value"]}', False),
+    ("{ $.* = %111% }", '{"a": "x", "ip": "111.1"}', True),
+    ("{ $.['cluster.name'] = \"c\" }", '{"cluster.name": "c"}', True),
+    ("{ $.['cluster.name'] = \"zzz\" }", '{"cluster.name": "c"}', False),
+    ("{ $.list = \"a\" }", '{"list": ["a"]}', False),  # "If a property selector points to an array ... won't match"
+    # "?" combined with other terms: "all question mark terms will be ignored" (the guide's example).
+    ("?ERROR ?ARGUMENTS REQUEST", "[WARN] UNAUTHORIZED REQUEST", True),
+    ("?ERROR ?WARN -DEBUG", "INFO all good", True),
+    ('" "', "hello", True),  # matches everything (the guide)
     # What cannot be read lets everything through, as moto does.
     ("{ $.x = }", '{"x": 1}', True),
     ("[a b c]", "x", True),
