@@ -82,13 +82,16 @@ def test_a_topic_is_exported_kept_and_checked():
         assert mock.kafka_topic(CLUSTER, "other") is not topic
         servers = mock.kafka_topic(",".join(SERVERS), "orders")
         assert mock.kafka_topic(list(reversed(SERVERS)), "orders") is servers  # the same servers, in any order
+        assert mock.kafka_topic(SERVERS[1], "orders") is servers  # one of its servers names it too, as for a mapping
+        assert mock.kafka_topic("elsewhere:9092", "orders") is not servers
         for cluster in (f"arn:aws:sqs:{REGION}:{ACCOUNT}:q", "", [], ["a:9092", ""]):
             with pytest.raises(ValueError):
                 mock.kafka_topic(cluster, "orders")
         with pytest.raises(ValueError, match="partition"):
             mock.kafka_topic(CLUSTER, "none", partitions=0)
-        with pytest.raises(ValueError, match="name"):
-            mock.kafka_topic(CLUSTER, "")
+        for name in ("", "t", ".hidden", "with space"):  # as a mapping's Topics take them (the API model)
+            with pytest.raises(ValueError, match="not a Kafka topic name"):
+                mock.kafka_topic(CLUSTER, name)
         with pytest.raises(ValueError, match="partitions 0 to 2"):
             topic.send("v", partition=3)
 
@@ -212,15 +215,15 @@ def test_a_partition_is_read_in_order_in_batches_of_batchsize(m, lam):
     assert by_partition == {"orders-0": [["0", "2"], ["4", "6"]], "orders-1": [["1", "3"], ["5"]]}
 
 
-def test_the_default_batching_window_gathers_what_arrives_within_half_a_second(m, lam):
+def test_the_default_batching_window_holds_a_batch_half_a_second(m, lam):
     deploy(lam)
     topic = m.kafka_topic(CLUSTER, "orders")
     msk_mapping(lam)
+    sent = time.monotonic()
     topic.send("0")
-    time.sleep(0.1)  # within the window the first record opened
-    topic.send("1")
-    m.wait()
-    assert values(m) == [["0", "1"]]
+    eventually(lambda: len(m.invocations) == 1)
+    assert time.monotonic() - sent >= 0.5  # the window the record opened closes first
+    assert values(m) == [["0"]]
     assert "MaximumBatchingWindowInSeconds" not in lam.list_event_source_mappings()["EventSourceMappings"][0]
 
 
@@ -289,6 +292,50 @@ def test_a_bucket_as_on_failure_destination_holds_the_event_as_text():
         body = json.loads(s3.get_object(Bucket="failures", Key=entry["Key"])["Body"].read())
         assert body["payload"] == mock.invocations[0].event.decode()
         assert body["KafkaBatchInfo"]["recordsInfo"]["orders-0"]["firstRecordOffset"] == "0"
+
+
+def test_with_unending_retries_a_destination_caps_them_at_ten(m, lam, tmp_path):
+    # "When you configure both infinite retries and an on-failure destination, Lambda automatically applies a
+    # maximum of 10 retry attempts" (kafka-retry-configurations).
+    countdown(lam, tmp_path, failures=100)
+    dead = m.queue(DEAD)
+    m.kafka_topic(CLUSTER, "orders").send("doomed")
+    msk_mapping(lam, MaximumBatchingWindowInSeconds=0, DestinationConfig={"OnFailure": {"Destination": DEAD}})
+    eventually(lambda: len(dead) == 1)
+    assert len(m.invocations) == 11
+    assert json.loads(dead.messages[0])["requestContext"]["approximateInvokeCount"] == 11
+
+
+def test_a_record_over_the_payload_limit_alone_is_dropped_and_reported(m, lam):
+    # "Records will also go unprocessed if they are dropped due to their size"; the OnFailure record's
+    # responseContext is "null if record is MaximumPayloadSizeExceeded" (kafka-on-failure).
+    deploy(lam)
+    dead = m.queue(DEAD)
+    topic = m.kafka_topic(CLUSTER, "orders")
+    topic.send(b"x" * (5 * 1024 * 1024))  # 6.7 MB once in base64
+    topic.send("small")
+    msk_mapping(lam, DestinationConfig={"OnFailure": {"Destination": DEAD}})
+    m.wait()
+    assert values(m) == [["small"]]
+    [report] = [json.loads(body) for body in dead.messages]
+    assert report["requestContext"]["condition"] == "MaximumPayloadSizeExceeded"
+    assert report["responseContext"] is None
+    assert report["KafkaBatchInfo"]["recordsInfo"]["orders-0"]["firstRecordOffset"] == "0"
+
+
+def test_a_batch_stays_within_the_payload_limit_with_kafkas_longer_envelope(m, lam):
+    # Two records that would fit a {"Records": [...]} event of 6 MB, but not Kafka's: they go one at a time.
+    from lambdamock.sources.batching import PAYLOAD_LIMIT
+
+    deploy(lam)
+    topic = m.kafka_topic(CLUSTER, "orders")
+    base64_size = (PAYLOAD_LIMIT - 20 - 2 * 200) // 2 // 4 * 4  # each record's JSON is its value and under 200 bytes
+    for _ in range(2):
+        topic.send(b"x" * (base64_size // 4 * 3), timestamp=STAMP)
+    msk_mapping(lam)
+    m.wait()
+    assert [len(batch) for batch in values(m)] == [1, 1]
+    assert all(len(invocation.event) <= PAYLOAD_LIMIT for invocation in m.invocations)
 
 
 def test_a_partial_batch_response_names_records_by_partition_and_offset(m, lam):

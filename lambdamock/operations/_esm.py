@@ -117,6 +117,8 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
         changes["batching_window"] = _BROKER_WINDOW
     if current is None and kind != SQS:
         changes.update(_position(kind, arn, params, brokers.POSITIONED.get(kind)))
+    if kind in STREAMS or kind in KAFKAS:
+        changes.update(_stream_settings(params))
     if "FunctionResponseTypes" in params:
         changes["report_item_failures"] = "ReportBatchItemFailures" in params["FunctionResponseTypes"]
     if "ScalingConfig" in params:
@@ -129,9 +131,7 @@ def configure(kind: str, params: dict[str, Any], name: str, qualifier: Optional[
         # An empty value removes a setting, as the API reference says of ScalingConfig: an empty key ARN (the
         # model's pattern allows one) goes back to Lambda's own key, as a function's does.
         changes["options"] = {key: value for key, value in merged.items() if value not in ("", {})}
-    if kind in STREAMS or kind in KAFKAS:
-        changes.update(_stream_settings(params))
-    elif kind == SQS:
+    if kind == SQS:
         if current is None and "StartingPosition" in params:
             raise InvalidParameterValueException(_SQS_POSITION)
         if ((params.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"):

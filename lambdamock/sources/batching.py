@@ -44,6 +44,10 @@ class Batch(Generic[T]):
         """How many more records the batch takes before it is full."""
         return max(0, self.size - len(self.items))
 
+    def takes(self, encoded: bytes) -> bool:
+        """Whether a record is within the payload limit even alone."""
+        return len(_HEAD) + len(_TAIL) + len(encoded) <= self.limit
+
     def fits(self, encoded: bytes) -> bool:
         """Whether one more record keeps the event within the payload limit (a lone record always fits)."""
         return not self.items or self._bytes + len(_SEPARATOR) + len(encoded) <= self.limit

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import itertools
 import json
+import re
 import time
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
@@ -17,6 +18,7 @@ from lambdamock.state.mappings import KAFKA, MSK, MappingConfig, source_kind
 Data = Union[bytes, str]
 Headers = Union[Mapping[str, Data], Iterable[tuple[str, Data]]]
 _MASK = 0xFFFFFFFF
+_TOPIC = re.compile(r"[^.][a-zA-Z0-9\-_.]{1,248}")
 
 
 def murmur2(data: bytes) -> int:
@@ -66,8 +68,9 @@ class LocalTopic(Stream):
             if not servers or not all(servers):
                 raise ValueError("name an MSK cluster's ARN, or the bootstrap servers of a self-managed cluster")
             self.kind, self.cluster_arn, self.servers = KAFKA, "", servers
-        if not topic:
-            raise ValueError("a topic has a name")
+        if not _TOPIC.fullmatch(topic):
+            # As a mapping's Topics take them (the API model's pattern and lengths), and Kafka's own names.
+            raise ValueError(f"not a Kafka topic name: {topic!r}")
         if partitions < 1:
             raise ValueError("a topic has at least one partition")
         self.topic = topic
@@ -84,6 +87,11 @@ class LocalTopic(Stream):
 
     def _number(self, shard: int) -> str:
         return str(len(self._shards[shard]))  # a partition's offsets count from 0
+
+    def shares(self, other: LocalTopic) -> bool:
+        """Whether ``other`` is this topic too: of its name on its cluster, or on servers one of which it has."""
+        return (other.kind, other.topic, other.cluster_arn) == (self.kind, self.topic, self.cluster_arn) and bool(
+            set(other.servers) & set(self.servers))
 
     def feeds(self, config: MappingConfig) -> bool:
         """Whether a mapping so configured reads this topic."""
@@ -119,7 +127,8 @@ def _maker(topic: str, partition: int, key: Optional[bytes], value: Optional[byt
            timestamp: float) -> Callable[[str, str, float], StreamRecord]:
     def make(shard: str, offset: str, arrival: float) -> StreamRecord:
         # A record as the developer guide's example event shows it (with-msk, with-kafka); a record without a key
-        # has none (its examples of records without one), nor one without a value.
+        # has none (its examples of records without one), nor one without a value. Its time is its CreateTime, not
+        # when it was appended: AT_TIMESTAMP, MaximumRecordAgeInSeconds and KafkaBatchInfo go by it, as Kafka's do.
         record: dict[str, Any] = {"topic": topic, "partition": partition, "offset": int(offset),
                                   "timestamp": int(timestamp * 1000), "timestampType": "CREATE_TIME"}
         if key is not None:
@@ -162,6 +171,12 @@ class KafkaFormat(StreamFormat):
             return None
         offset = value.get("offset")
         return str(offset) if isinstance(offset, int) and not isinstance(offset, bool) else None
+
+    def retries(self, config: MappingConfig) -> int:
+        # "When you configure both infinite retries and an on-failure destination, Lambda automatically applies a
+        # maximum of 10 retry attempts" (kafka-retry-configurations).
+        configured = config.maximum_retry_attempts
+        return 10 if configured == -1 and config.on_failure else configured
 
     def stored(self, payload: bytes) -> Any:
         return payload.decode("utf-8")  # "the original invocation record as an escaped JSON string" (kafka-on-failure)

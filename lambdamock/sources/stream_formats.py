@@ -6,8 +6,9 @@ import datetime
 import json
 from typing import Any, Optional, Sequence
 
-from lambdamock.sources.batching import event
+from lambdamock.sources.batching import PAYLOAD_LIMIT, event
 from lambdamock.sources.readers import StreamRecord
+from lambdamock.state.mappings import MappingConfig
 
 _BATCH_INFO = {"kinesis": "KinesisBatchInfo", "dynamodb": "DDBStreamBatchInfo"}
 
@@ -33,6 +34,14 @@ class StreamFormat:
     def event(self, encoded: list[bytes], shard: str) -> bytes:
         """The event of one shard's batch of already encoded records."""
         return event(encoded)
+
+    def limit(self, shard: str) -> int:
+        """How many bytes a batch's records and Batch's own wrapping may take: the event's wrapping is this kind's."""
+        return PAYLOAD_LIMIT - (len(self.event([], shard)) - len(event([])))
+
+    def retries(self, config: MappingConfig) -> int:
+        """How often a failed batch is retried (-1: until its records expire)."""
+        return config.maximum_retry_attempts
 
     def identifier(self, value: Any, shard: str) -> Optional[str]:
         """The sequence number a partial batch response's itemIdentifier names; None when it names none."""

@@ -1,4 +1,4 @@
-"""Stream mappings (Kinesis, DynamoDB Streams): in order per shard, a failing batch retried and blocking its shard."""
+"""Stream mappings (Kinesis, DynamoDB Streams, Kafka): in order per shard, a failed batch retried, blocking its shard."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ RETRY_LAST = 0.5
 
 
 class StreamReader(Protocol):
-    """A stream as a poller reads it: through boto3, or an in-process LocalStream."""
+    """A stream as a poller reads it: through boto3, or in process (LocalStream, LocalTableStream, LocalTopic)."""
 
     kind: str
     max_read: int
@@ -79,7 +79,8 @@ class StreamPoller(Poller):
         for shard_id in self.reader.shards():
             shard = self._shards.get(shard_id)
             if shard is None:
-                shard = self._shards[shard_id] = _Shard(shard_id, Batch(config.batch_size, config.batching_window))
+                batch: Batch[StreamRecord] = Batch(config.batch_size, config.batching_window, self.format.limit(shard_id))
+                shard = self._shards[shard_id] = _Shard(shard_id, batch)
             elif shard.cursor is not None and shard.resume is None:
                 continue
             if shard.resume is not None:
@@ -174,7 +175,7 @@ class StreamPoller(Poller):
         """
         if not shard.failing:
             return False
-        forever = self.mapping.config.maximum_retry_attempts == -1 or isinstance(shard.failing[0], windows.Closing)
+        forever = self.format.retries(self.mapping.config) == -1 or isinstance(shard.failing[0], windows.Closing)
         return not forever or not shard.attempts
 
     def _read(self, shard: _Shard) -> bool:
@@ -203,6 +204,14 @@ class StreamPoller(Poller):
                 window, closing = shard.windows.place(item.arrival, self.mapping.config.tumbling_window)
                 self._queue_final(shard, closing)
             encoded = json.dumps(record).encode()
+            if not shard.batch.takes(encoded):
+                # Alone over the payload limit: "Records will also go unprocessed if they are dropped due to their
+                # size" (a Kafka record; a Kinesis or DynamoDB one is never this large).
+                self._report(shard, [StreamRecord(item.sequence, item.arrival, record, encoded)],
+                             "MaximumPayloadSizeExceeded", None)
+                if not shard.batch and not shard.failing:
+                    shard.checkpoint = item.sequence
+                continue
             if not shard.batch.fits(encoded):
                 self._flush(shard)
             shard.batch.add(StreamRecord(item.sequence, item.arrival, record, encoded, window), encoded)
@@ -279,7 +288,7 @@ class StreamPoller(Poller):
                 shard.checkpoint = items[first - 1].sequence
                 shard.attempts = 0
             items = shard.failing[0] = items[first:]
-        retries = config.maximum_retry_attempts
+        retries = self.format.retries(config)
         if config.bisect_on_error and failed is None and len(items) > 1:
             # Splitting does not count towards the retry quota: each half starts afresh.
             half = len(items) // 2
@@ -359,6 +368,8 @@ class StreamPoller(Poller):
                 "executedVersion": self.last_version or "$LATEST",
                 "functionError": result.function_error,
             }
+        elif condition == "MaximumPayloadSizeExceeded":
+            record["responseContext"] = None  # "null if record is MaximumPayloadSizeExceeded" (kafka-on-failure)
         record.update({"version": "1.0", "timestamp": iso(now)})
         record.update(self.format.batch_info(shard.id, items, payload))
         return record

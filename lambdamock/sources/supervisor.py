@@ -1,4 +1,4 @@
-"""The pollers of one mock: started, changed and stopped with their mappings; in-process sources by ARN."""
+"""The pollers of one mock: started, changed and stopped with their mappings; its in-process sources."""
 
 from __future__ import annotations
 
@@ -80,7 +80,10 @@ class Supervisor:
         """The in-process source ``made`` names: the one kept already, else ``made``, kept from now on."""
         key = made.key if isinstance(made, LocalTopic) else made.arn
         with self.service.lock:
-            found: Optional[Source] = self.service.local_sources.get(key)
+            found: Any = self.service.local_sources.get(key)
+            if found is None and isinstance(made, LocalTopic):  # named by other servers it has (a mapping's rule)
+                found = next((kept for kept in self.service.local_sources.values()
+                              if isinstance(kept, LocalTopic) and kept.shares(made)), None)
             if found is None:
                 if any(_feeds(made, mapping.config) and mapping.state != DELETING
                        for region in self.service.regions() for mapping in region.mappings):
