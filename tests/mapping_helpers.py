@@ -76,6 +76,18 @@ class MotoWorld:
 
 
 @pytest.fixture
+def m(lambda_mock):
+    """The mock, by a short name (tests of in-process sources write to it often)."""
+    return lambda_mock
+
+
+@pytest.fixture
+def lam(client):
+    """The Lambda client, by a short name."""
+    return client
+
+
+@pytest.fixture
 def sources(lambda_mock):
     """In-process sources for every ARN the tests map (so no call leaves the process)."""
     lambda_mock.queue(QUEUE)

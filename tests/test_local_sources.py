@@ -19,6 +19,8 @@ from tests.conftest import ACCOUNT, REGION
 from tests.escapes import Proxy
 from tests.helpers import ROLE, wait_until
 from tests.mapping_helpers import deploy, dynamodb_change, kinesis_record
+from tests.mapping_helpers import lam as lam
+from tests.mapping_helpers import m as m
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
 STREAM = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
@@ -28,16 +30,6 @@ FLAKY = (
     "    if any(r['body'] == 'fail' for r in event['Records']):\n"
     "        raise ValueError('no')\n"
 )
-
-
-@pytest.fixture
-def m(lambda_mock):
-    return lambda_mock
-
-
-@pytest.fixture
-def lam(client):
-    return client
 
 
 def records(m) -> list[list[dict]]:

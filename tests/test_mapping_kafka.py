@@ -20,6 +20,8 @@ from lambdamock.sources.kafka import murmur2
 from tests.conftest import ACCOUNT, REGION
 from tests.helpers import moto_aws
 from tests.mapping_helpers import deploy, eventually
+from tests.mapping_helpers import lam as lam
+from tests.mapping_helpers import m as m
 
 CLUSTER = f"arn:aws:kafka:{REGION}:{ACCOUNT}:cluster/demo/6f2b1c5e-0d1a-4b7e-9c1f-2a3b4c5d6e7f-2"
 SERVERS = ["broker-1.example.com:9092", "broker-2.example.com:9092"]
@@ -35,16 +37,6 @@ FLAKY = (
     "        open(path, 'w').write(str(left - 1))\n"
     "        raise ValueError('not yet')\n"
 )
-
-
-@pytest.fixture
-def m(lambda_mock):
-    return lambda_mock
-
-
-@pytest.fixture
-def lam(client):
-    return client
 
 
 def events(m) -> list[dict]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 Matcher = Callable[[str], bool]
 Test = Callable[[Any], bool]
@@ -170,18 +170,17 @@ class _Parser:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
     def either(self) -> Test:
-        tests = [self.both()]
-        while self._peek() == "||":
-            self._next()
-            tests.append(self.both())
-        return tests[0] if len(tests) == 1 else lambda document: any(test(document) for test in tests)
+        return self._joined("||", self.both, any)
 
     def both(self) -> Test:
-        tests = [self.one()]
-        while self._peek() == "&&":
+        return self._joined("&&", self.one, all)
+
+    def _joined(self, operator: str, part: Callable[[], Test], combine: Callable[[Iterable[bool]], bool]) -> Test:
+        tests = [part()]
+        while self._peek() == operator:
             self._next()
-            tests.append(self.one())
-        return tests[0] if len(tests) == 1 else lambda document: all(test(document) for test in tests)
+            tests.append(part())
+        return tests[0] if len(tests) == 1 else lambda document: combine(test(document) for test in tests)
 
     def one(self) -> Test:
         token = self._next()
