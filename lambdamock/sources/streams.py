@@ -50,7 +50,6 @@ class _Shard:
     def __init__(self, shard_id: str, batch: Batch[StreamRecord]) -> None:
         self.id = shard_id
         self.cursor: Any = None
-        self.checkpoint: Optional[str] = None  # last sequence number handled
         self.last_read: Optional[str] = None  # last sequence number read (handled or held)
         self.resume: Optional[str] = None  # re-read from here after records were given back
         self.batch = batch
@@ -196,9 +195,7 @@ class StreamPoller(Poller):
         for item in records:
             record = item.record if role is None else {**item.record, "invokeIdentityArn": role}
             if self._filter is not None and not self._filter(record):
-                if not shard.batch and not shard.failing:
-                    shard.checkpoint = item.sequence  # filtered out: handled, as far as the shard goes
-                continue
+                continue  # filtered out: handled, as far as the shard goes
             window = None
             if self.mapping.config.tumbling_window:
                 window, closing = shard.windows.place(item.arrival, self.mapping.config.tumbling_window)
@@ -209,8 +206,6 @@ class StreamPoller(Poller):
                 # size" (a Kafka record; a Kinesis or DynamoDB one is never this large).
                 self._report(shard, [StreamRecord(item.sequence, item.arrival, record, encoded)],
                              "MaximumPayloadSizeExceeded", None)
-                if not shard.batch and not shard.failing:
-                    shard.checkpoint = item.sequence
                 continue
             if not shard.batch.fits(encoded):
                 self._flush(shard)
@@ -251,7 +246,6 @@ class StreamPoller(Poller):
             if expired == len(items):
                 self._done(shard)
                 return
-            shard.checkpoint = items[expired - 1].sequence
             items = shard.failing[0] = items[expired:]
         shard.attempts += 1
         window = self._window(items)
@@ -282,10 +276,9 @@ class StreamPoller(Poller):
             # A partial batch response: retry from the first failed record on.
             first = min(index for index, item in enumerate(items) if item.sequence in failed)
             if first:
-                # The checkpoint moved: the rest is a new batch, with retries of its own (recorded: LocalStack
-                # test_kinesis_report_batch_item_failures and test_dynamodb_report_batch_item_failures, where
-                # the failed record arrives five times with MaximumRetryAttempts 3, approximateInvokeCount 4).
-                shard.checkpoint = items[first - 1].sequence
+                # The records before it are done: the rest is a new batch, with retries of its own (recorded:
+                # LocalStack test_kinesis_report_batch_item_failures and test_dynamodb_report_batch_item_failures,
+                # where the failed record arrives five times with MaximumRetryAttempts 3, approximateInvokeCount 4).
                 shard.attempts = 0
             items = shard.failing[0] = items[first:]
         retries = self.format.retries(config)
@@ -312,8 +305,6 @@ class StreamPoller(Poller):
         items = shard.failing.popleft()
         if isinstance(items, windows.Closing):
             shard.windows.states.pop(items.start, None)  # the window is done: its state goes
-        else:
-            shard.checkpoint = items[-1].sequence
         shard.attempts = 0
         shard.retry_at = time.monotonic()
 
