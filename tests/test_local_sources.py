@@ -59,6 +59,16 @@ def test_sources_check_their_arns(m, make, arn):
         getattr(m, make)(arn)
 
 
+def test_a_stream_takes_records_of_kinesiss_size(m):
+    # "The maximum size of the data payload of a record before base64-encoding is up to 1 MiB" (PutRecord), its
+    # partition key included.
+    stream = m.stream(STREAM)
+    stream.put(b"x" * (1024 * 1024 - 1), partition_key="k")
+    with pytest.raises(ValueError, match="1 MiB"):
+        stream.put(b"x" * (1024 * 1024), partition_key="k")
+    assert len(stream) == 1
+
+
 # -- queues -----------------------------------------------------------------------------------
 
 

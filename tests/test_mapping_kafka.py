@@ -74,8 +74,10 @@ def test_a_topic_is_exported_kept_and_checked():
         assert mock.kafka_topic(CLUSTER, "other") is not topic
         servers = mock.kafka_topic(",".join(SERVERS), "orders")
         assert mock.kafka_topic(list(reversed(SERVERS)), "orders") is servers  # the same servers, in any order
-        assert mock.kafka_topic(SERVERS[1], "orders") is servers  # one of its servers names it too, as for a mapping
+        assert mock.kafka_topic(SERVERS[1], "orders") is servers  # some of its servers name it, as for a mapping
         assert mock.kafka_topic("elsewhere:9092", "orders") is not servers
+        with pytest.raises(ValueError, match="some of these servers, not all"):  # its mappings would not read all
+            mock.kafka_topic([SERVERS[0], "third:9092"], "orders")
         for cluster in (f"arn:aws:sqs:{REGION}:{ACCOUNT}:q", "", [], ["a:9092", ""]):
             with pytest.raises(ValueError):
                 mock.kafka_topic(cluster, "orders")
@@ -313,6 +315,21 @@ def test_a_record_over_the_payload_limit_alone_is_dropped_and_reported(m, lam):
     assert report["requestContext"]["condition"] == "MaximumPayloadSizeExceeded"
     assert report["responseContext"] is None
     assert report["KafkaBatchInfo"]["recordsInfo"]["orders-0"]["firstRecordOffset"] == "0"
+
+
+def test_a_record_dropped_for_its_size_is_reported_once_though_read_again(m, lam):
+    deploy(lam)
+    dead = m.queue(DEAD)
+    topic = m.kafka_topic(CLUSTER, "orders")
+    uuid = msk_mapping(lam, MaximumBatchingWindowInSeconds=3, DestinationConfig={"OnFailure": {"Destination": DEAD}})
+    topic.send("held")
+    topic.send(b"x" * (5 * 1024 * 1024))
+    eventually(lambda: len(dead) == 1)
+    # "held" waits for the window: disabled, the mapping gives it back, and reads both again when enabled.
+    lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait()
+    assert values(m) == [["held"]] and len(dead) == 1
 
 
 def test_a_batch_stays_within_the_payload_limit_with_kafkas_longer_envelope(m, lam):

@@ -88,10 +88,15 @@ class LocalTopic(Stream):
     def _number(self, shard: int) -> str:
         return str(len(self._shards[shard]))  # a partition's offsets count from 0
 
-    def shares(self, other: LocalTopic) -> bool:
-        """Whether ``other`` is this topic too: of its name on its cluster, or on servers one of which it has."""
-        return (other.kind, other.topic, other.cluster_arn) == (self.kind, self.topic, self.cluster_arn) and bool(
-            set(other.servers) & set(self.servers))
+    def names(self, other: LocalTopic) -> bool:
+        """Whether ``other`` names this topic: of its name on its cluster, or on some of its servers (every mapping
+        of those then reads this topic); raises ValueError for servers only some of which are this topic's."""
+        if (other.kind, other.topic, other.cluster_arn) != (self.kind, self.topic, self.cluster_arn):
+            return False
+        shared = set(other.servers) & set(self.servers)
+        if shared and shared != set(other.servers):
+            raise ValueError(f"{self.key} has some of these servers, not all: name its servers, or some of them")
+        return bool(shared)
 
     def feeds(self, config: MappingConfig) -> bool:
         """Whether a mapping so configured reads this topic."""

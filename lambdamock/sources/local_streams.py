@@ -17,6 +17,9 @@ from lambdamock.sources import dynamodb, kinesis
 from lambdamock.sources.readers import StreamRecord, Subscribers
 
 _VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
+# "The maximum size of the data payload of a record before base64-encoding is up to 1 MiB", partition key included
+# (Kinesis's PutRecord).
+_RECORD_LIMIT = 1024 * 1024
 
 
 class Stream(Subscribers):
@@ -122,6 +125,8 @@ class LocalStream(Stream):
         for n, data in enumerate(records):
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
             key = partition_key if partition_key is not None else str(n)
+            if len(raw) + len(key.encode("utf-8")) > _RECORD_LIMIT:
+                raise ValueError("a Kinesis record's data and partition key hold at most 1 MiB")
             entries.append((self._shard_for(key), self._maker(raw, key)))
         return self._append(entries)
 

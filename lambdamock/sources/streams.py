@@ -57,6 +57,7 @@ class _Shard:
         self.attempts = 0  # invocations of the head of ``failing``
         self.retry_at = 0.0
         self.windows = windows.Windows()
+        self.dropped: set[str] = set()  # the records dropped for their size
 
 
 class StreamPoller(Poller):
@@ -196,17 +197,20 @@ class StreamPoller(Poller):
             record = item.record if role is None else {**item.record, "invokeIdentityArn": role}
             if self._filter is not None and not self._filter(record):
                 continue  # filtered out: handled, as far as the shard goes
+            encoded = json.dumps(record).encode()
+            if not shard.batch.takes(encoded):
+                # Alone over the payload limit: "Records will also go unprocessed if they are dropped due to their
+                # size" (a Kafka record: Kinesis and DynamoDB Streams keep none this large). Reported once, though
+                # read again after the records before it are given back.
+                if item.sequence not in shard.dropped:
+                    shard.dropped.add(item.sequence)
+                    self._report(shard, [StreamRecord(item.sequence, item.arrival, record, encoded)],
+                                 "MaximumPayloadSizeExceeded", None)
+                continue
             window = None
             if self.mapping.config.tumbling_window:
                 window, closing = shard.windows.place(item.arrival, self.mapping.config.tumbling_window)
                 self._queue_final(shard, closing)
-            encoded = json.dumps(record).encode()
-            if not shard.batch.takes(encoded):
-                # Alone over the payload limit: "Records will also go unprocessed if they are dropped due to their
-                # size" (a Kafka record; a Kinesis or DynamoDB one is never this large).
-                self._report(shard, [StreamRecord(item.sequence, item.arrival, record, encoded)],
-                             "MaximumPayloadSizeExceeded", None)
-                continue
             if not shard.batch.fits(encoded):
                 self._flush(shard)
             shard.batch.add(StreamRecord(item.sequence, item.arrival, record, encoded, window), encoded)

@@ -81,9 +81,9 @@ class Supervisor:
         key = made.key if isinstance(made, LocalTopic) else made.arn
         with self.service.lock:
             found: Any = self.service.local_sources.get(key)
-            if found is None and isinstance(made, LocalTopic):  # named by other servers it has (a mapping's rule)
+            if found is None and isinstance(made, LocalTopic):  # named by some of its servers (a mapping's rule)
                 found = next((kept for kept in self.service.local_sources.values()
-                              if isinstance(kept, LocalTopic) and kept.shares(made)), None)
+                              if isinstance(kept, LocalTopic) and kept.names(made)), None)
             if found is None:
                 if any(_feeds(made, mapping.config) and mapping.state != DELETING
                        for region in self.service.regions() for mapping in region.mappings):
