@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 import time
 from typing import TYPE_CHECKING, Any, Mapping, Optional
@@ -28,6 +29,9 @@ SQS_MAX_MESSAGES = 10
 # How long the queue's visibility timeout is taken as read, in seconds (SQS itself may take a minute to apply a
 # change of a queue's attributes).
 _VISIBILITY_KEPT = 1.0
+# The SequenceNumbers given to FIFO messages an endpoint gave none, in the form SQS's have (the developer guide's
+# example record: "18849496460467696128").
+_SEQUENCE_NUMBERS = itertools.count(18849496460467696128)
 
 
 def queue_name(arn: str) -> tuple[str, str, str]:
@@ -132,11 +136,13 @@ class SqsReader(RemoteReader):
     def _number(self, message: dict[str, Any]) -> None:
         """Give a FIFO queue's message the SequenceNumber SQS always gives it (in Lambda's records too: LocalStack's
         test_lambda_integration_sqs.snapshot.json), where an endpoint gave none (moto, under content-based
-        deduplication): 20 digits, rising in the order read, and the same each time it is read again."""
+        deduplication): 20 digits, rising in the order read (by any reader in the process), and the same each time
+        this reader reads it again."""
         attributes = message.setdefault("Attributes", {})
         if attributes.get("SequenceNumber") is None:
-            number = self._numbers.setdefault(message["MessageId"], str(18849496460467696128 + len(self._numbers)))
-            attributes["SequenceNumber"] = number
+            if message["MessageId"] not in self._numbers:
+                self._numbers[message["MessageId"]] = str(next(_SEQUENCE_NUMBERS))
+            attributes["SequenceNumber"] = self._numbers[message["MessageId"]]
 
     def delete(self, receipts: list[str]) -> None:
         for start in range(0, len(receipts), SQS_MAX_MESSAGES):
