@@ -10,6 +10,7 @@ every event through, as moto lets every pattern.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Callable, Iterable, Optional
@@ -97,7 +98,7 @@ def _json(body: str) -> Matcher:
     def matches(message: str) -> bool:
         try:
             document = json.loads(message)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past what Python reads
             return False  # a JSON pattern matches JSON events only
         return test(document)
 
@@ -122,7 +123,23 @@ def _delimited(body: str) -> Matcher:
         slots.append(_on_field(test))
 
     def matches(message: str) -> bool:
-        return _fits(slots, message, [(found.group(), found.start()) for found in _FIELD.finditer(message)])
+        fields = [(found.group(), found.start()) for found in _FIELD.finditer(message)]
+
+        @functools.cache
+        def fits(slot: int, field: int) -> bool:
+            """Whether the slots from ``slot`` on match the fields from ``field`` on."""
+            if slot == len(slots):
+                return field == len(fields)
+            test = slots[slot]
+            if test is None:  # "...": any number of fields, the fewest first
+                return any(fits(slot + 1, skip) for skip in range(field, len(fields) + 1))
+            if field == len(fields):
+                return False
+            if slot == len(slots) - 1 and field < len(fields) - 1:
+                return test(message[fields[field][1]:].rstrip())  # the last field takes the rest of the event
+            return test(_unquoted(fields[field][0])) and fits(slot + 1, field + 1)
+
+        return fits(0, 0)
 
     return matches
 
@@ -133,19 +150,6 @@ def _on_field(test: Test) -> Test:
 
 def _unquoted(field: str) -> str:
     return field[1:-1] if field[:1] in '"[' and len(field) > 1 else field
-
-
-def _fits(slots: list[Optional[Test]], message: str, fields: list[tuple[str, int]]) -> bool:
-    if not slots:
-        return not fields
-    head, rest = slots[0], slots[1:]
-    if head is None:  # "...": any number of fields, the fewest first
-        return any(_fits(rest, message, fields[skip:]) for skip in range(len(fields) + 1))
-    if not fields:
-        return False
-    if not rest and len(fields) > 1:
-        return head(message[fields[0][1]:].rstrip())  # the last field takes the rest of the event
-    return head(_unquoted(fields[0][0])) and _fits(rest, message, fields[1:])
 
 
 class _Parser:

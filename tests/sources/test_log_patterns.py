@@ -44,6 +44,7 @@ APACHE = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTT
     ('{ $.user.id != "bob" }', '{"user": {"id": "alice"}}', True),
     ('{ $.user.id != "bob" }', '{"user": {"id": "bob"}}', False),
     ("{ $.message = %err.r% }", '{"message": "an error"}', True),
+    ("{ $.a = 1 }", "[" * 5000 + "]" * 5000, False),  # JSON nested past what Python reads is not read
     # Regular expressions between % signs.
     ("%ERR[0-9]+%", "got ERR42", True),
     ("%ERR[0-9]+%", "got ERR", False),
@@ -68,6 +69,7 @@ APACHE = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTT
     ("[w1 = %a{3,5}%, w2]", "bbb ccc", False),  # a comma inside a regular expression does not split the slots
     ("[w1 = %a{3,5}%, w2]", "aaaa ccc", True),
     ("[a = 01*, b]", "0123 x", True),  # a field is compared as written
+    ("[..., ..., ..., last = nomatch]", " ".join(map(str, range(300))), False),
     # JSON: quoted values and regular expressions may hold spaces; wildcards and quoted names in selectors.
     ('{ $.msg = "hello world" }', '{"msg": "hello world"}', True),
     ('{ $.msg = "hello world" }', '{"msg": "something else"}', False),
