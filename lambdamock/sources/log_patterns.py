@@ -121,6 +121,8 @@ def _delimited(body: str) -> Matcher:
         test = _expression(["$.field" if token == name else token for token in tokens], True) \
             if len(tokens) > 1 else _everything
         slots.append(_on_field(test))
+    if not slots:
+        raise ValueError("[] names no field")  # read as no pattern, as moto reads it (moto's tests put one)
 
     def matches(message: str) -> bool:
         fields = [(found.group(), found.start()) for found in _FIELD.finditer(message)]

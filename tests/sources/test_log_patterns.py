@@ -87,6 +87,7 @@ APACHE = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTT
     # What cannot be read lets everything through, as moto does.
     ("{ $.x = }", '{"x": 1}', True),
     ("[a b c]", "x", True),
+    ("[]", "x", True),
 ])
 def test_patterns(pattern: str, message: str, matched: bool) -> None:
     assert compile_pattern(pattern)(message) is matched
