@@ -18,6 +18,7 @@ import lambdamock
 from lambdamock import LocalTopic, mock_lambda
 from lambdamock.sources.kafka import murmur2
 from tests.conftest import ACCOUNT, REGION
+from tests.escapes import Proxy
 from tests.helpers import moto_aws
 from tests.mapping_helpers import deploy, eventually
 from tests.mapping_helpers import lam as lam
@@ -345,6 +346,19 @@ def test_a_batch_stays_within_the_payload_limit_with_kafkas_longer_envelope(m, l
     m.wait()
     assert [len(batch) for batch in values(m)] == [1, 1]
     assert all(len(invocation.event) <= PAYLOAD_LIMIT for invocation in m.invocations)
+
+
+@pytest.mark.parametrize("destination", ["arn:aws:s3:::failures", DEAD, f"arn:aws:sns:{REGION}:{ACCOUNT}:failures",
+                                         "kafka://failures"])
+def test_a_failure_destination_nothing_answers_gets_nothing_and_nothing_leaves(escapes: Proxy, m, lam, destination):
+    # No moto, no endpoint named, no in-process queue: the failure record is lost, and no request leaves the process.
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    m.kafka_topic(CLUSTER, "orders").send("doomed")
+    uuid = msk_mapping(lam, MaximumRetryAttempts=0, DestinationConfig={"OnFailure": {"Destination": destination}})
+    m.wait()
+    assert len(m.invocations) == 1
+    assert lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "PROBLEM: Function call failed"
+    assert escapes.attempts == []
 
 
 def test_a_partial_batch_response_names_records_by_partition_and_offset(m, lam):
