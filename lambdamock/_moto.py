@@ -1,13 +1,13 @@
 """Where lambdamock meets moto's internals; moto itself is imported only if already loaded.
 
-Besides telling whether moto's mock is active, this routes the deliveries moto's SNS and S3 make to
+Besides telling whether moto's mock is active, this routes the deliveries moto's SNS makes to
 Lambda to lambdamock's functions, notes which handler's chain an SQS message continues (recursive
-loop detection), and keeps a Kinesis PutRecords whole to its readers. Beside it: EventBridge's
-deliveries in _moto_events; other services' lookups of a function, CloudWatch Logs and Secrets Manager
-in _moto_lookups; roles and subnets in _moto_resources; stacks in _moto_stack_models and
-_moto_stack_types (on _moto_stacks), their custom resources in _moto_custom; tags in _moto_tagging. moto
-calls its own Lambda backend directly, not through botocore, so these are wrappers around moto functions
-(the same from moto 5.0 to 5.2), installed once moto loads them.
+loop detection), and keeps a Kinesis PutRecords whole to its readers. Beside it: S3's deliveries in
+_moto_s3, EventBridge's in _moto_events; other services' lookups of a function, CloudWatch Logs and
+Secrets Manager in _moto_lookups; roles and subnets in _moto_resources; stacks in _moto_stack_models
+and _moto_stack_types (on _moto_stacks), their custom resources in _moto_custom; tags in
+_moto_tagging. moto calls its own Lambda backend directly, not through botocore, so these are
+wrappers around moto functions (the same from moto 5.0 to 5.2), installed once moto loads them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import logging
 import sys
 import threading
 from typing import Any, Callable, Optional
-from urllib.parse import unquote_plus
 
 from lambdamock import _active, partitions
 
@@ -59,11 +58,8 @@ def answer(client: Any) -> None:
 
 # -- deliveries to Lambda ---------------------------------------------------------------
 
-# What moto knows of the SNS message and the S3 object being delivered, set around the delivery.
+# What moto knows of the SNS message being delivered, set around the delivery.
 _SNS: contextvars.ContextVar[Optional[tuple[Any, str, Any]]] = contextvars.ContextVar("lambdamock_sns", default=None)
-_S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
-# Whether the S3 request being served asked S3 to skip checking the destinations of a notification configuration.
-_SKIP_CHECK: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_skip_check", default=False)
 _bridged = False
 
 
@@ -81,6 +77,7 @@ def bridge() -> None:
         _moto_events,
         _moto_lookups,
         _moto_metrics,
+        _moto_s3,
         _moto_stack_models,
         _moto_stack_types,
         _moto_stacks,
@@ -99,9 +96,9 @@ def bridge() -> None:
         "moto.awslambda_simple.models": [("LambdaSimpleBackend.invoke", _moto_lookups.invoke)],
         "moto.logs.models": [("LogsBackend.put_subscription_filter", _moto_lookups.put_subscription_filter)],
         "moto.secretsmanager.models": [("SecretsManagerBackend.rotate_secret", _moto_lookups.rotate_secret)],
-        "moto.s3.notifications": [("send_event", _s3_send_event), ("_invoke_awslambda", _invoke_awslambda)],
-        "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _put_notifications)],
-        "moto.s3.responses": [("S3Response._bucket_response_put", _bucket_put)],
+        "moto.s3.notifications": [("send_event", _moto_s3.send_event), ("_invoke_awslambda", _moto_s3.invoke_awslambda)],
+        "moto.s3.models": [("S3Backend.put_bucket_notification_configuration", _moto_s3.put_notifications)],
+        "moto.s3.responses": [("S3Response._bucket_response_put", _moto_s3.bucket_put)],
         "moto.events.responses": [("EventsHandler.put_events", _moto_events.put_events_request)],
         "moto.events.models": [("Rule.send_to_targets", _moto_events.send_to_targets),
                                ("EventsBackend.put_events", _moto_events.put_events)],
@@ -245,15 +242,6 @@ def _redrive(service: Any, subscription: Any, message: str, message_id: str, sub
                                                 type(error).__name__, error)
 
 
-def _s3_send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # send_event(account_id, event_name, bucket, key)
-    token = _S3.set(_argument(args, kwargs, 3, "key"))
-    try:
-        return wrapped(*args, **kwargs)
-    finally:
-        _S3.reset(token)
-
-
 Delivery = Callable[[Any, str, Any, tuple[Any, ...], dict[str, Any]], None]
 
 
@@ -274,50 +262,6 @@ def _delivering(index: int, name: str) -> Callable[[Delivery], Callable[..., Any
         return wrapper
 
     return wrap
-
-
-@_delivering(2, "fn_arn")
-def _invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any, kwargs: Any) -> None:
-    # _invoke_awslambda(account_id, event_body, fn_arn, region_name); moto has matched events and filters.
-    from lambdamock.sources import trigger_events, triggers
-
-    account_id = _argument(args, kwargs, 0, "account_id")
-    record = _argument(args, kwargs, 1, "event_body")["Records"][0]  # one record per event, as S3 sends
-    key = _S3.get()
-    name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
-    bucket = trigger_events.bucket_arn(function_arn, record["s3"]["bucket"]["name"])
-    event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None), bucket)
-    triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
-
-
-def _bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # S3Response._bucket_response_put(request, bucket_name, querystring): the request's header, for
-    # S3Backend.put_bucket_notification_configuration, which it calls and which sees no header.
-    headers = _argument(args, kwargs, 0, "request").headers
-    token = _SKIP_CHECK.set(headers.get("x-amz-skip-destination-validation", "").lower() == "true")
-    try:
-        return wrapped(*args, **kwargs)
-    finally:
-        _SKIP_CHECK.reset(token)
-
-
-def _put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # S3Backend.put_bucket_notification_configuration(bucket_name, notification_config): S3 checks that
-    # it may invoke each function before it takes the configuration, unless the request says
-    # SkipDestinationValidation (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
-    # test_invalid_lambda_arn, "lambda-does-not-exist" and "skip_destination_validation").
-    from lambdamock.sources import trigger_events
-
-    bucket = _argument(args, kwargs, 0, "bucket_name")
-    instance.get_bucket(bucket)  # a missing bucket is moto's NoSuchBucket, before any destination is checked
-    config = _argument(args, kwargs, 1, "notification_config") or {}
-    for entry in [] if _SKIP_CHECK.get() else config.get("CloudFunctionConfiguration") or []:
-        if _refused(entry.get("CloudFunction"), lambda arn: trigger_events.bucket_arn(arn, bucket),
-                    instance.account_id):
-            from moto.s3.exceptions import S3ClientError
-
-            raise S3ClientError("InvalidArgument", "Unable to validate the following destination configurations")
-    return wrapped(*args, **kwargs)
 
 
 def _sqs_send_message(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
