@@ -1,6 +1,9 @@
 """S3's deliveries from moto to lambdamock's functions, and S3's check of a notification's destinations.
 
-Installed by _moto.bridge, beside its other wrappers.
+Where moto's S3 sends a function other events than S3 does, its functions get S3's: one
+ObjectCreated:CompleteMultipartUpload for a multipart upload, and in a versioned bucket an
+ObjectRemoved:DeleteMarkerCreated for a delete marker and an ObjectRemoved:Delete for each version
+deleted. Installed by _moto.bridge, beside its other wrappers.
 """
 
 from __future__ import annotations
@@ -10,12 +13,18 @@ import json
 from typing import Any, Optional
 from urllib.parse import unquote_plus
 
-from lambdamock._moto import _argument, _delivering, _refused
+from lambdamock._moto import _argument, _delivering, _refused, _serving
 
 # What moto knows of the S3 object being delivered, set around the delivery.
 _S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
 # Whether the S3 request being served asked S3 to skip checking the destinations of a notification configuration.
 _SKIP_CHECK: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_skip_check", default=False)
+# The events moto sends lambdamock's functions during the S3 call being served that S3 does not send for it.
+_NOT_SENT: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("lambdamock_s3_not_sent",
+                                                                           default=frozenset())
+# A delete marker's eTag in its event: the MD5 of no bytes (recorded: LocalStack's
+# test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned).
+_EMPTY_ETAG = "d41d8cd98f00b204e9800998ecf8427e"
 
 
 def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -30,15 +39,70 @@ def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 @_delivering(2, "fn_arn")
 def invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any, kwargs: Any) -> None:
     # _invoke_awslambda(account_id, event_body, fn_arn, region_name); moto has matched events and filters.
-    from lambdamock.sources import trigger_events, triggers
-
     account_id = _argument(args, kwargs, 0, "account_id")
     record = _argument(args, kwargs, 1, "event_body")["Records"][0]  # one record per event, as S3 sends
+    if record["eventName"] in _NOT_SENT.get():
+        return
     key = _S3.get()
     name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
+    _deliver(service, function_arn, record, name, account_id, getattr(key, "version_id", None))
+
+
+def _deliver(service: Any, function_arn: str, record: dict[str, Any], key: str, account_id: str,
+             version_id: Optional[str]) -> None:
+    """Send ``record`` (moto's, or one of its shape) to the function as S3 does, completed to S3's event."""
+    from lambdamock.sources import trigger_events, triggers
+
     bucket = trigger_events.bucket_arn(function_arn, record["s3"]["bucket"]["name"])
-    event = trigger_events.s3(record, name, account_id, getattr(key, "version_id", None), bucket)
+    event = trigger_events.s3(record, key, account_id, version_id, bucket)
     triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
+
+
+def complete_multipart_upload(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # S3Backend.complete_multipart_upload(bucket_name, multipart_id, body): moto stores the object through
+    # put_object, which sends an ObjectCreated:Put before the CompleteMultipartUpload; S3 sends the latter alone.
+    token = _NOT_SENT.set(frozenset(("ObjectCreated:Put",)))
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _NOT_SENT.reset(token)
+
+
+def delete_object(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # S3Backend.delete_object(bucket_name, key_name, version_id=None, bypass=False) -> (deleted, headers); moto's
+    # DeleteObjects deletes each object through it. In a versioned bucket moto sends a function nothing until the
+    # key's last version goes, and then names the key's latest version; S3 sends an event for each call that
+    # deletes (recorded: LocalStack's test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned).
+    bucket = instance.buckets.get(_argument(args, kwargs, 0, "bucket_name"))
+    if bucket is None or not bucket.is_versioned:
+        return wrapped(*args, **kwargs)
+    token = _NOT_SENT.set(frozenset(("ObjectRemoved:Delete",)))
+    try:
+        deleted, headers = wrapped(*args, **kwargs)
+    finally:
+        _NOT_SENT.reset(token)
+    if deleted:
+        version_id = _argument(args, kwargs, 2, "version_id")
+        if version_id is None:  # a delete marker was made
+            _notify(instance.account_id, bucket, _argument(args, kwargs, 1, "key_name"),
+                    "ObjectRemoved:DeleteMarkerCreated", headers.get("version-id"))
+        else:
+            _notify(instance.account_id, bucket, _argument(args, kwargs, 1, "key_name"), "ObjectRemoved:Delete",
+                    version_id)
+    return deleted, headers
+
+
+def _notify(account_id: str, bucket: Any, key: str, event_name: str, version_id: Optional[str]) -> None:
+    """Send ``event_name`` for ``key`` to each of lambdamock's functions the bucket's configuration sends it to."""
+    config = bucket.notification_configuration
+    for notification in [] if config is None else config.cloud_function:
+        service = _serving(notification.arn)
+        if service is None or not notification.matches(f"s3:{event_name}", key):
+            continue  # moto's own functions get what moto sends them
+        record = {"eventName": event_name, "awsRegion": bucket.region_name,
+                  "s3": {"configurationId": notification.id, "bucket": {"name": bucket.name},
+                         "object": {"eTag": _EMPTY_ETAG}}}
+        _deliver(service, notification.arn, record, key, account_id, version_id)
 
 
 def bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

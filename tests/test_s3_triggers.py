@@ -124,6 +124,83 @@ def test_s3_records_carry_the_object_fields_of_their_event(world: World) -> None
     assert len(put) == len(deleted) and put < deleted
 
 
+def _records(world: World) -> list[dict[str, Any]]:
+    """Every record the function got, in the order S3 sent them (their sequencers)."""
+    records = [record for event in world.events() for record in event["Records"]]
+    return sorted(records, key=lambda record: record["s3"]["object"]["sequencer"])
+
+
+def _notify_all(s3: Any, world: World) -> None:
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn,
+                                          "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]})
+
+
+def test_s3_sends_one_event_for_a_multipart_upload(world: World) -> None:
+    # S3's "Event notification types": s3:ObjectCreated:CompleteMultipartUpload for an object made by
+    # CompleteMultipartUpload (moto also sends an ObjectCreated:Put for it, as it stores the object).
+    s3 = boto3.client("s3", region_name=REGION)
+    _notify_all(s3, world)
+    upload = s3.create_multipart_upload(Bucket="uploads", Key="big")["UploadId"]
+    parts = [{"PartNumber": number, "ETag": s3.upload_part(Bucket="uploads", Key="big", UploadId=upload,
+                                                         PartNumber=number, Body=body)["ETag"]}
+             for number, body in ((1, b"a" * 5 * 1024 * 1024), (2, b"b"))]
+    s3.complete_multipart_upload(Bucket="uploads", Key="big", UploadId=upload, MultipartUpload={"Parts": parts})
+    [record] = _records(world)
+    assert record["eventName"] == "ObjectCreated:CompleteMultipartUpload"
+    assert (record["s3"]["object"]["key"], record["s3"]["object"]["size"]) == ("big", 5 * 1024 * 1024 + 1)
+
+
+def test_s3_deletes_in_a_versioned_bucket_send_what_s3_sends(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned: a delete
+    # without a version makes a delete marker (ObjectRemoved:DeleteMarkerCreated, its version, the eTag of no
+    # bytes); deleting a version is an ObjectRemoved:Delete naming that version, the key's other versions kept.
+    s3 = boto3.client("s3", region_name=REGION)
+    _notify_all(s3, world)
+    s3.put_bucket_versioning(Bucket="uploads", VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket="uploads", Key="test-key", Body=b"data")["VersionId"]
+    second = s3.put_object(Bucket="uploads", Key="test-key", Body=b"data-version2")["VersionId"]
+    marker = s3.delete_object(Bucket="uploads", Key="test-key")
+    assert marker["DeleteMarker"] is True
+    s3.delete_object(Bucket="uploads", Key="test-key", VersionId=first)
+    records = _records(world)
+    assert [(record["eventName"], record["eventVersion"], record["s3"]["object"].get("versionId"))
+            for record in records] == [
+        ("ObjectCreated:Put", "2.1", first), ("ObjectCreated:Put", "2.1", second),
+        ("ObjectRemoved:DeleteMarkerCreated", "2.1", marker["VersionId"]), ("ObjectRemoved:Delete", "2.1", first)]
+    assert records[2]["s3"]["object"] == {"key": "test-key", "eTag": "d41d8cd98f00b204e9800998ecf8427e",
+                                          "versionId": marker["VersionId"],
+                                          "sequencer": records[2]["s3"]["object"]["sequencer"]}
+    assert list(records[3]["s3"]["object"]) == ["key", "versionId", "sequencer"]
+    # Deleting the marker itself is a delete of that version too (the same recording, once versioning is suspended);
+    # so is deleting the key's last version, once.
+    s3.delete_object(Bucket="uploads", Key="test-key", VersionId=marker["VersionId"])
+    s3.delete_object(Bucket="uploads", Key="test-key", VersionId=second)
+    assert [(record["eventName"], record["s3"]["object"]["versionId"]) for record in _records(world)[4:]] == [
+        ("ObjectRemoved:Delete", marker["VersionId"]), ("ObjectRemoved:Delete", second)]
+
+
+def test_s3_delete_objects_in_a_versioned_bucket_sends_an_event_per_key_its_filter_takes(world: World) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{
+            "LambdaFunctionArn": world.arn, "Events": ["s3:ObjectRemoved:DeleteMarkerCreated"],
+            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}]}}}]})
+    s3.put_bucket_versioning(Bucket="uploads", VersioningConfiguration={"Status": "Enabled"})
+    for key in ("in/a b", "in/c", "out/d"):
+        s3.put_object(Bucket="uploads", Key=key, Body=b"x")
+    deleted = s3.delete_objects(Bucket="uploads", Delete={"Objects": [{"Key": key} for key in ("in/a b", "in/c", "out/d")]})
+    markers = {entry["Key"]: entry["DeleteMarkerVersionId"] for entry in deleted["Deleted"]}
+    assert sorted((record["eventName"], record["s3"]["object"]["key"], record["s3"]["object"]["versionId"])
+                  for record in _records(world)) == [
+        ("ObjectRemoved:DeleteMarkerCreated", "in/a+b", markers["in/a b"]),
+        ("ObjectRemoved:DeleteMarkerCreated", "in/c", markers["in/c"])]
+
+
 def test_s3_and_sns_in_another_partition_name_its_resources_and_hosts() -> None:
     # The bucket's ARN is in the region's partition (recorded: LocalStack test_s3_notifications_lambda.snapshot.json,
     # test_create_object_put_via_dynamodb, "arn:<partition>:s3:::<bucket-name:1>"), and SNS's URLs are on the
