@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextvars
 import json
 from typing import Any, Optional
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
+from lambdamock import _downloads
 from lambdamock._moto import _argument, _delivering, _refused, _serving
 
 # What moto knows of the S3 object being delivered, set around the delivery.
@@ -114,6 +115,19 @@ def bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         return wrapped(*args, **kwargs)
     finally:
         _SKIP_CHECK.reset(token)
+
+
+def key_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # S3Response._key_response(request, full_url): while moto's mock takes requests' calls, a download of a
+    # package URL comes here, not to urllib3 (see lambdamock._downloads).
+    target = urlsplit(_argument(args, kwargs, 1, "full_url"))
+    if not _downloads.ours(target.hostname):
+        return wrapped(*args, **kwargs)
+    method = _argument(args, kwargs, 0, "request").method
+    status, headers, body = _downloads.answer(str(target.hostname), target.path, method)
+    if method == "HEAD":  # the responses library, through which moto answers, would wait for a body that long
+        headers.pop("Content-Length")
+    return status, headers, body
 
 
 def put_notifications(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

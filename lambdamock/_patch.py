@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Any, Callable
 
-from lambdamock import _active, _moto
+from lambdamock import _active, _downloads, _moto
 from lambdamock._bound import check_not_frozen
 from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock.errors import MockStoppedError
@@ -151,6 +151,7 @@ _TARGETS = (
     ("botocore.session", "Session.create_client", _create_client),
     ("botocore.session", "Session.get_credentials", _get_credentials),
     ("botocore.utils", "IMDSRegionProvider.provide", _instance_region),
+    ("urllib3.connectionpool", "HTTPConnectionPool.urlopen", _downloads.urlopen),
 )
 
 # Patched too once imported (see _aio.TARGETS); never imported here, since aiobotocore costs a tenth

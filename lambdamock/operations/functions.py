@@ -138,7 +138,7 @@ def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         found, resolved, qualifier = version(call, params["FunctionName"], params.get("Qualifier"))
         out: dict[str, Any] = {
             "Configuration": _shown(found, resolved, qualifier),
-            "Code": code_location(call.region.name, resolved),
+            "Code": code_location(call, resolved),
         }
         reserved = call.region.gate.reserved.get(found.name)
         if reserved is not None:

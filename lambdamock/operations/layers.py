@@ -7,7 +7,7 @@ from typing import Any, Iterator, Optional
 from lambdamock.errors import ResourceNotFoundException
 from lambdamock.operations import _code, _layers
 from lambdamock.operations._base import Call, page
-from lambdamock.operations.views import snapshot_url, timestamp
+from lambdamock.operations.views import package_url, timestamp
 from lambdamock.state.layers import Layer, LayerVersion
 
 _PAGE = 50
@@ -28,10 +28,9 @@ def _optional(version: LayerVersion) -> dict[str, Any]:
 def _shown(call: Call, version: LayerVersion) -> dict[str, Any]:
     """A layer version as PublishLayerVersion and GetLayerVersion show it: Description always there."""
     assert version.code is not None  # versions published here have their code
-    region = call.region.name
     return {
         "Content": {
-            "Location": snapshot_url(region, "layers", call.region.account_id, f"{version.name}-{version.location_id}"),
+            "Location": package_url(call, "layers", f"{version.name}-{version.location_id}", version.code),
             "CodeSha256": version.code.sha256,
             "CodeSize": version.code.size,
         },

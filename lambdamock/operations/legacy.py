@@ -66,7 +66,7 @@ def upload_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def get_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     with call.service.lock:
         latest = _latest_of(call, params["FunctionName"])
-    location = code_location(call.region.name, latest)
+    location = code_location(call, latest)
     code = {key: location[key] for key in ("RepositoryType", "Location") if key in location}
     return {"Configuration": _configuration(latest), "Code": code}
 

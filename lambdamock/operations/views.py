@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from lambdamock import partitions
+from lambdamock import _downloads
 from lambdamock.memo import per_object
-from lambdamock.state.functions import LATEST, Version
+from lambdamock.operations._base import Call
+from lambdamock.state.functions import LATEST, Code, Version
 
 # Lambda's own timestamp form for LastModified (a string in the model).
 _LAST_MODIFIED = "%Y-%m-%dT%H:%M:%S.%f"
@@ -100,20 +101,20 @@ def _resolved(uri: str, digest: str) -> str:
     return f"{base}@sha256:{digest}"
 
 
-def snapshot_url(region: str, kind: str, account: str, name: str) -> str:
-    """Where GetFunction and GetLayerVersion say a package can be downloaded (``kind``: tasks or layers); nothing
-    serves it."""
-    return f"https://awslambda-{region}-{kind}.s3.{region}.{partitions.dns_suffix(region)}/snapshots/{account}/{name}"
+def package_url(call: Call, kind: str, name: str, code: Code) -> str:
+    """Where GetFunction and GetLayerVersion say a package can be downloaded (``kind``: tasks or layers); a
+    download of it while the mock is active gets ``code`` (see lambdamock._downloads)."""
+    found = _downloads.url(call.region.name, kind, call.region.account_id, name)
+    call.service.packages[found] = code
+    return found
 
 
-def code_location(region: str, version: Version) -> dict[str, Any]:
+def code_location(call: Call, version: Version) -> dict[str, Any]:
     uri = version.code.image_uri
     if uri is not None:
         return {"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": _resolved(uri, version.code.sha256)}
-    out = {
-        "RepositoryType": "S3",
-        "Location": snapshot_url(region, "tasks", version.arn.split(":")[4], f"{version.name}-{version.revision_id}"),
-    }
+    out = {"RepositoryType": "S3",
+           "Location": package_url(call, "tasks", f"{version.name}-{version.revision_id}", version.code)}
     if version.code.source_kms_key_arn is not None:
         out["SourceKMSKeyArn"] = version.code.source_kms_key_arn
     return out

@@ -14,7 +14,7 @@ from lambdamock.runtime.spec import OwnThread
 from lambdamock.state import jobs
 from lambdamock.state.code_signing import CodeSigningConfigs
 from lambdamock.state.concurrency import Gate, Usage
-from lambdamock.state.functions import Function
+from lambdamock.state.functions import Code, Function
 from lambdamock.state.invocations import Invoker
 from lambdamock.state.invoke_configs import InvokeConfigs
 from lambdamock.state.layers import Layer
@@ -102,6 +102,9 @@ class Service:
         self.local_sources: dict[str, Any] = {}
         # Event source mapping pollers: set by the sources layer when the first one is needed.
         self.pollers: Optional[Pollers] = None
+        # The packages of the download URLs handed out (Code.Location, a layer's Content.Location), by URL; set
+        # and read item by item (atomic): without the lock.
+        self.packages: dict[str, Code] = {}
         # The loopback server of function URLs: set by the urls package when a test first asks for a URL.
         self.url_server: Optional[UrlServer] = None
 

@@ -1,0 +1,117 @@
+"""Code.Location and a layer's Content.Location: a plain HTTP GET of one downloads the package, in process.
+
+Recorded: LocalStack's test_lambda_api.py, TestLambdaFunction::test_lambda_code_location_zipfile and
+test_lambda_code_location_s3 (AWS-validated): ``requests.get(get_function(...)["Code"]["Location"]).content`` is
+the zip sent, and after UpdateFunctionCode the new Location gives the new zip.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+from typing import Iterator
+
+import boto3
+import pytest
+import requests
+import urllib3
+from moto import mock_aws
+
+from lambdamock import mock_lambda, package
+from tests.escapes import Proxy
+from tests.helpers import ROLE, moto_role
+
+REGION = "us-east-1"
+FIRST = package({"app.py": "def handler(event, context):\n    return 1\n"})
+SECOND = package({"app.py": "def handler(event, context):\n    return 2\n"})
+
+# Fixtures, found by pytest by their names here (the alias marks it as used).
+from tests.escapes import escapes as escapes  # noqa: E402
+
+
+@pytest.fixture(params=["alone", "moto outside", "moto inside"])
+def mocked(request: pytest.FixtureRequest) -> Iterator[str]:
+    """lambdamock alone (urllib3 takes the download), or beside moto's mock (moto's S3 takes requests' calls)."""
+    if request.param == "alone":
+        with mock_lambda():
+            yield ROLE
+    elif request.param == "moto outside":
+        with mock_aws(), mock_lambda():
+            yield moto_role()
+    else:
+        with mock_lambda(), mock_aws():
+            yield moto_role()
+
+
+def test_code_location_downloads_the_package_and_each_update_has_its_own(mocked: str) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    lam.create_function(FunctionName="f", Runtime="python3.12", Role=mocked, Handler="app.handler",
+                        Code={"ZipFile": FIRST})
+    found = lam.get_function(FunctionName="f")
+    response = requests.get(found["Code"]["Location"])
+    assert (response.status_code, response.content) == (200, FIRST)
+    assert base64.b64encode(hashlib.sha256(response.content).digest()).decode() == found["Configuration"]["CodeSha256"]
+    assert len(response.content) == found["Configuration"]["CodeSize"]
+    lam.update_function_code(FunctionName="f", ZipFile=SECOND, Publish=True)
+    updated = lam.get_function(FunctionName="f")["Code"]["Location"]
+    assert updated != found["Code"]["Location"]
+    assert requests.get(updated).content == SECOND
+    # A presigned URL stays good for a while after it was given (ten minutes on AWS): the old one is the old zip.
+    assert requests.get(found["Code"]["Location"]).content == FIRST
+    assert requests.get(lam.get_function(FunctionName="f", Qualifier="1")["Code"]["Location"]).content == SECOND
+
+
+def test_code_location_of_code_from_s3_is_the_object_sent() -> None:
+    with mock_aws(), mock_lambda():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="code")
+        s3.put_object(Bucket="code", Key="code/function.zip", Body=FIRST)
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=moto_role(), Handler="app.handler",
+                            Code={"S3Bucket": "code", "S3Key": "code/function.zip"})
+        assert requests.get(lam.get_function(FunctionName="f")["Code"]["Location"]).content == FIRST
+        assert [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]] == ["code"]  # no bucket of lambdamock's
+
+
+def test_a_layers_content_location_downloads_it_and_a_head_gives_its_headers(mocked: str) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    assert requests.get(location).content == FIRST
+    assert lam.get_layer_version(LayerName="deps", VersionNumber=1)["Content"]["Location"] == location
+    head = requests.head(location)
+    assert (head.status_code, head.content, head.headers["Content-Type"]) == (200, b"", "application/zip")
+    # urllib3, under requests and botocore alike, is answered the same.
+    assert urllib3.PoolManager().request("GET", location).data == FIRST
+
+
+def test_a_url_the_mock_did_not_give_is_denied_as_s3_denies_it(mocked: str) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    lam.create_function(FunctionName="f", Runtime="python3.12", Role=mocked, Handler="app.handler",
+                        Code={"ZipFile": FIRST})
+    location = lam.get_function(FunctionName="f")["Code"]["Location"]
+    for response in (requests.get(location + "0"), requests.put(location, data=b"x")):
+        assert response.status_code == 403
+        assert b"<Code>AccessDenied</Code>" in response.content
+
+
+def test_code_in_place_downloads_as_its_directory_is_now(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    with mock_lambda():
+        lam = boto3.client("lambda", region_name=REGION)
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"S3Bucket": "hot-reload", "S3Key": str(tmp_path)})
+        location = lam.get_function(FunctionName="f")["Code"]["Location"]
+        (tmp_path / "extra.py").write_text("X = 1\n")
+        assert requests.get(location).content == package(str(tmp_path))
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["a URL it gave", "one it did not"])
+def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given: bool) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    lam.create_function(FunctionName="f", Runtime="python3.12", Role=mocked, Handler="app.handler",
+                        Code={"ZipFile": FIRST})
+    location = lam.get_function(FunctionName="f")["Code"]["Location"] + ("" if given else "0")
+    assert requests.get(location).status_code == (200 if given else 403)
+    assert urllib3.PoolManager().request("GET", location).status == (200 if given else 403)
+    assert escapes.attempts == []
