@@ -1,16 +1,17 @@
 """S3's deliveries from moto to lambdamock's functions, and S3's check of a notification's destinations.
 
-Where moto's S3 sends a function other events than S3 does, its functions get S3's: one
-ObjectCreated:CompleteMultipartUpload for a multipart upload, and in a versioned bucket an
-ObjectRemoved:DeleteMarkerCreated for a delete marker and an ObjectRemoved:Delete for each version
-deleted. Installed by _moto.bridge, beside its other wrappers.
+Where moto's S3 sends a function other events than S3 does, its functions get S3's: no
+ObjectTagging:Put for an object stored or copied, one ObjectCreated:CompleteMultipartUpload for a
+multipart upload, and in a bucket with versioning enabled an ObjectRemoved:DeleteMarkerCreated for a
+delete marker and an ObjectRemoved:Delete for each version deleted. Installed by _moto.bridge,
+beside its other wrappers.
 """
 
 from __future__ import annotations
 
 import contextvars
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import unquote_plus, urlsplit
 
 from lambdamock import _downloads
@@ -59,37 +60,53 @@ def _deliver(service: Any, function_arn: str, record: dict[str, Any], key: str, 
     triggers.deliver(service, function_arn, json.dumps(event).encode(), bucket, account_id)
 
 
-def complete_multipart_upload(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # S3Backend.complete_multipart_upload(bucket_name, multipart_id, body): moto stores the object through
-    # put_object, which sends an ObjectCreated:Put before the CompleteMultipartUpload; S3 sends the latter alone.
-    token = _NOT_SENT.set(frozenset(("ObjectCreated:Put",)))
-    try:
-        return wrapped(*args, **kwargs)
-    finally:
-        _NOT_SENT.reset(token)
+def _without(*events: str) -> Callable[..., Any]:
+    """A wrapper of a moto S3 call that sends lambdamock's functions none of moto's ``events`` while it runs."""
+    unsent = frozenset(events)
+
+    def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+        token = _NOT_SENT.set(unsent)
+        try:
+            return wrapped(*args, **kwargs)
+        finally:
+            _NOT_SENT.reset(token)
+
+    return wrapper
+
+
+# S3Backend.complete_multipart_upload(bucket_name, multipart_id, body): moto stores the object through put_object
+# and tags it through put_object_tagging (with no tags too), which send ObjectCreated:Put and ObjectTagging:Put
+# before the CompleteMultipartUpload; S3 sends the latter alone.
+complete_multipart_upload = _without("ObjectCreated:Put", "ObjectTagging:Put")
+# S3Response.put_object() and copy_object(): moto tags each object they store, which sends ObjectTagging:Put; S3
+# sends ObjectCreated:Put or :Copy alone (recorded: LocalStack's test_s3_notifications_sqs.py,
+# test_object_tagging_put_event, "unexpected event triggered for put_object").
+object_stored = _without("ObjectTagging:Put")
 
 
 def delete_object(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # S3Backend.delete_object(bucket_name, key_name, version_id=None, bypass=False) -> (deleted, headers); moto's
-    # DeleteObjects deletes each object through it. In a versioned bucket moto sends a function nothing until the
+    # DeleteObjects deletes each object through it. With versioning enabled moto sends a function nothing until the
     # key's last version goes, and then names the key's latest version; S3 sends an event for each call that
     # deletes (recorded: LocalStack's test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned).
+    # moto keeps a suspended bucket's versions as an unversioned bucket's: there, what moto sends stands.
     bucket = instance.buckets.get(_argument(args, kwargs, 0, "bucket_name"))
     if bucket is None or not bucket.is_versioned:
         return wrapped(*args, **kwargs)
+    key, version_id = _argument(args, kwargs, 1, "key_name"), _argument(args, kwargs, 2, "version_id")
+    # moto answers a version the key does not have as deleted, and deletes nothing (S3 refuses it): no event.
+    existed = version_id is None or any(str(version.version_id) == str(version_id)
+                                        for version in bucket.keys.getlist(key, []))
     token = _NOT_SENT.set(frozenset(("ObjectRemoved:Delete",)))
     try:
         deleted, headers = wrapped(*args, **kwargs)
     finally:
         _NOT_SENT.reset(token)
-    if deleted:
-        version_id = _argument(args, kwargs, 2, "version_id")
+    if deleted and existed:
         if version_id is None:  # a delete marker was made
-            _notify(instance.account_id, bucket, _argument(args, kwargs, 1, "key_name"),
-                    "ObjectRemoved:DeleteMarkerCreated", headers.get("version-id"))
+            _notify(instance.account_id, bucket, key, "ObjectRemoved:DeleteMarkerCreated", headers.get("version-id"))
         else:
-            _notify(instance.account_id, bucket, _argument(args, kwargs, 1, "key_name"), "ObjectRemoved:Delete",
-                    version_id)
+            _notify(instance.account_id, bucket, key, "ObjectRemoved:Delete", version_id)
     return deleted, headers
 
 

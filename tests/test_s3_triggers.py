@@ -125,17 +125,34 @@ def test_s3_records_carry_the_object_fields_of_their_event(world: World) -> None
 
 
 def _records(world: World) -> list[dict[str, Any]]:
-    """Every record the function got, in the order S3 sent them (their sequencers)."""
+    """Every record the function got, in the order S3 sent them (their sequencers; tagging events, which have none,
+    last)."""
     records = [record for event in world.events() for record in event["Records"]]
-    return sorted(records, key=lambda record: record["s3"]["object"]["sequencer"])
+    return sorted(records, key=lambda record: record["s3"]["object"].get("sequencer", "~"))
 
 
 def _notify_all(s3: Any, world: World) -> None:
     s3.create_bucket(Bucket="uploads")
     world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
     s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
-        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn,
-                                          "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]})
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn, "Events": [
+            "s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"]}]})
+
+
+def test_s3_sends_no_tagging_event_for_an_object_stored_or_copied(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_sqs.py, test_object_tagging_put_event (AWS-validated): PutObject
+    # sends a queue listening for ObjectTagging:* nothing ("unexpected event triggered for put_object"), and
+    # PutObjectTagging sends one ObjectTagging:Put. (moto tags each object it stores, with no tags too.)
+    s3 = boto3.client("s3", region_name=REGION)
+    _notify_all(s3, world)
+    s3.put_object(Bucket="uploads", Key="k", Body=b"x")
+    s3.put_object(Bucket="uploads", Key="tagged", Body=b"x", Tagging="a=b")
+    s3.copy_object(Bucket="uploads", Key="copy", CopySource={"Bucket": "uploads", "Key": "k"},
+                   TaggingDirective="REPLACE", Tagging="c=d")
+    s3.put_object_tagging(Bucket="uploads", Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    assert [(record["eventName"], record["s3"]["object"]["key"]) for record in _records(world)] == [
+        ("ObjectCreated:Put", "k"), ("ObjectCreated:Put", "tagged"), ("ObjectCreated:Copy", "copy"),
+        ("ObjectTagging:Put", "k")]
 
 
 def test_s3_sends_one_event_for_a_multipart_upload(world: World) -> None:
@@ -148,7 +165,7 @@ def test_s3_sends_one_event_for_a_multipart_upload(world: World) -> None:
                                                          PartNumber=number, Body=body)["ETag"]}
              for number, body in ((1, b"a" * 5 * 1024 * 1024), (2, b"b"))]
     s3.complete_multipart_upload(Bucket="uploads", Key="big", UploadId=upload, MultipartUpload={"Parts": parts})
-    [record] = _records(world)
+    [record] = _records(world)  # no ObjectCreated:Put nor ObjectTagging:Put beside it
     assert record["eventName"] == "ObjectCreated:CompleteMultipartUpload"
     assert (record["s3"]["object"]["key"], record["s3"]["object"]["size"]) == ("big", 5 * 1024 * 1024 + 1)
 
@@ -174,9 +191,11 @@ def test_s3_deletes_in_a_versioned_bucket_send_what_s3_sends(world: World) -> No
                                           "versionId": marker["VersionId"],
                                           "sequencer": records[2]["s3"]["object"]["sequencer"]}
     assert list(records[3]["s3"]["object"]) == ["key", "versionId", "sequencer"]
-    # Deleting the marker itself is a delete of that version too (the same recording, once versioning is suspended);
-    # so is deleting the key's last version, once.
+    # Deleting the marker itself is a delete of that version too (the same recording's last step); so is deleting
+    # the key's last version, once. A version the key does not have deletes nothing, and sends nothing (S3 refuses
+    # it: LocalStack's test_s3_api.snapshot.json, test_delete_object_versioned, "delete-with-bad-version").
     s3.delete_object(Bucket="uploads", Key="test-key", VersionId=marker["VersionId"])
+    s3.delete_object(Bucket="uploads", Key="test-key", VersionId=first)
     s3.delete_object(Bucket="uploads", Key="test-key", VersionId=second)
     assert [(record["eventName"], record["s3"]["object"]["versionId"]) for record in _records(world)[4:]] == [
         ("ObjectRemoved:Delete", marker["VersionId"]), ("ObjectRemoved:Delete", second)]
