@@ -3,10 +3,10 @@
 On AWS, ``Code.Location`` and a layer's ``Content.Location`` are presigned S3 URLs from which the zip
 can be fetched with a plain HTTP GET (recorded: LocalStack's test_lambda_api.py,
 test_lambda_code_location_zipfile and test_lambda_code_location_s3, ``requests.get(code_location)``).
-lambdamock hands out URLs of the same form on a host of its own naming, and answers them itself:
-through urllib3 while a mock is active (``requests`` sends through it), and through moto's S3 while
-moto's mock takes ``requests``' calls. A URL a mock did not hand out gets S3's AccessDenied, never
-the network.
+lambdamock hands out URLs of the form AWS gives, and while a mock is active answers them itself:
+through urllib3 (``requests`` sends through it), or through moto's S3 while moto's mock takes
+``requests``' calls. A URL of that host the mock did not hand out gets S3's AccessDenied, never the
+network.
 """
 
 from __future__ import annotations
@@ -15,17 +15,24 @@ import hashlib
 import io
 import re
 import uuid
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 from lambdamock import _active, partitions
 
 # The host of each package URL: an S3 bucket per region, for functions' code (tasks) or layers'.
 _HOST = re.compile(r"awslambda-(?P<region>[a-z0-9-]+)-(?:tasks|layers)\.s3\.(?P=region)\.[a-z0-9.-]+")
-_DENIED = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message>'
-    b"</Error>"
-)
+# One range of bytes, as S3 reads a Range header; any other form gets the whole object.
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _error(code: str, message: str) -> bytes:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'.encode()
+
+
+_DENIED = (403, _error("AccessDenied", "Access Denied"))
+_UNSATISFIABLE = (416, _error("InvalidRange", "The requested range is not satisfiable"))
+_REASONS = {200: "OK", 206: "Partial Content", 403: "Forbidden", 416: "Requested Range Not Satisfiable"}
 
 
 def url(region: str, kind: str, account: str, name: str) -> str:
@@ -33,22 +40,50 @@ def url(region: str, kind: str, account: str, name: str) -> str:
     return f"https://awslambda-{region}-{kind}.s3.{region}.{partitions.dns_suffix(region)}/snapshots/{account}/{name}"
 
 
-def answer(host: str, path: str, method: str) -> tuple[int, dict[str, str], bytes]:
-    """S3's answer to a request for a package URL: the zip for a GET (its headers for a HEAD), or AccessDenied."""
+def serving() -> Any:
+    """The active mock, while it serves; None otherwise."""
     service = _active.serving()
-    code = None if service is None or service.closed else service.packages.get(f"https://{host.lower()}{path}")
-    if code is None or method not in ("GET", "HEAD"):
-        return 403, {"Content-Type": "application/xml", "Content-Length": str(len(_DENIED))}, _DENIED
-    if code.directory is not None:  # code in place: the directory as it is now
-        from lambdamock.packaging import package
+    return None if service is None or service.closed else service
 
-        data = package(code.directory)
-    else:
-        data = code.zip
-    headers = {"Content-Type": "application/zip", "Content-Length": str(len(data)),
+
+def answer(host: str, path: str, method: str, asked: Optional[str] = None) -> tuple[int, dict[str, str], bytes]:
+    """S3's answer to a request for a package URL: the zip for a GET (its headers for a HEAD; the bytes a Range
+    header ``asked`` for), or AccessDenied."""
+    service = serving()
+    code = None if service is None else service.packages.get(f"https://{host.lower()}{path}")
+    data = None if code is None or method not in ("GET", "HEAD") else _package(code)
+    if data is None:
+        return _failed(*_DENIED)
+    headers = {"Content-Type": "application/zip", "Accept-Ranges": "bytes",
                "ETag": f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"',  # a single-part object's
                "x-amz-request-id": uuid.uuid4().hex[:16].upper()}
-    return 200, headers, b"" if method == "HEAD" else data
+    status, body = 200, data
+    found = _RANGE.fullmatch(asked.strip()) if asked else None
+    if found is not None and (found.group(1) or found.group(2)):
+        first, last = found.groups()
+        start = int(first) if first else max(0, len(data) - int(last))
+        end = min(len(data) - 1, int(last)) if first and last else len(data) - 1
+        if start > end:  # starts past the end
+            return _failed(*_UNSATISFIABLE)
+        status, body = 206, data[start:end + 1]
+        headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+    headers["Content-Length"] = str(len(body))
+    return status, headers, b"" if method == "HEAD" else body
+
+
+def _package(code: Any) -> Optional[bytes]:
+    if code.directory is None:
+        return code.zip
+    from lambdamock.packaging import package
+
+    try:
+        return package(code.directory)  # code in place: the directory as it is now
+    except (OSError, ValueError):  # gone, or no longer a directory
+        return None
+
+
+def _failed(status: int, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": "application/xml", "Content-Length": str(len(body))}, body
 
 
 def ours(host: Optional[str]) -> bool:
@@ -58,14 +93,18 @@ def ours(host: Optional[str]) -> bool:
 
 def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # urllib3's HTTPConnectionPool.urlopen(method, url, body=None, headers=None, ...): a package URL is
-    # answered here, before any connection (or proxy) is made.
-    if not ours(instance.host):
-        return wrapped(*args, **kwargs)
+    # answered here, before any connection (or proxy) is made. Through an HTTP proxy, the pool is the proxy's
+    # and ``url`` is whole.
     method = args[0] if args else kwargs["method"]
-    target = args[1] if len(args) > 1 else kwargs["url"]
-    status, headers, body = answer(instance.host, urlsplit(target).path, method)
+    target = urlsplit(args[1] if len(args) > 1 else kwargs["url"])
+    host = target.hostname or instance.host
+    if not ours(host):
+        return wrapped(*args, **kwargs)
+    sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}
+    asked = next((value for name, value in sent.items() if name.lower() == "range"), None)
+    status, headers, body = answer(host, target.path, method, asked)
     from urllib3.response import HTTPResponse
 
-    return HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, reason="OK" if status == 200 else
-                        "Forbidden", preload_content=kwargs.get("preload_content", True),
+    return HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, reason=_REASONS[status],
+                        preload_content=kwargs.get("preload_content", True),
                         decode_content=kwargs.get("decode_content", True), request_method=method)

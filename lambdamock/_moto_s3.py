@@ -137,10 +137,11 @@ def bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 def key_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # S3Response._key_response(request, full_url): while moto's mock takes requests' calls, a download of a
     # package URL comes here, not to urllib3 (see lambdamock._downloads).
-    target = urlsplit(_argument(args, kwargs, 1, "full_url"))
-    if not _downloads.ours(target.hostname):
+    # A signed request (an S3 client's) is moto's, as is any while no mock of lambdamock's is active.
+    request, target = _argument(args, kwargs, 0, "request"), urlsplit(_argument(args, kwargs, 1, "full_url"))
+    if not _downloads.ours(target.hostname) or "Authorization" in request.headers or not _downloads.serving():
         return wrapped(*args, **kwargs)
-    method = _argument(args, kwargs, 0, "request").method
+    method = request.method
     status, headers, body = _downloads.answer(str(target.hostname), target.path, method)
     if method == "HEAD":  # the responses library, through which moto answers, would wait for a body that long
         headers.pop("Content-Length")

@@ -95,6 +95,24 @@ def test_a_url_the_mock_did_not_give_is_denied_as_s3_denies_it(mocked: str) -> N
         assert b"<Code>AccessDenied</Code>" in response.content
 
 
+def test_a_range_gets_those_bytes_as_s3_gives_them(mocked: str) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    for asked, first, last in (("bytes=0-9", 0, 9), ("bytes=-5", len(FIRST) - 5, len(FIRST) - 1),
+                               (f"bytes=10-{len(FIRST) + 50}", 10, len(FIRST) - 1)):
+        response = requests.get(location, headers={"Range": asked})
+        assert (response.status_code, response.content) == (206, FIRST[first:last + 1])
+        assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(FIRST)}"
+
+
+def test_a_range_past_the_end_is_refused() -> None:
+    with mock_lambda():
+        lam = boto3.client("lambda", region_name=REGION)
+        location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+        response = requests.get(location, headers={"Range": f"bytes={len(FIRST)}-"})
+        assert response.status_code == 416 and b"<Code>InvalidRange</Code>" in response.content
+
+
 def test_code_in_place_downloads_as_its_directory_is_now(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
     with mock_lambda():
@@ -104,6 +122,25 @@ def test_code_in_place_downloads_as_its_directory_is_now(tmp_path: Path) -> None
         location = lam.get_function(FunctionName="f")["Code"]["Location"]
         (tmp_path / "extra.py").write_text("X = 1\n")
         assert requests.get(location).content == package(str(tmp_path))
+        for child in tmp_path.iterdir():
+            child.unlink()
+        tmp_path.rmdir()
+        assert requests.get(location).status_code == 403  # nothing left to package
+
+
+def test_moto_keeps_a_bucket_of_that_name_and_signed_requests_to_it() -> None:
+    # The host is AWS's (awslambda-<region>-tasks): outside a mock of lambdamock's, and for an S3 client's signed
+    # requests inside one, a bucket of that name is moto's like any other.
+    with mock_lambda():
+        pass
+    bucket = "awslambda-eu-west-1-tasks"  # outside us-east-1, S3 clients name the region in the host too
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_object(Bucket=bucket, Key="snapshots/k", Body=b"mine", ACL="public-read")
+        assert requests.get(f"https://{bucket}.s3.eu-west-1.amazonaws.com/snapshots/k").content == b"mine"
+        with mock_lambda():
+            assert s3.get_object(Bucket=bucket, Key="snapshots/k")["Body"].read() == b"mine"
 
 
 @pytest.mark.parametrize("given", [True, False], ids=["a URL it gave", "one it did not"])
@@ -112,6 +149,9 @@ def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given:
     lam.create_function(FunctionName="f", Runtime="python3.12", Role=mocked, Handler="app.handler",
                         Code={"ZipFile": FIRST})
     location = lam.get_function(FunctionName="f")["Code"]["Location"] + ("" if given else "0")
-    assert requests.get(location).status_code == (200 if given else 403)
-    assert urllib3.PoolManager().request("GET", location).status == (200 if given else 403)
+    # Through an HTTP proxy, an http:// URL is sent whole to the proxy's own connection pool.
+    for url in (location, location.replace("https://", "http://")):
+        assert requests.get(url).status_code == (200 if given else 403)
+        assert urllib3.PoolManager().request("GET", url).status == (200 if given else 403)
+        assert urllib3.ProxyManager(escapes.url).request("GET", url).status == (200 if given else 403)
     assert escapes.attempts == []
