@@ -58,17 +58,30 @@ def answer(host: str, path: str, method: str, asked: Optional[str] = None) -> tu
                "ETag": f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"',  # a single-part object's
                "x-amz-request-id": uuid.uuid4().hex[:16].upper()}
     status, body = 200, data
-    found = _RANGE.fullmatch(asked.strip()) if asked else None
-    if found is not None and (found.group(1) or found.group(2)):
-        first, last = found.groups()
-        start = int(first) if first else max(0, len(data) - int(last))
-        end = min(len(data) - 1, int(last)) if first and last else len(data) - 1
+    span = _span(asked, len(data))
+    if span is not None:
+        start, end = span
         if start > end:  # starts past the end
             return _failed(*_UNSATISFIABLE)
         status, body = 206, data[start:end + 1]
         headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
     headers["Content-Length"] = str(len(body))
     return status, headers, b"" if method == "HEAD" else body
+
+
+def _span(asked: Optional[str], size: int) -> Optional[tuple[int, int]]:
+    """The first and last byte a Range header asks for (the first past the last when it starts past the end); None
+    for the whole object: no header, or one that is not a single byte range, or whose last byte is before its
+    first (RFC 9110 ignores those, as S3 does)."""
+    found = _RANGE.fullmatch(asked.strip()) if asked else None
+    if found is None or not any(found.groups()):
+        return None
+    first, last = found.groups()
+    if not first:  # the last ``last`` bytes
+        return max(0, size - int(last)), size - 1
+    if last and int(last) < int(first):
+        return None
+    return int(first), min(size - 1, int(last)) if last else size - 1
 
 
 def _package(code: Any) -> Optional[bytes]:

@@ -111,6 +111,9 @@ def test_a_range_past_the_end_is_refused() -> None:
         location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
         response = requests.get(location, headers={"Range": f"bytes={len(FIRST)}-"})
         assert response.status_code == 416 and b"<Code>InvalidRange</Code>" in response.content
+        # What is not one range of bytes, or ends before it starts, is ignored (RFC 9110): the whole package.
+        for ignored in ("bytes=5-2", "bytes=0-1,3-4", "items=0-1", "bytes="):
+            assert requests.get(location, headers={"Range": ignored}).content == FIRST
 
 
 def test_code_in_place_downloads_as_its_directory_is_now(tmp_path: Path) -> None:
