@@ -10,7 +10,7 @@ import contextvars
 import copy
 from typing import Any, Mapping, Optional
 
-from lambdamock import ids
+from lambdamock import _moto_s3, ids
 from lambdamock._moto import _argument, _serving
 
 # While moto sends an EventBridge event for an S3 API call: its source, its eventName, and how many times each
@@ -50,6 +50,8 @@ def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         clone = copy.copy(instance)
         clone.targets = rest
         wrapped.__func__(clone, *args, **kwargs)
+    if _moto_s3.spurious():  # an S3 event S3 does not send (see _moto_s3): moto's own targets get what moto sends
+        return None
     event = _argument(args, kwargs, 0, "original_event")
     # A rule with a schedule alone matches no event (AWS's PutRule: a rule with both "triggers on matching
     # events as well as on a schedule"); moto's empty pattern matches every event.

@@ -2,9 +2,9 @@
 
 Where moto's S3 sends a function other events than S3 does, its functions get S3's: no
 ObjectTagging:Put for an object stored or copied, one ObjectCreated:CompleteMultipartUpload for a
-multipart upload, and in a bucket with versioning enabled an ObjectRemoved:DeleteMarkerCreated for a
-delete marker and an ObjectRemoved:Delete for each version deleted. Installed by _moto.bridge,
-beside its other wrappers.
+multipart upload (directly, or through EventBridge), and in a bucket with versioning enabled an
+ObjectRemoved:DeleteMarkerCreated for a delete marker and an ObjectRemoved:Delete for each version
+deleted. Installed by _moto.bridge, beside its other wrappers.
 """
 
 from __future__ import annotations
@@ -21,21 +21,36 @@ from lambdamock._moto import _argument, _delivering, _refused, _serving
 _S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
 # Whether the S3 request being served asked S3 to skip checking the destinations of a notification configuration.
 _SKIP_CHECK: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_skip_check", default=False)
-# The events moto sends lambdamock's functions during the S3 call being served that S3 does not send for it.
-_NOT_SENT: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("lambdamock_s3_not_sent",
+# The events moto sends during the S3 call being served that S3 does not send at all: lambdamock's functions get
+# none of them, directly or through EventBridge.
+_SPURIOUS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("lambdamock_s3_spurious",
                                                                            default=frozenset())
+# The events moto sends functions directly during the S3 call being served that lambdamock sends them itself, as S3
+# does.
+_REPLACED: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("lambdamock_s3_replaced",
+                                                                           default=frozenset())
+# The event moto's send_event is sending, without its "s3:".
+_SENDING: contextvars.ContextVar[str] = contextvars.ContextVar("lambdamock_s3_sending", default="")
 # A delete marker's eTag in its event: the MD5 of no bytes (recorded: LocalStack's
 # test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned).
 _EMPTY_ETAG = "d41d8cd98f00b204e9800998ecf8427e"
 
 
 def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # send_event(account_id, event_name, bucket, key)
+    # send_event(account_id, event_name, bucket, key): to the bucket's functions, queues, topics and EventBridge.
     token = _S3.set(_argument(args, kwargs, 3, "key"))
+    name = _argument(args, kwargs, 1, "event_name")  # an S3NotificationEvent: str() is not its value
+    sending = _SENDING.set(str(getattr(name, "value", name))[3:])
     try:
         return wrapped(*args, **kwargs)
     finally:
+        _SENDING.reset(sending)
         _S3.reset(token)
+
+
+def spurious() -> bool:
+    """Whether the S3 event moto is sending (through EventBridge, say) is one S3 does not send."""
+    return _SENDING.get() in _SPURIOUS.get()
 
 
 @_delivering(2, "fn_arn")
@@ -43,7 +58,7 @@ def invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any, 
     # _invoke_awslambda(account_id, event_body, fn_arn, region_name); moto has matched events and filters.
     account_id = _argument(args, kwargs, 0, "account_id")
     record = _argument(args, kwargs, 1, "event_body")["Records"][0]  # one record per event, as S3 sends
-    if record["eventName"] in _NOT_SENT.get():
+    if record["eventName"] in _SPURIOUS.get() | _REPLACED.get():
         return
     key = _S3.get()
     name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
@@ -65,11 +80,11 @@ def _without(*events: str) -> Callable[..., Any]:
     unsent = frozenset(events)
 
     def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-        token = _NOT_SENT.set(unsent)
+        token = _SPURIOUS.set(unsent)
         try:
             return wrapped(*args, **kwargs)
         finally:
-            _NOT_SENT.reset(token)
+            _SPURIOUS.reset(token)
 
     return wrapper
 
@@ -97,11 +112,11 @@ def delete_object(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # moto answers a version the key does not have as deleted, and deletes nothing (S3 refuses it): no event.
     existed = version_id is None or any(str(version.version_id) == str(version_id)
                                         for version in bucket.keys.getlist(key, []))
-    token = _NOT_SENT.set(frozenset(("ObjectRemoved:Delete",)))
+    token = _REPLACED.set(frozenset(("ObjectRemoved:Delete",)))
     try:
         deleted, headers = wrapped(*args, **kwargs)
     finally:
-        _NOT_SENT.reset(token)
+        _REPLACED.reset(token)
     if deleted and existed:
         if version_id is None:  # a delete marker was made
             _notify(instance.account_id, bucket, key, "ObjectRemoved:DeleteMarkerCreated", headers.get("version-id"))

@@ -170,6 +170,25 @@ def test_s3_sends_one_event_for_a_multipart_upload(world: World) -> None:
     assert (record["s3"]["object"]["key"], record["s3"]["object"]["size"]) == ("big", 5 * 1024 * 1024 + 1)
 
 
+def test_s3_events_through_eventbridge_leave_out_what_s3_does_not_send(world: World) -> None:
+    # S3's EventBridge events are its notifications' (S3's "Using EventBridge"): one Object Created per object
+    # stored, none for the tagging moto does as it stores one.
+    s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads",
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    arn = events.put_rule(Name="s3", EventPattern=json.dumps({"source": ["aws.s3"]}))["RuleArn"]
+    events.put_targets(Rule="s3", Targets=[{"Id": "f", "Arn": world.arn}])
+    world.allow("events.amazonaws.com", arn)
+    s3.put_object(Bucket="uploads", Key="small", Body=b"x")
+    upload = s3.create_multipart_upload(Bucket="uploads", Key="big")["UploadId"]
+    part = s3.upload_part(Bucket="uploads", Key="big", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
+    s3.complete_multipart_upload(Bucket="uploads", Key="big", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part}]})
+    assert sorted((event["detail-type"], event["detail"]["object"]["key"]) for event in world.events()) == [
+        ("Object Created", "big"), ("Object Created", "small")]
+
+
 def test_s3_deletes_in_a_versioned_bucket_send_what_s3_sends(world: World) -> None:
     # Recorded: LocalStack's test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned: a delete
     # without a version makes a delete marker (ObjectRemoved:DeleteMarkerCreated, its version, the eTag of no
