@@ -47,8 +47,13 @@ def serving() -> Any:
 
 
 def answer(host: str, path: str, method: str, asked: Optional[str] = None) -> tuple[int, dict[str, str], bytes]:
-    """S3's answer to a request for a package URL: the zip for a GET (its headers for a HEAD; the bytes a Range
-    header ``asked`` for), or AccessDenied."""
+    """S3's answer to a request for a package URL: the zip for a GET (the bytes a Range header ``asked`` for), or
+    AccessDenied; for a HEAD, the same without its body."""
+    status, headers, body = _answer(host, path, method, asked)
+    return status, headers, b"" if method == "HEAD" else body
+
+
+def _answer(host: str, path: str, method: str, asked: Optional[str]) -> tuple[int, dict[str, str], bytes]:
     service = serving()
     code = None if service is None else service.packages.get(f"https://{host.lower()}{path}")
     data = None if code is None or method not in ("GET", "HEAD") else _package(code)
@@ -66,7 +71,7 @@ def answer(host: str, path: str, method: str, asked: Optional[str] = None) -> tu
         status, body = 206, data[start:end + 1]
         headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
     headers["Content-Length"] = str(len(body))
-    return status, headers, b"" if method == "HEAD" else body
+    return status, headers, body
 
 
 def _span(asked: Optional[str], size: int) -> Optional[tuple[int, int]]:
@@ -110,7 +115,7 @@ def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # and ``url`` is whole.
     method = args[0] if args else kwargs["method"]
     target = urlsplit(args[1] if len(args) > 1 else kwargs["url"])
-    host = target.hostname or instance.host
+    host = target.hostname if target.scheme else instance.host  # a path may start with "//"
     if not ours(host):
         return wrapped(*args, **kwargs)
     sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}

@@ -101,7 +101,7 @@ def bridge() -> None:
                            ("S3Backend.complete_multipart_upload", _moto_s3.complete_multipart_upload),
                            ("S3Backend.delete_object", _moto_s3.delete_object)],
         "moto.s3.responses": [("S3Response._bucket_response_put", _moto_s3.bucket_put),
-                              ("S3Response._key_response", _moto_s3.key_response),
+                              ("S3Response.key_response", _moto_s3.key_response),
                               ("S3Response.put_object", _moto_s3.object_stored),
                               ("S3Response.copy_object", _moto_s3.object_stored)],
         "moto.events.responses": [("EventsHandler.put_events", _moto_events.put_events_request)],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import json
 from typing import Any, Callable, Optional
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from lambdamock import _downloads
 from lambdamock._moto import _argument, _delivering, _refused, _serving
@@ -150,14 +150,16 @@ def bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 
 def key_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # S3Response._key_response(request, full_url): while moto's mock takes requests' calls, a download of a
-    # package URL comes here, not to urllib3 (see lambdamock._downloads).
-    # A signed request (an S3 client's) is moto's, as is any while no mock of lambdamock's is active.
+    # S3Response.key_response(request, full_url, headers): while moto's mock takes requests' calls, a download of
+    # a package URL comes here, not to urllib3 (see lambdamock._downloads), and is answered whole, Range included.
+    # A signed request (an S3 client's, or a presigned URL) is moto's, as is any while no mock of lambdamock's is
+    # active.
     request, target = _argument(args, kwargs, 0, "request"), urlsplit(_argument(args, kwargs, 1, "full_url"))
-    if not _downloads.ours(target.hostname) or "Authorization" in request.headers or not _downloads.serving():
+    if (not _downloads.ours(target.hostname) or "Authorization" in request.headers
+            or {"X-Amz-Signature", "Signature"} & set(parse_qs(target.query)) or not _downloads.serving()):
         return wrapped(*args, **kwargs)
     method = request.method
-    status, headers, body = _downloads.answer(str(target.hostname), target.path, method)
+    status, headers, body = _downloads.answer(str(target.hostname), target.path, method, request.headers.get("Range"))
     if method == "HEAD":  # the responses library, through which moto answers, would wait for a body that long
         headers.pop("Content-Length")
     return status, headers, body

@@ -11,11 +11,13 @@ import base64
 import hashlib
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
 import requests
 import urllib3
+from botocore.config import Config
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
@@ -105,15 +107,19 @@ def test_a_range_gets_those_bytes_as_s3_gives_them(mocked: str) -> None:
         assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(FIRST)}"
 
 
-def test_a_range_past_the_end_is_refused() -> None:
-    with mock_lambda():
-        lam = boto3.client("lambda", region_name=REGION)
-        location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
-        response = requests.get(location, headers={"Range": f"bytes={len(FIRST)}-"})
-        assert response.status_code == 416 and b"<Code>InvalidRange</Code>" in response.content
-        # What is not one range of bytes, or ends before it starts, is ignored (RFC 9110): the whole package.
-        for ignored in ("bytes=5-2", "bytes=0-1,3-4", "items=0-1", "bytes="):
-            assert requests.get(location, headers={"Range": ignored}).content == FIRST
+def test_a_range_past_the_end_is_refused(mocked: str) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    response = requests.get(location, headers={"Range": f"bytes={len(FIRST)}-"})
+    assert response.status_code == 416 and b"<Code>InvalidRange</Code>" in response.content
+    # A HEAD gets the status and headers alone, an error's too.
+    for asked, status in (("bytes=0-1", 206), (f"bytes={len(FIRST)}-", 416)):
+        head = requests.head(location, headers={"Range": asked})
+        assert (head.status_code, head.content) == (status, b"")
+    assert (requests.head(location + "0").status_code, requests.head(location + "0").content) == (403, b"")
+    # What is not one range of bytes, or ends before it starts, is ignored (RFC 9110): the whole package.
+    for ignored in ("bytes=5-2", "bytes=0-1,3-4", "items=0-1", "bytes="):
+        assert requests.get(location, headers={"Range": ignored}).content == FIRST
 
 
 def test_code_in_place_downloads_as_its_directory_is_now(tmp_path: Path) -> None:
@@ -144,6 +150,11 @@ def test_moto_keeps_a_bucket_of_that_name_and_signed_requests_to_it() -> None:
         assert requests.get(f"https://{bucket}.s3.eu-west-1.amazonaws.com/snapshots/k").content == b"mine"
         with mock_lambda():
             assert s3.get_object(Bucket=bucket, Key="snapshots/k")["Body"].read() == b"mine"
+            signer = boto3.client("s3", region_name="eu-west-1", endpoint_url="https://s3.eu-west-1.amazonaws.com",
+                                  config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+            presigned = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "snapshots/k"})
+            assert presigned.startswith(f"https://{bucket}.s3.eu-west-1.amazonaws.com/")
+            assert requests.get(presigned).content == b"mine"
 
 
 @pytest.mark.parametrize("given", [True, False], ids=["a URL it gave", "one it did not"])
@@ -157,4 +168,8 @@ def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given:
         assert requests.get(url).status_code == (200 if given else 403)
         assert urllib3.PoolManager().request("GET", url).status == (200 if given else 403)
         assert urllib3.ProxyManager(escapes.url).request("GET", url).status == (200 if given else 403)
+    # A path that starts with "//" is a path still, not a host.
+    doubled = location.replace("/snapshots/", "//snapshots/")
+    assert requests.get(doubled).status_code in (200, 403)  # urllib3 1.26 sends it as the single-slash path
+    assert urllib3.HTTPSConnectionPool(urlsplit(location).hostname).urlopen("GET", urlsplit(doubled).path).status == 403
     assert escapes.attempts == []
