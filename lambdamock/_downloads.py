@@ -5,8 +5,8 @@ can be fetched with a plain HTTP GET (recorded: LocalStack's test_lambda_api.py,
 test_lambda_code_location_zipfile and test_lambda_code_location_s3, ``requests.get(code_location)``).
 lambdamock hands out URLs of the form AWS gives, and while a mock is active answers them itself:
 through urllib3 (``requests`` sends through it), or through moto's S3 while moto's mock takes
-``requests``' calls. A URL of that host the mock did not hand out gets S3's AccessDenied, never the
-network.
+``requests``' calls. A request to that host through either that the mock did not hand out gets
+S3's AccessDenied, never the network (other HTTP clients are not answered).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import io
 import re
 import uuid
 from typing import Any, Mapping, Optional
-from urllib.parse import urlsplit
 
 from lambdamock import _active, partitions
 
@@ -53,9 +52,18 @@ def answer(host: str, path: str, method: str, asked: Optional[str] = None) -> tu
     return status, headers, b"" if method == "HEAD" else body
 
 
-def _answer(host: str, path: str, method: str, asked: Optional[str]) -> tuple[int, dict[str, str], bytes]:
+def handed_out(host: str, path: str) -> bool:
+    """Whether the active mock gave the URL of ``host`` and ``path``."""
+    return _code(host, path) is not None
+
+
+def _code(host: str, path: str) -> Any:
     service = serving()
-    code = None if service is None else service.packages.get(f"https://{host.lower()}{path}")
+    return None if service is None else service.packages.get(f"https://{host.lower()}{path}")
+
+
+def _answer(host: str, path: str, method: str, asked: Optional[str]) -> tuple[int, dict[str, str], bytes]:
+    code = _code(host, path)
     data = None if code is None or method not in ("GET", "HEAD") else _package(code)
     if data is None:
         return _failed(*_DENIED)
@@ -110,18 +118,23 @@ def ours(host: Optional[str]) -> bool:
 
 
 def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    # urllib3's HTTPConnectionPool.urlopen(method, url, body=None, headers=None, ...): a package URL is
-    # answered here, before any connection (or proxy) is made. Through an HTTP proxy, the pool is the proxy's
-    # and ``url`` is whole.
+    # urllib3's HTTPConnectionPool.urlopen(method, url, body=None, headers=None, ...): a request for, or to, a
+    # package host is answered here, before any connection (or proxy) is made. Through an HTTP proxy, the pool
+    # is the proxy's and ``url`` is whole; read as urllib3 reads it. A pool of a package host never connects.
+    from urllib3.response import HTTPResponse
+    from urllib3.util import parse_url
+
     method = args[0] if args else kwargs["method"]
-    target = urlsplit(args[1] if len(args) > 1 else kwargs["url"])
-    host = target.hostname if target.scheme else instance.host  # a path may start with "//"
-    if not ours(host):
+    raw = args[1] if len(args) > 1 else kwargs["url"]
+    target = parse_url(raw)
+    absolute = target.scheme is not None  # else a path, which may start with "//"
+    host = next((host for host in ((target.host,) if absolute else ()) + (instance.host,) if ours(host)), None)
+    if host is None:
         return wrapped(*args, **kwargs)
+    path = (target.path or "/") if absolute else raw.split("?", 1)[0].split("#", 1)[0]
     sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}
     asked = next((value for name, value in sent.items() if name.lower() == "range"), None)
-    status, headers, body = answer(host, target.path, method, asked)
-    from urllib3.response import HTTPResponse
+    status, headers, body = answer(host, path, method, asked)
 
     return HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, reason=_REASONS[status],
                         preload_content=kwargs.get("preload_content", True),

@@ -152,14 +152,17 @@ def bucket_put(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 def key_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # S3Response.key_response(request, full_url, headers): while moto's mock takes requests' calls, a download of
     # a package URL comes here, not to urllib3 (see lambdamock._downloads), and is answered whole, Range included.
-    # A signed request (an S3 client's, or a presigned URL) is moto's, as is any while no mock of lambdamock's is
-    # active.
+    # Any other signed request (an S3 client's, a presigned URL) is moto's, as is any while no mock of lambdamock's
+    # is active.
     request, target = _argument(args, kwargs, 0, "request"), urlsplit(_argument(args, kwargs, 1, "full_url"))
-    if (not _downloads.ours(target.hostname) or "Authorization" in request.headers
-            or {"X-Amz-Signature", "Signature"} & set(parse_qs(target.query)) or not _downloads.serving()):
+    host = target.hostname
+    if host is None or not _downloads.ours(host) or not _downloads.serving():
+        return wrapped(*args, **kwargs)
+    signed = "Authorization" in request.headers or {"X-Amz-Signature", "Signature"} & set(parse_qs(target.query))
+    if signed and not _downloads.handed_out(host, target.path):
         return wrapped(*args, **kwargs)
     method = request.method
-    status, headers, body = _downloads.answer(str(target.hostname), target.path, method, request.headers.get("Range"))
+    status, headers, body = _downloads.answer(host, target.path, method, request.headers.get("Range"))
     if method == "HEAD":  # the responses library, through which moto answers, would wait for a body that long
         headers.pop("Content-Length")
     return status, headers, body

@@ -87,6 +87,15 @@ def test_a_layers_content_location_downloads_it_and_a_head_gives_its_headers(moc
     assert urllib3.PoolManager().request("GET", location).data == FIRST
 
 
+def test_a_url_it_gave_downloads_whatever_signature_the_request_carries(mocked: str) -> None:
+    # A presigned URL (AWS's has X-Amz-Signature in its query) and a client that adds credentials of its own (a
+    # .netrc entry makes requests send Basic authorization) still get the package.
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    assert requests.get(location + "?X-Amz-Signature=abc").content == FIRST
+    assert requests.get(location, auth=("me", "secret")).content == FIRST
+
+
 def test_a_url_the_mock_did_not_give_is_denied_as_s3_denies_it(mocked: str) -> None:
     lam = boto3.client("lambda", region_name=REGION)
     lam.create_function(FunctionName="f", Runtime="python3.12", Role=mocked, Handler="app.handler",
@@ -169,7 +178,14 @@ def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given:
         assert urllib3.PoolManager().request("GET", url).status == (200 if given else 403)
         assert urllib3.ProxyManager(escapes.url).request("GET", url).status == (200 if given else 403)
     # A path that starts with "//" is a path still, not a host.
+    host = str(urlsplit(location).hostname)
     doubled = location.replace("/snapshots/", "//snapshots/")
     assert requests.get(doubled).status_code in (200, 403)  # urllib3 1.26 sends it as the single-slash path
-    assert urllib3.HTTPSConnectionPool(urlsplit(location).hostname).urlopen("GET", urlsplit(doubled).path).status == 403
+    assert urllib3.HTTPSConnectionPool(host).urlopen("GET", urlsplit(doubled).path).status == 403
+    # A URL is read as urllib3 reads it (its host ends at a backslash), and a pool of the package host never
+    # connects, whatever host a whole URL given to it names.
+    odd = urllib3.ProxyManager(escapes.url, retries=False).request("GET", f"http://{host}\\@x/snapshots/y")
+    assert odd.status == 403
+    elsewhere = urllib3.HTTPSConnectionPool(host).urlopen("GET", "https://example.com/", assert_same_host=False)
+    assert elsewhere.status == 403
     assert escapes.attempts == []
