@@ -5,8 +5,8 @@ can be fetched with a plain HTTP GET (recorded: LocalStack's test_lambda_api.py,
 test_lambda_code_location_zipfile and test_lambda_code_location_s3, ``requests.get(code_location)``).
 lambdamock hands out URLs of the form AWS gives, and while a mock is active answers them itself:
 through urllib3 (``requests`` sends through it), or through moto's S3 while moto's mock takes
-``requests``' calls. A request to that host through either that the mock did not hand out gets
-S3's AccessDenied, never the network (other HTTP clients are not answered).
+``requests``' calls. Any other request to that host through urllib3 gets S3's AccessDenied, never
+the network; through moto, see _moto_s3.key_response. Other HTTP clients are not answered.
 """
 
 from __future__ import annotations

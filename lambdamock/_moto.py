@@ -2,12 +2,13 @@
 
 Besides telling whether moto's mock is active, this routes the deliveries moto's SNS makes to
 Lambda to lambdamock's functions, notes which handler's chain an SQS message continues (recursive
-loop detection), and keeps a Kinesis PutRecords whole to its readers. Beside it: S3's deliveries in
-_moto_s3, EventBridge's in _moto_events; other services' lookups of a function, CloudWatch Logs and
-Secrets Manager in _moto_lookups; roles and subnets in _moto_resources; stacks in _moto_stack_models
-and _moto_stack_types (on _moto_stacks), their custom resources in _moto_custom; tags in
-_moto_tagging. moto calls its own Lambda backend directly, not through botocore, so these are
-wrappers around moto functions (the same from moto 5.0 to 5.2), installed once moto loads them.
+loop detection), and keeps a Kinesis PutRecords whole to its readers. Beside it: S3's deliveries
+(and package downloads) in _moto_s3, EventBridge's in _moto_events; other services' lookups of a
+function, CloudWatch Logs and Secrets Manager in _moto_lookups; roles and subnets in
+_moto_resources; stacks in _moto_stack_models and _moto_stack_types (on _moto_stacks), their
+custom resources in _moto_custom; tags in _moto_tagging. moto calls its own Lambda backend
+directly, not through botocore, so these are wrappers around moto functions (the same from moto
+5.0 to 5.2), installed once moto loads them.
 """
 
 from __future__ import annotations

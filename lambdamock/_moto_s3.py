@@ -1,10 +1,11 @@
-"""S3's deliveries from moto to lambdamock's functions, and S3's check of a notification's destinations.
+"""S3's deliveries from moto to lambdamock's functions, S3's check of their destinations, and package downloads.
 
 Where moto's S3 sends a function other events than S3 does, its functions get S3's: no
 ObjectTagging:Put for an object stored or copied, one ObjectCreated:CompleteMultipartUpload for a
 multipart upload (directly, or through EventBridge), and in a bucket with versioning enabled an
 ObjectRemoved:DeleteMarkerCreated for a delete marker and an ObjectRemoved:Delete for each version
-deleted. Installed by _moto.bridge, beside its other wrappers.
+deleted. A download of a package URL that moto's S3 takes is answered as lambdamock._downloads
+answers it. Installed by _moto.bridge, beside its other wrappers.
 """
 
 from __future__ import annotations
