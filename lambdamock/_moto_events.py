@@ -52,7 +52,7 @@ def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         wrapped.__func__(clone, *args, **kwargs)
     if _moto_s3.spurious():  # an S3 event S3 does not send (see _moto_s3): moto's own targets get what moto sends
         return None
-    event = _argument(args, kwargs, 0, "original_event")
+    event = _moto_s3.eventbridge_event(_argument(args, kwargs, 0, "original_event"))
     # A rule with a schedule alone matches no event (AWS's PutRule: a rule with both "triggers on matching
     # events as well as on a schedule"); moto's empty pattern matches every event.
     # ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too ("enabled for all events, including AWS

@@ -49,6 +49,18 @@ def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         _S3.reset(token)
 
 
+def eventbridge_event(event: Any) -> Any:
+    """moto's EventBridge event for the S3 notification it is sending, with S3's detail; any other as it is."""
+    name, key = _SENDING.get(), _S3.get()
+    if not name or key is None or not isinstance(event, dict) or event.get("source") != "aws.s3":
+        return event
+    from lambdamock.sources import trigger_events
+
+    detail = trigger_events.s3_detail(event.get("detail") or {}, name, key.name, getattr(key, "size", 0),
+                                      str(getattr(key, "etag", "")).strip('"'), getattr(key, "version_id", None))
+    return {**event, "detail": detail}
+
+
 def spurious() -> bool:
     """Whether the S3 event moto is sending (through EventBridge, say) is one S3 does not send."""
     return _SENDING.get() in _SPURIOUS.get()

@@ -189,6 +189,33 @@ def test_s3_events_through_eventbridge_leave_out_what_s3_does_not_send(world: Wo
         ("Object Created", "big"), ("Object Created", "small")]
 
 
+def test_s3_events_through_eventbridge_have_s3_s_detail(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_eventbridge.snapshot.json, test_object_created_put (AWS-validated):
+    # Object Created's object has etag (lower case), key, sequencer and size, and its reason is PutObject; Object
+    # Deleted's object has key and sequencer, with reason DeleteObject and deletion-type Permanently Deleted. A rule
+    # matching those reasons is matched.
+    s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads",
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    pattern = {"source": ["aws.s3"], "detail": {"reason": ["PutObject", "DeleteObject"]}}
+    arn = events.put_rule(Name="s3", EventPattern=json.dumps(pattern))["RuleArn"]
+    events.put_targets(Rule="s3", Targets=[{"Id": "f", "Arn": world.arn}])
+    world.allow("events.amazonaws.com", arn)
+    s3.put_object(Bucket="uploads", Key="k", Body=b"data")
+    world.mock.wait()
+    s3.delete_object(Bucket="uploads", Key="k")
+    created, deleted = sorted(world.events(), key=lambda event: event["detail-type"])
+    assert (created["detail-type"], deleted["detail-type"]) == ("Object Created", "Object Deleted")
+    assert created["detail"]["object"] == {"key": "k", "size": 4, "etag": "8d777f385d3dfec8815d20f7496026dc",
+                                           "sequencer": created["detail"]["object"]["sequencer"]}
+    assert created["detail"]["reason"] == "PutObject" and "deletion-type" not in created["detail"]
+    assert deleted["detail"]["object"] == {"key": "k", "sequencer": deleted["detail"]["object"]["sequencer"]}
+    assert (deleted["detail"]["reason"], deleted["detail"]["deletion-type"]) == ("DeleteObject", "Permanently Deleted")
+    assert set(created["detail"]) == {"version", "bucket", "object", "request-id", "requester", "source-ip-address",
+                                      "reason"}
+
+
 def test_s3_deletes_in_a_versioned_bucket_send_what_s3_sends(world: World) -> None:
     # Recorded: LocalStack's test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned: a delete
     # without a version makes a delete marker (ObjectRemoved:DeleteMarkerCreated, its version, the eTag of no

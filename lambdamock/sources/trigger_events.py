@@ -111,6 +111,37 @@ def _object(event_name: str, key: str, obj: Mapping[str, Any], version_id: Optio
     return {"key": key, "size": obj.get("size", 0), **etag, **version, **sequencer}
 
 
+# S3's "reason" for the object events it sends EventBridge ("EventBridge event message structure"; recorded:
+# LocalStack's test_s3_notifications_eventbridge.snapshot.json, "PutObject" and "DeleteObject").
+_S3_REASONS = {"ObjectCreated:Put": "PutObject", "ObjectCreated:Post": "POST Object", "ObjectCreated:Copy": "CopyObject",
+               "ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
+               "ObjectRemoved:Delete": "DeleteObject"}
+
+
+def s3_detail(detail: Mapping[str, Any], event_name: str, key: str, size: int, etag: str,
+              version_id: Optional[str]) -> dict[str, Any]:
+    """The detail of the EventBridge event S3 sends for its notification ``event_name``, from ``detail``: which
+    object fields it has, and whether a reason and a deletion type, depend on the event (recorded: LocalStack's
+    test_s3_notifications_eventbridge.snapshot.json, Object Created, Deleted, ACL Updated, Restore)."""
+    kind = event_name.split(":", 1)[0]
+    found: dict[str, Any] = {"key": key}
+    if kind in ("ObjectCreated", "ObjectRestore"):
+        found["size"] = size
+    if kind != "ObjectRemoved":
+        found["etag"] = etag
+    if version_id and version_id != "null":
+        found["version-id"] = version_id
+    if kind in ("ObjectCreated", "ObjectRemoved"):
+        found["sequencer"] = f"{next(_SEQUENCER):018X}"
+    out = {name: value for name, value in detail.items() if name not in ("object", "reason", "deletion-type")}
+    out["object"] = found
+    if event_name in _S3_REASONS:
+        out["reason"] = _S3_REASONS[event_name]
+    if kind == "ObjectRemoved":
+        out["deletion-type"] = "Permanently Deleted"
+    return out
+
+
 def eventbridge(event: Mapping[str, Any]) -> dict[str, Any]:
     """An event as EventBridge delivers it (its "Amazon EventBridge events" structure): time in ISO 8601."""
     stamp = event.get("time")
