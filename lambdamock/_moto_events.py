@@ -50,7 +50,9 @@ def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         clone = copy.copy(instance)
         clone.targets = rest
         wrapped.__func__(clone, *args, **kwargs)
-    if _moto_s3.spurious():  # an S3 event S3 does not send (see _moto_s3): moto's own targets get what moto sends
+    # An S3 event S3 does not send (see _moto_s3), or one for another bus than the default one, which S3 sends its
+    # events to alone: moto's own targets get what moto sends them.
+    if _moto_s3.spurious() or (_moto_s3.sending() and instance.event_bus_name != "default"):
         return None
     event = _moto_s3.eventbridge_event(_argument(args, kwargs, 0, "original_event"))
     # A rule with a schedule alone matches no event (AWS's PutRule: a rule with both "triggers on matching

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import contextvars
 import json
-from typing import Any, Callable, Optional
+import uuid
+from typing import Any, Callable, NamedTuple, Optional
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from lambdamock import _downloads
 from lambdamock._moto import _argument, _delivering, _refused, _serving
 
-# What moto knows of the S3 object being delivered, set around the delivery.
-_S3: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_s3", default=None)
 # Whether the S3 request being served asked S3 to skip checking the destinations of a notification configuration.
 _SKIP_CHECK: contextvars.ContextVar[bool] = contextvars.ContextVar("lambdamock_skip_check", default=False)
 # The events moto sends during the S3 call being served that S3 does not send at all: lambdamock's functions get
@@ -30,8 +29,20 @@ _SPURIOUS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("lamb
 # does.
 _REPLACED: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("lambdamock_s3_replaced",
                                                                            default=frozenset())
-# The event moto's send_event is sending, without its "s3:".
-_SENDING: contextvars.ContextVar[str] = contextvars.ContextVar("lambdamock_s3_sending", default="")
+
+
+class _Sent(NamedTuple):
+    """The S3 event moto's send_event is sending, and what S3 would give it: one id, request id and sequencer."""
+
+    name: str  # without its "s3:"
+    key: Any  # moto's object
+    suspended: bool  # the bucket's versioning is suspended
+    event_id: str
+    request_id: str
+    sequencer: str
+
+
+_SENT: contextvars.ContextVar[Optional[_Sent]] = contextvars.ContextVar("lambdamock_s3_sent", default=None)
 # A delete marker's eTag in its event: the MD5 of no bytes (recorded: LocalStack's
 # test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned).
 _EMPTY_ETAG = "d41d8cd98f00b204e9800998ecf8427e"
@@ -39,31 +50,43 @@ _EMPTY_ETAG = "d41d8cd98f00b204e9800998ecf8427e"
 
 def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # send_event(account_id, event_name, bucket, key): to the bucket's functions, queues, topics and EventBridge.
-    token = _S3.set(_argument(args, kwargs, 3, "key"))
+    from lambdamock.sources import trigger_events
+
     name = _argument(args, kwargs, 1, "event_name")  # an S3NotificationEvent: str() is not its value
-    sending = _SENDING.set(str(getattr(name, "value", name))[3:])
+    bucket = _argument(args, kwargs, 2, "bucket")
+    token = _SENT.set(_Sent(str(getattr(name, "value", name))[3:], _argument(args, kwargs, 3, "key"),
+                            getattr(bucket, "versioning_status", None) == "Suspended", str(uuid.uuid4()),
+                            uuid.uuid4().hex[:16].upper(), trigger_events.sequencer()))
     try:
         return wrapped(*args, **kwargs)
     finally:
-        _SENDING.reset(sending)
-        _S3.reset(token)
+        _SENT.reset(token)
 
 
 def eventbridge_event(event: Any) -> Any:
-    """moto's EventBridge event for the S3 notification it is sending, with S3's detail; any other as it is."""
-    name, key = _SENDING.get(), _S3.get()
-    if not name or key is None or not isinstance(event, dict) or event.get("source") != "aws.s3":
+    """moto's EventBridge event for the S3 notification it is sending, with S3's id and detail; any other as it is."""
+    sent = _SENT.get()
+    if sent is None or not isinstance(event, dict) or event.get("source") != "aws.s3":
         return event
     from lambdamock.sources import trigger_events
 
-    detail = trigger_events.s3_detail(event.get("detail") or {}, name, key.name, getattr(key, "size", 0),
-                                      str(getattr(key, "etag", "")).strip('"'), getattr(key, "version_id", None))
-    return {**event, "detail": detail}
+    key = sent.key
+    detail = trigger_events.s3_detail(event.get("detail") or {}, sent.name, key.name, getattr(key, "size", 0),
+                                      str(getattr(key, "etag", "")).strip('"'),
+                                      None if sent.suspended else getattr(key, "version_id", None), sent.sequencer,
+                                      "Delete Marker Created" if sent.suspended else "Permanently Deleted")
+    return {**event, "id": sent.event_id, "detail": {**detail, "request-id": sent.request_id}}
 
 
 def spurious() -> bool:
     """Whether the S3 event moto is sending (through EventBridge, say) is one S3 does not send."""
-    return _SENDING.get() in _SPURIOUS.get()
+    sent = _SENT.get()
+    return sent is not None and sent.name in _SPURIOUS.get()
+
+
+def sending() -> bool:
+    """Whether moto is sending an S3 notification (which S3 sends to the default event bus alone)."""
+    return _SENT.get() is not None
 
 
 @_delivering(2, "fn_arn")
@@ -73,7 +96,8 @@ def invoke_awslambda(service: Any, function_arn: str, instance: Any, args: Any, 
     record = _argument(args, kwargs, 1, "event_body")["Records"][0]  # one record per event, as S3 sends
     if record["eventName"] in _SPURIOUS.get() | _REPLACED.get():
         return
-    key = _S3.get()
+    sent = _SENT.get()
+    key = None if sent is None else sent.key
     name = key.name if key is not None else unquote_plus(record["s3"]["object"]["key"])
     _deliver(service, function_arn, record, name, account_id, getattr(key, "version_id", None))
 

@@ -216,6 +216,38 @@ def test_s3_events_through_eventbridge_have_s3_s_detail(world: World) -> None:
                                       "reason"}
 
 
+def test_one_s3_event_through_eventbridge_is_one_event_on_the_default_bus(world: World) -> None:
+    # One S3 event is one EventBridge event (one id and sequencer, whichever rules it matches), of its own request
+    # (LocalStack's test_s3_notifications_eventbridge.py checks request ids differ); S3 sends it to the default bus
+    # alone (S3's "Using EventBridge"). A delete with versioning suspended makes a delete marker.
+    s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads",
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    events.create_event_bus(Name="custom")
+    for name, bus in (("one", "default"), ("two", "default"), ("other", "custom")):
+        arn = events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps({"source": ["aws.s3"]}))["RuleArn"]
+        events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "f", "Arn": world.arn}])
+        world.lam.add_permission(FunctionName="f", StatementId=name, Action="lambda:InvokeFunction",
+                                 Principal="events.amazonaws.com", SourceArn=arn)
+    s3.put_object(Bucket="uploads", Key="a", Body=b"1")
+    s3.put_object(Bucket="uploads", Key="b", Body=b"2")
+    got = world.events()
+    assert len(got) == 4  # two rules on the default bus, two objects
+    by_key: dict[str, list[Any]] = {}
+    for event in got:
+        by_key.setdefault(event["detail"]["object"]["key"], []).append(event)
+    for pair in by_key.values():
+        assert len({(event["id"], event["detail"]["object"]["sequencer"]) for event in pair}) == 1
+    assert by_key["a"][0]["id"] != by_key["b"][0]["id"]
+    assert by_key["a"][0]["detail"]["request-id"] != by_key["b"][0]["detail"]["request-id"]
+    s3.put_bucket_versioning(Bucket="uploads", VersioningConfiguration={"Status": "Suspended"})
+    s3.delete_object(Bucket="uploads", Key="a")
+    deleted = [event for event in world.events() if event["detail-type"] == "Object Deleted"]
+    assert [event["detail"]["deletion-type"] for event in deleted] == ["Delete Marker Created"] * 2
+    assert "version-id" not in deleted[0]["detail"]["object"]  # the marker's version is null
+
+
 def test_s3_deletes_in_a_versioned_bucket_send_what_s3_sends(world: World) -> None:
     # Recorded: LocalStack's test_s3_notifications_sqs.snapshot.json, test_object_created_put_versioned: a delete
     # without a version makes a delete marker (ObjectRemoved:DeleteMarkerCreated, its version, the eTag of no

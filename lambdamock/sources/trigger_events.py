@@ -96,19 +96,24 @@ def _event_version(event_name: str) -> str:
     return "2.2" if event_name.startswith("Replication:") else "2.1"
 
 
+def sequencer() -> str:
+    """A new S3 sequencer."""
+    return f"{next(_SEQUENCER):018X}"
+
+
 def _object(event_name: str, key: str, obj: Mapping[str, Any], version_id: Optional[str]) -> dict[str, Any]:
     """The record's object: which fields it has depends on the event (recorded: LocalStack's
     test_s3_notifications_sqs.snapshot.json); the key is URL-encoded as form data, slashes kept."""
     version = {"versionId": version_id} if version_id and version_id != "null" else {}
-    sequencer = {"sequencer": f"{next(_SEQUENCER):018X}"}
+    sequenced = {"sequencer": sequencer()}
     etag = {"eTag": obj.get("eTag", "")}
     if event_name == "ObjectRemoved:Delete":
-        return {"key": key, **version, **sequencer}
+        return {"key": key, **version, **sequenced}
     if event_name == "ObjectRemoved:DeleteMarkerCreated":
-        return {"key": key, **etag, **version, **sequencer}
+        return {"key": key, **etag, **version, **sequenced}
     if event_name.startswith(("ObjectTagging:", "ObjectAcl:")):
         return {"key": key, **etag, **version}
-    return {"key": key, "size": obj.get("size", 0), **etag, **version, **sequencer}
+    return {"key": key, "size": obj.get("size", 0), **etag, **version, **sequenced}
 
 
 # S3's "reason" for the object events it sends EventBridge ("EventBridge event message structure"; recorded:
@@ -119,26 +124,29 @@ _S3_REASONS = {"ObjectCreated:Put": "PutObject", "ObjectCreated:Post": "POST Obj
 
 
 def s3_detail(detail: Mapping[str, Any], event_name: str, key: str, size: int, etag: str,
-              version_id: Optional[str]) -> dict[str, Any]:
+              version_id: Optional[str], sequenced: str, deletion: str) -> dict[str, Any]:
     """The detail of the EventBridge event S3 sends for its notification ``event_name``, from ``detail``: which
-    object fields it has, and whether a reason and a deletion type, depend on the event (recorded: LocalStack's
-    test_s3_notifications_eventbridge.snapshot.json, Object Created, Deleted, ACL Updated, Restore)."""
+    object fields it has, and whether a reason and a deletion type (``deletion``), depend on the event (recorded:
+    LocalStack's test_s3_notifications_eventbridge.snapshot.json, Object Created, Deleted and ACL Updated). The
+    other events' detail (a restore's) is left as it is."""
     kind = event_name.split(":", 1)[0]
+    if kind not in ("ObjectCreated", "ObjectRemoved", "ObjectAcl", "ObjectTagging"):
+        return dict(detail)
     found: dict[str, Any] = {"key": key}
-    if kind in ("ObjectCreated", "ObjectRestore"):
+    if kind == "ObjectCreated":
         found["size"] = size
     if kind != "ObjectRemoved":
         found["etag"] = etag
     if version_id and version_id != "null":
         found["version-id"] = version_id
     if kind in ("ObjectCreated", "ObjectRemoved"):
-        found["sequencer"] = f"{next(_SEQUENCER):018X}"
+        found["sequencer"] = sequenced
     out = {name: value for name, value in detail.items() if name not in ("object", "reason", "deletion-type")}
     out["object"] = found
     if event_name in _S3_REASONS:
         out["reason"] = _S3_REASONS[event_name]
     if kind == "ObjectRemoved":
-        out["deletion-type"] = "Permanently Deleted"
+        out["deletion-type"] = deletion
     return out
 
 
