@@ -4,8 +4,9 @@ Where moto's S3 sends a function other events than S3 does, its functions get S3
 ObjectTagging:Put for an object stored or copied, one ObjectCreated:CompleteMultipartUpload for a
 multipart upload (directly, or through EventBridge), and in a bucket with versioning enabled an
 ObjectRemoved:DeleteMarkerCreated for a delete marker and an ObjectRemoved:Delete for each version
-deleted. A download of a package URL that moto's S3 takes is answered as lambdamock._downloads
-answers it. Installed by _moto.bridge, beside its other wrappers.
+deleted; through EventBridge, an object event's id and detail are S3's. A download of a package URL
+that moto's S3 takes is answered as lambdamock._downloads answers it. Installed by _moto.bridge,
+beside its other wrappers.
 """
 
 from __future__ import annotations
