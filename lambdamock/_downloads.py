@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import uuid
 from typing import Any, Mapping, Optional
 
-from lambdamock import _active, partitions
+from lambdamock import _active, ids, partitions
 
 # The host of each package URL: an S3 bucket per region, for functions' code (tasks) or layers'.
 _HOST = re.compile(r"awslambda-(?P<region>[a-z0-9-]+)-(?:tasks|layers)\.s3\.(?P=region)\.[a-z0-9.-]+")
@@ -69,7 +68,7 @@ def _answer(host: str, path: str, method: str, asked: Optional[str]) -> tuple[in
         return _failed(*_DENIED)
     headers = {"Content-Type": "application/zip", "Accept-Ranges": "bytes",
                "ETag": f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"',  # a single-part object's
-               "x-amz-request-id": uuid.uuid4().hex[:16].upper()}
+               "x-amz-request-id": ids.s3_request_id()}
     status, body = 200, data
     span = _span(asked, len(data))
     if span is not None:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import contextvars
 import json
-import uuid
 from typing import Any, Callable, NamedTuple, Optional
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
-from lambdamock import _downloads
+from lambdamock import _downloads, ids
 from lambdamock._moto import _argument, _delivering, _refused, _serving
 
 # Whether the S3 request being served asked S3 to skip checking the destinations of a notification configuration.
@@ -56,8 +55,8 @@ def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     name = _argument(args, kwargs, 1, "event_name")  # an S3NotificationEvent: str() is not its value
     bucket = _argument(args, kwargs, 2, "bucket")
     token = _SENT.set(_Sent(str(getattr(name, "value", name))[3:], _argument(args, kwargs, 3, "key"),
-                            getattr(bucket, "versioning_status", None) == "Suspended", str(uuid.uuid4()),
-                            uuid.uuid4().hex[:16].upper(), trigger_events.sequencer()))
+                            getattr(bucket, "versioning_status", None) == "Suspended", ids.request_id(),
+                            ids.s3_request_id(), trigger_events.sequencer()))
     try:
         return wrapped(*args, **kwargs)
     finally:

@@ -21,6 +21,11 @@ def request_id() -> str:
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
+def s3_request_id() -> str:
+    """An S3 request ID (its x-amz-request-id): 16 upper-case hex digits."""
+    return hex_digits(16).upper()
+
+
 def hex_digits(count: int) -> str:
     """``count`` random lower-case hex digits."""
     return f"{_draw.getrandbits(4 * count):0{count}x}"

@@ -14,7 +14,7 @@ import uuid
 from typing import Any, Mapping, Optional
 from urllib.parse import quote_plus
 
-from lambdamock import partitions
+from lambdamock import ids, partitions
 
 # S3's sequencer: "a string representation of a hexadecimal value used to determine event sequence" ("Event
 # message structure"), so later events of a key compare greater, as hex strings of one length do.
@@ -74,7 +74,7 @@ def s3(record: Mapping[str, Any], key: str, account_id: str, version_id: Optiona
         "eventName": record.get("eventName"),
         "userIdentity": {"principalId": f"AWS:{owner['principalId']}"},
         "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-        "responseElements": {"x-amz-request-id": uuid.uuid4().hex[:16].upper(),
+        "responseElements": {"x-amz-request-id": ids.s3_request_id(),
                              "x-amz-id-2": base64.b64encode(uuid.uuid4().bytes * 3).decode()},
         "s3": {
             "s3SchemaVersion": "1.0",
