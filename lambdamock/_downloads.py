@@ -120,17 +120,21 @@ def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # urllib3's HTTPConnectionPool.urlopen(method, url, body=None, headers=None, ...): a request for, or to, a
     # package host is answered here, before any connection (or proxy) is made. Through an HTTP proxy, the pool
     # is the proxy's and ``url`` is whole; read as urllib3 reads it. A pool of a package host never connects.
-    from urllib3.response import HTTPResponse
-    from urllib3.util import parse_url
-
-    method = args[0] if args else kwargs["method"]
     raw = args[1] if len(args) > 1 else kwargs["url"]
-    target = parse_url(raw)
-    absolute = target.scheme is not None  # else a path, which may start with "//"
-    host = next((host for host in ((target.host,) if absolute else ()) + (instance.host,) if ours(host)), None)
+    if raw.startswith("/"):  # a path (which may start with "//"), on the pool's host: the common case, cheap
+        hosts: tuple[Optional[str], ...] = (instance.host,)
+        path = raw.split("?", 1)[0].split("#", 1)[0]
+    else:
+        from urllib3.util import parse_url
+
+        target = parse_url(raw)
+        hosts, path = (target.host, instance.host), target.path or "/"
+    host = next((host for host in hosts if ours(host)), None)
     if host is None:
         return wrapped(*args, **kwargs)
-    path = (target.path or "/") if absolute else raw.split("?", 1)[0].split("#", 1)[0]
+    from urllib3.response import HTTPResponse
+
+    method = args[0] if args else kwargs["method"]
     sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}
     asked = next((value for name, value in sent.items() if name.lower() == "range"), None)
     status, headers, body = answer(host, path, method, asked)
