@@ -97,13 +97,15 @@ def test_a_url_it_gave_downloads_whatever_signature_the_request_carries(mocked: 
 
 
 def test_a_url_the_mock_did_not_give_is_denied_as_s3_denies_it(mocked: str) -> None:
+    # S3's text: LocalStack's test_s3.snapshot.json (AWS-validated), test_post_request_missing_fields,
+    # "Code": "AccessDenied", "Message": "Access Denied", status 403.
     lam = boto3.client("lambda", region_name=REGION)
     lam.create_function(FunctionName="f", Runtime="python3.12", Role=mocked, Handler="app.handler",
                         Code={"ZipFile": FIRST})
     location = lam.get_function(FunctionName="f")["Code"]["Location"]
     for response in (requests.get(location + "0"), requests.put(location, data=b"x")):
         assert response.status_code == 403
-        assert b"<Code>AccessDenied</Code>" in response.content
+        assert b"<Code>AccessDenied</Code><Message>Access Denied</Message>" in response.content
 
 
 def test_a_range_gets_those_bytes_as_s3_gives_them(mocked: str) -> None:
@@ -117,10 +119,13 @@ def test_a_range_gets_those_bytes_as_s3_gives_them(mocked: str) -> None:
 
 
 def test_a_range_past_the_end_is_refused(mocked: str) -> None:
+    # S3's text: LocalStack's test_s3_api.snapshot.json (AWS-validated), TestS3ObjectCRUD::test_get_object_range,
+    # "Code": "InvalidRange", "Message": "The requested range is not satisfiable", status 416.
     lam = boto3.client("lambda", region_name=REGION)
     location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
     response = requests.get(location, headers={"Range": f"bytes={len(FIRST)}-"})
-    assert response.status_code == 416 and b"<Code>InvalidRange</Code>" in response.content
+    assert response.status_code == 416
+    assert b"<Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message>" in response.content
     # A HEAD gets the status and headers alone, an error's too.
     for asked, status in (("bytes=0-1", 206), (f"bytes={len(FIRST)}-", 416)):
         head = requests.head(location, headers={"Range": asked})
