@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import time
 from typing import Any, Callable
 
@@ -33,6 +34,11 @@ def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+def records(mock: Any) -> list[list[dict[str, Any]]]:
+    """The records of each invocation's event, in order."""
+    return [json.loads(invocation.event)["Records"] for invocation in mock.invocations]
 
 
 def dynamodb_change(record: dict[str, Any], name: str, region: str, arn: str) -> dict[str, Any]:

@@ -1,13 +1,8 @@
-"""In-process sources (``m.queue``, ``m.stream``, ``m.table_stream``): no moto, same batches and event shapes."""
+"""In-process sources (``m.queue``, ``m.stream``, ``m.table_stream``) and queues: no moto, same batches and event shapes."""
 
 from __future__ import annotations
 
-import base64
-import datetime
-import decimal
 import hashlib
-import json
-import re
 import threading
 import time
 
@@ -16,9 +11,8 @@ import pytest
 import lambdamock
 from lambdamock import LocalQueue, LocalStream, LocalTableStream, mock_lambda, package
 from tests.conftest import ACCOUNT, REGION
-from tests.escapes import Proxy
-from tests.helpers import ROLE, wait_until
-from tests.mapping_helpers import deploy, dynamodb_change, kinesis_record
+from tests.helpers import wait_until
+from tests.mapping_helpers import deploy, records
 from tests.mapping_helpers import lam as lam
 from tests.mapping_helpers import m as m
 
@@ -30,10 +24,6 @@ FLAKY = (
     "    if any(r['body'] == 'fail' for r in event['Records']):\n"
     "        raise ValueError('no')\n"
 )
-
-
-def records(m) -> list[list[dict]]:
-    return [json.loads(invocation.event)["Records"] for invocation in m.invocations]
 
 
 def test_the_sources_are_exported_and_typed():
@@ -348,229 +338,3 @@ def test_a_source_made_after_a_mapping_reads_its_arn_is_refused(m, lam, make):
     # A mapping being deleted reads nothing more: it does not stand in the way.
     lam.delete_event_source_mapping(UUID=lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"])
     getattr(m, make)(arn)
-
-
-# -- streams ----------------------------------------------------------------------------------
-
-
-def test_a_stream_delivers_lambdas_kinesis_event(m, lam):
-    deploy(lam)
-    stream = m.stream(STREAM)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST")
-    sequence = stream.put(b"\x00raw", partition_key="user-1")
-    m.wait()
-    [[record]] = records(m)
-    arrival = record["kinesis"].pop("approximateArrivalTimestamp")
-    assert abs(arrival - time.time()) < 60
-    assert arrival == round(arrival, 3)  # milliseconds, as with-kinesis's example has them (1545084650.987)
-    expected = kinesis_record(b"\x00raw", "user-1", sequence, "shardId-000000000000", STREAM, REGION, ROLE)
-    assert list(record.items()) == list(expected.items())
-
-
-def test_shards_keep_their_order_and_positions_are_honoured(m, lam):
-    deploy(lam)
-    stream = m.stream(STREAM, shards=4)
-    stream.put("before")
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON",
-                                    BatchSize=7)
-    deploy(lam, name="g")
-    lam.create_event_source_mapping(FunctionName="g", EventSourceArn=STREAM, StartingPosition="LATEST")
-    stream.put_many([f"{key}-{n}" for n in range(20) for key in "abcdef"][:60])
-    for key in "xyz":
-        stream.put_many([f"{key}{n}" for n in range(10)], partition_key=key)
-    m.wait()
-    assert len(stream) == 91
-    by_function: dict[str, list[str]] = {"f": [], "g": []}
-    for invocation in m.invocations:
-        by_function[invocation.function_name] += [
-            base64.b64decode(r["kinesis"]["data"]).decode() for r in json.loads(invocation.event)["Records"]]
-    assert "before" in by_function["f"] and "before" not in by_function["g"]
-    for key in "xyz":
-        for delivered in by_function.values():
-            assert [item for item in delivered if item[0] == key] == [f"{key}{n}" for n in range(10)]
-    shards = {r["eventID"].split(":")[0] for batch in records(m) for r in batch}
-    assert len(shards) > 1
-
-
-def test_a_table_stream_delivers_lambdas_dynamodb_event(m, lam):
-    deploy(lam)
-    table = m.table_stream(TABLE)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST")
-    table.insert({"id": "a"}, {"id": "a", "n": 1, "price": 1.5, "tags": {"x"}, "raw": b"\x01"})
-    table.modify({"id": "a"}, {"id": "a", "n": 1}, {"id": "a", "n": 2})
-    table.remove({"id": "a"}, {"id": "a", "n": 2})
-    m.wait()
-    batch = [r for invocation in records(m) for r in invocation]
-    assert [r["eventName"] for r in batch] == ["INSERT", "MODIFY", "REMOVE"]
-    assert dynamodb_change(batch[0], "INSERT", REGION, TABLE) == {
-        "Keys": {"id": {"S": "a"}},
-        "NewImage": {"id": {"S": "a"}, "n": {"N": "1"}, "price": {"N": "1.5"}, "tags": {"SS": ["x"]},
-                     "raw": {"B": "AQ=="}},
-        "StreamViewType": "NEW_AND_OLD_IMAGES",
-    }
-    assert batch[1]["dynamodb"]["OldImage"] == {"id": {"S": "a"}, "n": {"N": "1"}}
-    assert "NewImage" not in batch[2]["dynamodb"]
-
-
-def test_size_bytes_is_dynamodbs_item_size_of_the_keys_and_images(m, lam):
-    # Recorded: LocalStack test_lambda_integration_dynamodbstreams.snapshot.json —
-    # test_dynamodb_event_filter (24 for {"id": "id_value_1"}) and test_dynamodb_event_source_mapping (70).
-    deploy(lam)
-    table = m.table_stream(TABLE, view_type="NEW_IMAGE")
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST")
-    table.insert({"id": "id_value_1"}, {"id": "id_value_1"})
-    table.insert({"my_partition_key": "hello world"}, {"my_partition_key": "hello world", "binary_key": b"foobar"})
-    m.wait()
-    assert [r["dynamodb"]["SizeBytes"] for invocation in records(m) for r in invocation] == [24, 70]
-
-
-def test_a_table_streams_view_type_decides_the_images(m, lam):
-    deploy(lam)
-    table = m.table_stream(TABLE, view_type="KEYS_ONLY")
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST")
-    table.modify({"id": "a"}, {"id": "a", "n": decimal.Decimal(1)}, {"id": "a", "n": 2})
-    m.wait()
-    [[record]] = records(m)
-    assert set(record["dynamodb"]) == {"ApproximateCreationDateTime", "Keys", "SequenceNumber", "SizeBytes",
-                                       "StreamViewType"}
-    with pytest.raises(ValueError, match="view_type"):
-        LocalTableStream(TABLE, view_type="EVERYTHING")
-
-
-def failing(m, lam, source: str, retries: int) -> LocalQueue:
-    """A function that always fails, mapped to the in-process ``source``; the mapping's OnFailure queue."""
-    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
-    failures = m.queue(f"{QUEUE}-failures")
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source, StartingPosition="LATEST",
-                                    MaximumRetryAttempts=retries,
-                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
-    return failures
-
-
-def test_a_failing_stream_batch_retries_then_gives_up_on_a_local_destination(m, lam):
-    stream = m.stream(STREAM)
-    failures = failing(m, lam, STREAM, retries=1)
-    stream.put("doomed")
-    deadline = time.monotonic() + 10
-    while not failures.messages:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    assert len(m.invocations) == 2
-    report = json.loads(failures.messages[0])
-    assert report["requestContext"]["condition"] == "RetryAttemptsExhausted"
-    assert report["KinesisBatchInfo"]["batchSize"] == 1
-
-
-def test_a_batch_that_fails_when_its_window_closes_is_retried_without_being_woken(m, lam):
-    # Sent as the batching window closed, with nothing more to read: its retries were once due only when something
-    # woke the poller, and wait() waited for them in vain.
-    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
-    stream = m.stream(STREAM)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
-                                    MaximumBatchingWindowInSeconds=1, MaximumRetryAttempts=2)
-    stream.put("doomed")
-    m.wait(timeout=10)
-    assert len(m.invocations) == 3
-
-
-def test_only_the_records_past_the_maximum_age_are_given_up(m, lam, monkeypatch):
-    # Recorded: LocalStack TestKinesisSource::test_kinesis_maximum_record_age_exceeded_discard_records: the
-    # old record goes to the OnFailure destination alone, with no responseContext and an invoke count of 1,
-    # and the function gets the fresh ones.
-    deploy(lam)
-    stream = m.stream(STREAM)
-    failures = m.queue(f"{QUEUE}-failures")
-    real, offset = time.time, [0.0]
-    monkeypatch.setattr(time, "time", lambda: real() + offset[0])
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON",
-                                    BatchSize=10, MaximumRecordAgeInSeconds=60, MaximumRetryAttempts=0,
-                                    Enabled=False,
-                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
-    stream.put("stale")
-    offset[0] = 61.0
-    for n in range(3):
-        stream.put(f"fresh-{n}")
-    lam.update_event_source_mapping(UUID=lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"],
-                                    Enabled=True)
-    m.wait()
-    assert [[base64.b64decode(r["kinesis"]["data"]) for r in batch] for batch in records(m)] == [
-        [b"fresh-0", b"fresh-1", b"fresh-2"]]
-    [report] = [json.loads(message) for message in failures.messages]
-    assert report["requestContext"]["condition"] == "RecordAgeExceeded"
-    assert report["requestContext"]["approximateInvokeCount"] == 1 and "responseContext" not in report
-    info = report["KinesisBatchInfo"]
-    assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"]
-
-
-@pytest.mark.parametrize(("window", "shown"), [(0, False), (1, True)])
-def test_a_message_without_attributes_has_a_null_md5_only_with_a_batching_window(m, lam, window, shown):
-    # Recorded: LocalStack test_lambda_integration_sqs.snapshot.json: no md5OfMessageAttributes key in the
-    # records of mappings without a batching window (test_report_batch_item_failures, ...), null with one
-    # (test_sqs_event_source_mapping, ...); a message with attributes always has its MD5.
-    deploy(lam)
-    queue = m.queue(QUEUE)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, MaximumBatchingWindowInSeconds=window)
-    queue.send("plain")
-    m.wait()
-    queue.send("tagged", attributes={"a": {"DataType": "String", "StringValue": "1"}})
-    m.wait()
-    plain, tagged = (batch[0] for batch in records(m))
-    assert ("md5OfMessageAttributes" in plain) is shown and plain.get("md5OfMessageAttributes") is None
-    assert tagged["md5OfMessageAttributes"]
-
-
-@pytest.mark.parametrize("destination", ["arn:aws:s3:::failures", f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"])
-def test_a_failure_destination_nothing_answers_gets_nothing_and_nothing_leaves(escapes: Proxy, m, lam, destination):
-    # No moto, no endpoint named: the failure record is lost, as on AWS, and no request leaves the process.
-    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
-    stream = m.stream(STREAM)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
-                                    MaximumRetryAttempts=0, DestinationConfig={"OnFailure": {"Destination": destination}})
-    stream.put("doomed")
-    m.wait()
-    assert len(m.invocations) == 1
-    assert escapes.attempts == []
-
-
-def test_a_table_streams_failure_record_has_arrival_times_in_whole_seconds(m, lam):
-    # Recorded: LocalStack test_lambda_integration_dynamodbstreams.snapshot.json (the on-failure destination
-    # tests): DDBStreamBatchInfo's arrival times have no milliseconds, unlike KinesisBatchInfo's.
-    table = m.table_stream(TABLE)
-    failures = failing(m, lam, TABLE, retries=0)
-    table.insert({"id": "a"}, {"id": "a"})
-    m.wait()
-    info = json.loads(failures.messages[0])["DDBStreamBatchInfo"]
-    for key in ("approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord"):
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info[key]), info[key]
-    # DynamoDB Streams' own forms (with-ddb's example, and its API model's 21 to 40 characters of a sequence
-    # number), not Kinesis's: "shardId-00000001573689847184-864758bb", "800000000003126276362".
-    assert re.fullmatch(r"shardId-\d{20}-[0-9a-f]{8}", info["shardId"]), info["shardId"]
-    assert re.fullmatch(r"\d{21,40}", info["startSequenceNumber"]) and info["startSequenceNumber"] == info[
-        "endSequenceNumber"]
-
-
-def test_many_records_are_delivered_in_few_batches(m, lam):
-    deploy(lam)
-    queue = m.queue(QUEUE)
-    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, BatchSize=1000,
-                                    MaximumBatchingWindowInSeconds=1, Enabled=False)
-    queue.send_many([str(n) for n in range(5000)])
-    lam.update_event_source_mapping(UUID=lam.list_event_source_mappings()["EventSourceMappings"][0]["UUID"],
-                                    Enabled=True)
-    m.wait()
-    assert [len(batch) for batch in records(m)] == [1000] * 5
-    assert len(queue) == 0
-
-
-def test_an_arrival_time_is_cut_to_milliseconds_never_after_the_put(monkeypatch):
-    # Rounded, a record put 0.4 ms before a whole second arrived at that second: an AT_TIMESTAMP mapping starting
-    # there read it, and a window starting there took it.
-    stream = LocalStream(STREAM)
-    monkeypatch.setattr(time, "time", lambda: 1_700_000_009.9996)
-    stream.put(b"early")
-    monkeypatch.undo()
-    moment = datetime.datetime.fromtimestamp(1_700_000_010, datetime.timezone.utc)
-    cursor = stream.iterator(stream.shards()[0], "AT_TIMESTAMP", timestamp=moment)
-    assert stream.read(cursor, 10)[0] == []
-    [record], _ = stream.read(stream.iterator(stream.shards()[0], "TRIM_HORIZON"), 10)
-    assert record.arrival == 1_700_000_009.999
