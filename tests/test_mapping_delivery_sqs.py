@@ -139,6 +139,21 @@ def test_a_full_batch_does_not_wait_for_its_window(world):
     assert [len(batch) for batch in world.batches()] == [20]
 
 
+def test_a_window_within_the_visibility_timeout_is_kept_though_the_function_may_run_as_long(world):
+    # Recorded: LocalStack's AWS-validated test_sqs_event_source_mapping_batching_reserved_concurrency
+    # (test_lambda_integration_sqs.snapshot.json: "batch_info": {"total_batches_received": 2}). 30 messages wait,
+    # BatchSize 20, a 1 s window, and the function may run the queue's whole 30 s visibility timeout: batches still
+    # fill across reads of 10.
+    url, arn = world.queue("even", VisibilityTimeout="30")
+    world.function(timeout=30)
+    world.send(*(f"m{n}" for n in range(30)), url=url)
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn, BatchSize=20,
+                                          MaximumBatchingWindowInSeconds=1)
+    world.mock.wait()
+    assert [len(batch) for batch in world.batches()] == [20, 10]
+    assert world.remaining(url) == 0
+
+
 def test_a_failed_batch_comes_back_after_the_visibility_timeout(world):
     world.function(FLAKY)
     world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn)

@@ -105,10 +105,18 @@ class QueuePoller(Poller):
         return True, self.reader.idle_delay(self)
 
     def _last_call(self) -> float:
-        """When an open batch must go at the latest: its function's whole timeout (the longest of the versions a
-        weighted alias may pick) must fit before the batch's first messages are visible again (AWS refuses a queue
-        that hides messages for less than the function may run). Held longer, they would be received again, into
-        this batch or by another reader, and their receipts would no longer delete them."""
+        """When an open batch must go at the latest.
+
+        A window that closes before the batch's first messages are visible again is kept whole, however long the
+        function may run: AWS fills batches across reads with a 1 s window where the visibility timeout is no longer
+        than the function's (LocalStack's AWS-validated test_sqs_event_source_mapping_batching_reserved_concurrency).
+        A window that would outlast it is cut: held past it, the messages would be received again, into this batch
+        or by another reader, and their receipts would no longer delete them. The batch then goes while its
+        function's whole timeout (the longest of the versions a weighted alias may pick) still fits before it (AWS
+        refuses a queue that hides messages for less than the function may run).
+        """
+        if self._batch.window < self._hidden_for:
+            return self._since + self._hidden_for  # the window closes first
         timeout = self.supervisor.function_timeout(self.mapping.region, self.mapping.config, routed=True) or 0
         return self._since + max(0.0, self._hidden_for - timeout)
 
