@@ -1,10 +1,14 @@
-"""Event filtering: FilterCriteria patterns (EventBridge's syntax, as Lambda takes it) checked against records."""
+"""Event filtering: FilterCriteria patterns (EventBridge's syntax, as Lambda takes it) checked against records, and
+EventBridge's own rules' patterns against events."""
 
 from __future__ import annotations
 
 import base64
+import functools
+import ipaddress
 import json
 import operator
+import re
 from typing import Any, Callable, Optional
 
 from lambdamock.state.mappings import DYNAMODB, KAFKAS, KINESIS, SQS
@@ -35,7 +39,7 @@ def parse(text: str, kind: str) -> dict[str, Any]:
     """A filter pattern of a mapping of ``kind``; InvalidPattern when Lambda refuses it."""
     try:
         pattern = json.loads(text, parse_constant=_not_a_number)
-        _check_object(pattern)
+        _check_object(pattern, _VALID)
     except (TypeError, ValueError, RecursionError):  # not JSON, or nested past what Python reads
         raise InvalidPattern(text) from None
     data = _DATA.get(kind)  # None for the kinds lambdamock does not read: no pattern key is None
@@ -55,7 +59,8 @@ def _alternatives(pattern: dict[str, Any]) -> list[dict[str, Any]]:
     return [pattern, *(each for alternative in pattern.get("$or", []) for each in _alternatives(alternative))]
 
 
-def _check_object(pattern: Any) -> None:
+def _check_object(pattern: Any, valid: dict[str, Callable[[Any], bool]]) -> None:
+    """Raise InvalidPattern unless ``pattern`` is one whose operators and their arguments ``valid`` takes."""
     if not isinstance(pattern, dict) or not pattern:
         raise InvalidPattern(pattern)
     for key, value in pattern.items():
@@ -63,24 +68,24 @@ def _check_object(pattern: Any) -> None:
             if not isinstance(value, list) or not value:
                 raise InvalidPattern(value)
             for alternative in value:
-                _check_object(alternative)
+                _check_object(alternative, valid)
         elif isinstance(value, dict):
-            _check_object(value)
+            _check_object(value, valid)
         elif not isinstance(value, list) or not value:  # recorded: arrays_empty_EXC, string_nolist_EXC
             raise InvalidPattern(value)
         else:
             for rule in value:
-                _check_rule(rule)
+                _check_rule(rule, valid)
 
 
-def _check_rule(rule: Any) -> None:
+def _check_rule(rule: Any, valid: dict[str, Callable[[Any], bool]]) -> None:
     if isinstance(rule, list):
         raise InvalidPattern(rule)
     if isinstance(rule, dict):  # otherwise a value to equal: a string, a number, true, false or null
         # One operator to a rule, in lower case (recorded: operator_case_sensitive_EXC), with an argument it takes.
         name, argument = next(iter(rule.items()), ("", None))
-        valid = _VALID.get(name)
-        if len(rule) != 1 or valid is None or not valid(argument):
+        takes = valid.get(name)
+        if len(rule) != 1 or takes is None or not takes(argument):
             raise InvalidPattern(rule)
 
 
@@ -128,6 +133,46 @@ _VALID: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _wildcard_valid(argument: Any) -> bool:
+    # Recorded: content_wildcard_int_EXC, content_wildcard_list_EXC, content_wildcard_repeating_star_EXC. (EventBridge
+    # also refuses a wildcard it finds too complex, content_wildcard_complex_EXC: that measure is not modelled.)
+    return isinstance(argument, str) and "**" not in argument
+
+
+def _cidr_valid(argument: Any) -> bool:
+    # Recorded: content_ip_address_EXC, content_ip_address_bad_ip_EXC, content_ip_address_bad_mask_EXC,
+    # content_ip_address_type_EXC, content_ip_address_v6_bad_ip_EXC.
+    if not isinstance(argument, str):
+        return False
+    try:
+        ipaddress.ip_network(argument, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _eventbridge_anything_but_valid(argument: Any) -> bool:
+    # Recorded: content_anything_wildcard_type_EXC, content_anything_wildcard_list_type_EXC.
+    if isinstance(argument, dict) and list(argument) == ["wildcard"]:
+        return all(_wildcard_valid(each) for each in _listed(argument["wildcard"]))
+    return _anything_but_valid(argument)
+
+
+# The operators an EventBridge rule's pattern takes: Lambda's, and its own.
+_EVENTBRIDGE_VALID = {**_VALID, "anything-but": _eventbridge_anything_but_valid, "wildcard": _wildcard_valid,
+                      "cidr": _cidr_valid}
+
+
+def eventbridge_takes(pattern: Any) -> bool:
+    """Whether EventBridge takes ``pattern`` for a rule (checked as LocalStack's event_pattern_templates recorded it
+    with TestEventPattern against AWS)."""
+    try:
+        _check_object(pattern, _EVENTBRIDGE_VALID)
+    except InvalidPattern:
+        return False
+    return True
+
+
 def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
     """One check for all of a mapping's filters (a record passes when any matches); None without filters."""
     if not patterns:
@@ -140,6 +185,36 @@ def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
         return any(_matches(pattern, view, data, lenient) for pattern in parsed)
 
     return check
+
+
+def matches_event(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
+    """Whether an EventBridge rule's ``pattern`` (one it takes) matches ``event``, as EventBridge matches it: Lambda's operators and
+    its own (wildcard, cidr), and a key with dots the same as the nested keys it joins ("detail.state" is "state"
+    under "detail"), in the pattern and in the event (recorded: LocalStack's event_pattern_templates,
+    dot_joining_event and dot_joining_pattern, checked with TestEventPattern against AWS)."""
+    return _matches(_unjoined(pattern), [_unjoined(event)])
+
+
+def _unjoined(value: Any) -> Any:
+    """Objects (in arrays too) with each dotted key made the nested keys it joins."""
+    if isinstance(value, list):
+        return [_unjoined(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    nested: dict[str, Any] = {}
+    for key, item in value.items():
+        *path, last = key.split(".") if key != "$or" else [key]
+        node = nested
+        for part in path:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+        item = _unjoined(item)
+        if isinstance(item, dict) and isinstance(node.get(last), dict):
+            node[last] = {**node[last], **item}
+        else:
+            node[last] = item
+    return nested
 
 
 def _view(record: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -265,6 +340,41 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _wildcard(argument: str, leaves: list[Any]) -> bool:
+    expression = _wildcard_expression(argument)
+    return any(expression.fullmatch(leaf) for leaf in _strings(leaves))
+
+
+@functools.lru_cache(maxsize=256)
+def _wildcard_expression(pattern: str) -> re.Pattern[str]:
+    """EventBridge's wildcard as an expression: "*" stands for any characters, and "\\" takes the next as it is."""
+    parts, escaped = [], False
+    for char in pattern:
+        if escaped or char not in "*\\":
+            parts.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append(".*")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _cidr(argument: str, leaves: list[Any]) -> bool:
+    """An IP address (v4 or v6) in the block: other strings, and other types, are not (content_ip_address_*)."""
+    try:
+        block = ipaddress.ip_network(argument, strict=False)
+    except ValueError:  # EventBridge refuses such a pattern; one that got past matches nothing
+        return False
+    for leaf in _strings(leaves):
+        try:
+            if ipaddress.ip_address(leaf) in block:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 _RULES: dict[str, Callable[[Any, list[Any]], bool]] = {
     "prefix": _affix(str.startswith),
     "suffix": _affix(str.endswith),
@@ -272,4 +382,7 @@ _RULES: dict[str, Callable[[Any, list[Any]], bool]] = {
     "exists": lambda argument, leaves: bool(leaves) is argument,
     "numeric": _numeric,
     "anything-but": _anything_but,
+    # EventBridge's alone: its rules' patterns take them, Lambda's FilterCriteria do not (see _VALID).
+    "wildcard": _wildcard,
+    "cidr": _cidr,
 }
