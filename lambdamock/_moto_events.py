@@ -60,11 +60,24 @@ def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too ("enabled for all events, including AWS
     # management events delivered through CloudTrail", the Rule's State).
     if (not str(getattr(instance, "state", "ENABLED")).startswith("ENABLED") or not instance.event_pattern.dump()
-            or not instance.event_pattern.matches_event(event)):
+            or not _matches(instance.event_pattern, event)):
         return None
     for target in mine:
         _to_target(instance, target, event)
     return None
+
+
+def _matches(pattern: Any, event: Mapping[str, Any]) -> bool:
+    """Whether a rule's pattern (moto's EventPattern) matches the event, as EventBridge matches it, where moto's
+    matching differs (an array of objects under an object of the pattern matches nothing there, an empty array
+    exists, and older motos know fewer operators). A pattern EventBridge refuses, which moto took, matches as moto
+    matches it."""
+    from lambdamock.sources import filters
+
+    parsed = pattern.get_pattern()
+    if filters.eventbridge_takes(parsed):
+        return filters.matches_event(parsed, dict(event))
+    return bool(pattern.matches_event(event))
 
 
 def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -> None:

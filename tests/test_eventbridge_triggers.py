@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import warnings
 from typing import Any
 
 import boto3
@@ -170,6 +171,39 @@ def test_a_scheduled_rule_is_not_invoked_by_events(world: World) -> None:
                                  Principal="events.amazonaws.com", SourceArn=arn)
     put(events, {"order": 6})
     assert world.events() == [{"rule": "both"}]
+
+
+def patterned(world: World, **patterns: dict[str, Any]) -> Any:
+    """Rules named as given, each with its pattern, each sending the function its name."""
+    events = boto3.client("events", region_name=REGION)
+    for name, pattern in patterns.items():
+        arn = events.put_rule(Name=name, EventPattern=json.dumps(pattern))["RuleArn"]
+        events.put_targets(Rule=name, Targets=[{"Id": "f", "Arn": world.arn, "Input": json.dumps({"rule": name})}])
+        world.lam.add_permission(FunctionName="f", StatementId=name, Action="lambda:InvokeFunction",
+                                 Principal="events.amazonaws.com", SourceArn=arn)
+    return events
+
+
+def test_a_rule_matches_as_eventbridge_matches_where_moto_does_not(world: World) -> None:
+    # Recorded: LocalStack's test_events_targets.py, TestEventsTargetLambda::test_put_events_with_target_lambda_list_entry
+    # (AWS-validated): an object of the pattern over an array of objects matches when one of them matches. And its
+    # event_pattern_templates, exists_list_empty_NEG (TestEventPattern against AWS): an empty array does not exist.
+    # moto's matcher reads both the other way.
+    events = patterned(world, listed={"source": ["shop"], "detail": {"automations": {"id": [{"exists": True}]}}},
+                       tagged={"source": ["shop"], "detail": {"tags": [{"exists": True}]}})
+    put(events, {"automations": [{"key": "value"}, {"id": "123", "actions": []}]})
+    put(events, {"tags": []})
+    assert world.events() == [{"rule": "listed"}]
+
+
+def test_a_pattern_eventbridge_refuses_but_moto_took_matches_as_moto_matches_it(world: World) -> None:
+    # EventBridge refuses an operator it does not know (operator_case_sensitive_EXC: "EXISTS"); moto takes it, and
+    # lets it match anything. A test written against moto keeps what it saw there.
+    events = patterned(world, unknown={"source": [{"EXISTS": True}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # older moto warns that it matches an operator it does not know
+        put(events, {"order": 1})
+    assert world.events() == [{"rule": "unknown"}]
 
 
 def test_without_lambdamock_moto_keeps_its_own_behaviour() -> None:
