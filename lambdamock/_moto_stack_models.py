@@ -223,7 +223,7 @@ def _create_layer_version(client: Any, name: str, properties: dict[str, Any]) ->
 
 
 def _create_permission(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
-    statement = _statement_id(name, properties)
+    statement = _statement_id(name)
     request = _parameters(client, "AddPermission", properties)
     client.add_permission(**{**request, "StatementId": statement})
     function = request["FunctionName"]

@@ -99,7 +99,7 @@ def _create_layer_permission(client: Any, name: str, properties: dict[str, Any])
     layer_version = str(properties.get("LayerVersionArn"))
     layer, _, version = layer_version.rpartition(":")
     number = int(version) if version.isdigit() else 0  # an ARN without a version names none: Lambda says so
-    statement = stacks._statement_id(name, properties)
+    statement = stacks._statement_id(name)
     request = stacks._parameters(client, "AddLayerVersionPermission", properties)
     client.add_layer_version_permission(**{**request, "LayerName": layer, "VersionNumber": number,
                                            "StatementId": statement})

@@ -237,12 +237,12 @@ def _stack_tags(kwargs: dict[str, Any]) -> dict[str, str]:
             "aws:cloudformation:stack-name": stack_id.split(":")[-1].split("/")[1]}
 
 
-def _statement_id(name: str, properties: dict[str, Any]) -> str:
-    """The Sid CloudFormation gives a permission: its logical id and the random suffix of the name moto
-    generated (stack-logical id-suffix), within AddPermission's 100 characters (LocalStack's CloudFormation
-    test_lambda.py, test_cfn_lambda_permissions: ``<logical resource id>-6JTUCQQ17UXN``)."""
-    logical = (properties.get(_STACK) or {}).get("aws:cloudformation:logical-id")
-    if not logical:
+def _statement_id(name: str) -> str:
+    """The Sid CloudFormation gives a permission: the name moto generated for it (stack name, logical id, random
+    suffix), cut before the suffix to AddPermission's 100 characters (recorded: LocalStack's AWS-validated
+    test_change_set_fn_transform.snapshot.json, test_serverless_fn_transform: the permission's physical id
+    ``<stack-name>-HelloWorldFunctionApiEventPermissionProd-xfMFMMYChbqn``, which its Sid is)."""
+    if len(name) <= _SID_LIMIT:
         return name
-    suffix = name.rsplit("-", 1)[-1]
-    return f"{logical[: _SID_LIMIT - len(suffix) - 1]}-{suffix}"
+    prefix, _, suffix = name.rpartition("-")
+    return f"{prefix[: _SID_LIMIT - len(suffix) - 1].rstrip('-')}-{suffix}"

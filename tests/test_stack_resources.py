@@ -155,10 +155,11 @@ def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any
                              key=lambda found: len(found["Sid"]))
     assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
     # A CDK-style logical id is cut so that the Sid fits AddPermission's 100 characters.
-    assert len(long["Sid"]) == 100 and long["Sid"].startswith(LONG_ID[:80])
-    # The Sid CloudFormation gives it: the logical id and a random suffix (LocalStack's CloudFormation
-    # test_lambda.py, test_cfn_lambda_permissions).
-    assert re.fullmatch(r"Allow-[A-Z0-9]+", statement["Sid"])
+    assert len(long["Sid"]) == 100 and long["Sid"].startswith(f"app-{LONG_ID}"[:80])
+    # The Sid CloudFormation gives it: the stack's name, the logical id and a random suffix (recorded: LocalStack's
+    # AWS-validated test_change_set_fn_transform.snapshot.json, test_serverless_fn_transform, the permission's
+    # physical id "<stack-name>-HelloWorldFunctionApiEventPermissionProd-xfMFMMYChbqn").
+    assert re.fullmatch(r"app-Allow-[A-Za-z0-9]+", statement["Sid"])
     cf.delete_stack(StackName="app")
     assert lam.list_functions()["Functions"] == []
     assert lam.list_layer_versions(LayerName="shared")["LayerVersions"] == []

@@ -94,7 +94,7 @@ def test_a_layer_version_permission_is_added_replaced_and_removed(clients: tuple
     layer_version, statement = outputs(cf)["Sharing"].split("#")
     assert layer_version == "arn:aws:lambda:us-east-1:123456789012:layer:library:1"
     assert [(s["Sid"], s["Principal"]) for s in statements(lam)] == [(statement, "*")]
-    assert statement.startswith("Sharing-")
+    assert statement.startswith("app-Sharing-")
 
     cf.update_stack(StackName="app", TemplateBody=template(principal="210987654321"))
     replaced = outputs(cf)["Sharing"].split("#")[1]
