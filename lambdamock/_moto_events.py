@@ -68,15 +68,15 @@ def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 
 def _matches(pattern: Any, event: Mapping[str, Any]) -> bool:
-    """Whether a rule's pattern (moto's EventPattern) matches the event, as EventBridge matches it, where moto's
-    matching differs (an array of objects under an object of the pattern matches nothing there, an empty array
-    exists, and older motos know fewer operators). A pattern EventBridge refuses, which moto took, matches as moto
-    matches it."""
-    from lambdamock.sources import filters
+    """Whether a rule's pattern (moto's EventPattern) matches the event as EventBridge matches it: the event as
+    EventBridge shapes it (its ISO time, no ingestion time), where moto's matching differs (an array of objects under
+    an object of the pattern matches nothing there, an empty array exists, and older motos know fewer operators). A
+    pattern EventBridge refuses, which moto took, matches moto's event as moto matches it."""
+    from lambdamock.sources import event_patterns, trigger_events
 
     parsed = pattern.get_pattern()
-    if filters.eventbridge_takes(parsed):
-        return filters.matches_event(parsed, dict(event))
+    if event_patterns.takes(parsed):
+        return event_patterns.matches(parsed, trigger_events.eventbridge(event))
     return bool(pattern.matches_event(event))
 
 

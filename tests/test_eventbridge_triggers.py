@@ -185,8 +185,8 @@ def patterned(world: World, **patterns: dict[str, Any]) -> Any:
 
 
 def test_a_rule_matches_as_eventbridge_matches_where_moto_does_not(world: World) -> None:
-    # Recorded: LocalStack's test_events_targets.py, TestEventsTargetLambda::test_put_events_with_target_lambda_list_entry
-    # (AWS-validated): an object of the pattern over an array of objects matches when one of them matches. And its
+    # Recorded: LocalStack's test_events_targets.py,
+    # TestEventsTargetLambda::test_put_events_with_target_lambda_list_entry (AWS-validated): an object of the pattern over an array of objects matches when one of them matches. And its
     # event_pattern_templates, exists_list_empty_NEG (TestEventPattern against AWS): an empty array does not exist.
     # moto's matcher reads both the other way.
     events = patterned(world, listed={"source": ["shop"], "detail": {"automations": {"id": [{"exists": True}]}}},
@@ -194,6 +194,17 @@ def test_a_rule_matches_as_eventbridge_matches_where_moto_does_not(world: World)
     put(events, {"automations": [{"key": "value"}, {"id": "123", "actions": []}]})
     put(events, {"tags": []})
     assert world.events() == [{"rule": "listed"}]
+
+
+def test_a_rule_matches_the_event_as_eventbridge_shapes_it(world: World) -> None:
+    # EventBridge's content-filtering guide matches "time" by prefix ("2017-10-02" of "2017-10-02T12:00:00Z"), and
+    # its events have no "ingestion-time" (moto keeps its time in seconds, and one).
+    events = patterned(world, dated={"source": ["shop"], "time": [{"prefix": "2017-10-02"}],
+                                     "ingestion-time": [{"exists": False}]})
+    for day in (1, 2):
+        events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": "{}",
+                                    "Time": datetime.datetime(2017, 10, day, 12, tzinfo=datetime.timezone.utc)}])
+    assert world.events() == [{"rule": "dated"}]
 
 
 def test_a_pattern_eventbridge_refuses_but_moto_took_matches_as_moto_matches_it(world: World) -> None:

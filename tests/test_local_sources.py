@@ -1,4 +1,5 @@
-"""In-process sources (``m.queue``, ``m.stream``, ``m.table_stream``) and queues: no moto, same batches and event shapes."""
+"""In-process sources (``m.queue``, ``m.stream``, ``m.table_stream``), and queues in depth: no moto, same batches and event
+shapes (streams in depth: test_local_streams.py)."""
 
 from __future__ import annotations
 

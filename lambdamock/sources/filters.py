@@ -1,14 +1,14 @@
-"""Event filtering: FilterCriteria patterns (EventBridge's syntax, as Lambda takes it) checked against records, and
-EventBridge's own rules' patterns against events."""
+"""Event filtering: FilterCriteria patterns (EventBridge's syntax, as Lambda takes it) checked against records.
+
+The matching engine is EventBridge's too: event_patterns checks and matches its rules' patterns with it.
+"""
 
 from __future__ import annotations
 
 import base64
-import functools
 import ipaddress
 import json
 import operator
-import re
 from typing import Any, Callable, Optional
 
 from lambdamock.state.mappings import DYNAMODB, KAFKAS, KINESIS, SQS
@@ -39,7 +39,7 @@ def parse(text: str, kind: str) -> dict[str, Any]:
     """A filter pattern of a mapping of ``kind``; InvalidPattern when Lambda refuses it."""
     try:
         pattern = json.loads(text, parse_constant=_not_a_number)
-        _check_object(pattern, _VALID)
+        check(pattern, OPERATORS)
     except (TypeError, ValueError, RecursionError):  # not JSON, or nested past what Python reads
         raise InvalidPattern(text) from None
     data = _DATA.get(kind)  # None for the kinds lambdamock does not read: no pattern key is None
@@ -59,8 +59,8 @@ def _alternatives(pattern: dict[str, Any]) -> list[dict[str, Any]]:
     return [pattern, *(each for alternative in pattern.get("$or", []) for each in _alternatives(alternative))]
 
 
-def _check_object(pattern: Any, valid: dict[str, Callable[[Any], bool]]) -> None:
-    """Raise InvalidPattern unless ``pattern`` is one whose operators and their arguments ``valid`` takes."""
+def check(pattern: Any, operators: dict[str, Callable[[Any], bool]]) -> None:
+    """Raise InvalidPattern unless ``pattern`` is one whose operators and their arguments ``operators`` takes."""
     if not isinstance(pattern, dict) or not pattern:
         raise InvalidPattern(pattern)
     for key, value in pattern.items():
@@ -68,23 +68,23 @@ def _check_object(pattern: Any, valid: dict[str, Callable[[Any], bool]]) -> None
             if not isinstance(value, list) or not value:
                 raise InvalidPattern(value)
             for alternative in value:
-                _check_object(alternative, valid)
+                check(alternative, operators)
         elif isinstance(value, dict):
-            _check_object(value, valid)
+            check(value, operators)
         elif not isinstance(value, list) or not value:  # recorded: arrays_empty_EXC, string_nolist_EXC
             raise InvalidPattern(value)
         else:
             for rule in value:
-                _check_rule(rule, valid)
+                _check_rule(rule, operators)
 
 
-def _check_rule(rule: Any, valid: dict[str, Callable[[Any], bool]]) -> None:
+def _check_rule(rule: Any, operators: dict[str, Callable[[Any], bool]]) -> None:
     if isinstance(rule, list):
         raise InvalidPattern(rule)
     if isinstance(rule, dict):  # otherwise a value to equal: a string, a number, true, false or null
         # One operator to a rule, in lower case (recorded: operator_case_sensitive_EXC), with an argument it takes.
         name, argument = next(iter(rule.items()), ("", None))
-        takes = valid.get(name)
+        takes = operators.get(name)
         if len(rule) != 1 or takes is None or not takes(argument):
             raise InvalidPattern(rule)
 
@@ -109,68 +109,30 @@ def _numeric_valid(argument: Any) -> bool:
     return len(set(sides)) == len(sides) and ("=" not in sides or len(sides) == 1)
 
 
-def _anything_but_valid(argument: Any) -> bool:
+def anything_but_valid(argument: Any) -> bool:
+    """Whether Lambda takes ``argument`` for "anything-but"."""
     if isinstance(argument, dict):
         if len(argument) != 1:
             return False
         name, value = next(iter(argument.items()))
         if name in ("prefix", "suffix"):  # recorded: content_anything_prefix_*_EXC, content_anything_suffix_*_EXC
-            return all(isinstance(each, str) and each for each in _listed(value))
+            return all(isinstance(each, str) and each for each in listed(value))
         # Recorded: content_anything_but_ignorecase_EXC, content_anything_but_ignorecase_list_EXC.
-        return name == "equals-ignore-case" and all(isinstance(each, str) for each in _listed(value))
+        return name == "equals-ignore-case" and all(isinstance(each, str) for each in listed(value))
     # A string or number, or a list of them (recorded: content_anything_but_string_null_type_EXC,
     # content_anything_but_string_list_null_type_EXC).
-    return all(isinstance(each, str) or _is_number(each) for each in _listed(argument))
+    return all(isinstance(each, str) or _is_number(each) for each in listed(argument))
 
 
-_VALID: dict[str, Callable[[Any], bool]] = {
+# The operators Lambda's patterns take, each with the check of its argument.
+OPERATORS: dict[str, Callable[[Any], bool]] = {
     "prefix": _text_or_ignoring_case,
     "suffix": _text_or_ignoring_case,
     "equals-ignore-case": lambda argument: isinstance(argument, str),  # recorded: content_ignorecase_EXC
     "exists": lambda argument: isinstance(argument, bool),
     "numeric": _numeric_valid,
-    "anything-but": _anything_but_valid,
+    "anything-but": anything_but_valid,
 }
-
-
-def _wildcard_valid(argument: Any) -> bool:
-    # Recorded: content_wildcard_int_EXC, content_wildcard_list_EXC, content_wildcard_repeating_star_EXC. (EventBridge
-    # also refuses a wildcard it finds too complex, content_wildcard_complex_EXC: that measure is not modelled.)
-    return isinstance(argument, str) and "**" not in argument
-
-
-def _cidr_valid(argument: Any) -> bool:
-    # Recorded: content_ip_address_EXC, content_ip_address_bad_ip_EXC, content_ip_address_bad_mask_EXC,
-    # content_ip_address_type_EXC, content_ip_address_v6_bad_ip_EXC.
-    if not isinstance(argument, str):
-        return False
-    try:
-        ipaddress.ip_network(argument, strict=False)
-    except ValueError:
-        return False
-    return True
-
-
-def _eventbridge_anything_but_valid(argument: Any) -> bool:
-    # Recorded: content_anything_wildcard_type_EXC, content_anything_wildcard_list_type_EXC.
-    if isinstance(argument, dict) and list(argument) == ["wildcard"]:
-        return all(_wildcard_valid(each) for each in _listed(argument["wildcard"]))
-    return _anything_but_valid(argument)
-
-
-# The operators an EventBridge rule's pattern takes: Lambda's, and its own.
-_EVENTBRIDGE_VALID = {**_VALID, "anything-but": _eventbridge_anything_but_valid, "wildcard": _wildcard_valid,
-                      "cidr": _cidr_valid}
-
-
-def eventbridge_takes(pattern: Any) -> bool:
-    """Whether EventBridge takes ``pattern`` for a rule (checked as LocalStack's event_pattern_templates recorded it
-    with TestEventPattern against AWS)."""
-    try:
-        _check_object(pattern, _EVENTBRIDGE_VALID)
-    except InvalidPattern:
-        return False
-    return True
 
 
 def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
@@ -182,39 +144,9 @@ def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
 
     def check(record: dict[str, Any]) -> bool:
         view = [_view(record, kind)]
-        return any(_matches(pattern, view, data, lenient) for pattern in parsed)
+        return any(matches(pattern, view, data, lenient) for pattern in parsed)
 
     return check
-
-
-def matches_event(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
-    """Whether an EventBridge rule's ``pattern`` (one it takes) matches ``event``, as EventBridge matches it: Lambda's operators and
-    its own (wildcard, cidr), and a key with dots the same as the nested keys it joins ("detail.state" is "state"
-    under "detail"), in the pattern and in the event (recorded: LocalStack's event_pattern_templates,
-    dot_joining_event and dot_joining_pattern, checked with TestEventPattern against AWS)."""
-    return _matches(_unjoined(pattern), [_unjoined(event)])
-
-
-def _unjoined(value: Any) -> Any:
-    """Objects (in arrays too) with each dotted key made the nested keys it joins."""
-    if isinstance(value, list):
-        return [_unjoined(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    nested: dict[str, Any] = {}
-    for key, item in value.items():
-        *path, last = key.split(".") if key != "$or" else [key]
-        node = nested
-        for part in path:
-            if not isinstance(node.get(part), dict):
-                node[part] = {}
-            node = node[part]
-        item = _unjoined(item)
-        if isinstance(item, dict) and isinstance(node.get(last), dict):
-            node[last] = {**node[last], **item}
-        else:
-            node[last] = item
-    return nested
 
 
 def _view(record: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -245,7 +177,7 @@ def _json_or_text(text: str) -> Any:
     return value if isinstance(value, dict) else text
 
 
-def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None,
+def matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None,
              lenient: bool = False) -> bool:
     """Whether ``pattern`` matches ``objects``: the objects at one path, an array's elements pooled (as EventBridge
     flattens arrays). ``data`` names the record's data key, at the top: a JSON pattern for it matches JSON data
@@ -253,7 +185,7 @@ def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optio
     pattern for data is then left out instead (Kafka's)."""
     for key, expected in pattern.items():
         if key == "$or":
-            if not any(_matches(alternative, objects, data, lenient) for alternative in expected):
+            if not any(matches(alternative, objects, data, lenient) for alternative in expected):
                 return False
             continue
         found = [value for each in objects if key in each for value in _elements(each[key])]
@@ -265,7 +197,7 @@ def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optio
         if isinstance(expected, dict):
             # Under a missing object every leaf is missing too: only "exists": false can match there
             # (CloudFormation test_lambda.py, test_lambda_dynamodb_event_filter: AWS invokes the function).
-            if not _matches(expected, [value for value in found if isinstance(value, dict)]):
+            if not matches(expected, [value for value in found if isinstance(value, dict)]):
                 return False
         else:
             # Only leaves exist for a filter: a key holding an object does not (test_dynamodb_event_filter
@@ -332,46 +264,76 @@ def _anything_but(argument: Any, leaves: list[Any]) -> bool:
     if isinstance(argument, dict):  # excluded by prefix, suffix or case-blind equality
         name, value = next(iter(argument.items()))
         rule = _RULES[name]
-        return any(not any(rule(each, [leaf]) for each in _listed(value)) for leaf in leaves)
-    return any(not any(_same(each, leaf) for each in _listed(argument)) for leaf in leaves)
+        return any(not any(rule(each, [leaf]) for each in listed(value)) for leaf in leaves)
+    return any(not any(_same(each, leaf) for each in listed(argument)) for leaf in leaves)
 
 
-def _listed(value: Any) -> list[Any]:
+def listed(value: Any) -> list[Any]:
+    """A value as a list: itself, when it is one."""
     return value if isinstance(value, list) else [value]
 
 
-def _wildcard(argument: str, leaves: list[Any]) -> bool:
-    expression = _wildcard_expression(argument)
-    return any(expression.fullmatch(leaf) for leaf in _strings(leaves))
-
-
-@functools.lru_cache(maxsize=256)
-def _wildcard_expression(pattern: str) -> re.Pattern[str]:
-    """EventBridge's wildcard as an expression: "*" stands for any characters, and "\\" takes the next as it is."""
-    parts, escaped = [], False
+def wildcard_pieces(pattern: str) -> Optional[list[str]]:
+    """The text between a wildcard's stars, unescaped; None when EventBridge refuses it: a backslash before anything
+    but a star or a backslash, or two stars together (recorded: content_wildcard_repeating_star_EXC)."""
+    pieces: list[str] = []
+    piece: list[str] = []
+    escaped = after_star = False
     for char in pattern:
-        if escaped or char not in "*\\":
-            parts.append(re.escape(char))
-            escaped = False
-        elif char == "\\":
-            escaped = True
+        if (escaped and char not in "*\\") or (char == "*" and after_star and not escaped):
+            return None
+        if char == "\\" and not escaped:
+            escaped, after_star = True, False
+            continue
+        if char == "*" and not escaped:
+            pieces.append("".join(piece))
+            piece, after_star = [], True
         else:
-            parts.append(".*")
-    return re.compile("".join(parts), re.DOTALL)
+            piece.append(char)
+            after_star = False
+        escaped = False
+    if escaped:
+        return None
+    return [*pieces, "".join(piece)]
+
+
+def _wildcard(argument: str, leaves: list[Any]) -> bool:
+    pieces = wildcard_pieces(argument)
+    if pieces is None:  # a pattern EventBridge refuses is never matched here (see event_patterns.takes)
+        return False
+    return any(_globbed(pieces, leaf) for leaf in _strings(leaves))
+
+
+def _globbed(pieces: list[str], text: str) -> bool:
+    """Whether ``text`` is the pieces in order with anything between them, in linear time (a regular expression of
+    ".*"s can take seconds on a pattern of many stars)."""
+    if len(pieces) == 1:
+        return text == pieces[0]
+    first, last = pieces[0], pieces[-1]
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    at, end = len(first), len(text) - len(last)
+    for piece in pieces[1:-1]:
+        found = text.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _cidr(argument: str, leaves: list[Any]) -> bool:
-    """An IP address (v4 or v6) in the block: other strings, and other types, are not (content_ip_address_*)."""
-    try:
-        block = ipaddress.ip_network(argument, strict=False)
-    except ValueError:  # EventBridge refuses such a pattern; one that got past matches nothing
-        return False
+    """An IP address (v4 or v6; an IPv4-mapped IPv6 one is its IPv4) in the block: other strings, and other types,
+    are not (content_ip_address_*)."""
+    block = ipaddress.ip_network(argument, strict=False)
     for leaf in _strings(leaves):
         try:
-            if ipaddress.ip_address(leaf) in block:
-                return True
+            address = ipaddress.ip_address(leaf)
         except ValueError:
             continue
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if address in block:
+            return True
     return False
 
 
@@ -382,7 +344,7 @@ _RULES: dict[str, Callable[[Any, list[Any]], bool]] = {
     "exists": lambda argument, leaves: bool(leaves) is argument,
     "numeric": _numeric,
     "anything-but": _anything_but,
-    # EventBridge's alone: its rules' patterns take them, Lambda's FilterCriteria do not (see _VALID).
+    # EventBridge's alone: its rules' patterns take them (event_patterns), Lambda's FilterCriteria do not.
     "wildcard": _wildcard,
     "cidr": _cidr,
 }

@@ -1,0 +1,94 @@
+"""EventBridge rules' patterns: which EventBridge takes, and matching as EventBridge matches (event_patterns)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lambdamock.sources import event_patterns
+
+
+# Recorded with EventBridge's TestEventPattern, LocalStack's
+# test_events_patterns.py::TestEventPattern::test_event_pattern over its event_pattern_templates (AWS-validated
+# 2025-10-15), by template name.
+@pytest.mark.parametrize(("pattern", "event", "expected"), [
+    ({"f": [{"wildcard": "/Users/*/dir/*/doc.txt"}]}, {"f": "/Users/me/dir/a/b/doc.txt"}, True),  # wildcard_repeating
+    ({"f": [{"wildcard": "/Users/*/dir/*/doc.txt"}]}, {"f": "/Users/me/doc.txt"}, False),  # wildcard_repeating_NEG
+    ({"f": [{"wildcard": "*.png"}]}, {"f": "a.png"}, True),  # content_wildcard_nonrepeating
+    ({"f": [{"wildcard": "*.png"}]}, {"f": "a.jpg"}, False),  # content_wildcard_nonrepeating_NEG
+    ({"f": [{"wildcard": ""}]}, {"f": "x"}, False),  # content_wildcard_empty_NEG
+    ({"f": [{"wildcard": "*"}]}, {"f": 1}, False),  # a wildcard matches strings alone
+    ({"f": [{"wildcard": "a\\*b"}]}, {"f": "a*b"}, True),  # an escaped star is a star
+    ({"f": [{"wildcard": "a\\*b"}]}, {"f": "axb"}, False),
+    ({"f": [{"anything-but": {"wildcard": "*/dir/*"}}]}, {"f": "dir/init/file"}, True),  # content_anything_wildcard
+    ({"f": [{"anything-but": {"wildcard": "*/dir/*"}}]}, {"f": "a/dir/b"}, False),  # ..._wildcard_NEG
+    ({"f": [{"anything-but": {"wildcard": "*/dir/*"}}]}, {"f": 123}, True),  # content_anything_wildcard_int
+    ({"f": [{"anything-but": {"wildcard": ["*/a/*", "*/b/*"]}}]}, {"f": None}, True),  # ..._wildcard_list_null
+    ({"f": [{"anything-but": {"wildcard": "*/dir/*"}}]}, {}, False),  # content_anything_wildcard_missing_NEG
+    ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "10.0.0.255"}, True),  # content_ip_address
+    ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "10.0.1.1"}, False),  # content_ip_address_NEG
+    ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": 123}, False),  # content_ip_address_bad_type_NEG
+    ({"ip": [{"cidr": "2001:db8:1234:1a00::/64"}]}, {"ip": "2001:0db8:1234:1a00:0000:0000:0000:0000"},
+     True),  # content_ip_address_v6
+    ({"ip": [{"cidr": "2001:db8:1234:1a00::/64"}]}, {"ip": "2001:db8:1234:1a01::"}, False),  # ..._v6_NEG
+    ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "not an address"}, False),
+    # dot_joining_event
+    ({"detail": {"state": {"status": ["running"]}}}, {"detail": {"state.status": "running"}}, True),
+    ({"detail": {"state.status": ["running"]}}, {"detail": {"state": {"status": "running"}}}, True),  # ..._pattern
+    ({"detail": {"state.status": ["running"]}}, {"detail": {"state": {"status": "stopped"}}}, False),
+    # list_within_dict
+    ({"detail": {"a": {"id": [{"exists": True}]}}}, {"detail": {"a": [{"k": 1}, {"id": "x"}]}}, True),
+    ({"detail": {"a": [{"exists": True}]}}, {"detail": {"a": []}}, False),  # exists_list_empty_NEG
+    ({"$or": [{"a.b": ["x"]}, {"c": ["y"]}]}, {"a": {"b": "x"}}, True),  # dotted keys under "$or" too
+])
+def test_eventbridge_patterns_match_as_eventbridge_matches(pattern, event, expected):
+    assert event_patterns.takes(pattern)
+    assert event_patterns.matches(pattern, event) is expected
+
+
+@pytest.mark.parametrize("pattern", [
+    {"f": [{"wildcard": 123}]},  # content_wildcard_int_EXC
+    {"f": [{"wildcard": ["a*"]}]},  # content_wildcard_list_EXC
+    {"f": [{"wildcard": "arn:**:bus/*"}]},  # content_wildcard_repeating_star_EXC
+    {"f": [{"anything-but": {"wildcard": 123}}]},  # content_anything_wildcard_type_EXC
+    {"f": [{"anything-but": {"wildcard": [123, "*/dir/*"]}}]},  # content_anything_wildcard_list_type_EXC
+    {"ip": [{"cidr": "bad-filter"}]},  # content_ip_address_EXC
+    {"ip": [{"cidr": "xx.11.xx/8"}]},  # content_ip_address_bad_ip_EXC
+    {"ip": [{"cidr": ["10.0.0.0/8"]}]},  # content_ip_address_type_EXC
+    {"ip": [{"cidr": "xxxx:db8:1234:1a00::/64"}]},  # content_ip_address_v6_bad_ip_EXC
+    {"f": [{"prefix": ["a"]}]},  # content_prefix_list_EXC
+    {"f": []},  # arrays_empty_EXC
+])
+def test_patterns_eventbridge_refuses_are_told(pattern):
+    assert not event_patterns.takes(pattern)
+
+
+@pytest.mark.parametrize(("pattern", "event", "expected"), [
+    # Keys that reach one path keep all their values, whichever comes first (as EventBridge joins paths).
+    ({"labels": {"app": ["web"]}}, {"labels": {"app": "web", "app.kubernetes.io/name": "web"}}, True),
+    ({"labels": {"app": ["web"]}}, {"labels": {"app.kubernetes.io/name": "web", "app": "web"}}, True),
+    ({"labels": {"app.kubernetes.io/name": ["web"]}}, {"labels": {"app": "x", "app.kubernetes.io/name": "web"}}, True),
+    ({"a": {"b": ["y"]}}, {"a.b": "x", "a": {"b": "y"}}, True),
+    ({"a": {"b": ["x"]}}, {"a.b": "x", "a": {"b": "y"}}, True),
+    ({"f": [{"wildcard": "a\\**"}]}, {"f": "a*bc"}, True),  # an escaped star, then a wildcard
+    ({"f": [{"wildcard": "a\\**"}]}, {"f": "abc"}, False),
+    ({"f": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}, {"f": ":" * 200}, False),  # many stars, a long text
+    ({"f": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}, {"f": "arn:aws:events:us-east-1:1:event-bus/b"}, True),
+    ({"f": [{"wildcard": "a*b*b"}]}, {"f": "ab"}, False),  # a middle piece is not the last one's text
+    ({"f": [{"wildcard": "a*b*b"}]}, {"f": "abb"}, True),
+    ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "::ffff:a00:1"}, True),  # an IPv4-mapped IPv6 address is its IPv4
+])
+def test_dotted_keys_wildcards_and_addresses_read_as_eventbridge_reads_them(pattern, event, expected):
+    assert event_patterns.takes(pattern)
+    assert event_patterns.matches(pattern, event) is expected
+
+
+@pytest.mark.parametrize("pattern", [
+    {"f": [{"wildcard": "ab\\"}]},  # a backslash escapes a star or a backslash, nothing else
+    {"f": [{"wildcard": "a\\xb"}]},
+    {"ip": [{"cidr": "10.0.0.1"}]},  # an address, "/" and a prefix length
+    {"ip": [{"cidr": "10.0.0.0/255.255.255.0"}]},
+    {"a": ["x"], "a.b": ["y"]},  # two conditions on one path: nesting cannot hold both
+    {"a.b": ["x"], "a": {"b": ["y"]}},
+])
+def test_patterns_lambdamock_does_not_take_are_left_to_moto(pattern):
+    assert not event_patterns.takes(pattern)
