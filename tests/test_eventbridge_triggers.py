@@ -186,9 +186,10 @@ def patterned(world: World, **patterns: dict[str, Any]) -> Any:
 
 def test_a_rule_matches_as_eventbridge_matches_where_moto_does_not(world: World) -> None:
     # Recorded: LocalStack's test_events_targets.py,
-    # TestEventsTargetLambda::test_put_events_with_target_lambda_list_entry (AWS-validated): an object of the pattern over an array of objects matches when one of them matches. And its
-    # event_pattern_templates, exists_list_empty_NEG (TestEventPattern against AWS): an empty array does not exist.
-    # moto's matcher reads both the other way.
+    # TestEventsTargetLambda::test_put_events_with_target_lambda_list_entry (AWS-validated): an object of the
+    # pattern over an array of objects matches when one of them matches. And its event_pattern_templates,
+    # exists_list_empty_NEG (TestEventPattern against AWS): an empty array does not exist. moto's matcher reads
+    # both the other way.
     events = patterned(world, listed={"source": ["shop"], "detail": {"automations": {"id": [{"exists": True}]}}},
                        tagged={"source": ["shop"], "detail": {"tags": [{"exists": True}]}})
     put(events, {"automations": [{"key": "value"}, {"id": "123", "actions": []}]})
@@ -205,6 +206,26 @@ def test_a_rule_matches_the_event_as_eventbridge_shapes_it(world: World) -> None
         events.put_events(Entries=[{"Source": "shop", "DetailType": "Order placed", "Detail": "{}",
                                     "Time": datetime.datetime(2017, 10, day, 12, tzinfo=datetime.timezone.utc)}])
     assert world.events() == [{"rule": "dated"}]
+
+
+def test_a_pattern_with_a_value_and_an_object_under_one_key_is_moto_s_on_eventbridge_s_event(world: World) -> None:
+    # "app" and "app.kubernetes.io/name" (Kubernetes-style labels) are two paths under "app", which lambdamock's
+    # nested reading cannot hold: moto matches the pattern, on the event as EventBridge shapes it (ISO time).
+    events = patterned(world, labelled={"detail": {"labels": {"app": ["web"], "app.kubernetes.io/name": ["web"]}},
+                                        "time": [{"prefix": "2017-10-02"}]})
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "Deployed", "Time": datetime.datetime(
+        2017, 10, 2, 12, tzinfo=datetime.timezone.utc), "Detail": json.dumps(
+        {"labels": {"app": "web", "app.kubernetes.io/name": "web"}})}])
+    assert world.events() == [{"rule": "labelled"}]
+
+
+def test_an_event_nested_past_what_lambdamock_reads_is_matched_as_moto_matches_it(world: World) -> None:
+    events = patterned(world, deep={"source": ["shop"], "detail": {"a": [{"exists": True}]}})
+    nested: Any = 1
+    for _ in range(500):  # arrays in arrays: Python's recursion limit comes first in lambdamock's reading
+        nested = [nested]
+    put(events, {"a": nested})
+    assert world.events() == [{"rule": "deep"}]
 
 
 def test_a_pattern_eventbridge_refuses_but_moto_took_matches_as_moto_matches_it(world: World) -> None:

@@ -322,9 +322,11 @@ def _globbed(pieces: list[str], text: str) -> bool:
 
 
 def _cidr(argument: str, leaves: list[Any]) -> bool:
-    """An IP address (v4 or v6; an IPv4-mapped IPv6 one is its IPv4) in the block: other strings, and other types,
-    are not (content_ip_address_*)."""
-    block = ipaddress.ip_network(argument, strict=False)
+    """An IP address (v4 or v6; an IPv4-mapped IPv6 one is its IPv4) from the block's address to its end, as
+    EventBridge's matching library (event-ruler) reads a block: other strings, and other types, are not
+    (content_ip_address_*)."""
+    start = ipaddress.ip_address(argument.partition("/")[0])
+    end = ipaddress.ip_network(argument, strict=False).broadcast_address
     for leaf in _strings(leaves):
         try:
             address = ipaddress.ip_address(leaf)
@@ -332,7 +334,7 @@ def _cidr(argument: str, leaves: list[Any]) -> bool:
             continue
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             address = address.ipv4_mapped
-        if address in block:
+        if address.version == start.version and start <= address <= end:  # type: ignore[operator]  # one version
             return True
     return False
 

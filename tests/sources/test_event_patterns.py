@@ -71,11 +71,14 @@ def test_patterns_eventbridge_refuses_are_told(pattern):
     ({"a": {"b": ["x"]}}, {"a.b": "x", "a": {"b": "y"}}, True),
     ({"f": [{"wildcard": "a\\**"}]}, {"f": "a*bc"}, True),  # an escaped star, then a wildcard
     ({"f": [{"wildcard": "a\\**"}]}, {"f": "abc"}, False),
-    ({"f": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}, {"f": ":" * 200}, False),  # many stars, a long text
+    ({"f": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}, {"f": ":" * 200}, False),
     ({"f": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}, {"f": "arn:aws:events:us-east-1:1:event-bus/b"}, True),
     ({"f": [{"wildcard": "a*b*b"}]}, {"f": "ab"}, False),  # a middle piece is not the last one's text
     ({"f": [{"wildcard": "a*b*b"}]}, {"f": "abb"}, True),
     ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "::ffff:a00:1"}, True),  # an IPv4-mapped IPv6 address is its IPv4
+    ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.1"}, False),  # a block runs from its address to its end
+    ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.200"}, True),
+    ({"labels": {"app": ["web"]}}, {"labels": {"app": "web", "app.b": {"c": 1}, "app.b.d": 2}}, True),
 ])
 def test_dotted_keys_wildcards_and_addresses_read_as_eventbridge_reads_them(pattern, event, expected):
     assert event_patterns.takes(pattern)
@@ -87,8 +90,13 @@ def test_dotted_keys_wildcards_and_addresses_read_as_eventbridge_reads_them(patt
     {"f": [{"wildcard": "a\\xb"}]},
     {"ip": [{"cidr": "10.0.0.1"}]},  # an address, "/" and a prefix length
     {"ip": [{"cidr": "10.0.0.0/255.255.255.0"}]},
-    {"a": ["x"], "a.b": ["y"]},  # two conditions on one path: nesting cannot hold both
+    {"a": ["x"], "a.b": ["y"]},  # a value and an object under one key: nesting cannot hold both
     {"a.b": ["x"], "a": {"b": ["y"]}},
+    {"a.$or": [{"exists": True}]},  # "$or" is an operator only as a whole key
+    {"$or.x": ["y"]},
+    {"$or": [{"a": ["x"]}]},  # "$or" needs two alternatives (event-ruler's rule)
+    {"ip": [{"cidr": "10.0.0.1/32"}]},  # a block shorter than its address (event-ruler's rule)
+    {"ip": [{"cidr": "::ffff:10.0.0.0/104"}]},  # an IPv4-mapped block
 ])
 def test_patterns_lambdamock_does_not_take_are_left_to_moto(pattern):
     assert not event_patterns.takes(pattern)
