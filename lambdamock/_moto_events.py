@@ -71,17 +71,13 @@ def _matches(pattern: Any, event: Mapping[str, Any]) -> bool:
     """Whether a rule's pattern (moto's EventPattern) matches the event as EventBridge matches it: the event as
     EventBridge shapes it (its ISO time, no ingestion time), where moto's matching differs (an array of objects under
     an object of the pattern matches nothing there, an empty array exists, and older motos know fewer operators). A
-    pattern lambdamock does not take (one EventBridge refuses, which moto took), or an event nested past what it
-    reads, is matched as moto matches it."""
+    pattern lambdamock does not take (one EventBridge refuses, which moto took) matches as moto matches it."""
     from lambdamock.sources import event_patterns, trigger_events
 
-    parsed, shaped = pattern.get_pattern(), trigger_events.eventbridge(event)
+    parsed = pattern.get_pattern()
     if event_patterns.takes(parsed):
-        try:
-            return event_patterns.matches(parsed, shaped)
-        except RecursionError:
-            pass
-    return bool(pattern.matches_event(shaped))
+        return event_patterns.matches(parsed, trigger_events.eventbridge(event))
+    return bool(pattern.matches_event(event))
 
 
 def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -> None:

@@ -1,15 +1,17 @@
 """EventBridge rules' patterns: which EventBridge takes, and whether one matches an event, as EventBridge matches.
 
-They share Lambda's filter engine (filters), with EventBridge's own operators (wildcard, cidr) and its reading of
-a key with dots as the nested keys it joins ("detail.state" is "state" under "detail"), in the pattern and in the
+As EventBridge's matching library (event-ruler) does, an event is read as the values at each path of its keys
+joined by dots (an array's elements at the array's path), and a pattern as one set of paths and their rules for
+each choice of its "$or" alternatives. So a key with dots is the nested keys it joins, in the pattern and in the
 event (recorded: LocalStack's event_pattern_templates, dot_joining_event and dot_joining_pattern, checked with
-TestEventPattern against AWS).
+TestEventPattern against AWS). The rules are Lambda's filters' (filters), with EventBridge's own operators
+(wildcard, cidr).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from lambdamock.sources import filters
 
@@ -23,7 +25,7 @@ def _wildcard_valid(argument: Any) -> bool:
 def _cidr_valid(argument: Any) -> bool:
     # An address, "/" and a prefix length shorter than the address (recorded: content_ip_address_EXC,
     # content_ip_address_bad_ip_EXC, content_ip_address_bad_mask_EXC, content_ip_address_type_EXC,
-    # content_ip_address_v6_bad_ip_EXC; the rest as EventBridge's matching library, event-ruler, checks a block).
+    # content_ip_address_v6_bad_ip_EXC; the rest as event-ruler checks a block).
     if not isinstance(argument, str) or not argument.partition("/")[2].isdigit():
         return False
     try:
@@ -46,77 +48,74 @@ _OPERATORS: dict[str, Callable[[Any], bool]] = {
     **filters.OPERATORS, "anything-but": _anything_but_valid, "wildcard": _wildcard_valid, "cidr": _cidr_valid}
 
 
-class _Unheld(Exception):
-    """A pattern the nested form cannot hold: a value and an object under one key ("a" and "a.b"), or a key with
-    "$or" in its path."""
+# Field names a "$or" alternative may not use, at any depth (event-ruler: "reserved" in a "$or" relationship).
+_RESERVED_IN_OR = frozenset(_OPERATORS)
+# The most path sets a pattern's "$or"s may make (past it, the pattern is moto's to match).
+_MOST_ALTERNATIVES = 1024
+
+Paths = dict[str, list[Any]]
+
+
+class _Untaken(Exception):
+    """A pattern EventBridge refuses, or one too complex for lambdamock to expand."""
 
 
 def takes(pattern: Any) -> bool:
     """Whether EventBridge takes ``pattern`` for a rule, and lambdamock can match it (checked as LocalStack's
-    event_pattern_templates recorded it with TestEventPattern against AWS; "$or" with two alternatives at least,
-    as event-ruler requires)."""
+    event_pattern_templates recorded it with TestEventPattern against AWS; "$or" as event-ruler takes it)."""
     try:
         filters.check(pattern, _OPERATORS)
-        _nested(pattern, _unheld, pattern=True)
-    except (filters.InvalidPattern, _Unheld):
+        _alternatives(pattern)
+    except (filters.InvalidPattern, _Untaken):
         return False
     return True
 
 
-def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
-    """Whether ``pattern``, one EventBridge takes, matches ``event``."""
-    return filters.matches(_nested(pattern, _unheld, pattern=True), [_nested(event, _all_values)])
+def matches(pattern: dict[str, Any], event: Any) -> bool:
+    """Whether ``pattern``, one EventBridge takes, matches ``event``: all the rules of one of its path sets."""
+    values = _values(event)
+    return any(all(filters.satisfied(rules, values.get(path, [])) for path, rules in alternative.items())
+               for alternative in _alternatives(pattern))
 
 
-def _nested(value: Any, collide: Callable[[Any, Any], Any], pattern: bool = False) -> Any:
-    """Objects (in arrays too) with each dotted key made the nested keys it joins; where two keys reach one path,
-    ``collide`` makes its value of the two."""
-    if isinstance(value, list):
-        return [_nested(item, collide, pattern) for item in value]
-    if not isinstance(value, dict):
-        return value
-    nested: dict[str, Any] = {}
-    for key, item in value.items():
-        if key == "$or" and pattern:
-            if len(item) < 2:
-                raise _Unheld()
-            nested[key] = _nested(item, collide, pattern)
+def _values(event: Any) -> Paths:
+    """The values at each path of the event's keys (an array's elements, nested arrays' too, at its path); an object
+    is no value of its own ("Only leaves exist", see filters.matches). Read without recursion: an event nested as
+    deep as moto reads one is read here too."""
+    found: Paths = {}
+    stack: list[tuple[Optional[str], Any]] = [(None, event)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((key if path is None else f"{path}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((path, item) for item in reversed(value))
+        elif path is not None:
+            found.setdefault(path, []).append(value)
+    return found
+
+
+def _alternatives(pattern: dict[str, Any]) -> list[Paths]:
+    """The pattern's path sets: one for each choice of its "$or" alternatives. A path given rules again takes the later
+    ones, as event-ruler overrides a rule (inside an alternative after outside it, say)."""
+    return _expanded(pattern, None, [{}], inside_or=False)
+
+
+def _expanded(pattern: dict[str, Any], prefix: Optional[str], sets: list[Paths], inside_or: bool) -> list[Paths]:
+    for key, value in pattern.items():
+        if key == "$or":
+            if len(value) < 2:  # event-ruler: "There must have at least 2 Objects in $or relationship"
+                raise _Untaken()
+            sets = [each for path_set in sets for alternative in value
+                    for each in _expanded(alternative, prefix, [dict(path_set)], inside_or=True)]
+            if len(sets) > _MOST_ALTERNATIVES:
+                raise _Untaken()
             continue
-        *path, last = key.split(".")
-        if pattern and "$or" in (*path, last):
-            raise _Unheld()
-        node = nested
-        for part in path:
-            node = _child(node, part, collide)
-        _put(node, last, _nested(item, collide, pattern), collide)
-    return nested
-
-
-def _child(node: dict[str, Any], key: str, collide: Callable[[Any, Any], Any]) -> dict[str, Any]:
-    """The object under ``key``, made (or, past another value there, collided with) as needed."""
-    found = node.get(key)
-    if isinstance(found, dict):
-        return found
-    child: dict[str, Any] = {}
-    _put(node, key, child, collide)
-    return child
-
-
-def _put(node: dict[str, Any], key: str, value: Any, collide: Callable[[Any, Any], Any]) -> None:
-    """Put ``value`` under ``key``, merged into an object there (in place: every object here is _nested's own)."""
-    if key not in node:
-        node[key] = value
-    elif isinstance(node[key], dict) and isinstance(value, dict):
-        for inner, more in value.items():
-            _put(node[key], inner, more, collide)
-    else:
-        node[key] = collide(node[key], value)
-
-
-def _all_values(one: Any, other: Any) -> list[Any]:
-    """An event's path keeps every value that reaches it, as an array's elements do."""
-    return [*filters.listed(one), *filters.listed(other)]
-
-
-def _unheld(one: Any, other: Any) -> Any:
-    raise _Unheld()
+        if inside_or and key in _RESERVED_IN_OR:
+            raise _Untaken()
+        path = key if prefix is None else f"{prefix}.{key}"
+        if isinstance(value, dict):
+            sets = _expanded(value, path, sets, inside_or)
+        else:
+            sets = [{**path_set, path: value} for path_set in sets]
+    return sets

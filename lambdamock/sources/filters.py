@@ -203,7 +203,7 @@ def matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Option
             # Only leaves exist for a filter: a key holding an object does not (test_dynamodb_event_filter
             # [exists_false]), nor one holding an empty array (recorded: exists_list_empty_NEG).
             leaves = [value for value in found if not isinstance(value, dict)]
-            if not any(_rule(rule, leaves) for rule in expected):
+            if not satisfied(expected, leaves):
                 return False
     return True
 
@@ -213,6 +213,11 @@ def _elements(value: Any) -> list[Any]:
     if not isinstance(value, list):
         return [value]
     return [element for item in value for element in _elements(item)]
+
+
+def satisfied(rules: list[Any], leaves: list[Any]) -> bool:
+    """Whether the leaves at a path satisfy one of ``rules`` (a pattern's list for that path)."""
+    return any(_rule(rule, leaves) for rule in rules)
 
 
 def _rule(rule: Any, leaves: list[Any]) -> bool:
@@ -322,11 +327,10 @@ def _globbed(pieces: list[str], text: str) -> bool:
 
 
 def _cidr(argument: str, leaves: list[Any]) -> bool:
-    """An IP address (v4 or v6; an IPv4-mapped IPv6 one is its IPv4) from the block's address to its end, as
-    EventBridge's matching library (event-ruler) reads a block: other strings, and other types, are not
+    """An IP address (v4 or v6; an IPv4-mapped IPv6 one is its IPv4) in the block, from its network's first address
+    (as event-ruler reads a block since its 1.2.2) to its last: other strings, and other types, are not
     (content_ip_address_*)."""
-    start = ipaddress.ip_address(argument.partition("/")[0])
-    end = ipaddress.ip_network(argument, strict=False).broadcast_address
+    block = ipaddress.ip_network(argument, strict=False)
     for leaf in _strings(leaves):
         try:
             address = ipaddress.ip_address(leaf)
@@ -334,7 +338,7 @@ def _cidr(argument: str, leaves: list[Any]) -> bool:
             continue
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             address = address.ipv4_mapped
-        if address.version == start.version and start <= address <= end:  # type: ignore[operator]  # one version
+        if address in block:
             return True
     return False
 

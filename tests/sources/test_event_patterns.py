@@ -76,8 +76,18 @@ def test_patterns_eventbridge_refuses_are_told(pattern):
     ({"f": [{"wildcard": "a*b*b"}]}, {"f": "ab"}, False),  # a middle piece is not the last one's text
     ({"f": [{"wildcard": "a*b*b"}]}, {"f": "abb"}, True),
     ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "::ffff:a00:1"}, True),  # an IPv4-mapped IPv6 address is its IPv4
-    ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.1"}, False),  # a block runs from its address to its end
-    ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.200"}, True),
+    ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.1"}, True),  # a block is its whole network (event-ruler 1.2.2)
+    ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.1.1"}, False),
+    # A key and a dotted key under it are two paths; a path given twice takes its later rules.
+    ({"a": ["x"], "a.b": ["y"]}, {"a": ["x", {"b": "y"}]}, True),
+    ({"a": ["x"], "a.b": ["y"]}, {"a": "x"}, False),
+    ({"a.b": ["x"], "a": {"b": ["y"]}}, {"a": {"b": "y"}}, True),
+    ({"a.b": ["x"], "a": {"b": ["y"]}}, {"a": {"b": "x"}}, False),
+    ({"a.$or": [{"exists": True}]}, {"a": {"$or": 1}}, True),  # "$or" is an operator only as a whole key
+    # Rules for a path inside a "$or" alternative replace those before it (event-ruler's rule overriding).
+    ({"a": ["x"], "$or": [{"a": ["y"]}, {"b": ["z"]}]}, {"a": "y"}, True),
+    ({"a": ["x"], "$or": [{"a": ["y"]}, {"b": ["z"]}]}, {"a": "x", "b": "z"}, True),
+    ({"a": ["x"], "$or": [{"a": ["y"]}, {"b": ["z"]}]}, {"a": "x"}, False),
     ({"labels": {"app": ["web"]}}, {"labels": {"app": "web", "app.b": {"c": 1}, "app.b.d": 2}}, True),
 ])
 def test_dotted_keys_wildcards_and_addresses_read_as_eventbridge_reads_them(pattern, event, expected):
@@ -90,11 +100,10 @@ def test_dotted_keys_wildcards_and_addresses_read_as_eventbridge_reads_them(patt
     {"f": [{"wildcard": "a\\xb"}]},
     {"ip": [{"cidr": "10.0.0.1"}]},  # an address, "/" and a prefix length
     {"ip": [{"cidr": "10.0.0.0/255.255.255.0"}]},
-    {"a": ["x"], "a.b": ["y"]},  # a value and an object under one key: nesting cannot hold both
-    {"a.b": ["x"], "a": {"b": ["y"]}},
-    {"a.$or": [{"exists": True}]},  # "$or" is an operator only as a whole key
-    {"$or.x": ["y"]},
     {"$or": [{"a": ["x"]}]},  # "$or" needs two alternatives (event-ruler's rule)
+    {"$or": [{"prefix": ["p"]}, {"b": ["z"]}]},  # nor may its alternatives name a field as an operator
+    {"$or": [{"d": {"numeric": ["p"]}}, {"b": ["z"]}]},
+    {"$or": [{"a": ["1"]}, {"a": ["2"]}], "b": {"$or": [{"c": [str(n)]} for n in range(1025)]}},  # too many sets
     {"ip": [{"cidr": "10.0.0.1/32"}]},  # a block shorter than its address (event-ruler's rule)
     {"ip": [{"cidr": "::ffff:10.0.0.0/104"}]},  # an IPv4-mapped block
 ])
