@@ -48,8 +48,12 @@ _OPERATORS: dict[str, Callable[[Any], bool]] = {
     **filters.OPERATORS, "anything-but": _anything_but_valid, "wildcard": _wildcard_valid, "cidr": _cidr_valid}
 
 
-# Field names a "$or" alternative may not use, at any depth (event-ruler: "reserved" in a "$or" relationship).
-_RESERVED_IN_OR = frozenset(_OPERATORS)
+# Field names a "$or" alternative may not use, at any depth: event-ruler's operators, these and those it has besides
+# (its RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP).
+_RESERVED_IN_OR = frozenset((
+    *_OPERATORS, "exactly", "=", "<", "<=", ">", ">=", "regex", "not-wildcard", "not-equals-ignore-case",
+    "date-after", "date-on-or-after", "date-before", "date-on-or-before", "in-date-range", "ip-address-in-range",
+    "ip-address-not-in-range"))
 # The most path sets a pattern's "$or"s may make (past it, the pattern is moto's to match).
 _MOST_ALTERNATIVES = 1024
 
@@ -62,13 +66,30 @@ class _Untaken(Exception):
 
 def takes(pattern: Any) -> bool:
     """Whether EventBridge takes ``pattern`` for a rule, and lambdamock can match it (checked as LocalStack's
-    event_pattern_templates recorded it with TestEventPattern against AWS; "$or" as event-ruler takes it)."""
+    event_pattern_templates recorded it with TestEventPattern against AWS; "$or" as event-ruler takes it), within
+    _MOST_ALTERNATIVES path sets, counted before any is made."""
     try:
         filters.check(pattern, _OPERATORS)
-        _alternatives(pattern)
-    except (filters.InvalidPattern, _Untaken):
+        return _sets(pattern, inside_or=False) <= _MOST_ALTERNATIVES
+    except (filters.InvalidPattern, _Untaken, RecursionError):  # nested past Python's limit: moto took it (AWS not)
         return False
-    return True
+
+
+def _sets(pattern: dict[str, Any], inside_or: bool) -> int:
+    """How many path sets the pattern's "$or"s make (capped just past _MOST_ALTERNATIVES); _Untaken where
+    event-ruler refuses a "$or": one alternative alone, or one that names a field as an operator."""
+    count = 1
+    for key, value in pattern.items():
+        if key == "$or":
+            if len(value) < 2:  # event-ruler: "There must have at least 2 Objects in $or relationship"
+                raise _Untaken()
+            count *= sum(_sets(alternative, inside_or=True) for alternative in value)
+        elif inside_or and key in _RESERVED_IN_OR:
+            raise _Untaken()
+        elif isinstance(value, dict):
+            count *= _sets(value, inside_or)
+        count = min(count, _MOST_ALTERNATIVES + 1)
+    return count
 
 
 def matches(pattern: dict[str, Any], event: Any) -> bool:
@@ -98,24 +119,18 @@ def _values(event: Any) -> Paths:
 def _alternatives(pattern: dict[str, Any]) -> list[Paths]:
     """The pattern's path sets: one for each choice of its "$or" alternatives. A path given rules again takes the later
     ones, as event-ruler overrides a rule (inside an alternative after outside it, say)."""
-    return _expanded(pattern, None, [{}], inside_or=False)
+    return _expanded(pattern, None, [{}])
 
 
-def _expanded(pattern: dict[str, Any], prefix: Optional[str], sets: list[Paths], inside_or: bool) -> list[Paths]:
+def _expanded(pattern: dict[str, Any], prefix: Optional[str], sets: list[Paths]) -> list[Paths]:
     for key, value in pattern.items():
         if key == "$or":
-            if len(value) < 2:  # event-ruler: "There must have at least 2 Objects in $or relationship"
-                raise _Untaken()
             sets = [each for path_set in sets for alternative in value
-                    for each in _expanded(alternative, prefix, [dict(path_set)], inside_or=True)]
-            if len(sets) > _MOST_ALTERNATIVES:
-                raise _Untaken()
+                    for each in _expanded(alternative, prefix, [dict(path_set)])]
             continue
-        if inside_or and key in _RESERVED_IN_OR:
-            raise _Untaken()
         path = key if prefix is None else f"{prefix}.{key}"
         if isinstance(value, dict):
-            sets = _expanded(value, path, sets, inside_or)
+            sets = _expanded(value, path, sets)
         else:
             sets = [{**path_set, path: value} for path_set in sets]
     return sets

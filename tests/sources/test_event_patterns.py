@@ -103,9 +103,19 @@ def test_dotted_keys_wildcards_and_addresses_read_as_eventbridge_reads_them(patt
     {"$or": [{"a": ["x"]}]},  # "$or" needs two alternatives (event-ruler's rule)
     {"$or": [{"prefix": ["p"]}, {"b": ["z"]}]},  # nor may its alternatives name a field as an operator
     {"$or": [{"d": {"numeric": ["p"]}}, {"b": ["z"]}]},
+    {"$or": [{"detail": {"regex": ["x"]}}, {"detail": {"b": ["z"]}}]},  # event-ruler's own operators too
     {"$or": [{"a": ["1"]}, {"a": ["2"]}], "b": {"$or": [{"c": [str(n)]} for n in range(1025)]}},  # too many sets
     {"ip": [{"cidr": "10.0.0.1/32"}]},  # a block shorter than its address (event-ruler's rule)
     {"ip": [{"cidr": "::ffff:10.0.0.0/104"}]},  # an IPv4-mapped block
 ])
 def test_patterns_lambdamock_does_not_take_are_left_to_moto(pattern):
     assert not event_patterns.takes(pattern)
+
+
+def test_a_pattern_of_many_combinations_is_counted_not_expanded():
+    def ors(count: int) -> dict:
+        return {f"k{n}": {"$or": [{"a": ["1"]}, {"b": ["2"]}]} for n in range(count)}
+
+    assert event_patterns.takes(ors(10))  # 2 ** 10 path sets
+    assert not event_patterns.takes(ors(11))
+    assert not event_patterns.takes(ors(60))  # 2 ** 60: counted, never made
