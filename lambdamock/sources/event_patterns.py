@@ -101,7 +101,7 @@ def matches(pattern: dict[str, Any], event: Any) -> bool:
 
 def _values(event: Any) -> Paths:
     """The values at each path of the event's keys (an array's elements, nested arrays' too, at its path); an object
-    is no value of its own ("Only leaves exist", see filters.matches). Read without recursion: an event nested as
+    is no value of its own (only leaves exist, as in filters). Read without recursion: an event nested as
     deep as moto reads one is read here too."""
     found: Paths = {}
     stack: list[tuple[Optional[str], Any]] = [(None, event)]

@@ -1,6 +1,6 @@
 """Event filtering: FilterCriteria patterns (EventBridge's syntax, as Lambda takes it) checked against records.
 
-The matching engine is EventBridge's too: event_patterns checks and matches its rules' patterns with it.
+Its checks and rules are EventBridge's too: event_patterns checks and matches its rules' patterns with them.
 """
 
 from __future__ import annotations
@@ -142,11 +142,11 @@ def compile_all(patterns: tuple[str, ...], kind: str) -> Optional[Check]:
     parsed = [parse(text, kind) for text in patterns]
     data, lenient = _DATA[kind], kind in _METADATA_ONLY
 
-    def check(record: dict[str, Any]) -> bool:
+    def passes(record: dict[str, Any]) -> bool:
         view = [_view(record, kind)]
-        return any(matches(pattern, view, data, lenient) for pattern in parsed)
+        return any(_matches(pattern, view, data, lenient) for pattern in parsed)
 
-    return check
+    return passes
 
 
 def _view(record: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -177,15 +177,15 @@ def _json_or_text(text: str) -> Any:
     return value if isinstance(value, dict) else text
 
 
-def matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None,
-             lenient: bool = False) -> bool:
+def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None,
+              lenient: bool = False) -> bool:
     """Whether ``pattern`` matches ``objects``: the objects at one path, an array's elements pooled (as EventBridge
     flattens arrays). ``data`` names the record's data key, at the top: a JSON pattern for it matches JSON data
     only, and a plain one plain data only ("If there is a mismatch, Lambda drops the message"); ``lenient``, the
     pattern for data is then left out instead (Kafka's)."""
     for key, expected in pattern.items():
         if key == "$or":
-            if not any(matches(alternative, objects, data, lenient) for alternative in expected):
+            if not any(_matches(alternative, objects, data, lenient) for alternative in expected):
                 return False
             continue
         found = [value for each in objects if key in each for value in _elements(each[key])]
@@ -197,7 +197,7 @@ def matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Option
         if isinstance(expected, dict):
             # Under a missing object every leaf is missing too: only "exists": false can match there
             # (CloudFormation test_lambda.py, test_lambda_dynamodb_event_filter: AWS invokes the function).
-            if not matches(expected, [value for value in found if isinstance(value, dict)]):
+            if not _matches(expected, [value for value in found if isinstance(value, dict)]):
                 return False
         else:
             # Only leaves exist for a filter: a key holding an object does not (test_dynamodb_event_filter
