@@ -54,37 +54,41 @@ def send_to_targets(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # events to alone: moto's own targets get what moto sends them.
     if _moto_s3.spurious() or (_moto_s3.sending() and instance.event_bus_name != "default"):
         return None
+    from lambdamock.sources import trigger_events
+
     event = _moto_s3.eventbridge_event(_argument(args, kwargs, 0, "original_event"))
+    shaped = trigger_events.eventbridge(event)
     # A rule with a schedule alone matches no event (AWS's PutRule: a rule with both "triggers on matching
     # events as well as on a schedule"); moto's empty pattern matches every event.
     # ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too ("enabled for all events, including AWS
     # management events delivered through CloudTrail", the Rule's State).
     if (not str(getattr(instance, "state", "ENABLED")).startswith("ENABLED") or not instance.event_pattern.dump()
-            or not _matches(instance.event_pattern, event)):
+            or not _matches(instance.event_pattern, event, shaped)):
         return None
     for target in mine:
-        _to_target(instance, target, event)
+        _to_target(instance, target, shaped)
     return None
 
 
-def _matches(pattern: Any, event: Mapping[str, Any]) -> bool:
-    """Whether a rule's pattern (moto's EventPattern) matches the event as EventBridge matches it: the event as
-    EventBridge shapes it (its ISO time, no ingestion time), where moto's matching differs (an array of objects under
+def _matches(pattern: Any, event: Mapping[str, Any], shaped: Mapping[str, Any]) -> bool:
+    """Whether a rule's pattern (moto's EventPattern) matches moto's event as EventBridge matches it: ``shaped``, the
+    event as EventBridge delivers it (its ISO time, no ingestion time), where moto's matching differs (an array of objects under
     an object of the pattern matches nothing there, an empty array exists, and older motos know fewer operators). A
     pattern lambdamock does not take (one EventBridge refuses, which moto took) matches as moto matches it."""
-    from lambdamock.sources import event_patterns, trigger_events
+    from lambdamock.sources import event_patterns
 
     parsed = pattern.get_pattern()
     if event_patterns.takes(parsed):
-        return event_patterns.matches(parsed, trigger_events.eventbridge(event))
+        return event_patterns.matches(parsed, shaped)
     return bool(pattern.matches_event(event))
 
 
-def _to_target(rule: Any, target: Mapping[str, Any], event: Mapping[str, Any]) -> None:
-    """Send a function that is a target of ``rule`` the event that matched it, as the target's input makes it."""
+def _to_target(rule: Any, target: Mapping[str, Any], shaped: Mapping[str, Any]) -> None:
+    """Send a function that is a target of ``rule`` the event that matched it (as EventBridge delivers it, see
+    trigger_events.eventbridge), as the target's input makes it."""
     from lambdamock.sources import trigger_events, triggers
 
-    shaped, service = trigger_events.eventbridge(event), _serving(target["Arn"])
+    service = _serving(target["Arn"])
     payload = trigger_events.target_input(target, shaped, rule.arn, rule.name, trigger_events.ingestion_time())
     if payload is None:
         triggers.dropped(service, target["Arn"], rule.arn, trigger_events.NOT_JSON)
@@ -147,5 +151,7 @@ def events_invoke_lambda(wrapped: Any, instance: Any, args: Any, kwargs: Any) ->
     # event is its own make (not CloudTrail's, which the rules that match it are written for): the source and the
     # eventName it picked the rule by stand for the rest of the pattern.
     if rule.region_name == event.get("region") and rule.event_bus_name == "default":
-        _to_target(rule, target, event)
+        from lambdamock.sources import trigger_events
+
+        _to_target(rule, target, trigger_events.eventbridge(event))
     return None
