@@ -19,6 +19,19 @@ def test_a_null_attribute_is_left_out() -> None:
     assert sqs.record(message, ARN, "us-east-1")["attributes"] == {"ApproximateReceiveCount": "1", "SentTimestamp": "1"}
 
 
+def test_a_message_attribute_without_a_data_type_is_left_out() -> None:
+    # moto 5.1.16 to 5.1.20 answer MessageAttributeNames=["All"] with the system attributes as empty message
+    # attributes ({"SenderId": {}, ...}). SQS's own always have a DataType (a required member of botocore's
+    # MessageAttributeValue), and a message sent without attributes reaches Lambda with "messageAttributes": {}
+    # (LocalStack's AWS-validated event_source_mapping/test_lambda_integration_sqs.snapshot.json,
+    # test_failing_lambda_retries_after_visibility_timeout).
+    message = {"MessageId": "m", "ReceiptHandle": "r", "Body": "b", "MD5OfBody": "x",
+               "MessageAttributes": {"SenderId": {}, "SentTimestamp": {},
+                                     "kind": {"DataType": "String", "StringValue": "order"}}}
+    assert sqs.record(message, ARN, "us-east-1")["messageAttributes"] == {
+        "kind": {"stringValue": "order", "stringListValues": [], "binaryListValues": [], "dataType": "String"}}
+
+
 def test_a_read_hides_its_messages_as_long_as_the_reader_was_told() -> None:
     # The poller asks the queue's visibility timeout, then reads: a change made in between (a test's
     # SetQueueAttributes) must not hide the messages for less than the poller counts on.
