@@ -138,7 +138,9 @@ def test_an_atexit_hook_neither_reaches_aws_nor_changes_the_test_process_s_exit_
 
 def test_a_faulthandler_timer_set_by_the_function_neither_ends_nor_replaces_the_test_process_s(tmp_path: Path) -> None:
     # With exit=True it would end the test process; the process has one such timer, which pytest's own
-    # faulthandler_timeout uses too. The test process's timer, set before, still fires, after the function's was due.
+    # faulthandler_timeout uses too. The test process's timer, set before, still fires, after the function's was due:
+    # once the mock has stopped, since faulthandler reads every thread's frames without the GIL, and a thread that
+    # ends meanwhile can crash it (seen once, as -11, in a loaded full run when it was due 0.5 s in).
     app = ("import faulthandler\n"
            "def handler(event, context):\n"
            "    faulthandler.cancel_dump_traceback_later()\n"
@@ -148,7 +150,7 @@ def test_a_faulthandler_timer_set_by_the_function_neither_ends_nor_replaces_the_
     before = f"""
         import faulthandler
         sink = open({str(dumped)!r}, "w")
-        faulthandler.dump_traceback_later(0.5, file=sink)
+        faulthandler.dump_traceback_later(3, file=sink)
     """
     after = f"""
         deadline = time.monotonic() + 30
