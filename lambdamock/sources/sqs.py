@@ -64,8 +64,8 @@ def record(message: Mapping[str, Any], arn: str, region: str) -> dict[str, Any]:
         "receiptHandle": message["ReceiptHandle"],
         "body": message.get("Body", ""),
         "attributes": ordered,
-        # Each of SQS's message attributes has a DataType (moto 5.1.16 to 5.1.20 add the system attributes asked
-        # for as empty ones, which a message sent with no attributes shows Lambda as none).
+        # Each of SQS's message attributes has a DataType. moto 5.1.16 to 5.1.20 also answer the system attributes
+        # asked for as empty message attributes: not the message's, so not in Lambda's record.
         "messageAttributes": {
             name: message_attribute(value) for name, value in (message.get("MessageAttributes") or {}).items()
             if "DataType" in value
