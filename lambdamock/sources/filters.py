@@ -178,7 +178,7 @@ def _json_or_text(text: str) -> Any:
 
 
 def _matches(pattern: dict[str, Any], objects: list[dict[str, Any]], data: Optional[str] = None,
-              lenient: bool = False) -> bool:
+             lenient: bool = False) -> bool:
     """Whether ``pattern`` matches ``objects``: the objects at one path, an array's elements pooled (as EventBridge
     flattens arrays). ``data`` names the record's data key, at the top: a JSON pattern for it matches JSON data
     only, and a plain one plain data only ("If there is a mismatch, Lambda drops the message"); ``lenient``, the
