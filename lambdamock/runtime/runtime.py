@@ -13,7 +13,7 @@ from lambdamock.runtime import hooks, results
 from lambdamock.runtime.code import CodeDir, CodeStore
 from lambdamock.runtime.environment import Environment
 from lambdamock.runtime.spec import Credentials, DaemonThreads, FunctionSpec, InvocationResult, Threads, no_credentials
-from lambdamock.runtime.waits import Signal, Steps, Wait, blocking
+from lambdamock.runtime.waits import Signal, Steps, Wait, blocking, relaying
 
 # Lambda gives init 10 s; one that overruns is abandoned and run again within the invoke, under the function's
 # timeout (AWS's "Lambda execution environment lifecycle"; a capture, from a public reproduction of a slow init:
@@ -135,9 +135,10 @@ class Runtime:
         spent = env.init_outcome.duration_ms / 1000 if failed is not None else 0.0  # the invoke phase's init
         try:
             # Alone as it is handed over (read without the lock: a stale count only decides that), its hand-offs keep
-            # to one core (runtime.cores); beside others, the cores are theirs to share.
+            # to one core (runtime.cores); beside others, the cores are theirs to share. A relayed one's do not: its
+            # answer wakes no thread of the caller's, which goes on with its own work on that core meanwhile.
             outcome = yield from env.invoke(request_id, payload, invoked_function_arn, client_context, trace, spent,
-                                            len(self._busy) == 1)
+                                            len(self._busy) == 1 and not relaying())
         except BaseException:
             # A driver gave these steps up while the handler ran: it goes on, but its environment is not reused.
             env.retired = True

@@ -97,6 +97,15 @@ class Wait:
 
 Steps = Generator[Wait, bool, T]
 
+# Set on a thread while it carries a relay's steps on (see relaying).
+_relaying = threading.local()
+
+
+def relaying() -> bool:
+    """Whether this thread carries a relay's steps on: it takes no answer from the environment it hands a call
+    to, and goes on with other work, so the hand-off is not to keep to its core (runtime.cores)."""
+    return getattr(_relaying, "on", False)
+
 
 def blocking(steps: Steps[T], wait: Optional[Wait] = None,
              orphan: Optional[Callable[[Callable[[], None]], None]] = None) -> T:
@@ -225,6 +234,7 @@ class Relay(Generic[T]):
     def _advance(self, ready: Optional[bool]) -> None:
         """Send the steps ``ready`` and on, to the next wait not yet over (or to their end); by the claiming thread."""
         while True:
+            _relaying.on = True
             try:
                 wait = self._steps.send(ready)  # type: ignore[arg-type]  # None starts them
             except StopIteration as done:
@@ -233,6 +243,8 @@ class Relay(Generic[T]):
             except BaseException as error:
                 self._end(None, error)
                 return
+            finally:
+                _relaying.on = False
             registered = wait.signal.when_set(partial(self._set, wait))
             with self._condition:
                 if registered and not wait.signal.is_set:

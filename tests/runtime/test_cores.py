@@ -207,6 +207,23 @@ def test_a_lone_invocation_narrows_its_worker_and_its_caller_and_one_beside_anot
 
 
 @narrowable
+def test_a_lone_relayed_invocation_narrows_nothing(runtime: Runtime, met: List[str]) -> None:
+    # A function URL's request (waits.relay): the thread that hands it over takes no answer and reads on meanwhile.
+    spec = make_spec(handler_source("return 'quick'"), name="quick")
+    assert invoke(runtime, spec).payload == b'"quick"'
+    _until_idle(runtime)
+    met.clear()
+    answered: List[Any] = []
+    relay = waits.relay(runtime.steps(spec, b"{}", request_id="relayed", invoked_function_arn=spec.function_arn),
+                        answered.append, answered.append)
+    relay.finish()
+    assert answered[0].payload == b'"quick"' and met == []
+    _until_idle(runtime)
+    assert invoke(runtime, spec).payload == b'"quick"'
+    assert met == ["met quick", "answering", "woken"]  # the thread that relayed blocks for its next one: met
+
+
+@narrowable
 def test_a_worker_still_delivering_a_relayed_answer_is_not_narrowed(runtime: Runtime) -> None:
     # A function URL's answer is delivered by the environment's thread once its environment is back in the pool
     # (waits.relay): an invocation handed to it meanwhile must not narrow it, as threads it starts would keep one core.
