@@ -7,8 +7,8 @@ loop detection), and keeps a Kinesis PutRecords whole to its readers. Beside it:
 function, CloudWatch Logs and Secrets Manager in _moto_lookups; roles and subnets in
 _moto_resources; stacks in _moto_stack_models and _moto_stack_types (on _moto_stacks), their
 custom resources in _moto_custom; tags in _moto_tagging. moto calls its own Lambda backend
-directly, not through botocore, so these are wrappers around moto functions (the same from moto
-5.0 to 5.2), installed once moto loads them.
+directly, not through botocore, so these are wrappers around moto functions (moto 5.1 on), installed
+once moto loads them.
 """
 
 from __future__ import annotations
@@ -73,6 +73,12 @@ def bridge() -> None:
     # Imported on first start: ``import lambdamock`` stays cheap.
     import wrapt
 
+    for module, install in _installs():
+        wrapt.register_post_import_hook(install, module)
+
+
+def _installs() -> list[tuple[str, Callable[[Any], None]]]:
+    """What is installed in each of moto's modules as it loads; each fails plainly where that moto lacks it."""
     from lambdamock import (
         _moto_custom,
         _moto_events,
@@ -119,11 +125,26 @@ def bridge() -> None:
                                         ("ResourceMap.update", _moto_stacks.stack_update),
                                         ("ResourceMap.delete", _moto_custom.stack_delete)],
     }
-    for module, wrappers in hooks.items():
-        wrapt.register_post_import_hook(_installer(wrappers), module)
-    wrapt.register_post_import_hook(_moto_stack_models.install, "moto.awslambda.models")
-    wrapt.register_post_import_hook(_moto_tagging.install_lambda, "moto.awslambda.models")
-    wrapt.register_post_import_hook(_moto_tagging.install_tagging, "moto.resourcegroupstaggingapi.models")
+    installs = [(module, _installer(wrappers)) for module, wrappers in hooks.items()]
+    installs += [("moto.awslambda.models", _moto_stack_models.install),
+                 ("moto.awslambda.models", _moto_tagging.install_lambda),
+                 ("moto.resourcegroupstaggingapi.models", _moto_tagging.install_tagging)]
+    return [(module, _plainly(install)) for module, install in installs]
+
+
+def _plainly(install: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``install``, failing with a plain reason where the moto loaded lacks what it wraps (a moto before 5.1)."""
+
+    def installed(module: Any) -> None:
+        try:
+            install(module)
+        except AttributeError as missing:
+            version = getattr(sys.modules.get("moto"), "__version__", "of unknown version")
+            raise ImportError(f"lambdamock works alongside moto 5.1 or later, and this moto ({version}) lacks what "
+                              f"it wraps in {module.__name__}: {missing}. Upgrade it: pip install 'moto>=5.1'"
+                              ) from missing
+
+    return installed
 
 
 # Set while the other before-send handlers see a request lambdamock answers: moto's leaves it alone.
