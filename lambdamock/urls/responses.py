@@ -66,7 +66,8 @@ def _object(value: dict[str, Any]) -> Response:
     except (TypeError, ValueError):
         raise Unmappable("statusCode") from None
     headers, cookies = value.get("headers") or {}, value.get("cookies") or []
-    if not (100 <= status <= 599 and isinstance(headers, dict) and isinstance(cookies, list)):
+    # An informational status (1xx) cannot end an exchange: a client would read the body as the next status line.
+    if not (200 <= status <= 599 and isinstance(headers, dict) and isinstance(cookies, list)):
         raise Unmappable("statusCode, headers or cookies")
     body = value.get("body")
     if body is None:
