@@ -8,8 +8,12 @@ documented in urls-invocation and in captured events (research notes 20, section
 from __future__ import annotations
 
 import base64
+import datetime
+import email.utils
+import http.client
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -175,6 +179,29 @@ def test_the_event_for_a_post_with_a_query_string(client, lambda_mock):
     # test_request_id_invoke_url: the response's x-amzn-RequestId is the invocation's request id.
     assert context["requestId"] == answer.headers["x-amzn-RequestId"] == lambda_mock.invocations[-1].request_id
     uuid.UUID(context["requestId"])
+
+
+def test_the_event_s_time_repeated_headers_and_a_get_s_length(client, lambda_mock):
+    # Captured events (research notes 20, 1.5; urls-invocation's example): time as "11/Jan/2023:11:45:34 +0000" and
+    # timeEpoch in milliseconds, the same moment; a repeated header's values joined with a comma ("value1,value2");
+    # a GET sends no body, and its event has no content-length.
+    url = public(client, lambda_mock)
+    host, _, path = url.split("//", 1)[1].partition("/")
+    before = time.time()
+    connection = http.client.HTTPConnection(host, timeout=30)
+    connection.putrequest("GET", "/" + path)
+    for value in ("1", "2"):
+        connection.putheader("X-Rep", value)
+    connection.endheaders()
+    event = json.loads(connection.getresponse().read())
+    connection.close()
+    after = time.time()
+    context = event["requestContext"]
+    assert before * 1000 - 1000 <= context["timeEpoch"] <= after * 1000 + 1000
+    moment = datetime.datetime.fromtimestamp(context["timeEpoch"] // 1000, datetime.timezone.utc)
+    _, day, month, year, clock, zone = email.utils.format_datetime(moment).replace(",", "").split()  # English always
+    assert context["time"] == f"{day}/{month}/{year}:{clock} {zone}"
+    assert event["headers"]["x-rep"] == "1,2" and "content-length" not in event["headers"]
 
 
 def test_the_handler_and_its_event_share_the_requests_trace(client, lambda_mock):
