@@ -7,6 +7,7 @@ TestLambdaPermissions), validated against AWS in November 2025. What is not reco
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import threading
 from pathlib import Path
@@ -302,6 +303,9 @@ def test_an_aws_iam_url_wants_a_signed_request(client, lambda_mock, create_funct
     client.create_function_url_config(FunctionName="f", AuthType="AWS_IAM")
     url = lambda_mock.function_url("f")
     assert (fetch(url).status, fetch(url).json()) == (403, FORBIDDEN)
+    good = signed(url)["Authorization"]
+    for broken in (good.replace("AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256"), "Bearer t " + good):
+        assert fetch(url, headers={"Authorization": broken}).status == 403  # no SigV4 Authorization header
     event = fetch(url, headers=signed(url)).json()
     assert event["requestContext"]["accountId"] == "123456789012"
     iam = event["requestContext"]["authorizer"]["iam"]
@@ -321,6 +325,10 @@ def test_an_aws_iam_url_takes_a_presigned_request(client, lambda_mock, create_fu
     assert event["queryStringParameters"]["x"] == "1"
     unsigned = request.url.replace("X-Amz-Signature=", "X-Amz-Nothing=")
     assert (fetch(unsigned).status, fetch(unsigned).json()) == (403, FORBIDDEN)
+    # No SigV4 without its algorithm, or without whose credential it is: AWS cannot check such a signature.
+    for broken in (request.url.replace("X-Amz-Algorithm=", "X-Amz-Nothing="),
+                   re.sub(r"X-Amz-Credential=[^&]*", "X-Amz-Credential=", request.url)):
+        assert fetch(broken).status == 403
 
 
 # -- CORS ------------------------------------------------------------------------------------------
@@ -363,11 +371,27 @@ def test_responses_carry_the_configured_cors_headers_over_the_function_s(client,
 
 
 def test_a_wildcard_origin_allows_any(client, lambda_mock):
-    url = public(client, lambda_mock, Cors={"AllowOrigins": ["*"], "AllowMethods": ["*"]})
+    url = public(client, lambda_mock, Cors={"AllowOrigins": ["*"], "AllowMethods": ["*"], "AllowCredentials": False})
     preflight = fetch(url, method="OPTIONS", headers={"Origin": "https://any.example",
                                                       "Access-Control-Request-Method": "DELETE"})
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
-    assert fetch(url, headers={"Origin": "https://any.example"}).headers["Access-Control-Allow-Origin"] == "*"
+    answer = fetch(url, headers={"Origin": "https://any.example"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    # Credentials only when allowed; a request that names no origin is no cross-origin one (the Fetch standard).
+    assert "Access-Control-Allow-Credentials" not in preflight.headers
+    assert "Access-Control-Allow-Credentials" not in answer.headers
+    assert "Access-Control-Allow-Origin" not in fetch(url).headers
+
+
+def test_only_an_options_request_naming_origin_and_method_is_a_preflight(client, lambda_mock):
+    # The Fetch standard's CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. Any other request
+    # reaches the function.
+    url = public(client, lambda_mock, Cors=CORS)
+    asking = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    for method, headers in (("POST", asking), ("OPTIONS", {"Origin": "https://app.example"}),
+                            ("OPTIONS", {"Access-Control-Request-Method": "POST"})):
+        assert fetch(url, method=method, headers=headers).json()["requestContext"]["http"]["method"] == method
+    assert len(lambda_mock.invocations) == 3
 
 
 def test_urls_stop_with_the_mock_even_while_a_connection_is_open():
