@@ -28,6 +28,15 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     ({"body": {"n": [{"numeric": [">", 5, "<=", 10]}]}}, {"n": 7}, True),
     ({"body": {"n": [{"numeric": [">", 5]}]}}, {"n": 5}, False),
     ({"body": {"n": [{"numeric": ["=", 5]}]}}, {"n": "5"}, False),
+    # Bounds: inclusive or not as the operator says (EventBridge's numeric matching); true is no number.
+    ({"body": {"n": [{"numeric": [">=", 5]}]}}, {"n": 5}, True),
+    ({"body": {"n": [{"numeric": ["<=", 5]}]}}, {"n": 5}, True),
+    ({"body": {"n": [{"numeric": ["<", 5]}]}}, {"n": 5}, False),
+    ({"body": {"n": [{"numeric": [">", 1, "<=", 5]}]}}, {"n": 5}, True),
+    ({"body": {"n": [{"numeric": ["=", 5]}]}}, {"n": 5.0}, True),
+    ({"body": {"n": [{"numeric": ["=", 5]}]}}, {"n": 5.5}, False),
+    ({"body": {"n": [{"numeric": ["<=", 5]}]}}, {"n": True}, False),
+    ({"body": {"n": [{"numeric": [">", 0]}]}}, {"n": "7"}, False),
     ({"body": {"name": [{"prefix": "ab"}]}}, {"name": "abc"}, True),
     ({"body": {"name": [{"suffix": "bc"}]}}, {"name": "abc"}, True),
     ({"body": {"name": [{"equals-ignore-case": "ABC"}]}}, {"name": "abc"}, True),
@@ -146,6 +155,7 @@ def test_no_filters_means_no_check():
     '{"a": [{"prefix": "x", "suffix": "y"}]}', '{"a": [{"numeric": ["=", 1, "<", 2]}]}',
     '{"a": [{"numeric": [">", "x"]}]}',
     '{"a": [{"exists": "yes"}]}', '{"$or": []}', '{"a": [NaN]}', '{"a": [{"numeric": [">", Infinity]}]}',
+    '{"a": [{"numeric": []}]}', '{"a": [{"prefix": {"foo": "x"}}]}', '{"a": [{"anything-but": {"foo": "x"}}]}',
 ])
 def test_malformed_patterns_are_refused(text):
     with pytest.raises(filters.InvalidPattern):
