@@ -44,3 +44,35 @@ def test_a_read_hides_its_messages_as_long_as_the_reader_was_told() -> None:
         client.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
         assert [message.record["body"] for message in reader.receive(10)] == ["m"]
         assert "Messages" not in client.receive_message(QueueUrl=url)  # still hidden, as the reader was told
+
+
+def test_the_queue_s_arn_keeps_its_case_and_attributes_lambda_does_not_order_are_kept() -> None:
+    # SQS names are case-sensitive, and the record names the queue as its ARN does; a system attribute outside the
+    # order Lambda gives the usual ones (a redriven message's DeadLetterQueueSourceArn) follows them.
+    arn = "arn:aws:sqs:us-east-1:123456789012:My-Queue"
+    message = {"MessageId": "m", "ReceiptHandle": "r", "Body": "b", "MD5OfBody": "x",
+               "Attributes": {"DeadLetterQueueSourceArn": "arn:aws:sqs:us-east-1:123456789012:Source",
+                              "SentTimestamp": "1"}}
+    record = sqs.record(message, arn, "us-east-1")
+    assert record["eventSourceARN"] == arn
+    assert list(record["attributes"]) == ["SentTimestamp", "DeadLetterQueueSourceArn"]
+
+
+def test_only_a_queue_named_fifo_after_a_dot_is_fifo() -> None:
+    with mock_lambda() as mock:
+        assert sqs.SqsReader(mock.state.outbound, ARN + ".fifo").fifo
+        assert not sqs.SqsReader(mock.state.outbound, ARN + "-notfifo").fifo
+
+
+def test_messages_read_but_not_delivered_are_released_at_once() -> None:
+    with moto_aws(), mock_lambda() as mock:
+        client = boto3.client("sqs", region_name="us-east-1")
+        url = client.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "300"})["QueueUrl"]
+        for body in ("a", "b"):
+            client.send_message(QueueUrl=url, MessageBody=body)
+        reader = sqs.SqsReader(mock.state.outbound, ARN)
+        read = reader.receive(10)
+        assert sorted(message.record["body"] for message in read) == ["a", "b"]
+        reader.release([message.record["receiptHandle"] for message in read])
+        again = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+        assert sorted(message["Body"] for message in again) == ["a", "b"]
