@@ -63,14 +63,16 @@ def test_the_event_is_lambdas_sqs_event(world):
     assert world.remaining() == 0, "a handled message is deleted"
 
 
-def test_batches_hold_up_to_batch_size_messages(world):
+@pytest.mark.parametrize(("size", "sizes"), [(5, [5, 5, 2]), (10, [10, 2])])
+def test_batches_hold_up_to_batch_size_messages(world, size, sizes):
+    # Without a batching window, one ReceiveMessage (at most ten messages) makes a batch.
     world.function()
-    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=5,
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=size,
                                                  Enabled=False)["UUID"]
     world.send(*(f"m{n}" for n in range(12)))
     world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
     world.mock.wait()
-    assert [len(batch) for batch in world.batches()] == [5, 5, 2]
+    assert [len(batch) for batch in world.batches()] == sizes
     assert sorted(body for batch in world.batches() for body in batch) == sorted(f"m{n}" for n in range(12))
     assert world.remaining() == 0
 
