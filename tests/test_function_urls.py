@@ -168,6 +168,7 @@ def test_a_chunked_request_body_arrives_whole(client, lambda_mock):
     body = iter([b"hello ", b"chunked ", b"world"])
     event = fetch(url, body, {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"}).json()  # type: ignore[arg-type]
     assert event["body"] == "hello chunked world" and event["headers"]["content-length"] == "19"
+    assert "transfer-encoding" not in event["headers"]  # hop by hop (RFC 9110): framing of the connection alone
 
 
 def test_odd_requests_get_answers_and_the_server_goes_on(client, lambda_mock):

@@ -237,6 +237,9 @@ def test_text_bodies_arrive_as_text_and_others_base64(client, lambda_mock):
     url = public(client, lambda_mock)
     text = fetch(url + "custom_path/extend?test_param=test_value", b"text", {"Content-Type": "text/plain"}).json()
     assert (text["body"], text["isBase64Encoded"]) == ("text", False)
+    # Media types are case-insensitive (RFC 9110).
+    shouted = fetch(url, b"{}", {"Content-Type": "Application/JSON"}).json()
+    assert (shouted["body"], shouted["isBase64Encoded"]) == ("{}", False)
     form = b"--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nvalue\r\n--b--\r\n"
     sent = fetch(url, form, {"Content-Type": "multipart/form-data; boundary=b"}).json()
     assert sent["isBase64Encoded"] is True and base64.b64decode(sent["body"]) == form
