@@ -90,6 +90,7 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
         service.unserved.append(Unserved(name, service_model.api_version))
         raise
     headers = response.headers
+    headers.update(call.headers)
     headers["x-amzn-RequestId"] = call.request_id
     headers["Content-Length"] = str(len(response.body))
     headers["Date"] = http_date()

@@ -99,3 +99,44 @@ def test_each_mock_samples_active_tracing_afresh():
             client = boto3.client("lambda", region_name="us-east-1")
             deploy(client, "active", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
             assert TRACE.fullmatch(call(client, "active")["Body"][1])[3] == "1"
+
+
+# What Invoke answers names the trace: the handler's Root, a Parent of its own, Sampled=0 unless sampled.
+ANSWER = re.compile(r"Root=(1-[0-9a-f]{8}-[0-9a-f]{24});Parent=([0-9a-f]{16});Sampled=([01])")
+
+
+def test_invokes_answer_names_its_trace(client, mock):
+    # Recorded answers to boto3 carry "x-amzn-remapped-content-length": "0" and an x-amzn-trace-id naming a root,
+    # a parent and "sampled=0" (apache/airflow tests/providers/amazon/aws/hooks/test_lambda_function.py,
+    # test_validate_response_success, June 2024; a 202 captured in 2024 the same, with no content-type).
+    deploy(client, "passive", {"app.py": TRACES})
+    deploy(client, "active", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
+    for name, sampled in (("passive", "0"), ("active", "1")):
+        answer = call(client, name)
+        headers = answer["ResponseMetadata"]["HTTPHeaders"]
+        found, ran = ANSWER.fullmatch(headers["x-amzn-trace-id"]), TRACE.fullmatch(answer["Body"][1])
+        assert found and ran and found[1] == ran[1] and found[2] != ran[2] and found[3] == sampled
+        assert headers["x-amzn-remapped-content-length"] == "0"
+        assert mock.invocations[-1].trace == answer["Body"][1]
+    answer = client.invoke(FunctionName="passive", InvocationType="Event")
+    headers = answer["ResponseMetadata"]["HTTPHeaders"]
+    assert "content-type" not in headers and headers["x-amzn-remapped-content-length"] == "0"
+    mock.wait()
+    found, ran = ANSWER.fullmatch(headers["x-amzn-trace-id"]), TRACE.fullmatch(mock.invocations[-1].trace)
+    assert found and ran and found[1] == ran[1] and found[3] == "0"
+
+
+def test_an_event_invocation_keeps_its_callers_trace(client, mock):
+    deploy(client, "t", {"app.py": TRACES})
+    root = "1-3152b799-8954dae64eda91bc9a23a7e8"
+
+    def traced(request, **_):
+        request.headers["X-Amzn-Trace-Id"] = f"Root={root};Parent=7fa8c0f79203be72;Sampled=1"
+
+    client.meta.events.register("before-send.lambda.*", traced)
+    answer = client.invoke(FunctionName="t", InvocationType="Event")
+    mock.wait()
+    found = ANSWER.fullmatch(answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-trace-id"])
+    assert found and found[1] == root and found[3] == "1"
+    ran = TRACE.fullmatch(mock.invocations[-1].trace)
+    assert ran and (ran[1], ran[3]) == (root, "1")

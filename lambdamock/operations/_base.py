@@ -19,7 +19,7 @@ from lambdamock.state.service import Region, Service
 class Call:
     """The request's place in the world: which mock, account and region."""
 
-    __slots__ = ("body_size", "operation", "region", "request_id", "service", "trace")
+    __slots__ = ("body_size", "headers", "operation", "region", "request_id", "service", "trace")
 
     def __init__(self, service: Service, region: Region, request_id: str, operation: str = "",
                  body_size: int = 0, trace: Optional[str] = None) -> None:
@@ -29,6 +29,7 @@ class Call:
         self.operation = operation  # the API's name for it, e.g. CreateFunction
         self.body_size = body_size
         self.trace = trace  # the caller's X-Ray trace header (X-Amzn-Trace-Id), which invocations continue
+        self.headers: dict[str, str] = {}  # response headers the model does not name, which the operation sets
 
     def arn(self, name: str) -> str:
         return names.function_arn(self.region.partition, self.region.name, self.region.account_id, name)

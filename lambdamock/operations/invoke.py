@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Optional
 
+from lambdamock import ids
 from lambdamock.errors import (
     InvalidRequestContentException,
     NotServedError,
@@ -21,7 +22,7 @@ from lambdamock.runtime.logs import log_bytes
 from lambdamock.runtime.waits import Steps
 from lambdamock.state import lineage
 from lambdamock.state.concurrency import Throttled
-from lambdamock.state.invocations import Job
+from lambdamock.state.invocations import Invocation, Job
 
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
@@ -82,36 +83,52 @@ def _job(call: Call, params: dict[str, Any], kind: str) -> Job:
                          params.get("TenantId"))
 
 
-def _run(call: Call, job: Job, log_type: Optional[str]) -> Steps[tuple[bytes, Optional[str], Optional[str]]]:
-    """Run a synchronous job: the response payload, the function error if any, and the LogResult if asked for."""
+def _answered(call: Call, trace: Optional[str]) -> None:
+    """The headers Lambda adds to what Invoke answers: its front end's trace, going on with the handler's (a new
+    Parent; Sampled=0 unless decided), and the body's length remapped (recorded answers to boto3, 2017 to 2026, e.g.
+    Apache Airflow's tests/providers/amazon/aws/hooks/test_lambda_function.py, "x-amzn-remapped-content-length": "0"
+    beside "x-amzn-trace-id": "root=1-6679f3e1-...;parent=30345a2039563aa5;sampled=0;...")."""
+    call.headers["X-Amzn-Trace-Id"] = ids.trace_header(trace, sampled=False)
+    call.headers["x-amzn-Remapped-Content-Length"] = "0"
+
+
+def _run(call: Call, job: Job) -> Steps[Invocation]:
+    """Run a synchronous job: its record, once it ran; AWS's error when Lambda ran no handler for it."""
     try:
-        result = yield from call.service.invoker.steps(job)
+        record = yield from call.service.invoker.steps(job)
     except Throttled as throttled:
         # AWS sends no Retry-After with it (LocalStack's test_lambda_concurrency_block recording).
         raise TooManyRequestsException("Rate Exceeded.", Reason=throttled.reason) from None
     except lineage.RecursiveLoop:
         raise RecursiveInvocationException(_RECURSIVE) from None
-    if result.stopped is not None:  # Lambda ran no handler: a SnapStart restore failed (a loop raised above)
-        refusal = _RESTORE_FAILURES[result.stopped]
+    if record.stopped is not None:  # Lambda ran no handler: a SnapStart restore failed (a loop raised above)
+        refusal = _RESTORE_FAILURES[record.stopped]
         raise refusal(refusal.MESSAGE)
-    body, error = result.payload, result.function_error
-    log = None
-    if log_type == "Tail":
-        log = base64.b64encode(log_bytes(result.log)[-_TAIL_BYTES:]).decode("ascii")
-    return body, error, log
+    return record
+
+
+def _tail(record: Invocation, log_type: Optional[str]) -> Optional[str]:
+    """The LogResult, if asked for: the end of the invocation's log, in base64."""
+    if log_type != "Tail":
+        return None
+    return base64.b64encode(log_bytes(record.log)[-_TAIL_BYTES:]).decode("ascii")
 
 
 def invoke(call: Call, params: dict[str, Any]) -> Steps[dict[str, Any]]:
     kind = params.get("InvocationType", "RequestResponse")
+    if kind == "Event":  # its trace begins now, though its handler runs later (undecided unless the caller decided)
+        call.trace = ids.trace_header(call.trace, sampled=None)
     job = _job(call, params, kind)
     if kind == "DryRun":
         return {"StatusCode": 204}
     if kind == "Event":
         call.service.invoker.submit(job)
+        _answered(call, call.trace)
         return {"StatusCode": 202}
-    body, error, log = yield from _run(call, job, params.get("LogType"))
-    return {"StatusCode": 200, "ExecutedVersion": job.spec.version, "Payload": body, "FunctionError": error,
-            "LogResult": log}
+    record = yield from _run(call, job)
+    _answered(call, record.trace)
+    return {"StatusCode": 200, "ExecutedVersion": job.spec.version, "Payload": record.payload,
+            "FunctionError": record.function_error, "LogResult": _tail(record, params.get("LogType"))}
 
 
 def invoke_with_response_stream(call: Call, params: dict[str, Any]) -> Steps[dict[str, Any]]:
@@ -119,12 +136,13 @@ def invoke_with_response_stream(call: Call, params: dict[str, Any]) -> Steps[dic
     job = _job(call, params, kind)
     if kind == "DryRun":
         return {"StatusCode": 204}
-    body, error, log = yield from _run(call, job, params.get("LogType"))
+    record = yield from _run(call, job)
+    body, error = record.payload, record.function_error
     # A Python runtime does not stream: the whole result is one chunk. A failure is reported in the
     # closing event, the HTTP status staying 200 (not recorded: the model's shape, and the error payload
     # as the details Invoke would return).
     complete = {"ErrorCode": error, "ErrorDetails": body.decode("utf-8", "replace") if error else None,
-                "LogResult": log}
+                "LogResult": _tail(record, params.get("LogType"))}
     chunks = [] if error else [{"PayloadChunk": {"Payload": body}}]
     return {"StatusCode": 200, "ExecutedVersion": job.spec.version,
             "EventStream": [*chunks, {"InvokeComplete": complete}]}

@@ -348,7 +348,8 @@ def encode(operation: OperationModel, output: Mapping[str, Any]) -> Response:
             document[wire] = _to_json(member, value)
     if body is None:
         body = json.dumps(document).encode("utf-8") if document or not writing.has_payload else b""
-    headers["Content-Type"] = content_type
+    if body:  # Invoke's 202 has no body, and no Content-Type (answers captured from 2020 to 2024)
+        headers["Content-Type"] = content_type
     return Response(status, headers, body)
 
 

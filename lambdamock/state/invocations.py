@@ -64,6 +64,8 @@ class Invocation(InvocationResult):
     """On the last attempt of an ``Event`` invocation: where its outcome was sent (destinations, dead-letter queue)."""
     tenant_id: Optional[str] = None
     """The ``TenantId`` it was invoked with (a function in tenant isolation mode); else None."""
+    trace: str = ""
+    """The X-Ray trace header the handler ran with (its ``_X_AMZN_TRACE_ID``); empty when no handler ran."""
 
     @property
     def result(self) -> Any:
@@ -197,6 +199,7 @@ class Invoker:
             for shipper in self.shippers:
                 shipper.throttled(job)
             raise
+        trace = _trace(job)
         try:
             result = yield from self.runtime.steps(
                 job.spec,
@@ -205,7 +208,7 @@ class Invoker:
                 invoked_function_arn=job.invoked_arn,
                 client_context=job.client_context,
                 provisioned=ticket.provisioned,
-                trace=_trace(job),
+                trace=trace,
                 tenant=job.tenant,
             )
         except MockStoppedError:
@@ -216,12 +219,12 @@ class Invoker:
             job.gate.leave(ticket)
         if job.invocation_type == "RequestResponse":
             result = results.answered(result)
-        record = self._record(job, result, attempt)
+        record = self._record(job, result, attempt, trace)
         for shipper in self.shippers:
             shipper.ran(job, result)
         return record
 
-    def _record(self, job: Job, result: InvocationResult, attempt: int) -> Invocation:
+    def _record(self, job: Job, result: InvocationResult, attempt: int, trace: str = "") -> Invocation:
         record = Invocation(
             **vars(result),
             function_name=job.spec.function_name,
@@ -231,6 +234,7 @@ class Invoker:
             event=job.event,
             attempt=attempt,
             tenant_id=job.tenant,
+            trace=trace,
         )
         with self._lock:
             self._records.append(record)
