@@ -4,9 +4,10 @@ On AWS, ``Code.Location`` and a layer's ``Content.Location`` are presigned S3 UR
 can be fetched with a plain HTTP GET (recorded: LocalStack's test_lambda_api.py,
 test_lambda_code_location_zipfile and test_lambda_code_location_s3, ``requests.get(code_location)``).
 lambdamock hands out URLs of the form AWS gives, and while a mock is active answers them itself:
-through urllib3 (``requests`` sends through it), or through moto's S3 while moto's mock takes
-``requests``' calls. Any other request to that host through urllib3 gets S3's AccessDenied, never
-the network; through moto, see _moto_s3.key_response. Other HTTP clients are not answered.
+through urllib3 (``requests`` sends through it), through urllib.request, or through moto's S3 while
+moto's mock takes ``requests``' calls. Any other request to that host through urllib3 or
+urllib.request gets S3's AccessDenied, never the network; through moto, see _moto_s3.key_response.
+Other HTTP clients are not answered.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import io
 import re
 from typing import Any, Mapping, Optional
+from urllib.parse import urlsplit
 
 from lambdamock import _active, ids, partitions
 
@@ -142,3 +144,35 @@ def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, reason=_REASONS[status],
                         preload_content=kwargs.get("preload_content", True),
                         decode_content=kwargs.get("decode_content", True), request_method=method)
+
+
+class _Received:
+    """What http.client reads a response from: the bytes of one, already whole."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def makefile(self, *_: Any, **__: Any) -> io.BytesIO:
+        return io.BytesIO(self._data)
+
+
+def do_open(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # urllib.request's AbstractHTTPHandler.do_open(http_class, req, **http_conn_args), which every opener's HTTP
+    # and HTTPS handlers call: a request for a package URL is answered here, before any connection (or proxy)
+    # is made. Through a proxy, the request's full URL still names the host.
+    request = args[1] if len(args) > 1 else kwargs["req"]
+    target = urlsplit(request.full_url)
+    if not ours(target.hostname):
+        return wrapped(*args, **kwargs)
+    import http.client
+
+    method = request.get_method()
+    status, headers, body = answer(target.hostname, target.path or "/", method, request.get_header("Range"))
+    lines = [f"HTTP/1.1 {status} {_REASONS[status]}", *(f"{name}: {value}" for name, value in headers.items())]
+    sent = _Received("\r\n".join([*lines, "", ""]).encode("latin-1") + body)
+    response = http.client.HTTPResponse(sent, method=method, url=request.full_url)  # type: ignore[arg-type]
+    response.begin()
+    # As do_open leaves what it returns: the URL, and the reason as msg (where HTTPErrorProcessor reads it).
+    response.url = request.get_full_url()
+    response.msg = response.reason  # type: ignore[assignment]
+    return response

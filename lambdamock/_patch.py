@@ -152,6 +152,7 @@ _TARGETS = (
     ("botocore.session", "Session.get_credentials", _get_credentials),
     ("botocore.utils", "IMDSRegionProvider.provide", _instance_region),
     ("urllib3.connectionpool", "HTTPConnectionPool.urlopen", _downloads.urlopen),
+    ("urllib.request", "AbstractHTTPHandler.do_open", _downloads.do_open),
 )
 
 # Patched too once imported (see _aio.TARGETS); never imported here, since aiobotocore costs a tenth

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -171,6 +173,32 @@ def test_moto_keeps_a_bucket_of_that_name_and_signed_requests_to_it() -> None:
             assert requests.get(presigned).content == b"mine"
 
 
+def _urllib_status(opener: urllib.request.OpenerDirector, url: str) -> int:
+    try:
+        with opener.open(url) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_urllib_request_downloads_as_requests_does(mocked: str, tmp_path: Path) -> None:
+    # The standard library's client, as scripts use it: urlopen (a Range, a HEAD), urlretrieve, and S3's errors.
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    with urllib.request.urlopen(location) as response:
+        assert (response.status, response.read(), response.headers["Content-Type"]) == (200, FIRST, "application/zip")
+    with urllib.request.urlopen(urllib.request.Request(location, headers={"Range": "bytes=0-9"})) as response:
+        assert (response.status, response.read()) == (206, FIRST[:10])
+        assert response.headers["Content-Range"] == f"bytes 0-9/{len(FIRST)}"
+    with urllib.request.urlopen(urllib.request.Request(location, method="HEAD")) as response:
+        assert (response.status, response.read(), response.headers["Content-Length"]) == (200, b"", str(len(FIRST)))
+    assert Path(urllib.request.urlretrieve(location, tmp_path / "deps.zip")[0]).read_bytes() == FIRST
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(location + "0")
+    assert refused.value.code == 403
+    assert b"<Code>AccessDenied</Code><Message>Access Denied</Message>" in refused.value.read()
+
+
 @pytest.mark.parametrize("given", [True, False], ids=["a URL it gave", "one it did not"])
 def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given: bool) -> None:
     lam = boto3.client("lambda", region_name=REGION)
@@ -178,10 +206,12 @@ def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given:
                         Code={"ZipFile": FIRST})
     location = lam.get_function(FunctionName="f")["Code"]["Location"] + ("" if given else "0")
     # Through an HTTP proxy, an http:// URL is sent whole to the proxy's own connection pool.
+    proxied = urllib.request.build_opener(urllib.request.ProxyHandler({"http": escapes.url, "https": escapes.url}))
     for url in (location, location.replace("https://", "http://")):
         assert requests.get(url).status_code == (200 if given else 403)
         assert urllib3.PoolManager().request("GET", url).status == (200 if given else 403)
         assert urllib3.ProxyManager(escapes.url).request("GET", url).status == (200 if given else 403)
+        assert _urllib_status(proxied, url) == (200 if given else 403)
     # A path that starts with "//" is a path still, not a host.
     host = str(urlsplit(location).hostname)
     doubled = location.replace("/snapshots/", "//snapshots/")
