@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Any, Callable
 
-from lambdamock import _active, _downloads, _moto
+from lambdamock import _active, _handed_out, _moto
 from lambdamock._bound import check_not_frozen
 from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock.errors import MockStoppedError
@@ -151,8 +151,8 @@ _TARGETS = (
     ("botocore.session", "Session.create_client", _create_client),
     ("botocore.session", "Session.get_credentials", _get_credentials),
     ("botocore.utils", "IMDSRegionProvider.provide", _instance_region),
-    ("urllib3.connectionpool", "HTTPConnectionPool.urlopen", _downloads.urlopen),
-    ("urllib.request", "AbstractHTTPHandler.do_open", _downloads.do_open),
+    ("urllib3.connectionpool", "HTTPConnectionPool.urlopen", _handed_out.urlopen),
+    ("urllib.request", "AbstractHTTPHandler.do_open", _handed_out.do_open),
 )
 
 # Patched too once imported (see _aio.TARGETS); never imported here, since aiobotocore costs a tenth
