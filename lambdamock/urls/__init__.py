@@ -37,4 +37,4 @@ def base_url(service: Service, function: str, qualifier: Optional[str], region: 
     return f"http://127.0.0.1:{Server.of(service).port(url_id)}/{url_id}/"
 
 
-__all__ = ["base_url"]
+__all__ = ["Server", "base_url"]

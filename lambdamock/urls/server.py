@@ -27,8 +27,9 @@ class Server:
 
     def __init__(self, service: Service) -> None:
         self.service = service
-        self._lock = threading.Lock()  # guards _ports, _new, _open and _closed
+        self._lock = threading.Lock()  # guards _ports, _clients, _new, _open and _closed
         self._ports: dict[str, int] = {}  # each URL id's port
+        self._clients: dict[str, Any] = {}  # urllib3's pool of connections to each URL id's port (see client())
         self._listeners: list[socket.socket] = []
         self._new: list[tuple[socket.socket, str]] = []  # listeners the acceptor is yet to watch
         self._open: set[socket.socket] = set()
@@ -65,6 +66,17 @@ class Server:
                 self._ports[url_id] = listener.getsockname()[1]
                 self._waker.send(b"!")  # connections wait in the listener's backlog until the acceptor watches it
             return self._ports[url_id]
+
+    def client(self, url_id: str) -> Any:
+        """urllib3's pool of connections to the URL's port, for the requests a test sends to its AWS host name
+        (see lambdamock._handed_out); closed with the server."""
+        port = self.port(url_id)
+        with self._lock:
+            if url_id not in self._clients:
+                import urllib3
+
+                self._clients[url_id] = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=_WORKERS)
+            return self._clients[url_id]
 
     def _accept(self) -> None:
         while True:
@@ -109,7 +121,9 @@ class Server:
         waiting, idle = self._workers.close()
         with self._lock:
             self._closed = True
-            connections = list(self._open)
+            connections, clients = list(self._open), list(self._clients.values())
+        for client in clients:
+            client.close()
         with contextlib.suppress(OSError):
             self._waker.send(b"!")
         deadline = time.monotonic() + _CLOSE_JOIN_S

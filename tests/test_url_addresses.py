@@ -1,0 +1,134 @@
+"""A function URL's own address (the FunctionUrl AWS gives), called through requests, urllib3 or urllib.request,
+reaches the function through its loopback port: the call works as on AWS, and nothing leaves the machine."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
+
+import boto3
+import pytest
+import requests
+import urllib3
+from moto import mock_aws
+
+from lambdamock import LambdaMock, mock_lambda
+from tests.escapes import Proxy
+from tests.escapes import escapes as escapes  # a fixture, found by pytest by its name here (the alias marks it used)
+from tests.helpers import TRUST
+from tests.url_helpers import OPENER, public
+
+REGION = "us-east-1"
+# Not a URL of the mock's: AWS refuses it so (recorded: LocalStack test_lambda.py,
+# TestLambdaURL::test_lambda_url_non_existing_url).
+UNKNOWN = f"https://{'a' * 32}.lambda-url.{REGION}.on.aws/"
+
+
+@pytest.fixture(params=["alone", "moto outside", "moto inside"])
+def address(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The FunctionUrl of a public echo function: lambdamock alone, or beside moto's mock (which takes requests')."""
+    if request.param == "alone":
+        with mock_lambda() as mock:
+            yield _echo(mock)
+    elif request.param == "moto outside":
+        with mock_aws(), mock_lambda() as mock:
+            yield _echo(mock, moto=True)
+    else:
+        with mock_lambda() as mock, mock_aws():
+            yield _echo(mock, moto=True)
+
+
+def _echo(mock: LambdaMock, moto: bool = False) -> str:
+    client = boto3.client("lambda", region_name=REGION)
+    if moto:  # the role public() names, made in moto's IAM, where lambdamock looks for it
+        boto3.client("iam", region_name=REGION).create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+    public(client, mock)
+    return str(client.get_function_url_config(FunctionName="f")["FunctionUrl"])
+
+
+def _seen(body: bytes) -> tuple[str, str, str, str]:
+    event = json.loads(body)
+    return (event["requestContext"]["http"]["method"], event["rawPath"], event["rawQueryString"],
+            event["headers"]["host"])
+
+
+def test_requests_reach_the_function_at_its_address(address: str) -> None:
+    host = address.split("/")[2]
+    response = requests.get(address + "a/b?x=1&y=2")
+    assert response.status_code == 200 and response.headers["x-amzn-RequestId"]
+    assert _seen(response.content) == ("GET", "/a/b", "x=1&y=2", host)
+    posted = requests.post(address + "items", json={"k": 1})
+    assert _seen(posted.content)[:2] == ("POST", "/items") and json.loads(posted.json()["body"]) == {"k": 1}
+    assert _seen(urllib3.PoolManager().request("DELETE", address).data)[:2] == ("DELETE", "/")
+
+
+def test_urllib_request_reaches_the_function_at_its_address(address: str) -> None:
+    with urllib.request.urlopen(urllib.request.Request(address + "p?q=1", data=b"{}", method="PUT")) as response:
+        assert response.status == 200 and response.url == address + "p?q=1"
+        assert _seen(response.read())[:3] == ("PUT", "/p", "q=1")
+
+
+def test_an_address_the_mock_did_not_give_is_refused_as_aws_refuses_it(address: str) -> None:
+    response = requests.get(UNKNOWN)
+    assert (response.status_code, response.json()) == (403, {"Message": None})
+    assert response.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(UNKNOWN)
+    assert refused.value.code == 403
+
+
+def test_an_alias_has_its_own_address() -> None:
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name=REGION)
+        public(client, mock, "def handler(event, context):\n    return 'own'\n")
+        client.create_alias(FunctionName="f", Name="live", FunctionVersion=client.publish_version(
+            FunctionName="f")["Version"])
+        aliased = client.create_function_url_config(FunctionName="f", Qualifier="live", AuthType="NONE")
+        client.add_permission(FunctionName="f", Qualifier="live", StatementId="url",
+                              Action="lambda:InvokeFunctionUrl", Principal="*", FunctionUrlAuthType="NONE")
+        assert requests.get(aliased["FunctionUrl"]).text == "own"
+        assert mock.invocations[-1].qualifier == "live"
+
+
+def test_a_call_to_an_address_never_leaves_the_machine(escapes: Proxy) -> None:
+    with mock_lambda() as mock:
+        address = _echo(mock)
+        proxied = urllib.request.build_opener(urllib.request.ProxyHandler({"http": escapes.url, "https": escapes.url}))
+        for url in (address, address.replace("https://", "http://"), UNKNOWN):
+            expected = 403 if url == UNKNOWN else 200
+            assert requests.get(url).status_code == expected  # through the proxy the environment names
+            assert urllib3.ProxyManager(escapes.url).request("GET", url).status == expected
+            try:
+                with proxied.open(url) as response:
+                    assert response.status == expected
+            except urllib.error.HTTPError as error:
+                assert error.code == expected
+    assert escapes.attempts == []
+
+
+def test_threads_calling_an_address_each_get_their_own_answer() -> None:
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name=REGION)
+        public(client, mock, "def handler(event, context):\n    return event['rawQueryString']\n")
+        address = client.get_function_url_config(FunctionName="f")["FunctionUrl"]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda n: requests.get(f"{address}?{n}").text, range(64)))
+        assert answers == [str(n) for n in range(64)] and len(mock.invocations) == 64
+
+
+def test_a_redirect_to_the_functions_own_host_is_followed_to_it() -> None:
+    source = ("def handler(event, context):\n"
+              "    if event['rawPath'] == '/old':\n"
+              "        return {'statusCode': 302, 'headers': {'Location': f\"https://{event['headers']['host']}/new\"}}\n"
+              "    return {'statusCode': 200, 'body': event['rawPath']}\n")
+    with mock_lambda() as mock:
+        loopback = public(boto3.client("lambda", region_name=REGION), mock, source)
+        for start in (loopback, boto3.client("lambda", region_name=REGION).get_function_url_config(
+                FunctionName="f")["FunctionUrl"]):
+            response = requests.get(start + "old")
+            assert ([r.status_code for r in response.history], response.text) == ([302], "/new")
+            with OPENER.open(start + "old") as followed:
+                assert followed.read() == b"/new"
