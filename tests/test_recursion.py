@@ -64,6 +64,7 @@ def test_an_event_loop_through_lambda_stops_after_16(lambda_mock: Any) -> None:
     assert ran_and_stopped(lambda_mock) == (16, ["RecursiveInvocationException"])
     [stopped] = [run for run in lambda_mock.invocations if run.stopped]
     assert json.loads(stopped.event)["hop"] == 17 and stopped.duration_ms == 0 and stopped.result is None
+    assert stopped.trace == "" and all(run.trace.startswith("Root=") for run in lambda_mock.invocations if not run.stopped)
     assert "not run: RecursiveInvocationException" in str(lambda_mock)
 
 

@@ -65,7 +65,8 @@ class Invocation(InvocationResult):
     tenant_id: Optional[str] = None
     """The ``TenantId`` it was invoked with (a function in tenant isolation mode); else None."""
     trace: str = ""
-    """The X-Ray trace header the handler ran with (its ``_X_AMZN_TRACE_ID``); empty when no handler ran."""
+    """The X-Ray trace header its handler was given (``_X_AMZN_TRACE_ID``); empty for one stopped as a recursive
+    loop."""
 
     @property
     def result(self) -> Any:
@@ -199,8 +200,9 @@ class Invoker:
             for shipper in self.shippers:
                 shipper.throttled(job)
             raise
-        trace = _trace(job)
+        trace = ""
         try:
+            trace = _trace(job)
             result = yield from self.runtime.steps(
                 job.spec,
                 job.event,
