@@ -83,12 +83,12 @@ def _job(call: Call, params: dict[str, Any], kind: str) -> Job:
                          params.get("TenantId"))
 
 
-def _answered(call: Call, trace: Optional[str]) -> None:
+def _answered(call: Call, trace: str) -> None:
     """The headers Lambda adds to what Invoke answers: its front end's trace, going on with the handler's (a new
     Parent; Sampled=0 unless decided), and the body's length remapped (recorded answers to boto3, 2017 to 2026, e.g.
     Apache Airflow's tests/providers/amazon/aws/hooks/test_lambda_function.py, "x-amzn-remapped-content-length": "0"
     beside "x-amzn-trace-id": "root=1-6679f3e1-...;parent=30345a2039563aa5;sampled=0;...")."""
-    call.headers["X-Amzn-Trace-Id"] = ids.trace_header(trace, sampled=False)
+    call.headers["X-Amzn-Trace-Id"] = ids.next_segment(trace)
     call.headers["x-amzn-Remapped-Content-Length"] = "0"
 
 
@@ -114,17 +114,22 @@ def _tail(record: Invocation, log_type: Optional[str]) -> Optional[str]:
     return base64.b64encode(log_bytes(record.log)[-_TAIL_BYTES:]).decode("ascii")
 
 
+def _submitted(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """An Event invocation, queued and answered at once. Its trace begins now, though its handler runs later
+    (undecided unless the caller decided)."""
+    call.trace = trace = ids.trace_header(call.trace, sampled=None)
+    call.service.invoker.submit(_job(call, params, "Event"))
+    _answered(call, trace)
+    return {"StatusCode": 202}
+
+
 def invoke(call: Call, params: dict[str, Any]) -> Steps[dict[str, Any]]:
     kind = params.get("InvocationType", "RequestResponse")
-    if kind == "Event":  # its trace begins now, though its handler runs later (undecided unless the caller decided)
-        call.trace = ids.trace_header(call.trace, sampled=None)
+    if kind == "Event":
+        return _submitted(call, params)
     job = _job(call, params, kind)
     if kind == "DryRun":
         return {"StatusCode": 204}
-    if kind == "Event":
-        call.service.invoker.submit(job)
-        _answered(call, call.trace)
-        return {"StatusCode": 202}
     record = yield from _run(call, job)
     _answered(call, record.trace)
     return {"StatusCode": 200, "ExecutedVersion": job.spec.version, "Payload": record.payload,
