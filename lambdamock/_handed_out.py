@@ -1,6 +1,7 @@
 """Addresses a mock hands out that a test's own HTTP client may ask for, through urllib3 (``requests`` sends
 through it) or urllib.request: a package URL is answered in process (see _downloads), and a request for a function
-URL's host name goes to the URL's loopback port (see urls). Neither is sent anywhere else."""
+URL's host name goes to the URL's loopback port (see urls). Neither is sent anywhere else: any other client finds
+that their host names do not resolve."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ def _loopback(hosts: tuple[Optional[str], ...]) -> Optional[tuple[Any, str]]:
     from lambdamock.urls import Server
 
     return Server.of(service), str(url_id)
+
+
+def getaddrinfo(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # socket.getaddrinfo(host, port, ...), through which every other client (http.client, asyncio's, httpx's,
+    # aiohttp's) finds where to connect: a handed-out host name does not resolve, so nothing reaches AWS's.
+    host = args[0] if args else kwargs.get("host")
+    name = host.decode("ascii", "replace") if isinstance(host, (bytes, bytearray)) else host
+    if isinstance(name, str) and (_downloads.ours(name) or _url_id(name) is not None):
+        import socket
+
+        instead = "; call the function URL at mock.function_url()" if _url_id(name) else ""
+        raise socket.gaierror(socket.EAI_NONAME, f"lambdamock answers {name} itself, through requests, urllib3 and "
+                                                 f"urllib.request only{instead}")
+    return wrapped(*args, **kwargs)
 
 
 def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -153,6 +153,7 @@ _TARGETS = (
     ("botocore.utils", "IMDSRegionProvider.provide", _instance_region),
     ("urllib3.connectionpool", "HTTPConnectionPool.urlopen", _handed_out.urlopen),
     ("urllib.request", "AbstractHTTPHandler.do_open", _handed_out.do_open),
+    ("socket", "getaddrinfo", _handed_out.getaddrinfo),
 )
 
 # Patched too once imported (see _aio.TARGETS); never imported here, since aiobotocore costs a tenth

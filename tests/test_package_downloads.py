@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
+import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -223,4 +225,6 @@ def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given:
     assert odd.status == 403
     elsewhere = urllib3.HTTPSConnectionPool(host).urlopen("GET", "https://example.com/", assert_same_host=False)
     assert elsewhere.status == 403
+    with pytest.raises(socket.gaierror):  # any other client finds that the host does not resolve
+        http.client.HTTPSConnection(host, timeout=5).request("GET", urlsplit(location).path)
     assert escapes.attempts == []

@@ -3,7 +3,11 @@ reaches the function through its loopback port: the call works as on AWS, and no
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import json
+import re
+import socket
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -132,3 +136,17 @@ def test_a_redirect_to_the_functions_own_host_is_followed_to_it() -> None:
             assert ([r.status_code for r in response.history], response.text) == ([302], "/new")
             with OPENER.open(start + "old") as followed:
                 assert followed.read() == b"/new"
+
+
+def test_other_clients_find_that_an_address_does_not_resolve(escapes: Proxy) -> None:
+    # http.client (under httpx's and aiohttp's kind of client too) and asyncio look the host up themselves: a
+    # handed-out host is not resolved, so nothing is sent to AWS's, and the error says what does answer it.
+    with mock_lambda() as mock:
+        host = _echo(mock).split("/")[2]
+        for connect in (lambda: socket.create_connection((host, 443)),
+                        lambda: http.client.HTTPSConnection(host, timeout=5).request("GET", "/"),
+                        lambda: asyncio.run(asyncio.open_connection(host, 443))):
+            with pytest.raises(socket.gaierror, match=re.escape(f"lambdamock answers {host} itself")):
+                connect()
+        assert socket.getaddrinfo("localhost", 80)  # any other host resolves as before
+    assert escapes.attempts == []
