@@ -30,7 +30,6 @@ def _error(code: str, message: str) -> bytes:
 
 _DENIED = (403, _error("AccessDenied", "Access Denied"))
 _UNSATISFIABLE = (416, _error("InvalidRange", "The requested range is not satisfiable"))
-REASONS = {200: "OK", 206: "Partial Content", 403: "Forbidden", 416: "Requested Range Not Satisfiable"}
 
 
 def url(region: str, kind: str, account: str, name: str) -> str:

@@ -7,31 +7,34 @@ from __future__ import annotations
 
 import io
 import re
+from http import HTTPStatus
 from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 from lambdamock import _downloads
 
-# A function URL's host name (see state.urls.domain): its URL id, then the region's name.
-_FUNCTION_URL = re.compile(r"([0-9a-z]{32})\.lambda-url\.[0-9a-z-]+\.on\.aws\.?")
+# A function URL's host name (see state.urls.domain): its URL id and its region.
+_FUNCTION_URL = re.compile(r"([0-9a-z]{32})\.lambda-url\.([0-9a-z-]+)\.on\.aws\.?")
+# An answer made here: status, headers and body.
+Answer = tuple[int, Mapping[str, str], bytes]
 
 
-def _url_id(host: Optional[str]) -> Optional[str]:
-    """The URL id a function URL's host name names; None for any other host."""
+def _function_url(host: Optional[str]) -> Optional[tuple[str, str]]:
+    """The URL id and region a function URL's host name names; None for any other host."""
     found = _FUNCTION_URL.fullmatch(host.lower()) if host and host.endswith((".aws", ".aws.")) else None
-    return None if found is None else found[1]
+    return None if found is None else (found[1], found[2])
 
 
-def _loopback(hosts: tuple[Optional[str], ...]) -> Optional[tuple[Any, str]]:
-    """The loopback server and URL id standing for the first of ``hosts`` that is a function URL's, while a mock
-    serves; None otherwise."""
-    url_id = next(filter(None, map(_url_id, hosts)), None)
-    service = None if url_id is None else _downloads.serving()
-    if service is None:
+def _routed(hosts: tuple[Optional[str], ...]) -> Any:
+    """For the first of ``hosts`` that is a function URL's, while a mock serves: the URL id and the loopback server
+    that answers it, or the URL id and the answer to an address the mock never gave; None otherwise."""
+    address = next(filter(None, map(_function_url, hosts)), None)
+    service = None if address is None else _downloads.serving()
+    if address is None or service is None:
         return None
-    from lambdamock.urls import Server
+    from lambdamock import urls
 
-    return Server.of(service), str(url_id)
+    return address[0], urls.route(service, *address)
 
 
 def getaddrinfo(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -39,10 +42,10 @@ def getaddrinfo(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # aiohttp's) finds where to connect: a handed-out host name does not resolve, so nothing reaches AWS's.
     host = args[0] if args else kwargs.get("host")
     name = host.decode("ascii", "replace") if isinstance(host, (bytes, bytearray)) else host
-    if isinstance(name, str) and (_downloads.ours(name) or _url_id(name) is not None):
+    if isinstance(name, str) and (_downloads.ours(name) or _function_url(name) is not None):
         import socket
 
-        instead = "; call the function URL at mock.function_url()" if _url_id(name) else ""
+        instead = "; call the function URL at mock.function_url()" if _function_url(name) else ""
         raise socket.gaierror(socket.EAI_NONAME, f"lambdamock answers {name} itself, through requests, urllib3 and "
                                                  f"urllib.request only{instead}")
     return wrapped(*args, **kwargs)
@@ -62,28 +65,30 @@ def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
         whole = parse_url(raw)
         hosts, target = (whole.host, instance.host), whole.request_uri
+    method = args[0] if args else kwargs["method"]
     host = next((host for host in hosts if _downloads.ours(host)), None)
     if host is not None:
-        return _answered(host, target.split("?", 1)[0] or "/", args, kwargs)
-    found = _loopback(hosts)
-    if found is None:
+        sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}
+        asked = next((value for name, value in sent.items() if name.lower() == "range"), None)
+        return _urllib3(_downloads.answer(host, target.split("?", 1)[0] or "/", method, asked), method, kwargs)
+    routed = _routed(hosts)
+    if routed is None:
         return wrapped(*args, **kwargs)
-    server, url_id = found
-    pool, forwarded = server.client(url_id), f"/{url_id}{target}"
+    url_id, way = routed
+    if isinstance(way, tuple):
+        return _urllib3(way, method, kwargs)
+    pool, forwarded = way.client(url_id), f"/{url_id}{target}"
     if len(args) > 1:
         return pool.urlopen(args[0], forwarded, *args[2:], **kwargs)
     return pool.urlopen(*args, **{**kwargs, "url": forwarded})
 
 
-def _answered(host: str, path: str, args: Any, kwargs: Any) -> Any:
-    """urllib3's response to its request for a package URL."""
+def _urllib3(answer: Answer, method: str, kwargs: Mapping[str, Any]) -> Any:
+    """urllib3's response for an answer made here."""
     from urllib3.response import HTTPResponse
 
-    method = args[0] if args else kwargs["method"]
-    sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}
-    asked = next((value for name, value in sent.items() if name.lower() == "range"), None)
-    status, headers, body = _downloads.answer(host, path, method, asked)
-    return HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, reason=_downloads.REASONS[status],
+    status, headers, body = answer
+    return HTTPResponse(body=io.BytesIO(body), headers=dict(headers), status=status, reason=HTTPStatus(status).phrase,
                         preload_content=kwargs.get("preload_content", True),
                         decode_content=kwargs.get("decode_content", True), request_method=method)
 
@@ -104,37 +109,36 @@ def do_open(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # is made, and one for a function URL's host goes to its loopback port instead. Through a proxy, the
     # request's full URL still names the host.
     request = args[1] if len(args) > 1 else kwargs["req"]
-    target = urlsplit(request.full_url)
+    target, method = urlsplit(request.full_url), request.get_method()
     if _downloads.ours(target.hostname):
-        return _received(request)
-    found = _loopback((target.hostname,))
-    if found is None:
+        answer = _downloads.answer(str(target.hostname), target.path or "/", method, request.get_header("Range"))
+        return _http_client(answer, request)
+    routed = _routed((target.hostname,))
+    if routed is None:
         return wrapped(*args, **kwargs)
+    url_id, way = routed
+    if isinstance(way, tuple):
+        return _http_client(way, request)
     import http.client
     import urllib.request
 
-    server, url_id = found
     query = f"?{target.query}" if target.query else ""
-    loopback = urllib.request.Request(f"http://127.0.0.1:{server.port(url_id)}/{url_id}{target.path or '/'}{query}",
-                                      data=request.data, headers=dict(request.header_items()),
-                                      method=request.get_method())
+    loopback = urllib.request.Request(f"http://127.0.0.1:{way.port(url_id)}/{url_id}{target.path or '/'}{query}",
+                                      data=request.data, headers=dict(request.header_items()), method=method)
     loopback.timeout = request.timeout
     response = wrapped(http.client.HTTPConnection, loopback)
     response.url = request.get_full_url()  # the address asked for, as urllib.request's answers name it
     return response
 
 
-def _received(request: Any) -> Any:
-    """What do_open returns for urllib.request's request for a package URL."""
+def _http_client(answer: Answer, request: Any) -> Any:
+    """What do_open returns for an answer made here."""
     import http.client
 
-    target, method = urlsplit(request.full_url), request.get_method()
-    status, headers, body = _downloads.answer(str(target.hostname), target.path or "/", method,
-                                              request.get_header("Range"))
-    lines = [f"HTTP/1.1 {status} {_downloads.REASONS[status]}", *(f"{name}: {value}" for name, value in
-                                                                   headers.items())]
+    status, headers, body = answer
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", *(f"{name}: {value}" for name, value in headers.items())]
     sent = _Received("\r\n".join([*lines, "", ""]).encode("latin-1") + body)
-    response = http.client.HTTPResponse(sent, method=method, url=request.full_url)  # type: ignore[arg-type]
+    response = http.client.HTTPResponse(sent, method=request.get_method(), url=request.full_url)  # type: ignore[arg-type]
     response.begin()
     # As do_open leaves what it returns: the URL, and the reason as msg (where HTTPErrorProcessor reads it).
     response.url = request.get_full_url()

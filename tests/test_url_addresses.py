@@ -23,7 +23,7 @@ from lambdamock import LambdaMock, mock_lambda
 from tests.escapes import Proxy
 from tests.escapes import escapes as escapes  # a fixture, found by pytest by its name here (the alias marks it used)
 from tests.helpers import TRUST
-from tests.url_helpers import OPENER, public
+from tests.url_helpers import FORBIDDEN, OPENER, public
 
 REGION = "us-east-1"
 # Not a URL of the mock's: AWS refuses it so (recorded: LocalStack test_lambda.py,
@@ -76,12 +76,25 @@ def test_urllib_request_reaches_the_function_at_its_address(address: str) -> Non
 
 
 def test_an_address_the_mock_did_not_give_is_refused_as_aws_refuses_it(address: str) -> None:
-    response = requests.get(UNKNOWN)
-    assert (response.status_code, response.json()) == (403, {"Message": None})
-    assert response.headers["x-amzn-ErrorType"] == "AccessDeniedException"
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(UNKNOWN)
-    assert refused.value.code == 403
+    # An unknown id, and the URL's own id in another region's host name: neither is an address the mock gave.
+    for unknown in (UNKNOWN, address.replace(f".{REGION}.", ".us-west-2.")):
+        response = requests.get(unknown)
+        assert (response.status_code, response.json()) == (403, {"Message": None})
+        assert response.headers["x-amzn-ErrorType"] == "AccessDeniedException" and response.headers["x-amzn-RequestId"]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(unknown)
+        assert (refused.value.code, refused.value.read()) == (403, b'{"Message":null}')
+
+
+def test_a_deleted_urls_address_is_refused_as_aws_refuses_it() -> None:
+    # Recorded: LocalStack test_lambda.py, TestLambdaURL::test_lambda_url_persists_after_alias_delete (403, with
+    # x-amzn-ErrorType AccessDeniedException), for a URL whose config is gone.
+    with mock_lambda() as mock:
+        address = _echo(mock)
+        boto3.client("lambda", region_name=REGION).delete_function_url_config(FunctionName="f")
+        response = requests.get(address)
+        assert (response.status_code, response.json()) == (403, FORBIDDEN)
+        assert mock.invocations == []
 
 
 def test_an_alias_has_its_own_address() -> None:

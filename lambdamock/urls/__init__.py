@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
+from lambdamock import ids
 from lambdamock.state import names
 from lambdamock.state.service import Service
+from lambdamock.urls import responses
 from lambdamock.urls.server import Server
 
 
@@ -37,4 +39,16 @@ def base_url(service: Service, function: str, qualifier: Optional[str], region: 
     return f"http://127.0.0.1:{Server.of(service).port(url_id)}/{url_id}/"
 
 
-__all__ = ["Server", "base_url"]
+def route(service: Service, url_id: str, region: str) -> Union[Server, tuple[int, dict[str, str], bytes]]:
+    """Where a request for the AWS address of a function URL goes: the loopback server, for an address the mock
+    gave (its URL id, in its region; deleted since, too); else AWS's answer to an unknown URL, with a request id."""
+    with service.lock:
+        given = any(found.name == region and (found.urls.find(url_id) or found.urls.retired(url_id))
+                    for found in service.regions())
+    if given:
+        return Server.of(service)
+    unknown = responses.unknown()
+    return unknown.status, {**dict(unknown.headers), "x-amzn-RequestId": ids.request_id()}, unknown.body
+
+
+__all__ = ["Server", "base_url", "route"]
