@@ -10,6 +10,7 @@ import pytest
 from botocore.config import Config
 
 from lambdamock import mock_lambda, package
+from tests.conftest import function_arn
 from tests.helpers import ROLE
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:f"
@@ -249,3 +250,26 @@ def test_deleting_the_function_removes_its_aliases(client):
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                            Code={"ZipFile": package({"app.py": REPORTER})}, Publish=True)
     assert client.list_aliases(FunctionName="f")["Aliases"] == []
+
+
+# Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaAlias (validated against AWS).
+
+
+def test_an_alias_created_without_a_description_has_an_empty_one(client):
+    # test_alias_lifecycle > create_alias_1_3, get_alias_1_3: "Description": "".
+    assert client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")["Description"] == ""
+    assert client.get_alias(FunctionName="f", Name="live")["Description"] == ""
+
+
+def test_update_alias_changes_the_description_and_keeps_it_when_not_given(client):
+    # test_alias_lifecycle > update_alias_1_2: an update without members keeps the description.
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1", Description="old")
+    assert client.update_alias(FunctionName="f", Name="live")["Description"] == "old"
+    assert client.update_alias(FunctionName="f", Name="live", Description="new")["Description"] == "new"
+    assert client.get_alias(FunctionName="f", Name="live")["Description"] == "new"
+
+
+def test_an_alias_of_a_missing_function_names_the_version_asked_for(client, aws_error):
+    # test_notfound_and_invalid_routingconfigs > routing_config_exc_fn_doesnotexist.
+    with aws_error(client, "ResourceNotFoundException", f"Function not found: {function_arn('f-unknown', '1')}"):
+        client.create_alias(FunctionName="f-unknown", Name="custom", FunctionVersion="1")

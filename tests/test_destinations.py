@@ -26,6 +26,7 @@ FAILS_ON_DEMAND = (
     "        raise Exception('intentional failure')\n"
     "    return {'ok': event}\n"
 )
+LONG_FAILURE = "def handler(event, context):\n    raise Exception('x' * 2000)\n"
 
 
 class World:
@@ -237,3 +238,85 @@ def test_an_in_process_queue_can_be_a_destination(lambda_mock: Any) -> None:
     lam.invoke(FunctionName="f", InvocationType="Event", Payload=b'{"n": 2}')
     lambda_mock.wait()
     assert len(queue) == 1
+
+
+# -- records and messages in detail -------------------------------------------------------------------------
+
+
+def test_a_versions_record_names_the_version_it_ran(world: World) -> None:
+    # The developer guide's record (invocation-async-retain-records): "timestamp": "2019-11-14T18:16:05.568Z",
+    # milliseconds and a Z. Not recorded for a version: functionArn is the ARN invoked, executedVersion the version.
+    url, arn = world.queue("success")
+    world.lam.publish_version(FunctionName="f")
+    world.lam.put_function_event_invoke_config(FunctionName="f", Qualifier="1",
+                                               DestinationConfig={"OnSuccess": {"Destination": arn}})
+    world.lam.invoke(FunctionName="f", Qualifier="1", InvocationType="Event", Payload=json.dumps({"n": 1}))
+    world.mock.wait()
+    [message] = world.messages(url)
+    record = json.loads(message["Body"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["timestamp"]), record["timestamp"]
+    function_arn = world.lam.get_function(FunctionName="f")["Configuration"]["FunctionArn"]
+    assert record["requestContext"]["functionArn"] == f"{function_arn}:1"
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "1"}
+
+
+def test_a_dead_letter_carries_the_first_kilobyte_of_the_error_message(world: World) -> None:
+    # AWS's guide to dead-letter queues (lambda/latest/dg/dlq.html), message attributes: "ErrorMessage | String |
+    # Error message (truncated to 1 KB)", and "ErrorCode | Number | 3-digit HTTP error code".
+    url, arn = world.queue("dlq")
+    world.lam.create_function(FunctionName="long", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                              Code={"ZipFile": package({"app.py": LONG_FAILURE})}, DeadLetterConfig={"TargetArn": arn})
+    world.lam.put_function_event_invoke_config(FunctionName="long", MaximumRetryAttempts=0)
+    world.event({}, function="long")
+    [message] = world.messages(url)
+    assert message["MessageAttributes"]["ErrorMessage"] == {"DataType": "String", "StringValue": "x" * 1024}
+    assert message["MessageAttributes"]["ErrorCode"] == {"DataType": "Number", "StringValue": "200"}
+
+
+def test_a_qualified_function_destination_runs_that_version(world: World) -> None:
+    # A destination function's ARN may name a version or alias (DestinationConfig: "the ARN of ... a Lambda
+    # function"); the record goes to what it names, not to $LATEST.
+    world.lam.create_function(FunctionName="sink", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                              Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                              Publish=True)
+    world.lam.update_function_configuration(FunctionName="sink", Description="changed")
+    sink = world.lam.get_function(FunctionName="sink")["Configuration"]["FunctionArn"]
+    world.lam.put_function_event_invoke_config(FunctionName="f",
+                                               DestinationConfig={"OnSuccess": {"Destination": f"{sink}:1"}})
+    world.event({"n": 1})
+    [to_sink] = [run for run in world.mock.invocations if run.function_name == "sink"]
+    assert to_sink.executed_version == "1"
+
+
+def test_an_eventbridge_failure_record_is_a_failure_result(world: World) -> None:
+    # Recorded: LocalStack test_lambda_destinations.snapshot.json, TestLambdaDestinationEventbridge::
+    # test_invoke_lambda_eventbridge, lambda_destination_event_bus_failure: "detail-type" and "resources".
+    events = boto3.client("events", region_name="us-east-1")
+    bus = events.create_event_bus(Name="bus")["EventBusArn"]
+    url, queue = world.queue("from-bus")
+    events.put_rule(Name="all", EventBusName="bus", EventPattern=json.dumps({"source": ["lambda"]}))
+    events.put_targets(Rule="all", EventBusName="bus", Targets=[{"Id": "q", "Arn": queue}])
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0,
+                                               DestinationConfig={"OnFailure": {"Destination": bus}})
+    world.event({"fail": 1})
+    [message] = world.messages(url)
+    bridged = json.loads(message["Body"])
+    function_arn = world.lam.get_function(FunctionName="f")["Configuration"]["FunctionArn"]
+    assert (bridged["source"], bridged["detail-type"]) == ("lambda", "Lambda Function Invocation Result - Failure")
+    assert bridged["resources"] == [bus, f"{function_arn}:$LATEST"]
+    assert bridged["detail"]["requestContext"]["condition"] == "RetriesExhausted"
+
+
+def test_an_s3_failure_record_is_stored_under_lambdas_key(world: World) -> None:
+    # Developer guide (invocation-async-retain-records, destinations table, Amazon S3): the object is named
+    # aws/lambda/async/<function-name>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<Random UUID>.
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="failures")
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0,
+                                               DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::failures"}})
+    world.event({"fail": 1})
+    [stored] = s3.list_objects_v2(Bucket="failures")["Contents"]
+    day = r"(\d{4})/(\d\d)/(\d\d)"
+    match = re.fullmatch(rf"aws/lambda/async/f/{day}/(\d{{4}})-(\d\d)-(\d\d)T\d\d\.\d\d\.\d\d-[0-9a-f-]{{36}}",
+                         stored["Key"])
+    assert match and match.groups()[:3] == match.groups()[3:], stored["Key"]

@@ -248,3 +248,62 @@ def test_an_arrival_time_is_cut_to_milliseconds_never_after_the_put(monkeypatch)
     assert stream.read(cursor, 10)[0] == []
     [record], _ = stream.read(stream.iterator(stream.shards()[0], "TRIM_HORIZON"), 10)
     assert record.arrival == 1_700_000_009.999
+
+
+# -- an OnFailure record's batch info for a batch of several records ----------------------------------------
+# Shape recorded against AWS: LocalStack test_lambda_integration_kinesis.snapshot.json and
+# test_lambda_integration_dynamodbstreams.snapshot.json (KinesisBatchInfo, DDBStreamBatchInfo of the OnFailure
+# destination tests): which record names the start and the end, how arrival times are written, the batch's size.
+
+FAILURES = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"
+# Arrival times put by hand: 2023-11-14T22:13:20.042Z, then 2.5 s later (milliseconds under 100 show the padding).
+MOMENTS = (1700000000.042, 1700000001.0, 1700000002.5)
+
+
+def failed_batch(m, lam, monkeypatch, source: str, put) -> tuple[list, dict]:
+    """Put three records at MOMENTS, then map a failing function to them: the sequences and the OnFailure record."""
+    sequences = []
+    for moment in MOMENTS:
+        with monkeypatch.context() as patched:
+            patched.setattr(time, "time", lambda moment=moment: moment)
+            sequences.append(put(moment))
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    failures = m.queue(FAILURES)
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source, StartingPosition="TRIM_HORIZON",
+                                    BatchSize=10, MaximumRetryAttempts=0,
+                                    DestinationConfig={"OnFailure": {"Destination": FAILURES}})
+    m.wait()
+    assert [len(json.loads(run.event)["Records"]) for run in m.invocations] == [3], "one batch of all three"
+    [message] = failures.messages
+    return sequences, json.loads(message)
+
+
+def test_kinesis_batch_info_spans_the_batch_with_millisecond_arrivals(m, lam, monkeypatch):
+    stream = m.stream(STREAM)
+    sequences, report = failed_batch(m, lam, monkeypatch, STREAM, lambda moment: stream.put(f"at {moment}"))
+    assert report["KinesisBatchInfo"] == {
+        "shardId": "shardId-000000000000",
+        "startSequenceNumber": sequences[0],
+        "endSequenceNumber": sequences[-1],
+        "approximateArrivalOfFirstRecord": "2023-11-14T22:13:20.042Z",
+        "approximateArrivalOfLastRecord": "2023-11-14T22:13:22.500Z",
+        "batchSize": 3,
+        "streamArn": STREAM,
+    }
+
+
+def test_dynamodb_batch_info_spans_the_batch_with_whole_second_arrivals(m, lam, monkeypatch):
+    table = m.table_stream(TABLE)
+
+    def put(moment: float) -> None:
+        table.insert({"id": str(moment)}, {"id": str(moment)})
+
+    _, report = failed_batch(m, lam, monkeypatch, TABLE, put)
+    [run] = m.invocations
+    sequences = [record["dynamodb"]["SequenceNumber"] for record in json.loads(run.event)["Records"]]
+    info = report["DDBStreamBatchInfo"]
+    assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == (
+        sequences[0], sequences[-1], 3)
+    assert (info["approximateArrivalOfFirstRecord"], info["approximateArrivalOfLastRecord"]) == (
+        "2023-11-14T22:13:20Z", "2023-11-14T22:13:22Z")
+    assert info["streamArn"] == TABLE
