@@ -107,6 +107,10 @@ def test_event_invocations_and_mock_wait(lambda_mock: Any) -> None:
                 response = await client.invoke(FunctionName="f", InvocationType="Event",
                                                Payload=json.dumps({"n": number}).encode())
                 assert response["StatusCode"] == 202
+                # As boto3's: the trace it begins and the remapped length, and no Content-Type on an empty 202.
+                headers = response["ResponseMetadata"]["HTTPHeaders"]
+                assert headers["x-amzn-trace-id"].startswith("Root=1-") and "content-type" not in headers
+                assert headers["x-amzn-remapped-content-length"] == "0"
 
     asyncio.run(scenario())
     lambda_mock.wait()
