@@ -15,6 +15,9 @@ from lambdamock import _downloads
 
 # A function URL's host name (see state.urls.domain): its URL id and its region.
 _FUNCTION_URL = re.compile(r"([0-9a-z]{32})\.lambda-url\.([0-9a-z-]+)\.on\.aws\.?")
+# The leading parameters of urllib3's HTTPConnectionPool.urlopen, in their order (urllib3 1.26 and 2).
+_URLOPEN = ("method", "url", "body", "headers", "retries", "redirect", "assert_same_host", "timeout", "pool_timeout",
+            "release_conn", "chunked", "body_pos", "preload_content", "decode_content")
 # An answer made here: status, headers and body.
 Answer = tuple[int, Mapping[str, str], bytes]
 
@@ -65,32 +68,32 @@ def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
         whole = parse_url(raw)
         hosts, target = (whole.host, instance.host), whole.request_uri
-    method = args[0] if args else kwargs["method"]
     host = next((host for host in hosts if _downloads.ours(host)), None)
-    if host is not None:
-        sent: Mapping[str, str] = (args[3] if len(args) > 3 else kwargs.get("headers")) or {}
-        asked = next((value for name, value in sent.items() if name.lower() == "range"), None)
-        return _urllib3(_downloads.answer(host, target.split("?", 1)[0] or "/", method, asked), method, kwargs)
-    routed = _routed(hosts)
-    if routed is None:
+    routed = None if host is not None else _routed(hosts)
+    if host is None and routed is None:
         return wrapped(*args, **kwargs)
+    from urllib3._collections import HTTPHeaderDict
+
+    given: dict[str, Any] = {**dict(zip(_URLOPEN, args)), **kwargs}
+    headers = HTTPHeaderDict(given.get("headers") or {})
+    if routed is None:  # a package host's
+        answer = _downloads.answer(str(host), target.split("?", 1)[0] or "/", given["method"], headers.get("Range"))
+        return _urllib3(answer, given)
     url_id, way = routed
     if isinstance(way, tuple):
-        return _urllib3(way, method, kwargs)
-    pool, forwarded = way.client(url_id), f"/{url_id}{target}"
-    if len(args) > 1:
-        return pool.urlopen(args[0], forwarded, *args[2:], **kwargs)
-    return pool.urlopen(*args, **{**kwargs, "url": forwarded})
+        return _urllib3(way, given)
+    headers["Connection"] = "close"  # a connection kept idle would hold one of the server's threads (see urls.server)
+    return way.client(url_id).urlopen(**{**given, "url": f"/{url_id}{target}", "headers": headers})
 
 
-def _urllib3(answer: Answer, method: str, kwargs: Mapping[str, Any]) -> Any:
-    """urllib3's response for an answer made here."""
+def _urllib3(answer: Answer, given: Mapping[str, Any]) -> Any:
+    """urllib3's response, for the request urlopen was ``given``, of an answer made here."""
     from urllib3.response import HTTPResponse
 
     status, headers, body = answer
     return HTTPResponse(body=io.BytesIO(body), headers=dict(headers), status=status, reason=HTTPStatus(status).phrase,
-                        preload_content=kwargs.get("preload_content", True),
-                        decode_content=kwargs.get("decode_content", True), request_method=method)
+                        preload_content=given.get("preload_content", True),
+                        decode_content=given.get("decode_content", True), request_method=given["method"])
 
 
 class _Received:
