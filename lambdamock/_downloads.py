@@ -57,7 +57,8 @@ def handed_out(host: str, path: str) -> bool:
 
 def _code(host: str, path: str) -> Any:
     service = serving()
-    return None if service is None else service.packages.get(f"https://{host.lower()}{path}")
+    # Host names are case-insensitive, and a trailing dot names the same host.
+    return None if service is None else service.packages.get(f"https://{host.lower().rstrip('.')}{path}")
 
 
 def _answer(host: str, path: str, method: str, asked: Optional[str]) -> tuple[int, dict[str, str], bytes]:

@@ -24,7 +24,8 @@ Answer = tuple[int, Mapping[str, str], bytes]
 
 def _function_url(host: Optional[str]) -> Optional[tuple[str, str]]:
     """The URL id and region a function URL's host name names; None for any other host."""
-    found = _FUNCTION_URL.fullmatch(host.lower()) if host and host.endswith((".aws", ".aws.")) else None
+    name = host.lower() if host else ""  # host names are case-insensitive (RFC 4343)
+    found = _FUNCTION_URL.fullmatch(name) if name.endswith((".aws", ".aws.")) else None
     return None if found is None else (found[1], found[2])
 
 
