@@ -20,6 +20,8 @@ def test_tail_returns_the_last_4kb_of_the_log(client):
     assert len(log) == 4096
     text = log.decode()
     assert "done" in text and "END RequestId:" in text and "REPORT RequestId:" in text
+    # LogType is None or Tail: "Set to Tail to include the execution log in the response" (API_Invoke).
+    assert "LogResult" not in client.invoke(FunctionName="noisy", LogType="None")
 
 
 def test_the_test_process_s_basic_config_does_not_double_a_function_s_log_lines(client):

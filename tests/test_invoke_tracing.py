@@ -124,6 +124,7 @@ def test_invokes_answer_names_its_trace(client, mock):
     mock.wait()
     found, ran = ANSWER.fullmatch(headers["x-amzn-trace-id"]), TRACE.fullmatch(mock.invocations[-1].trace)
     assert found and ran and found[1] == ran[1] and found[3] == "0"
+    assert ran[3] is None  # the handler's trace is left undecided, "Root=..." alone, as for any PassThrough request
 
 
 def test_an_event_invocation_keeps_its_callers_trace(client, mock):

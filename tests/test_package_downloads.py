@@ -122,6 +122,31 @@ def test_a_range_gets_those_bytes_as_s3_gives_them(mocked: str) -> None:
         assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(FIRST)}"
 
 
+def test_a_range_is_read_as_urllib3_reads_a_request(mocked: str) -> None:
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    # A header's name is case-insensitive (RFC 9110), and requests sends it as it was given.
+    response = requests.get(location, headers={"range": "bytes=0-9"})
+    assert (response.status_code, response.reason, response.content) == (206, "Partial Content", FIRST[:10])
+    # urllib3's urlopen(method, url, body, headers): headers given by position, and a fragment, which urllib3
+    # never sends.
+    pool, path = urllib3.HTTPSConnectionPool(urlsplit(location).hostname), urlsplit(location).path
+    assert pool.urlopen("GET", path, None, {"Range": "bytes=0-9"}).data == FIRST[:10]
+    assert pool.urlopen("GET", path + "#part").data == FIRST
+
+
+def test_a_url_it_gave_downloads_however_a_client_spells_its_host(mocked: str) -> None:
+    # A name's case does not matter (RFC 4343), and a trailing dot names the same host (RFC 1034, 3.1). Through
+    # urllib3 and urllib.request, which moto's mock leaves to lambdamock whether it is active or not.
+    lam = boto3.client("lambda", region_name=REGION)
+    location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
+    host = str(urlsplit(location).hostname)
+    for spelled in (f"{host}.", host.upper()):
+        assert urllib3.PoolManager().request("GET", location.replace(host, spelled)).data == FIRST
+        with urllib.request.urlopen(location.replace(host, spelled)) as response:
+            assert response.read() == FIRST
+
+
 def test_a_range_past_the_end_is_refused(mocked: str) -> None:
     # S3's text: LocalStack's test_s3_api.snapshot.json (AWS-validated), TestS3ObjectCRUD::test_get_object_range,
     # "Code": "InvalidRange", "Message": "The requested range is not satisfiable", status 416.
@@ -195,9 +220,11 @@ def test_urllib_request_downloads_as_requests_does(mocked: str, tmp_path: Path) 
     with urllib.request.urlopen(urllib.request.Request(location, method="HEAD")) as response:
         assert (response.status, response.read(), response.headers["Content-Length"]) == (200, b"", str(len(FIRST)))
     assert Path(urllib.request.urlretrieve(location, tmp_path / "deps.zip")[0]).read_bytes() == FIRST
+    with urllib.request.urlopen(location + "#part") as response:  # a fragment is the client's alone
+        assert (response.read(), response.url, response.reason) == (FIRST, location + "#part", "OK")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(location + "0")
-    assert refused.value.code == 403
+    assert (refused.value.code, refused.value.reason, refused.value.url) == (403, "Forbidden", location + "0")
     assert b"<Code>AccessDenied</Code><Message>Access Denied</Message>" in refused.value.read()
 
 
@@ -225,6 +252,6 @@ def test_a_download_never_leaves_the_process(escapes: Proxy, mocked: str, given:
     assert odd.status == 403
     elsewhere = urllib3.HTTPSConnectionPool(host).urlopen("GET", "https://example.com/", assert_same_host=False)
     assert elsewhere.status == 403
-    with pytest.raises(socket.gaierror):  # any other client finds that the host does not resolve
+    with pytest.raises(socket.gaierror, match="lambdamock answers"):  # any other client: the host does not resolve
         http.client.HTTPSConnection(host, timeout=5).request("GET", urlsplit(location).path)
     assert escapes.attempts == []

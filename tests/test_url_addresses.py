@@ -11,6 +11,7 @@ import socket
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Iterator
 
 import boto3
@@ -81,9 +82,11 @@ def test_an_address_the_mock_did_not_give_is_refused_as_aws_refuses_it(address: 
         response = requests.get(unknown)
         assert (response.status_code, response.json()) == (403, {"Message": None})
         assert response.headers["x-amzn-ErrorType"] == "AccessDeniedException" and response.headers["x-amzn-RequestId"]
+        assert response.reason == "Forbidden"
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(unknown)
         assert (refused.value.code, refused.value.read()) == (403, b'{"Message":null}')
+        assert refused.value.reason == "Forbidden" and refused.value.url == unknown
 
 
 def test_a_deleted_urls_address_is_refused_as_aws_refuses_it() -> None:
@@ -158,10 +161,83 @@ def test_other_clients_find_that_an_address_does_not_resolve(escapes: Proxy) -> 
     # handed-out host is not resolved, so nothing is sent to AWS's, and the error says what does answer it.
     with mock_lambda() as mock:
         host = _echo(mock).split("/")[2]
+        hint = re.escape(f"lambdamock answers {host} itself") + ".*" + re.escape("mock.function_url()")
         for connect in (lambda: socket.create_connection((host, 443)),
                         lambda: http.client.HTTPSConnection(host, timeout=5).request("GET", "/"),
-                        lambda: asyncio.run(asyncio.open_connection(host, 443))):
-            with pytest.raises(socket.gaierror, match=re.escape(f"lambdamock answers {host} itself")):
+                        lambda: asyncio.run(asyncio.open_connection(host, 443)),
+                        lambda: socket.getaddrinfo(host.encode(), 443),  # a name as bytes, as the resolver takes it
+                        lambda: socket.getaddrinfo(host=host, port=443)):
+            with pytest.raises(socket.gaierror, match=hint):
                 connect()
+        # DNS names are case-insensitive (RFC 4343), and a trailing dot names the same host (RFC 1034, 3.1).
+        for spelled in (host.split(".", 1)[0].upper() + host[32:], host.upper(), host.upper() + "."):
+            with pytest.raises(socket.gaierror, match="lambdamock answers"):
+                socket.getaddrinfo(spelled, 443)
         assert socket.getaddrinfo("localhost", 80)  # any other host resolves as before
     assert escapes.attempts == []
+
+
+def test_an_address_is_reached_however_a_client_spells_its_host(address: str) -> None:
+    # A name's case does not matter (RFC 4343), and a trailing dot names the same host (RFC 1034, 3.1).
+    host = address.split("/")[2]
+    for spelled in (f"{host}.", host.upper()):
+        url = address.replace(host, spelled) + "a?x=1"
+        assert _seen(requests.get(url).content)[:3] == ("GET", "/a", "x=1")
+        with urllib.request.urlopen(url) as response:
+            assert _seen(response.read())[:3] == ("GET", "/a", "x=1")
+
+
+def test_the_path_and_query_reach_the_function_as_sent(address: str) -> None:
+    # rawPath is the path after the host as sent, whatever it starts with: a URL id's too (a loopback path
+    # would name the URL by it).
+    host, url_id = address.split("/")[2], address.split("/")[2][:32]
+    for other in (url_id, "a" * 32):
+        assert _seen(requests.get(f"{address}{other}/x?y=1").content)[1:3] == (f"/{other}/x", "y=1")
+        with urllib.request.urlopen(f"{address}{other}/x") as response:
+            assert _seen(response.read())[1] == f"/{other}/x"
+    with urllib.request.urlopen(f"https://{host}?y=1") as response:  # no path at all: the root
+        assert _seen(response.read())[1:3] == ("/", "y=1")
+    # urllib.request sends the body and the headers it was given.
+    sent = urllib.request.Request(address + "p", data=b'{"k": 1}', method="PUT",
+                                  headers={"Content-Type": "application/json", "X-Mine": "v"})
+    with urllib.request.urlopen(sent) as response:
+        event = json.loads(response.read())
+        assert (event["body"], event["headers"]["x-mine"], response.reason) == ('{"k": 1}', "v", "OK")
+
+
+def test_a_proxy_or_a_pool_of_the_host_sends_to_the_function(escapes: Proxy) -> None:
+    with mock_lambda() as mock:
+        address = _echo(mock)
+        host = address.split("/")[2]
+        # Through an HTTP proxy, an http:// URL is given whole to the proxy's pool: its path and query are kept.
+        plain = address.replace("https://", "http://") + "p?x=1"
+        assert _seen(urllib3.ProxyManager(escapes.url).request("GET", plain).data)[:3] == ("GET", "/p", "x=1")
+        assert _seen(requests.get(plain).content)[:3] == ("GET", "/p", "x=1")  # through the environment's proxy
+        # A pool of the host sends to its host whatever URL it is given, as urllib3 does.
+        pool = urllib3.HTTPSConnectionPool(host)
+        assert _seen(pool.urlopen("GET", "https://example.com/q?y=2", assert_same_host=False).data)[1:3] == (
+            "/q", "y=2")
+    assert escapes.attempts == []
+
+
+def test_a_clients_timeout_holds_at_an_address(tmp_path: Path) -> None:
+    # The handler waits for a file the test makes once the client gave up: a call must end at the client's timeout.
+    go = tmp_path / "go"
+    source = ("import os, time\n"
+              "def handler(event, context):\n"
+              "    deadline = time.monotonic() + 20\n"
+              f"    while not os.path.exists({str(go)!r}) and time.monotonic() < deadline:\n"
+              "        time.sleep(0.01)\n"
+              "    return 'done'\n")
+    with mock_lambda() as mock:
+        client = boto3.client("lambda", region_name=REGION)
+        public(client, mock, source)
+        address = client.get_function_url_config(FunctionName="f")["FunctionUrl"]
+        try:
+            with pytest.raises(OSError) as waited:
+                urllib.request.urlopen(address, timeout=0.5)
+            assert not isinstance(waited.value, urllib.error.HTTPError)  # no answer came: it timed out
+            with pytest.raises(requests.exceptions.Timeout):
+                requests.get(address, timeout=0.5)
+        finally:
+            go.touch()
