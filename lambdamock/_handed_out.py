@@ -6,15 +6,12 @@ that their host names do not resolve."""
 from __future__ import annotations
 
 import io
-import re
 from http import HTTPStatus
 from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 from lambdamock import _downloads
 
-# A function URL's host name (see state.urls.domain): its URL id and its region.
-_FUNCTION_URL = re.compile(r"([0-9a-z]{32})\.lambda-url\.([0-9a-z-]+)\.on\.aws\.?")
 # The leading parameters of urllib3's HTTPConnectionPool.urlopen, in their order (urllib3 1.26 and 2).
 _URLOPEN = ("method", "url", "body", "headers", "retries", "redirect", "assert_same_host", "timeout", "pool_timeout",
             "release_conn", "chunked", "body_pos", "preload_content", "decode_content")
@@ -24,9 +21,11 @@ Answer = tuple[int, Mapping[str, str], bytes]
 
 def _function_url(host: Optional[str]) -> Optional[tuple[str, str]]:
     """The URL id and region a function URL's host name names; None for any other host."""
-    name = host.lower() if host else ""  # host names are case-insensitive (RFC 4343)
-    found = _FUNCTION_URL.fullmatch(name) if name.endswith((".aws", ".aws.")) else None
-    return None if found is None else (found[1], found[2])
+    if not host or not host.lower().endswith((".aws", ".aws.")):  # cheap, for every request: most are not
+        return None
+    from lambdamock.state import urls  # loaded by a mock already: ``import lambdamock`` stays cheap
+
+    return urls.address(host)
 
 
 def _routed(hosts: tuple[Optional[str], ...]) -> Any:
@@ -46,13 +45,14 @@ def getaddrinfo(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     # aiohttp's) finds where to connect: a handed-out host name does not resolve, so nothing reaches AWS's.
     host = args[0] if args else kwargs.get("host")
     name = host.decode("ascii", "replace") if isinstance(host, (bytes, bytearray)) else host
-    if isinstance(name, str) and (_downloads.ours(name) or _function_url(name) is not None):
-        import socket
+    function_url = _function_url(name) if isinstance(name, str) else None
+    if function_url is None and not (isinstance(name, str) and _downloads.ours(name)):
+        return wrapped(*args, **kwargs)
+    import socket
 
-        instead = "; call the function URL at mock.function_url()" if _function_url(name) else ""
-        raise socket.gaierror(socket.EAI_NONAME, f"lambdamock answers {name} itself, through requests, urllib3 and "
-                                                 f"urllib.request only{instead}")
-    return wrapped(*args, **kwargs)
+    instead = "; call the function URL at mock.function_url()" if function_url else ""
+    raise socket.gaierror(socket.EAI_NONAME, f"lambdamock answers {name} itself, through requests, urllib3 and "
+                                             f"urllib.request only{instead}")
 
 
 def urlopen(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

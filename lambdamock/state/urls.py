@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Protocol
 
@@ -31,6 +32,16 @@ def url_id(partition: str, region: str, account: str, name: str, qualifier: Opti
 def domain(identifier: str, region: str) -> str:
     """The host name of a function URL."""
     return f"{identifier}.lambda-url.{region}.on.aws"
+
+
+# domain()'s host names, read back: the URL id and the region (a trailing dot names the same host).
+_DOMAIN = re.compile(r"([0-9a-z]{32})\.lambda-url\.([0-9a-z-]+)\.on\.aws\.?")
+
+
+def address(host: str) -> Optional[tuple[str, str]]:
+    """The URL id and region a function URL's host name names, in any case (RFC 4343); None for any other host."""
+    found = _DOMAIN.fullmatch(host.lower())
+    return None if found is None else (found[1], found[2])
 
 
 @dataclass(frozen=True)
