@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import queue
-import signal
 import threading
 import time
 import uuid
@@ -15,7 +14,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from lambdamock import _bound, ids
 from lambdamock._bound import Abandoned
-from lambdamock.runtime import cores, hooks, ric, signals, snapshots, variables, workdir
+from lambdamock.runtime import cores, exits, hooks, ric, signals, snapshots, variables, workdir
 from lambdamock.runtime import scope as scopes
 from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.calls import Call, Outcome
@@ -23,38 +22,9 @@ from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
 from lambdamock.runtime.logs import error_line
 from lambdamock.runtime.modules import Namespace
-from lambdamock.runtime.payloads import Places, deepest_first, exception_document, python_places, uncaught_report
+from lambdamock.runtime.payloads import Places, deepest_first, exception_document, python_places
 from lambdamock.runtime.spec import FunctionSpec, Threads
 from lambdamock.runtime.waits import Signal, Steps, Wait
-
-
-def _exited(outcome: Outcome, error: SystemExit) -> None:
-    """The runtime's process ends with sys.exit's code: a number's low byte, as a parent reads it (Python gives 255 for
-    one beyond a C long), 0 for None; anything else Python prints to stderr, then ends with status 1."""
-    code = error.code
-    if code is None:
-        outcome.exit_status = 0
-    elif isinstance(code, int):
-        outcome.exit_status = code & 0xFF if -(2**63) <= code < 2**63 else 255
-    else:
-        try:
-            outcome.output.append(f"{code}\n")
-        except (Abandoned, signals.ProcessEnded):
-            raise
-        except BaseException:  # whatever str() of it raises, Python prints an empty line: no line of the log
-            pass
-        outcome.exit_status = 1
-
-
-def _uncaught(outcome: Outcome, error: BaseException, scope: scopes.Scope) -> None:
-    """The runtime's process ends on an exception nothing caught: Python prints it, and ends with status 1, or, for
-    KeyboardInterrupt, by its own SIGINT (Python 3.8 and later); or the function ended the process itself."""
-    if isinstance(error, signals.ProcessEnded):
-        if outcome.payload is None:  # it ended before the runtime posted the answer, which stands otherwise
-            outcome.exit_status = 1 if scope.ended is None else scope.ended
-        return
-    outcome.output.append(uncaught_report(error, scope.places))
-    outcome.exit_status = -signal.SIGINT if isinstance(error, KeyboardInterrupt) else 1
 
 
 class Environment:
@@ -179,7 +149,7 @@ class Environment:
         except Abandoned:
             raise
         except SystemExit as error:
-            _exited(outcome, error)
+            exits.exited(outcome, error)
             self.dead = True
         except Exception as error:
             try:
@@ -187,15 +157,15 @@ class Environment:
             except Abandoned:
                 raise
             except SystemExit as failed:  # as bootstrap's str() of it exits, or raises: the runtime's process ends
-                _exited(outcome, failed)
+                exits.exited(outcome, failed)
             except BaseException as failed:
-                _uncaught(outcome, failed, self.scope)
+                exits.uncaught(outcome, failed, self.scope)
             else:
                 logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
                 outcome.output.append(error_line(self.init_error, self.spec.logging))
             self.dead = True
         except BaseException as error:  # bootstrap catches Exception alone
-            _uncaught(outcome, error, self.scope)
+            exits.uncaught(outcome, error, self.scope)
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
@@ -232,7 +202,7 @@ class Environment:
                 except Abandoned:
                     raise
                 except BaseException as failure:  # a tool's replacement that failed: nothing handles it
-                    _uncaught(outcome, failure, self.scope)
+                    exits.uncaught(outcome, failure, self.scope)
                 else:
                     if not restoring:  # the answer of an environment that did not start (a restore's is its own)
                         self.init_error = document
@@ -280,12 +250,12 @@ class Environment:
         except Abandoned:
             raise
         except SystemExit as error:
-            _exited(outcome, error)
+            exits.exited(outcome, error)
             self.dead = True
         except BaseException as error:
             # Out of handle_event_request (a BaseException, or a tool's replacement of it, or of a post, failed): the
             # runtime's process would end, as it ends on any exception its loop does not handle.
-            _uncaught(outcome, error, self.scope)
+            exits.uncaught(outcome, error, self.scope)
             self.dead = True
         finally:
             outcome.duration_ms = (time.perf_counter() - started) * 1000
