@@ -18,9 +18,10 @@ import json
 import logging
 import sys
 import threading
+import weakref
 from typing import Any, Callable, Optional
 
-from lambdamock import _active, partitions
+from lambdamock import _active, _on_import, partitions
 
 
 def active() -> bool:
@@ -61,20 +62,37 @@ def answer(client: Any) -> None:
 
 # What moto knows of the SNS message being delivered, set around the delivery.
 _SNS: contextvars.ContextVar[Optional[tuple[Any, str, Any]]] = contextvars.ContextVar("lambdamock_sns", default=None)
-_bridged = False
+# Made on the first start: each of moto's modules that lambdamock wraps, and what wraps it.
+_bridges: Optional[dict[str, list[Callable[[Any], None]]]] = None
+_wrapped: dict[str, weakref.ref[Any]] = {}  # each module name: the module object wrapped under that name
+_bridging = threading.Lock()  # guards the two above
 
 
 def bridge() -> None:
-    """Route moto's deliveries to lambdamock's functions from now on (moto's modules are wrapped when loaded)."""
-    global _bridged
-    if _bridged:
-        return
-    _bridged = True
-    # Imported on first start: ``import lambdamock`` stays cheap.
-    import wrapt
+    """Route moto's deliveries to lambdamock's functions: wrap moto's modules loaded now, and the others as they load.
 
-    for module, install in _installs():
-        wrapt.register_post_import_hook(install, module)
+    Called at every start: a module loaded again under its name (see _on_import) is wrapped in turn.
+    """
+    global _bridges
+    with _bridging:
+        if _bridges is None:
+            _bridges = {}
+            for name, install in _installs():
+                _bridges.setdefault(name, []).append(install)
+    _on_import.watch(_bridges, _wrap)
+
+
+def _wrap(module: Any) -> None:
+    """Install lambdamock's wrappers in one of moto's modules, unless that very module has them."""
+    name = module.__name__
+    with _bridging:
+        assert _bridges is not None
+        installed = _wrapped.get(name)
+        if installed is not None and installed() is module:
+            return
+        _wrapped[name] = weakref.ref(module)
+    for install in _bridges[name]:
+        install(module)
 
 
 def _installs() -> list[tuple[str, Callable[[Any], None]]]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import functools
 import io
-import sys
 import threading
 from typing import Any, Callable
 
-from lambdamock import _active, _handed_out, _moto
+from lambdamock import _active, _handed_out, _moto, _on_import
 from lambdamock._bound import check_not_frozen
 from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock.errors import MockStoppedError
@@ -164,7 +163,6 @@ _lock = threading.Lock()
 _count = 0
 _saved: list[tuple[Any, str, Any]] = []
 _aio_patched: set[str] = set()
-_aio_hooked = False
 
 
 def _apply(targets: Any) -> None:
@@ -190,22 +188,12 @@ def _patch_aio(module: Any) -> None:
 
 def acquire() -> None:
     """Install the patches on the first activation; later ones only count."""
-    global _count, _aio_hooked
+    global _count
     with _lock:
         if _count == 0:
             _apply(_TARGETS)
         _count += 1
-        hook, _aio_hooked = not _aio_hooked, True
-    if hook:
-        # A hook runs at once for a module imported already, and on its import otherwise.
-        import wrapt
-
-        for name in _AIO_MODULES:
-            wrapt.register_post_import_hook(_patch_aio, name)
-    else:
-        for name in _AIO_MODULES:
-            if name in sys.modules:
-                _patch_aio(sys.modules[name])
+    _on_import.watch(_AIO_MODULES, _patch_aio)
 
 
 def release() -> None:
@@ -220,3 +208,4 @@ def release() -> None:
                 parent, attribute, original = _saved.pop()
                 setattr(parent, attribute, original)
             _aio_patched.clear()
+            _on_import.withdraw()

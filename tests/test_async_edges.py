@@ -127,6 +127,36 @@ def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) ->
     assert done.stdout.strip() == "[]"
 
 
+def test_aiobotocore_imported_again_is_served(tmp_path: Any) -> None:
+    # pytester's inline runs, and other tools that put sys.modules back, drop the modules imported meanwhile, wrapt's
+    # among them: wrapt's post-import hooks fire once per name, so an aiobotocore imported again during a later mock
+    # was not patched, and its Lambda requests were sent (here to a closed loopback port, never to AWS).
+    script = textwrap.dedent(
+        """
+        import asyncio, sys
+        from lambdamock import mock_lambda
+        before, finders = set(sys.modules), list(sys.meta_path)  # what pytester puts back
+        with mock_lambda():
+            import aiobotocore.session  # imported in a run whose modules are dropped after it
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+        sys.meta_path[:] = finders
+        with mock_lambda():
+            from aiobotocore.session import get_session
+            async def main():
+                async with get_session().create_client("lambda", region_name="eu-west-1") as client:
+                    return (await client.list_functions())["Functions"]
+            print(asyncio.run(main()))
+        """
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": ":".join(sys.path),
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_ENDPOINT_URL_LAMBDA": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_a_client_with_fixed_credentials_signs_as_aiobotocore_does(lambda_mock: Any) -> None:
     seen: list = []
 
