@@ -162,7 +162,7 @@ _AIO_MODULES = ("aiobotocore.endpoint", "aiobotocore.session")
 _lock = threading.Lock()
 _count = 0
 _saved: list[tuple[Any, str, Any]] = []
-_aio_patched: set[str] = set()
+_aio_patched: dict[str, Any] = {}  # each aiobotocore module patched: that module object
 
 
 def _apply(targets: Any) -> None:
@@ -179,11 +179,11 @@ def _patch_aio(module: Any) -> None:
     """Serve aiobotocore's clients too; runs at activation for a module imported, or once it gets imported."""
     name = module.__name__
     with _lock:
-        if _count and name not in _aio_patched:
+        if _count and _aio_patched.get(name) is not module:  # loaded again meanwhile, it is a new module
             from lambdamock import _aio
 
             _apply(_aio.TARGETS[name])
-            _aio_patched.add(name)
+            _aio_patched[name] = module
 
 
 def acquire() -> None:

@@ -128,32 +128,46 @@ def test_aiobotocore_imported_after_the_mock_started_is_served(tmp_path: Any) ->
     assert done.stdout.strip() == "[]"
 
 
-def test_aiobotocore_imported_again_is_served(escapes: Proxy, tmp_path: Any) -> None:
+_SERVE = """
+from aiobotocore.session import get_session
+async def main():
+    async with get_session().create_client("lambda", region_name="eu-west-1") as client:
+        return (await client.list_functions())["Functions"]
+print(asyncio.run(main()))
+"""
+
+
+@pytest.mark.parametrize("script", [
+    pytest.param("""
+before, finders = set(sys.modules), list(sys.meta_path)  # what pytester's inline run puts back after it
+with mock_lambda():  # the inline run's own mock
+    import aiobotocore.session
+for name in set(sys.modules) - before:
+    del sys.modules[name]
+sys.meta_path[:] = finders
+with mock_lambda():
+    exec(SERVE)
+""", id="in a later mock"),
+    pytest.param("""
+with mock_lambda():  # a test's mock, around an inline run
+    before, finders = set(sys.modules), list(sys.meta_path)
+    import aiobotocore.session
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+    sys.meta_path[:] = finders
+    exec(SERVE)
+""", id="in the same mock"),
+])
+def test_aiobotocore_imported_again_is_served(escapes: Proxy, tmp_path: Any, script: str) -> None:
     # pytester's inline runs, and other tools that put sys.modules back, drop the modules imported meanwhile, wrapt's
-    # among them: wrapt's post-import hooks fire once per name, so an aiobotocore imported again during a later mock
-    # was not patched, and its Lambda requests were sent (here to the recording proxy, never to AWS).
-    script = textwrap.dedent(
-        """
-        import asyncio, sys
-        from lambdamock import mock_lambda
-        before, finders = set(sys.modules), list(sys.meta_path)  # what pytester puts back
-        with mock_lambda():
-            import aiobotocore.session  # imported in a run whose modules are dropped after it
-        for name in set(sys.modules) - before:
-            del sys.modules[name]
-        sys.meta_path[:] = finders
-        with mock_lambda():
-            from aiobotocore.session import get_session
-            async def main():
-                async with get_session().create_client("lambda", region_name="eu-west-1") as client:
-                    return (await client.list_functions())["Functions"]
-            print(asyncio.run(main()))
-        """
-    )
+    # among them. wrapt's post-import hooks fire once per name, so an aiobotocore imported again in a later mock was
+    # not patched, and its Lambda requests were sent (here to the recording proxy, never to AWS); in the same mock,
+    # the module of that name was taken for patched already.
+    program = f"import asyncio, sys\nfrom lambdamock import mock_lambda\nSERVE = {_SERVE!r}\n{script}"
     proxied = {name: value for name, value in os.environ.items() if name.lower().endswith("_proxy")}
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": ":".join(sys.path),
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", **proxied}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout.strip(), escapes.attempts) == (0, "[]", []), done.stderr
 
 
