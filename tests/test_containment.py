@@ -167,6 +167,69 @@ def test_putenv_and_environ_writes_never_reach_child_processes(client: Any) -> N
     assert "LEAKED_BY_SET" not in os.environ
 
 
+def test_a_handler_s_os_environ_is_a_mapping_of_its_own_variables(client: Any, monkeypatch: Any) -> None:
+    # Every name once, the configured value over the test process's (even an empty one), and del as a dict's.
+    monkeypatch.setenv("COLOR", "from-process")
+    monkeypatch.setenv("EMPTY", "from-process")
+    monkeypatch.setenv("FROM_PROCESS", "p")
+    deploy(client, "listed = list(os.environ)\n"
+                   "seen = [listed.count('COLOR'), 'COLOR' in listed, len(os.environ) == len(listed),\n"
+                   "        os.environ['COLOR'], os.environ['EMPTY'], dict(os.environ)['EMPTY']]\n"
+                   "del os.environ['COLOR']\n"
+                   "os.environ['MINE'] = '1'\n"
+                   "del os.environ['MINE']\n"
+                   "del os.environ['FROM_PROCESS']\n"
+                   "refused = []\n"
+                   "for name in ('FROM_PROCESS', 'MINE', 'NEVER_SET'):\n"
+                   "    try:\n"
+                   "        del os.environ[name]\n"
+                   "    except KeyError:\n"
+                   "        refused.append(name)\n"
+                   "gone = [os.environ.get(name) for name in ('COLOR', 'MINE', 'FROM_PROCESS')]\n"
+                   "return [seen, refused, gone, [k for k in os.environ if k in ('COLOR', 'MINE', 'FROM_PROCESS')]]",
+           Environment={"Variables": {"COLOR": "red", "EMPTY": ""}})
+    assert call(client) == (None, [[1, True, True, "red", "", ""], ["FROM_PROCESS", "MINE", "NEVER_SET"],
+                                   [None, None, None], []])
+    assert (os.environ["COLOR"], os.environ["EMPTY"], os.environ["FROM_PROCESS"]) == ("from-process",) * 2 + ("p",)
+
+
+def test_deleting_a_variable_never_unsets_it_for_the_test_process_s_children(client: Any,
+                                                                             monkeypatch: Any) -> None:
+    monkeypatch.setenv("KEPT_FOR_CHILDREN", "p")
+    deploy(client, "del os.environ['KEPT_FOR_CHILDREN']\nos.unsetenv('KEPT_FOR_CHILDREN')\n"
+                   "return os.environ.get('KEPT_FOR_CHILDREN')")
+    assert call(client) == (None, None)
+    seen = subprocess.run([sys.executable, "-c", "import os; print(os.environ.get('KEPT_FOR_CHILDREN'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert seen == "p"
+
+
+def test_the_environment_s_names_are_put_back_as_the_mock_lets_go() -> None:
+    environb = getattr(os, "environb", None)
+    before = (os.environ._data, getattr(environb, "_data", None), os.putenv, os.unsetenv)  # type: ignore[attr-defined]
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        deploy(client, "return 1")
+        assert call(client) == (None, 1)
+        assert (os.putenv, os.unsetenv) != before[2:]
+    after = (os.environ._data, getattr(environb, "_data", None), os.putenv, os.unsetenv)  # type: ignore[attr-defined]
+    assert all(now is then for now, then in zip(after, before))
+
+
+def test_a_later_replacement_of_the_environment_s_data_is_left_to_whoever_made_it() -> None:
+    data = os.environ._data  # type: ignore[attr-defined]
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        deploy(client, "return 1")
+        assert call(client) == (None, 1)  # the functions' layer is in place
+        replacement = dict(data)
+        os.environ._data = replacement  # type: ignore[attr-defined]
+    try:
+        assert os.environ._data is replacement  # type: ignore[attr-defined]
+    finally:
+        os.environ._data = data  # type: ignore[attr-defined]
+
+
 def test_environb_and_early_references_see_the_functions_variables(client: Any) -> None:
     deploy(client, "from tests import test_containment as t\n"
                    "return [t.early_environ.get('COLOR'), os.environb.get(b'COLOR', b'').decode(), os.getenv('COLOR')]",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import boto3
 import pytest
@@ -30,6 +31,18 @@ def test_image_function_stores_its_image(client, create_function):
     updated = client.update_function_code(FunctionName="img", ImageUri=newer)
     assert updated["CodeSha256"] != digest
     assert client.get_function(FunctionName="img")["Code"]["ImageUri"] == newer
+
+
+def test_invoking_an_image_function_gives_the_unsupported_error(client, create_function):
+    # docs/limitations.md ("Runtimes and code"): container-image functions are stored, and invoking one gives a
+    # Runtime.Unsupported error that names what cannot run (lambdamock's own error: AWS runs the image).
+    create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={"ImageUri": IMAGE})
+    response = client.invoke(FunctionName="img")
+    assert response["FunctionError"] == "Unhandled"
+    assert json.loads(response["Payload"].read()) == {
+        "errorType": "Runtime.Unsupported",
+        "errorMessage": "lambdamock runs only Python handlers; runtime (container image) is not supported",
+    }
 
 
 @pytest.mark.parametrize("uri", [

@@ -39,6 +39,30 @@ def test_a_namedtuple_result_is_an_object(client):
         b'{"at": {"x": 1, "y": [2, 3]}, "path": [{"x": 0, "y": 0}]}')
 
 
+def test_a_namedtuple_in_any_list_tuple_or_dict_is_an_object(client):
+    # simplejson's namedtuple_as_object applies at any depth, in subclasses of list and dict too, and a str with an
+    # _asdict is still text (encoder.py's _iterencode: str, then _asdict, then lists, tuples and dicts).
+    source = (
+        "import collections\nPoint = collections.namedtuple('Point', 'x y')\n"
+        "class Listing(list):\n    pass\n"
+        "class Text(str):\n    def _asdict(self):\n        return {'s': 1}\n"
+        "def handler(event, context):\n"
+        "    return {'ordered': collections.OrderedDict(p=Point(1, 2)), 'listing': Listing([Point(3, 4)]),\n"
+        "            'tuple': (Point(5, 6),), 'text': [Point(7, 8), Text('t')]}[event]\n"
+    )
+    deploy(client, "f", {"app.py": source})
+
+    def answer(case: str) -> bytes:
+        response = client.invoke(FunctionName="f", Payload=json.dumps(case))
+        assert "FunctionError" not in response
+        return response["Payload"].read()
+
+    assert answer("ordered") == b'{"p": {"x": 1, "y": 2}}'
+    assert answer("listing") == b'[{"x": 3, "y": 4}]'
+    assert answer("tuple") == b'[{"x": 5, "y": 6}]'
+    assert answer("text") == b'[{"x": 7, "y": 8}, "t"]'
+
+
 def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
     # simplejson's namedtuple_as_object (on in the runtime's marshaller) applies to any value with an _asdict()
     # (encoder.py's docstring: "objects with ``_asdict()`` methods will be encoded as JSON objects"), before
@@ -134,6 +158,19 @@ def test_response_too_large(client, mock):
     assert (mock.invocations[-1].function_error, mock.invocations[-1].error) == ("Unhandled", body)
 
 
+def test_a_response_of_the_limit_s_size_is_answered(client):
+    # The limit AWS names, 6 MB and 100 bytes (LocalStack test_lambda.snapshot.json, test_lambda_too_large_response:
+    # "exceeded maximum allowed payload size (6291556 bytes)"), is the largest response allowed; a 6 MB string
+    # (6291458 bytes of JSON) is answered (test_lambda_large_response, validated against AWS).
+    deploy(client, "big", {"app.py": "def handler(e, c):\n    return 'x' * (e - 2)\n"})
+    for size in (6291458, 6291556):
+        response = client.invoke(FunctionName="big", Payload=json.dumps(size))
+        assert "FunctionError" not in response and len(response["Payload"].read()) == size
+    response = client.invoke(FunctionName="big", Payload=json.dumps(6291557))
+    assert response["FunctionError"] == "Unhandled"
+    assert json.loads(response["Payload"].read())["errorType"] == "Function.ResponseSizeTooLarge"
+
+
 def test_request_too_large(client):
     deploy(client, "f", {"app.py": ECHO})
     with pytest.raises(client.exceptions.ClientError) as info:
@@ -189,3 +226,18 @@ def test_the_payload_reads_as_a_response_from_aws_does(client):
         assert payload.read(3) == b"\\nb"
     assert payload.readlines() == [b'\\nc"']
     assert payload.tell() == 9
+
+
+def test_a_client_context_without_a_client_has_none(client):
+    # awslambdaric's lambda_context.py: make_obj_from_dict gives None for a missing dict, so the context's client is
+    # None when ClientContext has no "client" (LocalStack's validated test_lambda_with_context: Lambda hands the
+    # runtime the ClientContext as sent).
+    source = ("def handler(e, c):\n    cc = c.client_context\n"
+              "    return None if cc is None else [cc.custom, cc.env, cc.client is None]\n")
+    deploy(client, "cc", {"app.py": source})
+
+    def seen(context):
+        return call(client, "cc", ClientContext=base64.b64encode(json.dumps(context).encode()).decode())["Body"]
+
+    assert seen({"custom": {"k": "v"}, "env": {"e": 1}}) == [{"k": "v"}, {"e": 1}, True]
+    assert call(client, "cc")["Body"] is None

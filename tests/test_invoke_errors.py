@@ -46,6 +46,16 @@ def test_handler_exception(client, mock):
     assert call(client, "boom")["FunctionError"] == "Unhandled"  # still serving
 
 
+def test_the_error_type_is_the_exception_class_s_own_name(client):
+    # awslambdaric's bootstrap.py, build_fault_result: make_error(str(value), etype.__name__, ...), so a class
+    # defined inside another is named without its owner.
+    source = ("class Service:\n    class Unavailable(Exception):\n        pass\n"
+              "def handler(e, c):\n    raise Service.Unavailable('try later')\n")
+    deploy(client, "nested", {"app.py": source})
+    body = call(client, "nested")["Body"]
+    assert (body["errorType"], body["errorMessage"]) == ("Unavailable", "try later")
+
+
 def test_the_python38_runtimes_error_has_no_request_id(client):
     # Recorded: LocalStack test_lambda_common.snapshot.json, test_uncaught_exception_invoke[python3.8] (error_result);
     # python3.9 and later include it.
@@ -230,3 +240,13 @@ def test_other_runtimes_give_a_clear_error(client):
     response = call(client, "node")
     assert response["FunctionError"] == "Unhandled"
     assert "nodejs20.x" in response["Body"]["errorMessage"]
+
+
+def test_an_invocation_no_environment_runs_logs_to_a_stream_of_its_version(client, mock):
+    # A log stream is named for the version that ran (AWS's CloudWatch Logs guide for Lambda: "YYYY/MM/DD[Function
+    # version][Execution environment GUID]"), for a runtime lambdamock cannot run too.
+    deploy(client, "node", {"index.js": "exports.handler = async () => 1;"}, handler="index.handler",
+           Runtime="nodejs20.x", Publish=True)
+    assert call(client, "node", Qualifier="1")["FunctionError"] == "Unhandled"
+    record = mock.invocations[-1]
+    assert re.fullmatch(r"\d{4}/\d\d/\d\d/\[1\][0-9a-f]{32}", record.log_stream), record.log_stream

@@ -202,6 +202,19 @@ def test_a_cold_start_s_billed_duration_takes_its_init_in(client, create_functio
     assert metrics["billedDurationMs"] == math.ceil(metrics["durationMs"] + metrics["initDurationMs"])
 
 
+def test_a_cold_start_s_duration_is_the_handler_s_and_its_init_is_reported_apart(client, create_function,
+                                                                              lambda_mock):
+    # As captured from AWS in 2026 (see above): a cold start that timed out after 3 s reads "Duration: 3000.00 ms"
+    # beside "Init Duration: 402.04 ms", so Duration leaves init out.
+    source = "import time\ntime.sleep(0.3)\ndef handler(event, context):\n    return 1\n"
+    cold, _ = cold_then_warm(client, create_function, lambda_mock, "f", source)
+    report = re.search(r"\tDuration: ([\d.]+) ms\t.*\tInit Duration: ([\d.]+) ms", cold[-1])
+    assert report, cold[-1]
+    assert float(report[2]) >= 300 > float(report[1])
+    record = lambda_mock.invocations[-2]
+    assert record.init_duration_ms >= 300 > record.duration_ms
+
+
 def test_lambda_s_own_json_records_are_compact_and_init_start_names_the_instance(client, create_function,
                                                                                  lambda_mock):
     # As captured from AWS in 2026: {"time":"...","type":"platform.initStart","record":{...,"functionVersion":

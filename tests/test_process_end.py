@@ -49,6 +49,20 @@ def test_sys_exit_ends_the_runtime_with_the_status_a_process_would_end_with(
     assert ("['no', 'config']\n" in log) == code.startswith("[")
 
 
+def test_an_exit_in_the_handler_is_logged_as_lambda_logs_it(lambda_mock: Any) -> None:
+    # Lambda's runtime manager logs its own error as "RequestId: ... Error: <message>" and the error type on the next
+    # line (as CloudWatch shows Runtime.InvalidEntrypoint: "RequestId: ... Error: Couldn't find valid bootstrap(s):
+    # [...]\nRuntime.InvalidEntrypoint"), and REPORT ends with the invocation's "Status: error\tError Type: ..."
+    # (the REPORT of a failed init run again, captured on AWS: see test_a_failed_init_runs_again_in_the_invoke_phase).
+    client = deploy("import sys\ndef handler(event, context):\n    sys.exit(3)\n")
+    response = client.invoke(FunctionName="f", LogType="Tail")
+    request_id = response["ResponseMetadata"]["RequestId"]
+    log = base64.b64decode(response["LogResult"]).decode()
+    assert f"\nRequestId: {request_id} Error: Runtime exited with error: exit status 3\nRuntime.ExitError\n" in log
+    report = log.splitlines()[-1]
+    assert report.startswith("REPORT ") and "\tStatus: error\tError Type: Runtime.ExitError" in report, log
+
+
 def test_an_exit_code_python_cannot_print_ends_the_runtime_with_status_1(lambda_mock: Any) -> None:
     # Python prints an empty line for it, whatever its str() raises (python -c "...sys.exit(Code())"; echo $?: 1).
     client = deploy("import sys\nclass Code:\n    def __str__(self):\n        raise KeyboardInterrupt\n"

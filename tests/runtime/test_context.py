@@ -67,6 +67,13 @@ def test_client_context(runtime: Runtime) -> None:
     assert ctx == {**client_context["client"], "custom": {"k": "v"}, "env": {"platform": "android"}}
 
 
+def test_an_empty_client_context_is_still_an_object(runtime: Runtime) -> None:
+    # awslambdaric's lambda_context.py: make_obj_from_dict gives None only for a missing dict, so an empty one is an
+    # object of None fields, and a context without "client" has client None.
+    spec = make_spec(handler_source("cc = context.client_context\nreturn [cc.custom, cc.env, cc.client]"))
+    assert json.loads(invoke(runtime, spec, client_context={}).payload) == [None, None, None]
+
+
 def test_the_context_reads_as_the_runtime_shows_it(runtime: Runtime) -> None:
     # awslambdaric's lambda_context.py: each object's __repr__, its fields in this order.
     spec = make_spec(handler_source("return repr(context)"), name="f", memory_size=256)

@@ -289,6 +289,8 @@ def test_unsupported_runtime(runtime: Runtime) -> None:
             b'{"n": 12345678901234567890.5, "i": 3}',
         ),
         ("[decimal.Decimal('NaN')]", b"[NaN]"),
+        # awslambdaric's lambda_runtime_marshaller.py: any NaN Decimal is math.nan, as simplejson would write "-NaN".
+        ("[decimal.Decimal('-NaN'), decimal.Decimal('sNaN')]", b"[NaN, NaN]"),
         ("{'body': b'hi', 'n': [b'caf\\xc3\\xa9']}", '{"body": "hi", "n": ["caf\u00e9"]}'.encode()),
         ("'caf\\u00e9 \\u2603'", '"caf\u00e9 \u2603"'.encode()),
         # simplejson writes a bytes key as its text too (encoder.py, _iterencode_dict), where json refuses it.
@@ -348,6 +350,23 @@ def test_an_init_error_the_runtime_cannot_read_ends_it_as_python_reports_the_cha
                      r"\n?During handling of the above exception, another exception occurred:\n\n?"
                      r"Traceback \(most recent call last\):\n.*in __str__\n.*\nRuntimeError: no text\n", result.log, re.S)
     assert "LAMBDA_WARNING" not in result.log
+
+
+def test_a_base_exception_at_init_is_reported_with_its_cause_and_without_a_suppressed_context(runtime: Runtime) -> None:
+    # As Python prints an exception nothing caught (traceback.print_exception): an explicit cause, "from", is
+    # printed first with its own traceback; a context hidden with "from None" is not printed.
+    files = {"app.py": "class Stop(BaseException):\n    pass\n"
+                       "try:\n    raise ValueError('the cause')\nexcept ValueError as cause:\n"
+                       "    raise Stop('stop now') from cause\n"}
+    log = invoke(runtime, make_spec(files), request_id="rid-c").log
+    assert re.search(r"Traceback \(most recent call last\):\n.*raise ValueError\('the cause'\)\nValueError: the cause\n"
+                     r"\n?The above exception was the direct cause of the following exception:\n\n?"
+                     r"Traceback \(most recent call last\):\n.*\napp.Stop: stop now\n", log, re.S), log
+    assert "During handling" not in log
+    files = {"app.py": "class Stop(BaseException):\n    pass\n"
+                       "try:\n    raise KeyError('hidden')\nexcept KeyError:\n    raise Stop('stop now') from None\n"}
+    log = invoke(runtime, make_spec(files), request_id="rid-n").log
+    assert "app.Stop: stop now\n" in log and "hidden" not in log and "During handling" not in log
 
 
 def test_a_missing_exec_wrapper_ends_the_runtime_with_127(runtime: Runtime) -> None:
