@@ -10,7 +10,7 @@ import pytest
 from lambdamock import mock_lambda, package
 from tests import probe
 from tests.conftest import function_arn
-from tests.helpers import wait_until
+from tests.helpers import ROLE, wait_until
 
 ARN = function_arn("f")
 UNQUALIFIED_ONLY = (
@@ -410,3 +410,58 @@ def test_an_alias_with_provisioned_concurrency_moves_only_where_it_can_follow(pu
     assert published.get_alias(FunctionName="f", Name="live")["FunctionVersion"] == "1"
     config = published.get_provisioned_concurrency_config(FunctionName="f", Qualifier="live")
     assert (config["Status"], config["AllocatedProvisionedConcurrentExecutions"]) == ("READY", 1)
+
+
+def test_a_config_put_again_replaces_its_own_count(published, aws_error, lambda_mock):
+    # A put on a qualifier that has a config changes it (CloudFormation's ProvisionedConcurrentExecutions:
+    # "Update requires: No interruption"): its old count is not added to the new one. Under a reservation of 2 fully
+    # provisioned, version 1 may go down to 1 or stay at 2; going up is refused with AWS's text (LocalStack
+    # test_lambda.snapshot.json, test_reserved_provisioned_overlap, "reserved_equals_provisioned_increase_...").
+    published.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=2)
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+    lambda_mock.wait()
+    for count in (2, 1):
+        put = published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1",
+                                                           ProvisionedConcurrentExecutions=count)
+        assert put["RequestedProvisionedConcurrentExecutions"] == count
+        lambda_mock.wait()
+    with aws_error(published, "InvalidParameterValueException",
+                   "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for "
+                   "function"):
+        published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=3)
+
+
+def test_provisioning_within_a_reservation_takes_nothing_more_from_the_unreserved_pool():
+    # An account of 102 with 2 reserved for f has exactly its minimum of 100 unreserved. Provisioned concurrency
+    # "counts towards a function's reserved concurrency", and may add up to it (the developer guide's
+    # provisioned-concurrency page), so f's 2 are provisioned within its reservation; an unreserved function's
+    # provisioned concurrency comes out of the pool, and again counts only once when its config is put again.
+    with mock_lambda(concurrency_limit=102) as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        for name in ("f", "g"):
+            client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                                   Code={"ZipFile": package({"index.py": INIT_TYPE})}, Publish=True)
+        client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=2)
+        client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        mock.wait()
+        assert client.get_provisioned_concurrency_config(FunctionName="f", Qualifier="1")["Status"] == "READY"
+        client.delete_function_concurrency(FunctionName="f")
+        client.delete_provisioned_concurrency_config(FunctionName="f", Qualifier="1")
+        client.put_provisioned_concurrency_config(FunctionName="g", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        mock.wait()
+        client.put_provisioned_concurrency_config(FunctionName="g", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        mock.wait()
+        assert client.get_provisioned_concurrency_config(FunctionName="g", Qualifier="1")["Status"] == "READY"
+
+
+def test_listing_by_pages_gives_each_config_once(published, lambda_mock):
+    # NextMarker goes with Marker as the model's pagination (botocore's paginators-1.json): the page after a marker
+    # starts after it. Whether a full last page carries a marker is not recorded, so only the pages' union is checked.
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="2", ProvisionedConcurrentExecutions=1)
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    first = published.list_provisioned_concurrency_configs(FunctionName="f", MaxItems=1)
+    rest = published.list_provisioned_concurrency_configs(FunctionName="f", Marker=first["NextMarker"])
+    arns = [c["FunctionArn"] for page in (first, rest) for c in page["ProvisionedConcurrencyConfigs"]]
+    assert sorted(arns) == [f"{ARN}:2", f"{ARN}:live"]
+    assert "NextMarker" not in rest

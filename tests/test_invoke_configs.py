@@ -15,6 +15,7 @@ import pytest
 
 from lambdamock.state.invoke_configs import UNSET, InvokeConfig, InvokeConfigs
 from tests.conftest import function_arn
+from tests.helpers import wait_until
 
 ARN = function_arn("f")
 OTHER = function_arn("other")
@@ -97,9 +98,25 @@ def test_update_keeps_destinations_it_is_not_given_and_moves_last_modified(world
     # Recorded: LocalStack test_lambda_destinations.snapshot.json, TestLambdaDestinationSqs::test_maxeventage
     # (validated 2025-11-27): after update(MaximumEventAgeInSeconds=90, ...) the OnFailure queue still got the record.
     put = world.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnFailure": {"Destination": QUEUE}})
+    # LastModified is "the date and time that the configuration was last updated" (the API reference's
+    # FunctionEventInvokeConfig): once the clock has moved past the Put, an Update moves it too.
+    wait_until(lambda: datetime.datetime.now(datetime.timezone.utc) - put["LastModified"] > datetime.timedelta(
+        milliseconds=5))
     updated = world.update_function_event_invoke_config(FunctionName="f", MaximumEventAgeInSeconds=90)
     assert updated["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {"Destination": QUEUE}}
-    assert updated["LastModified"] >= put["LastModified"]
+    assert updated["MaximumEventAgeInSeconds"] == 90
+    assert updated["LastModified"] > put["LastModified"]
+    assert world.get_function_event_invoke_config(FunctionName="f")["LastModified"] == updated["LastModified"]
+
+
+def test_update_sets_each_destination_on_its_own_side(world):
+    # UpdateFunctionEventInvokeConfig's DestinationConfig names a destination per side (the API reference); the
+    # answer shows each where it was given, as Put's does (EXC "put_destination_other_lambda").
+    world.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=1)
+    destinations = {"OnSuccess": {"Destination": TOPIC}, "OnFailure": {"Destination": QUEUE}}
+    updated = world.update_function_event_invoke_config(FunctionName="f", DestinationConfig=destinations)
+    assert (updated["DestinationConfig"], updated["MaximumRetryAttempts"]) == (destinations, 1)
+    assert world.get_function_event_invoke_config(FunctionName="f")["DestinationConfig"] == destinations
 
 
 @pytest.mark.parametrize(

@@ -326,3 +326,7 @@ def test_a_stream_that_cannot_be_read_shows_the_problem(world):
 
     eventually(lambda: result().startswith("PROBLEM: "))
     assert world.lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+    # StateTransitionReason "indicates whether a user or Lambda made the last change to the event source mapping"
+    # (the API reference): a stream's problem is shown in LastProcessingResult only, the reason stays the recorded
+    # "User action" (LocalStack test_lambda_api.snapshot.json, test_event_source_mapping_lifecycle).
+    assert world.lam.get_event_source_mapping(UUID=uuid)["StateTransitionReason"] == "User action"

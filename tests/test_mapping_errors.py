@@ -99,6 +99,20 @@ def test_create_refuses_with_aws_texts(client, f, mapping_error, params, message
         client.create_event_source_mapping(**{"FunctionName": "f", **params})
 
 
+@pytest.mark.parametrize("params", [
+    # The API reference's MaximumRecordAgeInSeconds: "the default value is infinite (-1)", valid range up to 604800;
+    # AWS's text above says "either -1 (forever) or between 60 and 604800 (inclusive)".
+    *[{"EventSourceArn": STREAM, "StartingPosition": "LATEST", "MaximumRecordAgeInSeconds": age}
+      for age in (-1, 60, 604800)],
+    # The API reference's BatchSize: "For FIFO queues the maximum is 10" (and no window is needed up to 10).
+    {"EventSourceArn": FIFO, "BatchSize": 10},
+    {"EventSourceArn": QUEUE, "BatchSize": 10},
+], ids=["record-age-forever", "record-age-60", "record-age-a-week", "fifo-batch-10", "sqs-batch-10-no-window"])
+def test_the_bounds_of_the_checks_are_accepted(client, f, params):
+    created = client.create_event_source_mapping(FunctionName="f", **params)
+    assert {key: created[key] for key in params} == params
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({"EventSourceArn": STREAM}, "1 validation error detected: Value null at 'startingPosition' failed to satisfy "
      "constraint: Member must not be null."),
@@ -204,6 +218,24 @@ def test_sqs_provisioned_mode_is_checked(client, raw_client, f, mapping_error, p
     with mapping_error("InvalidParameterValueException", message, via=raw_client):
         raw_client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
                                                ProvisionedPollerConfig=pollers, **extra)
+
+
+@modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")
+@pytest.mark.parametrize("pollers", [
+    # The API reference's ProvisionedPollerConfig, for SQS: MinimumPollers "default is 2, and minimum 2 required",
+    # MaximumPollers "the accepted range is between 2 and 10,000, with a default of 200", MinimumPollers at most 200
+    # (its valid range). A maximum of 2 is only possible with the minimum at 2 too.
+    {"MinimumPollers": 2, "MaximumPollers": 2},
+    {"MinimumPollers": 200, "MaximumPollers": 10000},
+    {"MinimumPollers": 150},  # up to the default maximum of 200
+    {"MaximumPollers": 100},
+], ids=["equal-at-the-minimum", "bounds", "minimum-alone", "maximum-alone"])
+def test_sqs_provisioned_mode_takes_the_documented_ranges(client, f, pollers):
+    created = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE,
+                                                 ProvisionedPollerConfig=pollers)
+    # Accepted; what AWS shows of a default left out is not recorded, so only what was given is compared.
+    for shown in (created, client.get_event_source_mapping(UUID=created["UUID"])):
+        assert {key: shown["ProvisionedPollerConfig"][key] for key in pollers} == pollers
 
 
 @modeled_member("CreateEventSourceMapping", "ProvisionedPollerConfig")

@@ -222,6 +222,23 @@ def test_the_default_batching_window_holds_a_batch_half_a_second(m, lam):
     assert "MaximumBatchingWindowInSeconds" not in lam.list_event_source_mappings()["EventSourceMappings"][0]
 
 
+def test_an_update_that_names_no_window_keeps_the_window_given(m, lam):
+    # UpdateEventSourceMapping changes the settings it is given (the API reference): a window of one second stays
+    # one second, and does not fall back to the half second a new mapping would have.
+    deploy(lam)
+    topic = m.kafka_topic(CLUSTER, "orders")
+    uuid = msk_mapping(lam, MaximumBatchingWindowInSeconds=1)
+    eventually(lambda: lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    lam.update_event_source_mapping(UUID=uuid, BatchSize=50)
+    eventually(lambda: lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled")
+    assert lam.get_event_source_mapping(UUID=uuid)["MaximumBatchingWindowInSeconds"] == 1
+    sent = time.monotonic()
+    topic.send("0")
+    eventually(lambda: len(m.invocations) == 1)
+    assert time.monotonic() - sent >= 1  # the window the record opened is the one given
+    assert values(m) == [["0"]]
+
+
 # -- failures ----------------------------------------------------------------------------------
 
 
