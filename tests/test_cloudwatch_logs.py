@@ -17,7 +17,7 @@ import pytest
 
 from lambdamock import mock_lambda, package
 from tests.escapes import Proxy
-from tests.helpers import ROLE, moto_aws
+from tests.helpers import ROLE, moto_aws, wait_until
 
 REGION = "us-east-1"
 SOURCE = (
@@ -234,3 +234,89 @@ def test_logs_left_when_moto_ends_first_are_dropped_quietly(caplog: pytest.LogCa
         logged.create()
         logged.invoke({"n": 1})
     assert [record for record in caplog.records if record.name == "lambdamock"] == []
+
+
+def test_each_put_log_events_call_keeps_within_its_limits(logged: Logged, monkeypatch: pytest.MonkeyPatch) -> None:
+    # PutLogEvents' limits (botocore's model of CloudWatch Logs): "The maximum batch size is 1,048,576 bytes. This size is calculated as the sum
+    # of all event messages in UTF-8, plus 26 bytes for each log event", "The maximum number of log events in a
+    # batch is 10,000", and "The log events in the batch must be in chronological order by their timestamp".
+    # moto takes bigger calls, as an endpoint named for CloudWatch Logs may not: each call is watched here.
+    from moto.logs.models import LogsBackend
+
+    calls: list[list[dict[str, Any]]] = []
+    put = LogsBackend.put_log_events
+
+    def watched(self: Any, log_group_name: str, log_stream_name: str, log_events: list[dict[str, Any]]) -> Any:
+        calls.append(list(log_events))
+        return put(self, log_group_name, log_stream_name, log_events)
+
+    monkeypatch.setattr(LogsBackend, "put_log_events", watched)
+    source = "def handler(event, context):\n    for _ in range(event['n']):\n        print(event['text'])\n"
+    logged.lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})})
+
+    def shipped(n: int, text: str) -> list[list[dict[str, Any]]]:
+        calls.clear()
+        logged.invoke({"n": n, "text": text})
+        logged.logs.describe_log_groups()  # ships what ran
+        for events in calls:
+            assert len(events) <= 10_000
+            assert sum(len(event["message"].encode("utf-8")) + 26 for event in events) <= 1_048_576
+            assert [event["timestamp"] for event in events] == sorted(event["timestamp"] for event in events)
+        return calls
+
+    many = shipped(12_000, "x")  # more events than one call takes
+    assert len(many) == 2 and sum(len(events) for events in many) == 12_000 + 4  # INIT_START, START, END, REPORT
+    # 3,000 lines of 400 bytes (200 characters): 1.2 MB with the events' 26 bytes each, in two calls.
+    big = shipped(3_000, "\u00e9" * 200)
+    assert len(big) == 2 and sum(len(events) for events in big) == 3_000 + 3
+
+
+def test_an_existing_group_is_written_to_as_it_is(logged: Logged) -> None:
+    # "To use a different log group, enter an existing log group or enter a new log group name" (botocore's model,
+    # LoggingConfig.LogGroup); a group made beforehand (with its retention, as infrastructure code makes it) is
+    # the one written to.
+    logged.logs.create_log_group(logGroupName="/aws/lambda/f")
+    logged.logs.put_retention_policy(logGroupName="/aws/lambda/f", retentionInDays=7)
+    logged.logs.create_log_group(logGroupName="kept")
+    logged.create()
+    logged.invoke({"n": 1})
+    logged.lam.update_function_configuration(FunctionName="f", LoggingConfig={"LogGroup": "kept"})
+    logged.invoke({"n": 2})
+    assert "printed 1\n" in logged.messages() and "printed 2\n" in logged.messages("kept")
+    [group] = logged.logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/f")["logGroups"]
+    assert group["retentionInDays"] == 7
+
+
+def test_a_group_named_aws_slash_gets_nothing(logged: Logged, caplog: pytest.LogCaptureFixture) -> None:
+    # "Log group names can't start with the string aws/" (botocore's model of CloudWatch Logs, CreateLogGroup):
+    # Lambda cannot make such a group, and the function's logs go nowhere.
+    logged.create(LoggingConfig={"LogGroup": "aws/custom"})
+    with caplog.at_level("WARNING", logger="lambdamock"):
+        assert logged.invoke({"n": 1})["StatusCode"] == 200
+        assert logged.logs.describe_log_groups()["logGroups"] == []
+    assert [record for record in caplog.records if record.name == "lambdamock"] == []
+
+
+def test_a_function_s_logs_are_in_its_own_region() -> None:
+    with moto_aws(), mock_lambda():
+        lam = boto3.client("lambda", region_name="eu-west-1")
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": package({"app.py": SOURCE})})
+        lam.invoke(FunctionName="f", Payload=b'{"n": 1}')
+        here, there = (boto3.client("logs", region_name=region) for region in ("eu-west-1", REGION))
+        events = here.filter_log_events(logGroupName="/aws/lambda/f")["events"]
+        assert "printed 1\n" in [event["message"] for event in events]
+        assert there.describe_log_groups()["logGroups"] == []
+
+
+def test_a_long_log_is_shipped_in_the_background(logged: Logged) -> None:
+    # docs/logs.md, "When they arrive": once 10,000 events are queued they are shipped without being asked for.
+    # moto's backend is read directly: a CloudWatch Logs request would ship them itself.
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.logs.models import logs_backends
+
+    backend = logs_backends[DEFAULT_ACCOUNT_ID][REGION]
+    logged.create()
+    logged.invoke({"lines": 10_000})
+    wait_until(lambda: "/aws/lambda/f" in backend.groups, timeout=30)

@@ -150,6 +150,25 @@ def test_a_failed_init_runs_again_in_the_invoke_phase(client, mock, tmp_path):
     assert shapes[0].startswith("INIT_START Runtime Version: python:3.12")
 
 
+def test_a_failed_init_run_again_in_json_logs(client, mock):
+    # The JSON form of the capture above: the same platform events, as the Telemetry API's records (its schema
+    # reference: initRuntimeDone's and initReport's phase is "init" or "invoke", with the errorType of a failed
+    # one), and the report of the invocation, with its status and error type.
+    deploy(client, "broken", {"app.py": "import missing_dep\n"},
+           LoggingConfig={"LogFormat": "JSON", "SystemLogLevel": "DEBUG"})
+    assert call(client, "broken")["Body"]["errorType"] == "Runtime.ImportModuleError"
+    records = [json.loads(message) for _, message in mock.invocations[-1].log_events if message.startswith('{"time"')]
+    failed = [{"initializationType": "on-demand", "phase": phase, "status": "error",
+               "errorType": "Runtime.ImportModuleError"} for phase in ("init", "invoke")]
+    done = [record["record"] for record in records if record["type"] == "platform.initRuntimeDone"]
+    reports = [record["record"] for record in records if record["type"] == "platform.initReport"]
+    assert done == failed
+    assert [{key: value for key, value in report.items() if key != "metrics"} for report in reports] == failed
+    [report] = [record["record"] for record in records if record["type"] == "platform.report"]
+    assert (report["status"], report["errorType"]) == ("error", "Runtime.ImportModuleError")
+    assert "initDurationMs" not in report["metrics"]
+
+
 def test_an_init_that_fails_once_is_run_again_and_the_invocation_goes_on(client, mock, tmp_path):
     flag = tmp_path / "fail once"
     flag.touch()

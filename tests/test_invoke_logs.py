@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
+
+import pytest
 
 from tests.invoke_helpers import call, deploy
 
@@ -123,3 +126,91 @@ def test_a_log_tail_with_a_lone_surrogate_is_answered(client):
     raised = client.invoke(FunctionName="r", LogType="Tail")
     assert json.loads(raised["Payload"].read())["errorType"] == "Runtime.ExitError"
     assert base64.b64decode(raised["LogResult"]).startswith(b"START RequestId")
+
+
+def tail(response) -> list[str]:
+    return base64.b64decode(response["LogResult"]).decode().splitlines()
+
+
+def test_a_published_version_s_log_names_it(client):
+    # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaFeatures::test_invocation_with_qualifier
+    # ("log_result": "START RequestId: <uuid:2> Version: 1", ..., "END RequestId: <uuid:2>").
+    deploy(client, "v", {"app.py": "def handler(e, c):\n    print('ran')\n"}, Publish=True)
+    response = call(client, "v", Qualifier="1", LogType="Tail")
+    request_id = response["ResponseMetadata"]["RequestId"]
+    lines = tail(response)
+    assert lines[:3] == [f"START RequestId: {request_id} Version: 1", "ran", f"END RequestId: {request_id}"]
+    assert lines[3].startswith(f"REPORT RequestId: {request_id}\tDuration: ")
+
+
+def test_a_logged_exception_and_stack_follow_the_message_in_text_format(client):
+    # The Python runtime's text formatter is logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t
+    # %(aws_request_id)s\t%(message)s\n") (awslambdaric bootstrap.py, _setup_logging): Python's Formatter puts the
+    # traceback, then the stack, each on a line of its own after that format's newline, so a message that ends with a
+    # newline of its own is followed by an empty line, and the event ends with the traceback's last line.
+    source = ("import logging\n"
+              "def handler(e, c):\n"
+              "    try:\n        1 / 0\n"
+              "    except ZeroDivisionError:\n"
+              "        logging.getLogger().error('first', exc_info=True, stack_info=True)\n"
+              "        logging.getLogger().error('second\\n', exc_info=True)\n")
+    deploy(client, "x", {"app.py": source})
+    text = "\n".join(tail(call(client, "x", LogType="Tail")))
+    first = text[text.index("\tfirst\n"):text.index("[ERROR]", text.index("\tfirst\n"))]
+    assert first.startswith("\tfirst\nTraceback (most recent call last):\n")
+    assert "ZeroDivisionError: division by zero\nStack (most recent call last):\n" in first
+    assert "\tsecond\n\nTraceback (most recent call last):\n" in text
+
+
+def test_a_logged_exception_ends_its_event_with_the_traceback_s_last_line(client, mock):
+    # Python's Formatter adds the traceback after the runtime's format, which ends with a newline: the event the
+    # runtime's log sink sends ends with the traceback's last line, not a newline; a record without one ends with it.
+    source = ("import logging\n"
+              "def handler(e, c):\n"
+              "    logging.getLogger().error('plain')\n"
+              "    try:\n        1 / 0\n"
+              "    except ZeroDivisionError:\n"
+              "        logging.getLogger().exception('failed')\n")
+    deploy(client, "x", {"app.py": source})
+    call(client, "x")
+    events = [message for _, message in mock.invocations[-1].log_events if message.startswith("[ERROR]")]
+    assert [event.rsplit("\t", 1)[1].splitlines()[0] for event in events] == ["plain", "failed"]
+    assert events[0].endswith("\tplain\n")
+    assert events[1].endswith("\nZeroDivisionError: division by zero")
+
+
+@pytest.mark.parametrize(("runtime", "shown"), [("python3.11", "caf\\u00e9"), ("python3.12", "caf\u00e9")])
+def test_an_error_s_json_report_is_encoded_as_its_runtime_encodes(client, runtime, shown):
+    # bootstrap.log_error writes the JSON report with to_json, whose Encoder (lambda_runtime_marshaller.py) keeps
+    # non-ASCII text from AWS_Lambda_python3.12 on, and escapes it before, as the payload is.
+    deploy(client, "j", {"app.py": "def handler(e, c):\n    raise ValueError('caf\\u00e9')\n"},
+           LoggingConfig={"LogFormat": "JSON"}, Runtime=runtime)
+    response = call(client, "j", LogType="Tail")
+    [line] = [line for line in tail(response) if '"log_level"' in line]
+    assert f'"errorMessage": "{shown}"' in line
+    assert response["Body"]["errorMessage"] == "caf\u00e9"
+
+
+def test_an_error_without_a_message_is_reported_by_its_type_alone(client):
+    # The Python runtime's text report of an error (awslambdaric bootstrap.py, log_error): "[ERROR]", then the
+    # type, then ":" and the message only when there is one; the traceback's indentation in no-break spaces.
+    deploy(client, "e", {"app.py": "def handler(e, c):\n    raise ValueError()\n"})
+    lines = tail(call(client, "e", LogType="Tail"))
+    at = lines.index("[ERROR] ValueError")
+    assert lines[at + 1:at + 3] == ["Traceback (most recent call last):",
+                                    '\u00a0\u00a0File "/var/task/app.py", line 2, in handler']
+
+
+def test_an_error_in_json_format_is_the_runtime_s_document(client):
+    # The Python runtime's JSON report of an error (awslambdaric bootstrap.py, log_error): "timestamp" to the
+    # second and "log_level", then the error object's own keys; python3.12's encoder keeps non-ASCII text.
+    deploy(client, "j", {"app.py": "def handler(e, c):\n    raise ValueError('caf\\u00e9')\n"},
+           LoggingConfig={"LogFormat": "JSON"})
+    response = call(client, "j", LogType="Tail")
+    [line] = [line for line in tail(response) if '"log_level"' in line]
+    assert "caf\u00e9" in line
+    document = json.loads(line)
+    assert list(document) == ["timestamp", "log_level", "errorMessage", "errorType", "requestId", "stackTrace"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["timestamp"])
+    assert (document["log_level"], document["errorType"]) == ("ERROR", "ValueError")
+    assert document["requestId"] == response["ResponseMetadata"]["RequestId"]

@@ -254,3 +254,166 @@ def test_a_cold_start_that_times_out_reports_its_init(client, create_function, l
     report = lambda_mock.invocations[-1].log_events[-1][1]
     assert re.fullmatch(r"REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\t"
                         r"Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: timeout\n", report), report
+
+
+def printed_levels(client, create_function, lambda_mock, level: str) -> list:
+    """The ``msg`` of each printed JSON line kept at ApplicationLogLevel ``level``, of a function that prints one
+    dated line per level, a dated line with an unknown level and a line that is not JSON, then logs one record at
+    ERROR and one at CRITICAL."""
+    lines = [json.dumps({"level": name, "msg": name, "timestamp": "2024-11-02T16:51:31.587199Z"})
+             for name in ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "verbose")]
+    source = ("import logging\n"
+              "def handler(event, context):\n"
+              f"    for line in {lines!r}:\n        print(line)\n"
+              "    print('{not json')\n"
+              "    logging.getLogger().error('logged error')\n    logging.getLogger().critical('logged critical')\n")
+    name = level.lower()
+    create_function(name, Handler="app.handler", Code={"ZipFile": package({"app.py": source})},
+                    LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": level})
+    client.invoke(FunctionName=name, Payload=b"{}")
+    kept = []
+    for _, message in lambda_mock.invocations[-1].log_events:
+        if message.startswith("{not json"):
+            kept.append("not json")
+        elif message.startswith("{") and '"type":"platform.' not in message:
+            document = json.loads(message)
+            kept.append(document.get("msg") or document["message"])
+    return kept
+
+
+def test_trace_is_the_most_detailed_application_level_and_fatal_the_least(client, create_function, lambda_mock):
+    # "Lambda only sends application logs at the selected level of detail and lower, where TRACE is the highest
+    # level and FATAL is the lowest" (botocore's model, LoggingConfig.ApplicationLogLevel). A printed line whose
+    # "level" is invalid, or that is no JSON, is INFO (AWS's log-level filtering guide: "If the "level" value field
+    # is invalid or missing, Lambda will assign the log output the level INFO").
+    everything = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "verbose", "not json",
+                  "logged error", "logged critical"]
+    assert printed_levels(client, create_function, lambda_mock, "TRACE") == everything
+    assert printed_levels(client, create_function, lambda_mock, "DEBUG") == everything[1:]
+    assert printed_levels(client, create_function, lambda_mock, "INFO") == everything[2:]
+    # A record's Python level is Lambda's rounded down to tens: CRITICAL is FATAL's 50.
+    assert printed_levels(client, create_function, lambda_mock, "FATAL") == ["FATAL", "logged critical"]
+
+
+def test_a_printed_level_counts_with_any_rfc_3339_timestamp(client, create_function, lambda_mock):
+    # RFC 3339's date-time: the fraction of a second is optional, and the offset is Z or +hh:mm / -hh:mm.
+    source = (
+        "def handler(event, context):\n"
+        "    print('{\"level\": \"debug\", \"msg\": \"whole seconds\", \"timestamp\": \"2024-11-02T16:51:31Z\"}')\n"
+        "    print('{\"level\": \"debug\", \"msg\": \"offset\", \"timestamp\": \"2024-11-02T16:51:31.5+01:00\"}')\n"
+        "    print('{\"level\": \"debug\", \"msg\": \"no offset\", \"timestamp\": \"2024-11-02T16:51:31.5\"}')\n"
+    )
+    cold, _ = cold_then_warm(client, create_function, lambda_mock, "f", source,
+                             LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "INFO"})
+    assert [json.loads(message)["msg"] for message in cold if '"msg"' in message] == ["no offset"]
+
+
+def test_a_json_record_has_the_runtime_s_keys_in_their_order(client, create_function, lambda_mock):
+    # The Python runtime's JsonFormatter (awslambdaric, lambda_runtime_log_utils.py): "timestamp" to the second,
+    # the level rounded down to tens and named by logging ("CRITICAL", a level of 25 is "INFO"), then "message",
+    # "logger", the exception's "stackTrace", "errorType", "errorMessage", "requestId" and its "location"; then the
+    # record's other attributes (``extra=``) that are not the runtime's own keys; None values left out; non-ASCII
+    # text as it is (ensure_ascii=False). A value JSON cannot hold is written as its str() (docs/logs.md: lambdamock's
+    # own, where the runtime's formatter would raise).
+    source = ("import datetime, logging\n"
+              "def handler(event, context):\n"
+              "    extra = {'requestId': 'mine', 'gone': None, 'kept': [1], 'day': datetime.date(2024, 1, 2)}\n"
+              "    try:\n        1 / 0\n"
+              "    except ZeroDivisionError:\n"
+              "        logging.getLogger('app').exception('caf\\u00e9 %s', 1, extra=extra)\n"
+              "    log = logging.getLogger('app')\n"
+              "    log.log(25, 'between')\n    log.critical('worst')\n")
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": source})},
+                    LoggingConfig={"LogFormat": "JSON"})
+    request_id = client.invoke(FunctionName="f", Payload=b"{}")["ResponseMetadata"]["RequestId"]
+    messages = [message for _, message in lambda_mock.invocations[-1].log_events
+                if message.startswith("{") and '"type":"platform.' not in message]
+    assert "\u00e9" in messages[0] and all(message.endswith("}\n") for message in messages)
+    failed, between, worst = (json.loads(message) for message in messages)
+    assert list(failed) == ["timestamp", "level", "message", "logger", "stackTrace", "errorType", "errorMessage",
+                            "requestId", "location", "kept", "day"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", failed["timestamp"])
+    assert {key: value for key, value in failed.items() if key not in ("timestamp", "stackTrace")} == {
+        "level": "ERROR", "message": "caf\u00e9 1", "logger": "app", "errorType": "ZeroDivisionError",
+        "errorMessage": "division by zero", "requestId": request_id, "location": "/var/task/app.py:handler:7",
+        "kept": [1], "day": "2024-01-02"}
+    assert failed["stackTrace"][0].startswith('  File "/var/task/app.py", line 5, in handler\n')
+    assert list(between) == ["timestamp", "level", "message", "logger", "requestId"]
+    assert (between["level"], worst["level"]) == ("INFO", "CRITICAL")
+
+
+def test_system_level_debug_adds_the_runtime_done_records(client, create_function, lambda_mock):
+    # AWS's log-level filtering guide: platform.initRuntimeDone and platform.runtimeDone are DEBUG records (and a
+    # successful init's platform.initReport), the others INFO. Their records are the Telemetry API's (its schema
+    # reference): initStart names the init's type and phase, the runtime and the function (its version stand-in as
+    # in INIT_START: test_cloudwatch_logs); runtimeDone names the request, its status and metrics (durationMs,
+    # producedBytes: the response's size); report its metrics and status.
+    source = "def handler(event, context):\n    return 'abc'\n"
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": source})}, MemorySize=256,
+                    LoggingConfig={"LogFormat": "JSON", "SystemLogLevel": "DEBUG"})
+    request_id = client.invoke(FunctionName="f", Payload=b"{}")["ResponseMetadata"]["RequestId"]
+    records = [json.loads(message) for _, message in lambda_mock.invocations[-1].log_events]
+    assert [record["type"] for record in records] == [
+        "platform.initStart", "platform.initRuntimeDone", "platform.initReport", "platform.start",
+        "platform.runtimeDone", "platform.report"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["time"]) for record in records)
+    by_type = {record["type"]: record["record"] for record in records}
+    arn = client.get_function_configuration(FunctionName="f")["RuntimeVersionConfig"]["RuntimeVersionArn"]
+    assert {key: value for key, value in by_type["platform.initStart"].items() if key != "instanceId"} == {
+        "initializationType": "on-demand", "phase": "init", "runtimeVersion": "python:3.12.v40",
+        "runtimeVersionArn": arn, "functionName": "f", "functionVersion": "$LATEST",
+        "instanceMaxMemory": 256 * 1024 * 1024}
+    assert by_type["platform.initRuntimeDone"] == {"initializationType": "on-demand", "phase": "init",
+                                                   "status": "success"}
+    init_report = by_type["platform.initReport"]
+    assert list(init_report) == ["initializationType", "phase", "status", "metrics"]
+    assert init_report["status"] == "success" and list(init_report["metrics"]) == ["durationMs"]
+    done = by_type["platform.runtimeDone"]
+    assert (done["requestId"], done["status"]) == (request_id, "success")
+    assert done["metrics"]["producedBytes"] == len(b'"abc"')
+    report = by_type["platform.report"]
+    assert (report["requestId"], report["status"]) == (request_id, "success")
+    metrics = report["metrics"]
+    assert list(metrics) == ["durationMs", "billedDurationMs", "memorySizeMB", "maxMemoryUsedMB", "initDurationMs"]
+    assert metrics["memorySizeMB"] == 256 and 0 < metrics["maxMemoryUsedMB"] <= 256
+    assert metrics["initDurationMs"] == init_report["metrics"]["durationMs"]
+    # Warm: no init, and no initDurationMs.
+    client.invoke(FunctionName="f", Payload=b"{}")
+    warm = [json.loads(message) for _, message in lambda_mock.invocations[-1].log_events]
+    assert [record["type"] for record in warm] == ["platform.start", "platform.runtimeDone", "platform.report"]
+    assert "initDurationMs" not in warm[-1]["record"]["metrics"]
+
+
+def test_a_printed_line_without_its_newline_is_filtered_by_its_level_too(client, create_function, lambda_mock):
+    # Text written without a final newline is an event of its own when a logging record follows it, or when the
+    # invocation ends; its printed level counts as any printed line's does (AWS's log-level filtering guide).
+    before, end = (json.dumps({"level": "debug", "msg": msg, "timestamp": "2024-11-02T16:51:31Z"})
+                   for msg in ("before a record", "at the end"))
+    source = ("import logging, sys\n"
+              "def handler(event, context):\n"
+              f"    sys.stdout.write({before!r})\n"
+              "    logging.getLogger().warning('record')\n"
+              f"    sys.stdout.write({end!r})\n")
+    cold, _ = cold_then_warm(client, create_function, lambda_mock, "f", source,
+                             LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "INFO"})
+    application = [json.loads(message) for message in cold if '"type":"platform.' not in message]
+    assert [document.get("msg") or document.get("message") for document in application] == ["record"]
+
+
+def test_events_are_stamped_in_the_order_they_were_written(client, create_function, lambda_mock):
+    # A line printed after a logging record is no older than the record, though the record was made 5 ms into the
+    # invocation (CloudWatch Logs keeps a stream's events in time order).
+    source = ("import logging, time\n"
+              "def handler(event, context):\n"
+              "    started = time.time()\n"
+              "    while time.time() < started + 0.005:\n        pass\n"
+              "    logging.getLogger().warning('record')\n"
+              "    print('printed after')\n")
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": source})})
+    client.invoke(FunctionName="f", Payload=b"{}")
+    events = lambda_mock.invocations[-1].log_events
+    [record] = [stamp for stamp, message in events if message.endswith("\trecord\n")]
+    [printed] = [stamp for stamp, message in events if message == "printed after\n"]
+    [start] = [stamp for stamp, message in events if message.startswith("START RequestId: ")]
+    assert printed >= record >= start + 5
+    assert [stamp for stamp, _ in events] == sorted(stamp for stamp, _ in events)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import threading
 
@@ -187,9 +188,15 @@ def test_an_unknown_apply_on_is_refused_by_the_model(client):
 
 
 RESTORED = {"app.py": """
+import time
 from snapshot_restore_py import register_after_restore
 print("imported")
-register_after_restore(lambda: print("restored"))
+def restored():
+    started = time.monotonic()
+    while time.monotonic() < started + 0.002:  # a restore of 2 ms at least
+        pass
+    print("restored")
+register_after_restore(restored)
 def handler(event, context):
     return "ran"
 """}
@@ -223,6 +230,10 @@ def test_a_restore_is_logged_as_one_not_as_an_init():
     restore_ms = messages[3].split(": ")[1].split(" ")[0]
     assert re.search(rf"\tRestore Duration: {re.escape(restore_ms)} ms\tBilled Restore Duration: \d+ ms\t\n$",
                      messages[6])
+    # The restore is billed in a field of its own (Billed Restore Duration, AWS's SnapStart monitoring guide):
+    # Billed Duration is the handler's alone.
+    report = re.search(r"\tDuration: ([\d.]+) ms\tBilled Duration: (\d+) ms\t", messages[6])
+    assert report and int(report[2]) == max(1, math.ceil(float(report[1])))
     assert not any("INIT_" in message or "Init Duration" in message for message in messages)
     # Warm: no restore again.
     assert [message.split(" ")[0] for message in messages[7:]] == ["START", "END", "REPORT"]

@@ -162,7 +162,7 @@ class Environment:
                 exits.uncaught(outcome, failed, self.scope)
             else:
                 logging.warning(ric.UNHANDLED_WARNING)  # to the runtime's own handler, at its level, as bootstrap does
-                outcome.output.append(error_line(self.init_error, self.spec.logging))
+                outcome.output.append(error_line(self.init_error, self.spec.logging, self.spec.runtime))
             self.dead = True
         except BaseException as error:  # bootstrap catches Exception alone
             exits.uncaught(outcome, error, self.scope)
@@ -192,7 +192,7 @@ class Environment:
                 raise
             except BaseException as error:  # the runtime's bare except:
                 document = exception_document(error, "", self._places, self.spec.runtime)
-                outcome.output.append(error_line(document, self.spec.logging))
+                outcome.output.append(error_line(document, self.spec.logging, self.spec.runtime))
                 self.dead = True
                 try:
                     if restoring:

@@ -10,7 +10,7 @@ import time
 import traceback
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from lambdamock.runtime.payloads import Places, placed
+from lambdamock.runtime.payloads import Places, keeps_unicode, placed
 from lambdamock.runtime.spec import FunctionSpec, LogSettings
 
 # Lambda's levels, most detailed first; a record's Python level is rounded down to tens (the runtime's rule).
@@ -66,15 +66,15 @@ def application_level(settings: LogSettings) -> Optional[int]:
     return APPLICATION_LEVELS.get(settings.application_level or "INFO", INFO) if settings.json else None
 
 
-def _formatted(record: logging.LogRecord, places: Places) -> str:
-    """What logging.Formatter() makes of the record, its traceback naming the function's files as Lambda has them
-    (``/var/task/app.py``); unlike format(), it caches nothing on the record, which the test's handlers share."""
-    text = record.getMessage()
+def _formatted(record: logging.LogRecord, line: str, places: Places) -> str:
+    """What logging.Formatter.format() makes of the record, ``line`` being its format's result: the traceback and
+    stack after it, on a line of their own, naming the function's files as Lambda has them (``/var/task/app.py``);
+    unlike format(), it caches nothing on the record, which the test's handlers share."""
     exception = _TEXT.formatException(record.exc_info) if record.exc_info else record.exc_text
     for extra in (exception, record.stack_info and _TEXT.formatStack(record.stack_info)):
         if extra:
-            text += ("" if text.endswith("\n") else "\n") + placed(extra, places)
-    return text
+            line += ("" if line.endswith("\n") else "\n") + placed(extra, places)
+    return line
 
 
 def record_line(record: logging.LogRecord, request_id: str, settings: LogSettings,
@@ -83,8 +83,9 @@ def record_line(record: logging.LogRecord, request_id: str, settings: LogSetting
     files of ``places`` are named as Lambda names them."""
     if not settings.json:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-        text = f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{_formatted(record, places)}\n"
-        return Line(text, record.levelno, record.created)
+        # The runtime's format ends with a newline; a traceback goes after it, and ends the event without one.
+        line = f"[{record.levelname}]\t{stamp}.{int(record.msecs):03d}Z\t{request_id}\t{record.getMessage()}\n"
+        return Line(_formatted(record, line, places), record.levelno, record.created)
     level = min(50, max(0, record.levelno)) // 10 * 10
     info = record.exc_info
     document: Dict[str, Any] = {
@@ -112,11 +113,13 @@ _RECORD_FIELDS = (frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)
                   | {"message", "asctime", "aws_request_id", "tenant_id"})
 
 
-def error_line(document: Dict[str, Any], settings: LogSettings) -> Line:
+def error_line(document: Dict[str, Any], settings: LogSettings, runtime: str) -> Line:
     """The runtime's report of an error object (an unhandled exception, an init failure): one event."""
     if settings.json:
+        # Encoded as the runtime encodes the error it posts (bootstrap.log_error's to_json): non-ASCII escaped
+        # before python3.12.
         shown = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR", **document}
-        return Line(json.dumps(shown, ensure_ascii=False), ERROR)
+        return Line(json.dumps(shown, ensure_ascii=not keeps_unicode(runtime)), ERROR)
     head = "[ERROR]"
     if document["errorType"]:
         head += f" {document['errorType']}"

@@ -98,8 +98,9 @@ def python_version(runtime: str) -> Tuple[int, int]:
         return (0, 0)
 
 
-def _keeps_unicode(runtime: str) -> bool:
-    return python_version(runtime) >= (3, 12)  # the runtime's encoder is built with ensure_ascii=False from then on
+def keeps_unicode(runtime: str) -> bool:
+    """Whether the runtime's JSON encoder writes non-ASCII text as it is (python3.12 on), not escaped."""
+    return python_version(runtime) >= (3, 12)
 
 
 # Values that hold no others: a scan for namedtuples passes over them.
@@ -176,7 +177,7 @@ def marshal_result(result: Any, runtime: str) -> Union[bytes, str]:
     posts it, where a lone surrogate (kept by python3.12's encoder) ends the runtime's process."""
     if isinstance(result, bytes):
         return result
-    ensure_ascii = not _keeps_unicode(runtime)
+    ensure_ascii = not keeps_unicode(runtime)
     called: _Fields = {}
     try:
         text = _encoded(result, ensure_ascii, called)
@@ -284,7 +285,7 @@ def exception_document(error: BaseException, request_id: str, places: Places = (
 
 def encode_document(document: Dict[str, Any], runtime: str) -> bytes:
     """Error objects are written by the runtime's own encoder: default separators, ASCII before python3.12."""
-    return json.dumps(document, ensure_ascii=not _keeps_unicode(runtime)).encode("utf-8")
+    return json.dumps(document, ensure_ascii=not keeps_unicode(runtime)).encode("utf-8")
 
 
 def sandbox_error(error_type: str, message: str) -> bytes:
