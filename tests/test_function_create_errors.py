@@ -129,6 +129,8 @@ def test_name_longer_than_64_on_create(client, create_function, aws_error):
     text = validation(f"'{name}'", "functionName", "Member must have length less than or equal to 64")
     with aws_error(client, "InvalidParameterValueException", text):
         create_function(name)
+    # "less than or equal to 64": a name of 64 characters is taken.
+    assert create_function("a" * 64)["FunctionName"] == "a" * 64
 
 
 def test_arn_longer_than_140_on_create(client, create_function, aws_error, arn):
@@ -219,6 +221,33 @@ def test_reserved_environment_variables_are_refused(client, create_function, aws
             "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY", "AWS_LAMBDA_FUNCTION_NAME")):
         client.update_function_configuration(FunctionName="f", Environment={"Variables": {"AWS_LAMBDA_FUNCTION_NAME": "x"}})
     assert client.get_function_configuration(FunctionName="f")["Environment"]["Variables"]["TZ"] == "Europe/Paris"
+
+
+# Every key AWS's "Defined runtime environment variables" page lists as reserved ("The keys for these environment
+# variables are reserved and cannot be set in your function configuration"), on create and on update. (_HANDLER and
+# _X_AMZN_TRACE_ID are reserved too, but the model's key pattern refuses a leading underscore first.)
+RESERVED_KEYS = [
+    "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+]
+
+
+def test_every_reserved_environment_variable_is_refused(client, create_function, aws_error):
+    create_function("f")
+    for key in RESERVED_KEYS:
+        text = (
+            "Lambda was unable to configure your environment variables because the environment variables you have "
+            "provided contains reserved keys that are currently not supported for modification. Reserved keys used "
+            f"in this request: {key}"
+        )
+        with aws_error(client, "InvalidParameterValueException", text):
+            create_function("g", Environment={"Variables": {"MINE": "1", key: "x"}})
+        with aws_error(client, "InvalidParameterValueException", text):
+            client.update_function_configuration(FunctionName="f", Environment={"Variables": {key: "x"}})
+    assert [entry["FunctionName"] for entry in client.list_functions()["Functions"]] == ["f"]
+    assert "Environment" not in client.get_function_configuration(FunctionName="f")
 
 
 def test_environment_limit_counts_utf8_bytes(client, create_function, aws_error):
@@ -324,12 +353,17 @@ def test_image_function_without_image_uri(client, create_function, aws_error):
         create_function("img", PackageType="Image", Runtime=None, Handler=None, Code={})
 
 
-@pytest.mark.parametrize("extra", [{"Handler": "index.handler"}, {"Runtime": "python3.12"}])
-def test_image_function_with_runtime_or_handler(client, create_function, aws_error, extra):
+@pytest.mark.parametrize("extra", [{"Handler": "index.handler"}, {"Runtime": "python3.12"}, "layer"])
+def test_image_function_with_runtime_or_handler(client, create_function, aws_error, make_zip, extra):
+    # The text names a Layer too; layers are for .zip functions only (configuration-layers).
+    if extra == "layer":
+        layer = client.publish_layer_version(LayerName="l", Content={"ZipFile": make_zip()})["LayerVersionArn"]
+        extra = {"Layers": [layer]}
     text = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
     params = {"Runtime": None, "Handler": None, **extra}
     with aws_error(client, "InvalidParameterValueException", text):
         create_function("img", PackageType="Image", Code={"ImageUri": IMAGE}, **params)
+    assert client.list_functions()["Functions"] == []
 
 
 @pytest.mark.parametrize("extra", [{"Handler": "index.handler"}, {"Runtime": "python3.12"}, "layer"])

@@ -172,6 +172,26 @@ def test_create_from_s3(client, create_function, make_zip):
     assert client.get_function(FunctionName="f")["Configuration"]["CodeSha256"] == sha256_b64(newer)
 
 
+def test_s3_object_version_picks_the_version_of_the_key(client, create_function, make_zip):
+    # S3ObjectVersion: "For versioned objects, the version of the deployment package object to use" (CreateFunction
+    # and UpdateFunctionCode in the API reference); the key's newest version is another package.
+    first = make_zip({"index.py": "def handler(e, c):\n    return 1\n"})
+    second = make_zip({"index.py": "def handler(e, c):\n    return 2\n"})
+    with moto_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="code")
+        s3.put_bucket_versioning(Bucket="code", VersioningConfiguration={"Status": "Enabled"})
+        old = s3.put_object(Bucket="code", Key="fn.zip", Body=first)["VersionId"]
+        new = s3.put_object(Bucket="code", Key="fn.zip", Body=second)["VersionId"]
+        created = create_function("f", Code={"S3Bucket": "code", "S3Key": "fn.zip", "S3ObjectVersion": old})
+        assert created["CodeSha256"] == sha256_b64(first)
+        updated = client.update_function_code(FunctionName="f", S3Bucket="code", S3Key="fn.zip", S3ObjectVersion=new)
+        assert updated["CodeSha256"] == sha256_b64(second)
+        again = client.update_function_code(FunctionName="f", S3Bucket="code", S3Key="fn.zip", S3ObjectVersion=old)
+    assert again["CodeSha256"] == sha256_b64(first)
+    assert client.invoke(FunctionName="f")["Payload"].read() == b"1"
+
+
 @modeled("UpdateFunctionCode", "SourceKMSKeyArn")  # and CreateFunction's Code, since the same model
 def test_the_key_of_a_zip_is_shown_with_its_code(client, create_function, make_zip):
     # FunctionCodeLocation.SourceKMSKeyArn (API reference): the customer managed key of the .zip, absent when

@@ -105,6 +105,16 @@ def test_a_zipped_package_over_50_mb_is_too_large(client, aws_error) -> None:
                                Code={"ZipFile": data})
 
 
+def test_a_zipped_package_over_50_mb_is_too_large_for_an_update_too(client, aws_error) -> None:
+    # The 50 MB quota of a zip uploaded through the API holds for UpdateFunctionCode as for CreateFunction (Lambda
+    # quotas, "Deployment package (.zip file archive) size"); its text on an update is not recorded, so not pinned.
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": ECHO})})
+    data = stored({"app.py": ECHO.encode(), "blob.bin": b"\0" * (52428800 - 100)})
+    with aws_error(client, "RequestEntityTooLargeException", None, typed=False):
+        client.update_function_code(FunctionName="f", ZipFile=data)
+
+
 def test_a_request_over_the_create_function_limit_is_too_large(client, aws_error) -> None:
     # Recorded: TestLambdaSizeLimits::test_oversized_request_create_lambda — the zip just under its own
     # limit, an environment far over its 4 KB, and the request size is what AWS reports.
