@@ -47,6 +47,22 @@ def test_eventbridge_invokes_with_the_event(world: World) -> None:
                      "detail": {"order": 1}}
 
 
+def test_a_replayed_event_names_its_replay(world: World) -> None:
+    # Recorded: LocalStack's test_archive_and_replay.snapshot.json (test_start_list_describe_canceled_replay): a
+    # replayed event has "replay-name", the replay's name; the original has none.
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn})
+    world.allow("events.amazonaws.com", arn)
+    bus = events.describe_event_bus()["Arn"]
+    archive = events.create_archive(ArchiveName="orders", EventSourceArn=bus)["ArchiveArn"]
+    put(events, {"order": 2})
+    now = datetime.datetime.now(datetime.timezone.utc)
+    events.start_replay(ReplayName="again", EventSourceArn=archive, Destination={"Arn": bus},
+                        EventStartTime=now - datetime.timedelta(hours=1), EventEndTime=now + datetime.timedelta(hours=1))
+    got = world.events()
+    assert sorted(str(event.pop("replay-name", None)) for event in got) == ["None", "again"]
+    assert [event["detail"] for event in got] == [{"order": 2}] * 2
+
+
 def test_eventbridge_target_input_options(world: World) -> None:
     events, arn = rule(
         world,
@@ -273,6 +289,18 @@ def test_eventbridge_input_transformer_fills_its_template_as_recorded(world: Wor
     assert len(got) == 3  # the spoiled template (a list inside quotes) is not sent
     [dropped] = [trigger for trigger in world.mock.triggers if trigger.error]
     assert (dropped.source_arn, dropped.error) == (arn, "not sent: the input transformer's output is not JSON")
+
+
+def test_eventbridge_input_paths_take_array_indices(world: World) -> None:
+    # EventBridge's "Amazon EventBridge input transformation": its JSON paths support "array indices" besides dot
+    # notation.
+    paths = {"first": "$.resources[0]", "level": "$.detail.levels[1].name"}
+    template = '{"first": <first>, "level": <level>}'
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn,
+                               "InputTransformer": {"InputPathsMap": paths, "InputTemplate": template}})
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"levels": [{"name": "HIGH"}, {"name": "LOW"}]})
+    assert world.events() == [{"first": "arn:aws:shop:::order/1", "level": "LOW"}]
 
 
 TRACED = "import os\ndef handler(event, context):\n    return os.environ['_X_AMZN_TRACE_ID']\n"

@@ -92,6 +92,9 @@ def test_a_subscription_filter_sends_its_log_events_to_the_function(world: World
     # An id of 56 digits, as the developer guide's example (services-cloudwatchlogs) has them; later ones larger.
     ids = [item["id"] for item in data["logEvents"]]
     assert all(re.fullmatch(r"\d{56}", found) for found in ids) and int(ids[0]) < int(ids[1]), ids
+    # Its top bits are the event's timestamp: CloudWatch Logs' subscription example (as in Powertools' CloudWatch
+    # Logs parser docs) has id 31953106606966983378809025079804211143289615424298221568 at 1432826855000 (id >> 144).
+    assert [int(found) >> 144 for found in ids] == [now, now + 1]
     [trigger] = world.mock.triggers
     assert (trigger.source_arn, trigger.error) == (group_arn, None)
     assert world.mock.invocations[0].invocation_type == "Event"
@@ -202,6 +205,8 @@ def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[Wor
     assert re.fullmatch(r"[a-zA-Z0-9-]{36,256}", token)
     assert {run.invocation_type for run in world.mock.invocations} == {"RequestResponse"}
     assert {trigger.source_arn for trigger in world.mock.triggers} == {rotated["ARN"]}
+    # Each step is recorded with the request id of the invocation that ran it (Trigger.request_id).
+    assert [trigger.request_id for trigger in world.mock.triggers] == [run.request_id for run in world.mock.invocations]
     # Rotated again without naming the function, "with the values already stored in the secret" (RotateSecret;
     # LocalStack's AWS-validated test_rotate_secret_multiple_times_with_lambda_success): through it again.
     secrets.rotate_secret(SecretId="db")

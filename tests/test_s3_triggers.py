@@ -7,6 +7,7 @@ the following destination configurations" (aws/aws-sdk-js#632, hashicorp/terrafo
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import boto3
@@ -94,6 +95,35 @@ def test_s3_invokes_with_lambdas_s3_event(world: World) -> None:
     obj = detail["object"]
     assert (obj["key"], obj["size"]) == ("in/a+b%2Bc.txt", 5)  # URL-encoded as form data, slashes kept
     assert obj["eTag"] and obj["sequencer"]
+
+
+def test_s3_records_have_every_field_of_s3_s_record(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_lambda.snapshot.json (test_create_object_put_via_dynamodb): the
+    # record's fields, responseElements' x-amz-id-2 and x-amz-request-id, s3SchemaVersion "1.0" and the
+    # notification's configurationId; the Lambda developer guide's sample S3 event (s3-notification.json) shows
+    # the principal ids: the bucket owner's "A3XMPLFAF2AI3E", the requester's "AWS:AIDAINPONIXMPLT3IKHL2".
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"Id": "uploaded", "LambdaFunctionArn": world.arn,
+                                          "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket="uploads", Key="k", Body=b"12345")
+    [event] = world.events()
+    [record] = event["Records"]
+    assert sorted(record) == ["awsRegion", "eventName", "eventSource", "eventTime", "eventVersion",
+                              "requestParameters", "responseElements", "s3", "userIdentity"]
+    assert sorted(record["responseElements"]) == ["x-amz-id-2", "x-amz-request-id"]
+    assert all(record["responseElements"].values())
+    assert re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", record["requestParameters"]["sourceIPAddress"])
+    detail = record["s3"]
+    assert (detail["s3SchemaVersion"], detail["configurationId"]) == ("1.0", "uploaded")
+    assert sorted(detail) == ["bucket", "configurationId", "object", "s3SchemaVersion"]
+    owner = detail["bucket"]["ownerIdentity"]["principalId"]
+    assert re.fullmatch(r"A[0-9A-Z]+", owner)
+    assert re.fullmatch(r"AWS:[0-9A-Z]+", record["userIdentity"]["principalId"])
+    # The sample's sequencer, "005E64A65DF093B26D": 18 upper-case hex digits.
+    assert re.fullmatch(r"[0-9A-F]{18}", detail["object"]["sequencer"])
 
 
 def test_s3_records_carry_the_object_fields_of_their_event(world: World) -> None:
