@@ -100,6 +100,21 @@ def test_sns_to_a_missing_function_is_refused_not_raised(world: World) -> None:
     assert trigger.error == f"Function not found: {missing}"
 
 
+def test_sns_to_another_account_s_function_is_refused_not_raised(world: World) -> None:
+    # A function ARN names its account: another account's "f" is none of the mock's, however alike the names, and
+    # SNS's Publish succeeds whatever its deliveries do. Before, moto looked "f" up in the topic's account, and the
+    # Publish failed with a Lambda error botocore could not even parse.
+    world.allow("sns.amazonaws.com", "arn:aws:sns:us-east-1:123456789012:orders")
+    sns = boto3.client("sns", region_name=REGION)
+    arn = sns.create_topic(Name="orders")["TopicArn"]
+    elsewhere = world.arn.replace(":123456789012:", ":210987654321:")
+    sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=elsewhere)
+    sns.publish(TopicArn=arn, Message="elsewhere")
+    assert world.events() == []
+    [trigger] = world.mock.triggers
+    assert (trigger.function_arn, trigger.error) == (elsewhere, f"Function not found: {elsewhere}")
+
+
 def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queue(world: World) -> None:
     # Recorded: LocalStack test_sns.snapshot.json, test_redrive_policy_lambda_subscription (AWS, 2023): a message
     # for a deleted function reaches the RedrivePolicy's queue as the notification an SQS subscription gets.

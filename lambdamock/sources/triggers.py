@@ -47,7 +47,7 @@ def owns(service: Service, function_arn: str) -> bool:
 def _found(service: Service, function_arn: str) -> tuple[bool, Optional[Policy]]:
     """Whether the function (its version or alias, if the ARN names one) exists, and the policy that guards it."""
     parsed = names.parse(function_arn)
-    if parsed is None or parsed.region is None:
+    if parsed is None or parsed.region is None or parsed.account != service.account_id:  # another account's: none
         return False, None
     with service.lock:
         found = service.region(parsed.region).functions.get(parsed.name)
