@@ -39,35 +39,15 @@ def test_a_namedtuple_result_is_an_object(client):
         b'{"at": {"x": 1, "y": [2, 3]}, "path": [{"x": 0, "y": 0}]}')
 
 
-def test_a_namedtuple_in_any_list_tuple_or_dict_is_an_object(client):
-    # simplejson's namedtuple_as_object applies at any depth, in subclasses of list and dict too, and a str with an
-    # _asdict is still text (encoder.py's _iterencode: str, then _asdict, then lists, tuples and dicts).
-    source = (
-        "import collections\nPoint = collections.namedtuple('Point', 'x y')\n"
-        "class Listing(list):\n    pass\n"
-        "class Text(str):\n    def _asdict(self):\n        return {'s': 1}\n"
-        "def handler(event, context):\n"
-        "    return {'ordered': collections.OrderedDict(p=Point(1, 2)), 'listing': Listing([Point(3, 4)]),\n"
-        "            'tuple': (Point(5, 6),), 'text': [Point(7, 8), Text('t')]}[event]\n"
-    )
-    deploy(client, "f", {"app.py": source})
-
-    def answer(case: str) -> bytes:
-        response = client.invoke(FunctionName="f", Payload=json.dumps(case))
-        assert "FunctionError" not in response
-        return response["Payload"].read()
-
-    assert answer("ordered") == b'{"p": {"x": 1, "y": 2}}'
-    assert answer("listing") == b'[{"x": 3, "y": 4}]'
-    assert answer("tuple") == b'[{"x": 5, "y": 6}]'
-    assert answer("text") == b'[{"x": 7, "y": 8}, "t"]'
-
-
 def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
     # simplejson's namedtuple_as_object (on in the runtime's marshaller) applies to any value with an _asdict()
     # (encoder.py's docstring: "objects with ``_asdict()`` methods will be encoded as JSON objects"), before
-    # lists, tuples and dicts; SQLAlchemy's Row is one. The answers below are simplejson 3's for these values.
+    # lists, tuples and dicts; SQLAlchemy's Row is one. The answers below are simplejson 3's for these values. It
+    # applies at any depth, in subclasses of list and dict too, and a str with an _asdict is still text (encoder.py's
+    # _iterencode: str, then _asdict, then lists, tuples and dicts).
     source = (
+        "import collections\nPoint = collections.namedtuple('Point', 'x y')\n"
+        "class Plain(list):\n    pass\n"
         "class Row:\n    def _asdict(self):\n        return {'x': 1, 'n': (2, 3)}\n"
         "class Mapping(dict):\n    def _asdict(self):\n        return {'from': 'asdict'}\n"
         "class Listing(list):\n    def _asdict(self):\n        return {'l': 1}\n"
@@ -82,7 +62,9 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
         "class Rows(list):\n    def __iter__(self):\n        return (Fresh(i) for i in range(3))\n"
         "def handler(event, context):\n"
         "    return {'row': [{'row': Row()}], 'mapping': Mapping(a=1), 'listing': [Listing([1])], 'text': Text('t'),\n"
-        "            'takes': [Takes()], 'wrong': [Wrong()], 'nothing': [Nothing()],\n            'counted': [Counted()], 'fresh': Rows([0])}[event['case']]\n"
+        "            'takes': [Takes()], 'wrong': [Wrong()], 'nothing': [Nothing()],\n            'counted': [Counted()], 'fresh': Rows([0]),\n"
+        "            'ordered': collections.OrderedDict(p=Point(1, 2)), 'plain': Plain([Point(3, 4)]),\n"
+        "            'tuple': (Point(5, 6),), 'mixed': [Point(7, 8), Text('t')]}[event['case']]\n"
     )
     deploy(client, "f", {"app.py": source})
 
@@ -95,6 +77,10 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
     assert answer("listing") == {"error": None, "body": b'[{"l": 1}]'}
     assert answer("text") == {"error": None, "body": b'"t"'}
     assert answer("counted") == {"error": None, "body": b'[{"calls": 1}]'}  # called once, as simplejson does
+    assert answer("ordered") == {"error": None, "body": b'{"p": {"x": 1, "y": 2}}'}
+    assert answer("plain") == {"error": None, "body": b'[{"x": 3, "y": 4}]'}
+    assert answer("tuple") == {"error": None, "body": b'[{"x": 5, "y": 6}]'}
+    assert answer("mixed") == {"error": None, "body": b'[{"x": 7, "y": 8}, "t"]'}
     # Values made as they are iterated over, each freed before the next: one's id may be the next one's.
     assert answer("fresh") == {"error": None, "body": b'[{"i": 0}, {"i": 1}, {"i": 2}]'}
     for case, message in (("takes", "Object of type Takes is not JSON serializable"),
