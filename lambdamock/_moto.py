@@ -196,14 +196,21 @@ def _installer(wrappers: list[tuple[str, Callable[..., Any]]]) -> Callable[[Any]
     return install
 
 
-def _serving(function_arn: Optional[str]) -> Any:
+def _answering(function_arn: Any) -> Any:
+    """The active mock, for a Lambda ARN: every function is its to answer for, another account's too (none it has);
+    None to leave the ARN to moto."""
+    service = _active.serving()
+    if service is None or service.closed or not isinstance(function_arn, str):
+        return None
+    return service if function_arn.split(":")[2:3] == ["lambda"] else None
+
+
+def _serving(function_arn: Any) -> Any:
     """The active mock that owns this function ARN; None to leave the delivery to moto."""
     from lambdamock.sources import triggers
 
-    service = _active.serving()
-    if function_arn is None or service is None or service.closed or not triggers.owns(service, function_arn):
-        return None
-    return service
+    service = _answering(function_arn)
+    return service if service is not None and triggers.owns(service, function_arn) else None
 
 
 def _refused(function_arn: Any, source_arn: Callable[[str], str], account: str) -> bool:
@@ -214,10 +221,8 @@ def _refused(function_arn: Any, source_arn: Callable[[str], str], account: str) 
     """
     from lambdamock.sources import triggers
 
-    service = _active.serving()
-    if service is None or service.closed or not isinstance(function_arn, str):
-        return False
-    if function_arn.split(":")[2:3] != ["lambda"]:
+    service = _answering(function_arn)
+    if service is None:
         return False
     return not triggers.owns(service, function_arn) or triggers.refusal(
         service, function_arn, source_arn(function_arn), account) is not None
@@ -244,10 +249,10 @@ def _send_sns_message(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> An
     if context is None:
         return wrapped(*args, **kwargs)
     subscription, message_id, attributes = context
-    service = _active.serving()
-    # Every function is the mock's to deliver to, another account's too (none it has): moto would look the name up
-    # in the topic's account, and fail the Publish where that name is missing.
-    if service is None or service.closed or subscription.endpoint.split(":")[2:3] != ["lambda"]:
+    # Another account's function too (none of the mock's): moto would look its name up in the topic's account, and
+    # fail the Publish where that name is missing.
+    service = _answering(subscription.endpoint)
+    if service is None:
         return wrapped(*args, **kwargs)
     from lambdamock.sources import trigger_events, triggers
 

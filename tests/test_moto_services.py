@@ -143,6 +143,18 @@ def test_a_subscription_filter_to_a_function_the_mock_lacks_is_refused(world: Wo
     assert logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"] == []
 
 
+def test_a_subscription_filter_to_a_stream_is_left_to_moto(world: World) -> None:
+    # Only a Lambda destination is lambdamock's to check: a Kinesis stream's is CloudWatch Logs' own (moto's).
+    logs, _ = log_group()
+    kinesis = boto3.client("kinesis", region_name=REGION)
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    stream = kinesis.describe_stream(StreamName="s")["StreamDescription"]["StreamARN"]
+    logs.put_subscription_filter(logGroupName="app", filterName="all", filterPattern="", destinationArn=stream,
+                                 roleArn=f"arn:aws:iam::{ACCOUNT}:role/logs")
+    [kept] = logs.describe_subscription_filters(logGroupName="app")["subscriptionFilters"]
+    assert kept["destinationArn"] == stream
+
+
 @pytest.mark.parametrize("group", ["app", "missing"])
 def test_a_subscription_filter_to_another_account_s_function_is_denied_first(world: World, group: str) -> None:
     # Recorded: LocalStack test_logs_subscription_filters.snapshot.json, test_put_subscription_filter_errors
