@@ -111,3 +111,34 @@ def test_importlib_metadata_finds_the_package_s_own_distributions_first(client: 
     # The test process's own view is its own.
     with pytest.raises(importlib.metadata.PackageNotFoundError):
         importlib.metadata.version("mylib")
+
+
+def test_a_standard_module_the_runtime_imported_is_the_runtime_s_when_the_handler_imports_it(client: Any) -> None:
+    # awslambdaric's bootstrap.py imports json, logging and traceback before it imports the handler's module, so an
+    # import of them finds sys.modules' copy, whatever files of those names the package has.
+    stray = "ZIP = True\n"
+    files = {"json.py": stray, "logging/__init__.py": stray, "traceback.py": stray,
+             "app.py": ("import json, logging, traceback\n"
+                        "def handler(event, context):\n"
+                        "    return [hasattr(module, 'ZIP') for module in (json, logging, traceback)]\n")}
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package(files)})
+    response = client.invoke(FunctionName="f")
+    assert "FunctionError" not in response, response["Payload"].read()
+    assert json.loads(response["Payload"].read()) == [False, False, False]
+
+
+def test_modules_whose_names_are_no_identifiers_are_imported_by_name(client: Any) -> None:
+    # The task root is on the runtime's sys.path, and Python's path finder takes any file name, so
+    # importlib.import_module finds my-helper.py, 2fa.py and my-pkg/ there, as the runtime finds a handler's module
+    # of such a name (Handler "my-app.handler").
+    files = {"my-app.py": ("import importlib\n"
+                           "def handler(event, context):\n"
+                           "    return [importlib.import_module(name).NAME for name in ('my-helper', '2fa', 'my-pkg')]\n"),
+             "my-helper.py": "NAME = 'helper'\n", "2fa.py": "NAME = '2fa'\n", "my-pkg/__init__.py": "NAME = 'pkg'\n"}
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="my-app.handler",
+                           Code={"ZipFile": package(files)})
+    response = client.invoke(FunctionName="f")
+    assert "FunctionError" not in response, response["Payload"].read()
+    assert json.loads(response["Payload"].read()) == ["helper", "2fa", "pkg"]
+    assert not {"my-app", "my-helper", "2fa", "my-pkg"} & set(sys.modules)  # each environment's own, as any module

@@ -45,12 +45,15 @@ def _loaded_from_stdlib(name: str) -> bool:
 
 
 def _top_name(entry: str, root: str) -> Optional[str]:
+    # Any name the import system looks up at the top level, identifier or not: importlib.import_module("my-helper")
+    # finds my-helper.py in the task root, as on AWS. A dot would name a submodule.
     if os.path.isdir(os.path.join(root, entry)):
-        return entry if entry.isidentifier() and entry != "__pycache__" else None
-    if entry.endswith(_MODULE_SUFFIXES):
+        name = "" if entry == "__pycache__" else entry
+    elif entry.endswith(_MODULE_SUFFIXES):
         name = entry.partition(".")[0]
-        return name if name.isidentifier() else None
-    return None
+    else:
+        return None
+    return name if name and "." not in name else None
 
 
 def _distribution_tops(root: str, entry: str) -> Set[str]:
