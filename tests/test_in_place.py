@@ -154,3 +154,23 @@ def test_edits_in_a_linked_directory_are_seen_and_a_dangling_link_is_left_out(cl
     edited.write_text("VALUE = 'b'\n")
     os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
     assert call(client) == ("b", True)
+
+
+def test_code_in_place_imports_from_its_layers(client: Any, project: Path) -> None:
+    (project / "app.py").write_text("import tool\ndef handler(event, context):\n    return tool.NAME\n")
+    layer = client.publish_layer_version(LayerName="tool", Content={"ZipFile": package({"python/tool.py": "NAME = 'tool'\n"})})
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=in_place(project), Layers=[layer["LayerVersionArn"]])
+    assert call(client)[0] == "tool"
+
+
+def test_an_edit_that_keeps_the_file_s_time_is_seen_by_its_size(client: Any, project: Path) -> None:
+    # A tool that keeps modification times (cp -p, rsync -t, a checkout) may leave only the size changed.
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=in_place(project))
+    assert call(client)[0]["version"] == 1
+    source = project / "app.py"
+    kept = source.stat()
+    source.write_text(HANDLER.replace("VERSION = 1", "VERSION = 22"))
+    os.utime(source, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert call(client)[0]["version"] == 22

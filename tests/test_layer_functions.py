@@ -243,6 +243,20 @@ def test_a_function_starting_while_another_imports_the_same_layer_library_gets_i
         assert first.result(5) == "1.0"
 
 
+def test_functions_of_two_runtimes_with_the_same_code_and_layer_read_their_own_site_packages(
+    client, create_function
+) -> None:
+    # AWS's layer guide ("Layer paths for each Lambda runtime"): Python reads python/lib/python3.x/site-packages, x
+    # its own version.
+    both = publish(client, Content={"ZipFile": package({
+        f"python/lib/{runtime}/site-packages/verlib.py": f"TAG = {runtime!r}\n" for runtime in ("python3.11", "python3.12")
+    })})
+    code = {"ZipFile": package({"index.py": "import verlib\n\ndef handler(event, context):\n    return verlib.TAG\n"})}
+    for runtime in ("python3.11", "python3.12"):
+        create_function(runtime.replace(".", "-"), Runtime=runtime, Code=code, Layers=[both["LayerVersionArn"]])
+    assert [invoke(client, name) for name in ("python3-11", "python3-12")] == ["python3.11", "python3.12"]
+
+
 def test_changing_the_layers_retires_the_environments_and_versions_keep_theirs(client, create_function) -> None:
     old, new = publish(client, Content=layerlib("1.0")), publish(client, Content=layerlib("2.0"))
     create_function("f", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[old["LayerVersionArn"]])

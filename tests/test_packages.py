@@ -68,6 +68,9 @@ BROKEN: dict[str, Callable[[], bytes]] = {
     "absolute name": lambda: stored({"/etc/app.py": b"x"}),
     "parent directory": lambda: stored({"../app.py": b"x"}),
     "name too long": lambda: stored({"a" * 256 + ".py": b"x"}),
+    # Linux holds names of up to 255 bytes (NAME_MAX), counted in UTF-8 bytes, not characters.
+    "name of 256 bytes": lambda: stored({"a" * 253 + ".py": b"x"}),
+    "name of 257 bytes in 130 characters": lambda: stored({"\u00e9" * 127 + ".py": b"x"}),
     "file and directory clash": lambda: stored({"pkg": b"x", "pkg/mod.py": b"y"}),
     "not a zip": lambda: b"definitely not a zip",
 }
@@ -94,6 +97,16 @@ def test_unreadable_zips_are_refused_at_upload(client, aws_error, make, message)
         client.publish_layer_version(LayerName="l", Content={"ZipFile": data})
     assert client.list_layers()["Layers"] == []
     assert json.loads(client.invoke(FunctionName="ok", Payload=b'{"a": 1}')["Payload"].read()) == {"a": 1}
+
+
+def test_a_zip_with_directory_entries_as_zip_r_makes_it_is_taken(client) -> None:
+    # AWS's guide to Python .zip packages builds them with `zip -r`, which records each folder as an entry of its own
+    # ("package/", ending in "/"), before the files in it.
+    code = stored({"pkg/": b"", "pkg/sub/": b"", "pkg/sub/mod.py": b"NAME = 'mod'\n", "app.py":
+                   b"import pkg.sub.mod\ndef handler(event, context):\n    return pkg.sub.mod.NAME\n"})
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": code})
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == "mod"
 
 
 def test_a_zipped_package_over_50_mb_is_too_large(client, aws_error) -> None:
@@ -140,6 +153,20 @@ def test_a_package_unzipping_to_250_mb_or_more_is_refused(client, aws_error, meg
                                Code={"ZipFile": buffer.getvalue()})
 
 
+def test_a_package_unzipping_to_one_byte_under_250_mb_is_taken(client) -> None:
+    # "Unzipped size must be smaller than 262144000 bytes" (recorded, see above): 262143999 bytes are within it.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("app.py", ECHO)
+        with archive.open("blob.bin", "w") as handle:
+            chunk = b"#" * (1 << 20)
+            for _ in range(249):
+                handle.write(chunk)
+            handle.write(chunk[: (1 << 20) - 1 - len(ECHO)])
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": buffer.getvalue()})
+
+
 def test_file_modes_from_the_zip_are_kept(client) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -147,7 +174,8 @@ def test_file_modes_from_the_zip_are_kept(client) -> None:
                                    "def handler(event, context):\n"
                                    "    tool = os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'bin', 'tool')\n"
                                    "    out = subprocess.run([tool], capture_output=True, text=True).stdout\n"
-                                   "    return [os.access(tool, os.X_OK), out.strip()]\n")
+                                   "    app = os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'app.py')\n"
+                                   "    return [os.access(tool, os.X_OK), out.strip(), os.access(app, os.X_OK)]\n")
         tool = zipfile.ZipInfo("bin/tool")
         tool.create_system = 3  # Unix, so external_attr carries the mode
         tool.external_attr = 0o100755 << 16
@@ -155,7 +183,7 @@ def test_file_modes_from_the_zip_are_kept(client) -> None:
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                            Code={"ZipFile": buffer.getvalue()})
     response: Any = client.invoke(FunctionName="f", Payload=b"{}")
-    assert json.loads(response["Payload"].read()) == [True, "bundled binary ran"]
+    assert json.loads(response["Payload"].read()) == [True, "bundled binary ran", False]
 
 
 def test_symbolic_links_in_the_package_are_links(client) -> None:

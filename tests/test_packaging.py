@@ -27,6 +27,8 @@ def test_a_dict_of_text_and_bytes_becomes_a_sorted_zip() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.read("pkg/mod.py") == b"VALUE = 2\n"
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        # Compressed, as zip does it: what counts against Lambda's 50 MB for a zip sent in the request.
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
 
 
 def test_the_same_content_gives_the_same_bytes_whatever_the_order() -> None:
@@ -41,15 +43,21 @@ def test_a_directory_is_zipped_without_caches_and_keeps_executables(tmp_path: Pa
     (tmp_path / "lib" / "util.pyc").write_bytes(b"stale")
     (tmp_path / "__pycache__").mkdir()
     (tmp_path / "__pycache__" / "app.cpython-312.pyc").write_bytes(b"stale")
+    (tmp_path / "__pycache__" / "lock").write_bytes(b"")  # the folder is left out, not only its *.pyc
+    (tmp_path / "lib" / "util.pyo").write_bytes(b"stale")
     tool = tmp_path / "bin" / "tool"
     tool.parent.mkdir()
     tool.write_text("#!/bin/sh\necho hi\n")
     tool.chmod(0o755)
+    (tmp_path / "bin" / "mine").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "mine").chmod(0o744)  # executable by its owner: executable in the zip
     data = package(tmp_path)
-    assert names(data) == ["app.py", "bin/tool", "lib/util.py"]
+    assert names(data) == ["app.py", "bin/mine", "bin/tool", "lib/util.py"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in archive.infolist()}
-    assert modes == {"app.py": 0o644, "bin/tool": 0o755, "lib/util.py": 0o644}
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+        assert {info.create_system for info in archive.infolist()} == {3}  # Unix: the modes are meant
+    # Regular files, as zip records them (S_IFREG with the permissions).
+    assert modes == {"app.py": 0o100644, "bin/mine": 0o100755, "bin/tool": 0o100755, "lib/util.py": 0o100644}
     os.utime(tmp_path / "app.py", (0, 0))  # file times never reach the zip
     assert package(str(tmp_path)) == data
 
@@ -94,6 +102,16 @@ def test_content_that_is_neither_text_nor_bytes_is_refused(content: object) -> N
     with pytest.raises(TypeError, match=r"text or bytes for 'app\.py'"):
         package({"app.py": content})  # type: ignore[dict-item]
     assert package({"app.py": bytearray(b"x = 1\n")}) == package({"app.py": "x = 1\n"})
+    assert package({"app.py": memoryview(b"x = 1\n")}) == package({"app.py": "x = 1\n"})
+
+
+def test_text_is_written_as_utf_8_as_python_reads_source(client: Any) -> None:
+    data = package({"app.py": "def handler(event, context):\n    return 'caf\u00e9'\n"})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("app.py").endswith("return 'caf\u00e9'\n".encode("utf-8"))
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": data})
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == "caf\u00e9"
 
 
 def test_a_directory_s_links_are_followed_as_zip_r_follows_them(tmp_path: Path, client: Any) -> None:

@@ -122,3 +122,15 @@ def test_malformed_handler_name(runtime: Runtime) -> None:
     error = failure(runtime, {"app.py": ""}, handler="nodot")
     assert error["errorType"] == "Runtime.MalformedHandlerName"
     assert error["errorMessage"] == "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)"
+
+
+@pytest.mark.parametrize(("handler", "error_type", "message"), [
+    ("sub/missing.handler", "Runtime.ImportModuleError", "Unable to import module 'sub/missing': No module named 'sub.missing'"),
+    ("sub/app.missing", "Runtime.HandlerNotFound", "Handler 'missing' missing on module 'sub/app'"),
+])
+def test_a_handler_named_by_its_path_is_named_so_in_its_faults(
+    runtime: Runtime, handler: str, error_type: str, message: str
+) -> None:
+    # awslambdaric's bootstrap._get_handler imports modname.replace("/", "."), and its texts name modname as given.
+    error = failure(runtime, {"sub/__init__.py": "", "sub/app.py": "x = 1\n"}, handler=handler)
+    assert (error["errorType"], error["errorMessage"]) == (error_type, message)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
+import os
 import sys
 import threading
 import types
 from typing import Dict
+
+import pytest
 
 from lambdamock.runtime import Runtime
 from tests.runtime import sync
@@ -153,19 +158,19 @@ def test_dataclasses_with_postponed_annotations_and_module_self_lookup(runtime: 
     assert "app" not in sys.modules
 
 
-def test_sdk_always_comes_from_the_test_process(runtime: Runtime) -> None:
-    # A zip that bundles botocore must still use the process's (patched, mocked) copy.
+@pytest.mark.parametrize("sdk", ["boto3", "botocore", "s3transfer"])
+def test_sdk_always_comes_from_the_test_process(runtime: Runtime, sdk: str) -> None:
+    # A zip that bundles the SDK (boto3, botocore and s3transfer, which boto3's uploads use) must still use the
+    # process's (patched, mocked) copy.
     spec = make_spec(
         {
-            "app.py": "import json, botocore\ndef handler(event, context):\n    return botocore.__file__\n",
-            "botocore/__init__.py": "raise RuntimeError('bundled copy must not load')\n",
+            "app.py": f"import json, {sdk}\ndef handler(event, context):\n    return {sdk}.__file__\n",
+            f"{sdk}/__init__.py": "raise RuntimeError('bundled copy must not load')\n",
         }
     )
     result = invoke(runtime, spec)
     assert result.function_error is None, result.payload
-    import botocore
-
-    assert json.loads(result.payload) == botocore.__file__
+    assert json.loads(result.payload) == importlib.import_module(sdk).__file__
 
 
 def test_installed_dependencies_in_the_zip_are_loaded_once_per_code(runtime: Runtime) -> None:
@@ -184,6 +189,31 @@ def test_installed_dependencies_in_the_zip_are_loaded_once_per_code(runtime: Run
     results = invoke_all(runtime, [spec, spec])
     assert len(results) == 2 and results[0] == results[1]
     assert "somedep" not in sys.modules
+
+
+def test_a_package_with_a_native_extension_is_loaded_once_per_code(runtime: Runtime) -> None:
+    # An extension module cannot be initialised afresh for each environment: a folder holding one is a dependency,
+    # even with no dist-info naming it. A copy of an extension of Python's own stands in for a compiled package's.
+    found = importlib.util.find_spec("_bisect")
+    if found is None or not found.has_location or not found.origin:
+        pytest.skip("_bisect is built into this Python")
+    with open(found.origin, "rb") as extension:
+        native = extension.read()
+    sync.barriers["native"] = threading.Barrier(2)
+    spec = make_spec(
+        {
+            "app.py": (
+                "import natpkg\nfrom tests.runtime import sync\n"
+                "def handler(event, context):\n    sync.barriers['native'].wait(5)\n"
+                "    return [id(natpkg), natpkg.insort_right([1, 3], 2) is None]\n"
+            ),
+            "natpkg/__init__.py": "from natpkg._bisect import insort_right\n",
+            f"natpkg/{os.path.basename(found.origin)}": native,  # type: ignore[dict-item]
+        }
+    )
+    results = invoke_all(runtime, [spec, spec])
+    assert json.loads(results[0])[1] is True, results[0]
+    assert len(results) == 2 and results[0] == results[1]
 
 
 def test_builtins_patched_by_the_test_reach_handler_code(runtime: Runtime) -> None:
