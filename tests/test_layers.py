@@ -199,6 +199,19 @@ def test_list_layers_shows_each_layers_latest_matching_version(client) -> None:
     assert latest() == {"a": 1, "b": 1}
 
 
+def test_list_layers_gives_at_most_max_items_and_pages_through_names_that_prefix_others(client) -> None:
+    # botocore's model: ListLayers' MaxItems is "The maximum number of layers to return", and NextMarker
+    # "A pagination token returned when the response doesn't contain all layers".
+    for name in ("a", "a-b", "a1", "ab"):
+        publish(client, name)
+    first = client.list_layers(MaxItems=1)
+    assert len(first["Layers"]) == 1 and first["NextMarker"]
+    pages = client.get_paginator("list_layers").paginate(PaginationConfig={"PageSize": 1})
+    listed = [[item["LayerName"] for item in page["Layers"]] for page in pages]
+    assert all(len(names) <= 1 for names in listed)
+    assert sorted(name for names in listed for name in names) == ["a", "a-b", "a1", "ab"]
+
+
 RUNTIMES_LISTED = (
     "ruby3.5, ruby2.6, dotnetcore1.0, python3.7, nodejs8.10, nasa, ruby2.7, python2.7-greengrass, dotnetcore2.0, "
     "python3.8, java21, dotnet6, dotnetcore2.1, python3.9, java11, nodejs6.10, provided, dotnetcore3.1, dotnet8, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 import time
 
 import boto3
@@ -167,6 +168,18 @@ def test_update_refuses_what_create_would(client, f, mapping_error):
     assert client.get_event_source_mapping(UUID=uuid)["FilterCriteria"] == {"Filters": five}  # untouched
 
 
+def test_update_refuses_an_on_success_destination(client, f):
+    # botocore's model, DestinationConfig's OnSuccess: "Not supported in CreateEventSourceMapping or
+    # UpdateEventSourceMapping". Refused on a stream, which takes OnFailure; AWS's text on an update is not recorded.
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST")["UUID"]
+    before = client.get_event_source_mapping(UUID=uuid)
+    with pytest.raises(client.exceptions.ClientError) as info:
+        client.update_event_source_mapping(UUID=uuid, DestinationConfig={"OnSuccess": {"Destination": QUEUE}})
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    after = client.get_event_source_mapping(UUID=uuid)
+    assert (after["DestinationConfig"], after["LastModified"]) == (before["DestinationConfig"], before["LastModified"])
+
+
 STREAM_ONLY = {"ParallelizationFactor": 2, "MaximumRecordAgeInSeconds": 60, "BisectBatchOnFunctionError": True,
                "MaximumRetryAttempts": 1, "TumblingWindowInSeconds": 5}
 OTHER_SOURCES = {"Topics": ["orders"], "Queues": ["orders"],
@@ -295,6 +308,63 @@ def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create
     sources.wait(timeout=10)
     assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabled"
     assert len(sources.queue(QUEUE)) == 0, "the batch in flight finished and was deleted"
+
+
+@pytest.mark.parametrize("change, state", [({"Enabled": False}, "Disabling"), ({"BatchSize": 3}, "Updating")])
+@pytest.mark.parametrize("call", ["update", "delete"])
+def test_a_call_on_a_busy_mapping_waits_for_its_batch_to_end(client, create_function, sources, monkeypatch, call,
+                                                             change, state):
+    # docs/mappings.md, "Lifecycle and states": a call on a mapping in a transient state waits briefly (lambdamock's
+    # own courtesy: its transitions last only while a batch is delivered), then goes through.
+    from lambdamock.state.mappings import EventSourceMapping
+
+    waiting = threading.Event()
+    wait_settled = EventSourceMapping.wait_settled
+
+    def noted(self, timeout):
+        waiting.set()
+        return wait_settled(self, timeout)
+
+    monkeypatch.setattr(EventSourceMapping, "wait_settled", noted)
+    monkeypatch.setattr(operations, "SETTLE_SECONDS", 60)  # the batch's end, not the wait's deadline, lets it go
+    probe.reset()
+    create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    sources.queue(QUEUE).send("hold on")
+    try:
+        wait_until(lambda: probe.entered == 1, timeout=10)
+        assert client.update_event_source_mapping(UUID=uuid, **change)["State"] == state
+        assert client.get_event_source_mapping(UUID=uuid)["State"] == state
+        waiting.clear()
+        answers = []
+        arguments = {"BatchSize": 2} if call == "update" else {}
+        worker = threading.Thread(target=lambda: answers.append(
+            getattr(client, f"{call}_event_source_mapping")(UUID=uuid, **arguments)["State"]), daemon=True)
+        worker.start()
+        wait_until(waiting.is_set, timeout=10)
+    finally:
+        probe.release()
+    worker.join(10)
+    assert answers == ["Updating" if call == "update" else "Deleting"]
+
+
+def test_settling_after_a_batch_restamps_the_mapping(client, create_function, sources):
+    # The API reference, EventSourceMappingConfiguration's LastModified: "The date that the event source mapping was
+    # last updated or that its state changed": Updating -> Enabled, once the batch in flight has ended, is stamped.
+    probe.reset()
+    create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    sources.queue(QUEUE).send("hold on")
+    try:
+        wait_until(lambda: probe.entered == 1, timeout=10)
+        updated = client.update_event_source_mapping(UUID=uuid, BatchSize=3)
+        assert updated["State"] == "Updating"
+        later = updated["LastModified"] + datetime.timedelta(milliseconds=10)
+        wait_until(lambda: datetime.datetime.now(datetime.timezone.utc) > later)
+    finally:
+        probe.release()
+    wait_until(lambda: client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled", timeout=10)
+    assert client.get_event_source_mapping(UUID=uuid)["LastModified"] >= later
 
 
 def test_missing_sources_are_refused_with_aws_texts():

@@ -180,6 +180,18 @@ def test_updates_pass_through_transient_states(client, f):
     assert client.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
 
 
+def test_an_update_and_a_delete_are_stamped_when_they_are_made(client, f):
+    # The API reference, EventSourceMappingConfiguration's LastModified: "The date that the event source mapping was
+    # last updated or that its state changed" — so the answer of a change is stamped with the change's time.
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
+    for change in (lambda: client.update_event_source_mapping(UUID=uuid, BatchSize=5),
+                   lambda: client.delete_event_source_mapping(UUID=uuid)):
+        before = client.get_event_source_mapping(UUID=uuid)["LastModified"]
+        later = before + datetime.timedelta(milliseconds=10)
+        wait_until(lambda later=later: datetime.datetime.now(datetime.timezone.utc) > later)
+        assert change()["LastModified"] >= later
+
+
 def test_update_can_point_the_mapping_at_another_function(client, create_function, f):
     create_function(name="g")
     uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
@@ -248,3 +260,19 @@ def test_list_filters_by_function_and_source_and_pages(client, create_function, 
     assert "NextMarker" not in last
     paginated = client.get_paginator("list_event_source_mappings").paginate(PaginationConfig={"PageSize": 2})
     assert [m["UUID"] for page in paginated for m in page["EventSourceMappings"]] == made
+
+
+def test_a_listing_shows_at_most_100_mappings_even_when_asked_for_more(client, f, sources):
+    # botocore's model, ListEventSourceMappings' MaxItems: "Note that ListEventSourceMappings returns a maximum
+    # of 100 items in each response, even if you set the number higher."
+    made = []
+    for n in range(101):
+        sources.queue(f"{QUEUE}-{n}")
+        made.append(client.create_event_source_mapping(FunctionName="f", EventSourceArn=f"{QUEUE}-{n}",
+                                                       Enabled=False)["UUID"])
+    for asked in ({}, {"MaxItems": 101}, {"MaxItems": 10000}):
+        first = client.list_event_source_mappings(**asked)
+        assert len(first["EventSourceMappings"]) == 100, asked
+        rest = client.list_event_source_mappings(Marker=first["NextMarker"], **asked)
+        assert [m["UUID"] for page in (first, rest) for m in page["EventSourceMappings"]] == made
+        assert "NextMarker" not in rest

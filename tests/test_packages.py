@@ -128,6 +128,15 @@ def test_a_zipped_package_over_50_mb_is_too_large_for_an_update_too(client, aws_
         client.update_function_code(FunctionName="f", ZipFile=data)
 
 
+def test_a_zipped_layer_over_50_mb_is_too_large(client, aws_error) -> None:
+    # Lambda quotas (gettingstarted-limits), "Deployment package (.zip file archive) size": "50 MB (zipped, for
+    # direct upload)", as a layer's zip is uploaded too; the text for a layer is not recorded, so not pinned.
+    data = stored({"python/lib.py": b"", "blob.bin": b"\0" * (52428800 - 100)})
+    with aws_error(client, "RequestEntityTooLargeException", None, typed=False):
+        client.publish_layer_version(LayerName="l", Content={"ZipFile": data})
+    assert client.list_layers()["Layers"] == []
+
+
 def test_a_request_over_the_create_function_limit_is_too_large(client, aws_error) -> None:
     # Recorded: TestLambdaSizeLimits::test_oversized_request_create_lambda — the zip just under its own
     # limit, an environment far over its 4 KB, and the request size is what AWS reports.

@@ -25,6 +25,10 @@ NO_FUNCTION = "Function does not exist"
 NO_RESOURCE = "The resource you requested does not exist."
 MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
 ALIAS_ONLY = r"((?!^\d+$)^[0-9a-zA-Z-_]+$)"
+# FunctionUrlConfig's CreationTime and LastModifiedTime (the API reference): "in ISO-8601 format
+# (YYYY-MM-DDThh:mm:ss.sTZD)", as w3.org/TR/NOTE-datetime, which it links to, writes it: a fraction of a second, and
+# the zone as Z or +hh:mm.
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(Z|[+-]\d\d:\d\d)")
 
 
 def not_alias(value: str) -> str:
@@ -46,6 +50,7 @@ def shown(response: dict[str, Any]) -> dict[str, Any]:
     assert URL.fullmatch(response["FunctionUrl"]), response["FunctionUrl"]
     for key in ("CreationTime", "LastModifiedTime"):
         if key in response:
+            assert STAMP.fullmatch(response[key]), response[key]
             datetime.datetime.fromisoformat(response[key].replace("Z", "+00:00"))
     return {key: value for key, value in response.items()
             if key not in ("ResponseMetadata", "FunctionUrl", "CreationTime", "LastModifiedTime")}
@@ -95,6 +100,16 @@ def test_update_changes_only_what_it_is_given(world):
     assert shown(kept) == {"FunctionArn": ARN, "AuthType": "AWS_IAM", "InvokeMode": "RESPONSE_STREAM"}
     assert shown(world.get_function_url_config(FunctionName="f")) == shown(kept)
     assert kept["LastModifiedTime"] >= updated["LastModifiedTime"] >= updated["CreationTime"]
+
+
+def test_update_sets_cors(world):
+    # UpdateFunctionUrlConfig's Cors (the API reference): "The cross-origin resource sharing (CORS) settings for your
+    # function URL"; the response and a later Get show them (moto's test_update_function_url_config_with_cors too).
+    world.create_function_url_config(FunctionName="f", AuthType="NONE")
+    cors = {"AllowOrigins": ["https://example.com"], "AllowMethods": ["POST"], "MaxAge": 5}
+    updated = world.update_function_url_config(FunctionName="f", Cors=cors)
+    assert shown(updated) == {"FunctionArn": ARN, "AuthType": "NONE", "Cors": cors}
+    assert shown(world.get_function_url_config(FunctionName="f"))["Cors"] == cors
 
 
 def test_an_alias_has_its_own_url_and_deleting_the_unqualified_one_keeps_it(world):
@@ -159,6 +174,22 @@ def test_list_pages_and_shows_every_config_as_get_does(world, create_function):
         ARN, f"{ARN}:urlalias"]
     create_function("other")  # another function's list is its own
     assert world.list_function_url_configs(FunctionName="other")["FunctionUrlConfigs"] == []
+
+
+def test_a_list_without_max_items_shows_50_configs(world):
+    # botocore's model, ListFunctionUrlConfigs' MaxItems: "Note that ListFunctionUrlConfigs returns a maximum of
+    # 50 items in each response, even if you set the number higher" (and the model allows 50 at most).
+    world.create_function_url_config(FunctionName="f", AuthType="NONE")
+    world.create_function_url_config(FunctionName="f", Qualifier="urlalias", AuthType="NONE")
+    for n in range(49):
+        world.create_alias(FunctionName="f", Name=f"a{n}", FunctionVersion="1")
+        world.create_function_url_config(FunctionName="f", Qualifier=f"a{n}", AuthType="NONE")
+    first = world.list_function_url_configs(FunctionName="f")
+    assert len(first["FunctionUrlConfigs"]) == 50
+    rest = world.list_function_url_configs(FunctionName="f", Marker=first["NextMarker"])
+    assert len(rest["FunctionUrlConfigs"]) == 1 and "NextMarker" not in rest
+    arns = {item["FunctionArn"] for page in (first, rest) for item in page["FunctionUrlConfigs"]}
+    assert arns == {ARN, f"{ARN}:urlalias", *(f"{ARN}:a{n}" for n in range(49))}
 
 
 def test_deleting_the_alias_or_the_function_deletes_its_urls(world, create_function):
@@ -256,10 +287,14 @@ def test_an_unknown_invoke_mode_lists_aws_s_order(raw_client, world, aws_error):
         raw_client.create_function_url_config(FunctionName="f", AuthType="NONE", InvokeMode="UNKNOWN")
 
 
-@pytest.mark.parametrize("region", ["il-central-1", "eu-central-2", "ap-south-2"])
+@pytest.mark.parametrize("region", [
+    "ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2", "ca-west-1",
+    "eu-south-2", "eu-central-2", "il-central-1", "me-central-1",
+])
 def test_regions_without_function_urls_do_not_know_their_operations(create_function, aws_error, region):
-    # "Function URLs are not supported in the following AWS Regions: ... Europe (Zurich) (eu-central-2), Israel
-    # (Tel Aviv) (il-central-1) ..." (urls-configuration); AWS's answer as its users quote it (zappa#1425, sst#5327).
+    # "Function URLs are not supported in the following AWS Regions: Asia Pacific (Hyderabad) (ap-south-2), ...
+    # and Middle East (UAE) (me-central-1)" (urls-configuration, all eleven listed here); AWS's answer as its users
+    # quote it (zappa#1425, sst#5327).
     import boto3
 
     there = boto3.client("lambda", region_name=region)
