@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from lambdamock import package
 from tests.helpers import ROLE
@@ -72,25 +73,90 @@ def test_a_payload_nested_as_deep_as_jackson_allows_runs(client: Any, function: 
                          "Object or token 'null', 'true' or 'false')" + WHERE.format(11)),
         (b'{"a": [1}', "Unexpected close marker '}': expected ']' (for Array starting at [Source: REDACTED "
                        "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 7])"
-                       + WHERE.format(10)),
+                       + WHERE.format(9)),
         (b'{"a": 1', "Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED "
                      "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])"
                      + WHERE.format(8)),
         (b'{"a": ', "Unexpected end-of-input within/between Object entries" + WHERE.format(7)),
         (b'{"a": "b', "Unexpected end-of-input: was expecting closing quote for a string value" + WHERE.format(9)),
         (b'{"a": "b\tc"}', "Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to "
-                           "be included in string value" + WHERE.format(10)),
+                           "be included in string value" + WHERE.format(9)),
+        # The token is reported past the character after it, which Jackson reads to see that the token ended.
         (b'{"a": tru}', "Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token "
-                        "'null', 'true' or 'false')" + WHERE.format(10)),
+                        "'null', 'true' or 'false')" + WHERE.format(11)),
+        # A control character where only blanks may come, reported past it (jackson-core's _throwInvalidSpace; a
+        # gzip body's first byte is 31, and Jackson's users quote "Illegal character ((CTRL-CHAR, code 31))" at
+        # column 2).
+        (b"\x1f\x8b\x08\x00\x9b\xa5", "Illegal character ((CTRL-CHAR, code 31)): only regular white space (\\r, "
+                                       "\\n, \\t) is allowed between tokens" + WHERE.format(2)),
+        (b"[1,\x01 2]", "Illegal character ((CTRL-CHAR, code 1)): only regular white space (\\r, \\n, \\t) is "
+                       "allowed between tokens" + WHERE.format(5)),
     ],
     ids=["invalid UTF-8", "control character", "NaN", "-Infinity", "unquoted name", "unescaped quote",
          "single quote", "no colon", "no comma", "trailing comma", "wrong close", "open object", "after colon",
-         "open string", "tab in string", "bad token"],
+         "open string", "tab in string", "bad token", "gzip", "control between tokens"],
 )
 def test_payloads_that_are_not_json_get_jacksons_words(raw_client: Any, aws_error: Any, function: str,
                                                        payload: bytes, text: str) -> None:
     with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + text):
         raw_client.invoke(FunctionName=function, Payload=payload)
+
+
+COLON = "Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value"
+COMMA = "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
+
+
+@pytest.mark.parametrize(
+    ("payload", "text"),
+    [
+        # Not recorded: the words of Jackson's byte parser (jackson-core 2.x, UTF8StreamJsonParser), as above,
+        # after what JSON allows before the break (RFC 8259). White space is space, tab, line feed and carriage
+        # return (section 2); Jackson takes "\r\n" as one line break (_skipCR) and counts columns from it.
+        (b'{\r\n"a" 1}', COLON + WHERE.replace("line: 1", "line: 2").format(5)),
+        # A lone carriage return is a line break too (_skipCR).
+        (b'{\r"a" 1}', COLON + WHERE.replace("line: 1", "line: 2").format(5)),
+        # A string's escapes are part of it, "\/" and "\uXXXX" among them (section 7).
+        (b'{"a": "\\/", "b" 1}', COLON + WHERE.format(17)),
+        (b'{"a": "\\u00e9", "b" 1}', COLON + WHERE.format(21)),
+        # A number may start with a minus sign (section 6).
+        (b"[-1 2]", COMMA + WHERE.format(5)),
+        # The literal null is a value like true and false (section 3).
+        (b"[null 2]", COMMA + WHERE.format(7)),
+        # An empty object or array closes where it opened: the entries after it are the outer one's.
+        (b"[{}, 1 2]", COMMA + WHERE.format(8)),
+        (b"[[], 1 2]", COMMA + WHERE.format(8)),
+        # After a comma, an object wants the next field's name (Jackson's _parseName, then _handleOddName).
+        (b'{"a": 1, 2}', "Unexpected character ('2' (code 50)): was expecting double-quote to start field name"
+                         + WHERE.format(10)),
+        # The input ends after a field name: Jackson's _skipColon2 reports the end as between entries.
+        (b'{"a"', "Unexpected end-of-input within/between Object entries" + WHERE.format(5)),
+        # DEL is a control character to Java (Character.isISOControl), above the white space Jackson skips, so
+        # it is taken as the start of a value (_handleUnexpectedValue), reported at itself.
+        (b"[1, \x7f]", "Unexpected character ((CTRL-CHAR, code 127)): expected a valid value (JSON String, Number, "
+                       "Array, Object or token 'null', 'true' or 'false')" + WHERE.format(5)),
+    ],
+    ids=["crlf", "cr", "escaped slash", "unicode escape", "negative number", "null", "empty object", "empty array",
+         "name after comma", "end after name", "delete"],
+)
+def test_where_a_structure_breaks_after_what_json_allows(raw_client: Any, aws_error: Any, function: str,
+                                                         payload: bytes, text: str) -> None:
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + text):
+        raw_client.invoke(FunctionName=function, Payload=payload)
+
+
+@pytest.mark.parametrize("payload", [b"[1.]", b"[1. 2]", b"[01 2]", b"[1e 2]", b'{"a": "\\u12", "b" 1}'],
+                         ids=["bare point", "point then more", "leading zero", "bare exponent", "short escape"])
+def test_a_malformed_number_or_escape_is_not_taken_for_a_broken_structure(raw_client: Any, aws_error: Any,
+                                                                          function: str, payload: bytes) -> None:
+    # Jackson words a malformed number or escape in its own terms ("Unexpected character (']' (code 93)) in numeric
+    # value: Decimal point not followed by a digit", _parseFloat; "Invalid numeric value: Leading zeroes not
+    # allowed", _verifyNoLeadingZeroes; "expected a hex-digit for character escape sequence", _decodeEscaped):
+    # not as an entry that lacks its comma or colon, or a string left open, as reading a shorter number or escape,
+    # or giving up on the escape, would have it.
+    with aws_error(raw_client, "InvalidRequestContentException", None) as error:
+        raw_client.invoke(FunctionName=function, Payload=payload)
+    message = error.response["Error"]["Message"]
+    assert message.startswith(PAYLOAD) and "separate" not in message and "end-of-input" not in message
 
 
 def test_a_payload_with_nan_is_refused_in_any_encoding_json_allows(raw_client: Any, aws_error: Any, function: str) -> None:
@@ -210,3 +276,37 @@ def test_a_timestamp_member_that_is_no_timestamp_is_refused(raw_client: Any, cli
             r"Member must be of type timestamp")):
         raw_client.create_event_source_mapping(FunctionName=function)
     assert client.list_event_source_mappings()["EventSourceMappings"] == []
+
+
+@pytest.mark.parametrize("document", [{"Environment": "x"}, {"VpcConfig": [1]}, {"FileSystemConfigs": "abc"},
+                                      {"Layers": "ab"}, {"Timeout": True}],
+                         ids=["text for an object", "list for an object", "text for a list of objects",
+                              "text for a list", "boolean for a number"])
+def test_a_member_of_another_json_type_is_a_client_error(raw_client: Any, client: Any, function: str,
+                                                         document: dict[str, Any]) -> None:
+    # A member of the wrong type is reported once, and its members are not looked into (a text has no members to
+    # check); true is no number (Python's bool is an int). No recording of AWS's words for a mistyped member was
+    # found: that it is the caller's error, a 400 that changes nothing, is what is asserted.
+    def configuration() -> dict[str, Any]:
+        return {key: value for key, value in client.get_function_configuration(FunctionName=function).items()
+                if key != "ResponseMetadata"}
+
+    before = configuration()
+    _body(raw_client, document)
+    with pytest.raises(ClientError) as caught:
+        raw_client.update_function_configuration(FunctionName=function)
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert configuration() == before
+
+
+@pytest.mark.parametrize("runtimes", [[["python3.12"]], [{"a": 1}], [1]], ids=["list", "object", "number"])
+def test_layer_runtimes_of_another_json_type_are_a_client_error(raw_client: Any, client: Any,
+                                                                runtimes: list[Any]) -> None:
+    # A layer's runtimes are judged as one value against Lambda's list; an element that is no
+    # text (not even one a set can hold) fails it. No recording of AWS's words for it: a 400 is what is asserted.
+    _body(raw_client, {"Content": {"ZipFile": base64.b64encode(package({"python/m.py": ""})).decode()},
+                       "CompatibleRuntimes": runtimes})
+    with pytest.raises(ClientError) as caught:
+        raw_client.publish_layer_version(LayerName="layer", Content={"ZipFile": b"x"})
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert client.list_layers()["Layers"] == []

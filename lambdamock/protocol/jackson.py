@@ -10,7 +10,8 @@ from typing import Optional
 
 SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
 EXPECTED = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
-_BLANKS = re.compile(rb"[ \t\r\n]*")
+BLANKS = re.compile(rb"[ \t\r\n]*")  # all Jackson skips between tokens
+_BREAK = re.compile(rb"\r\n?|\n")  # a line break, as Jackson counts lines (its _skipCR takes a lone CR for one)
 _STRING_STOP = re.compile(rb'["\\\x00-\x1f]')  # where a string ends, escapes or holds a control character
 _NUMBER = re.compile(rb"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 TOKEN = re.compile(rb"[A-Za-z0-9_$]+")
@@ -29,13 +30,17 @@ class _Unworded(Exception):
 
 def where(data: bytes, index: int) -> str:
     """Jackson's location of the byte at ``index`` (1-based line and column, the column counted in bytes)."""
-    line = data.count(b"\n", 0, index) + 1
-    return SOURCE.format(line=line, column=index - (data.rfind(b"\n", 0, index) + 1) + 1)
+    line, start = 1, 0
+    for found in _BREAK.finditer(data, 0, index):
+        line, start = line + 1, found.end()
+    return SOURCE.format(line=line, column=index - start + 1)
 
 
 def unrecognized(data: bytes, token: re.Match[bytes]) -> str:
-    """Jackson's words for a word that is no JSON token, with where it ends."""
-    return f"Unrecognized token '{token.group().decode()}': was expecting {EXPECTED}\n at {where(data, token.end())}"
+    """Jackson's words for a word that is no JSON token, located past the character after it, which its
+    _reportInvalidToken reads to see that the word has ended."""
+    return (f"Unrecognized token '{token.group().decode()}': was expecting {EXPECTED}\n at "
+            f"{where(data, min(token.end() + 1, len(data)))}")
 
 
 def control(code: int) -> str:
@@ -43,12 +48,18 @@ def control(code: int) -> str:
     return f"(CTRL-CHAR, code {code})"
 
 
+def illegal_space(data: bytes, index: int) -> str:
+    """Jackson's words for a control character where only blanks may come (its _throwInvalidSpace), located past it."""
+    return (f"Illegal character ({control(data[index])}): only regular white space (\\r, \\n, \\t) is allowed "
+            f"between tokens\n at {where(data, index + 1)}")
+
+
 def _unexpected(data: bytes, index: int, comment: str) -> _Malformed:
     # Reported at the character itself (Jackson's _currentLocationMinusOne), described as its _getCharDesc does.
     code = data[index]
     if code >= 128:
         raise _Unworded()  # Jackson decodes it first, or takes it for a token's start
-    shown = control(code) if code < 32 or code == 127 else f"'{chr(code)}' (code {code})"
+    shown = control(code) if code == 127 else f"'{chr(code)}' (code {code})"
     return _Malformed(f"Unexpected character ({shown}): {comment}\n at {where(data, index)}")
 
 
@@ -75,8 +86,7 @@ def _check(data: bytes) -> None:
     # "colon", "comma" (after a value) or "end" (the root value is read)
     index, size = 0, len(data)
     while state != "end":
-        blanks = _BLANKS.match(data, index)
-        index = index if blanks is None else blanks.end()
+        index = BLANKS.match(data, index).end()  # type: ignore[union-attr]  # matches, if only nothing
         if index == size:
             if state in ("value", "name", "colon") and stack:  # after a comma, a field name or a colon
                 kind = _NAMES[data[stack[-1]]]
@@ -87,13 +97,15 @@ def _check(data: bytes) -> None:
                                              f"{_NAMES[data[start]]} (start marker at {where(data, start)})")
             return  # an empty document: not this module's to word
         byte = data[index]
+        if byte < 32:
+            raise _Malformed(illegal_space(data, index))
         if byte in b"]}" and (state in ("first value", "first name", "comma") or (state == "value" and not stack)):
             if not stack:
                 return  # a close marker outside any structure: left to the caller
             opener = data[stack[-1]]
             if byte != (opener + 2):  # "[" + 2 is "]", "{" + 2 is "}"
-                raise _after(data, index, f"Unexpected close marker '{chr(byte)}': expected '{chr(opener + 2)}' "
-                                          f"(for {_NAMES[opener]} starting at {where(data, stack[-1])})")
+                raise _Malformed(f"Unexpected close marker '{chr(byte)}': expected '{chr(opener + 2)}' (for "
+                                 f"{_NAMES[opener]} starting at {where(data, stack[-1])})\n at {where(data, index)}")
             stack.pop()
             index += 1
             state = "comma" if stack else "end"
@@ -147,8 +159,8 @@ def _string(data: bytes, index: int) -> int:
         if byte == ord('"'):
             return position + 1
         if byte != ord("\\"):
-            raise _after(data, position, f"Illegal unquoted character ({control(byte)}): has to be escaped "
-                                         f"using backslash to be included in string value")
+            raise _Malformed(f"Illegal unquoted character ({control(byte)}): has to be escaped using backslash to be "
+                             f"included in string value\n at {where(data, position)}")
         escape = _ESCAPE.match(data, position)
         if escape is None:
             raise _Unworded()  # an escape Jackson does not know, or cut short: its words are its own

@@ -69,10 +69,12 @@ def _described(data: bytes, error: ValueError) -> Unreadable:
         return Unreadable(f"Non-standard token '{name}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
                           + _at(text, _blanked(text).index(name.encode()) + len(name)))
     # Jackson looks at the first byte of a value before it decodes anything as UTF-8.
-    start = len(data) - len(data.lstrip())
+    start = jackson.BLANKS.match(data).end()  # type: ignore[union-attr]  # matches, if only nothing
     if start < len(data):
         first = data[start]
-        if first < 32 or 127 <= first < 160:
+        if first < 32:  # a gzip body's first byte, say
+            return Unreadable(jackson.illegal_space(data, start))
+        if 127 <= first < 160:
             return Unreadable(
                 f"Unexpected character ({jackson.control(first)}): expected a valid value {jackson.EXPECTED}"
                 + _at(data, start)
