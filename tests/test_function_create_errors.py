@@ -124,6 +124,19 @@ def test_ephemeral_storage_over_10240_mb_is_refused(client, raw_client, create_f
     assert create_function("f", EphemeralStorage={"Size": 10240})["EphemeralStorage"] == {"Size": 10240}
 
 
+def test_a_bucket_name_its_pattern_takes_but_shorter_than_the_minimum_is_refused(client, raw_client, create_function,
+                                                                               aws_error):
+    # Found by mutation: "ab" matches S3Bucket's pattern, but the model's minimum length is 3; in the words AWS uses
+    # for a length under the minimum (recorded for layers: test_lambda_api.snapshot.json, "Member must have length
+    # greater than or equal to 1").
+    text = validation("'ab'", "code.s3Bucket", "Member must have length greater than or equal to 3")
+    with aws_error(client, "ValidationException", text):
+        create_function("f", via=raw_client, Code={"S3Bucket": "ab", "S3Key": "k"})
+    create_function("f")
+    with aws_error(client, "ValidationException", text.replace("'code.s3Bucket'", "'s3Bucket'")):
+        raw_client.update_function_code(FunctionName="f", S3Bucket="ab", S3Key="k")
+
+
 def test_name_longer_than_64_on_create(client, create_function, aws_error):
     name = "a" * 65
     text = validation(f"'{name}'", "functionName", "Member must have length less than or equal to 64")

@@ -227,19 +227,21 @@ def test_bad_destinations_are_refused_with_aws_texts(world, aws_error, destinati
         world.update_function_event_invoke_config(FunctionName="f", DestinationConfig=destinations)
 
 
-def test_a_destination_arn_failing_the_pattern_is_a_validation_error(world, raw_client, aws_error):
-    # EXC "put_destination_invalid_arn_pattern": ValidationException with no Type and no message member.
+@pytest.mark.parametrize(("member", "wire"), [("OnFailure", "onFailure"), ("OnSuccess", "onSuccess")])
+def test_a_destination_arn_failing_the_pattern_is_a_validation_error(world, raw_client, aws_error, member, wire):
+    # EXC "put_destination_invalid_arn_pattern": ValidationException with no Type and no message member. Recorded
+    # for onFailure; onSuccess's destination is the same shape (DestinationArn in botocore's model), checked alike.
     bad = ARN.replace(":lambda:", ":_-/!lambda:")
     pattern = (
         r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:"
         r"((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"
     )
     message = (
-        f"1 validation error detected: Value '{bad}' at 'destinationConfig.onFailure.destination' "
+        f"1 validation error detected: Value '{bad}' at 'destinationConfig.{wire}.destination' "
         f"failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"
     )
     with aws_error(raw_client, "ValidationException", message, typed=False):
-        raw_client.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnFailure": {"Destination": bad}})
+        raw_client.put_function_event_invoke_config(FunctionName="f", DestinationConfig={member: {"Destination": bad}})
 
 
 # -- errors -----------------------------------------------------------------------------------
