@@ -11,7 +11,7 @@ Spawn = Callable[[Callable[[], None], str], threading.Thread]
 
 
 class Workers(Generic[T]):
-    """Items queued in order; a thread is started for one only while all are busy and fewer than ``limit`` exist.
+    """Items queued in order; threads are started while fewer are idle than items wait, up to ``limit`` of them.
 
     ``handle`` runs on a worker for each item, and must not raise.
     ``condition`` guards the queue: pass one to share it (a wait() that must see the queue).
@@ -26,7 +26,7 @@ class Workers(Generic[T]):
         self.lock = condition or threading.Condition()
         self._queue: deque[T] = deque()
         self._threads: list[threading.Thread] = []
-        self._idle: set[threading.Thread] = set()  # waiting for an item
+        self._idle: set[threading.Thread] = set()  # waiting for an item, or about to (just started, or notified)
         self.closed = False
 
     def put(self, items: Iterable[T]) -> bool:
@@ -36,8 +36,12 @@ class Workers(Generic[T]):
                 return False
             added = list(items)
             self._queue.extend(added)
-            if not self._idle and len(self._threads) < self._limit:
-                self._threads.append(self._spawn(self._work, self._name))
+            # Each idle thread takes one item: so many items come at once (events a raised reservation lets go)
+            # start as many threads, each counted idle until it takes its item.
+            while len(self._idle) < len(self._queue) and len(self._threads) < self._limit:
+                thread = self._spawn(self._work, self._name)
+                self._threads.append(thread)
+                self._idle.add(thread)
             self.lock.notify(len(added))
             return True
 

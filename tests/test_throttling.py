@@ -102,7 +102,10 @@ def test_account_pool_throttles_unreserved_functions():
             ("TooManyRequestsException", "ConcurrentInvocationLimitExceeded")
         }
         finish(threads)
-        assert mock.concurrency("f").peak == 3
+        # The pool is whole again once they end; the most at once and the throttles stay counted.
+        assert client.invoke(FunctionName="f", Payload=b'"again"')["Payload"].read() == b'"again"'
+        usage = mock.concurrency("f")
+        assert (usage.current, usage.peak, usage.throttles) == (0, 3, 5)
 
 
 def test_a_reservation_is_kept_for_its_function(held, lambda_mock):
@@ -124,6 +127,24 @@ def test_events_wait_for_capacity_and_are_never_lost(held, lambda_mock):
     ran = sorted(json.loads(record.event) for record in lambda_mock.invocations)
     assert ran == list(range(6))
     assert probe.peak == 1
+
+
+def test_raising_a_reservation_lets_waiting_events_run(held, lambda_mock):
+    # Throttled events wait in the function's queue and are retried while capacity lacks (the developer guide's
+    # asynchronous invocation page): more reserved concurrency is more capacity, used without waiting for the
+    # execution that holds the old reservation to end.
+    # Each event is sent once the one before is running or throttled, so the two throttled ones wait together
+    # (this found that they then ran one after the other, on one thread).
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=1)
+    for index in range(3):
+        held.invoke(FunctionName="f", InvocationType="Event", Payload=json.dumps(index))
+        wait_until(lambda index=index: (probe.inside, lambda_mock.concurrency("f").throttles) == (1, index),
+                   timeout=30)
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=3)
+    wait_until(lambda: probe.inside == 3, timeout=10)  # while the first still holds (30 s at most)
+    probe.release()
+    lambda_mock.wait(timeout=30)
+    assert sorted(json.loads(record.event) for record in lambda_mock.invocations) == [0, 1, 2]
 
 
 def test_events_for_a_zero_reservation_are_not_run(held, lambda_mock):
@@ -161,6 +182,22 @@ def test_reserved_equal_to_provisioned_blocks_everything_else(held, lambda_mock,
     assert info.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
     response = held.invoke(FunctionName="f", Qualifier="1", Payload=b"{}")
     assert response["ExecutedVersion"] == "1"
+
+
+def test_provisioned_environments_count_within_the_reservation_at_once(held, lambda_mock):
+    # Reserved concurrency is the most a function runs at once, its provisioned concurrency included ("Provisioned
+    # concurrency counts towards a function's reserved concurrency", the developer guide): with both at 2, a third
+    # invocation while two run on the provisioned environments is throttled.
+    held.publish_version(FunctionName="f")
+    held.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=2)
+    held.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+    lambda_mock.wait(timeout=30)
+    results, threads = invoke_all(held, 3, Qualifier="1")
+    wait_until(lambda: len(results) == 1 and probe.inside == 2, timeout=30)
+    assert [(code, reason) for code, reason, _ in results] == [
+        ("TooManyRequestsException", "ReservedFunctionConcurrentInvocationLimitExceeded")]
+    finish(threads)
+    assert sorted(record.cold for record in lambda_mock.invocations) == [False, False]
 
 
 def test_concurrency_of_an_unknown_function_is_a_key_error(lambda_mock):
