@@ -80,6 +80,21 @@ def test_account_limit_is_configurable():
     assert settings["AccountLimit"]["UnreservedConcurrentExecutions"] == 250
 
 
+def test_a_small_account_keeps_its_whole_limit_unreserved(aws_error):
+    # An account whose limit is under 100 keeps all of it unreserved: AWS answers a reservation there with
+    # "... below its minimum value of [10]." (quoted in aws-samples/one-observability-demo#278 and
+    # aws-samples/alarm-context-tool#2, accounts of 10) or "[50]" (milliHQ/terraform-aws-next-js#251).
+    with mock_lambda(concurrency_limit=10):
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                               Code={"ZipFile": package({"index.py": INIT_TYPE})})
+        with aws_error(client, "InvalidParameterValueException",
+                       "Specified ReservedConcurrentExecutions for function decreases account's "
+                       "UnreservedConcurrentExecution below its minimum value of [10].", typed=False):
+            client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=1)
+        client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+
+
 def test_deleting_the_function_frees_its_reservation(client, create_function):
     create_function()
     client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=50)
@@ -449,6 +464,30 @@ def test_provisioning_within_a_reservation_takes_nothing_more_from_the_unreserve
         client.delete_provisioned_concurrency_config(FunctionName="f", Qualifier="1")
         client.put_provisioned_concurrency_config(FunctionName="g", Qualifier="1", ProvisionedConcurrentExecutions=2)
         mock.wait()
+        client.put_provisioned_concurrency_config(FunctionName="g", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        mock.wait()
+        assert client.get_provisioned_concurrency_config(FunctionName="g", Qualifier="1")["Status"] == "READY"
+
+
+def test_the_provisioned_concurrency_of_unreserved_functions_adds_up_against_the_minimum(aws_error):
+    # Provisioned concurrency of functions without a reservation comes out of the unreserved pool, which keeps at
+    # least 100 (configuration-concurrency); within a reservation it takes nothing more from the pool. In an account
+    # of 106, h reserves 2 (and provisions them), f provisions 2: g may provision 2 more, not 3. The text is AWS's
+    # for one function (test_provisioned_limits).
+    with mock_lambda(concurrency_limit=106) as mock:
+        client = boto3.client("lambda", region_name="us-east-1")
+        for name in ("f", "g", "h"):
+            client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                                   Code={"ZipFile": package({"index.py": INIT_TYPE})}, Publish=True)
+        client.put_function_concurrency(FunctionName="h", ReservedConcurrentExecutions=2)
+        client.put_provisioned_concurrency_config(FunctionName="h", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        mock.wait()
+        with aws_error(client, "InvalidParameterValueException",
+                       "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
+                       "below its minimum value of [100].", typed=False):
+            client.put_provisioned_concurrency_config(FunctionName="g", Qualifier="1",
+                                                      ProvisionedConcurrentExecutions=3)
         client.put_provisioned_concurrency_config(FunctionName="g", Qualifier="1", ProvisionedConcurrentExecutions=2)
         mock.wait()
         assert client.get_provisioned_concurrency_config(FunctionName="g", Qualifier="1")["Status"] == "READY"

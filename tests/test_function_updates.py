@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
-from tests.helpers import list_all, sha256_b64
+from tests.helpers import list_all, sha256_b64, wait_until
 
 
 def test_update_function_configuration(client, create_function):
@@ -28,6 +30,21 @@ def test_update_function_configuration(client, create_function):
     assert after["CodeSha256"] == before["CodeSha256"]
     assert after["Handler"] == before["Handler"] and after["Runtime"] == before["Runtime"]
     assert after["LastModified"] >= before["LastModified"]
+
+
+def test_an_update_moves_last_modified_on(client, create_function):
+    # LastModified is "The date and time that the function was last updated" (FunctionConfiguration, the API
+    # reference), to the millisecond: once the clock has passed it, an update gives a later one.
+    create_function("f")
+    before = client.get_function_configuration(FunctionName="f")["LastModified"]
+
+    def now() -> str:
+        return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
+
+    wait_until(lambda: now() > before)
+    updated = client.update_function_configuration(FunctionName="f", Description="later")["LastModified"]
+    assert updated > before
+    assert client.get_function_configuration(FunctionName="f")["LastModified"] == updated
 
 
 def test_update_function_configuration_with_matching_revision(client, create_function):
@@ -66,6 +83,15 @@ def test_update_function_code_changes_the_architecture(client, create_function, 
     published = client.update_function_code(FunctionName="f", ZipFile=make_zip(), Architectures=["x86_64"], Publish=True)
     assert published["Architectures"] == ["x86_64"]
     assert client.get_function_configuration(FunctionName="f", Qualifier="1")["Architectures"] == ["x86_64"]
+
+
+def test_a_function_given_no_architecture_runs_x86_64s_runtime_version(client, create_function):
+    # Architectures: "The default value is x86_64" (the API reference); the runtime version's ARN is the one of
+    # its runtime and architecture (test_update_function_code_changes_the_architecture, recorded).
+    def runtime_arn(name: str, **extra) -> str:
+        return create_function(name, **extra)["RuntimeVersionConfig"]["RuntimeVersionArn"]
+
+    assert runtime_arn("f") == runtime_arn("g", Architectures=["x86_64"]) != runtime_arn("h", Architectures=["arm64"])
 
 
 def test_update_function_code_dry_run_changes_nothing(client, create_function, make_zip):

@@ -15,7 +15,7 @@ from lambdamock import LocalQueue, LocalStream, LocalTableStream
 from tests.conftest import ACCOUNT, REGION
 from tests.escapes import Proxy
 from tests.helpers import ROLE
-from tests.mapping_helpers import deploy, dynamodb_change, kinesis_record, records
+from tests.mapping_helpers import deploy, dynamodb_change, eventually, kinesis_record, records
 from tests.mapping_helpers import lam as lam
 from tests.mapping_helpers import m as m
 
@@ -174,6 +174,90 @@ def test_only_the_records_past_the_maximum_age_are_given_up(m, lam, monkeypatch)
     assert report["requestContext"]["approximateInvokeCount"] == 1 and "responseContext" not in report
     info = report["KinesisBatchInfo"]
     assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"]
+
+
+def test_a_record_younger_than_the_maximum_age_is_delivered(m, lam, monkeypatch):
+    # MaximumRecordAgeInSeconds: "Discard records older than the specified age" (the API reference): a record 45
+    # seconds old is not, under a maximum of 60.
+    deploy(lam)
+    stream = m.stream(STREAM)
+    real, offset = time.time, [0.0]
+    monkeypatch.setattr(time, "time", lambda: real() + offset[0])
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="TRIM_HORIZON",
+                                           MaximumRecordAgeInSeconds=60, Enabled=False)["UUID"]
+    stream.put("recent")
+    offset[0] = 45.0
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait()
+    assert [[base64.b64decode(r["kinesis"]["data"]) for r in batch] for batch in records(m)] == [[b"recent"]]
+
+
+def test_a_record_that_grows_too_old_while_retried_is_given_up_with_its_tries_counted(m, lam, monkeypatch):
+    # Recorded: LocalStack TestKinesisSource::test_kinesis_maximum_record_age_exceeded[expire-while-retrying]
+    # (test_lambda_integration_kinesis.snapshot.json): retried forever (MaximumRetryAttempts -1) until it is older
+    # than MaximumRecordAgeInSeconds, the record goes to the OnFailure destination as RecordAgeExceeded, with no
+    # responseContext, its approximateInvokeCount the tries it had (8 there), and is not tried again.
+    deploy(lam, "def handler(event, context):\n    raise ValueError('never')\n")
+    stream = m.stream(STREAM)
+    failures = m.queue(f"{QUEUE}-failures")
+    real, offset = time.time, [0.0]
+    monkeypatch.setattr(time, "time", lambda: real() + offset[0])
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
+                                    MaximumRecordAgeInSeconds=60, MaximumRetryAttempts=-1,
+                                    DestinationConfig={"OnFailure": {"Destination": f"{QUEUE}-failures"}})
+    stream.put("doomed")
+    eventually(lambda: len(m.invocations) >= 3)
+    offset[0] = 61.0
+    eventually(lambda: bool(failures.messages))
+    m.wait()
+    [report] = [json.loads(message) for message in failures.messages]
+    assert report["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert report["requestContext"]["approximateInvokeCount"] == len(m.invocations) >= 3
+    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", report["requestContext"]["requestId"])
+    assert "responseContext" not in report
+    tries = len(m.invocations)
+    stream.put("next")
+    eventually(lambda: len(m.invocations) > tries)
+    later = {base64.b64decode(r["kinesis"]["data"]) for batch in records(m)[tries:] for r in batch}
+    assert later == {b"next"}, "the old record is not tried again"
+
+
+def test_records_put_while_a_mapping_is_disabled_are_read_once_it_is_enabled(m, lam):
+    # "If you disable the event source mapping, AWS Lambda stops polling. If you enable again, it will resume
+    # polling from the time it had stopped polling, so you don't lose processing of any records" (the API
+    # reference, UpdateEventSourceMapping): also when nothing had been read before it was disabled.
+    deploy(lam)
+    stream = m.stream(STREAM)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST")["UUID"]
+    m.wait()
+    lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    m.wait()
+    stream.put("while disabled")
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait()
+    assert [[base64.b64decode(r["kinesis"]["data"]) for r in batch] for batch in records(m)] == [[b"while disabled"]]
+
+
+def test_an_update_of_the_batch_size_or_the_filters_applies_to_the_records_read_after_it(m, lam):
+    # UpdateEventSourceMapping changes what the mapping does from then on (the API reference: BatchSize, "The
+    # maximum number of records in each batch that Lambda pulls from your stream", and FilterCriteria, which
+    # "determine whether Lambda should process an event").
+    deploy(lam)
+    stream = m.stream(STREAM)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=STREAM, StartingPosition="LATEST",
+                                           BatchSize=2)["UUID"]
+    m.wait()
+    stream.put_many([b'{"n": 1}', b'{"n": 2}', b'{"n": 3}'])
+    m.wait()
+    # Filtered on the data's JSON (as LocalStack's test_kinesis_event_filtering_json_pattern, recorded, does).
+    lam.update_event_source_mapping(UUID=uuid, BatchSize=10,
+                                    FilterCriteria={"Filters": [{"Pattern": '{"data": {"keep": [true]}}'}]})
+    m.wait()
+    stream.put_many([b'{"keep": true, "n": 4}', b'{"keep": false, "n": 5}', b'{"keep": true, "n": 6}',
+                     b'{"keep": true, "n": 7}'])
+    m.wait()
+    assert [[json.loads(base64.b64decode(r["kinesis"]["data"]))["n"] for r in batch] for batch in records(m)] == [
+        [1, 2], [3], [4, 6, 7]]
 
 
 @pytest.mark.parametrize(("window", "shown"), [(0, False), (1, True)])

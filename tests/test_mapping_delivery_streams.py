@@ -261,6 +261,72 @@ def test_bisecting_isolates_the_bad_record(world):
     assert world.batches() == [["a", "b", "bad", "c"], ["a", "b"], ["bad", "c"], ["bad"], ["c"]]
 
 
+def test_each_half_of_a_bisected_batch_has_its_own_retries(world):
+    # "Splitting a batch does not count towards the retry quota" (the developer guide, kinesis-on-failure-destination):
+    # with MaximumRetryAttempts 1, each half that fails is tried twice, the first half as well as the second.
+    world.function(PICKY)
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=2,
+                                                 StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=1,
+                                                 BisectBatchOnFunctionError=True, Enabled=False)["UUID"]
+    world.put("bad", "bad")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    eventually(lambda: len(world.mock.invocations) == 5)
+    world.mock.wait()
+    assert world.batches() == [["bad", "bad"], ["bad"], ["bad"], ["bad"], ["bad"]]
+
+
+def test_with_bisecting_a_partial_batch_response_retries_the_rest_whole(world):
+    # "When a partial batch success response is received and both BisectBatchOnFunctionError and
+    # ReportBatchItemFailures are turned on, the batch is bisected at the returned sequence number and Lambda retries
+    # only the remaining records" (the developer guide, services-kinesis-batchfailurereporting): the rest is not
+    # halved again, as a batch that failed outright is.
+    world.function(REPORT)
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, BatchSize=10,
+                                                 StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=1,
+                                                 BisectBatchOnFunctionError=True,
+                                                 FunctionResponseTypes=["ReportBatchItemFailures"],
+                                                 Enabled=False)["UUID"]
+    world.put("ok1", "bad", "ok2", "ok3")
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    eventually(lambda: len(world.mock.invocations) == 3)
+    world.mock.wait()
+    assert world.batches() == [["ok1", "bad", "ok2", "ok3"], ["bad", "ok2", "ok3"], ["bad", "ok2", "ok3"]]
+
+
+def test_an_expired_iterator_is_replaced_where_the_shard_was_read_to(world, monkeypatch):
+    # Shard iterators expire ("A shard iterator expires 5 minutes after it is returned to the requester", and
+    # GetRecords then raises ExpiredIteratorException: the Kinesis API reference): the poller takes new ones, after
+    # the last record it read, not at the mapping's StartingPosition again. Here every iterator held when the patch
+    # goes in has expired, until a new one is taken for its shard.
+    from moto.core.exceptions import JsonRESTError
+    from moto.kinesis import models
+    from moto.kinesis.utils import decompose_shard_iterator
+
+    world.function()
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn, StartingPosition="TRIM_HORIZON")
+    world.put("one")
+    world.mock.wait()
+    expired = {shard["ShardId"] for shard in world.kinesis.list_shards(StreamName="s")["Shards"]}
+    get_records, get_shard_iterator = models.KinesisBackend.get_records, models.KinesisBackend.get_shard_iterator
+
+    def reading(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        iterator = kwargs.get("shard_iterator", args[1] if len(args) > 1 else None)
+        if decompose_shard_iterator(iterator)[1] in expired:
+            raise JsonRESTError("ExpiredIteratorException", "Iterator expired.")
+        return get_records(backend, *args, **kwargs)
+
+    def issuing(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        expired.discard(kwargs.get("shard_id", args[2] if len(args) > 2 else None))
+        return get_shard_iterator(backend, *args, **kwargs)
+
+    monkeypatch.setattr(models.KinesisBackend, "get_records", reading)
+    monkeypatch.setattr(models.KinesisBackend, "get_shard_iterator", issuing)
+    world.put("two")
+    eventually(lambda: not expired)
+    world.mock.wait()
+    assert world.batches() == [["one"], ["two"]]
+
+
 def test_records_older_than_the_maximum_age_are_skipped(world, monkeypatch):
     world.function()
     world.put("stale")

@@ -197,6 +197,31 @@ def test_a_final_invocation_pending_when_the_mapping_is_disabled_comes_once_it_i
     assert done == [(iso(start), {"n": 1}), (iso(start + 1), {"n": 1})]
 
 
+def test_records_given_back_while_their_window_is_retried_go_back_to_their_own_window(m, tmp_path):
+    # r1's window has ended (r2, read with it, begins the next) while r1's batch still fails; the mapping is
+    # disabled, which gives both back, and enabled again: each record is counted in the window it arrived in, and
+    # each window has its final invocation (records belong to the window of their arrival: the developer guide's
+    # services-kinesis-windows).
+    flag = tmp_path / "fail"
+    flag.touch()
+    lam = boto3.client("lambda", region_name=REGION)
+    stream = m.stream(STREAM)
+    uuid = windowed(m, STREAM, flaky(str(flag), "event['Records']"), "TRIM_HORIZON", TumblingWindowInSeconds=1,
+                    Enabled=False)
+    start = put_early(stream, 1, "r1")
+    until(lambda: time.time() >= start + 1.05, 3)
+    stream.put("r2")
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    until(lambda: len(m.invocations) >= 1, 10)  # r1's batch, tried and failed
+    lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    flag.unlink()
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    m.wait(timeout=10)
+    done = [(event["window"]["start"], event["state"]) for event, run in zip(events(m), m.invocations)
+            if event["isFinalInvokeForWindow"] and not run.error]
+    assert done == [(iso(start), {"n": 1}), (iso(start + 1), {"n": 1})]
+
+
 def test_a_window_open_when_the_length_changes_keeps_its_bounds_and_state(m):
     lam = boto3.client("lambda", region_name=REGION)
     stream = m.stream(STREAM)
