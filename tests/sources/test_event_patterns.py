@@ -119,3 +119,56 @@ def test_a_pattern_of_many_combinations_is_counted_not_expanded():
     assert event_patterns.takes(ors(10))  # 2 ** 10 path sets
     assert not event_patterns.takes(ors(11))
     assert not event_patterns.takes(ors(60))  # 2 ** 60: counted, never made
+
+
+# event-ruler's RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP (src/main/software/amazon/event/ruler/Constants.java): its
+# JsonRuleCompiler.parseObjectInsideOrRelationship refuses each as a field name inside a "$or" alternative ("is Ruler
+# reserved fieldName which cannot be used inside $or"), at any depth there.
+@pytest.mark.parametrize("name", [
+    "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard", "numeric", "cidr",
+    "=", "<", "<=", ">", ">=", "regex", "not-wildcard", "not-equals-ignore-case", "date-after", "date-on-or-after",
+    "date-before", "date-on-or-before", "in-date-range", "ip-address-in-range", "ip-address-not-in-range"])
+def test_a_field_named_as_an_event_ruler_keyword_inside_or_is_refused(name):
+    assert not event_patterns.takes({"$or": [{"detail": {name: ["x"]}}, {"source": ["shop"]}]})
+    assert event_patterns.takes({"$or": [{"detail": {"other": ["x"]}}, {"source": ["shop"]}]})
+
+
+@pytest.mark.parametrize("name", ["prefix", "numeric", "exactly", "cidr"])
+def test_a_field_named_as_a_keyword_outside_or_is_an_ordinary_field(name):
+    # event-ruler's JsonRuleCompiler.parseObject (outside "$or") checks no field name against the reserved ones.
+    pattern = {"detail": {name: ["x"]}}
+    assert event_patterns.takes(pattern)
+    assert event_patterns.matches(pattern, {"detail": {name: "x"}})
+    assert not event_patterns.matches(pattern, {"detail": {name: "y"}})
+
+
+def test_anything_but_a_list_of_strings_is_not_read_as_an_operator_object():
+    # content_anything_but_string_list (TestEventPattern against AWS): "anything-but" takes a list of strings, here
+    # one whose only string happens to read "wildcard".
+    pattern = {"f": [{"anything-but": ["wildcard"]}]}
+    assert event_patterns.takes(pattern)
+    assert event_patterns.matches(pattern, {"f": "running"})
+    assert not event_patterns.matches(pattern, {"f": "wildcard"})
+
+
+def test_anything_but_an_object_of_two_operators_is_refused():
+    # event-ruler's JsonRuleCompiler: after an anything-but object's one operator ("equals-ignore-case", "prefix",
+    # "suffix" or "wildcard") and its value, anything more in that object is tooManyElements.
+    assert not event_patterns.takes({"f": [{"anything-but": {"wildcard": "*/a/*", "prefix": "x"}}]})
+    assert not event_patterns.takes({"f": [{"anything-but": {"prefix": "x", "wildcard": "*/a/*"}}]})
+
+
+def test_the_most_path_sets_lambdamock_expands_is_1024_exactly():
+    def alternatives(count: int) -> dict:
+        return {"$or": [{"c": [str(n)]} for n in range(count)]}
+
+    assert event_patterns.takes(alternatives(1024))
+    assert event_patterns.matches(alternatives(1024), {"c": "1023"})
+    assert not event_patterns.takes(alternatives(1025))
+
+
+def test_a_pattern_nested_past_python_s_recursion_limit_is_left_to_moto():
+    pattern: dict = {"a": ["x"]}
+    for _ in range(5000):
+        pattern = {"a": pattern}
+    assert not event_patterns.takes(pattern)

@@ -91,3 +91,100 @@ APACHE = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTT
 ])
 def test_patterns(pattern: str, message: str, matched: bool) -> None:
     assert compile_pattern(pattern)(message) is matched
+
+
+# The user guide's "Filter and pattern syntax" (awsdocs/amazon-cloudwatch-logs-user-guide, FilterAndPatternSyntax.md):
+# "Property selectors are alphanumeric strings that support hyphen ("-") and underscore ("_") characters"; numbers
+# are "integers that contain plus ("+") or minus ("-") symbols and follow scientific notation" (its examples
+# "{ $.number[0] = 1e+3 }", "{ $.number[0] != 1e-3 }", "{ $.errorCode != 500 }", "{ $.bandwidth > 75 }").
+@pytest.mark.parametrize(("pattern", "message", "matched"), [
+    ('{ $.request-id = "abc" }', '{"request-id": "abc"}', True),
+    ('{ $.request-id = "abc" }', '{"request-id": "xyz"}', False),
+    ('{ $.request_id = "abc" }', '{"request_id": "xyz"}', False),
+    ("{ $.number[0] = 1e+3 }", '{"number": [1000]}', True),
+    ("{ $.number[0] = 1e+3 }", '{"number": [100]}', False),
+    ("{ $.number[0] != 1e-3 }", '{"number": [1000]}', True),
+    ("{ $.number[0] != 1e-3 }", '{"number": [0.001]}', False),
+    ("{ $.errorCode != 500 }", '{"errorCode": 400}', True),
+    ("{ $.errorCode != 500 }", '{"errorCode": 500}', False),
+    ("{ $.bandwidth > 75 }", '{"bandwidth": 76}', True),
+    ("{ $.bandwidth > 75 }", '{"bandwidth": 75}', False),
+    ("{ $.responseTime <= 5 }", '{"responseTime": 5}', True),
+    ("{ $.responseTime <= 5 }", '{"responseTime": 6}', False),
+    ("{ $.refreshRate >= 60 }", '{"refreshRate": 60}', True),
+    ("{ $.latency < 50 }", '{"latency": 50}', False),
+    ("{ $.delta < -5 }", '{"delta": -10}', True),
+    ("{ $.delta < -5 }", '{"delta": 0}', False),
+    ("{ $.delta = +5 }", '{"delta": 5}', True),
+    # "Place arrays after property selectors ... Enclose elements in brackets": an index reaches an array's element.
+    ('{ $.list[5] = "b" }', '{"list": ["a", "b"]}', False),
+    ('{ $.list[2] NOT EXISTS }', '{"list": ["a", "b"]}', True),
+    ('{ $.text[0] = "a" }', '{"text": "abc"}', False),
+    # "If a property selector points to an array or object, the metric filter won't match", "!=" neither.
+    ('{ $.arrayKey != "x" }', '{"arrayKey": ["value", "another value"]}', False),
+    ('{ $.user != "x" }', '{"user": {"id": 1}}', False),
+    ('{ $.objectList[1].id = 2 }', '{"objectList": [{"name": "a", "id": 1}, {"name": "b", "id": 2}]}', True),
+])
+def test_json_selectors_and_numbers_as_the_guide_writes_them(pattern: str, message: str, matched: bool) -> None:
+    assert compile_pattern(pattern)(message) is matched
+
+
+def test_a_regular_expression_python_cannot_compile_lets_everything_through() -> None:
+    # What this module cannot read lets every event through, as moto lets every pattern (never an error at put).
+    assert compile_pattern("%[%")("anything") is True
+    assert compile_pattern("{ $.a = %[% }")('{"a": "x"}') is True
+
+
+# The guide's space-delimited example event and the fields it extracts from it: "Characters between brackets ("[]")
+# and double quotation marks ("") are considered single fields", extracted without them ("$timestamp":
+# "10/Oct/2000:13:25:15 -0700", "$request": "GET /index.html HTTP/1.0"), the last one too.
+GUIDE_EVENT = '127.0.0.1 Prod frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534'
+
+
+@pytest.mark.parametrize(("pattern", "message", "matched"), [
+    ("[ip, user, username, timestamp = 10/Oct*, ...]", GUIDE_EVENT, True),
+    ("[ip, user, username, timestamp = *0700, ...]", GUIDE_EVENT, True),
+    ("[ip, user, username, timestamp, request = GET*, ...]", GUIDE_EVENT, True),
+    ("[ip, user, username, timestamp, request = *HTTP/1.0, ...]", GUIDE_EVENT, True),
+    ("[ip, user, username, timestamp, request = GET*]", GUIDE_EVENT.rsplit(" ", 2)[0], True),
+    ("[ip, user, username, timestamp = 10/Oct*]", GUIDE_EVENT.split(' "')[0], True),
+])
+def test_a_quoted_or_bracketed_field_is_compared_without_its_marks(pattern: str, message: str, matched: bool) -> None:
+    assert compile_pattern(pattern)(message) is matched
+
+
+# A selector starts "$."; strings compare with "=" and "!=" alone (the guide's "Equality operator"); these, an empty
+# slot and an unknown operator are not patterns this module reads.
+@pytest.mark.parametrize("pattern", ["[a, , b]", "{ $.a ~ 1 }", '{ $.a ~ "x" }', '{ a = "abc" }', "{ $.a > abc }"])
+def test_other_unreadable_patterns_let_everything_through(pattern: str) -> None:
+    for message in ('{"a": 2}', '{"a": "abc"}', "x y z"):
+        assert compile_pattern(pattern)(message) is True
+
+
+GUIDE_JSON = ('{"eventType": "UpdateTrail", "sourceIPAddress": "111.111.111.111", "arrayKey": ["value", "another value"], '
+              '"objectList": [{"name": "a", "id": 1}, {"name": "b", "id": 2}], "SomeObject": null}')
+GUIDE_COMPOUND = ('{"user": {"id": 1, "email": "John.Stiles@example.com"}, "users": [{"id": 2, "email": '
+                  '"John.Doe@example.com"}, {"id": 3, "email": "Jane.Doe@example.com"}], "actions": ["GET", "PUT", '
+                  '"DELETE"], "coordinates": [[0, 1, 2], [4, 5, 6], [7, 8, 9]]}')
+
+
+# The guide's JSON examples, each with the event it matches or does not ("Matching terms in JSON log events",
+# "Using compound expressions to match terms in JSON objects").
+@pytest.mark.parametrize(("pattern", "message", "matched"), [
+    ('{ $.eventType = "UpdateTrail" }', GUIDE_JSON, True),
+    ("{ $.sourceIPAddress != 123.123.* }", GUIDE_JSON, True),
+    ('{ $.arrayKey[0] = "value" }', GUIDE_JSON, True),
+    ("{ $.objectList[1].id = 2 }", GUIDE_JSON, True),
+    ("{ $.SomeObject IS NULL }", GUIDE_JSON, True),
+    ("{ $.SomeOtherObject NOT EXISTS }", GUIDE_JSON, True),
+    ('{ $.eventType = "*" && $.sourceIPAddress != 123.123.* }', GUIDE_JSON, True),
+    ("{ $.latency = * }", '{"latency": 50, "requestType": "GET"}', True),
+    ('{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', GUIDE_COMPOUND, True),
+    ('{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nonmatch" }',
+     GUIDE_COMPOUND, True),
+    ('{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }',
+     GUIDE_COMPOUND, False),
+    ('{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }', GUIDE_COMPOUND, False),
+])
+def test_the_guide_s_json_examples(pattern: str, message: str, matched: bool) -> None:
+    assert compile_pattern(pattern)(message) is matched
