@@ -87,6 +87,8 @@ class LocalQueue(Subscribers):
         """Add many messages at once (same attributes and group); returns their MessageIds."""
         if self.fifo and not group_id:
             raise ValueError("a FIFO queue needs a group_id for every message")
+        if not self.fifo and deduplication_id is not None:  # SQS: MessageDeduplicationId is a FIFO queue's alone
+            raise ValueError("only a FIFO queue takes a deduplication_id")
         shaped = {name: _attribute(value) for name, value in (attributes or {}).items()}
         ids = []
         with self._guard:
