@@ -4,6 +4,7 @@ shapes (streams in depth: test_local_streams.py)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 
@@ -44,10 +45,22 @@ def test_the_sources_are_exported_and_typed():
     ("queue", "arn:aws:sns:us-east-1:123456789012:topic"),
     ("stream", "arn:aws:sqs:us-east-1:123456789012:q"),
     ("table_stream", "arn:aws:dynamodb:us-east-1:123456789012:table/t"),
+    # The ARNs' forms (the Service Authorization Reference): a queue is named, a stream is stream/NAME.
+    ("queue", "arn:aws:sqs:us-east-1:123456789012:"),
+    ("stream", "arn:aws:kinesis:us-east-1:123456789012:clicks"),
 ])
 def test_sources_check_their_arns(m, make, arn):
     with pytest.raises(ValueError, match="ARN"):
         getattr(m, make)(arn)
+
+
+def test_sources_have_at_least_one_shard_or_partition(m):
+    # Kinesis's CreateStream: ShardCount is at least 1 (botocore's model, PositiveIntegerObject min 1).
+    with pytest.raises(ValueError, match="at least one shard"):
+        m.stream(STREAM, shards=0)
+    with pytest.raises(ValueError, match="at least one shard"):
+        m.table_stream(TABLE, shards=0)
+    assert len(m.stream(STREAM, shards=1).shards()) == 1
 
 
 def test_a_stream_takes_records_of_kinesiss_size(m):
@@ -309,6 +322,24 @@ def test_a_fifo_queue_keeps_group_order_and_deduplicates(m, lam):
     assert list(attributes) == ["ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
                                 "SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"]
     assert attributes["MessageGroupId"] == "g"
+
+
+def test_an_update_of_the_filters_applies_to_the_messages_read_after_it(m, lam):
+    # As for streams (test_local_streams.py): UpdateEventSourceMapping's FilterCriteria "determine whether Lambda
+    # should process an event" from then on; "If none of your filters are satisfied, Lambda discards the record"
+    # (invocation-eventfiltering): the queue keeps nothing.
+    deploy(lam)
+    queue = m.queue(QUEUE)
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE, FilterCriteria={
+        "Filters": [{"Pattern": '{"body": {"kind": ["a"]}}'}]})["UUID"]
+    queue.send_many(['{"kind": "a", "n": 1}', '{"kind": "b", "n": 2}'])
+    m.wait()
+    lam.update_event_source_mapping(UUID=uuid, FilterCriteria={"Filters": [{"Pattern": '{"body": {"kind": ["b"]}}'}]})
+    m.wait()
+    queue.send_many(['{"kind": "a", "n": 3}', '{"kind": "b", "n": 4}'])
+    m.wait()
+    assert [[json.loads(r["body"])["n"] for r in batch] for batch in records(m)] == [[1], [4]]
+    assert len(queue) == 0
 
 
 def test_bodies_must_be_text(m):

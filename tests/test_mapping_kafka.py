@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 
 import boto3
@@ -91,6 +92,15 @@ def test_a_topic_is_exported_kept_and_checked():
             topic.send("v", partition=3)
 
 
+def test_a_topic_name_is_as_long_as_the_api_model_lets_it_be():
+    # botocore's Lambda model: Topic is 1 to 249 characters of pattern [^.]([a-zA-Z0-9\-_.]+).
+    with mock_lambda() as mock:
+        assert mock.kafka_topic(CLUSTER, "t" * 249).topic == "t" * 249
+        assert mock.kafka_topic(CLUSTER, "ab").topic == "ab"
+        with pytest.raises(ValueError, match="not a Kafka topic name"):
+            mock.kafka_topic(CLUSTER, "t" * 250)
+
+
 def test_murmur2_is_kafkas():
     # Apache Kafka's UtilsTest.testMurmur2.
     vectors = {b"21": -973932308, b"foobar": -790332482, b"a-little-bit-long-string": -985981536,
@@ -128,8 +138,10 @@ def test_an_msk_mapping_delivers_the_guides_event(m, lam):
     lam.create_event_source_mapping(FunctionName="f", EventSourceArn=CLUSTER, Topics=["mytopic"])
     m.wait()
     [event] = events(m)
-    servers = event.pop("bootstrapServers").split(",")
-    assert len(servers) == 2 and all(server.endswith(f".kafka.{REGION}.amazonaws.com:9092") for server in servers)
+    # with-msk's example: "b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092,b-1....": two brokers,
+    # named by the cluster's name (here "demo", from its ARN), an id and its region.
+    servers = [re.sub(r"\.[0-9a-f]{6}\.", ".ID.", server) for server in event.pop("bootstrapServers").split(",")]
+    assert servers == [f"b-{n}.demo.ID.c1.kafka.{REGION}.amazonaws.com:9092" for n in (1, 2)]
     assert event == {
         "eventSource": "aws:kafka",
         "eventSourceArn": CLUSTER,
@@ -142,6 +154,20 @@ def test_an_msk_mapping_delivers_the_guides_event(m, lam):
         ]},
     }
     assert list(event) == ["eventSource", "eventSourceArn", "records"]
+
+
+def test_header_values_are_javas_signed_bytes_and_a_record_may_lack_a_value(m, lam):
+    # aws-lambda-go's events/testdata/kafka-event.json: "headerKey": [118, -36, 0, 127, -128]. Headers may be given
+    # as a dict, in its order; a record without a value (a tombstone) is still delivered, with its key.
+    deploy(lam)
+    topic = m.kafka_topic(CLUSTER, "orders")
+    topic.send(None, key="gone", headers={"headerKey": bytes([118, 220, 0, 127, 128]), "text": "\u00e9"})
+    msk_mapping(lam)
+    m.wait()
+    [event] = events(m)
+    [record] = event["records"]["orders-0"]
+    assert record["headers"] == [{"headerKey": [118, -36, 0, 127, -128]}, {"text": [-61, -87]}]
+    assert record["key"] == base64.b64encode(b"gone").decode() and record.get("value") is None
 
 
 def test_a_self_managed_mapping_names_its_servers_and_no_arn(m, lam):
@@ -194,6 +220,18 @@ def test_starting_positions(m, lam):
     topic.send("latest")
     m.wait()
     assert sorted(map(tuple, values(m, since=2))) == [("latest",), ("latest",)]  # f's mapping and h's read it
+
+
+def test_at_timestamp_starts_at_the_first_record_of_that_timestamp(m, lam):
+    # Kafka's KafkaConsumer.offsetsForTimes: "the earliest offset whose timestamp is greater than or equal to the
+    # given timestamp".
+    deploy(lam)
+    topic = m.kafka_topic(CLUSTER, "orders")
+    for value, stamp in (("before", 999), ("at", 1_000), ("after", 1_001)):
+        topic.send(value, timestamp=stamp)
+    msk_mapping(lam, StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=1_000)
+    m.wait()
+    assert values(m) == [["at", "after"]]
 
 
 def test_a_partition_is_read_in_order_in_batches_of_batchsize(m, lam):
