@@ -41,7 +41,8 @@ def answer(client: Any, name: str = "f", **options: Any) -> Any:
     return json.loads(client.invoke(FunctionName=name, **options)["Payload"].read())
 
 
-@pytest.mark.parametrize("name, session", [("orders", "orders"), ("u", "u@lambda_function")])
+# A two-character name is a session name of its own (STS AssumeRole RoleSessionName: botocore roleSessionNameType, min 2).
+@pytest.mark.parametrize("name, session", [("orders", "orders"), ("ab", "ab"), ("u", "u@lambda_function")])
 def test_a_handler_acts_as_a_session_of_its_role(lambda_mock: Any, name: str, session: str) -> None:
     with moto_aws():
         client = boto3.client("lambda", region_name="us-east-1")
@@ -219,3 +220,15 @@ def test_a_provisioned_environment_with_keys_no_longer_good_is_replaced_by_a_pro
         answers = [answer(client, Qualifier="1") for _ in range(3)]
     assert kind == "provisioned-concurrency" and first.startswith("ASIA")
     assert answers[0][1] != first and answers == [["provisioned-concurrency", answers[0][1]]] * 3
+
+
+
+def test_a_function_with_another_account_s_role_gets_no_keys(lambda_mock: Any) -> None:
+    # Made while moto was not mocking AWS (any role is taken then, test_neighbours), its role is of an account the
+    # active moto's STS cannot hand a session of (AWS refuses such a role: "Cross-account pass role is not
+    # allowed."): the test process's credentials apply, as for SnapStart.
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role="arn:aws:iam::210987654321:role/elsewhere",
+                           Handler="app.handler", Code={"ZipFile": package({"app.py": KEYS})})
+    with moto_aws():
+        assert answer(client) == os.environ["AWS_ACCESS_KEY_ID"]
