@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 import threading
-import time
 
 import boto3
 import pytest
@@ -284,18 +283,21 @@ def test_a_second_mapping_of_the_same_source_and_function_conflicts(client, crea
     client.create_event_source_mapping(FunctionName="f:$LATEST", EventSourceArn=QUEUE)
 
 
-def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create_function, sources, mapping_error,
-                                                                 monkeypatch):
-    # The handler holds until released, so the mapping stays Disabling while its batch is in flight.
-    monkeypatch.setattr(operations, "SETTLE_SECONDS", 0.2)
+def holding_a_batch(client, create_function, sources) -> str:
+    """A queue mapping whose function holds its one batch until probe.release(); its UUID."""
     probe.reset()
     create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
     uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
     sources.queue(QUEUE).send("hold on")
-    deadline = time.monotonic() + 10
-    while probe.entered == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert probe.entered == 1
+    wait_until(lambda: probe.entered == 1, timeout=10)
+    return uuid
+
+
+def test_update_and_delete_wait_out_a_batch_in_flight_then_refuse(client, create_function, sources, mapping_error,
+                                                                 monkeypatch):
+    # The handler holds until released, so the mapping stays Disabling while its batch is in flight.
+    monkeypatch.setattr(operations, "SETTLE_SECONDS", 0.2)
+    uuid = holding_a_batch(client, create_function, sources)
     try:
         assert client.update_event_source_mapping(UUID=uuid, Enabled=False)["State"] == "Disabling"
         assert client.get_event_source_mapping(UUID=uuid)["State"] == "Disabling"
@@ -327,12 +329,8 @@ def test_a_call_on_a_busy_mapping_waits_for_its_batch_to_end(client, create_func
 
     monkeypatch.setattr(EventSourceMapping, "wait_settled", noted)
     monkeypatch.setattr(operations, "SETTLE_SECONDS", 60)  # the batch's end, not the wait's deadline, lets it go
-    probe.reset()
-    create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
-    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
-    sources.queue(QUEUE).send("hold on")
+    uuid = holding_a_batch(client, create_function, sources)
     try:
-        wait_until(lambda: probe.entered == 1, timeout=10)
         assert client.update_event_source_mapping(UUID=uuid, **change)["State"] == state
         assert client.get_event_source_mapping(UUID=uuid)["State"] == state
         waiting.clear()
@@ -351,12 +349,8 @@ def test_a_call_on_a_busy_mapping_waits_for_its_batch_to_end(client, create_func
 def test_settling_after_a_batch_restamps_the_mapping(client, create_function, sources):
     # The API reference, EventSourceMappingConfiguration's LastModified: "The date that the event source mapping was
     # last updated or that its state changed": Updating -> Enabled, once the batch in flight has ended, is stamped.
-    probe.reset()
-    create_function(Code={"ZipFile": package({"index.py": probe.HANDLER})})
-    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=QUEUE)["UUID"]
-    sources.queue(QUEUE).send("hold on")
+    uuid = holding_a_batch(client, create_function, sources)
     try:
-        wait_until(lambda: probe.entered == 1, timeout=10)
         updated = client.update_event_source_mapping(UUID=uuid, BatchSize=3)
         assert updated["State"] == "Updating"
         later = updated["LastModified"] + datetime.timedelta(milliseconds=10)
