@@ -14,16 +14,17 @@ class Workers(Generic[T]):
     """Items queued in order; threads are started while fewer are idle than items wait, up to ``limit`` of them.
 
     ``handle`` runs on a worker for each item, and must not raise.
-    ``condition`` guards the queue: pass one to share it (a wait() that must see the queue).
+    ``lock`` guards the queue: pass one to share it (with a wait() that must see the queue). The workers wait on a
+    condition of their own on it, so a notification meant for them never wakes another waiter of that lock instead.
     """
 
     def __init__(self, spawn: Spawn, handle: Callable[[T], None], limit: int, name: str,
-                 condition: Optional[threading.Condition] = None) -> None:
+                 lock: Optional[threading.RLock] = None) -> None:
         self._spawn = spawn
         self._handle = handle
         self._limit = limit
         self._name = name
-        self.lock = condition or threading.Condition()
+        self.lock = threading.Condition(lock)
         self._queue: deque[T] = deque()
         self._threads: list[threading.Thread] = []
         self._idle: set[threading.Thread] = set()  # waiting for an item, or about to (just started, or notified)

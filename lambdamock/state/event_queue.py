@@ -71,9 +71,9 @@ class EventQueue:
         self.outcomes: Outcomes = NoOutcomes()
         # What a queued job runs as when its turn comes (the service's: state.jobs.current); as queued here.
         self.current: Callable[[Job], Job] = _as_queued
-        # One condition for the queue and for wait().
+        # One lock for the queue and for wait(), a condition each.
         self._workers: Workers[_Entry] = Workers(invoker.threads.spawn, self._run, _MAX_WORKERS, "lambdamock-event",
-                                                 invoker.condition)
+                                                 invoker.mutex)
 
     def submit(self, job: Job) -> None:
         """Queue an Event job; it runs in the background with Lambda's retries."""

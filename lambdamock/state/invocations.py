@@ -145,9 +145,10 @@ class Invoker:
         self.threads = threads
         self._runtime: Optional[Runtime] = None
         self._closed_runtime: Optional[Runtime] = None
-        # Guards the records and what wait() waits for; the Event queue shares it.
-        self.condition = threading.Condition()
-        self._lock = self.condition
+        # Guards the records and what wait() waits for; the Event queue shares it, with a condition of its own, so
+        # that a notification meant for its workers never wakes a wait() instead.
+        self.mutex = threading.RLock()
+        self._lock = threading.Condition(self.mutex)
         self._records: list[Invocation] = []
         self._pending = 0  # queued and running background work
         # The steps of calls whose caller, a function's code, was given up on: they run on (see Scope.abandon).
