@@ -196,7 +196,7 @@ def test_weight_validation(raw, weights, message):
 
 @pytest.mark.parametrize("weight", [0.0, 1.0])
 def test_a_weight_at_either_bound_is_taken(raw, weight):
-    # Found by mutation: the bounds are inclusive, as the recorded texts above word them ("less than or equal to
+    # The bounds are inclusive, as the recorded texts above word them ("less than or equal to
     # 1.0", "greater than or equal to 0.0"; botocore's model: min 0.0, max 1.0).
     created = raw.create_alias(FunctionName="f", Name="a", FunctionVersion="1",
                                RoutingConfig={"AdditionalVersionWeights": {"2": weight}})

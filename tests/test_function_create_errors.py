@@ -126,7 +126,7 @@ def test_ephemeral_storage_over_10240_mb_is_refused(client, raw_client, create_f
 
 def test_a_bucket_name_its_pattern_takes_but_shorter_than_the_minimum_is_refused(client, raw_client, create_function,
                                                                                aws_error):
-    # Found by mutation: "ab" matches S3Bucket's pattern, but the model's minimum length is 3; in the words AWS uses
+    # "ab" matches S3Bucket's pattern, but the model's minimum length is 3; in the words AWS uses
     # for a length under the minimum (recorded for layers: test_lambda_api.snapshot.json, "Member must have length
     # greater than or equal to 1").
     text = validation("'ab'", "code.s3Bucket", "Member must have length greater than or equal to 3")
