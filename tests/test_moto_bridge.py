@@ -1,5 +1,5 @@
-"""Edges of the bridge between moto's services and lambdamock's functions (lambdamock._moto_s3, _moto_events,
-_moto_lookups, _moto_resources) that the service-by-service trigger tests leave open."""
+"""Edges of the bridge between moto's services and lambdamock's functions (lambdamock._moto_events, _moto_lookups,
+_moto_resources) that the service-by-service trigger tests leave open."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -18,31 +17,6 @@ from tests.trigger_helpers import REGION, World
 
 # Fixtures, found by pytest by their names here (the aliases mark them as used).
 from tests.trigger_helpers import world as world
-
-
-def _records(world: World) -> list[dict[str, Any]]:
-    records = [record for event in world.events() for record in event["Records"]]
-    return sorted(records, key=lambda record: record["s3"]["object"].get("sequencer", "~"))
-
-
-def test_s3_deletes_in_a_versioned_bucket_name_the_region_and_configuration_as_a_put_does(world: World) -> None:
-    # S3's "Event message structure": every record has awsRegion and s3.configurationId ("ID found in the bucket
-    # notification configuration"); the delete events lambdamock sends itself in a versioned bucket have them too.
-    s3 = boto3.client("s3", region_name=REGION)
-    s3.create_bucket(Bucket="uploads")
-    world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
-    s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
-        "LambdaFunctionConfigurations": [{"Id": "on-change", "LambdaFunctionArn": world.arn,
-                                          "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]})
-    s3.put_bucket_versioning(Bucket="uploads", VersioningConfiguration={"Status": "Enabled"})
-    version = s3.put_object(Bucket="uploads", Key="k", Body=b"x")["VersionId"]
-    s3.delete_object(Bucket="uploads", Key="k")
-    s3.delete_object(Bucket="uploads", Key="k", VersionId=version)
-    assert [(record["eventName"], record["awsRegion"], record["s3"]["configurationId"], record["s3"]["bucket"]["name"])
-            for record in _records(world)] == [
-        ("ObjectCreated:Put", REGION, "on-change", "uploads"),
-        ("ObjectRemoved:DeleteMarkerCreated", REGION, "on-change", "uploads"),
-        ("ObjectRemoved:Delete", REGION, "on-change", "uploads")]
 
 
 def test_put_events_with_more_than_ten_entries_is_refused_whole_trace_headers_or_not(world: World) -> None:

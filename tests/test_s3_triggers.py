@@ -165,7 +165,7 @@ def _notify_all(s3: Any, world: World) -> None:
     s3.create_bucket(Bucket="uploads")
     world.allow("s3.amazonaws.com", "arn:aws:s3:::uploads")
     s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
-        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": world.arn, "Events": [
+        "LambdaFunctionConfigurations": [{"Id": "all", "LambdaFunctionArn": world.arn, "Events": [
             "s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"]}]})
 
 
@@ -299,6 +299,10 @@ def test_s3_deletes_in_a_versioned_bucket_send_what_s3_sends(world: World) -> No
                                           "versionId": marker["VersionId"],
                                           "sequencer": records[2]["s3"]["object"]["sequencer"]}
     assert list(records[3]["s3"]["object"]) == ["key", "versionId", "sequencer"]
+    # S3's "Event message structure": every record has awsRegion and s3.configurationId ("ID found in the bucket
+    # notification configuration"), the deletes lambdamock sends itself in a versioned bucket as moto's puts.
+    assert {(record["awsRegion"], record["s3"]["configurationId"], record["s3"]["bucket"]["name"])
+            for record in records} == {(REGION, "all", "uploads")}
     # Deleting the marker itself is a delete of that version too (the same recording's last step); so is deleting
     # the key's last version, once. A version the key does not have deletes nothing, and sends nothing (S3 refuses
     # it: LocalStack's test_s3_api.snapshot.json, test_delete_object_versioned, "delete-with-bad-version").
