@@ -12,6 +12,8 @@ beside its other wrappers.
 from __future__ import annotations
 
 import contextvars
+import datetime
+import email.utils
 import json
 from typing import Any, Callable, NamedTuple, Optional
 from urllib.parse import parse_qs, unquote_plus, urlsplit
@@ -63,6 +65,11 @@ def send_event(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         _SENT.reset(token)
 
 
+def _expiry(stamp: Optional[str]) -> Optional[datetime.datetime]:
+    """When moto's restored copy expires, from its HTTP date (None when nothing is restored)."""
+    return email.utils.parsedate_to_datetime(stamp) if stamp else None
+
+
 def eventbridge_event(event: Any) -> Any:
     """moto's EventBridge event for the S3 notification it is sending, with S3's id and detail; any other as it is."""
     sent = _SENT.get()
@@ -71,9 +78,11 @@ def eventbridge_event(event: Any) -> Any:
     from lambdamock.sources import trigger_events
 
     key = sent.key
-    detail = trigger_events.s3_detail(event.get("detail") or {}, sent.name, key.name, getattr(key, "size", 0),
-                                      str(getattr(key, "etag", "")).strip('"'),
-                                      None if sent.suspended else getattr(key, "version_id", None), sent.sequencer,
+    stored = trigger_events.StoredObject(
+        key.name, getattr(key, "size", 0), str(getattr(key, "etag", "")).strip('"'),
+        None if sent.suspended else getattr(key, "version_id", None), getattr(key, "storage_class", None) or "STANDARD",
+        _expiry(getattr(key, "expiry_date", None)))
+    detail = trigger_events.s3_detail(event.get("detail") or {}, sent.name, stored, sent.sequencer,
                                       "Delete Marker Created" if sent.suspended else "Permanently Deleted")
     return {**event, "id": sent.event_id, "detail": {**detail, "request-id": sent.request_id}}
 

@@ -6,17 +6,19 @@ the following destination configurations" (aws/aws-sdk-js#632, hashicorp/terrafo
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from lambdamock import mock_lambda, package
-from tests.helpers import TRUST
+from tests.helpers import TRUST, wait_until
 from tests.trigger_helpers import ACCOUNT, ECHO, REGION, STAMP, World
 
 # Fixtures, found by pytest by their names here (the aliases mark them as used).
@@ -48,6 +50,8 @@ def test_s3_refuses_a_destination_it_may_not_invoke(world: World) -> None:
     f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:n/a",  # a name Lambda never gives a function
     f"arn:aws:lambda:{REGION}:111122223333:function:f",  # another account's: none of this mock's
 ])
+
+
 def test_s3_refuses_a_function_that_does_not_exist_unless_told_to_skip_the_check(world: World, arn: str) -> None:
     # Recorded: LocalStack test_s3_notifications_lambda.snapshot.json, test_invalid_lambda_arn:
     # "lambda-does-not-exist" is refused, and the same configuration with SkipDestinationValidation is taken.
@@ -244,6 +248,76 @@ def test_s3_events_through_eventbridge_have_s3_s_detail(world: World) -> None:
     assert (deleted["detail"]["reason"], deleted["detail"]["deletion-type"]) == ("DeleteObject", "Permanently Deleted")
     assert set(created["detail"]) == {"version", "bucket", "object", "request-id", "requester", "source-ip-address",
                                       "reason"}
+
+
+def _eventbridge_rule(world: World) -> Any:
+    """A bucket "uploads" that sends its events to EventBridge, and a rule sending them all to the function."""
+    s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
+    s3.create_bucket(Bucket="uploads")
+    s3.put_bucket_notification_configuration(Bucket="uploads",
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    arn = events.put_rule(Name="s3", EventPattern=json.dumps({"source": ["aws.s3"]}))["RuleArn"]
+    events.put_targets(Rule="s3", Targets=[{"Id": "f", "Arn": world.arn}])
+    world.allow("events.amazonaws.com", arn)
+    return s3
+
+
+def test_s3_events_through_eventbridge_give_the_api_that_made_the_object_and_its_version(world: World) -> None:
+    # S3's "Using EventBridge": Object Created's reason "indicates which S3 API was used to create the object:
+    # PutObject, POST Object, CopyObject, or CompleteMultipartUpload". Its "EventBridge event message structure"
+    # example: a versioned object's Object Created has "version-id" among key, size, etag and sequencer.
+    s3 = _eventbridge_rule(world)
+    s3.put_object(Bucket="uploads", Key="k", Body=b"data")
+    s3.copy_object(Bucket="uploads", Key="copy", CopySource={"Bucket": "uploads", "Key": "k"})
+    upload = s3.create_multipart_upload(Bucket="uploads", Key="big")["UploadId"]
+    part = s3.upload_part(Bucket="uploads", Key="big", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
+    s3.complete_multipart_upload(Bucket="uploads", Key="big", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part}]})
+    form = s3.generate_presigned_post(Bucket="uploads", Key="posted")
+    assert requests.post(form["url"], data=form["fields"], files={"file": b"x"}).ok
+    assert sorted((event["detail"]["object"]["key"], event["detail"]["reason"]) for event in world.events()) == [
+        ("big", "CompleteMultipartUpload"), ("copy", "CopyObject"), ("k", "PutObject"), ("posted", "POST Object")]
+    s3.put_bucket_versioning(Bucket="uploads", VersioningConfiguration={"Status": "Enabled"})
+    version = s3.put_object(Bucket="uploads", Key="v", Body=b"data")["VersionId"]
+    [created] = [event for event in world.events() if event["detail"]["object"]["key"] == "v"]
+    assert created["detail"]["object"] == {"key": "v", "size": 4, "etag": "8d777f385d3dfec8815d20f7496026dc",
+                                           "version-id": version, "sequencer": created["detail"]["object"]["sequencer"]}
+
+
+def test_an_acl_update_through_eventbridge_names_the_object_and_its_etag_alone(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_eventbridge.snapshot.json, test_object_put_acl (AWS-validated):
+    # "Object ACL Updated" has an object of etag and key alone (no size, no sequencer), and neither a reason nor a
+    # deletion-type.
+    s3 = _eventbridge_rule(world)
+    s3.put_object(Bucket="uploads", Key="k", Body=b"data")
+    world.mock.wait()
+    s3.put_object_acl(Bucket="uploads", Key="k", ACL="public-read")
+    [updated] = [event for event in world.events() if event["detail-type"] == "Object ACL Updated"]
+    assert updated["detail"]["object"] == {"key": "k", "etag": "8d777f385d3dfec8815d20f7496026dc"}
+    assert set(updated["detail"]) == {"version", "bucket", "object", "request-id", "requester", "source-ip-address"}
+
+
+def test_a_restore_through_eventbridge_names_the_object_and_its_storage_class(world: World) -> None:
+    # Recorded: LocalStack's test_s3_notifications_eventbridge.snapshot.json, test_restore_object (AWS-validated):
+    # "Object Restore Initiated" and "Completed" have an object of key, size and etag, the storage class restored
+    # from, and no reason; the completion, S3's own, has no source IP but the time the restored copy expires.
+    s3 = _eventbridge_rule(world)
+    s3.put_object(Bucket="uploads", Key="k", Body=b"data", StorageClass="GLACIER")
+    world.mock.wait()
+    s3.restore_object(Bucket="uploads", Key="k", RestoreRequest={"Days": 1})
+    [initiated] = [event["detail"] for event in world.events() if event["detail-type"] == "Object Restore Initiated"]
+    assert initiated["object"] == {"key": "k", "size": 4, "etag": "8d777f385d3dfec8815d20f7496026dc"}
+    assert set(initiated) == {"version", "bucket", "object", "request-id", "requester", "source-ip-address",
+                              "source-storage-class"}
+    assert (initiated["bucket"], initiated["source-storage-class"]) == ({"name": "uploads"}, "GLACIER")
+    # moto completes the restore as its state is read (its "immediate" progression)
+    wait_until(lambda: s3.head_object(Bucket="uploads", Key="k")["Restore"].startswith('ongoing-request="false"'))
+    [completed] = [event["detail"] for event in world.events() if event["detail-type"] == "Object Restore Completed"]
+    assert set(completed) == {"version", "bucket", "object", "request-id", "requester", "restore-expiry-time",
+                              "source-storage-class"}
+    assert (completed["object"], completed["source-storage-class"]) == (initiated["object"], "GLACIER")
+    expiry = datetime.datetime.strptime(completed["restore-expiry-time"], "%Y-%m-%dT%H:%M:%SZ")
+    assert expiry.strftime("%a, %d %b %Y %H:%M:%S GMT") in s3.head_object(Bucket="uploads", Key="k")["Restore"]
 
 
 def test_one_s3_event_through_eventbridge_is_one_event_on_the_default_bus(world: World) -> None:

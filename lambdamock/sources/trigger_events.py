@@ -11,7 +11,7 @@ import json
 import re
 import time
 import uuid
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 from urllib.parse import quote_plus
 
 from lambdamock import ids, partitions
@@ -123,22 +123,34 @@ _S3_REASONS = {"ObjectCreated:Put": "PutObject", "ObjectCreated:Post": "POST Obj
                "ObjectRemoved:Delete": "DeleteObject"}
 
 
-def s3_detail(detail: Mapping[str, Any], event_name: str, key: str, size: int, etag: str,
-              version_id: Optional[str], sequenced: str, deletion: str) -> dict[str, Any]:
+class StoredObject(NamedTuple):
+    """What S3's EventBridge events tell of the object: its key, size, ETag and version (None when unversioned or
+    suspended), its storage class, and when a restored copy expires (None unless restored)."""
+
+    key: str
+    size: int
+    etag: str
+    version_id: Optional[str]
+    storage_class: str
+    restore_expiry: Optional[datetime.datetime]
+
+
+def s3_detail(detail: Mapping[str, Any], event_name: str, stored: StoredObject, sequenced: str,
+              deletion: str) -> dict[str, Any]:
     """The detail of the EventBridge event S3 sends for its notification ``event_name``, from ``detail``: which
     object fields it has, and whether a reason and a deletion type (``deletion``), depend on the event (recorded:
-    LocalStack's test_s3_notifications_eventbridge.snapshot.json, Object Created, Deleted and ACL Updated). The
-    other events' detail (a restore's) is left as it is."""
+    LocalStack's test_s3_notifications_eventbridge.snapshot.json, Object Created, Deleted, ACL Updated and Restore
+    Initiated and Completed). The other events' detail is left as it is."""
     kind = event_name.split(":", 1)[0]
-    if kind not in ("ObjectCreated", "ObjectRemoved", "ObjectAcl", "ObjectTagging"):
+    if kind not in ("ObjectCreated", "ObjectRemoved", "ObjectAcl", "ObjectTagging", "ObjectRestore"):
         return dict(detail)
-    found: dict[str, Any] = {"key": key}
-    if kind == "ObjectCreated":
-        found["size"] = size
+    found: dict[str, Any] = {"key": stored.key}
+    if kind in ("ObjectCreated", "ObjectRestore"):
+        found["size"] = stored.size
     if kind != "ObjectRemoved":
-        found["etag"] = etag
-    if version_id and version_id != "null":
-        found["version-id"] = version_id
+        found["etag"] = stored.etag
+    if stored.version_id and stored.version_id != "null":
+        found["version-id"] = stored.version_id
     if kind in ("ObjectCreated", "ObjectRemoved"):
         found["sequencer"] = sequenced
     out = {name: value for name, value in detail.items() if name not in ("object", "reason", "deletion-type")}
@@ -147,6 +159,13 @@ def s3_detail(detail: Mapping[str, Any], event_name: str, key: str, size: int, e
         out["reason"] = _S3_REASONS[event_name]
     if kind == "ObjectRemoved":
         out["deletion-type"] = deletion
+    if kind == "ObjectRestore":
+        out["source-storage-class"] = stored.storage_class
+    if event_name == "ObjectRestore:Completed":
+        # S3 itself completes a restore: no source IP, and the time the restored copy expires.
+        out.pop("source-ip-address", None)
+        if stored.restore_expiry is not None:
+            out["restore-expiry-time"] = stored.restore_expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
     return out
 
 
