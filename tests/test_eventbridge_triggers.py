@@ -291,6 +291,34 @@ def test_eventbridge_input_transformer_fills_its_template_as_recorded(world: Wor
     assert (dropped.source_arn, dropped.error) == (arn, "not sent: the input transformer's output is not JSON")
 
 
+def test_eventbridge_input_transformer_fills_the_rule_s_variables_and_the_whole_event(world: World) -> None:
+    # Recorded: LocalStack's test_events_inputs.snapshot.json, test_input_transformer_predefined_variables
+    # (AWS-validated): <aws.events.rule-arn> and <aws.events.rule-name> are the rule's ARN and name, and
+    # <aws.events.event.json> is the whole event as EventBridge delivers it, its detail too.
+    events, arn = rule(world, {"Id": "plain", "Arn": world.arn},
+                       {"Id": "names", "Arn": world.arn, "InputTransformer": {
+                           "InputTemplate": '"Rule <aws.events.rule-arn> named <aws.events.rule-name>"'}},
+                       {"Id": "json", "Arn": world.arn, "InputTransformer": {
+                           "InputTemplate": '{"originalEventJson": <aws.events.event.json>}'}})
+    world.allow("events.amazonaws.com", arn)
+    put(events, {"order": 8})
+    got = world.events()
+    assert f"Rule {arn} named orders" in got
+    [plain] = [event for event in got if isinstance(event, dict) and "detail" in event]
+    [whole] = [event["originalEventJson"] for event in got if isinstance(event, dict) and "originalEventJson" in event]
+    assert whole == plain and whole["detail"] == {"order": 8}
+
+
+def test_an_escaped_quote_in_a_template_s_string_leaves_its_placeholders_inside_the_string(world: World) -> None:
+    # As recorded above (test_input_transformer_nested_keys_replacement), a placeholder inside a JSON string goes in
+    # as its text; \" inside that string is an escaped quote, which does not end it.
+    events, arn = rule(world, {"Id": "f", "Arn": world.arn, "InputTransformer": {
+        "InputPathsMap": {"source": "$.source"}, "InputTemplate": '{"text": "5\\" from <source>"}'}})
+    world.allow("events.amazonaws.com", arn)
+    put(events, {})
+    assert world.events() == [{"text": '5" from shop'}]
+
+
 def test_eventbridge_input_paths_take_array_indices(world: World) -> None:
     # EventBridge's "Amazon EventBridge input transformation": its JSON paths support "array indices" besides dot
     # notation.

@@ -30,6 +30,8 @@ REGION = "us-east-1"
 
 # Answers as its properties say (cfn-response, beside inline code); the event it got is kept in its log.
 PROVIDER = """import json, urllib.request, cfnresponse
+
+
 def handler(event, context):
     print("EVENT " + json.dumps(event))
     props = event["ResourceProperties"]
@@ -80,7 +82,10 @@ def outputs(cf: Any, stack: str) -> dict[str, str]:
 
 def test_the_function_creates_the_resource_and_its_data_are_the_attributes(deploy: tuple[Any, Any]) -> None:
     cf, mock = deploy
-    stack_id = cf.create_stack(StackName="app", TemplateBody=template(Name="world", Count=3, On=True))["StackId"]
+    # Numbers and booleans reach the function as strings, in lists and objects too: CloudFormation "turns all the
+    # JSON properties passed to the resource into strings" (aws/aws-cdk-rfcs#375; cloudformation-coverage-roadmap#1037).
+    stack_id = cf.create_stack(StackName="app", TemplateBody=template(Name="world", Count=3, On=True, Ratio=1.5,
+                                                                      Items=[1, False], Nested={"N": 2}))["StackId"]
 
     assert cf.describe_stacks(StackName="app")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
     assert outputs(cf, "app") == {"Said": "hello world", "Id": "first"}
@@ -91,12 +96,15 @@ def test_the_function_creates_the_resource_and_its_data_are_the_attributes(deplo
     assert re.fullmatch(r"[0-9a-f-]{36}", create.pop("RequestId"))
     assert create == {"RequestType": "Create", "ServiceToken": token, "StackId": stack_id,
                       "LogicalResourceId": "Greeting", "ResourceType": "Custom::Greeting",
-                      "ResourceProperties": {"ServiceToken": token, "Name": "world", "Count": "3", "On": "true"}}
+                      "ResourceProperties": {"ServiceToken": token, "Name": "world", "Count": "3", "On": "true",
+                                             "Ratio": "1.5", "Items": ["1", "false"], "Nested": {"N": "2"}}}
+    # The answer's PUT is taken as S3 takes a presigned PUT: 200 OK (S3's PutObject), which cfn-response prints.
+    assert "Status code: 200" in mock.invocations[0].log
 
 
 def test_an_update_goes_to_the_function_and_a_new_physical_id_deletes_the_old_one(deploy: tuple[Any, Any]) -> None:
     cf, mock = deploy
-    cf.create_stack(StackName="app", TemplateBody=template(Name="world"))
+    cf.create_stack(StackName="app", TemplateBody=template(Name="world", Count=3))
     cf.update_stack(StackName="app", TemplateBody=template(Name="moon"))
     cf.update_stack(StackName="app", TemplateBody=template(Name="moon", Id="second"))
 
@@ -104,10 +112,13 @@ def test_an_update_goes_to_the_function_and_a_new_physical_id_deletes_the_old_on
     create, update, replacing, cleanup = events(mock)
     assert (update["RequestType"], update["PhysicalResourceId"]) == ("Update", "first")
     assert update["OldResourceProperties"] == create["ResourceProperties"]
+    assert update["OldResourceProperties"]["Count"] == "3"  # as strings, as the properties are
     assert update["ResourceProperties"]["Name"] == "moon"
     assert (replacing["RequestType"], replacing["PhysicalResourceId"]) == ("Update", "first")
     assert (cleanup["RequestType"], cleanup["PhysicalResourceId"]) == ("Delete", "first")
     assert cleanup["ResourceProperties"] == update["ResourceProperties"]
+    # "OldResourceProperties: Used only for Update requests" (the custom resource request objects page).
+    assert "OldResourceProperties" not in cleanup
 
 
 def test_deleting_the_stack_deletes_the_resource_before_its_function(deploy: tuple[Any, Any]) -> None:
@@ -118,6 +129,17 @@ def test_deleting_the_stack_deletes_the_resource_before_its_function(deploy: tup
     assert [(event["RequestType"], event.get("PhysicalResourceId")) for event in events(mock)] == [
         ("Create", None), ("Delete", "first")]
     assert boto3.client("lambda", region_name=REGION).list_functions()["Functions"] == []
+
+
+def test_a_retained_resource_gets_no_delete(deploy: tuple[Any, Any]) -> None:
+    # DeletionPolicy Retain: "CloudFormation keeps the resource without deleting the resource or its contents when
+    # its stack is deleted" (the DeletionPolicy attribute page), so its function is sent no Delete.
+    cf, mock = deploy
+    body = json.loads(template(Name="world"))
+    body["Resources"]["Greeting"]["DeletionPolicy"] = "Retain"
+    cf.create_stack(StackName="app", TemplateBody=json.dumps(body))
+    cf.delete_stack(StackName="app")
+    assert [event["RequestType"] for event in events(mock)] == ["Create"]
 
 
 def test_a_failed_answer_fails_the_stack_call_with_cloudformation_s_reason(deploy: tuple[Any, Any]) -> None:
@@ -149,6 +171,12 @@ def answer(**fields: Any) -> str:
     return json.dumps({"Status": "SUCCESS", "RequestId": "REQUEST", "LogicalResourceId": "Greeting", **fields})
 
 
+def greeting_of(size: int) -> str:
+    """The greeting that makes an answer of ``size`` bytes as the provider PUTs it."""
+    sent = size - (36 - len("REQUEST"))  # the provider puts the request's 36-character id in
+    return "x" * (sent - len(answer(PhysicalResourceId="edge", Data={"Greeting": ""})))
+
+
 @pytest.mark.parametrize(("given", "reason"), [
     # "PhysicalResourceId ... The value must be a non-empty string ... Required: Yes" (the response objects page);
     # CloudFormation's reason as users quote it (aws-cloudformation/custom-resource-helper#67).
@@ -156,8 +184,10 @@ def answer(**fields: Any) -> str:
     (answer(PhysicalResourceId=""), "Invalid PhysicalResourceId"),
     # "The total size of the response body can't exceed 4096 bytes"; the reason as users quote it
     # (aws-samples/amazon-cloudfront-secure-static-site#25).
-    (answer(PhysicalResourceId="big", Data={"A": "x" * 4000}), "Response object is too long."),
-], ids=["no-physical-id", "empty-physical-id", "over-4096-bytes"])
+    (answer(PhysicalResourceId="edge", Data={"Greeting": greeting_of(4097)}), "Response object is too long."),
+], ids=["no-physical-id", "empty-physical-id", "4097-bytes"])
+
+
 def test_an_answer_cloudformation_cannot_take_fails_the_stack_call(deploy: tuple[Any, Any], given: str,
                                                                   reason: str) -> None:
     cf, _ = deploy
@@ -168,11 +198,9 @@ def test_an_answer_cloudformation_cannot_take_fails_the_stack_call(deploy: tuple
 
 def test_an_answer_of_4096_bytes_is_taken(deploy: tuple[Any, Any]) -> None:
     cf, _ = deploy
-    sent = 4096 - (36 - len("REQUEST"))  # the provider puts the request's 36-character id in
-    filler = "x" * (sent - len(answer(PhysicalResourceId="edge", Data={"Greeting": ""})))
-    given = answer(PhysicalResourceId="edge", Data={"Greeting": filler})
-    assert len(given) == sent
-    cf.create_stack(StackName="app", TemplateBody=template(Answer=given))
+    filler = greeting_of(4096)
+    cf.create_stack(StackName="app", TemplateBody=template(Answer=answer(PhysicalResourceId="edge",
+                                                                         Data={"Greeting": filler})))
     assert outputs(cf, "app") == {"Said": filler, "Id": "edge"}
 
 
