@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, wait_until
 
 
 def deploy(client: Any, body: str, name: str = "f", prelude: str = "import io, os, sys", **extra: Any) -> None:
@@ -286,3 +286,38 @@ def test_interpreter_settings_a_function_changes_are_put_back_as_the_mock_lets_g
         sys.setswitchinterval(original[1])
         gc.enable()
         gc.set_threshold(*original[3])
+
+
+def test_a_handler_s_stdout_takes_writes_as_python_s_text_streams_do(client: Any) -> None:
+    # The runtime's sys.stdout is CPython's TextIOWrapper: write() returns the characters written, refuses bytes
+    # with its TypeError, writelines() writes each line, and its buffer takes bytes (what is not UTF-8 reaching the
+    # log as U+FFFD, see limitations.md).
+    deploy(client, "written = sys.stdout.write('héllo\\n')\nsys.stdout.writelines(['one\\n', 'two\\n'])\n"
+                   "taken = sys.stdout.buffer.write('bÿtes\\n'.encode())\nsys.stdout.buffer.write(b'a\\xffb\\n')\n"
+                   "try:\n    sys.stdout.write(b'x')\nexcept TypeError as error:\n    return [written, taken, str(error)]")
+    response = client.invoke(FunctionName="f", LogType="Tail")
+    assert json.loads(response["Payload"].read()) == [6, 7, "write() argument must be str, not bytes"]
+    assert "héllo\none\ntwo\nbÿtes\na\ufffdb\n" in base64.b64decode(response["LogResult"]).decode()
+
+
+def test_a_handler_s_thread_may_print_after_its_invocation_ended(client: Any, tmp_path: Any) -> None:
+    # Between invocations there is no invocation's log to write to; the print still works, as a process's does.
+    deploy(client, "def later():\n    deadline = time.monotonic() + 10\n"
+                   "    while not os.path.exists(event['go']) and time.monotonic() < deadline:\n"
+                   "        time.sleep(0.01)\n"
+                   "    print('between invocations')\n    open(event['done'], 'w').close()\n"
+                   "threading.Thread(target=later).start()", prelude="import os, threading, time")
+    go, done = tmp_path / "go", tmp_path / "done"
+    response = client.invoke(FunctionName="f", Payload=json.dumps({"go": str(go), "done": str(done)}))
+    assert "FunctionError" not in response
+    go.touch()
+    wait_until(done.exists)  # the print did not fail the thread
+
+
+def test_a_function_never_reaches_the_raw_file_under_the_process_s_stdout(client: Any, monkeypatch: Any) -> None:
+    # The process's stdout here is a file's, whose buffer has a raw file: the function's buffer has none.
+    process_stdout = io.TextIOWrapper(io.BufferedWriter(io.BytesIO()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", process_stdout)
+    assert hasattr(sys.stdout.buffer, "raw")
+    deploy(client, "return hasattr(sys.stdout.buffer, 'raw')")
+    assert call(client) == (None, False)

@@ -327,3 +327,126 @@ def test_a_record_a_function_s_thread_logs_after_its_invocation_reaches_the_proc
     finally:
         process_root.removeHandler(handler)
         del threading.lambdamock_test_later  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("log_format", "datefmt"), [("Text", "%Y-%m-%dT%H:%M:%S"), ("JSON", "%Y-%m-%dT%H:%M:%SZ")])
+def test_the_runtime_s_formatter_dates_in_utc(client, create_function, log_format, datefmt, process_root):
+    # awslambdaric: bootstrap.py _setup_logging sets logging.Formatter.converter = time.gmtime, and gives the Text
+    # formatter "%Y-%m-%dT%H:%M:%S"; lambda_runtime_log_utils.py's JsonFormatter has datefmt "%Y-%m-%dT%H:%M:%SZ".
+    source = ("import logging, time\n"
+              "def handler(event, context):\n"
+              "    (h,) = logging.getLogger().handlers\n"
+              "    return [h.formatter.datefmt, h.formatter.converter is time.gmtime]\n")
+    result, _ = run(client, create_function, source, LoggingConfig={"LogFormat": log_format})
+    assert result == [datefmt, True]
+
+
+def test_a_logger_s_own_handler_level_and_propagation_are_heeded(client, create_function, process_root):
+    # Python's logging: a handler takes records at its level and above; a logger that does not propagate keeps its
+    # records from the root's handlers (the runtime's).
+    name = "lambdamock-test-not-propagating"
+    source = ("import io, logging\n"
+              "written = io.StringIO()\n"
+              "own = logging.StreamHandler(written)\n"
+              "own.setLevel(logging.INFO)\n"
+              f"logger = logging.getLogger({name!r})\n"
+              "logger.setLevel(logging.INFO)\n"
+              "logger.addHandler(own)\n"
+              "logger.propagate = False\n"
+              "def handler(event, context):\n"
+              "    logger.info('at its handler level')\n"
+              "    return written.getvalue()\n")
+    try:
+        result, lines = run(client, create_function, source)
+    finally:
+        logger = logging.getLogger(name)  # the test process's, which the function configured
+        logger.handlers.clear()
+        logger.propagate, logger.level = True, logging.NOTSET
+    assert result == "at its handler level\n"
+    assert not [line for line in lines if "at its handler level" in line]
+
+
+def test_a_powertools_child_logger_s_records_are_written_once_and_an_unconfigured_service_s_again(client,
+                                                                                                 create_function,
+                                                                                                 process_root):
+    # Powertools' child loggers are named "<service>.<module>" and write through the service's handler; its
+    # SuppressFilter keeps them from the root's too. Once the service's logger has no handler of its own (here, as in
+    # an environment of AWS's that never configured it), the root's handler writes its records again.
+    service = "lambdamock-test-child-service"
+    source = ("import logging\n"
+              "from aws_lambda_powertools.logging import Logger\n"
+              f"Logger({service!r})\n"
+              f"child = logging.getLogger({service!r} + '.child')\n"
+              "def handler(event, context):\n"
+              "    child.info('from the child')\n")
+    code = {"ZipFile": package({"app.py": source, **POWERTOOLS_LIKE})}
+    configured = logging.getLogger(service)
+    logs = []
+    try:
+        for name in ("first", "second"):  # the second environment finds the service's logger configured already
+            create_function(name, Handler="app.handler", Code=code)
+            logs.append(base64.b64decode(client.invoke(FunctionName=name, LogType="Tail")["LogResult"]).decode())
+    finally:
+        configured.handlers.clear()
+        configured.level = logging.NOTSET
+        vars(configured).pop("init", None)
+    for log in logs:
+        assert [line for line in log.splitlines() if "from the child" in line] == ['{"message": "from the child"}']
+    plain = f"import logging\ndef handler(event, context):\n    logging.getLogger({service!r}).warning('plain')\n"
+    _, lines = run(client, create_function, plain, name="plain")
+    assert any(line.endswith("\tplain") for line in lines)
+
+
+def test_the_runtime_s_filter_names_the_tenant_for_any_formatter(client, create_function, process_root):
+    # awslambdaric bootstrap.py, LambdaLoggerFilter.filter: record.tenant_id = _GLOBAL_TENANT_ID, None outside
+    # tenant isolation mode.
+    source = ("import logging\n"
+              "logging.getLogger().handlers[0].setFormatter(logging.Formatter('%(tenant_id)s|%(message)s'))\n"
+              "def handler(event, context):\n"
+              "    logging.warning('tenant')\n")
+    _, lines = run(client, create_function, source)
+    assert "None|tenant" in lines
+
+
+def test_a_record_with_a_lone_surrogate_fails_its_logging_call(client, create_function, process_root):
+    # awslambdaric bootstrap.py: LambdaLoggerHandler.emit calls the sink's log() unguarded, and
+    # FramedTelemetryLogSink.log encodes the line with msg.encode("utf8"): the UnicodeEncodeError reaches the caller.
+    source = ("import logging\n"
+              "def handler(event, context):\n"
+              "    try:\n"
+              "        logging.warning('lone \\ud800 surrogate')\n"
+              "    except UnicodeEncodeError:\n"
+              "        return 'refused'\n")
+    result, lines = run(client, create_function, source)
+    assert result == "refused" and not [line for line in lines if "surrogate" in line]
+
+
+def test_a_root_level_a_function_sets_leaves_the_test_process_s_loggers_as_they_were(client, create_function,
+                                                                                     process_root):
+    # On AWS each environment is a process of its own: its root level, and what its loggers make of it, are its own.
+    name = "lambdamock-test-levels"
+    source = ("import logging\n"
+              f"log = logging.getLogger({name!r})\n"
+              "def handler(event, context):\n"
+              "    logging.getLogger().setLevel(logging.DEBUG)\n"
+              "    return log.isEnabledFor(logging.DEBUG)\n")
+    assert logging.getLogger().getEffectiveLevel() > logging.DEBUG
+    result, _ = run(client, create_function, source)
+    assert result is True
+    assert not logging.getLogger(name).isEnabledFor(logging.DEBUG)
+
+
+def test_logging_disable_holds_for_a_function_with_a_root_level_of_its_own(client, create_function, process_root):
+    # Python's logging.disable(level) turns off records at that level and below, whatever the loggers' levels.
+    source = ("import logging\n"
+              "def handler(event, context):\n"
+              "    logging.getLogger().setLevel(logging.INFO)\n"
+              "    logging.disable(logging.WARNING)\n"
+              "    try:\n"
+              "        logging.warning('while disabled')\n"
+              "    finally:\n"
+              "        logging.disable(logging.NOTSET)\n"
+              "    logging.warning('enabled again')\n")
+    _, lines = run(client, create_function, source)
+    assert not [line for line in lines if "while disabled" in line]
+    assert [line for line in lines if "enabled again" in line]

@@ -86,6 +86,22 @@ def test_two_requests_run_at_once(client, lambda_mock):
     assert lambda_mock.concurrency("f").peak == 2
 
 
+def test_sixteen_connections_are_served_at_once(client, lambda_mock):
+    # urls.md: the server "serves up to 16 connections at once"; each request waits for all the others.
+    sync.barriers["urls"] = threading.Barrier(16, timeout=20)
+    source = "from tests.runtime import sync\ndef handler(event, context):\n    sync.barriers['urls'].wait()\n" \
+             "    return event['rawPath']\n"
+    url = public(client, lambda_mock, source)
+    answers: list[Answer] = []
+    threads = [threading.Thread(target=lambda path=str(index): answers.append(fetch(url + path))) for index in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(answer.body for answer in answers) == sorted(f"/{index}".encode() for index in range(16))
+    assert lambda_mock.concurrency("f").peak == 16
+
+
 def test_a_connection_is_kept_alive_between_requests(client, lambda_mock):
     url = public(client, lambda_mock, "def handler(event, context):\n    return event['rawPath']\n")
     connection = http.client.HTTPConnection("127.0.0.1", port_of(url), timeout=10)
@@ -272,6 +288,16 @@ def handler(event, context):
     assert fetch(first + "start").body == b"first at /landing?from=start"  # urllib follows the redirect
     assert fetch(f"http://127.0.0.1:{port_of(second)}/").body == b"second at /?"
     assert lambda_mock.function_url("first") == first  # the same port each time
+
+
+def test_only_a_first_segment_of_exactly_32_letters_and_digits_is_taken_for_a_url_id(client, lambda_mock):
+    # limitations.md: a path whose first segment is 32 lowercase letters and digits is taken for a URL id; a longer
+    # segment, or the URL id alone, is a path of the URL whose port it was sent to.
+    url = public(client, lambda_mock)
+    port, url_id = port_of(url), url.rstrip("/").rsplit("/", 1)[1]
+    longer = "a" * 40
+    assert fetch(f"http://127.0.0.1:{port}/{longer}/x").json()["rawPath"] == f"/{longer}/x"
+    assert fetch(f"http://127.0.0.1:{port}/{url_id}").json()["rawPath"] == "/"
 
 
 def test_the_url_of_a_deleted_alias_is_forbidden(client, lambda_mock, create_function):

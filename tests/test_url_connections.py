@@ -217,3 +217,136 @@ def test_header_values_are_utf_8_both_ways(client, lambda_mock):
     assert head.startswith(b"HTTP/1.1 200 ") and "\r\nX-City: São Paulo\r\n".encode() in head
     assert "\r\nX-Town: Łódź\r\n".encode() in head  # not Latin-1: it is sent all the same
     assert body.decode() == "a\ufffdb"
+
+
+def test_a_chunked_body_is_read_by_its_hex_sizes_past_extensions_and_trailers(client, lambda_mock, no_idle_close):
+    # HTTP/1.1 chunked coding (RFC 9112, 7.1): chunk sizes are hexadecimal, a size may be followed by ";" and
+    # extensions, the coding's name is case-insensitive, and trailer fields may follow the last chunk; the next
+    # request on the connection starts after the blank line that ends them.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix}chunked HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\n"
+                           "Transfer-Encoding: Chunked\r\n\r\n".encode()
+                           + b"1a;name=value\r\n" + b"x" * 26 + b"\r\n10\r\n" + b"y" * 16 + b"\r\n"
+                           + b"0\r\nX-One: 1\r\nX-Two: 2\r\n\r\n" + _get(prefix + "next"))
+        replies = _responses(connection)
+        assert [next(replies)[1], next(replies)[1]] == [b"/chunked", b"/next"]
+    assert json.loads(lambda_mock.invocations[0].event)["body"] == "x" * 26 + "y" * 16
+
+
+def test_a_chunked_body_over_the_limit_is_refused_without_reading_on_and_the_connection_closed(client, lambda_mock):
+    # The limit counts the chunks so far: a chunk that would take the body past 6 MB is refused as it is announced,
+    # before its data comes, as test_function_urls' oversized request is (its 413 is not recorded either).
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+                           + b"300000\r\n" + b"a" * 0x300000 + b"\r\n400000\r\n")
+        head, _ = next(_responses(connection))
+        assert head.startswith(b"HTTP/1.1 413 ") and b"\r\nConnection: close" in head
+        assert connection.recv(65536) == b""  # closed: the rest of the body is never read
+    assert lambda_mock.invocations == []
+
+
+def test_a_request_whose_body_is_too_large_to_read_closes_its_connection(client, lambda_mock, no_idle_close):
+    # Its body is left unread, so nothing after it on the connection can be read as a request.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix} HTTP/1.1\r\nHost: h\r\nContent-Length: {6 * 1024 * 1024 + 1}\r\n\r\n"
+                           .encode() + _get(prefix + "smuggled"))
+        head, _ = next(_responses(connection))
+        assert head.startswith(b"HTTP/1.1 413 ") and b"\r\nConnection: close" in head
+        assert connection.recv(65536) == b""
+    assert lambda_mock.invocations == []
+
+
+def test_a_304_goes_out_without_a_body_and_the_connection_goes_on(client, lambda_mock, no_idle_close):
+    # RFC 9110, 15.4.5: a 304 has no content, whatever the function returned (as a 204, see test_function_urls).
+    source = "def handler(event, context):\n    return {'statusCode': 304, 'body': 'x'}\n"
+    connection, prefix = _connect(public(client, lambda_mock, source))
+    with connection:
+        connection.sendall(_get(prefix) + _get(prefix, "Connection: close\r\n"))
+        received = b""
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    heads = received.split(b"\r\n\r\n")
+    assert [head.split(b" ")[1] for head in heads[:2]] == [b"304", b"304"] and heads[2] == b""
+    assert not _header_lines(heads[0], b"content-length") and not _header_lines(heads[0], b"transfer-encoding")
+
+
+def test_a_function_s_header_cannot_add_lines_to_the_response(client, lambda_mock):
+    # Line breaks in a function's header name or value are sent as spaces: its header stays one line.
+    source = ("def handler(event, context):\n"
+              "    return {'statusCode': 200, 'headers': {'X-A': 'a\\rX-B: b\\nX-C: c', 'X-D\\r\\nX-E': 'e'}}\n")
+    connection, prefix = _connect(public(client, lambda_mock, source))
+    with connection:
+        connection.sendall(_get(prefix, "Connection: close\r\n"))
+        head, _ = next(_responses(connection))
+    assert b"\r\nX-A: a X-B: b X-C: c\r\n" in head and b"\r\nX-D  X-E: e\r\n" in head
+
+
+def test_a_response_stream_goes_to_an_http_1_0_client_unchunked_then_closes(client, lambda_mock):
+    # HTTP/1.0 has no chunked coding (RFC 9112, 7): the streamed result goes out whole, its end the connection's.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO, InvokeMode="RESPONSE_STREAM"))
+    with connection:
+        connection.sendall(f"GET {prefix}old HTTP/1.0\r\nHost: h\r\n\r\n".encode())
+        head, body = next(_responses(connection))
+        assert connection.recv(65536) == b""
+    assert not _header_lines(head, b"transfer-encoding") and b"\r\nConnection: close" in head
+    assert json.loads(body)["body"] == "/old"
+
+
+def test_a_request_pipelined_after_one_that_closes_is_never_run(client, lambda_mock, no_idle_close):
+    # It came in the same write as the request whose response closes the connection: it is read, but too late.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(_get(prefix + "bye") + _get(prefix + "late"))
+        assert [body for _, body in _responses(connection)] == [b"/bye"]
+    assert [json.loads(record.event)["rawPath"] for record in lambda_mock.invocations] == ["/bye"]
+
+
+def test_a_request_line_too_long_to_read_is_refused_after_the_response_before_it(client, lambda_mock, no_idle_close):
+    # http.server refuses a request line over 65536 bytes (414) before it parses it: still in order, after the
+    # slow response to the request pipelined ahead of it.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(_get(prefix + "slow") + f"GET {prefix}{'x' * 70000} HTTP/1.1\r\nHost: h\r\n\r\n".encode())
+        answered = list(_responses(connection))
+    assert [head.split(b" ")[1] for head, _ in answered] == [b"200", b"414"] and answered[0][1] == b"/slow"
+
+
+def test_a_negative_content_length_is_a_bad_request(client, lambda_mock, no_idle_close):
+    # RFC 9110, 8.6: Content-Length is a non-negative integer; a request whose framing cannot be read is refused.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix} HTTP/1.1\r\nHost: h\r\nContent-Length: -5\r\n\r\nhello".encode())
+        head, _ = next(_responses(connection))
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert lambda_mock.invocations == []
+
+
+def test_a_function_s_connection_close_is_heeded_in_any_case(client, lambda_mock, no_idle_close):
+    # RFC 9110, 7.6.1: connection options are case-insensitive.
+    source = "def handler(event, context):\n    return {'statusCode': 200, 'headers': {'Connection': 'Close'}}\n"
+    connection, prefix = _connect(public(client, lambda_mock, source))
+    with connection:
+        connection.sendall(_get(prefix))
+        heads = [head for head, _ in _responses(connection)]  # ends when the server closes the connection
+    assert [_header_lines(head, b"connection") for head in heads] == [[b"Connection: close"]]
+
+
+def test_a_head_response_has_no_body_and_the_connection_goes_on(client, lambda_mock, no_idle_close):
+    # RFC 9110, 9.3.2: a HEAD response carries the GET's headers, Content-Length too, but never its content.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"HEAD {prefix}head HTTP/1.1\r\nHost: h\r\n\r\n".encode() + _get(prefix + "get"))
+        received = b""
+        while received.count(b"\r\n\r\n") < 2 or not received.endswith(b"/get"):
+            chunk = connection.recv(65536)
+            assert chunk, "the connection closed"
+            received += chunk
+    head, second = received.split(b"\r\n\r\n", 1)
+    assert _header_lines(head, b"content-length") == [b"Content-Length: 5"]
+    assert second.startswith(b"HTTP/1.1 200 ") and second.endswith(b"\r\n\r\n/get")
