@@ -160,3 +160,21 @@ def test_responses_carry_awss_headers(client, create_function):
         assert headers["x-amzn-requestid"] == response["ResponseMetadata"]["RequestId"]
         assert int(headers["content-length"]) >= 2 and headers["date"].endswith("GMT")
     assert headers["x-amz-executed-version"] == "$LATEST"
+
+
+def test_errors_carry_awss_headers(client, create_function):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaRevisions::test_function_revisions_permissions
+    # (add_permission_revision_exception): a 412 with content-type, date, x-amzn-errortype and x-amzn-requestid, and a
+    # body of 149 bytes, its JSON without blanks.
+    create_function()
+    client.add_permission(FunctionName="f", StatementId="s1", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com")
+    with pytest.raises(client.exceptions.PreconditionFailedException) as caught:
+        client.add_permission(FunctionName="f", StatementId="s2", Action="lambda:InvokeFunction",
+                              Principal="s3.amazonaws.com", RevisionId="00000000-0000-0000-0000-000000000000")
+    metadata = caught.value.response["ResponseMetadata"]
+    headers = metadata["HTTPHeaders"]
+    assert metadata["HTTPStatusCode"] == 412
+    assert headers["content-type"] == "application/json"
+    assert headers["x-amzn-errortype"] == "PreconditionFailedException"
+    assert headers["x-amzn-requestid"] == metadata["RequestId"]
+    assert headers["content-length"] == "149" and headers["date"].endswith("GMT")
