@@ -183,7 +183,44 @@ def test_invalid_base64_in_a_blob_member_is_refused(raw_client: Any, aws_error: 
     raw_client.meta.events.register("before-call", spoil)
     with aws_error(raw_client, "InvalidRequestContentException", None) as error:
         raw_client.update_function_code(FunctionName=function, ZipFile=b"x")
-    assert error.response["Error"]["Message"].startswith("Could not parse request body into json: Failed to decode")
+    # Jackson's words, which Lambda's JSON reader uses, for a blob that is no base64 in its default variant
+    # (jackson-core ReaderBasedJsonParser: "Failed to decode VALUE_STRING as base64 (" + variant + "): ").
+    assert error.response["Error"]["Message"].startswith(
+        "Could not parse request body into json: Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): ")
+
+
+def test_base64_with_a_character_outside_its_alphabet_is_refused(raw_client: Any, client: Any, aws_error: Any,
+                                                                 function: str) -> None:
+    # Jackson's MIME-NO-LINEFEEDS variant refuses any character outside base64's alphabet ("Illegal character '%'
+    # (code 0x25) in base64 content", jackson-core Base64Variant.reportInvalidBase64Char): it is not skipped, even
+    # where what is left would be a good zip.
+    good = base64.b64encode(package({"app.py": "def handler(event, context):\n    return 2\n"})).decode()
+    before = client.get_function_configuration(FunctionName=function)["CodeSha256"]
+
+    def spoil(params: dict[str, Any], **_: Any) -> None:
+        params["body"] = json.dumps({"ZipFile": "%" + good}).encode()
+
+    raw_client.meta.events.register("before-call", spoil)
+    with aws_error(raw_client, "InvalidRequestContentException", None):
+        raw_client.update_function_code(FunctionName=function, ZipFile=b"x")
+    assert client.get_function_configuration(FunctionName=function)["CodeSha256"] == before
+
+
+@pytest.mark.parametrize("document", [b"[1]", b'"text"', b"1"], ids=["list", "string", "number"])
+def test_a_request_body_that_is_no_json_object_is_a_client_error(raw_client: Any, client: Any, function: str,
+                                                                 document: bytes) -> None:
+    # An operation's members are read from a JSON object; another JSON value has none. No recording of AWS's words
+    # for it was found: that it is the caller's error, a 400 that changes nothing, is what is asserted.
+    before = client.get_function_configuration(FunctionName=function)["RevisionId"]
+
+    def send(params: dict[str, Any], **_: Any) -> None:
+        params["body"] = document
+
+    raw_client.meta.events.register("before-call", send)
+    with pytest.raises(ClientError) as caught:
+        raw_client.update_function_configuration(FunctionName=function, Timeout=9)
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert client.get_function_configuration(FunctionName=function)["RevisionId"] == before
 
 
 def test_a_malformed_payload_deeper_than_python_reads_at_once_is_refused(raw_client: Any, aws_error: Any,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid
@@ -211,6 +212,16 @@ def test_invoke_async_accepts_a_file_like_payload(old, lambda_mock, tmp_path):
         old.invoke_async(FunctionName="f", InvokeArgs=payload)
     lambda_mock.wait(timeout=10)
     assert [record.result for record in lambda_mock.invocations] == [{"from": "file"}]
+
+
+def test_invoke_async_accepts_a_text_file_like_payload(old, new, lambda_mock):
+    # botocore sends a blob member's file object as it is: one opened in text mode reads as str.
+    upload(old)
+    old.invoke_async(FunctionName="f", InvokeArgs=io.StringIO('{"from": "text"}'))
+    new.invoke_async(FunctionName="f", InvokeArgs=io.StringIO('{"from": "today"}'))
+    lambda_mock.wait(timeout=10)
+    assert sorted((record.result for record in lambda_mock.invocations), key=str) == [
+        {"from": "text"}, {"from": "today"}]
 
 
 # -- one backend for both APIs ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +16,7 @@ from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lambdamock.protocol.codec import Request, decode, encode
+from lambdamock.protocol.codec import Request, decode, encode, encode_error
 from lambdamock.protocol.router import Router
 from tests.shapes import values
 
@@ -112,3 +113,26 @@ class _Raw:
     def read(self, amt: Any = None) -> bytes:
         data, self._data = self._data, b""
         return data
+
+
+def test_an_errors_header_member_is_sent_as_a_header_and_read_back_by_botocore() -> None:
+    # No operation sets one yet, so nothing public reaches it: botocore's model puts TooManyRequestsException's
+    # retryAfterSeconds in the Retry-After header, and its text member, whatever its case, holds the message.
+    model = MODELS["2015-03-31"]
+    shape = model.shape_for("TooManyRequestsException")
+    response = encode_error(429, "TooManyRequestsException", "Rate Exceeded.",
+                            {"Type": "User", "Reason": "CallerRateLimitExceeded", "retryAfterSeconds": "2",
+                             "message": "ignored"}, shape)
+    assert response.status == 429
+    assert response.headers == {"x-amzn-ErrorType": "TooManyRequestsException", "Content-Type": "application/json",
+                                "Retry-After": "2"}
+    assert json.loads(response.body) == {"Type": "User", "message": "Rate Exceeded.",
+                                         "Reason": "CallerRateLimitExceeded"}
+    parsed = create_parser("rest-json").parse(
+        {"status_code": 429, "headers": HeadersDict(response.headers), "body": response.body}, shape)
+    assert parsed["retryAfterSeconds"] == "2" and parsed["Reason"] == "CallerRateLimitExceeded"
+    # A field with no value is left out, as botocore never sends one.
+    response = encode_error(429, "TooManyRequestsException", "Rate Exceeded.",
+                            {"Type": "User", "Reason": None, "retryAfterSeconds": None}, shape)
+    assert "Retry-After" not in response.headers
+    assert json.loads(response.body) == {"Type": "User", "message": "Rate Exceeded."}
