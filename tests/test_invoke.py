@@ -178,6 +178,22 @@ def test_event_payload_limit_is_1mb(client, mock):
     assert mock.invocations == []
 
 
+def test_an_event_payload_over_1mb_is_refused_with_its_size_and_the_limit(client, mock):
+    # "For asynchronous invocations, the maximum payload size is 1 MB" (API_Invoke), in the text AWS answers for an
+    # Event payload over its limit (recorded at older limits: faultline/faultline#12, "473086 byte payload is too
+    # large for the Event invocation type (limit 131072 bytes)"; ASFHyP3/hyp3#2241, "(limit 262144 bytes)").
+    deploy(client, "f", {"app.py": ECHO})
+    payload = json.dumps("x" * (1024 * 1024 - 1)).encode()  # one byte over 1 MB
+    with pytest.raises(client.exceptions.ClientError) as info:
+        client.invoke(FunctionName="f", InvocationType="Event", Payload=payload)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert info.value.response["Error"] == {
+        "Code": "RequestEntityTooLargeException",
+        "Message": "1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)",
+    }
+    assert mock.invocations == []
+
+
 def test_invalid_json_payload(client):
     deploy(client, "f", {"app.py": ECHO})
     with pytest.raises(client.exceptions.InvalidRequestContentException) as info:
@@ -227,3 +243,50 @@ def test_a_client_context_without_a_client_has_none(client):
 
     assert seen({"custom": {"k": "v"}, "env": {"e": 1}}) == [{"k": "v"}, {"e": 1}, True]
     assert call(client, "cc")["Body"] is None
+
+
+def test_a_client_context_that_is_no_base64_json_is_refused(client, mock):
+    # AWS's own SDK test against Lambda (aws-sdk-rust, sdk/aws-sdk-lambda/tests/naughty-strings-client-context.rs)
+    # expects "InvalidRequestContentException: Client context must be a valid Base64-encoded JSON object." for
+    # ClientContext values that are not base64 JSON.
+    deploy(client, "cc", {"app.py": ECHO})
+    with pytest.raises(client.exceptions.InvalidRequestContentException) as info:
+        client.invoke(FunctionName="cc", ClientContext="not base64 at all!")
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert info.value.response["Error"]["Message"] == "Client context must be a valid Base64-encoded JSON object."
+    assert mock.invocations == []
+
+
+def test_an_event_invocation_s_handler_gets_no_client_context(client, mock):
+    # "Lambda passes the ClientContext object to your function for synchronous invocations only" (API_Invoke).
+    source = "def handler(e, c):\n    return c.client_context is None\n"
+    deploy(client, "cc", {"app.py": source})
+    encoded = base64.b64encode(json.dumps({"custom": {"k": "v"}}).encode()).decode()
+    assert client.invoke(FunctionName="cc", InvocationType="Event", ClientContext=encoded)["StatusCode"] == 202
+    mock.wait(timeout=10)
+    assert [record.result for record in mock.invocations] == [True]
+    assert call(client, "cc", ClientContext=encoded)["Body"] is False
+
+
+def test_a_record_names_what_was_called_and_what_ran(client, mock):
+    # The fields of mock.invocations' records (docs/invoking.md, "field | meaning").
+    source = "import os\ndef handler(e, c):\n    return os.environ['_X_AMZN_TRACE_ID']\n"
+    deploy(client, "f", {"app.py": source}, Publish=True)
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    event = b'{"k" :  1}'  # as sent, spaces and all
+    qualified = client.invoke(FunctionName="f", Qualifier="live", Payload=event)
+    trace = json.loads(qualified["Payload"].read())
+    unqualified = client.invoke(FunctionName="f")
+    client.invoke(FunctionName="f:1", InvocationType="Event", Payload=b"[]")
+    mock.wait(timeout=10)
+    first, second, third = mock.invocations
+    assert (first.function_name, first.qualifier, first.executed_version, first.invocation_type) == (
+        "f", "live", "1", "RequestResponse")
+    assert (first.event, first.attempt, first.tenant_id, first.trace) == (event, 1, None, trace)
+    assert (first.result, first.function_error, first.error) == (trace, None, None)  # error: only when it failed
+    assert first.request_id == qualified["ResponseMetadata"]["RequestId"]
+    assert (second.qualifier, second.executed_version, second.event) == (None, "$LATEST", b"")
+    assert second.request_id == unqualified["ResponseMetadata"]["RequestId"]
+    assert (third.qualifier, third.executed_version, third.invocation_type, third.event, third.attempt) == (
+        "1", "1", "Event", b"[]", 1)
+    assert third.trace.startswith("Root=") and third.trace == third.result

@@ -218,6 +218,26 @@ def test_concurrency_takes_a_function_arn_as_function_url_does(client, lambda_mo
         lambda_mock.concurrency(arn, region="eu-west-1")
 
 
+def test_concurrency_of_a_function_never_invoked_is_all_zero(lambda_mock, create_function):
+    create_function("f")
+    assert (lambda_mock.concurrency("f").current, lambda_mock.concurrency("f").peak,
+            lambda_mock.concurrency("f").throttles) == (0, 0, 0)
+
+
+def test_concurrency_of_a_name_in_several_regions_asks_for_the_region(client, lambda_mock, create_function):
+    # docs/concurrency.md: "Pass region= when functions with that name exist in several regions."
+    west = boto3.client("lambda", region_name="eu-west-1")
+    create_function("f")
+    create_function("f", via=west)
+    west.invoke(FunctionName="f", Payload=b"{}")
+    with pytest.raises(ValueError, match=r"^functions named 'f' exist in several regions: pass region=$"):
+        lambda_mock.concurrency("f")
+    assert lambda_mock.concurrency("f", region="eu-west-1").peak == 1
+    assert lambda_mock.concurrency("f", region="us-east-1").peak == 0
+    with pytest.raises(KeyError, match="no function"):
+        lambda_mock.concurrency("f", region="ap-south-1")  # a region the mock never used
+
+
 VARIANT = ("import os\nfrom tests import probe\n"
            "def handler(event, context):\n    probe.hold()\n    return os.environ['VARIANT']\n")
 
