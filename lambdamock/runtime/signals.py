@@ -28,7 +28,7 @@ _NAMES = {
     "SIGSEGV": "segmentation fault", "SIGUSR2": "user defined signal 2", "SIGPIPE": "broken pipe",
     "SIGALRM": "alarm clock", "SIGTERM": "terminated", "SIGXCPU": "CPU time limit exceeded",
     "SIGXFSZ": "file size limit exceeded", "SIGVTALRM": "virtual timer expired", "SIGPROF": "profiling timer expired",
-    "SIGSYS": "bad system call",
+    "SIGSYS": "bad system call", "SIGSTKFLT": "stack fault", "SIGIO": "I/O possible", "SIGPWR": "power failure",
 }
 _BY_NUMBER = {getattr(signal, name): text for name, text in _NAMES.items() if hasattr(signal, name)}
 
@@ -233,7 +233,7 @@ def _pthread_kill(thread_id: int, signum: int) -> None:
 
 def _raise_signal(signum: int) -> None:
     if _function_code():
-        return _received(_checked(signum, ValueError))
+        return _received(_checked(signum, OSError))  # raise() says EINVAL; Python does not check the range first
     return _RAISE_SIGNAL.call(signum)
 
 

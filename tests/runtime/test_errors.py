@@ -187,6 +187,58 @@ def test_exit_in_the_handler_ends_the_environment_not_the_process(
     assert after.cold and json.loads(after.payload) == "alive"
 
 
+# Lambda's runtime manager words a runtime a signal ended as Go's os.ProcessState does ("signal: " and Go's name of the
+# signal, the same code that gives "exit status 127" in LocalStack's AWS-recorded test_lambda.snapshot.json); Go's
+# names for Linux's signals are golang/go's src/syscall/zerrors_linux_amd64.go signal table, and a signal it does not
+# name is "signal <number>" (syscall.Signal.String).
+@pytest.mark.parametrize(("name", "worded"), [
+    ("SIGHUP", "hangup"),
+    ("SIGQUIT", "quit"),
+    ("SIGUSR2", "user defined signal 2"),
+    ("SIGSEGV", "segmentation fault"),
+    ("SIGPIPE", "broken pipe"),  # Python ignores it from the start: its default action is set again first
+    ("SIGALRM", "alarm clock"),
+    *(pytest.param(name, worded, marks=pytest.mark.skipif(not hasattr(signal, name), reason="Linux's alone"))
+      for name, worded in [("SIGSTKFLT", "stack fault"), ("SIGIO", "I/O possible"), ("SIGPWR", "power failure")]),
+    pytest.param("SIGRTMIN", "signal 34", marks=pytest.mark.skipif(
+        not hasattr(signal, "SIGRTMIN") or int(getattr(signal, "SIGRTMIN", 0)) != 34, reason="Linux's numbering")),
+])
+def test_a_signal_s_default_action_ends_the_runtime_with_go_s_name_of_it(runtime: Runtime, name: str,
+                                                                        worded: str) -> None:
+    spec = make_spec(handler_source(f"signal.signal(signal.{name}, signal.SIG_DFL)\n"
+                                    f"os.kill(os.getpid(), signal.{name})\nreturn 'alive'", prelude="import os, signal"))
+    result = invoke(runtime, spec, request_id="rid-s")
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": f"RequestId: rid-s Error: Runtime exited with error: signal: {worded}",
+    }
+
+
+@pytest.mark.parametrize("name", ["SIGSTOP", "SIGTSTP"])
+def test_a_signal_that_stops_the_process_leaves_the_invocation_to_time_out(runtime: Runtime, name: str) -> None:
+    # Their default action stops the process until SIGCONT (signal(7)): no exit, and the invocation runs into its
+    # timeout, whose answer is the one AWS gives (see test_timeouts).
+    spec = make_spec(handler_source(f"os.kill(os.getpid(), signal.{name})\nreturn 'alive'",
+                                    prelude="import os, signal"), timeout=1)
+    result = invoke(runtime, spec, request_id="rid-p")
+    assert result.timed_out
+    assert json.loads(result.payload) == {
+        "errorType": "Sandbox.Timedout", "errorMessage": "RequestId: rid-p Error: Task timed out after 1.00 seconds"}
+
+
+def test_an_exit_its_code_catches_then_raises_over_is_still_the_runtime_s_end(runtime: Runtime) -> None:
+    # The process is gone: nothing of the runtime's is left to post the handler's later error, and Lambda answers
+    # with how the runtime ended.
+    spec = make_spec(handler_source("try:\n    os._exit(6)\nexcept BaseException:\n    raise ValueError('after')",
+                                    prelude="import os"))
+    result = invoke(runtime, spec, request_id="rid-r")
+    assert result.function_error == "Unhandled"
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": "RequestId: rid-r Error: Runtime exited with error: exit status 6",
+    }
+
+
 def test_an_exit_its_code_catches_or_that_comes_while_it_waits_still_ends_the_process(runtime: Runtime) -> None:
     # The process is gone all the same: the invocation answers as Lambda's does, and the next one starts afresh.
     spec = make_spec(handler_source(
@@ -200,6 +252,16 @@ def test_an_exit_its_code_catches_or_that_comes_while_it_waits_still_ends_the_pr
     ended = invoke(runtime, spec, b'"later"', request_id="rid-l")
     assert json.loads(ended.payload)["errorMessage"] == "RequestId: rid-l Error: Runtime exited with error: exit status 7"
     assert json.loads(invoke(runtime, spec).payload) == "alive"
+
+
+def test_an_exit_from_its_thread_ends_the_handler_s_sleep_at_once(runtime: Runtime) -> None:
+    # The process ends with the thread's exit: the handler's time.sleep does not run on into the timeout.
+    spec = make_spec(handler_source("threading.Thread(target=os._exit, args=(9,)).start()\ntime.sleep(60)",
+                                    prelude="import os, threading, time"), timeout=3)
+    result = invoke(runtime, spec, request_id="rid-w")
+    assert not result.timed_out
+    assert json.loads(result.payload)["errorMessage"] == "RequestId: rid-w Error: Runtime exited with error: exit status 9"
+    assert "Exception in thread" not in result.log  # the thread ended with its process: nothing to report
 
 
 def test_an_exit_from_its_thread_while_it_waits_is_the_next_invocation_s_answer(runtime: Runtime) -> None:
@@ -229,6 +291,15 @@ def test_a_watchdog_thread_s_interrupt_can_be_caught_by_the_handler(runtime: Run
     assert not invoke(runtime, spec).cold
 
 
+def test_a_sleep_after_a_caught_interrupt_sleeps_its_time(runtime: Runtime) -> None:
+    # What woke the interrupted sleep is spent: the handler's next time.sleep waits as long as it is asked to.
+    spec = make_spec(handler_source(
+        "try:\n    threading.Thread(target=_thread.interrupt_main).start()\n    time.sleep(30)\n"
+        "except KeyboardInterrupt:\n    pass\nstarted = time.monotonic()\ntime.sleep(0.2)\n"
+        "return time.monotonic() - started", prelude="import _thread, threading, time"))
+    assert json.loads(invoke(runtime, spec).payload) >= 0.2
+
+
 def test_a_profiler_the_handler_sets_does_not_hold_up_its_answer(runtime: Runtime) -> None:
     # Found by a hostile-handler review: clearing a pending thread exception left CPython's flag for one set, and a
     # profile function then kept the handler's thread from answering.
@@ -248,9 +319,10 @@ def test_an_alarm_is_never_set(runtime: Runtime) -> None:
 
 
 def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runtime: Runtime) -> None:
-    # SIGCHLD is ignored by default, 0 only asks whether the process exists, and interrupt_main does nothing for a
-    # signal Python does not handle.
+    # SIGCHLD, SIGWINCH and SIGURG are ignored by default (signal(7)), 0 only asks whether the process exists, and
+    # interrupt_main does nothing for a signal Python does not handle.
     spec = make_spec(handler_source("os.kill(os.getpid(), signal.SIGCHLD)\nos.kill(os.getpid(), 0)\n"
+                                    "os.kill(os.getpid(), signal.SIGWINCH)\nos.kill(os.getpid(), signal.SIGURG)\n"
                                     "_thread.interrupt_main(signal.SIGTERM) if sys.version_info >= (3, 10) else None\n"
                                     "return 'alive'", prelude="import _thread, os, signal, sys"))
     assert json.loads(invoke(runtime, spec).payload) == "alive"
@@ -258,13 +330,32 @@ def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runt
 
 @pytest.mark.parametrize(("call", "error"), [
     ("os.kill(os.getpid(), 999)", "OSError: [Errno 22] Invalid argument"),
-    ("signal.raise_signal(999)", "ValueError: signal number out of range"),
+    # raise_signal calls C's raise() unchecked, which refuses a number out of range with EINVAL.
+    ("signal.raise_signal(999)", "OSError: [Errno 22] Invalid argument"),
+    ("signal.raise_signal(signal.NSIG)", "OSError: [Errno 22] Invalid argument"),
     ("os._exit('x')", "TypeError: 'str' object cannot be interpreted as an integer"),
     ("_thread.start_new_thread(1, ())", "TypeError: first arg must be callable"),
+    # Python's own texts (CPython 3.9 and 3.11 give the same).
+    ("os.kill(os.getpid(), signal.NSIG)", "OSError: [Errno 22] Invalid argument"),
+    ("signal.signal(signal.NSIG, signal.SIG_IGN)", "ValueError: signal number out of range"),
+    ("_thread.start_new_thread(print, [])", "TypeError: 2nd arg must be a tuple"),
+    ("_thread.start_new_thread(print, (), 1)", "TypeError: optional 3rd arg must be a dictionary"),
+    ("atexit.register(1)", "TypeError: the first argument must be callable"),
 ])
 def test_what_the_real_calls_refuse_is_refused(runtime: Runtime, call: str, error: str) -> None:
-    document = failure(runtime, handler_source(call, prelude="import _thread, os, signal"))
+    document = failure(runtime, handler_source(call, prelude="import _thread, atexit, os, signal"))
     assert f"{document['errorType']}: {document['errorMessage']}" == error
+
+
+def test_a_signal_the_function_ignores_or_sends_to_another_process_leaves_it_running(runtime: Runtime) -> None:
+    # SIG_IGN: the process goes on; a child's pid is the child's, which the signal ends (as subprocess reports it).
+    spec = make_spec(handler_source(
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nos.kill(os.getpid(), signal.SIGTERM)\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])\n"
+        "os.kill(child.pid, signal.SIGTERM)\nreturn child.wait(10)", prelude="import os, signal, subprocess, sys"))
+    result = invoke(runtime, spec)
+    assert result.function_error is None, result.payload
+    assert json.loads(result.payload) == -signal.SIGTERM
 
 
 def test_unsupported_runtime(runtime: Runtime) -> None:
