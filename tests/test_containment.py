@@ -157,6 +157,14 @@ def test_rebinding_os_environ_is_undone_and_never_seen_by_other_functions(client
     assert call(client, "other") == (None, [None, None])
 
 
+@pytest.mark.skipif(not hasattr(os, "environb"), reason="no os.environb here")
+def test_rebinding_os_environb_is_undone(client: Any) -> None:
+    original = os.environb
+    deploy(client, "os.environb = {b'ONLY': b'mine'}\nreturn len(os.environb)")
+    assert call(client) == (None, 1)
+    assert os.environb is original
+
+
 def test_putenv_and_environ_writes_never_reach_child_processes(client: Any) -> None:
     deploy(client, "os.putenv('LEAKED_BY_PUTENV', 'x')\nos.environ['LEAKED_BY_SET'] = 'y'\n"
                    "return os.environ.get('LEAKED_BY_SET')")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import re
@@ -45,6 +46,29 @@ def test_the_test_process_s_basic_config_does_not_double_a_function_s_log_lines(
         root.handlers[:] = saved
     [line] = [line for line in log.splitlines() if "hello" in line]
     assert line.startswith("[INFO]\t") and line.endswith("\thello")
+
+
+@pytest.mark.parametrize("where", ["stream", "handlers"])
+def test_the_test_process_s_basic_config_keeps_a_stream_or_handlers_it_names(client, where):
+    # What the test process hands basicConfig itself is what it gets: only its default stream is the one from before
+    # the mock (see above).
+    deploy(client, "logs", {"app.py": "def handler(e, c):\n    return 1\n"})
+    call(client, "logs")
+    own = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers.clear()
+    try:
+        if where == "stream":
+            logging.basicConfig(stream=own)
+        else:
+            logging.basicConfig(handlers=[logging.StreamHandler(own)])
+        [handler] = root.handlers
+        logging.getLogger("test.process").warning("mine")
+    finally:
+        root.handlers[:] = saved
+    assert handler.stream is own
+    assert own.getvalue() == "WARNING:test.process:mine\n"
 
 
 def test_the_runtime_s_root_handler_is_the_function_s_to_filter_level_or_remove(client):

@@ -37,7 +37,7 @@ def test_a_relative_handler_module_fails_as_importlib_does(runtime: Runtime, han
 
 
 @pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9 does not list its standard library's modules")
-@pytest.mark.parametrize("module", ["json", "os.path"])
+@pytest.mark.parametrize("module", ["json", "os.path", "calendar"])  # calendar: one the runtime has not imported
 def test_a_module_outside_the_package_is_imported_as_lambda_imports_it(runtime: Runtime, module: str) -> None:
     # Not in the task root, so found on the rest of sys.path (the standard library): then no handler is found.
     error = failure(runtime, {"app.py": ""}, handler=f"{module}.handler")
@@ -71,6 +71,12 @@ def test_a_module_the_runtime_imported_before_the_handler_s_is_the_runtime_s_wha
     # Not one the test process imported (Python 3.11 on): the runtime's all the same, not the zip's file.
     pytest.param("sre_compile", "python3.10", True, marks=pytest.mark.filterwarnings("ignore::DeprecationWarning")),
     ("calendar", "python3.12", False),
+    # Every runtime's logging, which bootstrap imports, has imported re and string (CPython's Lib/logging/__init__.py:
+    # "import sys, os, time, io, re, ..." and "from string import Template").
+    ("re", "python3.9", True), ("string", "python3.13", True),
+    # From python3.12 its LambdaRuntimeClient polls on a concurrent.futures thread (awslambdaric's
+    # lambda_runtime_client.py imports it when use_thread_for_polling_next is set).
+    ("concurrent", "python3.11", False), ("concurrent", "python3.12", True),
 ])
 def test_a_standard_module_is_the_zip_s_unless_the_runtime_imported_it_first(
     runtime: Runtime, module: str, runtime_name: str, imported: bool

@@ -249,3 +249,28 @@ def test_missing_name_in_from_import_is_an_import_error(runtime: Runtime) -> Non
     document = json.loads(invoke(runtime, spec).payload)
     assert document["errorType"] == "Runtime.ImportModuleError"
     assert document["errorMessage"].startswith("Unable to import module 'app': cannot import name 'nope' from 'helper'")
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"app.py": "from . import helper\n"}, "attempted relative import with no known parent package"),
+    ({"app.py": "import pkg.mod\n", "pkg/__init__.py": "", "pkg/mod.py": "from ... import x\n"},
+     "attempted relative import beyond top-level package"),
+    # A submodule that is missing is a name the package lacks; one that fails to import says why.
+    ({"app.py": "from pkg import missing\n", "pkg/__init__.py": ""}, "cannot import name 'missing' from 'pkg' "
+                                                                      "(/var/task/pkg/__init__.py)"),
+    ({"app.py": "from pkg import sub\n", "pkg/__init__.py": "", "pkg/sub.py": "import nowhere_to_be_found\n"},
+     "No module named 'nowhere_to_be_found'"),
+])
+def test_import_errors_read_as_python_s(runtime: Runtime, files: Dict[str, str], message: str) -> None:
+    document = json.loads(invoke(runtime, make_spec(files)).payload)
+    assert document["errorType"] == "Runtime.ImportModuleError"
+    assert document["errorMessage"] == f"Unable to import module 'app': {message}"
+
+
+def test_a_module_whose_import_failed_is_imported_afresh(runtime: Runtime) -> None:
+    # Python takes a module whose code raised out of sys.modules: the next import runs it again.
+    spec = make_spec({"app.py": ("def handler(event, context):\n    failures = []\n    for _ in range(2):\n"
+                                 "        try:\n            import broken\n        except ZeroDivisionError:\n"
+                                 "            failures.append(1)\n    return len(failures)\n"),
+                      "broken.py": "1 / 0\n"})
+    assert json.loads(invoke(runtime, spec).payload) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import sys
@@ -172,3 +173,12 @@ def test_links_that_lead_out_only_through_others_are_left_out(tmp_path: Path) ->
     archive.extract([first, later], str(root))
     assert sorted(path.name for path in root.iterdir()) == ["a", "keep.txt", "ok"]
     assert (root / "ok").read_text() == "kept" and (root / "a" / "up").is_symlink()
+
+
+def test_an_atexit_hook_a_layer_s_code_registers_is_never_registered_in_the_test_process(runtime: Runtime) -> None:
+    # A layer's code is the function's own, as its zip's is (see test_process_end): never the test process's hook.
+    before = atexit._ncallbacks()
+    spec = make_spec(_importing("hooked"),
+                     layers=[{"python/hooked.py": "import atexit\natexit.register(print, 'at exit')\nTAG = 'layer'\n"}])
+    assert json.loads(invoke(runtime, spec).payload) == "layer"
+    assert atexit._ncallbacks() == before

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 import os
+import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -70,6 +73,29 @@ def test_sleep_outside_handlers_is_time_sleep(runtime: Runtime) -> None:
     started = time.monotonic()
     time.sleep(0.01)
     assert time.monotonic() - started >= 0.01
+
+
+def _refusal(call: Any) -> Any:
+    try:
+        call()
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+# Python 3.9's time.sleep takes a Decimal (with a warning) and words a str's refusal otherwise.
+_NOT_ON_39 = pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9's time.sleep reads its argument otherwise")
+
+
+@pytest.mark.parametrize("argument", ["float('nan')", "-1", "-0.5", pytest.param("'1'", marks=_NOT_ON_39),
+                                      pytest.param("decimal.Decimal('0.01')", marks=_NOT_ON_39)])
+def test_sleep_in_a_handler_refuses_what_time_sleep_refuses(runtime: Runtime, argument: str) -> None:
+    # Python's own checks of time.sleep's argument, as the test process's time.sleep makes them.
+    spec = make_spec(handler_source(f"try:\n    time.sleep({argument})\nexcept Exception as error:\n"
+                                    "    return f'{type(error).__name__}: {error}'", prelude="import decimal, time"))
+    expected = _refusal(lambda: time.sleep(eval(argument, {"decimal": decimal})))
+    assert expected is not None
+    assert json.loads(invoke(runtime, spec).payload) == expected
 
 
 def test_close_is_prompt_with_a_handler_blocked_forever() -> None:
