@@ -120,6 +120,7 @@ def handle_event_request(
         client.post_invocation_result(invoke_id, result, "application/json")
         return
     assert client.outcome is not None
+    signals.check_alive()  # a process that ended (code that caught its os._exit raised since) logs nothing more
     client.outcome.output.append(error_line(document, client.logging, client.runtime))
     client.post_invocation_error(invoke_id, encode_document(document, client.runtime).decode("utf-8"), "")
 

@@ -227,8 +227,8 @@ def test_a_signal_that_stops_the_process_leaves_the_invocation_to_time_out(runti
 
 
 def test_an_exit_its_code_catches_then_raises_over_is_still_the_runtime_s_end(runtime: Runtime) -> None:
-    # The process is gone: nothing of the runtime's is left to post the handler's later error, and Lambda answers
-    # with how the runtime ended.
+    # The process is gone: nothing of the runtime's is left to log or post the handler's later error, and Lambda
+    # answers with how the runtime ended.
     spec = make_spec(handler_source("try:\n    os._exit(6)\nexcept BaseException:\n    raise ValueError('after')",
                                     prelude="import os"))
     result = invoke(runtime, spec, request_id="rid-r")
@@ -237,6 +237,7 @@ def test_an_exit_its_code_catches_then_raises_over_is_still_the_runtime_s_end(ru
         "errorType": "Runtime.ExitError",
         "errorMessage": "RequestId: rid-r Error: Runtime exited with error: exit status 6",
     }
+    assert "Runtime.ExitError" in result.log and "ValueError" not in result.log
 
 
 def test_an_exit_its_code_catches_or_that_comes_while_it_waits_still_ends_the_process(runtime: Runtime) -> None:
