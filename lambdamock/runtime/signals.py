@@ -244,7 +244,7 @@ def _interrupt_main(*args: Any) -> None:
     if scope is None:
         return _INTERRUPT_MAIN.call(*args)
     if args and sys.version_info < (3, 10):
-        raise TypeError(f"interrupt_main() takes no arguments ({len(args)} given)")
+        raise TypeError(f"_thread.interrupt_main() takes no arguments ({len(args)} given)")
     number = _checked(args[0] if args else signal.SIGINT, ValueError)
     if callable(_handler(scope, number)):
         _received(number)

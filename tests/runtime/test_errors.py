@@ -342,6 +342,9 @@ def test_a_signal_that_leaves_a_process_running_leaves_the_function_running(runt
     ("_thread.start_new_thread(print, [])", "TypeError: 2nd arg must be a tuple"),
     ("_thread.start_new_thread(print, (), 1)", "TypeError: optional 3rd arg must be a dictionary"),
     ("atexit.register(1)", "TypeError: the first argument must be callable"),
+    # Python 3.10 gave interrupt_main its argument.
+    ("_thread.interrupt_main(999)", "ValueError: signal number out of range" if sys.version_info >= (3, 10) else
+     "TypeError: _thread.interrupt_main() takes no arguments (1 given)"),
 ])
 def test_what_the_real_calls_refuse_is_refused(runtime: Runtime, call: str, error: str) -> None:
     document = failure(runtime, handler_source(call, prelude="import _thread, atexit, os, signal"))
