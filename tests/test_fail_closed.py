@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import threading
+from typing import Any, Iterator
 
 import boto3
 import botocore.endpoint
@@ -153,8 +154,6 @@ def test_a_handler_outliving_its_mock_is_refused_not_sent(escapes: Proxy) -> Non
 
 @pytest.mark.parametrize("start", ["threading.Thread(target=later).start()", "_thread.start_new_thread(later, ())"],
                          ids=["threading", "_thread"])
-
-
 def test_a_thread_started_by_a_handler_belongs_to_its_mock(escapes: Proxy, start: str) -> None:
     sync.events["child"] = release = threading.Event()
     outcome: dict[str, object] = {}
@@ -208,6 +207,18 @@ def test_a_handler_of_an_outer_mock_is_not_served_by_an_inner_one(escapes: Proxy
     assert escapes.attempts == []
 
 
+@contextlib.contextmanager
+def a_mapping_with_a_problem(source_arn: str) -> Iterator[tuple[Any, str]]:
+    """A mapping of ``source_arn`` to a new function, once it reports a problem: its client and UUID."""
+    with mock_lambda():
+        client = boto3.client("lambda", region_name="us-east-1")
+        create(client)
+        extra = {} if ":sqs:" in source_arn else {"StartingPosition": "TRIM_HORIZON"}
+        uuid = client.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="f", **extra)["UUID"]
+        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+        yield client, uuid
+
+
 @pytest.mark.parametrize(
     "source_arn",
     [
@@ -217,15 +228,8 @@ def test_a_handler_of_an_outer_mock_is_not_served_by_an_inner_one(escapes: Proxy
     ],
     ids=["sqs", "kinesis", "dynamodb"],
 )
-
-
 def test_a_mapping_on_an_unmocked_source_reports_it_and_sends_nothing(escapes: Proxy, source_arn: str) -> None:
-    with mock_lambda():
-        client = boto3.client("lambda", region_name="us-east-1")
-        create(client)
-        extra = {} if ":sqs:" in source_arn else {"StartingPosition": "TRIM_HORIZON"}
-        uuid = client.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="f", **extra)["UUID"]
-        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
+    with a_mapping_with_a_problem(source_arn) as (client, uuid):
         assert "is not mocked" in problem(client, uuid) and "mock_aws" in problem(client, uuid)
         # An update checks the queue's visibility timeout again: only where SQS is mocked.
         client.update_event_source_mapping(UUID=uuid, BatchSize=5)
@@ -244,8 +248,6 @@ def test_a_mapping_on_an_unmocked_source_reports_it_and_sends_nothing(escapes: P
     {"EventSourceArn": "arn:aws:rds:us-east-1:123456789012:cluster:orders",
      "DocumentDBEventSourceConfig": {"DatabaseName": "shop"}},
 ], ids=["msk", "self-managed-kafka", "mq", "documentdb"])
-
-
 def test_a_mapping_no_one_reads_asks_nobody_anything(escapes: Proxy, source: dict) -> None:
     # Neither its broker, nor its secret, nor moto: a Kafka, MQ or DocumentDB mapping has no poller.
     with mock_lambda() as mock:
@@ -323,31 +325,19 @@ def test_an_endpoint_named_for_a_service_is_the_only_place_it_is_called(escapes:
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
 
 
-def read_through_the_process_s_variables(source_arn: str = QUEUE) -> str:
-    """Map a source with no endpoint named to lambdamock; the problem the mapping reports."""
-    with mock_lambda():
-        client = boto3.client("lambda", region_name="us-east-1")
-        create(client)
-        extra = {} if ":sqs:" in source_arn else {"StartingPosition": "TRIM_HORIZON"}
-        uuid = client.create_event_source_mapping(EventSourceArn=source_arn, FunctionName="f", **extra)["UUID"]
-        wait_until(lambda: problem(client, uuid).startswith("PROBLEM"))
-        return problem(client, uuid)
-
-
 @pytest.mark.parametrize(("variable", "source_arn"), [
     ("AWS_ENDPOINT_URL_SQS", QUEUE),
     ("AWS_ENDPOINT_URL", QUEUE),
     ("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2024-01-01T00:00:00.000"),
 ], ids=["sqs", "global", "dynamodb-streams"])
-
-
 def test_an_endpoint_the_process_s_variables_name_is_the_only_place_called(
         escapes: Proxy, monkeypatch: pytest.MonkeyPatch, variable: str, source_arn: str) -> None:
     # botocore's service-specific endpoint variable (configprovider: AWS_ENDPOINT_URL_ and the service id
     # hyphenized, upper case, its hyphens as underscores: "DynamoDB Streams" is DYNAMODB_STREAMS) and the global
     # one name where a source's service is: lambdamock's own calls go there and nowhere else.
     monkeypatch.setenv(variable, SQS_ENDPOINT)
-    assert "is not mocked" not in read_through_the_process_s_variables(source_arn)
+    with a_mapping_with_a_problem(source_arn) as (client, uuid):
+        assert "is not mocked" not in problem(client, uuid)
     assert escapes.attempts
     assert all(SQS_ENDPOINT in attempt for attempt in escapes.attempts), escapes.attempts
 
@@ -358,7 +348,8 @@ def test_endpoint_variables_the_process_says_to_ignore_name_no_endpoint(
     # name (the SDKs' "Service-specific endpoints" guide), so SQS is not mocked, and nothing is sent.
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", SQS_ENDPOINT)
     monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
-    found = read_through_the_process_s_variables()
+    with a_mapping_with_a_problem(QUEUE) as (client, uuid):
+        found = problem(client, uuid)
     assert "does not call sqs: it is not mocked" in found
     # The advice names the option and the variable that would serve it.
     assert "mock_lambda(endpoints={'sqs': url}) or AWS_ENDPOINT_URL_SQS" in found

@@ -70,224 +70,23 @@ def test_it_listens_on_127_0_0_1_only_and_is_gone_after_stop():
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
-def test_two_requests_run_at_once(client, lambda_mock):
-    # Each waits for the other inside the function: they can only finish if both run together.
-    sync.barriers["urls"] = threading.Barrier(2, timeout=10)
+@pytest.mark.parametrize("count", [2, 16])
+def test_requests_run_at_once(client, lambda_mock, count):
+    # Each waits for all the others inside the function: they can only finish if all run together, as many as the
+    # server serves at once (urls.md: "up to 16 connections at once").
+    sync.barriers["urls"] = threading.Barrier(count, timeout=20)
     source = "from tests.runtime import sync\ndef handler(event, context):\n    sync.barriers['urls'].wait()\n" \
              "    return event['rawPath']\n"
     url = public(client, lambda_mock, source)
     answers: list[Answer] = []
-    threads = [threading.Thread(target=lambda path=path: answers.append(fetch(url + path))) for path in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted((answer.status, answer.body) for answer in answers) == [(200, b"/a"), (200, b"/b")]
-    assert lambda_mock.concurrency("f").peak == 2
-
-
-def test_sixteen_connections_are_served_at_once(client, lambda_mock):
-    # urls.md: the server "serves up to 16 connections at once"; each request waits for all the others.
-    sync.barriers["urls"] = threading.Barrier(16, timeout=20)
-    source = "from tests.runtime import sync\ndef handler(event, context):\n    sync.barriers['urls'].wait()\n" \
-             "    return event['rawPath']\n"
-    url = public(client, lambda_mock, source)
-    answers: list[Answer] = []
-    threads = [threading.Thread(target=lambda path=str(index): answers.append(fetch(url + path))) for index in range(16)]
+    paths = [f"/{index}" for index in range(count)]
+    threads = [threading.Thread(target=lambda path=path: answers.append(fetch(url + path[1:]))) for path in paths]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert sorted(answer.body for answer in answers) == sorted(f"/{index}".encode() for index in range(16))
-    assert lambda_mock.concurrency("f").peak == 16
-
-
-def test_a_connection_is_kept_alive_between_requests(client, lambda_mock):
-    url = public(client, lambda_mock, "def handler(event, context):\n    return event['rawPath']\n")
-    connection = http.client.HTTPConnection("127.0.0.1", port_of(url), timeout=10)
-    prefix = url.split(str(port_of(url)), 1)[1]
-    try:
-        bodies = []
-        for path in ("one", "two"):
-            connection.request("GET", prefix + path)
-            response = connection.getresponse()
-            bodies.append(response.read())
-            # As Lambda's front end says it (recorded: LocalStack's CloudFormation test_cfn_function_url).
-            assert response.getheader("Connection") == "keep-alive"
-            assert response.getheader("x-amzn-trace-id").startswith("Root=1-")
-        sock = connection.sock
-        connection.request("POST", prefix + "three", body=b"x" * 10)
-        assert connection.getresponse().read() == b"/three" and connection.sock is sock  # the same connection
-    finally:
-        connection.close()
-    assert bodies == [b"/one", b"/two"]
-
-
-def test_a_client_that_does_not_read_its_response_holds_up_neither_the_function_nor_the_server(client, lambda_mock):
-    # The response goes out from the environment's thread as its handler returns; what the socket does not
-    # take at once is left to the connection's own thread, so the environment is free for the next invoke.
-    big = "def handler(event, context):\n    return {'statusCode': 200, 'body': 'x' * 6_000_000}\n"
-    url = public(client, lambda_mock, big)
-    port, path = port_of(url), url.split(str(port_of(url)), 1)[1]
-    with socket.socket() as stalled:
-        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # 6 MB will not fit in what the kernel holds
-        stalled.settimeout(10)
-        stalled.connect(("127.0.0.1", port))
-        stalled.sendall(f"GET {path} HTTP/1.1\r\nHost: h\r\n\r\n".encode())
-        wait_until(lambda: len(lambda_mock.invocations) == 1)
-        # The same function again, through boto3: it gets the environment the URL's invocation used. Were that
-        # environment's thread still writing to the stalled client, this would time out (Timeout: 3 s).
-        response = client.invoke(FunctionName="f", Payload=b"{}")
-        assert "FunctionError" not in response and len(response["Payload"].read()) > 6_000_000
-        assert lambda_mock.invocations[-1].cold is False
-        # The stalled client gets all of it once it reads.
-        received = bytearray()
-        while b"\r\n\r\n" not in received or len(received) < received.index(b"\r\n\r\n") + 4 + 6_000_000:
-            chunk = stalled.recv(1 << 20)
-            assert chunk, "the connection closed before the whole response came"
-            received += chunk
-        assert received.startswith(b"HTTP/1.1 200 ") and b"Content-Length: 6000000\r\n" in received
-
-
-def test_an_oversized_request_is_refused_unread():
-    # Not recorded: AWS's 6 MB invocation limit, answered with Invoke's text in the URL refusals' form.
-    with mock_lambda() as mock:
-        url = public(boto3.client("lambda", region_name=REGION), mock)
-        connection = http.client.HTTPConnection("127.0.0.1", port_of(url), timeout=10)
-        connection.putrequest("POST", url.split(str(port_of(url)), 1)[1])
-        connection.putheader("Content-Length", str(6 * 1024 * 1024 + 1))
-        connection.endheaders()
-        response = connection.getresponse()
-        assert (response.status, response.getheader("x-amzn-ErrorType")) == (413, "RequestEntityTooLargeException")
-        assert response.read() == (b'{"Message":"Request must be smaller than 6291456 bytes for the InvokeFunction '
-                                   b'operation"}')
-        connection.close()
-        assert mock.invocations == []
-
-
-def test_a_request_whose_event_is_over_6_mb_is_refused():
-    # "The maximum payload size is 6 MB" (config-rs-invoke-furls): the event's, and a binary body is in base64 in it.
-    with mock_lambda() as mock:
-        url = public(boto3.client("lambda", region_name=REGION), mock)
-        connection = http.client.HTTPConnection("127.0.0.1", port_of(url), timeout=10)
-        connection.request("POST", url.split(str(port_of(url)), 1)[1], body=b"\x00" * 5_000_000,
-                           headers={"Content-Type": "application/octet-stream"})
-        response = connection.getresponse()
-        assert (response.status, response.getheader("x-amzn-ErrorType")) == (413, "RequestEntityTooLargeException")
-        response.read()
-        connection.close()
-        assert mock.invocations == []
-
-
-def test_a_chunked_request_body_arrives_whole(client, lambda_mock):
-    url = public(client, lambda_mock)
-    body = iter([b"hello ", b"chunked ", b"world"])
-    event = fetch(url, body, {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"}).json()  # type: ignore[arg-type]
-    assert event["body"] == "hello chunked world" and event["headers"]["content-length"] == "19"
-    assert "transfer-encoding" not in event["headers"]  # hop by hop (RFC 9110): framing of the connection alone
-
-
-def test_odd_requests_get_answers_and_the_server_goes_on(client, lambda_mock):
-    url = public(client, lambda_mock, "def handler(event, context):\n    return {'statusCode': 204, 'body': 'x'}\n")
-    port, path = port_of(url), url.split(str(port_of(url)), 1)[1]
-    for raw in (b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
-                f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: many\r\n\r\n".encode(),
-                f"POST {path} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".encode()):
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw_connection:
-            raw_connection.sendall(raw)
-            assert raw_connection.recv(65536).split(b" ", 2)[1] in (b"403", b"400")
-    # A 204 goes out without a body, whatever the function gave: the connection stays usable.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        for _ in range(2):
-            connection.request("GET", path)
-            response = connection.getresponse()
-            assert (response.status, response.read(), response.getheader("Content-Length")) == (204, b"", None)
-    finally:
-        connection.close()
-
-
-def test_function_url_needs_a_url_config(client, lambda_mock, create_function):
-    with pytest.raises(KeyError, match="no function 'f' in this mock"):  # not "create a URL": a function first
-        lambda_mock.function_url("f")
-    create_function("f")
-    with pytest.raises(LookupError, match="f has no function URL"):
-        lambda_mock.function_url("f")
-    client.publish_version(FunctionName="f")
-    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
-    client.create_function_url_config(FunctionName="f", Qualifier="live", AuthType="NONE")
-    assert lambda_mock.function_url("f", "live") == lambda_mock.function_url("f:live")
-    with pytest.raises(LookupError, match=r"f has no function URL of its own \(aliases with one: live\): pass the "
-                                          "alias as qualifier"):
-        lambda_mock.function_url("f")
-
-
-def test_the_invocation_is_an_ordinary_one(client, lambda_mock):
-    url = public(client, lambda_mock)
-    fetch(url + "x", b"{}", {"Content-Type": "application/json"})
-    (invocation,) = lambda_mock.invocations
-    assert (invocation.function_name, invocation.qualifier, invocation.invocation_type) == ("f", None, "RequestResponse")
-    assert b'"rawPath": "/x"' in invocation.event
-
-
-def test_a_throttled_url_answers_429(client, lambda_mock):
-    # Documented (urls-configuration): reserved concurrency 0 makes every request a 429. The body is
-    # not recorded: the text of Invoke's throttle, in the form of the URL refusals.
-    url = public(client, lambda_mock)
-    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
-    answer = fetch(url)
-    assert (answer.status, answer.json()) == (429, {"Message": "Rate Exceeded."})
-    assert answer.headers["x-amzn-ErrorType"] == "TooManyRequestsException"
-
-
-def test_nothing_leaves_the_machine(escapes, client, lambda_mock):
-    assert fetch(public(client, lambda_mock)).status == 200
-    assert escapes.attempts == []
-
-
-# -- who may call ---------------------------------------------------------------------------------
-
-
-def test_without_a_permission_a_public_url_is_forbidden(client, lambda_mock, create_function):
-    # TestLambdaPermissions::test_lambda_permission_url_invocation.
-    create_function("f")
-    client.create_function_url_config(FunctionName="f", AuthType="NONE")
-    answer = fetch(lambda_mock.function_url("f"))
-    assert (answer.status, answer.json(), answer.headers["x-amzn-ErrorType"]) == \
-        (403, FORBIDDEN, "AccessDeniedException")
-    assert lambda_mock.invocations == []
-    # A permission for another action, or for AWS_IAM URLs only, does not open it either.
-    client.add_permission(FunctionName="f", StatementId="iam", Action="lambda:InvokeFunctionUrl", Principal="*",
-                          FunctionUrlAuthType="AWS_IAM")
-    client.add_permission(FunctionName="f", StatementId="invoke", Action="lambda:InvokeFunction", Principal="*")
-    assert fetch(lambda_mock.function_url("f")).status == 403
-
-
-def test_an_unknown_url_id_is_forbidden_with_a_null_message(client, lambda_mock):
-    # TestLambdaURL::test_lambda_url_non_existing_url (asserts the exact body and headers).
-    url = public(client, lambda_mock)
-    unknown = f"http://127.0.0.1:{port_of(url)}/0123456789abcdefghijklmnopqrstuv/"
-    for target in (unknown, unknown + "some/path"):
-        answer = fetch(target)
-        assert (answer.status, answer.body) == (403, b'{"Message":null}')
-        assert answer.headers["Content-Type"] == "application/json"
-        assert answer.headers["x-amzn-ErrorType"] == "AccessDeniedException"
-
-
-def test_each_url_is_an_origin_of_its_own_so_root_relative_paths_stay_on_it(client, lambda_mock):
-    # As each AWS URL is a host of its own: a redirect to /landing (as Flask's redirect() sends it), or a
-    # page's link to /static/..., reaches the same URL.
-    source = """
-def handler(event, context):
-    if event["rawPath"] == "/start":
-        return {"statusCode": 302, "headers": {"Location": "/landing?from=start"}}
-    return {"statusCode": 200, "body": context.function_name + " at " + event["rawPath"] + "?" + event["rawQueryString"]}
-"""
-    first, second = public(client, lambda_mock, source, "first"), public(client, lambda_mock, source, "second")
-    assert port_of(first) != port_of(second)
-    assert fetch(first + "start").body == b"first at /landing?from=start"  # urllib follows the redirect
-    assert fetch(f"http://127.0.0.1:{port_of(second)}/").body == b"second at /?"
-    assert lambda_mock.function_url("first") == first  # the same port each time
+    assert sorted((answer.status, answer.body) for answer in answers) == sorted((200, path.encode()) for path in paths)
+    assert lambda_mock.concurrency("f").peak == count
 
 
 def test_only_a_first_segment_of_exactly_32_letters_and_digits_is_taken_for_a_url_id(client, lambda_mock):

@@ -50,8 +50,6 @@ def test_s3_refuses_a_destination_it_may_not_invoke(world: World) -> None:
     f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:n/a",  # a name Lambda never gives a function
     f"arn:aws:lambda:{REGION}:111122223333:function:f",  # another account's: none of this mock's
 ])
-
-
 def test_s3_refuses_a_function_that_does_not_exist_unless_told_to_skip_the_check(world: World, arn: str) -> None:
     # Recorded: LocalStack test_s3_notifications_lambda.snapshot.json, test_invalid_lambda_arn:
     # "lambda-does-not-exist" is refused, and the same configuration with SkipDestinationValidation is taken.
@@ -204,23 +202,17 @@ def test_s3_sends_one_event_for_a_multipart_upload(world: World) -> None:
     assert (record["s3"]["object"]["key"], record["s3"]["object"]["size"]) == ("big", 5 * 1024 * 1024 + 1)
 
 
-def test_s3_events_through_eventbridge_leave_out_what_s3_does_not_send(world: World) -> None:
-    # S3's EventBridge events are its notifications' (S3's "Using EventBridge"): one Object Created per object
-    # stored, none for the tagging moto does as it stores one.
+def _eventbridge_rule(world: World, pattern: Any = None) -> Any:
+    """A bucket "uploads" that sends its events to EventBridge, and a rule sending those of ``pattern`` (all S3's by
+    default) to the function; its S3 client."""
     s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
     s3.create_bucket(Bucket="uploads")
     s3.put_bucket_notification_configuration(Bucket="uploads",
                                              NotificationConfiguration={"EventBridgeConfiguration": {}})
-    arn = events.put_rule(Name="s3", EventPattern=json.dumps({"source": ["aws.s3"]}))["RuleArn"]
+    arn = events.put_rule(Name="s3", EventPattern=json.dumps(pattern or {"source": ["aws.s3"]}))["RuleArn"]
     events.put_targets(Rule="s3", Targets=[{"Id": "f", "Arn": world.arn}])
     world.allow("events.amazonaws.com", arn)
-    s3.put_object(Bucket="uploads", Key="small", Body=b"x")
-    upload = s3.create_multipart_upload(Bucket="uploads", Key="big")["UploadId"]
-    part = s3.upload_part(Bucket="uploads", Key="big", UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
-    s3.complete_multipart_upload(Bucket="uploads", Key="big", UploadId=upload,
-                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part}]})
-    assert sorted((event["detail-type"], event["detail"]["object"]["key"]) for event in world.events()) == [
-        ("Object Created", "big"), ("Object Created", "small")]
+    return s3
 
 
 def test_s3_events_through_eventbridge_have_s3_s_detail(world: World) -> None:
@@ -228,14 +220,7 @@ def test_s3_events_through_eventbridge_have_s3_s_detail(world: World) -> None:
     # Object Created's object has etag (lower case), key, sequencer and size, and its reason is PutObject; Object
     # Deleted's object has key and sequencer, with reason DeleteObject and deletion-type Permanently Deleted. A rule
     # matching those reasons is matched.
-    s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
-    s3.create_bucket(Bucket="uploads")
-    s3.put_bucket_notification_configuration(Bucket="uploads",
-                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
-    pattern = {"source": ["aws.s3"], "detail": {"reason": ["PutObject", "DeleteObject"]}}
-    arn = events.put_rule(Name="s3", EventPattern=json.dumps(pattern))["RuleArn"]
-    events.put_targets(Rule="s3", Targets=[{"Id": "f", "Arn": world.arn}])
-    world.allow("events.amazonaws.com", arn)
+    s3 = _eventbridge_rule(world, {"source": ["aws.s3"], "detail": {"reason": ["PutObject", "DeleteObject"]}})
     s3.put_object(Bucket="uploads", Key="k", Body=b"data")
     world.mock.wait()
     s3.delete_object(Bucket="uploads", Key="k")
@@ -250,22 +235,11 @@ def test_s3_events_through_eventbridge_have_s3_s_detail(world: World) -> None:
                                       "reason"}
 
 
-def _eventbridge_rule(world: World) -> Any:
-    """A bucket "uploads" that sends its events to EventBridge, and a rule sending them all to the function."""
-    s3, events = boto3.client("s3", region_name=REGION), boto3.client("events", region_name=REGION)
-    s3.create_bucket(Bucket="uploads")
-    s3.put_bucket_notification_configuration(Bucket="uploads",
-                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
-    arn = events.put_rule(Name="s3", EventPattern=json.dumps({"source": ["aws.s3"]}))["RuleArn"]
-    events.put_targets(Rule="s3", Targets=[{"Id": "f", "Arn": world.arn}])
-    world.allow("events.amazonaws.com", arn)
-    return s3
-
-
 def test_s3_events_through_eventbridge_give_the_api_that_made_the_object_and_its_version(world: World) -> None:
     # S3's "Using EventBridge": Object Created's reason "indicates which S3 API was used to create the object:
-    # PutObject, POST Object, CopyObject, or CompleteMultipartUpload". Its "EventBridge event message structure"
-    # example: a versioned object's Object Created has "version-id" among key, size, etag and sequencer.
+    # PutObject, POST Object, CopyObject, or CompleteMultipartUpload", one per object stored (none for the tagging
+    # moto does as it stores one). Its "EventBridge event message structure" example: a versioned object's Object
+    # Created has "version-id" among key, size, etag and sequencer.
     s3 = _eventbridge_rule(world)
     s3.put_object(Bucket="uploads", Key="k", Body=b"data")
     s3.copy_object(Bucket="uploads", Key="copy", CopySource={"Bucket": "uploads", "Key": "k"})
@@ -275,8 +249,10 @@ def test_s3_events_through_eventbridge_give_the_api_that_made_the_object_and_its
                                  MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part}]})
     form = s3.generate_presigned_post(Bucket="uploads", Key="posted")
     assert requests.post(form["url"], data=form["fields"], files={"file": b"x"}).ok
-    assert sorted((event["detail"]["object"]["key"], event["detail"]["reason"]) for event in world.events()) == [
-        ("big", "CompleteMultipartUpload"), ("copy", "CopyObject"), ("k", "PutObject"), ("posted", "POST Object")]
+    assert sorted((event["detail"]["object"]["key"], event["detail-type"], event["detail"]["reason"])
+                  for event in world.events()) == [
+        ("big", "Object Created", "CompleteMultipartUpload"), ("copy", "Object Created", "CopyObject"),
+        ("k", "Object Created", "PutObject"), ("posted", "Object Created", "POST Object")]
     s3.put_bucket_versioning(Bucket="uploads", VersioningConfiguration={"Status": "Enabled"})
     version = s3.put_object(Bucket="uploads", Key="v", Body=b"data")["VersionId"]
     [created] = [event for event in world.events() if event["detail"]["object"]["key"] == "v"]

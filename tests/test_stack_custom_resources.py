@@ -30,8 +30,6 @@ REGION = "us-east-1"
 
 # Answers as its properties say (cfn-response, beside inline code); the event it got is kept in its log.
 PROVIDER = """import json, urllib.request, cfnresponse
-
-
 def handler(event, context):
     print("EVENT " + json.dumps(event))
     props = event["ResourceProperties"]
@@ -186,8 +184,6 @@ def greeting_of(size: int) -> str:
     # (aws-samples/amazon-cloudfront-secure-static-site#25).
     (answer(PhysicalResourceId="edge", Data={"Greeting": greeting_of(4097)}), "Response object is too long."),
 ], ids=["no-physical-id", "empty-physical-id", "4097-bytes"])
-
-
 def test_an_answer_cloudformation_cannot_take_fails_the_stack_call(deploy: tuple[Any, Any], given: str,
                                                                   reason: str) -> None:
     cf, _ = deploy
