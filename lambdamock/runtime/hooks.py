@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections import deque
 from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
 from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
@@ -68,6 +69,23 @@ def _reload(module: ModuleType) -> ModuleType:
     return _RELOAD.call(module)
 
 
+def _seconds(value: Any) -> float:
+    """As time.sleep reads its argument: a float as it is, anything else as an integer (before Python 3.10, one that
+    has no __index__ through its __int__, with a warning)."""
+    if isinstance(value, float):
+        return value
+    if sys.version_info < (3, 10) and not hasattr(type(value), "__index__"):
+        kind = type(value)  # named as C names it: a class of C's (not the builtins') with its module
+        heap = kind.__flags__ & (1 << 9) or kind.__module__ == "builtins"  # Py_TPFLAGS_HEAPTYPE
+        text = f"an integer is required (got type {kind.__name__ if heap else f'{kind.__module__}.{kind.__name__}'})"
+        if not hasattr(type(value), "__int__"):
+            raise TypeError(text)
+        warnings.warn(f"{text}.  Implicit conversion to integers using __int__ is deprecated, and may be removed in a "
+                      "future version of Python.", DeprecationWarning, stacklevel=3)
+        return float(int(value))
+    return float(operator.index(value))
+
+
 def _sleep(seconds: Union[float, SupportsIndex]) -> None:
     scope = current()
     if scope is None or scope.worker != threading.get_ident() or not isinstance(_SLEEP.replaced, BuiltinFunctionType):
@@ -75,8 +93,7 @@ def _sleep(seconds: Union[float, SupportsIndex]) -> None:
         # they put over the stand-in since does.
         _SLEEP.call(seconds)
         return
-    # As time.sleep reads its argument: a float as it is, anything else as an integer.
-    delay = seconds if isinstance(seconds, float) else float(operator.index(seconds))
+    delay = _seconds(seconds)
     if delay != delay:
         raise ValueError("Invalid value NaN (not a number)")
     if delay < 0:
