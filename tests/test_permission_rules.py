@@ -105,6 +105,18 @@ def test_condition_operators_as_iam_defines_them(world, condition):
     assert _invoked_by_sns(world)
 
 
+@modeled("PutResourcePolicy")
+def test_a_statement_element_may_hold_a_single_statement(world):
+    # IAM JSON policy elements, Statement (docs.aws.amazon.com/IAM/latest/UserGuide/
+    # reference_policies_elements_statement.html): "The Statement element can contain a single statement or an
+    # array of individual statements."
+    document = {"Version": "2012-10-17", "Statement": {
+        "Sid": "sns", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": ARN, "Condition": {"ArnLike": {"AWS:SourceArn": TOPIC}}}}
+    world[1].put_resource_policy(ResourceArn=ARN, Policy=json.dumps(document))
+    assert _invoked_by_sns(world)
+
+
 def test_an_arn_wildcard_reaches_across_colons_of_the_resource_part(world):
     # IAM condition operators, ARN: "Each of the six colon-delimited components of the ARN is checked separately":
     # the sixth is everything after the fifth colon, so a log group's "log-group:app:*" is one part.

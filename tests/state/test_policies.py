@@ -35,6 +35,9 @@ SNS = {"Principal": {"Service": "sns.amazonaws.com"}}
         # Each of the six parts is matched on its own: "*" does not reach across a colon.
         ({"ArnLike": {"AWS:SourceArn": "arn:aws:sns:*:orders"}}, TOPIC, False),
         ({"ArnLike": {"AWS:SourceArn": "arn:aws:sns:us-east-1:123456789012:*"}}, TOPIC, True),
+        # A pattern of five parts names no ARN: IAM checks "each of the six colon-delimited components"
+        # (IAM JSON policy elements: Condition operators, Amazon Resource Name (ARN) condition operators).
+        ({"ArnLike": {"AWS:SourceArn": "arn:aws:sns:us-east-1:123456789012"}}, TOPIC, False),
         # Keys are compared without regard to case, as IAM does.
         ({"ArnLike": {"aws:sourcearn": TOPIC}}, TOPIC, True),
         ({"ArnLike": {"AWS:SourceArn": [TOPIC + "-2", TOPIC]}}, TOPIC, True),
@@ -144,6 +147,11 @@ def test_statements_lambdamock_cannot_read_grant_nothing():
     assert not no_resource.allows(Request(INVOKE, None))
     not_action = Policy(ARN, ({"Effect": "Allow", "Principal": "*", "NotAction": URL, "Resource": ARN},))
     assert not not_action.allows(Request(INVOKE, None))
+    # A Condition whose operator maps to no key-value block, or that is no block at all.
+    for condition in ({"StringEquals": "123456789012"}, ["StringEquals"]):
+        odd = Policy(ARN, ({"Effect": "Allow", "Principal": "*", "Action": INVOKE, "Resource": ARN,
+                            "Condition": condition},))
+        assert not odd.allows(Request(INVOKE, None, source_account="123456789012"))
 
 
 def test_a_changed_policy_decides_afresh():
