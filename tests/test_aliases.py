@@ -236,6 +236,17 @@ def test_weighted_versions_must_share_their_execution_role(client):
     assert client.get_alias(FunctionName="f", Name="a")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.5}}
 
 
+def test_an_update_to_a_missing_version_is_refused_and_changes_nothing(client):
+    # UpdateAlias models ResourceNotFoundException (botocore's model), and CreateAlias answers so for a missing
+    # target (test_notfound_and_invalid_routingconfigs > target_version_doesnotexist). UpdateAlias's text is not
+    # recorded, so only the code and status are pinned.
+    created = client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    error = error_of(client.update_alias, FunctionName="f", Name="live", FunctionVersion="9")
+    assert (error["code"], error["status"]) == ("ResourceNotFoundException", 404)
+    got = client.get_alias(FunctionName="f", Name="live")
+    assert (got["FunctionVersion"], got["RevisionId"]) == ("1", created["RevisionId"])
+
+
 def test_missing_alias_texts_differ_by_operation(client):
     assert error_of(client.get_alias, FunctionName="f", Name="nope")["message"] == f"Cannot find alias arn: {ARN}:nope"
     assert error_of(client.update_alias, FunctionName="f", Name="nope")["message"] == f"Alias not found: {ARN}:nope"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import boto3
 import pytest
@@ -227,6 +228,22 @@ def test_deleting_an_alias_deletes_its_config(published, lambda_mock):
     assert published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"] == []
     lambda_mock.wait()
     assert published.list_provisioned_concurrency_configs(FunctionName="f")["ProvisionedConcurrencyConfigs"] == []
+
+
+def test_deleting_an_alias_retires_its_provisioned_environments(published, lambda_mock):
+    # Its provisioned concurrency goes with it, and so do the environments kept for it. Nothing public shows an
+    # idle environment, so this watches the threads environments run on ("lambdamock:<function>:<id>").
+    def environments() -> set[threading.Thread]:
+        return {thread for thread in threading.enumerate() if thread.name.startswith("lambdamock:f:")}
+
+    before = environments()
+    published.put_provisioned_concurrency_config(FunctionName="f", Qualifier="live", ProvisionedConcurrentExecutions=1)
+    lambda_mock.wait()
+    provisioned = environments() - before
+    assert len(provisioned) == 1
+    published.delete_alias(FunctionName="f", Name="live")
+    wait_until(lambda: not any(thread.is_alive() for thread in provisioned), timeout=10)
+    assert published.invoke(FunctionName="f", Qualifier="1")["Payload"].read() == b'"on-demand"'
 
 
 def test_config_moves_with_its_alias(published, lambda_mock):

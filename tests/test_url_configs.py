@@ -199,6 +199,13 @@ def test_deleting_the_alias_or_the_function_deletes_its_urls(world, create_funct
     world.delete_alias(FunctionName="f", Name="urlalias")
     with pytest.raises(world.exceptions.ResourceNotFoundException):
         world.get_function_url_config(FunctionName="f", Qualifier="urlalias")
+    # The config itself is gone, not only its alias: the function's list no longer has it, and an alias made
+    # again under that name starts without one.
+    assert [item["FunctionArn"] for item in world.list_function_url_configs(FunctionName="f")["FunctionUrlConfigs"]] \
+        == [ARN]
+    world.create_alias(FunctionName="f", Name="urlalias", FunctionVersion="1")
+    with pytest.raises(world.exceptions.ResourceNotFoundException):
+        world.get_function_url_config(FunctionName="f", Qualifier="urlalias")
     world.delete_function(FunctionName="f")
     create_function("f")
     with pytest.raises(world.exceptions.ResourceNotFoundException):
