@@ -111,6 +111,10 @@ def test_an_event_too_old_for_its_next_retry_fails_at_once(world: World, maximum
     record = json.loads(world.messages(url)[0]["Body"])
     assert (record["requestContext"]["condition"], record["requestContext"]["approximateInvokeCount"]) == (
         "EventAgeExceeded", attempts)
+    # Recorded there too: the record of an event that ran carries its last attempt's response.
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+    assert record["responsePayload"]["errorMessage"] == "intentional failure"
+    assert world.mock.invocations[-1].condition == "EventAgeExceeded"
 
 
 def test_a_zero_reservation_sends_events_unrun(world: World) -> None:
@@ -320,3 +324,88 @@ def test_an_s3_failure_record_is_stored_under_lambdas_key(world: World) -> None:
     match = re.fullmatch(rf"aws/lambda/async/f/{day}/(\d{{4}})-(\d\d)-(\d\d)T\d\d\.\d\d\.\d\d-[0-9a-f-]{{36}}",
                          stored["Key"])
     assert match and match.groups()[:3] == match.groups()[3:], stored["Key"]
+
+
+def test_a_dead_letter_topic_gets_the_event_with_awss_attributes(world: World) -> None:
+    # A dead-letter queue may be an SNS topic (DeadLetterConfig.TargetArn: "an Amazon SQS queue or Amazon SNS
+    # topic", botocore's model); the message is the event as sent, with the same attributes as on a queue (the
+    # developer guide's dead-letter queue page: "The attributes of the message contain ... RequestID, ErrorCode,
+    # ErrorMessage"). Read here through a raw-delivery subscription, which keeps the attributes.
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="dead")["TopicArn"]
+    url, queue = world.queue("from-topic")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue, Attributes={"RawMessageDelivery": "true"})
+    world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={"TargetArn": topic})
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0)
+    payload = json.dumps({"fail": 1})
+    request_id = world.event({"fail": 1})
+    [message] = world.messages(url)
+    assert message["Body"] == payload
+    assert message["MessageAttributes"] == {
+        "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+        "ErrorMessage": {"DataType": "String", "StringValue": "intentional failure"},
+        "RequestID": {"DataType": "String", "StringValue": request_id},
+    }
+    [run] = world.mock.invocations
+    assert [(d.kind, d.target, d.error) for d in run.deliveries] == [("DeadLetter", topic, None)]
+
+
+def test_a_success_goes_to_on_success_only_not_to_the_failure_destination_or_the_dead_letter_queue(world: World) -> None:
+    # invocation-async-retain-records: separate destinations "for events that are processed successfully, and
+    # events that fail all processing attempts"; a dead-letter queue is "for discarded events".
+    success_url, success_arn = world.queue("success")
+    failure_url, failure_arn = world.queue("failure")
+    dead_url, dead_arn = world.queue("dlq")
+    world.lam.update_function_configuration(FunctionName="f", DeadLetterConfig={"TargetArn": dead_arn})
+    world.lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={
+        "OnSuccess": {"Destination": success_arn}, "OnFailure": {"Destination": failure_arn}})
+    world.event({"n": 1})
+    assert [json.loads(m["Body"])["requestContext"]["condition"] for m in world.messages(success_url)] == ["Success"]
+    assert world.messages(failure_url) == [] and world.messages(dead_url) == []
+    [run] = world.mock.invocations
+    assert [(d.kind, d.target) for d in run.deliveries] == [("OnSuccess", success_arn)]
+
+
+def test_a_dead_letter_queue_nothing_answers_is_reported(escapes: Proxy, caplog: pytest.LogCaptureFixture) -> None:
+    # As for a destination: the event is lost, and the invocation and the log say why.
+    with caplog.at_level("WARNING", logger="lambdamock"), mock_lambda() as mock:
+        lam = boto3.client("lambda", region_name=REGION)
+        target = f"arn:aws:sqs:{REGION}:123456789012:not-mocked"
+        lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": package({"app.py": FAILS_ON_DEMAND})}, DeadLetterConfig={"TargetArn": target})
+        lam.put_function_event_invoke_config(FunctionName="f", MaximumRetryAttempts=0)
+        lam.invoke(FunctionName="f", InvocationType="Event", Payload=b'{"fail": 1}')
+        mock.wait()
+        [run] = mock.invocations
+        assert run.condition == "RetriesExhausted"
+        [delivery] = run.deliveries
+        assert (delivery.kind, delivery.target) == ("DeadLetter", target) and "sqs: it is not mocked" in str(delivery.error)
+    assert f"DeadLetter record of f (request {run.request_id}) not delivered to {target}" in caplog.text
+    assert escapes.attempts == []
+
+
+def test_the_second_retry_waits_two_minutes_in_the_events_age(world: World) -> None:
+    # invocation-async: "a one-minute wait between the first two attempts, and two minutes between the second and
+    # third". With 150 seconds, the second retry would come at 180: Lambda gives up after two attempts, as it does
+    # with 90 (recorded: TestLambdaDestinationSqs::test_maxeventage).
+    url, arn = world.queue("aged")
+    world.lam.put_function_event_invoke_config(FunctionName="f", MaximumEventAgeInSeconds=150,
+                                               DestinationConfig={"OnFailure": {"Destination": arn}})
+    world.event({"fail": 1})
+    record = json.loads(world.messages(url)[0]["Body"])
+    assert (record["requestContext"]["condition"], record["requestContext"]["approximateInvokeCount"]) == (
+        "EventAgeExceeded", 2)
+    assert [(run.attempt, run.condition) for run in world.mock.invocations] == [(1, None), (2, "EventAgeExceeded")]
+
+
+def test_a_function_destination_is_invoked_asynchronously(world: World) -> None:
+    # docs/async.md (destinations table): a Lambda function gets the record as its event "in an Event invocation of
+    # that function", with an Event invocation's retries and outcome. AWS's texts on this were not found recorded.
+    world.lam.create_function(FunctionName="sink", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                              Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})})
+    sink = world.lam.get_function(FunctionName="sink")["Configuration"]["FunctionArn"]
+    world.lam.put_function_event_invoke_config(FunctionName="f", DestinationConfig={"OnSuccess": {"Destination": sink}})
+    world.event({"n": 1})
+    [to_sink] = [run for run in world.mock.invocations if run.function_name == "sink"]
+    assert (to_sink.invocation_type, to_sink.condition) == ("Event", "Success")
+    assert json.loads(to_sink.event)["requestContext"]["condition"] == "Success"
