@@ -74,11 +74,13 @@ def _seconds(value: Any) -> float:
     has no __index__ through its __int__, with a warning)."""
     if isinstance(value, float):
         return value
-    if sys.version_info < (3, 10) and not hasattr(type(value), "__index__"):
-        kind = type(value)  # named as C names it: a class of C's (not the builtins') with its module
-        heap = kind.__flags__ & (1 << 9) or kind.__module__ == "builtins"  # Py_TPFLAGS_HEAPTYPE
-        text = f"an integer is required (got type {kind.__name__ if heap else f'{kind.__module__}.{kind.__name__}'})"
-        if not hasattr(type(value), "__int__"):
+    kind = type(value)
+    if sys.version_info < (3, 10) and not hasattr(kind, "__index__"):
+        # Named as C names a type: a class of Python's own code (Py_TPFLAGS_HEAPTYPE) or a builtin by its name alone,
+        # any other with its module.
+        bare = kind.__flags__ & (1 << 9) or kind.__module__ == "builtins"
+        text = f"an integer is required (got type {kind.__name__ if bare else f'{kind.__module__}.{kind.__name__}'})"
+        if not hasattr(kind, "__int__"):
             raise TypeError(text)
         warnings.warn(f"{text}.  Implicit conversion to integers using __int__ is deprecated, and may be removed in a "
                       "future version of Python.", DeprecationWarning, stacklevel=3)
