@@ -172,6 +172,14 @@ def test_function_code_and_layers_stay_within_250_mb_unzipped(client, create_fun
         client.update_function_code(FunctionName="g", ZipFile=code)
 
 
+def test_function_code_and_layers_of_exactly_250_mb_unzipped_are_taken(client, create_function) -> None:
+    # AWS's docs (above): the total "cannot exceed" 250 MB, and AWS's text says "exceeds": exactly 262144000
+    # bytes are within the limit.
+    half = 131_072_000 - len(IMPORTING)
+    big = publish(client, "big", Content={"ZipFile": zeros({"python/blob.bin": half})})["LayerVersionArn"]
+    assert create_function("f", Code={"ZipFile": zeros({"blob.bin": half})}, Layers=[big])["Layers"][0]["Arn"] == big
+
+
 def test_a_handler_imports_from_its_layers_and_reads_their_files(client, create_function) -> None:
     tool = publish(client, "tool", Content={"ZipFile": package({
         "python/tool.py": "NAME = 'tool'\n", "config/settings.json": '{"level": 3}'})})

@@ -9,10 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from lambdamock import mock_lambda
-from tests.conftest import REGION
+from tests.conftest import ACCOUNT, REGION
 from tests.escapes import Proxy
 from tests.layer_helpers import LAYER_ZIP, layer_arn, publish
 
@@ -44,7 +45,9 @@ def test_publish_returns_the_version_as_aws_shows_it(client) -> None:
     }
     assert content["CodeSha256"] == base64.b64encode(hashlib.sha256(LAYER_ZIP).digest()).decode()
     assert content["CodeSize"] == len(LAYER_ZIP)
-    assert content["Location"].startswith(f"https://awslambda-{REGION}-layers.s3.{REGION}.amazonaws.com/")
+    # botocore's PublishLayerVersion and GetLayerVersion examples: .../snapshots/<account>/<layer name>-<uuid>?...
+    assert re.match(rf"https://awslambda-{REGION}-layers\.s3\.{REGION}\.amazonaws\.com/snapshots/{ACCOUNT}/lib-"
+                    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?|$)", content["Location"])
 
 
 def test_what_was_not_given_is_absent_but_description_and_empty_lists_are_shown(client) -> None:
@@ -131,6 +134,18 @@ def test_another_regions_layer_is_not_found_here(client) -> None:
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.get_layer_version_by_arn(Arn=layer_arn("lib", region="eu-west-1") + ":1")
     assert client.list_layers()["Layers"] == []
+
+
+@pytest.mark.parametrize(("region", "account"), [("eu-west-1", ACCOUNT), (REGION, "999999999999")])
+def test_a_layer_arn_of_another_region_or_account_does_not_name_this_accounts_layer(client, region, account) -> None:
+    # A layer ARN names its region and account (AWS's ARN format): another's "lib" is not this one's, whatever
+    # AWS answers for it (not recorded: only that this layer is not served for it is pinned).
+    publish(client)
+    other = layer_arn("lib", region=region, account=account)
+    with pytest.raises(ClientError):
+        client.get_layer_version_by_arn(Arn=f"{other}:1")
+    with pytest.raises(ClientError):
+        client.get_layer_version(LayerName=other, VersionNumber=1)
 
 
 def test_list_layer_versions_newest_first_without_content(client) -> None:

@@ -8,6 +8,7 @@ against AWS 2025-11-25).
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
 from lambdamock.errors import NotServedError
 from tests.conftest import ACCOUNT, REGION, function_arn
@@ -106,6 +107,16 @@ def test_mapping_tags(client, mapping):
     assert client.list_tags(Resource=mapping)["Tags"] == {"testtag": "y"}
     # The function's tags are its own.
     assert client.list_tags(Resource=ARN)["Tags"] == {}
+
+
+def test_a_mapping_arn_naming_another_region_does_not_name_this_regions_mapping(client, mapping):
+    # An ARN names its region (AWS's ARN format): AWS's answer for another region's is not recorded, only that
+    # this region's mapping is not the one it names is pinned.
+    elsewhere = mapping.replace(f":{REGION}:", ":eu-west-1:")
+    for call, params in (("list_tags", {}), ("tag_resource", {"Tags": {"k": "v"}})):
+        with pytest.raises(ClientError):
+            getattr(client, call)(Resource=elsewhere, **params)
+    assert client.list_tags(Resource=mapping)["Tags"] == {}
 
 
 @modeled("CreateEventSourceMapping", "Tags")
