@@ -179,6 +179,22 @@ def test_a_custom_group_is_made_and_its_streams_name_the_function(logged: Logged
     assert "printed 3\n" in logged.messages("shared-group")
 
 
+def test_in_a_custom_group_the_function_is_told_the_group_and_stream_its_logs_go_to(logged: Logged) -> None:
+    # AWS's "Defined runtime environment variables": AWS_LAMBDA_LOG_GROUP_NAME and AWS_LAMBDA_LOG_STREAM_NAME name
+    # the function's group and stream, which awslambdaric's context reads; in a custom group that is the custom one.
+    logged.lam.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={
+        "ZipFile": package({"app.py": (
+            "import os\n"
+            "def handler(event, context):\n"
+            "    return [os.environ['AWS_LAMBDA_LOG_GROUP_NAME'], context.log_group_name,\n"
+            "            os.environ['AWS_LAMBDA_LOG_STREAM_NAME'], context.log_stream_name]\n"
+        )})}, LoggingConfig={"LogGroup": "shared-group"})
+    group, context_group, stream, context_stream = json.loads(logged.invoke({})["Payload"].read())
+    [written] = logged.logs.describe_log_streams(logGroupName="shared-group")["logStreams"]
+    assert group == context_group == "shared-group"
+    assert stream == context_stream == written["logStreamName"]
+
+
 def test_a_deleted_group_is_made_again(logged: Logged) -> None:
     logged.create()
     logged.invoke({"n": 1})

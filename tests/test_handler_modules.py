@@ -84,6 +84,56 @@ def test_two_functions_with_the_same_module_name_running_at_once_see_their_own(c
     assert "app" not in sys.modules
 
 
+def test_the_module_sys_modules_names_reads_and_changes_as_the_function_s_own(client: Any) -> None:
+    # docs/limitations.md ("Module identity by name"): while a handler runs, what sys.modules holds for its module
+    # leads it to its own module: attributes set, deleted and listed there are its own, and it shows as that module.
+    source = (
+        "import sys\n"
+        "GONE = 1\n"
+        "def handler(event, context):\n"
+        "    me = sys.modules[__name__]\n"
+        "    me.SET = 2\n"
+        "    del me.GONE\n"
+        "    return [globals().get('SET'), 'GONE' in globals(), 'handler' in dir(me),\n"
+        "            repr(me) == f'<module {__name__!r} from {__file__!r}>']\n"
+    )
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})})
+    response = client.invoke(FunctionName="f")
+    assert "FunctionError" not in response, response["Payload"].read()
+    assert json.loads(response["Payload"].read()) == [2, False, True, True]
+
+
+def test_a_module_stays_found_by_name_while_another_function_s_of_that_name_ends(client: Any) -> None:
+    # docs/limitations.md ("Module identity by name"): while a handler runs, its modules are found by name (pickle
+    # works), whatever another function with a module of the same name does meanwhile.
+    source = (
+        "import pickle\n"
+        "from tests.runtime import sync\n"
+        "class Thing:\n    pass\n"
+        "def handler(event, context):\n"
+        "    if event.get('wait'):\n"
+        "        sync.events['running'].set()\n"
+        "        sync.events['ended'].wait(10)\n"
+        "    return type(pickle.loads(pickle.dumps(Thing()))) is Thing\n"
+    )
+    for function in ("a", "b"):
+        client.create_function(FunctionName=function, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": source})})
+    sync.events["running"], sync.events["ended"] = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+    waiting = threading.Thread(target=lambda: results.update(
+        b=json.loads(client.invoke(FunctionName="b", Payload=b'{"wait": true}')["Payload"].read())))
+    waiting.start()
+    try:
+        assert sync.events["running"].wait(10)
+        assert json.loads(client.invoke(FunctionName="a")["Payload"].read()) is True
+    finally:
+        sync.events["ended"].set()
+        waiting.join(30)
+    assert results["b"] is True
+
+
 def test_importlib_metadata_finds_the_package_s_own_distributions_first(client: Any) -> None:
     # On Lambda the task root leads sys.path (the Python runtime's search path: /var/task first), so
     # importlib.metadata finds what the package installed before anything of the runtime's. A dependency the test

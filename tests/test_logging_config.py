@@ -141,9 +141,10 @@ def run_levels(client, create_function, name: str, **settings) -> tuple[list[int
     return json.loads(response["Payload"].read()), base64.b64decode(response["LogResult"]).decode()
 
 
-@pytest.mark.parametrize(("level", "number"), [("INFO", 20), ("DEBUG", 10), ("ERROR", 40)])
+@pytest.mark.parametrize(("level", "number"), [("INFO", 20), ("DEBUG", 10), ("ERROR", 40), ("TRACE", 10)])
 def test_a_json_function_s_root_logger_is_at_its_application_level(client, create_function, level, number):
-    # The runtime sets it: awslambdaric bootstrap.py, _setup_logging, logger.setLevel(AWS_LAMBDA_LOG_LEVEL).
+    # The runtime sets it: awslambdaric bootstrap.py, _setup_logging, logger.setLevel(AWS_LAMBDA_LOG_LEVEL), where
+    # lambda_runtime_log_utils.py's _get_log_level_from_env_var makes TRACE DEBUG (Python has no TRACE).
     before = logging.getLogger().level
     levels, _ = run_levels(client, create_function, "f",
                            LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": level})

@@ -124,6 +124,17 @@ def test_a_time_sleep_patched_before_the_mock_applies_in_the_test_and_in_its_fun
     assert time.sleep is genuine
 
 
+def test_a_time_sleep_patched_before_the_mock_takes_every_call_not_just_the_first() -> None:
+    # docs/activation.md: outside functions' threads each stand-in calls on to what it replaced, every time.
+    with mock.patch("time.sleep") as patched, mock_lambda():
+        invoke(THREADED)
+        started = time.monotonic()
+        time.sleep(3)
+        time.sleep(3)
+        assert time.monotonic() - started < 1
+    assert patched.call_count == 2
+
+
 @pytest.mark.parametrize("declared", [True, False], ids=["functools.wraps", "plain"])
 def test_a_wrapper_set_over_lambdamock_s_while_functions_run_stays_and_works_in_the_next_mock(
         genuine_start: Any, declared: bool) -> None:

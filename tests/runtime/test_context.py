@@ -74,6 +74,18 @@ def test_an_empty_client_context_is_still_an_object(runtime: Runtime) -> None:
     assert json.loads(invoke(runtime, spec, client_context={}).payload) == [None, None, None]
 
 
+def test_empty_client_custom_and_env_objects_stay_objects(runtime: Runtime) -> None:
+    # awslambdaric's lambda_context.py: each field is the ClientContext's own value (dict.get), and the client is
+    # make_obj_from_dict(Client, client), None only when it is missing: an empty one is a Client of None fields.
+    spec = make_spec(handler_source("cc = context.client_context\nreturn [repr(cc.client), cc.custom, cc.env]"))
+    assert json.loads(invoke(runtime, spec, client_context={"client": {}, "custom": {}, "env": {}}).payload) == [
+        "Client([installation_id=None,app_title=None,app_version_name=None,app_version_code=None,"
+        "app_package_name=None])",
+        {},
+        {},
+    ]
+
+
 def test_the_context_reads_as_the_runtime_shows_it(runtime: Runtime) -> None:
     # awslambdaric's lambda_context.py: each object's __repr__, its fields in this order.
     spec = make_spec(handler_source("return repr(context)"), name="f", memory_size=256)

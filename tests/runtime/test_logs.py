@@ -145,6 +145,13 @@ def test_context_log_writes_to_the_invocation_log(runtime: Runtime) -> None:
     assert "via context\n" in invoke(runtime, spec).log
 
 
+def test_context_log_adds_no_newline_of_its_own(runtime: Runtime) -> None:
+    # awslambdaric's lambda_context.py: log() hands the sink str(msg) as it is; a message that ends its own line is
+    # not followed by an empty one.
+    spec = make_spec(handler_source("context.log('one\\n')\nprint('two')\nreturn 1"))
+    assert "one\ntwo\n" in invoke(runtime, spec).log
+
+
 def test_streams_are_restored_exactly_on_close() -> None:
     stdout, stderr = sys.stdout, sys.stderr
     rt = Runtime()

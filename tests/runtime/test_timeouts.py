@@ -6,6 +6,7 @@ import decimal
 import inspect
 import json
 import os
+import sys
 import threading
 import time
 import warnings
@@ -65,6 +66,24 @@ def test_the_runaway_thread_ends_with_the_timeout(runtime: Runtime, body: str) -
     )
     assert invoke(runtime, spec).timed_out
     assert sync.events["ended"].wait(5)
+
+
+def test_a_stream_the_timed_out_handler_rebound_is_the_process_s_again_while_its_code_runs_on(runtime: Runtime) -> None:
+    # docs/limitations.md: sys.stdout and sys.stderr are the function's own; once the invocation is given up on the
+    # test process has its streams back, though the handler's code swallows the interruption and goes on.
+    sync.events["stop"] = threading.Event()
+    spec = make_spec(handler_source(
+        "sys.stdout = io.StringIO()\n"
+        "while not sync.events['stop'].is_set():\n"
+        "    try:\n        time.sleep(0.01)\n    except BaseException:\n        pass",
+        prelude="import io, sys, time\nfrom tests.runtime import sync"), timeout=1)
+    invoke(runtime, make_spec(handler_source("return 1")))  # the streams lambdamock diverts are in place
+    stdout = sys.stdout
+    try:
+        assert invoke(runtime, spec).timed_out
+        assert sys.stdout is stdout
+    finally:
+        sync.events["stop"].set()
 
 
 def test_sleep_outside_handlers_is_time_sleep(runtime: Runtime) -> None:
