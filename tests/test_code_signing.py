@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import boto3
@@ -9,6 +10,7 @@ import pytest
 
 from lambdamock import package
 from tests.conftest import ACCOUNT
+from tests.helpers import wait_until
 
 PROFILE = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/test"
 OTHER_PROFILE = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/other/abcdef0123"
@@ -110,6 +112,17 @@ def test_update_without_changes_answers_the_config(client, config):
     assert unchanged["CodeSigningConfig"] == {**config, "LastModified": unchanged["CodeSigningConfig"]["LastModified"]}
 
 
+def test_an_update_moves_last_modified_on(client, config):
+    # The model: LastModified is "The date and time that the Code signing configuration was last modified", to the
+    # millisecond: once the clock has passed it, an update gives a later one.
+    before = config["LastModified"]
+    wait_until(lambda: datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] > before[:-5])
+    arn = config["CodeSigningConfigArn"]
+    updated = client.update_code_signing_config(CodeSigningConfigArn=arn, Description="later")["CodeSigningConfig"]
+    assert updated["LastModified"] > before
+    assert client.get_code_signing_config(CodeSigningConfigArn=arn)["CodeSigningConfig"] == updated
+
+
 def test_update_replaces_publishers_and_description(client, config):
     updated = client.update_code_signing_config(
         CodeSigningConfigArn=config["CodeSigningConfigArn"],
@@ -154,6 +167,26 @@ def test_list_pages(client):
     assert "NextMarker" not in last
     pages = client.get_paginator("list_code_signing_configs").paginate(PaginationConfig={"PageSize": 3})
     assert [config for page in pages for config in page["CodeSigningConfigs"]] == made
+
+
+def list_configs(client, csc, **paging):
+    return client.list_code_signing_configs(**paging), "CodeSigningConfigs"
+
+
+def list_functions(client, csc, **paging):
+    return client.list_functions_by_code_signing_config(CodeSigningConfigArn=csc, **paging), "FunctionArns"
+
+
+@pytest.mark.parametrize("listing", [list_configs, list_functions])
+def test_a_page_that_reaches_the_end_of_the_list_has_no_next_marker(client, config, create_function, listing):
+    # The model (both responses): NextMarker is "The pagination token that's included if more results are available."
+    csc = config["CodeSigningConfigArn"]
+    create_config(client)
+    create_function("a", CodeSigningConfigArn=csc)
+    create_function("b", CodeSigningConfigArn=csc)
+    page, member = listing(client, csc, MaxItems=2)
+    assert len(page[member]) == 2
+    assert "NextMarker" not in page
 
 
 def test_a_marker_survives_deletion(client):

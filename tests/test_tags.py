@@ -239,6 +239,15 @@ def test_a_code_signing_configs_tags(client, aws_error):
         client.list_tags(Resource=arn)
 
 
+@modeled("CreateCodeSigningConfig", "Tags")
+def test_tags_given_to_create_code_signing_config_are_the_configs(client):
+    # CreateCodeSigningConfig's Tags: "A list of tags to add to the code signing configuration" (the model).
+    profile = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/team/abc"
+    arn = client.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [profile]},
+                                            Tags={"team": "web"})["CodeSigningConfig"]["CodeSigningConfigArn"]
+    assert client.list_tags(Resource=arn)["Tags"] == {"team": "web"}
+
+
 RESERVED = ('One or more of your tags had a problem, please ensure none of your tag names start with "aws:", none '
             "are empty, and there are no duplicate tags")
 

@@ -134,6 +134,17 @@ def test_update_code_with_publish(client, create_function, make_zip, arn):
     assert client.get_function_configuration(FunctionName="f:1")["RevisionId"] == published["RevisionId"]
 
 
+def test_publishing_again_after_an_update_with_publish_reports_the_version_active(client, create_function, make_zip):
+    # Recorded: TestLambdaVersions::test_publish_with_update (update_function_code_result: version 1 Pending, with no
+    # LastUpdateStatus); a publish with nothing new answers the existing version Active and Successful
+    # (::test_version_lifecycle third_publish_response, ::test_publish_version_on_create repeated_publish_response).
+    create_function("f")
+    client.update_function_code(FunctionName="f", ZipFile=make_zip({"index.py": "# 2"}), Publish=True)
+    again = client.publish_version(FunctionName="f")
+    assert (again["Version"], again["State"], again["LastUpdateStatus"]) == ("1", "Active", "Successful")
+    assert "StateReasonCode" not in again
+
+
 def test_list_versions_by_function(client, create_function, arn):
     create_function("f")
     for timeout in range(4, 16):
