@@ -51,6 +51,8 @@ def server_threads() -> list[str]:
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's socket table")
 def test_it_listens_on_127_0_0_1_only_and_is_gone_after_stop():
+    # An earlier test's worker may still be leaving its exchange (see below): it ends on its own.
+    wait_until(lambda: server_threads() == [])
     mock = mock_lambda().start()
     try:
         client = boto3.client("lambda", region_name=REGION)
@@ -97,6 +99,16 @@ def test_only_a_first_segment_of_exactly_32_letters_and_digits_is_taken_for_a_ur
     longer = "a" * 40
     assert fetch(f"http://127.0.0.1:{port}/{longer}/x").json()["rawPath"] == f"/{longer}/x"
     assert fetch(f"http://127.0.0.1:{port}/{url_id}").json()["rawPath"] == "/"
+
+
+def test_a_url_id_the_mock_never_gave_is_refused_at_a_port_as_aws_refuses_an_unknown_url(client, lambda_mock):
+    # urls.md: "An unknown URL answers 403 with {"Message":null}" (recorded: test_lambda.py,
+    # TestLambdaURL::test_lambda_url_non_existing_url, asserts), at a port as at AWS's address.
+    port = port_of(public(client, lambda_mock))
+    answer = fetch(f"http://127.0.0.1:{port}/{'a' * 32}/x")
+    assert (answer.status, answer.json(), answer.headers["x-amzn-ErrorType"]) == \
+        (403, {"Message": None}, "AccessDeniedException")
+    assert lambda_mock.invocations == []
 
 
 def test_the_url_of_a_deleted_alias_is_forbidden(client, lambda_mock, create_function):
@@ -196,6 +208,16 @@ def test_responses_carry_the_configured_cors_headers_over_the_function_s(client,
     assert "Access-Control-Expose-Headers" not in other
 
 
+def test_an_updated_config_answers_the_next_request(client, lambda_mock):
+    # UpdateFunctionUrlConfig's Cors (the API reference): the URL's CORS settings, which Lambda applies to its
+    # responses (urls.md); an update applies from the next request on, at the same URL.
+    url = public(client, lambda_mock)
+    assert "Access-Control-Allow-Origin" not in fetch(url, headers={"Origin": "https://app.example"}).headers
+    client.update_function_url_config(FunctionName="f", Cors=CORS)
+    assert fetch(url, headers={"Origin": "https://app.example"}).headers["Access-Control-Allow-Origin"] == \
+        "https://app.example"
+
+
 def test_a_wildcard_origin_allows_any(client, lambda_mock):
     url = public(client, lambda_mock, Cors={"AllowOrigins": ["*"], "AllowMethods": ["*"], "AllowCredentials": False})
     preflight = fetch(url, method="OPTIONS", headers={"Origin": "https://any.example",
@@ -218,6 +240,26 @@ def test_only_an_options_request_naming_origin_and_method_is_a_preflight(client,
                             ("OPTIONS", {"Access-Control-Request-Method": "POST"})):
         assert fetch(url, method=method, headers=headers).json()["requestContext"]["http"]["method"] == method
     assert len(lambda_mock.invocations) == 3
+
+
+def test_without_a_cors_config_a_preflight_reaches_the_function(client, lambda_mock):
+    # urls.md: a URL's Cors config answers preflights itself; a URL without one leaves them to the function, which
+    # may answer CORS itself.
+    url = public(client, lambda_mock)
+    asking = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    answer = fetch(url, method="OPTIONS", headers=asking)
+    assert (answer.status, answer.json()["requestContext"]["http"]["method"]) == (200, "OPTIONS")
+    assert "Access-Control-Allow-Origin" not in answer.headers and len(lambda_mock.invocations) == 1
+
+
+def test_a_request_whose_event_would_be_over_6_mb_is_refused_without_invoking(client, lambda_mock):
+    # urls.md: "A request whose event would be over 6 MB (a binary body counts in base64) answers 413 with
+    # RequestEntityTooLargeException" (Lambda's 6 MB limit on a synchronous invocation's payload; the 413 is not
+    # recorded). 5 MB of binary body is under the limit as sent, over it as the event carries it.
+    url = public(client, lambda_mock)
+    answer = fetch(url, b"\xff" * (5 * 1024 * 1024), {"Content-Type": "application/octet-stream"}, method="POST")
+    assert (answer.status, answer.headers["x-amzn-ErrorType"]) == (413, "RequestEntityTooLargeException")
+    assert lambda_mock.invocations == []
 
 
 def test_urls_stop_with_the_mock_even_while_a_connection_is_open():
