@@ -324,6 +324,14 @@ def test_delete_twice(world, aws_error):
         world.delete_function_event_invoke_config(FunctionName="f")
 
 
+def test_deleting_a_missing_config_is_refused_while_another_qualifier_has_one(world, aws_error):
+    # EXC "delete_function_not_found": a qualifier without a config is not found, whatever other qualifiers have.
+    world.put_function_event_invoke_config(FunctionName="f", Qualifier="1", MaximumRetryAttempts=0)
+    with aws_error(world, "ResourceNotFoundException", f"The function {ARN}:$LATEST doesn't have an EventInvokeConfig"):
+        world.delete_function_event_invoke_config(FunctionName="f")
+    assert world.get_function_event_invoke_config(FunctionName="f", Qualifier="1")["MaximumRetryAttempts"] == 0
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "message"),
     [

@@ -129,6 +129,16 @@ def test_a_call_to_an_address_never_leaves_the_machine(escapes: Proxy) -> None:
     assert escapes.attempts == []
 
 
+def test_a_host_that_only_begins_with_a_urls_host_name_is_another_host(escapes: Proxy) -> None:
+    # Another host under .aws, whose name starts with the URL's: the mock leaves it to the client, which sends it to
+    # the proxy the environment names, and the function is not invoked.
+    with mock_lambda() as mock:
+        host = _echo(mock).split("/")[2]
+        other = f"http://{host}.example.aws/"
+        assert requests.get(other).status_code == 403  # the recording proxy's answer
+        assert escapes.attempts == [f"GET {other} HTTP/1.1"] and mock.invocations == []
+
+
 def test_threads_calling_an_address_each_get_their_own_answer() -> None:
     with mock_lambda() as mock:
         client = boto3.client("lambda", region_name=REGION)

@@ -102,6 +102,17 @@ def test_update_changes_only_what_it_is_given(world):
     assert kept["LastModifiedTime"] >= updated["LastModifiedTime"] >= updated["CreationTime"]
 
 
+def test_an_update_moves_last_modified_and_keeps_the_creation_time(world):
+    # LastModifiedTime (the API reference, Get's and Update's): "When the function URL configuration was last
+    # updated"; CreationTime stays when it was created.
+    world.create_function_url_config(FunctionName="f", AuthType="NONE")
+    before = world.get_function_url_config(FunctionName="f")
+    updated = world.update_function_url_config(FunctionName="f", AuthType="AWS_IAM")
+    assert updated["LastModifiedTime"] > before["LastModifiedTime"]
+    assert updated["CreationTime"] == before["CreationTime"]
+    assert world.get_function_url_config(FunctionName="f")["LastModifiedTime"] == updated["LastModifiedTime"]
+
+
 def test_update_sets_cors(world):
     # UpdateFunctionUrlConfig's Cors (the API reference): "The cross-origin resource sharing (CORS) settings for your
     # function URL"; the response and a later Get show them (moto's test_update_function_url_config_with_cors too).
@@ -210,6 +221,15 @@ def test_deleting_the_alias_or_the_function_deletes_its_urls(world, create_funct
     create_function("f")
     with pytest.raises(world.exceptions.ResourceNotFoundException):
         world.get_function_url_config(FunctionName="f")
+
+
+def test_deleting_a_function_keeps_the_urls_of_other_functions(world, create_function):
+    # DeleteFunction (the API reference) deletes the function it names, and its URLs with it, nothing else.
+    create_function("other")
+    kept = world.create_function_url_config(FunctionName="other", AuthType="NONE")
+    world.create_function_url_config(FunctionName="f", AuthType="NONE")
+    world.delete_function(FunctionName="f")
+    assert world.get_function_url_config(FunctionName="other")["FunctionUrl"] == kept["FunctionUrl"]
 
 
 # -- errors -------------------------------------------------------------------------------------
