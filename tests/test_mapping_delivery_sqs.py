@@ -191,6 +191,38 @@ def test_a_fifo_queue_delivers_each_group_in_order(world):
     assert all(len(record["attributes"]["SequenceNumber"]) == 20 for record in records)
 
 
+def test_a_fifo_record_carries_the_sequence_number_the_queue_gave_its_message(world):
+    # Recorded: LocalStack's AWS-validated test_lambda_integration_sqs.snapshot.json, test_report_batch_item_failures:
+    # the records' SequenceNumbers are the ones SendMessageBatch answered for the same messages.
+    world.function()
+    url, arn = world.queue("numbered.fifo", FifoQueue="true")
+    uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn, Enabled=False)["UUID"]
+    world.sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(n), "MessageBody": f"m{n}", "MessageGroupId": "g", "MessageDeduplicationId": f"d{n}"} for n in range(3)])
+    peeked = world.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                       AttributeNames=["All"])["Messages"]
+    given = {message["Body"]: message["Attributes"]["SequenceNumber"] for message in peeked}
+    world.lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    world.mock.wait()
+    records = [record for invocation in world.mock.invocations for record in json.loads(invocation.event)["Records"]]
+    assert {record["body"]: record["attributes"]["SequenceNumber"] for record in records} == given
+
+
+def test_a_fifo_message_delivered_again_keeps_its_sequence_number(world):
+    # Recorded: LocalStack's AWS-validated test_lambda_integration_sqs.snapshot.json, test_report_batch_item_failures:
+    # a message retried is in the second invocation with the SequenceNumber it had in the first. moto gives none
+    # under content-based deduplication, so this is lambdamock's own number.
+    world.function(FLAKY)
+    url, arn = world.queue("retried.fifo", FifoQueue="true", ContentBasedDeduplication="true")
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=arn)
+    world.sqs.send_message(QueueUrl=url, MessageBody="fail", MessageGroupId="g")
+    eventually(lambda: len(world.mock.invocations) == 2)
+    world.mock.wait()
+    first, second = (json.loads(invocation.event)["Records"][0]["attributes"] for invocation in world.mock.invocations)
+    assert (first["ApproximateReceiveCount"], second["ApproximateReceiveCount"]) == ("1", "2")
+    assert first["SequenceNumber"] == second["SequenceNumber"]
+
+
 def test_a_chain_of_queues_and_functions_settles_in_one_wait(world):
     second_url, second_arn = world.queue("second")
     forward = (

@@ -339,6 +339,19 @@ def test_records_older_than_the_maximum_age_are_skipped(world, monkeypatch):
     assert world.mock.invocations == []
 
 
+def test_a_mapping_of_a_stream_consumer_delivers_the_stream_s_records(world):
+    # botocore's Lambda model, CreateEventSourceMapping's EventSourceArn: "Amazon Kinesis - The ARN of the data
+    # stream or a stream consumer."
+    consumer = world.kinesis.register_stream_consumer(StreamARN=world.arn, ConsumerName="fan")["Consumer"]
+    world.function()
+    world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=consumer["ConsumerARN"],
+                                          StartingPosition="LATEST")
+    world.mock.wait()
+    world.put("x")
+    world.mock.wait()
+    assert world.batches() == [["x"]]
+
+
 def test_disable_then_enable_resumes_where_it_stopped(world):
     world.function()
     uuid = world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
@@ -354,15 +367,20 @@ def test_disable_then_enable_resumes_where_it_stopped(world):
     assert world.batches() == [["one"], ["two"]]
 
 
+def table_stream(dynamodb: Any, key: str, kind: str) -> str:
+    """The stream ARN of a new table "items" keyed by ``key`` of type ``kind``."""
+    table = dynamodb.create_table(
+        TableName="items", KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": kind}], BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]
+    return str(table["LatestStreamArn"])
+
+
 def test_the_event_is_lambdas_dynamodb_event():
     with moto_aws(), mock_lambda() as mock:
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        table = dynamodb.create_table(
-            TableName="items", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
-            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-        )["TableDescription"]
-        stream = table["LatestStreamArn"]
+        stream = table_stream(dynamodb, "id", "S")
         lam = boto3.client("lambda", region_name=REGION)
         deploy(lam)
         uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=stream,
@@ -379,6 +397,61 @@ def test_the_event_is_lambdas_dynamodb_event():
         assert records[1]["dynamodb"]["OldImage"]["n"] == {"N": "1"}
         assert records[2]["dynamodb"]["OldImage"] == {"id": {"S": "a"}, "n": {"N": "2"}}
         assert lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"
+
+
+@pytest.mark.parametrize(("item", "size"), [
+    # Recorded (validated against AWS): LocalStack's test_lambda_integration_dynamodbstreams.snapshot.json,
+    # TestDynamoDBEventSourceMapping::test_dynamodb_event_source_mapping: a binary is base64 ("Zm9vYmFy"), and
+    # SizeBytes is 70; test_dynamodb_report_batch_item_failures: a boolean counts one byte (58).
+    ({"my_partition_key": {"S": "hello world"}, "binary_key": {"B": b"foobar"}}, 70),
+    ({"my_partition_key": {"S": "testId0"}, "should_fail": {"BOOL": False}}, 58),
+    # The developer guide's example event (awsdocs/aws-lambda-developer-guide,
+    # sample-apps/java-events/events/dynamodb-record.json): this insert's SizeBytes is 26.
+    ({"Id": {"N": "101"}, "Message": {"S": "New item!"}}, 26),
+    # DynamoDB's item size rules, which the recorded sizes above follow (DynamoDB developer guide, "DynamoDB item
+    # sizes and formats"): a string counts its UTF-8 bytes, a list or map 3 bytes plus 1 byte an element.
+    ({"id": {"S": "\u00e9"}, "tags": {"L": [{"S": "a"}, {"BOOL": True}]}, "m": {"M": {"k": {"S": "v"}}}}, 26),
+])
+def test_a_dynamodb_record_has_binaries_in_base64_and_dynamodbs_size_of_the_change(item, size):
+    key, value = next(iter(item.items()))
+    with moto_aws(), mock_lambda() as mock:
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        stream = table_stream(dynamodb, key, next(iter(value)))
+        lam = boto3.client("lambda", region_name=REGION)
+        deploy(lam)
+        lam.create_event_source_mapping(FunctionName="f", EventSourceArn=stream, StartingPosition="LATEST")
+        dynamodb.put_item(TableName="items", Item=item)
+        mock.wait()
+        [invocation] = mock.invocations
+        [record] = json.loads(invocation.event)["Records"]
+    shown = {name: {kind: base64.b64encode(data).decode() if isinstance(data, bytes) else data
+                    for kind, data in member.items()} for name, member in item.items()}
+    assert record["dynamodb"]["NewImage"] == shown and record["dynamodb"]["Keys"] == {key: value}
+    assert record["dynamodb"]["SizeBytes"] == size
+
+
+def test_a_dynamodb_batch_given_up_on_is_reported_with_its_arrival_to_the_second():
+    # Recorded (validated against AWS): LocalStack's test_lambda_integration_dynamodbstreams.snapshot.json,
+    # test_dynamodb_event_source_mapping_with_on_failure_destination_config: DDBStreamBatchInfo gives the records'
+    # arrival as a timestamp to the second ("2022-07-13T13:48:01Z").
+    with moto_aws(), mock_lambda() as mock:
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.create_queue(QueueName="failures")["QueueUrl"]
+        stream = table_stream(dynamodb, "id", "S")
+        lam = boto3.client("lambda", region_name=REGION)
+        deploy(lam, "def handler(event, context):\n    raise ValueError('no')\n")
+        lam.create_event_source_mapping(
+            FunctionName="f", EventSourceArn=stream, StartingPosition="LATEST", MaximumRetryAttempts=0,
+            DestinationConfig={"OnFailure": {"Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"}})
+        before = time.time()
+        dynamodb.put_item(TableName="items", Item={"id": {"S": "a"}})
+        mock.wait()
+        message = json.loads(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"])
+    info = message["DDBStreamBatchInfo"]
+    assert info["approximateArrivalOfFirstRecord"] == info["approximateArrivalOfLastRecord"]
+    arrived = datetime.datetime.strptime(info["approximateArrivalOfFirstRecord"], "%Y-%m-%dT%H:%M:%SZ")
+    assert math.floor(before) - 1 <= arrived.replace(tzinfo=datetime.timezone.utc).timestamp() <= time.time()
 
 
 def test_a_stream_that_cannot_be_read_shows_the_problem(world):

@@ -73,6 +73,15 @@ def test_a_record_that_would_pass_the_payload_limit_does_not_fit():
     batch.add(2, big)
     assert not batch.fits(b"{}")
     assert len(event(batch.take()[1])) == limit
+    batch.add(3, big)
+    assert batch.fits(big), "a batch taken from counts its bytes afresh"
+
+
+def test_a_record_whose_event_alone_is_exactly_the_payload_limit_is_taken():
+    # As fits: "within the payload limit" includes the limit itself.
+    big = json.dumps({"body": "x" * 1000}).encode()
+    batch: Batch[int] = Batch(100, 0, limit=len(event([big])), clock=Clock())
+    assert batch.takes(big) and not batch.takes(big + b" ")
 
 
 def test_a_lone_record_always_fits():
