@@ -54,6 +54,7 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
         "class Text(str):\n    def _asdict(self):\n        return {'s': 1}\n"
         "class Takes:\n    def _asdict(self, extra):\n        return {}\n"
         "class Wrong:\n    def _asdict(self):\n        return [1]\n"
+        "class Sub:\n    def _asdict(self):\n        return collections.OrderedDict(a=1)\n"
         "class Nothing:\n    def _asdict(self):\n        return None\n"
         "class Counted:\n    calls = 0\n    def _asdict(self):\n        Counted.calls += 1\n"
         "        return {'calls': Counted.calls}\n"
@@ -64,7 +65,7 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
         "    return {'row': [{'row': Row()}], 'mapping': Mapping(a=1), 'listing': [Listing([1])], 'text': Text('t'),\n"
         "            'takes': [Takes()], 'wrong': [Wrong()], 'nothing': [Nothing()],\n            'counted': [Counted()], 'fresh': Rows([0]),\n"
         "            'ordered': collections.OrderedDict(p=Point(1, 2)), 'plain': Plain([Point(3, 4)]),\n"
-        "            'tuple': (Point(5, 6),), 'mixed': [Point(7, 8), Text('t')]}[event['case']]\n"
+        "            'tuple': (Point(5, 6),), 'mixed': [Point(7, 8), Text('t')], 'sub': [Sub()]}[event['case']]\n"
     )
     deploy(client, "f", {"app.py": source})
 
@@ -81,6 +82,8 @@ def test_any_value_with_an_asdict_is_an_object_as_simplejson_writes_it(client):
     assert answer("plain") == {"error": None, "body": b'[{"x": 3, "y": 4}]'}
     assert answer("tuple") == {"error": None, "body": b'[{"x": 5, "y": 6}]'}
     assert answer("mixed") == {"error": None, "body": b'[{"x": 7, "y": 8}, "t"]'}
+    # A dict of any kind will do (simplejson's _speedups.c, encoder_steal_encode: PyDict_Check, subclasses too).
+    assert answer("sub") == {"error": None, "body": b'[{"a": 1}]'}
     # Values made as they are iterated over, each freed before the next: one's id may be the next one's.
     assert answer("fresh") == {"error": None, "body": b'[{"i": 0}, {"i": 1}, {"i": 2}]'}
     for case, message in (("takes", "Object of type Takes is not JSON serializable"),

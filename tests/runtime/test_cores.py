@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -82,6 +83,25 @@ def test_a_core_the_thread_may_not_have_is_refused_and_its_mask_left_alone(monke
     mine = os.sched_getaffinity(0)
     monkeypatch.setattr(cores, "_current_cpu", lambda: 100_000)
     assert cores.meet(threading.current_thread()) is None
+    assert os.sched_getaffinity(0) == mine
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="narrowing is Linux's")
+def test_on_linux_threads_are_narrowed() -> None:
+    # runtime.cores: hand-offs keep to one core on Linux; only elsewhere, or where the kernel refuses, nothing is.
+    assert cores._current_cpu is not None and cores._current_cpu() >= 0
+
+
+def _refused(*args: Any) -> None:
+    raise PermissionError(1, "Operation not permitted")
+
+
+@narrowable
+def test_where_the_kernel_refuses_nothing_is_narrowed_and_nothing_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = os.sched_getaffinity(0)
+    monkeypatch.setattr(os, "sched_setaffinity", _refused)
+    assert cores.meet(threading.current_thread()) is None
+    Meeting(mine).arrived()  # its own mask back, refused: the kernel's stands
     assert os.sched_getaffinity(0) == mine
 
 

@@ -132,6 +132,14 @@ def test_logger_exception_includes_the_traceback_naming_the_task_root(
     assert "/var/task/" not in logging.Formatter().format(record)
 
 
+def test_every_frame_of_a_logged_traceback_names_the_task_root(runtime: Runtime) -> None:
+    # The function's files are under /var/task on Lambda, each frame of them as much as the first.
+    files = {"app.py": "import logging\ndef fail():\n    1 / 0\ndef handler(event, context):\n    try:\n        fail()\n"
+                       "    except ZeroDivisionError:\n        logging.getLogger('fn').exception('failed')\n"}
+    log = invoke(runtime, make_spec(files)).log
+    assert log.count('File "/var/task/app.py", line ') == 2 and "lambdamock-" not in log, log
+
+
 def test_json_logs_name_the_task_root_in_stack_trace_and_location(runtime: Runtime) -> None:
     spec = dataclasses.replace(make_spec(_LOGS_AN_EXCEPTION), logging=LogSettings("JSON"))
     [document] = [json.loads(line) for line in invoke(runtime, spec).log.splitlines()

@@ -42,9 +42,16 @@ def _chain() -> None:
         _context()
 
 
-@pytest.mark.parametrize("raising", [_cause, _context, _suppressed, _chain])
+def _circle() -> None:
+    first, second = KeyError("first"), ValueError("second")
+    first.__cause__ = second
+    raise second from first  # each the other's cause: Python reports each once
+
+
+@pytest.mark.parametrize("raising", [_cause, _context, _suppressed, _chain, _circle])
 def test_an_uncaught_exception_is_reported_as_python_reports_it(raising: Callable[[], None]) -> None:
-    # A cause, a context, a context suppressed (from None) and a chain of both, as Python's excepthook words them.
+    # A cause, a context, a context suppressed (from None), a chain of both and a circle of causes, as Python's
+    # excepthook words them.
     with pytest.raises(ValueError) as info:
         raising()
     error = info.value

@@ -52,6 +52,15 @@ def test_where_a_yield_would_not_hand_over_the_gil_nothing_is_watched() -> None:
     assert time.perf_counter() - start < 0.5
 
 
+def test_a_signal_set_already_settles_where_nothing_is_watched_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Signal.settles: "whether it is set now or within ``within`` seconds"; without watching, "now" still counts.
+    monkeypatch.setattr(waits, "_yield", None)
+    signal = Signal()
+    assert not signal.settles(0)
+    signal.set()
+    assert signal.settles(0) and signal.settles(1)
+
+
 def _two_waits(first: Signal, second: Signal, seen: list[tuple[str, bool]]) -> waits.Steps[str]:
     seen.append(("first", (yield waits.Wait(first, 5))))
     seen.append(("second", (yield waits.Wait(second, 5))))
@@ -123,6 +132,28 @@ def test_at_a_waits_deadline_the_caller_carries_the_relay_on_itself() -> None:
     assert delivered[-1] == "late"
 
 
+def test_a_signal_that_comes_after_its_wait_was_carried_on_at_the_deadline_carries_on_nothing() -> None:
+    # Relay._set: only the signal of the wait the steps are at carries them on; a later wait is not answered by it.
+    first, second = Signal(), Signal()
+    seen: list[tuple[str, bool]] = []
+
+    def steps() -> waits.Steps[str]:
+        seen.append(("first", (yield waits.Wait(first, 0.01))))
+        seen.append(("second", (yield waits.Wait(second, 5))))
+        return "done"
+
+    relay = waits.relay(steps(), print, print)
+    deadline = time.monotonic() + 5
+    while relay.due() != 0.0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    relay.carry_on()  # at the first wait's deadline: on to the second
+    assert seen == [("first", False)]
+    first.set()  # too late for the first wait, and not the second's signal
+    assert seen == [("first", False)] and not relay.ended
+    second.set()
+    assert seen == [("first", False), ("second", True)] and relay.ended
+
+
 def test_what_a_relays_steps_or_delivery_raise_goes_to_its_failure_handler() -> None:
     signal = Signal()
 
@@ -143,6 +174,38 @@ def test_what_a_relays_steps_or_delivery_raise_goes_to_its_failure_handler() -> 
 
     with pytest.raises(OSError, match="went away"):
         _run(fine(), refuse)
+
+
+def test_finishing_a_relay_whose_signal_never_comes_returns_at_the_waits_deadline() -> None:
+    # Relay.finish: the steps are carried on "here at a wait's deadline", not long after it.
+    seen: list[bool] = []
+
+    def steps() -> waits.Steps[str]:
+        seen.append((yield waits.Wait(Signal(), 0.2)))
+        return "late"
+
+    start = time.monotonic()
+    waits.relay(steps(), print, print).finish()
+    assert seen == [False] and time.monotonic() - start < 2
+
+
+class _Stop(BaseException):
+    pass
+
+
+def test_a_base_exception_its_delivery_raises_goes_to_the_relays_failure_handler_too() -> None:
+    # waits.relay: "what the steps or ``deliver`` raise" goes to ``failed``, not only an Exception.
+    failures: list[BaseException] = []
+
+    def fine() -> waits.Steps[str]:
+        return "done"
+        yield  # a generator that never waits
+
+    def stop(result: str) -> None:
+        raise _Stop(result)
+
+    relay = waits.relay(fine(), stop, failures.append)
+    assert relay.ended and [type(failure) for failure in failures] == [_Stop]
 
 
 def test_a_relay_ends_even_when_its_failure_handler_raises() -> None:
