@@ -108,6 +108,11 @@ class TestPlainClass(PlainTests):
         create()
         assert names() == ["f"]
 
+    def testNamedWithoutAnUnderscore(self):  # "test" and no underscore: the prefix is what counts
+        # docs/unittest.md: on a class that is not a TestCase, "each `test*` method" runs in a fresh mock of its own.
+        create()
+        assert names() == ["f"]
+
 
 @mock_lambda
 class TestDecoratedBase(unittest.TestCase):

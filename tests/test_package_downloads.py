@@ -113,10 +113,13 @@ def test_a_url_the_mock_did_not_give_is_denied_as_s3_denies_it(mocked: str) -> N
 
 
 def test_a_range_gets_those_bytes_as_s3_gives_them(mocked: str) -> None:
+    # S3's answers: LocalStack's test_s3_api.snapshot.json (AWS-validated), TestS3ObjectCRUD::test_get_object_range:
+    # "bytes=0-0" and "bytes=1-1" give that one byte, "bytes=-15" of a 10-byte object gives all 10 ("bytes 0-9/10").
     lam = boto3.client("lambda", region_name=REGION)
     location = lam.publish_layer_version(LayerName="deps", Content={"ZipFile": FIRST})["Content"]["Location"]
     for asked, first, last in (("bytes=0-9", 0, 9), ("bytes=-5", len(FIRST) - 5, len(FIRST) - 1),
-                               (f"bytes=10-{len(FIRST) + 50}", 10, len(FIRST) - 1)):
+                               (f"bytes=10-{len(FIRST) + 50}", 10, len(FIRST) - 1), ("bytes=0-0", 0, 0),
+                               ("bytes=1-1", 1, 1), (f"bytes=-{len(FIRST) + 5}", 0, len(FIRST) - 1)):
         response = requests.get(location, headers={"Range": asked})
         assert (response.status_code, response.content) == (206, FIRST[first:last + 1])
         assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(FIRST)}"

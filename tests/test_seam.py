@@ -111,9 +111,11 @@ def test_a_client_with_fixed_credentials_signs_lambda_requests_as_botocore_does(
         assert signing_seen(client) == [("before-sign", "v4"), ("before-send", True, b"1")]
 
 
-def test_credentials_that_would_be_looked_up_or_refreshed_are_left_alone():
+@pytest.mark.parametrize("made_before_start", [False, True], ids=["client made while active", "made before start"])
+def test_credentials_that_would_be_looked_up_or_refreshed_are_left_alone(made_before_start):
     # An expired refreshable identity (a profile's SSO or role, instance metadata) would be refreshed, perhaps
-    # over the network, to sign: the request is answered unsigned and the refresh never happens.
+    # over the network, to sign: the request is answered unsigned and the refresh never happens. A client made
+    # before start holds that identity already (one made while active never looks it up).
     refreshed = []
 
     class Provider(botocore.credentials.CredentialProvider):
@@ -126,10 +128,77 @@ def test_credentials_that_would_be_looked_up_or_refreshed_are_left_alone():
 
     session = botocore.session.Session()
     session.get_component("credential_provider").insert_before("env", Provider())
+    def make():
+        return boto3.Session(botocore_session=session).client("lambda", region_name="us-east-1")
+
+    made = make() if made_before_start else None
     with mock_lambda():
-        client = boto3.Session(botocore_session=session).client("lambda", region_name="us-east-1")
+        client = made or make()
         assert signing_seen(client) == [("before-send", False, None)]
     assert refreshed == []
+
+
+def key_signed_with(client, call) -> str:
+    """The access key the Authorization header of ``call(client)`` names; an S3 request is answered empty here."""
+    seen = []
+
+    class Listed:
+        def stream(self, **_):
+            yield b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>"
+
+    def before_send(request, **_):
+        seen.append(request.headers["Authorization"])
+        if client.meta.service_model.service_name == "s3":
+            return AWSResponse(request.url, 200, {}, Listed())
+        return None
+
+    client.meta.events.register("before-send", before_send)
+    call(client)
+    header = seen[0].decode() if isinstance(seen[0], bytes) else seen[0]
+    return header.split("Credential=", 1)[1].split("/", 1)[0]
+
+
+@pytest.mark.parametrize("where", ["variables", "credentials", "config", "session"])
+def test_a_lambda_client_made_while_active_signs_with_the_keys_at_hand_and_no_others(where, monkeypatch, tmp_path):
+    # docs/fail-closed.md: while a mock is active, a Lambda client gets only the keys that environment variables
+    # and shared files hold; keys given to its session are its own.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                 "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    key = f"KEYFROM{where.upper()}"
+    if where in ("credentials", "config"):
+        (tmp_path / where).write_text(f"[default]\naws_access_key_id = {key}\naws_secret_access_key = s\n")
+    else:
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "KEYFROMVARIABLES")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    session = boto3.Session(aws_access_key_id=key, aws_secret_access_key="s") if where == "session" else boto3.Session()
+    with mock_lambda():
+        client = session.client("lambda", region_name="us-east-1")
+        assert key_signed_with(client, lambda lam: lam.list_functions()) == key
+
+
+def test_a_sessions_other_clients_look_their_credentials_up_as_botocore_does(monkeypatch):
+    # docs/fail-closed.md: a Lambda client gets only the keys variables and files hold, "and nothing is kept for the
+    # session's other clients": they ask the session's whole chain, a provider of its own included.
+    class Provider(botocore.credentials.CredentialProvider):
+        METHOD = "test"
+
+        def load(self):
+            return botocore.credentials.Credentials("KEYFROMPROVIDER", "s", method=self.METHOD)
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "KEYFROMVARIABLES")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    sessions = [botocore.session.Session(), botocore.session.Session()]
+    for session in sessions:
+        session.get_component("credential_provider").insert_before("env", Provider())
+    with mock_lambda():
+        lam = sessions[0].create_client("lambda", region_name="us-east-1")
+        assert sessions[0].get_credentials().access_key == "KEYFROMPROVIDER"
+        s3 = sessions[1].create_client("s3", region_name="us-east-1")
+        assert key_signed_with(lam, lambda client: client.list_functions()) == "KEYFROMVARIABLES"
+        assert key_signed_with(s3, lambda client: client.list_buckets()) == "KEYFROMPROVIDER"
 
 
 def test_other_services_pass_through_untouched():
