@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 
 from lambdamock import package
-from tests.helpers import ROLE
+from tests.helpers import ROLE, moto_aws
 
 LEGACY = "2014-11-11"
 ECHO = {"index.py": "def handler(event, context):\n    return event\n"}
@@ -176,6 +176,17 @@ def test_list_functions_pages_with_markers(old):
             break
     assert pages == [["a", "b"], ["c", "d"], ["e"]]
     assert old.list_functions(MaxItems=5).get("NextMarker") is None
+
+
+def test_list_functions_without_max_items_answers_pages_of_50(old, new, create_function):
+    # docs/legacy.md: "ListFunctions | Functions, up to MaxItems (default 50), and NextMarker when more follow".
+    names = [f"f{index:02}" for index in range(51)]
+    for name in names:
+        create_function(name, via=new)
+    first = old.list_functions()
+    assert [entry["FunctionName"] for entry in first["Functions"]] == names[:50]
+    rest = old.list_functions(Marker=first["NextMarker"])
+    assert [entry["FunctionName"] for entry in rest["Functions"]] == names[50:] and "NextMarker" not in rest
 
 
 def test_list_functions_when_there_are_none(old):
@@ -354,6 +365,17 @@ def test_not_a_zip(old, new, aws_error, exists):
         upload(old)
     with aws_error(new, "InvalidParameterValueException", UNZIP):
         upload(old, FunctionZip=NOT_A_ZIP)
+
+
+def test_upload_with_a_role_moto_does_not_hold_cannot_be_assumed(old, new, aws_error):
+    # The 2014 model's InvalidParameterValueException: "if you provided an IAM role for AWS Lambda to assume in the
+    # UploadFunction or the UpdateFunctionConfiguration API, that AWS Lambda is unable to assume you will get this
+    # exception"; its text as tests/test_neighbours.py has it.
+    with moto_aws():
+        with aws_error(new, "InvalidParameterValueException",
+                       "The role defined for the function cannot be assumed by Lambda."):
+            upload(old, Role="arn:aws:iam::123456789012:role/missing")
+        assert old.list_functions()["Functions"] == []
 
 
 def test_upload_onto_an_image_function(old, new, create_function, aws_error):

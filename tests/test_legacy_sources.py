@@ -119,3 +119,39 @@ def test_adding_a_mapped_source_again_moves_it_to_the_new_function(m, old):
     assert second["UUID"] == first["UUID"]
     assert (second["FunctionName"], second["BatchSize"]) == ("g", 5)
     assert [s["UUID"] for s in old.list_event_sources()["EventSources"]] == [first["UUID"]]
+
+
+def test_adding_a_mapped_source_again_takes_the_new_role(m, old):
+    # The 2014 model's AddEventSource: "You provide the configuration information ... for the event source mapping
+    # in the request body"; for a source already mapped, "the existing mapping is updated".
+    m.stream(STREAM)
+    first = old.add_event_source(EventSource=STREAM, FunctionName="f", Role=INVOKER)
+    m.wait()
+    other = f"arn:aws:iam::{ACCOUNT}:role/other-invoker"
+    assert old.add_event_source(EventSource=STREAM, FunctionName="f", Role=other)["Role"] == other
+    assert old.get_event_source(UUID=first["UUID"])["Role"] == other
+
+
+def test_a_disabled_mapping_is_not_active(m, old):
+    # The 2014 model's EventSourceConfiguration.IsActive: "Events are only processes if IsActive is true."
+    m.stream(STREAM)
+    uuid = old.add_event_source(EventSource=STREAM, FunctionName="f", Role=INVOKER)["UUID"]
+    m.wait()
+    boto3.client("lambda", region_name=REGION).update_event_source_mapping(UUID=uuid, Enabled=False)
+    m.wait()
+    assert old.get_event_source(UUID=uuid)["IsActive"] is False
+    assert [s["IsActive"] for s in old.list_event_sources()["EventSources"]] == [False]
+
+
+def test_an_sqs_queue_added_as_an_event_source_has_no_stream_position(m, old):
+    # docs/legacy.md: AddEventSource maps "a Kinesis stream (or an SQS queue, ...)"; InitialPositionInStream is a
+    # stream's, so a queue's mapping has no Parameters, and its messages are delivered.
+    queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
+    queue = m.queue(queue_arn)
+    added = old.add_event_source(EventSource=queue_arn, FunctionName="f", Role=INVOKER, BatchSize=5)
+    assert (added["EventSource"], added["BatchSize"], added["Parameters"]) == (queue_arn, 5, {})
+    m.wait()
+    queue.send("hello")
+    m.wait()
+    [invocation] = m.invocations
+    assert [record["body"] for record in json.loads(invocation.event)["Records"]] == ["hello"]

@@ -7,6 +7,7 @@ event through SQS, SNS or Lambda is stopped); RecursiveInvocationException from 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import boto3
@@ -43,6 +44,14 @@ def handler(event, context):
         boto3.client("sns", region_name="us-east-1").publish(
             TopicArn=event["Records"][0]["Sns"]["TopicArn"], Message=json.dumps({**message, "hop": message["hop"] + 1}))
 """
+# Each run hands the event to the other function, forever.
+PING_PONG = """
+import json, boto3
+def handler(event, context):
+    boto3.client("lambda", region_name="us-east-1").invoke(
+        FunctionName=event["other"], InvocationType="Event", Payload=json.dumps({"other": context.function_name}))
+"""
+TRACE_ECHO = "import os\ndef handler(event, context):\n    return os.environ['_X_AMZN_TRACE_ID']\n"
 
 
 def create(source: str, role: str = ROLE) -> Any:
@@ -87,6 +96,18 @@ def test_a_loop_that_is_allowed_runs_on(lambda_mock: Any) -> None:
     assert ran_and_stopped(lambda_mock) == (20, [])
 
 
+def test_a_loop_of_two_functions_stops_each_after_16(lambda_mock: Any) -> None:
+    # "Lambda recursive loop detection": the count is per function in the event's chain, whichever functions
+    # the chain passes through (here "loop" and "pong" take turns).
+    client = create(PING_PONG)
+    client.create_function(FunctionName="pong", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": PING_PONG})}, Timeout=30)
+    client.invoke(FunctionName="loop", InvocationType="Event", Payload=json.dumps({"other": "pong"}))
+    assert ran_and_stopped(lambda_mock) == (32, ["RecursiveInvocationException"])
+    [stopped] = [run.function_name for run in lambda_mock.invocations if run.stopped]
+    assert stopped == "loop"
+
+
 def test_separate_events_each_get_their_own_count(lambda_mock: Any) -> None:
     client = create(SELF_INVOKING)
     for _ in range(3):
@@ -121,3 +142,15 @@ def test_a_loop_through_an_sns_topic_stops(allowed: bool) -> None:
             client.put_function_recursion_config(FunctionName="loop", RecursiveLoop="Allow")
         sns.publish(TopicArn=topic, Message=json.dumps({"hop": 1, "stop": 18}) if allowed else json.dumps({"hop": 1}))
         assert ran_and_stopped(mock) == ((18, []) if allowed else (16, ["RecursiveInvocationException"]))
+
+
+def test_a_trace_header_in_the_tests_own_environment_continues_no_chain(lambda_mock: Any, monkeypatch: Any) -> None:
+    # An SDK sends _X_AMZN_TRACE_ID (as X-Amzn-Trace-Id) only inside Lambda, where AWS_LAMBDA_FUNCTION_NAME is set:
+    # botocore.handlers.add_recursion_detection_header. A test process's variable is no hop of a chain.
+    client = create(TRACE_ECHO)
+    first = json.loads(client.invoke(FunctionName="loop")["Payload"].read())
+    [key] = re.findall(r"Lineage=([0-9a-f]+):1$", first)
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", f"Root=1-5759e988-bd862e3fe1be46a994272793;Lineage={key}:16")
+    response = client.invoke(FunctionName="loop")
+    assert "FunctionError" not in response
+    assert json.loads(response["Payload"].read()).endswith(f"Lineage={key}:1")

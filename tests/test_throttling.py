@@ -269,10 +269,12 @@ def _results_once_released(lambda_mock) -> list[str]:
     return sorted(record.result for record in lambda_mock.invocations)
 
 
-def test_queued_events_run_latest_as_it_is_when_their_turn_comes(variant, lambda_mock):
+@pytest.mark.parametrize("qualified", [{}, {"Qualifier": "$LATEST"}])
+def test_queued_events_run_latest_as_it_is_when_their_turn_comes(variant, lambda_mock, qualified):
     # Recorded: LocalStack test_lambda.snapshot.json, TestLambdaVersions::test_async_invoke_queue_upon_function_update:
     # events queued behind a reservation before an update run the updated $LATEST ("02-before--variant-2").
-    _queue_behind_one_running(variant, 3)
+    # Qualifier $LATEST names the version an unqualified invoke runs (both answer ExecutedVersion "$LATEST").
+    _queue_behind_one_running(variant, 3, **qualified)
     variant.update_function_configuration(FunctionName="v", Environment={"Variables": {"VARIANT": "2"}})
     assert _results_once_released(lambda_mock) == ["1", "2", "2"]
 
