@@ -155,3 +155,13 @@ def test_an_sqs_queue_added_as_an_event_source_has_no_stream_position(m, old):
     m.wait()
     [invocation] = m.invocations
     assert [record["body"] for record in json.loads(invocation.event)["Records"]] == ["hello"]
+
+
+def test_an_sqs_queue_added_without_a_batch_size_takes_todays_default_of_10(m, old):
+    # docs/legacy.md: 100 is the 2014 default for streams; for a queue, more than 10 needs a batching window
+    # (CreateEventSourceMapping's MaximumBatchingWindowInSeconds), which AddEventSource cannot set.
+    queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
+    m.queue(queue_arn)
+    added = old.add_event_source(EventSource=queue_arn, FunctionName="f", Role=INVOKER)
+    assert added["BatchSize"] == 10
+    assert boto3.client("lambda", region_name=REGION).get_event_source_mapping(UUID=added["UUID"])["BatchSize"] == 10

@@ -8,7 +8,7 @@ from lambdamock.operations import mappings
 from lambdamock.operations._base import Call
 from lambdamock.state.mappings import CREATING, DELETING, SQS, EventSourceMapping, source_kind
 
-# AddEventSource's defaults, as the 2014 documentation gives them.
+# AddEventSource's defaults, as the 2014 documentation gives them for streams, the only sources it knew.
 _BATCH_SIZE = 100
 _POSITION = "TRIM_HORIZON"
 
@@ -45,11 +45,10 @@ def _found(call: Call, uuid: str) -> EventSourceMapping:
 
 def add_event_source(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     source = params["EventSource"]
-    request: dict[str, Any] = {
-        "EventSourceArn": source,
-        "FunctionName": params["FunctionName"],
-        "BatchSize": params.get("BatchSize", _BATCH_SIZE),
-    }
+    request: dict[str, Any] = {"EventSourceArn": source, "FunctionName": params["FunctionName"]}
+    streamed = source_kind(source) != SQS
+    if streamed or "BatchSize" in params:  # a queue takes today's default: more than 10 needs a batching window
+        request["BatchSize"] = params.get("BatchSize", _BATCH_SIZE)
     with call.service.lock:
         existing = next((m for m in call.region.mappings if m.config.source_arn == source), None)
     if existing is not None:
@@ -59,7 +58,7 @@ def add_event_source(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         mapping = _found(call, mappings.update_event_source_mapping(call, {"UUID": existing.uuid, **request})["UUID"])
         mapping.role = params["Role"]
         return _view(mapping)
-    if source_kind(source) != SQS:
+    if streamed:
         request["StartingPosition"] = (params.get("Parameters") or {}).get("InitialPositionInStream", _POSITION)
     created = mappings.create_event_source_mapping(call, request)
     mapping = _found(call, created["UUID"])
