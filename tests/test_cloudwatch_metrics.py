@@ -135,11 +135,14 @@ def test_each_attempt_of_an_event_is_an_invocation(watched: Watched) -> None:
     assert watched.statistic("Errors", FunctionName="f") == 2
 
 
-def test_a_datapoint_is_stamped_when_its_invocation_began(watched: Watched) -> None:
+@pytest.mark.parametrize("source", [
+    "import time\ndef handler(e, c):\n    time.sleep(2.5)\n",
+    "import time\ntime.sleep(2.5)\ndef handler(e, c):\n    pass\n",  # a slow init: invoked before it
+], ids=["slow-handler", "slow-init"])
+def test_a_datapoint_is_stamped_when_its_invocation_began(watched: Watched, source: str) -> None:
     # "The timestamp on a metric reflects when the function was invoked" (Lambda developer guide, metrics).
     watched.lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                                Code={"ZipFile": package({"app.py": "import time\ndef handler(e, c):\n"
-                                                                    "    time.sleep(2.5)\n"})})
+                                Code={"ZipFile": package({"app.py": source})})
     invoked = datetime.datetime.now(datetime.timezone.utc)
     watched.lam.invoke(FunctionName="slow", Payload=b"{}")
     answer = watched.cloudwatch.get_metric_statistics(
@@ -155,11 +158,20 @@ def test_the_background_puts_them_once_many_are_queued(watched: Watched, monkeyp
     from lambdamock.outbound import shipping
     from tests.helpers import wait_until
 
-    monkeypatch.setattr(shipping, "_BACKGROUND", 1)
+    # docs/metrics.md: "once 10,000 values are queued they are put in the background"; here once one
+    # invocation's are: three metrics under two dimension sets (the account's and the function's).
+    monkeypatch.setattr(shipping, "_BACKGROUND", 6)
     watched.create()
     watched.lam.invoke(FunctionName="f", Payload=b"{}")
     backend = cloudwatch_backends["123456789012"][REGION]
-    wait_until(lambda: any(datum.name == "Invocations" for datum in backend.metric_data))  # no request, no wait()
+
+    def invocations() -> int:
+        return sum(datum.name == "Invocations" for datum in backend.metric_data)
+
+    wait_until(lambda: invocations() > 0)  # no request, no wait()
+    first = invocations()
+    watched.lam.invoke(FunctionName="f", Payload=b"{}")
+    wait_until(lambda: invocations() > first)  # and again, each time as many are queued
 
 
 def test_wait_puts_what_ran(watched: Watched) -> None:
@@ -240,3 +252,17 @@ def test_what_one_moto_mock_did_not_get_never_reaches_the_next() -> None:
             assert Watched(None).statistic("Invocations", FunctionName="f") is None
             logs = boto3.client("logs", region_name=REGION)
             assert logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/f")["logGroups"] == []
+
+
+def test_metrics_go_to_the_functions_region(watched: Watched) -> None:
+    # Lambda publishes a function's metrics to CloudWatch in the function's region.
+    boto3.client("lambda", region_name="eu-west-1").create_function(
+        FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+        Code={"ZipFile": package({"app.py": SOURCE})})
+    boto3.client("lambda", region_name="eu-west-1").invoke(FunctionName="f", Payload=b"{}")
+    answer = boto3.client("cloudwatch", region_name="eu-west-1").get_metric_statistics(
+        Namespace="AWS/Lambda", MetricName="Invocations", Statistics=["Sum"], Period=3600, StartTime=watched.since,
+        EndTime=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1),
+        Dimensions=[{"Name": "FunctionName", "Value": "f"}])
+    assert [point["Sum"] for point in answer["Datapoints"]] == [1]
+    assert watched.statistic("Invocations", FunctionName="f") is None

@@ -165,3 +165,68 @@ def test_an_unknown_key_or_a_wrong_secret_is_refused(iam_enforced):
         "Code": "UnrecognizedClientException", "Message": "The security token included in the request is invalid."}
     wrong = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}, secret="wrong")
     assert refused(lambda: wrong.list_functions())["Code"] == "InvalidSignatureException"
+
+
+ACCOUNT_ARN = "arn:aws:lambda:us-east-1:123456789012"
+MAPPING = "14e0db71-5d35-4eb5-b481-8945cf9d10c2"
+
+
+@pytest.mark.parametrize(("operation", "params", "action", "resource"), [
+    # AWS's ARN formats and actions: "Resources and conditions for Lambda actions" (developer guide), whose
+    # InvokeFunction is Invoke's action, and InvokeWithResponseStream's ("This operation requires permission for
+    # the lambda:InvokeFunction action", its API reference).
+    ("invoke_with_response_stream", {"FunctionName": "a"}, "InvokeFunction", f"{ACCOUNT_ARN}:function:a"),
+    ("invoke", {"FunctionName": "a", "Qualifier": "1"}, "InvokeFunction", f"{ACCOUNT_ARN}:function:a:1"),
+    ("get_event_source_mapping", {"UUID": MAPPING}, "GetEventSourceMapping",
+     f"{ACCOUNT_ARN}:event-source-mapping:{MAPPING}"),
+    ("update_event_source_mapping", {"UUID": MAPPING, "FunctionName": "a"}, "UpdateEventSourceMapping",
+     f"{ACCOUNT_ARN}:event-source-mapping:{MAPPING}"),
+    ("get_code_signing_config", {"CodeSigningConfigArn": f"{ACCOUNT_ARN}:code-signing-config:csc-0123456789abcdef0"},
+     "GetCodeSigningConfig", f"{ACCOUNT_ARN}:code-signing-config:csc-0123456789abcdef0"),
+    ("get_layer_version", {"LayerName": "l", "VersionNumber": 1}, "GetLayerVersion", f"{ACCOUNT_ARN}:layer:l:1"),
+    # An action on no named resource is refused "on resource: *" (AWS's text as users report it for ListFunctions:
+    # aws/aws-toolkit-jetbrains#595, prowler-cloud/prowler#4209).
+    ("list_functions", {}, "ListFunctions", "*"),
+])
+def test_a_refusal_names_the_action_and_the_resource_the_request_names(iam_enforced, operation, params, action,
+                                                                       resource):
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"})
+    assert refused(lambda: getattr(client, operation)(**params))["Message"] == (
+        f"User: arn:aws:iam::123456789012:user/u is not authorized to perform: lambda:{action} on resource: "
+        f"{resource} because no identity-based policy allows the lambda:{action} action")
+
+
+def test_the_first_calls_moto_lets_pass_unchecked_are_counted(iam_enforced):
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    unknown = boto3.client("lambda", region_name="us-east-1", aws_access_key_id="AKIAUNKNOWN0000000000",
+                           aws_secret_access_key="secret")
+    ActionAuthenticatorMixin.request_count = -2  # the next two calls pass unchecked
+    for _ in range(2):
+        assert len(unknown.list_functions()["Functions"]) == 2
+    assert refused(lambda: unknown.list_functions())["Code"] == "UnrecognizedClientException"
+
+
+def test_the_tagging_api_tags_functions_for_a_caller_moto_authorized(iam_enforced):
+    # moto's Resource Groups Tagging API authorized TagResources; its Lambda part is not checked again.
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "*", "Resource": "*"})
+    keys = client._request_signer._credentials
+    tagging = boto3.client("resourcegroupstaggingapi", region_name="us-east-1", aws_access_key_id=keys.access_key,
+                           aws_secret_access_key=keys.secret_key)
+    function = "arn:aws:lambda:us-east-1:123456789012:function:a"
+    assert tagging.tag_resources(ResourceARNList=[function], Tags={"team": "a"})["FailedResourcesMap"] == {}
+    assert client.list_tags(Resource=function)["Tags"] == {"team": "a"}
+
+
+def test_a_deny_of_list_tags_in_another_of_the_callers_policies_hides_the_tags(iam_enforced):
+    # IAM's evaluation logic: an explicit deny in any applicable policy overrides an allow in another.
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    function = "arn:aws:lambda:us-east-1:123456789012:function:a"
+    user_with(iam_enforced, "owner", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}).tag_resource(
+        Resource=function, Tags={"team": "a"})
+    reader = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"})
+    ActionAuthenticatorMixin.request_count = -1  # the next call (this one) passes unchecked
+    iam_enforced.put_user_policy(UserName="u", PolicyName="deny", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "lambda:ListTags", "Resource": "*"}]}))
+    assert "Tags" not in reader.get_function(FunctionName="a")

@@ -151,3 +151,12 @@ def test_tagging_through_moto_sends_nothing_out_of_the_process(escapes: Proxy) -
         tagging.api.untag_resources(ResourceARNList=[arn], TagKeys=["team"])
         assert tagging.listed(ResourceTypeFilters=["lambda:function"]) == {arn: {"x": "y"}}
     assert escapes.attempts == []
+
+
+def test_the_tagging_api_of_another_region_tags_that_regions_functions(tagging: Tagging) -> None:
+    arn = tagging.create("f", region="eu-west-1")
+    api = boto3.client("resourcegroupstaggingapi", region_name="eu-west-1")
+
+    assert api.tag_resources(ResourceARNList=[arn], Tags={"team": "a"})["FailedResourcesMap"] == {}
+    assert boto3.client("lambda", region_name="eu-west-1").list_tags(Resource=arn)["Tags"] == {"team": "a"}
+    assert {m["ResourceARN"] for m in api.get_resources()["ResourceTagMappingList"]} == {arn}
