@@ -35,7 +35,10 @@ def _resource(call: Call, params: Mapping[str, Any]) -> str:
     layer version, a mapping), or any."""
     region = call.region
     prefix = f"arn:{region.partition}:lambda:{region.name}:{region.account_id}"
-    named = params.get("Resource") or params.get("Arn") or params.get("CodeSigningConfigArn")
+    # A function made with a code signing config is the resource of CreateFunction; the config ARN is a condition
+    # key there ("Configuring IAM policies for Lambda code signing configurations", developer guide).
+    config = None if call.operation == "CreateFunction" else params.get("CodeSigningConfigArn")
+    named = params.get("Resource") or params.get("Arn") or config
     if isinstance(named, str):
         return named
     if "UUID" in params:

@@ -230,3 +230,22 @@ def test_a_deny_of_list_tags_in_another_of_the_callers_policies_hides_the_tags(i
     iam_enforced.put_user_policy(UserName="u", PolicyName="deny", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "lambda:ListTags", "Resource": "*"}]}))
     assert "Tags" not in reader.get_function(FunctionName="a")
+
+
+def test_a_function_created_with_a_code_signing_config_is_authorized_on_the_function(iam_enforced):
+    # CreateFunction acts on the function; its CodeSigningConfigArn is a condition key (lambda:CodeSigningConfigArn),
+    # not the resource ("Resources and conditions for Lambda actions" and "Configuring IAM policies for Lambda code
+    # signing configurations", developer guide).
+    owner = user_with(iam_enforced, "owner", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"})
+    config = owner.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [
+        "arn:aws:signer:us-east-1:123456789012:/signing-profiles/p/abcdef1234"]})["CodeSigningConfig"]
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "lambda:CreateFunction",
+                                           "Resource": "arn:aws:lambda:us-east-1:123456789012:function:signed"})
+    client.create_function(FunctionName="signed", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": ECHO})},
+                           CodeSigningConfigArn=config["CodeSigningConfigArn"])
+    assert refused(lambda: client.create_function(
+        FunctionName="other", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+        Code={"ZipFile": package({"app.py": ECHO})}, CodeSigningConfigArn=config["CodeSigningConfigArn"]))[
+        "Message"].startswith("User: arn:aws:iam::123456789012:user/u is not authorized to perform: "
+                              "lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:other")
