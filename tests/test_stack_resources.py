@@ -57,11 +57,15 @@ def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, A
     assert mock.invocations[0].result["event"]["Records"][0]["body"] == "hello"
 
     cf.update_stack(StackName="app", TemplateBody=template(
-        {"Fn": function(FunctionName="worker"), "Jobs": mapping(5, False)}, {"Id": {"Ref": "Jobs"}}))
+        {"Fn": function(FunctionName="worker"), "Jobs": mapping(5, False, Tags=[{"Key": "team", "Value": "jobs"}])},
+        {"Id": {"Ref": "Jobs"}}))
+    assert outputs(cf, "app")["Id"] == identifier  # updated in place, new tags too (docs/moto.md)
     updated = lam.get_event_source_mapping(UUID=identifier)
     assert (updated["BatchSize"], updated["State"]) == (5, "Disabled")
     # Taken out of the template, a filter and a scaling limit go (CloudFormation sends them empty).
     assert "FilterCriteria" not in updated and "ScalingConfig" not in updated
+    if "EventSourceMappingArn" in updated:  # where botocore's model gives mappings ARNs (so tags)
+        assert lam.list_tags(Resource=updated["EventSourceMappingArn"])["Tags"]["team"] == "jobs"
     cf.delete_stack(StackName="app")
     assert lam.list_event_source_mappings()["EventSourceMappings"] == []
     assert lam.list_functions()["Functions"] == []
@@ -306,3 +310,68 @@ def test_a_replaced_version_goes_once_the_update_moved_its_alias(clients: tuple[
     # so version 2 cannot go; it stays, and the update succeeds.
     cf.update_stack(StackName="app", TemplateBody=stack("three", "two"))
     assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="web")["Versions"]] == ["$LATEST", "2", "3"]
+
+
+def test_url_and_alias_settings_taken_out_of_the_template_go_back_to_lambdas_defaults(
+        clients: tuple[Any, Any, Any]) -> None:
+    # A URL without InvokeMode or Cors is BUFFERED with no CORS, and an alias without a description or weights has
+    # the description "" and no RoutingConfig (recorded: LocalStack's AWS-validated
+    # cloudformation/resources/test_lambda.snapshot.json, test_cfn_function_url's url_config and test_lambda_alias's
+    # Alias); taken out by an update, they go back to that.
+    cf, lam, _ = clients
+    two_versions(lam, "web")
+
+    def stack(**settings: Any) -> str:
+        return template({
+            "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+                "FunctionName": "web", "FunctionVersion": "1", "Name": "live",
+                **{key: value for key, value in settings.items() if key in ("Description", "RoutingConfig")}}},
+            "Web": {"Type": "AWS::Lambda::Url", "Properties": {
+                "TargetFunctionArn": "web", "AuthType": "NONE",
+                **{key: value for key, value in settings.items() if key in ("InvokeMode", "Cors")}}},
+        })
+
+    cf.create_stack(StackName="app", TemplateBody=stack(
+        Description="blue",
+        RoutingConfig={"AdditionalVersionWeights": [{"FunctionVersion": "2", "FunctionWeight": 0.5}]},
+        InvokeMode="RESPONSE_STREAM", Cors={"AllowOrigins": ["https://example.com"]}))
+    url = lam.get_function_url_config(FunctionName="web")
+    assert (url["InvokeMode"], url["Cors"]["AllowOrigins"]) == ("RESPONSE_STREAM", ["https://example.com"])
+    cf.update_stack(StackName="app", TemplateBody=stack())
+    url = lam.get_function_url_config(FunctionName="web")
+    assert url["InvokeMode"] == "BUFFERED" and not url.get("Cors", {}).get("AllowOrigins")
+    alias = lam.get_alias(FunctionName="web", Name="live")
+    assert alias["Description"] == "" and not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights")
+
+
+def test_async_settings_moved_to_another_version_are_replaced(clients: tuple[Any, Any, Any]) -> None:
+    # Qualifier is create-only in AWS::Lambda::EventInvokeConfig (its "Update requires: Replacement"): the old
+    # version's settings go, as docs/moto.md says of a resource whose function or qualifier changed.
+    cf, lam, _ = clients
+    two_versions(lam, "web")
+
+    def stack(version: str) -> str:
+        return template({"Async": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+            "FunctionName": "web", "Qualifier": version, "MaximumRetryAttempts": 1}}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack("1"))
+    cf.update_stack(StackName="app", TemplateBody=stack("2"))
+    configs = lam.list_function_event_invoke_configs(FunctionName="web")["FunctionEventInvokeConfigs"]
+    assert [config["FunctionArn"] for config in configs] == ["arn:aws:lambda:us-east-1:123456789012:function:web:2"]
+
+
+def test_a_version_updated_with_nothing_new_to_publish_stays(clients: tuple[Any, Any, Any]) -> None:
+    # PublishVersion publishes nothing when the code and configuration have not changed since the last version, and
+    # answers that version (botocore's service model, PublishVersion): the stack's version is the same, and stays.
+    cf, lam, _ = clients
+
+    def stack(note: str) -> str:
+        return template({
+            "Fn": function(FunctionName="web"),
+            "V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}, "Description": note}},
+        }, {"Version": {"Ref": "V"}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack("one"))
+    cf.update_stack(StackName="app", TemplateBody=stack("two"))
+    assert outputs(cf, "app")["Version"].endswith(":function:web:1")
+    assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="web")["Versions"]] == ["$LATEST", "1"]

@@ -87,6 +87,22 @@ def test_a_code_signing_config_is_updated_in_place_and_goes_with_the_stack(clien
     assert lam.list_code_signing_configs()["CodeSigningConfigs"] == []
 
 
+def test_a_code_signing_setting_taken_out_of_the_template_goes_back_to_lambdas_default(
+        clients: tuple[Any, Any]) -> None:
+    # Without CodeSigningPolicies a config warns (botocore's service model, UntrustedArtifactOnDeployment:
+    # "Default value: Warn"); without a description it has none.
+    cf, lam = clients
+    cf.create_stack(StackName="app", TemplateBody=template())
+    arn = outputs(cf)["Arn"]
+    body = json.loads(template())
+    for setting in ("Description", "CodeSigningPolicies"):
+        del body["Resources"]["Signing"]["Properties"][setting]
+    cf.update_stack(StackName="app", TemplateBody=json.dumps(body))
+    config = lam.get_code_signing_config(CodeSigningConfigArn=arn)["CodeSigningConfig"]
+    assert config["CodeSigningPolicies"] == {"UntrustedArtifactOnDeployment": "Warn"}
+    assert not config.get("Description")
+
+
 def test_a_layer_version_permission_is_added_replaced_and_removed(clients: tuple[Any, Any]) -> None:
     cf, lam = clients
     cf.create_stack(StackName="app", TemplateBody=template())
@@ -104,3 +120,17 @@ def test_a_layer_version_permission_is_added_replaced_and_removed(clients: tuple
 
     cf.delete_stack(StackName="app")
     assert lam.list_layers()["Layers"] == []
+
+
+def test_a_layer_version_permission_with_a_long_logical_id_gets_a_statement_id_lambda_takes(
+        clients: tuple[Any, Any]) -> None:
+    # AddLayerVersionPermission takes a StatementId of 100 characters at most (botocore's service model); the one
+    # CloudFormation gives is cut to fit, as docs/moto.md says (the stack's name, the logical id, a random suffix).
+    cf, lam = clients
+    body = json.loads(template())
+    body["Resources"]["Sharing" + "Library" * 14] = body["Resources"].pop("Sharing")
+    body["Outputs"]["Sharing"] = {"Value": {"Ref": "Sharing" + "Library" * 14}}
+    cf.create_stack(StackName="app", TemplateBody=json.dumps(body))
+    statement = outputs(cf)["Sharing"].split("#")[1]
+    assert len(statement) == 100 and statement.startswith("app-SharingLibrary")
+    assert [s["Sid"] for s in statements(lam)] == [statement]

@@ -265,3 +265,66 @@ def test_a_generated_function_name_fits_lambdas_limit(clients: tuple[Any, Any, A
     name = outputs(cf, stack)["Name"]
     assert len(name) <= 64 and name.startswith("orders-service-") and "-ProcessOrders" in name
     assert json.loads(lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read())["module"] == "SUCCESS"
+
+
+def test_every_setting_taken_out_of_the_template_goes_back_to_lambdas_default(clients: tuple[Any, Any, Any]) -> None:
+    # The defaults are what CloudFormation's function without them has on AWS (recorded: LocalStack's
+    # AWS-validated cloudformation/resources/test_lambda.snapshot.json, test_lambda_function_tags: Description "",
+    # MemorySize 128, EphemeralStorage 512, TracingConfig PassThrough, SnapStart ApplyOn None, Architectures
+    # x86_64, no layers).
+    cf, lam, _ = clients
+    layer = lam.publish_layer_version(LayerName="shared", Content={"ZipFile": package({"python/shared.py": ""})})
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.get_queue_attributes(QueueUrl=sqs.create_queue(QueueName="dead")["QueueUrl"],
+                                     AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    network = {"SubnetIds": [ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]],
+               "SecurityGroupIds": [group]}
+    # Given by an update, not at creation: what an update takes out is what the last one gave.
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web")}))
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(
+        FunctionName="web", Description="set", MemorySize=256, Layers=[layer["LayerVersionArn"]],
+        TracingConfig={"Mode": "Active"}, DeadLetterConfig={"TargetArn": queue}, EphemeralStorage={"Size": 1024},
+        SnapStart={"ApplyOn": "PublishedVersions"}, VpcConfig=network, ReservedConcurrentExecutions=3,
+        Architectures=["arm64"])}))
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web")}))
+    after = lam.get_function_configuration(FunctionName="web")
+    assert (after["Description"], after["MemorySize"], after["EphemeralStorage"], after["TracingConfig"]) == (
+        "", 128, {"Size": 512}, {"Mode": "PassThrough"})
+    assert after.get("Layers", []) == [] and after.get("DeadLetterConfig", {}).get("TargetArn") in (None, "")
+    assert after["SnapStart"]["ApplyOn"] == "None"
+    assert not after.get("VpcConfig", {}).get("SubnetIds")
+    assert "ReservedConcurrentExecutions" not in lam.get_function_concurrency(FunctionName="web")
+    assert after["Architectures"] == ["x86_64"]
+
+
+def test_tags_taken_out_of_the_template_go_and_cloudformation_s_stay(clients: tuple[Any, Any, Any]) -> None:
+    # docs/moto.md: an update changes a function's tags in place; CloudFormation's own stay (recorded: LocalStack's
+    # AWS-validated cloudformation/resources/test_lambda.snapshot.json, test_lambda_function_tags).
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(
+        FunctionName="web", Tags=[{"Key": "team", "Value": "web"}, {"Key": "stage", "Value": "prod"}])}))
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(FunctionName="web")}))
+    tags = lam.list_tags(Resource=lam.get_function(FunctionName="web")["Configuration"]["FunctionArn"])["Tags"]
+    assert sorted(tags) == ["aws:cloudformation:logical-id", "aws:cloudformation:stack-id",
+                            "aws:cloudformation:stack-name"]
+
+
+def test_an_update_that_leaves_code_as_it_was_does_not_redeploy_it(clients: tuple[Any, Any, Any]) -> None:
+    # docs/moto.md: an update changes a function's code only when Code changed; a new object under the same S3 key
+    # is not a change of the template.
+    cf, lam, _ = clients
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="code")
+    s3.put_object(Bucket="code", Key="app.zip", Body=package({"app.py": "def main(event, context):\n    return 1\n"}))
+
+    def stack(note: str) -> str:
+        return template({"Fn": function(FunctionName="web", Handler="app.main", Description=note,
+                                        Code={"S3Bucket": "code", "S3Key": "app.zip"})})
+
+    cf.create_stack(StackName="app", TemplateBody=stack("one"))
+    s3.put_object(Bucket="code", Key="app.zip", Body=package({"app.py": "def main(event, context):\n    return 2\n"}))
+    cf.update_stack(StackName="app", TemplateBody=stack("two"))
+    assert json.loads(lam.invoke(FunctionName="web")["Payload"].read()) == 1
