@@ -70,20 +70,14 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
     if "moto" not in sys.modules or not _moto.active() or "authorization" not in request.headers or \
             context.get(_TRUSTED):
         return True
-    from moto import settings
-
-    try:
-        from moto.core.authorization import ActionAuthenticatorMixin
-    except ImportError:  # moto before 5.1.17 keeps it with its responses
-        from moto.core.responses import ActionAuthenticatorMixin
-
-    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
-        ActionAuthenticatorMixin.request_count += 1
+    counter = _counter()
+    if not checking():
+        counter.request_count += 1
         return True
     # Only now, as moto itself loads them: while IAM is not simulated, moto's IAM models stay unloaded.
     from botocore.auth import _host_from_url
-    from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError, SignatureDoesNotMatchError
-    from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+    from moto.core.exceptions import InvalidClientTokenIdError, SignatureDoesNotMatchError
+    from moto.iam.access_control import IAMRequest
 
     parts = urlsplit(url)
     headers = {name.title(): value if isinstance(value, str) else value.decode("latin-1")
@@ -96,7 +90,6 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
                          path=parts.path + (f"?{parts.query}" if parts.query else ""), data={}, body=request.body,
                          headers=headers, action=action)
         iam.check_signature()
-        iam.check_action_permitted(resource)
     except InvalidClientTokenIdError:
         raise UnrecognizedClientException("The security token included in the request is invalid.",
                                           type_=None) from None
@@ -105,18 +98,42 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
             "The request signature we calculated does not match the signature you provided. Check your AWS "
             "Secret Access Key and signing method. Consult the service documentation for details.", type_=None
         ) from None
-    except AccessDeniedError:
-        # AWS's texts as its users report them (cloud-custodian#4736, python-lambda#715, and
-        # aws-deployment-framework#460 for the one without an explicit deny).
-        results = {IAMPolicy(policy).is_action_permitted(f"lambda:{action}", resource)
-                   for policy in iam._access_key.collect_policies()}
-        why = ("with an explicit deny in an identity-based policy" if PermissionResult.DENIED in results
-               else f"because no identity-based policy allows the lambda:{action} action")
-        raise AccessDeniedException(f"User: {iam._access_key.arn} is not authorized to perform: lambda:{action} "
-                                    f"on resource: {resource} {why}") from None
+    refused = refusal(iam._access_key, action, resource)
+    if refused is not None:
+        raise AccessDeniedException(refused)
     if operation != "GetFunction":
         return True
     function = resource.rsplit(":", 1)[0] if resource.count(":") > 6 else resource  # tags are the function's
-    shown = {IAMPolicy(policy).is_action_permitted("lambda:ListTags", function)
-             for policy in iam._access_key.collect_policies()}
-    return PermissionResult.PERMITTED in shown and PermissionResult.DENIED not in shown
+    return refusal(iam._access_key, "ListTags", function) is None
+
+
+def _counter() -> Any:
+    """moto's class that counts the calls made while IAM is simulated."""
+    try:
+        from moto.core.authorization import ActionAuthenticatorMixin
+    except ImportError:  # moto before 5.1.17 keeps it with its responses
+        from moto.core.responses import ActionAuthenticatorMixin
+    return ActionAuthenticatorMixin
+
+
+def checking() -> bool:
+    """Whether moto authorizes the next call: its first ``set_initial_no_auth_action_count`` calls pass unchecked."""
+    from moto import settings
+
+    return bool(_counter().request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT)
+
+
+def refusal(access_key: Any, action: str, resource: str) -> str | None:
+    """AWS's AccessDeniedException text for Lambda's ``action`` on ``resource`` by the holder of ``access_key``;
+    None when its policies allow it (an explicit deny in any of them overrides an allow in another)."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    results = {IAMPolicy(policy).is_action_permitted(f"lambda:{action}", resource)
+               for policy in access_key.collect_policies()}
+    if PermissionResult.PERMITTED in results and PermissionResult.DENIED not in results:
+        return None
+    # AWS's texts as its users report them (cloud-custodian#4736, python-lambda#715, and
+    # aws-deployment-framework#460 for the one without an explicit deny).
+    why = ("with an explicit deny in an identity-based policy" if PermissionResult.DENIED in results
+           else f"because no identity-based policy allows the lambda:{action} action")
+    return f"User: {access_key.arn} is not authorized to perform: lambda:{action} on resource: {resource} {why}"
