@@ -146,7 +146,8 @@ def _installs() -> list[tuple[str, Callable[[Any], None]]]:
     installs = [(module, _installer(wrappers)) for module, wrappers in hooks.items()]
     installs += [("moto.awslambda.models", _moto_stack_models.install),
                  ("moto.awslambda.models", _moto_tagging.install_lambda),
-                 ("moto.resourcegroupstaggingapi.models", _moto_tagging.install_tagging)]
+                 ("moto.resourcegroupstaggingapi.models", _moto_tagging.install_tagging),
+                 ("moto.resourcegroupstaggingapi.responses", _moto_tagging.install_responses)]
     return [(module, _plainly(install)) for module, install in installs]
 
 

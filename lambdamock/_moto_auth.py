@@ -123,6 +123,14 @@ def checking() -> bool:
     return bool(_counter().request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT)
 
 
+def signer(response: Any) -> Any:
+    """The access key (moto's) that signed the request a response object of moto's has authorized."""
+    from moto.iam.access_control import IAMRequest
+
+    return IAMRequest(account_id=response.current_account, method=response.method, path="/", data={}, body=b"",
+                      headers=response.headers, action="")._access_key
+
+
 def refusal(access_key: Any, action: str, resource: str) -> str | None:
     """AWS's AccessDeniedException text for Lambda's ``action`` on ``resource`` by the holder of ``access_key``;
     None when its policies allow it (an explicit deny in any of them overrides an allow in another)."""

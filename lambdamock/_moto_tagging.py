@@ -7,6 +7,7 @@ functions. Installed by _moto.bridge when moto loads these modules (moto 5.0 to 
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any, Callable, NamedTuple
 
 from lambdamock import _active, _moto_auth
@@ -46,12 +47,26 @@ def _taggable(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return wrapped(*args, **kwargs)
 
 
-def _retagging(change: Callable[[Any, str, Any], None]) -> Callable[..., Any]:
+# The response object of the tagging API call moto is answering, while moto authorizes it (simulating IAM).
+_CALLER: contextvars.ContextVar[Any] = contextvars.ContextVar("lambdamock_tagging_caller", default=None)
+
+
+def _calling(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    # ResourceGroupsTaggingAPIResponse.call_action: moto authorizes the tagging API's action, then answers.
+    token = _CALLER.set(instance if _moto_auth.checking() else None)
+    try:
+        return wrapped(*args, **kwargs)
+    finally:
+        _CALLER.reset(token)
+
+
+def _retagging(action: str, change: Callable[[Any, str, Any], None]) -> Callable[..., Any]:
     """A wrapper of a tagging API call (ARNs, then tags or keys) that makes the mock's functions' part itself.
 
     The mock's part goes through Lambda's own TagResource/UntagResource, so their checks and answers hold;
     a refusal is that ARN's entry in FailedResourcesMap, with Lambda's error, as AWS reports a resource it
-    could not tag.
+    could not tag. While moto simulates IAM, the caller also needs Lambda's ``action`` on each function, as on
+    AWS (the Resource Groups Tagging API reference: TagResources' minimum permissions, FailureInfo).
     """
     def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         arns = list(args[0] if args else kwargs.get("resource_arns", kwargs.get("resource_arn_list")) or [])
@@ -66,7 +81,13 @@ def _retagging(change: Callable[[Any, str, Any], None]) -> Callable[..., Any]:
         from botocore.exceptions import ClientError
 
         client = _moto_auth.trusted(boto3.session.Session().client("lambda", region_name=instance.region_name))
+        caller = _CALLER.get()
+        signer = None if caller is None else _moto_auth.signer(caller)
         for arn in mine:
+            refused = None if signer is None else _moto_auth.refusal(signer, action, arn)
+            if refused is not None:
+                failed[arn] = {"StatusCode": 403, "ErrorCode": "AccessDeniedException", "ErrorMessage": refused}
+                continue
             try:
                 change(client, arn, what)
             except ClientError as error:
@@ -85,8 +106,9 @@ def _lambdas(service: Any, arn: Any) -> bool:
     return len(parts) >= 6 and parts[0] == "arn" and parts[2] == "lambda" and parts[4] == service.account_id
 
 
-_tag_resources = _retagging(lambda client, arn, tags: client.tag_resource(Resource=arn, Tags=tags))
-_untag_resources = _retagging(lambda client, arn, keys: client.untag_resource(Resource=arn, TagKeys=keys))
+_tag_resources = _retagging("TagResource", lambda client, arn, tags: client.tag_resource(Resource=arn, Tags=tags))
+_untag_resources = _retagging("UntagResource",
+                              lambda client, arn, keys: client.untag_resource(Resource=arn, TagKeys=keys))
 
 
 def install_lambda(module: Any) -> None:
@@ -103,3 +125,9 @@ def install_tagging(module: Any) -> None:
         wrapt.wrap_function_wrapper(module, "ResourceGroupsTaggingAPIBackend.untag_resources", _untag_resources)
     if hasattr(module, "iter_taggable_backends"):  # moto 5.2.2 on
         wrapt.wrap_function_wrapper(module, "iter_taggable_backends", _taggable)
+
+
+def install_responses(module: Any) -> None:
+    import wrapt
+
+    wrapt.wrap_function_wrapper(module, "ResourceGroupsTaggingAPIResponse.call_action", _calling)

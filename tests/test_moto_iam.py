@@ -207,15 +207,44 @@ def test_the_first_calls_moto_lets_pass_unchecked_are_counted(iam_enforced):
     assert refused(lambda: unknown.list_functions())["Code"] == "UnrecognizedClientException"
 
 
-def test_the_tagging_api_tags_functions_for_a_caller_moto_authorized(iam_enforced):
-    # moto's Resource Groups Tagging API authorized TagResources; its Lambda part is not checked again.
-    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "*", "Resource": "*"})
+def tagging_as(client: Any) -> Any:
+    """A Resource Groups Tagging API client signing as the same user as ``client``."""
     keys = client._request_signer._credentials
-    tagging = boto3.client("resourcegroupstaggingapi", region_name="us-east-1", aws_access_key_id=keys.access_key,
-                           aws_secret_access_key=keys.secret_key)
+    return boto3.client("resourcegroupstaggingapi", region_name="us-east-1", aws_access_key_id=keys.access_key,
+                        aws_secret_access_key=keys.secret_key)
+
+
+def test_the_tagging_api_tags_functions_for_a_caller_moto_authorized(iam_enforced):
+    client = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": "*", "Resource": "*"})
     function = "arn:aws:lambda:us-east-1:123456789012:function:a"
-    assert tagging.tag_resources(ResourceARNList=[function], Tags={"team": "a"})["FailedResourcesMap"] == {}
+    assert tagging_as(client).tag_resources(ResourceARNList=[function], Tags={"team": "a"})["FailedResourcesMap"] == {}
     assert client.list_tags(Resource=function)["Tags"] == {"team": "a"}
+
+
+def test_the_tagging_api_leaves_a_function_the_caller_may_not_tag_and_names_it_in_the_failures(iam_enforced):
+    # TagResources and UntagResources also need the resource's own tagging permission (lambda:TagResource,
+    # lambda:UntagResource): without it the resource is in FailedResourcesMap with AccessDeniedException
+    # (Resource Groups Tagging API reference: TagResources "Minimum permissions", FailureInfo).
+    a, b = (f"arn:aws:lambda:us-east-1:123456789012:function:{name}" for name in "ab")
+    # moto prefixes the tagging API's actions "tagging:", not AWS's "tag:".
+    tagger = {"Effect": "Allow", "Action": ["tag:*", "tagging:*", "lambda:ListTags"], "Resource": "*"}
+    client = user_with(iam_enforced, "u", tagger,
+                       {"Effect": "Allow", "Action": ["lambda:TagResource", "lambda:UntagResource"], "Resource": b},
+                       {"Effect": "Deny", "Action": "lambda:UntagResource", "Resource": a})
+    tagging = tagging_as(client)
+    failed = tagging.tag_resources(ResourceARNList=[a, b], Tags={"team": "x"})["FailedResourcesMap"]
+    assert failed == {a: {"StatusCode": 403, "ErrorCode": "AccessDeniedException", "ErrorMessage":
+                          "User: arn:aws:iam::123456789012:user/u is not authorized to perform: lambda:TagResource on "
+                          f"resource: {a} because no identity-based policy allows the lambda:TagResource action"}}
+    assert [client.list_tags(Resource=arn)["Tags"] for arn in (a, b)] == [{}, {"team": "x"}]
+    user_with(iam_enforced, "owner", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}).tag_resource(
+        Resource=a, Tags={"team": "a"})
+    failed = tagging.untag_resources(ResourceARNList=[a, b], TagKeys=["team"])["FailedResourcesMap"]
+    assert failed[a]["ErrorMessage"] == ("User: arn:aws:iam::123456789012:user/u is not authorized to perform: "
+                                         f"lambda:UntagResource on resource: {a} with an explicit deny in an "
+                                         "identity-based policy")
+    assert list(failed) == [a]
+    assert [client.list_tags(Resource=arn)["Tags"] for arn in (a, b)] == [{"team": "a"}, {}]
 
 
 def test_a_deny_of_list_tags_in_another_of_the_callers_policies_hides_the_tags(iam_enforced):
