@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 import subprocess
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from lambdamock import LambdaMock, mock_lambda, package
 from tests.helpers import ROLE
@@ -151,6 +153,103 @@ def test_empty_and_stopped_mocks():
     with mock:
         assert str(mock).splitlines()[-1] == "No functions yet."
         assert "concurrency limit 50" in mock._repr_html_()
+
+
+def test_print_lays_out_the_functions_table_as_the_notebook_page_shows_it(lambda_mock, client):
+    # docs/notebooks.md, "Look at it": the text that print(mock) gives for the page's two functions.
+    def create(name: str, **settings) -> None:
+        client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": "def handler(event, context):\n    return 1\n"})},
+                               **settings)
+
+    create("greeter")
+    client.publish_version(FunctionName="greeter")
+    client.update_function_configuration(FunctionName="greeter", Description="v2")
+    client.publish_version(FunctionName="greeter")
+    create("orders", MemorySize=512, Timeout=30)
+    text = str(lambda_mock)
+    assert text.startswith("LambdaMock started · account 123456789012 · concurrency limit 1000 · 2 functions · ")
+    assert text.split("\n\n")[1] == "\n".join([
+        "Functions",
+        "function  region     runtime     handler      memory  timeout  versions",
+        "--------  ---------  ----------  -----------  ------  -------  -------------",
+        "greeter   us-east-1  python3.12  app.handler  128 MB      3 s  $LATEST, 1, 2",
+        "orders    us-east-1  python3.12  app.handler  512 MB     30 s  $LATEST",
+    ])
+
+
+def test_concurrency_shows_reservations_provisioned_environments_running_peak_and_throttles(lambda_mock,
+                                                                                            create_function):
+    # docs/notebooks.md: "concurrency (reservations, provisioned environments, running, peak and throttled
+    # invocations)", a section that appears once it has something to show; README lists the sections in order.
+    client = boto3.client("lambda", region_name="us-east-1", config=Config(retries={"max_attempts": 0}))
+    for name in ("busy", "capped", "warm"):
+        create_function(name, Code=code("return 1"))
+    assert "Concurrency" not in str(lambda_mock).splitlines()
+    client.invoke(FunctionName="busy")
+    client.put_function_concurrency(FunctionName="capped", ReservedConcurrentExecutions=0)
+    with pytest.raises(client.exceptions.TooManyRequestsException):
+        client.invoke(FunctionName="capped")
+    client.put_function_concurrency(FunctionName="warm", ReservedConcurrentExecutions=5)
+    client.publish_version(FunctionName="warm")
+    client.put_provisioned_concurrency_config(FunctionName="warm", Qualifier="1", ProvisionedConcurrentExecutions=2)
+    lambda_mock.queue(QUEUE)
+    client.create_event_source_mapping(FunctionName="busy", EventSourceArn=QUEUE, Enabled=False)
+    lines = str(lambda_mock).splitlines()
+    titles = ("Functions", "Concurrency", "Event source mappings", "Invocations")
+    assert [line for line in lines if line in titles] == list(titles)
+    header = lines.index("Concurrency") + 1
+    assert lines[header].split() == ["function", "region", "reserved", "provisioned", "running", "peak", "throttles"]
+    rows = {cells[0]: dict(zip(lines[header].split(), cells))
+            for cells in (re.split(r" {2,}", line) for line in lines[header + 2: header + 5])}
+    assert sorted(rows) == ["busy", "capped", "warm"]
+    # No reservation is no number: a reservation of 0 is one that throttles every invocation.
+    assert not rows["busy"]["reserved"].isdigit()
+    assert (rows["busy"]["running"], rows["busy"]["peak"], rows["busy"]["throttles"]) == ("0", "1", "0")
+    assert (rows["capped"]["reserved"], rows["capped"]["peak"], rows["capped"]["throttles"]) == ("0", "0", "1")
+    assert rows["warm"]["reserved"] == "5" and rows["warm"]["provisioned"].startswith("1: ")
+    assert not rows["busy"]["provisioned"].startswith("1")
+
+
+def test_an_invocation_row_names_what_was_called_and_the_version_that_ran(lambda_mock, client, create_function):
+    # docs/notebooks.md: "Each invocation row has its version"; the # column indexes mock.invocations.
+    create_function("f", Code=code("return 1"))
+    client.publish_version(FunctionName="f")
+    client.create_alias(FunctionName="f", Name="live", FunctionVersion="1")
+    client.invoke(FunctionName="f", Qualifier="live")
+    client.invoke(FunctionName="f")
+    lines = str(lambda_mock).splitlines()
+    header = lines.index("Invocations") + 1
+    rows = [line.split()[:3] for line in lines[header + 2: header + 4]]
+    assert rows == [["0", "f:live", "1"], ["1", "f", "$LATEST"]]
+    assert [i.executed_version for i in lambda_mock.invocations] == ["1", "$LATEST"]
+
+
+def test_a_result_that_looks_like_an_error_is_shown_as_the_result_it_is(lambda_mock, client, create_function):
+    # docs/notebooks.md: each row has the "result or error"; a function that returns fine returned a result.
+    create_function("f", Code=code("return {'errorType': 'Nope', 'errorMessage': 'all well'}"))
+    client.invoke(FunctionName="f")
+    assert str(lambda_mock).splitlines()[-1].endswith('{"errorType": "Nope", "errorMessage": "all well"}')
+    assert '<td class="lm-error">' not in lambda_mock._repr_html_()
+
+
+def test_a_stopped_mock_says_so_and_still_shows_what_its_activation_did():
+    # docs/notebooks.md, "Stop": a stopped mock says so when displayed, and still shows its tables, frozen.
+    mock = mock_lambda()
+    mock.start()
+    client = boto3.client("lambda", region_name="us-east-1")
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="index.handler",
+                           Code=code("return 7"))
+    client.invoke(FunctionName="f")
+    mock.stop()
+    assert repr(mock) == "<LambdaMock stopped account=123456789012 functions=1 invocations=1>"
+    text = str(mock)
+    assert text.startswith("LambdaMock stopped · account 123456789012")
+    assert "started" not in text.splitlines()[0]
+    assert "Functions" in text.splitlines() and "Invocations" in text.splitlines()
+    page = mock._repr_html_()
+    assert '<span class="lm-state lm-stopped">stopped</span>' in page
+    assert "<caption>Functions</caption>" in page and "<caption>Invocations</caption>" in page
 
 
 def _browser() -> str:

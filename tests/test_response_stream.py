@@ -10,6 +10,7 @@ import base64
 import json
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.eventstream import EventStreamBuffer
 
@@ -104,3 +105,23 @@ def test_the_framing_reads_back_with_botocore_s_decoder():
     (decoded,) = list(buffer)
     assert decoded.payload == b"\x00payload\xff"
     assert decoded.headers == {":event-type": "PayloadChunk", ":message-type": "event"}
+
+
+def test_each_event_names_its_type_and_its_payload_s_content_type():
+    # AWS's SDK team on event messages (aws/aws-sdk-js-v3#3760): every event carries :content-type, which is
+    # application/octet-stream for a blob payload and the protocol's (JSON) for a structure; :message-type is
+    # "event" and :event-type the union member's name (smithy-kotlin's aws-event-stream MessageType.Event docs).
+    stream = botocore.session.get_session().get_service_model("lambda").operation_model(
+        "InvokeWithResponseStream").output_shape.members["EventStream"]
+    framed = eventstream.encode(stream, [{"PayloadChunk": {"Payload": b'{"a": 1}'}},
+                                         {"InvokeComplete": {"ErrorCode": None, "LogResult": "bG9n"}}])
+    buffer = EventStreamBuffer()
+    buffer.add_data(framed)
+    chunk, complete = list(buffer)
+    assert chunk.headers == {":event-type": "PayloadChunk", ":content-type": "application/octet-stream",
+                             ":message-type": "event"}
+    assert chunk.payload == b'{"a": 1}'
+    assert complete.headers == {":event-type": "InvokeComplete", ":content-type": "application/json",
+                                ":message-type": "event"}
+    # A member without a value is left out of the document, as botocore never sends a null.
+    assert json.loads(complete.payload) == {"LogResult": "bG9n"}
