@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import inspect
 import json
 import re
-from typing import Any
+import sys
+from typing import Any, Iterator
 
 import pytest
 from botocore.exceptions import ClientError
@@ -159,6 +162,27 @@ def test_a_malformed_number_or_escape_is_not_taken_for_a_broken_structure(raw_cl
     assert message.startswith(PAYLOAD) and "separate" not in message and "end-of-input" not in message
 
 
+def test_nan_is_located_where_it_is_a_value_not_where_a_string_holds_it(raw_client: Any, aws_error: Any,
+                                                                        function: str) -> None:
+    # As for '{"a": NaN}' above, past the token; a field name "NaN" is a string, never the token (jackson-core
+    # 2.20.1 answers column 12 for this payload).
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + "Non-standard token 'NaN': enable "
+                   "`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow" + WHERE.format(12)):
+        raw_client.invoke(FunctionName=function, Payload=b'{"NaN": NaN}')
+
+
+@pytest.mark.parametrize("payload", [b"\x7f", b"\x80 1", b"\x9f"], ids=["DEL", "0x80", "0x9f"])
+def test_a_first_byte_java_takes_for_a_control_character_is_an_unexpected_one(raw_client: Any, aws_error: Any,
+                                                                              function: str, payload: bytes) -> None:
+    # Recorded for 0x99 (LocalStack test_lambda.snapshot.json, TestLambdaErrors::
+    # test_lambda_invoke_payload_encoding_error): Jackson reads a value's first byte as the character of that code,
+    # and Java's Character.isISOControl, which its CTRL-CHAR wording follows, holds for U+007F to U+009F.
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + f"Unexpected character ((CTRL-CHAR, "
+                   f"code {payload[0]})): expected a valid value (JSON String, Number, Array, Object or token 'null', "
+                   "'true' or 'false')" + WHERE.format(1)):
+        raw_client.invoke(FunctionName=function, Payload=payload)
+
+
 def test_a_payload_with_nan_is_refused_in_any_encoding_json_allows(raw_client: Any, aws_error: Any, function: str) -> None:
     for encoding in ("utf-16-le", "utf-32-be"):
         with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + "Non-standard token 'NaN': enable "
@@ -231,6 +255,49 @@ def test_a_malformed_payload_deeper_than_python_reads_at_once_is_refused(raw_cli
             + WHERE.format(1002))
     with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + text):
         raw_client.invoke(FunctionName=function, Payload=payload)
+
+
+@contextlib.contextmanager
+def _little_stack() -> Iterator[None]:
+    """Python's recursion limit put back to where a fresh process has it, a few hundred frames above this one.
+
+    lambdamock only ever raises the limit, so after an earlier deep payload a document within Jackson's depth no
+    longer runs Python out of stack, and what lambdamock does when it does goes untested.
+    """
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 400)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(max(before, sys.getrecursionlimit()))
+
+
+def test_a_malformed_payload_is_worded_alike_when_python_has_little_stack_left(raw_client: Any, aws_error: Any,
+                                                                               function: str) -> None:
+    # The test above, however deep the stack was let grow by the tests before it.
+    with _little_stack(), aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + "Unexpected character "
+                                    "('2' (code 50)): was expecting comma to separate Array entries"
+                                    + WHERE.format(1002)):
+        raw_client.invoke(FunctionName=function, Payload=b"[" * 999 + b"1 2")
+
+
+@pytest.mark.parametrize("payload", [b"[" * 1000 + b'"\\"[["' + b"]" * 1000,
+                                     b"[" + b'[], {"a": {}}, ' * 5 + b"[" * 999 + b"]" * 1000,
+                                     b"[" * 1000 + b"]" * 999 + b", [{}]]"],
+                         ids=["brackets in a string", "closed before", "opened after"])
+def test_only_the_arrays_and_objects_still_open_count_toward_the_nesting_depth(client: Any, function: str,
+                                                                               payload: bytes) -> None:
+    # Jackson counts the arrays and objects its parser has open, never a bracket in a string, escaped quote and all
+    # (RFC 8259 section 7): jackson-core 2.20.1 reads each of these payloads, 1000 deep at most, without complaint.
+    with _little_stack():
+        assert client.invoke(FunctionName=function, Payload=payload)["StatusCode"] == 200
+
+
+def test_a_surrogate_written_as_utf8_bytes_is_read_as_jackson_reads_it(client: Any, function: str) -> None:
+    # jackson-core 2.20.1 reads the three bytes of U+D800 in a string without complaint (its UTF-8 decoding does not
+    # check for surrogates), so Lambda takes this payload.
+    response = client.invoke(FunctionName=function, Payload=b'{"s": "\xed\xa0\x80"}')
+    assert response["StatusCode"] == 200 and "FunctionError" not in response
 
 
 def _body(client: Any, document: dict[str, Any]) -> None:
