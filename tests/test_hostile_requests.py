@@ -183,6 +183,19 @@ def test_a_first_byte_java_takes_for_a_control_character_is_an_unexpected_one(ra
         raw_client.invoke(FunctionName=function, Payload=payload)
 
 
+@pytest.mark.parametrize("payload", [b"\xa0", b"\xa1 1", b"\xd7\x90"], ids=["no-break space", "0xa1", "UTF-8 alef"])
+def test_a_first_byte_that_can_start_no_java_name_is_an_unexpected_character(raw_client: Any, aws_error: Any,
+                                                                             function: str, payload: bytes) -> None:
+    # As for 0x99 above (recorded), Jackson reads a value's first byte as the character of that code; past the
+    # control characters, one that cannot start a Java identifier (Character.isJavaIdentifierStart) is an
+    # unexpected character, shown as itself: jackson-core 2.20.1's words for each of these payloads.
+    code = payload[0]
+    with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + f"Unexpected character ('{chr(code)}' "
+                   f"(code {code})): expected a valid value (JSON String, Number, Array, Object or token 'null', "
+                   "'true' or 'false')" + WHERE.format(1)):
+        raw_client.invoke(FunctionName=function, Payload=payload)
+
+
 def test_a_payload_with_nan_is_refused_in_any_encoding_json_allows(raw_client: Any, aws_error: Any, function: str) -> None:
     for encoding in ("utf-16-le", "utf-32-be"):
         with aws_error(raw_client, "InvalidRequestContentException", PAYLOAD + "Non-standard token 'NaN': enable "

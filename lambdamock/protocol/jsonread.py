@@ -6,6 +6,7 @@ import inspect
 import json
 import re
 import sys
+import unicodedata
 from typing import Any
 
 from lambdamock.protocol import jackson
@@ -29,6 +30,12 @@ def _non_numeric(name: str) -> Any:
 
 # Python's reader, but for what Jackson refuses by default (Python's json.dumps writes float("nan") as NaN).
 _DECODER = json.JSONDecoder(parse_constant=_non_numeric)
+
+
+def _java_identifier_start(code: int) -> bool:
+    """Java's Character.isJavaIdentifierStart, for the Latin-1 character ``code``: a letter, currency sign or
+    connecting punctuation."""
+    return unicodedata.category(chr(code)) in {"Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Sc", "Pc"}
 
 
 def _at(data: bytes, index: int) -> str:
@@ -77,6 +84,11 @@ def _described(data: bytes, error: ValueError) -> Unreadable:
         if 127 <= first < 160:
             return Unreadable(
                 f"Unexpected character ({jackson.control(first)}): expected a valid value {jackson.EXPECTED}"
+                + _at(data, start)
+            )
+        if first >= 160 and not _java_identifier_start(first):  # a byte Jackson takes as the Latin-1 character
+            return Unreadable(
+                f"Unexpected character ('{chr(first)}' (code {first})): expected a valid value {jackson.EXPECTED}"
                 + _at(data, start)
             )
         token = jackson.TOKEN.match(data, start)
