@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -212,6 +214,28 @@ def test_a_handler_past_its_timeout_is_answered_on_time_and_the_loop_runs_meanwh
     assert ticks > 10  # the loop went on for the second the handler ran
 
 
+def test_a_warm_handler_is_answered_when_it_returns_or_at_its_timeout(lambda_mock: Any) -> None:
+    # docs/aio.md: the loop awaits the handler, and one that outlives its timeout is answered on time, as Lambda
+    # answers "Task timed out after 3.00 seconds" then (the message pinned in tests/test_invoke_timeouts.py).
+    source = "import time\ndef handler(event, context):\n    time.sleep(event)\n    return event\n"
+
+    async def scenario() -> list[tuple[Any, float]]:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source), Timeout=3)
+            answers = []
+            for nap in (b"0", b"0.5", b"60"):  # the first is the cold start, the others are timed
+                started = time.monotonic()
+                response = await asyncio.wait_for(client.invoke(FunctionName="slow", Payload=nap), timeout=20)
+                answers.append((json.loads(await response["Payload"].read()), time.monotonic() - started))
+            return answers
+
+    _, (napped, short), (payload, long) = asyncio.run(scenario())
+    assert napped == 0.5 and short < 2.5
+    assert payload["errorType"] == "Sandbox.Timedout" and payload["errorMessage"].endswith("after 3.00 seconds")
+    assert 3 <= long < 5.5
+
+
 def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mock: Any) -> None:
     # As when a client disconnects from Lambda: the invocation goes on to its end, and is recorded then.
     sync.events["aio-cancel"] = entered = threading.Event()
@@ -258,9 +282,13 @@ def test_a_call_whose_handler_timed_out_while_it_awaited_is_waited_for(lambda_mo
     # begun at once, waits for it (found in review: it returned while "inner" still ran).
     sync.events["aio-inner"] = release = threading.Event()
     inner = "from tests.runtime import sync\ndef handler(e, c):\n    sync.events['aio-inner'].wait(20)\n    return 'done'\n"
-    outer = ("import asyncio, aiobotocore.session\ndef handler(e, c):\n    async def call():\n"
-             "        async with aiobotocore.session.get_session().create_client('lambda', region_name='us-east-1') "
-             "as client:\n            await client.invoke(FunctionName='inner')\n    asyncio.run(call())\n")
+    # The client's model is loaded at init, which the outer's one-second timeout does not count, so the outer reaches
+    # the inner in time on a busy machine too.
+    outer = ("import asyncio, aiobotocore.session\nsession = aiobotocore.session.get_session()\n"
+             "def client():\n    return session.create_client('lambda', region_name='us-east-1')\n"
+             "async def warm():\n    async with client():\n        pass\nasyncio.run(warm())\n"
+             "async def call():\n    async with client() as lambda_:\n        await lambda_.invoke(FunctionName='inner')\n"
+             "def handler(e, c):\n    asyncio.run(call())\n")
     client = boto3.client("lambda", region_name=REGION)
     client.create_function(FunctionName="inner", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                            Code=code(inner), Timeout=30)
@@ -274,6 +302,87 @@ def test_a_call_whose_handler_timed_out_while_it_awaited_is_waited_for(lambda_mo
         release.set()
     assert [(run.function_name, run.result) for run in lambda_mock.invocations if run.function_name == "inner"] == [
         ("inner", "done")]
+
+
+def test_an_invoke_payload_reads_in_parts_as_aiobotocores_streaming_body(lambda_mock: Any) -> None:
+    # aiobotocore's StreamingBody (aiobotocore/response.py) reads at most amt bytes of the raw body per read(amt), and
+    # 1 KiB chunks when iterated; aiohttp's StreamReader.read(0) is b"", and a read at the end is b"" too.
+    payload = json.dumps("x" * 3000).encode()
+
+    async def scenario() -> tuple[list[bytes], list[bytes]]:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            body = (await client.invoke(FunctionName="f", Payload=payload))["Payload"]
+            parts = [await body.read(1), await body.read(0), await body.read(4), await body.read(), await body.read(5)]
+            chunks = [chunk async for chunk in (await client.invoke(FunctionName="f", Payload=payload))["Payload"]]
+            return parts, chunks
+
+    parts, chunks = asyncio.run(scenario())
+    assert parts == [b'"', b"", b"xxxx", payload[5:], b""]
+    assert [len(chunk) for chunk in chunks] == [1024, 1024, len(payload) - 2048] and b"".join(chunks) == payload
+
+
+@pytest.mark.parametrize("operation", ["invoke", "invoke_with_response_stream"])
+def test_gathered_invocations_take_none_of_the_loops_worker_threads(lambda_mock: Any, operation: str) -> None:
+    # docs/aio.md: a synchronous Invoke (or InvokeWithResponseStream) runs its handler on its environment's thread
+    # and the loop awaits it; only other operations take a worker thread. Both handlers must be inside at once,
+    # with one worker thread for the loop: were each call served on a worker, the second would wait for the first.
+    sync.barriers["aio-workers"] = threading.Barrier(2, timeout=10)
+    source = ("from tests.runtime import sync\ndef handler(event, context):\n    sync.barriers['aio-workers'].wait()\n"
+              "    return 1\n")
+
+    async def scenario() -> list[Any]:
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source))
+            call = getattr(client, operation)
+            responses = await asyncio.gather(*(call(FunctionName="f") for _ in range(2)))
+            if operation == "invoke":
+                return [json.loads(await response["Payload"].read()) for response in responses]
+            streams = []
+            for response in responses:
+                streams.append([event async for event in response["EventStream"]])
+            return streams
+
+    done = [{"PayloadChunk": {"Payload": b"1"}}, {"InvokeComplete": {}}]
+    assert asyncio.run(scenario()) == ([1, 1] if operation == "invoke" else [done, done])
+
+
+def test_an_operation_other_than_invoke_is_served_off_the_event_loop(lambda_mock: Any, monkeypatch: Any) -> None:
+    # docs/aio.md: other operations, which may read a package from S3 or unzip it, run on a worker thread. Here
+    # CreateFunction's look at the package waits for the loop to run.
+    from lambdamock.runtime import archive
+
+    measuring, loop_ran = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    unzipped_size = archive.unzipped_size
+
+    def measure(*args: Any) -> Any:
+        measuring.set()
+        waited.append(loop_ran.wait(5))
+        return unzipped_size(*args)
+
+    monkeypatch.setattr(archive, "unzipped_size", measure)
+
+    async def tick() -> None:
+        while True:
+            if measuring.is_set():
+                loop_ran.set()
+            await asyncio.sleep(0.01)
+
+    async def scenario() -> Any:
+        ticker = asyncio.ensure_future(tick())
+        try:
+            async with aio_client() as client:
+                return await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE,
+                                                    Handler="app.handler", Code=code())
+        finally:
+            ticker.cancel()
+
+    assert asyncio.run(scenario())["FunctionName"] == "f"
+    assert waited == [True]
 
 
 def test_mappings_created_from_aioboto3_deliver(lambda_mock: Any) -> None:

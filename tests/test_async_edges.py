@@ -7,6 +7,7 @@ Runs with tests/test_async.py, in the same environments (see its docstring).
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from lambdamock import mock_lambda
 from lambdamock.errors import NotServedError
@@ -191,6 +193,22 @@ def test_a_client_with_fixed_credentials_signs_as_aiobotocore_does(lambda_mock: 
     assert seen == ["before-sign", (True, b"1")]
 
 
+def test_a_before_send_handler_changes_the_request_an_async_client_is_answered_for(lambda_mock: Any) -> None:
+    # docs/moto.md: your own before-send handlers see each request first and may change it (add a header, say);
+    # the answer is to the request as they leave it. Here a handler asks for the log tail (X-Amz-Log-Type).
+    def tail(request: Any, **_: Any) -> None:
+        request.headers["X-Amz-Log-Type"] = "Tail"
+
+    async def scenario() -> Any:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code("def handler(event, context):\n    print('hello')\n"))
+            client.meta.events.register("before-send.lambda.Invoke", tail)
+            return await client.invoke(FunctionName="f")
+
+    assert "hello" in base64.b64decode(asyncio.run(scenario())["LogResult"]).decode()
+
+
 def test_an_async_session_made_before_gives_a_handler_its_roles_credentials(lambda_mock: Any) -> None:
     # As for boto3 (see test_role_credentials): in an environment, a session the test process made, and that
     # read its own credentials there, signs with the function's role session.
@@ -215,3 +233,22 @@ def test_an_async_session_made_before_gives_a_handler_its_roles_credentials(lamb
             del aiobotocore_session.lambdamock_test_session
     assert inside == role != outside and role.startswith("ASIA")
     assert asyncio.run(session.get_credentials()).access_key == outside
+
+
+def test_moto_leaves_an_async_clients_lambda_requests_alone() -> None:
+    # docs/moto.md: lambdamock answers Lambda requests at moto's before-send step, and moto's handler leaves them
+    # alone (else it would create the function in moto's Lambda too); as through boto3 (tests/test_seam.py).
+    pytest.importorskip("moto")
+    from tests.helpers import moto_aws
+
+    async def scenario() -> Any:
+        async with aio_client() as client:
+            await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code())
+            return json.loads(await (await client.invoke(FunctionName="f", Payload=b'{"a": 1}'))["Payload"].read())
+
+    with moto_aws():
+        with mock_lambda():
+            assert asyncio.run(scenario()) == {"a": 1}
+        with pytest.raises(ClientError, match="ResourceNotFoundException"):
+            boto3.client("lambda", region_name=REGION).get_function(FunctionName="f")  # moto's Lambda never saw it
