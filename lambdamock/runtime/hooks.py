@@ -16,7 +16,7 @@ import traceback
 import warnings
 from collections import deque
 from types import BuiltinFunctionType, MethodType, ModuleType, TracebackType
-from typing import Any, Optional, SupportsIndex, TextIO, Union, cast
+from typing import Any, Optional, SupportsIndex, Union
 
 from lambdamock._bound import Abandoned, bind, current
 from lambdamock.runtime import environ, ric, sandbox, settings, signals, workdir
@@ -238,6 +238,37 @@ _retired: deque[tuple[float, object]] = deque()
 _retired_lock = threading.Lock()
 
 
+def wrap_streams() -> None:
+    """Divert sys.stdout and sys.stderr (see ThreadStream), unless they already are."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        while type(stream) is not ThreadStream and not _swapped(name, stream, ThreadStream(stream)):
+            stream = getattr(sys, name)  # replaced meanwhile: divert the new one
+
+
+def unwrap_streams() -> None:
+    """Put back the streams under every ThreadStream layer (refresh may have added several); a stream someone
+    replaced meanwhile stays theirs."""
+    for name in ("stdout", "stderr"):
+        stream = inner = getattr(sys, name)
+        while type(inner) is ThreadStream:
+            _retire(inner)
+            inner = inner.target
+        _swapped(name, stream, inner)
+
+
+def _swapped(name: str, old: object, new: object) -> bool:
+    """Set ``sys.<name>`` to ``new`` if it is still ``old``.
+
+    The last thread of a mock may unwind the streams while another swaps them (pytest's capture does between two
+    tests): no Python code runs between this check and this store, so what the other thread set is never undone.
+    """
+    if getattr(sys, name) is old:
+        setattr(sys, name, new)
+        return True
+    return False
+
+
 def _retire(stream: object) -> None:
     with _retired_lock:
         now = time.monotonic()
@@ -294,7 +325,7 @@ class _Installation:
             finders = [*sys.meta_path, importlib.machinery.PathFinder]  # just before PathFinder, or last
             sys.meta_path.insert(finders.index(importlib.machinery.PathFinder), workdir.ProcessPaths)
             signals.install()
-            self._wrap_streams()
+            wrap_streams()
 
     def json_logging(self) -> None:
         """A function logs in JSON: its root logger has its own level (see streams.ScopedRoot, is_enabled_for)."""
@@ -308,13 +339,7 @@ class _Installation:
             return
         with self.lock:
             if self.users:
-                self._wrap_streams()
-
-    def _wrap_streams(self) -> None:
-        if type(sys.stdout) is not ThreadStream:
-            sys.stdout = cast(TextIO, ThreadStream(sys.stdout))
-        if type(sys.stderr) is not ThreadStream:
-            sys.stderr = cast(TextIO, ThreadStream(sys.stderr))
+                wrap_streams()
 
     def release(self) -> None:
         with self.lock:
@@ -341,13 +366,7 @@ class _Installation:
             if workdir.relative_entries in sys.path_hooks:
                 sys.path_hooks = [hook for hook in sys.path_hooks if hook is not workdir.relative_entries]
             signals.uninstall()
-            # Streams may have been wrapped several times (see refresh); unwind every layer we added.
-            while type(sys.stdout) is ThreadStream:
-                _retire(sys.stdout)
-                sys.stdout = cast(ThreadStream, sys.stdout).target
-            while type(sys.stderr) is ThreadStream:
-                _retire(sys.stderr)
-                sys.stderr = cast(ThreadStream, sys.stderr).target
+            unwrap_streams()
 
 
 installation = _Installation()

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 
 from lambdamock import _bound
-from lambdamock.runtime import Runtime
+from lambdamock.runtime import Runtime, hooks
 from lambdamock.runtime.spec import LogSettings
 from lambdamock.runtime.streams import ThreadStream
 from tests.runtime import sync
@@ -168,6 +168,37 @@ def test_streams_are_restored_exactly_on_close() -> None:
     rt.unhook()
     assert sys.stdout is stdout and sys.stderr is stderr
     assert logging.Logger.callHandlers.__module__ == "logging"
+
+
+def test_streams_another_thread_swaps_while_they_are_diverted_or_put_back_stay_as_it_set_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The last thread of a mock puts the streams back while pytest's capture may be swapping them (between two
+    # tests, as a handler that outlived its test ends): the other thread's choice stands.
+    theirs, later = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    retire = hooks._retire
+
+    def swapping(stream: object) -> None:  # another thread's turn, while the layers are unwound
+        sys.stdout = theirs
+        retire(stream)
+
+    hooks.wrap_streams()
+    monkeypatch.setattr(hooks, "_retire", swapping)
+    hooks.unwrap_streams()
+    assert sys.stdout is theirs
+
+    class Swapping(ThreadStream):  # another thread's turn, while the new layer is made
+        def __init__(self, target: Any) -> None:
+            if target is theirs:
+                sys.stdout = later
+            super().__init__(target)
+
+    monkeypatch.setattr(hooks, "_retire", retire)
+    monkeypatch.setattr(hooks, "ThreadStream", Swapping)
+    hooks.wrap_streams()
+    assert type(sys.stdout) is Swapping and sys.stdout.target is later
+    hooks.unwrap_streams()
+    assert sys.stdout is later
 
 
 def test_basic_config_in_a_handler_changes_nothing(runtime: Runtime) -> None:
