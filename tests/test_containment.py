@@ -147,6 +147,41 @@ def test_a_timed_out_handler_that_ends_late_leaves_the_streams_the_process_set_s
         sys.stdout = before
 
 
+@pytest.mark.parametrize("rebinds", [False, True], ids=["a handler", "a handler that rebinds sys.stdout"])
+def test_a_handler_running_when_its_mock_stops_leaves_the_streams_the_process_sets_after(rebinds: bool) -> None:
+    # As above, for an invocation nobody gave up on: what it found is put back as its mock stops (its own stream
+    # too), and what the test process sets after that (pytest's capture does, between two tests) stays when it ends.
+    import threading
+
+    from tests.helpers import wait_until
+    from tests.runtime import sync
+
+    def late_ended() -> bool:
+        return not [thread for thread in threading.enumerate() if thread.name.startswith("lambdamock:late")]
+
+    before = sys.stdout
+    sync.events["late"] = release = threading.Event()
+    started = sync.events["late-started"] = threading.Event()
+    try:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, "sys.stdout = io.StringIO()\n" * rebinds + "sync.events['late-started'].set()\n"
+                   "sync.events['late'].wait(20)", name="late", prelude="import io, sys\nfrom tests.runtime import sync")
+            deploy(client, "return 1", name="warm")
+            assert call(client, "warm") == (None, 1)  # the streams lambdamock diverts are in place from now on
+            diverted = sys.stdout
+            client.invoke(FunctionName="late", InvocationType="Event", Payload=b"{}")
+            assert started.wait(10)
+        assert sys.stdout is diverted
+        mine = sys.stdout = io.StringIO()
+        release.set()
+        wait_until(late_ended, timeout=10)
+        assert sys.stdout is mine
+    finally:
+        release.set()
+        sys.stdout = before
+
+
 def test_rebinding_os_environ_is_undone_and_never_seen_by_other_functions(client: Any) -> None:
     original = os.environ
     deploy(client, "os.environ = {'ONLY': 'mine'}\nreturn dict(os.environ)", name="rebinder",

@@ -276,7 +276,7 @@ class Environment:
             outcome.exit_status = self.scope.ended
             self.dead = True
         self.client.context = self.client.outcome = None
-        if not self.scope.abandoned.is_set():  # else abandon() put them back, as its caller gave up on it
+        if self._rebound is rebound:  # else put_back_names() did, as its caller gave up on it or its mock stopped
             rebound.restore()
         self._rebound = None
         self.namespace.hide()
@@ -358,11 +358,17 @@ class Environment:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Abandoned))
         # A handler in time.sleep wakes now (see hooks._sleep) instead of when the sleep ends.
         self.scope.abandon()
-        rebound = self._rebound
-        if rebound is not None:  # now, while the process's names are still those it found: it may end much later
-            rebound.restore()
+        self.put_back_names()
         # Wakes the worker if it had in fact gone back to waiting for work.
         self._tasks.put(None)
+
+    def put_back_names(self) -> None:
+        """Undo what the running init or call did to the process's names and streams now, while they are still
+        those it found: it may end much later, when the test process has set its own (pytest's capture, between
+        two tests), which are not to be undone."""
+        rebound, self._rebound = self._rebound, None
+        if rebound is not None:
+            rebound.restore()
 
     def stop(self) -> None:
         """Let an idle worker end; its modules go with it."""

@@ -257,9 +257,12 @@ class Runtime:
             self._closed = True
             idle = [env for pool in self._pools.values() for env in pool.drain()]
             self._pools.clear()
-            for env in self._busy:
+            busy = list(self._busy)
+            for env in busy:
                 env.retired = True
             self._busy.clear()
+        for env in busy:
+            env.put_back_names()  # the test process goes on, and may set its own, before they end
         for env in idle:
             env.stop()
         # Idle workers end at once; joining them lets stop() restore botocore before it returns.
