@@ -75,6 +75,12 @@ def test_patterns_eventbridge_refuses_are_told(pattern):
     ({"f": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}, {"f": "arn:aws:events:us-east-1:1:event-bus/b"}, True),
     ({"f": [{"wildcard": "a*b*b"}]}, {"f": "ab"}, False),  # a middle piece is not the last one's text
     ({"f": [{"wildcard": "a*b*b"}]}, {"f": "abb"}, True),
+    # A star stands for characters between the pieces (EventBridge's eb-event-patterns-content-based-filtering,
+    # "Wildcard matching"): the pieces do not overlap, neither the first and the last nor two in the middle.
+    ({"f": [{"wildcard": "ab*b"}]}, {"f": "ab"}, False),
+    ({"f": [{"wildcard": "*ab*ab*"}]}, {"f": "xaby"}, False),
+    ({"f": [{"wildcard": "*ab*ab*"}]}, {"f": "xabab"}, True),
+    ({"f": [{"wildcard": "ab*b*c"}]}, {"f": "abc"}, False),
     ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "::ffff:a00:1"}, True),  # an IPv4-mapped IPv6 address is its IPv4
     ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.1"}, True),  # a block is its whole network (event-ruler 1.2.2)
     ({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.1.1"}, False),

@@ -51,6 +51,7 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     # test_lambda_dynamodb_event_filter, an item without the attribute invokes the function).
     ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"name": {"S": "John"}}, True),
     ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"homemade": "flat"}, True),
+    ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"homemade": 5}, True),
     ({"body": {"homemade": {"S": [{"exists": False}]}}}, {"homemade": {"S": "yes"}}, False),
     ({"body": {"homemade": {"S": [{"exists": True}]}}}, {"name": {"S": "John"}}, False),
     ({"body": {"homemade": {"S": [{"anything-but": "x"}]}}}, {"name": {"S": "John"}}, False),
@@ -68,6 +69,10 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     ({"body": {"s": [{"anything-but": "x"}]}}, {}, False),  # content_anything_but_string_missing_NEG
     ({"body": {"s": [{"anything-but": {"prefix": ["a", "b"]}}]}}, {"s": "cd"}, True),  # content_anything_prefix_list
     ({"body": {"s": [{"anything-but": {"prefix": ["a", "b"]}}]}}, {"s": "bd"}, False),
+    ({"body": {"f": [{"anything-but": {"suffix": ".txt"}}]}}, {"f": "file.txt.bak"}, True),  # content_anything_suffix
+    ({"body": {"f": [{"anything-but": {"suffix": ".txt"}}]}}, {"f": "file.txt"}, False),  # content_anything_suffix_NEG
+    ({"body": {"x": [{"anything-but": 123}]}}, {"x": 789}, True),  # content_anything_but_number
+    ({"body": {"x": [{"anything-but": [100, 200, 300]}]}}, {"x": 100}, False),  # content_anything_but_number_list_NEG
     ({"body": {"$or": [{"c": [{"numeric": [">", 0, "<=", 5]}]}, {"d": [{"numeric": ["<", 10]}]}]}},
      {"c": 0, "d": 0}, True),  # complex_or
     ({"body": {"$or": [{"c": [{"numeric": [">", 0, "<=", 5]}]}, {"d": [{"numeric": ["<", 10]}]}]}},
@@ -81,6 +86,15 @@ def passes(pattern: dict, record: dict, kind: str = "sqs") -> bool:
     # the message" and "Valid JSON | Plain string | Lambda drops the message" (invocation-eventfiltering).
     ({"body": {"kind": [{"exists": False}]}}, "plain text", False),
     ({"body": [{"anything-but": "plain text"}]}, {"kind": "order"}, False),
+    # Only a JSON object is matched as JSON (docs/mappings.md, Filtering: "An SQS `body` ... that holds a JSON
+    # object is matched as JSON"): an array or a number in the body is text.
+    ({"body": {"kind": ["order"]}}, [{"kind": "order"}], False),
+    ({"body": ["5"]}, "5", True),
+    # A "$or" is one more condition beside its siblings: "the event must contain all the field names listed in
+    # the event pattern" (EventBridge's eb-create-pattern), as in the "$or matching" example of
+    # eb-event-patterns-content-based-filtering, "source" and then a "$or" of two fields.
+    ({"body": {"$or": [{"a": [1]}, {"b": [2]}], "kind": ["order"]}}, {"a": 1, "kind": "refund"}, False),
+    ({"body": {"$or": [{"a": [1]}, {"b": [2]}], "kind": ["order"]}}, {"b": 2, "kind": "order"}, True),
 ], ids=lambda value: json.dumps(value)[:30])
 def test_sqs_bodies_are_matched_as_json_when_they_are(pattern, body, expected):
     assert passes(pattern, sqs(body)) is expected
@@ -156,6 +170,9 @@ def test_no_filters_means_no_check():
     '{"a": [{"numeric": [">", "x"]}]}',
     '{"a": [{"exists": "yes"}]}', '{"$or": []}', '{"a": [NaN]}', '{"a": [{"numeric": [">", Infinity]}]}',
     '{"a": [{"numeric": []}]}', '{"a": [{"prefix": {"foo": "x"}}]}', '{"a": [{"anything-but": {"foo": "x"}}]}',
+    # A malformed operator in a "$or" alternative, as at the top (content_prefix_int_EXC; docs/mappings.md: "as are
+    # malformed operators (`{"prefix": 5}`").
+    '{"$or": [{"a": [{"prefix": 5}]}, {"b": ["x"]}]}',
 ])
 def test_malformed_patterns_are_refused(text):
     with pytest.raises(filters.InvalidPattern):
