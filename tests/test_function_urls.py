@@ -127,6 +127,22 @@ def test_the_url_of_a_deleted_alias_is_forbidden(client, lambda_mock, create_fun
         (403, FORBIDDEN, "AccessDeniedException")
 
 
+def test_a_none_url_is_forbidden_until_a_statement_lets_anyone_invoke_it(client, lambda_mock, create_function):
+    # Recorded: TestLambdaPermissions::test_lambda_permission_url_invocation, a URL with no permission answers 403 with
+    # the Forbidden text. urls.md: it answers 403 "until the function's resource policy lets anyone invoke it" (a
+    # policy that grants something else does not).
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})})
+    client.create_function_url_config(FunctionName="f", AuthType="NONE")
+    url = lambda_mock.function_url("f")
+    assert (fetch(url, b"text", {"Content-Type": "text/plain"}).status, fetch(url).json()) == (403, FORBIDDEN)
+    client.add_permission(FunctionName="f", StatementId="s3", Action="lambda:InvokeFunction",
+                          Principal="s3.amazonaws.com")
+    assert (fetch(url).status, fetch(url).json()) == (403, FORBIDDEN)
+    client.add_permission(FunctionName="f", StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*",
+                          FunctionUrlAuthType="NONE")
+    assert fetch(url).status == 200 and len(lambda_mock.invocations) == 1
+
+
 def signed(url: str, method: str = "GET") -> dict[str, str]:
     """The headers of a SigV4-signed request to ``url``, as an AWS SDK makes them."""
     request = AWSRequest(method=method, url=url)
@@ -149,6 +165,17 @@ def test_an_aws_iam_url_wants_a_signed_request(client, lambda_mock, create_funct
     iam = event["requestContext"]["authorizer"]["iam"]
     assert (iam["accessKey"], iam["accountId"]) == ("AKIDEXAMPLE", "123456789012")
     assert event["headers"]["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+
+
+def test_an_aws_iam_event_names_its_caller_with_the_keys_aws_documents(client, lambda_mock, create_function):
+    # Documented (urls-invocation, "Request payload format"): requestContext.authorizer.iam holds accessKey,
+    # accountId, callerId, principalOrgId, userArn and userId (cognitoIdentity null, or left out).
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": ECHO})})
+    client.create_function_url_config(FunctionName="f", AuthType="AWS_IAM")
+    url = lambda_mock.function_url("f")
+    iam = fetch(url, headers=signed(url)).json()["requestContext"]["authorizer"]["iam"]
+    assert {"accessKey", "accountId", "callerId", "principalOrgId", "userArn", "userId"} <= set(iam)
+    assert iam.get("cognitoIdentity") is None
 
 
 def test_an_aws_iam_url_takes_a_presigned_request(client, lambda_mock, create_function):
@@ -208,6 +235,18 @@ def test_responses_carry_the_configured_cors_headers_over_the_function_s(client,
     assert "Access-Control-Expose-Headers" not in other
 
 
+def test_a_preflight_for_a_method_the_config_does_not_allow_gets_no_cors_headers(client, lambda_mock):
+    # urls.md (What is not recorded): lambdamock answers a preflight 200 "with the configured headers, or without them
+    # when the origin or method is not allowed".
+    url = public(client, lambda_mock, Cors=CORS)
+    origin = {"Origin": "https://app.example"}
+    refused = fetch(url, method="OPTIONS", headers={**origin, "Access-Control-Request-Method": "DELETE"})
+    assert refused.status == 200
+    assert not {name.lower() for name in refused.headers} & {"access-control-allow-origin",
+                                                              "access-control-allow-methods"}
+    assert lambda_mock.invocations == []
+
+
 def test_an_updated_config_answers_the_next_request(client, lambda_mock):
     # UpdateFunctionUrlConfig's Cors (the API reference): the URL's CORS settings, which Lambda applies to its
     # responses (urls.md); an update applies from the next request on, at the same URL.
@@ -259,6 +298,29 @@ def test_a_request_whose_event_would_be_over_6_mb_is_refused_without_invoking(cl
     url = public(client, lambda_mock)
     answer = fetch(url, b"\xff" * (5 * 1024 * 1024), {"Content-Type": "application/octet-stream"}, method="POST")
     assert (answer.status, answer.headers["x-amzn-ErrorType"]) == (413, "RequestEntityTooLargeException")
+    assert lambda_mock.invocations == []
+
+
+def test_a_request_over_6_mb_is_refused_with_invoke_s_text_in_the_form_of_the_url_refusals(client, lambda_mock):
+    # urls.md (What is not recorded): "The 413 of a request over 6 MB (Invoke's text, in the URL refusals' form)": a
+    # JSON Message, as Invoke words its RequestEntityTooLargeException, with x-amzn-ErrorType.
+    url = public(client, lambda_mock)
+    with pytest.raises(client.exceptions.ClientError) as invoked:
+        client.invoke(FunctionName="f", Payload=b'"' + b"x" * (6 * 1024 * 1024) + b'"')
+    answer = fetch(url, b"\xff" * (5 * 1024 * 1024), {"Content-Type": "application/octet-stream"}, method="POST")
+    assert (answer.status, answer.headers["x-amzn-ErrorType"]) == (413, "RequestEntityTooLargeException")
+    assert answer.json() == {"Message": invoked.value.response["Error"]["Message"]}
+    assert lambda_mock.invocations == []
+
+
+def test_a_throttled_url_answers_429_in_the_form_of_the_url_refusals(client, lambda_mock):
+    # urls.md: "A throttled function answers 429 with TooManyRequestsException", in the refusals' form (a JSON Message
+    # and an x-amzn-ErrorType header); its body, not recorded, is documented as {"Message":"Rate Exceeded."}.
+    url = public(client, lambda_mock)
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    throttled = fetch(url)
+    assert (throttled.status, throttled.headers["x-amzn-ErrorType"]) == (429, "TooManyRequestsException")
+    assert throttled.body == b'{"Message":"Rate Exceeded."}'
     assert lambda_mock.invocations == []
 
 

@@ -74,6 +74,14 @@ def handler(event, context):
     assert (answer.body, answer.headers.get_all("Content-Type")) == (b"\x89PNG\x00\xff", ["image/png"])
 
 
+def test_a_content_type_the_function_sets_is_the_only_one_whatever_its_case(client, lambda_mock):
+    # urls.md (The response): "Content-Type is application/json unless the function sets one"; documented
+    # (urls-invocation, custom response example): the function's "Content-Type" header is the response's content-type.
+    source = returning(repr({"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "hi"}))
+    answer = fetch(public(client, lambda_mock, source))
+    assert (answer.body, answer.headers.get_all("Content-Type")) == (b"hi", ["text/plain"])
+
+
 def test_the_front_end_frames_and_dates_the_response_whatever_the_function_says(client, lambda_mock):
     # Not recorded: AWS buffers a BUFFERED URL's response whole (urls-invocation), so the body's length,
     # its framing, its date and its request id are the front end's. Web adapters (Mangum, apig-wsgi)
@@ -248,6 +256,26 @@ def test_text_bodies_arrive_as_text_and_others_base64(client, lambda_mock):
     assert latin["isBase64Encoded"] is True and base64.b64decode(latin["body"]) == b"caf\xe9"
 
 
+@pytest.mark.parametrize("content_type, text", [
+    ("application/javascript", True), ("application/xml", True), ("application/ld+json", True), ("text/html", True),
+    ("application/x-www-form-urlencoded", False), ("application/octet-stream", False), (None, False)])
+def test_the_content_types_that_arrive_as_text_are_those_urls_md_names(client, lambda_mock, content_type, text):
+    # Not recorded beyond text/plain, JSON and multipart: urls.md ("The event") names what lambdamock sends as text:
+    # text/*, JSON, XML and JavaScript bodies; any other (a form post, binary data, no content type) in base64.
+    url = public(client, lambda_mock)
+    body = b"a=1&b=%2F"
+    event = fetch(url, body, {"Content-Type": content_type} if content_type else {}).json()
+    assert event["isBase64Encoded"] is not text
+    assert event["body"] == (body.decode() if text else base64.b64encode(body).decode())
+
+
+def test_a_binary_body_arrives_in_standard_base64(client, lambda_mock):
+    # Documented (urls-invocation): a binary body is base64-encoded: RFC 4648's alphabet, as base64.b64decode reads it.
+    sent = bytes([0xfb, 0xff, 0xbf, 0x00, 0x3e, 0x3f])
+    event = fetch(public(client, lambda_mock), sent, {"Content-Type": "image/png"}).json()
+    assert (event["isBase64Encoded"], event["body"]) == (True, "+/+/AD4/")
+
+
 def test_cookies_arrive_as_a_list(client, lambda_mock):
     # Documented (urls-invocation): "cookies" holds every cookie sent; the cookie header is not repeated.
     event = fetch(public(client, lambda_mock), headers={"Cookie": "c1=v1; c2=v2"}).json()
@@ -270,3 +298,11 @@ def test_a_response_stream_url_sends_the_result_chunked(client, lambda_mock):
     assert answer.status == 200 and answer.headers["Transfer-Encoding"] == "chunked"
     result = answer.json()
     assert result["statusCode"] == 200 and json.loads(result["body"])["body"] == "text"
+
+
+def test_a_response_stream_answer_is_typed_as_json(client, lambda_mock):
+    # Not recorded: urls.md (What is not recorded) documents the Content-Type of a RESPONSE_STREAM answer as
+    # application/json, whatever the function's statusCode and headers say.
+    source = returning(repr({"statusCode": 201, "headers": {"Content-Type": "text/plain"}, "body": "x"}))
+    answer = fetch(public(client, lambda_mock, source, InvokeMode="RESPONSE_STREAM"))
+    assert (answer.status, answer.headers.get_all("Content-Type")) == (200, ["application/json"])
