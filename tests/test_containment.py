@@ -331,6 +331,23 @@ def test_interpreter_settings_a_function_changes_are_put_back_as_the_mock_lets_g
         gc.set_threshold(*original[3])
 
 
+def test_a_switch_interval_is_put_back_to_the_very_value_it_read_before() -> None:
+    # docs/limitations.md, "Interpreter settings are the process's": the switch interval is put back as the last mock
+    # lets go. Set to 3919 microseconds, it reads back as 0.003918 (whole microseconds, truncated), a value that a
+    # setter given it again, unrounded, truncates once more.
+    original = sys.getswitchinterval()
+    sys.setswitchinterval(0.003919)
+    before = sys.getswitchinterval()
+    try:
+        with mock_lambda():
+            client = boto3.client("lambda", region_name="us-east-1")
+            deploy(client, "sys.setswitchinterval(0.002)\nreturn sys.getswitchinterval()")
+            assert call(client) == (None, 0.002)
+        assert sys.getswitchinterval() == before
+    finally:
+        sys.setswitchinterval(original)
+
+
 def test_a_handler_s_stdout_takes_writes_as_python_s_text_streams_do(client: Any) -> None:
     # The runtime's sys.stdout is CPython's TextIOWrapper: write() returns the characters written, refuses bytes
     # with its TypeError, writelines() writes each line, and its buffer takes bytes (what is not UTF-8 reaching the

@@ -152,6 +152,32 @@ def test_a_json_function_s_root_logger_is_at_its_application_level(client, creat
     assert logging.getLogger().level == before  # the test process's root logger is its own
 
 
+@pytest.mark.parametrize(("logging_config", "level"), [({"LogFormat": "JSON"}, "INFO"),
+                                                      ({"LogFormat": "JSON", "ApplicationLogLevel": "DEBUG"}, "DEBUG")])
+def test_a_json_function_s_runtime_is_given_its_format_and_application_level(client, create_function, logging_config,
+                                                                            level):
+    # What Python's runtime reads them from: awslambdaric bootstrap.py, os.environ "AWS_LAMBDA_LOG_FORMAT" (JSON) and
+    # "AWS_LAMBDA_LOG_LEVEL"; Lambda sets them from the LoggingConfig, whose ApplicationLogLevel is INFO unless given
+    # (recorded: test_function_advanced_logging_configuration, as test_json_brings_info_levels_from_creation_on).
+    source = ("import os\ndef handler(event, context):\n"
+              "    return [os.environ.get('AWS_LAMBDA_LOG_FORMAT'), os.environ.get('AWS_LAMBDA_LOG_LEVEL')]\n")
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": source})},
+                    LoggingConfig=logging_config)
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == ["JSON", level]
+
+
+def test_a_text_function_s_runtime_is_given_neither_json_nor_a_level(client, create_function):
+    # awslambdaric bootstrap.py, _setup_logging: AWS_LAMBDA_LOG_FORMAT JSON would make its records JSON, and a level
+    # in AWS_LAMBDA_LOG_LEVEL would set the root logger's; a Text function's records are "[LEVEL]\t..." lines and its
+    # root logger keeps Python's WARNING (see test_function_root_logger.py).
+    source = ("import os\ndef handler(event, context):\n"
+              "    return [os.environ.get('AWS_LAMBDA_LOG_FORMAT'), os.environ.get('AWS_LAMBDA_LOG_LEVEL')]\n")
+    create_function("f", Handler="app.handler", Code={"ZipFile": package({"app.py": source})})
+    log_format, level = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+    assert log_format != "JSON"
+    assert level not in ("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL")
+
+
 def test_a_json_function_s_code_sets_its_own_root_level(client, create_function):
     # On AWS the root logger is its process's own: a level the function's code sets holds, and records below it
     # are not made, whatever ApplicationLogLevel lets through. Another function keeps its own.

@@ -286,3 +286,40 @@ def test_an_exec_wrapper_may_name_another_handler(client) -> None:
                            Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/instrument"}})
     answer = client.invoke(FunctionName="f")
     assert json.loads(answer["Payload"].read()) == ["wrapped", "original"]
+
+
+def _wrapped(wrapper: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.getenv('WRAPPER_VAR')\n")
+        script = zipfile.ZipInfo("wrapper")
+        script.external_attr = 0o100755 << 16
+        archive.writestr(script, wrapper)
+    return buffer.getvalue()
+
+
+def test_what_an_exec_wrapper_writes_to_either_stream_is_init_s_log(client) -> None:
+    # docs/invoking.md, "An exec wrapper": what it prints is init's log, and the variables it exports are the
+    # function's; Lambda's log has what the runtime's process writes to stdout and to stderr alike.
+    wrapper = "#!/bin/bash\necho first line\necho second line\necho to stderr >&2\nexport WRAPPER_VAR=set\n"
+    wrapper += 'exec "$@"\n'
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": _wrapped(wrapper)},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
+    answer = client.invoke(FunctionName="f", LogType="Tail")
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert json.loads(answer["Payload"].read()) == "set", log
+    assert "first line\nsecond line\n" in log and "to stderr\n" in log
+    assert log.index("to stderr") < log.index("START RequestId"), "written in init"
+
+
+def test_an_exec_wrapper_that_runs_the_runtime_but_fails_sets_nothing(client) -> None:
+    # docs/invoking.md, "An exec wrapper": one that fails sets nothing and says so in init's log; the handler runs.
+    wrapper = "#!/bin/bash\nexport WRAPPER_VAR=set\n\"$@\"\nexit 3\n"
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": _wrapped(wrapper)},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
+    answer = client.invoke(FunctionName="f", LogType="Tail")
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert json.loads(answer["Payload"].read()) is None, log
+    assert "did not start the runtime it was given (exit status 3)" in log

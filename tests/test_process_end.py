@@ -63,6 +63,15 @@ def test_an_exit_in_the_handler_is_logged_as_lambda_logs_it(lambda_mock: Any) ->
     assert report.startswith("REPORT ") and "\tStatus: error\tError Type: Runtime.ExitError" in report, log
 
 
+def test_an_exit_with_a_bool_is_a_number_python_does_not_print(lambda_mock: Any) -> None:
+    # A bool is an int to Python: python -c "import sys; sys.exit(True)" prints nothing and ends with status 1.
+    client = deploy("import sys\ndef handler(event, context):\n    print('before')\n    sys.exit(True)\n")
+    response = client.invoke(FunctionName="f", LogType="Tail")
+    assert b"Error: Runtime exited with error: exit status 1" in response["Payload"].read()
+    log = base64.b64decode(response["LogResult"]).decode()
+    assert "before\n" in log and "True" not in log
+
+
 def test_an_exit_code_python_cannot_print_ends_the_runtime_with_status_1(lambda_mock: Any) -> None:
     # Python prints an empty line for it, whatever its str() raises (python -c "...sys.exit(Code())"; echo $?: 1).
     client = deploy("import sys\nclass Code:\n    def __str__(self):\n        raise KeyboardInterrupt\n"

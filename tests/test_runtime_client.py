@@ -182,6 +182,21 @@ def test_a_replacement_that_fails_ends_the_runtime(client):
     assert "RuntimeError: tool bug\n" in base64.b64decode(response["LogResult"]).decode()  # as Python reports it
 
 
+def test_a_process_that_ends_once_the_result_is_posted_keeps_the_answer(client):
+    # awslambdaric bootstrap.py: handle_event_request posts the result (LambdaRuntimeClient.post_invocation_result,
+    # the Runtime API's /response, which answers the invocation); a process that ends after that changes no answer.
+    ending = ("import os, sys\n"
+              "bootstrap = sys.modules['__main__'].awslambdaricmain.bootstrap\n"
+              "original = bootstrap.handle_event_request\n"
+              "def handle_event_request(*args):\n    original(*args)\n    os._exit(3)\n"
+              "bootstrap.handle_event_request = handle_event_request\n"
+              "def handler(event, context):\n    return 'answered'\n")
+    _create(client, {"app.py": ending})
+    response = client.invoke(FunctionName="f")
+    assert "FunctionError" not in response
+    assert json.loads(response["Payload"].read()) == "answered"
+
+
 def test_the_runtime_is_found_while_a_mock_runs_functions():
     main = sys.modules["__main__"]
     assert not hasattr(main, "awslambdaricmain")

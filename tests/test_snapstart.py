@@ -96,6 +96,20 @@ def test_a_restored_environment_runs_the_hooks_once_in_the_runtime_s_order(clien
     assert _invoke(client, "live")["ran"] == [*first["ran"], "invoke"]
 
 
+def test_hooks_of_either_kind_are_called_with_the_arguments_they_were_registered_with(client):
+    # AWS's "Lambda SnapStart runtime hooks for Python": register_before_snapshot(func, *args, **kwargs) and
+    # register_after_restore(func, *args, **kwargs).
+    source = ("from snapshot_restore_py import register_after_restore, register_before_snapshot\n"
+              "ran = []\n"
+              "register_before_snapshot(lambda *args, **named: ran.append(['before', list(args), named]), 1, a='b')\n"
+              "register_after_restore(lambda *args, **named: ran.append(['after', list(args), named]), 2, c='d')\n"
+              "def handler(event, context):\n    return ran\n")
+    client.create_function(FunctionName="snappy", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": package({"app.py": source})}, SnapStart={"ApplyOn": "PublishedVersions"},
+                           Publish=True)
+    assert _invoke(client, "1") == [["before", [1], {"a": "b"}], ["after", [2], {"c": "d"}]]
+
+
 def test_the_log_variables_are_unset_even_where_the_test_process_has_them(client, monkeypatch):
     monkeypatch.setenv("AWS_LAMBDA_LOG_GROUP_NAME", "/the/test/process")
     _create(client, Publish=True)

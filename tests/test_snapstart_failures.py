@@ -130,6 +130,18 @@ def test_an_init_that_fails_is_answered_at_once(client, lambda_mock, monkeypatch
     assert ("LAMBDA_WARNING" in base64.b64decode(response["LogResult"]).decode()) == ("missing" in failure)
 
 
+def test_a_snapstart_version_s_failed_init_is_not_run_again_in_the_invoke_phase(client):
+    # A SnapStart version's init runs ahead, at publish ("Understanding the Lambda execution environment lifecycle":
+    # with SnapStart, the Init phase happens when you publish a function version): only an on-demand init that failed
+    # is run again, in the invoke phase ("Phase: invoke").
+    _snappy(client, "print('init ran')\nimport missing_module\ndef handler(event, context):\n    return 'ran'\n",
+            name="fails")
+    response = client.invoke(FunctionName="fails", Qualifier="1", LogType="Tail")
+    log = base64.b64decode(response["LogResult"]).decode()
+    assert json.loads(response["Payload"].read())["errorType"] == "Runtime.ImportModuleError"
+    assert log.count("init ran\n") == 1 and "Phase: invoke" not in log, log
+
+
 def test_a_restore_has_the_time_of_an_init_run_ahead_and_is_not_run_again(client, lambda_mock, monkeypatch):
     # A SnapStart version's init runs at publish, where "130 seconds or the configured function timeout (maximum 900
     # seconds), whichever is higher" applies, not on-demand's 10 s (AWS's execution environment lifecycle guide). Here

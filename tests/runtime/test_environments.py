@@ -121,6 +121,45 @@ def test_retire_of_a_busy_environment_drops_it_when_it_finishes(runtime: Runtime
     assert runtime.environment_count == 0
 
 
+def test_a_busy_environment_retired_is_dropped_though_a_new_one_serves_meanwhile(runtime: Runtime) -> None:
+    # Retired environments are not reused ("busy ones go when they finish", Runtime.retire), even when the version
+    # has new idle environments by then.
+    started, release = threading.Event(), threading.Event()
+    sync.events.update(busy_started=started, busy_release=release)
+    spec = make_spec(handler_source(
+        "if event.get('block'):\n    sync.events['busy_started'].set()\n    sync.events['busy_release'].wait(5)\n"
+        "return TOKEN", prelude="import uuid\nfrom tests.runtime import sync\nTOKEN = uuid.uuid4().hex"))
+    worker = threading.Thread(target=invoke, args=(runtime, spec, b'{"block": true}'))
+    worker.start()
+    assert started.wait(5)
+    runtime.retire(spec.function_arn)
+    fresh = invoke(runtime, spec)
+    assert fresh.cold
+    release.set()
+    worker.join(5)
+    assert runtime.environment_count == 1
+    assert invoke(runtime, spec).payload == fresh.payload
+
+
+def test_an_environment_busy_through_a_configuration_change_is_not_kept_for_the_new_one(runtime: Runtime) -> None:
+    # docs/invoking.md, "What the handler sees": a code or configuration change retires the old environments.
+    started, release = threading.Event(), threading.Event()
+    sync.events.update(busy_started=started, busy_release=release)
+    body = ("if event.get('block'):\n    sync.events['busy_started'].set()\n    sync.events['busy_release'].wait(5)\n"
+            "return os.environ['SETTING']")
+    prelude = "import os\nfrom tests.runtime import sync"
+    old = make_spec(handler_source(body, prelude=prelude), environment={"SETTING": "old"})
+    new = make_spec(handler_source(body, prelude=prelude), environment={"SETTING": "new"})
+    worker = threading.Thread(target=invoke, args=(runtime, old, b'{"block": true}'))
+    worker.start()
+    assert started.wait(5)
+    assert json.loads(invoke(runtime, new).payload) == "new"
+    release.set()
+    worker.join(5)
+    assert [json.loads(invoke(runtime, new).payload) for _ in range(2)] == ["new", "new"]
+    assert runtime.environment_count == 1
+
+
 def test_prewarm_creates_provisioned_environments_for_provisioned_invocations(runtime: Runtime) -> None:
     spec = make_spec(
         handler_source("return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']", prelude="import os\nTYPE_AT_INIT = None"),
@@ -161,6 +200,17 @@ def test_invoke_after_close_is_refused() -> None:
     rt.close()  # idempotent
     with pytest.raises(MockStoppedError, match="the mock serving this call stopped"):
         invoke(rt, make_spec(COUNTER))
+
+
+def test_invoke_after_close_is_refused_while_the_runtime_is_still_hooked(runtime: Runtime) -> None:
+    # A handler that outlived its mock keeps the stand-ins in place (unhook comes when its threads ended): its Lambda
+    # calls raise MockStoppedError once that mock has stopped (docs/limitations.md, "A thread a handler starts stays
+    # the function's").
+    invoke(runtime, make_spec(COUNTER))
+    runtime.close()
+    with pytest.raises(MockStoppedError, match="the mock serving this call stopped"):
+        invoke(runtime, make_spec(COUNTER))
+    assert runtime.environment_count == 0
 
 
 def test_handler_can_invoke_another_function_through_the_same_runtime(runtime: Runtime) -> None:

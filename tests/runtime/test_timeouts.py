@@ -215,6 +215,17 @@ def test_init_over_its_limit_is_run_again_within_the_timeout(runtime: Runtime, m
     assert runtime.environment_count == 1
 
 
+def test_an_on_demand_init_has_10_s_and_one_run_ahead_130_s_or_the_timeout_whichever_is_higher() -> None:
+    # AWS's "Understanding the Lambda execution environment lifecycle" guide: "The Init phase is limited to 10
+    # seconds"; an init run ahead (provisioned concurrency, a SnapStart version's at publish) has "130 seconds or the
+    # configured function timeout (maximum 900 seconds), whichever is higher". Other tests scale them down.
+    from lambdamock.runtime import runtime as runtime_module
+
+    assert (runtime_module._INIT_LIMIT_S, runtime_module._AHEAD_INIT_LIMIT_S) == (10.0, 130.0)
+    assert runtime_module._ahead_limit(make_spec(handler_source("return 1"), timeout=3)) == 130.0
+    assert runtime_module._ahead_limit(make_spec(handler_source("return 1"), timeout=900)) == 900.0
+
+
 def test_a_handler_that_times_out_after_init_ran_again_ends_when_answered(
         runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
     from lambdamock.runtime import runtime as runtime_module
