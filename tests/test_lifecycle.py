@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import unittest
 
 import boto3
 import pytest
 
-from lambdamock import LambdaMock, mock_lambda
+from lambdamock import LambdaMock, mock_lambda, package
+from tests.helpers import ROLE
 from tests.lifecycle_helpers import create, names
 
 
@@ -263,6 +265,61 @@ def test_starting_twice_raises():
             mock.start()
     finally:
         mock.stop()
+
+
+def test_nested_mocks_stack_and_the_innermost_active_one_serves():
+    # docs/activation.md: "Nested mocks stack: the innermost one serves."
+    with mock_lambda():
+        create("outer")
+        with mock_lambda():
+            create("inner")
+            assert names() == ["inner"]
+        assert names() == ["outer"]
+
+
+def test_a_mock_stopped_out_of_order_leaves_the_innermost_active_one_serving():
+    # docs/activation.md: nested mocks stack and the innermost one serves, so stopping an outer one changes nothing.
+    outer, middle, inner = mock_lambda().start(), mock_lambda().start(), mock_lambda().start()
+    try:
+        create("inner")
+        middle.stop()
+        assert names() == ["inner"]
+        inner.stop()
+        create("outer")
+        assert names() == ["outer"]
+    finally:
+        for mock in (inner, middle, outer):
+            if mock.started:
+                mock.stop()
+
+
+LISTER = """
+import os, time
+import boto3
+
+def handler(event, context):
+    deadline = time.monotonic() + 30
+    while not os.path.exists(event["flag"]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    client = boto3.client("lambda", region_name="us-east-1")
+    return [function["FunctionName"] for function in client.list_functions()["Functions"]]
+"""
+
+
+def test_a_handler_s_calls_go_to_the_mock_running_it_even_with_another_nested_inside(tmp_path):
+    # docs/activation.md: "threads a mock started, its handlers' included, always go to that mock".
+    flag = tmp_path / "go"
+    with mock_lambda() as outer:
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="lister", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                               Code={"ZipFile": package({"app.py": LISTER})})
+        client.invoke(FunctionName="lister", InvocationType="Event", Payload=json.dumps({"flag": str(flag)}))
+        with mock_lambda():
+            create("inner")
+            flag.touch()
+            outer.wait()
+            assert names() == ["inner"]
+        assert [run.result for run in outer.invocations] == [["lister"]]
 
 
 def test_fixture(lambda_mock):

@@ -96,6 +96,17 @@ def test_defaults(lambda_mock):
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+def test_every_ini_default_the_docs_name_reaches_the_fixture(pytester: pytest.Pytester) -> None:
+    # docs/pytest.md: project-wide defaults are lambda_mock_account_id, lambda_mock_seed,
+    # lambda_mock_concurrency_limit, lambda_mock_trigger_permissions and lambda_mock_allow_unserved.
+    pytester.makeini("[pytest]\nlambda_mock_concurrency_limit = 50\nlambda_mock_trigger_permissions = false\n")
+    pytester.makepyfile('''
+def test_defaults(lambda_mock):
+    assert (lambda_mock.concurrency_limit, lambda_mock.trigger_permissions) == (50, False)
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 def test_a_bad_marker_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile('''
 import pytest
@@ -145,6 +156,14 @@ def test_allow_unserved_takes_true_or_false_only(pytester: pytest.Pytester) -> N
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["*allow_unserved must be True or False: 'false'*"])
     assert result.ret != 0
+
+
+@modeled("Invoke", "DurableExecutionName")
+def test_allow_unserved_can_be_a_project_wide_default(pytester: pytest.Pytester) -> None:
+    # docs/pytest.md names lambda_mock_allow_unserved among the ini defaults.
+    pytester.makeini("[pytest]\nlambda_mock_allow_unserved = true\n")
+    pytester.makepyfile(CREATE + UNSERVED.replace("MARKER", ""))
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_the_fixture_gives_each_test_fresh_state(pytester: pytest.Pytester) -> None:

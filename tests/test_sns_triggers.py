@@ -143,6 +143,21 @@ def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queu
                                       f"SubscriptionArn={subscription}")
 
 
+def test_sns_redrives_a_message_with_its_subject(world: World) -> None:
+    # A redriven message is the notification an SQS subscription gets (recorded above); that notification carries
+    # the Subject given to Publish (SNS developer guide, "HTTP/HTTPS notification JSON format": Subject).
+    sqs = boto3.client("sqs", region_name=REGION)
+    dlq = sqs.create_queue(QueueName="undelivered")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns, arn, subscription = topic(world)
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RedrivePolicy",
+                                    AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    world.lam.delete_function(FunctionName="f")
+    sns.publish(TopicArn=arn, Message="with a subject", Subject="Order placed")
+    [message] = sqs.receive_message(QueueUrl=dlq)["Messages"]
+    assert json.loads(message["Body"])["Subject"] == "Order placed"
+
+
 def test_sns_redrives_only_to_a_queue(world: World, caplog: pytest.LogCaptureFixture) -> None:
     # AWS takes only an SQS queue's ARN as deadLetterTargetArn; moto checks nothing. A topic named there (even the
     # subscription's own) gets nothing, so no message can loop; the test's log says why.
@@ -157,6 +172,18 @@ def test_sns_redrives_only_to_a_queue(world: World, caplog: pytest.LogCaptureFix
     assert len(sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]) == 1, "the queue's own copy"
     assert len(world.mock.triggers) == 1
     assert "not redriven to " + arn in caplog.text
+
+
+def test_sns_publishes_whatever_becomes_of_a_redrive_to_a_missing_queue(world: World,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    # Publish answers once SNS accepted the message; it then attempts delivery (AWS's Lambda guide, "Tutorial: Using
+    # Lambda with Amazon SNS"). A dead-letter queue that is gone loses the message; the Publish still succeeds.
+    sns, arn, subscription = topic(world)
+    missing = f"arn:aws:sqs:{REGION}:123456789012:gone"
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RedrivePolicy",
+                                    AttributeValue=json.dumps({"deadLetterTargetArn": missing}))
+    assert sns.publish(TopicArn=arn, Message="lost")["MessageId"]  # no permission for SNS: not delivered
+    assert "not redriven to " + missing in caplog.text
 
 
 def test_sns_to_an_alias_needs_the_alias_permission(world: World) -> None:
