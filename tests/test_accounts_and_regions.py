@@ -121,7 +121,9 @@ def test_each_activation_starts_empty(make_zip, role):
 @pytest.mark.parametrize(
     ("region", "partition"),
     [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"), ("us-iso-east-1", "aws-iso"),
-     ("us-isob-east-1", "aws-iso-b")],
+     ("us-isob-east-1", "aws-iso-b"),
+     # A region botocore does not list yet, placed by its partition's regionRegex (botocore's partitions data).
+     ("cn-southwest-9", "aws-cn")],
 )
 def test_arns_follow_the_regions_partition(lambda_mock, make_zip, role, region, partition):
     arn = f"arn:{partition}:lambda:{region}:123456789012:function:f"
@@ -160,6 +162,15 @@ def test_responses_carry_awss_headers(client, create_function):
         assert headers["x-amzn-requestid"] == response["ResponseMetadata"]["RequestId"]
         assert int(headers["content-length"]) >= 2 and headers["date"].endswith("GMT")
     assert headers["x-amz-executed-version"] == "$LATEST"
+
+
+def test_request_ids_are_random_uuids(client):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaRevisions::test_function_revisions_permissions:
+    # x-amzn-requestid "9f89d509-063e-4b8c-a3ae-1848cc7c0701", a version 4 UUID (RFC 4122 variant).
+    seen = {client.list_functions()["ResponseMetadata"]["RequestId"] for _ in range(24)}
+    assert len(seen) == 24
+    uuid4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+    assert [request_id for request_id in seen if not uuid4.fullmatch(request_id)] == []
 
 
 def test_errors_carry_awss_headers(client, create_function):

@@ -60,6 +60,15 @@ def test_reservation_round_trip(client, create_function):
     assert unreserved(client) == 1000
 
 
+def test_a_reservation_leaves_the_account_limit_and_takes_from_the_unreserved(client, create_function):
+    # AWS's API reference (AccountLimit): ConcurrentExecutions is the maximum; UnreservedConcurrentExecutions is
+    # that maximum "minus the capacity that's reserved for individual functions with PutFunctionConcurrency".
+    create_function()
+    client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=40)
+    limit = client.get_account_settings()["AccountLimit"]
+    assert (limit["ConcurrentExecutions"], limit["UnreservedConcurrentExecutions"]) == (1000, 960)
+
+
 def test_zero_is_a_reservation(client, create_function):
     create_function()
     client.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
@@ -301,6 +310,25 @@ def test_a_moving_config_keeps_its_allocation_until_the_new_version_is_ready(cli
     assert tuple(config[key] for key in COUNTS) == ("READY", 1, 1)
     assert client.invoke(FunctionName="f", Qualifier="live")["Payload"].read() == b'"provisioned-concurrency"'
     assert lambda_mock.invocations[-1].executed_version == "2"
+
+
+def test_the_version_a_config_is_moving_to_cannot_take_a_config_of_its_own(client, create_function, lambda_mock):
+    # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaProvisionedConcurrency::
+    # test_lambda_provisioned_lifecycle (put_provisioned_on_version_conflict): the version an alias with provisioned
+    # concurrency points to is refused, while the alias's config is still IN_PROGRESS.
+    probe.reset()
+    _provisioned_alias_with_a_second_version(client, create_function, lambda_mock, HELD)
+    client.update_alias(FunctionName="f", Name="live", FunctionVersion="2")
+    wait_until(lambda: probe.inside == 1, timeout=30)  # the config is moving to version 2
+    try:
+        with pytest.raises(client.exceptions.ResourceConflictException) as raised:
+            client.put_provisioned_concurrency_config(FunctionName="f", Qualifier="2",
+                                                      ProvisionedConcurrentExecutions=1)
+    finally:
+        probe.release()
+    lambda_mock.wait()
+    assert raised.value.response["Error"]["Message"] == "Version is pointed by a Provisioned Concurrency alias"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
 
 
 def test_an_alias_moved_back_before_its_move_ends_keeps_its_config_on_the_version_it_points_to(

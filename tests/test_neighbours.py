@@ -66,6 +66,25 @@ def test_a_role_that_trusts_lambda_or_that_iam_would_refuse_is_taken(moto: Any, 
     assert create(moto, arn)["Role"] == arn
 
 
+def _trust(action: Any, principal: Any) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": principal, "Action": action}]})
+
+
+@pytest.mark.parametrize("trust", [
+    _trust("sts:*", {"Service": "lambda.amazonaws.com"}),
+    _trust(["sts:TagSession", "sts:AssumeRole"], {"Service": "lambda.amazonaws.com"}),
+    _trust("sts:AssumeRole", {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}),
+    _trust("sts:AssumeRole", "*"),
+], ids=["action-wildcard", "action-list", "service-list", "anyone"])
+def test_a_trust_policy_is_read_as_iam_reads_its_lists_and_wildcards(moto: Any, trust: str) -> None:
+    # IAM's JSON policy element reference: Action takes a list and the * wildcard ("sts:*" is every STS action);
+    # Principal takes a list of services, and "*" for everyone.
+    iam = boto3.client("iam", region_name="us-east-1")
+    arn = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    assert create(moto, arn)["Role"] == arn
+
+
 def test_a_mock_given_no_account_is_in_moto_s_account(monkeypatch: pytest.MonkeyPatch) -> None:
     """With MOTO_ACCOUNT_ID set, moto's IAM makes roles in that account: the function is in it too, as one AWS account."""
     mock = mock_lambda()  # as a decorator makes it, before the variable is set
