@@ -212,29 +212,31 @@ def test_symbolic_links_in_the_package_are_links(client) -> None:
     assert json.loads(response["Payload"].read()) == ["real", "mod", False, True]
 
 
+def _wrapped(wrapper: str) -> bytes:
+    """A package whose handler returns WRAPPER_VAR, with ``wrapper`` as its executable file ``wrapper``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.getenv('WRAPPER_VAR')\n")
+        script = zipfile.ZipInfo("wrapper")
+        script.external_attr = 0o100755 << 16
+        archive.writestr(script, wrapper)
+    return buffer.getvalue()
+
+
 def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
     # AWS's runtime-modification guide: the runtime starts through AWS_LAMBDA_EXEC_WRAPPER, and what the wrapper
     # exports is the function's environment (LocalStack's AWS-validated test_runtime_wrapper_invoke). What it
     # prints is init's log.
-    def zipped(wrapper: str) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.environ.get('WRAPPER_VAR')\n")
-            script = zipfile.ZipInfo("environment_wrapper")
-            script.external_attr = 0o100755 << 16
-            archive.writestr(script, wrapper)
-        return buffer.getvalue()
-
     wrapper = "#!/bin/bash\nexport WRAPPER_VAR=from-the-wrapper\necho wrapping\nexec \"$@\"\n"
     client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zipped(wrapper)},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/environment_wrapper"}})
+                           Code={"ZipFile": _wrapped(wrapper)},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
     answer = client.invoke(FunctionName="f", LogType="Tail")
     assert json.loads(answer["Payload"].read()) == "from-the-wrapper"
     # One that fails here (written for Lambda's file system, say) sets nothing, and says so in init's log.
     client.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": zipped("#!/bin/bash\nexec python3 /opt/missing/instrument \"$@\"\n")},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/environment_wrapper"}})
+                           Code={"ZipFile": _wrapped("#!/bin/bash\nexec python3 /opt/missing/instrument \"$@\"\n")},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
     answer = client.invoke(FunctionName="g", LogType="Tail")
     assert json.loads(answer["Payload"].read()) is None
     assert "did not start the runtime it was given" in base64.b64decode(answer["LogResult"]).decode()
@@ -286,16 +288,6 @@ def test_an_exec_wrapper_may_name_another_handler(client) -> None:
                            Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/instrument"}})
     answer = client.invoke(FunctionName="f")
     assert json.loads(answer["Payload"].read()) == ["wrapped", "original"]
-
-
-def _wrapped(wrapper: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.getenv('WRAPPER_VAR')\n")
-        script = zipfile.ZipInfo("wrapper")
-        script.external_attr = 0o100755 << 16
-        archive.writestr(script, wrapper)
-    return buffer.getvalue()
 
 
 def test_what_an_exec_wrapper_writes_to_either_stream_is_init_s_log(client) -> None:

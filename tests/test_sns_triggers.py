@@ -115,15 +115,21 @@ def test_sns_to_another_account_s_function_is_refused_not_raised(world: World) -
     assert (trigger.function_arn, trigger.error) == (elsewhere, f"Function not found: {elsewhere}")
 
 
-def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queue(world: World) -> None:
-    # Recorded: LocalStack test_sns.snapshot.json, test_redrive_policy_lambda_subscription (AWS, 2023): a message
-    # for a deleted function reaches the RedrivePolicy's queue as the notification an SQS subscription gets.
+def redriven(world: World) -> tuple[Any, str, Any, str, str]:
+    """SQS, a queue's URL, SNS, and a topic and its subscription whose RedrivePolicy names that queue."""
     sqs = boto3.client("sqs", region_name=REGION)
     dlq = sqs.create_queue(QueueName="undelivered")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns, arn, subscription = topic(world)
     sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RedrivePolicy",
                                     AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    return sqs, dlq, sns, arn, subscription
+
+
+def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queue(world: World) -> None:
+    # Recorded: LocalStack test_sns.snapshot.json, test_redrive_policy_lambda_subscription (AWS, 2023): a message
+    # for a deleted function reaches the RedrivePolicy's queue as the notification an SQS subscription gets.
+    sqs, dlq, sns, arn, subscription = redriven(world)
     world.allow("sns.amazonaws.com", arn)
     sns.publish(TopicArn=arn, Message="delivered")
     assert [event["Records"][0]["Sns"]["Message"] for event in world.events()] == ["delivered"]
@@ -146,12 +152,7 @@ def test_sns_sends_what_it_cannot_deliver_to_the_subscription_s_dead_letter_queu
 def test_sns_redrives_a_message_with_its_subject(world: World) -> None:
     # A redriven message is the notification an SQS subscription gets (recorded above); that notification carries
     # the Subject given to Publish (SNS developer guide, "HTTP/HTTPS notification JSON format": Subject).
-    sqs = boto3.client("sqs", region_name=REGION)
-    dlq = sqs.create_queue(QueueName="undelivered")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns, arn, subscription = topic(world)
-    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RedrivePolicy",
-                                    AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    sqs, dlq, sns, arn, _ = redriven(world)
     world.lam.delete_function(FunctionName="f")
     sns.publish(TopicArn=arn, Message="with a subject", Subject="Order placed")
     [message] = sqs.receive_message(QueueUrl=dlq)["Messages"]
