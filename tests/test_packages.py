@@ -223,23 +223,24 @@ def _wrapped(wrapper: str) -> bytes:
     return buffer.getvalue()
 
 
+def _run_wrapped(client: Any, wrapper: str, name: str = "f", **settings: Any) -> tuple[Any, str]:
+    """Invoke a new function of ``_wrapped(wrapper)`` run through that wrapper: its answer, and its log."""
+    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": _wrapped(wrapper)},
+                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}}, **settings)
+    answer = client.invoke(FunctionName=name, LogType="Tail")
+    return json.loads(answer["Payload"].read()), base64.b64decode(answer["LogResult"]).decode()
+
+
 def test_an_exec_wrapper_in_the_package_sets_the_environment(client) -> None:
     # AWS's runtime-modification guide: the runtime starts through AWS_LAMBDA_EXEC_WRAPPER, and what the wrapper
     # exports is the function's environment (LocalStack's AWS-validated test_runtime_wrapper_invoke). What it
     # prints is init's log.
-    wrapper = "#!/bin/bash\nexport WRAPPER_VAR=from-the-wrapper\necho wrapping\nexec \"$@\"\n"
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": _wrapped(wrapper)},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
-    answer = client.invoke(FunctionName="f", LogType="Tail")
-    assert json.loads(answer["Payload"].read()) == "from-the-wrapper"
+    result, _ = _run_wrapped(client, "#!/bin/bash\nexport WRAPPER_VAR=from-the-wrapper\necho wrapping\nexec \"$@\"\n")
+    assert result == "from-the-wrapper"
     # One that fails here (written for Lambda's file system, say) sets nothing, and says so in init's log.
-    client.create_function(FunctionName="g", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": _wrapped("#!/bin/bash\nexec python3 /opt/missing/instrument \"$@\"\n")},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
-    answer = client.invoke(FunctionName="g", LogType="Tail")
-    assert json.loads(answer["Payload"].read()) is None
-    assert "did not start the runtime it was given" in base64.b64decode(answer["LogResult"]).decode()
+    result, log = _run_wrapped(client, "#!/bin/bash\nexec python3 /opt/missing/instrument \"$@\"\n", name="g")
+    assert result is None and "did not start the runtime it was given" in log
 
 
 def test_an_exec_wrapper_run_again_after_a_slow_init_has_the_function_s_timeout(client, monkeypatch) -> None:
@@ -253,18 +254,9 @@ def test_an_exec_wrapper_run_again_after_a_slow_init_has_the_function_s_timeout(
     run = wrapper_module.run
     monkeypatch.setattr(wrapper_module, "run", lambda path, environment, limit: limits.append(limit) or run(
         path, environment, limit))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "import os\ndef handler(event, context):\n    return os.environ.get('WRAPPER_VAR')\n")
-        script = zipfile.ZipInfo("slow_wrapper")
-        script.external_attr = 0o100755 << 16
-        archive.writestr(script, "#!/bin/sh\nsleep 0.6\nexport WRAPPER_VAR=from-the-wrapper\nexec \"$@\"\n")
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler", Timeout=5,
-                           Code={"ZipFile": buffer.getvalue()},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/slow_wrapper"}})
-    answer = client.invoke(FunctionName="f", LogType="Tail")
-    log = base64.b64decode(answer["LogResult"]).decode()
-    assert json.loads(answer["Payload"].read()) == "from-the-wrapper", log
+    slow = "#!/bin/sh\nsleep 0.6\nexport WRAPPER_VAR=from-the-wrapper\nexec \"$@\"\n"
+    result, log = _run_wrapped(client, slow, Timeout=5)
+    assert result == "from-the-wrapper", log
     assert "Phase: init\tStatus: timeout" in log
     assert limits == [0.3, 5], "each run of the wrapper has its init's time"
 
@@ -294,24 +286,14 @@ def test_what_an_exec_wrapper_writes_to_either_stream_is_init_s_log(client) -> N
     # docs/invoking.md, "An exec wrapper": what it prints is init's log, and the variables it exports are the
     # function's; Lambda's log has what the runtime's process writes to stdout and to stderr alike.
     wrapper = "#!/bin/bash\necho first line\necho second line\necho to stderr >&2\nexport WRAPPER_VAR=set\n"
-    wrapper += 'exec "$@"\n'
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": _wrapped(wrapper)},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
-    answer = client.invoke(FunctionName="f", LogType="Tail")
-    log = base64.b64decode(answer["LogResult"]).decode()
-    assert json.loads(answer["Payload"].read()) == "set", log
+    result, log = _run_wrapped(client, wrapper + 'exec "$@"\n')
+    assert result == "set", log
     assert "first line\nsecond line\n" in log and "to stderr\n" in log
     assert log.index("to stderr") < log.index("START RequestId"), "written in init"
 
 
 def test_an_exec_wrapper_that_runs_the_runtime_but_fails_sets_nothing(client) -> None:
     # docs/invoking.md, "An exec wrapper": one that fails sets nothing and says so in init's log; the handler runs.
-    wrapper = "#!/bin/bash\nexport WRAPPER_VAR=set\n\"$@\"\nexit 3\n"
-    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
-                           Code={"ZipFile": _wrapped(wrapper)},
-                           Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}})
-    answer = client.invoke(FunctionName="f", LogType="Tail")
-    log = base64.b64decode(answer["LogResult"]).decode()
-    assert json.loads(answer["Payload"].read()) is None, log
+    result, log = _run_wrapped(client, "#!/bin/bash\nexport WRAPPER_VAR=set\n\"$@\"\nexit 3\n")
+    assert result is None, log
     assert "did not start the runtime it was given (exit status 3)" in log
