@@ -261,7 +261,8 @@ def _swapped(name: str, old: object, new: object) -> bool:
     """Set ``sys.<name>`` to ``new`` if it is still ``old``.
 
     The last thread of a mock may unwind the streams while another swaps them (pytest's capture does between two
-    tests): no Python code runs between this check and this store, so what the other thread set is never undone.
+    tests). No Python code runs between this check and this store, so what the other thread set is not undone
+    (CPython 3.11 and later switch threads only at calls and loops; older ones may, rarely, in between).
     """
     if getattr(sys, name) is old:
         setattr(sys, name, new)
