@@ -238,6 +238,9 @@ _retired: deque[tuple[float, object]] = deque()
 _retired_lock = threading.Lock()
 
 
+_SYS = vars(sys)  # sys.stdout and sys.stderr, read and set without a call (see _swapped)
+
+
 def wrap_streams() -> None:
     """Divert sys.stdout and sys.stderr (see ThreadStream), unless they already are."""
     for name in ("stdout", "stderr"):
@@ -261,11 +264,11 @@ def _swapped(name: str, old: object, new: object) -> bool:
     """Set ``sys.<name>`` to ``new`` if it is still ``old``.
 
     The last thread of a mock may unwind the streams while another swaps them (pytest's capture does between two
-    tests). No Python code runs between this check and this store, so what the other thread set is not undone
-    (CPython 3.11 and later switch threads only at calls and loops; older ones may, rarely, in between).
+    tests). Neither Python code nor a call runs between this check and this store, so what the other thread set is
+    not undone (CPython 3.11 and later switch threads only at calls and loops; older ones may, rarely, in between).
     """
-    if getattr(sys, name) is old:
-        setattr(sys, name, new)
+    if _SYS[name] is old:
+        _SYS[name] = new
         return True
     return False
 
