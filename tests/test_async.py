@@ -153,40 +153,48 @@ def test_a_running_handler_never_blocks_the_event_loop(lambda_mock: Any) -> None
     assert asyncio.run(scenario()) == [None, None]
 
 
+class LoopWatch:
+    """lambdamock.runtime.archive's ``name``, made to wait (5 s at most) until an event loop running ``tick`` has run
+    since it was called; ``waited`` says, for each call, whether the loop ran."""
+
+    def __init__(self, monkeypatch: Any, name: str) -> None:
+        from lambdamock.runtime import archive
+
+        self.called, self.loop_ran = threading.Event(), threading.Event()
+        self.waited: list[bool] = []
+        original = getattr(archive, name)
+
+        def waiting(*args: Any) -> Any:
+            self.called.set()
+            self.waited.append(self.loop_ran.wait(5))
+            return original(*args)
+
+        monkeypatch.setattr(archive, name, waiting)
+
+    async def tick(self) -> None:
+        while True:
+            if self.called.is_set():
+                self.loop_ran.set()
+            await asyncio.sleep(0.01)
+
+
 def test_a_cold_start_unzips_the_package_off_the_event_loop(lambda_mock: Any, monkeypatch: Any) -> None:
     # A big package takes a while to unzip: the loop runs on meanwhile (found in review: it was unzipped on the
     # loop's thread, which stood still for the whole cold start). The unzip here waits for the loop to run.
-    from lambdamock.runtime import archive
-
-    unzipping, loop_ran = threading.Event(), threading.Event()
-    waited: list[bool] = []
-    unzip = archive.extract
-
-    def extract(*args: Any) -> None:
-        unzipping.set()
-        waited.append(loop_ran.wait(5))
-        unzip(*args)
-
-    monkeypatch.setattr(archive, "extract", extract)
-
-    async def tick() -> None:
-        while True:
-            if unzipping.is_set():
-                loop_ran.set()
-            await asyncio.sleep(0.01)
+    unzipping = LoopWatch(monkeypatch, "extract")
 
     async def scenario() -> Any:
         async with aio_client() as client:
             await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
                                          Code=code())
-            ticker = asyncio.ensure_future(tick())
+            ticker = asyncio.ensure_future(unzipping.tick())
             try:
                 return await client.invoke(FunctionName="f", Payload=b"{}")
             finally:
                 ticker.cancel()
 
     assert "FunctionError" not in asyncio.run(scenario())
-    assert waited == [True]
+    assert unzipping.waited == [True]
 
 
 def test_a_handler_past_its_timeout_is_answered_on_time_and_the_loop_runs_meanwhile(lambda_mock: Any) -> None:
@@ -353,27 +361,10 @@ def test_gathered_invocations_take_none_of_the_loops_worker_threads(lambda_mock:
 def test_an_operation_other_than_invoke_is_served_off_the_event_loop(lambda_mock: Any, monkeypatch: Any) -> None:
     # docs/aio.md: other operations, which may read a package from S3 or unzip it, run on a worker thread. Here
     # CreateFunction's look at the package waits for the loop to run.
-    from lambdamock.runtime import archive
-
-    measuring, loop_ran = threading.Event(), threading.Event()
-    waited: list[bool] = []
-    unzipped_size = archive.unzipped_size
-
-    def measure(*args: Any) -> Any:
-        measuring.set()
-        waited.append(loop_ran.wait(5))
-        return unzipped_size(*args)
-
-    monkeypatch.setattr(archive, "unzipped_size", measure)
-
-    async def tick() -> None:
-        while True:
-            if measuring.is_set():
-                loop_ran.set()
-            await asyncio.sleep(0.01)
+    measuring = LoopWatch(monkeypatch, "unzipped_size")
 
     async def scenario() -> Any:
-        ticker = asyncio.ensure_future(tick())
+        ticker = asyncio.ensure_future(measuring.tick())
         try:
             async with aio_client() as client:
                 return await client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE,
@@ -382,7 +373,7 @@ def test_an_operation_other_than_invoke_is_served_off_the_event_loop(lambda_mock
             ticker.cancel()
 
     assert asyncio.run(scenario())["FunctionName"] == "f"
-    assert waited == [True]
+    assert measuring.waited == [True]
 
 
 def test_mappings_created_from_aioboto3_deliver(lambda_mock: Any) -> None:
