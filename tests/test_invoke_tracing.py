@@ -51,7 +51,7 @@ def test_an_invocation_continues_its_callers_trace(client):
     deploy(client, "caller", {"app.py": TRACES})
     outer, inner = (TRACE.fullmatch(trace) for trace in call(client, "caller", {"call": "t"})["Body"])
     assert outer and inner and outer[1] == inner[1] == root and outer[2] != inner[2]
-    assert inner[4].count(":1") == 2  # both functions, once each
+    assert inner[4].count(":0") == 2  # both functions, once each (Lambda counts the runs before, from 0)
     client.meta.events.unregister("before-send.lambda.*", traced)
     outer, inner = (TRACE.fullmatch(trace) for trace in call(client, "caller", {"call": "t"})["Body"])
     assert outer and inner and outer[1] == inner[1] != root
@@ -64,9 +64,23 @@ def test_pass_through_leaves_a_new_trace_undecided(client):
     deploy(client, "a", {"app.py": TRACES})
     deploy(client, "b", {"app.py": TRACES}, TracingConfig={"Mode": "Active"})
     outer, inner = call(client, "a", {"call": "b"})["Body"]
-    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Lineage=[0-9a-f]{8}:1", outer)
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Lineage=[0-9a-f]{8}:0", outer)
     found = TRACE.fullmatch(inner)
     assert found and f"Root={found[1]}" == outer.split(";")[0] and found[2] and found[3] == "1"
+
+
+def test_lineage_counts_a_function_s_earlier_runs_in_the_chain_from_zero(client):
+    # Recorded on Lambda (aws-xray-sdk-node#651): a function invoked directly reads "Lineage=061379e8:0", and the
+    # function it calls "Lineage=061379e8:0|cbc84ad3:0"; SQS messages sent from handlers carry ":0" too. A function
+    # that calls itself sees its key again, one run further on.
+    deploy(client, "a", {"app.py": TRACES})
+    deploy(client, "b", {"app.py": TRACES})
+    outer, inner = call(client, "a", {"call": "b"})["Body"]
+    [a] = re.findall(r";Lineage=([0-9a-f]{8}):0$", outer)
+    assert re.fullmatch(r"([0-9a-f]{8}):0\|([0-9a-f]{8}):0", inner.split(";Lineage=")[1])
+    assert f"{a}:0" in inner
+    outer, inner = call(client, "a", {"call": "a"})["Body"]
+    assert outer.endswith(f";Lineage={a}:0") and inner.endswith(f";Lineage={a}:1")
 
 
 def test_active_tracing_samples_a_request_that_brings_no_decision(client):

@@ -149,8 +149,8 @@ def test_a_trace_header_in_the_tests_own_environment_continues_no_chain(lambda_m
     # botocore.handlers.add_recursion_detection_header. A test process's variable is no hop of a chain.
     client = create(TRACE_ECHO)
     first = json.loads(client.invoke(FunctionName="loop")["Payload"].read())
-    [key] = re.findall(r"Lineage=([0-9a-f]+):1$", first)
+    [key] = re.findall(r"Lineage=([0-9a-f]+):0$", first)
     monkeypatch.setenv("_X_AMZN_TRACE_ID", f"Root=1-5759e988-bd862e3fe1be46a994272793;Lineage={key}:16")
     response = client.invoke(FunctionName="loop")
     assert "FunctionError" not in response
-    assert json.loads(response["Payload"].read()).endswith(f"Lineage={key}:1")
+    assert json.loads(response["Payload"].read()).endswith(f"Lineage={key}:0")

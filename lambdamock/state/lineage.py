@@ -27,12 +27,17 @@ def key(function_arn: str) -> str:
 
 
 def text(lineage: Lineage) -> str:
-    """The Lineage part of a trace header: ``<key>:<count>|...``."""
-    return "|".join(f"{name}:{count}" for name, count in sorted(lineage.items()))
+    """The Lineage part of a trace header: ``<key>:<count>|...``, each count the runs before this one.
+
+    Lambda counts from 0: a function's first run in a chain reads "<key>:0" (recorded on Lambda by X-Ray's SDK
+    team, aws-xray-sdk-node#651: "Root=1-665a0c0c-...;Lineage=061379e8:0", and "061379e8:0|cbc84ad3:0" in the
+    function it called).
+    """
+    return "|".join(f"{name}:{count - 1}" for name, count in sorted(lineage.items()))
 
 
 def of_trace(header: str) -> dict[str, int]:
-    """The lineage a trace header carries ({} when none)."""
+    """The lineage a trace header carries ({} when none), as runs (one more than the header's count)."""
     for part in header.split(";"):
         name, _, value = part.partition("=")
         if name.strip() == "Lineage":
@@ -40,7 +45,7 @@ def of_trace(header: str) -> dict[str, int]:
             for entry in value.split("|"):
                 function, _, count = entry.partition(":")
                 if function and count.isdigit():
-                    found[function] = int(count)
+                    found[function] = int(count) + 1
             return found
     return {}
 
