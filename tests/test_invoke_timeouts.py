@@ -28,6 +28,19 @@ def test_timeout_is_answered_on_time(client, mock):
     assert mock.invocations[-1].timed_out
 
 
+def test_a_timeout_is_logged_by_the_report_s_status_alone(client, mock):
+    # Captured on AWS: since 2025 a timed-out invocation writes no "Task timed out after ..." line (DataBiosphere/azul
+    # #8140, whose CloudWatch query for that text found nothing in 2026); its REPORT ends "\tStatus: timeout\n"
+    # (azul #6323: "Duration: 31000.00 ms\t...\tInit Duration: 2189.80 ms\tStatus: timeout\n").
+    deploy(client, "slow", {"app.py": "import time\ndef handler(e, c):\n    print('working')\n    time.sleep(60)\n"},
+           Timeout=1)
+    call(client, "slow")
+    messages = [message for _, message in mock.invocations[-1].log_events]
+    assert not any("timed out" in message for message in messages)
+    assert [message.split(" ")[0] for message in messages] == ["INIT_START", "START", "working\n", "END", "REPORT"]
+    assert messages[-1].startswith("REPORT RequestId: ") and messages[-1].endswith("\tStatus: timeout\n")
+
+
 def test_what_a_timed_out_handler_does_afterwards_reaches_no_service(client, mock):
     # On AWS the environment is stopped at the timeout: a `finally` never runs. Here the sleeping handler is woken to
     # end its thread, and the calls its `finally` makes fail before they reach any service (found running
