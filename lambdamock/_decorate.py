@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 if TYPE_CHECKING:
     from lambdamock._mock import LambdaMock
@@ -60,6 +60,7 @@ def _marked(wrapper: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _decorate_class(fresh: Fresh, cls: type) -> type:
+    _decorate_nested(fresh, cls)
     # A TestCase subclass means unittest is loaded: lambdamock itself never imports it.
     unittest = sys.modules.get("unittest")
     if unittest is not None and issubclass(cls, unittest.TestCase):
@@ -82,7 +83,8 @@ def _decorate_class(fresh: Fresh, cls: type) -> type:
             setattr(cls, "setUp", _marked(setUp))  # noqa: B010
         return cls
     set_up = getattr(cls, "setup_method", None)
-    if inspect.isfunction(set_up):
+    # A teardown_method alone spans too: moto's decorator mocks it, and a cleanup loop run unmocked would reach AWS.
+    if inspect.isfunction(set_up) or inspect.isfunction(getattr(cls, "teardown_method", None)):
         if not getattr(set_up, _WRAPPED, False):
             _span(fresh, cls, set_up)
         return cls
@@ -99,26 +101,41 @@ def _decorate_class(fresh: Fresh, cls: type) -> type:
     return cls
 
 
-def _span(fresh: Fresh, cls: type, set_up: Callable[..., Any]) -> None:
+def _decorate_nested(fresh: Fresh, cls: type) -> None:
+    """As moto's class decorator does: the classes defined in a decorated class are decorated too.
+
+    pytest collects nested ``Test*`` classes (and TestCase subclasses of any name), which would otherwise run unmocked.
+    A class only bound to a name here (defined elsewhere) is left alone, as is an inner one decorated already.
+    """
+    for name, member in list(vars(cls).items()):
+        if inspect.isclass(member) and not name.startswith("_") and member.__qualname__ == f"{cls.__qualname__}.{name}":
+            _decorate_class(fresh, member)
+
+
+def _span(fresh: Fresh, cls: type, set_up: Optional[Callable[..., Any]]) -> None:
     """As moto's class decorator does for pytest's xunit methods: one fresh mock from setup_method to teardown_method.
 
     pytest does not call teardown_method after a setup_method that raised: the mock is stopped there.
     """
     tear_down = getattr(cls, "teardown_method", None)
 
-    @functools.wraps(set_up)
     def setup_method(self: Any, method: Any = None) -> None:
         if _SPAN in self.__dict__:  # a decorated subclass's setup_method started this test's mock already
-            _xunit_call(set_up, self, method)
+            if set_up is not None:
+                _xunit_call(set_up, self, method)
             return
         started = fresh().start()
         setattr(self, _SPAN, started)
         try:
-            _xunit_call(set_up, self, method)
+            if set_up is not None:
+                _xunit_call(set_up, self, method)
         except BaseException:
             delattr(self, _SPAN)
             started.stop()
             raise
+
+    if set_up is not None:
+        setup_method = functools.wraps(set_up)(setup_method)
 
     def teardown_method(self: Any, method: Any = None) -> None:
         running = self.__dict__.pop(_SPAN, None)
@@ -134,8 +151,11 @@ def _span(fresh: Fresh, cls: type, set_up: Callable[..., Any]) -> None:
 
 
 def _xunit_call(function: Callable[..., Any], instance: Any, method: Any) -> None:
-    """Call a setup_method or teardown_method as pytest does: with the test function only if it takes one."""
-    if getattr(getattr(function, "__code__", None), "co_argcount", 2) > 1:
+    """Call a setup_method or teardown_method as pytest does: with the test function unless it takes only self.
+
+    Like pytest, a wrapper taking ``*args`` (``mock.patch``'s, moto's ``mock_aws``) is given the test function too.
+    """
+    if getattr(getattr(function, "__code__", None), "co_argcount", 2) != 1:
         function(instance, method)
     else:
         function(instance)

@@ -174,8 +174,9 @@ class LambdaMock:
         """Decorate a function, coroutine function, generator function or class.
 
         On a ``unittest.TestCase`` a fresh mock covers each test from ``setUp`` to ``tearDown``
-        (inherited tests included); on a class with pytest's ``setup_method``, from it to
-        ``teardown_method``; on another class, each ``test*`` method, inherited ones too.
+        (inherited tests included); on a class with pytest's ``setup_method`` or ``teardown_method``, from one to
+        the other; on another class, each ``test*`` method, inherited ones too. Classes defined inside it are
+        decorated with it.
         """
         return _decorate.decorate(self._fresh, target)
 

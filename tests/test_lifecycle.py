@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import unittest
+import unittest.mock
 
 import boto3
 import pytest
 
-from lambdamock import LambdaMock, mock_lambda, package
+from lambdamock import LambdaMock, _active, mock_lambda, package
 from tests.helpers import ROLE
 from tests.lifecycle_helpers import create, names
 
@@ -175,9 +177,51 @@ class TestXunitClass(XunitTests):
         assert names() == ["from-setup-method", "own"]
 
 
-def test_a_decorated_xunit_class_stops_its_mock_after_teardown_and_after_a_failing_setup() -> None:
-    from lambdamock import _active
+@mock_lambda
+class TestXunitSetupUnderAnotherDecorator:
+    # Found migrating from moto: a setup_method under a decorator taking *args (mock.patch's, moto's mock_aws) is
+    # given the test function by pytest; under @mock_lambda it got self alone ("missing ... argument: 'method'").
+    @unittest.mock.patch.dict(os.environ, {"STAGE": "test"})
+    def setup_method(self, method):
+        create()
+        self.seen = (os.environ["STAGE"], method.__name__)
 
+    def test_setup_method_gets_the_test_function(self):
+        assert (names(), self.seen) == (["f"], ("test", "test_setup_method_gets_the_test_function"))
+
+
+@mock_lambda
+class TestXunitTeardownAlone:
+    def teardown_method(self):
+        # moto's class decorator mocks a teardown_method (tests/test_core/test_decorator_calls.py's classes):
+        # a cleanup loop run unmocked would list, and delete, the real account's functions.
+        assert _active.current() is not None
+        client = boto3.client("lambda", region_name="us-east-1")
+        for function in client.list_functions()["Functions"]:
+            client.delete_function(FunctionName=function["FunctionName"])
+
+    def test_teardown_method_is_served(self):
+        create()
+
+
+@mock_lambda
+class TestWithNestedClasses:
+    """moto's class decorator decorates the classes defined in it (its test_decorator_calls.py, TestWithNestedClasses);
+    pytest collects them, and they ran unmocked."""
+
+    class TestNested:
+        def test_a_nested_class_is_mocked(self):
+            assert _active.current() is not None
+            create()
+            assert names() == ["f"]
+
+    class NestedCase(unittest.TestCase):
+        def test_a_nested_testcase_is_mocked(self):
+            self.assertIsNotNone(_active.current())
+            self.assertEqual(names(), [])
+
+
+def test_a_decorated_xunit_class_stops_its_mock_after_teardown_and_after_a_failing_setup() -> None:
     case = TestXunitClass()
     case.setup_method(TestXunitClass.test_each_test_has_a_fresh_mock)
     case.test_each_test_has_a_fresh_mock()
@@ -211,8 +255,6 @@ def test_a_decorated_testcase_covers_setup_and_teardown_and_stops_after() -> Non
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestDecoratedClass)
     result = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
     assert result.testsRun == 3 and result.wasSuccessful(), result.errors + result.failures
-    from lambdamock import _active
-
     assert _active.current() is None
 
 
