@@ -189,3 +189,57 @@ def test_an_ini_default_that_cannot_be_read_names_its_setting(pytester: pytest.P
 def test_a_test_may_stop_the_fixture_s_mock_itself(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_stops(lambda_mock):\n    lambda_mock.stop()\n    assert not lambda_mock.started\n")
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_decorator_s_mock_serves_a_test_that_also_has_the_fixture_or_the_marker(pytester: pytest.Pytester) -> None:
+    # docs/pytest.md: "the decorator's mock starts inside the fixture's and, being the innermost, serves every
+    # call"; a marker starts the fixture's mock too, and its options do not reach the decorator's.
+    pytester.makepyfile(CREATE + '''
+import pytest
+from lambdamock import mock_lambda
+
+@mock_lambda
+def test_both(lambda_mock):
+    create()
+    assert lambda_mock.state.region("us-east-1").functions == {}
+
+@pytest.mark.lambda_mock(account_id="210987654321")
+@mock_lambda
+def test_marked(lambda_mock):
+    arn = create().get_function(FunctionName="f")["Configuration"]["FunctionArn"]
+    assert ":123456789012:" in arn and lambda_mock.account_id == "210987654321"
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_a_failing_test_leaves_nothing_for_the_next(pytester: pytest.Pytester) -> None:
+    # docs/pytest.md: "each test starts with an empty Lambda service and leaves nothing behind", failing or not.
+    pytester.makepyfile(CREATE + '''
+import boto3
+from lambdamock import mock_lambda
+
+def listed():
+    return boto3.client("lambda", region_name="us-east-1").list_functions()["Functions"]
+
+def test_fails_with_the_fixture(lambda_mock):
+    create()
+    raise AssertionError("fails")
+
+@mock_lambda
+class TestFailsInAClass:
+    def setup_method(self):
+        create()
+
+    def test_fails(self):
+        raise AssertionError("fails")
+
+@mock_lambda
+def test_fails_decorated():
+    assert listed() == []
+    create()
+    raise AssertionError("fails")
+
+def test_next(lambda_mock):
+    assert listed() == []
+''')
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1, failed=3)
