@@ -148,6 +148,25 @@ def test_a_function_that_times_out_is_a_502_sent_at_its_timeout(client, lambda_m
     assert invocation.timed_out and invocation.function_error == "Unhandled"
 
 
+def test_a_keep_alive_request_to_a_new_environment_times_out_at_the_functions_timeout(client, lambda_mock):
+    # Found in an audit: on a connection kept open (requests, urllib3, http.client), the first request of a new
+    # environment was timed out only at the connection's idle period (5 s), so a handler that ran past its Timeout
+    # and returned before then was answered 200 with its result. Invoke times such a call out at the Timeout.
+    url = public(client, lambda_mock, "import time\ndef handler(event, context):\n    time.sleep(3)\n"
+                                      "    return {'statusCode': 200, 'body': 'finished'}\n")
+    client.update_function_configuration(FunctionName="f", Timeout=1)
+    host, _, path = url.split("//", 1)[1].partition("/")
+    connection = http.client.HTTPConnection(host, timeout=30)  # HTTP/1.1, no "Connection: close"
+    started = time.monotonic()
+    connection.request("GET", "/" + path)
+    response = connection.getresponse()
+    assert (response.status, response.read()) == (502, b"Internal Server Error")
+    assert time.monotonic() - started < 2.5
+    connection.close()
+    (invocation,) = lambda_mock.invocations
+    assert invocation.cold and invocation.timed_out
+
+
 def test_the_event_for_a_post_with_a_query_string(client, lambda_mock):
     # test_lambda_url_echo_http_fixture_default: lower-case header names, values as sent, repeated
     # query keys joined with commas and decoded; the Lambda front end's own headers added. Its client

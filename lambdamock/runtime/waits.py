@@ -155,15 +155,18 @@ def orphaned(steps: Steps[object], wait: Wait, orphan: Callable[[Callable[[], No
     orphan(rest)
 
 
-def relay(steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseException], None]) -> Relay[T]:
+def relay(steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseException], None],
+          moved: Optional[Callable[[], None]] = None) -> Relay[T]:
     """Start ``steps`` here; from then on each wait is carried on by the thread that sets its signal.
 
     Whichever thread ends the steps hands their result to ``deliver`` (an environment's, as its handler
     returns: no thread has to wake for it), and what the steps or ``deliver`` raise to ``failed``. The
     caller goes on with other work meanwhile, and carries the steps on at a wait's deadline itself
-    (``Relay.due``, ``Relay.carry_on``), or waits for their end (``Relay.finish``).
+    (``Relay.due``, ``Relay.carry_on``), or waits for their end (``Relay.finish``). ``moved`` is called
+    when another thread's signal moved the steps on to a new wait, so a caller asleep until ``Relay.due`` can
+    look again.
     """
-    started = Relay(steps, deliver, failed)
+    started = Relay(steps, deliver, failed, moved)
     started._advance(None)
     return started
 
@@ -171,12 +174,14 @@ def relay(steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseE
 class Relay(Generic[T]):
     """The state of one ``relay``: which wait the steps are at, and whether a thread is carrying them on."""
 
-    __slots__ = ("_claimed", "_condition", "_current", "_deliver", "_failed", "_steps", "ended")
+    __slots__ = ("_claimed", "_condition", "_current", "_deliver", "_failed", "_moved", "_steps", "ended")
 
-    def __init__(self, steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseException], None]) -> None:
+    def __init__(self, steps: Steps[T], deliver: Callable[[T], None], failed: Callable[[BaseException], None],
+                 moved: Optional[Callable[[], None]] = None) -> None:
         self._steps = steps
         self._deliver = deliver
         self._failed = failed
+        self._moved = moved
         self._condition = threading.Condition(threading.Lock())  # guards all below
         self._current: Optional[Wait] = None
         self._claimed = True  # a thread is carrying the steps on; the caller starts them
@@ -230,6 +235,10 @@ class Relay(Generic[T]):
             self._advance(True)
         finally:
             _bound.bind(scope)
+        # A caller asleep until the last wait's deadline (a URL connection's thread) learns of the next one's, which
+        # may be sooner: the invocation's timeout, set once its environment is ready.
+        if self._moved is not None and not self.ended:
+            self._moved()
 
     def _advance(self, ready: Optional[bool]) -> None:
         """Send the steps ``ready`` and on, to the next wait not yet over (or to their end); by the claiming thread."""

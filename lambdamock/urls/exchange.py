@@ -94,6 +94,7 @@ class Exchange(BaseHTTPRequestHandler):
         self._sender = self.connection.dup()
         self._sender.setblocking(False)  # a client that does not read never holds up an environment's thread
         self._wake, self._waker = socket.socketpair()
+        self._waker.setblocking(False)  # a wake already pending is enough: no sending thread ever waits on it
         self._poll = select.poll()  # not select.select, which takes no descriptor past 1023
         for own in (self._sender, self._wake):
             self._poll.register(own, select.POLLIN)
@@ -191,7 +192,7 @@ class Exchange(BaseHTTPRequestHandler):
         headers = [(name, _utf8(value)) for name, value in self.headers.items()]
         request = Request(self.command, path, query, headers, body, self.client_address[0])
         self._relay = waits.relay(gateway.answer(self.server.service, identifier, request), self._send,
-                                  self._failed)
+                                  self._failed, self._nudge)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 
@@ -228,6 +229,11 @@ class Exchange(BaseHTTPRequestHandler):
         """A lambdamock bug: shown, and answered, never a dropped connection."""
         traceback.print_exception(type(error), error, error.__traceback__)
         self._send(Response(500, [("Content-Type", "text/plain")], b"lambdamock failed to answer this request"))
+
+    def _nudge(self) -> None:
+        """Have the connection's thread look again at when to carry the response in flight on (see _receive)."""
+        with contextlib.suppress(OSError):
+            self._waker.send(b"!")
 
     def _send(self, response: Response) -> None:
         """Send what the socket takes now, on whichever thread ends the request; the rest is left in _unsent."""
