@@ -77,6 +77,7 @@ def test_a_wait_that_times_out_says_what_still_runs():
         mock.wait()
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_child_gets_a_clear_error_not_a_false_timeout(tmp_path):
     with mock_lambda():
         create()

@@ -151,7 +151,7 @@ def test_starting_positions(world):
 
     world.lam.create_event_source_mapping(FunctionName="f", EventSourceArn=world.arn,
                                           StartingPosition="AT_TIMESTAMP",
-                                          StartingPositionTimestamp=datetime.datetime.fromtimestamp(middle))
+                                          StartingPositionTimestamp=datetime.datetime.fromtimestamp(middle, datetime.timezone.utc))
     world.mock.wait()
     assert world.batches()[1:] == [["newer", "newest"]]
 
