@@ -227,6 +227,31 @@ def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[Wor
     assert secrets.get_secret_value(SecretId="db")["SecretString"] == "rotated"
 
 
+def test_a_rotation_left_for_its_window_only_tests_the_function_and_leaves_no_pending_version(
+    rotating: tuple[World, Any, str],
+) -> None:
+    # RotateSecret's RotateImmediately (API reference): "if you don't immediately rotate the secret, Secrets Manager
+    # tests the rotation configuration by running the testSecret step of the Lambda rotation function. The test
+    # creates an AWSPENDING version of the secret and then removes it." (reported to moto as getmoto/moto#7342).
+    world, secrets, function_arn = rotating
+    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
+                             Principal="secretsmanager.amazonaws.com")
+    before = secrets.describe_secret(SecretId="db")["VersionIdsToStages"]
+    secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30},
+                          RotateImmediately=False)
+    [step] = [json.loads(run.event) for run in world.mock.invocations]
+    assert step["Step"] == "testSecret"
+    described = secrets.describe_secret(SecretId="db")
+    assert described["VersionIdsToStages"] == before  # the tested AWSPENDING version is gone again
+    assert described["RotationEnabled"] and described["RotationLambdaARN"] == function_arn
+    assert secrets.get_secret_value(SecretId="db")["SecretString"] == "initial"
+    # Nothing is left half done: the next rotation runs its four steps.
+    secrets.rotate_secret(SecretId="db")
+    assert [json.loads(run.event)["Step"] for run in world.mock.invocations[1:]] == [
+        "createSecret", "setSecret", "testSecret", "finishSecret"]
+    assert secrets.get_secret_value(SecretId="db")["SecretString"] == "rotated"
+
+
 def test_a_rotation_stops_at_the_step_that_failed(rotating: tuple[World, Any, str]) -> None:
     world, secrets, function_arn = rotating
     failing = ROTATION.replace('    if step == "createSecret":', '    if step == "setSecret":\n        raise RuntimeError("no database")\n    if step == "createSecret":')
