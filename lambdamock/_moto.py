@@ -13,13 +13,14 @@ once moto loads them.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
 import sys
 import threading
 import weakref
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from lambdamock import _active, _on_import, partitions
 
@@ -56,6 +57,30 @@ def answer(client: Any) -> None:
         from moto.core import patch_client
 
         patch_client(client)
+
+
+# The mock whose logs or metrics this thread ships (outbound.shipping sets it around a shipment).
+_SHIPPING: contextvars.ContextVar[Optional[Any]] = contextvars.ContextVar("lambdamock_shipping", default=None)
+
+
+@contextlib.contextmanager
+def shipping(service: Any) -> Iterator[None]:
+    """The calling thread ships for ``service`` meanwhile."""
+    token = _SHIPPING.set(service)
+    try:
+        yield
+    finally:
+        _SHIPPING.reset(token)
+
+
+def _stopped_own(function_arn: Any) -> bool:
+    """True when a stopping mock's last shipment (its logs, as it stops) sets off a delivery to one of its functions:
+    dropped, as its queued jobs are. moto's Lambda, which knows no such function, would fail on it."""
+    from lambdamock.sources import triggers
+
+    shipper = _SHIPPING.get()
+    return (shipper is not None and shipper.closed and isinstance(function_arn, str)
+            and triggers.owns(shipper, function_arn))
 
 
 # -- deliveries to Lambda ---------------------------------------------------------------
@@ -308,6 +333,8 @@ def _delivering(index: int, name: str) -> Callable[[Delivery], Callable[..., Any
             function_arn = _argument(args, kwargs, index, name)
             service = _serving(function_arn)
             if service is None:
+                if _stopped_own(function_arn):
+                    return None
                 return wrapped(*args, **kwargs)
             delivery(service, function_arn, instance, args, kwargs)
             return None

@@ -122,6 +122,31 @@ def test_a_subscription_filter_sends_only_what_its_pattern_matches(world: World,
     assert [item["message"] for item in decoded(event)["logEvents"]] == sent
 
 
+def test_a_function_s_own_logs_shipped_as_the_mock_stops_reach_moto_without_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A function's log group subscribed to another function (log shipping, a common set-up): the logs still queued
+    # when lambdamock stops go to moto's CloudWatch Logs, and what they would trigger is dropped with the mock's
+    # other queued jobs, not handed to moto's Lambda (which knows no such function and raised AttributeError).
+    with mock_aws():
+        logs = boto3.client("logs", region_name=REGION)
+        with mock_lambda() as mock:
+            world = World(mock)
+            world.lam.create_function(FunctionName="talker", Runtime="python3.12", Role=moto_role(),
+                                      Handler="app.handler", Code={"ZipFile": package({"app.py": TALKER})})
+            logs.create_log_group(logGroupName="/aws/lambda/talker")
+            world.allow("logs.amazonaws.com", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/talker:*")
+            subscribe(logs, world, group="/aws/lambda/talker")
+            world.lam.invoke(FunctionName="talker")
+        [stream] = logs.describe_log_streams(logGroupName="/aws/lambda/talker")["logStreams"]
+        events = logs.get_log_events(logGroupName="/aws/lambda/talker", logStreamName=stream["logStreamName"])
+        assert "said something\n" in [event["message"] for event in events["events"]]
+    assert [record.getMessage() for record in caplog.records if record.name == "lambdamock"] == []
+
+
+TALKER = "def handler(event, context):\n    print('said something')\n"
+
+
 def test_a_subscription_filter_is_refused_without_permission_and_not_kept(world: World) -> None:
     logs, _ = log_group()
     with pytest.raises(ClientError) as error:

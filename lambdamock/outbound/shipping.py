@@ -86,7 +86,8 @@ class Shipping(Generic[T]):
                 return  # moto's mock ended first (its state with it): nobody can read them any more
             self._own.busy = True
             try:
-                self._send(items)
+                with _moto.shipping(self._service):
+                    self._send(items)
             finally:
                 self._own.busy = False
 
