@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, Awaitable, Mapping, Optional
+import time
+from typing import Any, Awaitable, Callable, Mapping, Optional
 
 from lambdamock import _moto
 from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
-from lambdamock._patch import answering_copy, serving, unsigned
+from lambdamock._patch import answering_copy, read_timeout, serving, unsigned
 from lambdamock.runtime.waits import Steps, Wait, orphaned
 
 
@@ -79,9 +80,11 @@ def _resolve(future: asyncio.Future[bool], ready: bool) -> None:
         future.set_result(ready)
 
 
-async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait) -> bool:
-    """Await what a step waits for; False when it did not come by its deadline."""
-    if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, wait.remaining())):
+async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait, until: Optional[float] = None) -> bool:
+    """Await what a step waits for; False when it did not come by its deadline (or ``until``, a monotonic time
+    before it)."""
+    left = wait.remaining() if until is None else max(0.0, until - time.monotonic())
+    if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, left)):
         return True
     future: asyncio.Future[bool] = loop.create_future()
 
@@ -91,7 +94,7 @@ async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait) -> bool:
 
     if not wait.signal.when_set(wake):
         return True
-    timer = loop.call_later(wait.remaining(), _resolve, future, False)
+    timer = loop.call_later(left, _resolve, future, False)
     _awaiting[loop] = _awaiting.get(loop, 0) + 1
     try:
         return await future
@@ -103,18 +106,26 @@ async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait) -> bool:
             _awaiting[loop] -= 1
 
 
-async def _stepped(service: Any, steps: Steps[Any]) -> Any:
+async def _stepped(service: Any, steps: Steps[Any], patience: Optional[Callable[[], BaseException]] = None,
+                   within: Optional[float] = None) -> Any:
     """Run steps on the running loop, awaiting their waits.
 
-    A caller that goes away (its task cancelled) leaves the invocation running, as Lambda does when a
+    A caller that goes away (its task cancelled, or ``patience`` giving the error of a client whose read timeout,
+    ``within`` seconds, passed first: see _dispatch.serve) leaves the invocation running, as Lambda does when a
     client disconnects: it keeps its concurrency until the handler ends, and is recorded then.
     """
     loop = asyncio.get_running_loop()
+    give_up = None if within is None or patience is None else time.monotonic() + within
     try:
         wait = next(steps)
         while True:
             try:
-                ready = await _waited(loop, wait)
+                if give_up is not None and wait.deadline > give_up:
+                    ready = await _waited(loop, wait, give_up)
+                    if not ready:
+                        raise patience()  # type: ignore[misc]
+                else:
+                    ready = await _waited(loop, wait)
             except BaseException:
                 orphaned(steps, wait, service.invoker.orphan)
                 raise
@@ -123,8 +134,10 @@ async def _stepped(service: Any, steps: Steps[Any]) -> Any:
         return done.value
 
 
-async def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> list[tuple[Any, Any]]:
+async def _answer(service: Any, request: Any, operation_model: Any, context: Any,
+                  read_timeout: Optional[float] = None) -> list[tuple[Any, Any]]:
     from aiobotocore.awsrequest import AioAWSResponse
+    from botocore.exceptions import ReadTimeoutError
 
     from lambdamock._dispatch import serve, serve_steps
 
@@ -133,11 +146,15 @@ async def _answer(service: Any, request: Any, operation_model: Any, context: Any
     except RuntimeError:  # not asyncio: trio, through aiobotocore's anyio endpoint
         import anyio.to_thread
 
-        response = await anyio.to_thread.run_sync(serve, service, request, operation_model, context)
+        response = await anyio.to_thread.run_sync(serve, service, request, operation_model, context, read_timeout)
     else:
         if operation_model.name in _STEPPED:
-            # Served on the loop: a handler runs on its environment's thread, and the loop awaits it.
-            response = await _stepped(service, serve_steps(service, request, operation_model, context))
+            # Served on the loop: a handler runs on its environment's thread, and the loop awaits it. An Invoke
+            # outliving the client's read timeout raises botocore's error for it, as serve explains.
+            patient = operation_model.name == "Invoke" and read_timeout is not None
+            response = await _stepped(service, serve_steps(service, request, operation_model, context),
+                                      (lambda: ReadTimeoutError(endpoint_url=request.url)) if patient else None,
+                                      read_timeout)
         else:
             # Off the loop: other operations may read packages from S3 or unzip them, which takes a while.
             response = await asyncio.to_thread(serve, service, request, operation_model, context)
@@ -148,7 +165,9 @@ async def _answer(service: Any, request: Any, operation_model: Any, context: Any
 class _Answering:
     """An async event emitter that answers ``before-send`` itself and forwards the rest (see _patch._Answering)."""
 
-    def __init__(self, emitter: Any, service: Any, operation_model: Any, context: Any) -> None:
+    def __init__(self, emitter: Any, service: Any, operation_model: Any, context: Any,
+                 read_timeout: Optional[float] = None) -> None:
+        self._read_timeout = read_timeout
         self._emitter = emitter
         self._service = service
         self._operation_model = operation_model
@@ -163,7 +182,8 @@ class _Answering:
     async def _answered(self, event_name: str, kwargs: dict[str, Any]) -> list[tuple[Any, Any]]:
         with _moto.Answered():  # the other handlers see the request first (see _patch._Answering)
             await self._emitter.emit(event_name, **kwargs)
-        return await _answer(self._service, kwargs["request"], self._operation_model, self._context)
+        return await _answer(self._service, kwargs["request"], self._operation_model, self._context,
+                             self._read_timeout)
 
 
 def do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -172,7 +192,8 @@ def do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     service = serving(operation_model)  # here, on the caller's thread: which mock owns it
     if service is None:
         return wrapped(*args, **kwargs)
-    endpoint = answering_copy(instance, _Answering(instance._event_emitter, service, operation_model, context))
+    endpoint = answering_copy(instance, _Answering(instance._event_emitter, service, operation_model, context,
+                                                   read_timeout(instance)))
     return wrapped.__func__(endpoint, *args, **kwargs)
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
+from botocore.exceptions import ReadTimeoutError
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shape
 
 from lambdamock import _bound, _moto_auth, ids, operations
@@ -98,10 +99,21 @@ def _serve(service: Service, request: Request, operation_model: OperationModel, 
 
 
 def serve(
-    service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any]
+    service: Service, request: AWSPreparedRequest, operation_model: OperationModel, context: Mapping[str, Any],
+    read_timeout: Optional[float] = None,
 ) -> Response:
-    """Answer a prepared botocore request the way the Lambda service would (status, headers, body)."""
-    return blocking(serve_steps(service, request, operation_model, context), orphan=service.invoker.orphan)
+    """Answer a prepared botocore request the way the Lambda service would (status, headers, body).
+
+    An Invoke still running after the client's ``read_timeout`` raises botocore's ReadTimeoutError, as the socket
+    read does on AWS (Lambda sends nothing until the function answers), and botocore retries it as it retries that
+    error there, invoking the function again; the invocation goes on without its caller (boto/boto3#883, #1104;
+    AWS's knowledge center, "lambda-function-retry-timeout-sdk").
+    """
+    steps = serve_steps(service, request, operation_model, context)
+    if operation_model.name != "Invoke" or not isinstance(read_timeout, (int, float)):
+        return blocking(steps, orphan=service.invoker.orphan)
+    return blocking(steps, orphan=service.invoker.orphan, within=float(read_timeout),
+                    patience=lambda: ReadTimeoutError(endpoint_url=request.url))
 
 
 def serve_steps(

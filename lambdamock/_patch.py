@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from lambdamock import _active, _handed_out, _moto, _on_import
 from lambdamock._bound import check_not_frozen
@@ -77,7 +77,8 @@ def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any
         return wrapped(*args, **kwargs)
     endpoint = answering_copy(instance, _Answering(
         instance._event_emitter,
-        functools.partial(_answer, service, operation_model=operation_model, context=context),
+        functools.partial(_answer, service, operation_model=operation_model, context=context,
+                          read_timeout=read_timeout(instance)),
     ))
     # ``wrapped`` is the original method bound to ``instance``; run it on the copy.
     return wrapped.__func__(endpoint, *args, **kwargs)
@@ -97,13 +98,25 @@ class _RawBody(io.BytesIO):
         """Nothing to release: the body is in memory, and stays readable as urllib3's stays after a close."""
 
 
-def _answer(service: Any, request: Any, operation_model: Any, context: Any) -> Any:
+def read_timeout(endpoint: Any) -> Optional[float]:
+    """The seconds the client's socket reads wait (its Config's read_timeout), if it has any: urllib3's Timeout keeps
+    it as read_timeout, aiohttp's ClientTimeout (aiobotocore's) as sock_read, httpx's Timeout as read."""
+    timeout = getattr(getattr(endpoint, "http_session", None), "_timeout", None)
+    for name in ("read_timeout", "sock_read", "read"):
+        seconds = getattr(timeout, name, None)
+        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+            return float(seconds)
+    return None
+
+
+def _answer(service: Any, request: Any, operation_model: Any, context: Any,
+            read_timeout: Optional[float] = None) -> Any:
     # Imported on the first Lambda request: ``import lambdamock`` stays cheap.
     from botocore.awsrequest import AWSResponse
 
     from lambdamock._dispatch import serve
 
-    response = serve(service, request, operation_model, context)
+    response = serve(service, request, operation_model, context, read_timeout)
     return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
 
 

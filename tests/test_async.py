@@ -244,6 +244,29 @@ def test_a_warm_handler_is_answered_when_it_returns_or_at_its_timeout(lambda_moc
     assert 3 <= long < 5.5
 
 
+def test_an_invoke_outliving_the_client_s_read_timeout_raises_it_and_runs_on(lambda_mock: Any) -> None:
+    # As boto3's (tests/test_invoke_timeouts.py): aiobotocore raises ReadTimeoutError when Lambda, which sends
+    # nothing until the function answers, takes longer than its read_timeout (boto/boto3#883).
+    from aiobotocore.config import AioConfig
+    from botocore.exceptions import ReadTimeoutError
+
+    source = "import time\ndef handler(event, context):\n    time.sleep(2)\n    return 'done'\n"
+
+    async def scenario() -> float:
+        config = AioConfig(read_timeout=1, retries={"total_max_attempts": 1})
+        async with aio_client(config=config) as client:
+            await client.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source), Timeout=5)
+            started = time.monotonic()
+            with pytest.raises(ReadTimeoutError, match="/functions/slow/invocations"):
+                await asyncio.wait_for(client.invoke(FunctionName="slow"), timeout=20)
+            return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 1.9
+    lambda_mock.wait(timeout=10)
+    assert [run.result for run in lambda_mock.invocations] == ["done"]
+
+
 def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mock: Any) -> None:
     # As when a client disconnects from Lambda: the invocation goes on to its end, and is recorded then.
     sync.events["aio-cancel"] = entered = threading.Event()

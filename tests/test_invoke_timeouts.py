@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import boto3
+import pytest
 
 from lambdamock import mock_lambda
 from tests.helpers import moto_aws, wait_until
@@ -122,3 +124,23 @@ def test_wait_does_not_wait_for_a_call_whose_caller_still_waits_on_it(client, mo
         release.set()
         caller.join(20)
     assert answers == [200]
+
+
+def test_an_invoke_outliving_the_client_s_read_timeout_raises_it_and_botocore_invokes_again(mock):
+    # On AWS Lambda sends nothing until the function answers, so a client whose read_timeout is shorter than the
+    # function's run raises ReadTimeoutError, and botocore retries it, invoking the function again each time
+    # (boto/boto3#883: four invocations after 60 s read timeouts; #1104; AWS knowledge center
+    # "lambda-function-retry-timeout-sdk"). The invocations run on without their caller.
+    from botocore.config import Config
+    from botocore.exceptions import ReadTimeoutError
+
+    lam = boto3.client("lambda", region_name="us-east-1", config=Config(read_timeout=1, connect_timeout=1,
+                                                                        retries={"total_max_attempts": 2}))
+    deploy(lam, "slow", {"app.py": "import time\ndef handler(e, c):\n    time.sleep(2)\n    return 'done'\n"},
+           Timeout=5)
+    started = time.monotonic()
+    with pytest.raises(ReadTimeoutError, match="/2015-03-31/functions/slow/invocations"):
+        lam.invoke(FunctionName="slow")
+    assert time.monotonic() - started < 4.5  # two reads of 1 s, and botocore's back-off between them
+    mock.wait(timeout=10)
+    assert [run.result for run in mock.invocations] == ["done", "done"]

@@ -108,20 +108,28 @@ def relaying() -> bool:
 
 
 def blocking(steps: Steps[T], wait: Optional[Wait] = None,
-             orphan: Optional[Callable[[Callable[[], None]], None]] = None) -> T:
+             orphan: Optional[Callable[[Callable[[], None]], None]] = None,
+             patience: Optional[Callable[[], BaseException]] = None, within: Optional[float] = None) -> T:
     """Run ``steps`` to their result, waiting on this thread.
 
     ``wait`` is the one the steps yielded last, when another driver started them. When something
     interrupts a wait (the caller is a handler that timed out, say), the steps go on through
     ``orphan`` (a background runner) as Lambda runs an invocation whose caller went away, and the
-    interruption is raised here; without ``orphan`` it is raised inside the steps.
+    interruption is raised here; without ``orphan`` it is raised inside the steps. So is the error
+    ``patience`` makes when the steps still wait ``within`` seconds from now (a client's read timeout).
     """
+    give_up = None if within is None or patience is None or orphan is None else time.monotonic() + within
     try:
         if wait is None:
             wait = next(steps)
         while True:
             try:
-                ready = _blocked(wait)
+                if give_up is not None and wait.deadline > give_up:
+                    ready = _blocked(wait, give_up)
+                    if not ready:
+                        raise patience()  # type: ignore[misc]
+                else:
+                    ready = _blocked(wait)
             except BaseException as error:
                 if orphan is None:
                     wait = steps.throw(error)
@@ -134,14 +142,16 @@ def blocking(steps: Steps[T], wait: Optional[Wait] = None,
         return result
 
 
-def _blocked(wait: Wait) -> bool:
-    """Wait on this thread; to be woken on the setting thread's core, when a meeting keeps the hand-off to one."""
+def _blocked(wait: Wait, until: Optional[float] = None) -> bool:
+    """Wait on this thread (``until`` a monotonic time before the wait's deadline, if given); to be woken on the
+    setting thread's core, when a meeting keeps the hand-off to one."""
     meeting = wait.meeting
+    left = wait.remaining() if until is None else max(0.0, until - time.monotonic())
     if meeting is None or wait.signal.is_set:
-        return wait.signal.wait(wait.remaining())
+        return wait.signal.wait(left)
     try:
         meeting.waiting()
-        return wait.signal.wait(wait.remaining())
+        return wait.signal.wait(left)
     finally:
         meeting.woken()
 
