@@ -8,6 +8,7 @@ only: AWS's front end records nothing about its connections, so nothing here is 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import socket
@@ -253,6 +254,40 @@ def test_a_request_whose_body_is_too_large_to_read_closes_its_connection(client,
     with connection:
         connection.sendall(f"POST {prefix} HTTP/1.1\r\nHost: h\r\nContent-Length: {6 * 1024 * 1024 + 1}\r\n\r\n"
                            .encode() + _get(prefix + "smuggled"))
+        head, _ = next(_responses(connection))
+        assert head.startswith(b"HTTP/1.1 413 ") and b"\r\nConnection: close" in head
+        assert connection.recv(65536) == b""
+    assert lambda_mock.invocations == []
+
+
+@pytest.mark.parametrize("headers, size, status", [
+    ({}, 7 * 1024 * 1024, 413),  # a body over 6 MB
+    ({f"X-Header-{index}": "v" for index in range(101)}, 5 * 1024 * 1024, 431),  # http.server's limit on headers
+])
+def test_a_client_that_sends_a_refused_request_whole_before_reading_gets_the_refusal(client, lambda_mock, headers,
+                                                                                     size, status):
+    # AWS's front end answers an upload over 6 MB to a function URL with a 413 that the client reads (Turbo's HTTP
+    # client, sending the body whole: ducktors/turborepo-remote-cache#677). http.client and urllib.request send all
+    # of a request before they read: the server drops the rest of it after a refusal, never resetting the connection.
+    host, _, path = public(client, lambda_mock, PATH_ECHO).split("//", 1)[1].partition("/")
+    connection = http.client.HTTPConnection(host, timeout=30)
+    with contextlib.closing(connection):
+        connection.request("POST", "/" + path, body=b"a" * size, headers={"Content-Type": "text/plain", **headers})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Connection")) == (status, "close")
+        if status == 413:
+            assert response.getheader("x-amzn-ErrorType") == "RequestEntityTooLargeException"
+            assert response.getheader("x-amzn-RequestId")
+    assert lambda_mock.invocations == []
+
+
+def test_a_body_over_the_limit_that_expects_100_continue_is_refused_before_it_is_sent(client, lambda_mock):
+    # RFC 9110, 10.1.1: a server that will refuse the request answers with its final status instead of 100 Continue,
+    # so the client (curl, for a large upload) never sends the body.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix} HTTP/1.1\r\nHost: h\r\nContent-Length: {7 * 1024 * 1024}\r\n"
+                           "Expect: 100-continue\r\n\r\n".encode())
         head, _ = next(_responses(connection))
         assert head.startswith(b"HTTP/1.1 413 ") and b"\r\nConnection: close" in head
         assert connection.recv(65536) == b""

@@ -12,6 +12,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple, Optional
 
+from lambdamock import ids
 from lambdamock.protocol.codec import http_date
 from lambdamock.runtime import waits
 from lambdamock.state.service import Service
@@ -22,6 +23,8 @@ from lambdamock.urls.messages import BODY_LIMIT, Request, Response
 _IDLE_S = 5.0
 _CHUNK = 64 * 1024
 _LINE = 65537  # the longest chunk-size line read
+# How long, at most, the rest of a refused request is read and dropped (see Exchange._linger).
+_LINGER_S = 30.0
 # A path that starts with a URL id is for that URL (as mock.function_url's base has it); any other path is for
 # the URL of the port it was sent to, so root-relative redirects and links stay on that URL.
 _NAMED = re.compile(r"/([0-9a-z]{32})(?=/|$)")
@@ -82,6 +85,7 @@ class Exchange(BaseHTTPRequestHandler):
     _relay: Optional[waits.Relay[Response]]  # the response in flight
     _unsent: bytes  # what the socket did not take at once, left to the connection's thread
     _closing: bool  # the response in flight closes the connection
+    _refused: bool  # a request was refused unread: what the client still sends of it is dropped before closing
     _quiet: float  # since when the connection has been quiet (time.monotonic): the last bytes either way
     _sender: socket.socket  # the connection, for other threads: it never blocks
     _wake: socket.socket  # readable when the thread that sent a response left something to this one
@@ -91,6 +95,7 @@ class Exchange(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self._relay, self._unsent, self._closing, self._quiet = None, b"", False, time.monotonic()
+        self._refused = False
         self._sender = self.connection.dup()
         self._sender.setblocking(False)  # a client that does not read never holds up an environment's thread
         self._wake, self._waker = socket.socketpair()
@@ -104,6 +109,30 @@ class Exchange(BaseHTTPRequestHandler):
     def handle(self) -> None:
         super().handle()
         self._settle()  # the last response, when the request asked to close
+        if self._refused:
+            self._linger()
+
+    def _linger(self) -> None:
+        """Drop what the client still sends of a request refused unread, once the refusal is out and the connection
+        half-closed, until it stops: a client still sending it (http.client and urllib.request send all of a
+        request before they read) then reads the refusal instead of a reset, as AWS's clients read its 413 for an
+        upload over 6 MB to a function URL (ducktors/turborepo-remote-cache#677)."""
+        deadline = time.monotonic() + _LINGER_S
+        with contextlib.suppress(OSError):  # a reset, a stop (close() shuts the connection), or quiet too long
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            while time.monotonic() < deadline:
+                self.connection.settimeout(min(_IDLE_S, max(0.0, deadline - time.monotonic())))
+                if not self.connection.recv(_CHUNK):
+                    return
+
+    def handle_expect_100(self) -> bool:
+        """A body over the limit is refused at once, in place of a 100 Continue that would have it sent."""
+        try:
+            too_large = int(self.headers.get("Content-Length") or 0) > BODY_LIMIT
+        except ValueError:
+            too_large = False  # a bad request: _serve says so
+        return True if too_large else super().handle_expect_100()
 
     def _receive(self, buffer: memoryview) -> int:
         """Read what has come into ``buffer``, waiting for it; 0 once the connection is to close.
@@ -149,6 +178,7 @@ class Exchange(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         self._settle()  # a request line too long to parse is refused before parse_request
+        self._refused = True  # it closes the connection: what is left of the request is not read (see _linger)
         super().send_error(code, message, explain)
 
     def _settle(self) -> None:
@@ -187,7 +217,10 @@ class Exchange(BaseHTTPRequestHandler):
             return
         if body is None:
             self.close_connection = True  # the body was not read: the connection cannot be reused
-            self._send(responses.too_large())
+            self._refused = True
+            refusal = responses.too_large()
+            refusal.headers.append(("x-amzn-RequestId", ids.request_id()))  # as every answer of the front end
+            self._send(refusal)
             return
         headers = [(name, _utf8(value)) for name, value in self.headers.items()]
         request = Request(self.command, path, query, headers, body, self.client_address[0])
