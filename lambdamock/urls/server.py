@@ -15,8 +15,11 @@ from lambdamock.state.service import Service
 from lambdamock.urls.exchange import Exchange, Port
 from lambdamock.workers import Workers
 
-# Connections served at once; more wait for a free thread.
-_WORKERS = 16
+# Connections served at once; more wait for a free thread. A kept-alive connection holds its thread until it closes
+# or idles out (exchange._IDLE_S), so this is above the pools of common clients (aiohttp's and httpx's 100, a
+# requests.Session mounted with a larger pool_maxsize for its threads): a connection of theirs left waiting behind
+# the others would get its answer only once another idled out, seconds late, where AWS's front end answers at once.
+_WORKERS = 128
 # How long close() waits, in all, for the threads that are not running a function to leave.
 _CLOSE_JOIN_S = 1.0
 
