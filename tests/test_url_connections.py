@@ -294,6 +294,19 @@ def test_a_body_over_the_limit_that_expects_100_continue_is_refused_before_it_is
     assert lambda_mock.invocations == []
 
 
+def test_a_body_cut_short_by_the_client_is_never_handed_to_the_function(client, lambda_mock):
+    # RFC 9112, 8: a body shorter than its Content-Length when the connection ends is an incomplete request. Lambda's
+    # front end hands a function only whole requests; a client that went away mid-upload invoked it with a part.
+    connection, prefix = _connect(public(client, lambda_mock, PATH_ECHO))
+    with connection:
+        connection.sendall(f"POST {prefix}upload HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\n"
+                           "Content-Length: 1000\r\n\r\npartial".encode())
+        connection.shutdown(socket.SHUT_WR)  # it sends no more, and still reads
+        head, _ = next(_responses(connection))
+        assert head.startswith(b"HTTP/1.1 400 ")
+    assert lambda_mock.invocations == []
+
+
 def test_a_304_goes_out_without_a_body_and_the_connection_goes_on(client, lambda_mock, no_idle_close):
     # RFC 9110, 15.4.5: a 304 has no content, whatever the function returned (as a 204, see test_function_urls).
     source = "def handler(event, context):\n    return {'statusCode': 304, 'body': 'x'}\n"

@@ -213,6 +213,10 @@ class Exchange(BaseHTTPRequestHandler):
         try:
             body = self._body()
         except BadRequest:
+            self._settle()
+            if self._closing:  # its body was cut short by the response before it, which closed the connection
+                self.close_connection = True
+                return
             self.send_error(400)
             return
         if body is None:
@@ -239,7 +243,12 @@ class Exchange(BaseHTTPRequestHandler):
             raise BadRequest() from None
         if length < 0:
             raise BadRequest()
-        return None if length > BODY_LIMIT else self.rfile.read(length)
+        if length > BODY_LIMIT:
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client ended the connection first: RFC 9112, 8, an incomplete request
+            raise BadRequest()
+        return body
 
     def _chunks(self) -> Optional[bytes]:
         data = bytearray()
