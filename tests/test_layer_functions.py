@@ -152,24 +152,52 @@ def zeros(files: dict[str, int]) -> bytes:
     return buffer.getvalue()
 
 
-def test_function_code_and_layers_stay_within_250_mb_unzipped(client, create_function, aws_error) -> None:
-    # AWS's text, with the actual size, as several users report it (e.g. lambci/git-lambda-layer#27,
-    # brefphp/bref#450); AWS's docs: "The total unzipped size of the function and all layers cannot exceed
-    # the unzipped deployment package size quota of 250 MB."
+def test_layers_added_to_code_already_there_exceed_250_mb_with_the_actual_size(
+        client, create_function, aws_error) -> None:
+    # AWS's text when layers join code a function already has (UpdateFunctionConfiguration), with the actual
+    # size: serverlesspub/ffmpeg-aws-lambda-layer#23, lumigo-io/lambda-log-shipper#8 (layers added to a
+    # function), serverless/serverless#8313 (CloudFormation adding a layer first). AWS's docs: "The total
+    # unzipped size of the function and all layers cannot exceed the unzipped deployment package size quota".
     half = 131_072_000
     code, layer = zeros({"blob.bin": half}), zeros({"python/blob.bin": half})
     total = 2 * (half + len(IMPORTING))
     text = ("Function code combined with layers exceeds the maximum allowed size of 262144000 bytes. "
             f"The actual size is {total} bytes.")
     big = publish(client, "big", Content={"ZipFile": layer})["LayerVersionArn"]
-    with aws_error(client, "InvalidParameterValueException", text):
-        create_function("f", Code={"ZipFile": code}, Layers=[big])
     create_function("f", Code={"ZipFile": code})
     with aws_error(client, "InvalidParameterValueException", text):
         client.update_function_configuration(FunctionName="f", Layers=[big])
     create_function("g", Layers=[big])
     with aws_error(client, "InvalidParameterValueException", text):
         client.update_function_code(FunctionName="g", ZipFile=code)
+
+
+def test_code_created_next_to_layers_is_told_the_room_the_layers_leave(client, create_function, aws_error) -> None:
+    # CreateFunction names the unzipped size left once the layers are counted, not the total:
+    # aws/chalice#2081 ("CreateFunction operation: Unzipped size must be smaller than 53642504 bytes"),
+    # aws-samples/serverless-pdf-chat#51 (255174947), brefphp/laravel-bridge#109 (209927080) - each
+    # 262144000 less the function's layers.
+    half = 131_072_000
+    big = publish(client, "big", Content={"ZipFile": zeros({"python/blob.bin": half})})["LayerVersionArn"]
+    room = 262_144_000 - (half + len(IMPORTING))
+    with aws_error(client, "InvalidParameterValueException", f"Unzipped size must be smaller than {room} bytes"):
+        create_function("f", Code={"ZipFile": zeros({"blob.bin": half})}, Layers=[big])
+
+
+def test_layers_over_250_mb_by_themselves_are_refused_as_consuming_too_much(
+        client, create_function, aws_error) -> None:
+    # AWS's text when the layers alone pass the quota: bento-video/bento#1 (UpdateFunctionConfiguration),
+    # ministackorg/ministack#1414 (CreateFunction, "Layers consume more than the available size of
+    # 262144000 bytes"), aws-samples/serverless-machine-learning-on-aws#10 (a stack's creation).
+    size = 131_100_000
+    layers = [publish(client, name, Content={"ZipFile": zeros({"python/blob.bin": size})})["LayerVersionArn"]
+              for name in ("one", "two")]
+    text = "Layers consume more than the available size of 262144000 bytes"
+    with aws_error(client, "InvalidParameterValueException", text):
+        create_function("f", Layers=layers)
+    create_function("g")
+    with aws_error(client, "InvalidParameterValueException", text):
+        client.update_function_configuration(FunctionName="g", Layers=layers)
 
 
 def test_function_code_and_layers_of_exactly_250_mb_unzipped_are_taken(client, create_function) -> None:

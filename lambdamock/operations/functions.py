@@ -112,7 +112,7 @@ def create_function(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         layers = _layers.resolve(call, params.get("Layers") or [])
     # Fetched before taking the lock: S3 may be slow or remote.
     code = _code.load(call, params["Code"], package_type)
-    _layers.check_size(code, layers)
+    _layers.check_size(code, layers, uploading=True)
     created = _latest.first(
         call, name, params, code, settings=settings, environment=environment, package_type=package_type, layers=layers
     )
