@@ -84,8 +84,9 @@ def _name(name: object) -> str:
     except archive.Unreadable:
         bad = True
     else:
-        # A directory's entry (its content would be lost), or a NUL, where a zip's name would end.
-        bad = name.endswith("/") or "\0" in name
+        # A directory's entry (its content would be lost), a NUL, where a zip's name would end, or a "." that Lambda
+        # would read past (two names for one file).
+        bad = name.endswith("/") or "\0" in name or "." in name.split("/")
     if bad:
         raise ValueError(f"package() takes relative file names inside the package, not {name!r}")
     return name

@@ -109,6 +109,19 @@ def test_a_zip_with_directory_entries_as_zip_r_makes_it_is_taken(client) -> None
     assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == "mod"
 
 
+def test_a_zip_with_an_entry_for_its_own_top_folder_as_sst_makes_it_is_taken(client) -> None:
+    # SST v3 zips every function's bundle from "." (platform/src/components/aws/function.ts), so its code.zip starts
+    # with a "./" folder entry, and Lambda takes it: anomalyco/sst#5600 lists such a zip of a deployed function.
+    # A "." in a name names the folder it is in, as for that entry.
+    layer = client.publish_layer_version(LayerName="l", Content={"ZipFile": stored(
+        {"./": b"", "./python/": b"", "./python/extra.py": b"NAME = 'extra'\n"})})
+    code = stored({"./": b"", "./pkg/./mod.py": b"NAME = 'mod'\n", "app.py": b"import extra, pkg.mod\n"
+                   b"def handler(event, context):\n    return [pkg.mod.NAME, extra.NAME]\n"})
+    client.create_function(FunctionName="f", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code={"ZipFile": code}, Layers=[layer["LayerVersionArn"]])
+    assert json.loads(client.invoke(FunctionName="f")["Payload"].read()) == ["mod", "extra"]
+
+
 def test_a_zipped_package_over_50_mb_is_too_large(client, aws_error) -> None:
     # Recorded: LocalStack test_lambda_api.snapshot.json, TestLambdaSizeLimits::test_oversized_zipped_create_lambda.
     data = stored({"app.py": ECHO.encode(), "blob.bin": b"\0" * (52428800 - 100)})

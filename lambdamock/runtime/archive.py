@@ -37,13 +37,18 @@ class Empty(Exception):
 
 
 def entry_parts(name: str) -> list[str]:
-    """The path components of an entry; Unreadable for names no file system (or no safe extraction) can hold."""
+    """The path components of an entry; Unreadable for names no file system (or no safe extraction) can hold.
+
+    A "." names the folder it is in, as Lambda takes it: SST's zips start with "./", their own top (none left).
+    """
     if name.startswith("/"):
         raise Unreadable(f"entry name {name!r} cannot be extracted")
-    parts = name.rstrip("/").split("/")
+    parts = [part for part in name.rstrip("/").split("/") if part != "."]
     for part in parts:
-        if part in ("", ".", "..") or len(part.encode("utf-8", "surrogateescape")) > _NAME_BYTES:
+        if part in ("", "..") or len(part.encode("utf-8", "surrogateescape")) > _NAME_BYTES:
             raise Unreadable(f"entry name {name!r} cannot be extracted")
+    if not parts and not name.endswith("/"):
+        raise Unreadable(f"entry name {name!r} names no file")  # "." or "./.": the package's top, as a file
     return parts
 
 
@@ -122,6 +127,8 @@ def extract(zips: list[bytes], root: str) -> None:
         with _open(data) as archive:
             budget = _MOST
             for info, path in _entries(archive):
+                if not path:
+                    continue  # "./": the top folder, which is there
                 parts = path.split("/")
                 target = os.path.join(root, *parts)
                 if links and _through_link(root, parts):
