@@ -80,17 +80,21 @@ def _resolve(future: asyncio.Future[bool], ready: bool) -> None:
         future.set_result(ready)
 
 
-async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait, until: Optional[float] = None) -> bool:
+async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait, abandoned: Callable[[Wait], None],
+                  until: Optional[float] = None) -> bool:
     """Await what a step waits for; False when it did not come by its deadline (or ``until``, a monotonic time
-    before it)."""
+    before it). ``abandoned`` carries the steps on when the loop was closed meanwhile: nothing resumes this await."""
     left = wait.remaining() if until is None else max(0.0, until - time.monotonic())
     if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, left)):
         return True
     future: asyncio.Future[bool] = loop.create_future()
 
     def wake() -> None:  # on the environment's thread
-        with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile: nobody waits any more
+        try:
             loop.call_soon_threadsafe(_resolve, future, True)
+        except RuntimeError:  # the loop was closed meanwhile, with the caller's task left pending
+            _awaiting.pop(loop, None)
+            abandoned(wait)
 
     if not wait.signal.when_set(wake):
         return True
@@ -100,10 +104,11 @@ async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait, until: Optional[f
         return await future
     finally:
         timer.cancel()
-        if _awaiting[loop] == 1:
-            del _awaiting[loop]
+        count = _awaiting.get(loop, 0)  # none when the loop was closed meanwhile (see wake)
+        if count <= 1:
+            _awaiting.pop(loop, None)
         else:
-            _awaiting[loop] -= 1
+            _awaiting[loop] = count - 1
 
 
 async def _stepped(service: Any, steps: Steps[Any], patience: Optional[Callable[[], BaseException]] = None,
@@ -111,23 +116,30 @@ async def _stepped(service: Any, steps: Steps[Any], patience: Optional[Callable[
     """Run steps on the running loop, awaiting their waits.
 
     A caller that goes away (its task cancelled, or ``patience`` giving the error of a client whose read timeout,
-    ``within`` seconds, passed first: see _dispatch.serve) leaves the invocation running, as Lambda does when a
-    client disconnects: it keeps its concurrency until the handler ends, and is recorded then.
+    ``within`` seconds, passed first: see _dispatch.serve; or its loop closed with its task left pending) leaves the
+    invocation running, as Lambda does when a client disconnects: it keeps its concurrency until the handler ends,
+    and is recorded then.
     """
     loop = asyncio.get_running_loop()
     give_up = None if within is None or patience is None else time.monotonic() + within
+    unclaimed = [steps]  # popped (atomically) by whichever carries the steps on without this coroutine: once
+
+    def carry_on(wait: Wait) -> None:
+        with contextlib.suppress(IndexError):
+            orphaned(unclaimed.pop(), wait, service.invoker.orphan)
+
     try:
         wait = next(steps)
         while True:
             try:
                 if give_up is not None and wait.deadline > give_up:
-                    ready = await _waited(loop, wait, give_up)
+                    ready = await _waited(loop, wait, carry_on, give_up)
                     if not ready:
                         raise patience()  # type: ignore[misc]
                 else:
-                    ready = await _waited(loop, wait)
+                    ready = await _waited(loop, wait, carry_on)
             except BaseException:
-                orphaned(steps, wait, service.invoker.orphan)
+                carry_on(wait)
                 raise
             wait = steps.send(ready)
     except StopIteration as done:

@@ -8,6 +8,7 @@ own, since aioboto3 pins an older aiobotocore than the newest, and each aiobotoc
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 import time
@@ -306,6 +307,44 @@ def test_a_cancelled_aioboto3_invoke_runs_on_and_keeps_its_concurrency(lambda_mo
     from lambdamock import _aio
 
     assert _aio._awaiting == {}  # the cancelled await was counted off: the loop watches quick handlers again
+
+
+# The task, left pending, is collected here: asyncio says so, and aiobotocore's context cannot be reset outside it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_invoke_left_pending_on_a_closed_loop_runs_on_and_lets_go_of_its_concurrency(lambda_mock: Any) -> None:
+    # As when a client disconnects (above), for a loop closed with the call's task pending, never resumed nor cancelled
+    # (found in audit: the invocation was never recorded, kept its reservation, throttling every later call, and the
+    # stopped mock kept botocore patched for good).
+    sync.events["aio-closed"] = entered = threading.Event()
+    sync.events["aio-reopen"] = release = threading.Event()
+    source = ("from tests.runtime import sync\ndef handler(event, context):\n    sync.events['aio-closed'].set()\n"
+              "    sync.events['aio-reopen'].wait(10)\n    return event\n")
+    client = boto3.client("lambda", region_name=REGION)
+    client.create_function(FunctionName="one", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                           Code=code(source), Timeout=30)
+    client.put_function_concurrency(FunctionName="one", ReservedConcurrentExecutions=1)
+
+    async def call() -> Any:
+        async with aio_client() as aio:
+            return await aio.invoke(FunctionName="one", Payload=b'{"left": 1}')
+
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(call())
+        loop.run_until_complete(loop.run_in_executor(None, entered.wait, 10))
+    finally:
+        loop.close()
+        release.set()
+    deadline = time.monotonic() + 10
+    while not lambda_mock.invocations and time.monotonic() < deadline:
+        lambda_mock.wait(timeout=0.05)
+    assert [run.result for run in lambda_mock.invocations] == [{"left": 1}] and not task.done()
+    assert client.invoke(FunctionName="one", Payload=b"{}")["StatusCode"] == 200
+    from lambdamock import _aio
+
+    assert _aio._awaiting == {}
+    del task
+    gc.collect()
 
 
 def test_a_call_whose_handler_timed_out_while_it_awaited_is_waited_for(lambda_mock: Any) -> None:
