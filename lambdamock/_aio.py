@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import time
 from typing import Any, Awaitable, Callable, Mapping, Optional
 
@@ -146,6 +148,40 @@ async def _stepped(service: Any, steps: Steps[Any], patience: Optional[Callable[
         return done.value
 
 
+async def _on_worker(service: Any, work: Callable[[], Any]) -> Any:
+    """Run ``work`` on one of anyio's worker threads, counted in what ``mock.wait()`` waits for.
+
+    A caller cancelled meanwhile returns at once, and leaves the work running to its end (an invocation, as Lambda
+    does when a client goes away); work that had not started by then is not done.
+    """
+    import anyio.to_thread
+
+    unclaimed = [work]  # popped (atomically) once: by the worker that does it, or by the caller that went first
+
+    def counted() -> Any:
+        try:
+            claimed = unclaimed.pop()
+        except IndexError:  # the caller was cancelled before this thread began
+            return None
+        try:
+            return claimed()
+        finally:
+            service.invoker.end()
+
+    # anyio 4.1 renamed the option that leaves a worker thread running when its caller is cancelled.
+    named = "abandon_on_cancel" if "abandon_on_cancel" in inspect.signature(anyio.to_thread.run_sync).parameters \
+        else "cancellable"
+    service.invoker.begin()
+    try:
+        return await anyio.to_thread.run_sync(counted, **{named: True})
+    except BaseException:
+        if unclaimed:
+            with contextlib.suppress(IndexError):
+                unclaimed.pop()
+                service.invoker.end()
+        raise
+
+
 async def _answer(service: Any, request: Any, operation_model: Any, context: Any,
                   read_timeout: Optional[float] = None) -> list[tuple[Any, Any]]:
     from aiobotocore.awsrequest import AioAWSResponse
@@ -156,9 +192,8 @@ async def _answer(service: Any, request: Any, operation_model: Any, context: Any
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # not asyncio: trio, through aiobotocore's anyio endpoint
-        import anyio.to_thread
-
-        response = await anyio.to_thread.run_sync(serve, service, request, operation_model, context, read_timeout)
+        response = await _on_worker(service, functools.partial(serve, service, request, operation_model, context,
+                                                               read_timeout))
     else:
         if operation_model.name in _STEPPED:
             # Served on the loop: a handler runs on its environment's thread, and the loop awaits it. An Invoke

@@ -347,6 +347,45 @@ def test_an_invoke_left_pending_on_a_closed_loop_runs_on_and_lets_go_of_its_conc
     gc.collect()
 
 
+def test_a_cancelled_invoke_under_trio_returns_at_once_and_runs_on(lambda_mock: Any) -> None:
+    # docs/aio.md: under trio (aiobotocore's httpx session) operations run on anyio's worker threads, and a cancelled
+    # call leaves its invocation running, as Lambda does when a client goes away (found in audit: the cancel scope
+    # waited for the handler to end, up to the function's timeout).
+    trio = pytest.importorskip("trio")
+    httpx_session = pytest.importorskip("aiobotocore.httpxsession")
+    from aiobotocore.config import AioConfig
+
+    from tests.aio_helpers import aiobotocore_session
+
+    sync.events["trio-release"] = release = threading.Event()
+    source = ("from tests.runtime import sync\ndef handler(event, context):\n    if event.get('hold'):\n"
+              "        sync.events['trio-release'].wait(10)\n    return event\n")
+    config = AioConfig(http_session_cls=httpx_session.HttpxSession, retries={"total_max_attempts": 1})
+
+    async def scenario() -> tuple[float, str]:
+        async with aiobotocore_session.get_session().create_client("lambda", region_name=REGION,
+                                                                   config=config) as client:
+            await client.create_function(FunctionName="one", Runtime="python3.12", Role=ROLE, Handler="app.handler",
+                                         Code=code(source), Timeout=30)
+            await client.put_function_concurrency(FunctionName="one", ReservedConcurrentExecutions=1)
+            started = time.monotonic()
+            with trio.move_on_after(0.5):
+                await client.invoke(FunctionName="one", Payload=b'{"hold": true}')
+            waited = time.monotonic() - started
+            with pytest.raises(client.exceptions.TooManyRequestsException) as refused:
+                await client.invoke(FunctionName="one", Payload=b"{}")
+            return waited, refused.value.response["Error"]["Code"]
+
+    try:
+        waited, refused = trio.run(scenario)
+        assert waited < 5 and refused == "TooManyRequestsException"
+        release.set()
+        lambda_mock.wait(timeout=10)
+    finally:
+        release.set()
+    assert [run.result for run in lambda_mock.invocations] == [{"hold": True}]
+
+
 def test_a_call_whose_handler_timed_out_while_it_awaited_is_waited_for(lambda_mock: Any) -> None:
     # As through boto3 (test_invoke_timeouts.py): the inner invocation runs on without its caller, and mock.wait(),
     # begun at once, waits for it (found in review: it returned while "inner" still ran).
