@@ -152,11 +152,18 @@ def _reconfigure_function(client: Any, original: Deployed, properties: dict[str,
         if key not in settings and key in _DEFAULTS:
             settings[key] = _DEFAULTS[key]  # taken out of the template: back to Lambda's default
     client.update_function_configuration(**{**settings, "FunctionName": name})
+    # Its code signing config is updated in place, as the schema's createOnlyProperties leave it out; none any
+    # more before the code goes, a new one once it is there.
+    signing = properties.get("CodeSigningConfigArn")
+    if previous.get("CodeSigningConfigArn") and not signing:
+        client.delete_function_code_signing_config(FunctionName=name)
     # The code, and the architectures it is built for, go through UpdateFunctionCode: only when they changed.
     if _differ("Code", "Architectures")(client, original, properties):
         code = {**_inline(properties.get("Code") or {}, properties.get("Runtime")),
                 "Architectures": properties.get("Architectures") or ["x86_64"]}
         client.update_function_code(**{**_parameters(client, "UpdateFunctionCode", code), "FunctionName": name})
+    if signing and signing != previous.get("CodeSigningConfigArn"):
+        client.put_function_code_signing_config(FunctionName=name, CodeSigningConfigArn=signing)
     _retag(client, original.attributes["Arn"], previous, properties)
     _settle(client, name, properties, previous)
 

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from lambdamock import mock_lambda, package
-from tests.helpers import moto_aws
+from tests.helpers import ROLE, moto_aws
 
 pytest.importorskip("moto.cloudformation")
 REGION = "us-east-1"
@@ -134,3 +134,24 @@ def test_a_layer_version_permission_with_a_long_logical_id_gets_a_statement_id_l
     statement = outputs(cf)["Sharing"].split("#")[1]
     assert len(statement) == 100 and statement.startswith("app-SharingLibrary")
     assert [s["Sid"] for s in statements(lam)] == [statement]
+
+
+def test_a_function_s_code_signing_config_is_attached_and_detached_in_place(clients: tuple[Any, Any]) -> None:
+    # AWS::Lambda::Function's createOnlyProperties are FunctionName, PackageType and TenancyConfig (its resource
+    # schema, as LocalStack keeps it: services/lambda_/resource_providers/generated/aws_lambda_function.schema.json),
+    # so a CodeSigningConfigArn added, changed or taken out updates the function in place.
+    cf, lam = clients
+
+    def stack(signed: bool) -> str:
+        body = json.loads(template())
+        body["Resources"]["Fn"] = {"Type": "AWS::Lambda::Function", "Properties": {
+            "FunctionName": "signed", "Runtime": "python3.12", "Handler": "index.handler", "Role": ROLE,
+            "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
+            **({"CodeSigningConfigArn": {"Ref": "Signing"}} if signed else {})}}
+        return json.dumps(body)
+
+    cf.create_stack(StackName="app", TemplateBody=stack(False))
+    cf.update_stack(StackName="app", TemplateBody=stack(True))
+    assert lam.get_function_code_signing_config(FunctionName="signed").get("CodeSigningConfigArn") == outputs(cf)["Arn"]
+    cf.update_stack(StackName="app", TemplateBody=stack(False))
+    assert not lam.get_function_code_signing_config(FunctionName="signed").get("CodeSigningConfigArn")
