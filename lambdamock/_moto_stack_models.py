@@ -220,6 +220,19 @@ def _create_version(client: Any, name: str, properties: dict[str, Any]) -> Deplo
     return _completed(deployed, lambda: _provision(client, function, version, properties))
 
 
+def _republishes(client: Any, original: Deployed, properties: dict[str, Any]) -> bool:
+    """Whether a version's update publishes another: any change but to its ProvisionedConcurrencyConfig, which the
+    schema's createOnlyProperties (FunctionName alone) leave to be updated in place."""
+    previous = original.properties
+    return any(properties.get(key) != previous.get(key) for key in set(properties) | set(previous)
+               if key != "ProvisionedConcurrencyConfig")
+
+
+def _reprovision(client: Any, original: Deployed, properties: dict[str, Any]) -> None:
+    function, version = original.physical_resource_id.rsplit(":", 1)
+    _provision(client, function, version, properties, original.properties)
+
+
 def _create_layer_version(client: Any, name: str, properties: dict[str, Any]) -> Deployed:
     request = _parameters(client, "PublishLayerVersion", properties)
     request.setdefault("LayerName", name)
@@ -281,7 +294,7 @@ _UPDATES: dict[str, Update] = {
     "LambdaFunction": _in_place(lambda client, name, properties: _create_function(
         client, properties.get("FunctionName") or name, properties), _replaces_function, _reconfigure_function),
     "EventSourceMapping": _in_place(_create_mapping, _moved, _reconfigure_mapping),
-    "LambdaVersion": _replacing(_create_version),
+    "LambdaVersion": _in_place(_create_version, _republishes, _reprovision),
     "LayerVersion": _replacing(_create_layer_version),
     "Permission": _replacing(_create_permission),
 }

@@ -275,6 +275,31 @@ def test_provisioned_concurrency_recursion_and_runtime_settings_of_a_stack(clien
         assert lam.get_function_recursion_config(FunctionName="web")["RecursiveLoop"] == "Terminate"
 
 
+def test_a_versions_provisioned_concurrency_is_updated_in_place_and_goes_when_taken_out(
+        clients: tuple[Any, Any, Any]) -> None:
+    # AWS::Lambda::Version's only createOnlyProperty is FunctionName (its resource schema, as LocalStack keeps it:
+    # services/lambda_/resource_providers/aws_lambda_version.schema.json): a changed ProvisionedConcurrencyConfig
+    # updates the version in place, and one taken out of the template goes.
+    cf, lam, _ = clients
+
+    def stack(**version: Any) -> str:
+        return template({"Fn": function(FunctionName="web"), "V": {
+            "Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}, **version}}},
+            {"Version": {"Ref": "V"}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack(
+        ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": 1}))
+    arn = outputs(cf, "app")["Version"]
+    cf.update_stack(StackName="app", TemplateBody=stack(
+        ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": 2}))
+    assert outputs(cf, "app")["Version"] == arn
+    assert lam.get_provisioned_concurrency_config(
+        FunctionName="web", Qualifier="1")["RequestedProvisionedConcurrentExecutions"] == 2
+    cf.update_stack(StackName="app", TemplateBody=stack())
+    assert outputs(cf, "app")["Version"] == arn
+    assert lam.list_provisioned_concurrency_configs(FunctionName="web")["ProvisionedConcurrencyConfigs"] == []
+
+
 def test_an_alias_whose_provisioning_fails_is_not_left_behind(clients: tuple[Any, Any, Any]) -> None:
     cf, lam, _ = clients
     lam.create_function(FunctionName="web", Runtime="python3.12", Role=ROLE_ARN, Handler="app.handler",
