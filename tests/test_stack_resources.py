@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lambdamock import package
-from tests.helpers import MODEL, wait_until
+from tests.helpers import MODEL, modeled, wait_until
 from tests.helpers import ROLE as ROLE_ARN  # made in moto's IAM by moto_aws()
 from tests.stack_helpers import REGION, function, outputs, template
 
@@ -69,6 +69,24 @@ def test_a_stacks_mapping_delivers_and_goes_with_the_stack(clients: tuple[Any, A
     cf.delete_stack(StackName="app")
     assert lam.list_event_source_mappings()["EventSourceMappings"] == []
     assert lam.list_functions()["Functions"] == []
+
+
+@modeled("CreateEventSourceMapping", "Tags")
+def test_a_stacks_mapping_carries_cloudformations_tags_beside_its_own(clients: tuple[Any, Any, Any]) -> None:
+    # Recorded on AWS: LocalStack's lambda_/event_source_mapping/test_cfn_resource.snapshot.json, test_adding_tags
+    # (validated 2025-11-25): a stack's mapping has the template's tags and CloudFormation's three.
+    cf, lam, _ = clients
+    boto3.client("sqs", region_name=REGION).create_queue(QueueName="jobs")
+    cf.create_stack(StackName="app", TemplateBody=template({
+        "Fn": function(FunctionName="worker"),
+        "EventSourceMapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "FunctionName": {"Ref": "Fn"}, "EventSourceArn": f"arn:aws:sqs:{REGION}:123456789012:jobs",
+            "Tags": [{"Key": "my", "Value": "tag"}]}}}, {"Id": {"Ref": "EventSourceMapping"}}))
+    arn = lam.get_event_source_mapping(UUID=outputs(cf, "app")["Id"])["EventSourceMappingArn"]
+    stack_id = cf.describe_stacks(StackName="app")["Stacks"][0]["StackId"]
+    assert lam.list_tags(Resource=arn)["Tags"] == {
+        "aws:cloudformation:logical-id": "EventSourceMapping", "aws:cloudformation:stack-id": stack_id,
+        "aws:cloudformation:stack-name": "app", "my": "tag"}
 
 
 def test_a_stacks_kafka_mapping_keeps_its_consumer_group_and_is_replaced_for_a_new_one(
@@ -150,7 +168,7 @@ def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any
             "Principal": "sns.amazonaws.com", "SourceArn": "arn:aws:sns:us-east-1:123456789012:topic"}},
         LONG_ID: {"Type": "AWS::Lambda::Permission", "Properties": {
             "FunctionName": {"Ref": "Fn"}, "Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com"}},
-    }, {"Layer": {"Ref": "Shared"}, "Version": {"Ref": "V1"}}))
+    }, {"Layer": {"Ref": "Shared"}, "Version": {"Ref": "V1"}, "Long": {"Ref": LONG_ID}}))
     found = outputs(cf, "app")
     assert found["Layer"] == "arn:aws:lambda:us-east-1:123456789012:layer:shared:1"
     assert found["Version"] == "arn:aws:lambda:us-east-1:123456789012:function:web:1"
@@ -160,6 +178,9 @@ def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any
     assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
     # A CDK-style logical id is cut so that the Sid fits AddPermission's 100 characters.
     assert len(long["Sid"]) == 100 and long["Sid"].startswith(f"app-{LONG_ID}"[:80])
+    # A permission's Ref (its physical id) is its Sid, cut too (recorded: LocalStack's AWS-validated
+    # cloudformation/resources/test_lambda.snapshot.json, test_cfn_lambda_permissions: PhysicalResourceId "<sid:2>").
+    assert found["Long"] == long["Sid"]
     # The Sid CloudFormation gives it: the stack's name, the logical id and a random suffix (recorded: LocalStack's
     # AWS-validated test_change_set_fn_transform.snapshot.json, test_serverless_fn_transform, the permission's
     # physical id "<stack-name>-HelloWorldFunctionApiEventPermissionProd-xfMFMMYChbqn").
@@ -167,6 +188,22 @@ def test_versions_layers_and_permissions_of_a_stack(clients: tuple[Any, Any, Any
     cf.delete_stack(StackName="app")
     assert lam.list_functions()["Functions"] == []
     assert lam.list_layer_versions(LayerName="shared")["LayerVersions"] == []
+
+
+def test_a_permission_whose_principal_changed_grants_the_new_principal(clients: tuple[Any, Any, Any]) -> None:
+    # Recorded on AWS: LocalStack's cloudformation/resources/test_lambda.py, test_update_lambda_permissions
+    # (validated): an update that changes a permission's Principal leaves the function's policy granting the new
+    # one (every property of AWS::Lambda::Permission is create-only: the permission is replaced).
+    cf, lam, _ = clients
+
+    def stack(principal: str) -> str:
+        return template({"Fn": function(FunctionName="web"), "Allow": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "FunctionName": {"Fn::GetAtt": ["Fn", "Arn"]}, "Action": "lambda:InvokeFunction", "Principal": principal}}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack("*"))
+    cf.update_stack(StackName="app", TemplateBody=stack("123456789012"))
+    [statement] = json.loads(lam.get_policy(FunctionName="web")["Policy"])["Statement"]
+    assert "123456789012" in json.dumps(statement["Principal"])
 
 
 def test_aliases_urls_and_async_settings_of_a_stack(clients: tuple[Any, Any, Any]) -> None:
@@ -242,7 +279,11 @@ def test_template_values_take_the_types_the_api_wants(clients: tuple[Any, Any, A
         "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
             "FunctionName": "api", "Name": "live", "FunctionVersion": "1",
             "RoutingConfig": {"AdditionalVersionWeights": [{"FunctionVersion": "2", "FunctionWeight": "0.25"}]}}},
+        # a boolean given as a string, as a String parameter's value comes: "false" is false
+        "Url": {"Type": "AWS::Lambda::Url", "Properties": {
+            "TargetFunctionArn": "api", "AuthType": "NONE", "Cors": {"AllowCredentials": "false"}}},
     }))
+    assert lam.get_function_url_config(FunctionName="api")["Cors"]["AllowCredentials"] is False
     configuration = lam.get_function(FunctionName="web")
     assert configuration["Configuration"]["Environment"]["Variables"] == {"PORT": "8080", "DEBUG": "true"}
     assert configuration["Configuration"]["Timeout"] == 9 and configuration["Tags"]["tier"] == "1"
@@ -367,6 +408,24 @@ def test_url_and_alias_settings_taken_out_of_the_template_go_back_to_lambdas_def
     assert url["InvokeMode"] == "BUFFERED" and not url.get("Cors", {}).get("AllowOrigins")
     alias = lam.get_alias(FunctionName="web", Name="live")
     assert alias["Description"] == "" and not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights")
+
+
+def test_an_alias_s_provisioned_concurrency_taken_out_of_the_template_goes(clients: tuple[Any, Any, Any]) -> None:
+    # AWS::Lambda::Alias's createOnlyProperties are Name and FunctionName (its resource schema, as LocalStack keeps
+    # it: services/lambda_/resource_providers/lambda_alias.schema.json): its ProvisionedConcurrencyConfig is
+    # updated in place, and one taken out of the template goes.
+    cf, lam, _ = clients
+    two_versions(lam, "web")
+
+    def stack(**alias: Any) -> str:
+        return template({"Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+            "FunctionName": "web", "FunctionVersion": "1", "Name": "live", **alias}}})
+
+    cf.create_stack(StackName="app", TemplateBody=stack(
+        ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": 1}))
+    assert lam.get_provisioned_concurrency_config(FunctionName="web", Qualifier="live")["Status"] == "READY"
+    cf.update_stack(StackName="app", TemplateBody=stack())
+    assert lam.list_provisioned_concurrency_configs(FunctionName="web")["ProvisionedConcurrencyConfigs"] == []
 
 
 def test_async_settings_moved_to_another_version_are_replaced(clients: tuple[Any, Any, Any]) -> None:

@@ -9,6 +9,8 @@ it) deletes what it made. moto's own CloudFormation tests for Lambda
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import zipfile
@@ -57,6 +59,17 @@ def test_a_stacks_inline_function_is_lambdamocks_and_runs(clients: tuple[Any, An
     # moto 5.1.0 ignores LogicalResourceId and lists them all.
     [resource] = [resource for resource in resources if resource["LogicalResourceId"] == "Fn"]
     assert resource["PhysicalResourceId"] == found["Name"]
+
+
+def test_a_stacks_inline_node_js_code_is_written_to_index_js(clients: tuple[Any, Any, Any]) -> None:
+    # CloudFormation writes inline Node.js code to index.js: LocalStack's AWS-validated test_event_invoke_config
+    # deploys templates/cfn_lambda_event_invoke_config.yml, a nodejs20.x ZipFile with Handler index.handler.
+    cf, lam, _ = clients
+    source = "exports.handler = async (event) => event;\n"
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(
+        FunctionName="node", Runtime="nodejs20.x", Code={"ZipFile": source})}))
+    digest = base64.b64encode(hashlib.sha256(package({"index.js": source})).digest()).decode()
+    assert lam.get_function(FunctionName="node")["Configuration"]["CodeSha256"] == digest
 
 
 def test_updating_the_stack_updates_the_function_and_deleting_it_deletes_it(clients: tuple[Any, Any, Any]) -> None:
@@ -267,6 +280,19 @@ def test_a_generated_function_name_fits_lambdas_limit(clients: tuple[Any, Any, A
     assert json.loads(lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read())["module"] == "SUCCESS"
 
 
+def test_generated_names_cut_to_lambdas_limit_stay_unique(clients: tuple[Any, Any, Any]) -> None:
+    # A generated name ends with a random string that makes it unique (CloudFormation's "Name type" docs); cut
+    # to 64 characters it keeps it, so two functions whose stack and logical ids share a long prefix both deploy.
+    cf, lam, _ = clients
+    stack = "orders-service-production-eu-central-blue-green"
+    cf.create_stack(StackName=stack, TemplateBody=template(
+        {"ProcessOrdersFunctionPrimary": function(), "ProcessOrdersFunctionSecondary": function()},
+        {"A": {"Ref": "ProcessOrdersFunctionPrimary"}, "B": {"Ref": "ProcessOrdersFunctionSecondary"}}))
+    names = outputs(cf, stack)
+    assert names["A"] != names["B"] and all(len(name) <= 64 for name in names.values())
+    assert {function["FunctionName"] for function in lam.list_functions()["Functions"]} == set(names.values())
+
+
 def test_every_setting_taken_out_of_the_template_goes_back_to_lambdas_default(clients: tuple[Any, Any, Any]) -> None:
     # The defaults are what CloudFormation's function without them has on AWS (recorded: LocalStack's
     # AWS-validated cloudformation/resources/test_lambda.snapshot.json, test_lambda_function_tags: Description "",
@@ -310,6 +336,18 @@ def test_tags_taken_out_of_the_template_go_and_cloudformation_s_stay(clients: tu
     tags = lam.list_tags(Resource=lam.get_function(FunctionName="web")["Configuration"]["FunctionArn"])["Tags"]
     assert sorted(tags) == ["aws:cloudformation:logical-id", "aws:cloudformation:stack-id",
                             "aws:cloudformation:stack-name"]
+
+
+def test_a_tag_whose_value_changed_takes_the_new_value(clients: tuple[Any, Any, Any]) -> None:
+    # docs/moto.md: an update changes a function's tags in place (Tags is not among AWS::Lambda::Function's
+    # createOnlyProperties in its resource schema); a tag the function already has takes the template's new value.
+    cf, lam, _ = clients
+    cf.create_stack(StackName="app", TemplateBody=template({"Fn": function(
+        FunctionName="web", Tags=[{"Key": "team", "Value": "web"}])}))
+    cf.update_stack(StackName="app", TemplateBody=template({"Fn": function(
+        FunctionName="web", Tags=[{"Key": "team", "Value": "api"}, {"Key": "stage", "Value": "prod"}])}))
+    tags = lam.list_tags(Resource=lam.get_function(FunctionName="web")["Configuration"]["FunctionArn"])["Tags"]
+    assert (tags["team"], tags["stage"]) == ("api", "prod")
 
 
 def test_an_update_that_leaves_code_as_it_was_does_not_redeploy_it(clients: tuple[Any, Any, Any]) -> None:
