@@ -8,6 +8,12 @@ import json
 import pytest
 
 from lambdamock.sources import filters
+from tests.conftest import ACCOUNT, REGION
+from tests.mapping_helpers import deploy, records
+from tests.mapping_helpers import lam as lam
+from tests.mapping_helpers import m as m
+
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/items/stream/2024-01-01T00:00:00.000"
 
 
 def sqs(body: object, **attributes: str) -> dict:
@@ -124,6 +130,34 @@ def test_dynamodb_records_are_matched_as_sent():
     record = {"eventName": "INSERT", "dynamodb": {"NewImage": {"status": {"S": "new"}}}}
     assert passes({"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["new"]}}}}, record, "dynamodb")
     assert not passes({"eventName": ["REMOVE"]}, record, "dynamodb")
+
+
+@pytest.mark.parametrize(("pattern", "first", "second", "delivered"), [
+    # Recorded (validated against AWS): LocalStack test_lambda_integration_dynamodbstreams.py,
+    # test_dynamodb_event_filter, by case id, with the number of records AWS delivered.
+    ({"dynamodb": {"NewImage": {"presentKey": {"S": ["presentValue"]}}}},  # content_filter_type
+     {"id": "id_value_1", "presentKey": "presentValue"}, {"id": "id_value_2"}, ["id_value_1"]),
+    ({"dynamodb": {"NewImage": {"presentKey": {"S": [{"exists": True}]}}}},  # exists_filter_type
+     {"id": "id_value_1", "presentKey": "presentValue"}, {"id": "id_value_2"}, ["id_value_1"]),
+    # numeric_filter: an "N" is a string, which no numeric rule matches.
+    ({"dynamodb": {"NewImage": {"numericFilter": {"N": [{"numeric": [">", 100]}, {"anything-but": "101"}]}}}},
+     {"id": "id_value_1", "numericFilter": 42}, {"id": "id_value_2", "numericFilter": 101}, ["id_value_1"]),
+    ({"dynamodb": {"NewImage": {"prefix": {"S": [{"prefix": "us-1"}]}}}},  # prefix_filter
+     {"id": "id_value_1", "prefix": "us-1-other-suffix"}, {"id": "id_value_2", "prefix": "other-suffix"},
+     ["id_value_1"]),
+    # date_time_conversion: ApproximateCreationDateTime is a number when filtered.
+    ({"dynamodb": {"ApproximateCreationDateTime": [{"numeric": [">", 0]}]}},
+     {"id": "id_value_1"}, {"id": "id_value_2"}, ["id_value_1", "id_value_2"]),
+], ids=["content_filter_type", "exists_filter_type", "numeric_filter", "prefix_filter", "date_time_conversion"])
+def test_table_stream_items_are_filtered_as_aws_filtered_them(m, lam, pattern, first, second, delivered):
+    deploy(lam)
+    table = m.table_stream(TABLE, view_type="NEW_IMAGE")
+    lam.create_event_source_mapping(FunctionName="f", EventSourceArn=TABLE, StartingPosition="LATEST",
+                                    FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]})
+    for item in (first, second):
+        table.insert({"id": item["id"]}, item)
+    m.wait()
+    assert [r["dynamodb"]["Keys"]["id"]["S"] for batch in records(m) for r in batch] == delivered
 
 
 def test_a_record_passes_when_any_filter_matches():
