@@ -313,3 +313,19 @@ def test_layers_are_merged_in_order_a_later_file_replaces_an_earlier_one(client,
         "LayerVersionArn"] for name in ("a", "b")}
     create_function("f", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[arns[name] for name in order])
     assert invoke(client, "f") == expected
+
+
+def test_a_layer_zipped_with_backslashes_keeps_them_in_its_file_names_as_lambda_does(client, create_function) -> None:
+    # A zip made on Windows by some tools (PowerShell 5's Compress-Archive, `aws cloudformation package`) names
+    # entries "python\layerlib.py". Lambda extracts such names as they are, one flat file with backslashes in its
+    # name, so the import fails (aws/aws-cli#8501; floci-io/floci#1215 found the same of Lambda).
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("python\\layerlib.py", "TAG = 'windows'\n")
+    arn = publish(client, "windows", Content={"ZipFile": buffer.getvalue()})["LayerVersionArn"]
+    create_function("f", Code={"ZipFile": package({"index.py": IMPORTING})}, Layers=[arn])
+    failed = json.loads(client.invoke(FunctionName="f")["Payload"].read())
+    assert failed["errorMessage"] == "Unable to import module 'index': No module named 'layerlib'"
+    listing = "import os\n\ndef handler(event, context):\n    return sorted(os.listdir(os.environ['LAMBDAMOCK_OPT']))\n"
+    create_function("g", Code={"ZipFile": package({"index.py": listing})}, Layers=[arn])
+    assert invoke(client, "g") == ["python\\layerlib.py"]
