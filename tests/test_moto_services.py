@@ -226,10 +226,14 @@ def rotating(world: World) -> tuple[World, Any, str]:
     return world, secrets, function_arn["FunctionArn"]
 
 
-def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[World, Any, str]) -> None:
-    world, secrets, function_arn = rotating
+def let_secrets_manager_invoke(world: World) -> None:
     world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
                              Principal="secretsmanager.amazonaws.com")
+
+
+def test_a_rotation_runs_its_four_steps_through_the_function(rotating: tuple[World, Any, str]) -> None:
+    world, secrets, function_arn = rotating
+    let_secrets_manager_invoke(world)
     rotated = secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn,
                                     RotationRules={"AutomaticallyAfterDays": 30})
     assert secrets.get_secret_value(SecretId="db")["SecretString"] == "rotated"
@@ -259,8 +263,7 @@ def test_a_rotation_left_for_its_window_only_tests_the_function_and_leaves_no_pe
     # tests the rotation configuration by running the testSecret step of the Lambda rotation function. The test
     # creates an AWSPENDING version of the secret and then removes it." (reported to moto as getmoto/moto#7342).
     world, secrets, function_arn = rotating
-    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
-                             Principal="secretsmanager.amazonaws.com")
+    let_secrets_manager_invoke(world)
     before = secrets.describe_secret(SecretId="db")["VersionIdsToStages"]
     secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn, RotationRules={"AutomaticallyAfterDays": 30},
                           RotateImmediately=False)
@@ -281,8 +284,7 @@ def test_a_rotation_stops_at_the_step_that_failed(rotating: tuple[World, Any, st
     world, secrets, function_arn = rotating
     failing = ROTATION.replace('    if step == "createSecret":', '    if step == "setSecret":\n        raise RuntimeError("no database")\n    if step == "createSecret":')
     world.lam.update_function_code(FunctionName="rotate", ZipFile=package({"app.py": failing}))
-    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
-                             Principal="secretsmanager.amazonaws.com")
+    let_secrets_manager_invoke(world)
     rotated = secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)
     assert [json.loads(run.event)["Step"] for run in world.mock.invocations] == ["createSecret", "setSecret"]
     # The new version is left pending; the secret's value is still the one before the rotation.
@@ -351,8 +353,7 @@ def test_a_rotation_whose_function_is_throttled_fails_quietly_as_the_invocations
     rotating: tuple[World, Any, str],
 ) -> None:
     world, secrets, function_arn = rotating
-    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
-                             Principal="secretsmanager.amazonaws.com")
+    let_secrets_manager_invoke(world)
     world.lam.put_function_concurrency(FunctionName="rotate", ReservedConcurrentExecutions=0)
     secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)  # no Python exception escapes
     assert [run.event for run in world.mock.invocations] == []
@@ -364,8 +365,7 @@ def test_subscriptions_and_rotations_send_nothing_out_of_the_process(escapes: An
     # The loopback proxy of tests/escapes.py records any connection: the bridge makes no client of its own,
     # and what the functions call (moto's Secrets Manager) is answered in process.
     world, secrets, function_arn = rotating
-    world.lam.add_permission(FunctionName="rotate", StatementId="sm", Action="lambda:InvokeFunction",
-                             Principal="secretsmanager.amazonaws.com")
+    let_secrets_manager_invoke(world)
     secrets.rotate_secret(SecretId="db", RotationLambdaARN=function_arn)
     logs, group_arn = log_group()
     world.allow("logs.amazonaws.com", group_arn)
