@@ -178,6 +178,27 @@ def test_a_text_function_s_runtime_is_given_neither_json_nor_a_level(client, cre
     assert level not in ("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL")
 
 
+@pytest.mark.parametrize(("variable", "number"), [("INFO", 20), ("debug", 10), ("TRACE", 10), ("WARN", 30)])
+def test_a_text_function_s_aws_lambda_log_level_variable_sets_its_root_level(client, create_function, variable,
+                                                                             number):
+    # awslambdaric bootstrap.py, _setup_logging: logger.setLevel(AWS_LAMBDA_LOG_LEVEL) whatever the format, the name
+    # upper-cased and TRACE made DEBUG by lambda_runtime_log_utils.py's _get_log_level_from_env_var
+    # (aws/aws-lambda-python-runtime-interface-client#111, "Use AWS_LAMBDA_LOG_LEVEL env var to set log level for
+    # text format"). The variable is the function's own: Lambda reserves it not.
+    before = logging.getLogger().level
+    levels, log = run_levels(client, create_function, "f", Environment={"Variables": {"AWS_LAMBDA_LOG_LEVEL": variable}})
+    assert levels == [number] * 3
+    assert ("\tinformed" in log) is (number <= 20) and "\twarned" in log
+    assert logging.getLogger().level == before  # the test process's root logger is its own
+
+
+def test_a_text_function_s_unknown_aws_lambda_log_level_leaves_its_root_level(client, create_function):
+    # awslambdaric bootstrap.py, _setup_logging: a name that is none of logging's levels is not set.
+    before = logging.getLogger().level
+    levels, _ = run_levels(client, create_function, "f", Environment={"Variables": {"AWS_LAMBDA_LOG_LEVEL": "LOUD"}})
+    assert levels[0] == before
+
+
 def test_a_json_function_s_code_sets_its_own_root_level(client, create_function):
     # On AWS the root logger is its process's own: a level the function's code sets holds, and records below it
     # are not made, whatever ApplicationLogLevel lets through. Another function keeps its own.

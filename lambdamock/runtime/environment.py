@@ -20,7 +20,7 @@ from lambdamock.runtime import wrapper as wrappers
 from lambdamock.runtime.calls import Call, Outcome
 from lambdamock.runtime.code import CodeDir
 from lambdamock.runtime.context import LambdaContext
-from lambdamock.runtime.logs import error_line
+from lambdamock.runtime.logs import error_line, variable_level
 from lambdamock.runtime.modules import Namespace
 from lambdamock.runtime.payloads import Places, deepest_first, exception_document, python_places
 from lambdamock.runtime.spec import FunctionSpec, Threads
@@ -138,6 +138,10 @@ class Environment:
                 changed, lines = wrappers.run(self._local(wrapper), dict(os.environ), self._init_limit)
                 outcome.output.extend(lines)
                 self.scope.overlay.update(changed)
+            if self.scope.root_level is None:  # Text: the runtime sets a level the function's variables name
+                self.scope.root_level = variable_level(self.scope.overlay.get("AWS_LAMBDA_LOG_LEVEL"))
+                if self.scope.root_level is not None:
+                    hooks.installation.json_logging()  # a root level of its own (see hooks)
             # The runtime loads the handler _HANDLER names once the wrapper ran, which may have changed it (the
             # OpenTelemetry layer's otel-instrument does, to put its own handler first).
             self.handler = ric.get_handler(self.namespace, self.scope.overlay["_HANDLER"], self._places,

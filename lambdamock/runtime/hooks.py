@@ -332,7 +332,7 @@ class _Installation:
             wrap_streams()
 
     def json_logging(self) -> None:
-        """A function logs in JSON: its root logger has its own level (see streams.ScopedRoot, is_enabled_for)."""
+        """A function's root logger has its own level, JSON's or AWS_LAMBDA_LOG_LEVEL's (see streams.ScopedRoot)."""
         with self.lock:
             if self.users:
                 own_levels()

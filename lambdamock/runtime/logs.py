@@ -66,6 +66,17 @@ def application_level(settings: LogSettings) -> Optional[int]:
     return APPLICATION_LEVELS.get(settings.application_level or "INFO", INFO) if settings.json else None
 
 
+def variable_level(value: Optional[str]) -> Optional[int]:
+    """The root logger's level the runtime sets from AWS_LAMBDA_LOG_LEVEL, whatever the format; None for none.
+
+    awslambdaric: lambda_runtime_log_utils.py, _get_log_level_from_env_var (TRACE is DEBUG, upper-cased), and
+    bootstrap.py, _setup_logging (``logger.setLevel`` when the name is one of logging's).
+    """
+    name = {None: "", "TRACE": "DEBUG"}.get(value, value or "").upper()
+    level = logging.getLevelName(name) if name else None
+    return level if isinstance(level, int) else None
+
+
 def _formatted(record: logging.LogRecord, line: str, places: Places) -> str:
     """What logging.Formatter.format() makes of the record, ``line`` being its format's result: the traceback and
     stack after it, on a line of their own, naming the function's files as Lambda has them (``/var/task/app.py``);
