@@ -30,15 +30,31 @@ def _mark(context: MutableMapping[str, Any], **_: Any) -> None:
     context[_TRUSTED] = True
 
 
+# Actions on no resource of their own: a policy must allow them on "*", whichever function the request names
+# (the Service Authorization Reference's table for Lambda lists no resource type for them).
+_UNSCOPED = frozenset({"CreateEventSourceMapping", "ListEventSourceMappings"})
+
+
+def _resources(call: Call, params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ARNs an IAM policy's Resource is matched against, each of which must be allowed: the one the request
+    names (a function as qualified, a layer version, a mapping), or any; PutFunctionCodeSigningConfig acts on
+    both the function and the config (the Service Authorization Reference's table for Lambda)."""
+    if call.operation in _UNSCOPED:
+        return ("*",)
+    config = params.get("CodeSigningConfigArn")
+    if call.operation == "PutFunctionCodeSigningConfig" and isinstance(config, str):
+        return _resource(call, {"FunctionName": params.get("FunctionName")}), config
+    return (_resource(call, params),)
+
+
 def _resource(call: Call, params: Mapping[str, Any]) -> str:
-    """The ARN an IAM policy's Resource is matched against: the one the request names (a function as qualified, a
-    layer version, a mapping), or any."""
+    """The ARN the request names: a function as qualified, a layer (version), a mapping, a config; or any."""
     region = call.region
     prefix = f"arn:{region.partition}:lambda:{region.name}:{region.account_id}"
     # A function made with a code signing config is the resource of CreateFunction; the config ARN is a condition
     # key there ("Configuring IAM policies for Lambda code signing configurations", developer guide).
     config = None if call.operation == "CreateFunction" else params.get("CodeSigningConfigArn")
-    named = params.get("Resource") or params.get("Arn") or config
+    named = params.get("Resource") or params.get("ResourceArn") or params.get("Arn") or config
     if isinstance(named, str):
         return named
     if "UUID" in params:
@@ -84,7 +100,7 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
                for name, value in request.headers.items()}
     headers.setdefault("Host", _host_from_url(url))  # signed as botocore names it, though it does not list it
     action = _ACTIONS.get(operation, operation)
-    resource = _resource(call, params)
+    resources = _resources(call, params)
     try:
         iam = IAMRequest(account_id=call.region.account_id, method=request.method,
                          path=parts.path + (f"?{parts.query}" if parts.query else ""), data={}, body=request.body,
@@ -98,12 +114,14 @@ def authorize(call: Call, operation: str, params: Mapping[str, Any], request: Re
             "The request signature we calculated does not match the signature you provided. Check your AWS "
             "Secret Access Key and signing method. Consult the service documentation for details.", type_=None
         ) from None
-    refused = refusal(iam._access_key, action, resource)
-    if refused is not None:
-        raise AccessDeniedException(refused)
+    for resource in resources:
+        refused = refusal(iam._access_key, action, resource)
+        if refused is not None:
+            raise AccessDeniedException(refused)
     if operation != "GetFunction":
         return True
-    function = resource.rsplit(":", 1)[0] if resource.count(":") > 6 else resource  # tags are the function's
+    function, = resources
+    function = function.rsplit(":", 1)[0] if function.count(":") > 6 else function  # tags are the function's
     return refusal(iam._access_key, "ListTags", function) is None
 
 

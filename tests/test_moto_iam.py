@@ -7,6 +7,7 @@ InvalidSignatureException are the front end's answers to an unknown key and a wr
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Iterator
 
@@ -184,6 +185,14 @@ MAPPING = "14e0db71-5d35-4eb5-b481-8945cf9d10c2"
     ("get_code_signing_config", {"CodeSigningConfigArn": f"{ACCOUNT_ARN}:code-signing-config:csc-0123456789abcdef0"},
      "GetCodeSigningConfig", f"{ACCOUNT_ARN}:code-signing-config:csc-0123456789abcdef0"),
     ("get_layer_version", {"LayerName": "l", "VersionNumber": 1}, "GetLayerVersion", f"{ACCOUNT_ARN}:layer:l:1"),
+    # The Service Authorization Reference's table for Lambda: CreateEventSourceMapping and ListEventSourceMappings
+    # act on no resource ("*", the function being only CreateEventSourceMapping's lambda:FunctionArn condition key);
+    # GetResourcePolicy acts on the function its ResourceArn names.
+    ("create_event_source_mapping", {"FunctionName": "a", "EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:q"},
+     "CreateEventSourceMapping", "*"),
+    ("list_event_source_mappings", {"FunctionName": "a"}, "ListEventSourceMappings", "*"),
+    ("get_resource_policy", {"ResourceArn": f"{ACCOUNT_ARN}:function:a"}, "GetResourcePolicy",
+     f"{ACCOUNT_ARN}:function:a"),
     # An action on no named resource is refused "on resource: *" (AWS's text as users report it for ListFunctions:
     # aws/aws-toolkit-jetbrains#595, prowler-cloud/prowler#4209).
     ("list_functions", {}, "ListFunctions", "*"),
@@ -278,3 +287,44 @@ def test_a_function_created_with_a_code_signing_config_is_authorized_on_the_func
         Code={"ZipFile": package({"app.py": ECHO})}, CodeSigningConfigArn=config["CodeSigningConfigArn"]))[
         "Message"].startswith("User: arn:aws:iam::123456789012:user/u is not authorized to perform: "
                               "lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:other")
+
+
+def test_event_source_mappings_are_created_and_listed_on_any_resource_not_on_the_function(iam_enforced):
+    # The Service Authorization Reference lists no resource type for either action: a statement naming the function
+    # does not allow them, one on "*" does.
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    ActionAuthenticatorMixin.request_count = -2  # the next two calls (these) pass unchecked
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    source = sqs.get_queue_attributes(QueueUrl=sqs.create_queue(QueueName="q")["QueueUrl"],
+                                      AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    actions = ["lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings"]
+    scoped = user_with(iam_enforced, "u", {"Effect": "Allow", "Action": actions,
+                                           "Resource": "arn:aws:lambda:us-east-1:123456789012:function:a"})
+    assert refused(lambda: scoped.create_event_source_mapping(FunctionName="a", EventSourceArn=source))[
+        "Message"].endswith("lambda:CreateEventSourceMapping on resource: * because no identity-based policy allows "
+                            "the lambda:CreateEventSourceMapping action")
+    assert refused(lambda: scoped.list_event_source_mappings(FunctionName="a"))["Code"] == "AccessDeniedException"
+    anywhere = user_with(iam_enforced, "v", {"Effect": "Allow", "Action": actions, "Resource": "*"})
+    uuid = anywhere.create_event_source_mapping(FunctionName="a", EventSourceArn=source)["UUID"]
+    assert [m["UUID"] for m in anywhere.list_event_source_mappings(FunctionName="a")["EventSourceMappings"]] == [uuid]
+
+
+def test_a_code_signing_config_is_attached_only_by_a_caller_allowed_on_both_function_and_config(iam_enforced):
+    # PutFunctionCodeSigningConfig's resource types are the code signing config and the function, both required
+    # (the Service Authorization Reference's table for Lambda).
+    function = "arn:aws:lambda:us-east-1:123456789012:function:a"
+    owner = user_with(iam_enforced, "owner", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"})
+    config = owner.create_code_signing_config(AllowedPublishers={"SigningProfileVersionArns": [
+        "arn:aws:signer:us-east-1:123456789012:/signing-profiles/p/abcdef1234"]})["CodeSigningConfig"][
+        "CodeSigningConfigArn"]
+    action = "lambda:PutFunctionCodeSigningConfig"
+    for name, resource, missing in (("f", function, config), ("c", config, function)):
+        client = user_with(iam_enforced, name, {"Effect": "Allow", "Action": action, "Resource": resource})
+        assert refused(functools.partial(client.put_function_code_signing_config, FunctionName="a",
+                                         CodeSigningConfigArn=config))["Message"] == (
+            f"User: arn:aws:iam::123456789012:user/{name} is not authorized to perform: {action} on resource: "
+            f"{missing} because no identity-based policy allows the {action} action")
+    both = user_with(iam_enforced, "both", {"Effect": "Allow", "Action": action, "Resource": [function, config]})
+    assert both.put_function_code_signing_config(FunctionName="a", CodeSigningConfigArn=config)[
+        "CodeSigningConfigArn"] == config
