@@ -357,6 +357,42 @@ def test_deleting_the_mapping_leaves_the_queue_alone(m, lam):
     assert m.invocations == [] and queue.messages == ["kept"]
 
 
+@pytest.mark.parametrize("kind", ["queue", "stream"])
+def test_a_throttled_function_holds_up_no_change_of_its_mapping_and_loses_nothing(m, lam, kind):
+    # Found in an audit: a batch waiting out a throttled function (a stream's waits for ever) kept the mapping
+    # Disabling, Updating or Deleting, and each later call ResourceInUseException. The API reference names these
+    # states as passing ones; a batch not yet delivered goes back to its source, as when a batch is gathering.
+    deploy(lam)
+    lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    source = m.queue(QUEUE, visibility_timeout=300) if kind == "queue" else m.stream(STREAM)
+    position = {} if kind == "queue" else {"StartingPosition": "TRIM_HORIZON"}
+    uuid = lam.create_event_source_mapping(FunctionName="f", EventSourceArn=source.arn, **position)["UUID"]
+    write = source.send if isinstance(source, LocalQueue) else source.put
+    write("held")
+    with pytest.raises(TimeoutError):
+        m.wait(timeout=0.3)  # the batch waits for the function
+
+    def state() -> str:
+        return str(lam.get_event_source_mapping(UUID=uuid)["State"])
+
+    lam.update_event_source_mapping(UUID=uuid, Enabled=False)
+    wait_until(lambda: state() == "Disabled", timeout=2)
+    lam.update_event_source_mapping(UUID=uuid, Enabled=True)
+    wait_until(lambda: state() == "Enabled", timeout=2)
+    lam.update_event_source_mapping(UUID=uuid, BatchSize=5)
+    wait_until(lambda: state() == "Enabled", timeout=2)
+    assert m.invocations == []
+    lam.delete_function_concurrency(FunctionName="f")
+    m.wait()
+    assert [len(batch) for batch in records(m)] == [1]
+    lam.put_function_concurrency(FunctionName="f", ReservedConcurrentExecutions=0)
+    write("more")
+    with pytest.raises(TimeoutError):
+        m.wait(timeout=0.3)
+    lam.delete_event_source_mapping(UUID=uuid)
+    wait_until(lambda: lam.list_event_source_mappings()["EventSourceMappings"] == [], timeout=2)
+
+
 @pytest.mark.parametrize("make", ["queue", "stream"])
 def test_a_source_made_after_a_mapping_reads_its_arn_is_refused(m, lam, make):
     # Found in review: the mapping's poller keeps the reader it found when it was made (SQS, here not mocked), so

@@ -251,7 +251,8 @@ class Poller:
         ``fresh`` batches hold records never delivered before (retries are not): wait() looks
         again while fresh batches keep coming. ``chain`` is the batch's lineage (see state.lineage).
         Raises Stopped when the mock stopped first, and Throttled when the function is throttled still at
-        ``until`` (time.monotonic), if given.
+        ``until`` (time.monotonic), if given, or when the mapping changes or goes while it is: a disable, an update
+        or a delete is not held up by a throttled function (for a stream's batch, for ever).
         """
         with self._cond:
             if self._stopped:
@@ -260,7 +261,7 @@ class Poller:
         ran: Optional[tuple[Optional[InvocationResult], Optional[str]]]
         try:
             with self.supervisor.service.invoker.track():
-                ran = self.supervisor.deliver(self.mapping, payload, chain, until)
+                ran = self.supervisor.deliver(self.mapping, payload, chain, until, lambda: self.stopping)
         except FunctionGone:
             ran = (None, None)  # the function, version or alias is gone: the batch failed
         finally:
@@ -281,6 +282,12 @@ class Poller:
     def stopping(self) -> bool:
         with self._cond:
             return self._stopped or self._change
+
+    @property
+    def closing(self) -> bool:
+        """The whole mock stops: the source is left as it is."""
+        with self._cond:
+            return self._closing
 
     # -- what each kind of source provides ------------------------------------
 

@@ -133,6 +133,12 @@ class QueuePoller(Poller):
             result = self.deliver(event(encoded), fresh=any(_fresh(item) for item in items), chain=chain,
                                   until=self._hidden_until())
         except Throttled:
+            if self.stopping:
+                # A change or a delete came while the function was throttled: the batch was never delivered, so it
+                # goes back to the queue at once, as a batch still gathering does (unless the whole mock stops).
+                if not self.closing:
+                    self.reader.release([item.receipt for item in items])
+                return False
             # "Lambda continues to retry the message until the message's timestamp exceeds your queue's visibility
             # timeout, at which point Lambda drops the message" (services-sqs-errorhandling): visible again, it is
             # received anew, and the queue's redrive policy may move it to its dead-letter queue. A pause first, as

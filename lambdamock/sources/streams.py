@@ -15,6 +15,7 @@ from lambdamock.sources.outcome import FAILED, OK, failed_items
 from lambdamock.sources.poller import Poller
 from lambdamock.sources.readers import StreamRecord
 from lambdamock.sources.stream_formats import StreamFormat, iso
+from lambdamock.state.concurrency import Throttled
 from lambdamock.state.mappings import EventSourceMapping
 
 if TYPE_CHECKING:
@@ -260,7 +261,13 @@ class StreamPoller(Poller):
             payload = windows.windowed_event([item.encoded for item in items], start, length,
                                              shard.windows.states.get(start, {}), shard.id, config.source_arn,
                                              isinstance(items, windows.Closing))
-        result = self.deliver(payload, fresh=shard.attempts == 1)
+        try:
+            result = self.deliver(payload, fresh=shard.attempts == 1)
+        except Throttled:
+            # Only while the mapping changes or goes (a stream's batch otherwise waits out a throttled function):
+            # the batch was not delivered, and is tried again as it was once the change is taken on.
+            shard.attempts -= 1
+            return
         failed = None if result is None else failed_items(
             result, {item.sequence for item in items}, config.report_item_failures,
             lambda value: self.format.identifier(value, shard.id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Any, Optional, TypeVar, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 from lambdamock import ids
 from lambdamock.errors import InvalidParameterValueException, LambdaError, MockStoppedError
@@ -238,11 +238,12 @@ class Supervisor:
     # -- what pollers ask for ------------------------------------------------------------
 
     def deliver(self, mapping: EventSourceMapping, payload: bytes, chain: lineage.Lineage,
-                until: Optional[float] = None) -> Optional[tuple[InvocationResult, str]]:
+                until: Optional[float] = None, interrupted: Callable[[], bool] = lambda: False,
+                ) -> Optional[tuple[InvocationResult, str]]:
         """Invoke the mapping's function synchronously: (result, version that ran); None when the mock stopped.
 
         ``chain`` is the batch's lineage (what handlers that sent its messages were part of); ``until`` is when
-        to stop waiting out throttling (see Invoker.deliver).
+        to stop waiting out throttling, and ``interrupted`` says to stop sooner (see Invoker.deliver).
         """
         config = mapping.config
         region = self.service.region(mapping.region)
@@ -252,7 +253,7 @@ class Supervisor:
         except LambdaError:
             raise FunctionGone(config.function_name) from None
         try:
-            result = self.service.invoker.deliver(job, until)
+            result = self.service.invoker.deliver(job, until, interrupted)
         except MockStoppedError:
             return None  # the mock stopped while the job was being handed over
         return None if result is None else (result, job.spec.version)

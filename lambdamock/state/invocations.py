@@ -251,11 +251,12 @@ class Invoker:
                     self._records[index] = updated
                     return
 
-    def deliver(self, job: Job, until: Optional[float] = None) -> Optional[InvocationResult]:
+    def deliver(self, job: Job, until: Optional[float] = None,
+                interrupted: Callable[[], bool] = lambda: False) -> Optional[InvocationResult]:
         """Run a job for an event source mapping: synchronously, waiting while the function is throttled.
 
         None when the mock stopped before the job could run; Throttled when it is still throttled at ``until``
-        (time.monotonic), if given.
+        (time.monotonic), if given, or once ``interrupted()`` says the mapping changed or is going.
         """
         while not self._closed:
             try:
@@ -265,7 +266,7 @@ class Invoker:
             except Throttled as throttled:
                 # Lambda's pollers back off and retry, up to the caller's limit.
                 left = 0.5 if until is None else until - time.monotonic()
-                if left <= 0:
+                if left <= 0 or interrupted():
                     raise
                 job.gate.wait(throttled.generation, min(left, 0.5))
         return None
