@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
 import re
 
 import boto3
@@ -198,6 +200,29 @@ def test_update_can_point_the_mapping_at_another_function(client, create_functio
     updated = client.update_event_source_mapping(UUID=uuid, FunctionName="g", MaximumBatchingWindowInSeconds=3)
     assert (updated["FunctionArn"], updated["MaximumBatchingWindowInSeconds"]) == (function_arn("g"), 3)
     assert [m["FunctionArn"] for m in listing(client)] == [function_arn("g")]
+
+
+def test_a_stream_mapping_pointed_at_another_function_goes_on_where_the_shard_was_read_to(
+        client, create_function, f, sources):
+    # The API reference, UpdateEventSourceMapping: "You can change the function that Lambda invokes, or pause
+    # invocation and resume later from the same location." The new function gets the records read after the change,
+    # neither the ones the old one was given nor a gap.
+    create_function(name="g")
+    client.publish_version(FunctionName="g")
+    client.create_alias(FunctionName="g", Name="live", FunctionVersion="1")
+    stream = sources.stream(f"{STREAM}-moved")
+    uuid = client.create_event_source_mapping(FunctionName="f", EventSourceArn=stream.arn,
+                                              StartingPosition="LATEST")["UUID"]
+    sources.wait()
+    stream.put("one")
+    sources.wait()
+    client.update_event_source_mapping(UUID=uuid, FunctionName="g:live")
+    stream.put("two")
+    sources.wait()
+    delivered = [(i.function_name, i.qualifier, i.executed_version,
+                  [base64.b64decode(r["kinesis"]["data"]) for r in json.loads(i.event)["Records"]])
+                 for i in sources.invocations]
+    assert delivered == [("f", None, "$LATEST", [b"one"]), ("g", "live", "1", [b"two"])]
 
 
 def test_update_of_stream_settings_and_filters(client, f):
