@@ -16,6 +16,9 @@ import botocore.signers
 import pytest
 
 _BEFORE: dict[str, Any] = {}
+# The session checked: an inline run inside it whose files find this project's ini (a TMPDIR under the project)
+# loads this plugin again, in the same module.
+_SESSION: dict[str, pytest.Session] = {}
 _WORKER_PROBLEMS: list[str] = []
 
 
@@ -45,6 +48,9 @@ def _cores() -> Any:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if "session" in _SESSION:  # a session inside this one: pytester's inline run, in a folder under this project
+        return
+    _SESSION["session"] = session
     _BEFORE.update(
         send=vars(botocore.endpoint.Endpoint)["_do_get_response"],
         sign=vars(botocore.signers.RequestSigner)["sign"],
@@ -60,6 +66,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SESSION.get("session") is not session:
+        return
     problems = []
     # Handler threads that tests released, or gave up on, may still be finishing (botocore is restored, and the
     # process's names put back, when the last of them ends): give them a moment.
