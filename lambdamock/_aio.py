@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Mapping, Optional
 from lambdamock import _moto
 from lambdamock._credentials import environment_chain, local_credentials, making_client, making_lambda_client
 from lambdamock._patch import answering_copy, read_timeout, serving, unsigned
-from lambdamock.runtime.waits import Steps, Wait, orphaned
+from lambdamock.runtime.waits import Steps, Wait, orphaned, sooner
 
 
 class _RawBody:
@@ -86,7 +86,7 @@ async def _waited(loop: asyncio.AbstractEventLoop, wait: Wait, abandoned: Callab
                   until: Optional[float] = None) -> bool:
     """Await what a step waits for; False when it did not come by its deadline (or ``until``, a monotonic time
     before it). ``abandoned`` carries the steps on when the loop was closed meanwhile: nothing resumes this await."""
-    left = wait.remaining() if until is None else max(0.0, until - time.monotonic())
+    left = wait.remaining(until)
     if loop not in _awaiting and wait.signal.settles(min(_WATCH_S, left)):
         return True
     future: asyncio.Future[bool] = loop.create_future()
@@ -134,12 +134,10 @@ async def _stepped(service: Any, steps: Steps[Any], patience: Optional[Callable[
         wait = next(steps)
         while True:
             try:
-                if give_up is not None and wait.deadline > give_up:
-                    ready = await _waited(loop, wait, carry_on, give_up)
-                    if not ready:
-                        raise patience()  # type: ignore[misc]
-                else:
-                    ready = await _waited(loop, wait, carry_on)
+                until = sooner(wait, give_up)
+                ready = await _waited(loop, wait, carry_on, until)
+                if not ready and until is not None:
+                    raise patience()  # type: ignore[misc]
             except BaseException:
                 carry_on(wait)
                 raise
@@ -185,9 +183,8 @@ async def _on_worker(service: Any, work: Callable[[], Any]) -> Any:
 async def _answer(service: Any, request: Any, operation_model: Any, context: Any,
                   read_timeout: Optional[float] = None) -> list[tuple[Any, Any]]:
     from aiobotocore.awsrequest import AioAWSResponse
-    from botocore.exceptions import ReadTimeoutError
 
-    from lambdamock._dispatch import serve, serve_steps
+    from lambdamock._dispatch import read_timed_out, serve, serve_steps
 
     try:
         asyncio.get_running_loop()
@@ -198,10 +195,8 @@ async def _answer(service: Any, request: Any, operation_model: Any, context: Any
         if operation_model.name in _STEPPED:
             # Served on the loop: a handler runs on its environment's thread, and the loop awaits it. An Invoke
             # outliving the client's read timeout raises botocore's error for it, as serve explains.
-            patient = operation_model.name == "Invoke" and read_timeout is not None
             response = await _stepped(service, serve_steps(service, request, operation_model, context),
-                                      (lambda: ReadTimeoutError(endpoint_url=request.url)) if patient else None,
-                                      read_timeout)
+                                      read_timed_out(operation_model, request, read_timeout), read_timeout)
         else:
             # Off the loop: other operations may read packages from S3 or unzip them, which takes a while.
             response = await asyncio.to_thread(serve, service, request, operation_model, context)

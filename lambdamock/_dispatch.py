@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from botocore import xform_name
@@ -109,11 +109,16 @@ def serve(
     error there, invoking the function again; the invocation goes on without its caller (boto/boto3#883, #1104;
     AWS's knowledge center, "lambda-function-retry-timeout-sdk").
     """
-    steps = serve_steps(service, request, operation_model, context)
-    if operation_model.name != "Invoke" or not isinstance(read_timeout, (int, float)):
-        return blocking(steps, orphan=service.invoker.orphan)
-    return blocking(steps, orphan=service.invoker.orphan, within=float(read_timeout),
-                    patience=lambda: ReadTimeoutError(endpoint_url=request.url))
+    return blocking(serve_steps(service, request, operation_model, context), orphan=service.invoker.orphan,
+                    patience=read_timed_out(operation_model, request, read_timeout), within=read_timeout)
+
+
+def read_timed_out(operation_model: OperationModel, request: AWSPreparedRequest,
+                   read_timeout: Optional[float]) -> Optional[Callable[[], BaseException]]:
+    """What a client whose socket reads wait ``read_timeout`` seconds raises while an Invoke runs on (see serve)."""
+    if operation_model.name != "Invoke" or read_timeout is None:
+        return None
+    return lambda: ReadTimeoutError(endpoint_url=request.url)
 
 
 def serve_steps(

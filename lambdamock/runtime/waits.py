@@ -90,9 +90,14 @@ class Wait:
         self.deadline = time.monotonic() + timeout
         self.meeting = meeting
 
-    def remaining(self) -> float:
-        """Seconds left until the deadline (0 once it passed)."""
-        return max(0.0, self.deadline - time.monotonic())
+    def remaining(self, until: Optional[float] = None) -> float:
+        """Seconds left until the deadline, or until ``until`` (a monotonic time) if given; 0 once it passed."""
+        return max(0.0, (self.deadline if until is None else until) - time.monotonic())
+
+
+def sooner(wait: Wait, give_up: Optional[float]) -> Optional[float]:
+    """``give_up`` (a monotonic time: a client's read timeout) when it comes before ``wait``'s deadline, else None."""
+    return give_up if give_up is not None and wait.deadline > give_up else None
 
 
 Steps = Generator[Wait, bool, T]
@@ -124,12 +129,10 @@ def blocking(steps: Steps[T], wait: Optional[Wait] = None,
             wait = next(steps)
         while True:
             try:
-                if give_up is not None and wait.deadline > give_up:
-                    ready = _blocked(wait, give_up)
-                    if not ready:
-                        raise patience()  # type: ignore[misc]
-                else:
-                    ready = _blocked(wait)
+                until = sooner(wait, give_up)
+                ready = _blocked(wait, until)
+                if not ready and until is not None:
+                    raise patience()  # type: ignore[misc]
             except BaseException as error:
                 if orphan is None:
                     wait = steps.throw(error)
@@ -146,7 +149,7 @@ def _blocked(wait: Wait, until: Optional[float] = None) -> bool:
     """Wait on this thread (``until`` a monotonic time before the wait's deadline, if given); to be woken on the
     setting thread's core, when a meeting keeps the hand-off to one."""
     meeting = wait.meeting
-    left = wait.remaining() if until is None else max(0.0, until - time.monotonic())
+    left = wait.remaining(until)
     if meeting is None or wait.signal.is_set:
         return wait.signal.wait(left)
     try:
